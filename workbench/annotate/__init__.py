@@ -1,0 +1,1 @@
+"""Highlights, tags and notes (filled in by the highlights work)."""

@@ -1,0 +1,107 @@
+"""The ``workbench`` command line: every core feature, headless, with ``--json`` output.
+
+Usage: ``workbench [--library PATH] COMMAND [--json] ...``. Exit codes: 0 success, 1 when some
+items failed or the operation failed, 2 on usage errors. Errors go to stderr as one sentence,
+never a traceback. The commands and their JSON shapes are documented in ``docs/CLI.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..errors import UserError, WorkbenchError
+from ..paths import default_library_path
+from . import annotate_cmds, core_cmds, dossier_cmds, search_cmds
+from .common import EXIT_SOME_FAILED, EXIT_USAGE, Result, safe
+
+COMMAND_MODULES = [core_cmds, search_cmds, annotate_cmds, dossier_cmds]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # one sentence, exit 2
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"workbench: error: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="workbench",
+        description="Offline research workbench: import, search, highlight, tag, build and "
+                    "export evidence dossiers.",
+    )
+    parser.add_argument("--version", action="version", version=f"workbench {__version__}")
+    parser.add_argument("--library", metavar="PATH",
+                        help="library folder (default: $WORKBENCH_LIBRARY or the user data dir)")
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
+                                parser_class=_Parser)
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def library_path(args: argparse.Namespace) -> Path:
+    return Path(args.library).expanduser() if args.library else default_library_path()
+
+
+def run(argv: list[str] | None = None) -> Result:
+    args = build_parser().parse_args(argv)
+    if not args.needs_library:
+        return args.handler(args)
+    from ..services import Workbench
+
+    with Workbench.open(library_path(args), writable=args.writes) as wb:
+        return args.handler(wb, args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
+                        format="workbench: %(levelname)s: %(message)s")
+    raw = list(sys.argv[1:] if argv is None else argv)
+    want_json = "--json" in raw[: raw.index("--")] if "--" in raw else "--json" in raw
+    try:
+        result = run(raw)
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
+    except UserError as exc:
+        sys.stderr.write(f"workbench: error: {safe(exc)}\n")
+        return EXIT_USAGE
+    except WorkbenchError as exc:
+        sys.stderr.write(f"workbench: error: {safe(exc)}\n")
+        return EXIT_SOME_FAILED
+    except KeyboardInterrupt:
+        sys.stderr.write("workbench: interrupted\n")
+        return 130
+    except Exception as exc:  # a bug: say so in one line, keep the traceback in the log file
+        where = _log_traceback()
+        sys.stderr.write(f"workbench: internal error ({type(exc).__name__}); details in {where}\n")
+        return EXIT_SOME_FAILED
+    for line in result.stderr:
+        sys.stderr.write(safe(line) + "\n")
+    if want_json:
+        sys.stdout.write(json.dumps(result.payload, ensure_ascii=False, indent=2) + "\n")
+    elif result.text:
+        sys.stdout.write(result.text.rstrip("\n") + "\n")
+    return result.code
+
+
+def _log_traceback() -> str:
+    import traceback
+
+    from ..paths import log_dir
+
+    path = log_dir() / "workbench-cli.log"
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(traceback.format_exc())
+    return str(path)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,81 @@
+"""Shared pieces of the command line: command registration, output, escaping.
+
+Each command module calls ``command(...)`` to add a sub-command whose handler returns a
+``Result``: the ``--json`` payload (the public, documented shape), the human text and the exit
+code. The handler never prints and never exits; ``cli.main`` does both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+
+
+@dataclass
+class Result:
+    payload: Any
+    text: str = ""
+    code: int = EXIT_OK
+    stderr: list[str] = field(default_factory=list)
+
+
+Handler = Callable[..., Result]
+
+
+def json_parent() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="print machine-readable JSON on stdout")
+    return parent
+
+
+def command(sub: Any, name: str, handler: Handler, help: str, *, writes: bool = False,
+            needs_library: bool = True, aliases: tuple[str, ...] = ()) -> argparse.ArgumentParser:
+    """Add a sub-command. ``writes`` takes the writer lock; read-only commands do not."""
+    p: argparse.ArgumentParser = sub.add_parser(name, help=help, description=help,
+                                                parents=[json_parent()], aliases=list(aliases))
+    p.set_defaults(handler=handler, writes=writes, needs_library=needs_library)
+    return p
+
+
+def group(sub: Any, name: str, help: str) -> Any:
+    """A command with its own sub-commands (``highlight add``, ``tag list``...)."""
+    p = sub.add_parser(name, help=help, description=help, parents=[json_parent()])
+    return p.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
+
+
+_BIDI = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
+         "\u2069", "\u200e", "\u200f"}
+
+
+def safe(text: object) -> str:
+    """Text fit for a terminal: control and bidi-override characters shown as escapes."""
+    out = []
+    for ch in str(text):
+        if ch in _BIDI or (unicodedata.category(ch) == "Cc" and ch not in "\n\t"):
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def one_line(text: object) -> str:
+    return safe(str(text).replace("\n", " ").replace("\t", " "))
+
+
+def table(rows: list[list[object]], headers: list[str]) -> str:
+    cells = [[one_line(c) if c is not None else "" for c in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        for i, c in enumerate(row):
+            widths[i] = min(max(widths[i], len(c)), 60)
+    def fmt(row: list[str]) -> str:
+        return "  ".join(c[:60].ljust(widths[i]) for i, c in enumerate(row)).rstrip()
+    return "\n".join([fmt(headers), *(fmt(r) for r in cells)])

@@ -1,0 +1,189 @@
+"""Library commands: init, import, list, show, edit, delete, collections, verify, audit, gui."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ..extract import Limits
+from ..ingest import ImportOptions
+from ..library import Library
+from ..services import Workbench
+from .common import EXIT_SOME_FAILED, Result, command, one_line, safe, table
+
+
+def register(sub: Any) -> None:
+    p = command(sub, "init", cmd_init, "create a library (or confirm an existing one)",
+                needs_library=False)
+
+    p = command(sub, "import", cmd_import, "import files and folders (folders recurse)",
+                writes=True)
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="files or folders; put `--` before names that start with a dash")
+    p.add_argument("--collection", metavar="NAME", help="add the documents to this collection")
+    p.add_argument("--source-url", metavar="URL", help="where the files were collected from")
+    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                   help="time limit per file (default 60)")
+    p.add_argument("--memory", type=int, default=1024, metavar="MIB",
+                   help="memory limit per extraction in MiB (default 1024)")
+    p.add_argument("--ocr-languages", metavar="LANGS",
+                   help="Tesseract languages for this import, e.g. eng+chi_sim")
+
+    p = command(sub, "list", cmd_list, "list documents")
+    p.add_argument("--collection", metavar="NAME")
+    p.add_argument("--limit", type=int)
+
+    p = command(sub, "show", cmd_show, "show a document's metadata, provenance and text")
+    p.add_argument("doc", metavar="DOC", help="document id or unique SHA-256 prefix")
+    p.add_argument("--text", action="store_true", help="include the text")
+    p.add_argument("--page", type=int, metavar="N", help="only page N of the text")
+
+    p = command(sub, "edit", cmd_edit, "edit a document's metadata", writes=True)
+    p.add_argument("doc", metavar="DOC")
+    for name in ("title", "author", "site", "published", "language"):
+        p.add_argument(f"--{name}")
+
+    p = command(sub, "delete", cmd_delete, "delete a document and its original", writes=True)
+    p.add_argument("doc", metavar="DOC")
+
+    p = command(sub, "collections", cmd_collections, "list collections, or add documents to one",
+                writes=True)
+    p.add_argument("--add", nargs="+", metavar="DOC", help="documents to add")
+    p.add_argument("--to", metavar="NAME", help="the collection to add them to")
+
+    command(sub, "verify", cmd_verify,
+            "re-hash originals, check the audit chain and the database", writes=True)
+
+    p = command(sub, "audit", cmd_audit, "list audit events")
+    p.add_argument("--object-type", metavar="TYPE")
+    p.add_argument("--object-id", metavar="ID")
+    p.add_argument("--limit", type=int)
+
+    command(sub, "gui", cmd_gui, "open the desktop app", needs_library=False)
+
+
+def cmd_init(args: argparse.Namespace) -> Result:
+    from . import library_path
+
+    path = library_path(args)
+    with Library.create(path) as lib:
+        payload = {"library": str(lib.path)}
+    return Result(payload, f"Library ready at {safe(path)}")
+
+
+def cmd_import(wb: Workbench, args: argparse.Namespace) -> Result:
+    options = ImportOptions(
+        collection=args.collection, source_url=args.source_url,
+        ocr_languages=args.ocr_languages,
+        limits=Limits(timeout=args.timeout, memory=args.memory * 1024 * 1024),
+    )
+    report, _ = wb.import_paths([Path(p) for p in args.paths], options)
+    payload = report.to_json()
+    lines = [f"imported {len(payload['imported'])}, duplicates {len(payload['duplicates'])}, "
+             f"failed {len(payload['failed'])}"]
+    for o in payload["imported"]:
+        extra = f" — {'; '.join(o['problems'])}" if o["problems"] else ""
+        lines.append(f"  + [{o['id']}] {one_line(o['path'])}: {o['status']}{one_line(extra)}")
+    for o in payload["duplicates"]:
+        lines.append(f"  = {one_line(o['path'])}: duplicate of document {o['id']}")
+    errors = [f"workbench: {one_line(o['path'])}: {o['status']}: {one_line(o['error'])}"
+              for o in payload["failed"]]
+    return Result(payload, "\n".join(lines), EXIT_SOME_FAILED if payload["failed"] else 0,
+                  stderr=errors)
+
+
+def cmd_list(wb: Workbench, args: argparse.Namespace) -> Result:
+    docs = wb.list_documents(collection=args.collection, limit=args.limit)
+    payload = [{k: d[k] for k in ("id", "title", "kind", "pages", "sha256", "imported_at")}
+               for d in docs]
+    text = table([[d["id"], d["title"], d["kind"], d["pages"], d["sha256"][:12],
+                   d["imported_at"]] for d in payload],
+                 ["ID", "TITLE", "KIND", "PAGES", "SHA256", "IMPORTED"])
+    return Result(payload, text)
+
+
+def cmd_show(wb: Workbench, args: argparse.Namespace) -> Result:
+    info = wb.show_document(args.doc)
+    if args.text or args.page:
+        t = wb.document_text(info["id"])
+        info["text"] = t.page_text(args.page) if args.page else t.text
+        info["page_ranges"] = [{"page": n, "start": s, "end": e} for n, s, e in t.pages]
+    rec = info["collection_record"] or {}
+    lines = [f"[{info['id']}] {one_line(info['title'])}",
+             f"kind: {info['kind']}  pages: {info['pages']}  status: {info['status']}",
+             f"sha256: {info['sha256']}",
+             f"file: {one_line(info['original_filename'])}  size: {info['size']}"]
+    for key in ("source_url", "final_url", "captured_at", "imported_at", "original_path"):
+        if rec.get(key):
+            lines.append(f"{key}: {one_line(rec[key])}")
+    if info["problems"]:
+        lines.append("problems: " + one_line("; ".join(info["problems"])))
+    for layer in info["text_layers"]:
+        lines.append(f"text layer v{layer['version']}: {layer['extractor']} "
+                     f"{layer['extractor_version']} ({layer['characters']} characters)")
+    if "text" in info:
+        lines += ["", safe(info["text"])]
+    return Result(info, "\n".join(lines))
+
+
+def cmd_edit(wb: Workbench, args: argparse.Namespace) -> Result:
+    fields = {k: getattr(args, k) for k in ("title", "author", "site", "published", "language")
+              if getattr(args, k) is not None}
+    wb.edit_document(args.doc, **fields)
+    info = wb.show_document(args.doc)
+    return Result({"id": info["id"], **{k: info.get(k) for k in fields}},
+                  f"Updated document {info['id']}")
+
+
+def cmd_delete(wb: Workbench, args: argparse.Namespace) -> Result:
+    doc_id = wb.resolve(args.doc)
+    wb.delete_document(doc_id)
+    return Result({"deleted": doc_id}, f"Deleted document {doc_id}")
+
+
+def cmd_collections(wb: Workbench, args: argparse.Namespace) -> Result:
+    if args.add:
+        if not args.to:
+            from ..errors import UserError
+
+            raise UserError("--add needs --to NAME")
+        wb.add_to_collection(args.add, args.to)
+    cols = wb.list_collections()
+    return Result(cols, table([[c["id"], c["name"], c["documents"]] for c in cols],
+                              ["ID", "NAME", "DOCUMENTS"]))
+
+
+def cmd_verify(wb: Workbench, args: argparse.Namespace) -> Result:
+    result = wb.verify()
+    lines = [f"checked {result['documents_checked']} originals and "
+             f"{result['audit_events_checked']} audit events"]
+    for p in result["problems"]:
+        subject = (f"document {p['document_id']}" if p["kind"] == "original"
+                   else f"audit event {p['event_id']}" if p["kind"] == "audit" else "database")
+        lines.append(f"PROBLEM {subject}: {p['problem']}")
+    if result["ok"]:
+        lines.append("all good")
+    return Result(result, "\n".join(lines), 0 if result["ok"] else EXIT_SOME_FAILED)
+
+
+def cmd_audit(wb: Workbench, args: argparse.Namespace) -> Result:
+    events = wb.audit_events(object_type=args.object_type, object_id=args.object_id,
+                             limit=args.limit)
+    text = table([[e["id"], e["at"], e["actor"], e["type"], e["object_type"], e["object_id"]]
+                  for e in events], ["ID", "AT", "ACTOR", "TYPE", "OBJECT", "OBJECT ID"])
+    return Result(events, text)
+
+
+def cmd_gui(args: argparse.Namespace) -> Result:
+    from . import library_path
+
+    try:
+        from ui.app import run_app
+    except ImportError as exc:
+        from ..errors import WorkbenchError
+
+        raise WorkbenchError(f"The desktop app is not available ({exc})",
+                             "install Workbench with its GUI dependencies") from exc
+    code = run_app(library_path(args) if args.library else None)
+    return Result({"exit_code": code}, "", code)

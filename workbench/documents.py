@@ -1,0 +1,294 @@
+"""Documents as the facade exposes them: import, list, show, edit, delete, verify, audit.
+
+``DocumentsMixin`` is one part of ``services.Workbench``; it holds no state of its own beyond
+``self.library``. Every mutation is one transaction with its audit event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from . import audit
+from .changes import Changes
+from .errors import NotFound, UserError
+from .ingest import (
+    CancelToken,
+    ImportOptions,
+    ImportPlan,
+    ImportReport,
+    ProgressFn,
+    plan_import,
+    run_import,
+)
+from .library import Library
+from .models import (
+    AuditEvent,
+    Collection,
+    CollectionMember,
+    CollectionRecord,
+    Document,
+    Page,
+    TextLayer,
+    utcnow,
+)
+from .store import integrity_problems
+
+EDITABLE_FIELDS = ("title", "author", "site", "published", "language")
+
+
+def iso(dt: datetime | None) -> str | None:
+    return None if dt is None else dt.isoformat().replace("+00:00", "Z")
+
+
+@dataclass
+class DocumentText:
+    document_id: int
+    layer_id: int
+    layer_version: int
+    text: str
+    pages: list[tuple[int, int, int]]  # (number, start, end)
+
+    def page_of(self, offset: int) -> int | None:
+        for number, start, end in self.pages:
+            if start <= offset <= end:
+                return number
+        return None
+
+    def page_text(self, number: int) -> str:
+        for n, start, end in self.pages:
+            if n == number:
+                return self.text[start:end]
+        raise NotFound(f"Page {number} does not exist", f"the document has {len(self.pages)}")
+
+
+def resolve_document(session: Session, ref: str | int) -> Document:
+    """A document by id, or by a unique prefix (at least 6 hex digits) of its SHA-256."""
+    text = str(ref).strip()
+    if text.isdigit() and len(text) < 12:
+        doc = session.get(Document, int(text))
+        if doc is not None:
+            return doc
+    if len(text) >= 6 and all(c in "0123456789abcdef" for c in text.lower()):
+        rows = session.execute(
+            select(Document).where(Document.sha256.like(text.lower() + "%")).limit(2)
+        ).scalars().all()
+        if len(rows) == 1:
+            return rows[0]
+        if len(rows) > 1:
+            raise UserError(f"The hash prefix {text} matches several documents",
+                            "give more digits")
+    raise NotFound(f"No document {text}", "see `workbench list` for ids")
+
+
+def latest_layer(session: Session, document_id: int) -> TextLayer | None:
+    return session.execute(
+        select(TextLayer).where(TextLayer.document_id == document_id)
+        .order_by(TextLayer.version.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def document_summary(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc.id, "title": doc.title, "kind": doc.kind, "pages": doc.page_count,
+        "sha256": doc.sha256, "imported_at": iso(doc.created_at), "status": doc.status,
+        "language": doc.language, "published": doc.published, "site": doc.site,
+        "parent_id": doc.parent_id,
+    }
+
+
+class DocumentsMixin:
+    library: Library
+
+    # --- import ----------------------------------------------------------------------------
+
+    def plan_import(self, paths: list[Any], progress: ProgressFn | None = None,
+                    cancel: CancelToken | None = None) -> ImportPlan:
+        return plan_import(self.library, paths, progress, cancel)
+
+    def run_import(self, plan: ImportPlan, options: ImportOptions | None = None,
+                   progress: ProgressFn | None = None,
+                   cancel: CancelToken | None = None) -> tuple[ImportReport, Changes]:
+        report = run_import(self.library, plan, options, progress, cancel)
+        ids = [o.document_id for o in report.imported if o.document_id]
+        return report, Changes(documents=bool(ids), collections=bool(ids), index=bool(ids),
+                               document_ids=ids)
+
+    def import_paths(self, paths: list[Any], options: ImportOptions | None = None,
+                     progress: ProgressFn | None = None,
+                     cancel: CancelToken | None = None) -> tuple[ImportReport, Changes]:
+        return self.run_import(self.plan_import(paths, progress, cancel), options, progress,
+                               cancel)
+
+    # --- read ------------------------------------------------------------------------------
+
+    def list_documents(self, *, collection: str | None = None, offset: int = 0,
+                       limit: int | None = None) -> list[dict[str, Any]]:
+        with self.library.read() as s:
+            q = select(Document).order_by(Document.id)
+            if collection:
+                q = q.join(CollectionMember).join(Collection).where(Collection.name == collection)
+            if offset:
+                q = q.offset(offset)
+            if limit:
+                q = q.limit(limit)
+            return [document_summary(d) for d in s.execute(q).scalars()]
+
+    def count_documents(self) -> int:
+        with self.library.read() as s:
+            return int(s.execute(select(func.count(Document.id))).scalar_one())
+
+    def resolve(self, ref: str | int) -> int:
+        with self.library.read() as s:
+            return resolve_document(s, ref).id
+
+    def show_document(self, ref: str | int) -> dict[str, Any]:
+        with self.library.read() as s:
+            doc = resolve_document(s, ref)
+            rec = doc.collection_record
+            layers = s.execute(select(TextLayer).where(TextLayer.document_id == doc.id)
+                               .order_by(TextLayer.version)).scalars().all()
+            cols = s.execute(select(Collection.name).join(CollectionMember)
+                             .where(CollectionMember.document_id == doc.id)).scalars().all()
+            out = document_summary(doc)
+            out.update({
+                "media_type": doc.media_type, "size": doc.size,
+                "original_filename": doc.original_filename, "author": doc.author,
+                "problems": list(doc.problems), "extra": doc.extra, "collections": list(cols),
+                "collection_record": None if rec is None else {
+                    "original_path": rec.original_path, "source_url": rec.source_url,
+                    "final_url": rec.final_url, "captured_at": iso(rec.captured_at),
+                    "imported_at": iso(rec.imported_at), "importer": rec.importer,
+                    "importer_version": rec.importer_version, "os_user": rec.os_user,
+                    "http_status": rec.http_status, "extra": rec.extra,
+                },
+                "text_layers": [{"id": ly.id, "version": ly.version, "extractor": ly.extractor,
+                                 "extractor_version": ly.extractor_version,
+                                 "method": ly.method, "languages": ly.languages,
+                                 "created_at": iso(ly.created_at), "characters": len(ly.text)}
+                                for ly in layers],
+            })
+            return out
+
+    def document_text(self, ref: str | int, layer_version: int | None = None) -> DocumentText:
+        with self.library.read() as s:
+            doc = resolve_document(s, ref)
+            if layer_version is None:
+                layer = latest_layer(s, doc.id)
+            else:
+                layer = s.execute(select(TextLayer).where(
+                    TextLayer.document_id == doc.id, TextLayer.version == layer_version)
+                ).scalar_one_or_none()
+            if layer is None:
+                raise NotFound(f"Document {doc.id} has no text layer"
+                               + (f" version {layer_version}" if layer_version else ""))
+            pages = s.execute(select(Page.number, Page.start, Page.end)
+                              .where(Page.layer_id == layer.id).order_by(Page.number)).all()
+            return DocumentText(doc.id, layer.id, layer.version, layer.text,
+                                [(int(n), int(a), int(b)) for n, a, b in pages])
+
+    def original_path(self, ref: str | int) -> str:
+        with self.library.read() as s:
+            doc = resolve_document(s, ref)
+            return str(self.library.originals.path_for(doc.sha256))
+
+    # --- change ----------------------------------------------------------------------------
+
+    def edit_document(self, ref: str | int, **fields: Any) -> Changes:
+        unknown = set(fields) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise UserError(f"Cannot edit {', '.join(sorted(unknown))}",
+                            f"editable fields: {', '.join(EDITABLE_FIELDS)}")
+        with self.library.transaction() as s:
+            doc = resolve_document(s, ref)
+            for key, value in fields.items():
+                setattr(doc, key, value)
+            doc.modified_at = utcnow()
+            audit.record(s, audit.MODIFICATION, "document", doc.id,
+                         {"fields": sorted(fields), "sha256": doc.sha256})
+            doc_id = doc.id
+        self.library.index.documents_changed([doc_id])
+        return Changes(documents=True, index=True, document_ids=[doc_id])
+
+    def delete_document(self, ref: str | int) -> Changes:
+        with self.library.transaction() as s:
+            doc = resolve_document(s, ref)
+            doc_id, sha = doc.id, doc.sha256
+            audit.record(s, audit.DELETION, "document", doc_id,
+                         {"sha256": sha, "filename": doc.original_filename})
+            s.execute(delete(Document).where(Document.id == doc_id))
+        self.library.originals.remove(sha)
+        self.library.index.documents_removed([doc_id])
+        return Changes(documents=True, highlights=True, dossiers=True, index=True,
+                       document_ids=[doc_id])
+
+    def add_to_collection(self, refs: list[str | int], name: str) -> Changes:
+        from .persist import ensure_collection
+
+        with self.library.transaction() as s:
+            col = ensure_collection(s, name)
+            ids = []
+            for ref in refs:
+                doc = resolve_document(s, ref)
+                if s.get(CollectionMember, (col.id, doc.id)) is None:
+                    s.add(CollectionMember(collection_id=col.id, document_id=doc.id))
+                    ids.append(doc.id)
+            audit.record(s, audit.MODIFICATION, "collection", col.id,
+                         {"name": name, "added_documents": ids})
+        self.library.index.documents_changed(ids)
+        return Changes(collections=True, index=True, document_ids=ids)
+
+    def list_collections(self) -> list[dict[str, Any]]:
+        with self.library.read() as s:
+            rows = s.execute(
+                select(Collection.id, Collection.name, func.count(CollectionMember.document_id))
+                .outerjoin(CollectionMember).group_by(Collection.id).order_by(Collection.name)
+            ).all()
+            return [{"id": i, "name": n, "documents": c} for i, n, c in rows]
+
+    # --- integrity ---------------------------------------------------------------------------
+
+    def verify(self) -> dict[str, Any]:
+        """Re-hash originals, walk the audit chain, run the database's own integrity check."""
+        problems: list[dict[str, Any]] = []
+        with self.library.read() as s:
+            docs = s.execute(select(Document.id, Document.sha256)).all()
+            for doc_id, sha in docs:
+                issue = self.library.originals.verify(sha)
+                if issue:
+                    problems.append({"kind": "original", "document_id": doc_id,
+                                     "sha256": sha, "problem": issue})
+            events = s.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars().all()
+            for p in audit.verify_chain(events):
+                problems.append({"kind": "audit", "event_id": p.event_id, "problem": p.problem})
+            n_events = len(events)
+        for p in integrity_problems(self.library.store.engine):
+            problems.append({"kind": "database", "problem": p})
+        result = {"ok": not problems, "documents_checked": len(docs),
+                  "audit_events_checked": n_events, "problems": problems}
+        if self.library.writable:
+            with self.library.transaction() as s:
+                audit.record(s, audit.FIXITY_CHECK, "library", None,
+                             {"ok": result["ok"], "documents": len(docs),
+                              "problems": len(problems)})
+        return result
+
+    def audit_events(self, *, object_type: str | None = None, object_id: str | None = None,
+                     limit: int | None = None) -> list[dict[str, Any]]:
+        with self.library.read() as s:
+            q = select(AuditEvent).order_by(AuditEvent.id)
+            if object_type:
+                q = q.where(AuditEvent.object_type == object_type)
+            if object_id is not None:
+                q = q.where(AuditEvent.object_id == str(object_id))
+            if limit:
+                q = q.limit(limit)
+            return [audit.event_dict(e) for e in s.execute(q).scalars()]
+
+    def collection_record(self, ref: str | int) -> CollectionRecord | None:
+        with self.library.read() as s:
+            return resolve_document(s, ref).collection_record

@@ -1,0 +1,1 @@
+"""Evidence dossiers (filled in by the dossier work)."""

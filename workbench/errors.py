@@ -1,0 +1,65 @@
+"""The error types a user can meet, with messages a person can act on.
+
+Every error the UI shows or the CLI prints is a ``WorkbenchError``; anything else is a bug.
+Per-file import failures are values (see ``ingest.FileOutcome``), not exceptions, so that one
+bad file never stops a batch.
+"""
+
+from __future__ import annotations
+
+
+class WorkbenchError(Exception):
+    """Root of all errors Workbench reports to a person."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        if self.hint:
+            return f"{self.message} ({self.hint})"
+        return self.message
+
+
+class UserError(WorkbenchError):
+    """The request cannot be done as asked: wrong id, bad argument, conflicting state."""
+
+
+class NotFound(UserError):
+    """A document, highlight, tag, dossier or file that was named does not exist."""
+
+
+class LibraryError(WorkbenchError):
+    """The library folder cannot be opened, upgraded or written."""
+
+
+class LibraryLocked(LibraryError):
+    """Another process holds the library's writer lock."""
+
+
+class IntegrityProblem(WorkbenchError):
+    """Stored data failed a check (hash mismatch, broken audit chain, corrupt database)."""
+
+
+class Cancelled(WorkbenchError):
+    """The user cancelled a long-running task; callers treat it as a quiet stop."""
+
+    def __init__(self, message: str = "Cancelled by the user.") -> None:
+        super().__init__(message)
+
+
+class ExtractionError(WorkbenchError):
+    """Text extraction from one file failed; ``status`` says how, for the per-file report."""
+
+    def __init__(self, status: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ExportError(WorkbenchError):
+    """An export could not be written or failed its own post-write check."""
+
+
+class RedactionLeak(ExportError):
+    """A redacted string was found in an export; the file has been deleted."""

@@ -1,0 +1,1 @@
+"""Dossier exports, one module per output format (filled in by the dossier work)."""

@@ -1,0 +1,83 @@
+"""The extractor protocol and the value an extraction returns.
+
+One module per format implements ``Extractor``; the worker process (``worker.py``) runs them,
+never the GUI or the importing process, so a hostile file costs one error, not the batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+# Per-file statuses an extraction failure can carry (see ingest.FileOutcome).
+EMPTY = "empty"
+UNREADABLE = "unreadable"
+ENCRYPTED = "encrypted"
+TOO_LARGE = "exceeds limits"
+TIMED_OUT = "timed out"
+UNSUPPORTED = "unsupported"
+PERMISSION = "permission denied"
+NOT_FOUND = "not found"
+CRASHED = "extractor crashed"
+
+
+@dataclass
+class Child:
+    """An item found inside a file (an attachment, a message of an mbox, a WARC record).
+
+    ``path`` is a temporary file the worker wrote; the pipeline imports it as its own document
+    linked to the parent, with ``collection`` fields (source_url, captured_at ISO, http_status)
+    and ``metadata`` overriding what its own extraction finds.
+    """
+
+    path: str
+    filename: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    collection: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Extraction:
+    """Text per page (one entry for formats without pages), metadata and problems."""
+
+    pages: list[str]
+    extractor: str
+    extractor_version: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    method: str = "text"  # text | ocr
+    languages: str | None = None
+    children: list[Child] = field(default_factory=list)
+    # Set when the file holds no text of its own on purpose (a container such as an mbox).
+    container: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Extraction:
+        children = [Child(**c) for c in data.pop("children", [])]
+        return cls(children=children, **data)
+
+    @property
+    def empty_pages(self) -> list[int]:
+        return [i + 1 for i, page in enumerate(self.pages) if not page.strip()]
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """What the importing process tells the extractor about this file."""
+
+    kind: str
+    children_dir: str | None = None
+    ocr_languages: str = "eng"
+    source_url: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Extractor(Protocol):
+    name: str
+    version: str
+
+    def extract(self, path: Path, options: ExtractOptions) -> Extraction: ...

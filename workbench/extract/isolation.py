@@ -1,0 +1,148 @@
+"""Run extractors in separate worker processes with a time limit and a memory limit.
+
+A worker is a long-lived ``python -m workbench.extract.worker`` process that handles one file
+at a time, so the interpreter start-up is paid once per worker, not once per file. If a file
+hangs, the worker is killed when the time limit runs out and a fresh one replaces it; if the
+worker dies (a crash, the memory limit), the file gets an error naming why and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ExtractionError
+from .base import CRASHED, TIMED_OUT, TOO_LARGE, Extraction, ExtractOptions
+
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MEMORY = 1 << 30  # 1 GiB
+
+
+@dataclass(frozen=True)
+class Limits:
+    timeout: float = DEFAULT_TIMEOUT
+    memory: int = DEFAULT_MEMORY
+    plugins: tuple[str, ...] = field(default_factory=tuple)
+
+
+class WorkerProcess:
+    """One worker process and the thread that reads its answers."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        env = dict(os.environ)
+        env.setdefault("OMP_THREAD_LIMIT", "1")  # tesseract threads would multiply memory use
+        env["PYTHONIOENCODING"] = "utf-8"
+        cmd = [sys.executable, "-m", "workbench.extract.worker", str(limits.memory),
+               *limits.plugins]
+        self.proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            env=env, cwd=str(Path(__file__).resolve().parents[2]),
+        )
+        self._answers: queue.Queue[str | None] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for raw in self.proc.stdout:
+            self._answers.put(raw.decode("utf-8"))
+        self._answers.put(None)  # EOF: the worker died
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def run(self, path: Path, options: ExtractOptions, timeout: float) -> Extraction:
+        assert self.proc.stdin is not None
+        request = {"path": str(path), "options": options.__dict__}
+        try:
+            self.proc.stdin.write((json.dumps(request) + "\n").encode("utf-8"))
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError) as exc:
+            raise ExtractionError(CRASHED, "the extraction process is not running") from exc
+        try:
+            line = self._answers.get(timeout=timeout)
+        except queue.Empty:
+            self.kill()
+            raise ExtractionError(
+                TIMED_OUT, f"extraction took longer than the {timeout:g} s time limit"
+            ) from None
+        if line is None:
+            code = self.proc.wait()
+            if code in (-9, 137) or code < 0:
+                raise ExtractionError(
+                    TOO_LARGE, f"the extraction process was killed (signal {-code}); "
+                    "the file probably exceeds the memory limit")
+            raise ExtractionError(CRASHED, f"the extraction process exited with code {code}")
+        reply: dict[str, Any] = json.loads(line)
+        if not reply["ok"]:
+            raise ExtractionError(reply["status"], reply["error"])
+        return Extraction.from_json(reply["result"])
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                assert self.proc.stdin is not None
+                self.proc.stdin.close()
+                self.proc.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                self.kill()
+
+
+class ExtractorPool:
+    """A fixed number of workers handed out one at a time; thread-safe."""
+
+    def __init__(self, size: int | None = None, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        self.size = size or max(1, min(2, os.cpu_count() or 1))
+        self._idle: queue.Queue[WorkerProcess | None] = queue.Queue()
+        for _ in range(self.size):
+            self._idle.put(None)  # started lazily on first use
+        self._all: list[WorkerProcess] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    @contextmanager
+    def _worker(self) -> Iterator[WorkerProcess]:
+        worker = self._idle.get()
+        try:
+            if worker is None or not worker.alive():
+                worker = WorkerProcess(self.limits)
+                with self._lock:
+                    self._all.append(worker)
+            yield worker
+        finally:
+            self._idle.put(worker if worker is not None and worker.alive() else None)
+
+    def extract(self, path: Path, options: ExtractOptions) -> Extraction:
+        if self._closed:
+            raise ExtractionError(CRASHED, "the extraction pool is closed")
+        with self._worker() as worker:
+            return worker.run(path, options, self.limits.timeout)
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers, self._all = self._all, []
+        for w in workers:
+            w.close()
+
+    def __enter__(self) -> ExtractorPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

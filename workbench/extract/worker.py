@@ -1,0 +1,92 @@
+"""The extraction worker: a separate process that runs extractors under resource limits.
+
+Protocol (one JSON object per line): the parent writes ``{"path", "kind", "options"}`` to
+stdin; the worker answers ``{"ok": true, "result": {...}}`` or
+``{"ok": false, "status": ..., "error": ...}`` on its own stdout. The memory limit is set by
+the worker on itself (RLIMIT_AS), so no code runs between fork and exec in a threaded parent.
+The time limit is the parent's job: it kills a worker that does not answer in time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+from ..errors import ExtractionError
+from .base import CRASHED, TOO_LARGE, UNSUPPORTED, ExtractOptions
+from .formats import by_kind
+
+_cache: dict[str, Any] = {}
+
+
+def _limit_memory(limit_bytes: int) -> None:
+    if limit_bytes <= 0:
+        return
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
+    except (ImportError, ValueError, OSError):
+        pass  # not enforceable on this platform; the time limit still holds
+
+
+def _extractor(kind: str) -> Any:
+    spec = by_kind(kind).extractor
+    if spec not in _cache:
+        module, _, cls = spec.partition(":")
+        _cache[spec] = getattr(importlib.import_module(module), cls)()
+    return _cache[spec]
+
+
+def handle(request: dict[str, Any]) -> dict[str, Any]:
+    try:
+        opts = ExtractOptions(**request["options"])
+        try:
+            extractor = _extractor(opts.kind)
+        except KeyError:
+            return {"ok": False, "status": UNSUPPORTED, "error": f"no extractor for {opts.kind}"}
+        result = extractor.extract(Path(request["path"]), opts)
+        return {"ok": True, "result": result.to_json()}
+    except ExtractionError as exc:
+        return {"ok": False, "status": exc.status, "error": exc.message}
+    except MemoryError:
+        return {"ok": False, "status": TOO_LARGE,
+                "error": "extraction exceeded the memory limit"}
+    except RecursionError:
+        return {"ok": False, "status": TOO_LARGE, "error": "the file is nested too deeply"}
+    except Exception as exc:
+        # Log the type and location only: the message may quote document content.
+        tb = traceback.extract_tb(exc.__traceback__)
+        where = f"{Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else "?"
+        return {"ok": False, "status": CRASHED,
+                "error": f"the extractor failed ({type(exc).__name__} at {where})"}
+
+
+def main() -> None:
+    limit = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    for module in sys.argv[2:]:
+        importlib.import_module(module)  # plug-ins that register extra formats
+    # Keep the protocol channel private: anything a library prints goes to stderr.
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
+    sys.stdout = sys.stderr
+    _limit_memory(limit)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        reply = handle(json.loads(line))
+        try:
+            text = json.dumps(reply, ensure_ascii=False)
+        except MemoryError:
+            text = json.dumps({"ok": False, "status": TOO_LARGE,
+                               "error": "the extracted text exceeded the memory limit"})
+        out.write(text + "\n")
+        out.flush()
+
+
+if __name__ == "__main__":
+    main()

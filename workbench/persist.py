@@ -1,0 +1,130 @@
+"""Turning one extraction into rows: document, collection record, text layer and its pages.
+
+Pages are joined with ``PAGE_SEPARATOR`` into one text; each ``Page`` row records the
+character range of its page in that text, so search hits, highlights and exports can name a page.
+The caller owns the transaction and the audit event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from . import __version__
+from .audit import current_actor
+from .extract.base import Extraction
+from .extract.formats import Format
+from .models import Collection, CollectionMember, CollectionRecord, Document, Page, TextLayer
+
+PAGE_SEPARATOR = "\n\n"
+NO_TEXT = "no text layer"
+
+
+@dataclass
+class PersistRequest:
+    sha256: str
+    size: int
+    fmt: Format
+    filename: str
+    original_path: str | None
+    extraction: Extraction
+    collection: str | None = None
+    source_url: str | None = None
+    captured_at: datetime | None = None
+    http_status: int | None = None
+    parent_id: int | None = None
+    collection_extra: dict[str, Any] = field(default_factory=dict)
+
+
+def join_pages(pages: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    ranges: list[tuple[int, int]] = []
+    parts: list[str] = []
+    pos = 0
+    for i, page in enumerate(pages):
+        if i:
+            parts.append(PAGE_SEPARATOR)
+            pos += len(PAGE_SEPARATOR)
+        parts.append(page)
+        ranges.append((pos, pos + len(page)))
+        pos += len(page)
+    return "".join(parts), ranges
+
+
+def document_status(extraction: Extraction) -> tuple[str, list[str]]:
+    problems = list(extraction.problems)
+    has_text = any(p.strip() for p in extraction.pages)
+    if not has_text and not extraction.container:
+        problems.insert(0, NO_TEXT)
+        return "no_text", problems
+    return ("problems" if problems else "ok"), problems
+
+
+def add_text_layer(session: Session, doc: Document, extraction: Extraction) -> TextLayer:
+    """A new text-layer version for ``doc``; earlier layers stay as they are."""
+    latest = session.execute(
+        select(func.max(TextLayer.version)).where(TextLayer.document_id == doc.id)
+    ).scalar_one_or_none()
+    text, ranges = join_pages(extraction.pages)
+    layer = TextLayer(
+        document_id=doc.id, version=(latest or 0) + 1, extractor=extraction.extractor,
+        extractor_version=extraction.extractor_version, method=extraction.method,
+        languages=extraction.languages, text=text,
+    )
+    session.add(layer)
+    session.flush()
+    session.add_all(
+        Page(layer_id=layer.id, number=n, start=s, end=e, has_text=bool(text[s:e].strip()))
+        for n, (s, e) in enumerate(ranges, start=1)
+    )
+    session.flush()
+    return layer
+
+
+def ensure_collection(session: Session, name: str) -> Collection:
+    col = session.execute(select(Collection).where(Collection.name == name)).scalar_one_or_none()
+    if col is None:
+        col = Collection(name=name)
+        session.add(col)
+        session.flush()
+    return col
+
+
+def persist_document(session: Session, req: PersistRequest) -> Document:
+    ex = req.extraction
+    meta = ex.metadata
+    status, problems = document_status(ex)
+    title = str(meta.get("title") or "").strip() or req.filename.rsplit(".", 1)[0] or req.filename
+    doc = Document(
+        sha256=req.sha256, title=title[:1000], kind=req.fmt.kind,
+        media_type=meta.get("media_type") or req.fmt.media_type,
+        language=meta.get("language"), size=req.size, original_filename=req.filename,
+        author=meta.get("author"), site=meta.get("site"), published=meta.get("published"),
+        status=status, problems=problems, page_count=len(ex.pages), parent_id=req.parent_id,
+        extra={k: v for k, v in meta.items()
+               if k not in {"title", "author", "site", "published", "language", "media_type",
+                            "canonical_url"} and _jsonable(v)},
+    )
+    session.add(doc)
+    session.flush()
+    session.add(CollectionRecord(
+        document_id=doc.id, original_path=req.original_path,
+        source_url=req.source_url or meta.get("canonical_url"),
+        final_url=meta.get("canonical_url"), captured_at=req.captured_at,
+        imported_at=datetime.now(UTC), importer="workbench", importer_version=__version__,
+        os_user=current_actor(), http_status=req.http_status,
+        extra={k: v for k, v in req.collection_extra.items() if _jsonable(v)},
+    ))
+    add_text_layer(session, doc, ex)
+    if req.collection:
+        col = ensure_collection(session, req.collection)
+        session.add(CollectionMember(collection_id=col.id, document_id=doc.id))
+    session.flush()
+    return doc
+
+
+def _jsonable(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool | list | dict) or value is None

@@ -1,0 +1,39 @@
+"""The ``Workbench`` facade: the one API the GUI and the command line both call.
+
+Each domain contributes a mixin (documents, search, annotations, dossiers); every mutation is
+one transaction that writes its audit event and returns a ``Changes`` value.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .annotate.service import AnnotationsMixin
+from .changes import Changes
+from .documents import DocumentsMixin
+from .dossier.service import DossiersMixin
+from .index.service import SearchMixin
+from .library import Library
+
+__all__ = ["Changes", "Workbench"]
+
+
+class Workbench(DocumentsMixin, SearchMixin, AnnotationsMixin, DossiersMixin):
+    def __init__(self, library: Library) -> None:
+        self.library = library
+
+    @classmethod
+    def open(cls, path: str | Path, *, writable: bool = True, create: bool = False,
+             program: str = "workbench") -> Workbench:
+        if create:
+            return cls(Library.create(Path(path), program=program))
+        return cls(Library.open(Path(path), writable=writable, program=program))
+
+    def close(self) -> None:
+        self.library.close()
+
+    def __enter__(self) -> Workbench:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,152 @@
+"""Database engine, sessions and schema upgrades for one library.
+
+All SQLite-specific SQL lives here (pragmas, backup, integrity check), so the rest of the core
+speaks only portable SQLAlchemy and a shared PostgreSQL can serve the same models later.
+Schema changes happen only through the Alembic revisions in ``migrations/``; opening an older
+library takes a backup copy of the database before upgrading it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from .errors import LibraryError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return cfg
+
+
+def head_revision(engine: Engine) -> str | None:
+    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, db_path: Path | None) -> str | None:
+    """Bring the schema to head; back up an existing SQLite file first. Returns the backup path."""
+    current = current_revision(engine)
+    head = head_revision(engine)
+    if current == head:
+        return None
+    backup: str | None = None
+    if current is not None and db_path is not None and db_path.exists():
+        backup = str(backup_sqlite(db_path, f"pre-upgrade-{current}"))
+    cfg = alembic_config(engine)
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except Exception as exc:  # an upgrade failure must name the backup, not lose data
+        where = f" The database was backed up to {backup} first." if backup else ""
+        raise LibraryError(f"Could not upgrade the library database: {exc}.{where}") from exc
+    return backup
+
+
+def backup_sqlite(db_path: Path, label: str) -> Path:
+    """A consistent copy of the live database (SQLite's online backup, WAL included)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    dest_dir = db_path.parent / "backups"
+    dest_dir.mkdir(exist_ok=True)
+    dest = dest_dir / f"{db_path.stem}-{label}-{stamp}.sqlite"
+    src = sqlite3.connect(str(db_path))
+    try:
+        dst = sqlite3.connect(str(dest))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return dest
+
+
+def copy_file_backup(db_path: Path, dest: Path) -> None:
+    shutil.copy2(db_path, dest)
+
+
+def integrity_problems(engine: Engine) -> list[str]:
+    """Problems the database engine itself finds in its files (empty when healthy)."""
+    if engine.dialect.name != "sqlite":
+        return []
+    with engine.connect() as conn:
+        rows = [r[0] for r in conn.execute(text("PRAGMA integrity_check")).fetchall()]
+        fk = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
+    problems = [r for r in rows if r != "ok"]
+    problems += [f"foreign key violation in {r[0]} row {r[1]}" for r in fk]
+    return problems
+
+
+class Store:
+    """Engine plus a session factory; ``transaction()`` is the unit of every mutation."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(bind=engine, expire_on_commit=False, future=True)
+
+    @classmethod
+    def open_sqlite(cls, db_path: Path) -> Store:
+        engine = make_engine(f"sqlite:///{db_path}")
+        upgrade(engine, db_path)
+        return cls(engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        session = self._sessions()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
