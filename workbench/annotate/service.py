@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..library import Library
+from workbench.library import Library
 
 
 class AnnotationsMixin:

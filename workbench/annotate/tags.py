@@ -1,0 +1,272 @@
+"""The tag tree: paths, creation on demand, rename, move, merge and delete, at session level.
+
+A tag's path is its names from the root joined by ``/`` (``Forced labour/Labour transfer``).
+Every operation here keeps the links (``HighlightTag``, ``DocumentTag``) it is not told to drop:
+merge and reassign move them, rename and move never touch them. The caller owns the transaction,
+the audit event and telling the search index which documents changed (``affected_documents``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from workbench.errors import NotFound, UserError
+from workbench.models import DocumentTag, Highlight, HighlightTag, Tag
+
+SEPARATOR = "/"
+DEFAULT_COLOR = "#f5d742"
+_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
+
+
+def check_color(color: str | None) -> str | None:
+    if color is None:
+        return None
+    color = color.strip()
+    if not color.startswith("#"):
+        color = "#" + color
+    if not _COLOR.match(color):
+        raise UserError(f"Not a colour: {color!r}", "give a hex colour such as #f5d742")
+    return color.lower()
+
+
+def split_path(path: str) -> list[str]:
+    """The names of a path; empty names (``a//b``, a lone ``/``) are refused."""
+    parts = [p.strip() for p in str(path).strip().strip(SEPARATOR).split(SEPARATOR)]
+    if not parts or any(not p for p in parts):
+        raise UserError(f"Not a tag path: {path!r}", "write names separated by /, e.g. "
+                        "Forced labour/Labour transfer")
+    if any(len(p) > 256 for p in parts):
+        raise UserError("A tag name is longer than 256 characters")
+    return parts
+
+
+def all_tags(session: Session) -> dict[int, Tag]:
+    return {t.id: t for t in session.execute(select(Tag)).scalars()}
+
+
+def path_map(session: Session, tags: dict[int, Tag] | None = None) -> dict[int, str]:
+    """Every tag id -> its full path, computed once for the whole tree."""
+    tags = tags if tags is not None else all_tags(session)
+    out: dict[int, str] = {}
+
+    def path_of(tag_id: int) -> str:
+        if tag_id not in out:
+            tag = tags[tag_id]
+            out[tag_id] = (tag.name if tag.parent_id is None
+                           else path_of(tag.parent_id) + SEPARATOR + tag.name)
+        return out[tag_id]
+
+    for tid in tags:
+        path_of(tid)
+    return out
+
+
+def child_named(session: Session, parent_id: int | None, name: str) -> Tag | None:
+    q = select(Tag).where(Tag.name == name)
+    q = q.where(Tag.parent_id.is_(None)) if parent_id is None else q.where(
+        Tag.parent_id == parent_id)
+    return session.execute(q).scalar_one_or_none()
+
+
+def find_tag(session: Session, path: str) -> Tag | None:
+    parent: Tag | None = None
+    for name in split_path(path):
+        parent = child_named(session, parent.id if parent else None, name)
+        if parent is None:
+            return None
+    return parent
+
+
+def get_tag(session: Session, ref: str | int) -> Tag:
+    """A tag by id (an int, or ``#12``) or by path."""
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.startswith("#")
+                                and ref[1:].isdigit()):
+        tag = session.get(Tag, int(str(ref).lstrip("#")))
+    else:
+        tag = find_tag(session, ref)
+    if tag is None:
+        raise NotFound(f"No tag {ref}", "see `workbench tag list`")
+    return tag
+
+
+def ensure_tag(session: Session, path: str, color: str | None = None,
+               description: str | None = None) -> tuple[Tag, list[Tag]]:
+    """The tag at ``path``, creating it and any missing ancestors; returns (tag, created)."""
+    parent: Tag | None = None
+    created: list[Tag] = []
+    names = split_path(path)
+    for i, name in enumerate(names):
+        tag = child_named(session, parent.id if parent else None, name)
+        if tag is None:
+            last = i == len(names) - 1
+            tag = Tag(name=name, parent_id=parent.id if parent else None,
+                      color=(check_color(color) if last and color else None) or DEFAULT_COLOR,
+                      description=(description or "") if last else "")
+            session.add(tag)
+            session.flush()
+            created.append(tag)
+        parent = tag
+    assert parent is not None
+    return parent, created
+
+
+def descendants(session: Session, tag_id: int) -> list[int]:
+    """Ids of every tag below ``tag_id`` (not including it), breadth first."""
+    children: dict[int | None, list[int]] = {}
+    for tid, pid in session.execute(select(Tag.id, Tag.parent_id)).all():
+        children.setdefault(pid, []).append(tid)
+    out: list[int] = []
+    todo = list(children.get(tag_id, []))
+    while todo:
+        tid = todo.pop(0)
+        out.append(tid)
+        todo.extend(children.get(tid, []))
+    return out
+
+
+def affected_documents(session: Session, tag_ids: list[int]) -> list[int]:
+    """Documents whose searchable tags change when these tags change."""
+    if not tag_ids:
+        return []
+    via_hl = select(Highlight.document_id).join(
+        HighlightTag, HighlightTag.highlight_id == Highlight.id).where(
+        HighlightTag.tag_id.in_(tag_ids))
+    via_doc = select(DocumentTag.document_id).where(DocumentTag.tag_id.in_(tag_ids))
+    ids = set(session.execute(via_hl).scalars()) | set(session.execute(via_doc).scalars())
+    return sorted(ids)
+
+
+def rename(session: Session, tag: Tag, new_name: str) -> None:
+    names = split_path(new_name)
+    if len(names) != 1:
+        raise UserError("A new name cannot contain /", "use `tag move` to change the parent")
+    other = child_named(session, tag.parent_id, names[0])
+    if other is not None and other.id != tag.id:
+        raise UserError(f"A tag named {names[0]!r} already exists there",
+                        "use `tag merge` to combine the two tags")
+    tag.name = names[0]
+    session.flush()
+
+
+def move(session: Session, tag: Tag, new_parent: Tag | None) -> None:
+    if new_parent is not None and (new_parent.id == tag.id
+                                   or new_parent.id in descendants(session, tag.id)):
+        raise UserError("A tag cannot be moved under itself or one of its own descendants",
+                        "move the descendant out first")
+    other = child_named(session, new_parent.id if new_parent else None, tag.name)
+    if other is not None and other.id != tag.id:
+        raise UserError(f"A tag named {tag.name!r} already exists there",
+                        "rename one of them first, or use `tag merge`")
+    tag.parent_id = new_parent.id if new_parent else None
+    session.flush()
+
+
+def merge(session: Session, source: Tag, target: Tag) -> dict[str, int]:
+    """Fold ``source`` into ``target``: its links and children move over, then it goes.
+
+    Children whose name already exists under ``target`` are merged recursively, so no link is
+    lost. Returns how many links and children moved.
+    """
+    if source.id == target.id:
+        raise UserError("Cannot merge a tag into itself")
+    if target.id in descendants(session, source.id):
+        raise UserError("Cannot merge a tag into one of its own descendants",
+                        "move the descendant out first, or merge the other way round")
+    stats = {"highlight_links": 0, "document_links": 0, "children": 0}
+    _move_links(session, source.id, target.id, stats)
+    for child in session.execute(select(Tag).where(Tag.parent_id == source.id)).scalars().all():
+        twin = child_named(session, target.id, child.name)
+        if twin is None:
+            child.parent_id = target.id
+            stats["children"] += 1
+        else:
+            sub = merge(session, child, twin)
+            for k, v in sub.items():
+                stats[k] += v
+    session.flush()
+    session.delete(source)
+    session.flush()
+    return stats
+
+
+def _move_links(session: Session, src: int, dst: int, stats: dict[str, int]) -> None:
+    have = set(session.execute(select(HighlightTag.highlight_id)
+                               .where(HighlightTag.tag_id == dst)).scalars())
+    for hid in session.execute(select(HighlightTag.highlight_id)
+                               .where(HighlightTag.tag_id == src)).scalars().all():
+        if hid not in have:
+            session.add(HighlightTag(highlight_id=hid, tag_id=dst))
+            stats["highlight_links"] += 1
+    have_docs = set(session.execute(select(DocumentTag.document_id)
+                                    .where(DocumentTag.tag_id == dst)).scalars())
+    for did in session.execute(select(DocumentTag.document_id)
+                               .where(DocumentTag.tag_id == src)).scalars().all():
+        if did not in have_docs:
+            session.add(DocumentTag(document_id=did, tag_id=dst))
+            stats["document_links"] += 1
+    session.flush()
+    session.execute(delete(HighlightTag).where(HighlightTag.tag_id == src))
+    session.execute(delete(DocumentTag).where(DocumentTag.tag_id == src))
+
+
+def usage(session: Session, tag_ids: list[int]) -> dict[str, int]:
+    if not tag_ids:
+        return {"highlights": 0, "documents": 0}
+    n_hl = session.execute(select(func.count()).select_from(HighlightTag)
+                           .where(HighlightTag.tag_id.in_(tag_ids))).scalar_one()
+    n_doc = session.execute(select(func.count()).select_from(DocumentTag)
+                            .where(DocumentTag.tag_id.in_(tag_ids))).scalar_one()
+    return {"highlights": int(n_hl), "documents": int(n_doc)}
+
+
+def delete_tag(session: Session, tag: Tag, *, cascade: bool = False,
+               reassign_to: Tag | None = None) -> dict[str, Any]:
+    """Delete a tag. One with children or links needs ``cascade`` or ``reassign_to``.
+
+    ``cascade`` removes the tag, its descendants and their links (the highlights and
+    documents themselves stay). ``reassign_to`` merges the tag into another one first.
+    """
+    below = descendants(session, tag.id)
+    used = usage(session, [tag.id, *below])
+    if cascade and reassign_to is not None:
+        raise UserError("Choose either cascade or reassign, not both")
+    if reassign_to is not None:
+        if reassign_to.id == tag.id or reassign_to.id in below:
+            raise UserError("Cannot reassign a tag to itself or one of its descendants")
+        stats = merge(session, tag, reassign_to)
+        return {"mode": "reassign", "deleted_tags": 1, **stats}
+    if (below or used["highlights"] or used["documents"]) and not cascade:
+        raise UserError(
+            f"The tag has {len(below)} sub-tag(s), {used['highlights']} highlight link(s) and "
+            f"{used['documents']} document link(s)",
+            "choose: --reassign-to PATH moves them to another tag, --cascade removes the tag "
+            "with its sub-tags and links (highlights and documents stay)")
+    ids = [tag.id, *below]
+    session.execute(delete(HighlightTag).where(HighlightTag.tag_id.in_(ids)))
+    session.execute(delete(DocumentTag).where(DocumentTag.tag_id.in_(ids)))
+    # Children first: parent_id is ON DELETE RESTRICT.
+    session.execute(update(Tag).where(Tag.id.in_(ids)).values(parent_id=None))
+    session.execute(delete(Tag).where(Tag.id.in_(ids)))
+    session.flush()
+    return {"mode": "cascade" if cascade else "plain", "deleted_tags": len(ids),
+            "highlight_links": used["highlights"], "document_links": used["documents"]}
+
+
+def highlight_tag_paths(session: Session, highlight_ids: list[int],
+                        paths: dict[int, str] | None = None) -> dict[int, list[str]]:
+    """Highlight id -> sorted tag paths."""
+    paths = paths if paths is not None else path_map(session)
+    out: dict[int, list[str]] = {hid: [] for hid in highlight_ids}
+    if not highlight_ids:
+        return out
+    rows = session.execute(select(HighlightTag.highlight_id, HighlightTag.tag_id)
+                           .where(HighlightTag.highlight_id.in_(highlight_ids))).all()
+    for hid, tid in rows:
+        out[hid].append(paths[tid])
+    for v in out.values():
+        v.sort()
+    return out
