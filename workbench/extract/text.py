@@ -19,6 +19,9 @@ BOMS = (
 )
 
 
+PREFERRED = ["utf_8", "cp1252", "latin_1", "cp1251", "gb18030", "big5", "shift_jis", "cp1256"]
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
     """(text, encoding name): BOM, then strict UTF-8, then charset-normalizer's best guess."""
     for bom, name in BOMS:
@@ -28,9 +31,15 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None:
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
         raise ExtractionError(UNREADABLE, "the file is not text in any encoding Workbench knows")
+    # On a tie, prefer the most widespread legacy code pages: short Western European text
+    # decodes equally "well" as cp1250 or cp1257, and guessing those garbles accents.
+    top = min((m.chaos, -m.coherence) for m in matches)
+    tied = [m for m in matches if (m.chaos, -m.coherence) == top]
+    best = min(tied, key=lambda m: PREFERRED.index(m.encoding)
+               if m.encoding in PREFERRED else len(PREFERRED))
     return str(best), best.encoding
 
 
