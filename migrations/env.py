@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection the library passes in (render_as_batch for SQLite)."""
+"""Alembic environment: runs on the connection the library passes in (batch mode for SQLite)."""
 
 from alembic import context
 from sqlalchemy import create_engine

@@ -266,8 +266,8 @@ class DocumentsMixin:
             for p in audit.verify_chain(events):
                 problems.append({"kind": "audit", "event_id": p.event_id, "problem": p.problem})
             n_events = len(events)
-        for p in integrity_problems(self.library.store.engine):
-            problems.append({"kind": "database", "problem": p})
+        for db_problem in integrity_problems(self.library.store.engine):
+            problems.append({"kind": "database", "problem": db_problem})
         result = {"ok": not problems, "documents_checked": len(docs),
                   "audit_events_checked": n_events, "problems": problems}
         if self.library.writable:

@@ -268,11 +268,11 @@ def run_import(library: Library, plan: ImportPlan, options: ImportOptions | None
                     fut = threads.submit(_store_and_extract, library, pool, item, options)
                     pending.append((i, item, fut))
                     while len(pending) >= window:
-                        _finish(library, pending.pop(0), options, report, new_ids, child_outcomes, pool,
-                            cancel)
+                        _finish(library, pending.pop(0), options, report, new_ids,
+                                child_outcomes, pool, cancel)
             while pending:
-                _finish(library, pending.pop(0), options, report, new_ids, child_outcomes, pool,
-                            cancel)
+                _finish(library, pending.pop(0), options, report, new_ids, child_outcomes,
+                        pool, cancel)
         # Duplicates last, so a duplicate inside the batch can name the document it repeats.
         for i, item in enumerate(plan.items):
             if item.status == "duplicate":

@@ -24,9 +24,12 @@ from workbench.extract.pdf import PdfExtractor  # noqa: E402
 from workbench.ingest import ImportOptions  # noqa: E402
 from workbench.services import Workbench  # noqa: E402
 
-WORDS = ("detention camp witness testimony forced labour transfer region report council "
-         "rapporteur evidence surveillance family separation interview village factory "
-         "policy commission investigation enforced disappearance prison court").split()
+WORDS = [
+    "detention", "camp", "witness", "testimony", "forced", "labour", "transfer", "region",
+    "report", "council", "rapporteur", "evidence", "surveillance", "family", "separation",
+    "interview", "village", "factory", "policy", "commission", "investigation", "enforced",
+    "disappearance", "prison", "court",
+]
 
 
 def make_corpus(folder: Path, files: int, pages: int, seed: int = 7) -> list[Path]:

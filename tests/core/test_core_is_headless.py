@@ -15,7 +15,8 @@ def test_no_qt_in_the_core() -> None:
         "for m in pkgutil.walk_packages(workbench.__path__, 'workbench.'):\n"
         "    if not m.name.endswith('.__main__'):\n"
         "        importlib.import_module(m.name)\n"
-        "bad = [n for n in sys.modules if n.split('.')[0] in ('PySide6', 'shiboken6', 'PyQt5', 'PyQt6')]\n"
+        "qt = ('PySide6', 'shiboken6', 'PyQt5', 'PyQt6')\n"
+        "bad = [n for n in sys.modules if n.split('.')[0] in qt]\n"
         "print(len([n for n in sys.modules if n.startswith('workbench')]))\n"
         "assert not bad, bad\n"
     )

@@ -170,7 +170,7 @@ def test_partly_scanned_pdf_names_its_empty_pages(wb: Workbench, tmp_path: Path)
 
 def test_hanging_extractor_hits_time_limit_and_batch_goes_on(wb: Workbench,
                                                              tmp_path: Path) -> None:
-    from tests.support import plugin_extractors  # noqa: F401  (registers the test formats)
+    from tests.support import plugin_extractors
 
     stuck = tmp_path / "stuck.hang"
     stuck.write_text("hostile")

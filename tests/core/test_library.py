@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.errors import LibraryError, LibraryLocked, NotFound
 from workbench import store
+from workbench.errors import LibraryError, LibraryLocked, NotFound
 from workbench.library import Library
 from workbench.services import Workbench
 from workbench.store import current_revision, head_revision
