@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..extract import Limits
-from ..ingest import ImportOptions
+from ..ingest import ImportOptions, Progress
 from ..library import Library
 from ..services import Workbench
 from .common import EXIT_SOME_FAILED, Result, command, one_line, safe, table
@@ -78,7 +80,8 @@ def cmd_import(wb: Workbench, args: argparse.Namespace) -> Result:
         ocr_languages=args.ocr_languages,
         limits=Limits(timeout=args.timeout, memory=args.memory * 1024 * 1024),
     )
-    report, _ = wb.import_paths([Path(p) for p in args.paths], options)
+    report, _ = wb.import_paths([Path(p) for p in args.paths], options,
+                                progress=_terminal_progress() if sys.stderr.isatty() else None)
     payload = report.to_json()
     lines = [f"imported {len(payload['imported'])}, duplicates {len(payload['duplicates'])}, "
              f"failed {len(payload['failed'])}"]
@@ -91,6 +94,17 @@ def cmd_import(wb: Workbench, args: argparse.Namespace) -> Result:
               for o in payload["failed"]]
     return Result(payload, "\n".join(lines), EXIT_SOME_FAILED if payload["failed"] else 0,
                   stderr=errors)
+
+
+def _terminal_progress() -> Callable[[Progress], None]:
+    """A one-line progress display on an interactive terminal (never in scripts or logs)."""
+    def show(p: Progress) -> None:
+        name = one_line(Path(p.current).name)[:50]
+        sys.stderr.write(f"\r\x1b[K{p.stage} {p.done}/{p.total} {name}")
+        if p.stage != "plan" and p.done == p.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+    return show
 
 
 def cmd_list(wb: Workbench, args: argparse.Namespace) -> Result:
