@@ -1,9 +1,165 @@
-"""Search as the facade exposes it (filled in by the search work)."""
+"""Search as the facade exposes it: queries, find-in-document, reindex, aliases, saved searches.
+
+``SearchMixin`` is one part of ``services.Workbench``. Everything it returns is plain data
+(dataclasses with ``to_json``, dicts, lists); alias and saved-search changes are one
+transaction each with an audit event and return a ``Changes`` value.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+
+from .. import audit
+from ..changes import Changes
+from ..errors import Cancelled, UserError
 from ..library import Library
+from ..models import AliasGroup, SavedSearch
+from .results import DocumentMatches, SearchResult
+
+ProgressFn = Callable[[int, int], None]
 
 
 class SearchMixin:
     library: Library
+
+    def _index(self) -> Any:
+        from .hook import SearchIndex
+
+        idx = self.library.index
+        if not isinstance(idx, SearchIndex):
+            raise UserError("This library was opened without its search index")
+        return idx
+
+    # --- searching --------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 20, offset: int = 0,
+               filters: dict[str, Any] | None = None, *, facets: bool = True) -> SearchResult:
+        """Ranked documents matching ``query`` (see docs/cli/search.md for the language).
+
+        ``filters`` narrows by facet values: ``{"collection": ..., "tag": ..., "kind": ...,
+        "language": ..., "year": ...}`` (a value or a list of values). Raises ``UserError`` for
+        a query that cannot be read; broken syntax is read as plain words (``result.notice``).
+        """
+        return self._index().search(query, limit, offset, filters, facets=facets)  # type: ignore[no-any-return]
+
+    def search_in_document(self, doc_ref: str | int, query: str) -> DocumentMatches:
+        """Every match of ``query`` in one document's latest text layer, in order."""
+        from ..documents import resolve_document
+
+        with self.library.read() as s:
+            doc_id = resolve_document(s, doc_ref).id
+        return self._index().search_in_document(doc_id, query)  # type: ignore[no-any-return]
+
+    # --- the index itself -------------------------------------------------------------------
+
+    def index_status(self) -> dict[str, Any]:
+        """State (idle, checking, indexing, rebuilding, read-only), progress and sizes."""
+        return self._index().status()  # type: ignore[no-any-return]
+
+    def wait_for_index(self, timeout: float | None = 30.0) -> bool:
+        """Block until the writer has nothing queued; False if ``timeout`` ran out first."""
+        return self._index().wait_idle(timeout)  # type: ignore[no-any-return]
+
+    def reindex(self, progress: ProgressFn | None = None, cancel: Any = None) -> Changes:
+        """Rebuild the index from the database and wait for it (searches work meanwhile).
+
+        ``cancel`` is an object with a ``cancelled`` attribute (``ingest.CancelToken``) or a
+        callable returning True to stop; the old index then stays in use.
+        """
+        self.library.require_writable()
+        idx = self._index()
+        worker = idx.worker
+        worker.request_rebuild("requested")
+        while not worker.wait_idle(0.1):
+            if progress is not None:
+                progress(worker.progress.done, worker.progress.total)
+            stop = cancel() if callable(cancel) else getattr(cancel, "cancelled", False)
+            if stop:
+                worker.cancel_rebuild()
+                worker.wait_idle(30)
+                raise Cancelled()
+        if progress is not None:
+            total = idx.status().get("indexed_documents") or 0
+            progress(total, total)
+        if worker.last_error:
+            raise UserError(f"Rebuilding the search index failed: {worker.last_error}")
+        return Changes(index=True)
+
+    # --- alias groups -----------------------------------------------------------------------
+
+    def add_alias_group(self, name: str, terms: list[str]) -> Changes:
+        """Create or replace the group ``name``: any of ``terms`` finds all of them."""
+        clean = [t.strip() for t in terms if t and t.strip()]
+        name = name.strip()
+        if not name or len(clean) < 2:
+            raise UserError("An alias group needs a name and at least two spellings")
+        with self.library.transaction() as s:
+            row = s.execute(select(AliasGroup).where(AliasGroup.name == name)).scalar_one_or_none()
+            event = audit.MODIFICATION if row else audit.CREATION
+            if row is None:
+                row = AliasGroup(name=name, terms=clean)
+                s.add(row)
+            else:
+                row.terms = clean
+            s.flush()
+            audit.record(s, event, "alias_group", row.id, {"name": name, "terms": len(clean)})
+        return Changes(searches=True)
+
+    def list_alias_groups(self) -> list[dict[str, Any]]:
+        with self.library.read() as s:
+            return [{"id": g.id, "name": g.name, "terms": list(g.terms or [])}
+                    for g in s.execute(select(AliasGroup).order_by(AliasGroup.name)).scalars()]
+
+    def delete_alias_group(self, name: str) -> Changes:
+        with self.library.transaction() as s:
+            row = s.execute(select(AliasGroup).where(AliasGroup.name == name)).scalar_one_or_none()
+            if row is None:
+                raise UserError(f"No alias group named {name!r}", "see `workbench alias list`")
+            audit.record(s, audit.DELETION, "alias_group", row.id, {"name": name})
+            s.delete(row)
+        return Changes(searches=True)
+
+    # --- saved searches ---------------------------------------------------------------------
+
+    def save_search(self, name: str, query: str) -> Changes:
+        """Store ``query`` under ``name`` (replacing an earlier one); the query must parse."""
+        from .parse import parse
+
+        name = name.strip()
+        if not name:
+            raise UserError("A saved search needs a name")
+        parse(query)
+        with self.library.transaction() as s:
+            row = s.execute(select(SavedSearch).where(SavedSearch.name == name)
+                            ).scalar_one_or_none()
+            event = audit.MODIFICATION if row else audit.CREATION
+            if row is None:
+                row = SavedSearch(name=name, query=query)
+                s.add(row)
+            else:
+                row.query = query
+            s.flush()
+            audit.record(s, event, "saved_search", row.id, {"name": name})
+        return Changes(searches=True)
+
+    def list_saved_searches(self) -> list[dict[str, Any]]:
+        with self.library.read() as s:
+            rows = s.execute(select(SavedSearch).order_by(SavedSearch.name)).scalars()
+            return [{"id": r.id, "name": r.name, "query": r.query,
+                     "created_at": r.created_at.isoformat().replace("+00:00", "Z")}
+                    for r in rows]
+
+    def delete_saved_search(self, name: str) -> Changes:
+        with self.library.transaction() as s:
+            row = s.execute(select(SavedSearch).where(SavedSearch.name == name)
+                            ).scalar_one_or_none()
+            if row is None:
+                raise UserError(f"No saved search named {name!r}",
+                                "see `workbench saved-search list`")
+            audit.record(s, audit.DELETION, "saved_search", row.id, {"name": name})
+            s.delete(row)
+        return Changes(searches=True)
+

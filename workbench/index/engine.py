@@ -1,0 +1,158 @@
+"""The index on disk (private): generations, the pointer file, guarded Whoosh writes, searchers.
+
+Layout of ``library/index/``::
+
+    workbench-index.json   {"schema": N, "current": "g3", "complete": true}
+    g3/                    the Whoosh index the pointer names
+
+A rebuild writes a new generation beside the current one and swaps the pointer atomically
+when it is complete, so searches keep using the old index meanwhile and a crash mid-build
+leaves the old one in place. Whoosh-reloaded 2.7.5 bugs guarded here: a failed commit leaves
+the write lock held (``commit_guarded`` always releases it), and a damaged TOC or segment
+raises arbitrary exceptions (``TypeError``, ``struct.error``...), so any exception on open is
+reported as ``IndexProblem`` and leads to a rebuild.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+from whoosh.searching import Searcher
+from whoosh.writing import SegmentWriter
+
+from .schema import SCHEMA_VERSION, build_schema
+
+log = logging.getLogger(__name__)
+POINTER = "workbench-index.json"
+
+
+class IndexProblem(Exception):
+    """The index cannot be used as it is; ``reason`` says why (for index_status)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def read_pointer(index_dir: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((index_dir / POINTER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write_pointer(index_dir: Path, data: dict[str, Any]) -> None:
+    tmp = index_dir / (POINTER + ".tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(tmp, index_dir / POINTER)
+
+
+def open_current(index_dir: Path) -> tuple[windex.Index, str]:
+    """The current generation's index, checked; raises ``IndexProblem`` with the reason."""
+    ptr = read_pointer(index_dir)
+    if ptr is None:
+        raise IndexProblem("missing")
+    if ptr.get("schema") != SCHEMA_VERSION:
+        raise IndexProblem(f"schema version {ptr.get('schema')} (expected {SCHEMA_VERSION})")
+    if not ptr.get("complete"):
+        raise IndexProblem("an earlier build did not finish")
+    gen = str(ptr.get("current", ""))
+    if not gen or "/" in gen or not (index_dir / gen).is_dir():
+        raise IndexProblem("missing")
+    try:
+        ix = windex.open_dir(str(index_dir / gen), schema=build_schema())
+        with ix.searcher() as s:  # read the TOC and every segment's term index once
+            s.doc_count()
+            list(s.reader().column_reader("meta")[i] for i in range(min(1, s.doc_count_all())))
+    except Exception as exc:  # any Whoosh failure on open means: rebuild
+        raise IndexProblem(f"damaged ({type(exc).__name__}: {exc})") from exc
+    return ix, gen
+
+
+def new_generation(index_dir: Path) -> tuple[windex.Index, str]:
+    """An empty index in a fresh generation folder (not yet current)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    used = [int(c.name[1:]) for c in index_dir.iterdir()
+            if c.is_dir() and c.name[:1] == "g" and c.name[1:].isdigit()]
+    n = max(used, default=0)
+    gen = f"g{n + 1}"
+    (index_dir / gen).mkdir()
+    return windex.create_in(str(index_dir / gen), build_schema()), gen
+
+
+def make_current(index_dir: Path, gen: str) -> None:
+    """Point at ``gen`` and delete the other generations (open searchers keep their files)."""
+    write_pointer(index_dir, {"schema": SCHEMA_VERSION, "current": gen, "complete": True})
+    for child in index_dir.iterdir():
+        if child.is_dir() and child.name != gen and child.name.startswith("g"):
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def commit_guarded(writer: SegmentWriter, **kwargs: Any) -> None:
+    """Commit, and on any failure cancel and make sure the write lock is released."""
+    try:
+        writer.commit(**kwargs)
+    except BaseException:
+        try:
+            writer.cancel()
+        except Exception:  # the writer may already be half-closed
+            log.debug("cancel after a failed commit failed too", exc_info=True)
+        raise
+    finally:
+        lock = getattr(writer, "writelock", None)
+        if lock is not None and getattr(lock, "locked", False):
+            try:
+                lock.release()
+            except Exception:
+                log.debug("releasing the index write lock failed", exc_info=True)
+
+
+class SearcherHolder:
+    """One long-lived searcher, refreshed when the index changes (opening one costs ~200 ms).
+
+    Whoosh searchers share file handles, so searches run one at a time under ``lock``.
+    """
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = index_dir
+        self.lock = threading.RLock()
+        self._ix: windex.Index | None = None
+        self._gen: str | None = None
+        self._searcher: Searcher | None = None
+
+    def get(self) -> Searcher:
+        """The current searcher (call with ``lock`` held); raises ``IndexProblem``."""
+        ptr = read_pointer(self.index_dir)
+        gen = str(ptr.get("current")) if ptr else None
+        if self._searcher is None or gen != self._gen:
+            self.close()
+            self._ix, self._gen = open_current(self.index_dir)
+            self._searcher = self._ix.searcher()
+        elif not self._searcher.up_to_date():
+            try:
+                self._searcher = self._searcher.refresh()
+            except Exception as exc:
+                self.close()
+                raise IndexProblem(f"damaged ({type(exc).__name__})") from exc
+        return self._searcher
+
+    def close(self) -> None:
+        with self.lock:
+            if self._searcher is not None:
+                try:
+                    self._searcher.close()
+                except Exception:
+                    log.debug("closing a searcher failed", exc_info=True)
+            self._searcher = None
+            if self._ix is not None:
+                self._ix.close()
+            self._ix = None
+            self._gen = None

@@ -1,0 +1,243 @@
+"""``SearchIndex``: the library's index hook and the one object that searches.
+
+A writable library gets a writer thread (``writer.IndexWorker``) that first checks the index
+against the database and repairs or rebuilds it in the background; a read-only library only
+reads whatever index is on disk. Searches share one cached searcher.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import select
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from ..errors import UserError
+from ..library import Library
+from ..models import AliasGroup, Document, Page, TextLayer
+from .engine import IndexProblem, SearcherHolder, read_pointer
+from .parse import parse
+from .query import Plan, alias_map, compile_query
+from .results import FACETS, DocumentMatches, SearchHit, SearchResult
+from .schema import SCHEMA_VERSION, decode_meta, decode_stamp, keyword
+from .snippets import make_snippets, match_spans, page_of
+from .writer import IndexWorker, describe
+
+MAX_LIMIT = 1000
+FACET_VALUES = 30
+
+
+class SearchIndex:
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.holder = SearcherHolder(library.index_dir)
+        self._meta_cache: dict[int, tuple[str, str, str, list[str], list[str]]] = {}
+        self._meta_reader: int | None = None
+        self.worker: IndexWorker | None = None
+        if library.writable:
+            self.worker = IndexWorker(library, on_commit=lambda: None)
+            self.worker.request_check()
+
+    # --- the IndexHook protocol -------------------------------------------------------------
+
+    def documents_changed(self, ids: list[int]) -> None:
+        if self.worker is not None and ids:
+            self.worker.changed(ids)
+
+    def documents_removed(self, ids: list[int]) -> None:
+        if self.worker is not None and ids:
+            self.worker.removed(ids)
+
+    def close(self) -> None:
+        try:
+            if self.worker is not None:
+                self.worker.close()
+        finally:
+            self.holder.close()
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        return True if self.worker is None else self.worker.wait_idle(timeout)
+
+    # --- searching --------------------------------------------------------------------------
+
+    def _searcher(self) -> Searcher:
+        try:
+            return self.holder.get()
+        except IndexProblem as exc:
+            if self.worker is not None and not self.worker.idle:
+                p = self.worker.progress
+                raise UserError(f"The search index is being built ({p.done:,} of {p.total:,} "
+                                "documents)", "try again in a moment") from exc
+            if self.worker is not None:
+                self.worker.request_rebuild(exc.reason)
+                raise UserError("The search index was damaged and is being rebuilt",
+                                "try again in a moment") from exc
+            raise UserError(f"The search index is not usable ({exc.reason})",
+                            "run `workbench reindex`, or open the library for writing") from exc
+
+    def _aliases(self) -> dict[str, list[str]]:
+        with self.library.read() as s:
+            return alias_map([list(t or []) for t in s.execute(select(AliasGroup.terms))
+                              .scalars()])
+
+    def search(self, query: str, limit: int = 20, offset: int = 0,
+               filters: dict[str, Any] | None = None, facets: bool = True,
+               snippets: bool = True) -> SearchResult:
+        started = time.perf_counter()
+        limit, offset = max(0, min(int(limit), MAX_LIMIT)), max(0, int(offset))
+        node, notice = parse(query)
+        aliases = self._aliases()
+        with self.holder.lock:
+            searcher = self._searcher()
+            q, plan = compile_query(node, searcher.reader(), aliases)
+            fq = filter_query(filters)
+            if fq is not None:
+                q = wq.And([q, fq])
+            results = searcher.search(q, limit=max(1, offset + limit))
+            total = len(results)
+            stamps = searcher.reader().column_reader("stamp")
+            page: list[tuple[int, float]] = []
+            for score, docnum in results.top_n[offset:offset + limit]:
+                st = decode_stamp(stamps[docnum])
+                if st is not None:
+                    page.append((st[0], float(score)))
+            counts = self._facets(searcher, results.docs()) if facets and total else {}
+        hits, gone = self._hits(page, plan, snippets)
+        return SearchResult(query, max(0, total - gone), hits, counts, offset, limit, notice,
+                            (time.perf_counter() - started) * 1000)
+
+    def _facets(self, searcher: Searcher, docnums: Any) -> dict[str, list[tuple[str, int]]]:
+        reader = searcher.reader()
+        if self._meta_reader != id(reader):  # decoded values are cached per searcher
+            self._meta_cache, self._meta_reader = {}, id(reader)
+        col = reader.column_reader("meta")
+        cache = self._meta_cache
+        counters: dict[str, Counter[str]] = {k: Counter() for k in FACETS}
+        for docnum in docnums:
+            meta = cache.get(docnum)
+            if meta is None:
+                meta = cache[docnum] = decode_meta(col[docnum])
+            kind, lang, year, cols, tags = meta
+            counters["kind"][kind or "unknown"] += 1
+            if lang:
+                counters["language"][lang] += 1
+            if year:
+                counters["year"][year] += 1
+            counters["collection"].update(cols)
+            counters["tag"].update(tags)
+        return {k: c.most_common(FACET_VALUES) for k, c in counters.items()}
+
+    def _hits(self, page: list[tuple[int, float]], plan: Plan,
+              want_snippets: bool) -> tuple[list[SearchHit], int]:
+        if not page:
+            return [], 0
+        ids = [i for i, _ in page]
+        texts = load_texts(self.library, ids)
+        hits, gone = [], 0
+        for doc_id, score in page:
+            row = texts.get(doc_id)
+            if row is None:  # deleted behind the index's back: the database wins
+                gone += 1
+                continue
+            title, kind, layer_id, text, pages = row
+            spans = match_spans(text, plan) if want_snippets else []
+            snips = make_snippets(text, spans, pages) if spans else []
+            first = snips[0] if snips else None
+            hits.append(SearchHit(
+                document_id=doc_id, title=title, score=score, layer_id=layer_id,
+                page=first.page if first else (page_of(pages, 0) if pages else None),
+                snippet=first.text if first else text[:200],
+                spans=list(first.spans) if first else [], snippets=snips, kind=kind))
+        return hits, gone
+
+    def search_in_document(self, doc_id: int, query: str) -> DocumentMatches:
+        node, _notice = parse(query)
+        aliases = self._aliases()
+        with self.holder.lock:
+            searcher = self._searcher()
+            q, plan = compile_query(node, searcher.reader(), aliases)
+            matches = bool(searcher.search(wq.And([q, wq.Term("id", str(doc_id))]), limit=1))
+        row = load_texts(self.library, [doc_id]).get(doc_id)
+        if row is None:
+            raise UserError(f"Document {doc_id} has no text layer")
+        _title, _kind, layer_id, text, pages = row
+        spans = match_spans(text, plan)
+        return DocumentMatches(doc_id, layer_id or 0, query, matches, spans,
+                               [page_of(pages, s) for s, _e in spans])
+
+    # --- status -----------------------------------------------------------------------------
+
+    def status(self) -> dict[str, Any]:
+        out = describe(self.worker)
+        ptr = read_pointer(self.library.index_dir) or {}
+        out.update({"schema": SCHEMA_VERSION, "generation": ptr.get("current"),
+                    "path": str(self.library.index_dir)})
+        try:
+            with self.holder.lock:
+                s = self._searcher_quiet()
+                out["indexed_documents"] = s.doc_count() if s else None
+        except Exception as exc:  # status must never fail
+            out["indexed_documents"] = None
+            out["problem"] = str(exc)
+        with self.library.read() as s2:
+            out["database_documents"] = len(s2.execute(select(Document.id)).all())
+        out["size_bytes"] = sum(p.stat().st_size for p in self.library.index_dir.rglob("*")
+                                if p.is_file()) if self.library.index_dir.exists() else 0
+        return out
+
+    def _searcher_quiet(self) -> Searcher | None:
+        try:
+            return self.holder.get()
+        except IndexProblem:
+            return None
+
+
+def filter_query(filters: dict[str, Any] | None) -> wq.Query | None:
+    """``{"collection": "Case A", "tag": [...], "kind": "pdf", "language": "en", "year": 2022}``."""
+    if not filters:
+        return None
+    parts: list[wq.Query] = []
+    for key, value in filters.items():
+        values = value if isinstance(value, list | tuple | set) else [value]
+        if key in ("collection", "tag"):
+            parts.append(wq.Or([wq.Term(key, keyword(str(v))) for v in values]))
+        elif key in ("kind", "lang", "language"):
+            from .analysis import fold
+
+            parts.append(wq.Or([wq.Term("kind" if key == "kind" else "lang", fold(str(v)))
+                                for v in values]))
+        elif key == "year":
+            parts.append(wq.Or([wq.TermRange("date", f"{int(v):04d}0000", f"{int(v):04d}1299")
+                                for v in values]))
+        else:
+            raise UserError(f"Unknown search filter {key!r}",
+                            "use collection, tag, kind, language or year")
+    return wq.And(parts)
+
+
+def load_texts(library: Library, ids: list[int]
+               ) -> dict[int, tuple[str, str, int | None, str, list[tuple[int, int, int]]]]:
+    """Title, kind, latest layer id, its text and its pages, for each id that still exists."""
+    with library.read() as s:
+        docs = {i: (t, k) for i, t, k in s.execute(
+            select(Document.id, Document.title, Document.kind).where(Document.id.in_(ids)))}
+        layers: dict[int, tuple[int, int, str]] = {}
+        for lid, did, ver, text in s.execute(
+                select(TextLayer.id, TextLayer.document_id, TextLayer.version, TextLayer.text)
+                .where(TextLayer.document_id.in_(list(docs)))):
+            if did not in layers or ver > layers[did][1]:
+                layers[did] = (lid, ver, text)
+        pages: dict[int, list[tuple[int, int, int]]] = {}
+        layer_ids = [v[0] for v in layers.values()]
+        for lid, n, a, b in s.execute(select(Page.layer_id, Page.number, Page.start, Page.end)
+                                      .where(Page.layer_id.in_(layer_ids))
+                                      .order_by(Page.number)):
+            pages.setdefault(lid, []).append((n, a, b))
+    out = {}
+    for doc_id, (title, kind) in docs.items():
+        lid, _v, text = layers.get(doc_id, (None, 0, ""))
+        out[doc_id] = (title, kind, lid, text, pages.get(lid, []) if lid else [])
+    return out

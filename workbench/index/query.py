@@ -1,0 +1,254 @@
+"""Turning a parsed query into a Whoosh query, with bounded expansion and alias groups.
+
+Prefix, wildcard and fuzzy terms are expanded here against the index's term list, never by
+Whoosh: at most ``MAX_EXPANSION`` terms each (the most frequent win) after scanning at most
+``MAX_SCAN`` terms, so ``a*`` on a large archive costs the same as ``abc*``. The compiled query
+also yields a ``Plan``: which words and phrases a snippet should mark.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.query import spans as wspans
+from whoosh.reading import IndexReader
+
+from ..errors import UserError
+from . import parse as p
+from .analysis import STEM_MARK, fold, is_cjk, stem, terms
+from .schema import keyword
+
+MAX_EXPANSION = 128
+MAX_SCAN = 50_000
+TEXT_FIELDS = {"body", "title", "source"}
+
+
+@dataclass
+class Plan:
+    """What to mark in the text: exact terms, stems of plain words, and exact phrases."""
+
+    exact: set[str] = field(default_factory=set)
+    stems: set[str] = field(default_factory=set)
+    phrases: list[list[str]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.exact or self.stems or self.phrases)
+
+
+def alias_map(groups: list[list[str]]) -> dict[str, list[str]]:
+    """Each spelling's folded key -> every spelling of its group."""
+    out: dict[str, list[str]] = {}
+    for group in groups:
+        for term in group:
+            key = " ".join(terms(term))
+            if key:
+                out.setdefault(key, [])
+                out[key] += [t for t in group if t not in out[key]]
+    return out
+
+
+class Compiler:
+    def __init__(self, reader: IndexReader, aliases: dict[str, list[str]]) -> None:
+        self.reader = reader
+        self.aliases = aliases
+        self.plan = Plan()
+
+    def compile(self, node: p.Node) -> wq.Query:
+        q = self.node(node, "body", True)
+        return q if q is not None else wq.NullQuery
+
+    # --- tree ---------------------------------------------------------------------------------
+
+    def node(self, node: p.Node, fname: str, positive: bool) -> wq.Query | None:
+        if isinstance(node, p.And):
+            pos = [q for c in node.children if not isinstance(c, p.Not)
+                   if (q := self.node(c, fname, positive)) is not None]
+            neg = [q for c in node.children if isinstance(c, p.Not)
+                   if (q := self.node(c.child, fname, not positive)) is not None]
+            if not pos and not neg:
+                return None
+            base = wq.And(pos) if len(pos) > 1 else (pos[0] if pos else wq.Every())
+            return wq.AndNot(base, wq.Or(neg)) if neg else base
+        if isinstance(node, p.Or):
+            parts = [q for c in node.children if (q := self.node(c, fname, positive)) is not None]
+            return wq.Or(parts) if parts else None
+        if isinstance(node, p.Not):
+            inner = self.node(node.child, fname, not positive)
+            return None if inner is None else wq.AndNot(wq.Every(), inner)
+        if isinstance(node, p.Field):
+            return self.field(node, positive)
+        if isinstance(node, p.Range):
+            raise UserError("A [from TO to] range needs a field", "write date:[2022-01 TO 2022-06]")
+        return self.value(node, fname, positive)
+
+    def field(self, node: p.Field, positive: bool) -> wq.Query | None:
+        name = node.name
+        if name in TEXT_FIELDS:
+            return self.node(node.child, name, positive)
+        if name == "date":
+            return date_query(node.child)
+        return self.keyword(name, node.child)
+
+    # --- values in text fields -------------------------------------------------------------
+
+    def value(self, node: p.Node, fname: str, positive: bool) -> wq.Query | None:
+        plan = self.plan if positive and fname == "body" else Plan()
+        if isinstance(node, p.Wild):
+            return self.wild(node.pattern, fname, plan)
+        if isinstance(node, p.Phrase):
+            if node.slop is None and fname in ("body", "title"):
+                alt = self.alias(node.text, fname, plan)
+                if alt is not None:
+                    return alt
+            return self.phrase(terms(node.text), fname, node.slop, plan)
+        assert isinstance(node, p.Word)
+        if node.fuzzy is not None:
+            return self.fuzzy(node.text, node.fuzzy, fname, plan)
+        alt = self.alias(node.text, fname, plan) if fname in ("body", "title") else None
+        return alt if alt is not None else self.word(terms(node.text), fname, plan)
+
+    def alias(self, text: str, fname: str, plan: Plan) -> wq.Query | None:
+        group = self.aliases.get(" ".join(terms(text)))
+        if not group:
+            return None
+        parts = [q for t in group if (q := self.word(terms(t), fname, plan)) is not None]
+        return wq.Or(parts) if parts else None
+
+    def word(self, ts: list[str], fname: str, plan: Plan) -> wq.Query | None:
+        if not ts:
+            return None
+        if len(ts) > 1:  # "covid-19", a CJK run: the pieces, next to each other
+            return self.phrase(ts, fname, None, plan)
+        t = ts[0]
+        if len(t) == 1 and is_cjk(t):  # one Han character: every bigram starting with it
+            found = self.expand(fname, t, None) | {t}
+            plan.exact.update(found)
+            return wq.Or([wq.Term(fname, x) for x in sorted(found)])
+        s = stem(t)
+        plan.stems.add(s)
+        if s == t and not (t.isascii() and t.isalpha() and len(t) >= 4):
+            return wq.Term(fname, t)
+        return wq.Or([wq.Term(fname, s), wq.Term(fname, STEM_MARK + s)])
+
+    def phrase(self, ts: list[str], fname: str, slop: int | None, plan: Plan) -> wq.Query | None:
+        if not ts:
+            return None
+        if len(ts) == 1:
+            plan.exact.add(ts[0])
+            return wq.Term(fname, ts[0])
+        if slop is None:
+            plan.phrases.append(ts)
+            return wq.Phrase(fname, ts)
+        plan.exact.update(ts)
+        return wspans.SpanNear2([wq.Term(fname, t) for t in ts], slop=max(1, slop),
+                                ordered=False)
+
+    def fuzzy(self, text: str, dist: int, fname: str, plan: Plan) -> wq.Query | None:
+        ts = terms(text)
+        if len(ts) != 1:
+            return self.word(ts, fname, plan)
+        t = ts[0]
+        if dist < 0:
+            dist = 0 if len(t) <= 2 else 1 if len(t) <= 5 else 2
+        dist = min(dist, 2)
+        found = {t}
+        if dist:
+            cands = islice(self.reader.terms_within(fname, t, dist, prefix=1), MAX_SCAN)
+            found |= self.top({c for c in cands if not c.startswith(STEM_MARK)}, fname)
+        plan.exact.update(found)
+        return wq.Or([wq.Term(fname, x) for x in sorted(found)])
+
+    def wild(self, pattern: str, fname: str, plan: Plan) -> wq.Query | None:
+        found = self.wild_terms(pattern, fname, lambda s: "".join(terms(s)))
+        plan.exact.update(found)
+        return wq.Or([wq.Term(fname, x) for x in sorted(found)]) if found else wq.NullQuery
+
+    def wild_terms(self, pattern: str, fname: str, norm: Any) -> set[str]:
+        pieces = re.split(r"([*?])", pattern)
+        literal = [norm(x) if x not in "*?" else x for x in pieces]
+        if sum(len(x) for x in literal if x not in ("*", "?")) < (1 if is_cjk(pattern) else 2):
+            raise UserError(f"“{pattern}” would match almost everything",
+                            "type at least two letters with * or ?")
+        prefix = literal[0] if literal[0] not in ("*", "?") else ""
+        if pattern.endswith("*") and pattern.count("*") == 1 and "?" not in pattern:
+            return self.expand(fname, prefix, None)
+        rx = re.compile("".join(".*" if x == "*" else "." if x == "?" else re.escape(x)
+                                for x in literal) + r"\Z")
+        return self.expand(fname, prefix, rx)
+
+    def expand(self, fname: str, prefix: str, rx: re.Pattern[str] | None) -> set[str]:
+        """At most MAX_EXPANSION indexed terms starting with ``prefix`` (and matching ``rx``)."""
+        source = (self.reader.expand_prefix(fname, prefix) if prefix
+                  else self.reader.lexicon(fname))
+        cands = set()
+        for raw in islice(source, MAX_SCAN):
+            term = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+            if term.startswith(STEM_MARK) or (rx is not None and not rx.match(term)):
+                continue
+            cands.add(term)
+        return self.top(cands, fname)
+
+    def top(self, cands: set[str], fname: str) -> set[str]:
+        if len(cands) <= MAX_EXPANSION:
+            return cands
+        freq = self.reader.doc_frequency
+        return set(sorted(cands, key=lambda t: -freq(fname, t))[:MAX_EXPANSION])
+
+    # --- tag, collection, kind, lang -------------------------------------------------------
+
+    def keyword(self, name: str, node: p.Node) -> wq.Query | None:
+        if isinstance(node, (p.And, p.Or)):
+            parts = [q for c in node.children if (q := self.keyword(name, c)) is not None]
+            if not parts:
+                return None
+            return wq.And(parts) if isinstance(node, p.And) else wq.Or(parts)
+        if isinstance(node, p.Not):
+            inner = self.keyword(name, node.child)
+            return None if inner is None else wq.AndNot(wq.Every(), inner)
+        if isinstance(node, p.Range):
+            raise UserError(f"{name}: takes a value, not a range")
+        raw = node.pattern if isinstance(node, p.Wild) else getattr(node, "text", "")
+        norm = keyword if name in ("tag", "collection") else fold
+        if isinstance(node, p.Wild):
+            found = self.wild_terms(raw, name, norm)
+            return wq.Or([wq.Term(name, x) for x in sorted(found)]) if found else wq.NullQuery
+        value = norm(raw)
+        return wq.Term(name, value) if value else None
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+
+
+def date_bound(text: str, high: bool) -> str:
+    if text in ("*", ""):
+        return "99991299" if high else "00000000"
+    m = _DATE.match(text)
+    if not m:
+        raise UserError(f"“{text}” is not a date", "write 2022, 2022-08 or 2022-08-31")
+    y = m.group(1)
+    mo = int(m.group(2)) if m.group(2) else (12 if high else 0)
+    d = int(m.group(3)) if m.group(3) else (99 if high else 0)
+    if mo > 12 or (m.group(3) and not 1 <= d <= 31) or (m.group(2) and mo == 0):
+        raise UserError(f"“{text}” is not a date", "write 2022, 2022-08 or 2022-08-31")
+    return f"{y}{mo:02d}{d:02d}"
+
+
+def date_query(node: p.Node) -> wq.Query:
+    if isinstance(node, p.Range):
+        lo, hi = date_bound(node.lo, False), date_bound(node.hi, True)
+    elif isinstance(node, (p.Word, p.Phrase)):
+        lo, hi = date_bound(node.text.strip(), False), date_bound(node.text.strip(), True)
+    else:
+        raise UserError("date: takes a year, a month, a day or a [from TO to] range")
+    return wq.TermRange("date", lo, hi)
+
+
+def compile_query(node: p.Node, reader: IndexReader,
+                  aliases: dict[str, list[str]]) -> tuple[wq.Query, Plan]:
+    c = Compiler(reader, aliases)
+    return c.compile(node), c.plan

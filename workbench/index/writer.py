@@ -1,0 +1,299 @@
+"""The one index writer (private): a thread fed with document ids, plus checks and rebuilds.
+
+Import, edits and deletions only enqueue ids and return; the thread coalesces whatever is
+pending, reads those documents from the database and commits one small segment, so a new
+document is searchable well under a second after its import commits. Searches run meanwhile on
+the last committed state. A rebuild writes a new generation and swaps it in when complete.
+``close`` drains the queue (the CLI's ``import`` exits only once its documents are indexed).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+
+from ..library import Library
+from .engine import (
+    IndexProblem,
+    commit_guarded,
+    make_current,
+    new_generation,
+    open_current,
+)
+from .schema import decode_stamp, to_fields
+from .source import all_index_state, load_documents, tag_paths
+
+log = logging.getLogger(__name__)
+BATCH = 200
+# A rebuild this large is abandoned at close (resumed at the next open) instead of drained.
+DRAIN_REBUILD_LIMIT = 5000
+
+
+@dataclass
+class IndexProgress:
+    phase: str  # idle | checking | indexing | rebuilding
+    done: int = 0
+    total: int = 0
+
+
+class IndexWorker:
+    def __init__(self, library: Library, on_commit: Callable[[], None]) -> None:
+        self.library = library
+        self.index_dir: Path = library.index_dir
+        self.on_commit = on_commit
+        self._cond = threading.Condition()
+        self._changed: set[int] = set()
+        self._removed: set[int] = set()
+        self._check = False
+        self._rebuild: str | None = None
+        self._busy = False
+        self._stop = False
+        self._cancel_rebuild = threading.Event()
+        self._ix: windex.Index | None = None
+        self._gen: str | None = None
+        self.progress = IndexProgress("idle")
+        self.last_error: str | None = None
+        self.last_rebuild_reason: str | None = None
+        self.failures = 0
+        self._thread = threading.Thread(target=self._run, name="workbench-index", daemon=True)
+        self._thread.start()
+
+    # --- what the rest of the program calls -------------------------------------------------
+
+    def changed(self, ids: list[int]) -> None:
+        with self._cond:
+            self._changed.update(int(i) for i in ids)
+            self._removed.difference_update(int(i) for i in ids)
+            self._cond.notify_all()
+
+    def removed(self, ids: list[int]) -> None:
+        with self._cond:
+            self._removed.update(int(i) for i in ids)
+            self._changed.difference_update(int(i) for i in ids)
+            self._cond.notify_all()
+
+    def request_check(self) -> None:
+        with self._cond:
+            self._check = True
+            self._cond.notify_all()
+
+    def request_rebuild(self, reason: str) -> None:
+        with self._cond:
+            self._rebuild = reason
+            self._cond.notify_all()
+
+    def cancel_rebuild(self) -> None:
+        self._cancel_rebuild.set()
+
+    @property
+    def idle(self) -> bool:
+        return not (self._busy or self._has_work())
+
+    def pending(self) -> int:
+        with self._cond:
+            return len(self._changed) + len(self._removed)
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        with self._cond:
+            return self._cond.wait_for(lambda: self.idle or not self._thread.is_alive(),
+                                       timeout)
+
+    def close(self) -> None:
+        """Finish pending work (a large rebuild is abandoned), then stop the thread."""
+        with self._cond:
+            self._stop = True
+            if self.progress.phase == "rebuilding" and self.progress.total > DRAIN_REBUILD_LIMIT:
+                self._cancel_rebuild.set()
+            self._cond.notify_all()
+        self._thread.join()
+        if self._ix is not None:
+            self._ix.close()
+
+    # --- the thread -------------------------------------------------------------------------
+
+    def _has_work(self) -> bool:
+        return bool(self._changed or self._removed or self._check or self._rebuild)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._has_work() or self._stop)
+                if not self._has_work():
+                    break
+                rebuild, check = self._rebuild, self._check
+                changed, removed = set(self._changed), set(self._removed)
+                self._rebuild, self._check = None, False
+                if rebuild is None:
+                    self._changed.clear()
+                    self._removed.clear()
+                self._busy = True
+            try:
+                if rebuild is not None:
+                    self._do_rebuild(rebuild)
+                elif check:
+                    self._do_check()
+                    self._apply(changed, removed)
+                else:
+                    self._apply(changed, removed)
+                self.failures = 0
+                self.last_error = None
+            except Exception as exc:
+                self._failed(exc, changed, removed)
+            finally:
+                with self._cond:
+                    self.progress = IndexProgress("idle")
+                    self._busy = False
+                    self._cond.notify_all()
+
+    def _failed(self, exc: Exception, changed: set[int], removed: set[int]) -> None:
+        log.warning("search index update failed: %s", exc, exc_info=True)
+        self.last_error = f"{type(exc).__name__}: {exc}"
+        self.failures += 1
+        self._close_ix()
+        if self.failures <= 2 and not self._stop:  # an index that fails to write is rebuilt
+            self.request_rebuild(f"write failed ({type(exc).__name__})")
+
+    def _index(self) -> windex.Index:
+        ptr_gen = None
+        try:
+            if self._ix is not None:
+                from .engine import read_pointer
+
+                ptr = read_pointer(self.index_dir)
+                ptr_gen = ptr.get("current") if ptr else None
+                if ptr_gen == self._gen:
+                    return self._ix
+            self._close_ix()
+            self._ix, self._gen = open_current(self.index_dir)
+            return self._ix
+        except IndexProblem:
+            self._close_ix()
+            raise
+
+    def _close_ix(self) -> None:
+        if self._ix is not None:
+            self._ix.close()
+        self._ix, self._gen = None, None
+
+    def _apply(self, changed: set[int], removed: set[int]) -> None:
+        if not changed and not removed:
+            return
+        try:
+            ix = self._index()
+        except IndexProblem as exc:
+            self._do_rebuild(exc.reason)
+            return
+        self.progress = IndexProgress("indexing", 0, len(changed) + len(removed))
+        writer = ix.writer(timeout=10.0)
+        try:
+            with self.library.read() as s:
+                paths = tag_paths(s)
+                todo = sorted(changed)
+                for i in range(0, len(todo), BATCH):
+                    chunk = todo[i:i + BATCH]
+                    docs = load_documents(s, chunk, paths)
+                    for doc in docs:
+                        writer.update_document(**to_fields(doc))
+                    for gone in set(chunk) - {d.doc_id for d in docs}:
+                        writer.delete_by_term("id", str(gone))
+                    self.progress.done += len(chunk)
+            for doc_id in removed:
+                writer.delete_by_term("id", str(doc_id))
+        except BaseException:
+            writer.cancel()
+            raise
+        commit_guarded(writer)
+        self.on_commit()
+
+    def _do_check(self) -> None:
+        """Compare the index with the database; repair small drift, rebuild large drift."""
+        self.progress = IndexProgress("checking")
+        try:
+            ix = self._index()
+        except IndexProblem as exc:
+            self._do_rebuild(exc.reason)
+            return
+        with self.library.read() as s:
+            truth = all_index_state(s)
+        indexed: dict[int, int] = {}
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            col = reader.column_reader("stamp")
+            for docnum in reader.all_doc_ids():
+                stamp = decode_stamp(col[docnum])
+                if stamp is not None:
+                    indexed[stamp[0]] = stamp[1]
+        missing = [i for i, layer in truth.items() if indexed.get(i, -1) != (layer or 0)]
+        extra = [i for i in indexed if i not in truth]
+        if not missing and not extra:
+            return
+        log.info("search index drift: %d missing or stale, %d extra", len(missing), len(extra))
+        if len(missing) + len(extra) > max(1000, len(truth) // 2):
+            self._do_rebuild("drift from the database")
+            return
+        self.changed(missing)
+        self.removed(extra)
+
+    def _do_rebuild(self, reason: str) -> None:
+        """Build a new generation from the database; swap it in only when complete."""
+        self._cancel_rebuild.clear()
+        self.last_rebuild_reason = reason
+        log.info("rebuilding the search index: %s", reason)
+        with self.library.read() as s:
+            ids = sorted(all_index_state(s))
+        self.progress = IndexProgress("rebuilding", 0, len(ids))
+        ix, gen = new_generation(self.index_dir)
+        writer = ix.writer(limitmb=128)
+        ok = False
+        try:
+            with self.library.read() as s:
+                paths = tag_paths(s)
+                for i in range(0, len(ids), BATCH):
+                    if self._cancel_rebuild.is_set():
+                        raise _Abandoned
+                    for doc in load_documents(s, ids[i:i + BATCH], paths):
+                        writer.add_document(**to_fields(doc))
+                    self.progress.done = min(len(ids), i + BATCH)
+            commit_guarded(writer, merge=False)
+            ok = True
+        except _Abandoned:
+            writer.cancel()
+            log.info("search index rebuild abandoned; it restarts at the next open")
+        finally:
+            ix.close()
+            if not ok:
+                shutil.rmtree(self.index_dir / gen, ignore_errors=True)
+        if ok:
+            self._close_ix()
+            make_current(self.index_dir, gen)
+            self.on_commit()
+
+
+class _Abandoned(Exception):
+    pass
+
+
+def wait(pred: Callable[[], bool], timeout: float, step: float = 0.05) -> bool:
+    end = time.monotonic() + timeout
+    while not pred():
+        if time.monotonic() > end:
+            return False
+        time.sleep(step)
+    return True
+
+
+def describe(worker: IndexWorker | None) -> dict[str, Any]:
+    if worker is None:
+        return {"state": "read-only", "done": 0, "total": 0}
+    p = worker.progress
+    return {"state": p.phase if not worker.idle or p.phase != "idle" else "idle",
+            "done": p.done, "total": p.total, "pending": worker.pending(),
+            "last_error": worker.last_error, "last_rebuild_reason": worker.last_rebuild_reason}
