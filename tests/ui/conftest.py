@@ -1,0 +1,58 @@
+"""GUI test fixtures: a main window on a fresh library, with settings and logs in tmp.
+
+``window`` runs tasks synchronously (deterministic widget tests); ``threaded_window`` uses the
+real worker thread (heartbeat test). Both drive the real widgets offscreen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QSettings
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "config"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "config"))
+
+
+def _window(qtbot: Any, library_path: Path, sync: bool) -> Iterator[Any]:
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+    from ui.tasks import TaskManager
+
+    make_application()
+    win = MainWindow(TaskManager(sync=sync))
+    qtbot.addWidget(win)
+    win.show()
+    win.open_path(library_path)
+    if not sync:
+        qtbot.waitUntil(lambda: win.session.is_open, timeout=15000)
+    yield win
+    win.close()
+
+
+@pytest.fixture
+def window(qtbot: Any, library_path: Path) -> Iterator[Any]:
+    yield from _window(qtbot, library_path, sync=True)
+
+
+@pytest.fixture
+def threaded_window(qtbot: Any, library_path: Path) -> Iterator[Any]:
+    yield from _window(qtbot, library_path, sync=False)
+
+
+def facade(win: Any, fn: Any) -> Any:
+    """Runs ``fn(wb)`` through the window's session and returns its result (sync mode)."""
+    out: list[Any] = []
+    win.session.query(fn, out.append)
+    return out[0]

@@ -1,0 +1,82 @@
+"""Every main action in one table: its menu, label, shortcut and the window method it calls.
+
+Registering actions by name (as Picard does with its action enum) keeps the menus, the toolbar
+and Help → Keyboard shortcuts in agreement; the shortcuts dialog is built from this same table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    menu: str
+    text: str
+    shortcut: str | QKeySequence.StandardKey | None
+    method: str
+    tip: str = ""
+
+
+SPECS: list[Spec] = [
+    Spec("new_library", "&File", "&New library…", "Ctrl+Shift+N", "new_library"),
+    Spec("open_library", "&File", "&Open library…", QKeySequence.StandardKey.Open, "open_library"),
+    Spec("import_files", "&File", "&Import files…", "Ctrl+I", "import_files",
+         "Import files into the library (or drop them on the window)"),
+    Spec("import_folder", "&File", "Import &folder…", "Ctrl+Shift+I", "import_folder"),
+    Spec("verify", "&File", "&Verify library", None, "verify_library"),
+    Spec("quit", "&File", "&Quit", QKeySequence.StandardKey.Quit, "close"),
+    Spec("find", "&Edit", "&Find in document", QKeySequence.StandardKey.Find, "find_in_document"),
+    Spec("highlight", "&Edit", "&Highlight selection…", "H", "highlight_selection",
+         "Highlight the selected text with a tag and a note"),
+    Spec("delete_doc", "&Edit", "&Delete document…", QKeySequence.StandardKey.Delete,
+         "delete_document"),
+    Spec("show_documents", "&View", "&Documents", "Ctrl+1", "show_documents"),
+    Spec("search", "&View", "&Search", "Ctrl+K", "focus_search", "Search the library"),
+    Spec("show_dossiers", "&View", "Dossier &builder", "Ctrl+3", "show_dossier"),
+    Spec("filter_docs", "&View", "&Filter documents", "Ctrl+L", "focus_filter"),
+    Spec("new_dossier", "&Dossier", "&New dossier…", "Ctrl+Shift+D", "new_dossier"),
+    Spec("add_to_dossier", "&Dossier", "&Add to dossier", "Ctrl+D", "add_to_dossier",
+         "Add the selected highlight or document to the open dossier"),
+    Spec("export_dossier", "&Dossier", "&Export dossier…", "Ctrl+E", "export_dossier"),
+    Spec("shortcuts", "&Help", "&Keyboard shortcuts", "F1", "show_shortcuts"),
+    Spec("about", "&Help", "&About Workbench", None, "show_about"),
+]
+
+
+def build_actions(window: QMainWindow) -> dict[str, QAction]:
+    actions: dict[str, QAction] = {}
+    menus: dict[str, QMenu] = {}
+    for spec in SPECS:
+        menu = menus.get(spec.menu)
+        if menu is None:
+            menu = window.menuBar().addMenu(spec.menu)
+            menus[spec.menu] = menu
+        action = QAction(spec.text, window)
+        if spec.shortcut is not None:
+            action.setShortcut(QKeySequence(spec.shortcut))
+        if spec.tip:
+            action.setStatusTip(spec.tip)
+            action.setToolTip(spec.tip)
+        action.triggered.connect(getattr(window, spec.method))
+        menu.addAction(action)
+        if spec.name in ("verify", "delete_doc", "add_to_dossier"):
+            menu.addSeparator()
+        actions[spec.name] = action
+    return actions
+
+
+def shortcut_rows() -> list[tuple[str, str]]:
+    rows = []
+    for spec in SPECS:
+        if spec.shortcut is None:
+            continue
+        seq = QKeySequence(spec.shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+        rows.append((spec.text.replace("&", "").rstrip("…"), seq))
+    rows += [("Next match / previous match (find bar)", "Enter / Shift+Enter"),
+             ("Close the find bar", "Esc"), ("Open the selected search hit", "Enter")]
+    return rows

@@ -1,0 +1,67 @@
+"""Starting the desktop app: Qt application, logging, theme, fonts, the window, the library.
+
+``run_app(None)`` opens the default library (``workbench.paths.default_library_path()``) and
+creates it on first run; ``workbench gui --library PATH`` passes a path. A library another
+process holds (``LibraryLocked``) is reported by the error presenter in one clear message.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from workbench.paths import default_library_path
+
+from .errors import log_file
+
+APP_ID = "Workbench"
+
+
+def setup_logging() -> None:
+    handler = logging.handlers.RotatingFileHandler(log_file(), maxBytes=2_000_000, backupCount=3,
+                                                   encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    from .theme import follow_system, load_fonts
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
+    app.setApplicationName(APP_ID)
+    app.setOrganizationName(APP_ID)
+    app.setApplicationDisplayName("Workbench")
+    app.setDesktopFileName("workbench")
+    load_fonts(app)
+    follow_system(app)
+    return app
+
+
+def library_to_open(library_path: Path | None) -> tuple[Path, bool]:
+    """The library and whether it may be created (only the default one, on first run)."""
+    if library_path is not None:
+        return Path(library_path), False
+    return default_library_path(), True
+
+
+def run_app(library_path: Path | None) -> int:
+    setup_logging()
+    app = make_application()
+    from .main_window import MainWindow
+
+    window = MainWindow()
+    window.presenter.install_excepthook()
+    path, create = library_to_open(library_path)
+    if not create and not (path / "workbench-library.json").exists() and (
+            not path.exists() or not any(path.iterdir())):
+        create = True  # `workbench gui --library new-folder` makes a library there
+    window.show()
+    window.open_path(path, create=create)
+    return int(app.exec())

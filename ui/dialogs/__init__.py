@@ -1,0 +1,1 @@
+"""Dialogs: import plan/progress/summary, highlight editor, keyboard shortcuts, record."""

@@ -1,0 +1,187 @@
+"""The three steps of an import as the user sees them: plan, progress, summary.
+
+The plan lists problems first (unsupported, unreadable, duplicates) so nothing is a surprise;
+progress shows the current file and a Cancel button; the summary is one dialog with a row per
+file and the reason for each failure (Picard's per-item error state: a red row, not a dialog).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.ingest import ImportPlan, ImportReport, Progress
+
+from .common import fill_table, readonly_table
+
+_PLAN_ORDER = {"failed": 0, "duplicate": 1, "new": 2}
+
+
+def _plan_row(item: object) -> tuple[list[str], str | None]:
+    from workbench.ingest import PlanItem
+
+    assert isinstance(item, PlanItem)
+    if item.status == "failed":
+        return [str(item.path), "Will be skipped", item.error or item.failure or ""], "bad"
+    if item.status == "duplicate":
+        twin = item.duplicate_in_batch.name if item.duplicate_in_batch else "?"
+        where = (f"already in the library as document {item.duplicate_of}"
+                 if item.duplicate_of is not None else f"same bytes as {twin}")
+        return [str(item.path), "Duplicate", where], "warn"
+    kind = item.format.kind.upper() if item.format is not None else ""
+    return [str(item.path), "New", f"{kind} · {_size(item.size)}"], "ok"
+
+
+def _size(n: int) -> str:
+    size = float(n)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} bytes"
+
+
+class ImportPlanDialog(QDialog):
+    """Shows what an import will do before it does anything; accept() starts it."""
+
+    def __init__(self, plan: ImportPlan, collections: list[str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plan = plan
+        self.setWindowTitle("Import files")
+        self.setAccessibleName("Import plan")
+        self.resize(820, 480)
+        summary = plan.summary()
+        new, dup, bad = summary.get("new", 0), summary.get("duplicate", 0), summary.get("failed", 0)
+        head = QLabel(f"<b>{new} new file{'s' if new != 1 else ''}</b> will be imported"
+                      + (f" · {dup} duplicate{'s' if dup != 1 else ''} skipped" if dup else "")
+                      + (f" · {bad} cannot be imported" if bad else ""))
+        head.setObjectName("dialogHeading")
+        self.table = readonly_table("Files in this import")
+        items = sorted(plan.items, key=lambda i: _PLAN_ORDER.get(i.status, 3))
+        fill_table(self.table, ["File", "Result", "Details"], [_plan_row(i) for i in items])
+        self.collection = QComboBox()
+        self.collection.setEditable(True)
+        self.collection.setAccessibleName("Add to collection")
+        self.collection.addItem("")
+        self.collection.addItems(collections)
+        edit = self.collection.lineEdit()
+        if edit is not None:
+            edit.setPlaceholderText("none — type a name to create one")
+        form = QFormLayout()
+        form.addRow("Add to collection:", self.collection)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = QPushButton(f"Import {new} file{'s' if new != 1 else ''}"
+                                         if new else "Nothing new to import")
+        self.import_button.setDefault(True)
+        self.import_button.setEnabled(bool(new))
+        buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(head)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def collection_name(self) -> str | None:
+        return self.collection.currentText().strip() or None
+
+
+class ImportProgressDialog(QDialog):
+    """A progress bar with the current file and a Cancel button (cancel is a flag)."""
+
+    def __init__(self, total: int, on_cancel: object, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Importing")
+        self.setAccessibleName("Import progress")
+        self.setMinimumWidth(520)
+        self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
+        self.label = QLabel(f"Preparing {total} files…")
+        self.label.setWordWrap(True)
+        self.current = QLabel("")
+        self.current.setObjectName("secondary")
+        self.current.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setAccessibleName("Import progress bar")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(on_cancel)  # type: ignore[arg-type]
+        self.cancel_button.clicked.connect(self._cancelling)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.current)
+        row = QDialogButtonBox()
+        row.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        layout.addWidget(row)
+
+    def show_progress(self, p: Progress) -> None:
+        self.bar.setRange(0, max(p.total, 1))
+        self.bar.setValue(p.done)
+        verb = "Checking" if p.stage == "plan" else "Imported"
+        self.label.setText(f"{verb} {p.done} of {p.total} files")
+        name = Path(p.current).name if p.current else ""
+        elided = self.current.fontMetrics().elidedText(name, Qt.TextElideMode.ElideMiddle, 480)
+        self.current.setText(elided)
+
+    def _cancelling(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.label.setText("Cancelling after the current file…")
+
+    def reject(self) -> None:  # Escape cancels the import rather than hiding the dialog
+        if self.cancel_button.isEnabled():
+            self.cancel_button.click()
+
+
+def outcome_rows(report: ImportReport) -> list[tuple[list[str], str | None]]:
+    rows: list[tuple[list[str], str | None]] = []
+    for o in sorted(report.outcomes, key=lambda o: (not o.failed, o.status == "duplicate")):
+        if o.failed:
+            rows.append(([o.path, o.status.capitalize(), o.error or ""], "bad"))
+        elif o.status == "duplicate":
+            rows.append(([o.path, "Duplicate", f"already in the library as document "
+                                               f"{o.document_id}"], "warn"))
+        else:
+            detail = f"document {o.document_id}, {o.pages} page{'s' if o.pages != 1 else ''}"
+            if o.problems:
+                detail += " — " + "; ".join(o.problems)
+            rows.append(([o.path, "Imported", detail], "warn" if o.problems else "ok"))
+    return rows
+
+
+class ImportSummaryDialog(QDialog):
+    """One summary per import, a row per file, failures first with their reasons."""
+
+    def __init__(self, report: ImportReport, cancelled: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.report = report
+        self.setWindowTitle("Import finished" if not cancelled else "Import cancelled")
+        self.setAccessibleName("Import summary")
+        self.resize(820, 440)
+        n_ok, n_dup, n_bad = (len(report.imported), len(report.duplicates), len(report.failed))
+        head = QLabel(f"<b>{n_ok} imported</b> · {n_dup} duplicate{'s' if n_dup != 1 else ''}"
+                      f" · {n_bad} failed" + (" · cancelled by you" if cancelled else ""))
+        head.setObjectName("dialogHeading")
+        self.table = readonly_table("Import results per file")
+        fill_table(self.table, ["File", "Result", "Details"], outcome_rows(report))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.accept)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(head)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)

@@ -1,0 +1,102 @@
+"""The document list: a filter field over a sortable table backed by the lazy model."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .models.documents import DocumentTableModel
+from .session import Session
+
+
+class DocumentsPanel(QWidget):
+    document_chosen = Signal(int)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = DocumentTableModel(session)
+        self.heading = QLabel("All documents")
+        self.heading.setObjectName("paneTitle")
+        self.count = QLabel("")
+        self.count.setObjectName("secondary")
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter by title, source, kind…  (Ctrl+L)")
+        self.filter.setAccessibleName("Filter documents")
+        self.filter.setClearButtonEnabled(True)
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self._apply_filter)
+        self.filter.textChanged.connect(lambda _t: self._debounce.start())
+        self.table = QTableView()
+        self.table.setAccessibleName("Documents")
+        self.table.setModel(self.model)
+        # no sort indicator at first: the natural (import) order keeps the model lazy
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setDragEnabled(True)
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col, width in enumerate([0, 60, 90, 120, 56, 120, 80, 120]):
+            if width:
+                self.table.setColumnWidth(col, width)
+        header.setSortIndicatorShown(True)
+        header.sortIndicatorChanged.connect(lambda *_: header.setSortIndicatorShown(True))
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.activated.connect(self._current_changed)
+        self.model.loaded.connect(self._update_count)
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addStretch(1)
+        top.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 0)
+        layout.setSpacing(8)
+        layout.addLayout(top)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.table, 1)
+
+    def set_collection(self, name: str | None) -> None:
+        self.model.collection = name
+        self.heading.setText(name or "All documents")
+        self.model.reload()
+
+    def _apply_filter(self) -> None:
+        self.model.needle = self.filter.text().strip()
+        self.model.reload()
+
+    def _current_changed(self, current: QModelIndex, *_: object) -> None:
+        doc_id = self.model.document_id(current.row()) if current.isValid() else None
+        if doc_id is not None:
+            self.document_chosen.emit(doc_id)
+
+    def _update_count(self) -> None:
+        shown, total = self.model.rowCount(), self.model.total
+        self.count.setText(f"{shown:,} of {total:,}" if shown != total else
+                           f"{total:,} document{'s' if total != 1 else ''}")
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({ix.row() for ix in self.table.selectionModel().selectedRows()})
+        return [i for i in (self.model.document_id(r) for r in rows) if i is not None]
+
+    def select_document(self, doc_id: int) -> None:
+        row = self.model.row_of(doc_id)
+        if row is not None:
+            self.table.selectRow(row)

@@ -1,0 +1,347 @@
+"""The main window: sidebar | list (documents, search hits or dossier) | viewer.
+
+It wires panels to the session and to operations; it holds no domain logic. Panels refresh from
+the ``Changes`` each operation returns (``on_changes``), never by reloading everything.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.changes import Changes
+
+from . import actions
+from .dialogs.shortcuts import ShortcutsDialog
+from .documents_panel import DocumentsPanel
+from .empty_state import EmptyState
+from .errors import ErrorPresenter
+from .operations import documents as doc_ops
+from .operations.imports import ImportFlow
+from .operations.library import recent_libraries, remember_library, sidebar_data
+from .session import Session
+from .sidebar import Sidebar
+from .tasks import TaskManager
+from .viewer.viewer import DocumentViewer
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, tasks: TaskManager | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("Workbench")
+        self.setAccessibleName("Workbench main window")
+        self.setAcceptDrops(True)
+        self.presenter = ErrorPresenter(self)
+        self.tasks = tasks or TaskManager(parent=self)
+        self.session = Session(self.tasks, self.presenter, self)
+        self.session.changed.connect(self.on_changes)
+        self.imports = ImportFlow(self.session, self)
+        self.acts = actions.build_actions(self)
+        self._build_recent_menu()
+        self._build_toolbar()
+        self._build_panes()
+        self.statusBar().setAccessibleName("Status bar")
+        self.library_status = QLabel("")
+        self.library_status.setObjectName("secondary")
+        self.statusBar().addPermanentWidget(self.library_status)
+        self.tasks.busy_changed.connect(self._busy)
+        self.resize(1360, 840)
+        self._restore_layout()
+        from .features import install_features
+
+        install_features(self)
+
+    # --- construction ---
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main")
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addAction(self.acts["import_files"])
+        bar.addSeparator()
+        self.search_field = QLineEdit()
+        self.search_field.setObjectName("searchField")
+        self.search_field.setPlaceholderText("Search the library   Ctrl+K")
+        self.search_field.setAccessibleName("Search the library")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.setMinimumWidth(420)
+        self.search_field.returnPressed.connect(self.run_search)
+        bar.addWidget(self.search_field)
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
+                             spacer.sizePolicy().verticalPolicy())
+        bar.addWidget(spacer)
+        bar.addAction(self.acts["new_dossier"])
+        self.addToolBar(bar)
+        self.toolbar = bar
+
+    def _build_panes(self) -> None:
+        self.sidebar = Sidebar()
+        self.sidebar.chosen.connect(self._sidebar_chosen)
+        self.documents = DocumentsPanel(self.session)
+        self.documents.document_chosen.connect(self.open_document)
+        self.middle = QStackedWidget()
+        self.middle.setAccessibleName("Lists")
+        self.middle.addWidget(self.documents)
+        self.viewer = DocumentViewer(self.session)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.middle)
+        self.splitter.addWidget(self.viewer)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setSizes([230, 520, 610])
+        self.splitter.setChildrenCollapsible(False)
+        self.empty = EmptyState(self.import_files, self.import_folder)
+        self.no_library = QLabel("No library is open.\n\nUse File → Open library or "
+                                 "File → New library.")
+        self.no_library.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_library.setObjectName("emptyHint")
+        self.central = QStackedWidget()
+        self.central.addWidget(self.no_library)
+        self.central.addWidget(self.empty)
+        self.central.addWidget(self.splitter)
+        wrap = QWidget()
+        lay = QVBoxLayout(wrap)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.central)
+        self.setCentralWidget(wrap)
+
+    def _build_recent_menu(self) -> None:
+        menu = self.menuBar().actions()[0].menu()
+        assert isinstance(menu, QMenu)
+        self.recent_menu = QMenu("Open &recent", self)
+        menu.insertMenu(self.acts["import_files"], self.recent_menu)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in recent_libraries():
+            act = self.recent_menu.addAction(path)
+            act.triggered.connect(lambda _=False, p=path: self.open_path(Path(p)))
+        if not self.recent_menu.actions():
+            self.recent_menu.addAction("No recent libraries").setEnabled(False)
+
+    # --- library ---
+
+    def open_path(self, path: Path, create: bool = False) -> None:
+        self.statusBar().showMessage(f"Opening {path}…")
+        self.session.open_library(path, create, self._opened, self._open_failed)
+
+    def _opened(self, path: Path) -> None:
+        remember_library(path)
+        self.setWindowTitle(f"{path.name} — Workbench")
+        self.library_status.setText(str(path))
+        self.empty.set_library(str(path))
+        self.statusBar().showMessage("Library open", 3000)
+        self.viewer.clear()
+        self.documents.set_collection(None)
+        self.refresh_sidebar()
+
+    def _open_failed(self, exc: BaseException) -> None:
+        self.central.setCurrentWidget(self.no_library)
+        self.library_status.setText("")
+        self.statusBar().clearMessage()
+        self.presenter.show(exc, "open the library")
+
+    def new_library(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose an empty folder for the library")
+        if folder:
+            self.open_path(Path(folder), create=True)
+
+    def open_library(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open a Workbench library")
+        if folder:
+            self.open_path(Path(folder))
+
+    def refresh_sidebar(self) -> None:
+        if self.session.is_open:
+            self.session.query(sidebar_data, self._sidebar_loaded, "read the library")
+
+    def _sidebar_loaded(self, data: dict[str, Any]) -> None:
+        self.sidebar.set_data(data)
+        self.sidebar_data = data
+        empty = data.get("total", 0) == 0
+        self.central.setCurrentWidget(self.empty if empty else self.splitter)
+        if self.sidebar.current_choice() is None:
+            self.sidebar.blockSignals(True)
+            self.sidebar.setCurrentItem(self.sidebar.all_item)
+            self.sidebar.blockSignals(False)
+
+    # --- changes ---
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.documents or changes.collections:
+            self.documents.model.reload()
+        if changes.documents or changes.collections or changes.tags or changes.dossiers \
+                or changes.searches or changes.highlights:
+            self.refresh_sidebar()
+        if changes.documents and self.viewer.doc_id in changes.document_ids:
+            if changes.highlights and not changes.index:
+                self.viewer.reload()
+            else:
+                self.viewer.clear()
+        elif changes.highlights or changes.tags:
+            self.viewer.reload()
+        for listener in getattr(self, "change_listeners", []):
+            listener(changes)
+
+    # --- actions ---
+
+    def import_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Import files")
+        if files:
+            self.imports.start([Path(f) for f in files])
+
+    def import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder")
+        if folder:
+            self.imports.start([Path(folder)])
+
+    def verify_library(self) -> None:
+        self.statusBar().showMessage("Verifying every original and the audit chain…")
+        self.session.query(lambda wb: wb.verify(), self._verified, "verify the library")
+
+    def _verified(self, result: dict[str, Any]) -> None:
+        self.statusBar().clearMessage()
+        if result.get("ok"):
+            text = (f"All {result['documents_checked']} originals match their SHA-256 and the "
+                    f"audit chain of {result['audit_events_checked']} events is intact.")
+            QMessageBox.information(self, "Library verified", text)
+        else:
+            problems = "\n".join(str(p.get("problem")) for p in result.get("problems", [])[:20])
+            QMessageBox.warning(self, "Problems found", problems)
+
+    def open_document(self, doc_id: int, mark: tuple[int, int, str] | None = None) -> None:
+        self.viewer.open_document(doc_id, mark)
+
+    def find_in_document(self) -> None:
+        if self.viewer.doc_id is not None:
+            self.viewer.tabs.setCurrentIndex(0)
+            self.viewer.find_bar.open_bar()
+
+    def delete_document(self) -> None:
+        ids = self.documents.selected_ids()
+        if not ids or not self.documents.table.hasFocus():
+            return
+        answer = QMessageBox.question(
+            self, "Delete documents",
+            f"Delete {len(ids)} document{'s' if len(ids) != 1 else ''} with their originals, "
+            "text and highlights? The audit log keeps a record of the deletion.")
+        if answer == QMessageBox.StandardButton.Yes:
+            doc_ops.delete_documents(self.session, ids)
+
+    def show_documents(self) -> None:
+        self.middle.setCurrentWidget(self.documents)
+        self.documents.table.setFocus()
+
+    def focus_filter(self) -> None:
+        self.show_documents()
+        self.documents.filter.setFocus()
+        self.documents.filter.selectAll()
+
+    def focus_search(self) -> None:
+        self.search_field.setFocus()
+        self.search_field.selectAll()
+
+    def _sidebar_chosen(self, kind: str, payload: Any) -> None:
+        if kind == "all":
+            self.documents.set_collection(None)
+            self.show_documents()
+        elif kind == "collection":
+            self.documents.set_collection(str(payload))
+            self.show_documents()
+        for handler in getattr(self, "sidebar_handlers", []):
+            handler(kind, payload)
+
+    # features installed later (search, highlights, dossiers) replace these
+    def run_search(self) -> None:
+        self.statusBar().showMessage("Search is not available in this build yet.", 4000)
+
+    def highlight_selection(self) -> None:
+        self.statusBar().showMessage("Highlights are not available in this build yet.", 4000)
+
+    def new_dossier(self) -> None:
+        self.statusBar().showMessage("Dossiers are not available in this build yet.", 4000)
+
+    def show_dossier(self) -> None:
+        self.new_dossier()
+
+    def add_to_dossier(self) -> None:
+        self.new_dossier()
+
+    def export_dossier(self) -> None:
+        self.new_dossier()
+
+    def show_shortcuts(self) -> None:
+        self.shortcuts_dialog = ShortcutsDialog(self)
+        self.shortcuts_dialog.open()
+
+    def show_about(self) -> None:
+        from workbench import __version__
+
+        QMessageBox.about(self, "About Workbench",
+                          f"<b>Workbench {__version__}</b><p>An offline research workbench: "
+                          "collect, search, highlight and export evidence dossiers.</p>")
+
+    def open_folder(self, path: Path) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def _busy(self, busy: bool) -> None:
+        if busy:
+            self.setCursor(Qt.CursorShape.BusyCursor)
+        else:
+            self.unsetCursor()
+
+    # --- drag and drop, layout, closing ---
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and self.session.is_open:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.imports.start(paths)
+
+    def _restore_layout(self) -> None:
+        s = QSettings()
+        geo, state, split = (s.value("window/geometry"), s.value("window/state"),
+                             s.value("window/splitter"))
+        if isinstance(geo, QByteArray):
+            self.restoreGeometry(geo)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        if isinstance(split, QByteArray):
+            self.splitter.restoreState(split)
+
+    def save_layout(self) -> None:
+        s = QSettings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/splitter", self.splitter.saveState())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self.session.close()
+        self.tasks.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,220 @@
+"""The document table: a lazy Qt model over ``Workbench.list_documents`` pages.
+
+``rowCount`` comes from ``count_documents`` (one cheap query) and rows are fetched in blocks of
+``BLOCK`` on the worker when the view first asks for them, so 100k documents open at once.
+Sorting or filtering needs every row: the model then loads the plain summaries once on the worker,
+sorts and filters them there, and swaps in the result (the GUI never waits).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from ..session import Session
+
+BLOCK = 250
+COLUMNS: list[tuple[str, str]] = [
+    ("title", "Title"), ("kind", "Kind"), ("published", "Date"), ("site", "Source"),
+    ("pages", "Pages"), ("tags", "Tags"), ("status", "Status"), ("imported_at", "Imported"),
+]
+Index = QModelIndex | QPersistentModelIndex
+
+
+def cell_text(row: dict[str, Any], key: str) -> str:
+    value = row.get(key)
+    if key == "title":
+        return str(value or row.get("original_filename") or f"Document {row.get('id')}")
+    if key == "tags":
+        return ", ".join(value or [])
+    if key == "kind":
+        return str(value or "").upper()
+    if key == "imported_at" and value:
+        return str(value)[:16].replace("T", " ")
+    if key == "status":
+        return {"ok": "OK", "problems": "Problems", "no_text": "No text"}.get(str(value), "")
+    return "" if value is None else str(value)
+
+
+def view_rows(rows: list[dict[str, Any]], sort_key: str | None, descending: bool,
+              needle: str) -> list[dict[str, Any]]:
+    """Filter by a case-insensitive substring of the visible cells, then sort (worker side)."""
+    if needle:
+        low = needle.casefold()
+        rows = [r for r in rows if any(low in cell_text(r, k).casefold() for k, _ in COLUMNS)]
+    if sort_key:
+        def key(r: dict[str, Any]) -> tuple[int, Any]:
+            v = r.get(sort_key)
+            if isinstance(v, int | float):
+                return (0, v)
+            return (0, cell_text(r, sort_key).casefold()) if v not in (None, "") else (1, "")
+        rows = sorted(rows, key=key, reverse=descending)
+    return rows
+
+
+class DocumentTableModel(QAbstractTableModel):
+    loaded = Signal()  # after a (re)load finished: the window updates counts and empty states
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self._count = 0
+        self._blocks: dict[int, list[dict[str, Any]]] = {}
+        self._pending: set[int] = set()
+        self._full: list[dict[str, Any]] | None = None  # set when sorted / filtered
+        self._generation = 0
+        self.collection: str | None = None
+        self.needle = ""
+        self.sort_key: str | None = None
+        self.descending = False
+        self.total = 0  # documents in the library, whatever the filter
+
+    # --- Qt model API -------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        if parent.isValid():
+            return 0
+        return len(self._full) if self._full is not None else self._count
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][1]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.row(index.row())
+        key = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "…" if row is None else cell_text(row, key)
+        if role == Qt.ItemDataRole.ToolTipRole and row is not None and key == "title":
+            return cell_text(row, key)
+        if role == Qt.ItemDataRole.TextAlignmentRole and key == "pages":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole and row is not None:
+            return row.get("id")
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_key = COLUMNS[column][0] if 0 <= column < len(COLUMNS) else None
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    def mimeTypes(self) -> list[str]:
+        return ["application/x-workbench-documents"]
+
+    def mimeData(self, indexes: Any) -> Any:
+        from PySide6.QtCore import QMimeData
+
+        ids = sorted({i for i in (self.document_id(ix.row()) for ix in indexes) if i})
+        mime = QMimeData()
+        mime.setData("application/x-workbench-documents", ",".join(map(str, ids)).encode())
+        return mime
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
+
+    # --- rows ---------------------------------------------------------------------------------
+
+    def row(self, r: int) -> dict[str, Any] | None:
+        if self._full is not None:
+            return self._full[r] if 0 <= r < len(self._full) else None
+        block = r // BLOCK
+        rows = self._blocks.get(block)
+        if rows is None:
+            self._fetch(block)
+            rows = self._blocks.get(block)  # already there when tasks run synchronously
+            if rows is None:
+                return None
+        off = r - block * BLOCK
+        return rows[off] if off < len(rows) else None
+
+    def document_id(self, r: int) -> int | None:
+        row = self.row(r)
+        return None if row is None else int(row["id"])
+
+    def row_of(self, doc_id: int) -> int | None:
+        if self._full is not None:
+            return next((n for n, r in enumerate(self._full) if r.get("id") == doc_id), None)
+        for block, rows in self._blocks.items():
+            for off, r in enumerate(rows):
+                if r.get("id") == doc_id:
+                    return block * BLOCK + off
+        return None
+
+    # --- loading ------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Recount and drop cached rows; a sort, filter or collection loads everything."""
+        self._generation += 1
+        gen = self._generation
+        if not self.session.is_open:
+            return
+        if self.needle or self.sort_key or self.collection:
+            collection, key, desc, needle = (self.collection, self.sort_key, self.descending,
+                                             self.needle)
+
+            def work(wb: Any) -> tuple[int, list[dict[str, Any]]]:
+                rows = _with_tags(wb, wb.list_documents(collection=collection))
+                return wb.count_documents(), view_rows(rows, key, desc, needle)
+
+            self.session.query(work, lambda res: self._set_full(gen, *res), "list documents")
+        else:
+            self.session.query(lambda wb: wb.count_documents(),
+                               lambda n: self._set_count(gen, n), "count documents")
+
+    def _set_count(self, gen: int, n: int) -> None:
+        if gen != self._generation:
+            return
+        self.beginResetModel()
+        self._full, self._blocks, self._pending = None, {}, set()
+        self._count = self.total = n
+        self.endResetModel()
+        self.loaded.emit()
+
+    def _set_full(self, gen: int, total: int, rows: list[dict[str, Any]]) -> None:
+        if gen != self._generation:
+            return
+        self.beginResetModel()
+        self._full, self._blocks, self._pending = rows, {}, set()
+        self.total = total
+        self.endResetModel()
+        self.loaded.emit()
+
+    def _fetch(self, block: int) -> None:
+        if block in self._pending or not self.session.is_open:
+            return
+        self._pending.add(block)
+        gen = self._generation
+
+        def work(wb: Any) -> list[dict[str, Any]]:
+            return _with_tags(wb, wb.list_documents(offset=block * BLOCK, limit=BLOCK))
+
+        self.session.query(work, lambda rows: self._arrived(gen, block, rows), "list documents")
+
+    def _arrived(self, gen: int, block: int, rows: list[dict[str, Any]]) -> None:
+        if gen != self._generation:
+            return
+        self._pending.discard(block)
+        self._blocks[block] = rows
+        first = block * BLOCK
+        last = min(first + len(rows), self._count) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+
+
+def _with_tags(wb: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Adds each document's tag paths when the core can tell them (worker side)."""
+    getter = getattr(wb, "document_tags_map", None)
+    if callable(getter) and rows:
+        tags = getter([r["id"] for r in rows])
+        for r in rows:
+            r["tags"] = tags.get(r["id"], [])
+    return rows

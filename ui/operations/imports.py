@@ -1,0 +1,107 @@
+"""File → Import and drag-and-drop: plan on the worker, confirm, run with progress, summarise.
+
+``ImportFlow`` keeps the dialogs it opened as attributes (``plan_dialog``, ``progress_dialog``,
+``summary_dialog``) so tests can confirm the plan programmatically, exactly as a click would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from workbench.changes import Changes
+from workbench.ingest import ImportOptions, ImportPlan, ImportReport
+from workbench.services import Workbench
+
+from ..dialogs.import_dialogs import ImportPlanDialog, ImportProgressDialog, ImportSummaryDialog
+from ..session import Session
+from ..tasks import ProgressPoller, Task
+
+
+class ImportFlow(QObject):
+    planned = Signal(object)  # ImportPlan
+    finished = Signal(object)  # ImportReport
+
+    def __init__(self, session: Session, window: QWidget) -> None:
+        super().__init__(window)
+        self.session = session
+        self.window = window
+        self.plan_dialog: ImportPlanDialog | None = None
+        self.progress_dialog: ImportProgressDialog | None = None
+        self.summary_dialog: ImportSummaryDialog | None = None
+        self.task: Task | None = None
+        self._poller: ProgressPoller | None = None
+
+    # --- step 1: plan -------------------------------------------------------------------------
+
+    def start(self, paths: list[Path]) -> None:
+        if not paths:
+            return
+
+        def plan(wb: Workbench, task: Task) -> tuple[ImportPlan, list[str]]:
+            result = wb.plan_import(list(paths), task.report, task.cancel)
+            return result, [c["name"] for c in wb.list_collections()]
+
+        self.progress_dialog = ImportProgressDialog(len(paths), self._cancel, self.window)
+        self.progress_dialog.setWindowTitle("Checking files")
+        self.progress_dialog.open()
+        self.task = self.session.run(plan, self._show_plan, "check the files to import",
+                                     on_error=self._failed)
+        self._watch(self.task)
+
+    def _show_plan(self, result: tuple[ImportPlan, list[str]]) -> None:
+        self._close_progress()
+        plan, collections = result
+        self.plan_dialog = ImportPlanDialog(plan, collections, self.window)
+        self.plan_dialog.accepted.connect(lambda: self._run(plan))
+        self.planned.emit(plan)
+        self.plan_dialog.open()
+
+    # --- step 2: run --------------------------------------------------------------------------
+
+    def _run(self, plan: ImportPlan) -> None:
+        assert self.plan_dialog is not None
+        options = ImportOptions(collection=self.plan_dialog.collection_name())
+
+        def work(wb: Workbench, task: Task) -> tuple[ImportReport, Changes, bool]:
+            report, changes = wb.run_import(plan, options, task.report, task.cancel)
+            return report, changes, task.cancel.cancelled
+
+        self.progress_dialog = ImportProgressDialog(len(plan.items), self._cancel, self.window)
+        self.progress_dialog.open()
+        self.task = self.session.run(work, self._done, "import the files", on_error=self._failed)
+        self._watch(self.task)
+
+    def _done(self, result: tuple[ImportReport, Changes, bool]) -> None:
+        self._close_progress()
+        report, changes, cancelled = result
+        self.session.broadcast(changes)
+        self.summary_dialog = ImportSummaryDialog(report, cancelled, self.window)
+        self.finished.emit(report)
+        self.summary_dialog.open()
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    def _watch(self, task: Task) -> None:
+        dialog = self.progress_dialog
+        if dialog is not None and not task.finished:
+            self._poller = ProgressPoller(task, dialog.show_progress, self)
+
+    def _cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel.cancel()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._close_progress()
+        self.session.presenter.show(exc, "import the files")
+
+    def _close_progress(self) -> None:
+        if self._poller is not None:
+            self._poller.stop()
+            self._poller = None
+        if self.progress_dialog is not None:
+            self.progress_dialog.done(0)
+            self.progress_dialog.deleteLater()
+            self.progress_dialog = None

@@ -1,0 +1,133 @@
+"""The open library as the GUI sees it: a ``Workbench`` that only the worker thread touches.
+
+Widgets never hold the facade; they ask the session to run a function of it on the worker.
+``query`` returns a value; ``mutate`` expects a ``Changes`` (or ``(value, Changes)``) and then
+broadcasts ``changed`` so that each panel redraws only what the change touched.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from workbench.changes import Changes
+from workbench.services import Workbench
+
+from .errors import ErrorPresenter
+from .tasks import Task, TaskManager
+
+log = logging.getLogger(__name__)
+
+
+class Session(QObject):
+    changed = Signal(object)  # Changes
+    opened = Signal(object)  # Path of the library now open
+    closed = Signal()
+
+    def __init__(self, tasks: TaskManager, presenter: ErrorPresenter,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.tasks = tasks
+        self.presenter = presenter
+        self.tasks.on_unhandled = presenter.show
+        self._wb: Workbench | None = None
+        self.path: Path | None = None
+
+    # --- capabilities: what the core offers right now (read from the class, thread-safe) ----
+
+    @staticmethod
+    def has(*names: str) -> bool:
+        return all(callable(getattr(Workbench, n, None)) for n in names)
+
+    @property
+    def is_open(self) -> bool:
+        return self.path is not None
+
+    # --- running work -------------------------------------------------------------------------
+
+    def _facade(self) -> Workbench:
+        if self._wb is None:
+            from workbench.errors import UserError
+
+            raise UserError("No library is open", "use File → Open library")
+        return self._wb
+
+    def query(self, fn: Callable[[Workbench], Any], on_done: Callable[[Any], None] | None = None,
+              doing: str = "", on_error: Callable[[BaseException], None] | None = None) -> Task:
+        return self.tasks.run(lambda task: fn(self._facade()), on_done,
+                              on_error or self._error(doing), label=doing)
+
+    def run(self, fn: Callable[[Workbench, Task], Any],
+            on_done: Callable[[Any], None] | None = None, doing: str = "",
+            on_error: Callable[[BaseException], None] | None = None) -> Task:
+        """Like ``query`` but ``fn`` also gets its ``Task`` (for progress and cancel)."""
+        return self.tasks.run(lambda task: fn(self._facade(), task), on_done,
+                              on_error or self._error(doing), label=doing)
+
+    def mutate(self, fn: Callable[[Workbench], Any],
+               on_done: Callable[[Any], None] | None = None, doing: str = "",
+               on_error: Callable[[BaseException], None] | None = None) -> Task:
+        def done(result: Any) -> None:
+            value, changes = _split(result)
+            if changes is not None:
+                self.changed.emit(changes)
+            if on_done is not None:
+                on_done(value)
+
+        return self.query(fn, done, doing, on_error)
+
+    def broadcast(self, changes: Changes) -> None:
+        self.changed.emit(changes)
+
+    def _error(self, doing: str) -> Callable[[BaseException], None]:
+        return lambda exc: self.presenter.show(exc, doing or None)
+
+    # --- opening and closing ------------------------------------------------------------------
+
+    def open_library(self, path: Path, create: bool = False,
+                     on_done: Callable[[Path], None] | None = None,
+                     on_error: Callable[[BaseException], None] | None = None) -> Task:
+        def work(task: Task) -> Path:
+            self._close_now()
+            wb = Workbench.open(path, create=create, program="Workbench desktop app")
+            self._wb = wb
+            return wb.library.path
+
+        def done(real: Path) -> None:
+            self.path = real
+            self.opened.emit(real)
+            if on_done:
+                on_done(real)
+
+        def failed(exc: BaseException) -> None:
+            self.path = None
+            self.closed.emit()
+            (on_error or self._error("open the library"))(exc)
+
+        return self.tasks.run(work, done, failed, label="open library")
+
+    def _close_now(self) -> None:
+        wb, self._wb = self._wb, None
+        if wb is not None:
+            try:
+                wb.close()
+            except Exception:  # closing must not stop the app from quitting
+                log.exception("error while closing the library")
+
+    def close(self) -> None:
+        """Close on the worker and wait (at quit, or in tests)."""
+        self.tasks.cancel_all()
+        self.tasks.run_blocking(self._close_now)
+        self.path = None
+
+
+def _split(result: Any) -> tuple[Any, Changes | None]:
+    if isinstance(result, Changes):
+        return result, result
+    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], Changes):
+        return result[0], result[1]
+    return result, None

@@ -1,0 +1,160 @@
+"""The sidebar: library, collections, tag tree (colours, counts), saved searches, dossiers.
+
+A thin tree over plain data (``operations.library.sidebar_data`` builds it on the worker). Items
+carry ``(kind, payload)``; choosing one emits ``chosen``. Tags can be dragged onto other tags to
+reparent them when the core offers ``move_tag``; the move itself is an operation, not done here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QDropEvent, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
+
+KIND = Qt.ItemDataRole.UserRole
+PAYLOAD = Qt.ItemDataRole.UserRole + 1
+
+
+def color_dot(color: str, size: int = 12) -> QIcon:
+    pix = QPixmap(size, size)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setBrush(QColor(color))
+    p.setPen(QColor(color).darker(130))
+    p.drawEllipse(1, 1, size - 2, size - 2)
+    p.end()
+    return QIcon(pix)
+
+
+class Sidebar(QTreeWidget):
+    chosen = Signal(str, object)  # kind, payload
+    tag_dropped = Signal(int, object)  # tag id, new parent id (None = top level)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sidebar")
+        self.setAccessibleName("Sidebar: collections, tags, saved searches, dossiers")
+        self.setHeaderHidden(True)
+        self.setIndentation(14)
+        self.setRootIsDecorated(True)
+        self.setUniformRowHeights(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.itemSelectionChanged.connect(self._selected)
+        self.sections: dict[str, QTreeWidgetItem] = {}
+        for key, label in (("library", "LIBRARY"), ("collections", "COLLECTIONS"),
+                           ("tags", "TAGS"), ("searches", "SAVED SEARCHES"),
+                           ("dossiers", "DOSSIERS")):
+            item = QTreeWidgetItem(self, [label])
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            item.setData(0, KIND, "section")
+            font = item.font(0)
+            font.setPointSizeF(font.pointSizeF() * 0.85)
+            font.setBold(True)
+            item.setFont(0, font)
+            item.setExpanded(True)
+            self.sections[key] = item
+        self.all_item = self._leaf(self.sections["library"], "All documents", "all", None)
+
+    def _leaf(self, parent: QTreeWidgetItem, text: str, kind: str, payload: Any,
+              count: int | None = None, icon: QIcon | None = None) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(parent, [text if count is None else f"{text}  ({count})"])
+        item.setData(0, KIND, kind)
+        item.setData(0, PAYLOAD, payload)
+        item.setToolTip(0, text)
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if kind == "tag":
+            flags |= Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
+        item.setFlags(flags)
+        if icon is not None:
+            item.setIcon(0, icon)
+        return item
+
+    def set_data(self, data: dict[str, Any]) -> None:
+        current = self.current_choice()
+        self.blockSignals(True)
+        self.all_item.setText(0, f"All documents  ({data.get('total', 0)})")
+        self._fill("collections", [(c["name"], "collection", c["name"], c.get("documents"), None)
+                                   for c in data.get("collections", [])], "No collections yet")
+        self._fill_tags(data.get("tags", []))
+        self._fill("searches", [(s["name"], "saved_search", s, None, None)
+                                for s in data.get("saved_searches", [])],
+                   "Save a search to keep it here")
+        self._fill("dossiers", [(d["title"], "dossier", d["id"], d.get("items"), None)
+                                for d in data.get("dossiers", [])], "No dossiers yet")
+        self.blockSignals(False)
+        if current is not None:
+            self.select(*current)
+
+    def _fill(self, section: str, rows: list[tuple[str, str, Any, int | None, QIcon | None]],
+              empty: str) -> None:
+        parent = self.sections[section]
+        parent.takeChildren()
+        for text, kind, payload, count, icon in rows:
+            self._leaf(parent, text, kind, payload, count, icon)
+        if not rows:
+            hint = QTreeWidgetItem(parent, [empty])
+            hint.setFlags(Qt.ItemFlag.NoItemFlags)
+            hint.setData(0, KIND, "hint")
+
+    def _fill_tags(self, tags: list[dict[str, Any]]) -> None:
+        parent = self.sections["tags"]
+        parent.takeChildren()
+        items: dict[int, QTreeWidgetItem] = {}
+        pending = sorted(tags, key=lambda t: (t.get("path") or t.get("name") or "").casefold())
+        for tag in pending:
+            container = items.get(tag.get("parent_id") or -1, parent)
+            count = tag.get("highlights", tag.get("count"))
+            item = self._leaf(container, tag["name"], "tag", tag["id"], count,
+                              color_dot(tag.get("color") or "#f5d742"))
+            item.setToolTip(0, tag.get("description") or tag.get("path") or tag["name"])
+            items[tag["id"]] = item
+            item.setExpanded(True)
+        if not tags:
+            hint = QTreeWidgetItem(parent, ["Tags you add to highlights appear here"])
+            hint.setFlags(Qt.ItemFlag.NoItemFlags)
+
+    def current_choice(self) -> tuple[str, Any] | None:
+        items = self.selectedItems()
+        if not items:
+            return None
+        return items[0].data(0, KIND), items[0].data(0, PAYLOAD)
+
+    def select(self, kind: str, payload: Any) -> None:
+        def walk(item: QTreeWidgetItem) -> QTreeWidgetItem | None:
+            for i in range(item.childCount()):
+                child = item.child(i)
+                if child is None:
+                    continue
+                if child.data(0, KIND) == kind and child.data(0, PAYLOAD) == payload:
+                    return child
+                found = walk(child)
+                if found is not None:
+                    return found
+            return None
+
+        found = walk(self.invisibleRootItem())
+        if found is not None:
+            self.setCurrentItem(found)
+
+    def _selected(self) -> None:
+        choice = self.current_choice()
+        if choice is not None and choice[0] not in ("section", "hint"):
+            self.chosen.emit(*choice)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Reparenting is a core operation: report the wish, let the refresh redraw the tree."""
+        dragged = self.currentItem()
+        target = self.itemAt(event.position().toPoint())
+        event.ignore()
+        if dragged is None or dragged.data(0, KIND) != "tag":
+            return
+        if target is None or target.data(0, KIND) not in ("tag", "section"):
+            return
+        if target.data(0, KIND) == "section" and target is not self.sections["tags"]:
+            return
+        parent_id = target.data(0, PAYLOAD) if target.data(0, KIND) == "tag" else None
+        if parent_id != dragged.data(0, PAYLOAD):
+            self.tag_dropped.emit(dragged.data(0, PAYLOAD), parent_id)

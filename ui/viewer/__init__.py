@@ -1,0 +1,1 @@
+"""The document viewer: reading text with pages and highlights, the original, the record."""

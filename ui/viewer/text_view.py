@@ -1,0 +1,169 @@
+"""The reading pane: a read-only text view that paints highlights, find matches and a search mark.
+
+Everything it paints is given in text-layer offsets and converted through ``DisplayText``, so the
+widget never decides which characters a highlight covers; it only shows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+
+from .layout import build_display
+
+
+@dataclass
+class Painted:
+    """A highlight as the view paints it (layer offsets)."""
+
+    id: int
+    start: int
+    end: int
+    color: str
+    label: str = ""
+
+
+class TextView(QPlainTextEdit):
+    highlight_clicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setAccessibleName("Document text")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setObjectName("readingText")
+        self.display = build_display("", [])
+        self.highlights: list[Painted] = []
+        self.find_matches: list[tuple[int, int]] = []  # Qt positions
+        self.find_current = -1
+        self.mark_range: tuple[int, int] | None = None  # layer offsets
+
+    # --- content ----------------------------------------------------------------------------
+
+    def set_text(self, text: str, pages: list[tuple[int, int, int]]) -> None:
+        self.display = build_display(text, pages)
+        self.highlights, self.find_matches, self.find_current = [], [], -1
+        self.mark_range = None
+        self.setPlainText(self.display.text)
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+        self.repaint_marks()
+
+    def set_highlights(self, items: list[Painted]) -> None:
+        self.highlights = items
+        self.repaint_marks()
+
+    # --- selection in layer offsets ------------------------------------------------------------
+
+    def selected_range(self) -> tuple[int, int] | None:
+        cur = self.textCursor()
+        if not cur.hasSelection():
+            return None
+        a = self.display.qt_to_layer(cur.selectionStart())
+        b = self.display.qt_to_layer(cur.selectionEnd())
+        return (a, b) if b > a else None
+
+    def select_range(self, start: int, end: int) -> None:
+        cur = self.textCursor()
+        cur.setPosition(self.display.layer_to_qt(start))
+        cur.setPosition(self.display.layer_to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cur)
+
+    def mark(self, start: int, end: int) -> None:
+        """Scroll to a search hit and keep it marked until the next one."""
+        self.mark_range = (start, end)
+        cur = self.textCursor()
+        cur.setPosition(self.display.layer_to_qt(start))
+        self.setTextCursor(cur)
+        self.centerCursor()
+        self.repaint_marks()
+
+    def highlight_at(self, qt_pos: int) -> int | None:
+        off = self.display.qt_to_layer(qt_pos)
+        for h in reversed(self.highlights):
+            if h.start <= off < h.end:
+                return h.id
+        return None
+
+    # --- painting -----------------------------------------------------------------------------
+
+    def _selection(self, a: int, b: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
+        sel = QTextEdit.ExtraSelection()
+        cur = QTextCursor(self.document())
+        cur.setPosition(a)
+        cur.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+        sel.cursor = cur  # type: ignore[misc]
+        sel.format = fmt  # type: ignore[misc]
+        return sel
+
+    def repaint_marks(self) -> None:
+        d = self.display
+        sels: list[QTextEdit.ExtraSelection] = []
+        sep = QTextCharFormat()
+        sep.setForeground(self.palette().placeholderText())
+        sep.setFontWeight(QFont.Weight.DemiBold)
+        sep.setFontCapitalization(QFont.Capitalization.AllUppercase)
+        sep.setFontLetterSpacing(110)
+        sep.setProperty(QTextFormat.Property.FullWidthSelection, True)
+        for start, end, _page in d.separators:
+            sels.append(self._selection(d.qt(start), d.qt(end), sep))
+        for h in self.highlights:
+            fmt = QTextCharFormat()
+            color = QColor(h.color)
+            color.setAlpha(120)
+            fmt.setBackground(color)
+            if h.label:
+                fmt.setToolTip(h.label)
+            sels.append(self._selection(d.layer_to_qt(h.start), d.layer_to_qt(h.end), fmt))
+        for n, (a, b) in enumerate(self.find_matches):
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor("#ff9632" if n == self.find_current else "#ffe08a"))
+            fmt.setForeground(QColor("#000000"))
+            sels.append(self._selection(a, b, fmt))
+        if self.mark_range:
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor("#3d8bfd"))
+            fmt.setForeground(QColor("#ffffff"))
+            a, b = self.mark_range
+            sels.append(self._selection(d.layer_to_qt(a), d.layer_to_qt(b), fmt))
+        self.setExtraSelections(sels)
+
+    # --- find in document ----------------------------------------------------------------------
+
+    def find_all(self, needle: str) -> int:
+        import re
+
+        self.find_matches, self.find_current = [], -1
+        if needle:
+            d = self.display
+            self.find_matches = [(d.qt(m.start()), d.qt(m.end())) for m in
+                                 re.finditer(re.escape(needle), d.text, re.IGNORECASE)]
+        if self.find_matches:
+            self.find_step(1)
+        else:
+            self.repaint_marks()
+        return len(self.find_matches)
+
+    def find_step(self, step: int) -> None:
+        if not self.find_matches:
+            return
+        self.find_current = (self.find_current + step) % len(self.find_matches)
+        a, _b = self.find_matches[self.find_current]
+        cur = self.textCursor()
+        cur.setPosition(a)
+        self.setTextCursor(cur)
+        self.ensureCursorVisible()
+        self.repaint_marks()
+
+    # --- clicks on highlights ------------------------------------------------------------------
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            hid = self.highlight_at(self.cursorForPosition(event.position().toPoint()).position())
+            if hid is not None:
+                self.highlight_clicked.emit(hid)

@@ -1,0 +1,182 @@
+"""The viewer pane: a header, then tabs for the reading text, the original and the record.
+
+It loads a document on the worker (``show_document`` + ``document_text`` + highlights when the
+core offers them) and shows it; highlight creation and editing live in ``viewer/highlights.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..session import Session
+from .find_bar import FindBar
+from .original import OriginalView
+from .record import RecordView
+from .text_view import TextView
+
+
+class DocumentViewer(QWidget):
+    loaded = Signal(int)  # document id, after text and highlights are shown
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setAccessibleName("Document viewer")
+        self.doc_id: int | None = None
+        self.info: dict[str, Any] = {}
+        self.text_info: Any = None
+        self._pending_mark: tuple[int, int, str] | None = None
+        self.extra_loaders: list[Callable[[Any, int], Any]] = []  # worker-side add-ons
+        self.on_extras: list[Callable[[Any], None]] = []  # GUI-side, same order
+
+        self.title = QLabel("")
+        self.title.setObjectName("viewerTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.meta = QLabel("")
+        self.meta.setObjectName("secondary")
+        self.record_button = QToolButton(text="Record")
+        self.record_button.setToolTip("Collection record: source URL, capture time, SHA-256")
+        self.record_button.setAccessibleName("Show collection record")
+        self.record_button.clicked.connect(self.show_record)
+        self.header_buttons = QHBoxLayout()
+        self.header_buttons.setSpacing(6)
+        self.header_buttons.addWidget(self.record_button)
+        head_row = QHBoxLayout()
+        head_text = QVBoxLayout()
+        head_text.setSpacing(2)
+        head_text.addWidget(self.title)
+        head_text.addWidget(self.meta)
+        head_row.addLayout(head_text, 1)
+        head_row.addLayout(self.header_buttons)
+
+        self.text = TextView()
+        self.find_bar = FindBar(self.text)
+        text_page = QWidget()
+        tl = QVBoxLayout(text_page)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.setSpacing(0)
+        tl.addWidget(self.find_bar)
+        tl.addWidget(self.text, 1)
+        self.original = OriginalView(session)
+        self.record = RecordView()
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Viewer tabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(text_page, "Text")
+        self.tabs.addTab(self.original, "Original")
+        self.tabs.addTab(self.record, "Record")
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        content = QWidget()
+        cl = QVBoxLayout(content)
+        cl.setContentsMargins(16, 12, 16, 8)
+        cl.setSpacing(8)
+        cl.addLayout(head_row)
+        cl.addWidget(self.tabs, 1)
+
+        self.placeholder = QLabel("Select a document to read it here.\n\n"
+                                  "Search with Ctrl+K; select text and press H to highlight.")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setObjectName("emptyHint")
+        self.placeholder.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.placeholder)
+        self.stack.addWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+
+    def show_record(self) -> None:
+        self.tabs.setCurrentWidget(self.record)
+
+    # --- loading ------------------------------------------------------------------------------
+
+    def open_document(self, doc_id: int, mark: tuple[int, int, str] | None = None) -> None:
+        """Loads on the worker; ``mark`` = (start, end, words) scrolls to and marks a hit."""
+        if doc_id == self.doc_id and self.text_info is not None:
+            if mark:
+                self._apply_mark(mark)
+            return
+        self._pending_mark = mark
+        loaders = list(self.extra_loaders)
+
+        def work(wb: Any) -> tuple[dict[str, Any], Any, list[Any]]:
+            info = wb.show_document(doc_id)
+            try:
+                text = wb.document_text(doc_id)
+            except Exception:  # a document without a text layer still has a record and original
+                text = None
+            return info, text, [load(wb, doc_id) for load in loaders]
+
+        self.session.query(work, self._show, "open the document")
+
+    def reload(self) -> None:
+        if self.doc_id is not None:
+            doc_id, self.doc_id = self.doc_id, None
+            self.open_document(doc_id)
+
+    def clear(self) -> None:
+        self.doc_id, self.info, self.text_info = None, {}, None
+        self.stack.setCurrentIndex(0)
+
+    def _show(self, result: tuple[dict[str, Any], Any, list[Any]]) -> None:
+        info, text, extras = result
+        self.doc_id, self.info, self.text_info = info["id"], info, text
+        self.title.setText(info.get("title") or info.get("original_filename") or "Untitled")
+        self.meta.setText(_meta_line(info))
+        if text is not None:
+            self.text.set_text(text.text, text.pages)
+        else:
+            self.text.set_text("(This document has no text layer.)", [])
+        self.original.set_document(info)
+        self.record.set_document(info)
+        for apply, extra in zip(self.on_extras, extras, strict=False):
+            apply(extra)
+        self.stack.setCurrentIndex(1)
+        if self.tabs.currentWidget() is self.original:
+            self.original.ensure_loaded()
+        if self._pending_mark:
+            self._apply_mark(self._pending_mark)
+            self._pending_mark = None
+        self.loaded.emit(self.doc_id)
+
+    def _apply_mark(self, mark: tuple[int, int, str]) -> None:
+        start, end, words = mark
+        self.tabs.setCurrentIndex(0)
+        self.text.mark(start, end)
+        page = self.text_info.page_of(start) if self.text_info is not None else None
+        self.original.locate(words, page)
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.original:
+            self.original.ensure_loaded()
+
+
+def _meta_line(info: dict[str, Any]) -> str:
+    parts = [str(info.get("kind", "")).upper()]
+    pages = info.get("pages")
+    if pages:
+        parts.append(f"{pages} page{'s' if pages != 1 else ''}")
+    if info.get("site"):
+        parts.append(str(info["site"]))
+    if info.get("published"):
+        parts.append(f"published {info['published']}")
+    if info.get("imported_at"):
+        parts.append(f"imported {str(info['imported_at'])[:10]}")
+    if info.get("status") and info["status"] != "ok":
+        parts.append({"problems": "imported with problems", "no_text": "no text"}.get(
+            info["status"], info["status"]))
+    return " · ".join(p for p in parts if p)
