@@ -1,0 +1,191 @@
+"""Exports (W3C JSON-LD, CSV, REFI-QDA codebook) and the W3C import, for the facade.
+
+Each export writes to a temporary file beside the target and renames it into place, then
+records a ``dissemination`` audit event with the file's SHA-256. The import matches each
+annotation's ``urn:sha256:`` source to a document of this library, places it with the same
+re-anchoring a new text layer gets (the position first, then the quote and its context), and
+keeps whatever cannot be placed as an orphan; an annotation already present is skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workbench import audit
+from workbench.annotate import anchoring, csvexport, qdc, w3c
+from workbench.annotate import highlights as H
+from workbench.annotate import tags as T
+from workbench.changes import Changes
+from workbench.documents import latest_layer
+from workbench.errors import ExportError, UserError
+from workbench.library import Library
+from workbench.models import Document, Highlight, TextLayer, utcnow
+
+FORMATS = ("w3c", "csv", "qdc")
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _write_atomically(path: Path, write: Callable[[Path], int]) -> int:
+    path = Path(path)
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder", "give a file name")
+    tmp = path.with_name(f".{path.name}.partial")
+    try:
+        n = write(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"Could not write {path} ({exc.strerror or exc})") from exc
+    return n
+
+
+class ExchangeMixin:
+    library: Library
+
+    if TYPE_CHECKING:  # provided by AnnotationsMixin and DocumentsMixin
+        def list_highlights(self, doc: str | int | None = None, tag: str | int | None = None,
+                            status: str | None = None) -> list[dict[str, Any]]: ...
+
+        def resolve(self, ref: str | int) -> int: ...
+
+    def export_highlights(self, format: str, path: str | Path, *,
+                          doc: str | int | None = None,
+                          tag: str | int | None = None) -> dict[str, Any]:
+        """Write highlights (all, or one document's / one tag's) as ``w3c`` JSON-LD or
+        ``csv``, or the tag tree as a ``qdc`` codebook. Returns path, count and SHA-256."""
+        if format not in FORMATS:
+            raise UserError(f"Unknown export format {format!r}",
+                            f"choose one of {', '.join(FORMATS)}")
+        path = Path(path)
+        if format == "qdc":
+            with self.library.read() as s:
+                tags = list(T.all_tags(s).values())
+                paths = T.path_map(s)
+                n = _write_atomically(path, lambda p: qdc.write_qdc(p, tags, paths))
+        else:
+            rows = self.list_highlights(doc=doc, tag=tag)
+            if format == "w3c":
+                data = w3c.annotations_jsonld(self.library, [r["id"] for r in rows])
+                text = json.dumps(data, ensure_ascii=False, indent=2)
+                n = _write_atomically(path, lambda p: (p.write_text(text, encoding="utf-8"),
+                                                       data["total"])[1])
+            else:
+                shas = self._document_hashes({r["document_id"] for r in rows})
+                for r in rows:
+                    r["document_sha256"] = shas.get(r["document_id"])
+                n = _write_atomically(path, lambda p: csvexport.write_csv(p, rows))
+        digest = _file_sha256(path)
+        if self.library.writable:
+            with self.library.transaction() as s:
+                audit.record(s, audit.DISSEMINATION, "highlights", None, {
+                    "format": format, "count": n, "sha256": digest,
+                    "document_id": None if doc is None else self.resolve(doc)})
+        return {"format": format, "path": str(path), "count": n, "sha256": digest}
+
+    def _document_hashes(self, ids: set[int]) -> dict[int, str]:
+        with self.library.read() as s:
+            return dict(s.execute(select(Document.id, Document.sha256)
+                                  .where(Document.id.in_(ids))).all()) if ids else {}
+
+    def import_highlights(self, path: str | Path) -> tuple[dict[str, Any], Changes]:
+        """Read a W3C Web Annotation file (as ``export_highlights`` writes) into this
+        library. Annotations on documents this library lacks are counted, not imported."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, ValueError) as exc:
+            raise UserError(f"Cannot read {path} as JSON ({exc})",
+                            "give a W3C Web Annotation file (.jsonld / .json)") from exc
+        parsed = [w3c.parse_annotation(a) for a in w3c.iter_annotations(data)]
+        if not parsed and not (isinstance(data, dict) and "total" in data):
+            raise UserError(f"{path} holds no W3C annotations",
+                            "expected an Annotation, AnnotationPage or AnnotationCollection")
+        report: dict[str, Any] = {"annotations": len(parsed), "imported": 0, "orphaned": 0,
+                                  "duplicates": 0, "missing_documents": [],
+                                  "highlight_ids": []}
+        doc_ids: set[int] = set()
+        file_sha = _file_sha256(path)
+        with self.library.transaction() as s:
+            cache: dict[int, tuple[TextLayer, anchoring.NormText, H.PageRanges]] = {}
+            for pa in parsed:
+                doc = s.execute(select(Document).where(Document.sha256 == pa.sha256)
+                                ).scalar_one_or_none()
+                if doc is None:
+                    if pa.sha256 not in report["missing_documents"]:
+                        report["missing_documents"].append(pa.sha256)
+                    continue
+                if doc.id not in cache:
+                    layer = latest_layer(s, doc.id)
+                    if layer is None:
+                        report["missing_documents"].append(pa.sha256)
+                        continue
+                    cache[doc.id] = (layer, anchoring.normalize(layer.text),
+                                     H.layer_pages(s, layer.id))
+                h = _import_one(s, doc, pa, *cache[doc.id], report)
+                if h is not None:
+                    audit.record(s, audit.CREATION, "highlight", h.id, H.audit_details(
+                        s, h, doc, imported_from_sha256=file_sha))
+                    doc_ids.add(doc.id)
+            audit.record(s, audit.MODIFICATION, "highlights", None, {
+                "operation": "import", "file_sha256": file_sha,
+                **{k: v for k, v in report.items() if k != "highlight_ids"}})
+        if doc_ids:
+            self.library.index.documents_changed(sorted(doc_ids))
+        return report, Changes(highlights=True, tags=True, index=bool(doc_ids),
+                               document_ids=sorted(doc_ids),
+                               highlight_ids=list(report["highlight_ids"]))
+
+
+def _import_one(s: Session, doc: Document, pa: w3c.ParsedAnnotation, layer: TextLayer,
+                nt: anchoring.NormText, pages: H.PageRanges,
+                report: dict[str, Any]) -> Highlight | None:
+    start, end = pa.start or 0, pa.end or 0
+    anchor = anchoring.reanchor(pa.exact, pa.prefix, pa.suffix, start, end, len(layer.text),
+                                layer.text, nt)
+    if anchor.placed and _exists(s, doc.id, anchor.start, anchor.end, pa.note):
+        report["duplicates"] += 1
+        return None
+    h = Highlight(document_id=doc.id, layer_id=layer.id, start=start, end=end,
+                  quote=pa.exact, prefix=pa.prefix, suffix=pa.suffix,
+                  color=T.check_color(pa.color) if pa.color else T.DEFAULT_COLOR,
+                  note=pa.note, status="anchored",
+                  os_user=pa.creator or audit.current_actor(),
+                  created_at=pa.created or utcnow(), modified_at=pa.modified or utcnow())
+    if anchor.placed:
+        H.place(h, layer, pages, anchor.start, anchor.end)
+        report["imported"] += 1
+    else:
+        h.status = "orphan"
+        c = anchor.candidate
+        h.candidate = None if c is None else {
+            "layer_id": layer.id, "layer_version": layer.version, "start": c.start,
+            "end": c.end, "quote": layer.text[c.start:c.end], "score": round(c.score, 4),
+            "method": c.method, "page": H.page_of(pages, c.start)}
+        report["orphaned"] += 1
+    s.add(h)
+    s.flush()
+    H.set_tags(s, h, add=pa.tags)
+    report["highlight_ids"].append(h.id)
+    return h
+
+
+def _exists(s: Session, doc_id: int, start: int, end: int, note: str) -> bool:
+    return s.execute(select(Highlight.id).where(
+        Highlight.document_id == doc_id, Highlight.start == start, Highlight.end == end,
+        Highlight.note == note).limit(1)).first() is not None
+

@@ -1,0 +1,128 @@
+"""Re-extraction of a document and re-anchoring of its highlights on the new text layer.
+
+``reanchor_layer`` is the core step, usable on any new layer (tests build layers with other
+normalisations): every highlight of the document is placed on the new layer or becomes an
+orphan that keeps its old selectors, its old layer and its best candidate; none is dropped.
+Each highlight that moved, changed or was orphaned gets an audit event; so does the run.
+``extract_original`` runs the stored original through the isolated extractor workers with the
+same options an import uses.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workbench import audit
+from workbench.annotate import anchoring
+from workbench.annotate.highlights import audit_details, layer_pages, page_of, place, sha
+from workbench.errors import NotFound
+from workbench.extract import ExtractOptions, ExtractorPool, Limits
+from workbench.extract.base import Extraction
+from workbench.library import Library
+from workbench.models import Document, Highlight, TextLayer, utcnow
+
+
+@dataclass
+class ReanchorReport:
+    document_id: int
+    layer_id: int
+    layer_version: int
+    anchored: int = 0  # same range still holds
+    moved: int = 0  # same quote, other offsets
+    fuzzy: int = 0  # close match above the threshold; the quote now reads as the new text
+    orphaned: int = 0
+    orphan_ids: list[int] = field(default_factory=list)
+    moved_ids: list[int] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.anchored + self.moved + self.fuzzy + self.orphaned
+
+    def to_json(self) -> dict[str, Any]:
+        return {"document_id": self.document_id, "layer_id": self.layer_id,
+                "layer_version": self.layer_version, "highlights": self.total,
+                "anchored": self.anchored, "moved": self.moved, "fuzzy": self.fuzzy,
+                "orphaned": self.orphaned, "orphan_ids": self.orphan_ids,
+                "moved_ids": self.moved_ids}
+
+
+def reanchor_layer(session: Session, doc: Document, layer: TextLayer) -> ReanchorReport:
+    """Re-anchor every highlight of ``doc`` onto ``layer`` (inside the caller's transaction)."""
+    report = ReanchorReport(doc.id, layer.id, layer.version)
+    rows = session.execute(select(Highlight).where(Highlight.document_id == doc.id)
+                           .order_by(Highlight.id)).scalars().all()
+    if not rows:
+        return report
+    nt = anchoring.normalize(layer.text)
+    pages = layer_pages(session, layer.id)
+    old_lengths: dict[int, int] = {}
+    for h in rows:
+        if h.layer_id == layer.id and h.status == "anchored":
+            report.anchored += 1
+            continue
+        if h.layer_id not in old_lengths:
+            old = session.get(TextLayer, h.layer_id)
+            old_lengths[h.layer_id] = len(old.text) if old else len(layer.text)
+        before = (h.layer_id, h.start, h.end, sha(h.quote), h.status)
+        anchor = anchoring.reanchor(h.quote, h.prefix, h.suffix, h.start, h.end,
+                                    old_lengths[h.layer_id], layer.text, nt)
+        _apply(h, anchor, layer, pages, report)
+        if anchor.status != "same" or before[4] != "anchored":
+            h.modified_at = utcnow()
+            audit.record(session, audit.MODIFICATION, "highlight", h.id, audit_details(
+                session, h, doc, reanchor=anchor.status, score=round(anchor.score, 4),
+                previous={"layer_id": before[0], "start": before[1], "end": before[2],
+                          "quote_sha256": before[3], "status": before[4]}))
+    session.flush()
+    return report
+
+
+def _apply(h: Highlight, anchor: anchoring.Anchor, layer: TextLayer,
+           pages: list[tuple[int, int, int]], report: ReanchorReport) -> None:
+    if anchor.placed:
+        place(h, layer, pages, anchor.start, anchor.end)
+        h.status, h.candidate = "anchored", None
+        if anchor.status == "same":
+            report.anchored += 1
+        elif anchor.status == "moved":
+            report.moved += 1
+            report.moved_ids.append(h.id)
+        else:
+            report.fuzzy += 1
+            report.moved_ids.append(h.id)
+        return
+    # An orphan keeps its old layer and selectors: they still hold there.
+    h.status = "orphan"
+    report.orphaned += 1
+    report.orphan_ids.append(h.id)
+    c = anchor.candidate
+    h.candidate = None if c is None else {
+        "layer_id": layer.id, "layer_version": layer.version, "start": c.start, "end": c.end,
+        "quote": layer.text[c.start:c.end], "score": round(c.score, 4), "method": c.method,
+        "page": page_of(pages, c.start),
+    }
+
+
+def extract_original(library: Library, sha256: str, kind: str, source_url: str | None,
+                     limits: Limits | None = None) -> Extraction:
+    """Run the stored original through an isolated extractor, as an import would."""
+    path = library.originals.path_for(sha256)
+    if not path.exists():
+        raise NotFound(f"The original {sha256[:12]} is missing from the library",
+                       "run `workbench verify`")
+    children_dir = library.tmp_dir / f"reextract-{sha256[:16]}"
+    opts = ExtractOptions(
+        kind=kind, children_dir=str(children_dir),
+        ocr_languages=library.get_setting("ocr_languages", "eng"), source_url=source_url,
+    )
+    try:
+        with ExtractorPool(1, limits) as pool:
+            return pool.extract(path, opts)
+    finally:
+        # Attachments found again are already documents of their own: drop the copies.
+        shutil.rmtree(children_dir, ignore_errors=True)
