@@ -1,0 +1,105 @@
+"""Images and scans (PNG, JPEG, TIFF incl. multi-page, WebP, BMP): OCR text per page.
+
+Each frame of a multi-page TIFF is a page. The text comes from Tesseract (see ``ocr.py``) and
+the text layer carries OCR provenance: method "ocr", the languages and the engine version.
+Without Tesseract the image still imports, with the problem "no text layer — install
+tesseract to OCR". EXIF date, artist and description become metadata.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from ..errors import ExtractionError
+from .base import TOO_LARGE, UNREADABLE, Extraction, ExtractOptions
+from .ocr import NO_TESSERACT, OcrRun, available, budget_for, resolve_languages
+
+MAX_PAGES = 5_000
+EXIF_FIELDS = {0x010E: "description", 0x013B: "author", 0x010F: "camera_make",
+               0x0110: "camera_model", 0x0132: "modified"}
+EXIF_IFD, DATE_ORIGINAL = 0x8769, 0x9003
+
+
+def _open(path: Path) -> Any:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image = Image.open(path)
+        image.size  # noqa: B018 - header parsed
+        return image
+    except Image.DecompressionBombError as exc:
+        raise ExtractionError(TOO_LARGE, "the image is too large to read safely "
+                                         f"({exc.__class__.__name__})") from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise ExtractionError(UNREADABLE, "not a readable image") from exc
+
+
+def _frame(image: Any, index: int) -> Any:
+    image.seek(index)
+    frame = image.convert("L") if image.mode not in ("L", "RGB") else image.copy()
+    return frame
+
+
+def _exif(image: Any) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    try:
+        exif = image.getexif()
+    except Exception:
+        return meta
+    for tag, key in EXIF_FIELDS.items():
+        value = exif.get(tag)
+        if isinstance(value, str) and value.strip("\x00 "):
+            meta[key] = value.strip("\x00 ")
+    try:
+        original = exif.get_ifd(EXIF_IFD).get(DATE_ORIGINAL)
+    except Exception:
+        original = None
+    date = original or meta.get("modified")
+    if isinstance(date, str) and len(date) >= 10 and date[:4].isdigit():
+        meta["published"] = date[:10].replace(":", "-")
+    if meta.get("description"):
+        meta["title"] = meta["description"][:200]
+    return meta
+
+
+class ImageExtractor:
+    name = "tesseract"
+    version = "1"
+
+    def extract(self, path: Path, options: ExtractOptions) -> Extraction:
+        from PIL import Image
+
+        image = _open(path)
+        with image:
+            count = int(getattr(image, "n_frames", 1) or 1)
+            meta: dict[str, Any] = {
+                "media_type": Image.MIME.get(image.format or "", "image/*"),
+                "width": image.size[0], "height": image.size[1],
+            }
+            meta.update(_exif(image))
+            if count > 1:
+                meta["frames"] = count
+            numbers = list(range(1, min(count, MAX_PAGES) + 1))
+            problems: list[str] = []
+            if count > MAX_PAGES:
+                problems.append(f"only the first {MAX_PAGES} of {count} pages were read")
+            if not available():
+                return Extraction(pages=[""] * len(numbers), extractor=self.name,
+                                  extractor_version=self.version, metadata=meta,
+                                  problems=[NO_TESSERACT, *problems])
+            languages, lang_problems = resolve_languages(options.ocr_languages)
+            run = OcrRun(languages, budget_for(options.extra))
+            try:
+                texts = run.run((n, partial(_frame, image, n - 1)) for n in numbers)
+            except Image.DecompressionBombError as exc:
+                raise ExtractionError(TOO_LARGE, "a page of the image is too large to read "
+                                                 "safely") from exc
+            except (OSError, ValueError, EOFError) as exc:
+                raise ExtractionError(UNREADABLE, "the image is damaged "
+                                                  f"({type(exc).__name__})") from exc
+        problems = lang_problems + problems + run.summary(numbers)
+        return Extraction(pages=[texts.get(n, "") for n in numbers], extractor=self.name,
+                          extractor_version=f"{self.version}+{run.provenance()}",
+                          metadata=meta, problems=problems, method="ocr", languages=languages)
