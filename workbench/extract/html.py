@@ -1,40 +1,87 @@
-"""Saved web pages: the reading text (trafilatura) plus title, canonical URL and dates.
+"""Saved web pages: the reading text (trafilatura) plus title, author, site, dates, language.
 
-trafilatura drops navigation, cookie banners, footers, scripts and styles. When it finds no
-article (very large or pathologically deep pages return nothing), we fall back to all visible
-text, so a web capture is never imported empty without saying so.
+The reading text is the text layer, so search hits and highlights land on what the user reads;
+the original bytes stay the evidentiary copy. trafilatura was chosen over readability-lxml
+because, measured here, it decoded a windows-1256 Arabic page without a charset correctly where
+readability-lxml produced mojibake, and it also gives author, site name and published date.
+It returns nothing over 20 MB and an empty text for pathologically deep markup, so when the
+reading view is empty we fall back to all visible text and say so: a capture is never imported
+empty in silence. Decoding is ours (declared charset, else detection), so a Windows-1251 or
+GB2312 page without a charset declaration still reads right.
 """
 
 from __future__ import annotations
 
+import codecs
+import re
 from pathlib import Path
 from typing import Any
 
 import lxml.html
-import trafilatura
 from lxml import etree
 
 from ..errors import ExtractionError
 from .base import UNREADABLE, Extraction, ExtractOptions
-from .text import decode_text
+from .text import BOMS, decode_text
 
 INVISIBLE = ("script", "style", "noscript", "template", "head", "svg", "iframe")
+TRAFILATURA_MAX = 20_000_000  # trafilatura gives up above this size anyway
+_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
+_XML_ENC = re.compile(rb"""^<\?xml[^>]{0,100}encoding\s*=\s*["']([A-Za-z0-9_.:-]{2,40})""", re.I)
+_WESTERN = {"iso8859-1", "ascii", "cp1252", "latin-1"}
+
+
+def declared_charset(data: bytes) -> str | None:
+    head = data[:4096]
+    match = _XML_ENC.match(head.lstrip()) or _CHARSET.search(head)
+    if not match:
+        return None
+    try:
+        return codecs.lookup(match.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes) -> tuple[str, str]:
+    """(html, encoding): BOM, then the declared charset, then detection, as browsers do."""
+    for bom, name in BOMS:
+        if data.startswith(bom):
+            return data.decode(name), name
+    declared = declared_charset(data)
+    if declared:
+        # Pages mislabelled Latin-1 that are valid UTF-8 with non-ASCII are UTF-8 in practice.
+        if declared in _WESTERN and not data.isascii():
+            try:
+                return data.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError:
+                pass
+        try:
+            return data.decode(declared), declared
+        except (UnicodeDecodeError, LookupError):
+            pass  # the declaration is wrong: detect instead
+    return decode_text(data)
+
+
+def _parse(html: str) -> Any:
+    parser = lxml.html.HTMLParser(remove_comments=True, huge_tree=False)
+    # lxml refuses str input that carries an XML encoding declaration.
+    return lxml.html.fromstring(html.encode("utf-8"), parser=parser) if html.lstrip().startswith(
+        "<?xml") else lxml.html.fromstring(html, parser=parser)
 
 
 def visible_text(html: str) -> str:
     """All text a reader would see, block elements on their own lines."""
-    parser = lxml.html.HTMLParser(remove_comments=True, huge_tree=False)
-    root = lxml.html.fromstring(html, parser=parser)
+    root = _parse(html)
     etree.strip_elements(root, *INVISIBLE, with_tail=False)
     lines = [" ".join(t.split()) for t in root.itertext()]
     return "\n".join(line for line in lines if line)
 
 
 def page_metadata(html: str) -> dict[str, Any]:
-    """Title and canonical URL straight from the page head (used when trafilatura gives none)."""
+    """What the page head declares: title, canonical URL, author, site, date, language."""
     meta: dict[str, Any] = {}
     try:
-        root = lxml.html.fromstring(html)
+        root = _parse(html)
     except (etree.ParserError, ValueError):
         return meta
     title = root.findtext(".//title")
@@ -42,46 +89,79 @@ def page_metadata(html: str) -> dict[str, Any]:
         meta["title"] = " ".join(title.split())
     for link in root.iterfind(".//link[@rel='canonical']"):
         if link.get("href"):
-            meta["canonical_url"] = link.get("href")
+            meta["canonical_url"] = link.get("href").strip()
             break
+    lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if lang:
+        meta["language"] = lang.strip()
+    for tag in root.iterfind(".//meta"):
+        key = (tag.get("name") or tag.get("property") or "").lower()
+        value = (tag.get("content") or "").strip()
+        field = {"author": "author", "article:author": "author", "og:site_name": "site",
+                 "article:published_time": "published", "date": "published",
+                 "dc.date": "published", "dc.language": "language"}.get(key)
+        if field and value and field not in meta:
+            meta[field] = value
     return meta
+
+
+def reading_view(html: str, url: str | None) -> tuple[str, dict[str, Any]]:
+    """trafilatura's article text and metadata; ("", {}) when it finds no article."""
+    import trafilatura
+
+    if len(html) > TRAFILATURA_MAX:
+        return "", {}
+    # No extensive date search: it turns a footer's "Copyright 2022" into a published date.
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=True,
+        date_extraction_params={"extensive_search": False, "original_date": True})
+    if doc is None:
+        return "", {}
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    meta: dict[str, Any] = {}
+    for ours, theirs in (("title", "title"), ("author", "author"), ("published", "date"),
+                         ("site", "sitename"), ("canonical_url", "url"),
+                         ("language", "language"), ("description", "description")):
+        if data.get(theirs):
+            meta[ours] = data[theirs]
+    return (data.get("text") or "").strip(), meta
+
+
+def html_extraction(html: str, url: str | None, name: str, version: str) -> Extraction:
+    """The reading text of an already decoded page (also used for MHTML and e-mail)."""
+    import trafilatura
+
+    problems: list[str] = []
+    meta = page_metadata(html)
+    try:
+        text, found = reading_view(html, url)
+    except (RecursionError, ValueError, etree.LxmlError):
+        text, found = "", {}
+    for key, value in found.items():
+        # The page head is authoritative for title and canonical URL; trafilatura's guesses
+        # fill what the head does not say.
+        if key not in meta or key in ("author", "site", "published"):
+            meta[key] = value
+    if not text:
+        text = visible_text(html)
+        if text:
+            problems.append("no article found; kept all visible text of the page")
+    if not text:
+        problems.append("the page has no visible text")
+    return Extraction(pages=[text], extractor=name,
+                      extractor_version=f"{version}+trafilatura-{trafilatura.__version__}",
+                      metadata=meta, problems=problems)
 
 
 class HtmlExtractor:
     name = "html"
-    version = "1"
+    version = "2"
 
     def extract(self, path: Path, options: ExtractOptions) -> Extraction:
         data = path.read_bytes()
-        html, encoding = decode_text(data)
+        html, encoding = decode_html(data)
         if not html.strip():
             raise ExtractionError(UNREADABLE, "the page is empty")
-        problems: list[str] = []
-        meta = page_metadata(html)
-        doc = trafilatura.bare_extraction(
-            data, url=options.source_url, with_metadata=True, include_comments=False,
-            include_tables=True, as_dict=True,
-        )
-        text = ""
-        if isinstance(doc, dict):
-            text = (doc.get("text") or "").strip()
-            for ours, theirs in (("title", "title"), ("author", "author"),
-                                 ("published", "date"), ("site", "sitename"),
-                                 ("canonical_url", "url"), ("language", "language"),
-                                 ("description", "description")):
-                if doc.get(theirs) and not meta.get(ours):
-                    meta[ours] = doc[theirs]
-        if not text:
-            text = visible_text(html)
-            if text:
-                problems.append("no article found; kept all visible text of the page")
-        meta["encoding"] = encoding
-        if not text:
-            problems.append("the page has no visible text")
-        return Extraction(
-            pages=[text],
-            extractor=self.name,
-            extractor_version=f"{self.version}+trafilatura-{trafilatura.__version__}",
-            metadata=meta,
-            problems=problems,
-        )
+        result = html_extraction(html, options.source_url, self.name, self.version)
+        result.metadata["encoding"] = encoding
+        return result
