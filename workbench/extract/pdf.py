@@ -1,5 +1,9 @@
 """PDF text with pypdf, page by page, with pypdfium2 as a second opinion for broken pages.
 
+Pages without a text layer (scans) are OCR'd with Tesseract when it is installed (see
+``ocr.py``): rendered one at a time with pypdfium2 and read within the file's time budget;
+normal text PDFs never pay for it.
+
 One broken content stream makes pypdf fail for that page only, so pages are extracted one at a
 time and the good ones kept. Encrypted files are opened with the empty password where the
 author allowed it (AES needs the ``cryptography`` package), else reported as encrypted.
@@ -11,6 +15,7 @@ and ligatures as single code points, which neither search nor quotes would match
 from __future__ import annotations
 
 import unicodedata
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -82,23 +87,26 @@ class PdfExtractor:
         pages: list[str] = []
         problems: list[str] = []
         for i in range(count):
+            text: str | None
             try:
                 text = reader.pages[i].extract_text() or ""
             except Exception as exc:  # one bad content stream: try the second opinion
                 text = _pdfium_page_text(path, i)
                 if text is None:
-                    problems.append(f"page {i + 1}: text could not be extracted ({type(exc).__name__})")
+                    problems.append(f"page {i + 1}: text could not be extracted "
+                                    f"({type(exc).__name__})")
                     text = ""
                 else:
                     problems.append(f"page {i + 1}: read with pdfium after pypdf failed")
-            pages.append(normalise(text).strip("\n"))
+            pages.append(normalise(text or "").strip("\n"))
 
         empty = [i + 1 for i, p in enumerate(pages) if not p.strip()]
-        if empty and len(empty) < count:
-            problems.append("pages without a text layer: " + _ranges(empty))
+        method, languages, version = "text", None, self.version
+        if empty:
+            method, languages, version = self._ocr(path, pages, empty, options, problems)
         meta: dict[str, Any] = {}
         try:
-            info = reader.metadata or {}
+            info: Any = reader.metadata or {}
             if info.get("/Title"):
                 meta["title"] = normalise(str(info["/Title"])).strip()
             if info.get("/Author"):
@@ -110,14 +118,65 @@ class PdfExtractor:
                 meta["pdf_producer"] = str(info["/Producer"])
         except Exception:
             problems.append("document metadata is unreadable")
-        return Extraction(pages=pages, extractor=self.name, extractor_version=self.version,
-                          metadata=meta, problems=problems)
+        return Extraction(pages=pages, extractor=self.name, extractor_version=version,
+                          metadata=meta, problems=problems, method=method, languages=languages)
+
+    def _ocr(self, path: Path, pages: list[str], empty: list[int], options: ExtractOptions,
+             problems: list[str]) -> tuple[str, str | None, str]:
+        """OCR the pages without a text layer (rendered with pdfium); the PDF is not changed.
+
+        Returns the layer's method ("ocr" when every text came from OCR, "text+ocr" when
+        mixed), its OCR languages and the extractor version naming the OCR engine.
+        """
+        from . import ocr
+
+        if not ocr.available():
+            note = ocr.NO_TESSERACT if len(empty) == len(pages) else (
+                "pages without a text layer: " + _ranges(empty) + " — install tesseract to OCR")
+            problems.append(note)
+            return "text", None, self.version
+        languages, lang_problems = ocr.resolve_languages(options.ocr_languages)
+        run = ocr.OcrRun(languages, ocr.budget_for(options.extra))
+        texts = run.run((n, partial(_render, path, n - 1)) for n in empty)
+        for n, text in texts.items():
+            pages[n - 1] = text
+        read = [n for n in empty if pages[n - 1].strip()]
+        problems.extend(lang_problems + run.summary(empty))
+        if read:
+            problems.append("read by OCR: " + ("all pages" if len(read) == len(pages)
+                                                else "pages " + _ranges(read)))
+        still = [n for n in empty if not pages[n - 1].strip()]
+        if still and len(still) < len(pages):
+            problems.append("pages without text even after OCR: " + _ranges(still))
+        if not run.pages_done:
+            return "text", None, self.version
+        method = "ocr" if len(empty) == len(pages) else "text+ocr"
+        return method, languages, f"{self.version}+{run.provenance()}"
+
+
+OCR_DPI = 300
+
+
+def _render(path: Path, index: int) -> Any:
+    """One page as a greyscale image for OCR (pdfium renders; pypdf cannot)."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        page = doc[index]
+        width, height = page.get_size()
+        # Cap the scale so a poster-sized page does not become a gigapixel image.
+        scale = min(OCR_DPI / 72, 6000 / max(width, height, 1))
+        return page.render(scale=scale, grayscale=True).to_pil()
+    finally:
+        doc.close()
 
 
 def _ranges(numbers: list[int]) -> str:
     out: list[str] = []
     start = prev = numbers[0]
-    for n in numbers[1:] + [None]:  # type: ignore[list-item]
+    n: int | None
+    for n in [*numbers[1:], None]:
         if n is not None and n == prev + 1:
             prev = n
             continue
