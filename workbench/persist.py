@@ -58,7 +58,8 @@ def document_status(extraction: Extraction) -> tuple[str, list[str]]:
     problems = list(extraction.problems)
     has_text = any(p.strip() for p in extraction.pages)
     if not has_text and not extraction.container:
-        problems.insert(0, NO_TEXT)
+        if not any(p.startswith(NO_TEXT) for p in problems):  # e.g. "… — install tesseract"
+            problems.insert(0, NO_TEXT)
         return "no_text", problems
     return ("problems" if problems else "ok"), problems
 
@@ -101,19 +102,20 @@ def persist_document(session: Session, req: PersistRequest) -> Document:
     doc = Document(
         sha256=req.sha256, title=title[:1000], kind=req.fmt.kind,
         media_type=meta.get("media_type") or req.fmt.media_type,
-        language=meta.get("language"), size=req.size, original_filename=req.filename,
+        language=_language(ex), size=req.size, original_filename=req.filename,
         author=meta.get("author"), site=meta.get("site"), published=meta.get("published"),
         status=status, problems=problems, page_count=len(ex.pages), parent_id=req.parent_id,
         extra={k: v for k, v in meta.items()
                if k not in {"title", "author", "site", "published", "language", "media_type",
-                            "canonical_url"} and _jsonable(v)},
+                            "canonical_url", "source_url", "captured_at"} and _jsonable(v)},
     )
     session.add(doc)
     session.flush()
     session.add(CollectionRecord(
         document_id=doc.id, original_path=req.original_path,
-        source_url=req.source_url or meta.get("canonical_url"),
-        final_url=meta.get("canonical_url"), captured_at=req.captured_at,
+        source_url=req.source_url or meta.get("source_url") or meta.get("canonical_url"),
+        final_url=meta.get("canonical_url"),
+        captured_at=req.captured_at or _parse_time(meta.get("captured_at")),
         imported_at=datetime.now(UTC), importer="workbench", importer_version=__version__,
         os_user=current_actor(), http_status=req.http_status,
         extra={k: v for k, v in req.collection_extra.items() if _jsonable(v)},
@@ -124,6 +126,29 @@ def persist_document(session: Session, req: PersistRequest) -> Document:
         session.add(CollectionMember(collection_id=col.id, document_id=doc.id))
     session.flush()
     return doc
+
+
+def _parse_time(value: Any) -> datetime | None:
+    """A capture time the file itself states (an MHTML snapshot date), as aware UTC."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt.astimezone(UTC) if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def _language(ex: Extraction) -> str | None:
+    """Detected offline from the text, else the one the file declares.
+
+    The text wins: templates declare ``lang="en"`` or ``en-US`` on pages and files written in
+    any language, while a declared language is the best we have for very short texts.
+    """
+    from .language import detect_language, normalise_code
+
+    return detect_language(PAGE_SEPARATOR.join(ex.pages[:50])) or normalise_code(
+        ex.metadata.get("language"))
 
 
 def _jsonable(value: Any) -> bool:
