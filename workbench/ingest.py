@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -30,7 +31,15 @@ from . import __version__, audit
 from .blobs import sha256_file
 from .errors import Cancelled, ExtractionError, WorkbenchError
 from .extract import ExtractOptions, ExtractorPool, Limits, detect
-from .extract.base import EMPTY, NOT_FOUND, PERMISSION, UNREADABLE, UNSUPPORTED, Extraction
+from .extract.base import (
+    EMPTY,
+    NOT_FOUND,
+    PERMISSION,
+    UNREADABLE,
+    UNSUPPORTED,
+    Child,
+    Extraction,
+)
 from .extract.formats import SNIFF_BYTES, Format
 from .library import Library
 from .persist import PersistRequest, persist_document
@@ -269,10 +278,10 @@ def run_import(library: Library, plan: ImportPlan, options: ImportOptions | None
                     pending.append((i, item, fut))
                     while len(pending) >= window:
                         _finish(library, pending.pop(0), options, report, new_ids,
-                                child_outcomes, pool, cancel)
+                                child_outcomes, pool, cancel, progress)
             while pending:
                 _finish(library, pending.pop(0), options, report, new_ids, child_outcomes,
-                        pool, cancel)
+                        pool, cancel, progress)
         # Duplicates last, so a duplicate inside the batch can name the document it repeats.
         for i, item in enumerate(plan.items):
             if item.status == "duplicate":
@@ -313,9 +322,9 @@ def _store_and_extract(library: Library, pool: ExtractorPool, item: PlanItem,
     try:
         sha, job.stored_new = library.originals.put_file(item.path, expected_sha256=item.sha256)
         opts = ExtractOptions(
-            kind=item.format.kind, children_dir=str(library.tmp_dir / f"children-{sha[:16]}"),
-            ocr_languages=options.ocr_languages or library.get_setting("ocr_languages", "eng"),
-            source_url=options.source_url,
+            kind=item.format.kind, children_dir=str(_children_dir(library, sha)),
+            ocr_languages=_ocr_languages(library, options), source_url=options.source_url,
+            extra={"time_limit": options.limits.timeout},
         )
         job.extraction = pool.extract(library.originals.path_for(sha), opts)
     except ExtractionError as exc:
@@ -332,7 +341,7 @@ def _store_and_extract(library: Library, pool: ExtractorPool, item: PlanItem,
 def _finish(library: Library, entry: tuple[int, PlanItem, Future[_Job]],
             options: ImportOptions, report: Callable[[int, FileOutcome], None],
             new_ids: list[int], child_outcomes: list[FileOutcome], pool: ExtractorPool,
-            cancel: CancelToken) -> None:
+            cancel: CancelToken, progress: ProgressFn | None = None) -> None:
     i, item, fut = entry
     path = str(item.path)
     job = fut.result()
@@ -365,12 +374,15 @@ def _finish(library: Library, entry: tuple[int, PlanItem, Future[_Job]],
         return
     new_ids.append(outcome.document_id or 0)
     report(i, outcome)
-    children = _import_children(library, pool, job.extraction, outcome, options, cancel)
+    children = _import_children(library, pool, job.extraction, outcome, options, cancel,
+                                progress)
     new_ids.extend(c.document_id for c in children if c.document_id)
     child_outcomes.extend(children)
 
 
 def _drop_original(library: Library, item: PlanItem, newly: bool) -> None:
+    if item.sha256:  # and whatever a failed container extraction had unpacked
+        shutil.rmtree(_children_dir(library, item.sha256), ignore_errors=True)
     if newly and item.sha256:
         library.originals.remove(item.sha256)
 
@@ -398,61 +410,105 @@ MAX_CHILD_DEPTH = 3
 
 def _import_children(library: Library, pool: ExtractorPool, extraction: Extraction,
                      parent: FileOutcome, options: ImportOptions, cancel: CancelToken,
-                     depth: int = 1) -> list[FileOutcome]:
-    """Items found inside a file (attachments, messages, archive records) become documents."""
-    from .extract.formats import by_kind
+                     progress: ProgressFn | None = None, depth: int = 1) -> list[FileOutcome]:
+    """Items found inside a file (attachments, messages, archive records) become documents.
 
+    Each child gets its own outcome, whatever goes wrong with it (an mbox with a broken
+    message in the middle still imports the rest); progress is reported per child, because
+    an mbox can hold thousands of messages; the temporary child files are removed afterwards.
+    """
     outcomes: list[FileOutcome] = []
-    for child in extraction.children:
-        cancel.check()
-        cpath = Path(child.path)
-        label = f"{parent.path}#{child.filename}"
-        try:
-            with open(cpath, "rb") as fh:
-                head = fh.read(SNIFF_BYTES)
-            kind = child.metadata.get("kind")
-            fmt = by_kind(kind) if kind else detect(Path(child.filename), head)
-            if fmt is None:
-                outcomes.append(FileOutcome(label, UNSUPPORTED, error="unsupported attachment"))
+    total = len(extraction.children)
+    try:
+        for n, child in enumerate(extraction.children, start=1):
+            label = f"{parent.path}#{child.filename}"
+            if cancel.cancelled:
+                outcomes.append(FileOutcome(label, CANCELLED, error="import cancelled",
+                                            parent_id=parent.document_id))
                 continue
-            sha, size = sha256_file(cpath)
-            with library.read() as session:
-                from .models import Document
-
-                existing = session.execute(
-                    select(Document.id).where(Document.sha256 == sha)).scalar_one_or_none()
-            if existing is not None:
-                outcomes.append(FileOutcome(label, DUPLICATE, document_id=existing, sha256=sha))
-                continue
-            _, newly = library.originals.put_file(cpath, expected_sha256=sha)
-            try:
-                sub = pool.extract(library.originals.path_for(sha), ExtractOptions(
-                    kind=fmt.kind, children_dir=str(library.tmp_dir / f"children-{sha[:16]}"),
-                    ocr_languages=options.ocr_languages or "eng"))
-                for key, value in child.metadata.items():
-                    if key != "kind" and value:
-                        sub.metadata[key] = value
-                out = _persist(library, PersistRequest(
-                    sha256=sha, size=size, fmt=fmt, filename=child.filename,
-                    original_path=label, extraction=sub, collection=options.collection,
-                    source_url=child.collection.get("source_url"),
-                    captured_at=_parse_time(child.collection.get("captured_at")),
-                    http_status=child.collection.get("http_status"),
-                    parent_id=parent.document_id, collection_extra=child.collection,
-                ), label)
-            except Exception:
-                if newly:
-                    library.originals.remove(sha)
-                raise
-            outcomes.append(out)
-            if depth < MAX_CHILD_DEPTH and sub.children:
-                outcomes.extend(_import_children(library, pool, sub, out, options, cancel,
-                                                 depth + 1))
-        except ExtractionError as exc:
-            outcomes.append(FileOutcome(label, exc.status, error=exc.message))
-        finally:
-            cpath.unlink(missing_ok=True)
+            outcomes.extend(_import_child(library, pool, child, label, parent, options,
+                                          cancel, progress, depth))
+            if progress:
+                progress(Progress(n, total, label, "children"))
+    finally:
+        for child in extraction.children:
+            Path(child.path).unlink(missing_ok=True)
+        if extraction.children:
+            shutil.rmtree(Path(extraction.children[0].path).parent, ignore_errors=True)
     return outcomes
+
+
+def _import_child(library: Library, pool: ExtractorPool, child: Child, label: str,
+                  parent: FileOutcome, options: ImportOptions, cancel: CancelToken,
+                  progress: ProgressFn | None, depth: int) -> list[FileOutcome]:
+    from .extract.formats import by_kind
+    from .models import Document
+
+    cpath = Path(child.path)
+    sha: str | None = None
+    try:
+        with open(cpath, "rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+        kind = child.metadata.get("kind")
+        fmt = by_kind(kind) if kind else detect(Path(child.filename), head)
+        if fmt is None:
+            return [FileOutcome(label, UNSUPPORTED, error="unsupported attachment type",
+                                parent_id=parent.document_id)]
+        sha, size = sha256_file(cpath)
+        if size == 0:
+            return [FileOutcome(label, EMPTY, error="the item is empty",
+                                parent_id=parent.document_id)]
+        with library.read() as session:
+            existing = session.execute(
+                select(Document.id).where(Document.sha256 == sha)).scalar_one_or_none()
+        if existing is not None:
+            return [FileOutcome(label, DUPLICATE, document_id=existing, sha256=sha,
+                                parent_id=parent.document_id)]
+        _, newly = library.originals.put_file(cpath, expected_sha256=sha)
+        try:
+            sub = pool.extract(library.originals.path_for(sha), ExtractOptions(
+                kind=fmt.kind, children_dir=str(_children_dir(library, sha)),
+                ocr_languages=_ocr_languages(library, options),
+                extra={"time_limit": options.limits.timeout}))
+            for key, value in child.metadata.items():
+                if key != "kind" and value:
+                    sub.metadata[key] = value
+            out = _persist(library, PersistRequest(
+                sha256=sha, size=size, fmt=fmt, filename=child.filename,
+                original_path=label, extraction=sub, collection=options.collection,
+                source_url=child.collection.get("source_url"),
+                captured_at=_parse_time(child.collection.get("captured_at")),
+                http_status=child.collection.get("http_status"),
+                parent_id=parent.document_id, collection_extra=child.collection,
+            ), label)
+        except BaseException:
+            if newly:
+                library.originals.remove(sha)
+            raise
+    except ExtractionError as exc:
+        if sha:  # a half-unpacked container leaves no temporary files behind
+            shutil.rmtree(_children_dir(library, sha), ignore_errors=True)
+        return [FileOutcome(label, exc.status, error=exc.message, parent_id=parent.document_id)]
+    except Exception as exc:  # one bad item never stops its siblings or the batch
+        log.exception("import of an item failed: parent=%s", parent.document_id)
+        return [FileOutcome(label, UNREADABLE, parent_id=parent.document_id,
+                            error=f"could not be imported ({type(exc).__name__})")]
+    outcomes = [out]
+    if sub.children:
+        if depth < MAX_CHILD_DEPTH:
+            outcomes.extend(_import_children(library, pool, sub, out, options, cancel,
+                                             progress, depth + 1))
+        else:
+            shutil.rmtree(_children_dir(library, sha), ignore_errors=True)
+    return outcomes
+
+
+def _children_dir(library: Library, sha: str) -> Path:
+    return library.tmp_dir / f"children-{sha[:16]}"
+
+
+def _ocr_languages(library: Library, options: ImportOptions) -> str:
+    return options.ocr_languages or str(library.get_setting("ocr_languages", "eng") or "eng")
 
 
 def _parse_time(value: Any) -> datetime | None:
