@@ -1,14 +1,83 @@
 """Installs the parts of the window that depend on core features (search, highlights, dossiers).
 
-Each feature module checks what the ``Workbench`` facade offers and wires itself only then, so
-the app runs on any build of the core and grows as the core does.
+Each part is wired only when the ``Workbench`` facade offers its methods, so the app runs on any
+build of the core and grows as the core does. The window's actions delegate to these parts.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from workbench.changes import Changes
+
 
 def install_features(window: Any) -> None:
     window.change_listeners = []
     window.sidebar_handlers = []
+    window.search_panel = window.highlighter = window.builder = None
+    session = window.session
+    if session.has("search"):
+        _install_search(window)
+    if session.has("list_highlights", "add_highlight", "list_tags"):
+        _install_highlights(window)
+    if session.has("create_dossier", "get_dossier", "add_item"):
+        _install_dossiers(window)
+
+
+def _install_search(window: Any) -> None:
+    from .search.panel import SearchPanel
+
+    panel = SearchPanel(window.session)
+    panel.hit_opened.connect(lambda doc_id, mark: window.open_document(doc_id, mark))
+    window.middle.addWidget(panel)
+    window.search_panel = panel
+
+    def on_sidebar(kind: str, payload: Any) -> None:
+        if kind == "saved_search":
+            window.search_field.setText(payload["query"])
+            window.run_search()
+        elif kind == "tag":
+            tags = {t["id"]: t for t in window.sidebar_data.get("tags", [])}
+            path = tags.get(payload, {}).get("path")
+            if path:
+                window.search_field.setText(f'tag:"{path}"')
+                window.run_search()
+
+    window.sidebar_handlers.append(on_sidebar)
+
+    def on_changes(changes: Changes) -> None:
+        if changes.index and window.middle.currentWidget() is panel and panel.query:
+            panel.run(panel.query, panel.filters)
+
+    window.change_listeners.append(on_changes)
+
+
+def _install_highlights(window: Any) -> None:
+    from .operations.highlights import move_tag
+    from .viewer.highlights import HighlightController
+
+    window.highlighter = HighlightController(window.session, window.viewer)
+    if window.session.has("move_tag"):
+        window.sidebar.tag_dropped.connect(
+            lambda tag_id, parent: move_tag(window.session, tag_id, parent))
+
+
+def _install_dossiers(window: Any) -> None:
+    from .dossier.builder import DossierBuilder
+
+    builder = DossierBuilder(window.session)
+    window.middle.addWidget(builder)
+    window.builder = builder
+
+    def on_sidebar(kind: str, payload: Any) -> None:
+        if kind == "dossier":
+            window.middle.setCurrentWidget(builder)
+            builder.open_dossier(payload)
+
+    window.sidebar_handlers.append(on_sidebar)
+
+    def on_changes(changes: Changes) -> None:
+        if changes.dossiers or changes.highlights or changes.documents:
+            builder.reload()
+
+    window.change_listeners.append(on_changes)

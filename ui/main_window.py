@@ -7,7 +7,7 @@ the ``Changes`` each operation returns (``on_changes``), never by reloading ever
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent
@@ -40,6 +40,11 @@ from .sidebar import Sidebar
 from .tasks import TaskManager
 from .viewer.viewer import DocumentViewer
 
+if TYPE_CHECKING:
+    from .dossier.builder import DossierBuilder
+    from .search.panel import SearchPanel
+    from .viewer.highlights import HighlightController
+
 
 class MainWindow(QMainWindow):
     def __init__(self, tasks: TaskManager | None = None) -> None:
@@ -62,10 +67,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.library_status)
         self.tasks.busy_changed.connect(self._busy)
         self.resize(1360, 840)
-        self._restore_layout()
         from .features import install_features
 
         install_features(self)
+        self._restore_layout()
 
     # --- construction ---
 
@@ -93,6 +98,10 @@ class MainWindow(QMainWindow):
         self.toolbar = bar
 
     def _build_panes(self) -> None:
+        self.sidebar_data: dict[str, Any] = {}
+        self.search_panel: SearchPanel | None = None
+        self.highlighter: HighlightController | None = None
+        self.builder: DossierBuilder | None = None
         self.sidebar = Sidebar()
         self.sidebar.chosen.connect(self._sidebar_chosen)
         self.documents = DocumentsPanel(self.session)
@@ -178,6 +187,8 @@ class MainWindow(QMainWindow):
 
     def _sidebar_loaded(self, data: dict[str, Any]) -> None:
         self.sidebar.set_data(data)
+        if self.builder is not None:
+            self.builder.set_dossiers(data.get("dossiers", []))
         self.sidebar_data = data
         empty = data.get("total", 0) == 0
         self.central.setCurrentWidget(self.empty if empty else self.splitter)
@@ -272,24 +283,48 @@ class MainWindow(QMainWindow):
         for handler in getattr(self, "sidebar_handlers", []):
             handler(kind, payload)
 
-    # features installed later (search, highlights, dossiers) replace these
+    # --- feature actions (wired by features.py when the core offers them) ---
+
+    def _missing(self, what: str) -> None:
+        self.statusBar().showMessage(f"{what} is not available in this build.", 4000)
+
     def run_search(self) -> None:
-        self.statusBar().showMessage("Search is not available in this build yet.", 4000)
+        if self.search_panel is None:
+            return self._missing("Search")
+        self.middle.setCurrentWidget(self.search_panel)
+        self.search_panel.run(self.search_field.text())
 
     def highlight_selection(self) -> None:
-        self.statusBar().showMessage("Highlights are not available in this build yet.", 4000)
-
-    def new_dossier(self) -> None:
-        self.statusBar().showMessage("Dossiers are not available in this build yet.", 4000)
+        if self.highlighter is None:
+            return self._missing("Highlighting")
+        if not self.highlighter.highlight_selection():
+            self.statusBar().showMessage("Select some text in the document first.", 4000)
 
     def show_dossier(self) -> None:
-        self.new_dossier()
+        if self.builder is None:
+            return self._missing("The dossier builder")
+        self.middle.setCurrentWidget(self.builder)
+
+    def new_dossier(self) -> None:
+        if self.builder is not None:
+            self.show_dossier()
+            self.builder.new_dossier()
+        else:
+            self._missing("The dossier builder")
 
     def add_to_dossier(self) -> None:
-        self.new_dossier()
+        if self.builder is None:
+            return self._missing("The dossier builder")
+        highlights = self.highlighter.selected_highlight_ids() if self.highlighter else []
+        documents = [] if highlights else self.documents.selected_ids()
+        if highlights or documents:
+            self.builder.add(highlights, documents)
+            self.statusBar().showMessage("Added to the dossier", 3000)
 
     def export_dossier(self) -> None:
-        self.new_dossier()
+        if self.builder is not None:
+            self.show_dossier()
+            self.builder.choose_export()
 
     def show_shortcuts(self) -> None:
         self.shortcuts_dialog = ShortcutsDialog(self)

@@ -34,9 +34,8 @@ def _plain(obj: Any) -> dict[str, Any]:
 
 def recent_libraries() -> list[str]:
     value = QSettings().value("recent_libraries", [])
-    if isinstance(value, str):
-        value = [value]
-    return [str(v) for v in (value or []) if v]
+    items = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+    return [str(v) for v in items if v]
 
 
 def remember_library(path: Path) -> None:

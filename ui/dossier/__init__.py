@@ -1,0 +1,1 @@
+"""The dossier builder: exhibits in order, commentary, sections, redactions, export."""

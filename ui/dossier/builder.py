@@ -1,0 +1,314 @@
+"""The dossier builder page: choose a dossier, order exhibits, comment, section, redact, export.
+
+Everything shown comes from ``get_dossier`` (run on the worker) and is redrawn after each change,
+so exhibit numbers are always the core's live numbering. Export runs on the worker with progress
+and ends in one dialog offering "Open folder".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..operations import dossiers as ops
+from ..session import Session
+from .items import ITEM_ID, ExhibitList
+
+FORMATS = [("PDF", "pdf"), ("Word (DOCX)", "docx"), ("HTML", "html"),
+           ("Bundle with originals", "bundle")]
+SUFFIX = {"pdf": ".pdf", "docx": ".docx", "html": ".html", "bundle": ".zip"}
+
+
+class DossierBuilder(QWidget):
+    exported = Signal(object)  # the export result dict
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.dossier_id: int | None = None
+        self.data: dict[str, Any] = {}
+        self.last_export: dict[str, Any] | None = None
+        self.result_box: QMessageBox | None = None
+        self.chooser = QComboBox()
+        self.chooser.setAccessibleName("Dossier")
+        self.chooser.setMinimumWidth(220)
+        self.chooser.activated.connect(lambda _i: self.open_dossier(self.chooser.currentData()))
+        new = QPushButton("New dossier…")
+        new.clicked.connect(self.new_dossier)
+        self.meta = QLabel("")
+        self.meta.setObjectName("secondary")
+        top = QHBoxLayout()
+        title = QLabel("Dossier")
+        title.setObjectName("paneTitle")
+        top.addWidget(title)
+        top.addWidget(self.chooser, 1)
+        top.addWidget(new)
+
+        self.items = ExhibitList()
+        self.items.reordered.connect(self._reorder)
+        self.items.dropped.connect(self._dropped)
+        self.items.currentItemChanged.connect(self._item_selected)
+        self.hint = QLabel("Drag highlights (Highlights tab) or documents (document list) here, "
+                           "or press Ctrl+D to add the selected one.")
+        self.hint.setObjectName("secondary")
+        self.hint.setWordWrap(True)
+
+        self.commentary = QPlainTextEdit()
+        self.commentary.setPlaceholderText("Commentary for the selected exhibit")
+        self.commentary.setAccessibleName("Commentary")
+        self.commentary.setFixedHeight(70)
+        save_comment = QPushButton("Save commentary")
+        save_comment.clicked.connect(self._save_commentary)
+        section = QPushButton("Add section…")
+        section.clicked.connect(self._add_section)
+        note = QPushButton("Add note…")
+        note.clicked.connect(self._add_note)
+        remove = QPushButton("Remove exhibit")
+        remove.clicked.connect(self._remove)
+        edit_row = QHBoxLayout()
+        for b in (save_comment, section, note, remove):
+            edit_row.addWidget(b)
+        edit_row.addStretch(1)
+
+        self.redactions = QListWidget()
+        self.redactions.setAccessibleName("Redactions")
+        self.redactions.setMaximumHeight(90)
+        redact = QPushButton("Redact term…")
+        redact.setAccessibleName("Redact a term")
+        redact.clicked.connect(self._redact)
+        unredact = QPushButton("Remove redaction")
+        unredact.clicked.connect(self._unredact)
+        red_row = QHBoxLayout()
+        red_label = QLabel("Redactions")
+        red_label.setObjectName("secondary")
+        red_row.addWidget(red_label, 1)
+        red_row.addWidget(redact)
+        red_row.addWidget(unredact)
+
+        self.format = QComboBox()
+        self.format.setAccessibleName("Export format")
+        for label, key in FORMATS:
+            self.format.addItem(label, key)
+        self.bates = QLineEdit()
+        self.bates.setPlaceholderText("Bates prefix, e.g. NGO-")
+        self.bates.setAccessibleName("Bates prefix")
+        self.bates.setMaximumWidth(180)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setObjectName("primary")
+        self.export_button.clicked.connect(self.choose_export)
+        self.status = QLabel("")
+        self.status.setObjectName("secondary")
+        ex_row = QHBoxLayout()
+        ex_row.addWidget(self.format)
+        ex_row.addWidget(self.bates)
+        ex_row.addWidget(self.export_button)
+        ex_row.addWidget(self.status, 1)
+
+        bottom = QWidget()
+        bl = QVBoxLayout(bottom)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.addWidget(self.commentary)
+        bl.addLayout(edit_row)
+        bl.addLayout(red_row)
+        bl.addWidget(self.redactions)
+        bl.addLayout(ex_row)
+        split = QSplitter()
+        split.setOrientation(split.orientation().Vertical)
+        split.addWidget(self.items)
+        split.addWidget(bottom)
+        split.setStretchFactor(0, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 8)
+        layout.addLayout(top)
+        layout.addWidget(self.meta)
+        layout.addWidget(self.hint)
+        layout.addWidget(split, 1)
+
+    # --- loading ----------------------------------------------------------------------------------
+
+    def set_dossiers(self, dossiers: list[dict[str, Any]]) -> None:
+        self.chooser.blockSignals(True)
+        self.chooser.clear()
+        for d in dossiers:
+            self.chooser.addItem(f"{d['title']}  ({d.get('items', 0)})", d["id"])
+        if self.dossier_id is not None:
+            self.chooser.setCurrentIndex(max(self.chooser.findData(self.dossier_id), 0))
+        self.chooser.blockSignals(False)
+        if self.dossier_id is None and dossiers:
+            self.open_dossier(dossiers[-1]["id"])
+
+    def open_dossier(self, dossier_id: int | None) -> None:
+        if dossier_id is None:
+            return
+        self.dossier_id = int(dossier_id)
+        idx = self.chooser.findData(self.dossier_id)
+        if idx >= 0:
+            self.chooser.setCurrentIndex(idx)
+        self.reload()
+
+    def reload(self) -> None:
+        if self.dossier_id is not None:
+            did = self.dossier_id
+            self.session.query(lambda wb: ops.load(wb, did), self._show, "open the dossier")
+
+    def _show(self, data: dict[str, Any]) -> None:
+        if data["id"] != self.dossier_id:
+            return
+        self.data = data
+        current = self.items.currentItem()
+        keep = current.data(ITEM_ID) if current is not None else None
+        self.items.set_entries(data["entries"])
+        for i in range(self.items.count()):
+            if self.items.item(i).data(ITEM_ID) == keep:
+                self.items.setCurrentRow(i)
+        n = len(data["entries"])
+        frozen = " · frozen (read-only)" if data.get("frozen") else ""
+        self.meta.setText(f"{n} item{'s' if n != 1 else ''} · exhibits numbered "
+                          f"“{data.get('prefix') or ''}1”, “{data.get('prefix') or ''}2”…{frozen}")
+        self.hint.setVisible(n == 0)
+        self.redactions.clear()
+        for r in data.get("redactions", []):
+            item = QListWidgetItem(f"█ {r.get('text', '')} — {r.get('reason', '')}")
+            item.setData(ITEM_ID, r["id"])
+            self.redactions.addItem(item)
+
+    # --- editing ---------------------------------------------------------------------------------
+
+    def new_dossier(self) -> None:
+        title, ok = QInputDialog.getText(self, "New dossier", "Title:")
+        if ok and title.strip():
+            self.create_dossier(title.strip())
+
+    def create_dossier(self, title: str) -> None:
+        def done(changes: Any) -> None:
+            if getattr(changes, "dossier_ids", None):
+                self.open_dossier(changes.dossier_ids[0])
+
+        ops.create_dossier(self.session, title, done)
+
+    def add(self, highlights: list[int], documents: list[int],
+            position: int | None = None) -> None:
+        if self.dossier_id is None:
+            self.status.setText("Create a dossier first.")
+            return
+        ops.add_items(self.session, self.dossier_id, highlights, documents, position)
+
+    def _dropped(self, highlights: list[int], documents: list[int], row: int) -> None:
+        before = sum(1 for i in range(min(row, self.items.count()))
+                     if self.items.item(i).data(ITEM_ID))
+        self.add(highlights, documents, None if row >= self.items.count() else before + 1)
+
+    def _reorder(self, item_id: int, position: int, section: Any) -> None:
+        if self.dossier_id is not None:
+            ops.move_item(self.session, self.dossier_id, item_id, position, section)
+
+    def selected_item(self) -> int | None:
+        item = self.items.currentItem()
+        return int(item.data(ITEM_ID)) if item is not None and item.data(ITEM_ID) else None
+
+    def _item_selected(self, *_: Any) -> None:
+        item_id = self.selected_item()
+        entry = next((e for e in self.data.get("entries", []) if e["id"] == item_id), None)
+        self.commentary.setPlainText(entry.get("commentary", "") if entry else "")
+
+    def _save_commentary(self) -> None:
+        item_id = self.selected_item()
+        if self.dossier_id is not None and item_id is not None:
+            ops.set_commentary(self.session, self.dossier_id, item_id,
+                               self.commentary.toPlainText())
+
+    def _add_section(self) -> None:
+        title, ok = QInputDialog.getText(self, "Add section", "Section title:")
+        if ok and title.strip() and self.dossier_id is not None:
+            ops.add_section(self.session, self.dossier_id, title.strip())
+
+    def _add_note(self) -> None:
+        text, ok = QInputDialog.getMultiLineText(self, "Add note", "Note text:")
+        if ok and text.strip() and self.dossier_id is not None:
+            ops.add_note(self.session, self.dossier_id, text.strip())
+
+    def _remove(self) -> None:
+        item_id = self.selected_item()
+        if self.dossier_id is not None and item_id is not None:
+            ops.remove_item(self.session, self.dossier_id, item_id)
+
+    def _redact(self) -> None:
+        term, ok = QInputDialog.getText(self, "Redact term",
+                                        "Text to remove from every export of this dossier:")
+        if not (ok and term.strip()):
+            return
+        reason, ok = QInputDialog.getText(self, "Redact term", "Reason (kept in the log):",
+                                          text="protect a witness")
+        if ok:
+            self.redact(term.strip(), reason.strip() or "redacted")
+
+    def redact(self, term: str, reason: str) -> None:
+        if self.dossier_id is not None:
+            ops.redact_term(self.session, self.dossier_id, term, reason)
+
+    def _unredact(self) -> None:
+        item = self.redactions.currentItem()
+        if item is not None and self.dossier_id is not None:
+            ops.remove_redaction(self.session, self.dossier_id, int(item.data(ITEM_ID)))
+
+    # --- export -----------------------------------------------------------------------------------
+
+    def choose_export(self) -> None:
+        if self.dossier_id is None:
+            return
+        fmt = self.format.currentData()
+        name = (self.data.get("title") or "dossier").replace("/", "-") + SUFFIX[fmt]
+        target, _ = QFileDialog.getSaveFileName(self, "Export dossier", str(Path.home() / name))
+        if target:
+            self.export(Path(target), fmt, self.bates.text().strip() or None)
+
+    def export(self, out: Path, fmt: str, bates: str | None) -> None:
+        assert self.dossier_id is not None
+        self.export_button.setEnabled(False)
+        self.status.setText("Exporting…")
+        task = ops.export(self.session, self.dossier_id, fmt, out, bates,
+                          lambda res: self._exported(res, out), self._export_failed)
+        from ..tasks import ProgressPoller
+
+        if not task.finished:
+            self._poller = ProgressPoller(task, lambda p: self.status.setText(p.current), self)
+
+    def _exported(self, result: dict[str, Any], out: Path) -> None:
+        self.export_button.setEnabled(True)
+        self.last_export = result
+        self.status.setText(f"Exported to {out.name}")
+        self.exported.emit(result)
+        box = QMessageBox(QMessageBox.Icon.Information, "Export finished",
+                          f"The dossier was exported to\n{out}", QMessageBox.StandardButton.Close,
+                          self)
+        sha = result.get("sha256")
+        if sha:
+            box.setInformativeText(f"SHA-256: {sha}\nEvery redaction was checked against the "
+                                   "exported bytes.")
+        folder = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
+        folder.clicked.connect(lambda: self.window().open_folder(out.parent))  # type: ignore[attr-defined]
+        self.result_box = box
+        box.open()
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self.export_button.setEnabled(True)
+        self.status.setText("Export failed")
+        self.session.presenter.show(exc, "export the dossier")

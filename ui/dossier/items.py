@@ -1,0 +1,146 @@
+"""The exhibit list: reorder by drag, take highlights and documents dropped from elsewhere.
+
+Drops are reported as wishes (``reordered``, ``dropped``); the builder turns them into
+operations and redraws from the core's answer, so the numbering shown is always the core's.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
+
+from ..search.delegate import HTML_ROLE, RichDelegate
+
+HIGHLIGHT_MIME = "application/x-workbench-highlights"
+DOCUMENT_MIME = "application/x-workbench-documents"
+ITEM_ID = Qt.ItemDataRole.UserRole
+SECTION = Qt.ItemDataRole.UserRole + 1
+
+
+def item_html(entry: dict[str, Any]) -> str:
+    label = html.escape(entry.get("label") or "")
+    text = entry.get("text") or ""
+    text = html.escape(text if len(text) < 300 else text[:300] + "…")
+    src = entry.get("source") or {}
+    meta = []
+    if entry["kind"] == "note":
+        label = label or "Note"
+    if src.get("title"):
+        meta.append(html.escape(src["title"]))
+    if entry.get("page"):
+        meta.append(f"p. {entry['page']}")
+    if entry.get("missing"):
+        meta.append("<span style='color:#c0392b'>source deleted — quote kept</span>")
+    out = (f"<div><span style='font-weight:700; color:#2f6fde'>{label}</span>"
+           f"&nbsp;&nbsp;<span style='color:#7a8594; font-size:90%'>{' · '.join(meta)}</span></div>"
+           f"<div style='margin-top:3px'>{'“' + text + '”' if entry['kind'] != 'note' else text}"
+           "</div>")
+    if entry.get("commentary"):
+        out += (f"<div style='margin-top:4px; color:#5f6b7a'><i>"
+                f"{html.escape(entry['commentary'])}</i></div>")
+    return out
+
+
+class ExhibitList(QListWidget):
+    reordered = Signal(int, int, object)  # item id, 1-based position in section, section
+    dropped = Signal(list, list, int)  # highlight ids, document ids, 1-based global position
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Dossier exhibits")
+        self.setItemDelegate(RichDelegate(self))
+        self.setWordWrap(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setAcceptDrops(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setSpacing(2)
+
+    def set_entries(self, entries: list[dict[str, Any]]) -> None:
+        self.clear()
+        section: Any = object()
+        for e in entries:
+            if e.get("section") != section:
+                section = e.get("section")
+                if section:
+                    head = QListWidgetItem()
+                    head.setData(HTML_ROLE, f"<div style='font-weight:700; font-size:110%'>"
+                                            f"{html.escape(section)}</div>")
+                    head.setData(SECTION, section)
+                    head.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsDropEnabled)
+                    self.addItem(head)
+            item = QListWidgetItem()
+            item.setData(HTML_ROLE, item_html(e))
+            item.setData(ITEM_ID, e["id"])
+            item.setData(SECTION, e.get("section"))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, e.get("label") or e["kind"])
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                          | Qt.ItemFlag.ItemIsDragEnabled)
+            self.addItem(item)
+
+    def entry_ids(self) -> list[int]:
+        return [int(self.item(i).data(ITEM_ID)) for i in range(self.count())
+                if self.item(i).data(ITEM_ID)]
+
+    # --- drops --------------------------------------------------------------------------------
+
+    def _external(self, event: QDragEnterEvent | QDragMoveEvent | QDropEvent) -> bool:
+        mime = event.mimeData()
+        return mime.hasFormat(HIGHLIGHT_MIME) or mime.hasFormat(DOCUMENT_MIME)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._external(event):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._external(event):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        row = self.indexAt(event.position().toPoint()).row()
+        if self._external(event):
+            mime = event.mimeData()
+            hl = _ids(bytes(mime.data(HIGHLIGHT_MIME).data()))
+            docs = _ids(bytes(mime.data(DOCUMENT_MIME).data()))
+            event.acceptProposedAction()
+            self.dropped.emit(hl, docs, 0 if row < 0 else row)
+            return
+        moving = self.currentItem()
+        if moving is None or not moving.data(ITEM_ID):
+            event.ignore()
+            return
+        target = row if row >= 0 else self.count()
+        event.ignore()  # the core re-orders; the list is redrawn from its answer
+        self.request_move(int(moving.data(ITEM_ID)), target)
+
+    def request_move(self, item_id: int, target_row: int) -> None:
+        """Moves ``item_id`` to sit before list row ``target_row`` (tests call this directly)."""
+        rows = [self.item(i) for i in range(self.count())]
+        source = next(i for i, it in enumerate(rows) if it.data(ITEM_ID) == item_id)
+        moved = rows.pop(source)
+        if target_row > source:
+            target_row -= 1
+        rows.insert(target_row, moved)
+        section, pos = None, 0
+        for it in rows:
+            if not it.data(ITEM_ID):
+                section, pos = it.data(SECTION), 0
+                continue
+            pos += 1
+            if it is moved:
+                break
+        same = moved.data(SECTION) == section
+        self.reordered.emit(item_id, max(pos, 1), None if same else section)
+
+
+def _ids(raw: bytes) -> list[int]:
+    return [int(x) for x in raw.decode().split(",") if x.strip().isdigit()]

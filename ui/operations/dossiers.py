@@ -1,0 +1,86 @@
+"""Dossier actions: create, add, move, comment, section, redact, export (one worker call each)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from workbench.changes import Changes
+from workbench.ingest import Progress
+
+from ..session import Session
+from ..tasks import Task
+
+
+def create_dossier(session: Session, title: str,
+                   on_done: Callable[[Any], None] | None = None) -> Task:
+    return session.mutate(lambda wb: wb.create_dossier(title), on_done, "create the dossier")
+
+
+def add_items(session: Session, dossier_id: int, highlights: list[int] = (),  # type: ignore[assignment]
+              documents: list[int] = (),  # type: ignore[assignment]
+              position: int | None = None) -> Task:
+    def work(wb: Any) -> Changes:
+        changes = Changes()
+        pos = position
+        for hid in highlights:
+            changes = changes.merge(wb.add_item(dossier_id, highlight=hid, position=pos))
+            pos = pos + 1 if pos is not None else None
+        for did in documents:
+            changes = changes.merge(wb.add_item(dossier_id, document=did, position=pos))
+            pos = pos + 1 if pos is not None else None
+        return changes
+
+    return session.mutate(work, doing="add to the dossier")
+
+
+def add_note(session: Session, dossier_id: int, text: str) -> Task:
+    return session.mutate(lambda wb: wb.add_item(dossier_id, note=text), doing="add the note")
+
+
+def move_item(session: Session, dossier_id: int, item_id: int, position: int,
+              section: str | None = None) -> Task:
+    return session.mutate(lambda wb: wb.move_item(dossier_id, item_id, position, section),
+                          doing="reorder the dossier")
+
+
+def remove_item(session: Session, dossier_id: int, item_id: int) -> Task:
+    return session.mutate(lambda wb: wb.remove_item(dossier_id, item_id),
+                          doing="remove the exhibit")
+
+
+def set_commentary(session: Session, dossier_id: int, item_id: int, text: str) -> Task:
+    return session.mutate(lambda wb: wb.set_commentary(dossier_id, item_id, text),
+                          doing="save the commentary")
+
+
+def add_section(session: Session, dossier_id: int, title: str) -> Task:
+    return session.mutate(lambda wb: wb.add_section(dossier_id, title), doing="add the section")
+
+
+def redact_term(session: Session, dossier_id: int, term: str, reason: str) -> Task:
+    return session.mutate(lambda wb: wb.redact_term(dossier_id, term, reason),
+                          doing="mark the redaction")
+
+
+def remove_redaction(session: Session, dossier_id: int, redaction_id: int) -> Task:
+    return session.mutate(lambda wb: wb.remove_redaction(dossier_id, redaction_id),
+                          doing="remove the redaction")
+
+
+def export(session: Session, dossier_id: int, fmt: str, out: Path, bates: str | None,
+           on_done: Callable[[Any], None],
+           on_error: Callable[[BaseException], None] | None = None) -> Task:
+    def work(wb: Any, task: Task) -> dict[str, Any]:
+        def progress(message: str) -> None:
+            task.report(Progress(0, 0, message, "export"))
+
+        return wb.export(dossier_id, fmt, out, bates=bates or None, progress=progress,
+                         cancel=task.cancel)  # type: ignore[no-any-return]
+
+    return session.run(work, on_done, "export the dossier", on_error)
+
+
+def load(wb: Any, dossier_id: int) -> dict[str, Any]:
+    return wb.get_dossier(dossier_id)  # type: ignore[no-any-return]

@@ -1,0 +1,45 @@
+"""Highlight actions: create, edit, delete, accept or discard an orphan (one worker call each)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..session import Session
+from ..tasks import Task
+
+
+def add_highlight(session: Session, doc_id: int, start: int, end: int, tags: list[str],
+                  note: str, on_done: Callable[[Any], None] | None = None) -> Task:
+    return session.mutate(lambda wb: wb.add_highlight(doc_id, start=start, end=end, tags=tags,
+                                                      note=note),
+                          on_done, "highlight the passage")
+
+
+def edit_highlight(session: Session, highlight_id: int, tags: list[str], note: str) -> Task:
+    return session.mutate(lambda wb: wb.edit_highlight(highlight_id, tags=tags, note=note),
+                          doing="change the highlight")
+
+
+def delete_highlight(session: Session, highlight_id: int) -> Task:
+    return session.mutate(lambda wb: wb.delete_highlight(highlight_id),
+                          doing="delete the highlight")
+
+
+def accept_candidate(session: Session, highlight_id: int) -> Task:
+    return session.mutate(lambda wb: wb.accept_candidate(highlight_id),
+                          doing="re-anchor the highlight")
+
+
+def discard_orphan(session: Session, highlight_id: int) -> Task:
+    return session.mutate(lambda wb: wb.discard_orphan(highlight_id),
+                          doing="discard the orphaned highlight")
+
+
+def move_tag(session: Session, tag_id: int, parent_id: int | None) -> Task:
+    return session.mutate(lambda wb: wb.move_tag(tag_id, parent_id), doing="move the tag")
+
+
+def load_for_document(wb: Any, doc_id: int) -> dict[str, Any]:
+    """Worker side: the document's highlights (with orphans) and the tag list."""
+    return {"highlights": wb.list_highlights(doc=doc_id), "tags": wb.list_tags()}

@@ -1,0 +1,1 @@
+"""Search: the query box's results, facet filters and saved searches."""

@@ -1,0 +1,178 @@
+"""The search results pane: hits with snippets, facet filters, more results, save the search.
+
+Searching runs on the worker (``Workbench.search``); opening a hit asks the window to show the
+document scrolled to the first match, marked. Facet filters re-run the query with ``filters``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..session import Session
+from .delegate import HTML_ROLE, RichDelegate
+from .render import first_match, hit_html
+
+PAGE = 25
+FACET_LABELS = {"collection": "All collections", "tag": "All tags", "kind": "All kinds",
+                "year": "Any year", "language": "Any language"}
+
+
+class SearchPanel(QWidget):
+    hit_opened = Signal(int, object)  # document id, (start, end, words) or None
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.query = ""
+        self.filters: dict[str, str] = {}
+        self.hits: list[Any] = []
+        self.total = 0
+        self.heading = QLabel("Search")
+        self.heading.setObjectName("paneTitle")
+        self.heading.setWordWrap(True)
+        self.info = QLabel("")
+        self.info.setObjectName("secondary")
+        self.info.setWordWrap(True)
+        self.facets: dict[str, QComboBox] = {}
+        facet_row = QHBoxLayout()
+        facet_row.setSpacing(6)
+        for key, label in FACET_LABELS.items():
+            box = QComboBox()
+            box.setAccessibleName(f"Filter by {key}")
+            box.addItem(label, None)
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            box.activated.connect(lambda _i, k=key: self._facet_changed(k))
+            self.facets[key] = box
+            facet_row.addWidget(box)
+        facet_row.addStretch(1)
+        self.results = QListWidget()
+        self.results.setAccessibleName("Search results")
+        self.results.setItemDelegate(RichDelegate(self.results))
+        self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.results.setWordWrap(True)
+        self.results.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.results.itemActivated.connect(self._activated)
+        self.results.itemClicked.connect(self._activated)
+        self.more = QPushButton("More results")
+        self.more.setAccessibleName("Load more results")
+        self.more.clicked.connect(self._more)
+        self.more.hide()
+        self.save = QPushButton("Save search…")
+        self.save.setAccessibleName("Save this search")
+        self.save.clicked.connect(self._save)
+        head = QHBoxLayout()
+        head.addWidget(self.heading, 1)
+        head.addWidget(self.save)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 8)
+        layout.setSpacing(8)
+        layout.addLayout(head)
+        layout.addWidget(self.info)
+        layout.addLayout(facet_row)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(self.more, 0, Qt.AlignmentFlag.AlignHCenter)
+
+    # --- running ------------------------------------------------------------------------------
+
+    def run(self, query: str, filters: dict[str, str] | None = None) -> None:
+        self.query = query.strip()
+        self.filters = dict(filters or {})
+        self.hits, self.total = [], 0
+        self.results.clear()
+        if not self.query:
+            self.heading.setText("Search")
+            self.info.setText("Type words, \"a phrase\", or field:value in the search box.")
+            return
+        self.heading.setText(f"Results for “{self.query}”")
+        self.info.setText("Searching…")
+        self._fetch(0)
+
+    def _fetch(self, offset: int) -> None:
+        query, filters = self.query, dict(self.filters)
+        self.session.query(lambda wb: wb.search(query, PAGE, offset, filters or None),
+                           lambda res: self._show(res, query, offset), "search the library")
+
+    def _show(self, result: Any, query: str, offset: int) -> None:
+        if query != self.query:
+            return  # an older query finished after a newer one started
+        self.total = result.total
+        for hit in result.hits:
+            self.hits.append(hit)
+            item = QListWidgetItem()
+            item.setData(HTML_ROLE, hit_html(hit))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, hit.title)
+            item.setData(Qt.ItemDataRole.UserRole, len(self.hits) - 1)
+            self.results.addItem(item)
+        if offset == 0:
+            self._fill_facets(result.facets)
+        n = self.total
+        text = f"{n:,} document{'s' if n != 1 else ''} · {result.elapsed_ms:.0f} ms"
+        if result.notice:
+            text += f" · {result.notice}"
+        if n == 0:
+            text = "No documents match. Try fewer words, or remove a filter."
+        self.info.setText(text)
+        self.more.setVisible(len(self.hits) < self.total)
+
+    def _fill_facets(self, facets: dict[str, list[tuple[str, int]]]) -> None:
+        for key, box in self.facets.items():
+            chosen = self.filters.get(key)
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(FACET_LABELS[key], None)
+            for value, count in facets.get(key, []):
+                box.addItem(f"{value} ({count})", value)
+            if chosen is not None:
+                idx = box.findData(chosen)
+                if idx < 0:
+                    box.addItem(str(chosen), chosen)
+                    idx = box.count() - 1
+                box.setCurrentIndex(idx)
+            box.setVisible(box.count() > 1)
+            box.blockSignals(False)
+
+    def _facet_changed(self, key: str) -> None:
+        value = self.facets[key].currentData()
+        filters = dict(self.filters)
+        if value is None:
+            filters.pop(key, None)
+        else:
+            filters[key] = value
+        self.run(self.query, filters)
+
+    def _more(self) -> None:
+        self._fetch(len(self.hits))
+
+    # --- opening and saving -------------------------------------------------------------------
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        self.open_hit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def open_hit(self, n: int) -> None:
+        hit = self.hits[n]
+        self.results.setCurrentRow(n)
+        self.hit_opened.emit(hit.document_id, first_match(hit))
+
+    def _save(self) -> None:
+        if not self.query:
+            return
+        name, ok = QInputDialog.getText(self, "Save search", "Name for this search:",
+                                        text=self.query[:60])
+        if ok and name.strip():
+            query = self.query
+            self.session.mutate(lambda wb: wb.save_search(name.strip(), query),
+                                doing="save the search")
