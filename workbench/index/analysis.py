@@ -26,6 +26,8 @@ STEM_MARK = "~"
 # Bidi controls, zero-width joiners, soft hyphen, BOM: invisible, and they must not split words.
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+_INVISIBLE_LEAD = re.compile(f"^[{_INVISIBLE}]+")
+_INVISIBLE_TRAIL = re.compile(f"[{_INVISIBLE}]+$")
 # Combining marks that belong inside a word (Latin accents, Arabic harakat, Indic signs).
 _MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0670" \
          "\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0900-\u0903\u093a-\u094f"
@@ -91,7 +93,12 @@ def tokens(text: str) -> Iterator[tuple[str, int, int]]:
             continue
         term = fold(raw)
         if term:
-            yield term, start, m.end()
+            end = m.end()
+            if not raw.isascii():  # a span never starts or ends on an invisible control
+                lead = len(raw) - len(_INVISIBLE_LEAD.sub("", raw, count=1))
+                trail = len(raw) - len(_INVISIBLE_TRAIL.sub("", raw, count=1))
+                start, end = start + lead, end - trail
+            yield term, start, end
 
 
 def terms(text: str) -> list[str]:

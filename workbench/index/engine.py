@@ -115,6 +115,34 @@ def commit_guarded(writer: SegmentWriter, **kwargs: Any) -> None:
                 log.debug("releasing the index write lock failed", exc_info=True)
 
 
+def reopen(ix: windex.Index, old: Searcher) -> Searcher:
+    """A searcher on the latest commit that reuses the unchanged segment readers of ``old``.
+
+    Not Whoosh's ``Searcher.refresh``: in 2.7.5 it reuses a segment reader whose segment has
+    gained deletions (deleted documents keep matching) and keeps readers of segments that a
+    merge removed. Here a reader is reused only for the same segment with the same deletions.
+    """
+    from whoosh.reading import MultiReader, SegmentReader
+
+    toc = ix._read_toc()  # noqa: SLF001 - the same call Whoosh's own reader() makes
+    leaves = [r for r, _base in old.reader().leaf_readers()]
+    reusable = {(r.segment().segment_id(), r.segment().deleted_count()): r
+                for r in leaves if r.segment() is not None}
+    readers = []
+    for seg in toc.segments:
+        r = reusable.pop((seg.segment_id(), seg.deleted_count()), None)
+        readers.append(r if r is not None
+                       else SegmentReader(ix.storage, toc.schema, seg, generation=toc.generation))
+    for r in reusable.values():
+        r.close()
+    if not readers:
+        return ix.searcher()
+    reader = readers[0] if len(readers) == 1 else MultiReader(readers, generation=toc.generation)
+    if len(readers) == 1:
+        reader._gen = toc.generation  # noqa: SLF001 - so up_to_date() sees the new commit
+    return Searcher(reader, fromindex=ix)
+
+
 class SearcherHolder:
     """One long-lived searcher, refreshed when the index changes (opening one costs ~200 ms).
 
@@ -138,7 +166,8 @@ class SearcherHolder:
             self._searcher = self._ix.searcher()
         elif not self._searcher.up_to_date():
             try:
-                self._searcher = self._searcher.refresh()
+                assert self._ix is not None
+                self._searcher = reopen(self._ix, self._searcher)
             except Exception as exc:
                 self.close()
                 raise IndexProblem(f"damaged ({type(exc).__name__})") from exc

@@ -96,6 +96,8 @@ class SearchIndex:
             fq = filter_query(filters)
             if fq is not None:
                 q = wq.And([q, fq])
+            if not searcher.doc_count_all():  # an empty index has no columns
+                return SearchResult(query, 0, [], {}, offset, limit, notice)
             results = searcher.search(q, limit=max(1, offset + limit))
             total = len(results)
             stamps = searcher.reader().column_reader("stamp")
@@ -159,7 +161,7 @@ class SearchIndex:
         with self.holder.lock:
             searcher = self._searcher()
             q, plan = compile_query(node, searcher.reader(), aliases)
-            matches = bool(searcher.search(wq.And([q, wq.Term("id", str(doc_id))]), limit=1))
+            matches = searcher.doc_count_all() > 0 and bool(searcher.search(wq.And([q, wq.Term("id", str(doc_id))]), limit=1))
         row = load_texts(self.library, [doc_id]).get(doc_id)
         if row is None:
             raise UserError(f"Document {doc_id} has no text layer")

@@ -154,7 +154,9 @@ class IndexWorker:
                     self._cond.notify_all()
 
     def _failed(self, exc: Exception, changed: set[int], removed: set[int]) -> None:
-        log.warning("search index update failed: %s", exc, exc_info=True)
+        log.warning("search index update failed (%s: %s); it will be rebuilt",
+                    type(exc).__name__, exc)
+        log.debug("search index failure", exc_info=True)
         self.last_error = f"{type(exc).__name__}: {exc}"
         self.failures += 1
         self._close_ix()
@@ -226,9 +228,10 @@ class IndexWorker:
         indexed: dict[int, int] = {}
         with ix.searcher() as searcher:
             reader = searcher.reader()
-            col = reader.column_reader("stamp")
-            for docnum in reader.all_doc_ids():
-                stamp = decode_stamp(col[docnum])
+            docnums = list(reader.all_doc_ids()) if reader.doc_count_all() else []
+            col = reader.column_reader("stamp") if docnums else None
+            for docnum in docnums:
+                stamp = decode_stamp(col[docnum])  # type: ignore[index]
                 if stamp is not None:
                     indexed[stamp[0]] = stamp[1]
         missing = [i for i, layer in truth.items() if indexed.get(i, -1) != (layer or 0)]

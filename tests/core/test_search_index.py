@@ -1,0 +1,218 @@
+"""The index as derived data: drift repair, rebuilds, the writer thread, read-only use, bad queries."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from workbench.errors import UserError
+from workbench.index.engine import POINTER, commit_guarded, open_current, read_pointer
+from workbench.library import Library
+from workbench.services import Workbench
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
+
+
+def imported(wb: Workbench) -> dict[str, int]:
+    report, _ = wb.import_paths(sorted(CORPUS.glob("*.txt")))
+    return {Path(o.path).stem: o.document_id for o in report.outcomes if o.document_id}
+
+
+def hits(wb: Workbench, query: str) -> set[int]:
+    return {h.document_id for h in wb.search(query, limit=50).hits}
+
+
+def current_dir(library_path: Path) -> Path:
+    ptr = read_pointer(library_path / "index")
+    assert ptr is not None
+    return library_path / "index" / str(ptr["current"])
+
+
+def test_new_document_is_searchable_within_two_seconds(wb: Workbench, tmp_path: Path) -> None:
+    imported(wb)
+    assert wb.wait_for_index(30)
+    doc = tmp_path / "fresh.txt"
+    doc.write_text("Zyxwvut appears only in this fresh document.\n", encoding="utf-8")
+    wb.import_paths([doc])
+    committed = time.monotonic()
+    while not hits(wb, "zyxwvut"):
+        assert time.monotonic() - committed < 2.0, "not searchable 2 s after its import"
+        time.sleep(0.02)
+
+
+def test_close_drains_the_queue_for_the_next_process(library_path: Path) -> None:
+    with Workbench.open(library_path) as wb:
+        ids = imported(wb)  # no wait: close() must finish the index work
+    with Workbench.open(library_path, writable=False) as ro:
+        assert ids["un-special-rapporteur-forced-labour"] in hits(ro, "Obokata")
+
+
+def test_edits_and_deletions_reach_the_index(wb: Workbench) -> None:
+    ids = imported(wb)
+    fl = ids["un-special-rapporteur-forced-labour"]
+    wb.edit_document(fl, title="Renamed zebra report")
+    wb.wait_for_index(10)
+    assert hits(wb, "title:zebra") == {fl}
+    wb.delete_document(fl)
+    wb.wait_for_index(10)
+    assert hits(wb, "Obokata") == set()
+    assert wb.index_status()["indexed_documents"] == len(ids) - 1
+
+
+def test_deleted_index_folder_is_rebuilt(library_path: Path) -> None:
+    with Workbench.open(library_path) as wb:
+        ids = imported(wb)
+    shutil.rmtree(library_path / "index")
+    with Workbench.open(library_path) as wb:
+        assert wb.wait_for_index(30)
+        assert ids["un-special-rapporteur-forced-labour"] in hits(wb, "Obokata")
+        assert wb.index_status()["last_rebuild_reason"] == "missing"
+
+
+def test_document_removed_behind_the_index_back(library_path: Path) -> None:
+    with Workbench.open(library_path) as wb:
+        ids = imported(wb)
+    gone = ids["un-special-rapporteur-forced-labour"]
+    con = sqlite3.connect(library_path / "library.sqlite")
+    con.execute("PRAGMA foreign_keys=ON")
+    con.execute("DELETE FROM documents WHERE id = ?", (gone,))
+    con.commit()
+    con.close()
+    # A reader sees the stale index but never a document the database no longer has.
+    with Workbench.open(library_path, writable=False) as ro:
+        r = ro.search("Obokata")
+        assert r.total == 0 and r.hits == []
+    with Workbench.open(library_path) as wb:  # the writer's check removes it from the index
+        assert wb.wait_for_index(30)
+        st = wb.index_status()
+        assert st["indexed_documents"] == st["database_documents"] == len(ids) - 1
+        assert st["last_rebuild_reason"] is None  # repaired, not rebuilt
+
+
+def test_document_added_behind_the_index_back_is_indexed(library_path: Path) -> None:
+    with Library.open(library_path, attach_index=False) as lib:
+        wb = Workbench(lib)
+        ids = imported(wb)
+    with Workbench.open(library_path) as wb:
+        assert wb.wait_for_index(30)
+        assert ids["un-special-rapporteur-forced-labour"] in hits(wb, "Obokata")
+
+
+@pytest.mark.parametrize("damage", ["toc", "segment", "schema", "pointer"])
+def test_damaged_index_is_rebuilt(library_path: Path, damage: str) -> None:
+    with Workbench.open(library_path) as wb:
+        ids = imported(wb)
+    folder = current_dir(library_path)
+    if damage == "toc":  # an empty TOC makes Whoosh raise a bare TypeError
+        for toc in folder.glob("*.toc"):
+            toc.write_bytes(b"")
+    elif damage == "segment":
+        for seg in folder.glob("*.seg"):
+            seg.write_bytes(b"\0" * 64)
+    elif damage == "schema":
+        ptr = read_pointer(library_path / "index") or {}
+        (library_path / "index" / POINTER).write_text(
+            '{"schema": 0, "current": "%s", "complete": true}' % ptr["current"])
+    else:
+        (library_path / "index" / POINTER).write_text("not json")
+    with Workbench.open(library_path, writable=False) as ro:
+        with pytest.raises(UserError, match="reindex"):
+            ro.search("Obokata")
+    with Workbench.open(library_path) as wb:
+        assert wb.wait_for_index(30)
+        assert ids["un-special-rapporteur-forced-labour"] in hits(wb, "Obokata")
+        assert wb.index_status()["last_rebuild_reason"]
+
+
+def test_read_only_library_never_writes_the_index(library_path: Path) -> None:
+    with Workbench.open(library_path) as wb:
+        imported(wb)
+    before = {p: p.stat().st_mtime_ns for p in (library_path / "index").rglob("*")}
+    with Workbench.open(library_path, writable=False) as ro:
+        assert hits(ro, "Obokata")
+        ro.library.index.documents_changed([1, 2])
+        ro.library.index.documents_removed([3])
+        assert ro.wait_for_index(1)
+        assert ro.index_status()["state"] == "read-only"
+    after = {p: p.stat().st_mtime_ns for p in (library_path / "index").rglob("*")}
+    assert before == after
+
+
+def test_reindex_on_demand_with_progress(wb: Workbench) -> None:
+    imported(wb)
+    seen: list[tuple[int, int]] = []
+    wb.reindex(progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1][0] == seen[-1][1] == wb.count_documents()
+    assert hits(wb, "Obokata")
+
+
+def test_searches_work_while_the_writer_writes(wb: Workbench, tmp_path: Path) -> None:
+    imported(wb)
+    wb.wait_for_index(30)
+    for i in range(30):
+        (tmp_path / f"d{i}.txt").write_text(f"Filler document {i} about quokkas.\n" * 50)
+    wb.library.index.documents_changed([1, 2, 3])
+    wb.import_paths(sorted(tmp_path.glob("d*.txt")))
+    seen = set()
+    while not wb.wait_for_index(0.01):
+        seen.add(len(hits(wb, "Obokata")))
+    assert seen <= {1}
+    assert len(hits(wb, "quokkas")) == 30
+
+
+def test_failed_commit_releases_the_write_lock(wb: Workbench) -> None:
+    imported(wb)
+    assert wb.wait_for_index(30)
+    ix, _gen = open_current(wb.library.index_dir)
+    writer = ix.writer()
+    writer.add_document(id="999", body="x")
+
+    def broken(*_a: object) -> None:
+        raise OSError("disk full")
+
+    writer._commit_toc = broken  # type: ignore[method-assign]
+    with pytest.raises(OSError):
+        commit_guarded(writer)
+    ix.writer(timeout=0.5).cancel()  # the lock is free again
+    ix.close()
+
+
+MALFORMED = ['"forced labour', "(forced labour", "forced labour)", "AND", "OR", "NOT", "-",
+             "a" * 10_000, "forced\x00labour\x07", "*", "?", "**", "tag:", "title:",
+             "date:[2022 TO", "date:[x TO y]", "date:2022-13", '""', "()", "((((((((", ")))",
+             "forced AND", "OR labour", "NOT NOT", "~", "forced~9", '"a b"~999',
+             "\u202e\u2066", "x" * 999, "title:(", "a:b:c", "[1 TO 2]"]
+
+
+@pytest.fixture(scope="module")
+def corpus_wb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workbench]:
+    wb = Workbench.open(tmp_path_factory.mktemp("malformed") / "lib", create=True)
+    imported(wb)
+    assert wb.wait_for_index(30)
+    yield wb
+    wb.close()
+
+
+@pytest.mark.parametrize("query", MALFORMED)
+def test_malformed_queries_give_a_message_or_plain_words(corpus_wb: Workbench,
+                                                         query: str) -> None:
+    wb = corpus_wb
+    started = time.monotonic()
+    try:
+        result = wb.search(query)
+    except UserError as exc:
+        assert str(exc) and "Traceback" not in str(exc)
+    else:
+        assert result.total >= 0
+    assert time.monotonic() - started < 1.0
+
+
+def test_plain_word_fallback_says_so(corpus_wb: Workbench) -> None:
+    r = corpus_wb.search('"forced labour')
+    assert r.notice and "plain words" in r.notice
+    assert r.total >= 1
