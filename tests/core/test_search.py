@@ -262,7 +262,7 @@ def test_aliases_expand_at_query_time(lib: tuple[Workbench, dict[str, int]]) -> 
 
 
 def test_facets_count_all_matches(lib: tuple[Workbench, dict[str, int]]) -> None:
-    wb, ids = lib
+    wb, _ids = lib
     r = wb.search("report OR 报告", limit=1)
     assert r.total >= 5 and len(r.hits) == 1
     facets = {k: dict(v) for k, v in r.facets.items()}

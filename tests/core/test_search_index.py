@@ -1,7 +1,8 @@
-"""The index as derived data: drift repair, rebuilds, the writer thread, read-only use, bad queries."""
+"""The index as derived data: drift repair, rebuilds, the writer, read-only use, bad queries."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import time
@@ -117,11 +118,11 @@ def test_damaged_index_is_rebuilt(library_path: Path, damage: str) -> None:
     elif damage == "schema":
         ptr = read_pointer(library_path / "index") or {}
         (library_path / "index" / POINTER).write_text(
-            '{"schema": 0, "current": "%s", "complete": true}' % ptr["current"])
+            json.dumps({"schema": 0, "current": ptr["current"], "complete": True}))
     else:
         (library_path / "index" / POINTER).write_text("not json")
-    with Workbench.open(library_path, writable=False) as ro:
-        with pytest.raises(UserError, match="reindex"):
+    with Workbench.open(library_path, writable=False) as ro, \
+            pytest.raises(UserError, match="reindex"):
             ro.search("Obokata")
     with Workbench.open(library_path) as wb:
         assert wb.wait_for_index(30)

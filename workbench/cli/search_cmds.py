@@ -1,4 +1,4 @@
-"""Search commands: search, reindex, index-status, alias add|list|delete, saved-search add|list|delete.
+"""Search commands: search, reindex, index-status, alias and saved-search add|list|delete.
 
 The JSON shapes are documented in docs/cli/search.md and are a public interface.
 """
@@ -59,8 +59,8 @@ def cmd_search(wb: Workbench, args: argparse.Namespace) -> Result:
                   facets=not args.no_facets)
     lines = [f"{r.total} documents" + (f" ({r.notice})" if r.notice else "")]
     for h in r.hits:
-        page = f" p.{h.page}" if h.page else ""
-        lines.append(f"[{h.document_id}]{page} {one_line(h.title)}  ({h.score:.2f})")
+        where = f" p.{h.page}" if h.page else ""
+        lines.append(f"[{h.document_id}]{where} {one_line(h.title)}  ({h.score:.2f})")
         if h.snippet:
             lines.append(f"    {one_line(h.snippet)}")
     stderr = [f"workbench: note: {r.notice}"] if r.notice else []

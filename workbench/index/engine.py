@@ -124,7 +124,7 @@ def reopen(ix: windex.Index, old: Searcher) -> Searcher:
     """
     from whoosh.reading import MultiReader, SegmentReader
 
-    toc = ix._read_toc()  # noqa: SLF001 - the same call Whoosh's own reader() makes
+    toc = ix._read_toc()  # the same call Whoosh's own reader() makes
     leaves = [r for r, _base in old.reader().leaf_readers()]
     reusable = {(r.segment().segment_id(), r.segment().deleted_count()): r
                 for r in leaves if r.segment() is not None}
@@ -139,7 +139,7 @@ def reopen(ix: windex.Index, old: Searcher) -> Searcher:
         return ix.searcher()
     reader = readers[0] if len(readers) == 1 else MultiReader(readers, generation=toc.generation)
     if len(readers) == 1:
-        reader._gen = toc.generation  # noqa: SLF001 - so up_to_date() sees the new commit
+        reader._gen = toc.generation  # so up_to_date() sees the new commit
     return Searcher(reader, fromindex=ix)
 
 

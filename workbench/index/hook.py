@@ -161,7 +161,8 @@ class SearchIndex:
         with self.holder.lock:
             searcher = self._searcher()
             q, plan = compile_query(node, searcher.reader(), aliases)
-            matches = searcher.doc_count_all() > 0 and bool(searcher.search(wq.And([q, wq.Term("id", str(doc_id))]), limit=1))
+            mine = wq.And([q, wq.Term("id", str(doc_id))])
+            matches = searcher.doc_count_all() > 0 and bool(searcher.search(mine, limit=1))
         row = load_texts(self.library, [doc_id]).get(doc_id)
         if row is None:
             raise UserError(f"Document {doc_id} has no text layer")
