@@ -17,11 +17,13 @@ the "nearest match" hint and the search for a passage in other documents.
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 FUZZY_THRESHOLD = 0.9
 CONTEXT_CHARS = 32
@@ -37,20 +39,44 @@ _DROP = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 
 @dataclass
 class NormText:
-    """A normalised text; char ``k`` of ``text`` came from ``original[starts[k]:ends[k]]``."""
+    """A normalised text and the way back to the original.
+
+    The map is a list of segments, each starting at normalised index ``seg_norm[i]`` and
+    original offset ``seg_orig[i]``: a *run* (``seg_run[i]``) maps its characters one to one;
+    any other segment is one normalised character that stands for the original span
+    ``[seg_orig[i], seg_end[i])`` (a collapsed whitespace run, a ligature, a folded quote).
+    """
 
     text: str
-    starts: list[int]
-    ends: list[int]
+    seg_norm: list[int]
+    seg_orig: list[int]
+    seg_end: list[int]
+    seg_run: list[bool]
     original_length: int
+
+    def _span(self, k: int) -> tuple[int, int]:
+        i = bisect_right(self.seg_norm, k) - 1
+        if self.seg_run[i]:
+            o = self.seg_orig[i] + k - self.seg_norm[i]
+            return o, o + 1
+        return self.seg_orig[i], self.seg_end[i]
 
     def to_original(self, a: int, b: int) -> tuple[int, int]:
         """The original span of the normalised span ``[a, b)`` (``b > a``)."""
-        return self.starts[a], self.ends[b - 1]
+        return self._span(a)[0], self._span(b - 1)[1]
 
     def from_original(self, offset: int) -> int:
-        """The first normalised index at or after an original offset."""
-        return bisect_left(self.starts, offset)
+        """The normalised index of an original offset (the nearest one at or before it)."""
+        i = bisect_left(self.seg_orig, offset)
+        if i < len(self.seg_orig) and self.seg_orig[i] == offset:
+            return self.seg_norm[i]
+        i -= 1
+        if i < 0:
+            return 0
+        if self.seg_run[i]:
+            return min(self.seg_norm[i] + offset - self.seg_orig[i],
+                       self.seg_norm[i] + self.seg_end[i] - self.seg_orig[i] - 1)
+        return self.seg_norm[i]
 
 
 def _fold(ch: str) -> str:
@@ -76,35 +102,64 @@ def _hyphen_join(text: str, i: int) -> int | None:
     return None
 
 
+_SPECIAL = "".join(sorted(set(_FOLD) | _DROP | {"-"}))
+# Words separated by single spaces, free of anything the view changes: when such a run is
+# already NFKC-normal it maps one to one, which is the bulk of most texts.
+_WORD = f"[^\\s{re.escape(_SPECIAL)}]+"
+_PLAIN = re.compile(f"{_WORD}(?: {_WORD})*")
+
+
 def normalize(text: str) -> NormText:
     out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    seg_norm: list[int] = []
+    seg_orig: list[int] = []
+    seg_end: list[int] = []
+    seg_run: list[bool] = []
+    pos = 0  # length of the normalised text so far
+    last = ""  # its last character
     i, n = 0, len(text)
     while i < n:
+        m = _PLAIN.match(text, i)
+        if m and unicodedata.is_normalized("NFKC", m.group()):
+            j = m.end()
+            out.append(m.group())
+            seg_norm.append(pos)
+            seg_orig.append(i)
+            seg_end.append(j)
+            seg_run.append(True)
+            pos += j - i
+            last = text[j - 1]
+            i = j
+            continue
         ch = text[i]
         j = i + 1
         while j < n and unicodedata.combining(text[j]):
             j += 1
-        if ch in "-\u2010\u2011\u00ad" and out and out[-1].isalpha():
+        if ch in "-\u2010\u2011\u00ad" and last.isalpha():
             nxt = _hyphen_join(text, i)
             if nxt is not None:
                 i = nxt
                 continue
-        cluster = text[i:j]
-        if ch.isascii() and j == i + 1 and not ch.isspace() and ch != "`":
-            folded = ch
-        else:
-            folded = "".join(_fold(c) for c in unicodedata.normalize("NFKC", cluster))
-        for c in folded:
-            if c == " " and out and out[-1] == " ":
-                ends[-1] = j
+        for c in "".join(_fold(c) for c in unicodedata.normalize("NFKC", text[i:j])):
+            if c == " " and last == " ":
+                seg_end[-1] = j  # one space stands for the whole whitespace run
                 continue
             out.append(c)
-            starts.append(i)
-            ends.append(j)
+            seg_norm.append(pos)
+            seg_orig.append(i)
+            seg_end.append(j)
+            seg_run.append(False)
+            pos += 1
+            last = c
         i = j
-    return NormText("".join(out), starts, ends, n)
+    return NormText("".join(out), seg_norm, seg_orig, seg_end, seg_run, n)
+
+
+@lru_cache(maxsize=8)
+def normalize_cached(text: str) -> NormText:
+    """``normalize`` for whole text layers, which are immutable: a highlight session on one
+    document normalises its text once. Keyed by the text itself, so never stale."""
+    return normalize(text)
 
 
 def norm_quote(quote: str) -> str:
@@ -255,7 +310,7 @@ class Anchor:
 def reanchor(quote: str, prefix: str, suffix: str, start: int, end: int, old_length: int,
              new_text: str, nt: NormText | None = None) -> Anchor:
     """Place a highlight (quote selector + old position) in ``new_text``."""
-    nt = nt or normalize(new_text)
+    nt = nt or normalize_cached(new_text)
     q = norm_quote(quote)
     if not q:
         return Anchor("orphan")

@@ -134,7 +134,7 @@ class ExchangeMixin:
                     if layer is None:
                         report["missing_documents"].append(pa.sha256)
                         continue
-                    cache[doc.id] = (layer, anchoring.normalize(layer.text),
+                    cache[doc.id] = (layer, anchoring.normalize_cached(layer.text),
                                      H.layer_pages(s, layer.id))
                 h = _import_one(s, doc, pa, *cache[doc.id], report)
                 if h is not None:

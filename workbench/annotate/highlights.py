@@ -55,7 +55,7 @@ def locate(text: str, quote: str, occurrence: int | None) -> tuple[int, int]:
     q = anchoring.norm_quote(quote)
     if not q:
         raise UserError("The quote is empty", "give the words to highlight")
-    nt = anchoring.normalize(text)
+    nt = anchoring.normalize_cached(text)
     hits = anchoring.find_all(nt.text, q)
     if not hits:
         near = anchoring.fuzzy_find(nt, quote)

@@ -58,7 +58,7 @@ def reanchor_layer(session: Session, doc: Document, layer: TextLayer) -> Reancho
                            .order_by(Highlight.id)).scalars().all()
     if not rows:
         return report
-    nt = anchoring.normalize(layer.text)
+    nt = anchoring.normalize_cached(layer.text)
     pages = layer_pages(session, layer.id)
     old_lengths: dict[int, int] = {}
     for h in rows:
