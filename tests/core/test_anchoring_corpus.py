@@ -80,6 +80,7 @@ def highlight_all(wb: Any, doc_id: int, quotes: list[str], text: str) -> list[in
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """One library holding the PDF and the HTML capture, imported once for the module."""
+    from workbench.library import Library
     from workbench.services import Workbench
 
     base = tmp_path_factory.mktemp("anchoring")
@@ -88,7 +89,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     pdf = make_pdf(base / "report.pdf", split_pages(text), title=title)
     html = make_html_capture(base / "report.html", title, body,
                              url="https://chinadigitaltimes.net/2022/09/un-report/")
-    with Workbench.open(base / "lib", create=True) as wb:
+    Library.create(base / "lib").close()
+    # Without the search index: it is not under test here and would triple the import time.
+    with Workbench(Library.open(base / "lib", attach_index=False)) as wb:
         report, _ = wb.import_paths([pdf, html])
     ids = {Path(o.path).suffix: o.document_id for o in report.imported}
     return {"path": base / "lib", "text": text, "pdf": ids[".pdf"], "html": ids[".html"]}
@@ -96,11 +99,12 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 @pytest.fixture
 def imported(template: dict[str, Any], tmp_path: Path) -> Iterator[dict[str, Any]]:
+    from workbench.library import Library
     from workbench.services import Workbench
 
     dest = tmp_path / "lib"
     shutil.copytree(template["path"], dest, ignore=shutil.ignore_patterns("library.lock"))
-    with Workbench.open(dest) as wb:
+    with Workbench(Library.open(dest, attach_index=False)) as wb:
         yield {**template, "wb": wb}
 
 
