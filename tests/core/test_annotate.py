@@ -61,7 +61,8 @@ def corpus_template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         report, _ = wb.import_paths(files)
     ids = {Path(o.path).name: o.document_id for o in report.imported}
     return {"path": base / "lib", "report": ids[f"{REPORT}.txt"], "labour": ids[f"{LABOUR}.txt"],
-            "html": ids["report.html"], "syndicated": ids["syndicated.txt"], "text": text}
+            "html": ids["report.html"], "syndicated": ids["syndicated.txt"], "text": text,
+            "files": [Path(f) for f in files]}
 
 
 @pytest.fixture
