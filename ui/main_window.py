@@ -71,6 +71,10 @@ class MainWindow(QMainWindow):
 
         install_features(self)
         self._restore_layout()
+        # Polish the (still hidden) main panes now, so the switch from the first-run page to
+        # them after the first import does not stall the GUI thread for a few frames.
+        for child in self.splitter.findChildren(QWidget):
+            child.ensurePolished()
 
     # --- construction ---
 

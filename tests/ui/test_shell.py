@@ -39,9 +39,9 @@ def test_import_plan_summary_list_and_viewer(window: Any, corpus_dir: Path,
     plan = window.imports.plan_dialog
     assert plan is not None
     # problems first: the unsupported file, then the duplicate, then the new files
-    assert plan.table.item(0, 1).text() == "Will be skipped"
-    assert "tool.exe" in plan.table.item(0, 0).text()
-    assert plan.table.item(1, 1).text() == "Duplicate"
+    assert plan.table.text(0, 1) == "Will be skipped"
+    assert "tool.exe" in plan.table.text(0, 0)
+    assert plan.table.text(1, 1) == "Duplicate"
     assert plan.import_button.text() == "Import 3 files"
     plan.collection.setEditText("Xinjiang 2022")
     plan.accept()
@@ -49,7 +49,7 @@ def test_import_plan_summary_list_and_viewer(window: Any, corpus_dir: Path,
     summary = window.imports.summary_dialog
     assert summary is not None
     assert len(summary.report.imported) == 3
-    assert summary.table.item(0, 1).text() != "Imported"  # failures listed first
+    assert summary.table.text(0, 1) != "Imported"  # failures listed first
     assert facade(window, lambda wb: wb.count_documents()) == 3
     cols = facade(window, lambda wb: wb.list_collections())
     assert cols[0]["name"] == "Xinjiang 2022" and cols[0]["documents"] == 3
@@ -118,8 +118,8 @@ def test_unexpected_errors_show_one_dialog_with_the_log_path(window: Any) -> Non
 
 def test_shortcuts_dialog_lists_main_actions(window: Any) -> None:
     window.show_shortcuts()
-    rows = window.shortcuts_dialog.table.rowCount()
-    assert rows >= 10
-    names = [window.shortcuts_dialog.table.item(r, 0).text() for r in range(rows)]
+    table = window.shortcuts_dialog.table
+    assert table.row_count() >= 10
+    names = [table.text(r, 0) for r in range(table.row_count())]
     assert any(n.startswith("Import files") for n in names)
     assert any(n.startswith("Search") for n in names)

