@@ -40,7 +40,9 @@ def _sample(text: str) -> str:
 def detect_language(text: str) -> str | None:
     """The text's language code, or None when the text is too short or too mixed to tell."""
     sample = _sample(text or "")
-    if sum(1 for ch in sample if ch.isalpha()) < MIN_LETTERS:
+    # A CJK character carries about as much as a short word: weigh it accordingly.
+    weight = sum(3 if "\u3400" <= ch <= "\u9fff" else 1 for ch in sample if ch.isalpha())
+    if weight < MIN_LETTERS:
         return None
     try:
         code, confidence = _model().classify(sample)

@@ -78,7 +78,7 @@ def _is_mbox(head: bytes) -> bool:
     return match is not None and _is_email(head[match.end():])
 
 
-def _is_warc(head: bytes) -> bool:
+def is_warc(head: bytes) -> bool:
     if head.startswith(b"\x1f\x8b"):  # a .warc.gz: look inside the first gzip member
         try:
             head = zlib.decompressobj(wbits=31).decompress(head, 64)
@@ -110,7 +110,7 @@ FORMATS: list[Format] = [
     Format("wacz", "application/wacz", (".wacz",), "workbench.extract.warc:WaczExtractor",
            _zip_with(b"datapackage.json", b"archive/")),
     Format("warc", "application/warc", (".warc", ".arc"), "workbench.extract.warc:WarcExtractor",
-           _is_warc),
+           is_warc),
     Format("mhtml", "multipart/related", (".mhtml", ".mht"),
            "workbench.extract.mhtml:MhtmlExtractor", _is_mhtml),
     Format("mbox", "application/mbox", (".mbox", ".mbx"), "workbench.extract.mbox:MboxExtractor",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -70,11 +71,45 @@ def _parse(html: str) -> Any:
 
 
 def visible_text(html: str) -> str:
-    """All text a reader would see, block elements on their own lines."""
-    root = _parse(html)
-    etree.strip_elements(root, *INVISIBLE, with_tail=False)
-    lines = [" ".join(t.split()) for t in root.itertext()]
-    return "\n".join(line for line in lines if line)
+    """All text a reader would see, block elements on their own lines.
+
+    lxml first (fast); libxml2 stops building the tree past its nesting limit, so when that
+    leaves nothing, a streaming parser that keeps no tree reads pages of any depth.
+    """
+    try:
+        root = _parse(html)
+        etree.strip_elements(root, *INVISIBLE, with_tail=False)
+        lines = [" ".join(t.split()) for t in root.itertext()]
+        text = "\n".join(line for line in lines if line)
+    except (etree.LxmlError, ValueError, RecursionError):
+        text = ""
+    return text or _streamed_text(html)
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hidden = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in INVISIBLE:
+            self.hidden += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in INVISIBLE and self.hidden:
+            self.hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden and data.strip():
+            self.parts.append(" ".join(data.split()))
+
+
+def _streamed_text(html: str) -> str:
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    return "\n".join(collector.parts)
 
 
 def page_metadata(html: str) -> dict[str, Any]:

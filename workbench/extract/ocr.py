@@ -65,9 +65,14 @@ def resolve_languages(requested: str | None) -> tuple[str, list[str]]:
 
 
 def budget_for(options_extra: dict[str, Any]) -> float:
-    """Seconds of OCR allowed for one file, derived from the importer's time limit."""
-    limit = options_extra.get("time_limit") or DEFAULT_TIME_LIMIT
-    return max(1.0, float(limit) * BUDGET_SHARE - 0.5)
+    """Seconds of OCR allowed for one file: up to the worker's deadline (set by the parent
+    when it sent the request) less a margin for answering, else a share of the time limit."""
+    limit = float(options_extra.get("time_limit") or DEFAULT_TIME_LIMIT)
+    deadline = options_extra.get("deadline")
+    if isinstance(deadline, int | float):
+        margin = max(1.0, limit * (1 - BUDGET_SHARE))
+        return max(0.0, float(deadline) - time.time() - margin)
+    return max(1.0, limit * BUDGET_SHARE - 0.5)
 
 
 def clean(text: str) -> str:
@@ -101,7 +106,7 @@ class OcrRun:
         image = _fit(image)
         try:
             text = pytesseract.image_to_string(image, lang=self.languages,
-                                               timeout=max(1, int(left)))
+                                               timeout=left)
         except RuntimeError as exc:
             if "timeout" not in str(exc).lower():
                 raise

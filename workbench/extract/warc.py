@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from ..errors import ExtractionError
 from .base import UNREADABLE, Child, Extraction, ExtractOptions
 from .eml import safe_filename
+from .formats import is_warc
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_CAPTURES = 100_000
@@ -59,6 +60,11 @@ class _Reader:
         from warcio.archiveiterator import ArchiveIterator
         from warcio.exceptions import ArchiveLoadFailed
 
+        head = stream.peek(256)[:256] if hasattr(stream, "peek") else b""
+        if head and not (is_warc(head) or head.startswith(b"filedesc://")):
+            # warcio reads almost any bytes as records; name a file that is not an archive.
+            self.problems.append(f"{self.label}: not a WARC file (no WARC header)")
+            return
         iterator = ArchiveIterator(stream, arc2warc=True)
         count = 0
         try:
