@@ -14,6 +14,7 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -63,7 +64,10 @@ class WorkerProcess:
 
     def run(self, path: Path, options: ExtractOptions, timeout: float) -> Extraction:
         assert self.proc.stdin is not None
-        request = {"path": str(path), "options": options.__dict__}
+        # The wall-clock deadline this answer is due by, so long OCR can stop in time; it is
+        # set here because a fresh worker's start-up already counts against the limit.
+        extra = {**options.extra, "deadline": time.time() + timeout}
+        request = {"path": str(path), "options": {**options.__dict__, "extra": extra}}
         try:
             self.proc.stdin.write((json.dumps(request) + "\n").encode("utf-8"))
             self.proc.stdin.flush()
