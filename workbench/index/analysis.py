@@ -72,11 +72,18 @@ def is_cjk(term: str) -> bool:
     return bool(_CJK_RE.match(term))
 
 
+_ASCII_RE = re.compile(r"[a-z0-9]+")
+
+
 def tokens(text: str) -> Iterator[tuple[str, int, int]]:
     """``(term, start, end)`` for each token of ``text``; offsets point into ``text`` itself.
 
     A CJK run of n > 1 characters gives its n - 1 overlapping bigrams at consecutive positions.
     """
+    if text.isascii():  # the common case, ten times faster: lower-casing keeps offsets
+        for m in _ASCII_RE.finditer(text.lower()):
+            yield m.group(), m.start(), m.end()
+        return
     for m in TOKEN_RE.finditer(text):
         raw = m.group()
         start = m.start()

@@ -99,14 +99,17 @@ class SearchIndex:
             if not searcher.doc_count_all():  # an empty index has no columns
                 return SearchResult(query, 0, [], {}, offset, limit, notice)
             results = searcher.search(q, limit=max(1, offset + limit))
-            total = len(results)
+            # Counting may need a second pass over the matches; facets need the same set,
+            # so take it once for both.
+            docset = results.docs() if facets else None
+            total = len(docset) if docset is not None else len(results)
             stamps = searcher.reader().column_reader("stamp")
             page: list[tuple[int, float]] = []
             for score, docnum in results.top_n[offset:offset + limit]:
                 st = decode_stamp(stamps[docnum])
                 if st is not None:
                     page.append((st[0], float(score)))
-            counts = self._facets(searcher, results.docs()) if facets and total else {}
+            counts = self._facets(searcher, docset) if docset else {}
         hits, gone = self._hits(page, plan, snippets)
         return SearchResult(query, max(0, total - gone), hits, counts, offset, limit, notice,
                             (time.perf_counter() - started) * 1000)

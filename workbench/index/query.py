@@ -22,8 +22,8 @@ from . import parse as p
 from .analysis import STEM_MARK, fold, is_cjk, stem, terms
 from .schema import keyword
 
-MAX_EXPANSION = 128
-MAX_SCAN = 50_000
+MAX_EXPANSION = 64
+MAX_SCAN = 5_000
 TEXT_FIELDS = {"body", "title", "source"}
 
 
@@ -158,7 +158,8 @@ class Compiler:
         dist = min(dist, 2)
         found = {t}
         if dist:
-            cands = islice(self.reader.terms_within(fname, t, dist, prefix=1), MAX_SCAN)
+            keep = 1 if len(t) < 5 else 2  # letters that must match: bounds the scan
+            cands = islice(self.reader.terms_within(fname, t, dist, prefix=keep), MAX_SCAN)
             found |= self.top({c for c in cands if not c.startswith(STEM_MARK)}, fname)
         plan.exact.update(found)
         return wq.Or([wq.Term(fname, x) for x in sorted(found)])

@@ -10,6 +10,7 @@ the last committed state. A rebuild writes a new generation and swaps it in when
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import threading
 import time
@@ -23,6 +24,7 @@ from whoosh import index as windex
 from ..library import Library
 from .engine import (
     IndexProblem,
+    codec,
     commit_guarded,
     make_current,
     new_generation,
@@ -35,6 +37,8 @@ log = logging.getLogger(__name__)
 BATCH = 200
 # A rebuild this large is abandoned at close (resumed at the next open) instead of drained.
 DRAIN_REBUILD_LIMIT = 5000
+# From this many documents a rebuild uses two writer processes, each writing its own segment.
+PARALLEL_MIN = 2000
 
 
 @dataclass
@@ -63,6 +67,7 @@ class IndexWorker:
         self.last_error: str | None = None
         self.last_rebuild_reason: str | None = None
         self.failures = 0
+        self._added = 0
         self._thread = threading.Thread(target=self._run, name="workbench-index", daemon=True)
         self._thread.start()
 
@@ -194,7 +199,7 @@ class IndexWorker:
             self._do_rebuild(exc.reason)
             return
         self.progress = IndexProgress("indexing", 0, len(changed) + len(removed))
-        writer = ix.writer(timeout=10.0)
+        writer = ix.writer(timeout=10.0, codec=codec())
         try:
             with self.library.read() as s:
                 paths = tag_paths(s)
@@ -253,9 +258,25 @@ class IndexWorker:
         with self.library.read() as s:
             ids = sorted(all_index_state(s))
         self.progress = IndexProgress("rebuilding", 0, len(ids))
+        procs = 2 if len(ids) >= PARALLEL_MIN and (os.cpu_count() or 1) >= 2 else 1
+        gen = self._build(ids, procs)
+        if gen is not None and procs > 1 and not _count_is(self.index_dir / gen, self._added):
+            # Whoosh 2.7.5's multi-process writer can drop a sub-writer's documents: redo
+            log.warning("parallel index build lost documents; rebuilding with one process")
+            shutil.rmtree(self.index_dir / gen, ignore_errors=True)
+            gen = self._build(ids, 1)
+        if gen is not None:
+            self._close_ix()
+            make_current(self.index_dir, gen)
+            self.on_commit()
+
+    def _build(self, ids: list[int], procs: int) -> str | None:
+        """A complete new generation holding ``ids``, or None when abandoned."""
         ix, gen = new_generation(self.index_dir)
-        writer = ix.writer(limitmb=128)
+        writer = (ix.writer(procs=procs, multisegment=True, limitmb=128, codec=codec())
+                  if procs > 1 else ix.writer(limitmb=128, codec=codec()))
         ok = False
+        self._added = 0
         try:
             with self.library.read() as s:
                 paths = tag_paths(s)
@@ -264,6 +285,7 @@ class IndexWorker:
                         raise _Abandoned
                     for doc in load_documents(s, ids[i:i + BATCH], paths):
                         writer.add_document(**to_fields(doc))
+                        self._added += 1
                     self.progress.done = min(len(ids), i + BATCH)
             commit_guarded(writer, merge=False)
             ok = True
@@ -274,14 +296,20 @@ class IndexWorker:
             ix.close()
             if not ok:
                 shutil.rmtree(self.index_dir / gen, ignore_errors=True)
-        if ok:
-            self._close_ix()
-            make_current(self.index_dir, gen)
-            self.on_commit()
+        return gen if ok else None
 
 
 class _Abandoned(Exception):
     pass
+
+
+def _count_is(folder: Path, expected: int) -> bool:
+    ix = windex.open_dir(str(folder))
+    try:
+        with ix.searcher() as s:
+            return bool(s.doc_count() == expected)
+    finally:
+        ix.close()
 
 
 def wait(pred: Callable[[], bool], timeout: float, step: float = 0.05) -> bool:
