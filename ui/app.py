@@ -12,6 +12,7 @@ import logging.handlers
 import sys
 from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from workbench.paths import default_library_path
@@ -31,7 +32,7 @@ def setup_logging() -> None:
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    from .theme import follow_system, load_fonts
+    from .theme import RESOURCES, follow_system, load_fonts
 
     # PySide releases the GIL around every call into Qt and takes it back afterwards; while the
     # worker and the index writer run Python code, each take-back can wait a whole switch
@@ -43,6 +44,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(APP_ID)
     app.setApplicationDisplayName("Workbench")
     app.setDesktopFileName("workbench")
+    icon = RESOURCES / "icons" / "workbench.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     load_fonts(app)
     follow_system(app)
     return app

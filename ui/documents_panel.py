@@ -54,9 +54,11 @@ class DocumentsPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in enumerate([0, 60, 90, 120, 56, 120, 80, 120]):
+        for col, width in enumerate([0, 62, 88, 100, 62, 96, 66, 130]):
             if width:
                 self.table.setColumnWidth(col, width)
+        self.table.setColumnHidden(7, True)  # "Imported": sortable, but rarely worth the width
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         header.setSortIndicatorShown(True)
         header.sortIndicatorChanged.connect(lambda *_: header.setSortIndicatorShown(True))
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)

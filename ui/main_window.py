@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.viewer)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([230, 520, 610])
+        self.splitter.setSizes([210, 660, 570])
         self.splitter.setChildrenCollapsible(False)
         self.empty = EmptyState(self.import_files, self.import_folder)
         self.no_library = QLabel("No library is open.\n\nUse File → Open library or "

@@ -106,7 +106,7 @@ class Sidebar(QTreeWidget):
         pending = sorted(tags, key=lambda t: (t.get("path") or t.get("name") or "").casefold())
         for tag in pending:
             container = items.get(tag.get("parent_id") or -1, parent)
-            count = tag.get("highlights", tag.get("count"))
+            count = tag.get("highlights_total", tag.get("highlights"))
             item = self._leaf(container, tag["name"], "tag", tag["id"], count,
                               color_dot(tag.get("color") or "#f5d742"))
             item.setToolTip(0, tag.get("description") or tag.get("path") or tag["name"])

@@ -18,9 +18,11 @@ from PySide6.QtWidgets import QApplication
 log = logging.getLogger(__name__)
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+# Latin first: a CJK face also has Latin glyphs, but sets quotes and apostrophes full-width.
+LATIN_FAMILIES = ["Noto Sans", "DejaVu Sans", "Liberation Sans"]
 FALLBACK_FAMILIES = ["Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "Source Han Sans SC",
                      "WenQuanYi Micro Hei", "Noto Sans Arabic", "Noto Naskh Arabic",
-                     "Noto Sans", "DejaVu Sans"]
+                     "Noto Sans Uyghur"]
 
 LIGHT = {"window": "#f6f7f9", "base": "#ffffff", "alt": "#f3f5f8", "text": "#1f2328",
          "muted": "#5f6b7a", "border": "#d9dee5", "accent": "#2f6fde", "accent_text": "#ffffff",
@@ -87,7 +89,8 @@ def load_fonts(app: QApplication) -> None:
                 log.warning("could not load bundled font %s", path.name)
     available = set(QFontDatabase.families())
     font = QFont(app.font())
-    families = [font.family()] + [f for f in FALLBACK_FAMILIES if f in available]
+    latin = [f for f in LATIN_FAMILIES if f in available][:1] or [font.family()]
+    families = latin + [f for f in FALLBACK_FAMILIES if f in available]
     font.setFamilies(families)
     if font.pointSizeF() < 10:
         font.setPointSizeF(10)

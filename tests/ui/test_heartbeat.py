@@ -10,8 +10,9 @@ from typing import Any
 
 from PySide6.QtCore import QTimer
 
-WORDS = ("camp detention labour transfer testimony witness factory cotton village county "
-         "report satellite dormitory permit police school mosque family border").split()
+WORDS = ["camp", "detention", "labour", "transfer", "testimony", "witness", "factory", "cotton",
+         "village", "county", "report", "satellite", "dormitory", "permit", "police", "school",
+         "mosque", "family", "border"]
 
 
 def _make_files(folder: Path, n: int) -> None:

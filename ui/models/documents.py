@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from ..session import Session
 
 BLOCK = 250
+FULL_TAGS_LIMIT = 5000
 COLUMNS: list[tuple[str, str]] = [
     ("title", "Title"), ("kind", "Kind"), ("published", "Date"), ("site", "Source"),
     ("pages", "Pages"), ("tags", "Tags"), ("status", "Status"), ("imported_at", "Imported"),
@@ -162,7 +163,9 @@ class DocumentTableModel(QAbstractTableModel):
                                              self.needle)
 
             def work(wb: Any) -> tuple[int, list[dict[str, Any]]]:
-                rows = _with_tags(wb, wb.list_documents(collection=collection))
+                rows = wb.list_documents(collection=collection)
+                if len(rows) <= FULL_TAGS_LIMIT:  # one query per row: fine for thousands
+                    rows = _with_tags(wb, rows)
                 return wb.count_documents(), view_rows(rows, key, desc, needle)
 
             self.session.query(work, lambda res: self._set_full(gen, *res), "list documents")
@@ -212,9 +215,8 @@ class DocumentTableModel(QAbstractTableModel):
 
 def _with_tags(wb: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Adds each document's tag paths when the core can tell them (worker side)."""
-    getter = getattr(wb, "document_tags_map", None)
-    if callable(getter) and rows:
-        tags = getter([r["id"] for r in rows])
+    getter = getattr(wb, "document_tags", None)
+    if callable(getter):
         for r in rows:
-            r["tags"] = tags.get(r["id"], [])
+            r["tags"] = getter(r["id"])
     return rows
