@@ -17,10 +17,10 @@ from typing import Any
 from .. import __version__
 from ..errors import UserError, WorkbenchError
 from ..paths import default_library_path
-from . import annotate_cmds, core_cmds, dossier_cmds, search_cmds
+from . import annotate_cmds, core_cmds, dossier_cmds, ocr_cmds, search_cmds
 from .common import EXIT_SOME_FAILED, EXIT_USAGE, Result, safe
 
-COMMAND_MODULES = [core_cmds, search_cmds, annotate_cmds, dossier_cmds]
+COMMAND_MODULES = [core_cmds, search_cmds, annotate_cmds, dossier_cmds, ocr_cmds]
 
 
 class _Parser(argparse.ArgumentParser):
