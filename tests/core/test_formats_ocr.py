@@ -33,6 +33,8 @@ def _import(wb: Workbench, *paths: Path, **options: Any) -> dict[str, Any]:
 
 
 @needs_tesseract
+@pytest.mark.skipif(not CJK_FONT.exists(), reason=f"the CJK font {CJK_FONT} is missing "
+                    "(apt-get install fonts-noto-cjk)")
 def test_chinese_image_becomes_searchable_text(wb: Workbench, tmp_path: Path) -> None:
     image = make_text_image(tmp_path / "scan.png", "人权状况报告\n强迫劳动问题", font=CJK_FONT,
                             size=64, width=600)
