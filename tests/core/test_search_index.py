@@ -217,3 +217,14 @@ def test_plain_word_fallback_says_so(corpus_wb: Workbench) -> None:
     r = corpus_wb.search('"forced labour')
     assert r.notice and "plain words" in r.notice
     assert r.total >= 1
+
+
+def test_parallel_rebuild_keeps_every_document(wb: Workbench,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.index import writer
+
+    ids = imported(wb)
+    monkeypatch.setattr(writer, "PARALLEL_MIN", 1)  # two writer processes even for 3 documents
+    wb.reindex()
+    assert wb.index_status()["indexed_documents"] == len(ids)
+    assert ids["un-special-rapporteur-forced-labour"] in hits(wb, "Obokata")

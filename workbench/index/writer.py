@@ -290,8 +290,11 @@ class IndexWorker:
             commit_guarded(writer, merge=False)
             ok = True
         except _Abandoned:
-            writer.cancel()
+            cancel_writer(writer)
             log.info("search index rebuild abandoned; it restarts at the next open")
+        except BaseException:
+            cancel_writer(writer)
+            raise
         finally:
             ix.close()
             if not ok:
@@ -301,6 +304,21 @@ class IndexWorker:
 
 class _Abandoned(Exception):
     pass
+
+
+def cancel_writer(writer: Any) -> None:
+    """Cancel, and stop a multi-process writer's workers: Whoosh's own cancel only flags them
+    in the parent, leaving the children running (and a process that cannot exit)."""
+    for task in getattr(writer, "tasks", []):
+        try:
+            task.terminate()
+            task.join(5)
+        except Exception:
+            log.debug("stopping an index writer process failed", exc_info=True)
+    try:
+        writer.cancel()
+    except Exception:
+        log.debug("cancelling the index writer failed", exc_info=True)
 
 
 def _count_is(folder: Path, expected: int) -> bool:
