@@ -266,7 +266,10 @@ def fuzzy_candidates(nt: NormText, q: str, *, max_windows: int = 24) -> list[Mat
             guesses.setdefault(g // bucket, []).append(g)
     slack = max(12, len(q) // 4)
     out: list[Match] = []
-    for key, _ in votes.most_common(max_windows):
+    ranked = votes.most_common(max_windows)
+    for key, n_votes in ranked:
+        if n_votes * 3 < ranked[0][1]:
+            break  # far fewer of the quote's pieces here than at the best place
         gs = sorted(guesses[key])
         g = gs[len(gs) // 2]
         lo = max(0, g - slack)
@@ -277,9 +280,9 @@ def fuzzy_candidates(nt: NormText, q: str, *, max_windows: int = 24) -> list[Mat
     return out
 
 
-def fuzzy_find(nt: NormText, quote: str) -> Match | None:
+def fuzzy_find(nt: NormText, quote: str, max_windows: int = 24) -> Match | None:
     """The best fuzzy placement of ``quote`` in ``nt`` in ORIGINAL offsets, or None."""
-    cands = fuzzy_candidates(nt, norm_quote(quote))
+    cands = fuzzy_candidates(nt, norm_quote(quote), max_windows=max_windows)
     if not cands:
         return None
     best = cands[0]
@@ -340,19 +343,36 @@ def reanchor(quote: str, prefix: str, suffix: str, start: int, end: int, old_len
 
 def _choose(nt: NormText, hits: list[int], q: str, pre: str, suf: str,
             expected: int) -> tuple[int, float | None]:
-    """Pick one exact occurrence: the only one; else the one whose context fits clearly
-    best; else the one nearest the old position if its context fits. The score is None
-    when the occurrences cannot be told apart."""
+    """Pick one exact occurrence: the only one; else the one whose context is unchanged;
+    else the one whose context fits clearly best; else the one nearest the old position if
+    its context fits. The score is None when the occurrences cannot be told apart."""
     if len(hits) == 1:
         return hits[0], 1.0
-    scored = sorted(((context_score(nt, h, h + len(q), pre, suf), -abs(h - expected), h)
-                     for h in hits), reverse=True)
+    n = len(q)
+    window = max(64, 2 * n)
+
+    def dist(h: int) -> int:
+        return abs(h - expected)
+
+    text = nt.text
+    same = [h for h in hits
+            if text[max(0, h - len(pre)):h] == pre and text[h + n:h + n + len(suf)] == suf
+            ] if pre or suf else []
+    if len(same) == 1:
+        return same[0], 1.0
+    if same:  # repeated passages with repeated context: only the position can tell
+        near = min(same, key=dist)
+        return near, (1.0 if dist(near) <= window else None)
+    # Scoring every occurrence of a common phrase would be slow: the nearest ones suffice.
+    pool = sorted(hits, key=dist)[:64]
+    scored = sorted(((context_score(nt, h, h + n, pre, suf), -dist(h), h) for h in pool),
+                    reverse=True)
     best, second = scored[0], scored[1]
     if best[0] >= 0.5 and best[0] - second[0] >= 0.05:
         return best[2], best[0]
-    near = min(hits, key=lambda h: abs(h - expected))
-    near_ctx = context_score(nt, near, near + len(q), pre, suf)
-    if near_ctx >= 0.5 and abs(near - expected) <= max(64, 2 * len(q)):
+    near = pool[0]
+    near_ctx = context_score(nt, near, near + n, pre, suf)
+    if near_ctx >= 0.5 and dist(near) <= window:
         return near, near_ctx
     return best[2], None
 

@@ -126,13 +126,13 @@ def tag_ids(session: Session, highlight_id: int) -> list[int]:
 
 
 def audit_details(session: Session, h: Highlight, doc: Document | None = None,
-                  **extra: Any) -> dict[str, Any]:
+                  tags: list[int] | None = None, **extra: Any) -> dict[str, Any]:
     """Ids and hashes only: the audit log never holds document text or notes."""
     doc = doc or session.get(Document, h.document_id)
     return {"document_id": h.document_id, "document_sha256": doc.sha256 if doc else None,
             "layer_id": h.layer_id, "start": h.start, "end": h.end, "page": h.page,
             "quote_sha256": sha(h.quote), "status": h.status,
-            "tag_ids": tag_ids(session, h.id), **extra}
+            "tag_ids": tag_ids(session, h.id) if tags is None else tags, **extra}
 
 
 def to_dicts(session: Session, rows: list[Highlight]) -> list[dict[str, Any]]:

@@ -24,7 +24,7 @@ from workbench.errors import NotFound
 from workbench.extract import ExtractOptions, ExtractorPool, Limits
 from workbench.extract.base import Extraction
 from workbench.library import Library
-from workbench.models import Document, Highlight, TextLayer, utcnow
+from workbench.models import Document, Highlight, HighlightTag, TextLayer, utcnow
 
 
 @dataclass
@@ -61,6 +61,12 @@ def reanchor_layer(session: Session, doc: Document, layer: TextLayer) -> Reancho
     nt = anchoring.normalize_cached(layer.text)
     pages = layer_pages(session, layer.id)
     old_lengths: dict[int, int] = {}
+    tags: dict[int, list[int]] = {}
+    for hid, tid in session.execute(
+            select(HighlightTag.highlight_id, HighlightTag.tag_id).join(
+                Highlight, Highlight.id == HighlightTag.highlight_id)
+            .where(Highlight.document_id == doc.id).order_by(HighlightTag.tag_id)).all():
+        tags.setdefault(hid, []).append(tid)
     for h in rows:
         if h.layer_id == layer.id and h.status == "anchored":
             report.anchored += 1
@@ -75,7 +81,8 @@ def reanchor_layer(session: Session, doc: Document, layer: TextLayer) -> Reancho
         if anchor.status != "same" or before[4] != "anchored":
             h.modified_at = utcnow()
             audit.record(session, audit.MODIFICATION, "highlight", h.id, audit_details(
-                session, h, doc, reanchor=anchor.status, score=round(anchor.score, 4),
+                session, h, doc, tags.get(h.id, []), reanchor=anchor.status,
+                score=round(anchor.score, 4),
                 previous={"layer_id": before[0], "start": before[1], "end": before[2],
                           "quote_sha256": before[3], "status": before[4]}))
     session.flush()

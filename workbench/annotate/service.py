@@ -235,8 +235,8 @@ class AnnotationsMixin(TagsMixin, ExchangeMixin):
             for layer_id, doc_id, title in layers:
                 text = s.execute(select(TextLayer.text)
                                  .where(TextLayer.id == layer_id)).scalar_one()
-                if words and not any(w in text for w in words):
-                    continue  # cheap pre-filter: no rare word of the quote occurs at all
+                if words and sum(w in text for w in words) * 2 < len(words):
+                    continue  # cheap pre-filter: most longer words of the quote are absent
                 found = _find_passage(text, quote, threshold)
                 if found is not None:
                     pages = H.layer_pages(s, layer_id)
@@ -256,7 +256,7 @@ def _find_passage(text: str, quote: str, threshold: float) -> anchoring.Match | 
     if hits:
         a, b = nt.to_original(hits[0], hits[0] + len(q))
         return anchoring.Match(a, b, 1.0, "exact")
-    near = anchoring.fuzzy_find(nt, quote)
+    near = anchoring.fuzzy_find(nt, quote, max_windows=6)
     if near is not None and near.score >= threshold:
         return anchoring.Match(near.start, near.end, near.score, "near")
     return None
