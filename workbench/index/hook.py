@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
@@ -28,6 +28,7 @@ from .writer import IndexWorker, describe
 
 MAX_LIMIT = 1000
 FACET_VALUES = 30
+SNIPPET_SCAN = 2_000_000
 
 
 class SearchIndex:
@@ -148,7 +149,9 @@ class SearchIndex:
                 gone += 1
                 continue
             title, kind, layer_id, text, pages = row
-            spans = match_spans(text, plan) if want_snippets else []
+            # Snippets come from the first SNIPPET_SCAN characters: a 50 MB text layer must not
+            # cost seconds per hit (search_in_document still reads all of it).
+            spans = match_spans(text[:SNIPPET_SCAN], plan) if want_snippets else []
             snips = make_snippets(text, spans, pages) if spans else []
             first = snips[0] if snips else None
             hits.append(SearchHit(
@@ -230,12 +233,15 @@ def load_texts(library: Library, ids: list[int]
     with library.read() as s:
         docs = {i: (t, k) for i, t, k in s.execute(
             select(Document.id, Document.title, Document.kind).where(Document.id.in_(ids)))}
+        latest = (select(TextLayer.document_id, func.max(TextLayer.version).label("v"))
+                  .where(TextLayer.document_id.in_(list(docs)))
+                  .group_by(TextLayer.document_id).subquery())
         layers: dict[int, tuple[int, int, str]] = {}
         for lid, did, ver, text in s.execute(
                 select(TextLayer.id, TextLayer.document_id, TextLayer.version, TextLayer.text)
-                .where(TextLayer.document_id.in_(list(docs)))):
-            if did not in layers or ver > layers[did][1]:
-                layers[did] = (lid, ver, text)
+                .join(latest, (latest.c.document_id == TextLayer.document_id)
+                      & (latest.c.v == TextLayer.version))):
+            layers[did] = (lid, ver, text)
         pages: dict[int, list[tuple[int, int, int]]] = {}
         layer_ids = [v[0] for v in layers.values()]
         for lid, n, a, b in s.execute(select(Page.layer_id, Page.number, Page.start, Page.end)
