@@ -105,7 +105,11 @@ def _hyphen_join(text: str, i: int) -> int | None:
 _SPECIAL = "".join(sorted(set(_FOLD) | _DROP | {"-"}))
 # Words separated by single spaces, free of anything the view changes: when such a run is
 # already NFKC-normal it maps one to one, which is the bulk of most texts.
-_WORD = f"[^\\s{re.escape(_SPECIAL)}]+"
+# Blocks where NFKC changes characters (Latin-1 symbols, general punctuation, ligatures,
+# CJK compatibility and full-width forms) are kept out of runs, so a run that is not already
+# normal is rare and the character-by-character path stays short.
+_COMPAT = "\u00a0-\u00bf\u2000-\u206f\uf900-\ufaff\ufb00-\ufb4f\ufe30-\ufe6f\uff00-\uffef"
+_WORD = f"[^\\s{re.escape(_SPECIAL)}{_COMPAT}]+"
 _PLAIN = re.compile(f"{_WORD}(?: {_WORD})*")
 
 
