@@ -1,9 +1,213 @@
-"""Command-line commands for dossier (filled in by the dossier work)."""
+"""Dossier commands: create, list, show, add, move, remove, redact, freeze, export, sources,
+new-version, and the library-free ``verify-bundle``. Documented in ``docs/cli/dossiers.md``."""
 
 from __future__ import annotations
 
+import argparse
+from pathlib import Path
 from typing import Any
+
+from ..errors import UserError
+from ..services import Workbench
+from .common import EXIT_SOME_FAILED, Result, command, group, one_line, table
 
 
 def register(sub: Any) -> None:
-    pass
+    g = group(sub, "dossier", "build, redact and export evidence dossiers")
+
+    p = command(g, "create", cmd_create, "create a dossier", writes=True)
+    p.add_argument("title", metavar="TITLE")
+    p.add_argument("--case", metavar="NAME", help="the case (collection) it belongs to")
+    p.add_argument("--author", metavar="A", default="")
+    p.add_argument("--organisation", metavar="O", default="")
+    p.add_argument("--description", metavar="TEXT", default="")
+    p.add_argument("--prefix", metavar="P",
+                   help='exhibit label prefix (default "Exhibit "; e.g. "A-" gives A-1, A-2)')
+
+    command(g, "list", cmd_list, "list dossiers")
+
+    p = command(g, "show", cmd_show, "show a dossier's sections, items and redactions")
+    p.add_argument("dossier", metavar="DOSSIER", help="dossier id or exact title")
+
+    p = command(g, "add", cmd_add, "add a highlight, a whole document or a note", writes=True)
+    p.add_argument("dossier", metavar="DOSSIER")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--highlight", type=int, metavar="ID")
+    what.add_argument("--document", metavar="DOC")
+    what.add_argument("--note", metavar="TEXT")
+    p.add_argument("--section", metavar="NAME", help="section to put it in (created if new)")
+    p.add_argument("--commentary", metavar="TEXT", default="")
+
+    p = command(g, "move", cmd_move, "move an item to a position in its section", writes=True)
+    p.add_argument("dossier", metavar="DOSSIER")
+    p.add_argument("item", metavar="ITEM", help="item id or exhibit label")
+    p.add_argument("position", type=int, metavar="POSITION", help="1-based")
+    p.add_argument("--section", metavar="NAME", help="move it into this section")
+
+    p = command(g, "remove", cmd_remove, "remove an item", writes=True)
+    p.add_argument("dossier", metavar="DOSSIER")
+    p.add_argument("item", metavar="ITEM")
+
+    p = command(g, "comment", cmd_comment, "set an item's commentary", writes=True)
+    p.add_argument("dossier", metavar="DOSSIER")
+    p.add_argument("item", metavar="ITEM")
+    p.add_argument("text", metavar="TEXT")
+
+    p = command(g, "redact", cmd_redact,
+                "redact a term everywhere in the dossier, or a quote in one item", writes=True)
+    p.add_argument("dossier", metavar="DOSSIER")
+    p.add_argument("--term", metavar="TEXT")
+    p.add_argument("--item", metavar="ITEM")
+    p.add_argument("--quote", metavar="TEXT")
+    p.add_argument("--reason", metavar="TEXT", required=True)
+
+    p = command(g, "unredact", cmd_unredact, "remove a redaction", writes=True)
+    p.add_argument("dossier", metavar="DOSSIER")
+    p.add_argument("redaction", type=int, metavar="REDACTION")
+
+    p = command(g, "freeze", cmd_freeze, "freeze numbering and content", writes=True)
+    p.add_argument("dossier", metavar="DOSSIER")
+
+    p = command(g, "new-version", cmd_new_version, "an editable copy of a dossier",
+                writes=True)
+    p.add_argument("dossier", metavar="DOSSIER")
+
+    p = command(g, "export", cmd_export, "export as pdf, docx, html or a BagIt bundle",
+                writes=True)
+    p.add_argument("dossier", metavar="DOSSIER")
+    p.add_argument("--format", required=True, choices=["pdf", "docx", "html", "bundle"])
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="file to write; for bundle, a folder, or a .zip file")
+    p.add_argument("--bates", metavar="PREFIX", help="stamp pages PREFIX000001, ... (PDF)")
+
+    p = command(g, "sources", cmd_sources, "the dossier's sources as CSL-JSON")
+    p.add_argument("dossier", metavar="DOSSIER")
+    p.add_argument("--format", default="csl-json", choices=["csl-json"])
+
+    p = command(sub, "verify-bundle", cmd_verify_bundle,
+                "check an exported bundle (folder or zip) against its manifests",
+                needs_library=False)
+    p.add_argument("path", metavar="PATH")
+
+
+def _id(changes: Any) -> int:
+    return int(changes.dossier_ids[0])
+
+
+def cmd_create(wb: Workbench, args: argparse.Namespace) -> Result:
+    ch = wb.create_dossier(args.title, case=args.case, author=args.author,
+                           organisation=args.organisation, description=args.description,
+                           prefix=args.prefix)
+    return Result({"id": _id(ch)}, f"Created dossier {_id(ch)}")
+
+
+def cmd_list(wb: Workbench, args: argparse.Namespace) -> Result:
+    rows = wb.list_dossiers()
+    text = table([[d["id"], d["title"], d["case"] or "", d["items"],
+                   "frozen" if d["frozen"] else "draft"] for d in rows],
+                 ["ID", "TITLE", "CASE", "ITEMS", "STATUS"])
+    return Result(rows, text)
+
+
+def cmd_show(wb: Workbench, args: argparse.Namespace) -> Result:
+    d = wb.get_dossier(args.dossier)
+    lines = [f"[{d['id']}] {one_line(d['title'])}  ({'frozen' if d['frozen'] else 'draft'})"]
+    if d["case"]:
+        lines.append(f"case: {one_line(d['case'])}")
+    section = None
+    for it in d["entries"]:
+        if it["section"] != section:
+            section = it["section"]
+            lines.append(f"== {one_line(section or '(no section)')}")
+        label = it["label"] or "note"
+        extra = f"  !! {it['missing']}" if it["missing"] else ""
+        lines.append(f"  {it['position']}. [{it['id']}] {label}: "
+                     f"{one_line(it['text'])[:70]}{extra}")
+    for r in d["redactions"]:
+        where = f"item {r['item_id']}" if r["item_id"] else "everywhere"
+        lines.append(f"  redaction {r['id']} ({where}): {one_line(r['reason'])}")
+    return Result(d, "\n".join(lines))
+
+
+def cmd_add(wb: Workbench, args: argparse.Namespace) -> Result:
+    ch = wb.add_item(args.dossier, highlight=args.highlight, document=args.document,
+                     note=args.note, section=args.section, commentary=args.commentary)
+    item_id = ch.item_ids[0]
+    label = next(i["label"] for i in wb.get_dossier(_id(ch))["entries"] if i["id"] == item_id)
+    return Result({"dossier": _id(ch), "item": item_id, "label": label},
+                  f"Added item {item_id}" + (f" as {label}" if label else ""))
+
+
+def cmd_move(wb: Workbench, args: argparse.Namespace) -> Result:
+    ch = wb.move_item(args.dossier, args.item, args.position, section=args.section)
+    return _order(wb, _id(ch), f"Moved item {ch.item_ids[0]}")
+
+
+def cmd_remove(wb: Workbench, args: argparse.Namespace) -> Result:
+    ch = wb.remove_item(args.dossier, args.item)
+    return _order(wb, _id(ch), f"Removed item {ch.item_ids[0]}")
+
+
+def _order(wb: Workbench, dossier_id: int, text: str) -> Result:
+    items = [{"id": i["id"], "label": i["label"], "section": i["section"],
+              "position": i["position"]} for i in wb.get_dossier(dossier_id)["entries"]]
+    return Result({"dossier": dossier_id, "items": items}, text)
+
+
+def cmd_comment(wb: Workbench, args: argparse.Namespace) -> Result:
+    ch = wb.set_commentary(args.dossier, args.item, args.text)
+    return Result({"dossier": _id(ch), "item": ch.item_ids[0]}, "Commentary saved")
+
+
+def cmd_redact(wb: Workbench, args: argparse.Namespace) -> Result:
+    if args.term and (args.item or args.quote):
+        raise UserError("Give either --term, or --item with --quote")
+    if args.term:
+        ch = wb.redact_term(args.dossier, args.term, args.reason)
+    elif args.item and args.quote:
+        ch = wb.redact_quote(args.dossier, args.item, args.quote, args.reason)
+    else:
+        raise UserError("Give --term TEXT, or --item ITEM with --quote TEXT")
+    rid = ch.redaction_ids[0]
+    return Result({"dossier": _id(ch), "redaction": rid}, f"Added redaction {rid}")
+
+
+def cmd_unredact(wb: Workbench, args: argparse.Namespace) -> Result:
+    ch = wb.remove_redaction(args.dossier, args.redaction)
+    return Result({"dossier": _id(ch), "removed": args.redaction},
+                  f"Removed redaction {args.redaction}")
+
+
+def cmd_freeze(wb: Workbench, args: argparse.Namespace) -> Result:
+    ch = wb.freeze(args.dossier)
+    d = wb.get_dossier(_id(ch))
+    return Result({"id": d["id"], "frozen_at": d["frozen_at"]}, f"Froze dossier {d['id']}")
+
+
+def cmd_new_version(wb: Workbench, args: argparse.Namespace) -> Result:
+    ch = wb.new_version(args.dossier)
+    d = wb.get_dossier(_id(ch))
+    return Result({"id": d["id"], "version_of": d["version_of"]},
+                  f"Created dossier {d['id']} as a new version of {d['version_of']}")
+
+
+def cmd_export(wb: Workbench, args: argparse.Namespace) -> Result:
+    result = wb.export(args.dossier, args.format, Path(args.output), bates=args.bates)
+    return Result(result, f"Wrote {result['path']} (sha256 {result['sha256']})")
+
+
+def cmd_sources(wb: Workbench, args: argparse.Namespace) -> Result:
+    import json
+
+    data = wb.sources_csl(args.dossier)
+    return Result(data, json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def cmd_verify_bundle(args: argparse.Namespace) -> Result:
+    from ..export.verify import verify_bundle
+
+    result = verify_bundle(Path(args.path))
+    if result["ok"]:
+        return Result(result, f"OK: {result['files_checked']} payload files match the manifest")
+    return Result(result, "\n".join(["FAILED:", *(f"  {p}" for p in result["problems"])]),
+                  EXIT_SOME_FAILED)

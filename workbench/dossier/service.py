@@ -1,9 +1,382 @@
-"""Dossiers as the facade exposes them (filled in by the dossier work)."""
+"""Dossiers as the facade exposes them: build, order, annotate, redact, freeze, export.
+
+``DossiersMixin`` is one part of ``services.Workbench``. Every mutation is one transaction that
+writes its audit event (details hold ids, never text: a redacted term must not reach the audit
+log, which bundles export) and returns a ``DossierChanges``. Reads return plain dicts or the
+resolved ``DossierView``. A frozen dossier refuses every edit; ``new_version`` copies it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..changes import Changes
+from ..documents import iso, resolve_document
+from ..errors import NotFound, UserError
 from ..library import Library
+from ..models import (
+    Collection,
+    Dossier,
+    DossierItem,
+    DossierSection,
+    Highlight,
+    Redaction,
+    utcnow,
+)
+from . import editing
+from .model import DossierView, build_view, dossier_strings, raw_item, segments_text
+from .redaction import contains
+
+
+@dataclass
+class DossierChanges(Changes):
+    item_ids: list[int] = field(default_factory=list)
+    redaction_ids: list[int] = field(default_factory=list)
+
+
+def _changed(dossier_id: int, **kw: Any) -> DossierChanges:
+    return DossierChanges(dossiers=True, dossier_ids=[dossier_id], **kw)
+
+
+def _summary(s: Session, d: Dossier) -> dict[str, Any]:
+    n = s.execute(select(func.count(DossierItem.id))
+                  .where(DossierItem.dossier_id == d.id)).scalar_one()
+    case = s.get(Collection, d.collection_id) if d.collection_id else None
+    return {"id": d.id, "title": d.title, "case": case.name if case else None,
+            "author": d.author, "organisation": d.organisation, "description": d.description,
+            "prefix": d.exhibit_prefix, "items": int(n), "frozen": d.frozen_at is not None,
+            "frozen_at": iso(d.frozen_at), "version_of": d.version_of_id,
+            "created_at": iso(d.created_at), "modified_at": iso(d.modified_at)}
 
 
 class DossiersMixin:
     library: Library
+
+    # --- dossiers --------------------------------------------------------------------------
+
+    def create_dossier(self, title: str, *, case: str | None = None, author: str = "",
+                       organisation: str = "", description: str = "",
+                       prefix: str | None = None) -> DossierChanges:
+        if not title.strip():
+            raise UserError("A dossier needs a title")
+        with self.library.transaction() as s:
+            col_id = None
+            if case:
+                from ..persist import ensure_collection
+
+                col_id = ensure_collection(s, case).id
+            d = Dossier(title=title.strip(), collection_id=col_id, author=author,
+                        organisation=organisation, description=description,
+                        exhibit_prefix="Exhibit " if prefix is None else prefix)
+            s.add(d)
+            s.flush()
+            audit.record(s, audit.CREATION, "dossier", d.id, {"collection_id": col_id})
+            return _changed(d.id)
+
+    def list_dossiers(self) -> list[dict[str, Any]]:
+        with self.library.read() as s:
+            return [_summary(s, d) for d in
+                    s.execute(select(Dossier).order_by(Dossier.id)).scalars()]
+
+    def get_dossier(self, ref: str | int) -> dict[str, Any]:
+        """The dossier with its sections and items (unredacted: this is the working view)."""
+        with self.library.read() as s:
+            d = editing.get_dossier(s, ref)
+            out = _summary(s, d)
+            out["sections"] = [{"id": x.id, "title": x.title, "position": x.position}
+                               for x in editing.sections(s, d.id)]
+            names = {x.id: x.title for x in editing.sections(s, d.id)}
+            items = []
+            for it in editing.ordered_items(s, d.id):
+                raw = raw_item(s, it)
+                items.append({
+                    "id": it.id, "kind": it.kind, "label": it.exhibit_label,
+                    "section": names.get(it.section_id) if it.section_id else None,
+                    "position": it.position, "highlight_id": it.highlight_id,
+                    "document_id": it.document_id, "text": raw.text, "page": raw.page,
+                    "commentary": it.commentary, "missing": raw.missing,
+                    "source": None if raw.source is None else {
+                        "title": raw.source.title, "sha256": raw.source.sha256,
+                        "url": raw.source.final_url or raw.source.url},
+                })
+            out["entries"] = items
+            out["redactions"] = self._redaction_dicts(s, d.id)
+            return out
+
+    def dossier_view(self, ref: str | int) -> DossierView:
+        """The redacted, resolved dossier every exporter renders."""
+        with self.library.read() as s:
+            return build_view(s, editing.get_dossier(s, ref))
+
+    def update_dossier(self, ref: str | int, **fields: Any) -> DossierChanges:
+        allowed = {"title", "author", "organisation", "description", "prefix", "case"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise UserError(f"Cannot change {', '.join(sorted(unknown))}",
+                            f"changeable: {', '.join(sorted(allowed))}")
+        with self.library.transaction() as s:
+            d = editing.get_dossier(s, ref)
+            editing.require_editable(d)
+            for key, value in fields.items():
+                if key == "prefix":
+                    d.exhibit_prefix = value
+                elif key == "case":
+                    from ..persist import ensure_collection
+
+                    d.collection_id = ensure_collection(s, value).id if value else None
+                else:
+                    setattr(d, key, value)
+            d.modified_at = utcnow()
+            editing.renumber(s, d)
+            audit.record(s, audit.MODIFICATION, "dossier", d.id, {"fields": sorted(fields)})
+            return _changed(d.id)
+
+    # --- items and sections ----------------------------------------------------------------
+
+    def add_item(self, dossier: str | int, *, highlight: int | None = None,
+                 document: str | int | None = None, note: str | None = None,
+                 section: str | None = None, commentary: str = "",
+                 position: int | None = None) -> DossierChanges:
+        if sum(x is not None for x in (highlight, document, note)) != 1:
+            raise UserError("Give exactly one of a highlight, a document or a note")
+        with self.library.transaction() as s:
+            d = editing.get_dossier(s, dossier)
+            editing.require_editable(d)
+            sec = editing.find_section(s, d, section, create=True) if section else None
+            it = DossierItem(dossier_id=d.id, section_id=sec.id if sec else None,
+                             commentary=commentary,
+                             position=editing.next_position(s, d.id, sec.id if sec else None))
+            if highlight is not None:
+                h = s.get(Highlight, int(highlight))
+                if h is None:
+                    raise NotFound(f"No highlight {highlight}",
+                                   "see `workbench highlight list` for ids")
+                it.kind, it.highlight_id, it.document_id = "highlight", h.id, h.document_id
+                it.quote_snapshot = h.quote
+            elif document is not None:
+                doc = resolve_document(s, document)
+                it.kind, it.document_id, it.quote_snapshot = "document", doc.id, doc.title
+            else:
+                if not str(note).strip():
+                    raise UserError("A note needs some text")
+                it.kind, it.note_text = "note", str(note)
+            s.add(it)
+            s.flush()
+            if position is not None:
+                editing.move(s, d, it, position)
+            editing.renumber(s, d)
+            d.modified_at = utcnow()
+            audit.record(s, audit.MODIFICATION, "dossier", d.id,
+                         {"action": "add item", "item_id": it.id, "kind": it.kind,
+                          "highlight_id": it.highlight_id, "document_id": it.document_id})
+            return _changed(d.id, item_ids=[it.id])
+
+    def move_item(self, dossier: str | int, item: str | int, position: int,
+                  section: str | None = None) -> DossierChanges:
+        with self.library.transaction() as s:
+            d = editing.get_dossier(s, dossier)
+            editing.require_editable(d)
+            it = editing.get_item(s, d, item)
+            target = editing.find_section(s, d, section, create=True) if section else "keep"
+            editing.move(s, d, it, position, target)
+            d.modified_at = utcnow()
+            audit.record(s, audit.MODIFICATION, "dossier", d.id,
+                         {"action": "move item", "item_id": it.id, "position": position})
+            return _changed(d.id, item_ids=[it.id])
+
+    def remove_item(self, dossier: str | int, item: str | int) -> DossierChanges:
+        with self.library.transaction() as s:
+            d = editing.get_dossier(s, dossier)
+            editing.require_editable(d)
+            it = editing.get_item(s, d, item)
+            item_id = it.id
+            s.delete(it)
+            editing.renumber(s, d)
+            d.modified_at = utcnow()
+            audit.record(s, audit.MODIFICATION, "dossier", d.id,
+                         {"action": "remove item", "item_id": item_id})
+            return _changed(d.id, item_ids=[item_id])
+
+    def set_commentary(self, dossier: str | int, item: str | int, text: str) -> DossierChanges:
+        with self.library.transaction() as s:
+            d = editing.get_dossier(s, dossier)
+            editing.require_editable(d)
+            it = editing.get_item(s, d, item)
+            it.commentary = text
+            d.modified_at = utcnow()
+            audit.record(s, audit.MODIFICATION, "dossier", d.id,
+                         {"action": "set commentary", "item_id": it.id})
+            return _changed(d.id, item_ids=[it.id])
+
+    def add_section(self, dossier: str | int, title: str) -> DossierChanges:
+        with self.library.transaction() as s:
+            d = editing.get_dossier(s, dossier)
+            editing.require_editable(d)
+            if any(x.title == title for x in editing.sections(s, d.id)):
+                raise UserError(f"Dossier {d.id} already has a section {title!r}")
+            sec = editing.find_section(s, d, title, create=True)
+            audit.record(s, audit.MODIFICATION, "dossier", d.id,
+                         {"action": "add section", "section_id": sec.id})
+            return _changed(d.id)
+
+    def rename_section(self, dossier: str | int, section: str | int,
+                       title: str) -> DossierChanges:
+        with self.library.transaction() as s:
+            d = editing.get_dossier(s, dossier)
+            editing.require_editable(d)
+            sec = editing.find_section(s, d, section)
+            if not title.strip():
+                raise UserError("A section needs a name")
+            sec.title = title.strip()
+            audit.record(s, audit.MODIFICATION, "dossier", d.id,
+                         {"action": "rename section", "section_id": sec.id})
+            return _changed(d.id)
+
+    # --- redaction -------------------------------------------------------------------------
+
+    def redact_term(self, dossier: str | int, term: str, reason: str) -> DossierChanges:
+        """Hide every occurrence of ``term`` across the dossier in every export."""
+        return self._redact(dossier, None, term, reason)
+
+    def redact_quote(self, dossier: str | int, item: str | int, quote: str,
+                     reason: str) -> DossierChanges:
+        """Hide ``quote`` in one item (and, so it cannot leak, wherever else it appears)."""
+        return self._redact(dossier, item, quote, reason)
+
+    def _redact(self, dossier: str | int, item: str | int | None, text: str,
+                reason: str) -> DossierChanges:
+        if not text.strip():
+            raise UserError("Give the text to redact")
+        if not reason.strip():
+            raise UserError("A redaction needs a reason", "e.g. --reason 'witness identity'")
+        with self.library.transaction() as s:
+            d = editing.get_dossier(s, dossier)
+            editing.require_editable(d)
+            it = editing.get_item(s, d, item) if item is not None else None
+            strings = dossier_strings(s, d)
+            scope = [t for owner, t in strings if it is None or owner == it.id]
+            if not any(contains(t, text) for t in scope):
+                where = f"item {it.id}" if it else f"dossier {d.id}"
+                raise UserError(f"The text to redact occurs nowhere in {where}",
+                                "check the spelling; nothing was redacted")
+            others = s.execute(select(Redaction).where(Redaction.dossier_id == d.id)
+                               ).scalars().all()
+            if contains(reason, text) or any(contains(reason, r.text) for r in others) or any(
+                    contains(r.reason, text) for r in others):
+                raise UserError("A redaction reason may not contain a redacted text",
+                                "reasons are printed in the export")
+            r = Redaction(dossier_id=d.id, item_id=it.id if it else None, text=text.strip(),
+                          reason=reason.strip())
+            s.add(r)
+            s.flush()
+            d.modified_at = utcnow()
+            audit.record(s, audit.MODIFICATION, "dossier", d.id,
+                         {"action": "redact", "redaction_id": r.id,
+                          "item_id": it.id if it else None})
+            return _changed(d.id, redaction_ids=[r.id])
+
+    def _redaction_dicts(self, s: Session, dossier_id: int) -> list[dict[str, Any]]:
+        rows = s.execute(select(Redaction).where(Redaction.dossier_id == dossier_id)
+                         .order_by(Redaction.id)).scalars()
+        return [{"id": r.id, "item_id": r.item_id, "scope": "item" if r.item_id else "dossier",
+                 "text": r.text, "reason": r.reason, "created_at": iso(r.created_at)}
+                for r in rows]
+
+    def list_redactions(self, dossier: str | int) -> list[dict[str, Any]]:
+        with self.library.read() as s:
+            return self._redaction_dicts(s, editing.get_dossier(s, dossier).id)
+
+    def remove_redaction(self, dossier: str | int, redaction_id: int) -> DossierChanges:
+        with self.library.transaction() as s:
+            d = editing.get_dossier(s, dossier)
+            editing.require_editable(d)
+            r = s.get(Redaction, int(redaction_id))
+            if r is None or r.dossier_id != d.id:
+                raise NotFound(f"Dossier {d.id} has no redaction {redaction_id}")
+            s.delete(r)
+            audit.record(s, audit.MODIFICATION, "dossier", d.id,
+                         {"action": "remove redaction", "redaction_id": int(redaction_id)})
+            return _changed(d.id, redaction_ids=[int(redaction_id)])
+
+    # --- freezing and versions -------------------------------------------------------------
+
+    def freeze(self, dossier: str | int) -> DossierChanges:
+        with self.library.transaction() as s:
+            d = editing.get_dossier(s, dossier)
+            editing.require_editable(d)
+            editing.renumber(s, d)
+            d.frozen_at = utcnow()
+            audit.record(s, audit.MODIFICATION, "dossier", d.id, {"action": "freeze"})
+            return _changed(d.id)
+
+    def new_version(self, dossier: str | int) -> DossierChanges:
+        """An editable copy of the dossier (sections, items, redactions), linked to it."""
+        with self.library.transaction() as s:
+            old = editing.get_dossier(s, dossier)
+            d = Dossier(title=old.title, collection_id=old.collection_id, author=old.author,
+                        organisation=old.organisation, description=old.description,
+                        exhibit_prefix=old.exhibit_prefix, version_of_id=old.id)
+            s.add(d)
+            s.flush()
+            sec_map: dict[int | None, int | None] = {None: None}
+            for sec in editing.sections(s, old.id):
+                new = DossierSection(dossier_id=d.id, title=sec.title, position=sec.position)
+                s.add(new)
+                s.flush()
+                sec_map[sec.id] = new.id
+            item_map: dict[int, int] = {}
+            for it in editing.ordered_items(s, old.id):
+                copy = DossierItem(
+                    dossier_id=d.id, section_id=sec_map.get(it.section_id),
+                    position=it.position, kind=it.kind, highlight_id=it.highlight_id,
+                    document_id=it.document_id, note_text=it.note_text,
+                    commentary=it.commentary, quote_snapshot=it.quote_snapshot)
+                s.add(copy)
+                s.flush()
+                item_map[it.id] = copy.id
+            for r in s.execute(select(Redaction).where(Redaction.dossier_id == old.id)).scalars():
+                s.add(Redaction(dossier_id=d.id, text=r.text, reason=r.reason,
+                                item_id=item_map.get(r.item_id) if r.item_id else None))
+            editing.renumber(s, d)
+            audit.record(s, audit.CREATION, "dossier", d.id,
+                         {"action": "new version", "version_of": old.id})
+            return _changed(d.id)
+
+    # --- export ----------------------------------------------------------------------------
+
+    def export(self, dossier: str | int, format: str, out: str | Path,
+               bates: str | None = None, progress: Callable[[str], None] | None = None,
+               cancel: Any = None) -> dict[str, Any]:
+        """Write the dossier as pdf, docx, html or bundle; leak-check it; audit it."""
+        from ..export import run_export
+
+        view = self.dossier_view(dossier)
+        result = run_export(self.library, view, format, Path(out), bates=bates,
+                            progress=progress, cancel=cancel)
+        with self.library.transaction() as s:
+            audit.record(s, audit.DISSEMINATION, "dossier", view.id, {
+                "format": result.format, "sha256": result.sha256, "size": result.size,
+                "exhibits": len(view.exhibits), "redactions": len(view.rules),
+                "bates": bool(bates), "files": result.files,
+                "excluded_originals": result.excluded_originals})
+        return result.to_json()
+
+    def sources_csl(self, dossier: str | int) -> list[dict[str, Any]]:
+        from .citations import csl_json
+
+        return csl_json(self.dossier_view(dossier).sources)
+
+    def view_text(self, dossier: str | int) -> str:
+        """The redacted dossier as plain text (what a preview shows)."""
+        view = self.dossier_view(dossier)
+        lines = [view.title]
+        for it in view.items:
+            lines += [it.heading, segments_text(it.body), segments_text(it.commentary)]
+        return "\n".join(lines)

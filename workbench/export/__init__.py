@@ -1,1 +1,130 @@
-"""Dossier exports, one module per output format (filled in by the dossier work)."""
+"""Dossier exports, one module per output format, behind ``run_export``.
+
+``run_export`` is the one path every format takes: refuse bad input before writing anything,
+write to a temporary name in the destination folder, leak-check what was written, then rename
+it into place and hash it. On any failure (leak, full disk, cancel, crash) the temporary output
+is deleted, so the user never finds a partial or leaking file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from ..audit import event_dict
+from ..dossier.model import DossierView
+from ..errors import ExportError
+from ..library import Library
+from ..models import AuditEvent
+from .common import (
+    ExportResult,
+    Progress,
+    check_cancel,
+    check_destination,
+    os_error,
+    place,
+    remove,
+    sha256_file,
+    temp_sibling,
+)
+
+FORMATS = ("pdf", "docx", "html", "bundle")
+
+
+def validate(view: DossierView, fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise ExportError(f"Unknown export format {fmt!r}", f"choose one of {', '.join(FORMATS)}")
+    if not view.items:
+        raise ExportError(f"Dossier {view.id} is empty; there is nothing to export",
+                          "add highlights, documents or notes first")
+    for it in view.missing:
+        where = it.label or f"item {it.id}"
+        raise ExportError(f"Cannot export dossier {view.id}: {where} cannot be shown because "
+                          f"{it.missing}",
+                          f"remove it with `workbench dossier remove {view.id} {it.id}`")
+
+
+def bundle_inputs(library: Library, view: DossierView) -> Any:
+    from ..annotate.w3c import annotations_jsonld
+    from .bundle import BundleInputs
+
+    doc_ids = {str(s.document_id) for s in view.sources}
+    hl_ids = [it.highlight_id for it in view.exhibits if it.highlight_id]
+    with library.read() as s:
+        events = s.execute(select(AuditEvent).where(or_(
+            (AuditEvent.object_type == "dossier") & (AuditEvent.object_id == str(view.id)),
+            (AuditEvent.object_type == "document") & AuditEvent.object_id.in_(doc_ids),
+            (AuditEvent.object_type == "highlight")
+            & AuditEvent.object_id.in_([str(h) for h in hl_ids]),
+        )).order_by(AuditEvent.id)).scalars().all()
+        rows = [{**event_dict(e), "actor": "withheld"} for e in events]
+    return BundleInputs(
+        originals={s.sha256: library.originals.path_for(s.sha256) for s in view.sources},
+        annotations=annotations_jsonld(library, hl_ids, redact=view.plain, include_creator=False),
+        audit_events=rows)
+
+
+def _write(library: Library, view: DossierView, fmt: str, tmp: Path, out: Path,
+           bates: str | None) -> tuple[int, list[str]]:
+    """Write ``fmt`` to ``tmp``; returns (file count, originals left out)."""
+    if fmt == "pdf":
+        from .pdf import write_pdf
+
+        write_pdf(view, tmp, bates=bates)
+    elif fmt == "docx":
+        from .docx import write_docx
+
+        write_docx(view, tmp)
+    elif fmt == "html":
+        from .html import render
+
+        tmp.write_text(render(view), encoding="utf-8")
+    else:
+        from .bundle import write_bag, zip_bag
+
+        inputs = bundle_inputs(library, view)
+        if out.suffix.lower() == ".zip":
+            folder = temp_sibling(out)
+            try:
+                files = write_bag(view, folder, inputs, bates)
+                zip_bag(folder, tmp, out.stem)
+            finally:
+                remove(folder)
+        else:
+            files = write_bag(view, tmp, inputs, bates)
+        return files, inputs.excluded
+    return 1, []
+
+
+def run_export(library: Library, view: DossierView, fmt: str, out: Path,
+               bates: str | None = None, progress: Progress | None = None,
+               cancel: Any = None) -> ExportResult:
+    from .leakcheck import check_file
+
+    fmt = fmt.lower()
+    validate(view, fmt)
+    out = check_destination(out)
+    say = progress or (lambda _msg: None)
+    tmp = temp_sibling(out)
+    try:
+        check_cancel(cancel)
+        say(f"writing {fmt}")
+        files, excluded = _write(library, view, fmt, tmp, out, bates)
+        check_cancel(cancel)
+        say("checking the export for redacted text")
+        checks = check_file(tmp, view.rules, fmt)
+        digest_of = tmp / "tagmanifest-sha256.txt" if tmp.is_dir() else tmp
+        digest = sha256_file(digest_of)
+        size = (sum(p.stat().st_size for p in tmp.rglob("*") if p.is_file())
+                if tmp.is_dir() else tmp.stat().st_size)
+        place(tmp, out)
+    except OSError as exc:
+        remove(tmp)
+        raise os_error(exc, out) from exc
+    except BaseException:  # leak, cancel, crash: never leave the temporary output behind
+        remove(tmp)
+        raise
+    say("done")
+    return ExportResult(fmt, out, digest, size, files, excluded, checks)

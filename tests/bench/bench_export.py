@@ -1,0 +1,69 @@
+"""Benchmark: a 500-exhibit dossier exported to PDF (target: at most 20 s on 2 cores).
+
+Run: ``.venv/bin/python tests/bench/bench_export.py [--exhibits 500] [--formats pdf,docx,html]``
+Prints one JSON object with the timings; figures are reported in docs/PERFORMANCE.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
+
+
+def build(wb: object, exhibits: int) -> int:
+    wb.import_paths(sorted(CORPUS.glob("*.txt")))  # type: ignore[attr-defined]
+    docs = wb.list_documents()  # type: ignore[attr-defined]
+    spans = []
+    for d in docs:
+        text = wb.document_text(d["id"]).text  # type: ignore[attr-defined]
+        pos = 0
+        while pos + 300 < len(text):
+            spans.append((d["id"], pos, pos + 280))
+            pos += 97
+    dossier = wb.create_dossier("Benchmark dossier", author="Bench",  # type: ignore[attr-defined]
+                                organisation="Workbench").dossier_ids[0]
+    for i in range(exhibits):
+        doc_id, start, end = spans[i % len(spans)]
+        hid = wb.add_highlight(doc_id, start=start, end=end).highlight_ids[0]  # type: ignore[attr-defined]
+        section = f"Part {i // 100 + 1}"
+        wb.add_item(dossier, highlight=hid, section=section,  # type: ignore[attr-defined]
+                    commentary=f"Commentary on excerpt {i + 1}.")
+    wb.redact_term(dossier, "Bachelet", "witness identity")  # type: ignore[attr-defined]
+    return int(dossier)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--exhibits", type=int, default=500)
+    ap.add_argument("--formats", default="pdf")
+    args = ap.parse_args()
+    from workbench.services import Workbench
+
+    out: dict[str, object] = {"exhibits": args.exhibits}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        with Workbench.open(root / "lib", create=True, program="bench") as wb:
+            t = time.perf_counter()
+            dossier = build(wb, args.exhibits)
+            out["build_s"] = round(time.perf_counter() - t, 2)
+            for fmt in args.formats.split(","):
+                name = {"pdf": "d.pdf", "docx": "d.docx", "html": "d.html",
+                        "bundle": "b.zip"}[fmt]
+                t = time.perf_counter()
+                result = wb.export(dossier, fmt, root / name)
+                out[f"{fmt}_s"] = round(time.perf_counter() - t, 2)
+                out[f"{fmt}_bytes"] = result["size"]
+                if fmt == "pdf":
+                    from pypdf import PdfReader
+
+                    out["pdf_pages"] = len(PdfReader(root / name).pages)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

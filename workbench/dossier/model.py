@@ -1,0 +1,205 @@
+"""The resolved ``DossierView``: what every exporter and the GUI render, as plain dataclasses.
+
+``build_view`` reads a dossier with its sections, items, sources and redactions in one session
+and applies the redactions to every string that can reach an export: body text comes out as
+``Segment`` lists (plain text and redaction marks, so a renderer can draw a black bar), and
+single-line fields (titles, names, citation fields) as text with ``[REDACTED: reason]`` in
+place. Exporters never see a redacted string, except through ``rules`` for the leak check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..documents import latest_layer
+from ..models import (
+    Collection,
+    CollectionRecord,
+    Document,
+    Dossier,
+    DossierItem,
+    Highlight,
+    Redaction,
+)
+from . import editing
+from .citations import Source, source_from
+from .redaction import Rule, Segment, apply, contains, redact_plain
+
+
+@dataclass
+class ViewItem:
+    id: int
+    kind: str  # highlight | document | note
+    label: str | None
+    position: int
+    body: list[Segment]
+    commentary: list[Segment]
+    source: Source | None = None
+    page: int | None = None
+    highlight_id: int | None = None
+    document_id: int | None = None
+    missing: str | None = None  # why the item's source can no longer be shown
+
+    @property
+    def is_exhibit(self) -> bool:
+        return self.kind in editing.EXHIBIT_KINDS
+
+    @property
+    def heading(self) -> str:
+        if self.kind == "note":
+            return "Note"
+        title = self.source.title if self.source else "(source deleted)"
+        return f"{self.label}: {title}"
+
+
+@dataclass
+class ViewSection:
+    id: int | None
+    title: str | None
+    items: list[ViewItem] = field(default_factory=list)
+
+
+@dataclass
+class DossierView:
+    id: int
+    title: str
+    author: str
+    organisation: str
+    case: str | None
+    description: list[Segment]
+    version: int
+    version_of_id: int | None
+    frozen_at: datetime | None
+    created_at: datetime
+    sections: list[ViewSection]
+    sources: list[Source]
+    rules: list[Rule]
+    redacted_documents: set[int] = field(default_factory=set)
+    generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def items(self) -> list[ViewItem]:
+        return [it for sec in self.sections for it in sec.items]
+
+    @property
+    def exhibits(self) -> list[ViewItem]:
+        return [it for it in self.items if it.is_exhibit]
+
+    @property
+    def missing(self) -> list[ViewItem]:
+        return [it for it in self.items if it.missing]
+
+    @property
+    def byline(self) -> str:
+        return " · ".join(x for x in (self.author, self.organisation) if x)
+
+    def plain(self, text: str) -> str:
+        """Any extra string an exporter wants to write, passed through the redactions."""
+        return redact_plain(text, self.rules)
+
+
+def rules_for(session: Session, dossier_id: int) -> list[Rule]:
+    rows = session.execute(select(Redaction).where(Redaction.dossier_id == dossier_id)
+                           .order_by(Redaction.id)).scalars()
+    return [Rule(r.text, r.reason, r.item_id) for r in rows]
+
+
+def version_number(session: Session, dossier: Dossier) -> int:
+    n, seen, cur = 1, {dossier.id}, dossier.version_of_id
+    while cur is not None and cur not in seen:
+        seen.add(cur)
+        parent = session.get(Dossier, cur)
+        if parent is None:
+            break
+        n, cur = n + 1, parent.version_of_id
+    return n
+
+
+@dataclass
+class RawItem:
+    """An item's unredacted content, used to build the view and to validate redactions."""
+
+    item: DossierItem
+    text: str
+    page: int | None
+    source: Source | None
+    missing: str | None
+
+
+def raw_item(session: Session, it: DossierItem) -> RawItem:
+    if it.kind == "note":
+        return RawItem(it, it.note_text, None, None, None)
+    h = session.get(Highlight, it.highlight_id) if it.highlight_id else None
+    doc_id = h.document_id if h else it.document_id
+    doc = session.get(Document, doc_id) if doc_id else None
+    if doc is None or (it.kind == "highlight" and h is None):
+        what = "document" if doc is None else "highlight"
+        return RawItem(it, it.quote_snapshot or "", None, None, f"its source {what} was deleted")
+    rec = session.execute(select(CollectionRecord).where(CollectionRecord.document_id == doc.id)
+                          ).scalar_one_or_none()
+    src = source_from(doc, rec)
+    if h is not None:
+        return RawItem(it, h.quote, h.page, src, None)
+    layer = latest_layer(session, doc.id)
+    return RawItem(it, layer.text if layer else "", None, src, None)
+
+
+def dossier_strings(session: Session, dossier: Dossier) -> list[tuple[int | None, str]]:
+    """Every unredacted string of the dossier, with the item it belongs to (None: the dossier)."""
+    out: list[tuple[int | None, str]] = [(None, dossier.title), (None, dossier.description),
+                                         (None, dossier.author), (None, dossier.organisation)]
+    for sec in editing.sections(session, dossier.id):
+        out.append((None, sec.title))
+    for it in editing.ordered_items(session, dossier.id):
+        raw = raw_item(session, it)
+        out += [(it.id, raw.text), (it.id, it.commentary)]
+        if raw.source:
+            s = raw.source
+            out += [(it.id, v) for v in (s.title, s.author, s.site, s.url, s.final_url,
+                                         s.filename, s.published) if v]
+    return out
+
+
+def build_view(session: Session, dossier: Dossier) -> DossierView:
+    rules = rules_for(session, dossier.id)
+    case = session.get(Collection, dossier.collection_id) if dossier.collection_id else None
+    secs = editing.sections(session, dossier.id)
+    view_sections = {None: ViewSection(None, None)}
+    for sec in secs:
+        view_sections[sec.id] = ViewSection(sec.id, redact_plain(sec.title, rules))
+    sources: dict[int, Source] = {}
+    redacted_docs: set[int] = set()
+    for it in editing.ordered_items(session, dossier.id):
+        raw = raw_item(session, it)
+        src = raw.source
+        if src is not None:
+            if any(contains(raw.text, r.text) for r in rules) or any(
+                    r.item_id == it.id for r in rules):
+                redacted_docs.add(src.document_id)
+            src = sources.setdefault(src.document_id, src.redacted(rules))
+        vi = ViewItem(
+            id=it.id, kind=it.kind, label=it.exhibit_label, position=it.position,
+            body=apply(raw.text, rules), commentary=apply(it.commentary, rules), source=src,
+            page=raw.page, highlight_id=it.highlight_id,
+            document_id=src.document_id if src else None, missing=raw.missing,
+        )
+        view_sections.get(it.section_id, view_sections[None]).items.append(vi)
+    return DossierView(
+        id=dossier.id, title=redact_plain(dossier.title, rules),
+        author=redact_plain(dossier.author, rules),
+        organisation=redact_plain(dossier.organisation, rules),
+        case=redact_plain(case.name, rules) if case else None,
+        description=apply(dossier.description, rules),
+        version=version_number(session, dossier), version_of_id=dossier.version_of_id,
+        frozen_at=dossier.frozen_at, created_at=dossier.created_at,
+        sections=[s for s in view_sections.values() if s.items or s.id is not None],
+        sources=list(sources.values()), rules=rules, redacted_documents=redacted_docs,
+    )
+
+
+def segments_text(segments: list[Segment]) -> str:
+    return "".join(s.text if not s.redacted else f"[REDACTED: {s.reason}]" for s in segments)

@@ -1,0 +1,171 @@
+"""The dossier as a BagIt bag (RFC 8493): PDF, originals, annotations, sources, audit events.
+
+Layout (``data/`` is the payload)::
+
+    bagit.txt  bag-info.txt  manifest-sha256.txt  tagmanifest-sha256.txt
+    data/dossier.pdf            the same PDF the pdf export writes
+    data/sources.csl.json       every cited source as CSL-JSON (with its full SHA-256)
+    data/annotations.jsonld     the excerpts' highlights as W3C Web Annotations
+    data/audit-events.json      the library's audit events about this dossier, its documents
+                                and highlights (redacted terms removed, OS user withheld)
+    data/originals/<sha256>.<ext>   the original files, except those with redacted text
+    data/README.txt             what is here, and which originals were left out and why
+
+The bag is written by this module rather than ``bagit.make_bag``, which changes the process's
+working directory while it runs (unsafe under the GUI's worker threads); the stock ``bagit``
+validator accepts the result (tests check). A zip holds the bag under one top-level folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import zipfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..dossier.citations import csl_json
+from ..dossier.model import DossierView
+from .leakcheck import Needles, check_bytes
+from .pdf import write_pdf
+
+_EXT = {"application/pdf": "pdf", "text/html": "html", "text/plain": "txt",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+        "message/rfc822": "eml", "image/png": "png", "image/jpeg": "jpg"}
+
+
+@dataclass
+class BundleInputs:
+    """What the bundle needs from the library, gathered by the caller as plain data."""
+
+    originals: dict[str, Path]  # sha256 -> stored original
+    annotations: dict[str, Any]
+    audit_events: list[dict[str, Any]]
+    excluded: list[str] = field(default_factory=list)
+
+
+def _ext(media_type: str, filename: str | None) -> str:
+    if media_type in _EXT:
+        return _EXT[media_type]
+    suffix = (filename or "").rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
+    return suffix if suffix.isalnum() and len(suffix) <= 8 else "bin"
+
+
+def _redact_json(value: Any, view: DossierView) -> Any:
+    if isinstance(value, str):
+        return view.plain(value)
+    if isinstance(value, dict):
+        return {view.plain(str(k)): _redact_json(v, view) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_json(v, view) for v in value]
+    return value
+
+
+def _write_json(path: Path, value: Any) -> None:
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _copy_originals(view: DossierView, inputs: BundleInputs, data: Path) -> list[str]:
+    """Copy originals without redacted text; return lines saying what was left out."""
+    needles = Needles(view.rules)
+    notes: list[str] = []
+    folder = data / "originals"
+    folder.mkdir()
+    for src in view.sources:
+        stored = inputs.originals.get(src.sha256)
+        label = f"{src.sha256} ({src.title})"
+        if src.document_id in view.redacted_documents:
+            reason = "it contains text redacted from this dossier"
+        elif stored is None or not stored.exists():
+            reason = "it is missing from the library"
+        else:
+            name = f"{src.sha256}.{_ext(src.media_type, src.filename)}"
+            shutil.copyfile(stored, folder / name)
+            if not needles:
+                continue
+            try:
+                check_bytes(name, (folder / name).read_bytes(), needles, name, folder / name)
+                continue
+            except Exception:
+                # A redacted term in bytes the text layer did not show, or a file we cannot
+                # read well enough to be sure: either way it stays out.
+                (folder / name).unlink()
+                reason = "its file may contain text redacted from this dossier"
+        inputs.excluded.append(src.sha256)
+        notes.append(f"- {label}: left out because {reason}.")
+    return notes
+
+
+def _readme(view: DossierView, notes: list[str]) -> str:
+    lines = [view.title, "", "Evidence bundle exported by Workbench.", "",
+             "dossier.pdf: the dossier; sources.csl.json: cited sources (CSL-JSON);",
+             "annotations.jsonld: the excerpts as W3C Web Annotations;",
+             "audit-events.json: audit events about this dossier, its documents and highlights",
+             "(redacted text removed; the recording user is withheld, so event hashes can be",
+             "checked only against the originating library);",
+             "originals/: the original files, named by their SHA-256.", ""]
+    if notes:
+        lines += ["Originals not included:", *notes, ""]
+    lines.append("Check this bag with `workbench verify-bundle PATH` or any BagIt validator.")
+    return "\n".join(lines) + "\n"
+
+
+def _bag_files(root: Path, view: DossierView) -> None:
+    files = sorted(p for p in (root / "data").rglob("*") if p.is_file())
+    total = sum(p.stat().st_size for p in files)
+    manifest = "".join(f"{_sha256(p)}  {p.relative_to(root).as_posix()}\n" for p in files)
+    (root / "bagit.txt").write_text("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+                                    encoding="utf-8")
+    info = [f"Bagging-Date: {datetime.now(UTC):%Y-%m-%d}",
+            f"Payload-Oxum: {total}.{len(files)}",
+            f"External-Description: {_one_line(view.title)}",
+            f"External-Identifier: workbench-dossier-{view.id}-v{view.version}",
+            f"Bag-Software-Agent: Workbench {__version__}"]
+    if view.organisation:
+        info.append(f"Source-Organization: {_one_line(view.organisation)}")
+    if view.author:
+        info.append(f"Contact-Name: {_one_line(view.author)}")
+    (root / "bag-info.txt").write_text("\n".join(info) + "\n", encoding="utf-8")
+    (root / "manifest-sha256.txt").write_text(manifest, encoding="utf-8")
+    tags = ["bagit.txt", "bag-info.txt", "manifest-sha256.txt"]
+    (root / "tagmanifest-sha256.txt").write_text(
+        "".join(f"{_sha256(root / t)}  {t}\n" for t in tags), encoding="utf-8")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def write_bag(view: DossierView, root: Path, inputs: BundleInputs,
+              bates: str | None = None) -> int:
+    """Write the bag into the new folder ``root``; returns the number of payload files."""
+    data = root / "data"
+    data.mkdir(parents=True)
+    write_pdf(view, data / "dossier.pdf", bates=bates)
+    _write_json(data / "sources.csl.json", csl_json(view.sources))
+    _write_json(data / "annotations.jsonld", _redact_json(inputs.annotations, view))
+    _write_json(data / "audit-events.json", _redact_json(inputs.audit_events, view))
+    notes = _copy_originals(view, inputs, data)
+    (data / "README.txt").write_text(_readme(view, notes), encoding="utf-8")
+    _bag_files(root, view)
+    return sum(1 for p in data.rglob("*") if p.is_file())
+
+
+def zip_bag(root: Path, out: Path, name: str) -> None:
+    """The bag folder as a zip whose single top-level folder is ``name``."""
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for p in sorted(root.rglob("*")):
+            if p.is_file():
+                zf.write(p, f"{name}/{p.relative_to(root).as_posix()}")
