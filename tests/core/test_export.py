@@ -1,0 +1,208 @@
+"""Every export format, written once per module from the corpus dossier and read back."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import shutil
+import socket
+import subprocess
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.core.test_dossier_fixtures import build_evidence_dossier, corpus_library
+from workbench.export.verify import verify_bundle
+
+TERM = "bachelet"
+
+
+def norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    from workbench.services import Workbench
+
+    root = tmp_path_factory.mktemp("export")
+    lib = corpus_library(root / "lib", tmp_path_factory.mktemp("prep"))
+    out = root / "out"
+    out.mkdir()
+    with Workbench.open(lib) as wb:
+        d = build_evidence_dossier(wb)
+        results = {
+            "pdf": wb.export(d, "pdf", out / "dossier.pdf", bates="WB-"),
+            "docx": wb.export(d, "docx", out / "dossier.docx"),
+            "html": wb.export(d, "html", out / "dossier.html"),
+            "bundle": wb.export(d, "bundle", out / "bundle"),
+            "zip": wb.export(d, "bundle", out / "bundle.zip"),
+        }
+        view = wb.dossier_view(d)
+        events = wb.audit_events(object_type="dossier", object_id=str(d))
+    return {"out": out, "results": results, "view": view, "events": events, "lib": lib}
+
+
+def _pdf_texts(path: Path) -> tuple[str, str]:
+    from pypdf import PdfReader
+
+    pypdf_text = "\n".join(p.extract_text() for p in PdfReader(path).pages)
+    poppler = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
+                             capture_output=True, check=True).stdout.decode("utf-8")
+    return pypdf_text, poppler
+
+
+def test_pdf_has_citations_hashes_bates_and_no_redacted_text(exported):
+    view = exported["view"]
+    for text in _pdf_texts(exported["out"] / "dossier.pdf"):
+        flat = norm(text)
+        assert TERM not in flat and "remain silent" not in flat
+        assert "[redacted: witness identity]" in flat
+        assert "exhibit 1" in flat and "exhibit 3" in flat and "provenance appendix" in flat
+        assert "wb-000001" in flat and "wb-000002" in flat
+        assert "china digital times" in flat and "2022-09-01" in flat
+        for src in view.sources:
+            assert src.short_hash in flat
+            assert src.sha256 in flat.replace(" ", "").replace("\n", "")
+
+
+def test_pdf_shapes_non_latin_text_with_bundled_fonts(exported):
+    from pypdf import PdfReader
+
+    path = exported["out"] / "dossier.pdf"
+    _, poppler = _pdf_texts(path)
+    flat = norm(poppler)
+    assert "新疆维吾尔自治区" in flat
+    assert norm("العربية") in flat and norm("تېكىست") in flat
+    assert "“curly quotes”" in flat and "cn" in flat  # the flag is drawn as its letters
+    fonts = set()
+    for page in PdfReader(path).pages:
+        for f in (page["/Resources"].get("/Font") or {}).values():
+            fonts.add(str(f.get_object()["/BaseFont"]))
+    assert fonts and all("WB-" in f for f in fonts), fonts  # only the bundled fonts
+
+
+def test_pdf_metadata_is_only_what_the_user_chose(exported):
+    from pypdf import PdfReader
+
+    path = exported["out"] / "dossier.pdf"
+    meta = PdfReader(path).metadata
+    assert meta.title == "Xinjiang evidence"
+    assert meta.author == "A. Researcher · Rights NGO"
+    fields = " ".join(str(v) for v in meta.values())
+    for private in (getpass.getuser(), socket.gethostname(), str(exported["lib"]), "/tmp"):
+        assert private not in fields
+    assert str(exported["lib"]).encode() not in path.read_bytes()
+
+
+def test_docx_reads_back_with_citations_and_clean_metadata(exported):
+    import docx
+
+    path = exported["out"] / "dossier.docx"
+    d = docx.Document(str(path))
+    text = "\n".join(p.text for p in d.paragraphs)
+    text += "\n".join(c.text for t in d.tables for r in t.rows for c in r.cells)
+    assert TERM not in norm(text) and "[REDACTED: witness identity]" in text
+    assert "Exhibit 1" in text and "SHA-256" in text
+    for src in exported["view"].sources:
+        assert src.short_hash in text and src.sha256 in text
+    assert d.core_properties.author == "A. Researcher · Rights NGO"
+    assert d.core_properties.created.year >= 2024
+    assert any(p.style.name.startswith("Heading") for p in d.paragraphs)
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+        assert not any("thumbnail" in n for n in names)
+        blob = b"".join(zf.read(n) for n in names)
+    assert b"python-docx" not in blob and b"Macintosh" not in blob
+    assert b"TOC \\o" in blob  # a real table-of-contents field
+    assert TERM.encode() not in blob.lower()
+
+
+def test_html_is_self_contained(exported):
+    html = (exported["out"] / "dossier.html").read_text(encoding="utf-8")
+    low = html.lower()
+    assert "<script" not in low and " src=" not in low and "url(" not in low
+    assert "@import" not in low and "<link" not in low
+    assert "content-security-policy" in low
+    assert TERM not in norm(html) and "redacted: witness identity" in low
+    for src in exported["view"].sources:
+        assert src.sha256 in html
+
+
+def test_bundle_folder_is_a_valid_bag_without_redacted_text(exported):
+    import bagit
+
+    path = exported["out"] / "bundle"
+    bag = bagit.Bag(str(path))
+    bag.validate()
+    assert verify_bundle(path)["ok"]
+    data = path / "data"
+    assert (data / "dossier.pdf").exists()
+    csl = json.loads((data / "sources.csl.json").read_text(encoding="utf-8"))
+    assert {c["note"] for c in csl} == {f"SHA-256: {s.sha256}" for s in exported["view"].sources}
+    anno = json.loads((data / "annotations.jsonld").read_text(encoding="utf-8"))
+    assert anno["type"] == "AnnotationCollection" and anno["total"] == 3
+    events = json.loads((data / "audit-events.json").read_text(encoding="utf-8"))
+    assert events and {e["actor"] for e in events} == {"withheld"}
+    readme = (data / "README.txt").read_text(encoding="utf-8")
+    excluded = exported["results"]["bundle"]["excluded_originals"]
+    assert excluded and all(sha in readme for sha in excluded)
+    originals = {p.name.split(".")[0] for p in (data / "originals").iterdir()}
+    assert not originals & set(excluded)
+    for f in path.rglob("*"):
+        if f.is_file():
+            assert TERM not in f.name.lower()
+            if f.suffix in (".json", ".jsonld", ".txt"):
+                assert TERM not in norm(f.read_text(encoding="utf-8")), f
+    info = (path / "bag-info.txt").read_text(encoding="utf-8")
+    assert getpass.getuser() not in info.replace("Bag-Software-Agent", "")
+    assert str(exported["lib"]) not in info and socket.gethostname() not in info
+
+
+def test_bundle_tamper_is_detected(exported, tmp_path):
+    from workbench.cli import main
+
+    copy = tmp_path / "bundle"
+    shutil.copytree(exported["out"] / "bundle", copy)
+    assert main(["verify-bundle", str(copy)]) == 0
+    target = copy / "data" / "dossier.pdf"
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    target.write_bytes(bytes(data))
+    result = verify_bundle(copy)
+    assert not result["ok"] and any("dossier.pdf" in p for p in result["problems"])
+    assert main(["verify-bundle", str(copy)]) == 1
+
+
+def test_zip_bundle_verifies_and_detects_tamper(exported, tmp_path):
+    import bagit
+
+    path = exported["out"] / "bundle.zip"
+    assert verify_bundle(path)["ok"]
+    with zipfile.ZipFile(path) as zf:
+        assert {n.split("/")[0] for n in zf.namelist()} == {"bundle"}
+        zf.extractall(tmp_path / "x")
+        members = {n: zf.read(n) for n in zf.namelist()}
+    bagit.Bag(str(tmp_path / "x" / "bundle")).validate()
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as zf:
+        for name, blob in members.items():
+            if name.endswith("sources.csl.json"):
+                blob = blob.replace(b"SHA-256", b"SHA-257")
+            zf.writestr(name, blob)
+    assert not verify_bundle(bad)["ok"]
+
+
+def test_every_export_is_an_audited_dissemination(exported):
+    from workbench.export.common import sha256_file
+
+    out = exported["out"]
+    events = [e for e in exported["events"] if e["type"] == "dissemination"]
+    assert len(events) == 5
+    hashes = {e["details"]["sha256"] for e in events}
+    for name in ("dossier.pdf", "dossier.docx", "dossier.html", "bundle.zip"):
+        assert sha256_file(out / name) in hashes
+    assert sha256_file(out / "bundle" / "tagmanifest-sha256.txt") in hashes
+    assert not list(out.glob(".*partial*"))
