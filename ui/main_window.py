@@ -64,7 +64,14 @@ class MainWindow(QMainWindow):
         self.statusBar().setAccessibleName("Status bar")
         self.library_status = QLabel("")
         self.library_status.setObjectName("secondary")
+        self.index_label = QLabel("")
+        self.index_label.setObjectName("secondary")
+        self.index_label.setAccessibleName("Search index progress")
+        self.statusBar().addPermanentWidget(self.index_label)
         self.statusBar().addPermanentWidget(self.library_status)
+        from .index_status import IndexStatus
+
+        self.index_status = IndexStatus(self.session, self.index_label)
         self.tasks.busy_changed.connect(self._busy)
         self.resize(1360, 840)
         from .features import install_features
@@ -168,6 +175,7 @@ class MainWindow(QMainWindow):
         self.viewer.clear()
         self.documents.set_collection(None)
         self.refresh_sidebar()
+        self.index_status.watch()
 
     def _open_failed(self, exc: BaseException) -> None:
         self.central.setCurrentWidget(self.no_library)
@@ -204,6 +212,8 @@ class MainWindow(QMainWindow):
     # --- changes ---
 
     def on_changes(self, changes: Changes) -> None:
+        if changes.index or changes.documents:
+            self.index_status.watch()
         if changes.documents or changes.collections:
             self.documents.model.reload()
         if changes.documents or changes.collections or changes.tags or changes.dossiers \
