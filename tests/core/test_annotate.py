@@ -224,3 +224,19 @@ def test_reextract_runs_the_original_again(lib: dict[str, Any]) -> None:
         before["start"], before["end"], before["quote"])
     assert events(wb, "document", doc)[-1]["details"]["operation"] == "re-extraction"
     assert wb.show_document(doc)["text_layers"][-1]["version"] == 2
+
+
+def test_new_range_for_an_orphan_is_in_the_latest_layer(lib: dict[str, Any]) -> None:
+    wb, doc = lib["wb"], lib["labour"]
+    hid = wb.add_highlight(doc, quote="Special Rapporteur", occurrence=1).highlight_ids[0]
+    text = wb.document_text(doc).text.replace("Special Rapporteur", "envoy").replace(
+        "special rapporteur", "envoy")
+    wb.add_text_layer(doc, Extraction([text], "test", "2"))
+    assert wb.get_highlight(hid)["status"] == "orphan"
+    with pytest.raises(UserError, match="both"):
+        wb.edit_highlight(hid, start=0)
+    i = text.index("envoy")
+    wb.edit_highlight(hid, start=i, end=i + len("envoy"))
+    h = wb.get_highlight(hid)
+    assert (h["status"], h["layer_version"], h["quote"]) == ("anchored", 2, "envoy")
+    assert h["candidate"] is None

@@ -36,8 +36,8 @@ def layer_pages(session: Session, layer_id: int) -> PageRanges:
 def page_of(pages: PageRanges, offset: int) -> int | None:
     """The page holding ``offset``; an offset in the separator between pages counts for the
     next page, where the highlighted text begins."""
-    for number, start, end in pages:
-        if offset < end or (start <= offset <= end and number == pages[-1][0]):
+    for number, _start, end in pages:
+        if offset < end:
             return number
     return pages[-1][0] if pages else None
 

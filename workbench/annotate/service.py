@@ -88,8 +88,13 @@ class AnnotationsMixin(TagsMixin, ExchangeMixin):
                 h.color = T.check_color(color) or h.color
                 fields.append("color")
             if start is not None or end is not None:
-                layer = s.get(TextLayer, h.layer_id)
+                # A new range is chosen in the text the user sees: the latest layer (for an
+                # orphan, that also settles where it belongs).
+                layer = latest_layer(s, h.document_id)
                 assert layer is not None
+                if layer.id != h.layer_id and (start is None or end is None):
+                    raise UserError("Give both --start and --end: the highlight is on an "
+                                    "older text layer", "offsets are in the latest layer")
                 a, b = H.check_range(layer.text, h.start if start is None else start,
                                      h.end if end is None else end)
                 H.place(h, layer, H.layer_pages(s, layer.id), a, b)
