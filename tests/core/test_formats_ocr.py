@@ -59,8 +59,14 @@ def test_multipage_tiff_pages_and_library_ocr_setting(wb: Workbench, tmp_path: P
     tiff = make_tiff(tmp_path / "fax.tiff", ["Detention order one", "Transfer order two",
                                              "Release order three"])
     jpeg = make_text_image(tmp_path / "photo.jpg", "Checkpoint notice")
-    out = _import(wb, tiff, jpeg)
+    cut = tmp_path / "cut.tiff"
+    cut.write_bytes(tiff.read_bytes()[:int(tiff.stat().st_size * 0.6)])
+    out = _import(wb, tiff, jpeg, cut)
     by_name = {Path(i["path"]).name: i for i in out["imported"]}
+    damaged = by_name["cut.tiff"]  # the pages before the damage are kept, and it says so
+    assert damaged["status"] == "imported with problems" and 1 <= damaged["pages"] < 3
+    assert any("damaged after page" in p for p in damaged["problems"])
+    assert wb.document_text(damaged["id"]).page_text(1).strip() == "Detention order one"
     fax = wb.document_text(by_name["fax.tiff"]["id"])
     assert [fax.page_text(n).strip() for n in (1, 2, 3)] == [
         "Detention order one", "Transfer order two", "Release order three"]

@@ -32,8 +32,27 @@ def _open(path: Path) -> Any:
     except Image.DecompressionBombError as exc:
         raise ExtractionError(TOO_LARGE, "the image is too large to read safely "
                                          f"({exc.__class__.__name__})") from exc
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, TypeError) as exc:
         raise ExtractionError(UNREADABLE, "not a readable image") from exc
+
+
+def _frame_count(image: Any, problems: list[str]) -> int:
+    """Pages in the file; for a damaged multi-page file, the pages before the damage."""
+    try:
+        return int(getattr(image, "n_frames", 1) or 1)
+    except (TypeError, OSError, ValueError, EOFError):
+        pass
+    count = 0
+    try:
+        while count < MAX_PAGES:
+            image.seek(count)
+            count += 1
+    except (TypeError, OSError, ValueError, EOFError):
+        pass
+    problems.append(f"the file is damaged after page {count}; later pages are missing")
+    if count == 0:
+        raise ExtractionError(UNREADABLE, "not a readable image (damaged)")
+    return count
 
 
 def _frame(image: Any, index: int) -> Any:
@@ -72,8 +91,9 @@ class ImageExtractor:
         from PIL import Image
 
         image = _open(path)
+        problems: list[str] = []
         with image:
-            count = int(getattr(image, "n_frames", 1) or 1)
+            count = _frame_count(image, problems)
             meta: dict[str, Any] = {
                 "media_type": Image.MIME.get(image.format or "", "image/*"),
                 "width": image.size[0], "height": image.size[1],
@@ -82,7 +102,6 @@ class ImageExtractor:
             if count > 1:
                 meta["frames"] = count
             numbers = list(range(1, min(count, MAX_PAGES) + 1))
-            problems: list[str] = []
             if count > MAX_PAGES:
                 problems.append(f"only the first {MAX_PAGES} of {count} pages were read")
             if not available():

@@ -127,7 +127,15 @@ class OcrRun:
                 self.stopped_at = self.stopped_at or number
                 out[number] = ""
                 continue
-            out[number] = self.page(number, load())
+            try:
+                image = load()
+            except (OSError, ValueError, EOFError, TypeError, MemoryError) as exc:
+                # A damaged page (or one too large to decode) costs that page, not the file.
+                self.problems.append(f"page {number}: the image data could not be decoded "
+                                     f"({type(exc).__name__})")
+                out[number] = ""
+                continue
+            out[number] = self.page(number, image)
         return out
 
     def summary(self, total_pages: list[int]) -> list[str]:
