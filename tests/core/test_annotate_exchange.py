@@ -141,8 +141,14 @@ def test_import_reports_missing_documents_and_bad_files(annotated: dict[str, Any
     data = annotations_jsonld(wb.library, annotated["ids"][:1])
     data["first"]["items"][0]["target"]["source"] = "urn:sha256:" + "0" * 64
     (tmp_path / "x.json").write_text(json.dumps(data), encoding="utf-8")
+    odd = json.loads(json.dumps(data["first"]["items"][0]))
+    odd["target"]["source"] = "https://example.org/page"
+    data["first"]["items"].append(odd)
+    (tmp_path / "x.json").write_text(json.dumps(data), encoding="utf-8")
     report, _ = wb.import_highlights(tmp_path / "x.json")
     assert report["imported"] == 0 and report["missing_documents"] == ["0" * 64]
+    assert report["annotations"] == 2 and report["unreadable"][0]["index"] == 2
+    assert "urn:sha256" in report["unreadable"][0]["error"]
     (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(UserError, match="JSON"):
         wb.import_highlights(tmp_path / "bad.json")

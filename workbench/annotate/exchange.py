@@ -111,13 +111,19 @@ class ExchangeMixin:
         except (OSError, ValueError) as exc:
             raise UserError(f"Cannot read {path} as JSON ({exc})",
                             "give a W3C Web Annotation file (.jsonld / .json)") from exc
-        parsed = [w3c.parse_annotation(a) for a in w3c.iter_annotations(data)]
-        if not parsed and not (isinstance(data, dict) and "total" in data):
+        found = w3c.iter_annotations(data)
+        if not found and not (isinstance(data, dict) and "total" in data):
             raise UserError(f"{path} holds no W3C annotations",
                             "expected an Annotation, AnnotationPage or AnnotationCollection")
-        report: dict[str, Any] = {"annotations": len(parsed), "imported": 0, "orphaned": 0,
+        parsed, unreadable = [], []
+        for n, anno in enumerate(found, start=1):
+            try:
+                parsed.append(w3c.parse_annotation(anno))
+            except UserError as exc:  # one odd annotation does not stop the file
+                unreadable.append({"index": n, "id": anno.get("id"), "error": exc.message})
+        report: dict[str, Any] = {"annotations": len(found), "imported": 0, "orphaned": 0,
                                   "duplicates": 0, "missing_documents": [],
-                                  "highlight_ids": []}
+                                  "unreadable": unreadable, "highlight_ids": []}
         doc_ids: set[int] = set()
         file_sha = _file_sha256(path)
         with self.library.transaction() as s:
@@ -143,7 +149,8 @@ class ExchangeMixin:
                     doc_ids.add(doc.id)
             audit.record(s, audit.MODIFICATION, "highlights", None, {
                 "operation": "import", "file_sha256": file_sha,
-                **{k: v for k, v in report.items() if k != "highlight_ids"}})
+                "unreadable": len(unreadable),
+                **{k: v for k, v in report.items() if k not in ("highlight_ids", "unreadable")}})
         if doc_ids:
             self.library.index.documents_changed(sorted(doc_ids))
         return report, Changes(highlights=True, tags=True, index=bool(doc_ids),

@@ -198,7 +198,8 @@ def cmd_import(wb: Workbench, args: argparse.Namespace) -> Result:
     report, _ = wb.import_highlights(args.file)
     text = (f"{report['annotations']} annotations: imported {report['imported']}, orphaned "
             f"{report['orphaned']}, already present {report['duplicates']}, on missing "
-            f"documents {len(report['missing_documents'])}")
+            f"documents {len(report['missing_documents'])}, unreadable "
+            f"{len(report['unreadable'])}")
     return Result(report, text)
 
 
