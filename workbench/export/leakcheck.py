@@ -232,6 +232,7 @@ def check_bytes(name: str, data: bytes, needles: Needles, where: str,
                 path: Path | None = None) -> list[str]:
     """One file of any kind, by its name and content."""
     _check(needles, name, f"{where}: file name")
+    _check(needles, re.sub(r"[-_.+]+", " ", name), f"{where}: file name")
     lower = name.lower()
     if data.startswith(b"%PDF") or lower.endswith(".pdf"):
         return check_pdf_bytes(data, needles, where, path)
