@@ -76,7 +76,7 @@ def test_planted_leak_in_docx_part(tmp_path):
     d.add_paragraph("Clean body")
     d.core_properties.comments = "ask Michelle Bachelet"
     d.save(str(tmp_path / "x.docx"))
-    with pytest.raises(RedactionLeak, match="docProps/core.xml|python-docx"):
+    with pytest.raises(RedactionLeak, match=r"docProps/core\.xml|python-docx"):
         check_file(tmp_path / "x.docx", RULES, "docx")
 
 
@@ -85,7 +85,7 @@ def test_planted_leak_in_bundle_json_and_file_name(tmp_path):
     (bag / "data").mkdir(parents=True)
     (bag / "data" / "events.json").write_text(
         json.dumps({"note": "Michelle Bachelet"}, ensure_ascii=True), encoding="utf-8")
-    with pytest.raises(RedactionLeak, match="events.json"):
+    with pytest.raises(RedactionLeak, match=r"events\.json"):
         check_file(bag, RULES, "bundle")
     (bag / "data" / "events.json").unlink()
     (bag / "data" / "michelle-bachelet.txt").write_text("clean", encoding="utf-8")
@@ -99,7 +99,7 @@ def test_planted_leak_in_bundle_json_and_file_name(tmp_path):
 
 def test_pdf_inside_a_bundle_is_read_as_pdf(tmp_path):
     pdf = make_pdf(tmp_path / "x.pdf", ["Michelle Bachelet"])
-    with pytest.raises(RedactionLeak, match="inner.pdf"):
+    with pytest.raises(RedactionLeak, match=r"inner\.pdf"):
         check_bytes("inner.pdf", pdf.read_bytes(), Needles(RULES), "inner.pdf", pdf)
 
 
