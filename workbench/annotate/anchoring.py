@@ -223,8 +223,13 @@ def _seeds(q: str) -> list[tuple[str, int]]:
     return list(seeds.items())
 
 
+LONG_QUOTE = 600  # characters; longer quotes are compared word by word
+
+
 def _best_in_window(q: str, window: str) -> tuple[float, int, int]:
     """The best-matching span of ``window`` for ``q``: (score, start, end) in window."""
+    if len(q) > LONG_QUOTE:
+        return _best_in_window_words(q, window)
     m = SequenceMatcher(None, q, window, autojunk=False)
     blocks = [b for b in m.get_matching_blocks() if b.size >= 3] or [
         b for b in m.get_matching_blocks() if b.size]
@@ -242,6 +247,41 @@ def _best_in_window(q: str, window: str) -> tuple[float, int, int]:
             if score > best[0]:
                 best = (score, a, b)
     return best
+
+
+def _best_in_window_words(q: str, window: str) -> tuple[float, int, int]:
+    """As ``_best_in_window``, over words: character-level difflib is quadratic, and a
+    page-long highlight would take seconds per window."""
+    qw = q.split(" ")
+    toks = [(m.start(), m.end()) for m in re.finditer(r"\S+", window)]
+    ww = [window[a:b] for a, b in toks]
+    m = SequenceMatcher(None, qw, ww, autojunk=False)
+    blocks = [b for b in m.get_matching_blocks() if b.size]
+    if not blocks:
+        return 0.0, 0, 0
+    first, last = blocks[0], blocks[-1]
+    i = max(0, first.b - first.a)
+    j = min(len(toks), last.b + last.size + len(qw) - last.a - last.size)
+    best = (0.0, 0, 0)
+    for lo, hi in {(first.b, last.b + last.size), (i, j)}:
+        if hi > lo:
+            score = SequenceMatcher(None, qw, ww[lo:hi], autojunk=False).ratio()
+            if score > best[0]:
+                best = (score, toks[lo][0], toks[hi - 1][1])
+    score, a, b = best
+    if score == 0:
+        return best
+    # Words give the place; characters give the exact edges (a quote may start mid-word).
+    edge = 120
+    lo = max(0, a - edge)
+    s_head, ha, _ = _best_in_window(q[:edge], window[lo:a + 2 * edge])
+    hi = max(0, b - 2 * edge)
+    s_tail, _, tb = _best_in_window(q[-edge:], window[hi:b + edge])
+    if s_head >= 0.8:
+        a = lo + ha
+    if s_tail >= 0.8:
+        b = hi + tb
+    return (score, a, b) if b > a else best
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
