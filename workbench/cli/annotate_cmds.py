@@ -144,11 +144,9 @@ def _rows_text(rows: list[dict[str, Any]]) -> str:
 
 
 def cmd_add(wb: Workbench, args: argparse.Namespace) -> Result:
-    if args.quote is None and (args.start is None or args.end is None):
-        raise UserError("Give --quote TEXT, or --start N and --end N")
-    ch = wb.add_highlight(args.doc, quote=args.quote,
-                          start=None if args.quote is not None else args.start,
-                          end=None if args.quote is not None else args.end,
+    if (args.quote is None) == (args.start is None or args.end is None):
+        raise UserError("Give either --quote TEXT, or --start N and --end N")
+    ch = wb.add_highlight(args.doc, quote=args.quote, start=args.start, end=args.end,
                           occurrence=args.occurrence, tags=args.tag, note=args.note,
                           color=args.color)
     h = wb.get_highlight(ch.highlight_ids[0])
