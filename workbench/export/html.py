@@ -67,25 +67,24 @@ def segments_html(segments: list[Segment], pdf: bool) -> str:
 
 
 def citation_html(item: ViewItem) -> str:
+    """One paragraph, one line per field: few boxes keep long dossiers quick to lay out."""
     if item.source is None:
         return ""
-    rows = "<br>".join(f'<span class="k">{e(k)}:</span> {e(v)}'
-                       for k, v in citation_parts(item.source, item.page))
-    return f'<p class="citation">{rows}</p>'
+    kind = "Excerpt" if item.kind == "highlight" else "Whole document"
+    rows = [f"Type: {kind}"] + [f"{k}: {v}" for k, v in citation_parts(item.source, item.page)]
+    return f'<p class="citation">{"<br>".join(e(r) for r in rows)}</p>'
 
 
 def item_html(item: ViewItem, pdf: bool) -> str:
     if item.kind == "note":
         return (f'<aside class="note" id="item-{item.id}">'
                 f"{segments_html(item.body, pdf)}</aside>")
-    kind = "Excerpt" if item.kind == "highlight" else "Whole document"
     parts = [f'<article class="exhibit" id="item-{item.id}">',
              f"<h3>{e(item.heading)}</h3>",
-             f'<p class="kind">{kind}</p>',
              f'<blockquote class="excerpt">{segments_html(item.body, pdf)}</blockquote>',
              citation_html(item)]
     if item.commentary:
-        parts.append(f'<div class="commentary"><h4>Commentary</h4>'
+        parts.append(f'<div class="commentary"><p class="label">Commentary</p>'
                      f"{segments_html(item.commentary, pdf)}</div>")
     parts.append("</article>")
     return "\n".join(parts)
