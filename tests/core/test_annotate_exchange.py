@@ -23,6 +23,31 @@ MOTIVATIONS = {"assessing", "bookmarking", "classifying", "commenting", "describ
                "editing", "highlighting", "identifying", "linking", "moderating",
                "questioning", "replying", "tagging"}
 CAPTURED = datetime(2022, 9, 1, 10, 30, tzinfo=UTC)
+# Terms and classes defined by http://www.w3.org/ns/anno.jsonld that the export may use: a key
+# or a type outside them would be dropped by a JSON-LD processor.
+CONTEXT_TERMS = {
+    "@context", "id", "type", "body", "target", "source", "selector", "state", "scope",
+    "refinedBy", "creator", "generator", "stylesheet", "cached", "items", "value", "first",
+    "last", "next", "prev", "motivation", "purpose", "format", "language", "created",
+    "generated", "modified", "sourceDate", "startIndex", "total", "exact", "prefix", "suffix",
+    "start", "end", "name", "nickname", "label", "styleClass", "conformsTo", "via",
+    "canonical", "rights", "homepage", "email", "bodyValue", "textDirection",
+}
+CONTEXT_CLASSES = {
+    "Annotation", "AnnotationCollection", "AnnotationPage", "TextualBody",
+    "SpecificResource", "TextQuoteSelector", "TextPositionSelector", "TimeState",
+    "CssStylesheet", "Person", "Software", "Organization", "FragmentSelector",
+}
+
+
+def walk(node: Any) -> Any:
+    if isinstance(node, dict):
+        yield node
+        for v in node.values():
+            yield from walk(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from walk(v)
 
 
 @pytest.fixture
@@ -80,6 +105,10 @@ def test_w3c_export_follows_the_data_model(annotated: dict[str, Any], tmp_path: 
     items = data["first"]["items"]
     for a in items:
         check_annotation(a)
+    for node in walk(data):
+        assert set(node) <= CONTEXT_TERMS, set(node) - CONTEXT_TERMS
+        if "type" in node:
+            assert node["type"] in CONTEXT_CLASSES
     first = next(a for a in items if a["target"]["selector"][0]["prefix"]
                  and "commenting" in {b["purpose"] for b in a.get("body", [])}
                  and a["target"]["styleClass"] == "wb-ff8800")
