@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
@@ -48,10 +49,10 @@ class NormText:
     """
 
     text: str
-    seg_norm: list[int]
-    seg_orig: list[int]
-    seg_end: list[int]
-    seg_run: list[bool]
+    seg_norm: array[int]  # compact arrays: a layer's map stays in memory while cached
+    seg_orig: array[int]
+    seg_end: array[int]
+    seg_run: bytearray
     original_length: int
 
     def _span(self, k: int) -> tuple[int, int]:
@@ -111,14 +112,15 @@ _SPECIAL = "".join(sorted(set(_FOLD) | _DROP | {"-"}))
 _COMPAT = "\u00a0-\u00bf\u2000-\u206f\uf900-\ufaff\ufb00-\ufb4f\ufe30-\ufe6f\uff00-\uffef"
 _WORD = f"[^\\s{re.escape(_SPECIAL)}{_COMPAT}]+"
 _PLAIN = re.compile(f"{_WORD}(?: {_WORD})*")
+_SPACES = re.compile(r"\s+")
 
 
 def normalize(text: str) -> NormText:
     out: list[str] = []
-    seg_norm: list[int] = []
-    seg_orig: list[int] = []
-    seg_end: list[int] = []
-    seg_run: list[bool] = []
+    seg_norm: array[int] = array("q")
+    seg_orig: array[int] = array("q")
+    seg_end: array[int] = array("q")
+    seg_run = bytearray()
     pos = 0  # length of the normalised text so far
     last = ""  # its last character
     i, n = 0, len(text)
@@ -130,9 +132,24 @@ def normalize(text: str) -> NormText:
             seg_norm.append(pos)
             seg_orig.append(i)
             seg_end.append(j)
-            seg_run.append(True)
+            seg_run.append(1)
             pos += j - i
             last = text[j - 1]
+            i = j
+            continue
+        w = _SPACES.match(text, i)
+        if w:  # a whitespace run becomes one space (or widens the one just written)
+            j = w.end()
+            if last == " ":
+                seg_end[-1] = j
+            else:
+                out.append(" ")
+                seg_norm.append(pos)
+                seg_orig.append(i)
+                seg_end.append(j)
+                seg_run.append(0)
+                pos += 1
+                last = " "
             i = j
             continue
         ch = text[i]
@@ -152,7 +169,7 @@ def normalize(text: str) -> NormText:
             seg_norm.append(pos)
             seg_orig.append(i)
             seg_end.append(j)
-            seg_run.append(False)
+            seg_run.append(0)
             pos += 1
             last = c
         i = j
