@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from . import audit
@@ -85,6 +85,24 @@ def resolve_document(session: Session, ref: str | int) -> Document:
     raise NotFound(f"No document {text}", "see `workbench list` for ids")
 
 
+SORT_KEYS: dict[str, Any] = {
+    "id": Document.id, "title": Document.title, "kind": Document.kind,
+    "published": Document.published, "site": Document.site, "pages": Document.page_count,
+    "status": Document.status, "imported_at": Document.created_at,
+}
+
+
+def _document_query(collection: str | None, contains: str | None) -> Any:
+    q = select(Document)
+    if collection:
+        q = q.join(CollectionMember).join(Collection).where(Collection.name == collection)
+    if contains:
+        like = "%" + contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        q = q.where(or_(*(c.ilike(like, escape="\\") for c in (
+            Document.title, Document.site, Document.kind, Document.original_filename))))
+    return q
+
+
 def latest_layer(session: Session, document_id: int) -> TextLayer | None:
     return session.execute(
         select(TextLayer).where(TextLayer.document_id == document_id)
@@ -127,20 +145,27 @@ class DocumentsMixin:
     # --- read ------------------------------------------------------------------------------
 
     def list_documents(self, *, collection: str | None = None, offset: int = 0,
-                       limit: int | None = None) -> list[dict[str, Any]]:
+                       limit: int | None = None, order_by: str | None = None,
+                       descending: bool = False, contains: str | None = None
+                       ) -> list[dict[str, Any]]:
+        """Summaries in ``order_by`` order (a key of ``SORT_KEYS``; id by default), optionally
+        only those whose title, site, kind or file name contains ``contains``. Sorting and
+        filtering happen in the database, so a GUI can page through 100k documents lazily."""
         with self.library.read() as s:
-            q = select(Document).order_by(Document.id)
-            if collection:
-                q = q.join(CollectionMember).join(Collection).where(Collection.name == collection)
+            col = SORT_KEYS.get(order_by or "id", Document.id)
+            q = _document_query(collection, contains).order_by(
+                col.desc() if descending else col, Document.id)
             if offset:
                 q = q.offset(offset)
             if limit:
                 q = q.limit(limit)
             return [document_summary(d) for d in s.execute(q).scalars()]
 
-    def count_documents(self) -> int:
+    def count_documents(self, *, collection: str | None = None,
+                        contains: str | None = None) -> int:
         with self.library.read() as s:
-            return int(s.execute(select(func.count(Document.id))).scalar_one())
+            q = _document_query(collection, contains).with_only_columns(func.count(Document.id))
+            return int(s.execute(q).scalar_one())
 
     def resolve(self, ref: str | int) -> int:
         with self.library.read() as s:

@@ -2,8 +2,8 @@
 
 ``rowCount`` comes from ``count_documents`` (one cheap query) and rows are fetched in blocks of
 ``BLOCK`` on the worker when the view first asks for them, so 100k documents open at once.
-Sorting or filtering needs every row: the model then loads the plain summaries once on the worker,
-sorts and filters them there, and swaps in the result (the GUI never waits).
+Sorting and filtering are passed to the database (``order_by``, ``contains``), so they stay lazy:
+a sort re-counts and drops the cached blocks, and the visible rows arrive a block at a time.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from ..session import Session
 
 BLOCK = 250
-FULL_TAGS_LIMIT = 5000
 COLUMNS: list[tuple[str, str]] = [
     ("title", "Title"), ("kind", "Kind"), ("published", "Date"), ("site", "Source"),
     ("pages", "Pages"), ("tags", "Tags"), ("status", "Status"), ("imported_at", "Imported"),
@@ -38,22 +37,6 @@ def cell_text(row: dict[str, Any], key: str) -> str:
     return "" if value is None else str(value)
 
 
-def view_rows(rows: list[dict[str, Any]], sort_key: str | None, descending: bool,
-              needle: str) -> list[dict[str, Any]]:
-    """Filter by a case-insensitive substring of the visible cells, then sort (worker side)."""
-    if needle:
-        low = needle.casefold()
-        rows = [r for r in rows if any(low in cell_text(r, k).casefold() for k, _ in COLUMNS)]
-    if sort_key:
-        def key(r: dict[str, Any]) -> tuple[int, Any]:
-            v = r.get(sort_key)
-            if isinstance(v, int | float):
-                return (0, v)
-            return (0, cell_text(r, sort_key).casefold()) if v not in (None, "") else (1, "")
-        rows = sorted(rows, key=key, reverse=descending)
-    return rows
-
-
 class DocumentTableModel(QAbstractTableModel):
     loaded = Signal()  # after a (re)load finished: the window updates counts and empty states
 
@@ -63,7 +46,6 @@ class DocumentTableModel(QAbstractTableModel):
         self._count = 0
         self._blocks: dict[int, list[dict[str, Any]]] = {}
         self._pending: set[int] = set()
-        self._full: list[dict[str, Any]] | None = None  # set when sorted / filtered
         self._generation = 0
         self.collection: str | None = None
         self.needle = ""
@@ -76,7 +58,7 @@ class DocumentTableModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         if parent.isValid():
             return 0
-        return len(self._full) if self._full is not None else self._count
+        return self._count
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
@@ -125,8 +107,6 @@ class DocumentTableModel(QAbstractTableModel):
     # --- rows ---------------------------------------------------------------------------------
 
     def row(self, r: int) -> dict[str, Any] | None:
-        if self._full is not None:
-            return self._full[r] if 0 <= r < len(self._full) else None
         block = r // BLOCK
         rows = self._blocks.get(block)
         if rows is None:
@@ -142,8 +122,6 @@ class DocumentTableModel(QAbstractTableModel):
         return None if row is None else int(row["id"])
 
     def row_of(self, doc_id: int) -> int | None:
-        if self._full is not None:
-            return next((n for n, r in enumerate(self._full) if r.get("id") == doc_id), None)
         for block, rows in self._blocks.items():
             for off, r in enumerate(rows):
                 if r.get("id") == doc_id:
@@ -153,41 +131,27 @@ class DocumentTableModel(QAbstractTableModel):
     # --- loading ------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Recount and drop cached rows; a sort, filter or collection loads everything."""
+        """Recount with the current collection, filter and sort; drop cached rows."""
         self._generation += 1
         gen = self._generation
         if not self.session.is_open:
             return
-        if self.needle or self.sort_key or self.collection:
-            collection, key, desc, needle = (self.collection, self.sort_key, self.descending,
-                                             self.needle)
+        collection, needle = self.collection, self.needle or None
 
-            def work(wb: Any) -> tuple[int, list[dict[str, Any]]]:
-                rows = wb.list_documents(collection=collection)
-                if len(rows) <= FULL_TAGS_LIMIT:  # one query per row: fine for thousands
-                    rows = _with_tags(wb, rows)
-                return wb.count_documents(), view_rows(rows, key, desc, needle)
+        def work(wb: Any) -> tuple[int, int]:
+            total = wb.count_documents()
+            shown = (wb.count_documents(collection=collection, contains=needle)
+                     if collection or needle else total)
+            return total, shown
 
-            self.session.query(work, lambda res: self._set_full(gen, *res), "list documents")
-        else:
-            self.session.query(lambda wb: wb.count_documents(),
-                               lambda n: self._set_count(gen, n), "count documents")
+        self.session.query(work, lambda res: self._set_count(gen, *res), "count documents")
 
-    def _set_count(self, gen: int, n: int) -> None:
+    def _set_count(self, gen: int, total: int, shown: int) -> None:
         if gen != self._generation:
             return
         self.beginResetModel()
-        self._full, self._blocks, self._pending = None, {}, set()
-        self._count = self.total = n
-        self.endResetModel()
-        self.loaded.emit()
-
-    def _set_full(self, gen: int, total: int, rows: list[dict[str, Any]]) -> None:
-        if gen != self._generation:
-            return
-        self.beginResetModel()
-        self._full, self._blocks, self._pending = rows, {}, set()
-        self.total = total
+        self._blocks, self._pending = {}, set()
+        self._count, self.total = shown, total
         self.endResetModel()
         self.loaded.emit()
 
@@ -197,8 +161,11 @@ class DocumentTableModel(QAbstractTableModel):
         self._pending.add(block)
         gen = self._generation
 
+        opts = {"collection": self.collection, "contains": self.needle or None,
+                "order_by": self.sort_key, "descending": self.descending}
+
         def work(wb: Any) -> list[dict[str, Any]]:
-            return _with_tags(wb, wb.list_documents(offset=block * BLOCK, limit=BLOCK))
+            return _with_tags(wb, wb.list_documents(offset=block * BLOCK, limit=BLOCK, **opts))
 
         self.session.query(work, lambda rows: self._arrived(gen, block, rows), "list documents")
 
