@@ -244,3 +244,8 @@ def test_qdc_codebook_structure(annotated: dict[str, Any], tmp_path: Path) -> No
     assert (tmp_path / "again.qdc").read_bytes() == (tmp_path / "tags.qdc").read_bytes()
     with pytest.raises(UserError):
         wb.export_highlights("pdf", tmp_path / "x")
+    for t in wb.list_tags(tree=True):
+        wb.delete_tag(t["id"], cascade=True)
+    with pytest.raises(UserError, match="no tags"):
+        wb.export_highlights("qdc", tmp_path / "none.qdc")
+    assert not (tmp_path / "none.qdc").exists()

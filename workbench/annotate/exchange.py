@@ -76,6 +76,8 @@ class ExchangeMixin:
             with self.library.read() as s:
                 tags = list(T.all_tags(s).values())
                 paths = T.path_map(s)
+                if not tags:  # the schema wants at least one Code
+                    raise UserError("There are no tags to export", "add tags first")
                 n = _write_atomically(path, lambda p: qdc.write_qdc(p, tags, paths))
         else:
             rows = self.list_highlights(doc=doc, tag=tag)
