@@ -220,6 +220,49 @@ def test_csv_opens_in_a_spreadsheet(annotated: dict[str, Any], tmp_path: Path) -
     assert "'=HYPERLINK(\"http://evil\")" in notes  # a formula stays text
 
 
+# The REFI-QDA Codebook 1.0 structure (Codebook.xsd), restated for validation: CodeBook holds
+# Codes (at least one Code) and optional Sets; a Code has an optional Description, then nested
+# Codes; guid, name and isCodable are required, color is #RGB or #RRGGBB.
+CODEBOOK_XSD = """<?xml version="1.0" encoding="UTF-8"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns="urn:QDA-XML:codebook:1.0"
+  targetNamespace="urn:QDA-XML:codebook:1.0" elementFormDefault="qualified">
+ <xs:element name="CodeBook">
+  <xs:complexType>
+   <xs:sequence>
+    <xs:element name="Codes"><xs:complexType><xs:sequence>
+     <xs:element name="Code" type="CodeType" maxOccurs="unbounded"/>
+    </xs:sequence></xs:complexType></xs:element>
+    <xs:element name="Sets" minOccurs="0"/>
+   </xs:sequence>
+   <xs:attribute name="origin" type="xs:string"/>
+  </xs:complexType>
+ </xs:element>
+ <xs:complexType name="CodeType">
+  <xs:sequence>
+   <xs:element name="Description" type="xs:string" minOccurs="0"/>
+   <xs:element name="Code" type="CodeType" minOccurs="0" maxOccurs="unbounded"/>
+  </xs:sequence>
+  <xs:attribute name="guid" use="required"><xs:simpleType><xs:restriction base="xs:string">
+   <xs:pattern value="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"/>
+  </xs:restriction></xs:simpleType></xs:attribute>
+  <xs:attribute name="name" type="xs:string" use="required"/>
+  <xs:attribute name="isCodable" type="xs:boolean" use="required"/>
+  <xs:attribute name="color"><xs:simpleType><xs:restriction base="xs:string">
+   <xs:pattern value="#([A-Fa-f0-9]{6}|[A-Fa-f0-9]{3})"/>
+  </xs:restriction></xs:simpleType></xs:attribute>
+ </xs:complexType>
+</xs:schema>"""
+
+
+def test_qdc_validates_against_the_codebook_schema(annotated: dict[str, Any],
+                                                    tmp_path: Path) -> None:
+    etree = pytest.importorskip("lxml.etree")
+    schema = etree.XMLSchema(etree.fromstring(CODEBOOK_XSD.encode()))
+    annotated["wb"].export_highlights("qdc", tmp_path / "tags.qdc")
+    doc = etree.parse(str(tmp_path / "tags.qdc"))
+    assert schema.validate(doc), schema.error_log
+
+
 def test_qdc_codebook_structure(annotated: dict[str, Any], tmp_path: Path) -> None:
     wb = annotated["wb"]
     out = wb.export_highlights("qdc", tmp_path / "tags.qdc")
