@@ -41,6 +41,17 @@ def test_main_path(window: Any, corpus_dir: Path, tmp_path: Path) -> None:
     assert "Obokata" in panel.results.item(0).data(HTML_ROLE)
     assert "font-weight:600'>Obokata<" in panel.results.item(0).data(HTML_ROLE)
 
+    # a facet filter narrows the hits, "All" widens them again
+    kinds = panel.facets["kind"]
+    assert kinds.count() >= 2
+    kinds.setCurrentIndex(1)
+    panel._facet_changed("kind")
+    assert panel.filters == {"kind": kinds.itemData(1)}
+    assert all(h.kind == kinds.itemData(1) for h in panel.hits)
+    kinds.setCurrentIndex(0)
+    panel._facet_changed("kind")
+    assert panel.filters == {}
+
     # opening a hit scrolls the viewer to the match and marks it
     panel.open_hit(0)
     hit = panel.hits[0]

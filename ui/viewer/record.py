@@ -5,16 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QScrollArea, QWidget
+
+def _time(value: Any) -> str | None:
+    """ISO time to the second, UTC said plainly (the stored value keeps full precision)."""
+    if not value:
+        return None
+    text = str(value).replace("T", " ")
+    return text[:19] + " UTC" if text.endswith("Z") else text[:19]
+
+
+UNBREAKABLE = {"SHA-256", "Source URL", "Final URL", "Original file"}
 
 FIELDS = [
     ("Title", lambda d, r: d.get("title")),
     ("SHA-256", lambda d, r: d.get("sha256")),
     ("Source URL", lambda d, r: r.get("source_url")),
     ("Final URL", lambda d, r: r.get("final_url")),
-    ("Captured", lambda d, r: r.get("captured_at")),
+    ("Captured", lambda d, r: _time(r.get("captured_at"))),
     ("HTTP status", lambda d, r: r.get("http_status")),
-    ("Imported", lambda d, r: r.get("imported_at")),
+    ("Imported", lambda d, r: _time(r.get("imported_at"))),
     ("Imported by", lambda d, r: r.get("os_user")),
     ("Importer", lambda d, r: f"{r.get('importer', '')} {r.get('importer_version', '')}".strip()),
     ("Original file", lambda d, r: r.get("original_path") or d.get("original_filename")),
@@ -38,11 +48,13 @@ class RecordView(QScrollArea):
         super().__init__(parent)
         self.setAccessibleName("Collection record")
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.inner = QWidget()
         self.form = QFormLayout(self.inner)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.form.setContentsMargins(16, 16, 16, 16)
         self.form.setVerticalSpacing(8)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.setWidget(self.inner)
         self.values: dict[str, str] = {}
 
@@ -57,12 +69,20 @@ class RecordView(QScrollArea):
                 continue
             text = str(value)
             self.values[label] = text
-            field = QLabel(text)
-            field.setWordWrap(True)
-            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            field: QWidget
+            if label in UNBREAKABLE:  # hashes, paths, URLs: one line, scrolls, copies whole
+                line = QLineEdit(text)
+                line.setReadOnly(True)
+                line.setCursorPosition(0)
+                line.setObjectName("mono" if label == "SHA-256" else "recordLine")
+                line.setToolTip(text)
+                field = line
+            else:
+                lab = QLabel(text)
+                lab.setWordWrap(True)
+                lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                field = lab
             field.setAccessibleName(label)
-            if label == "SHA-256":
-                field.setObjectName("mono")
             key = QLabel(label)
             key.setObjectName("secondary")
             self.form.addRow(key, field)
