@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QScrollArea, QWidget
 
+
 def _time(value: Any) -> str | None:
     """ISO time to the second, UTC said plainly (the stored value keeps full precision)."""
     if not value:
