@@ -77,7 +77,7 @@ class AnnotationsMixin(TagsMixin, ExchangeMixin):
                        remove_tags: list[str] | tuple[str, ...] = (),
                        start: int | None = None, end: int | None = None) -> Changes:
         """Change the note, colour, tags (``tags`` replaces, ``add_tags``/``remove_tags``
-        adjust) or the range (on the highlight's own text layer)."""
+        adjust) or the range (offsets in the document's latest text layer)."""
         with self.library.transaction() as s:
             h = H.get_row(s, highlight_id)
             fields = []
