@@ -76,6 +76,14 @@ def _install_dossiers(window: Any) -> None:
 
     window.sidebar_handlers.append(on_sidebar)
 
+    def dropped_on_dossier(dossier_id: int, highlights: list[int], documents: list[int]) -> None:
+        from .operations.dossiers import add_items
+
+        add_items(window.session, dossier_id, highlights, documents)
+        window.statusBar().showMessage("Added to the dossier", 3000)
+
+    window.sidebar.dossier_dropped.connect(dropped_on_dossier)
+
     def on_changes(changes: Changes) -> None:
         if changes.dossiers or changes.highlights or changes.documents:
             builder.reload()

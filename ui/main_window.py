@@ -117,6 +117,8 @@ class MainWindow(QMainWindow):
         self.sidebar.chosen.connect(self._sidebar_chosen)
         self.documents = DocumentsPanel(self.session)
         self.documents.document_chosen.connect(self.open_document)
+        self.documents.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.documents.table.customContextMenuRequested.connect(self._document_menu)
         self.middle = QStackedWidget()
         self.middle.setAccessibleName("Lists")
         self.middle.addWidget(self.documents)
@@ -264,8 +266,12 @@ class MainWindow(QMainWindow):
             self.viewer.find_bar.open_bar()
 
     def delete_document(self) -> None:
+        if self.documents.table.hasFocus():
+            self._confirm_delete()
+
+    def _confirm_delete(self) -> None:
         ids = self.documents.selected_ids()
-        if not ids or not self.documents.table.hasFocus():
+        if not ids:
             return
         answer = QMessageBox.question(
             self, "Delete documents",
@@ -273,6 +279,29 @@ class MainWindow(QMainWindow):
             "text and highlights? The audit log keeps a record of the deletion.")
         if answer == QMessageBox.StandardButton.Yes:
             doc_ops.delete_documents(self.session, ids)
+
+    def _document_menu(self, pos: Any) -> None:
+        ids = self.documents.selected_ids()
+        if not ids:
+            return
+        menu = QMenu(self)
+        if self.builder is not None and self.builder.dossier_id is not None:
+            menu.addAction("Add to the open dossier", lambda: self.builder.add([], ids)
+                           if self.builder else None)
+        menu.addAction("Add to collection…", lambda: self._add_to_collection(ids))
+        menu.addAction("Show collection record", self.viewer.show_record)
+        menu.addSeparator()
+        menu.addAction("Delete…", self._confirm_delete)
+        menu.popup(self.documents.table.viewport().mapToGlobal(pos))
+
+    def _add_to_collection(self, ids: list[int]) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        names = [c["name"] for c in self.sidebar_data.get("collections", [])]
+        name, ok = QInputDialog.getItem(self, "Add to collection", "Collection (or a new name):",
+                                        names, 0, True)
+        if ok and name.strip():
+            doc_ops.add_to_collection(self.session, list(ids), name.strip())
 
     def show_documents(self) -> None:
         self.middle.setCurrentWidget(self.documents)

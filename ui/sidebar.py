@@ -10,9 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QDropEvent, QIcon, QPainter, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QIcon,
+    QPainter,
+    QPixmap,
+)
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
 
+HIGHLIGHT_MIME = "application/x-workbench-highlights"
+DOCUMENT_MIME = "application/x-workbench-documents"
 KIND = Qt.ItemDataRole.UserRole
 PAYLOAD = Qt.ItemDataRole.UserRole + 1
 
@@ -32,6 +42,7 @@ def color_dot(color: str, size: int = 12) -> QIcon:
 class Sidebar(QTreeWidget):
     chosen = Signal(str, object)  # kind, payload
     tag_dropped = Signal(int, object)  # tag id, new parent id (None = top level)
+    dossier_dropped = Signal(int, list, list)  # dossier id, highlight ids, document ids
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -144,8 +155,41 @@ class Sidebar(QTreeWidget):
         if choice is not None and choice[0] not in ("section", "hint"):
             self.chosen.emit(*choice)
 
+    def _dossier_target(self, event: QDropEvent | QDragMoveEvent) -> QTreeWidgetItem | None:
+        mime = event.mimeData()
+        if not (mime.hasFormat(HIGHLIGHT_MIME) or mime.hasFormat(DOCUMENT_MIME)):
+            return None
+        item = self.itemAt(event.position().toPoint())
+        return item if item is not None and item.data(0, KIND) == "dossier" else None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        mime = event.mimeData()
+        if mime.hasFormat(HIGHLIGHT_MIME) or mime.hasFormat(DOCUMENT_MIME):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        mime = event.mimeData()
+        if mime.hasFormat(HIGHLIGHT_MIME) or mime.hasFormat(DOCUMENT_MIME):
+            if self._dossier_target(event) is not None:
+                event.acceptProposedAction()
+            else:
+                event.ignore()
+        else:
+            super().dragMoveEvent(event)
+
     def dropEvent(self, event: QDropEvent) -> None:
-        """Reparenting is a core operation: report the wish, let the refresh redraw the tree."""
+        """Reparenting is a core operation: report the wish, let the refresh redraw the tree.
+        Highlights or documents dropped on a dossier are added to it, the same way."""
+        dossier = self._dossier_target(event)
+        if dossier is not None:
+            mime = event.mimeData()
+            event.acceptProposedAction()
+            self.dossier_dropped.emit(int(dossier.data(0, PAYLOAD)),
+                                      _ids(bytes(mime.data(HIGHLIGHT_MIME).data())),
+                                      _ids(bytes(mime.data(DOCUMENT_MIME).data())))
+            return
         dragged = self.currentItem()
         target = self.itemAt(event.position().toPoint())
         event.ignore()
@@ -158,3 +202,7 @@ class Sidebar(QTreeWidget):
         parent_id = target.data(0, PAYLOAD) if target.data(0, KIND) == "tag" else None
         if parent_id != dragged.data(0, PAYLOAD):
             self.tag_dropped.emit(dragged.data(0, PAYLOAD), parent_id)
+
+
+def _ids(raw: bytes) -> list[int]:
+    return [int(x) for x in raw.decode().split(",") if x.strip().isdigit()]

@@ -141,19 +141,42 @@ def test_layout_and_recent_libraries_are_remembered(window: Any, library_path: P
     other.tasks.shutdown()
 
 
-def test_dark_theme_follows_setting(window: Any, monkeypatch: Any) -> None:
+def test_dark_theme_follows_setting(qapp: Any, monkeypatch: Any) -> None:
     from PySide6.QtGui import QPalette
-    from PySide6.QtWidgets import QApplication
 
-    from ui.theme import apply_theme
+    from ui import theme
 
-    app = QApplication.instance()
     monkeypatch.setenv("WORKBENCH_THEME", "dark")
-    apply_theme(app)
-    assert app.palette().color(QPalette.ColorRole.Window).lightness() < 80
+    assert theme.is_dark()
+    dark = theme._palette(theme.DARK if theme.is_dark() else theme.LIGHT)
+    assert dark.color(QPalette.ColorRole.Window).lightness() < 80
     monkeypatch.setenv("WORKBENCH_THEME", "light")
-    apply_theme(app)
-    assert app.palette().color(QPalette.ColorRole.Window).lightness() > 200
+    assert not theme.is_dark()
+
+
+def test_orphaned_highlights_are_listed_and_can_be_discarded(window: Any,
+                                                             tmp_path: Path) -> None:
+    if window.highlighter is None:
+        pytest.skip("this core build has no highlights")
+    from workbench.extract.base import Extraction
+
+    f = _text_file(tmp_path, "w.txt", "Witness A saw the trucks leave at night.\n"
+                                      "Witness B heard the guards shouting.\n")
+    _import(window, [f])
+    window.documents.table.selectRow(0)
+    doc_id = window.viewer.doc_id
+    facade(window, lambda wb: wb.add_highlight(doc_id, quote="saw the trucks leave at night"))
+    new_text = "Witness B heard the guards shouting.\nNothing else was recorded.\n"
+    facade(window, lambda wb: wb.add_text_layer(doc_id, Extraction([new_text], "test", "2")))
+    window.viewer.reload()
+    pane = window.highlighter.pane
+    assert pane.orphans.count() == 1
+    assert "saw the trucks leave at night" in pane.orphans.item(0).text()
+    assert window.viewer.text.highlights == []  # an orphan is not painted on the new text
+    pane.orphans.setCurrentRow(0)
+    pane.discard_button.click()
+    assert facade(window, lambda wb: wb.orphans(doc_id)) == []
+    assert pane.orphans.count() == 0
 
 
 def test_widgets_have_accessible_names(window: Any) -> None:
