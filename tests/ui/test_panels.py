@@ -183,3 +183,22 @@ def test_widgets_have_accessible_names(window: Any) -> None:
     for widget in (window.search_field, window.sidebar, window.documents.table,
                    window.documents.filter, window.viewer.text, window.viewer.tabs):
         assert widget.accessibleName(), widget
+
+
+def test_dropping_documents_on_a_sidebar_dossier_adds_them(window: Any, tmp_path: Path) -> None:
+    if window.builder is None:
+        pytest.skip("this core build has no dossiers")
+    _import(window, [_text_file(tmp_path, "e.txt", "Exhibit material about the camp. " * 10)])
+    doc_id = window.documents.model.document_id(0)
+    window.builder.create_dossier("Case A")
+    dossier_id = window.builder.dossier_id
+    window.refresh_sidebar()
+    window.sidebar.select("dossier", dossier_id)
+    item = window.sidebar.currentItem()
+    center = window.sidebar.visualItemRect(item).center()
+    mime = window.documents.model.mimeData([window.documents.model.index(0, 0)])
+    event = QDropEvent(QPointF(center), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    window.sidebar.dropEvent(event)
+    entries = facade(window, lambda wb: wb.get_dossier(dossier_id))["entries"]
+    assert [(e["kind"], e["document_id"]) for e in entries] == [("document", doc_id)]
