@@ -20,6 +20,7 @@ from whoosh.reading import IndexReader
 from ..errors import UserError
 from . import parse as p
 from .analysis import STEM_MARK, fold, is_cjk, stem, terms
+from .phrase import FastPhrase
 from .schema import keyword
 
 MAX_EXPANSION = 64
@@ -143,7 +144,7 @@ class Compiler:
             return wq.Term(fname, ts[0])
         if slop is None:
             plan.phrases.append(ts)
-            return wq.Phrase(fname, ts)
+            return FastPhrase(fname, ts)
         plan.exact.update(ts)
         return wspans.SpanNear2([wq.Term(fname, t) for t in ts], slop=max(1, slop),
                                 ordered=False)
