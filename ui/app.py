@@ -29,6 +29,7 @@ def setup_logging() -> None:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # migration chatter, every open
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:

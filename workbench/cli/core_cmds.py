@@ -62,7 +62,11 @@ def register(sub: Any) -> None:
     p.add_argument("--object-id", metavar="ID")
     p.add_argument("--limit", type=int)
 
-    command(sub, "gui", cmd_gui, "open the desktop app", needs_library=False)
+    p = command(sub, "gui", cmd_gui, "open the desktop app", needs_library=False)
+    # `workbench gui --library PATH` as well as `workbench --library PATH gui`; SUPPRESS keeps
+    # the sub-command from resetting a --library given before it.
+    p.add_argument("--library", metavar="PATH", default=argparse.SUPPRESS,
+                   help="library folder (default: the per-user library, created on first run)")
 
 
 def cmd_init(args: argparse.Namespace) -> Result:
