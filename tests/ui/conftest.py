@@ -56,3 +56,11 @@ def facade(win: Any, fn: Any) -> Any:
     out: list[Any] = []
     win.session.query(fn, out.append)
     return out[0]
+
+
+def facade_async(win: Any, qtbot: Any, fn: Any) -> Any:
+    """Like ``facade`` for a window on the real worker thread: waits for the answer."""
+    out: list[Any] = []
+    win.session.query(fn, out.append)
+    qtbot.waitUntil(lambda: bool(out), timeout=60000)
+    return out[0]
