@@ -105,11 +105,16 @@ def test_pdf_inside_a_bundle_is_read_as_pdf(tmp_path):
 
 def test_export_with_a_planted_leak_fails_and_leaves_nothing(bench, tmp_path, monkeypatch):
     import workbench.export.html as html_mod
+    import workbench.export.pdf as pdf_mod
 
     d = _dossier(bench)
     real = html_mod.render
-    monkeypatch.setattr(html_mod, "render",
-                        lambda view, **kw: real(view, **kw) + "<p>Bachelet</p>")
+
+    def leaky(view, **kw):
+        return real(view, **kw) + "<p>Bachelet</p>"
+
+    monkeypatch.setattr(html_mod, "render", leaky)
+    monkeypatch.setattr(pdf_mod, "render", leaky)
     out = tmp_path / "out"
     out.mkdir()
     for fmt, name in (("html", "x.html"), ("pdf", "x.pdf")):

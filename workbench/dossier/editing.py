@@ -39,7 +39,8 @@ def sections(session: Session, dossier_id: int) -> list[DossierSection]:
 
 
 def ordered_items(session: Session, dossier_id: int) -> list[DossierItem]:
-    rank = {None: -1, **{s.id: i for i, s in enumerate(sections(session, dossier_id))}}
+    rank: dict[int | None, int] = {None: -1}
+    rank.update({s.id: i for i, s in enumerate(sections(session, dossier_id))})
     items = session.execute(select(DossierItem).where(DossierItem.dossier_id == dossier_id)
                             ).scalars().all()
     return sorted(items, key=lambda it: (rank.get(it.section_id, -1), it.position, it.id))

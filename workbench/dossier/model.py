@@ -168,7 +168,7 @@ def build_view(session: Session, dossier: Dossier) -> DossierView:
     rules = rules_for(session, dossier.id)
     case = session.get(Collection, dossier.collection_id) if dossier.collection_id else None
     secs = editing.sections(session, dossier.id)
-    view_sections = {None: ViewSection(None, None)}
+    view_sections: dict[int | None, ViewSection] = {None: ViewSection(None, None)}
     for sec in secs:
         view_sections[sec.id] = ViewSection(sec.id, redact_plain(sec.title, rules))
     sources: dict[int, Source] = {}

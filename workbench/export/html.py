@@ -67,12 +67,12 @@ def segments_html(segments: list[Segment], pdf: bool) -> str:
 
 
 def citation_html(item: ViewItem) -> str:
-    """One paragraph, one line per field: few boxes keep long dossiers quick to lay out."""
+    """One flowing paragraph: few lines and boxes keep long dossiers quick to lay out."""
     if item.source is None:
         return ""
     kind = "Excerpt" if item.kind == "highlight" else "Whole document"
-    rows = [f"Type: {kind}"] + [f"{k}: {v}" for k, v in citation_parts(item.source, item.page)]
-    return f'<p class="citation">{"<br>".join(e(r) for r in rows)}</p>'
+    rows = [kind] + [f"{k}: {v}" for k, v in citation_parts(item.source, item.page)]
+    return f'<p class="citation">{" · ".join(e(r) for r in rows)}</p>'
 
 
 def item_html(item: ViewItem, pdf: bool) -> str:
@@ -84,7 +84,7 @@ def item_html(item: ViewItem, pdf: bool) -> str:
              f'<blockquote class="excerpt">{segments_html(item.body, pdf)}</blockquote>',
              citation_html(item)]
     if item.commentary:
-        parts.append(f'<div class="commentary"><p class="label">Commentary</p>'
+        parts.append(f'<div class="commentary"><b>Commentary</b>'
                      f"{segments_html(item.commentary, pdf)}</div>")
     parts.append("</article>")
     return "\n".join(parts)
