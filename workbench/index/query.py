@@ -22,6 +22,7 @@ from . import parse as p
 from .analysis import STEM_MARK, fold, is_cjk, stem, terms
 from .phrase import FastPhrase
 from .schema import keyword
+from .termset import TermSet
 
 MAX_EXPANSION = 64
 MAX_SCAN = 5_000
@@ -129,7 +130,7 @@ class Compiler:
         if len(t) == 1 and is_cjk(t):  # one Han character: every bigram starting with it
             found = self.expand(fname, t, None) | {t}
             plan.exact.update(found)
-            return wq.Or([wq.Term(fname, x) for x in sorted(found)])
+            return TermSet(fname, sorted(found))
         s = stem(t)
         plan.stems.add(s)
         if s == t and not (t.isascii() and t.isalpha() and len(t) >= 4):
@@ -163,12 +164,12 @@ class Compiler:
             cands = islice(self.reader.terms_within(fname, t, dist, prefix=keep), MAX_SCAN)
             found |= self.top({c for c in cands if not c.startswith(STEM_MARK)}, fname)
         plan.exact.update(found)
-        return wq.Or([wq.Term(fname, x) for x in sorted(found)])
+        return TermSet(fname, sorted(found))
 
     def wild(self, pattern: str, fname: str, plan: Plan) -> wq.Query | None:
         found = self.wild_terms(pattern, fname, lambda s: "".join(terms(s)))
         plan.exact.update(found)
-        return wq.Or([wq.Term(fname, x) for x in sorted(found)]) if found else wq.NullQuery
+        return TermSet(fname, sorted(found)) if found else wq.NullQuery
 
     def wild_terms(self, pattern: str, fname: str, norm: Any) -> set[str]:
         pieces = re.split(r"([*?])", pattern)
@@ -218,7 +219,7 @@ class Compiler:
         norm = keyword if name in ("tag", "collection") else fold
         if isinstance(node, p.Wild):
             found = self.wild_terms(raw, name, norm)
-            return wq.Or([wq.Term(name, x) for x in sorted(found)]) if found else wq.NullQuery
+            return TermSet(name, sorted(found)) if found else wq.NullQuery
         value = norm(raw)
         return wq.Term(name, value) if value else None
 
