@@ -148,6 +148,9 @@ class HighlightController:
     def _show_in_text(self, item: QListWidgetItem) -> None:
         h = self._find(int(item.data(Qt.ItemDataRole.UserRole)))
         if h is not None:
+            # On the PDF page too, where Qt's text positions find the quote's first words
+            # (a whole quote often spans line breaks the page text does not have).
+            self.viewer.original.locate(" ".join(h["quote"].split()[:5]), h.get("page"))
             self.viewer.tabs.setCurrentIndex(0)
             self.viewer.text.select_range(h["start"], h["end"])
             self.viewer.text.centerCursor()
