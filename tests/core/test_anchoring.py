@@ -163,3 +163,15 @@ def test_long_passages_are_placed_fast_and_exactly(corpus_texts: dict[str, str])
         assert time.perf_counter() - t < 2.0
         assert a.status == "fuzzy" and a.score >= FUZZY_THRESHOLD
         assert abs(a.start - 200) <= 1 and abs(a.end - (200 + length)) <= 2
+
+
+def test_a_passage_cut_by_a_page_header_gets_a_split_candidate() -> None:
+    old = "They described the camp\n\nas a place of torture and forced labour."
+    q, pre, suf = selectors(old, old.index("the camp"), old.index(" of torture"))
+    new = ("They described the camp\n\nCONFIDENTIAL Page 2 of 9\n\n"
+           "as a place of torture and forced labour.")
+    a = reanchor(q, pre, suf, old.index("the camp"), old.index(" of torture"), len(old), new)
+    assert a.status == "orphan" and a.candidate is not None
+    assert a.candidate.method == "split"
+    assert new[a.candidate.start:a.candidate.end] == (
+        "the camp\n\nCONFIDENTIAL Page 2 of 9\n\nas a place")

@@ -170,6 +170,13 @@ def test_reanchor_with_headers_on_every_page(imported: dict[str, Any]) -> None:
           f"orphaned {r['orphaned']}")
     assert set(run["ids"]) - set(run["same"]) <= set(run["crossing"])
     assert ok / total >= 0.95
+    # An orphan's candidate is the passage with the inserted header inside: accepting it
+    # would cover the right words.
+    for h in wb.orphans(doc=imported["pdf"]):
+        words = norm_quote(h["quote"]).split(" ")
+        cand = norm_quote(h["candidate"]["quote"])
+        assert h["candidate"]["method"] == "split", h["candidate"]
+        assert cand.startswith(" ".join(words[:2])) and cand.endswith(words[-1])
 
 
 def test_damaged_layer_leaves_orphans_with_candidates(imported: dict[str, Any]) -> None:

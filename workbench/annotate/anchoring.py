@@ -31,7 +31,7 @@ CONTEXT_CHARS = 32
 
 __all__ = ["CONTEXT_CHARS", "FUZZY_THRESHOLD", "LONG_QUOTE", "Anchor", "Match", "NormText",
            "context_score", "find_all", "fuzzy_candidates", "fuzzy_find", "norm_quote",
-           "normalize", "normalize_cached", "reanchor", "selectors"]
+           "normalize", "normalize_cached", "reanchor", "selectors", "split_candidate"]
 
 
 @dataclass
@@ -72,14 +72,58 @@ def reanchor(quote: str, prefix: str, suffix: str, start: int, end: int, old_len
         # Several equal occurrences and nothing tells them apart: do not guess.
         return Anchor("orphan", candidate=Match(s, e, 1.0, "ambiguous"))
     cands = fuzzy_candidates(nt, q)
+    split = split_candidate(nt, q, expected)
     if not cands:
-        return Anchor("orphan")
+        return Anchor("orphan", candidate=_original(nt, split))
     best = max(cands[:8], key=lambda m: (round(m.score, 3),
                                          context_score(nt, m.start, m.end, pre, suf)))
     s, e = nt.to_original(best.start, best.end)
     if best.score >= FUZZY_THRESHOLD:
         return Anchor("fuzzy", s, e, best.score)
+    if split is not None and split.score > best.score:
+        return Anchor("orphan", candidate=_original(nt, split))
     return Anchor("orphan", candidate=Match(s, e, best.score, "fuzzy"))
+
+
+def _original(nt: NormText, m: Match | None) -> Match | None:
+    if m is None:
+        return None
+    s, e = nt.to_original(m.start, m.end)
+    return Match(s, e, m.score, m.method)
+
+
+SPLIT_GAP = 300  # normalised characters a page header or footer may add inside a passage
+
+
+def split_candidate(nt: NormText, q: str, expected: int) -> Match | None:
+    """The passage cut in two by inserted text (a running header or footer inside a quote
+    that crosses a page): its longest leading words found exactly, then the remaining words
+    found exactly within ``SPLIT_GAP`` characters after them. Normalised offsets; the score is
+    the share of the quote found. Only ever offered as an orphan's candidate."""
+    words = q.split(" ")
+    if len(words) < 2:
+        return None
+    text = nt.text
+    lo, hi = 1, len(words) - 1  # the largest k whose first k words occur
+    if " ".join(words[:1]) not in text:
+        return None
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if " ".join(words[:mid]) in text:
+            lo = mid
+        else:
+            hi = mid - 1
+    head, tail = " ".join(words[:lo]), " ".join(words[lo:])
+    best: Match | None = None
+    for h in find_all(text, head, limit=50):
+        after = h + len(head)
+        t = text.find(tail, after, after + SPLIT_GAP + len(tail))
+        if t == -1:
+            continue
+        cand = Match(h, t + len(tail), (len(head) + len(tail)) / len(q), "split")
+        if best is None or abs(h - expected) < abs(best.start - expected):
+            best = cand
+    return best
 
 
 def _choose(nt: NormText, hits: list[int], q: str, pre: str, suf: str,
