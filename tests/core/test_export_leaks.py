@@ -186,3 +186,20 @@ def test_redacted_term_in_document_title_is_redacted_in_citations(bench, tmp_pat
     out = bench.export(d, "html", tmp_path / "t.html")
     text = Path(out["path"]).read_text(encoding="utf-8")
     assert "achelet" not in text and "[REDACTED: witness identity]’s report" in text
+
+
+def test_progress_and_cancel(bench, tmp_path):
+    from workbench.errors import Cancelled
+    from workbench.ingest import CancelToken
+
+    d = _dossier(bench)
+    steps = []
+    bench.export(d, "html", tmp_path / "a.html", progress=steps.append)
+    assert [s.done for s in steps] == [0, 1, 3] and steps[-1].stage == "done"
+    token = CancelToken()
+    token.cancel()
+    out = tmp_path / "c"
+    out.mkdir()
+    with pytest.raises(Cancelled):
+        bench.export(d, "docx", out / "x.docx", cancel=token)
+    assert list(out.iterdir()) == []

@@ -130,7 +130,9 @@ class RawItem:
     missing: str | None
 
 
-def raw_item(session: Session, it: DossierItem) -> RawItem:
+def raw_item(session: Session, it: DossierItem,
+             cache: dict[int, Source] | None = None) -> RawItem:
+    """The item's text and source; ``cache`` shares sources between items of one document."""
     if it.kind == "note":
         return RawItem(it, it.note_text, None, None, None)
     h = session.get(Highlight, it.highlight_id) if it.highlight_id else None
@@ -139,9 +141,13 @@ def raw_item(session: Session, it: DossierItem) -> RawItem:
     if doc is None or (it.kind == "highlight" and h is None):
         what = "document" if doc is None else "highlight"
         return RawItem(it, it.quote_snapshot or "", None, None, f"its source {what} was deleted")
-    rec = session.execute(select(CollectionRecord).where(CollectionRecord.document_id == doc.id)
-                          ).scalar_one_or_none()
-    src = source_from(doc, rec)
+    src = cache.get(doc.id) if cache is not None else None
+    if src is None:
+        rec = session.execute(select(CollectionRecord)
+                              .where(CollectionRecord.document_id == doc.id)).scalar_one_or_none()
+        src = source_from(doc, rec)
+        if cache is not None:
+            cache[doc.id] = src
     if h is not None:
         return RawItem(it, h.quote, h.page, src, None)
     layer = latest_layer(session, doc.id)
@@ -154,8 +160,9 @@ def dossier_strings(session: Session, dossier: Dossier) -> list[tuple[int | None
                                          (None, dossier.author), (None, dossier.organisation)]
     for sec in editing.sections(session, dossier.id):
         out.append((None, sec.title))
+    cache: dict[int, Source] = {}
     for it in editing.ordered_items(session, dossier.id):
-        raw = raw_item(session, it)
+        raw = raw_item(session, it, cache)
         out += [(it.id, raw.text), (it.id, it.commentary)]
         if raw.source:
             s = raw.source
@@ -172,9 +179,10 @@ def build_view(session: Session, dossier: Dossier) -> DossierView:
     for sec in secs:
         view_sections[sec.id] = ViewSection(sec.id, redact_plain(sec.title, rules))
     sources: dict[int, Source] = {}
+    raw_sources: dict[int, Source] = {}
     redacted_docs: set[int] = set()
     for it in editing.ordered_items(session, dossier.id):
-        raw = raw_item(session, it)
+        raw = raw_item(session, it, raw_sources)
         src = raw.source
         if src is not None:
             if any(contains(raw.text, r.text) for r in rules) or any(

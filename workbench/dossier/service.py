@@ -352,9 +352,12 @@ class DossiersMixin:
     # --- export ----------------------------------------------------------------------------
 
     def export(self, dossier: str | int, format: str, out: str | Path,
-               bates: str | None = None, progress: Callable[[str], None] | None = None,
+               bates: str | None = None, progress: Callable[[Any], None] | None = None,
                cancel: Any = None) -> dict[str, Any]:
-        """Write the dossier as pdf, docx, html or bundle; leak-check it; audit it."""
+        """Write the dossier as pdf, docx, html or bundle; leak-check it; audit it.
+
+        ``progress`` receives ``workbench.ingest.Progress`` steps (write, check, done);
+        ``cancel`` is a ``CancelToken`` checked between steps (raises ``Cancelled``)."""
         from ..export import run_export
 
         view = self.dossier_view(dossier)

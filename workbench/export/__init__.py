@@ -106,14 +106,20 @@ def run_export(library: Library, view: DossierView, fmt: str, out: Path,
     fmt = fmt.lower()
     validate(view, fmt)
     out = check_destination(out)
-    say = progress or (lambda _msg: None)
+
+    def say(done: int, stage: str) -> None:
+        if progress is not None:
+            from ..ingest import Progress as Step
+
+            progress(Step(done, 3, out.name, stage))
+
     tmp = temp_sibling(out)
     try:
         check_cancel(cancel)
-        say(f"writing {fmt}")
+        say(0, f"writing {fmt}")
         files, excluded = _write(library, view, fmt, tmp, out, bates)
         check_cancel(cancel)
-        say("checking the export for redacted text")
+        say(1, "checking the export for redacted text")
         checks = check_file(tmp, view.rules, fmt)
         digest_of = tmp / "tagmanifest-sha256.txt" if tmp.is_dir() else tmp
         digest = sha256_file(digest_of)
@@ -126,5 +132,5 @@ def run_export(library: Library, view: DossierView, fmt: str, out: Path,
     except BaseException:  # leak, cancel, crash: never leave the temporary output behind
         remove(tmp)
         raise
-    say("done")
+    say(3, "done")
     return ExportResult(fmt, out, digest, size, files, excluded, checks)

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import Cancelled, ExportError
 
-Progress = Callable[[str], None]
+Progress = Callable[[Any], None]  # receives ``workbench.ingest.Progress`` values
 
 
 def resources_dir() -> Path:
