@@ -115,3 +115,16 @@ def test_mbox_search_finds_a_message_by_sender_and_words(wb: Workbench, tmp_path
     assert result.hits[0].document_id == hearing["id"]
     by_sender = wb.search("clerk@tribunal.example")
     assert hearing["id"] in [h.document_id for h in by_sender.hits]
+
+
+def test_unsupported_attachments_are_named_not_failed(wb: Workbench, tmp_path: Path) -> None:
+    path = make_eml(tmp_path / "signed.eml", "Signed message", "Archive attached.",
+                    attachments=[("photos.zip", b"PK\x03\x04 not really a zip", "application/zip"),
+                                 ("signature.asc", b"-----BEGIN PGP SIGNATURE-----",
+                                  "application/pgp-signature")])
+    out = _import(wb, path)
+    assert out["failed"] == []
+    [item] = out["imported"]
+    assert item["problems"] == ["attachment 'photos.zip' was not imported (unsupported type)"]
+    info = wb.show_document(item["id"])
+    assert info["extra"]["attachments"] == ["photos.zip", "signature.asc"]

@@ -28,6 +28,8 @@ MIME_DAMAGED = "MIME damaged"
 BOUNDARY_DEFECTS = ("StartBoundaryNotFoundDefect", "CloseBoundaryNotFoundDefect",
                     "MultipartInvariantViolationDefect", "NoBoundaryInMultipartDefect")
 MAX_ATTACHMENTS = 500
+SIGNATURES = {"application/pgp-signature", "application/pkcs7-signature",
+              "application/x-pkcs7-signature"}
 
 
 def safe_filename(name: str, fallback: str) -> str:
@@ -151,6 +153,7 @@ class _Walker:
         self.plain: list[str] = []
         self.html: list[str] = []
         self.children: list[Child] = []
+        self.names: list[str] = []
         self.problems: list[str] = []
 
     def walk(self, part: Message) -> None:
@@ -173,14 +176,24 @@ class _Walker:
                 payload = b""
             ext = mimetypes.guess_extension(ctype) or ".bin"
             self._attach(payload if isinstance(payload, bytes) else b"",
-                         part.get_filename() or f"attachment{ext}", None)
+                         part.get_filename() or f"attachment{ext}", None, ctype)
         elif ctype == "text/html":
             self.html.append(_html_to_text(part_text(part)))
         elif ctype.startswith("text/"):
             self.plain.append(part_text(part))
 
-    def _attach(self, data: bytes, filename: str, kind: str | None) -> None:
+    def _attach(self, data: bytes, filename: str, kind: str | None,
+                ctype: str = "") -> None:
+        from .formats import SNIFF_BYTES, detect
+
         name = safe_filename(filename, "attachment.bin")
+        self.names.append(name)
+        if ctype in SIGNATURES:
+            return  # a signature over the message, kept in the original; not a document
+        if kind is None and detect(Path(name), data[:SNIFF_BYTES]) is None:
+            # Named here rather than failed later: the attachment stays in the original.
+            self.problems.append(f"attachment {name!r} was not imported (unsupported type)")
+            return
         if not data:
             self.problems.append(f"attachment {name!r} is empty")
             return
@@ -264,9 +277,8 @@ class EmailExtractor:
                                f"({', '.join(sorted(set(defects)))})")
         head = header_block(meta)
         text = f"{head}\n\n{body}" if head and body else head or body
-        if walker.children:
-            names = ", ".join(c.filename for c in walker.children[:20])
-            text += f"\n\nAttachments: {names}"
-            meta["attachments"] = [c.filename for c in walker.children]
+        if walker.names:
+            text += f"\n\nAttachments: {', '.join(walker.names[:50])}"
+            meta["attachments"] = walker.names
         return Extraction(pages=[text], extractor=self.name, extractor_version=self.version,
                           metadata=meta, problems=problems, children=walker.children)
