@@ -154,3 +154,19 @@ def test_garbage_named_warc_fails_clearly(wb: Workbench, tmp_path: Path) -> None
     out = _import(wb, bad)
     [failed] = out["failed"]
     assert failed["status"] == "unreadable" and "web archive" in failed["error"]
+
+
+def test_oversized_warc_record_is_skipped_with_a_note(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.extract import warc
+    from workbench.extract.base import ExtractOptions
+
+    monkeypatch.setattr(warc, "MAX_RECORD", 1000)
+    path = tmp_path / "big.warc"
+    path.write_bytes(warc_bytes([
+        ("response", "https://example.org/big", "text/html", _page("Big", "x" * 200), 200),
+        ("response", "https://example.org/small", "text/html", b"<p>small</p>", 200)]))
+    result = warc.WarcExtractor().extract(path, ExtractOptions(
+        kind="warc", children_dir=str(tmp_path / "children")))
+    assert [c.collection["source_url"] for c in result.children] == ["https://example.org/small"]
+    assert any("https://example.org/big" in p and "skipped" in p for p in result.problems)

@@ -25,6 +25,7 @@ from .formats import is_warc
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_CAPTURES = 100_000
+MAX_RECORD = 64 << 20  # bytes of one capture's body
 
 
 def capture_filename(url: str, n: int) -> str:
@@ -91,9 +92,14 @@ class _Reader:
         if rtype not in ("response", "resource"):
             self.skipped[rtype] += 1
             return
-        body = record.content_stream().read()
+        # Bounded read: one huge record must not take the worker over its memory limit.
+        body = record.content_stream().read(MAX_RECORD + 1)
         while record.raw_stream.read(1 << 16):  # drain, so a short record shows its shortfall
             pass
+        if len(body) > MAX_RECORD:
+            self.problems.append(f"{self.label}: record {n} ({url}) is larger than "
+                                 f"{MAX_RECORD >> 20} MB; skipped")
+            return
         if getattr(record.raw_stream, "limit", 0) > 0:
             self.problems.append(f"{self.label}: record {n} ({url}) is truncated: "
                                  f"{record.raw_stream.limit} bytes missing; skipped")
