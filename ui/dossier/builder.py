@@ -108,9 +108,9 @@ class DossierBuilder(QWidget):
         for label, key in FORMATS:
             self.format.addItem(label, key)
         self.bates = QLineEdit()
-        self.bates.setPlaceholderText("Bates prefix, e.g. NGO-")
+        self.bates.setPlaceholderText("Bates prefix (e.g. NGO-)")
         self.bates.setAccessibleName("Bates prefix")
-        self.bates.setMaximumWidth(180)
+        self.bates.setMinimumWidth(190)
         self.export_button = QPushButton("Export…")
         self.export_button.setObjectName("primary")
         self.export_button.clicked.connect(self.choose_export)

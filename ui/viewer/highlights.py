@@ -8,6 +8,7 @@ dialogs. Every change is an operation in ``operations/highlights.py``.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import QMimeData, Qt
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ..dialogs.highlight_dialog import HighlightDialog
 from ..operations import highlights as ops
+from ..search.delegate import HTML_ROLE, RichDelegate
 from ..session import Session
 from .text_view import Painted
 from .viewer import DocumentViewer
@@ -53,6 +55,8 @@ class HighlightsPane(QWidget):
         self.list = HighlightList()
         self.list.setAccessibleName("Highlights in this document")
         self.list.setWordWrap(True)
+        self.list.setItemDelegate(RichDelegate(self.list))
+        self.list.setSpacing(2)
         self.list.setDragEnabled(True)
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.orphans = QListWidget()
@@ -80,7 +84,9 @@ class HighlightsPane(QWidget):
         layout.addWidget(self.orphans, 1)
         layout.addLayout(row)
 
-    def set_items(self, highlights: list[dict[str, Any]]) -> None:
+    def set_items(self, highlights: list[dict[str, Any]],
+                  colors: dict[str, str] | None = None) -> None:
+        colors = colors or {}
         self.list.clear()
         self.orphans.clear()
         for h in highlights:
@@ -99,7 +105,9 @@ class HighlightsPane(QWidget):
             page = f"p. {h['page']} · " if h.get("page") else ""
             text = f"“{quote}”\n{page}{tags or 'no tags'}" + (f"\n✎ {h['note']}" if h["note"]
                                                              else "")
-            item = QListWidgetItem(text)
+            item = QListWidgetItem()
+            item.setData(HTML_ROLE, _highlight_html(h, quote, colors))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
             item.setData(Qt.ItemDataRole.UserRole, h["id"])
             item.setToolTip("Drag into a dossier, double-click to show it in the text")
             self.list.addItem(item)
@@ -108,6 +116,19 @@ class HighlightsPane(QWidget):
             w.setVisible(has_orphans)
         self.empty.setVisible(not highlights)
         self.list.setVisible(self.list.count() > 0 or not has_orphans)
+
+
+def _highlight_html(h: dict[str, Any], quote: str, colors: dict[str, str]) -> str:
+    chips = " ".join(
+        f"<span style='background-color:{colors.get(t, DEFAULT_COLOR)}; color:#111;'>"
+        f"&nbsp;{html.escape(t)}&nbsp;</span>" for t in h.get("tags") or [])
+    page = f"p. {h['page']}" if h.get("page") else ""
+    out = (f"<div>“{html.escape(quote)}”</div>"
+           f"<div style='margin-top:3px'><span style='color:#7a8594'>{page}</span>&nbsp; "
+           f"{chips or '<i>no tags</i>'}</div>")
+    if h.get("note"):
+        out += f"<div style='margin-top:3px; color:#5f6b7a'>✎ {html.escape(h['note'])}</div>"
+    return out
 
 
 class HighlightController:
@@ -140,7 +161,7 @@ class HighlightController:
             painted.append(Painted(h["id"], h["start"], h["end"],
                                    tag_color or h.get("color") or DEFAULT_COLOR, label))
         self.viewer.text.set_highlights(painted)
-        self.pane.set_items(self.highlights)
+        self.pane.set_items(self.highlights, {k: v for k, v in colors.items() if v})
         n = len(self.highlights)
         self.viewer.tabs.setTabText(self.viewer.tabs.indexOf(self.pane),
                                     f"Highlights ({n})" if n else "Highlights")
