@@ -169,3 +169,19 @@ def test_without_tesseract_images_and_scans_import_with_a_clear_problem(
         assert item["status"] == "imported with problems"
         assert item["problems"] == [NO_TESSERACT], item
         assert wb.show_document(item["id"])["status"] == "no_text"
+
+
+@needs_tesseract
+def test_sideways_phone_photo_is_read_upright(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from workbench.extract.base import ExtractOptions
+    from workbench.extract.image import ImageExtractor
+
+    photo = text_image("Rotated photo of a notice").rotate(90, expand=True)  # type: ignore[attr-defined]
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to display", as phones write it
+    path = tmp_path / "photo.jpg"
+    photo.convert("RGB").save(str(path), exif=exif)
+    result = ImageExtractor().extract(path, ExtractOptions(kind="image"))
+    assert result.pages == ["Rotated photo of a notice"]

@@ -56,9 +56,12 @@ def _frame_count(image: Any, problems: list[str]) -> int:
 
 
 def _frame(image: Any, index: int) -> Any:
+    from PIL import ImageOps
+
     image.seek(index)
     frame = image.convert("L") if image.mode not in ("L", "RGB") else image.copy()
-    return frame
+    # A phone photo stored sideways with an EXIF orientation: Tesseract needs it upright.
+    return ImageOps.exif_transpose(frame) if index == 0 else frame
 
 
 def _exif(image: Any) -> dict[str, Any]:
