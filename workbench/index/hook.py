@@ -111,6 +111,11 @@ class SearchIndex:
                 if st is not None:
                     page.append((st[0], float(score)))
             counts = self._facets(searcher, docset) if docset else {}
+        if any(getattr(x, "incomplete", False) for x in q.leaves()) or \
+                getattr(q, "incomplete", False):
+            notice = ((notice + " ") if notice else "") + (
+                "A phrase of very common words was checked in part only: the results are "
+                "correct but may be incomplete.")
         hits, gone = self._hits(page, plan, snippets)
         return SearchResult(query, max(0, total - gone), hits, counts, offset, limit, notice,
                             (time.perf_counter() - started) * 1000)

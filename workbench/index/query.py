@@ -26,7 +26,7 @@ from .termset import TermSet
 
 MAX_EXPANSION = 64
 MAX_SCAN = 5_000
-TEXT_FIELDS = {"body", "title", "source"}
+TEXT_FIELDS = {"body", "title"}
 
 
 @dataclass
@@ -93,7 +93,13 @@ class Compiler:
         if name in TEXT_FIELDS:
             return self.node(node.child, name, positive)
         if name == "date":
-            return date_query(node.child)
+            lo, hi = date_range(node.child)
+            n = 0
+            while n < len(lo) and lo[n] == hi[n]:
+                n += 1
+            common = lo[:n]
+            found = [t for t in self.expand("date", common, None, bound=False) if lo <= t <= hi]
+            return TermSet("date", sorted(found)) if found else wq.NullQuery
         return self.keyword(name, node.child)
 
     # --- values in text fields -------------------------------------------------------------
@@ -184,7 +190,8 @@ class Compiler:
                                 for x in literal) + r"\Z")
         return self.expand(fname, prefix, rx)
 
-    def expand(self, fname: str, prefix: str, rx: re.Pattern[str] | None) -> set[str]:
+    def expand(self, fname: str, prefix: str, rx: re.Pattern[str] | None,
+               bound: bool = True) -> set[str]:
         """At most MAX_EXPANSION indexed terms starting with ``prefix`` (and matching ``rx``)."""
         source = (self.reader.expand_prefix(fname, prefix) if prefix
                   else self.reader.lexicon(fname))
@@ -194,7 +201,7 @@ class Compiler:
             if term.startswith(STEM_MARK) or (rx is not None and not rx.match(term)):
                 continue
             cands.add(term)
-        return self.top(cands, fname)
+        return self.top(cands, fname) if bound else cands
 
     def top(self, cands: set[str], fname: str) -> set[str]:
         if len(cands) <= MAX_EXPANSION:
@@ -221,6 +228,8 @@ class Compiler:
             found = self.wild_terms(raw, name, norm)
             return TermSet(name, sorted(found)) if found else wq.NullQuery
         value = norm(raw)
+        if name == "source" and "." in raw and " " not in raw.strip():
+            return wq.Or([wq.Term(name, raw.strip().lower()), wq.Term(name, value)])
         return wq.Term(name, value) if value else None
 
 
@@ -241,14 +250,13 @@ def date_bound(text: str, high: bool) -> str:
     return f"{y}{mo:02d}{d:02d}"
 
 
-def date_query(node: p.Node) -> wq.Query:
+def date_range(node: p.Node) -> tuple[str, str]:
+    """``(lo, hi)`` as YYYYMMDD keys for a date value or a ``[from TO to]`` range."""
     if isinstance(node, p.Range):
-        lo, hi = date_bound(node.lo, False), date_bound(node.hi, True)
-    elif isinstance(node, (p.Word, p.Phrase)):
-        lo, hi = date_bound(node.text.strip(), False), date_bound(node.text.strip(), True)
-    else:
-        raise UserError("date: takes a year, a month, a day or a [from TO to] range")
-    return wq.TermRange("date", lo, hi)
+        return date_bound(node.lo, False), date_bound(node.hi, True)
+    if isinstance(node, (p.Word, p.Phrase)):
+        return date_bound(node.text.strip(), False), date_bound(node.text.strip(), True)
+    raise UserError("date: takes a year, a month, a day or a [from TO to] range")
 
 
 def compile_query(node: p.Node, reader: IndexReader,

@@ -17,7 +17,7 @@ from whoosh.analysis import Token, Tokenizer
 
 from .analysis import STEM_MARK, fold, stem, terms, tokens
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TITLE_GAP = 50  # positions between the title and the text in ``body``: no phrase spans both
 
 
@@ -56,7 +56,7 @@ def build_schema() -> fields.Schema:
         id=fields.ID(unique=True),
         body=fields.TEXT(analyzer=analyzer, phrase=True),
         title=fields.TEXT(analyzer=analyzer, phrase=True),
-        source=fields.TEXT(analyzer=analyzer, phrase=True),
+        source=fields.KEYWORD(commas=True),
         tag=fields.KEYWORD(commas=True),
         collection=fields.KEYWORD(commas=True),
         kind=fields.ID(),
@@ -87,6 +87,17 @@ class IndexDoc:
 def keyword(value: str) -> str:
     """How a tag or collection name is stored and looked up: folded words, ``/`` kept."""
     return "/".join(" ".join(terms(part)) for part in value.split("/"))
+
+
+def source_keys(sources: list[str]) -> list[str]:
+    """Host names as they are (lower case); a site name folded, whole and word by word."""
+    keys: set[str] = set()
+    for s in sources:
+        if "." in s and " " not in s.strip():
+            keys.add(s.strip().lower())
+        keys.add(keyword(s))
+        keys.update(terms(s))
+    return sorted(k for k in keys if k)
 
 
 def tag_keys(paths: list[str]) -> list[str]:
@@ -146,7 +157,7 @@ def to_fields(doc: IndexDoc) -> dict[str, Any]:
     if doc.date:
         out["date"] = doc.date
     if doc.sources:
-        out["source"] = " ".join(doc.sources)
+        out["source"] = ",".join(k.replace(",", " ") for k in source_keys(doc.sources))
     if doc.collections:
         out["collection"] = ",".join(keyword(c).replace(",", " ") for c in doc.collections)
     if doc.tags:
