@@ -113,8 +113,10 @@ def test_damaged_index_is_rebuilt(library_path: Path, damage: str) -> None:
         for toc in folder.glob("*.toc"):
             toc.write_bytes(b"")
     elif damage == "segment":
-        for seg in folder.glob("*.seg"):
-            seg.write_bytes(b"\0" * 64)
+        damaged = [f for f in folder.iterdir() if f.suffix in (".trm", ".seg")]
+        assert damaged
+        for f in damaged:
+            f.write_bytes(b"\0" * 64)
     elif damage == "schema":
         ptr = read_pointer(library_path / "index") or {}
         (library_path / "index" / POINTER).write_text(

@@ -97,9 +97,15 @@ def make_current(index_dir: Path, gen: str) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
-def codec() -> W3Codec:
-    """Posting blocks without zlib: measured 15-30 % faster to build (CPU time), larger files."""
-    return W3Codec(compression=0)
+def writer_args() -> dict[str, Any]:
+    """How every segment is written.
+
+    No zlib on posting blocks: measured 15-30 % less CPU per document. No compound segment
+    files: whoosh-reloaded 2.7.5 opens a compound segment by copying each sub-file into a
+    BytesIO (``BufferFile``), so a searcher held the whole postings file in memory (1.4 GB
+    RSS at 10,000 documents); separate files are read on demand.
+    """
+    return {"codec": W3Codec(compression=0), "compound": False}
 
 
 def commit_guarded(writer: SegmentWriter, **kwargs: Any) -> None:

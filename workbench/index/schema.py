@@ -17,7 +17,7 @@ from whoosh.analysis import Token, Tokenizer
 
 from .analysis import STEM_MARK, fold, stem, terms, tokens
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TITLE_GAP = 50  # positions between the title and the text in ``body``: no phrase spans both
 
 

@@ -24,11 +24,11 @@ from whoosh import index as windex
 from ..library import Library
 from .engine import (
     IndexProblem,
-    codec,
     commit_guarded,
     make_current,
     new_generation,
     open_current,
+    writer_args,
 )
 from .schema import decode_stamp, to_fields
 from .source import all_index_state, load_documents, tag_paths
@@ -199,7 +199,7 @@ class IndexWorker:
             self._do_rebuild(exc.reason)
             return
         self.progress = IndexProgress("indexing", 0, len(changed) + len(removed))
-        writer = ix.writer(timeout=10.0, codec=codec())
+        writer = ix.writer(timeout=10.0, **writer_args())
         try:
             with self.library.read() as s:
                 paths = tag_paths(s)
@@ -273,8 +273,8 @@ class IndexWorker:
     def _build(self, ids: list[int], procs: int) -> str | None:
         """A complete new generation holding ``ids``, or None when abandoned."""
         ix, gen = new_generation(self.index_dir)
-        writer = (ix.writer(procs=procs, multisegment=True, limitmb=128, codec=codec())
-                  if procs > 1 else ix.writer(limitmb=128, codec=codec()))
+        writer = (ix.writer(procs=procs, multisegment=True, limitmb=128, **writer_args())
+                  if procs > 1 else ix.writer(limitmb=128, **writer_args()))
         ok = False
         self._added = 0
         try:
