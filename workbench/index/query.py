@@ -2,8 +2,9 @@
 
 Prefix, wildcard and fuzzy terms are expanded here against the index's term list, never by
 Whoosh: at most ``MAX_EXPANSION`` terms each (the most frequent win) after scanning at most
-``MAX_SCAN`` terms, so ``a*`` on a large archive costs the same as ``abc*``. The compiled query
-also yields a ``Plan``: which words and phrases a snippet should mark.
+``MAX_SCAN`` terms, so ``a*`` on a large archive costs the same as ``abc*``; the expansion
+matches as a constant-score ``TermSet``, and exact phrases as ``FastPhrase``. The compiled
+query also yields a ``Plan``: which words and phrases a snippet should mark.
 """
 
 from __future__ import annotations
