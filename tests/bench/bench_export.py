@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -37,6 +38,13 @@ def build(wb: object, exhibits: int) -> int:
     return int(dossier)
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its children (pdftotext): a figure that does not
+    depend on how busy the machine is."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--exhibits", type=int, default=500)
@@ -54,14 +62,16 @@ def main() -> None:
             for fmt in args.formats.split(","):
                 name = {"pdf": "d.pdf", "docx": "d.docx", "html": "d.html",
                         "bundle": "b.zip"}[fmt]
-                t = time.perf_counter()
+                t, cpu = time.perf_counter(), _cpu()
                 result = wb.export(dossier, fmt, root / name)
                 out[f"{fmt}_s"] = round(time.perf_counter() - t, 2)
+                out[f"{fmt}_cpu_s"] = round(_cpu() - cpu, 2)
                 out[f"{fmt}_bytes"] = result["size"]
                 if fmt == "pdf":
                     from pypdf import PdfReader
 
                     out["pdf_pages"] = len(PdfReader(root / name).pages)
+    out["load_average_1m"] = round(os.getloadavg()[0], 2)
     print(json.dumps(out))
 
 

@@ -6,12 +6,21 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.test_dossier_fixtures import corpus_library
 from workbench.dossier.redaction import Rule, apply, find_spans, redact_plain
 from workbench.errors import ExportError, NotFound, UserError
 
 
+@pytest.fixture
+def wb(tmp_path, tmp_path_factory):
+    """A library with the corpus already imported (copied from one prepared per process)."""
+    from workbench.services import Workbench
+
+    with Workbench.open(corpus_library(tmp_path / "lib", tmp_path_factory.getbasetemp())) as b:
+        yield b
+
+
 def _setup(wb, corpus_dir: Path):
-    wb.import_paths(sorted(corpus_dir.glob("*.txt")))
     docs = {d["title"].split(":")[0]: d["id"] for d in wb.list_documents()}
     report = docs["UN Report"]
     h1 = wb.add_highlight(report, quote="Michelle Bachelet finally released her long-overdue "
