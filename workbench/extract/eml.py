@@ -239,13 +239,6 @@ def parse_message(data: bytes) -> EmailMessage:
     return msg
 
 
-def parse_headers(data: bytes) -> Message:
-    """The header block only: cheap enough for a table of contents of thousands of messages."""
-    from email.parser import BytesParser
-
-    return BytesParser(policy=email.policy.default).parsebytes(data, headersonly=True)
-
-
 def looks_like_message(msg: Message) -> bool:
     return any(msg.get(h) for h in ("From", "To", "Subject", "Date", "Message-ID", "Received"))
 
