@@ -166,6 +166,8 @@ def test_full_disk_leaves_no_partial_file(bench, tmp_path, monkeypatch, fmt):
 
 def test_unknown_format_and_term_nowhere(bench, tmp_path):
     d = _dossier(bench)
+    with pytest.raises(ExportError, match="file name"):
+        bench.export(d, "html", tmp_path / "for-BACHELET.html")
     with pytest.raises(ExportError, match="format"):
         bench.export(d, "odt", tmp_path / "x.odt")
     with pytest.raises(UserError, match="occurs nowhere"):

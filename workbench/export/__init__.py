@@ -8,6 +8,7 @@ is deleted, so the user never finds a partial or leaking file.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -101,11 +102,14 @@ def _write(library: Library, view: DossierView, fmt: str, tmp: Path, out: Path,
 def run_export(library: Library, view: DossierView, fmt: str, out: Path,
                bates: str | None = None, progress: Progress | None = None,
                cancel: Any = None) -> ExportResult:
-    from .leakcheck import check_file
+    from .leakcheck import Needles, check_file
 
     fmt = fmt.lower()
     validate(view, fmt)
     out = check_destination(out)
+    if Needles(view.rules).find(re.sub(r"[-_.+]+", " ", out.name)):
+        raise ExportError("The output file name contains redacted text",
+                          "choose a name that does not identify what was redacted")
 
     def say(done: int, stage: str) -> None:
         if progress is not None:
