@@ -45,9 +45,10 @@ def _flags_as_letters(text: str) -> str:
     return "".join(out)
 
 
-def segments_html(segments: list[Segment], pdf: bool) -> str:
-    """Paragraphs of text with redaction bars; blank lines separate paragraphs."""
-    paras: list[tuple[list[str], list[str]]] = [([], [])]
+def segments_html(segments: list[Segment], pdf: bool, lead: str = "") -> str:
+    """Paragraphs of text with redaction bars; blank lines separate paragraphs. ``lead`` is
+    markup put at the start of the first paragraph (a label, without a box of its own)."""
+    paras: list[tuple[list[str], list[str]]] = [([lead] if lead else [], [])]
     for seg in segments:
         if seg.redacted:
             paras[-1][0].append(f'<span class="redacted">[REDACTED: {e(seg.reason)}]</span>')
@@ -79,14 +80,13 @@ def item_html(item: ViewItem, pdf: bool) -> str:
     if item.kind == "note":
         return (f'<aside class="note" id="item-{item.id}">'
                 f"{segments_html(item.body, pdf)}</aside>")
-    parts = [f'<article class="exhibit" id="item-{item.id}">',
-             f"<h3>{e(item.heading)}</h3>",
+    # No wrapper element: every box costs layout time in a 500-exhibit dossier.
+    parts = [f'<h3 class="exhibit" id="item-{item.id}">{e(item.heading)}</h3>',
              f'<blockquote class="excerpt">{segments_html(item.body, pdf)}</blockquote>',
              citation_html(item)]
     if item.commentary:
-        parts.append(f'<div class="commentary"><b>Commentary</b>'
-                     f"{segments_html(item.commentary, pdf)}</div>")
-    parts.append("</article>")
+        body = segments_html(item.commentary, pdf, lead="<b>Commentary:</b> ")
+        parts.append(f'<div class="commentary">{body}</div>')
     return "\n".join(parts)
 
 
