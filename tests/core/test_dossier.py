@@ -104,6 +104,8 @@ def test_redaction_validation(wb, corpus_dir):
         wb.redact_quote(d, item, "remain silent", "not in this item")
     with pytest.raises(UserError, match="reason"):
         wb.redact_term(d, "Bachelet", "")
+    with pytest.raises(UserError, match="every export prints it"):
+        wb.redact_term(d, "page", "label")
     with pytest.raises(UserError, match="may not contain"):
         wb.redact_term(d, "Bachelet", "Bachelet is a witness")
     rid = wb.redact_quote(d, item, "long-overdue report", "draft").redaction_ids[0]

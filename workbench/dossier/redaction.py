@@ -16,6 +16,18 @@ from functools import lru_cache
 
 REDACTED_MARK = "[REDACTED: {reason}]"
 
+# Words the exports print themselves: redacting one would make every export fail its leak
+# check, so ``redact`` refuses them up front.
+EXPORT_LABELS = (
+    "Exhibit", "Excerpt", "Whole document", "Note", "Commentary", "Contents", "Page", "of",
+    "Title", "Author", "Site", "Published", "URL", "Captured", "Imported", "SHA-256",
+    "Provenance appendix", "Prepared by", "Case", "Dossier", "version", "Status", "draft",
+    "frozen", "Generated", "exhibits from", "sources", "Redactions", "REDACTED", "Kind",
+    "Size", "bytes", "Source URL", "Final URL", "Importer", "HTTP status", "File name",
+    "Cited as", "Text was withheld from this dossier for these reasons", "Workbench",
+    "contains redacted text; its original is not distributed", "UTC",
+)
+
 
 @lru_cache(maxsize=4096)
 def _norm_char(ch: str) -> str:
@@ -139,3 +151,12 @@ def redact_plain(text: str, rules: list[Rule]) -> str:
 
 def contains(text: str, term: str) -> bool:
     return bool(find_spans(text, term))
+
+
+def label_clash(term: str) -> str | None:
+    """The export label a term would hide (so every export would fail), else None."""
+    needle = normalise(term)
+    for label in EXPORT_LABELS:
+        if needle and needle in normalise(label):  # substring, as the leak check matches
+            return label
+    return None

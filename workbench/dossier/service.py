@@ -32,7 +32,7 @@ from ..models import (
 )
 from . import editing
 from .model import DossierView, build_view, dossier_strings, raw_item, segments_text
-from .redaction import contains
+from .redaction import contains, label_clash
 
 
 @dataclass
@@ -260,6 +260,10 @@ class DossiersMixin:
             d = editing.get_dossier(s, dossier)
             editing.require_editable(d)
             it = editing.get_item(s, d, item) if item is not None else None
+            clash = label_clash(text)
+            if clash:
+                raise UserError(f"Cannot redact {text!r}: every export prints it as part of "
+                                f"{clash!r}", "redact a longer, more specific phrase")
             strings = dossier_strings(s, d)
             scope = [t for owner, t in strings if it is None or owner == it.id]
             if not any(contains(t, text) for t in scope):
