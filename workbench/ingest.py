@@ -20,152 +20,43 @@ import os
 import shutil
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
-from . import __version__, audit
 from .blobs import sha256_file
 from .errors import Cancelled, ExtractionError, WorkbenchError
-from .extract import ExtractOptions, ExtractorPool, Limits, detect
-from .extract.base import (
-    EMPTY,
-    NOT_FOUND,
-    PERMISSION,
-    UNREADABLE,
-    UNSUPPORTED,
-    Child,
-    Extraction,
+from .extract import ExtractOptions, ExtractorPool, detect
+from .extract.base import EMPTY, NOT_FOUND, PERMISSION, UNREADABLE, UNSUPPORTED, Extraction
+from .extract.formats import SNIFF_BYTES
+from .ingest_children import children_dir, import_children, ocr_languages, persist_outcome
+from .ingest_types import (
+    CANCELLED,
+    DUPLICATE,
+    IMPORTED,
+    IMPORTED_WITH_PROBLEMS,
+    CancelToken,
+    FileOutcome,
+    ImportOptions,
+    ImportPlan,
+    ImportReport,
+    PlanItem,
+    Progress,
+    ProgressFn,
 )
-from .extract.formats import SNIFF_BYTES, Format
 from .library import Library
-from .persist import PersistRequest, persist_document
+from .persist import PersistRequest
+
+__all__ = [
+    "CANCELLED", "DUPLICATE", "IMPORTED", "IMPORTED_WITH_PROBLEMS", "CancelToken",
+    "FileOutcome", "ImportOptions", "ImportPlan", "ImportReport", "PlanItem", "Progress",
+    "ProgressFn", "import_paths", "plan_import", "run_import",
+]
 
 log = logging.getLogger(__name__)
 
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
-
-# Outcome statuses
-IMPORTED = "imported"
-IMPORTED_WITH_PROBLEMS = "imported with problems"
-DUPLICATE = "duplicate"
-CANCELLED = "cancelled"
-
-
-@dataclass
-class PlanItem:
-    path: Path
-    status: str  # new | duplicate | failed
-    sha256: str | None = None
-    size: int = 0
-    format: Format | None = None
-    duplicate_of: int | None = None  # document id already in the library
-    duplicate_in_batch: Path | None = None  # earlier file of this batch with the same bytes
-    error: str | None = None
-    failure: str | None = None  # a status from extract.base when status == "failed"
-
-
-@dataclass
-class ImportPlan:
-    items: list[PlanItem]
-
-    @property
-    def new(self) -> list[PlanItem]:
-        return [i for i in self.items if i.status == "new"]
-
-    def summary(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for item in self.items:
-            out[item.status] = out.get(item.status, 0) + 1
-        return out
-
-
-@dataclass
-class FileOutcome:
-    path: str
-    status: str
-    document_id: int | None = None
-    sha256: str | None = None
-    title: str | None = None
-    pages: int = 0
-    problems: list[str] = field(default_factory=list)
-    error: str | None = None
-    parent_id: int | None = None
-
-    @property
-    def failed(self) -> bool:
-        return self.status not in (IMPORTED, IMPORTED_WITH_PROBLEMS, DUPLICATE)
-
-
-@dataclass
-class ImportReport:
-    outcomes: list[FileOutcome]
-
-    @property
-    def imported(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.status in (IMPORTED, IMPORTED_WITH_PROBLEMS)]
-
-    @property
-    def duplicates(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.status == DUPLICATE]
-
-    @property
-    def failed(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.failed]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "imported": [
-                {"id": o.document_id, "sha256": o.sha256, "title": o.title, "path": o.path,
-                 "pages": o.pages, "status": o.status, "problems": o.problems,
-                 **({"parent_id": o.parent_id} if o.parent_id else {})}
-                for o in self.imported
-            ],
-            "duplicates": [{"path": o.path, "id": o.document_id} for o in self.duplicates],
-            "failed": [{"path": o.path, "status": o.status, "error": o.error}
-                       for o in self.failed],
-        }
-
-
-@dataclass
-class Progress:
-    done: int
-    total: int
-    current: str
-    stage: str
-
-
-class CancelToken:
-    """A flag the UI sets; the pipeline checks it between files and raises ``Cancelled``."""
-
-    def __init__(self) -> None:
-        self._cancelled = False
-
-    def cancel(self) -> None:
-        self._cancelled = True
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancelled
-
-    def check(self) -> None:
-        if self._cancelled:
-            raise Cancelled()
-
-
-@dataclass
-class ImportOptions:
-    collection: str | None = None
-    source_url: str | None = None
-    ocr_languages: str | None = None
-    limits: Limits = field(default_factory=Limits)
-    workers: int | None = None
-
-
-ProgressFn = Callable[[Progress], None]
 
 # --- stage 1: plan --------------------------------------------------------------------------
 
@@ -322,8 +213,8 @@ def _store_and_extract(library: Library, pool: ExtractorPool, item: PlanItem,
     try:
         sha, job.stored_new = library.originals.put_file(item.path, expected_sha256=item.sha256)
         opts = ExtractOptions(
-            kind=item.format.kind, children_dir=str(_children_dir(library, sha)),
-            ocr_languages=_ocr_languages(library, options), source_url=options.source_url,
+            kind=item.format.kind, children_dir=str(children_dir(library, sha)),
+            ocr_languages=ocr_languages(library, options), source_url=options.source_url,
             extra={"time_limit": options.limits.timeout},
         )
         job.extraction = pool.extract(library.originals.path_for(sha), opts)
@@ -352,7 +243,7 @@ def _finish(library: Library, entry: tuple[int, PlanItem, Future[_Job]],
             raise job.error
         assert job.extraction is not None
         assert item.format is not None and item.sha256 is not None
-        outcome = _persist(library, PersistRequest(
+        outcome = persist_outcome(library, PersistRequest(
             sha256=item.sha256, size=item.size, fmt=item.format, filename=item.path.name,
             original_path=str(item.path.absolute()), extraction=job.extraction,
             collection=options.collection, source_url=options.source_url,
@@ -374,7 +265,7 @@ def _finish(library: Library, entry: tuple[int, PlanItem, Future[_Job]],
         return
     new_ids.append(outcome.document_id or 0)
     report(i, outcome)
-    children = _import_children(library, pool, job.extraction, outcome, options, cancel,
+    children = import_children(library, pool, job.extraction, outcome, options, cancel,
                                 progress)
     new_ids.extend(c.document_id for c in children if c.document_id)
     child_outcomes.extend(children)
@@ -382,143 +273,9 @@ def _finish(library: Library, entry: tuple[int, PlanItem, Future[_Job]],
 
 def _drop_original(library: Library, item: PlanItem, newly: bool) -> None:
     if item.sha256:  # and whatever a failed container extraction had unpacked
-        shutil.rmtree(_children_dir(library, item.sha256), ignore_errors=True)
+        shutil.rmtree(children_dir(library, item.sha256), ignore_errors=True)
     if newly and item.sha256:
         library.originals.remove(item.sha256)
-
-
-def _persist(library: Library, req: PersistRequest, path: str) -> FileOutcome:
-    with library.transaction() as session:
-        doc = persist_document(session, req)
-        audit.record(session, audit.INGESTION, "document", doc.id, {
-            "sha256": doc.sha256, "filename": doc.original_filename, "kind": doc.kind,
-            "size": doc.size, "pages": doc.page_count, "status": doc.status,
-            "extractor": req.extraction.extractor,
-            "extractor_version": req.extraction.extractor_version,
-            "importer": "workbench", "importer_version": __version__,
-            **({"collection": req.collection} if req.collection else {}),
-            **({"parent_id": req.parent_id} if req.parent_id else {}),
-        })
-        status = IMPORTED if doc.status == "ok" else IMPORTED_WITH_PROBLEMS
-        return FileOutcome(path, status, document_id=doc.id, sha256=doc.sha256,
-                           title=doc.title, pages=doc.page_count, problems=list(doc.problems),
-                           parent_id=req.parent_id)
-
-
-MAX_CHILD_DEPTH = 3
-
-
-def _import_children(library: Library, pool: ExtractorPool, extraction: Extraction,
-                     parent: FileOutcome, options: ImportOptions, cancel: CancelToken,
-                     progress: ProgressFn | None = None, depth: int = 1) -> list[FileOutcome]:
-    """Items found inside a file (attachments, messages, archive records) become documents.
-
-    Each child gets its own outcome, whatever goes wrong with it (an mbox with a broken
-    message in the middle still imports the rest); progress is reported per child, because
-    an mbox can hold thousands of messages; the temporary child files are removed afterwards.
-    """
-    outcomes: list[FileOutcome] = []
-    total = len(extraction.children)
-    try:
-        for n, child in enumerate(extraction.children, start=1):
-            label = f"{parent.path}#{child.filename}"
-            if cancel.cancelled:
-                outcomes.append(FileOutcome(label, CANCELLED, error="import cancelled",
-                                            parent_id=parent.document_id))
-                continue
-            outcomes.extend(_import_child(library, pool, child, label, parent, options,
-                                          cancel, progress, depth))
-            if progress:
-                progress(Progress(n, total, label, "children"))
-    finally:
-        for child in extraction.children:
-            Path(child.path).unlink(missing_ok=True)
-        if extraction.children:
-            shutil.rmtree(Path(extraction.children[0].path).parent, ignore_errors=True)
-    return outcomes
-
-
-def _import_child(library: Library, pool: ExtractorPool, child: Child, label: str,
-                  parent: FileOutcome, options: ImportOptions, cancel: CancelToken,
-                  progress: ProgressFn | None, depth: int) -> list[FileOutcome]:
-    from .extract.formats import by_kind
-    from .models import Document
-
-    cpath = Path(child.path)
-    sha: str | None = None
-    try:
-        with open(cpath, "rb") as fh:
-            head = fh.read(SNIFF_BYTES)
-        kind = child.metadata.get("kind")
-        fmt = by_kind(kind) if kind else detect(Path(child.filename), head)
-        if fmt is None:
-            return [FileOutcome(label, UNSUPPORTED, error="unsupported attachment type",
-                                parent_id=parent.document_id)]
-        sha, size = sha256_file(cpath)
-        if size == 0:
-            return [FileOutcome(label, EMPTY, error="the item is empty",
-                                parent_id=parent.document_id)]
-        with library.read() as session:
-            existing = session.execute(
-                select(Document.id).where(Document.sha256 == sha)).scalar_one_or_none()
-        if existing is not None:
-            return [FileOutcome(label, DUPLICATE, document_id=existing, sha256=sha,
-                                parent_id=parent.document_id)]
-        _, newly = library.originals.put_file(cpath, expected_sha256=sha)
-        try:
-            sub = pool.extract(library.originals.path_for(sha), ExtractOptions(
-                kind=fmt.kind, children_dir=str(_children_dir(library, sha)),
-                ocr_languages=_ocr_languages(library, options),
-                extra={"time_limit": options.limits.timeout}))
-            for key, value in child.metadata.items():
-                if key != "kind" and value:
-                    sub.metadata[key] = value
-            out = _persist(library, PersistRequest(
-                sha256=sha, size=size, fmt=fmt, filename=child.filename,
-                original_path=label, extraction=sub, collection=options.collection,
-                source_url=child.collection.get("source_url"),
-                captured_at=_parse_time(child.collection.get("captured_at")),
-                http_status=child.collection.get("http_status"),
-                parent_id=parent.document_id, collection_extra=child.collection,
-            ), label)
-        except BaseException:
-            if newly:
-                library.originals.remove(sha)
-            raise
-    except ExtractionError as exc:
-        if sha:  # a half-unpacked container leaves no temporary files behind
-            shutil.rmtree(_children_dir(library, sha), ignore_errors=True)
-        return [FileOutcome(label, exc.status, error=exc.message, parent_id=parent.document_id)]
-    except Exception as exc:  # one bad item never stops its siblings or the batch
-        log.exception("import of an item failed: parent=%s", parent.document_id)
-        return [FileOutcome(label, UNREADABLE, parent_id=parent.document_id,
-                            error=f"could not be imported ({type(exc).__name__})")]
-    outcomes = [out]
-    if sub.children:
-        if depth < MAX_CHILD_DEPTH:
-            outcomes.extend(_import_children(library, pool, sub, out, options, cancel,
-                                             progress, depth + 1))
-        else:
-            shutil.rmtree(_children_dir(library, sha), ignore_errors=True)
-    return outcomes
-
-
-def _children_dir(library: Library, sha: str) -> Path:
-    return library.tmp_dir / f"children-{sha[:16]}"
-
-
-def _ocr_languages(library: Library, options: ImportOptions) -> str:
-    return options.ocr_languages or str(library.get_setting("ocr_languages", "eng") or "eng")
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def import_paths(library: Library, paths: Iterable[str | Path],

@@ -19,6 +19,7 @@ from .audit import current_actor
 from .extract.base import Extraction
 from .extract.formats import Format
 from .models import Collection, CollectionMember, CollectionRecord, Document, Page, TextLayer
+from .timeutil import parse_iso_utc
 
 PAGE_SEPARATOR = "\n\n"
 NO_TEXT = "no text layer"
@@ -115,7 +116,7 @@ def persist_document(session: Session, req: PersistRequest) -> Document:
         document_id=doc.id, original_path=req.original_path,
         source_url=req.source_url or meta.get("source_url") or meta.get("canonical_url"),
         final_url=meta.get("canonical_url"),
-        captured_at=req.captured_at or _parse_time(meta.get("captured_at")),
+        captured_at=req.captured_at or parse_iso_utc(meta.get("captured_at")),
         imported_at=datetime.now(UTC), importer="workbench", importer_version=__version__,
         os_user=current_actor(), http_status=req.http_status,
         extra={k: v for k, v in req.collection_extra.items() if _jsonable(v)},
@@ -127,16 +128,6 @@ def persist_document(session: Session, req: PersistRequest) -> Document:
     session.flush()
     return doc
 
-
-def _parse_time(value: Any) -> datetime | None:
-    """A capture time the file itself states (an MHTML snapshot date), as aware UTC."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt.astimezone(UTC) if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def _language(ex: Extraction) -> str | None:

@@ -30,6 +30,7 @@ from workbench import __version__
 from workbench.errors import UserError
 from workbench.library import Library
 from workbench.models import CollectionRecord, Document, Highlight
+from workbench.timeutil import parse_iso_utc
 
 from .tags import highlight_tag_paths
 
@@ -190,15 +191,6 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
-
 
 def iter_annotations(data: Any) -> list[dict[str, Any]]:
     """The annotations inside a collection, a page, a single annotation or a list."""
@@ -256,8 +248,8 @@ def parse_annotation(anno: dict[str, Any]) -> ParsedAnnotation:
     style = str(target.get("styleClass") or "")
     if style.startswith("wb-") and len(style) in (6, 9, 11):
         pa.color = "#" + style[3:]
-    pa.created = _parse_time(anno.get("created"))
-    pa.modified = _parse_time(anno.get("modified"))
+    pa.created = parse_iso_utc(anno.get("created"))
+    pa.modified = parse_iso_utc(anno.get("modified"))
     creator = anno.get("creator")
     if isinstance(creator, dict):
         pa.creator = creator.get("nickname") or creator.get("name")

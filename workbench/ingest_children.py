@@ -1,0 +1,161 @@
+"""Saving one extraction as a document, and importing the items found inside a file.
+
+Attachments, mbox messages and web-archive records come back from an extractor as children;
+each becomes its own document linked to its parent, with its own outcome, so one broken
+message never stops its siblings or the batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+from sqlalchemy import select
+
+from . import __version__, audit
+from .blobs import sha256_file
+from .errors import ExtractionError
+from .extract import ExtractOptions, ExtractorPool, detect
+from .extract.base import EMPTY, UNREADABLE, UNSUPPORTED, Child, Extraction
+from .extract.formats import SNIFF_BYTES
+from .ingest_types import (
+    CANCELLED,
+    DUPLICATE,
+    IMPORTED,
+    IMPORTED_WITH_PROBLEMS,
+    CancelToken,
+    FileOutcome,
+    ImportOptions,
+    Progress,
+    ProgressFn,
+)
+from .library import Library
+from .persist import PersistRequest, persist_document
+from .timeutil import parse_iso_utc
+
+log = logging.getLogger(__name__)
+
+
+def persist_outcome(library: Library, req: PersistRequest, path: str) -> FileOutcome:
+    with library.transaction() as session:
+        doc = persist_document(session, req)
+        audit.record(session, audit.INGESTION, "document", doc.id, {
+            "sha256": doc.sha256, "filename": doc.original_filename, "kind": doc.kind,
+            "size": doc.size, "pages": doc.page_count, "status": doc.status,
+            "extractor": req.extraction.extractor,
+            "extractor_version": req.extraction.extractor_version,
+            "importer": "workbench", "importer_version": __version__,
+            **({"collection": req.collection} if req.collection else {}),
+            **({"parent_id": req.parent_id} if req.parent_id else {}),
+        })
+        status = IMPORTED if doc.status == "ok" else IMPORTED_WITH_PROBLEMS
+        return FileOutcome(path, status, document_id=doc.id, sha256=doc.sha256,
+                           title=doc.title, pages=doc.page_count, problems=list(doc.problems),
+                           parent_id=req.parent_id)
+
+
+MAX_CHILD_DEPTH = 3
+
+
+def import_children(library: Library, pool: ExtractorPool, extraction: Extraction,
+                     parent: FileOutcome, options: ImportOptions, cancel: CancelToken,
+                     progress: ProgressFn | None = None, depth: int = 1) -> list[FileOutcome]:
+    """Items found inside a file (attachments, messages, archive records) become documents.
+
+    Each child gets its own outcome, whatever goes wrong with it (an mbox with a broken
+    message in the middle still imports the rest); progress is reported per child, because
+    an mbox can hold thousands of messages; the temporary child files are removed afterwards.
+    """
+    outcomes: list[FileOutcome] = []
+    total = len(extraction.children)
+    try:
+        for n, child in enumerate(extraction.children, start=1):
+            label = f"{parent.path}#{child.filename}"
+            if cancel.cancelled:
+                outcomes.append(FileOutcome(label, CANCELLED, error="import cancelled",
+                                            parent_id=parent.document_id))
+                continue
+            outcomes.extend(_import_child(library, pool, child, label, parent, options,
+                                          cancel, progress, depth))
+            if progress:
+                progress(Progress(n, total, label, "children"))
+    finally:
+        for child in extraction.children:
+            Path(child.path).unlink(missing_ok=True)
+        if extraction.children:
+            shutil.rmtree(Path(extraction.children[0].path).parent, ignore_errors=True)
+    return outcomes
+
+
+def _import_child(library: Library, pool: ExtractorPool, child: Child, label: str,
+                  parent: FileOutcome, options: ImportOptions, cancel: CancelToken,
+                  progress: ProgressFn | None, depth: int) -> list[FileOutcome]:
+    from .extract.formats import by_kind
+    from .models import Document
+
+    cpath = Path(child.path)
+    sha: str | None = None
+    try:
+        with open(cpath, "rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+        kind = child.metadata.get("kind")
+        fmt = by_kind(kind) if kind else detect(Path(child.filename), head)
+        if fmt is None:
+            return [FileOutcome(label, UNSUPPORTED, error="unsupported attachment type",
+                                parent_id=parent.document_id)]
+        sha, size = sha256_file(cpath)
+        if size == 0:
+            return [FileOutcome(label, EMPTY, error="the item is empty",
+                                parent_id=parent.document_id)]
+        with library.read() as session:
+            existing = session.execute(
+                select(Document.id).where(Document.sha256 == sha)).scalar_one_or_none()
+        if existing is not None:
+            return [FileOutcome(label, DUPLICATE, document_id=existing, sha256=sha,
+                                parent_id=parent.document_id)]
+        _, newly = library.originals.put_file(cpath, expected_sha256=sha)
+        try:
+            sub = pool.extract(library.originals.path_for(sha), ExtractOptions(
+                kind=fmt.kind, children_dir=str(children_dir(library, sha)),
+                ocr_languages=ocr_languages(library, options),
+                extra={"time_limit": options.limits.timeout}))
+            for key, value in child.metadata.items():
+                if key != "kind" and value:
+                    sub.metadata[key] = value
+            out = persist_outcome(library, PersistRequest(
+                sha256=sha, size=size, fmt=fmt, filename=child.filename,
+                original_path=label, extraction=sub, collection=options.collection,
+                source_url=child.collection.get("source_url"),
+                captured_at=parse_iso_utc(child.collection.get("captured_at")),
+                http_status=child.collection.get("http_status"),
+                parent_id=parent.document_id, collection_extra=child.collection,
+            ), label)
+        except BaseException:
+            if newly:
+                library.originals.remove(sha)
+            raise
+    except ExtractionError as exc:
+        if sha:  # a half-unpacked container leaves no temporary files behind
+            shutil.rmtree(children_dir(library, sha), ignore_errors=True)
+        return [FileOutcome(label, exc.status, error=exc.message, parent_id=parent.document_id)]
+    except Exception as exc:  # one bad item never stops its siblings or the batch
+        log.exception("import of an item failed: parent=%s", parent.document_id)
+        return [FileOutcome(label, UNREADABLE, parent_id=parent.document_id,
+                            error=f"could not be imported ({type(exc).__name__})")]
+    outcomes = [out]
+    if sub.children:
+        if depth < MAX_CHILD_DEPTH:
+            outcomes.extend(import_children(library, pool, sub, out, options, cancel,
+                                             progress, depth + 1))
+        else:
+            shutil.rmtree(children_dir(library, sha), ignore_errors=True)
+    return outcomes
+
+
+def children_dir(library: Library, sha: str) -> Path:
+    return library.tmp_dir / f"children-{sha[:16]}"
+
+
+def ocr_languages(library: Library, options: ImportOptions) -> str:
+    return options.ocr_languages or str(library.get_setting("ocr_languages", "eng") or "eng")
