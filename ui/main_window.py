@@ -175,6 +175,11 @@ class MainWindow(QMainWindow):
         self.empty.set_library(str(path))
         self.statusBar().showMessage("Library open", 3000)
         self.viewer.clear()
+        if self.builder is not None:  # nothing of the previous library may linger
+            self.builder.reset()
+        if self.search_panel is not None:
+            self.search_panel.run("")
+        self.show_documents()
         self.documents.set_collection(None)
         self.refresh_sidebar()
         self.index_status.watch()

@@ -155,6 +155,13 @@ class DossierBuilder(QWidget):
         if self.dossier_id is None and dossiers:
             self.open_dossier(dossiers[-1]["id"])
 
+    def reset(self) -> None:
+        self.dossier_id, self.data = None, {}
+        self.items.clear()
+        self.redactions.clear()
+        self.chooser.clear()
+        self.meta.setText("")
+
     def open_dossier(self, dossier_id: int | None) -> None:
         if dossier_id is None:
             return
