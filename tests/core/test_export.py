@@ -213,3 +213,12 @@ def test_every_export_is_an_audited_dissemination(exported):
         assert sha256_file(out / name) in hashes
     assert sha256_file(out / "bundle" / "tagmanifest-sha256.txt") in hashes
     assert not list(out.glob(".*partial*"))
+
+
+def test_large_dossiers_list_contents_without_page_numbers(exported, monkeypatch):
+    import workbench.export.html as html_mod
+
+    assert 'class="toc pages"' in html_mod.render(exported["view"], pdf=True)
+    monkeypatch.setattr(html_mod, "TOC_PAGE_REFS_MAX", 1)
+    page = html_mod.render(exported["view"], pdf=True)
+    assert 'class="toc pages"' not in page and "bookmarks lead to each exhibit" in page
