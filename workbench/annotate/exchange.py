@@ -9,7 +9,6 @@ keeps whatever cannot be placed as an orphan; an annotation already present is s
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from workbench import audit
 from workbench.annotate import anchoring, csvexport, qdc, w3c
 from workbench.annotate import highlights as H
 from workbench.annotate import tags as T
+from workbench.blobs import sha256_file
 from workbench.changes import Changes
 from workbench.documents import latest_layer
 from workbench.errors import ExportError, UserError
@@ -30,14 +30,6 @@ from workbench.library import Library
 from workbench.models import Document, Highlight, TextLayer, utcnow
 
 FORMATS = ("w3c", "csv", "qdc")
-
-
-def _file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _write_atomically(path: Path, write: Callable[[Path], int]) -> int:
@@ -91,7 +83,7 @@ class ExchangeMixin:
                 for r in rows:
                     r["document_sha256"] = shas.get(r["document_id"])
                 n = _write_atomically(path, lambda p: csvexport.write_csv(p, rows))
-        digest = _file_sha256(path)
+        digest = sha256_file(path)[0]
         if self.library.writable:
             with self.library.transaction() as s:
                 audit.record(s, audit.DISSEMINATION, "highlights", None, {
@@ -127,7 +119,7 @@ class ExchangeMixin:
                                   "duplicates": 0, "missing_documents": [],
                                   "unreadable": unreadable, "highlight_ids": []}
         doc_ids: set[int] = set()
-        file_sha = _file_sha256(path)
+        file_sha = sha256_file(path)[0]
         with self.library.transaction() as s:
             cache: dict[int, tuple[TextLayer, anchoring.NormText, H.PageRanges]] = {}
             for pa in parsed:
