@@ -29,8 +29,10 @@ lint:
 typecheck:
 	$(VENV)/bin/mypy
 
+# Timing-sensitive tests (the GUI heartbeat) run alone, after the parallel run.
 pytest:
-	$(VENV)/bin/pytest -n 2 --dist loadfile -q
+	$(VENV)/bin/pytest -n 2 --dist loadfile -q -m "not serial"
+	$(VENV)/bin/pytest -q -m serial
 
 bench: setup
 	$(VENV)/bin/python tests/bench/bench_import.py
