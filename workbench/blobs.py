@@ -30,6 +30,11 @@ def sha256_file(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def file_digest(path: Path) -> str:
+    """SHA-256 hex digest of a file (``sha256_file`` without the size)."""
+    return sha256_file(path)[0]
+
+
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -203,7 +203,7 @@ def test_zip_bundle_verifies_and_detects_tamper(exported, tmp_path):
 
 
 def test_every_export_is_an_audited_dissemination(exported):
-    from workbench.export.common import sha256_file
+    from workbench.blobs import file_digest as sha256_file
 
     out = exported["out"]
     events = [e for e in exported["events"] if e["type"] == "dissemination"]

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from ..audit import event_dict
+from ..blobs import file_digest
 from ..dossier.model import DossierView
 from ..errors import ExportError
 from ..library import Library
@@ -27,7 +28,6 @@ from .common import (
     os_error,
     place,
     remove,
-    sha256_file,
     temp_sibling,
 )
 
@@ -126,7 +126,7 @@ def run_export(library: Library, view: DossierView, fmt: str, out: Path,
         say(1, "checking the export for redacted text")
         checks = check_file(tmp, view.rules, fmt)
         digest_of = tmp / "tagmanifest-sha256.txt" if tmp.is_dir() else tmp
-        digest = sha256_file(digest_of)
+        digest = file_digest(digest_of)
         size = (sum(p.stat().st_size for p in tmp.rglob("*") if p.is_file())
                 if tmp.is_dir() else tmp.stat().st_size)
         place(tmp, out)

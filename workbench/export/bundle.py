@@ -18,7 +18,6 @@ validator accepts the result (tests check). A zip holds the bag under one top-le
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import zipfile
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..blobs import file_digest
 from ..dossier.citations import csl_json
 from ..dossier.model import DossierView
 from .leakcheck import Needles, check_bytes
@@ -67,14 +67,6 @@ def _redact_json(value: Any, view: DossierView) -> Any:
 
 def _write_json(path: Path, value: Any) -> None:
     path.write_text(json.dumps(value, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _copy_originals(view: DossierView, inputs: BundleInputs, data: Path) -> list[str]:
@@ -125,7 +117,7 @@ def _readme(view: DossierView, notes: list[str]) -> str:
 def _bag_files(root: Path, view: DossierView) -> None:
     files = sorted(p for p in (root / "data").rglob("*") if p.is_file())
     total = sum(p.stat().st_size for p in files)
-    manifest = "".join(f"{_sha256(p)}  {p.relative_to(root).as_posix()}\n" for p in files)
+    manifest = "".join(f"{file_digest(p)}  {p.relative_to(root).as_posix()}\n" for p in files)
     (root / "bagit.txt").write_text("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
                                     encoding="utf-8")
     info = [f"Bagging-Date: {datetime.now(UTC):%Y-%m-%d}",
@@ -141,7 +133,7 @@ def _bag_files(root: Path, view: DossierView) -> None:
     (root / "manifest-sha256.txt").write_text(manifest, encoding="utf-8")
     tags = ["bagit.txt", "bag-info.txt", "manifest-sha256.txt"]
     (root / "tagmanifest-sha256.txt").write_text(
-        "".join(f"{_sha256(root / t)}  {t}\n" for t in tags), encoding="utf-8")
+        "".join(f"{file_digest(root / t)}  {t}\n" for t in tags), encoding="utf-8")
 
 
 def _one_line(text: str) -> str:

@@ -8,7 +8,6 @@ leaves a partial or leaking file under the name the user asked for.
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import shutil
 import uuid
@@ -28,14 +27,6 @@ def resources_dir() -> Path:
     if env:
         return Path(env)
     return Path(__file__).resolve().parents[2] / "resources"
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 @dataclass
