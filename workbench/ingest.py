@@ -151,7 +151,6 @@ def run_import(library: Library, plan: ImportPlan, options: ImportOptions | None
         if progress:
             progress(Progress(done, total, outcome.path, outcome.status))
 
-    new_ids: list[int] = []
     child_outcomes: list[FileOutcome] = []
     try:
         window = max(2, pool.size * 2)
@@ -168,10 +167,10 @@ def run_import(library: Library, plan: ImportPlan, options: ImportOptions | None
                     fut = threads.submit(_store_and_extract, library, pool, item, options)
                     pending.append((i, item, fut))
                     while len(pending) >= window:
-                        _finish(library, pending.pop(0), options, report, new_ids,
+                        _finish(library, pending.pop(0), options, report,
                                 child_outcomes, pool, cancel, progress)
             while pending:
-                _finish(library, pending.pop(0), options, report, new_ids, child_outcomes,
+                _finish(library, pending.pop(0), options, report, child_outcomes,
                         pool, cancel, progress)
         # Duplicates last, so a duplicate inside the batch can name the document it repeats.
         for i, item in enumerate(plan.items):
@@ -180,8 +179,6 @@ def run_import(library: Library, plan: ImportPlan, options: ImportOptions | None
     finally:
         if own_pool:
             pool.close()
-    if new_ids:
-        library.index.documents_changed(new_ids)
     return ImportReport([outcomes[i] for i in sorted(outcomes)] + child_outcomes)
 
 
@@ -231,7 +228,7 @@ def _store_and_extract(library: Library, pool: ExtractorPool, item: PlanItem,
 
 def _finish(library: Library, entry: tuple[int, PlanItem, Future[_Job]],
             options: ImportOptions, report: Callable[[int, FileOutcome], None],
-            new_ids: list[int], child_outcomes: list[FileOutcome], pool: ExtractorPool,
+            child_outcomes: list[FileOutcome], pool: ExtractorPool,
             cancel: CancelToken, progress: ProgressFn | None = None) -> None:
     i, item, fut = entry
     path = str(item.path)
@@ -263,11 +260,15 @@ def _finish(library: Library, entry: tuple[int, PlanItem, Future[_Job]],
         report(i, FileOutcome(path, UNREADABLE, sha256=item.sha256,
                               error=f"could not be saved to the library ({type(exc).__name__})"))
         return
-    new_ids.append(outcome.document_id or 0)
+    # Hand each document to the index as soon as it is committed, not at the end of the
+    # batch: a long import stays searchable as it goes (the index writer batches its commits).
+    library.index.documents_changed([outcome.document_id or 0])
     report(i, outcome)
     children = import_children(library, pool, job.extraction, outcome, options, cancel,
                                 progress)
-    new_ids.extend(c.document_id for c in children if c.document_id)
+    child_ids = [c.document_id for c in children if c.document_id]
+    if child_ids:
+        library.index.documents_changed(child_ids)
     child_outcomes.extend(children)
 
 

@@ -246,3 +246,25 @@ def test_cancel_stops_and_leaves_nothing_half_done(wb: Workbench, tmp_path: Path
         layers = s.execute(select(func.count(TextLayer.id))).scalar_one()
         assert layers == len(out["imported"])
     assert len(list(wb.library.originals.iter_hashes())) == len(out["imported"])
+
+
+def test_documents_are_searchable_while_the_batch_goes_on(wb: Workbench, tmp_path: Path) -> None:
+    """Each document goes to the index as its import commits, not at the end of the batch."""
+    for i in range(12):
+        (tmp_path / f"w{i:02}.txt").write_text(f"Statement zq{i}marker about the camp.\n")
+    waited: list[float] = []
+
+    def progress(p: object) -> None:
+        stage = getattr(p, "stage", "")
+        name = Path(getattr(p, "current", "")).name
+        if stage == "imported" and name == "w03.txt":
+            t0 = time.monotonic()
+            while time.monotonic() - t0 < 2.0:  # the batch is paused here, mid-way
+                if wb.search("zq3marker").total == 1:  # type: ignore[attr-defined]
+                    waited.append(time.monotonic() - t0)
+                    return
+                time.sleep(0.05)
+
+    report, _ = wb.run_import(wb.plan_import([tmp_path]), progress=progress)
+    assert len(report.imported) == 12
+    assert waited, "the fourth document was not searchable within 2 s of its import"
