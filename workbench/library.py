@@ -182,10 +182,10 @@ class Library:
 
 
 def _open_readonly(path: Path) -> Store:
-    from .store import current_revision, head_revision, make_engine
+    from .store import is_current, make_engine
 
     engine = make_engine(f"sqlite:///{path / DB_NAME}")
-    if current_revision(engine) != head_revision(engine):
+    if not is_current(engine):
         engine.dispose()
         raise LibraryError(
             f"The library at {path} needs an upgrade",

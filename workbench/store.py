@@ -8,6 +8,7 @@ library takes a backup copy of the database before upgrading it.
 
 from __future__ import annotations
 
+import ast
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -16,11 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from .errors import LibraryError
@@ -44,7 +41,9 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))  # patched by tests
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
@@ -52,17 +51,65 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def head_revision(engine: Engine) -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def script_head() -> str | None:
+    """The head revision, read from the revision files without importing Alembic.
+
+    Every open checks the schema; importing Alembic for that costs most of a second of start-up
+    for each command-line call. Returns None when the files do not give one clear head (then
+    the caller asks Alembic itself).
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        values: dict[str, Any] = {}
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, ValueError):
+            return None
+        for node in tree.body:
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                    and isinstance(node.targets[0], ast.Name)
+                    and node.targets[0].id in ("revision", "down_revision")):
+                try:
+                    values[node.targets[0].id] = ast.literal_eval(node.value)
+                except ValueError:
+                    return None
+        if not isinstance(values.get("revision"), str):
+            return None
+        revisions.add(values["revision"])
+        down = values.get("down_revision")
+        if isinstance(down, str):
+            parents.add(down)
+        elif isinstance(down, tuple | list):
+            parents.update(down)
+    heads = revisions - parents
+    return next(iter(heads)) if len(heads) == 1 else None
+
+
+def is_current(engine: Engine) -> bool:
+    head = script_head() or head_revision(engine)
+    return current_revision(engine) == head
 
 
 def upgrade(engine: Engine, db_path: Path | None) -> str | None:
     """Bring the schema to head; back up an existing SQLite file first. Returns the backup path."""
     current = current_revision(engine)
+    if current is not None and current == script_head():
+        return None
+    from alembic import command
+
     head = head_revision(engine)
     if current == head:
         return None
