@@ -9,7 +9,6 @@ library takes a backup copy of the database before upgrading it.
 from __future__ import annotations
 
 import ast
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -143,10 +142,6 @@ def backup_sqlite(db_path: Path, label: str) -> Path:
     finally:
         src.close()
     return dest
-
-
-def copy_file_backup(db_path: Path, dest: Path) -> None:
-    shutil.copy2(db_path, dest)
 
 
 def integrity_problems(engine: Engine) -> list[str]:
