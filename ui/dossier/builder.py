@@ -1,8 +1,10 @@
 """The dossier builder page: choose a dossier, order exhibits, comment, section, redact, export.
 
-Everything shown comes from ``get_dossier`` (run on the worker) and is redrawn after each change,
-so exhibit numbers are always the core's live numbering. Export runs on the worker with progress
-and ends in one dialog offering "Open folder".
+Everything shown comes from ``get_dossier`` and ``dossier_view`` (run on the worker) and is
+redrawn after each change, so exhibit numbers are always the core's live numbering and each item
+shows its redactions as the exports print them. Section and item actions are buttons and a
+context menu on the list. Export runs on the worker behind a progress dialog whose Cancel sets
+the task's flag; it ends in one dialog offering "Open folder".
 """
 
 from __future__ import annotations
@@ -10,16 +12,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QPoint, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -28,13 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..dialogs.dossier_dialogs import RedactQuoteDialog, RenameSectionDialog
 from ..operations import dossiers as ops
 from ..session import Session
-from .items import ITEM_ID, ExhibitList
+from .export_flow import ExportFlow
+from .items import ITEM_ID, SECTION, ExhibitList
 
 FORMATS = [("PDF", "pdf"), ("Word (DOCX)", "docx"), ("HTML", "html"),
            ("Bundle with originals", "bundle")]
-SUFFIX = {"pdf": ".pdf", "docx": ".docx", "html": ".html", "bundle": ".zip"}
 
 
 class DossierBuilder(QWidget):
@@ -47,6 +50,9 @@ class DossierBuilder(QWidget):
         self.data: dict[str, Any] = {}
         self.last_export: dict[str, Any] | None = None
         self.result_box: QMessageBox | None = None
+        self.rename_dialog: RenameSectionDialog | None = None
+        self.redact_dialog: RedactQuoteDialog | None = None
+        self.exporter = ExportFlow(self)
         self.chooser = QComboBox()
         self.chooser.setAccessibleName("Dossier")
         self.chooser.setMinimumWidth(220)
@@ -66,6 +72,9 @@ class DossierBuilder(QWidget):
         self.items.reordered.connect(self._reorder)
         self.items.dropped.connect(self._dropped)
         self.items.currentItemChanged.connect(self._item_selected)
+        self.items.setContextMenuPolicy(self.items.contextMenuPolicy().CustomContextMenu)
+        self.items.customContextMenuRequested.connect(self._context_menu)
+        self.items.itemDoubleClicked.connect(self._double_clicked)
         self.hint = QLabel("Drag highlights (Highlights tab) or documents (document list) here, "
                            "or press Ctrl+D to add the selected one.")
         self.hint.setObjectName("secondary")
@@ -79,12 +88,14 @@ class DossierBuilder(QWidget):
         save_comment.clicked.connect(self._save_commentary)
         section = QPushButton("Add section…")
         section.clicked.connect(self._add_section)
+        self.rename_button = QPushButton("Rename section…")
+        self.rename_button.clicked.connect(self.rename_section)
         note = QPushButton("Add note…")
         note.clicked.connect(self._add_note)
         remove = QPushButton("Remove exhibit")
         remove.clicked.connect(self._remove)
         edit_row = QHBoxLayout()
-        for b in (save_comment, section, note, remove):
+        for b in (save_comment, section, self.rename_button, note, remove):
             edit_row.addWidget(b)
         edit_row.addStretch(1)
 
@@ -93,13 +104,18 @@ class DossierBuilder(QWidget):
         self.redactions.setMaximumHeight(90)
         redact = QPushButton("Redact term…")
         redact.setAccessibleName("Redact a term")
+        redact.setToolTip("Hide a word or name everywhere in this dossier")
         redact.clicked.connect(self._redact)
+        self.redact_item_button = QPushButton("Redact text in item…")
+        self.redact_item_button.setToolTip("Hide words inside the selected exhibit or note")
+        self.redact_item_button.clicked.connect(self.redact_in_item)
         unredact = QPushButton("Remove redaction")
         unredact.clicked.connect(self._unredact)
         red_row = QHBoxLayout()
         red_label = QLabel("Redactions")
         red_label.setObjectName("secondary")
         red_row.addWidget(red_label, 1)
+        red_row.addWidget(self.redact_item_button)
         red_row.addWidget(redact)
         red_row.addWidget(unredact)
 
@@ -182,10 +198,11 @@ class DossierBuilder(QWidget):
         self.data = data
         current = self.items.currentItem()
         keep = current.data(ITEM_ID) if current is not None else None
-        self.items.set_entries(data["entries"])
+        self.items.set_entries(data["entries"], data.get("layout"))
         for i in range(self.items.count()):
             if self.items.item(i).data(ITEM_ID) == keep:
                 self.items.setCurrentRow(i)
+        self.rename_button.setEnabled(bool(data.get("sections")))
         n = len(data["entries"])
         frozen = " · frozen (read-only)" if data.get("frozen") else ""
         self.meta.setText(f"{n} item{'s' if n != 1 else ''} · exhibits numbered "
@@ -193,7 +210,8 @@ class DossierBuilder(QWidget):
         self.hint.setVisible(n == 0)
         self.redactions.clear()
         for r in data.get("redactions", []):
-            item = QListWidgetItem(f"█ {r.get('text', '')} — {r.get('reason', '')}")
+            where = "" if r.get("item_id") is None else f" (in {self._label(r['item_id'])})"
+            item = QListWidgetItem(f"█ {r.get('text', '')} — {r.get('reason', '')}{where}")
             item.setData(ITEM_ID, r["id"])
             self.redactions.addItem(item)
 
@@ -276,46 +294,68 @@ class DossierBuilder(QWidget):
         if item is not None and self.dossier_id is not None:
             ops.remove_redaction(self.session, self.dossier_id, int(item.data(ITEM_ID)))
 
-    # --- export -----------------------------------------------------------------------------------
+    # --- sections and per-item redaction ----------------------------------------------------
+
+    def _label(self, item_id: int) -> str:
+        entry = next((e for e in self.data.get("entries", []) if e["id"] == item_id), None)
+        return (entry.get("label") or "the note") if entry else f"item {item_id}"
+
+    def _context_menu(self, pos: QPoint) -> None:
+        row = self.items.itemAt(pos)
+        if row is None:
+            return
+        self.items.setCurrentItem(row)
+        menu = QMenu(self)
+        if row.data(ITEM_ID):
+            menu.addAction("Redact text in this item…", self.redact_in_item)
+            menu.addAction("Remove exhibit", self._remove)
+        if row.data(SECTION) is not None:
+            menu.addAction("Rename section…", self.rename_section)
+        menu.popup(self.items.viewport().mapToGlobal(pos))
+        self.context_menu = menu  # kept so tests can read its actions
+
+    def _double_clicked(self, row: QListWidgetItem) -> None:
+        if not row.data(ITEM_ID) and row.data(SECTION) is not None:
+            self.rename_section()
+
+    def rename_section(self) -> None:
+        sections = [(int(x["id"]), x["title"]) for x in self.data.get("sections", [])]
+        if self.dossier_id is None or not sections:
+            self.status.setText("This dossier has no sections yet: use “Add section…”.")
+            return
+        current, _title = self.items.current_section()
+        dialog = RenameSectionDialog(sections, current, self)
+        dialog.accepted.connect(lambda: self._rename(dialog))
+        self.rename_dialog = dialog
+        dialog.open()
+
+    def _rename(self, dialog: RenameSectionDialog) -> None:
+        sid, title = dialog.section_id(), dialog.new_title()
+        if self.dossier_id is not None and sid is not None and title:
+            ops.rename_section(self.session, self.dossier_id, sid, title)
+
+    def redact_in_item(self) -> None:
+        item_id = self.selected_item()
+        entry = next((e for e in self.data.get("entries", []) if e["id"] == item_id), None)
+        if self.dossier_id is None or entry is None:
+            self.status.setText("Select an exhibit or note first.")
+            return
+        did = self.dossier_id
+        dialog = RedactQuoteDialog(self._label(entry["id"]), entry.get("text") or "", self)
+        self.redact_dialog = dialog
+
+        def failed(exc: BaseException) -> None:
+            dialog.failed()
+            self.session.presenter.show(exc, "redact the text")
+
+        dialog.submitted.connect(lambda quote, reason: ops.redact_quote(
+            self.session, did, entry["id"], quote, reason, lambda _v: dialog.accept(), failed))
+        dialog.open()
+
+    # --- export (see export_flow) ------------------------------------------------------------
 
     def choose_export(self) -> None:
-        if self.dossier_id is None:
-            return
-        fmt = self.format.currentData()
-        name = (self.data.get("title") or "dossier").replace("/", "-") + SUFFIX[fmt]
-        target, _ = QFileDialog.getSaveFileName(self, "Export dossier", str(Path.home() / name))
-        if target:
-            self.export(Path(target), fmt, self.bates.text().strip() or None)
+        self.exporter.choose()
 
     def export(self, out: Path, fmt: str, bates: str | None) -> None:
-        assert self.dossier_id is not None
-        self.export_button.setEnabled(False)
-        self.status.setText("Exporting…")
-        task = ops.export(self.session, self.dossier_id, fmt, out, bates,
-                          lambda res: self._exported(res, out), self._export_failed)
-        from ..tasks import ProgressPoller
-
-        if not task.finished:
-            self._poller = ProgressPoller(task, lambda p: self.status.setText(p.current), self)
-
-    def _exported(self, result: dict[str, Any], out: Path) -> None:
-        self.export_button.setEnabled(True)
-        self.last_export = result
-        self.status.setText(f"Exported to {out.name}")
-        self.exported.emit(result)
-        box = QMessageBox(QMessageBox.Icon.Information, "Export finished",
-                          f"The dossier was exported to\n{out}", QMessageBox.StandardButton.Close,
-                          self)
-        sha = result.get("sha256")
-        if sha:
-            box.setInformativeText(f"SHA-256: {sha}\nEvery redaction was checked against the "
-                                   "exported bytes.")
-        folder = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
-        folder.clicked.connect(lambda: self.window().open_folder(out.parent))  # type: ignore[attr-defined]
-        self.result_box = box
-        box.open()
-
-    def _export_failed(self, exc: BaseException) -> None:
-        self.export_button.setEnabled(True)
-        self.status.setText("Export failed")
-        self.session.presenter.show(exc, "export the dossier")
+        self.exporter.run(out, fmt, bates)

@@ -18,19 +18,49 @@ from ..search.delegate import HTML_ROLE, RichDelegate
 HIGHLIGHT_MIME = "application/x-workbench-highlights"
 DOCUMENT_MIME = "application/x-workbench-documents"
 ITEM_ID = Qt.ItemDataRole.UserRole
-SECTION = Qt.ItemDataRole.UserRole + 1
+SECTION = Qt.ItemDataRole.UserRole + 1  # the section's id (None: before any section)
+SECTION_TITLE = Qt.ItemDataRole.UserRole + 2
+
+
+BAR = ("<span style='background-color:#1f2328; color:#ffffff'>"
+       "&nbsp;█&nbsp;REDACTED: {reason}&nbsp;</span>")
+PREVIEW_CHARS = 300
+
+
+def segments_html(segments: list[tuple[str, str | None]], limit: int = PREVIEW_CHARS) -> str:
+    """Plain text and redaction marks (black bars with the reason), cut after ``limit`` chars."""
+    out, used = [], 0
+    for text, reason in segments:
+        if used >= limit:
+            out.append("…")
+            break
+        if reason is not None:
+            out.append(BAR.format(reason=html.escape(reason)))
+            used += len(reason) + 11
+            continue
+        piece = text if used + len(text) <= limit else text[:limit - used] + "…"
+        out.append(html.escape(piece))
+        used += len(piece)
+    return "".join(out)
+
+
+def _body(entry: dict[str, Any]) -> str:
+    if "body" in entry:  # as every export prints it, redactions included
+        return segments_html(entry["body"])
+    text = entry.get("text") or ""
+    return html.escape(text if len(text) < PREVIEW_CHARS else text[:PREVIEW_CHARS] + "…")
 
 
 def item_html(entry: dict[str, Any]) -> str:
     label = html.escape(entry.get("label") or "")
-    text = entry.get("text") or ""
-    text = html.escape(text if len(text) < 300 else text[:300] + "…")
+    text = _body(entry)
     src = entry.get("source") or {}
     meta = []
     if entry["kind"] == "note":
         label = label or "Note"
-    if src.get("title"):
-        meta.append(html.escape(src["title"]))
+    title = entry.get("source_shown") if "source_shown" in entry else src.get("title")
+    if title:
+        meta.append(html.escape(title))
     if entry.get("page"):
         meta.append(f"p. {entry['page']}")
     if entry.get("missing"):
@@ -39,10 +69,17 @@ def item_html(entry: dict[str, Any]) -> str:
            f"&nbsp;&nbsp;<span style='color:#7a8594; font-size:90%'>{' · '.join(meta)}</span></div>"
            f"<div style='margin-top:3px'>{'“' + text + '”' if entry['kind'] != 'note' else text}"
            "</div>")
-    if entry.get("commentary"):
-        out += (f"<div style='margin-top:4px; color:#5f6b7a'><i>"
-                f"{html.escape(entry['commentary'])}</i></div>")
+    commentary = (segments_html(entry["commentary_shown"], 10_000)
+                  if "commentary_shown" in entry else html.escape(entry.get("commentary") or ""))
+    if commentary:
+        out += f"<div style='margin-top:4px; color:#5f6b7a'><i>{commentary}</i></div>"
     return out
+
+
+def section_html(title: str, empty: bool) -> str:
+    hint = ("&nbsp;&nbsp;<span style='color:#7a8594; font-weight:400; font-size:90%'>"
+            "empty — drag exhibits here</span>") if empty else ""
+    return f"<div style='font-weight:700; font-size:110%'>{html.escape(title)}{hint}</div>"
 
 
 class ExhibitList(QListWidget):
@@ -61,27 +98,53 @@ class ExhibitList(QListWidget):
         self.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.setSpacing(2)
 
-    def set_entries(self, entries: list[dict[str, Any]]) -> None:
+    def set_entries(self, entries: list[dict[str, Any]],
+                    layout: list[dict[str, Any]] | None = None) -> None:
+        """Sections (empty ones too) and their items; SECTION holds the section's id."""
         self.clear()
-        section: Any = object()
-        for e in entries:
-            if e.get("section") != section:
-                section = e.get("section")
-                if section:
-                    head = QListWidgetItem()
-                    head.setData(HTML_ROLE, f"<div style='font-weight:700; font-size:110%'>"
-                                            f"{html.escape(section)}</div>")
-                    head.setData(SECTION, section)
-                    head.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsDropEnabled)
-                    self.addItem(head)
-            item = QListWidgetItem()
-            item.setData(HTML_ROLE, item_html(e))
-            item.setData(ITEM_ID, e["id"])
-            item.setData(SECTION, e.get("section"))
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, e.get("label") or e["kind"])
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                          | Qt.ItemFlag.ItemIsDragEnabled)
-            self.addItem(item)
+        by_id = {e["id"]: e for e in entries}
+        if layout is None:  # no view: group by the entries' section names
+            layout = []
+            for e in entries:
+                if not layout or layout[-1]["title"] != e.get("section"):
+                    layout.append({"id": e.get("section"), "title": e.get("section"),
+                                   "items": []})
+                layout[-1]["items"].append(e["id"])
+        for sec in layout:
+            if sec["id"] is not None:
+                head = QListWidgetItem()
+                head.setData(HTML_ROLE, section_html(sec["title"] or "", not sec["items"]))
+                head.setData(SECTION, sec["id"])
+                head.setData(SECTION_TITLE, sec.get("raw_title") or sec["title"])
+                head.setData(Qt.ItemDataRole.AccessibleTextRole, f"Section {sec['title']}")
+                head.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                              | Qt.ItemFlag.ItemIsDropEnabled)
+                self.addItem(head)
+            for item_id in sec["items"]:
+                if item_id in by_id:
+                    self._add_entry(by_id[item_id], sec["id"])
+
+    def _add_entry(self, e: dict[str, Any], section: Any) -> None:
+        item = QListWidgetItem()
+        item.setData(HTML_ROLE, item_html(e))
+        item.setData(ITEM_ID, e["id"])
+        item.setData(SECTION, section)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, e.get("label") or e["kind"])
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                      | Qt.ItemFlag.ItemIsDragEnabled)
+        self.addItem(item)
+
+    def current_section(self) -> tuple[int | None, str | None]:
+        """The section of the selected row (a heading or an item in it): (id, title)."""
+        item = self.currentItem()
+        if item is None or item.data(SECTION) is None:
+            return None, None
+        sid = item.data(SECTION)
+        for i in range(self.count()):
+            head = self.item(i)
+            if not head.data(ITEM_ID) and head.data(SECTION) == sid:
+                return sid, head.data(SECTION_TITLE)
+        return sid, None
 
     def entry_ids(self) -> list[int]:
         return [int(self.item(i).data(ITEM_ID)) for i in range(self.count())
@@ -119,6 +182,8 @@ class ExhibitList(QListWidget):
             event.ignore()
             return
         target = row if row >= 0 else self.count()
+        if 0 <= row < self.count() and not self.item(row).data(ITEM_ID):
+            target = row + 1  # dropped on a section heading: first in that section
         event.ignore()  # the core re-orders; the list is redrawn from its answer
         self.request_move(int(moving.data(ITEM_ID)), target)
 

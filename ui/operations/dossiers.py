@@ -1,4 +1,9 @@
-"""Dossier actions: create, add, move, comment, section, redact, export (one worker call each)."""
+"""Dossier actions: create, add, move, comment, section, redact, export (one worker call each).
+
+``load`` returns plain data only: the working (unredacted) dossier from ``get_dossier``, plus,
+from ``dossier_view``, each item's body and commentary as the exports will print them (plain
+text and redaction marks) and the sections in order, empty ones included.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from workbench.changes import Changes
-from workbench.ingest import Progress
 
 from ..session import Session
 from ..tasks import Task
@@ -59,6 +63,19 @@ def add_section(session: Session, dossier_id: int, title: str) -> Task:
     return session.mutate(lambda wb: wb.add_section(dossier_id, title), doing="add the section")
 
 
+def rename_section(session: Session, dossier_id: int, section_id: int, title: str,
+                   on_done: Callable[[Any], None] | None = None) -> Task:
+    return session.mutate(lambda wb: wb.rename_section(dossier_id, section_id, title), on_done,
+                          doing="rename the section")
+
+
+def redact_quote(session: Session, dossier_id: int, item_id: int, quote: str, reason: str,
+                 on_done: Callable[[Any], None] | None = None,
+                 on_error: Callable[[BaseException], None] | None = None) -> Task:
+    return session.mutate(lambda wb: wb.redact_quote(dossier_id, item_id, quote, reason),
+                          on_done, "redact the text", on_error)
+
+
 def redact_term(session: Session, dossier_id: int, term: str, reason: str) -> Task:
     return session.mutate(lambda wb: wb.redact_term(dossier_id, term, reason),
                           doing="mark the redaction")
@@ -73,14 +90,29 @@ def export(session: Session, dossier_id: int, fmt: str, out: Path, bates: str | 
            on_done: Callable[[Any], None],
            on_error: Callable[[BaseException], None] | None = None) -> Task:
     def work(wb: Any, task: Task) -> dict[str, Any]:
-        def progress(message: str) -> None:
-            task.report(Progress(0, 0, message, "export"))
-
-        return wb.export(dossier_id, fmt, out, bates=bates or None, progress=progress,
+        # The core reports ``workbench.ingest.Progress`` steps and checks the task's cancel flag
+        # between them; a cancelled export raises ``Cancelled`` and leaves no file behind.
+        return wb.export(dossier_id, fmt, out, bates=bates or None, progress=task.report,
                          cancel=task.cancel)  # type: ignore[no-any-return]
 
     return session.run(work, on_done, "export the dossier", on_error)
 
 
 def load(wb: Any, dossier_id: int) -> dict[str, Any]:
-    return wb.get_dossier(dossier_id)  # type: ignore[no-any-return]
+    data: dict[str, Any] = wb.get_dossier(dossier_id)
+    view = wb.dossier_view(dossier_id)
+    shown = {it.id: it for it in view.items}
+    raw_titles = {s["id"]: s["title"] for s in data["sections"]}
+    layout: list[dict[str, Any]] = []
+    for sec in view.sections:
+        layout.append({"id": sec.id, "title": sec.title, "raw_title": raw_titles.get(sec.id),
+                       "items": [it.id for it in sec.items]})
+    for entry in data["entries"]:
+        it = shown.get(entry["id"])
+        if it is None:
+            continue
+        entry["body"] = [(seg.text, seg.reason) for seg in it.body]
+        entry["commentary_shown"] = [(seg.text, seg.reason) for seg in it.commentary]
+        entry["source_shown"] = it.source.title if it.source else None
+    data["layout"] = layout
+    return data

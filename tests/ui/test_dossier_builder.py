@@ -1,0 +1,237 @@
+"""The dossier builder's section renaming, per-item redaction and export progress, driven through
+the real widgets offscreen (buttons clicked, dialogs typed into) and checked in the library and on
+disk."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+
+from tests.ui.conftest import facade, facade_async
+
+WITNESS = "Ahmed Karimov"
+STATEMENT = (f"Witness {WITNESS} saw the trucks leave the camp at night.\n"
+             "The guards shouted at the workers near the new walls.\n")
+
+
+def _builder(win: Any) -> Any:
+    if win.builder is None:
+        pytest.skip("this core build has no dossiers")
+    return win.builder
+
+
+def _ok(buttons: QDialogButtonBox) -> Any:
+    return buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+
+def _row(builder: Any, predicate: Any) -> int:
+    items = builder.items
+    return next(i for i in range(items.count()) if predicate(items.item(i)))
+
+
+def _click_row(qtbot: Any, builder: Any, row: int, double: bool = False) -> None:
+    items = builder.items
+    rect = items.visualItemRect(items.item(row))
+    click = qtbot.mouseDClick if double else qtbot.mouseClick
+    if double:
+        qtbot.mouseClick(items.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    click(items.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def _note_dossier(win: Any) -> int:
+    did: int = facade(win, lambda wb: wb.create_dossier("Camp case")).dossier_ids[0]
+    facade(win, lambda wb: wb.add_item(did, note="Opening remarks."))
+    facade(win, lambda wb: wb.add_section(did, "Witnesses"))
+    facade(win, lambda wb: wb.add_item(did, note="Statement summary.", section="Witnesses"))
+    facade(win, lambda wb: wb.add_section(did, "Imagery"))  # stays empty
+    return did
+
+
+def test_rename_a_section_with_the_button_and_by_double_click(window: Any, qtbot: Any) -> None:
+    builder = _builder(window)
+    did = _note_dossier(window)
+    builder.open_dossier(did)
+    heads = [builder.items.item(i).data(Qt.ItemDataRole.AccessibleTextRole)
+             for i in range(builder.items.count()) if not builder.items.item(i).data(
+                 Qt.ItemDataRole.UserRole)]
+    assert heads == ["Section Witnesses", "Section Imagery"]  # the empty section is shown too
+
+    # select the note inside "Witnesses", then Rename section…: that section is preselected
+    _click_row(qtbot, builder, _row(builder, lambda it: it.data(Qt.ItemDataRole.UserRole)
+                                     and "Statement" in it.data(Qt.ItemDataRole.UserRole + 10)))
+    qtbot.mouseClick(builder.rename_button, Qt.MouseButton.LeftButton)
+    dialog = builder.rename_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.section.currentText() == "Witnesses"
+    dialog.title.clear()
+    qtbot.keyClicks(dialog.title, "Imagery")  # another section's name: refused before the core
+    assert not _ok(dialog.buttons).isEnabled()
+    assert "already" in dialog.problem.text()
+    dialog.title.clear()
+    qtbot.keyClicks(dialog.title, "Witness statements")
+    qtbot.mouseClick(_ok(dialog.buttons), Qt.MouseButton.LeftButton)
+    titles = [s["title"] for s in facade(window, lambda wb: wb.get_dossier(did))["sections"]]
+    assert titles == ["Witness statements", "Imagery"]
+    shown = [builder.items.item(i).data(Qt.ItemDataRole.AccessibleTextRole)
+             for i in range(builder.items.count())]
+    assert "Section Witness statements" in shown and "Section Witnesses" not in shown
+
+    # double-click a section heading: the same dialog, on that section
+    _click_row(qtbot, builder, _row(builder, lambda it: it.data(
+        Qt.ItemDataRole.AccessibleTextRole) == "Section Imagery"), double=True)
+    dialog = builder.rename_dialog
+    assert dialog.isVisible() and dialog.section.currentText() == "Imagery"
+    dialog.title.setText("Satellite imagery")
+    _ok(dialog.buttons).click()
+    titles = [s["title"] for s in facade(window, lambda wb: wb.get_dossier(did))["sections"]]
+    assert titles == ["Witness statements", "Satellite imagery"]
+
+
+def _highlight_dossier(win: Any, tmp_path: Path) -> tuple[int, int]:
+    src = tmp_path / "statement.txt"
+    src.write_text(STATEMENT, encoding="utf-8")
+    report, _ = facade(win, lambda wb: wb.import_paths([src]))
+    doc_id = report.imported[0].document_id
+    hid = facade(win, lambda wb: wb.add_highlight(
+        doc_id, quote=f"{WITNESS} saw the trucks leave the camp")).highlight_ids[0]
+    did = facade(win, lambda wb: wb.create_dossier("Camp case")).dossier_ids[0]
+    facade(win, lambda wb: wb.add_item(did, highlight=hid))
+    facade(win, lambda wb: wb.add_item(did, note="The guards were not identified."))
+    return did, doc_id
+
+
+def test_redact_a_quote_inside_one_item(window: Any, tmp_path: Path, qtbot: Any) -> None:
+    builder = _builder(window)
+    did, _doc = _highlight_dossier(window, tmp_path)
+    builder.open_dossier(did)
+    exhibit = _row(builder, lambda it: it.data(Qt.ItemDataRole.UserRole))
+    _click_row(qtbot, builder, exhibit)
+    qtbot.mouseClick(builder.redact_item_button, Qt.MouseButton.LeftButton)
+    dialog = builder.redact_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.text.toPlainText() == f"{WITNESS} saw the trucks leave the camp"
+    assert not dialog.ok.isEnabled()
+    dialog.select_range(0, len(WITNESS))  # as a mouse drag over the name would
+    assert dialog.quote.text() == WITNESS
+    qtbot.keyClicks(dialog.reason, "protect a witness")
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+
+    data = facade(window, lambda wb: wb.get_dossier(did))
+    item_id = data["entries"][0]["id"]
+    assert [(r["text"], r["reason"], r["item_id"]) for r in data["redactions"]] == [
+        (WITNESS, "protect a witness", item_id)]
+    assert not dialog.isVisible()
+    from ui.search.delegate import HTML_ROLE
+
+    shown = builder.items.item(_row(builder, lambda it: it.data(Qt.ItemDataRole.UserRole)
+                                    == item_id)).data(HTML_ROLE)
+    assert "REDACTED: protect a witness" in shown and "background-color:#1f2328" in shown
+    assert WITNESS not in shown and "saw the trucks leave the camp" in shown
+    assert builder.redactions.count() == 1 and "Exhibit 1" in builder.redactions.item(0).text()
+
+
+def test_redaction_errors_keep_the_dialog_and_use_the_presenter(window: Any, tmp_path: Path,
+                                                                 qtbot: Any) -> None:
+    builder = _builder(window)
+    did, _doc = _highlight_dossier(window, tmp_path)
+    builder.open_dossier(did)
+    # the note is chosen through the list's context menu
+    note = _row(builder, lambda it: "guards" in (it.data(Qt.ItemDataRole.UserRole + 10) or ""))
+    pos = builder.items.visualItemRect(builder.items.item(note)).center()
+    builder._context_menu(pos)
+    actions = {a.text(): a for a in builder.context_menu.actions()}
+    assert "Rename section…" not in actions  # the note is in no section
+    actions["Redact text in this item…"].trigger()
+    dialog = builder.redact_dialog
+    assert dialog.text.toPlainText() == "The guards were not identified."
+    dialog.quote.setText(WITNESS)  # in the dossier, but not in this item
+    dialog.reason.setText("protect a witness")
+    dialog.ok.click()
+    assert "occurs nowhere in item" in window.presenter.shown[-1]
+    assert window.presenter.shown[-1].startswith("Could not redact the text")
+    assert dialog.isVisible() and dialog.ok.isEnabled()  # correct it and try again
+    assert facade(window, lambda wb: wb.list_redactions(did)) == []
+    dialog.reject()
+
+    facade(window, lambda wb: wb.freeze(did))
+    builder.reload()
+    builder.items.setCurrentRow(note)
+    builder.redact_in_item()
+    dialog = builder.redact_dialog
+    dialog.select_range(4, 10)
+    assert dialog.quote.text() == "guards"
+    dialog.reason.setText("unverified")
+    dialog.ok.click()
+    assert "is frozen and cannot be changed" in window.presenter.shown[-1]
+    assert facade(window, lambda wb: wb.list_redactions(did)) == []
+
+
+def test_export_shows_where_the_file_went(window: Any, tmp_path: Path, qtbot: Any,
+                                          monkeypatch: Any) -> None:
+    builder = _builder(window)
+    did, _doc = _highlight_dossier(window, tmp_path)
+    facade(window, lambda wb: wb.redact_term(did, WITNESS, "protect a witness"))
+    builder.open_dossier(did)
+    out = tmp_path / "out" / "case.html"
+    out.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    builder.format.setCurrentIndex(builder.format.findData("html"))
+    qtbot.mouseClick(builder.export_button, Qt.MouseButton.LeftButton)
+    assert builder.last_export is not None and out.exists()
+    assert WITNESS not in out.read_text(encoding="utf-8")
+    assert not builder.exporter.dialog.isVisible()
+    assert str(out) in builder.result_box.text() and str(out) in builder.status.text()
+    assert builder.export_button.isEnabled()
+
+
+def test_export_progress_and_cancel_leave_no_file(threaded_window: Any, tmp_path: Path,
+                                                  qtbot: Any, monkeypatch: Any) -> None:
+    win = threaded_window
+    builder = _builder(win)
+    did = facade_async(win, qtbot, lambda wb: wb.create_dossier("Camp case")).dossier_ids[0]
+    facade_async(win, qtbot, lambda wb: wb.add_item(did, note=f"{WITNESS} was interviewed."))
+    facade_async(win, qtbot, lambda wb: wb.redact_term(did, WITNESS, "protect a witness"))
+    builder.open_dossier(did)
+    qtbot.waitUntil(lambda: builder.data.get("id") == did, timeout=30000)
+
+    # The DOCX writer really writes its temporary file, then waits for the test to press
+    # Cancel: a long write, made deterministic.
+    from workbench.export import docx as docx_mod
+
+    real, written, release = docx_mod.write_docx, threading.Event(), threading.Event()
+
+    def slow_write(view: Any, tmp: Path) -> None:
+        real(view, tmp)
+        written.set()
+        release.wait(60)
+
+    monkeypatch.setattr(docx_mod, "write_docx", slow_write)
+    out = tmp_path / "out" / "case.docx"
+    out.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    builder.format.setCurrentIndex(builder.format.findData("docx"))
+    qtbot.mouseClick(builder.export_button, Qt.MouseButton.LeftButton)
+    dialog = builder.exporter.dialog
+    try:
+        assert dialog.isVisible() and not builder.export_button.isEnabled()
+        qtbot.waitUntil(written.is_set, timeout=60000)
+        qtbot.waitUntil(lambda: "writing docx" in dialog.steps, timeout=5000)
+        assert "writing the DOCX file" in dialog.label.text()
+        # the GUI thread keeps running while the worker is busy: the clock ticks
+        qtbot.waitUntil(lambda: "elapsed" in dialog.elapsed.text(), timeout=5000)
+        assert [p.name for p in out.parent.iterdir() if ".partial" in p.name]
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+        assert "Cancelling" in dialog.label.text() and not dialog.cancel_button.isEnabled()
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: "cancelled" in builder.status.text(), timeout=60000)
+    assert not dialog.isVisible() and builder.export_button.isEnabled()
+    assert list(out.parent.iterdir()) == []  # neither the file nor its temporary
+    assert builder.last_export is None and win.presenter.shown == []
+    events = facade_async(win, qtbot, lambda wb: wb.audit_events(object_type="dossier"))
+    assert not any("dissemination" in str(e) for e in events)

@@ -1,0 +1,228 @@
+"""Small dossier dialogs: rename a section, redact a quote inside one item, export progress.
+
+The dialogs only collect input and show state; the builder runs the operations on the worker.
+The redaction dialog stays open until the core accepts the redaction, so a refused quote
+("occurs nowhere in this item") can be corrected without starting over.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.ingest import Progress
+
+
+class RenameSectionDialog(QDialog):
+    """Pick a section (preselected from the list) and type its new name."""
+
+    def __init__(self, sections: list[tuple[int, str]], current: int | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Rename section")
+        self.setAccessibleName("Rename section")
+        self.setMinimumWidth(420)
+        self.titles = {sid: title for sid, title in sections}
+        self.section = QComboBox()
+        self.section.setAccessibleName("Section to rename")
+        for sid, title in sections:
+            self.section.addItem(title, sid)
+        if current is not None and self.section.findData(current) >= 0:
+            self.section.setCurrentIndex(self.section.findData(current))
+        self.title = QLineEdit()
+        self.title.setAccessibleName("New section name")
+        self.problem = QLabel("")
+        self.problem.setObjectName("secondary")
+        form = QFormLayout()
+        form.addRow("Section:", self.section)
+        form.addRow("New name:", self.title)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText("Rename")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self.section.currentIndexChanged.connect(self._prefill)
+        self.title.textChanged.connect(self._check)
+        self._prefill()
+
+    def _prefill(self, *_: object) -> None:
+        self.title.setText(self.section.currentText())
+        self.title.selectAll()
+        self.title.setFocus()
+
+    def _check(self, *_: object) -> None:
+        new = self.new_title()
+        clash = any(t == new and sid != self.section_id() for sid, t in self.titles.items())
+        self.problem.setText("Another section already has this name." if clash else "")
+        changed = bool(new) and new != self.titles.get(self.section_id() or -1)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(changed and not clash)
+
+    def section_id(self) -> int | None:
+        data = self.section.currentData()
+        return None if data is None else int(data)
+
+    def new_title(self) -> str:
+        return self.title.text().strip()
+
+
+class RedactQuoteDialog(QDialog):
+    """Shows one item's text; the words selected there (or typed) are redacted with a reason."""
+
+    submitted = Signal(str, str)  # quote, reason
+
+    def __init__(self, label: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Redact text in {label}")
+        self.setAccessibleName("Redact text in this item")
+        self.resize(640, 480)
+        intro = QLabel("Select the words to hide in the text below, or type them. Every export "
+                       "prints a black bar with the reason instead, and checks that the words "
+                       "appear nowhere in the file.")
+        intro.setWordWrap(True)
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setAccessibleName("Item text")
+        self.text.setPlainText(text)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.text.selectionChanged.connect(self._take_selection)
+        self.quote = QLineEdit()
+        self.quote.setAccessibleName("Text to redact")
+        self.quote.setPlaceholderText("select in the text above, or type")
+        self.reason = QLineEdit()
+        self.reason.setAccessibleName("Reason")
+        self.reason.setPlaceholderText("e.g. protect a witness (printed in the export)")
+        form = QFormLayout()
+        form.addRow("Text to redact:", self.quote)
+        form.addRow("Reason:", self.reason)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Redact")
+        self.ok.setEnabled(False)
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+        self.quote.textChanged.connect(self._check)
+        self.reason.textChanged.connect(self._check)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.text, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+    def select_range(self, start: int, end: int) -> None:
+        """Selects characters [start, end) of the item text, as a mouse drag would."""
+        cursor = self.text.textCursor()
+        cursor.setPosition(start)
+        cursor.setPosition(end, cursor.MoveMode.KeepAnchor)
+        self.text.setTextCursor(cursor)
+
+    def _take_selection(self) -> None:
+        # The plain-text edit reports paragraph breaks as U+2029; the core matches whitespace
+        # runs loosely, so a plain space is the faithful equivalent.
+        picked = self.text.textCursor().selectedText().replace("\u2029", " ").strip()
+        if picked:
+            self.quote.setText(picked)
+
+    def _check(self, *_: object) -> None:
+        self.ok.setEnabled(bool(self.quote.text().strip() and self.reason.text().strip()))
+
+    def _submit(self) -> None:
+        if self.ok.isEnabled():
+            self.ok.setEnabled(False)  # until the core answers (see ``failed``)
+            self.submitted.emit(self.quote.text().strip(), self.reason.text().strip())
+
+    def failed(self) -> None:
+        """The core refused: keep the dialog and its input so the user can correct it."""
+        self._check()
+
+
+class ExportProgressDialog(QDialog):
+    """The export's steps (write, leak check, done), elapsed time, and Cancel."""
+
+    def __init__(self, out: Path, fmt: str, on_cancel: Callable[[], None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Exporting the dossier")
+        self.setAccessibleName("Export progress")
+        self.setMinimumWidth(480)
+        self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
+        self.fmt = fmt
+        self.heading = QLabel(f"<b>Exporting to {out.name}</b>")
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.label = QLabel("Preparing…")
+        self.label.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setAccessibleName("Export progress bar")
+        self.bar.setRange(0, 0)  # busy until the core reports its first step
+        self.elapsed = QLabel("")
+        self.elapsed.setObjectName("secondary")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(on_cancel)
+        self.cancel_button.clicked.connect(self._cancelling)
+        row = QDialogButtonBox()
+        row.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.elapsed)
+        layout.addWidget(row)
+        self.steps: list[str] = []  # every stage shown, in order (tests read this)
+        self._started = time.monotonic()
+        self._clock = QTimer(self)
+        self._clock.setInterval(500)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start()
+
+    def show_progress(self, p: Progress) -> None:
+        stage = p.stage or ""
+        self.steps.append(stage)
+        if stage.startswith("writing"):
+            # One long step with no finer reports: a moving bar says the app is alive.
+            self.bar.setRange(0, 0)
+            text = f"Step 1 of 2: writing the {self.fmt.upper()} file"
+        else:
+            self.bar.setRange(0, max(p.total, 1))
+            self.bar.setValue(p.done)
+            text = ("Step 2 of 2: checking that no redacted text remains in the file"
+                    if stage.startswith("checking") else stage.capitalize())
+        if self.cancel_button.isEnabled():
+            self.label.setText(text)
+
+    def _tick(self) -> None:
+        self.elapsed.setText(f"{time.monotonic() - self._started:.0f} s elapsed")
+
+    def _cancelling(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.label.setText("Cancelling after the current step… Nothing will be left at the "
+                           "destination.")
+
+    def reject(self) -> None:  # Escape cancels the export rather than hiding the dialog
+        if self.cancel_button.isEnabled():
+            self.cancel_button.click()
+
+    def finish(self) -> None:
+        self._clock.stop()
+        self.done(0)

@@ -1,0 +1,106 @@
+"""Exporting the open dossier: choose a file, run the export on the worker, show its progress.
+
+The export runs as one task on the session's worker; the progress dialog reads the task's latest
+step ten times a second (progress is pulled) and its Cancel button sets the task's cancel flag,
+which the core turns into ``Cancelled`` between steps, deleting its temporary output. The end is
+one dialog naming the file written (with "Open folder"), a quiet "cancelled" line, or the error
+through the one presenter.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from workbench.errors import Cancelled
+
+from ..dialogs.dossier_dialogs import ExportProgressDialog
+from ..operations import dossiers as ops
+from ..tasks import ProgressPoller, Task
+
+if TYPE_CHECKING:
+    from .builder import DossierBuilder
+
+SUFFIX = {"pdf": ".pdf", "docx": ".docx", "html": ".html", "bundle": ".zip"}
+
+
+class ExportFlow(QObject):
+    """The builder's export: one at a time; the builder keeps the result for its callers."""
+
+    def __init__(self, builder: DossierBuilder) -> None:
+        super().__init__(builder)
+        self.builder = builder
+        self.dialog: ExportProgressDialog | None = None
+        self.task: Task | None = None
+        self._poller: ProgressPoller | None = None
+
+    def choose(self) -> None:
+        b = self.builder
+        if b.dossier_id is None:
+            return
+        fmt = b.format.currentData()
+        name = (b.data.get("title") or "dossier").replace("/", "-") + SUFFIX[fmt]
+        target, _ = QFileDialog.getSaveFileName(b, "Export dossier", str(Path.home() / name))
+        if target:
+            self.run(Path(target), fmt, b.bates.text().strip() or None)
+
+    def run(self, out: Path, fmt: str, bates: str | None) -> None:
+        b = self.builder
+        assert b.dossier_id is not None
+        b.export_button.setEnabled(False)
+        b.status.setText("Exporting…")
+        b.last_export = None
+        # The dialog exists before the task starts: with a synchronous task manager (tests)
+        # the task finishes inside ``ops.export`` and closes it again.
+        dialog = ExportProgressDialog(out, fmt, self.cancel, b)
+        self.dialog = dialog
+        dialog.open()
+        task = ops.export(b.session, b.dossier_id, fmt, out, bates,
+                          lambda res: self._exported(res, out), self._failed)
+        self.task = task
+        if not task.finished:
+            self._poller = ProgressPoller(task, dialog.show_progress, self)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel.cancel()
+
+    def _close_progress(self) -> None:
+        if self._poller is not None:
+            self._poller.poll()  # show the last step reached before closing
+            self._poller.stop()
+            self._poller = None
+        if self.dialog is not None:
+            self.dialog.finish()
+        self.builder.export_button.setEnabled(True)
+
+    def _exported(self, result: dict[str, Any], out: Path) -> None:
+        self._close_progress()
+        b = self.builder
+        b.last_export = result
+        b.status.setText(f"Exported to {out}")
+        b.exported.emit(result)
+        box = QMessageBox(QMessageBox.Icon.Information, "Export finished",
+                          f"The dossier was exported to\n{out}", QMessageBox.StandardButton.Close,
+                          b)
+        box.setAccessibleName("Export finished")
+        sha = result.get("sha256")
+        if sha:
+            box.setInformativeText(f"SHA-256: {sha}\nEvery redaction was checked against the "
+                                   "exported bytes.")
+        folder = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
+        folder.clicked.connect(lambda: b.window().open_folder(out.parent))  # type: ignore[attr-defined]
+        b.result_box = box
+        box.open()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._close_progress()
+        b = self.builder
+        if isinstance(exc, Cancelled):
+            b.status.setText("Export cancelled — nothing was written.")
+            return
+        b.status.setText("Export failed")
+        b.session.presenter.show(exc, "export the dossier")
