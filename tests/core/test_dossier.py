@@ -101,7 +101,7 @@ def test_redaction_validation(wb, corpus_dir):
     with pytest.raises(UserError, match="occurs nowhere"):
         wb.redact_term(d, "Obokata", "not in this dossier")
     with pytest.raises(UserError, match="occurs nowhere"):
-        wb.redact_quote(d, item, "remain silent", "not in this item")
+        wb.redact_quote(d, item, "Obokata", "not in this item's document")
     with pytest.raises(UserError, match="reason"):
         wb.redact_term(d, "Bachelet", "")
     with pytest.raises(UserError, match="every export prints it"):
@@ -112,6 +112,10 @@ def test_redaction_validation(wb, corpus_dir):
     assert [r["scope"] for r in wb.list_redactions(d)] == ["item"]
     wb.remove_redaction(d, rid)
     assert wb.list_redactions(d) == []
+    # Outside the excerpt but in its document's text (so in the original a bundle carries):
+    # accepted, see test_dossier_redaction_originals.py.
+    rid = wb.redact_quote(d, item, "remain silent", "protect interviewee").redaction_ids[0]
+    wb.remove_redaction(d, rid)
     assert len(wb.audit_events(object_type="dossier", object_id=str(d))) >= 4
     for ev in wb.audit_events(object_type="dossier", object_id=str(d)):
         assert "long-overdue" not in str(ev["details"])  # audit holds ids, never the text

@@ -110,3 +110,33 @@ def test_verify_bundle_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     cli("verify-bundle", str(tmp_path / "plain.txt"), code=2)
     (tmp_path / "notbag").mkdir()
     assert cli("verify-bundle", str(tmp_path / "notbag"), code=1)["ok"] is False
+
+
+def test_term_only_in_a_cited_original_withholds_it_from_the_bundle(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import zipfile
+
+    lib = corpus_library(tmp_path / "lib", tmp_path_factory.getbasetemp())
+    cli = Cli(lib, capsys)
+    docs = {d["title"].split(":")[0]: d for d in cli("list")}
+    report = docs["UN Report"]
+    h = cli("highlight", "add", str(report["id"]), "--quote", "Michelle Bachelet finally "
+            "released her long-overdue report on Xinjiang")
+    hid = h["id"] if isinstance(h, dict) and "id" in h else h["highlights"][0]["id"]
+    d = cli("dossier", "create", "Originals")["id"]
+    cli("dossier", "add", str(d), "--highlight", str(hid))
+    # In the report's text, not in the excerpt: accepted; a name in no cited text: refused.
+    cli("dossier", "redact", str(d), "--term", "Rayhan Asad", "--reason", "witness", code=2)
+    assert "occurs nowhere" in cli.err
+    assert cli("dossier", "redact", str(d), "--term", "Rayhan Asat", "--reason", "witness")
+    sha = cli("show", str(report["id"]))["sha256"]
+    res = cli("dossier", "export", str(d), "--format", "bundle", "-o", str(tmp_path / "b.zip"))
+    assert res["excluded_originals"] == [sha]
+    assert cli("verify-bundle", str(tmp_path / "b.zip"))["ok"]
+    with zipfile.ZipFile(tmp_path / "b.zip") as zf:
+        assert not any(sha in n for n in zf.namelist())
+        assert sha in zf.read("b/data/README.txt").decode("utf-8")
+        assert f"Withheld-Original: {sha}" in zf.read("b/bag-info.txt").decode("utf-8")
+        for n in zf.namelist():
+            assert b"rayhan" not in zf.read(n).lower(), n

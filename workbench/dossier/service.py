@@ -32,7 +32,8 @@ from ..models import (
 )
 from . import editing
 from .model import DossierView, build_view, dossier_strings, raw_item, segments_text
-from .redaction import contains, label_clash
+from .originals import cited_documents, documents_containing
+from .redaction import Rule, contains, label_clash
 
 
 @dataclass
@@ -111,9 +112,15 @@ class DossiersMixin:
             return out
 
     def dossier_view(self, ref: str | int) -> DossierView:
-        """The redacted, resolved dossier every exporter renders."""
+        """The redacted, resolved dossier every exporter renders.
+
+        ``redacted_documents`` also holds cited documents whose full text (not only the
+        excerpt shown) contains a redacted text: their originals must stay out of bundles."""
         with self.library.read() as s:
-            return build_view(s, editing.get_dossier(s, ref))
+            view = build_view(s, editing.get_dossier(s, ref))
+            cited = {src.document_id for src in view.sources}
+            view.redacted_documents |= documents_containing(s, cited, view.rules)
+            return view
 
     def update_dossier(self, ref: str | int, **fields: Any) -> DossierChanges:
         allowed = {"title", "author", "organisation", "description", "prefix", "case"}
@@ -264,12 +271,7 @@ class DossiersMixin:
             if clash:
                 raise UserError(f"Cannot redact {text!r}: every export prints it as part of "
                                 f"{clash!r}", "redact a longer, more specific phrase")
-            strings = dossier_strings(s, d)
-            scope = [t for owner, t in strings if it is None or owner == it.id]
-            if not any(contains(t, text) for t in scope):
-                where = f"item {it.id}" if it else f"dossier {d.id}"
-                raise UserError(f"The text to redact occurs nowhere in {where}",
-                                "check the spelling; nothing was redacted")
+            self._require_occurrence(s, d, it, text)
             others = s.execute(select(Redaction).where(Redaction.dossier_id == d.id)
                                ).scalars().all()
             if contains(reason, text) or any(contains(reason, r.text) for r in others) or any(
@@ -285,6 +287,24 @@ class DossiersMixin:
                          {"action": "redact", "redaction_id": r.id,
                           "item_id": it.id if it else None})
             return _changed(d.id, redaction_ids=[r.id])
+
+    @staticmethod
+    def _require_occurrence(s: Session, d: Dossier, it: DossierItem | None, text: str) -> None:
+        """Refuse a redaction whose text occurs neither in the dossier (or the item) nor in
+        the full text of a document it cites; text found only there withholds that original
+        from bundles (see ``originals``)."""
+        strings = dossier_strings(s, d)
+        if any(contains(t, text) for owner, t in strings if it is None or owner == it.id):
+            return
+        items = [it] if it is not None else editing.ordered_items(s, d.id)
+        if documents_containing(s, cited_documents(s, items), [Rule(text, "")]):
+            return
+        if it is None:
+            where = f"dossier {d.id} or in the text of the documents it cites"
+        else:
+            where = f"item {it.id}" + ("" if it.kind == "note" else " or its document's text")
+        raise UserError(f"The text to redact occurs nowhere in {where}",
+                        "check the spelling; nothing was redacted")
 
     def _redaction_dicts(self, s: Session, dossier_id: int) -> list[dict[str, Any]]:
         rows = s.execute(select(Redaction).where(Redaction.dossier_id == dossier_id)

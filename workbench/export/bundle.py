@@ -10,6 +10,10 @@ Layout (``data/`` is the payload)::
                                 and highlights (redacted terms removed, OS user withheld)
     data/originals/<sha256>.<ext>   the original files, except those with redacted text
     data/README.txt             what is here, and which originals were left out and why
+    bag-info.txt                also names each original left out (``Withheld-Original``)
+
+An original is left out when its document's text contains a redacted text anywhere, even
+outside the excerpts shown (``DossierView.redacted_documents``), or when its bytes do.
 
 The bag is written by this module rather than ``bagit.make_bag``, which changes the process's
 working directory while it runs (unsafe under the GUI's worker threads); the stock ``bagit``
@@ -36,6 +40,18 @@ from .pdf import write_pdf
 _EXT = {"application/pdf": "pdf", "text/html": "html", "text/plain": "txt",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
         "message/rfc822": "eml", "image/png": "png", "image/jpeg": "jpg"}
+
+
+REDACTED_REASON = "it contains text redacted from this dossier"
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """An original the bag leaves out: its hash, its (redacted) title and why."""
+
+    sha256: str
+    title: str
+    reason: str
 
 
 @dataclass
@@ -69,17 +85,17 @@ def _write_json(path: Path, value: Any) -> None:
     path.write_text(json.dumps(value, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def _copy_originals(view: DossierView, inputs: BundleInputs, data: Path) -> list[str]:
-    """Copy originals without redacted text; return lines saying what was left out."""
+def _copy_originals(view: DossierView, inputs: BundleInputs, data: Path) -> list[Withheld]:
+    """Copy originals without redacted text; return what was left out, and why."""
     needles = Needles(view.rules)
-    notes: list[str] = []
+    withheld: list[Withheld] = []
     folder = data / "originals"
     folder.mkdir()
     for src in view.sources:
         stored = inputs.originals.get(src.sha256)
-        label = f"{src.sha256} ({src.title})"
         if src.document_id in view.redacted_documents:
-            reason = "it contains text redacted from this dossier"
+            # Its text layer holds a redacted text (maybe outside every excerpt shown).
+            reason = REDACTED_REASON
         elif stored is None or not stored.exists():
             reason = "it is missing from the library"
         else:
@@ -96,11 +112,11 @@ def _copy_originals(view: DossierView, inputs: BundleInputs, data: Path) -> list
                 (folder / name).unlink()
                 reason = "its file may contain text redacted from this dossier"
         inputs.excluded.append(src.sha256)
-        notes.append(f"- {label}: left out because {reason}.")
-    return notes
+        withheld.append(Withheld(src.sha256, src.title, reason))
+    return withheld
 
 
-def _readme(view: DossierView, notes: list[str]) -> str:
+def _readme(view: DossierView, withheld: list[Withheld]) -> str:
     lines = [view.title, "", "Evidence bundle exported by Workbench.", "",
              "dossier.pdf: the dossier; sources.csl.json: cited sources (CSL-JSON);",
              "annotations.jsonld: the excerpts as W3C Web Annotations;",
@@ -108,13 +124,20 @@ def _readme(view: DossierView, notes: list[str]) -> str:
              "(redacted text removed; the recording user is withheld, so event hashes can be",
              "checked only against the originating library);",
              "originals/: the original files, named by their SHA-256.", ""]
-    if notes:
-        lines += ["Originals not included:", *notes, ""]
+    if withheld:
+        lines += ["Originals not included (each is still cited, with its full SHA-256, in",
+                  "dossier.pdf and sources.csl.json, so a copy obtained elsewhere can be",
+                  "checked against it):",
+                  *(f"- {w.sha256} ({w.title}): left out because {w.reason}." for w in withheld)]
+        if view.rules:
+            reasons = "; ".join(sorted({r.reason for r in view.rules}))
+            lines.append(f"Text was withheld from this dossier for these reasons: {reasons}.")
+        lines.append("")
     lines.append("Check this bag with `workbench verify-bundle PATH` or any BagIt validator.")
     return "\n".join(lines) + "\n"
 
 
-def _bag_files(root: Path, view: DossierView) -> None:
+def _bag_files(root: Path, view: DossierView, withheld: list[Withheld]) -> None:
     files = sorted(p for p in (root / "data").rglob("*") if p.is_file())
     total = sum(p.stat().st_size for p in files)
     manifest = "".join(f"{file_digest(p)}  {p.relative_to(root).as_posix()}\n" for p in files)
@@ -129,6 +152,10 @@ def _bag_files(root: Path, view: DossierView) -> None:
         info.append(f"Source-Organization: {_one_line(view.organisation)}")
     if view.author:
         info.append(f"Contact-Name: {_one_line(view.author)}")
+    # One line per original left out (hash and reason, never the redacted text), so a
+    # recipient reading only the tag files learns the payload is knowingly incomplete.
+    info += [f"Withheld-Original: {w.sha256} ({w.reason}; see data/README.txt)"
+             for w in withheld]
     (root / "bag-info.txt").write_text("\n".join(info) + "\n", encoding="utf-8")
     (root / "manifest-sha256.txt").write_text(manifest, encoding="utf-8")
     tags = ["bagit.txt", "bag-info.txt", "manifest-sha256.txt"]
@@ -149,9 +176,9 @@ def write_bag(view: DossierView, root: Path, inputs: BundleInputs,
     _write_json(data / "sources.csl.json", csl_json(view.sources))
     _write_json(data / "annotations.jsonld", _redact_json(inputs.annotations, view))
     _write_json(data / "audit-events.json", _redact_json(inputs.audit_events, view))
-    notes = _copy_originals(view, inputs, data)
-    (data / "README.txt").write_text(_readme(view, notes), encoding="utf-8")
-    _bag_files(root, view)
+    withheld = _copy_originals(view, inputs, data)
+    (data / "README.txt").write_text(_readme(view, withheld), encoding="utf-8")
+    _bag_files(root, view, withheld)
     return sum(1 for p in data.rglob("*") if p.is_file())
 
 
