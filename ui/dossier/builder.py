@@ -199,7 +199,7 @@ class DossierBuilder(QWidget):
         current = self.items.currentItem()
         keep = current.data(ITEM_ID) if current is not None else None
         self.items.set_entries(data["entries"], data.get("layout"))
-        for i in range(self.items.count()):
+        for i in range(self.items.count() if keep is not None else 0):
             if self.items.item(i).data(ITEM_ID) == keep:
                 self.items.setCurrentRow(i)
         self.rename_button.setEnabled(bool(data.get("sections")))

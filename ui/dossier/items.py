@@ -23,7 +23,7 @@ SECTION_TITLE = Qt.ItemDataRole.UserRole + 2
 
 
 BAR = ("<span style='background-color:#1f2328; color:#ffffff'>"
-       "&nbsp;█&nbsp;REDACTED: {reason}&nbsp;</span>")
+       "&nbsp;REDACTED: {reason}&nbsp;</span>")
 PREVIEW_CHARS = 300
 
 
@@ -38,9 +38,11 @@ def segments_html(segments: list[tuple[str, str | None]], limit: int = PREVIEW_C
             out.append(BAR.format(reason=html.escape(reason)))
             used += len(reason) + 11
             continue
-        piece = text if used + len(text) <= limit else text[:limit - used] + "…"
-        out.append(html.escape(piece))
-        used += len(piece)
+        if used + len(text) > limit:
+            out.append(html.escape(text[:limit - used]) + "…")
+            break
+        out.append(html.escape(text))
+        used += len(text)
     return "".join(out)
 
 
