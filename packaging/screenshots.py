@@ -81,6 +81,9 @@ def build_library(path: Path) -> None:
             wb.add_item(did, highlight=hid, section="Findings of UN mechanisms")
         wb.add_item(did, document=docs["html"], commentary="Context: reaction to the report.")
         wb.redact_term(did, "Bachelet", "example of a redacted name")
+        for entry in wb.get_dossier(did)["entries"]:
+            if entry["text"] == "reasonable to conclude":
+                wb.redact_quote(did, entry["id"], "reasonable", "example redaction in one item")
 
 
 def settle(app: object, win: object, seconds: float = 0.6) -> None:
