@@ -4,11 +4,15 @@ python-docx starts from a template whose metadata says author "python-docx", dat
 "Microsoft Macintosh Word" and carries a thumbnail; all of it is replaced or removed here, so
 the file says only what the user chose (title, author, organisation) and when it was made.
 The table of contents is a real TOC field (Word and LibreOffice can update it) whose stored
-result already lists the exhibits, so it reads right before any update.
+result already lists what an update would (sections and exhibits, in Word's "toc 1/2"
+styles), so it reads right before any update; its title has no outline level, so it does not
+list itself. Paragraphs that start right-to-left (Arabic, Uyghur) are marked ``w:bidi``.
+tests/core/test_export_docx_libreoffice.py checks all this as LibreOffice reads it.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +61,31 @@ def add_segments(paragraph: Any, segments: list[Segment]) -> None:
             paragraph.add_run(seg.text)
 
 
+def _starts_rtl(text: str) -> bool:
+    """Whether the first strongly directional character is right-to-left (Arabic, Uyghur)."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("L", "R", "AL"):
+            return kind != "L"
+    return False
+
+
+def _set_rtl(paragraph: Any) -> None:
+    """A right-to-left paragraph (w:bidi), so Word and LibreOffice align and order it so."""
+    from docx.oxml import OxmlElement
+
+    # Word rejects pPr children out of schema order: bidi goes before these.
+    paragraph._p.get_or_add_pPr().insert_element_before(
+        OxmlElement("w:bidi"), "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+        "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+        "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+        "w:rPr", "w:sectPr", "w:pPrChange")
+
+
 def add_text_block(doc: Any, segments: list[Segment], style: str | None = None) -> None:
     """Segments as paragraphs (blank lines split them)."""
     para = doc.add_paragraph(style=style)
+    paras = [para]
     for seg in segments:
         if seg.redacted:
             add_segments(para, [seg])
@@ -67,20 +93,51 @@ def add_text_block(doc: Any, segments: list[Segment], style: str | None = None) 
         for i, chunk in enumerate(seg.text.split("\n\n")):
             if i:
                 para = doc.add_paragraph(style=style)
+                paras.append(para)
             add_segments(para, [Segment(chunk.strip("\n") if i else chunk)])
+    for p in paras:
+        if _starts_rtl(p.text):
+            _set_rtl(p)
+
+
+def _toc_style(doc: Any, level: int) -> Any:
+    """Word's built-in "toc N" paragraph style (LibreOffice reads it as "Contents N")."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt
+
+    name = f"toc {level}"
+    try:
+        return doc.styles[name]
+    except KeyError:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        style.paragraph_format.left_indent = Pt(12 * (level - 1))
+        style.paragraph_format.space_after = Pt(2)
+        return style
+
+
+def toc_entries(view: DossierView) -> list[tuple[int, str]]:
+    """What Word or LibreOffice lists when the field is updated (headings 1-2), in order."""
+    entries: list[tuple[int, str]] = []
+    for sec in view.sections:
+        if sec.title:
+            entries.append((1, sec.title))
+        entries += [(2, it.heading) for it in sec.items if it.is_exhibit]
+    return [*entries, (1, "Provenance appendix")]
 
 
 def add_toc(doc: Any, view: DossierView) -> None:
-    doc.add_heading("Contents", level=1)
-    entries = [it.heading for it in view.exhibits] + ["Provenance appendix"]
-    first = doc.add_paragraph()
+    # "TOC Heading" has no outline level, so an updated contents list does not list itself.
+    doc.add_paragraph("Contents", style="TOC Heading")
+    entries = toc_entries(view)
+    first = doc.add_paragraph(style=_toc_style(doc, entries[0][0]))
     _field_char(first.add_run(), "begin")
     _instr(first.add_run(), ' TOC \\o "1-2" \\h \\z \\u ')
     _field_char(first.add_run(), "separate")
-    first.add_run(entries[0])
+    first.add_run(entries[0][1])
     last = first
-    for entry in entries[1:]:
-        last = doc.add_paragraph(entry)
+    for level, entry in entries[1:]:
+        last = doc.add_paragraph(entry, style=_toc_style(doc, level))
     _field_char(last.add_run(), "end")
 
 
