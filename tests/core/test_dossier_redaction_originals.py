@@ -96,7 +96,10 @@ def test_term_only_in_an_original_is_accepted_and_that_original_withheld(wb, tmp
     info = (bag / "bag-info.txt").read_text(encoding="utf-8")
     assert f"Withheld-Original: {report_sha} (it contains text redacted" in info
     assert bagit.Bag(str(bag)).is_valid()
-    assert verify_bundle(bag)["ok"] and verify_bundle(out / "bag.zip")["ok"]
+    for checked in (verify_bundle(bag), verify_bundle(out / "bag.zip")):
+        assert checked["ok"] and checked["problems"] == []
+        assert [w["sha256"] for w in checked["withheld_originals"]] == [report_sha]
+        assert "redacted from this dossier" in checked["withheld_originals"][0]["reason"]
 
     for f in sorted(bag.rglob("*")):
         if f.is_file():

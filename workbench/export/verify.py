@@ -1,7 +1,8 @@
 """``verify-bundle``: check a BagIt bag (folder or zip) with no library at hand.
 
 Recomputes every SHA-256 in ``manifest-sha256.txt`` and ``tagmanifest-sha256.txt``, reports
-payload files missing from the manifest or listed but absent, and checks ``Payload-Oxum``.
+payload files missing from the manifest or listed but absent, and checks ``Payload-Oxum``;
+reports the originals ``bag-info.txt`` says were withheld (they are not problems).
 A zip is read in place (nothing is extracted), so a hostile archive cannot write anywhere.
 """
 
@@ -59,7 +60,21 @@ def _verify(names: list[str], read: Reader) -> dict[str, Any]:
             if data is None or hashlib.sha256(data).hexdigest() != digest:
                 problems.append(f"tag file {name} is missing or altered")
     problems += _check_oxum(read, listed)
-    return {"ok": not problems, "files_checked": checked, "problems": problems}
+    return {"ok": not problems, "files_checked": checked, "problems": problems,
+            "withheld_originals": _withheld(read)}
+
+
+def _withheld(read: Reader) -> list[dict[str, str]]:
+    """The originals the exporter says it left out (``Withheld-Original`` in bag-info.txt),
+    so a recipient knows the payload is knowingly incomplete, and why."""
+    info = read("bag-info.txt")
+    out = []
+    for line in (info or b"").decode("utf-8", errors="replace").splitlines():
+        label, _, value = line.partition(":")
+        if label.strip().lower() == "withheld-original":
+            sha, _, rest = value.strip().partition(" ")
+            out.append({"sha256": sha, "reason": rest.strip().strip("()")})
+    return out
 
 
 def _check_oxum(read: Reader, listed: list[tuple[str, str]]) -> list[str]:
