@@ -91,6 +91,18 @@ def test_rename_a_section_with_the_button_and_by_double_click(window: Any, qtbot
     titles = [s["title"] for s in facade(window, lambda wb: wb.get_dossier(did))["sections"]]
     assert titles == ["Witness statements", "Satellite imagery"]
 
+    # F2 on a heading; Cancel changes nothing
+    builder.items.setCurrentRow(_row(builder, lambda it: it.data(
+        Qt.ItemDataRole.AccessibleTextRole) == "Section Witness statements"))
+    builder.rename_dialog = None
+    qtbot.keyClick(builder.items, Qt.Key.Key_F2)
+    assert builder.rename_dialog is not None
+    assert builder.rename_dialog.section.currentText() == "Witness statements"
+    builder.rename_dialog.title.setText("Never saved")
+    builder.rename_dialog.reject()
+    titles = [s["title"] for s in facade(window, lambda wb: wb.get_dossier(did))["sections"]]
+    assert titles == ["Witness statements", "Satellite imagery"]
+
 
 def _highlight_dossier(win: Any, tmp_path: Path) -> tuple[int, int]:
     src = tmp_path / "statement.txt"
@@ -133,6 +145,15 @@ def test_redact_a_quote_inside_one_item(window: Any, tmp_path: Path, qtbot: Any)
     assert "REDACTED: protect a witness" in shown and "background-color:#1f2328" in shown
     assert WITNESS not in shown and "saw the trucks leave the camp" in shown
     assert builder.redactions.count() == 1 and "Exhibit 1" in builder.redactions.item(0).text()
+
+    # opened again, the dialog paints what is already hidden
+    builder.redact_in_item()
+    again = builder.redact_dialog
+    assert again is not dialog and again.hidden == [(0, len(WITNESS))]
+    marks = again.text.extraSelections()
+    assert [(m.cursor.selectionStart(), m.cursor.selectionEnd()) for m in marks] == [
+        (0, len(WITNESS))]
+    again.reject()
 
 
 def test_redaction_errors_keep_the_dialog_and_use_the_presenter(window: Any, tmp_path: Path,

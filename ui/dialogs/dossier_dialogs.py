@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -91,7 +93,8 @@ class RedactQuoteDialog(QDialog):
 
     submitted = Signal(str, str)  # quote, reason
 
-    def __init__(self, label: str, text: str, parent: QWidget | None = None) -> None:
+    def __init__(self, label: str, text: str, hidden: list[tuple[int, int]] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Redact text in {label}")
         self.setAccessibleName("Redact text in this item")
@@ -130,6 +133,22 @@ class RedactQuoteDialog(QDialog):
         layout.addWidget(self.text, 1)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
+        self.hidden = hidden or []  # [start, end) already redacted, painted dark
+        self._mark_hidden()
+
+    def _mark_hidden(self) -> None:
+        """Paints what is already redacted dark, so the user sees what exports will hide."""
+        marks = []
+        for start, end in self.hidden:
+            sel = QTextEdit.ExtraSelection()
+            sel.format.setBackground(QColor("#1f2328"))  # type: ignore[attr-defined]
+            sel.format.setForeground(QColor("#ffffff"))  # type: ignore[attr-defined]
+            cursor = self.text.textCursor()
+            cursor.setPosition(start)
+            cursor.setPosition(end, cursor.MoveMode.KeepAnchor)
+            sel.cursor = cursor  # type: ignore[attr-defined]
+            marks.append(sel)
+        self.text.setExtraSelections(marks)
 
     def select_range(self, start: int, end: int) -> None:
         """Selects characters [start, end) of the item text, as a mouse drag would."""

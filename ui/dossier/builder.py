@@ -75,6 +75,7 @@ class DossierBuilder(QWidget):
         self.items.setContextMenuPolicy(self.items.contextMenuPolicy().CustomContextMenu)
         self.items.customContextMenuRequested.connect(self._context_menu)
         self.items.itemDoubleClicked.connect(self._double_clicked)
+        self.items.rename_requested.connect(self.rename_section)
         self.hint = QLabel("Drag highlights (Highlights tab) or documents (document list) here, "
                            "or press Ctrl+D to add the selected one.")
         self.hint.setObjectName("secondary")
@@ -89,6 +90,7 @@ class DossierBuilder(QWidget):
         section = QPushButton("Add section…")
         section.clicked.connect(self._add_section)
         self.rename_button = QPushButton("Rename section…")
+        self.rename_button.setToolTip("Rename the selected section (F2, or double-click it)")
         self.rename_button.clicked.connect(self.rename_section)
         note = QPushButton("Add note…")
         note.clicked.connect(self._add_note)
@@ -340,8 +342,17 @@ class DossierBuilder(QWidget):
         if self.dossier_id is None or entry is None:
             self.status.setText("Select an exhibit or note first.")
             return
-        did = self.dossier_id
-        dialog = RedactQuoteDialog(self._label(entry["id"]), entry.get("text") or "", self)
+        text, rules = entry.get("text") or "", list(self.data.get("redactions", []))
+        self.session.query(lambda _wb: ops.hidden_spans(text, rules),
+                           lambda spans: self._open_redact(self.dossier_id, entry, spans),
+                           "read the item")
+
+    def _open_redact(self, did: int | None, entry: dict[str, Any],
+                     hidden: list[tuple[int, int]]) -> None:
+        if did is None or did != self.dossier_id:
+            return  # another dossier was opened meanwhile
+        dialog = RedactQuoteDialog(self._label(entry["id"]), entry.get("text") or "", hidden,
+                                   self)
         self.redact_dialog = dialog
 
         def failed(exc: BaseException) -> None:

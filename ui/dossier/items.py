@@ -10,7 +10,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
 from ..search.delegate import HTML_ROLE, RichDelegate
@@ -87,6 +87,7 @@ def section_html(title: str, empty: bool) -> str:
 class ExhibitList(QListWidget):
     reordered = Signal(int, int, object)  # item id, 1-based position in section, section
     dropped = Signal(list, list, int)  # highlight ids, document ids, 1-based global position
+    rename_requested = Signal()  # F2 on a section heading or an item in a section
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -147,6 +148,13 @@ class ExhibitList(QListWidget):
             if not head.data(ITEM_ID) and head.data(SECTION) == sid:
                 return sid, head.data(SECTION_TITLE)
         return sid, None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        item = self.currentItem()
+        if event.key() == Qt.Key.Key_F2 and item is not None and item.data(SECTION) is not None:
+            self.rename_requested.emit()
+            return
+        super().keyPressEvent(event)
 
     def entry_ids(self) -> list[int]:
         return [int(self.item(i).data(ITEM_ID)) for i in range(self.count())

@@ -98,6 +98,22 @@ def export(session: Session, dossier_id: int, fmt: str, out: Path, bates: str | 
     return session.run(work, on_done, "export the dossier", on_error)
 
 
+def hidden_spans(text: str, redactions: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    """Where ``text`` is already hidden: every redaction applies to every item (a quote
+    redacted in one item is hidden wherever it appears, so it cannot leak). Run it on the
+    worker: matching normalises the text character by character."""
+    from workbench.dossier.redaction import find_spans
+
+    spans = sorted(sp for r in redactions for sp in find_spans(text, r["text"]))
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def load(wb: Any, dossier_id: int) -> dict[str, Any]:
     data: dict[str, Any] = wb.get_dossier(dossier_id)
     view = wb.dossier_view(dossier_id)
