@@ -79,7 +79,8 @@ def test_term_only_in_an_original_is_accepted_and_that_original_withheld(wb, tmp
 
     rid = wb.redact_term(d, TERM, REASON).redaction_ids[0]
     assert [r["id"] for r in wb.list_redactions(d)] == [rid]
-    assert wb.dossier_view(d).redacted_documents == {docs[REPORT]}
+    assert wb.dossier_view(d, full_text=True).redacted_documents == {docs[REPORT]}
+    assert wb.dossier_view(d).redacted_documents == set()  # the excerpts shown do not hold it
 
     folder = wb.export(d, "bundle", out / "bag")
     zipped = wb.export(d, "bundle", out / "bag.zip")
@@ -126,7 +127,7 @@ def test_item_quote_only_in_that_items_document_is_accepted(wb):
     # "Rayhan Asat" is in another cited document, not in this item's one: refused.
     with pytest.raises(UserError, match=rf"occurs nowhere in item {item}"):
         wb.redact_quote(d, item, TERM, REASON)
-    assert docs[RAPPORTEUR] in wb.dossier_view(d).redacted_documents
+    assert docs[RAPPORTEUR] in wb.dossier_view(d, full_text=True).redacted_documents
 
 
 def test_term_found_nowhere_is_refused_and_nothing_changes(wb, tmp_path):
@@ -139,5 +140,5 @@ def test_term_found_nowhere_is_refused_and_nothing_changes(wb, tmp_path):
         assert "documents it cites" in str(exc.value) and exc.value.hint
     assert wb.list_redactions(d) == []
     assert len(wb.audit_events(object_type="dossier", object_id=str(d))) == events
-    assert wb.dossier_view(d).redacted_documents == set()
+    assert wb.dossier_view(d, full_text=True).redacted_documents == set()
     assert json.dumps(wb.get_dossier(d)["redactions"]) == "[]"
