@@ -215,10 +215,121 @@ def test_every_export_is_an_audited_dissemination(exported):
     assert not list(out.glob(".*partial*"))
 
 
-def test_large_dossiers_list_contents_without_page_numbers(exported, monkeypatch):
-    import workbench.export.html as html_mod
+def _page_texts(path: Path) -> list[str]:
+    """Each page's text as poppler lays it out (the contents' numbers at the line ends)."""
+    out = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
+                         capture_output=True, check=True).stdout.decode("utf-8")
+    return out.split("\f")[:-1]
 
-    assert 'class="toc pages"' in html_mod.render(exported["view"], pdf=True)
-    monkeypatch.setattr(html_mod, "TOC_PAGE_REFS_MAX", 1)
-    page = html_mod.render(exported["view"], pdf=True)
-    assert 'class="toc pages"' not in page and "bookmarks lead to each exhibit" in page
+
+def _outline(path: Path) -> list[tuple[int, str, int]]:
+    """(depth, title, page index) of every bookmark, in order."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    flat: list[tuple[int, str, int]] = []
+
+    def walk(items, depth):
+        for it in items:
+            if isinstance(it, list):
+                walk(it, depth + 1)
+            else:
+                flat.append((depth, it.title, reader.get_destination_page_number(it)))
+    walk(reader.outline, 0)
+    return flat
+
+
+def _check_pdf_pages(path: Path, exhibits: list[str], bates: str) -> None:
+    """Footers and Bates numbers on every page in order; a bookmark to every exhibit, on the
+    page where its heading is; the contents give that page for every exhibit."""
+    pages = _page_texts(path)
+    n = len(pages)
+    for i, text in enumerate(pages, 1):
+        assert f"Page {i} of {n}" in text, i
+        assert f"{bates}{i:06d}" in text and text.count(bates) == 1, i
+    starts = {title.split(":")[0]: page for _d, title, page in _outline(path)
+              if title.startswith("Exhibit")}
+    assert set(starts) == set(exhibits)
+    first_body = min(starts.values())
+    listed: dict[str, int] = {}
+    for text in pages[:first_body]:
+        for line in text.splitlines():
+            words = line.split()
+            if words and words[-1].isdigit() and ":" in line:
+                listed.setdefault(line.strip().split(":")[0], int(words[-1]))
+    for label in exhibits:
+        page = starts[label]
+        assert any(line.strip().startswith(label + ":") for line in pages[page].splitlines())
+        assert listed.get(label) == page + 1, label
+
+
+def test_pdf_pages_carry_footers_bates_contents_numbers_and_bookmarks(exported):
+    path = exported["out"] / "dossier.pdf"
+    labels = [it.label for it in exported["view"].exhibits]
+    _check_pdf_pages(path, labels, "WB-")
+    outline = _outline(path)
+    titles = [t for _d, t, _p in outline]
+    assert "Contents" in titles and "Provenance appendix" in titles
+    assert all(any(t.startswith(label + ":") for t in titles) for label in labels)
+    assert {d for d, t, _p in outline if t.startswith("Exhibit")} <= {0, 1}
+
+
+def _synthetic_view(exhibits: int):
+    """A dossier view of many tiny exhibits, built without a library and without citation
+    blocks (their sources are gone), so it is quick to lay out."""
+    from workbench.dossier.model import DossierView, ViewItem, ViewSection
+    from workbench.dossier.redaction import Rule, Segment
+
+    sections = []
+    for s in range(3):
+        items = [ViewItem(id=s * 1000 + i, kind="highlight", label=f"Exhibit {s * 1000 + i}",
+                          position=i, body=[Segment("Short quote "), Segment("", "witness"),
+                                            Segment(" spoke.")],
+                          commentary=[], page=1, highlight_id=i, document_id=1)
+                 for i in range(1, exhibits // 3 + 1)]
+        sections.append(ViewSection(s + 1, f"Part {s + 1}", items))
+    return DossierView(id=9, title="Large dossier", author="Tester", organisation="NGO",
+                       case=None, description=[Segment("Many exhibits.")], version=1,
+                       version_of_id=None, frozen_at=None, created_at=src_time(),
+                       sections=sections, sources=[], rules=[Rule("Lemkin", "witness")])
+
+
+def src_time() -> object:
+    from datetime import UTC, datetime
+
+    return datetime(2026, 1, 2, tzinfo=UTC)
+
+
+def test_large_dossier_in_parallel_has_page_numbers_in_contents(tmp_path):
+    """Above the old limit of 300 (when the contents lost their numbers), laid out by two
+    processes: every exhibit's number in the contents is the page it starts on."""
+    from pypdf import PdfReader
+
+    from workbench.export.leakcheck import check_file
+    from workbench.export.pdf import write_pdf
+
+    view = _synthetic_view(312)
+    path = tmp_path / "large.pdf"
+    write_pdf(view, path, bates="CASE-", workers=1)
+    _check_pdf_pages(path, [it.label for it in view.exhibits], "CASE-")
+    assert check_file(path, view.rules, "pdf")
+    meta = PdfReader(path).metadata
+    assert meta.title == "Large dossier" and meta.author == "Tester · NGO"
+    assert meta.producer == "Workbench" and meta.creator == "Workbench"
+    assert set(meta) <= {"/Title", "/Author", "/Creator", "/Producer", "/CreationDate",
+                         "/ModDate"}
+
+
+def test_parallel_path_keeps_numbers_and_redactions(exported, tmp_path):
+    """The corpus dossier forced through the parallel path, and the single-process one."""
+    from workbench.export.leakcheck import check_file
+    from workbench.export.pdf import write_pdf
+
+    view = exported["view"]
+    write_pdf(view, tmp_path / "one.pdf", bates="WB-", workers=0)
+    write_pdf(view, tmp_path / "two.pdf", bates="WB-", workers=1)
+    _check_pdf_pages(tmp_path / "one.pdf", [it.label for it in view.exhibits], "WB-")
+    assert check_file(tmp_path / "two.pdf", view.rules, "pdf")
+    _check_pdf_pages(tmp_path / "two.pdf", [it.label for it in view.exhibits], "WB-")
+    for text in _pdf_texts(tmp_path / "two.pdf"):
+        assert TERM not in norm(text) and "[redacted: witness identity]" in norm(text)

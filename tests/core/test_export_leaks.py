@@ -110,11 +110,16 @@ def test_export_with_a_planted_leak_fails_and_leaves_nothing(bench, tmp_path, mo
     d = _dossier(bench)
     real = html_mod.render
 
+    real_front = pdf_mod.pdf_front
+
     def leaky(view, **kw):
         return real(view, **kw) + "<p>Bachelet</p>"
 
+    def leaky_front(view):
+        return real_front(view).replace("</body>", "<p>Bachelet</p></body>")
+
     monkeypatch.setattr(html_mod, "render", leaky)
-    monkeypatch.setattr(pdf_mod, "render", leaky)
+    monkeypatch.setattr(pdf_mod, "pdf_front", leaky_front)
     out = tmp_path / "out"
     out.mkdir()
     for fmt, name in (("html", "x.html"), ("pdf", "x.pdf")):

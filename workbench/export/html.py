@@ -17,10 +17,19 @@ from ..dossier.redaction import Segment
 from .common import resources_dir
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
-# WeasyPrint's cost for ``target-counter`` grows faster than the number of entries (measured:
-# 6 of 16 CPU-seconds of layout at 500 exhibits), so larger dossiers list their exhibits
-# without page numbers; the PDF's bookmarks still jump to each one.
-TOC_PAGE_REFS_MAX = 300
+# The PDF is laid out in parts (see workbench/export/pdf.py): the footers, Bates numbers and
+# the contents' page numbers are stamped over the pages afterwards, so the parts carry none
+# (WeasyPrint's ``target-counter`` was measured to cost 6 of 16 CPU-seconds of layout at 500
+# exhibits, growing faster than the entry count).
+PDF_PART_CSS = """
+@page { @bottom-center { content: none; } @bottom-right { content: none; } }
+nav.toc li { padding-right: 3em; }
+"""
+STAMP_CSS = """
+div.p { position: relative; }
+div.p + div.p { break-before: page; }
+span.n { position: absolute; left: 0; text-align: right; white-space: nowrap; }
+"""
 
 
 def e(text: object) -> str:
@@ -114,19 +123,18 @@ def cover_html(view: DossierView, pdf: bool) -> str:
 
 
 def toc_html(view: DossierView) -> str:
-    if len(view.exhibits) <= TOC_PAGE_REFS_MAX:
-        lines = ['<nav class="toc pages"><h2>Contents</h2><ol>']
-    else:
-        lines = ['<nav class="toc"><h2>Contents</h2>',
-                 f"<p>Page numbers are left out of the contents of dossiers with more than "
-                 f"{TOC_PAGE_REFS_MAX} exhibits; the bookmarks lead to each exhibit.</p><ol>"]
+    """The contents. Each entry's id (``toc-`` + its target) lets the PDF stamp its page."""
+    def entry(anchor: str, label: str) -> str:
+        return f'<li id="toc-{anchor}"><a href="#{anchor}">{e(label)}</a></li>'
+
+    lines = ['<nav class="toc"><h2>Contents</h2><ol>']
     for sec in view.sections:
         if sec.title:
             lines.append(f'<li class="toc-section">{e(sec.title)}</li>')
         for it in sec.items:
             if it.is_exhibit:
-                lines.append(f'<li><a href="#item-{it.id}">{e(it.heading)}</a></li>')
-    lines.append('<li><a href="#appendix">Provenance appendix</a></li></ol></nav>')
+                lines.append(entry(f"item-{it.id}", it.heading))
+    lines.append(entry("appendix", "Provenance appendix") + "</ol></nav>")
     return "\n".join(lines)
 
 
@@ -173,6 +181,97 @@ def font_faces() -> str:
         f"font-weight: {w}; }}" for fam, f, w in faces)
 
 
+def _document(view: DossierView, css: str, body: list[str]) -> str:
+    author = f'<meta name="author" content="{e(view.byline)}">' if view.byline else ""
+    return "\n".join([
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        f"<title>{e(view.title)}</title>", author,
+        '<meta name="generator" content="Workbench">',
+        f"<style>\n{css}\n</style></head><body>", *body, "</body></html>"])
+
+
+def render(view: DossierView) -> str:
+    """The self-contained HTML export."""
+    sections = []
+    for sec in view.sections:
+        head = f'<h2 class="section">{e(sec.title)}</h2>' if sec.title else ""
+        sections.append(head + "\n".join(item_html(it, False) for it in sec.items))
+    return _document(view, stylesheet("dossier.css"), [
+        cover_html(view, False), toc_html(view), "<main>", *sections, "</main>",
+        appendix_html(view)])
+
+
+def print_css() -> str:
+    return "\n".join([font_faces(), stylesheet("dossier.css"), stylesheet("print.css"),
+                      PDF_PART_CSS])
+
+
+def pdf_front(view: DossierView) -> str:
+    """Cover and contents for the PDF. ``page-origin`` marks the top left of the page area."""
+    return _document(view, print_css(), ['<div id="page-origin"></div>', cover_html(view, True),
+                                         toc_html(view)])
+
+
+def _weight(item: ViewItem) -> int:
+    """Roughly how much layout an item costs: its text plus a fixed share for its boxes."""
+    return 400 + sum(len(s.text) for s in item.body) + sum(len(s.text) for s in item.commentary)
+
+
+def front_weight(view: DossierView) -> int:
+    """The cover and contents' layout cost in ``_weight`` units (measured: ≈ 15 % of the
+    body's per exhibit, less the worker's start)."""
+    return 1000 + 60 * len(view.exhibits)
+
+
+def pdf_body_parts(view: DossierView, parts: int, head_start: int = 0) -> list[str]:
+    """The body (sections, then the appendix in the last part) split into ``parts`` documents
+    of about equal layout cost, at item boundaries; each starts on a new page. The first part
+    is ``head_start`` lighter (its process lays out the cover and contents too)."""
+    flat = [(si, it) for si, sec in enumerate(view.sections) for it in sec.items]
+    total = head_start + sum(_weight(it) for _, it in flat) or 1
+    chunks: list[list[tuple[int, ViewItem]]] = [[] for _ in range(max(1, parts))]
+    done = head_start
+    for si, it in flat:
+        index = min(len(chunks) - 1, done * len(chunks) // total)
+        chunks[index].append((si, it))
+        done += _weight(it)
+    chunks = [c for c in chunks if c] or [[]]
+    css = print_css()
+    out = []
+    for n, chunk in enumerate(chunks):
+        body = ["<main>"]
+        last_section = -1
+        for si, it in chunk:
+            sec = view.sections[si]
+            if si != last_section and sec.title and sec.items[0] is it:
+                body.append(f'<h2 class="section" id="section-{si}">{e(sec.title)}</h2>')
+            last_section = si
+            body.append(item_html(it, True))
+        body.append("</main>")
+        if n == len(chunks) - 1:
+            body.append(appendix_html(view))
+        out.append(_document(view, css, body))
+    return out
+
+
+# (page index, top, left, width in CSS pixels from the page area's top left, text)
+Stamp = tuple[int, float, float, float, str]
+
+
+def pdf_stamps(view: DossierView, pages: int, bates: str | None, stamps: list[Stamp]) -> str:
+    """``pages`` empty pages carrying the footer ("Page i of n"), the Bates number and the
+    given texts (the contents' page numbers), to lay over the assembled PDF page by page."""
+    css = "\n".join([font_faces(), stylesheet("dossier.css"), stylesheet("print.css"),
+                     bates_css(bates), STAMP_CSS])
+    on_page: list[list[str]] = [[] for _ in range(pages)]
+    for page, top, left, width, text in stamps:
+        on_page[page].append(f'<span class="n" style="top: {top:.2f}px; left: {left:.2f}px; '
+                             f'width: {width:.2f}px">{e(text)}</span>')
+    return _document(view, css, [f'<div class="p">{"".join(spans)}</div>'
+                                 for spans in on_page])
+
+
 def bates_css(prefix: str | None) -> str:
     if not prefix:
         return ""
@@ -182,20 +281,3 @@ def bates_css(prefix: str | None) -> str:
             "font-size: 8pt; font-family: \"WB Sans\"; }} }}")
 
 
-def render(view: DossierView, *, pdf: bool = False, bates: str | None = None) -> str:
-    css = stylesheet("dossier.css")
-    if pdf:
-        css = font_faces() + "\n" + css + "\n" + stylesheet("print.css") + "\n" + bates_css(bates)
-    author = f'<meta name="author" content="{e(view.byline)}">' if view.byline else ""
-    sections = []
-    for sec in view.sections:
-        head = f'<h2 class="section">{e(sec.title)}</h2>' if sec.title else ""
-        sections.append(head + "\n".join(item_html(it, pdf) for it in sec.items))
-    return "\n".join([
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
-        f"<title>{e(view.title)}</title>", author,
-        '<meta name="generator" content="Workbench">',
-        f"<style>\n{css}\n</style></head><body>",
-        cover_html(view, pdf), toc_html(view), "<main>", *sections, "</main>",
-        appendix_html(view), "</body></html>"])

@@ -3,34 +3,64 @@
 WeasyPrint was chosen after measuring: it shapes Chinese, Arabic and Uyghur correctly, embeds
 subset fonts and its text extracts back exactly (reportlab does not shape right-to-left text;
 Qt's writer does not round-trip text). Fonts come from ``resources/fonts`` by file URL, so the
-output does not depend on what the computer has installed. Metadata holds only what the user
-chose (title, author, organisation) and the export time: no user, host, path or library name.
+output does not depend on what the computer has installed.
+
+Layout is WeasyPrint's cost, so the work is split in independent documents laid out at once
+on every core (``pdf_layout``): the cover and contents, and the body in slices. The pages
+where exhibits landed are then known, so one more small document carries, page by page, the
+footer ("Page i of n"), the Bates number and the contents' page numbers; it is laid over the
+joined pages (``pdf_assemble``). Metadata holds only what the user chose (title, author,
+organisation), the export time and a fixed producer: no user, host, path or library name.
 """
 
 from __future__ import annotations
 
-import logging
+import os
 from pathlib import Path
 
 from ..dossier.model import DossierView
 from .common import resources_dir
-from .html import render
+from .html import Stamp, front_weight, pdf_body_parts, pdf_front, pdf_stamps
+from .pdf_assemble import Layout, assemble
+from .pdf_layout import LayoutPool, Part, lay_out
+
+# Below this many items a second process costs more (its start and WeasyPrint's import,
+# ≈ 2.5 CPU-seconds) than it saves; measured break-even in docs/PERFORMANCE.md.
+PARALLEL_MIN_ITEMS = 150
+MAX_WORKERS = 3
 
 
-def write_pdf(view: DossierView, path: Path, bates: str | None = None) -> None:
-    from weasyprint import HTML
+def default_workers(view: DossierView) -> int:
+    """Extra layout processes for this dossier: one per further core, if it is big enough."""
+    if len(view.items) < PARALLEL_MIN_ITEMS:
+        return 0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(0, min((cores or 1) - 1, MAX_WORKERS))
 
-    # WeasyPrint logs every unsupported CSS property at WARNING; keep the CLI's stderr clean.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    document = HTML(string=render(view, pdf=True, bates=bates),
-                    base_url=str(resources_dir())).render()
-    meta = document.metadata
-    meta.title = view.title
-    meta.authors = [view.byline] if view.byline else []
-    meta.description = None
-    meta.keywords = []
-    meta.generator = "Workbench"
-    stamp = view.generated_at.isoformat(timespec="seconds").replace("+00:00", "Z")
-    meta.created = meta.modified = stamp
-    document.write_pdf(path)
+
+def toc_stamps(front: Part, layout: Layout) -> list[Stamp]:
+    """The contents' page numbers, right-aligned at the end of each entry's first line."""
+    _page, left, top, *_end = front.anchors.get("page-origin", (0, 0.0, 0.0, 0.0, 0.0))
+    numbers = layout.page_numbers()
+    out: list[Stamp] = []
+    for name, (page, x1, y1, x2, _y2) in front.anchors.items():
+        target = name.removeprefix("toc-")
+        if name.startswith("toc-") and target in numbers:
+            out.append((page, y1 - top, x1 - left, x2 - x1, str(numbers[target])))
+    return out
+
+
+def write_pdf(view: DossierView, path: Path, bates: str | None = None,
+              workers: int | None = None) -> None:
+    """Write the dossier to ``path``. ``workers``: extra layout processes (None: by size)."""
+    workers = default_workers(view) if workers is None else workers
+    base = str(resources_dir())
+    with LayoutPool(workers) as pool:
+        body_docs = pdf_body_parts(view, workers + 1, front_weight(view) if workers else 0)
+        rest = [pool.submit(doc, base) for doc in body_docs[1:]]
+        front = lay_out(pdf_front(view), base)
+        body = [lay_out(body_docs[0], base)] + [f.result() for f in rest]
+    layout = Layout([front, *body])
+    stamps = lay_out(pdf_stamps(view, layout.pages, bates, toc_stamps(front, layout)), base)
+    assemble(layout, stamps, path, title=view.title, author=view.byline or None,
+             when=view.generated_at)
