@@ -142,7 +142,10 @@ def test_redact_a_quote_inside_one_item(window: Any, tmp_path: Path, qtbot: Any)
 
     shown = builder.items.item(_row(builder, lambda it: it.data(Qt.ItemDataRole.UserRole)
                                     == item_id)).data(HTML_ROLE)
-    assert "REDACTED: protect a witness" in shown and "background-color:#1f2328" in shown
+    from ui.dossier.items import redaction_colors
+
+    assert "REDACTED: protect a witness" in shown
+    assert f"background-color:{redaction_colors()[0]}" in shown
     assert WITNESS not in shown and "saw the trucks leave the camp" in shown
     assert builder.redactions.count() == 1 and "Exhibit 1" in builder.redactions.item(0).text()
 
@@ -256,3 +259,18 @@ def test_export_progress_and_cancel_leave_no_file(threaded_window: Any, tmp_path
     assert builder.last_export is None and win.presenter.shown == []
     events = facade_async(win, qtbot, lambda wb: wb.audit_events(object_type="dossier"))
     assert not any("dissemination" in str(e) for e in events)
+
+
+def test_redaction_bar_follows_the_theme_and_previews_are_cut_once(monkeypatch: Any) -> None:
+    from ui.dossier.items import segments_html
+
+    segments: list[tuple[str, str | None]] = [("Witness ", None), ("", "protect <her>"),
+                                              (" saw " + "x" * 400, None), ("tail", None)]
+    monkeypatch.setenv("WORKBENCH_THEME", "dark")
+    dark = segments_html(segments)
+    assert "background-color:#e6e9ef" in dark  # a light bar on the dark list
+    assert "REDACTED: protect &lt;her&gt;" in dark
+    monkeypatch.setenv("WORKBENCH_THEME", "light")
+    light = segments_html(segments)
+    assert "background-color:#1f2328" in light
+    assert light.count("…") == 1 and "tail" not in light

@@ -138,11 +138,14 @@ class RedactQuoteDialog(QDialog):
 
     def _mark_hidden(self) -> None:
         """Paints what is already redacted dark, so the user sees what exports will hide."""
+        from ..dossier.items import redaction_colors
+
+        ink, paper = redaction_colors()
         marks = []
         for start, end in self.hidden:
             sel = QTextEdit.ExtraSelection()
-            sel.format.setBackground(QColor("#1f2328"))  # type: ignore[attr-defined]
-            sel.format.setForeground(QColor("#ffffff"))  # type: ignore[attr-defined]
+            sel.format.setBackground(QColor(ink))  # type: ignore[attr-defined]
+            sel.format.setForeground(QColor(paper))  # type: ignore[attr-defined]
             cursor = self.text.textCursor()
             cursor.setPosition(start)
             cursor.setPosition(end, cursor.MoveMode.KeepAnchor)

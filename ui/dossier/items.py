@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
+from .. import theme
 from ..search.delegate import HTML_ROLE, RichDelegate
 
 HIGHLIGHT_MIME = "application/x-workbench-highlights"
@@ -22,20 +23,27 @@ SECTION = Qt.ItemDataRole.UserRole + 1  # the section's id (None: before any sec
 SECTION_TITLE = Qt.ItemDataRole.UserRole + 2
 
 
-BAR = ("<span style='background-color:#1f2328; color:#ffffff'>"
+BAR = ("<span style='background-color:{ink}; color:{paper}'>"
        "&nbsp;REDACTED: {reason}&nbsp;</span>")
+
+
+def redaction_colors() -> tuple[str, str]:
+    """(bar, text on it): an ink-coloured bar, which stays visible in the dark theme too."""
+    colors = theme.DARK if theme.is_dark() else theme.LIGHT
+    return colors["text"], colors["base"]
 PREVIEW_CHARS = 300
 
 
 def segments_html(segments: list[tuple[str, str | None]], limit: int = PREVIEW_CHARS) -> str:
     """Plain text and redaction marks (black bars with the reason), cut after ``limit`` chars."""
     out, used = [], 0
+    ink, paper = redaction_colors()
     for text, reason in segments:
         if used >= limit:
             out.append("…")
             break
         if reason is not None:
-            out.append(BAR.format(reason=html.escape(reason)))
+            out.append(BAR.format(reason=html.escape(reason), ink=ink, paper=paper))
             used += len(reason) + 11
             continue
         if used + len(text) > limit:
