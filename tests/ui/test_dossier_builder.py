@@ -159,8 +159,9 @@ def test_redact_a_quote_inside_one_item(window: Any, tmp_path: Path, qtbot: Any)
     again.reject()
 
 
-def test_redaction_errors_keep_the_dialog_and_use_the_presenter(window: Any, tmp_path: Path,
-                                                                 qtbot: Any) -> None:
+def test_redaction_errors_then_freeze_and_new_version(window: Any, tmp_path: Path,
+                                                                 qtbot: Any,
+                                                                 monkeypatch: Any) -> None:
     builder = _builder(window)
     did, _doc = _highlight_dossier(window, tmp_path)
     builder.open_dossier(did)
@@ -182,8 +183,15 @@ def test_redaction_errors_keep_the_dialog_and_use_the_presenter(window: Any, tmp
     assert facade(window, lambda wb: wb.list_redactions(did)) == []
     dialog.reject()
 
-    facade(window, lambda wb: wb.freeze(did))
-    builder.reload()
+    # Freeze… asks first, then the core refuses edits and the builder says so
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert builder.freeze_button.text() == "Freeze…"
+    qtbot.mouseClick(builder.freeze_button, Qt.MouseButton.LeftButton)
+    assert facade(window, lambda wb: wb.get_dossier(did))["frozen"]
+    assert builder.freeze_button.text() == "New version" and "frozen" in builder.meta.text()
     builder.items.setCurrentRow(note)
     builder.redact_in_item()
     dialog = builder.redact_dialog
@@ -192,6 +200,21 @@ def test_redaction_errors_keep_the_dialog_and_use_the_presenter(window: Any, tmp
     dialog.reason.setText("unverified")
     dialog.ok.click()
     assert "is frozen and cannot be changed" in window.presenter.shown[-1]
+    assert facade(window, lambda wb: wb.list_redactions(did)) == []
+    dialog.reject()
+
+    # New version: an editable copy opens in the builder, and the redaction goes there
+    qtbot.mouseClick(builder.freeze_button, Qt.MouseButton.LeftButton)
+    copy = builder.dossier_id
+    assert copy != did and not builder.data["frozen"]
+    assert builder.freeze_button.text() == "Freeze…"
+    builder.items.setCurrentRow(_row(builder, lambda it: "guards" in (
+        it.data(Qt.ItemDataRole.UserRole + 10) or "")))
+    builder.redact_in_item()
+    builder.redact_dialog.select_range(4, 10)
+    builder.redact_dialog.reason.setText("unverified")
+    builder.redact_dialog.ok.click()
+    assert [r["text"] for r in facade(window, lambda wb: wb.list_redactions(copy))] == ["guards"]
     assert facade(window, lambda wb: wb.list_redactions(did)) == []
 
 
@@ -211,6 +234,11 @@ def test_export_shows_where_the_file_went(window: Any, tmp_path: Path, qtbot: An
     assert not builder.exporter.dialog.isVisible()
     assert str(out) in builder.result_box.text() and str(out) in builder.status.text()
     assert builder.export_button.isEnabled()
+    assert builder.last_export["sha256"] in builder.result_box.informativeText()
+    from ui.dossier.export_flow import result_details
+
+    note = result_details({"sha256": "ab", "excluded_originals": ["x", "y"]})
+    assert "2 originals left out of the bundle" in note
 
 
 def test_export_progress_and_cancel_leave_no_file(threaded_window: Any, tmp_path: Path,

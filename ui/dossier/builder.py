@@ -67,6 +67,10 @@ class DossierBuilder(QWidget):
         top.addWidget(title)
         top.addWidget(self.chooser, 1)
         top.addWidget(new)
+        self.freeze_button = QPushButton("Freeze…")
+        self.freeze_button.setEnabled(False)
+        self.freeze_button.clicked.connect(self.freeze_or_copy)
+        top.addWidget(self.freeze_button)
 
         self.items = ExhibitList()
         self.items.reordered.connect(self._reorder)
@@ -175,6 +179,7 @@ class DossierBuilder(QWidget):
 
     def reset(self) -> None:
         self.dossier_id, self.data = None, {}
+        self.freeze_button.setEnabled(False)
         self.items.clear()
         self.redactions.clear()
         self.chooser.clear()
@@ -207,6 +212,11 @@ class DossierBuilder(QWidget):
         self.rename_button.setEnabled(bool(data.get("sections")))
         n = len(data["entries"])
         frozen = " · frozen (read-only)" if data.get("frozen") else ""
+        self.freeze_button.setEnabled(True)
+        self.freeze_button.setText("New version" if data.get("frozen") else "Freeze…")
+        self.freeze_button.setToolTip(
+            "Make an editable copy of this frozen dossier" if data.get("frozen") else
+            "Fix the exhibit numbers and refuse further edits (for filing)")
         self.meta.setText(f"{n} item{'s' if n != 1 else ''} · exhibits numbered "
                           f"“{data.get('prefix') or ''}1”, “{data.get('prefix') or ''}2”…{frozen}")
         self.hint.setVisible(n == 0)
@@ -230,6 +240,20 @@ class DossierBuilder(QWidget):
                 self.open_dossier(changes.dossier_ids[0])
 
         ops.create_dossier(self.session, title, done)
+
+    def freeze_or_copy(self) -> None:
+        did = self.dossier_id
+        if did is None:
+            return
+        if self.data.get("frozen"):
+            ops.new_version(self.session, did, lambda ch: self.open_dossier(ch.dossier_ids[0]))
+            return
+        answer = QMessageBox.question(
+            self, "Freeze dossier",
+            f"Freeze “{self.data.get('title', '')}”? Its exhibit numbers are then fixed and it "
+            "can no longer be edited; you can make an editable new version at any time.")
+        if answer == QMessageBox.StandardButton.Yes:
+            ops.freeze(self.session, did)
 
     def add(self, highlights: list[int], documents: list[int],
             position: int | None = None) -> None:

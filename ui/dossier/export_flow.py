@@ -27,6 +27,19 @@ if TYPE_CHECKING:
 SUFFIX = {"pdf": ".pdf", "docx": ".docx", "html": ".html", "bundle": ".zip"}
 
 
+def result_details(result: dict[str, Any]) -> str:
+    """The finish dialog's second paragraph: hash, leak check, originals left out."""
+    lines = []
+    if result.get("sha256"):
+        lines.append(f"SHA-256: {result['sha256']}")
+    lines.append("Every redaction was checked against the exported bytes.")
+    left_out = len(result.get("excluded_originals") or [])
+    if left_out:
+        lines.append(f"{left_out} original{'s' if left_out != 1 else ''} left out of the bundle "
+                     "because they contain redacted text (the bundle says so).")
+    return "\n".join(lines)
+
+
 class ExportFlow(QObject):
     """The builder's export: one at a time; the builder keeps the result for its callers."""
 
@@ -87,10 +100,7 @@ class ExportFlow(QObject):
                           f"The dossier was exported to\n{out}", QMessageBox.StandardButton.Close,
                           b)
         box.setAccessibleName("Export finished")
-        sha = result.get("sha256")
-        if sha:
-            box.setInformativeText(f"SHA-256: {sha}\nEvery redaction was checked against the "
-                                   "exported bytes.")
+        box.setInformativeText(result_details(result))
         folder = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
         folder.clicked.connect(lambda: b.window().open_folder(out.parent))  # type: ignore[attr-defined]
         b.result_box = box

@@ -76,6 +76,16 @@ def redact_quote(session: Session, dossier_id: int, item_id: int, quote: str, re
                           on_done, "redact the text", on_error)
 
 
+def freeze(session: Session, dossier_id: int) -> Task:
+    return session.mutate(lambda wb: wb.freeze(dossier_id), doing="freeze the dossier")
+
+
+def new_version(session: Session, dossier_id: int,
+                on_done: Callable[[Any], None] | None = None) -> Task:
+    return session.mutate(lambda wb: wb.new_version(dossier_id), on_done,
+                          "make a new version of the dossier")
+
+
 def redact_term(session: Session, dossier_id: int, term: str, reason: str) -> Task:
     return session.mutate(lambda wb: wb.redact_term(dossier_id, term, reason),
                           doing="mark the redaction")
