@@ -25,10 +25,16 @@ PDF_PART_CSS = """
 @page { @bottom-center { content: none; } @bottom-right { content: none; } }
 nav.toc li { padding-right: 3em; }
 """
+# The stamp pages: no margins, so every text is placed in page coordinates; the footer sits
+# where print.css's bottom margin (22 mm, 18 mm at the sides) is, centred in it.
 STAMP_CSS = """
-div.p { position: relative; }
+@page { margin: 0; @bottom-center { content: none; } @bottom-right { content: none; } }
+div.p { position: relative; height: 0; }
 div.p + div.p { break-before: page; }
-span.n { position: absolute; left: 0; text-align: right; white-space: nowrap; }
+span.n { position: absolute; text-align: right; white-space: nowrap; }
+div.f { position: absolute; left: 18mm; width: 174mm; top: 275mm; height: 22mm;
+        line-height: 22mm; font-size: 8pt; text-align: center; white-space: nowrap; }
+div.f span { position: absolute; right: 0; }
 """
 
 
@@ -208,9 +214,8 @@ def print_css() -> str:
 
 
 def pdf_front(view: DossierView) -> str:
-    """Cover and contents for the PDF. ``page-origin`` marks the top left of the page area."""
-    return _document(view, print_css(), ['<div id="page-origin"></div>', cover_html(view, True),
-                                         toc_html(view)])
+    """Cover and contents for the PDF (their page numbers are stamped later)."""
+    return _document(view, print_css(), [cover_html(view, True), toc_html(view)])
 
 
 def _weight(item: ViewItem) -> int:
@@ -220,8 +225,8 @@ def _weight(item: ViewItem) -> int:
 
 def front_weight(view: DossierView) -> int:
     """The cover and contents' layout cost in ``_weight`` units (measured: ≈ 15 % of the
-    body's per exhibit, less the worker's start)."""
-    return 1000 + 60 * len(view.exhibits)
+    body's per exhibit, less what the worker spends starting)."""
+    return 1000 + 100 * len(view.exhibits)
 
 
 def pdf_body_parts(view: DossierView, parts: int, head_start: int = 0) -> list[str]:
@@ -255,29 +260,25 @@ def pdf_body_parts(view: DossierView, parts: int, head_start: int = 0) -> list[s
     return out
 
 
-# (page index, top, left, width in CSS pixels from the page area's top left, text)
+# (page index, top, left, width in CSS pixels from the page's top left, text)
 Stamp = tuple[int, float, float, float, str]
 
 
-def pdf_stamps(view: DossierView, pages: int, bates: str | None, stamps: list[Stamp]) -> str:
-    """``pages`` empty pages carrying the footer ("Page i of n"), the Bates number and the
-    given texts (the contents' page numbers), to lay over the assembled PDF page by page."""
+def pdf_stamps(view: DossierView, pages: range, total: int, bates: str | None,
+               stamps: list[Stamp]) -> str:
+    """One empty page for each index in ``pages``, carrying the footer ("Page i of n"), the
+    Bates number and the given texts (the contents' page numbers), to lay over the assembled
+    PDF page by page. No counters: any range of pages can be laid out on its own."""
     css = "\n".join([font_faces(), stylesheet("dossier.css"), stylesheet("print.css"),
-                     bates_css(bates), STAMP_CSS])
-    on_page: list[list[str]] = [[] for _ in range(pages)]
+                     STAMP_CSS])
+    on_page: dict[int, list[str]] = {i: [] for i in pages}
     for page, top, left, width, text in stamps:
-        on_page[page].append(f'<span class="n" style="top: {top:.2f}px; left: {left:.2f}px; '
-                             f'width: {width:.2f}px">{e(text)}</span>')
-    return _document(view, css, [f'<div class="p">{"".join(spans)}</div>'
-                                 for spans in on_page])
-
-
-def bates_css(prefix: str | None) -> str:
-    if not prefix:
-        return ""
-    quoted = prefix.replace("\\", "\\\\").replace('"', '\\"')
-    return ('@counter-style bates { system: extends decimal; pad: 6 "0"; }\n'
-            f'@page {{ @bottom-right {{ content: "{quoted}" counter(page, bates); '
-            "font-size: 8pt; font-family: \"WB Sans\"; }} }}")
-
-
+        if page in on_page:
+            on_page[page].append(f'<span class="n" style="top: {top:.2f}px; '
+                                 f'left: {left:.2f}px; width: {width:.2f}px">{e(text)}</span>')
+    out = []
+    for i in pages:
+        number = f"<span>{e(bates)}{i + 1:06d}</span>" if bates else ""
+        out.append(f'<div class="p">{"".join(on_page[i])}<div class="f">Page {i + 1} of '
+                   f"{total}{number}</div></div>")
+    return _document(view, css, out)

@@ -21,10 +21,11 @@ import json
 import re
 import shutil
 import subprocess
+import threading
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -167,16 +168,15 @@ def _pdfium_pages(data: bytes) -> Iterator[str]:
 
 def check_pdf_bytes(data: bytes, needles: Needles, where: str,
                     path: Path | None = None) -> list[str]:
-    """Page text by PDFium and by poppler (run alongside, in its own process), every object
-    by pypdf, and every raw and decompressed stream."""
+    """Page text by PDFium and by poppler, every object by pypdf, and every raw and
+    decompressed stream. Poppler runs in its own process and PDFium in a thread (its calls
+    release the GIL) while pypdf and the stream scan run here: the checks overlap."""
     from pypdf import PdfReader
 
     done = []
     poppler = _start_pdftotext(path)
+    pdfium = _Background(lambda: list(_pdfium_pages(data)))
     try:
-        for i, text in enumerate(_pdfium_pages(data), 1):
-            _check(needles, text, f"{where}: page {i} text (PDFium)")
-        done.append("pdfium text")
         reader = PdfReader(BytesIO(data))
         strings = list(_pdf_objects(reader))
         _check(needles, "\n".join(strings),
@@ -190,15 +190,45 @@ def check_pdf_bytes(data: bytes, needles: Needles, where: str,
                 continue
         _check(needles, "\n".join(raw), f"{where}: raw PDF bytes and streams")
         done.append("raw streams")
+        for i, text in enumerate(pdfium.result(), 1):
+            _check(needles, text, f"{where}: page {i} text (PDFium)")
+        done.insert(0, "pdfium text")
         if poppler is not None:
             out, _ = poppler.communicate(timeout=600)
             _check(needles, out.decode("utf-8", errors="replace"), f"{where}: text (pdftotext)")
             done.append("pdftotext text")
     finally:
+        pdfium.join()
         if poppler is not None and poppler.poll() is None:
             poppler.kill()
             poppler.wait()
     return done
+
+
+class _Background:
+    """Run ``fn`` in a thread; ``result()`` returns its value or raises its exception."""
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        self._fn = fn
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._fn()
+        except BaseException as exc:  # handed to the caller by result()
+            self._error = exc
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def check_pdf(path: Path, needles: Needles, where: str | None = None) -> list[str]:

@@ -46,13 +46,13 @@ def pdf_date(when: datetime) -> str:
     return when.strftime("D:%Y%m%d%H%M%SZ")
 
 
-def _stamp(writer: Any, stamps: Part) -> None:
+def _stamp(writer: Any, stamps: Sequence[Part]) -> None:
     from pypdf import PdfReader
 
-    overlay = PdfReader(BytesIO(stamps.pdf))
-    if len(overlay.pages) != len(writer.pages):
-        raise RuntimeError(f"{len(overlay.pages)} stamps for {len(writer.pages)} pages")
-    for page, stamp in zip(writer.pages, overlay.pages, strict=True):
+    overlay = [page for part in stamps for page in PdfReader(BytesIO(part.pdf)).pages]
+    if len(overlay) != len(writer.pages):
+        raise RuntimeError(f"{len(overlay)} stamp pages for {len(writer.pages)} pages")
+    for page, stamp in zip(writer.pages, overlay, strict=True):
         page.merge_page(stamp)
         page.compress_content_streams()  # merging leaves the joined stream uncompressed
 
@@ -92,7 +92,7 @@ def _links(writer: Any, layout: Layout) -> None:
             writer.add_annotation(page_number=page + offset, annotation=link)
 
 
-def assemble(layout: Layout, stamps: Part, path: Path, *, title: str, author: str | None,
+def assemble(layout: Layout, stamps: Sequence[Part], path: Path, *, title: str, author: str | None,
              when: datetime) -> None:
     from pypdf import PdfReader, PdfWriter
 

@@ -4,16 +4,19 @@ A part is a complete HTML document (cover and contents, a slice of the body, or 
 stamps). Laying it out returns the PDF bytes plus what the assembler needs to know about its
 pages: where each anchor landed (for the contents' page numbers), the headings' bookmarks and
 the internal links. Parts are independent, so the body can be laid out on every core: worker
-processes are started with ``spawn`` (never ``fork``: the desktop app and the library have
+processes (``Worker``) are started afresh (never forked: the desktop app and the library have
 threads) and live only as long as one export.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+import pickle
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 # (page index in the part, level, label, x, y); x and y in CSS pixels from the top left.
@@ -30,6 +33,7 @@ class Part:
     anchors: dict[str, tuple[int, float, float, float, float]] = field(default_factory=dict)
     bookmarks: list[Bookmark] = field(default_factory=list)
     links: list[InternalLink] = field(default_factory=list)
+    cpu_s: float = 0.0  # CPU seconds this part's layout and drawing took (for benchmarks)
 
 
 def _quiet() -> None:
@@ -41,6 +45,7 @@ def _quiet() -> None:
 
 def lay_out(html: str, base_url: str) -> Part:
     """Lay out and draw one part. Module level, so worker processes can run it."""
+    started = time.process_time()
     from weasyprint import HTML
 
     _quiet()
@@ -55,38 +60,97 @@ def lay_out(html: str, base_url: str) -> Part:
             if kind == "internal":
                 part.links.append((i, target, tuple(rect)))  # type: ignore[arg-type]
     part.pdf = document.write_pdf()
+    part.cpu_s = time.process_time() - started
     return part
 
 
-def _warm_up() -> None:
-    """Pay WeasyPrint's import in a new worker while the parent prepares the HTML."""
-    import weasyprint  # noqa: F401
+class Worker:
+    """One layout process, fed pickled jobs on stdin, answering on stdout, in order.
 
-    _quiet()
+    It runs this file by path (``-I``: no current folder or user site on ``sys.path``), so it
+    imports WeasyPrint and nothing of Workbench (measured: importing the ``workbench.export``
+    package costs ≈ 2 CPU-seconds), and it never re-runs the caller's main module, as
+    ``multiprocessing``'s spawn does. Started with ``subprocess``: never a fork."""
+
+    def __init__(self) -> None:
+        self._proc = subprocess.Popen(
+            [sys.executable, "-I", "-c", _BOOT, __file__], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE)
+        self._writers: list[threading.Thread] = []
+
+    def submit(self, html: str, base_url: str) -> None:
+        """Send a job; a thread writes it, so this process goes on with its own work."""
+        data = pickle.dumps((html, base_url), protocol=pickle.HIGHEST_PROTOCOL)
+        stdin = self._proc.stdin
+        assert stdin is not None
+
+        def send() -> None:
+            try:
+                stdin.write(data)
+                stdin.flush()
+            except OSError:  # the worker died; result() reports it
+                pass
+        thread = threading.Thread(target=send, daemon=True)
+        thread.start()
+        self._writers.append(thread)
+
+    def result(self) -> Part:
+        """The next job's result, in submission order."""
+        assert self._proc.stdout is not None
+        try:
+            answer = pickle.load(self._proc.stdout)
+        except EOFError:
+            raise RuntimeError(f"the PDF layout process stopped (exit code "
+                               f"{self._proc.wait()})") from None
+        if isinstance(answer, str):
+            raise RuntimeError(f"the PDF layout process failed: {answer}")
+        return Part(**answer)
+
+    def close(self) -> None:
+        for thread in self._writers:
+            thread.join(timeout=5)
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
+        for stream in (self._proc.stdin, self._proc.stdout):
+            if stream is not None:
+                stream.close()
 
 
 class LayoutPool:
     """Worker processes for one export; a context manager, so they never outlive it."""
 
     def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self._pool: ProcessPoolExecutor | None = None
-        if workers > 0:
-            self._pool = ProcessPoolExecutor(
-                max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-            for _ in range(workers):  # start them now, while this process writes the HTML
-                self._pool.submit(_warm_up)
+        self.workers = [Worker() for _ in range(workers)]
 
     def __enter__(self) -> LayoutPool:
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+        for worker in self.workers:
+            worker.close()
 
-    def submit(self, html: str, base_url: str) -> Future[Part]:
-        if self._pool is None:
-            future: Future[Part] = Future()
-            future.set_result(lay_out(html, base_url))
-            return future
-        return self._pool.submit(lay_out, html, base_url)
+
+def serve() -> None:
+    """The worker's loop: import WeasyPrint at once (while the parent writes the HTML), then
+    lay out each job and answer with the ``Part`` as a dict (or a message on failure)."""
+    import weasyprint  # noqa: F401
+
+    _quiet()
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        try:
+            html, base_url = pickle.load(stdin)
+        except EOFError:
+            return
+        try:
+            answer: object = asdict(lay_out(html, base_url))
+        except Exception as exc:  # reported to the parent, which raises it
+            answer = f"{type(exc).__name__}: {exc}"
+        pickle.dump(answer, stdout, protocol=pickle.HIGHEST_PROTOCOL)
+        stdout.flush()
+
+
+# Run this file as the worker without importing its package (see ``Worker``).
+_BOOT = ("import runpy, sys; "
+         "runpy.run_path(sys.argv[1], run_name='workbench_pdf_layout_worker')['serve']()")
