@@ -22,6 +22,7 @@ from typing import Any
 from whoosh import index as windex
 
 from ..library import Library
+from . import rebuild
 from .engine import (
     IndexProblem,
     commit_guarded,
@@ -260,11 +261,6 @@ class IndexWorker:
         self.progress = IndexProgress("rebuilding", 0, len(ids))
         procs = 2 if len(ids) >= PARALLEL_MIN and (os.cpu_count() or 1) >= 2 else 1
         gen = self._build(ids, procs)
-        if gen is not None and procs > 1 and not _count_is(self.index_dir / gen, self._added):
-            # Whoosh 2.7.5's multi-process writer can drop a sub-writer's documents: redo
-            log.warning("parallel index build lost documents; rebuilding with one process")
-            shutil.rmtree(self.index_dir / gen, ignore_errors=True)
-            gen = self._build(ids, 1)
         if gen is not None:
             self._close_ix()
             make_current(self.index_dir, gen)
@@ -273,52 +269,26 @@ class IndexWorker:
     def _build(self, ids: list[int], procs: int) -> str | None:
         """A complete new generation holding ``ids``, or None when abandoned."""
         ix, gen = new_generation(self.index_dir)
-        writer = (ix.writer(procs=procs, multisegment=True, limitmb=128, **writer_args())
-                  if procs > 1 else ix.writer(limitmb=128, **writer_args()))
+        ix.close()
+        folder = self.index_dir / gen
+        url = self.library.store.engine.url.render_as_string(hide_password=False)
         ok = False
-        self._added = 0
+
+        def progress(n: int) -> None:
+            self.progress.done = min(len(ids), n)
+
         try:
-            with self.library.read() as s:
-                paths = tag_paths(s)
-                for i in range(0, len(ids), BATCH):
-                    if self._cancel_rebuild.is_set():
-                        raise _Abandoned
-                    for doc in load_documents(s, ids[i:i + BATCH], paths):
-                        writer.add_document(**to_fields(doc))
-                        self._added += 1
-                    self.progress.done = min(len(ids), i + BATCH)
-            commit_guarded(writer, merge=False)
+            self._added = rebuild.build(url, folder, ids, procs, progress,
+                                        self._cancel_rebuild)
+            if not _count_is(folder, self._added):
+                raise RuntimeError("the rebuilt search index does not hold every document")
             ok = True
-        except _Abandoned:
-            cancel_writer(writer)
+        except rebuild.Abandoned:
             log.info("search index rebuild abandoned; it restarts at the next open")
-        except BaseException:
-            cancel_writer(writer)
-            raise
         finally:
-            ix.close()
             if not ok:
-                shutil.rmtree(self.index_dir / gen, ignore_errors=True)
+                shutil.rmtree(folder, ignore_errors=True)
         return gen if ok else None
-
-
-class _Abandoned(Exception):
-    pass
-
-
-def cancel_writer(writer: Any) -> None:
-    """Cancel, and stop a multi-process writer's workers: Whoosh's own cancel only flags them
-    in the parent, leaving the children running (and a process that cannot exit)."""
-    for task in getattr(writer, "tasks", []):
-        try:
-            task.terminate()
-            task.join(5)
-        except Exception:
-            log.debug("stopping an index writer process failed", exc_info=True)
-    try:
-        writer.cancel()
-    except Exception:
-        log.debug("cancelling the index writer failed", exc_info=True)
 
 
 def _count_is(folder: Path, expected: int) -> bool:

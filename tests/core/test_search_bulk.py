@@ -1,0 +1,156 @@
+"""The fast paths behind the index: bulk segment writing and whole-posting-list evaluation.
+
+Both must be indistinguishable from Whoosh's own code: the segment files byte for byte, and
+the query results (same documents, same totals, scores within float rounding).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+from whoosh import index as windex
+from whoosh import query as wq
+
+from workbench.index.bulk import BulkSegmentWriter, invert
+from workbench.index.bulkquery import BulkEval, Unsupported
+from workbench.index.engine import writer_args
+from workbench.index.parse import parse
+from workbench.index.query import compile_query
+from workbench.index.rebuild import plan_parts
+from workbench.index.schema import IndexDoc, build_schema, to_fields
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
+WORDS = ["detention", "camps", "camp", "witness", "witnessed", "forced", "labour", "labouring",
+         "transfer", "transfers", "Ürümqi", "Urumqi", "report", "reports", "the", "of", "and"]
+HAN = "新疆维吾尔自治区的人权报告"
+UYGHUR = ["ئۇيغۇر", "ئاپتونوم", "ئۈرۈمچى", "مەجبۇرىي", "ئەمگەك"]
+
+
+def documents(n: int) -> list[IndexDoc]:
+    """Generated documents mixing English (stems, accents), Chinese, Uyghur and the corpus."""
+    rng = random.Random(3)
+    corpus = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    docs = []
+    for i in range(n):
+        parts = [" ".join(rng.choices(WORDS, k=rng.randint(5, 300)))]
+        if i % 5 == 0:
+            parts.append("".join(rng.choices(HAN, k=rng.randint(2, 80))) + "新疆维吾尔自治区")
+        if i % 7 == 0:
+            parts.append(" ".join(rng.choices(UYGHUR, k=rng.randint(1, 40))))
+        if i % 11 == 0 and corpus:
+            text = corpus[i % len(corpus)]
+            start = rng.randrange(max(1, len(text) - 3000))
+            parts.append(text[start:start + 3000])
+        rng.shuffle(parts)
+        docs.append(IndexDoc(
+            doc_id=i + 1, layer_id=i + 1, title=f"Report {i} {rng.choice(WORDS)}",
+            text="\n".join(parts), kind=rng.choice(["pdf", "html", "text"]),
+            language=rng.choice(["en", "zh", "ug", None]),
+            date=f"20{10 + i % 12}0{1 + i % 9}15" if i % 4 else None,
+            year=2010 + i % 12 if i % 4 else None,
+            sources=[f"news{i % 3}.example.org", "Human Rights Watch"],
+            collections=["Case A"] if i % 2 else ["Case A", "Case B, second"],
+            tags=["Topic/Detention"] if i % 3 == 0 else []))
+    return docs
+
+
+def segment_files(folder: Path) -> dict[str, bytes]:
+    """Each segment file's bytes, named without the (random) segment id."""
+    return {re.sub(r"^MAIN_[a-z0-9]+", "", p.name): p.read_bytes()
+            for p in folder.iterdir()
+            if p.is_file() and not p.name.endswith((".toc", "WRITELOCK"))}
+
+
+def test_bulk_segment_is_byte_identical_to_whoosh_own(tmp_path: Path) -> None:
+    docs = documents(120)
+    a, b = tmp_path / "whoosh", tmp_path / "bulk"
+    a.mkdir()
+    b.mkdir()
+    ia = windex.create_in(str(a), build_schema())
+    writer = ia.writer(**writer_args())
+    for doc in docs:
+        writer.add_document(**to_fields(doc))
+    writer.commit()
+    bulk = BulkSegmentWriter(windex.create_in(str(b), build_schema()), **writer_args())
+    for doc in docs:
+        bulk.add_index_fields(to_fields(doc))
+    bulk.segment()
+    fa, fb = segment_files(a), segment_files(b)
+    assert sorted(fa) == sorted(fb)
+    assert len(fa[".pst"]) > 100_000  # postings with positions were really written
+    for name in fa:
+        assert fa[name] == fb[name], f"{name} differs"
+
+
+def test_invert_counts_stems_and_keeps_title_apart() -> None:
+    post, length = invert("Camps\x00camp camps")
+    assert post["camps"] == [0, 52]  # the title gap keeps phrases from spanning the two
+    assert post["~camp"] == [0, 52]  # the stem sits at the exact word's position
+    assert post["camp"] == [51]
+    assert length == 5  # three words plus two stem tokens, as Whoosh counts them
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """Three segments (one with deletions), written by Whoosh's own writer."""
+    folder = tmp_path_factory.mktemp("ix")
+    ix = windex.create_in(str(folder), build_schema())
+    docs = documents(240)
+    for chunk in (docs[:100], docs[100:180], docs[180:]):
+        writer = ix.writer(**writer_args())
+        for doc in chunk:
+            writer.add_document(**to_fields(doc))
+        writer.commit(merge=False)
+    writer = ix.writer(**writer_args())
+    writer.delete_by_term("id", "7")
+    writer.delete_by_term("id", "150")
+    writer.commit(merge=False)
+    return ix.searcher()
+
+
+QUERIES = ["camp", "labour", "urumqi", "Ürümqi", "camp AND witness", "camp OR transfer",
+           "camp NOT witness", "NOT camp", '"forced labour"', '"the camps of"', "新疆",
+           '"新疆维吾尔"', "ئۇيغۇر", "labo*", "lab?ur", "witnes~1", "title:report",
+           "collection:\"case a\"", "tag:topic", "source:news1.example.org", "date:2015",
+           "lang:zh AND camp", "(camp OR labour) AND NOT transfer", "kind:pdf OR kind:html"]
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_bulk_evaluation_matches_whoosh(searcher: object, text: str) -> None:
+    s: object = searcher
+    node, _notice = parse(text)
+    q, _plan = compile_query(node, s.reader(), {})  # type: ignore[attr-defined]
+    ours = BulkEval(s, lambda leaf, field: _lengths(leaf, field)).run(q)
+    theirs = {hit.docnum: hit.score
+              for hit in s.search(q, limit=None)}  # type: ignore[attr-defined]
+    assert ours, f"{text} should match something in the generated documents"
+    assert set(ours) == set(theirs)
+    for docnum, score in theirs.items():
+        assert ours[docnum] == pytest.approx(score, rel=1e-4, abs=1e-6)
+
+
+def _lengths(leaf: object, field: str) -> bytes:
+    from workbench.index.bulkquery import length_bytes
+
+    return length_bytes(leaf, field)
+
+
+def test_unsupported_shapes_fall_back() -> None:
+    from whoosh.query import spans
+
+    with pytest.raises(Unsupported):
+        BulkEval.run(object.__new__(BulkEval),  # type: ignore[arg-type]
+                     spans.SpanNear2([wq.Term("body", "a"), wq.Term("body", "b")]))
+
+
+def test_parts_are_even_and_bounded() -> None:
+    ids = list(range(100_000))
+    parts = plan_parts(ids, 2, part_docs=12_500)
+    assert len(parts) == 8 and sum(map(len, parts)) == 100_000
+    assert max(map(len, parts)) <= 12_500
+    assert [p[0] for p in parts] == sorted(p[0] for p in parts)
+    assert plan_parts(list(range(3)), 2) == [[0, 1], [2]]
+    assert plan_parts([], 2) == []

@@ -1,0 +1,271 @@
+"""Writing a whole index segment from documents inverted in memory (private; used by rebuilds).
+
+Whoosh's own ``SegmentWriter.add_document`` sends every posting through a sorting pool as a
+pickled tuple, then back through ``FieldWriter.add_postings`` one call per posting, looking up
+the document's field length each time: about 25 ms of pure Python per 8 KB document, which
+capped a full build at ~65 documents/s on two cores. ``BulkSegmentWriter`` keeps the same
+codec, files and bytes but inverts each document once (a dict of term -> positions), keeps
+postings per term in compact arrays, and writes each term's blocks in one go at the end.
+A test checks that its segment files are byte-identical to Whoosh's own for the same
+documents, so readers, incremental writers and merges cannot tell the difference.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from pickle import dumps
+from struct import Struct
+from typing import Any
+
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.system import pack_ushort
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import SegmentWriter
+
+from .analysis import STEM_MARK, stem, tokens
+from .schema import TITLE_GAP
+
+_UINT = Struct("!I")
+_POSITION_FIELDS = ("body", "title")
+_EMPTY: tuple[()] = ()
+_SINGLE: dict[int, bytes] = {}  # most postings hold one position: encode each once
+_ASCII_WORD = re.compile(r"[a-z0-9]+")  # as ``analysis.tokens`` for ASCII text
+
+
+def invert(value: str) -> tuple[dict[str, list[int]], int]:
+    """``term -> positions`` of one text value, exactly as ``WorkbenchTokenizer`` indexes it
+    (exact terms, ``~stem`` at the same position, ``TITLE_GAP`` after each NUL), and the field
+    length Whoosh records (every token counted, stems included)."""
+    post: dict[str, list[int]] = {}
+    pos = 0
+    for n, part in enumerate(value.split("\x00")):
+        if n:
+            pos += TITLE_GAP
+        words = (_ASCII_WORD.findall(part.lower()) if part.isascii()
+                 else [t for t, _s, _e in tokens(part)])
+        get = post.get
+        for term in words:
+            lst = get(term)
+            if lst is None:
+                post[term] = [pos]
+            else:
+                lst.append(pos)
+            pos += 1
+    stems: dict[str, list[int]] = {}
+    merged: set[str] = set()
+    for term, lst in post.items():
+        s = stem(term)
+        if s != term:
+            key = STEM_MARK + s
+            have = stems.get(key)
+            if have is None:
+                stems[key] = list(lst)
+            else:
+                have.extend(lst)
+                merged.add(key)
+    for key in merged:
+        stems[key].sort()
+    post.update(stems)
+    return post, sum(map(len, post.values()))
+
+
+def encode_positions(poslist: list[int]) -> bytes:
+    """Whoosh's ``Positions.encode``: a count, then the pickled list of deltas."""
+    if len(poslist) == 1:
+        p = poslist[0]
+        enc = _SINGLE.get(p)
+        if enc is None:
+            enc = _SINGLE[p] = _UINT.pack(1) + dumps(poslist, 2)
+        return enc
+    base, deltas = 0, []
+    for p in poslist:
+        deltas.append(p - base)
+        base = p
+    return _UINT.pack(len(deltas)) + dumps(deltas, 2)
+
+
+class _Postings:
+    """One term's postings in this segment: document numbers, weights, encoded values."""
+
+    __slots__ = ("ends", "ids", "values", "weights")
+
+    def __init__(self) -> None:
+        self.ids = array("I")
+        self.weights = array("f")
+        self.values = bytearray()
+        self.ends = array("I")
+
+
+class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
+    """A ``SegmentWriter`` without the posting pool: ``add_index_fields`` then ``segment()``.
+
+    Made with ``_lk=False``: the caller owns the index write lock and commits the segments.
+    """
+
+    def __init__(self, ix: Any, **kwargs: Any) -> None:
+        super().__init__(ix, _lk=False, **kwargs)
+        self._terms: dict[str, dict[bytes, _Postings]] = {}
+        self._lengths: dict[str, array[int]] = {}
+
+    def add_index_fields(self, fields: dict[str, Any]) -> None:
+        """One document, given as ``schema.to_fields`` makes it."""
+        schema = self.schema
+        docnum = self.docnum
+        pdw = self.perdocwriter
+        pdw.start_doc(docnum)
+        for fieldname in sorted(fields):
+            value = fields[fieldname]
+            if value is None:
+                continue
+            field = schema[fieldname]
+            length = 0
+            if field.indexed:
+                table = self._terms.setdefault(fieldname, {})
+                if fieldname in _POSITION_FIELDS:
+                    post, length = invert(value)
+                    get = table.get
+                    for term, poslist in post.items():
+                        btext = term.encode("utf-8")
+                        p = get(btext)
+                        if p is None:
+                            p = table[btext] = _Postings()
+                        p.ids.append(docnum)
+                        p.weights.append(len(poslist))
+                        p.values += encode_positions(poslist)
+                        p.ends.append(len(p.values))
+                else:
+                    for btext, freq, weight, vbytes in field.index(value):
+                        if field.scorable:
+                            length += freq
+                        self._add(table, btext, docnum, weight, vbytes or b"")
+                if field.scorable:
+                    self._lengths.setdefault(fieldname, array("I")).append(length)
+            pdw.add_field(fieldname, field, value if field.stored else None, length)
+            column = field.column_type
+            if column:
+                pdw.add_column_value(fieldname, column, field.to_column_value(value))
+        pdw.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    @staticmethod
+    def _add(table: dict[bytes, _Postings], btext: bytes, docnum: int, weight: float,
+             vbytes: bytes) -> None:
+        p = table.get(btext)
+        if p is None:
+            p = table[btext] = _Postings()
+        p.ids.append(docnum)
+        p.weights.append(weight)
+        if vbytes:
+            p.values += vbytes
+        p.ends.append(len(p.values))
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        fw = self.fieldwriter
+        blocklimit = self.codec._blocklimit
+        for fieldname in sorted(self._terms):
+            field = self.schema[fieldname]
+            fw.start_field(fieldname, field)
+            fixed = field.format.fixed_value_size()
+            lengths = self._field_lengths(fieldname)
+            prefix = pack_ushort(fw._fieldid)
+            table = self._terms[fieldname]
+            for btext in sorted(table):
+                info = _write_term(fw._postfile, table[btext], lengths, fixed, blocklimit)
+                fw._tindex.add(prefix + btext, info.to_bytes())
+            fw.finish_field()
+            del self._terms[fieldname]  # free memory as we go
+        self.fieldwriter.close()
+
+    def _field_lengths(self, fieldname: str) -> list[int] | None:
+        """Each document's length as readers see it (quantised to a byte, 0 for none)."""
+        raw = self._lengths.get(fieldname)
+        if raw is None:
+            return None
+        return [byte_to_length(length_to_byte(n)) if n else 0 for n in raw]
+
+    def segment(self) -> Any:
+        """Finish the segment's files and return its ``Segment`` (for the caller's TOC)."""
+        self._check_state()
+        seg = self._finalize_segment()
+        self.is_closed = True
+        return seg
+
+
+def _write_term(postfile: Any, p: _Postings, lengths: list[int] | None, fixed: int | None,
+                blocklimit: int) -> W3TermInfo:
+    """Write one term's posting blocks exactly as ``W3PostingsWriter`` does; its term info."""
+    info = W3TermInfo()
+    info.set_extent(postfile.tell(), 0)
+    start = postfile.tell()
+    postfile.write(WHOOSH3_HEADER_MAGIC)
+    ids, weights, values, ends = p.ids, p.weights, p.values, p.ends
+    n = len(ids)
+    for b in range(0, n, blocklimit):
+        e = min(n, b + blocklimit)
+        bids = ids[b:e]
+        bweights = weights[b:e]
+        minlen, maxlen = None, 0
+        if lengths is not None:
+            for d in bids:
+                ln = lengths[d]
+                if ln:
+                    if minlen is None or ln < minlen:
+                        minlen = ln
+                    if ln > maxlen:
+                        maxlen = ln
+        maxweight = max(0.0, max(bweights))
+        info._weight += sum(bweights)
+        info._df += e - b
+        if minlen is not None:
+            info._minlength = minlen if info._minlength is None else min(info._minlength,
+                                                                            minlen)
+        info._maxlength = max(info._maxlength, maxlen)
+        info._maxweight = max(info._maxweight, maxweight)
+        if info._minid is None:
+            info._minid = bids[0]
+        info._maxid = bids[-1]
+        data = (_deltas(bids), _mini_weights(bweights), _mini_values(values, ends, b, e, fixed))
+        databytes = dumps(data, 2)
+        infobytes = dumps((e - b, bids[-1], maxweight, 0, length_to_byte(minlen),
+                           length_to_byte(maxlen)), 2)
+        size = len(infobytes) + len(databytes)
+        postfile.write_int(-size if e == n else size)
+        postfile.write(infobytes)
+        postfile.write(databytes)
+    info.set_extent(start, postfile.tell() - start)
+    return info
+
+
+def _deltas(ids: array[int]) -> tuple[int, ...]:
+    base, out = 0, []
+    for d in ids:
+        out.append(d - base)
+        base = d
+    return tuple(out)
+
+
+def _mini_weights(weights: array[float]) -> Any:
+    first = weights[0]
+    if first == 1.0 and all(w == 1.0 for w in weights):
+        return None
+    if all(w == first for w in weights):
+        return first
+    return tuple(weights)
+
+
+def _mini_values(values: bytearray, ends: array[int], b: int, e: int,
+                 fixed: int | None) -> Any:
+    if fixed == 0:
+        return None
+    start = ends[b - 1] if b else 0
+    if fixed is not None and fixed > 0:
+        return bytes(values[start:ends[e - 1]])
+    out = []
+    for i in range(b, e):
+        if ends[i] != start:  # Whoosh keeps only non-empty values
+            out.append(bytes(values[start:ends[i]]))
+        start = ends[i]
+    return tuple(out) if out else _EMPTY
