@@ -1,6 +1,7 @@
 """Search benchmark: Workbench's Whoosh index against a plain SQLite FTS5 table, same corpus.
 
-Usage: .venv/bin/python tests/bench/bench_search.py [--docs 10000] [--seed 7] [--out FILE]
+Usage: .venv/bin/python tests/bench/bench_search.py [--docs 10000] [--seed 7] [--out FILE] [--keep DIR]
+       .venv/bin/python tests/bench/bench_search.py --queries-only DIR/lib  (re-run the queries)
 
 A deterministic synthetic archive (seeded; lengths log-normal around 8 KB; Zipf vocabulary of
 pseudo-words plus real English; 4 % Chinese and 4 % Uyghur documents) is written straight into
@@ -299,6 +300,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--keep", type=Path, metavar="DIR",
+                    help="build in DIR (must not exist) and keep the library for --queries-only")
     ap.add_argument("--queries-only", metavar="LIB", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.queries_only:
@@ -310,6 +313,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmpname:
         tmp = Path(tmpname)
+        if args.keep:
+            args.keep.mkdir(parents=True)
+            tmp = args.keep
         lib = tmp / "lib"
         t0 = time.perf_counter()
         total_bytes, sample = write_library(lib, corpus, args.docs)

@@ -167,6 +167,43 @@ class SearcherHolder:
         self._ix: windex.Index | None = None
         self._gen: str | None = None
         self._searcher: Searcher | None = None
+        # (field, id(segment reader)) -> (segment reader, its column reader)
+        self._columns: dict[tuple[str, int], tuple[Any, Any]] = {}
+
+    def column(self, searcher: Searcher, fieldname: str) -> Any:
+        """A column reader for ``fieldname`` over ``searcher`` (call with ``lock`` held).
+
+        Whoosh builds a new column reader per call, and a variable-length column reads its
+        whole offset table (every document) to do so: ~5 ms per segment per search at 10,000
+        documents. Readers are kept per segment reader, so after a commit only the new
+        segment's column is read.
+        """
+        from whoosh.columns import MultiColumnReader
+
+        leaves = searcher.reader().leaf_readers()
+        live = {id(leaf) for leaf, _base in leaves}
+        for key in [k for k in self._columns if k[1] not in live]:
+            del self._columns[key]
+        parts, offsets = [], []
+        for leaf, base in leaves:
+            entry = self._columns.get((fieldname, id(leaf)))
+            if entry is None or entry[0] is not leaf:
+                entry = self._columns[(fieldname, id(leaf))] = (
+                    leaf, leaf.column_reader(fieldname))
+            parts.append(entry[1])
+            offsets.append(base)
+        return parts[0] if len(parts) == 1 else MultiColumnReader(parts, offsets)
+
+    def lengths(self, leaf: Any, fieldname: str) -> bytes:
+        """Each document's length byte for ``fieldname`` in segment reader ``leaf`` (cached
+        while that reader lives, as ``column``)."""
+        from .bulkquery import length_bytes
+
+        key = ("\x00len:" + fieldname, id(leaf))
+        entry = self._columns.get(key)
+        if entry is None or entry[0] is not leaf:
+            entry = self._columns[key] = (leaf, length_bytes(leaf, fieldname))
+        return entry[1]  # type: ignore[no-any-return]
 
     def get(self) -> Searcher:
         """The current searcher (call with ``lock`` held); raises ``IndexProblem``."""
@@ -193,6 +230,7 @@ class SearcherHolder:
                 except Exception:
                     log.debug("closing a searcher failed", exc_info=True)
             self._searcher = None
+            self._columns.clear()
             if self._ix is not None:
                 self._ix.close()
             self._ix = None

@@ -7,6 +7,7 @@ reads whatever index is on disk. Searches share one cached searcher.
 
 from __future__ import annotations
 
+import heapq
 import time
 from collections import Counter
 from typing import Any
@@ -18,6 +19,7 @@ from whoosh.searching import Searcher
 from ..errors import UserError
 from ..library import Library
 from ..models import AliasGroup, Document, Page, TextLayer
+from .bulkquery import BulkEval, Unsupported
 from .engine import IndexProblem, SearcherHolder, read_pointer
 from .parse import parse
 from .query import Plan, alias_map, compile_query
@@ -99,14 +101,10 @@ class SearchIndex:
                 q = wq.And([q, fq])
             if not searcher.doc_count_all():  # an empty index has no columns
                 return SearchResult(query, 0, [], {}, offset, limit, notice)
-            results = searcher.search(q, limit=max(1, offset + limit))
-            # Counting may need a second pass over the matches; facets need the same set,
-            # so take it once for both.
-            docset = results.docs() if facets else None
-            total = len(docset) if docset is not None else len(results)
-            stamps = searcher.reader().column_reader("stamp")
+            top, total, docset = self._run(searcher, q, offset + limit, facets)
+            stamps = self.holder.column(searcher, "stamp")
             page: list[tuple[int, float]] = []
-            for score, docnum in results.top_n[offset:offset + limit]:
+            for score, docnum in top[offset:offset + limit]:
                 st = decode_stamp(stamps[docnum])
                 if st is not None:
                     page.append((st[0], float(score)))
@@ -120,11 +118,28 @@ class SearchIndex:
         return SearchResult(query, max(0, total - gone), hits, counts, offset, limit, notice,
                             (time.perf_counter() - started) * 1000)
 
+    def _run(self, searcher: Searcher, q: wq.Query, want: int,
+             facets: bool) -> tuple[list[tuple[float, int]], int, Any]:
+        """Best ``want`` matches as (score, docnum), the total, and every match (for facets).
+
+        The common shapes go through ``BulkEval`` (one pass, whole posting lists); others
+        through Whoosh's collector, which counts with a second pass over the matches.
+        """
+        try:
+            scored = BulkEval(searcher, self.holder.lengths).run(q)
+        except Unsupported:
+            results = searcher.search(q, limit=max(1, want))
+            docset = results.docs() if facets else None
+            total = len(docset) if docset is not None else len(results)
+            return [(float(s), d) for s, d in results.top_n], total, docset
+        best = heapq.nlargest(max(1, want), scored.items(), key=lambda kv: (kv[1], -kv[0]))
+        return [(s, d) for d, s in best], len(scored), scored.keys() if facets else None
+
     def _facets(self, searcher: Searcher, docnums: Any) -> dict[str, list[tuple[str, int]]]:
         reader = searcher.reader()
         if self._meta_reader != id(reader):  # decoded values are cached per searcher
             self._meta_cache, self._meta_reader = {}, id(reader)
-        col = reader.column_reader("meta")
+        col = self.holder.column(searcher, "meta")
         cache = self._meta_cache
         counters: dict[str, Counter[str]] = {k: Counter() for k in FACETS}
         for docnum in docnums:
@@ -139,7 +154,9 @@ class SearchIndex:
                 counters["year"][year] += 1
             counters["collection"].update(cols)
             counters["tag"].update(tags)
-        return {k: c.most_common(FACET_VALUES) for k, c in counters.items()}
+        # Ties in a stable order (by value), whichever way the matches were collected.
+        return {k: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_VALUES]
+                for k, c in counters.items()}
 
     def _hits(self, page: list[tuple[int, float]], plan: Plan,
               want_snippets: bool) -> tuple[list[SearchHit], int]:
