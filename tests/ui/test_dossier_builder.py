@@ -91,6 +91,22 @@ def test_rename_a_section_with_the_button_and_by_double_click(window: Any, qtbot
     titles = [s["title"] for s in facade(window, lambda wb: wb.get_dossier(did))["sections"]]
     assert titles == ["Witness statements", "Satellite imagery"]
 
+    # an exhibit dropped on the empty section's heading goes into that section
+    from PySide6.QtCore import QMimeData, QPointF
+    from PySide6.QtGui import QDropEvent
+
+    note = _row(builder, lambda it: "Opening" in (it.data(Qt.ItemDataRole.UserRole + 10) or ""))
+    builder.items.setCurrentRow(note)
+    head = _row(builder, lambda it: it.data(
+        Qt.ItemDataRole.AccessibleTextRole) == "Section Satellite imagery")
+    at = QPointF(builder.items.visualItemRect(builder.items.item(head)).center())
+    mime = QMimeData()  # kept alive: the event does not own it
+    builder.items.dropEvent(QDropEvent(at, Qt.DropAction.MoveAction, mime,
+                                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    entries = facade(window, lambda wb: wb.get_dossier(did))["entries"]
+    assert [(e["text"], e["section"]) for e in entries] == [
+        ("Statement summary.", "Witness statements"), ("Opening remarks.", "Satellite imagery")]
+
     # F2 on a heading; Cancel changes nothing
     builder.items.setCurrentRow(_row(builder, lambda it: it.data(
         Qt.ItemDataRole.AccessibleTextRole) == "Section Witness statements"))

@@ -366,14 +366,14 @@ class DossierBuilder(QWidget):
         if self.dossier_id is None or entry is None:
             self.status.setText("Select an exhibit or note first.")
             return
-        text, rules = entry.get("text") or "", list(self.data.get("redactions", []))
+        did, text = self.dossier_id, entry.get("text") or ""
+        rules = list(self.data.get("redactions", []))
         self.session.query(lambda _wb: ops.hidden_spans(text, rules),
-                           lambda spans: self._open_redact(self.dossier_id, entry, spans),
-                           "read the item")
+                           lambda spans: self._open_redact(did, entry, spans), "read the item")
 
-    def _open_redact(self, did: int | None, entry: dict[str, Any],
+    def _open_redact(self, did: int, entry: dict[str, Any],
                      hidden: list[tuple[int, int]]) -> None:
-        if did is None or did != self.dossier_id:
+        if did != self.dossier_id:
             return  # another dossier was opened meanwhile
         dialog = RedactQuoteDialog(self._label(entry["id"]), entry.get("text") or "", hidden,
                                    self)

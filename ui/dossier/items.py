@@ -31,6 +31,8 @@ def redaction_colors() -> tuple[str, str]:
     """(bar, text on it): an ink-coloured bar, which stays visible in the dark theme too."""
     colors = theme.DARK if theme.is_dark() else theme.LIGHT
     return colors["text"], colors["base"]
+
+
 PREVIEW_CHARS = 300
 
 
