@@ -318,3 +318,27 @@ def test_redaction_bar_follows_the_theme_and_previews_are_cut_once(monkeypatch: 
     light = segments_html(segments)
     assert "background-color:#1f2328" in light
     assert light.count("…") == 1 and "tail" not in light
+
+
+def test_redacting_after_an_emoji_and_non_latin_text(window: Any, qtbot: Any) -> None:
+    builder = _builder(window)
+    note = f"🇨🇳 证人 {WITNESS} 说 — الشاهد"
+    did = facade(window, lambda wb: wb.create_dossier("Case")).dossier_ids[0]
+    facade(window, lambda wb: wb.add_item(did, note=note))
+    builder.open_dossier(did)
+    builder.items.setCurrentRow(0)
+    builder.redact_in_item()
+    dialog = builder.redact_dialog
+    start = note.index(WITNESS)
+    dialog.select_range(start, start + len(WITNESS))  # code points; the flag is 4 UTF-16 units
+    assert dialog.quote.text() == WITNESS
+    dialog.reason.setText("证人保护")  # non-ASCII: setText, never keyClicks
+    dialog.ok.click()
+    assert [r["text"] for r in facade(window, lambda wb: wb.list_redactions(did))] == [WITNESS]
+    builder.redact_in_item()
+    marks = builder.redact_dialog.text.extraSelections()
+    assert [m.cursor.selectedText() for m in marks] == [WITNESS]
+    from ui.search.delegate import HTML_ROLE
+
+    shown = builder.items.item(0).data(HTML_ROLE)
+    assert "REDACTED: 证人保护" in shown and WITNESS not in shown and "الشاهد" in shown

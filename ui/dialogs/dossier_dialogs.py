@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 
 from workbench.ingest import Progress
 
+from ..viewer.layout import DisplayText
+
 
 class RenameSectionDialog(QDialog):
     """Pick a section (preselected from the list) and type its new name."""
@@ -107,6 +109,7 @@ class RedactQuoteDialog(QDialog):
         self.text.setReadOnly(True)
         self.text.setAccessibleName("Item text")
         self.text.setPlainText(text)
+        self._qt = DisplayText(text, [])  # code points -> Qt's UTF-16 positions (emoji)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                           | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.text.selectionChanged.connect(self._take_selection)
@@ -147,8 +150,8 @@ class RedactQuoteDialog(QDialog):
             sel.format.setBackground(QColor(ink))  # type: ignore[attr-defined]
             sel.format.setForeground(QColor(paper))  # type: ignore[attr-defined]
             cursor = self.text.textCursor()
-            cursor.setPosition(start)
-            cursor.setPosition(end, cursor.MoveMode.KeepAnchor)
+            cursor.setPosition(self._qt.qt(start))
+            cursor.setPosition(self._qt.qt(end), cursor.MoveMode.KeepAnchor)
             sel.cursor = cursor  # type: ignore[attr-defined]
             marks.append(sel)
         self.text.setExtraSelections(marks)
@@ -156,8 +159,8 @@ class RedactQuoteDialog(QDialog):
     def select_range(self, start: int, end: int) -> None:
         """Selects characters [start, end) of the item text, as a mouse drag would."""
         cursor = self.text.textCursor()
-        cursor.setPosition(start)
-        cursor.setPosition(end, cursor.MoveMode.KeepAnchor)
+        cursor.setPosition(self._qt.qt(start))
+        cursor.setPosition(self._qt.qt(end), cursor.MoveMode.KeepAnchor)
         self.text.setTextCursor(cursor)
 
     def _take_selection(self) -> None:
