@@ -154,3 +154,16 @@ def test_parts_are_even_and_bounded() -> None:
     assert [p[0] for p in parts] == sorted(p[0] for p in parts)
     assert plan_parts(list(range(3)), 2) == [[0, 1], [2]]
     assert plan_parts([], 2) == []
+
+
+def test_bounded_edit_distance_agrees_with_whoosh() -> None:
+    from whoosh.support.levenshtein import damerau_levenshtein
+
+    from workbench.index.query import within
+
+    rng = random.Random(5)
+    for _ in range(3000):
+        a = "".join(rng.choices("abcd", k=rng.randint(0, 7)))
+        b = "".join(rng.choices("abcd", k=rng.randint(0, 7)))
+        for k in (0, 1, 2):
+            assert within(a, b, k) == (damerau_levenshtein(a, b) <= k), (a, b, k)

@@ -168,8 +168,12 @@ class Compiler:
         found = {t}
         if dist:
             keep = 1 if len(t) < 5 else 2  # letters that must match: bounds the scan
-            cands = islice(self.reader.terms_within(fname, t, dist, prefix=keep), MAX_SCAN)
-            found |= self.top({c for c in cands if not c.startswith(STEM_MARK)}, fname)
+            cands = set()
+            for raw in islice(self.reader.expand_prefix(fname, t[:keep]), MAX_SCAN):
+                c = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+                if abs(len(c) - len(t)) <= dist and within(t, c, dist):
+                    cands.add(c)
+            found |= self.top(cands, fname)
         plan.exact.update(found)
         return TermSet(fname, sorted(found))
 
@@ -236,6 +240,29 @@ class Compiler:
         if name == "source" and "." in raw and " " not in raw.strip():
             return wq.Or([wq.Term(name, raw.strip().lower()), wq.Term(name, value)])
         return wq.Term(name, value) if value else None
+
+
+def within(a: str, b: str, k: int) -> bool:
+    """Whether ``a`` and ``b`` are at most ``k`` edits apart (insert, delete, substitute, swap
+    two neighbours), stopping as soon as every path exceeds ``k``. Whoosh's ``terms_within``
+    computed the full matrix for each candidate: 60 % of a fuzzy query's time."""
+    if a == b:
+        return True
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        ai = a[i - 1]
+        for j in range(1, len(b) + 1):
+            cost = 0 if ai == b[j - 1] else 1
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ai == b[j - 2] and a[i - 2] == b[j - 1]:
+                v = min(v, prev2[j - 2] + 1)
+            cur[j] = v
+        if min(cur) > k:
+            return False
+        prev2, prev = prev, cur
+    return prev[-1] <= k
 
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
