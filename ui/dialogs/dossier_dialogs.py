@@ -103,7 +103,9 @@ class RedactQuoteDialog(QDialog):
         self.resize(640, 480)
         intro = QLabel("Select the words to hide in the text below, or type them. Every export "
                        "prints a black bar with the reason instead, and checks that the words "
-                       "appear nowhere in the file.")
+                       "appear nowhere in the file. So that they cannot leak through another "
+                       "exhibit, they are hidden wherever they appear in this dossier."
+                       + (" Text already hidden is shown dark." if hidden else ""))
         intro.setWordWrap(True)
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
