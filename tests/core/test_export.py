@@ -333,3 +333,13 @@ def test_parallel_path_keeps_numbers_and_redactions(exported, tmp_path):
     _check_pdf_pages(tmp_path / "two.pdf", [it.label for it in view.exhibits], "WB-")
     for text in _pdf_texts(tmp_path / "two.pdf"):
         assert TERM not in norm(text) and "[redacted: witness identity]" in norm(text)
+
+
+def test_pdf_falls_back_to_one_process_when_no_worker_starts(exported, tmp_path, monkeypatch):
+    import workbench.export.pdf_layout as layout_mod
+    from workbench.export.pdf import write_pdf
+
+    monkeypatch.setattr(layout_mod.sys, "executable", str(tmp_path / "no-python"))
+    stats = write_pdf(exported["view"], tmp_path / "x.pdf", bates="WB-", workers=1)
+    assert stats["workers"] == 0
+    _check_pdf_pages(tmp_path / "x.pdf", [it.label for it in exported["view"].exhibits], "WB-")

@@ -16,6 +16,7 @@ organisation), the export time and a fixed producer: no user, host, path or libr
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import time
 from pathlib import Path
@@ -25,7 +26,9 @@ from ..dossier.model import DossierView
 from .common import resources_dir
 from .html import Stamp, front_weight, pdf_body_parts, pdf_front, pdf_stamps
 from .pdf_assemble import Layout, assemble
-from .pdf_layout import LayoutPool, Part, lay_out
+from .pdf_layout import LayoutPool, Part, WorkerError, lay_out
+
+log = logging.getLogger(__name__)
 
 # Below this many items a second process costs more (its start and WeasyPrint's import,
 # ≈ 2.5 CPU-seconds) than it saves; measured break-even in docs/PERFORMANCE.md.
@@ -72,6 +75,15 @@ def write_pdf(view: DossierView, path: Path, bates: str | None = None,
     """Write the dossier to ``path``. ``workers``: extra layout processes (None: by size).
     Returns where the time went (seconds), for the benchmark."""
     workers = default_workers(view) if workers is None else workers
+    if workers:
+        try:
+            return _write(view, path, bates, workers)
+        except WorkerError as exc:  # e.g. no separate Python to start in a frozen build
+            log.warning("laying the PDF out in one process: %s", exc)
+    return _write(view, path, bates, 0)
+
+
+def _write(view: DossierView, path: Path, bates: str | None, workers: int) -> dict[str, Any]:
     clock = time.perf_counter()
     base = str(resources_dir())
     with LayoutPool(workers) as pool:

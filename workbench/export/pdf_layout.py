@@ -64,6 +64,10 @@ def lay_out(html: str, base_url: str) -> Part:
     return part
 
 
+class WorkerError(RuntimeError):
+    """A layout process could not be started, died, or failed on its job."""
+
+
 class Worker:
     """One layout process, fed pickled jobs on stdin, answering on stdout, in order.
 
@@ -73,9 +77,12 @@ class Worker:
     ``multiprocessing``'s spawn does. Started with ``subprocess``: never a fork."""
 
     def __init__(self) -> None:
-        self._proc = subprocess.Popen(
-            [sys.executable, "-I", "-c", _BOOT, __file__], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE)
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-I", "-c", _BOOT, __file__], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE)
+        except OSError as exc:
+            raise WorkerError(f"cannot start a PDF layout process: {exc}") from exc
         self._writers: list[threading.Thread] = []
 
     def submit(self, html: str, base_url: str) -> None:
@@ -100,10 +107,10 @@ class Worker:
         try:
             answer = pickle.load(self._proc.stdout)
         except EOFError:
-            raise RuntimeError(f"the PDF layout process stopped (exit code "
+            raise WorkerError(f"the PDF layout process stopped (exit code "
                                f"{self._proc.wait()})") from None
         if isinstance(answer, str):
-            raise RuntimeError(f"the PDF layout process failed: {answer}")
+            raise WorkerError(f"the PDF layout process failed: {answer}")
         return Part(**answer)
 
     def close(self) -> None:
@@ -121,7 +128,13 @@ class LayoutPool:
     """Worker processes for one export; a context manager, so they never outlive it."""
 
     def __init__(self, workers: int) -> None:
-        self.workers = [Worker() for _ in range(workers)]
+        self.workers: list[Worker] = []
+        try:
+            for _ in range(workers):
+                self.workers.append(Worker())
+        except WorkerError:
+            self.__exit__()
+            raise
 
     def __enter__(self) -> LayoutPool:
         return self
