@@ -78,5 +78,6 @@ def shortcut_rows() -> list[tuple[str, str]]:
         seq = QKeySequence(spec.shortcut).toString(QKeySequence.SequenceFormat.NativeText)
         rows.append((spec.text.replace("&", "").rstrip("…"), seq))
     rows += [("Next match / previous match (find bar)", "Enter / Shift+Enter"),
-             ("Close the find bar", "Esc"), ("Open the selected search hit", "Enter")]
+             ("Close the find bar", "Esc"), ("Open the selected search hit", "Enter"),
+             ("Rename the selected dossier section", "F2")]
     return rows
