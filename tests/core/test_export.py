@@ -312,6 +312,10 @@ def test_large_dossier_in_parallel_has_page_numbers_in_contents(tmp_path):
     path = tmp_path / "large.pdf"
     write_pdf(view, path, bates="CASE-", workers=1)
     _check_pdf_pages(path, [it.label for it in view.exhibits], "CASE-")
+    outline = _outline(path)
+    assert {t for d, t, _p in outline if d == 0} == {
+        "Large dossier", "Contents", "Part 1", "Part 2", "Part 3", "Provenance appendix"}
+    assert {d for d, t, _p in outline if t.startswith("Exhibit")} == {1}  # under its part
     assert check_file(path, view.rules, "pdf")
     meta = PdfReader(path).metadata
     assert meta.title == "Large dossier" and meta.author == "Tester · NGO"
