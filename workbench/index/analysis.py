@@ -22,6 +22,18 @@ from functools import lru_cache
 from whoosh.lang.porter import stem as _porter
 
 STEM_MARK = "~"
+# Two adjacent common words are also indexed as one term, ``GRAM_MARK + "of the"``, at the
+# first word's position, so a phrase of common words needs no position check (CommonGrams).
+GRAM_MARK = "\x1e"
+# Until a rebuild measures the archive's own common words, a new index uses these.
+DEFAULT_COMMON = frozenset((
+    "the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "was", "with", "as", "by",
+    "at", "from", "it", "be", "are", "were", "this", "has", "have", "an", "or", "not", "which",
+    "his", "her", "their", "its", "had", "been", "they", "he", "she", "we", "who"))
+
+
+def gram(first: str, second: str) -> str:
+    return f"{GRAM_MARK}{first} {second}"
 
 # Bidi controls, zero-width joiners, soft hyphen, BOM: invisible, and they must not split words.
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"

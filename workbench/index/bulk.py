@@ -23,7 +23,7 @@ from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from .analysis import STEM_MARK, stem, tokens
+from .analysis import DEFAULT_COMMON, GRAM_MARK, STEM_MARK, gram, stem, tokens
 from .schema import TITLE_GAP
 
 _UINT = Struct("!I")
@@ -33,10 +33,12 @@ _SINGLE: dict[int, bytes] = {}  # most postings hold one position: encode each o
 _ASCII_WORD = re.compile(r"[a-z0-9]+")  # as ``analysis.tokens`` for ASCII text
 
 
-def invert(value: str) -> tuple[dict[str, list[int]], int]:
+def invert(value: str, common: frozenset[str] = DEFAULT_COMMON
+           ) -> tuple[dict[str, list[int]], int]:
     """``term -> positions`` of one text value, exactly as ``WorkbenchTokenizer`` indexes it
-    (exact terms, ``~stem`` at the same position, ``TITLE_GAP`` after each NUL), and the field
-    length Whoosh records (every token counted, stems included)."""
+    (exact terms, ``~stem`` at the same position, a gram for each pair of adjacent ``common``
+    words, ``TITLE_GAP`` after each NUL), and the field length Whoosh records (every token
+    counted, stems and grams included)."""
     post: dict[str, list[int]] = {}
     pos = 0
     for n, part in enumerate(value.split("\x00")):
@@ -45,16 +47,30 @@ def invert(value: str) -> tuple[dict[str, list[int]], int]:
         words = (_ASCII_WORD.findall(part.lower()) if part.isascii()
                  else [t for t, _s, _e in tokens(part)])
         get = post.get
+        prev = None
         for term in words:
             lst = get(term)
             if lst is None:
                 post[term] = [pos]
             else:
                 lst.append(pos)
+            if term in common:
+                if prev is not None:
+                    g = gram(prev, term)
+                    lst = get(g)
+                    if lst is None:
+                        post[g] = [pos - 1]
+                    else:
+                        lst.append(pos - 1)
+                prev = term
+            else:
+                prev = None
             pos += 1
     stems: dict[str, list[int]] = {}
     merged: set[str] = set()
     for term, lst in post.items():
+        if term[0] == GRAM_MARK:
+            continue
         s = stem(term)
         if s != term:
             key = STEM_MARK + s
@@ -107,6 +123,7 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
         super().__init__(ix, _lk=False, **kwargs)
         self._terms: dict[str, dict[bytes, _Postings]] = {}
         self._lengths: dict[str, array[int]] = {}
+        self._common = getattr(self.schema["body"].analyzer, "common", DEFAULT_COMMON)
 
     def add_index_fields(self, fields: dict[str, Any]) -> None:
         """One document, given as ``schema.to_fields`` makes it."""
@@ -123,7 +140,7 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
             if field.indexed:
                 table = self._terms.setdefault(fieldname, {})
                 if fieldname in _POSITION_FIELDS:
-                    post, length = invert(value)
+                    post, length = invert(value, self._common)
                     get = table.get
                     for term, poslist in post.items():
                         btext = term.encode("utf-8")

@@ -26,6 +26,7 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
 from whoosh.util.numeric import byte_to_length
 
+from .analysis import gram
 from .phrase import FastPhrase
 from .termset import TermSet
 
@@ -216,51 +217,42 @@ class BulkEval:
         return dict.fromkeys(out, float(q.boost))
 
     def phrase(self, q: FastPhrase) -> Scores:
-        """Documents with the words at consecutive positions, scored as the words' AND."""
+        """Documents with the words at consecutive positions, scored as the AND of the terms
+        checked. Two adjacent common words are looked up as their gram (one short posting
+        list instead of two long ones); a phrase that is one gram needs no position check."""
         fieldname, words = q.fieldname, list(q.words)
-        field = self.searcher.schema[fieldname] if fieldname in self.searcher.schema else None  # noqa: SIM401
-        if field is None:
+        if fieldname not in self.searcher.schema:
             return {}
-        idfs = [self.searcher.idf(fieldname, w) for w in words]
+        field = self.searcher.schema[fieldname]
+        items = phrase_items(words, getattr(field.analyzer, "common", frozenset()))
+        idfs = [self.searcher.idf(fieldname, t) for t, _off in items]
         out: Scores = {}
         for leaf, base in self.leaves:
             lists = []
-            for w in words:
-                got = postings(leaf, fieldname, bytes(field.to_bytes(w)), values=True)
+            for term, _off in items:
+                got = postings(leaf, fieldname, bytes(field.to_bytes(term)),
+                               values=len(items) > 1)
                 if got is None:
                     break
                 lists.append(got)
             else:
-                self._phrase_leaf(out, leaf, base, lists, idfs, fieldname)
+                offsets = [off for _t, off in items]
+                self._phrase_leaf(out, leaf, base, lists, offsets, idfs, fieldname)
         if self.incomplete:
             q.incomplete = True
         return out
 
     def _phrase_leaf(self, out: Scores, leaf: Any, base: int, lists: list[Any],
-                     idfs: list[float], fieldname: str) -> None:
+                     offsets: list[int], idfs: list[float], fieldname: str) -> None:
         order = sorted(range(len(lists)), key=lambda i: len(lists[i][0]))
         cands = set(lists[order[0]][0])
         for i in order[1:]:
             cands.intersection_update(lists[i][0])
-        if leaf.has_deletions():
-            cands.difference_update(_deleted(leaf))
+        cands.difference_update(_deleted(leaf))
         if not cands:
             return
-        maps = [dict(zip(ids, vs, strict=True)) for ids, _ws, vs in lists]
-        found = []
-        shifts = [(-i).__add__ for i in range(len(maps))]
-        for n, d in enumerate(sorted(cands)):
-            if n % 1024 == 1023 and time.monotonic() > self.deadline:
-                self.incomplete = True
-                break
-            starts = positions(maps[0][d])
-            for i in range(1, len(maps)):
-                # word i at p + i, for each start p: shift its positions by -i (in C)
-                starts = starts.intersection(map(shifts[i], positions(maps[i][d])))
-                if not starts:
-                    break
-            if starts:
-                found.append(d)
+        found = (sorted(cands) if len(lists) == 1  # one gram: every posting is a match
+                 else self._check_positions(cands, lists, offsets))
         if not found:
             return
         lens, table = self.lengths(leaf, fieldname), self.norm_table(fieldname)
@@ -269,6 +261,39 @@ class BulkEval:
         for d in found:
             out[d + base] = sum(idf * (wm[d] * k) / (wm[d] + table[lens[d]])
                                 for idf, wm in zip(idfs, weights, strict=True))
+
+    def _check_positions(self, cands: set[int], lists: list[Any],
+                         offsets: list[int]) -> list[int]:
+        """The candidates where every term sits at (start + its offset) for some start."""
+        maps = [dict(zip(ids, vs, strict=True)) for ids, _ws, vs in lists]
+        # term i at p + offset_i, for each start p: shift its positions by -offset_i (in C)
+        shifts = [(-off).__add__ for off in offsets]
+        found = []
+        for n, d in enumerate(sorted(cands)):
+            if n % 1024 == 1023 and time.monotonic() > self.deadline:
+                self.incomplete = True
+                break
+            starts = frozenset(map(shifts[0], positions(maps[0][d])))
+            for i in range(1, len(maps)):
+                starts = starts.intersection(map(shifts[i], positions(maps[i][d])))
+                if not starts:
+                    break
+            if starts:
+                found.append(d)
+        return found
+
+
+def phrase_items(words: list[str], common: frozenset[str]) -> list[tuple[str, int]]:
+    """The terms to look up for a phrase, each with its offset from the phrase's start: a
+    gram for each adjacent pair of common words, and every word no gram covers."""
+    items: list[tuple[str, int]] = []
+    covered: set[int] = set()
+    for i in range(len(words) - 1):
+        if words[i] in common and words[i + 1] in common:
+            items.append((gram(words[i], words[i + 1]), i))
+            covered.update((i, i + 1))
+    items += [(w, i) for i, w in enumerate(words) if i not in covered]
+    return items
 
 
 def length_bytes(leaf: Any, fieldname: str) -> bytes:

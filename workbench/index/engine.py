@@ -28,10 +28,12 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
+from .analysis import DEFAULT_COMMON
 from .schema import SCHEMA_VERSION, build_schema
 
 log = logging.getLogger(__name__)
 POINTER = "workbench-index.json"
+COMMON = "common.json"
 
 
 class IndexProblem(Exception):
@@ -68,8 +70,9 @@ def open_current(index_dir: Path) -> tuple[windex.Index, str]:
     gen = str(ptr.get("current", ""))
     if not gen or "/" in gen or not (index_dir / gen).is_dir():
         raise IndexProblem("missing")
+    schema = build_schema(read_common(index_dir / gen))
     try:
-        ix = windex.open_dir(str(index_dir / gen), schema=build_schema())
+        ix = windex.open_dir(str(index_dir / gen), schema=schema)
         with ix.searcher() as s:  # read the TOC and every segment's term index once
             s.doc_count()
             list(s.reader().column_reader("meta")[i] for i in range(min(1, s.doc_count_all())))
@@ -78,15 +81,29 @@ def open_current(index_dir: Path) -> tuple[windex.Index, str]:
     return ix, gen
 
 
-def new_generation(index_dir: Path) -> tuple[windex.Index, str]:
-    """An empty index in a fresh generation folder (not yet current)."""
+def new_generation(index_dir: Path, common: frozenset[str] = DEFAULT_COMMON
+                   ) -> tuple[windex.Index, str]:
+    """An empty index in a fresh generation folder (not yet current), whose analyzer makes
+    grams of the ``common`` words (kept beside it in ``common.json``)."""
     index_dir.mkdir(parents=True, exist_ok=True)
     used = [int(c.name[1:]) for c in index_dir.iterdir()
             if c.is_dir() and c.name[:1] == "g" and c.name[1:].isdigit()]
     n = max(used, default=0)
     gen = f"g{n + 1}"
     (index_dir / gen).mkdir()
-    return windex.create_in(str(index_dir / gen), build_schema()), gen
+    (index_dir / gen / COMMON).write_text(json.dumps(sorted(common)), encoding="utf-8")
+    return windex.create_in(str(index_dir / gen), build_schema(common)), gen
+
+
+def read_common(folder: Path) -> frozenset[str]:
+    """The common words a generation was built with (its analyzer must use the same)."""
+    try:
+        words = json.loads((folder / COMMON).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexProblem("damaged (no common-word list)") from exc
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        raise IndexProblem("damaged (bad common-word list)")
+    return frozenset(words)
 
 
 def make_current(index_dir: Path, gen: str) -> None:

@@ -20,7 +20,7 @@ from whoosh.reading import IndexReader
 
 from ..errors import UserError
 from . import parse as p
-from .analysis import STEM_MARK, fold, is_cjk, stem, terms
+from .analysis import GRAM_MARK, STEM_MARK, fold, is_cjk, stem, terms
 from .phrase import FastPhrase
 from .schema import keyword
 from .termset import TermSet
@@ -28,6 +28,7 @@ from .termset import TermSet
 MAX_EXPANSION = 64
 MAX_SCAN = 5_000
 TEXT_FIELDS = {"body", "title"}
+MARKS = (STEM_MARK, GRAM_MARK)  # index-only terms: never offered as expansions
 
 
 @dataclass
@@ -203,7 +204,7 @@ class Compiler:
         cands = set()
         for raw in islice(source, MAX_SCAN):
             term = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-            if term.startswith(STEM_MARK) or (rx is not None and not rx.match(term)):
+            if term.startswith(MARKS) or (rx is not None and not rx.match(term)):
                 continue
             cands.add(term)
         return self.top(cands, fname) if bound else cands

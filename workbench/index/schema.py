@@ -15,14 +15,18 @@ from typing import Any
 from whoosh import columns, fields
 from whoosh.analysis import Token, Tokenizer
 
-from .analysis import STEM_MARK, fold, stem, terms, tokens
+from .analysis import DEFAULT_COMMON, STEM_MARK, fold, gram, is_cjk, stem, terms, tokens
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 TITLE_GAP = 50  # positions between the title and the text in ``body``: no phrase spans both
 
 
 class WorkbenchTokenizer(Tokenizer):  # type: ignore[misc]
-    """Whoosh adapter over ``analysis.tokens``: exact terms plus ``~stem`` at the same position."""
+    """Whoosh adapter over ``analysis.tokens``: exact terms, ``~stem`` at the same position,
+    and a gram for each pair of adjacent ``common`` words (at the first word's position)."""
+
+    def __init__(self, common: frozenset[str] = DEFAULT_COMMON) -> None:
+        self.common = frozenset(common)
 
     def __call__(self, value: Any, positions: bool = False, chars: bool = False,
                  keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
@@ -30,10 +34,12 @@ class WorkbenchTokenizer(Tokenizer):  # type: ignore[misc]
                  **kwargs: Any) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
+        common = self.common
         parts = value.split("\x00") if "\x00" in value else [value]
         for n, part in enumerate(parts):
             if n:
                 pos += TITLE_GAP
+            prev = None
             for term, start, end in tokens(part):
                 t.text = term
                 t.boost = 1.0
@@ -47,11 +53,17 @@ class WorkbenchTokenizer(Tokenizer):  # type: ignore[misc]
                 if s != term:
                     t.text = STEM_MARK + s
                     yield t
+                if prev is not None and term in common:
+                    t.text = gram(prev, term)
+                    if positions:
+                        t.pos = pos - 1
+                    yield t
+                prev = term if term in common else None
                 pos += 1
 
 
-def build_schema() -> fields.Schema:
-    analyzer = WorkbenchTokenizer()
+def build_schema(common: frozenset[str] = DEFAULT_COMMON) -> fields.Schema:
+    analyzer = WorkbenchTokenizer(common)
     return fields.Schema(
         id=fields.ID(unique=True),
         body=fields.TEXT(analyzer=analyzer, phrase=True),
@@ -110,6 +122,18 @@ def tag_keys(paths: list[str]) -> list[str]:
         if parts:
             keys.add(parts[-1])
     return sorted(keys)
+
+
+def common_words(texts: list[str], limit: int = 96, share: float = 0.5) -> frozenset[str]:
+    """The words in at least ``share`` of ``texts`` (at most ``limit``, most frequent first):
+    the archive's own common words, whose pairs get grams. Chinese bigrams are left out."""
+    from collections import Counter
+
+    df: Counter[str] = Counter()
+    for text in texts:
+        df.update({w for w in terms(text) if not is_cjk(w)})
+    floor = max(1, int(share * len(texts)))
+    return frozenset(w for w, n in df.most_common(limit) if n >= floor)
 
 
 SEP, SUB = "\x1f", "\x1e"

@@ -23,6 +23,7 @@ from whoosh import index as windex
 
 from ..library import Library
 from . import rebuild
+from .analysis import DEFAULT_COMMON
 from .engine import (
     IndexProblem,
     commit_guarded,
@@ -31,7 +32,7 @@ from .engine import (
     open_current,
     writer_args,
 )
-from .schema import decode_stamp, to_fields
+from .schema import common_words, decode_stamp, to_fields
 from .source import all_index_state, load_documents, tag_paths
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,10 @@ BATCH = 200
 DRAIN_REBUILD_LIMIT = 5000
 # From this many documents a rebuild uses two writer processes, each writing its own segment.
 PARALLEL_MIN = 2000
+# Common words (whose pairs are indexed as grams) are measured on a sample of this many
+# documents, from archives of at least COMMON_SAMPLE_MIN documents, reading COMMON_TEXT
+# characters of each.
+COMMON_SAMPLE, COMMON_SAMPLE_MIN, COMMON_TEXT = 400, 200, 20_000
 
 
 @dataclass
@@ -266,9 +271,18 @@ class IndexWorker:
             make_current(self.index_dir, gen)
             self.on_commit()
 
+    def _common_words(self, ids: list[int]) -> frozenset[str]:
+        """The archive's own common words (from a sample), or English function words for an
+        archive too small to say."""
+        if len(ids) < COMMON_SAMPLE_MIN:
+            return DEFAULT_COMMON
+        with self.library.read() as s:
+            texts = [d.text[:COMMON_TEXT] for d in load_documents(s, _spread(ids, COMMON_SAMPLE))]
+        return common_words(texts) or DEFAULT_COMMON
+
     def _build(self, ids: list[int], procs: int) -> str | None:
         """A complete new generation holding ``ids``, or None when abandoned."""
-        ix, gen = new_generation(self.index_dir)
+        ix, gen = new_generation(self.index_dir, self._common_words(ids))
         ix.close()
         folder = self.index_dir / gen
         url = self.library.store.engine.url.render_as_string(hide_password=False)
@@ -289,6 +303,12 @@ class IndexWorker:
             if not ok:
                 shutil.rmtree(folder, ignore_errors=True)
         return gen if ok else None
+
+
+def _spread(ids: list[int], n: int) -> list[int]:
+    """At most ``n`` of ``ids``, evenly spaced (a sample across the whole archive)."""
+    step = max(1, len(ids) // n)
+    return ids[::step][:n]
 
 
 def _count_is(folder: Path, expected: int) -> bool:
