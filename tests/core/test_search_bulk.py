@@ -178,7 +178,7 @@ def test_bounded_edit_distance_agrees_with_whoosh() -> None:
 
 
 def test_grams_are_never_offered_as_expansions(searcher: object) -> None:
-    for text in ("*he", "*amps", "o*"):
+    for text in ("*he", "*amps", "ca*"):
         node, _notice = parse(text)
         _q, plan = compile_query(node, searcher.reader(), {})  # type: ignore[attr-defined]
         assert plan.exact and not any(t.startswith(("\x1e", "~")) for t in plan.exact)
