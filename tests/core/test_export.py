@@ -288,6 +288,7 @@ def _synthetic_view(exhibits: int):
                           commentary=[], page=1, highlight_id=i, document_id=1)
                  for i in range(1, exhibits // 3 + 1)]
         sections.append(ViewSection(s + 1, f"Part {s + 1}", items))
+    sections.append(ViewSection(4, "Part 4 (empty)", []))
     return DossierView(id=9, title="Large dossier", author="Tester", organisation="NGO",
                        case=None, description=[Segment("Many exhibits.")], version=1,
                        version_of_id=None, frozen_at=None, created_at=src_time(),
@@ -314,7 +315,8 @@ def test_large_dossier_in_parallel_has_page_numbers_in_contents(tmp_path):
     _check_pdf_pages(path, [it.label for it in view.exhibits], "CASE-")
     outline = _outline(path)
     assert {t for d, t, _p in outline if d == 0} == {
-        "Large dossier", "Contents", "Part 1", "Part 2", "Part 3", "Provenance appendix"}
+        "Large dossier", "Contents", "Part 1", "Part 2", "Part 3", "Part 4 (empty)",
+        "Provenance appendix"}
     assert {d for d, t, _p in outline if t.startswith("Exhibit")} == {1}  # under its part
     assert check_file(path, view.rules, "pdf")
     meta = PdfReader(path).metadata

@@ -233,26 +233,27 @@ def pdf_body_parts(view: DossierView, parts: int, head_start: int = 0) -> list[s
     """The body (sections, then the appendix in the last part) split into ``parts`` documents
     of about equal layout cost, at item boundaries; each starts on a new page. The first part
     is ``head_start`` lighter (its process lays out the cover and contents too)."""
-    flat = [(si, it) for si, sec in enumerate(view.sections) for it in sec.items]
-    total = head_start + sum(_weight(it) for _, it in flat) or 1
-    chunks: list[list[tuple[int, ViewItem]]] = [[] for _ in range(max(1, parts))]
+    # Each section's heading goes with its first item (alone, if the section is empty).
+    flat: list[tuple[int, ViewItem | None]] = []
+    for si, sec in enumerate(view.sections):
+        flat += [(si, it) for it in sec.items] or [(si, None)]
+    total = head_start + sum(_weight(it) if it else 100 for _, it in flat) or 1
+    chunks: list[list[tuple[int, ViewItem | None]]] = [[] for _ in range(max(1, parts))]
     done = head_start
     for si, it in flat:
-        index = min(len(chunks) - 1, done * len(chunks) // total)
-        chunks[index].append((si, it))
-        done += _weight(it)
+        chunks[min(len(chunks) - 1, done * len(chunks) // total)].append((si, it))
+        done += _weight(it) if it else 100
     chunks = [c for c in chunks if c] or [[]]
     css = print_css()
     out = []
     for n, chunk in enumerate(chunks):
         body = ["<main>"]
-        last_section = -1
         for si, it in chunk:
             sec = view.sections[si]
-            if si != last_section and sec.title and sec.items[0] is it:
-                body.append(f'<h2 class="section" id="section-{si}">{e(sec.title)}</h2>')
-            last_section = si
-            body.append(item_html(it, True))
+            if sec.title and (it is None or sec.items[0] is it):
+                body.append(f'<h2 class="section">{e(sec.title)}</h2>')
+            if it is not None:
+                body.append(item_html(it, True))
         body.append("</main>")
         if n == len(chunks) - 1:
             body.append(appendix_html(view))
