@@ -230,3 +230,45 @@ def test_parallel_rebuild_keeps_every_document(wb: Workbench,
     wb.reindex()
     assert wb.index_status()["indexed_documents"] == len(ids)
     assert ids["un-special-rapporteur-forced-labour"] in hits(wb, "Obokata")
+
+
+def test_document_imported_during_a_rebuild_is_searchable_before_it_ends(
+        wb: Workbench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from workbench.index import rebuild
+
+    imported(wb)
+    assert wb.wait_for_index(60)
+    gate, real = threading.Event(), rebuild.write_part
+
+    def slow_part(db_url, folder, ids, progress, cancelled):  # type: ignore[no-untyped-def]
+        for _ in range(600):  # a long rebuild: reports progress until the test lets it go
+            if gate.wait(0.05):
+                break
+            progress(0)
+        return real(db_url, folder, ids, progress, cancelled)
+
+    monkeypatch.setattr(rebuild, "write_part", slow_part)
+    worker = wb.library.index.worker
+    worker.request_rebuild("test")
+    assert wait_until(lambda: worker.progress.phase == "rebuilding", 10)
+    doc = tmp_path / "during.txt"
+    doc.write_text("Zanzibarquux was added while the index was being rebuilt.\n")
+    wb.import_paths([doc])
+    try:
+        assert wait_until(lambda: wb.search("zanzibarquux", limit=1).total == 1, 10)
+        assert worker.progress.phase == "rebuilding"  # found before the rebuild ended
+    finally:
+        gate.set()
+    assert wb.wait_for_index(60)
+    assert wb.search("zanzibarquux", limit=1).total == 1  # and in the rebuilt index
+
+
+def wait_until(pred, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return True
+        time.sleep(0.05)
+    return False

@@ -205,6 +205,10 @@ class IndexWorker:
             self._do_rebuild(exc.reason)
             return
         self.progress = IndexProgress("indexing", 0, len(changed) + len(removed))
+        self._write_changes(ix, changed, removed, self.progress)
+
+    def _write_changes(self, ix: windex.Index, changed: set[int], removed: set[int],
+                       progress: IndexProgress) -> None:
         writer = ix.writer(timeout=10.0, **writer_args())
         try:
             with self.library.read() as s:
@@ -217,7 +221,7 @@ class IndexWorker:
                         writer.update_document(**to_fields(doc))
                     for gone in set(chunk) - {d.doc_id for d in docs}:
                         writer.delete_by_term("id", str(gone))
-                    self.progress.done += len(chunk)
+                    progress.done += len(chunk)
             for doc_id in removed:
                 writer.delete_by_term("id", str(doc_id))
         except BaseException:
@@ -225,6 +229,25 @@ class IndexWorker:
             raise
         commit_guarded(writer)
         self.on_commit()
+
+    def _serve_during_rebuild(self, served: tuple[set[int], set[int]]) -> None:
+        """Apply edits made since the rebuild started to the index still in use, so they are
+        searchable now; they stay pending for the new index too. ``served`` remembers what
+        was applied (it is reset to None-like sets when the old index cannot be used)."""
+        with self._cond:
+            changed = self._changed - served[0]
+            removed = self._removed - served[1]
+        if not changed and not removed:
+            return
+        try:
+            ix = self._index()
+        except IndexProblem:  # no usable index (damaged, other schema): they wait for the new
+            served[0].update(changed)
+            served[1].update(removed)
+            return
+        self._write_changes(ix, changed, removed, IndexProgress("indexing"))
+        served[0].update(changed)
+        served[1].update(removed)
 
     def _do_check(self) -> None:
         """Compare the index with the database; repair small drift, rebuild large drift."""
@@ -288,8 +311,14 @@ class IndexWorker:
         url = self.library.store.engine.url.render_as_string(hide_password=False)
         ok = False
 
+        served: tuple[set[int], set[int]] = (set(), set())
+
         def progress(n: int) -> None:
             self.progress.done = min(len(ids), n)
+            try:
+                self._serve_during_rebuild(served)
+            except Exception:  # the old index is only a convenience while rebuilding
+                log.debug("indexing edits during a rebuild failed", exc_info=True)
 
         try:
             self._added = rebuild.build(url, folder, ids, procs, progress,
