@@ -250,7 +250,7 @@ def test_document_imported_during_a_rebuild_is_searchable_before_it_ends(
         return real(db_url, folder, ids, progress, cancelled)
 
     monkeypatch.setattr(rebuild, "write_part", slow_part)
-    worker = wb.library.index.worker
+    worker = wb.library.index.worker  # type: ignore[attr-defined]
     worker.request_rebuild("test")
     assert wait_until(lambda: worker.progress.phase == "rebuilding", 10)
     doc = tmp_path / "during.txt"
