@@ -9,6 +9,7 @@ plus a fixed producer (no user, host, path, library or software version).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from io import BytesIO
@@ -47,14 +48,84 @@ def pdf_date(when: datetime) -> str:
 
 
 def _stamp(writer: Any, stamps: Sequence[Part]) -> None:
+    """Lay each stamp page over its page: the page's own content is wrapped in ``q``/``Q``
+    (WeasyPrint leaves its flipped coordinate system set), then the stamp's content follows,
+    its resource names prefixed so they cannot clash with the page's (both parts may name a
+    different font subset alike). pypdf's ``merge_page`` does the same but parses every
+    page's content stream: measured 0.9 CPU-s of 2 for 152 pages."""
     from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
 
-    overlay = [page for part in stamps for page in PdfReader(BytesIO(part.pdf)).pages]
-    if len(overlay) != len(writer.pages):
-        raise RuntimeError(f"{len(overlay)} stamp pages for {len(writer.pages)} pages")
-    for page, stamp in zip(writer.pages, overlay, strict=True):
-        page.merge_page(stamp)
-        page.compress_content_streams()  # merging leaves the joined stream uncompressed
+    def stream(data: bytes) -> Any:
+        obj = DecodedStreamObject()
+        obj.set_data(data)
+        return writer._add_object(obj.flate_encode())
+
+    push, pop = stream(b"q\n"), stream(b"\nQ\n")
+    overlays = []
+    for part in stamps:
+        reader = PdfReader(BytesIO(part.pdf))
+        for page in reader.pages:
+            overlays.append((page, page["/Resources"].get_object()))
+    if len(overlays) != len(writer.pages):
+        raise RuntimeError(f"{len(overlays)} stamp pages for {len(writer.pages)} pages")
+    merged: dict[tuple[int, int], Any] = {}
+    renamed: dict[int, tuple[Any, re.Pattern[bytes]]] = {}
+    for page, (stamp, stamp_res) in zip(writer.pages, overlays, strict=True):
+        key = id(stamp_res)
+        if key not in renamed:
+            renamed[key] = _renamed_resources(writer, stamp_res)
+        resources, names = renamed[key]
+        own = page["/Resources"].get_object()
+        pair = (id(own), key)
+        if pair not in merged:
+            merged[pair] = writer._add_object(_merge_resources(own, resources))
+        content = stamp.get_contents()
+        raw = content.get_data() if content is not None else b""
+        data = names.sub(rb"/" + STAMP_PREFIX + rb"\1", raw)
+        contents = page.raw_get("/Contents")
+        body = list(contents) if isinstance(contents, ArrayObject) else [contents]
+        page[NameObject("/Contents")] = ArrayObject([push, *body, pop, stream(data)])
+        page[NameObject("/Resources")] = merged[pair]
+
+
+STAMP_PREFIX = b"WBstamp"
+
+
+def _renamed_resources(writer: Any, resources: Any) -> tuple[Any, re.Pattern[bytes]]:
+    """The stamp's resources copied into ``writer`` with prefixed names, and a pattern that
+    finds those names in its content stream."""
+    from pypdf.generic import DictionaryObject, NameObject
+
+    out = DictionaryObject()
+    names: list[str] = []
+    for category, entries in resources.items():
+        entries = entries.get_object()
+        if not isinstance(entries, DictionaryObject):
+            continue
+        copy = DictionaryObject()
+        for name, value in entries.items():
+            names.append(name[1:])
+            copy[NameObject("/" + STAMP_PREFIX.decode() + name[1:])] = value.clone(writer)
+        out[NameObject(category)] = copy
+    alternatives = b"|".join(re.escape(n.encode("latin-1")) for n in
+                             sorted(names, key=len, reverse=True)) or b"(?!)"
+    return out, re.compile(rb"/(" + alternatives + rb")(?=[\s\[\]<>()/{}%]|$)")
+
+
+def _merge_resources(own: Any, extra: Any) -> Any:
+    from pypdf.generic import DictionaryObject, NameObject
+
+    merged = DictionaryObject()
+    for category, entries in own.items():
+        merged[NameObject(category)] = entries
+    for category, entries in extra.items():
+        base = merged.get(category)
+        combined = DictionaryObject(base.get_object().items()) if base is not None else \
+            DictionaryObject()
+        combined.update(entries)
+        merged[NameObject(category)] = combined
+    return merged
 
 
 def _outline(writer: Any, layout: Layout) -> None:
