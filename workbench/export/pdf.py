@@ -57,8 +57,8 @@ def toc_stamps(front: Part, layout: Layout) -> list[Stamp]:
 
 def _ranges(total: int, parts: int, stamps: list[Stamp]) -> list[range]:
     """``parts`` runs of pages of about equal stamping cost (measured: a contents' number
-    costs about a sixth of a page's footer)."""
-    weight = [6.0] * total
+    costs about a quarter of a page's footer)."""
+    weight = [4.0] * total
     for page, *_rest in stamps:
         weight[page] += 1.0
     whole, cuts, acc = sum(weight), [0], 0.0
