@@ -30,8 +30,9 @@ from .pdf_layout import LayoutPool, Part, WorkerError, lay_out
 
 log = logging.getLogger(__name__)
 
-# Below this many items a second process costs more (its start and WeasyPrint's import,
-# ≈ 2.5 CPU-seconds) than it saves; measured break-even in docs/PERFORMANCE.md.
+# Below this many items a second process costs about what it saves (its start and
+# WeasyPrint's import, ≈ 1 CPU-second, and a page break per slice); measured break-even in
+# docs/PERFORMANCE.md.
 PARALLEL_MIN_ITEMS = 150
 MAX_WORKERS = 3
 
