@@ -28,7 +28,6 @@ from .schema import TITLE_GAP
 
 _UINT = Struct("!I")
 _POSITION_FIELDS = ("body", "title")
-_EMPTY: tuple[()] = ()
 _SINGLE: dict[int, bytes] = {}  # most postings hold one position: encode each once
 _ASCII_WORD = re.compile(r"[a-z0-9]+")  # as ``analysis.tokens`` for ASCII text
 
@@ -102,15 +101,15 @@ def encode_positions(poslist: list[int]) -> bytes:
 
 
 class _Postings:
-    """One term's postings in this segment: document numbers, weights, encoded values."""
+    """One term's postings in this segment: document numbers, weights, encoded values (most
+    are the shared one-position encodings of ``_SINGLE``, so the list costs a pointer each)."""
 
-    __slots__ = ("ends", "ids", "values", "weights")
+    __slots__ = ("ids", "values", "weights")
 
     def __init__(self) -> None:
         self.ids = array("I")
         self.weights = array("f")
-        self.values = bytearray()
-        self.ends = array("I")
+        self.values: list[bytes] = []
 
 
 class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
@@ -121,7 +120,9 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, _lk=False, **kwargs)
-        self._terms: dict[str, dict[bytes, _Postings]] = {}
+        # field -> term -> postings; text fields keyed by str (UTF-8 sorts as code points, so
+        # encoding once per term at the end gives the same order), other fields by bytes
+        self._terms: dict[str, dict[Any, _Postings]] = {}
         self._lengths: dict[str, array[int]] = {}
         self._common = getattr(self.schema["body"].analyzer, "common", DEFAULT_COMMON)
 
@@ -142,15 +143,20 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
                 if fieldname in _POSITION_FIELDS:
                     post, length = invert(value, self._common)
                     get = table.get
+                    single = _SINGLE
                     for term, poslist in post.items():
-                        btext = term.encode("utf-8")
-                        p = get(btext)
+                        p = get(term)
                         if p is None:
-                            p = table[btext] = _Postings()
+                            p = table[term] = _Postings()
                         p.ids.append(docnum)
-                        p.weights.append(len(poslist))
-                        p.values += encode_positions(poslist)
-                        p.ends.append(len(p.values))
+                        if len(poslist) == 1:
+                            p.weights.append(1.0)
+                            enc = single.get(poslist[0])
+                            p.values.append(enc if enc is not None else
+                                            encode_positions(poslist))
+                        else:
+                            p.weights.append(len(poslist))
+                            p.values.append(encode_positions(poslist))
                 else:
                     for btext, freq, weight, vbytes in field.index(value):
                         if field.scorable:
@@ -174,9 +180,7 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
             p = table[btext] = _Postings()
         p.ids.append(docnum)
         p.weights.append(weight)
-        if vbytes:
-            p.values += vbytes
-        p.ends.append(len(p.values))
+        p.values.append(vbytes)
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
@@ -189,8 +193,9 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
             lengths = self._field_lengths(fieldname)
             prefix = pack_ushort(fw._fieldid)
             table = self._terms[fieldname]
-            for btext in sorted(table):
-                info = _write_term(fw._postfile, table[btext], lengths, fixed, blocklimit)
+            for key in sorted(table):
+                info = _write_term(fw._postfile, table[key], lengths, fixed, blocklimit)
+                btext = key.encode("utf-8") if isinstance(key, str) else key
                 fw._tindex.add(prefix + btext, info.to_bytes())
             fw.finish_field()
             del self._terms[fieldname]  # free memory as we go
@@ -218,7 +223,7 @@ def _write_term(postfile: Any, p: _Postings, lengths: list[int] | None, fixed: i
     info.set_extent(postfile.tell(), 0)
     start = postfile.tell()
     postfile.write(WHOOSH3_HEADER_MAGIC)
-    ids, weights, values, ends = p.ids, p.weights, p.values, p.ends
+    ids, weights, values = p.ids, p.weights, p.values
     n = len(ids)
     for b in range(0, n, blocklimit):
         e = min(n, b + blocklimit)
@@ -244,7 +249,7 @@ def _write_term(postfile: Any, p: _Postings, lengths: list[int] | None, fixed: i
         if info._minid is None:
             info._minid = bids[0]
         info._maxid = bids[-1]
-        data = (_deltas(bids), _mini_weights(bweights), _mini_values(values, ends, b, e, fixed))
+        data = (_deltas(bids), _mini_weights(bweights), _mini_values(values[b:e], fixed))
         databytes = dumps(data, 2)
         infobytes = dumps((e - b, bids[-1], maxweight, 0, length_to_byte(minlen),
                            length_to_byte(maxlen)), 2)
@@ -273,16 +278,9 @@ def _mini_weights(weights: array[float]) -> Any:
     return tuple(weights)
 
 
-def _mini_values(values: bytearray, ends: array[int], b: int, e: int,
-                 fixed: int | None) -> Any:
+def _mini_values(values: list[bytes], fixed: int | None) -> Any:
     if fixed == 0:
         return None
-    start = ends[b - 1] if b else 0
     if fixed is not None and fixed > 0:
-        return bytes(values[start:ends[e - 1]])
-    out = []
-    for i in range(b, e):
-        if ends[i] != start:  # Whoosh keeps only non-empty values
-            out.append(bytes(values[start:ends[i]]))
-        start = ends[i]
-    return tuple(out) if out else _EMPTY
+        return b"".join(values)
+    return tuple(v for v in values if v)  # Whoosh keeps only non-empty values
