@@ -10,6 +10,7 @@ from __future__ import annotations
 import heapq
 import time
 from collections import Counter
+from operator import neg
 from typing import Any
 
 from sqlalchemy import func, select
@@ -132,8 +133,9 @@ class SearchIndex:
             docset = results.docs() if facets else None
             total = len(docset) if docset is not None else len(results)
             return [(float(s), d) for s, d in results.top_n], total, docset
-        best = heapq.nlargest(max(1, want), scored.items(), key=lambda kv: (kv[1], -kv[0]))
-        return [(s, d) for d, s in best], len(scored), scored.keys() if facets else None
+        # (score, -docnum) tuples compare in C: best score first, then the lower docnum
+        best = heapq.nlargest(max(1, want), zip(scored.values(), map(neg, scored), strict=True))
+        return [(s, -d) for s, d in best], len(scored), scored.keys() if facets else None
 
     def _facets(self, searcher: Searcher, docnums: Any) -> dict[str, list[tuple[str, int]]]:
         reader = searcher.reader()
