@@ -114,14 +114,20 @@ class Worker:
         return Part(**answer)
 
     def close(self) -> None:
+        """End the worker: end of input lets it return; kill it if it does not at once."""
         for thread in self._writers:
             thread.join(timeout=5)
-        if self._proc.poll() is None:
-            self._proc.kill()
-        self._proc.wait()
         for stream in (self._proc.stdin, self._proc.stdout):
             if stream is not None:
-                stream.close()
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+        try:
+            self._proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:  # still laying out (the export failed meanwhile)
+            self._proc.kill()
+            self._proc.wait()
 
 
 class LayoutPool:
