@@ -186,6 +186,7 @@ class SearcherHolder:
         self._searcher: Searcher | None = None
         # (field, id(segment reader)) -> (segment reader, its column reader)
         self._columns: dict[tuple[str, int], tuple[Any, Any]] = {}
+        self._joined: tuple[list[int], Any] | None = None
 
     def column(self, searcher: Searcher, fieldname: str) -> Any:
         """A column reader for ``fieldname`` over ``searcher`` (call with ``lock`` held).
@@ -222,6 +223,23 @@ class SearcherHolder:
             entry = self._columns[key] = (leaf, length_bytes(leaf, fieldname))
         return entry[1]  # type: ignore[no-any-return]
 
+    def facet_table(self, searcher: Searcher) -> Any:
+        """The facet lists (``facets.Table``) over every document of ``searcher`` (call with
+        ``lock`` held); each segment's part is decoded once, while its reader lives."""
+        from . import facets
+
+        leaves = searcher.reader().leaf_readers()
+        parts = []
+        for leaf, _base in leaves:
+            key = ("\x00facets", id(leaf))
+            entry = self._columns.get(key)
+            if entry is None or entry[0] is not leaf:
+                entry = self._columns[key] = (leaf, facets.leaf_table(leaf))
+            parts.append(entry[1])
+        if self._joined is None or self._joined[0] != [id(leaf) for leaf, _b in leaves]:
+            self._joined = ([id(leaf) for leaf, _b in leaves], facets.join(parts))
+        return self._joined[1]
+
     def get(self) -> Searcher:
         """The current searcher (call with ``lock`` held); raises ``IndexProblem``."""
         ptr = read_pointer(self.index_dir)
@@ -248,6 +266,7 @@ class SearcherHolder:
                     log.debug("closing a searcher failed", exc_info=True)
             self._searcher = None
             self._columns.clear()
+            self._joined = None
             if self._ix is not None:
                 self._ix.close()
             self._ix = None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import heapq
 import time
-from collections import Counter
 from operator import neg
 from typing import Any
 
@@ -20,12 +19,13 @@ from whoosh.searching import Searcher
 from ..errors import UserError
 from ..library import Library
 from ..models import AliasGroup, Document, Page, TextLayer
+from . import facets
 from .bulkquery import BulkEval, Unsupported
 from .engine import IndexProblem, SearcherHolder, read_pointer
 from .parse import parse
 from .query import Plan, alias_map, compile_query
-from .results import FACETS, DocumentMatches, SearchHit, SearchResult
-from .schema import SCHEMA_VERSION, decode_meta, decode_stamp, keyword
+from .results import DocumentMatches, SearchHit, SearchResult
+from .schema import SCHEMA_VERSION, decode_stamp, keyword
 from .snippets import make_snippets, match_spans, page_of
 from .writer import IndexWorker, describe
 
@@ -38,8 +38,6 @@ class SearchIndex:
     def __init__(self, library: Library) -> None:
         self.library = library
         self.holder = SearcherHolder(library.index_dir)
-        self._meta_cache: dict[int, tuple[str, str, str, list[str], list[str]]] = {}
-        self._meta_reader: int | None = None
         self.worker: IndexWorker | None = None
         if library.writable:
             self.worker = IndexWorker(library, on_commit=lambda: None)
@@ -138,27 +136,7 @@ class SearchIndex:
         return [(s, -d) for s, d in best], len(scored), scored.keys() if facets else None
 
     def _facets(self, searcher: Searcher, docnums: Any) -> dict[str, list[tuple[str, int]]]:
-        reader = searcher.reader()
-        if self._meta_reader != id(reader):  # decoded values are cached per searcher
-            self._meta_cache, self._meta_reader = {}, id(reader)
-        col = self.holder.column(searcher, "meta")
-        cache = self._meta_cache
-        counters: dict[str, Counter[str]] = {k: Counter() for k in FACETS}
-        for docnum in docnums:
-            meta = cache.get(docnum)
-            if meta is None:
-                meta = cache[docnum] = decode_meta(col[docnum])
-            kind, lang, year, cols, tags = meta
-            counters["kind"][kind or "unknown"] += 1
-            if lang:
-                counters["language"][lang] += 1
-            if year:
-                counters["year"][year] += 1
-            counters["collection"].update(cols)
-            counters["tag"].update(tags)
-        # Ties in a stable order (by value), whichever way the matches were collected.
-        return {k: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_VALUES]
-                for k, c in counters.items()}
+        return facets.count(self.holder.facet_table(searcher), docnums)
 
     def _hits(self, page: list[tuple[int, float]], plan: Plan,
               want_snippets: bool) -> tuple[list[SearchHit], int]:
