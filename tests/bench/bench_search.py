@@ -1,7 +1,8 @@
 """Search benchmark: Workbench's Whoosh index against a plain SQLite FTS5 table, same corpus.
 
-Usage: .venv/bin/python tests/bench/bench_search.py [--docs 10000] [--seed 7] [--out FILE] [--keep DIR]
-       .venv/bin/python tests/bench/bench_search.py --queries-only DIR/lib  (re-run the queries)
+Usage: .venv/bin/python tests/bench/bench_search.py [--docs 10000] [--seed 7] [--out FILE]
+           [--keep DIR]   (build in DIR and keep the library)
+       .venv/bin/python tests/bench/bench_search.py --queries-only DIR/lib   (queries again)
 
 A deterministic synthetic archive (seeded; lengths log-normal around 8 KB; Zipf vocabulary of
 pseudo-words plus real English; 4 % Chinese and 4 % Uyghur documents) is written straight into
