@@ -20,6 +20,7 @@ import pickle
 import re
 import time
 import zlib
+from bisect import bisect_left
 from itertools import accumulate
 from typing import Any
 
@@ -55,9 +56,13 @@ class Unsupported(Exception):
     """The query has a node this evaluator does not handle."""
 
 
-def postings(leaf: Any, fieldname: str, btext: bytes,
-             values: bool = False) -> tuple[list[int], list[float], list[bytes]] | None:
-    """One term's postings in one segment: ids, weights (term frequencies), values."""
+def postings(leaf: Any, fieldname: str, btext: bytes, values: bool = False,
+             only: list[int] | None = None) -> tuple[list[int], list[float], list[bytes]] | None:
+    """One term's postings in one segment: ids, weights (term frequencies), values.
+
+    With ``only`` (sorted document numbers), blocks holding none of them are skipped unread:
+    a phrase's position check needs the common words' values for a few candidates only.
+    """
     if (fieldname, btext) not in leaf:
         return None
     m = leaf.postings(fieldname, btext)
@@ -77,11 +82,20 @@ def postings(leaf: Any, fieldname: str, btext: bytes,
     f.seek(4)
     unpickler = pickle.Unpickler(f)
     ids, ws, vs = [], [], []
+    low = 0  # the first document number the next block can hold
     while True:
         n = int.from_bytes(f.read(4), "big", signed=True)
         start = f.tell()
         end = start + abs(n)
-        count, _maxid, _maxw, comp, _mn, _mx = unpickler.load()
+        count, maxid, _maxw, comp, _mn, _mx = unpickler.load()
+        if only is not None:
+            first = bisect_left(only, low)
+            low = maxid + 1
+            if first == len(only) or only[first] > maxid:
+                f.seek(end)
+                if n < 0:
+                    return ids, ws, vs
+                continue
         head = _IDS_WEIGHTS.match(buf, f.tell()) if not (values or comp) else None
         if head is not None:  # ids and weights only: the positions are never unpickled
             deltas = pickle.loads(_PROTO + head.group(1) + b".")
@@ -244,23 +258,24 @@ class BulkEval:
         items = phrase_items(words, getattr(field.analyzer, "common", frozenset()))
         idfs = [self.searcher.idf(fieldname, t) for t, _off in items]
         out: Scores = {}
+        texts = [bytes(field.to_bytes(t)) for t, _off in items]
+        offsets = [off for _t, off in items]
         for leaf, base in self.leaves:
             lists = []
-            for term, _off in items:
-                got = postings(leaf, fieldname, bytes(field.to_bytes(term)),
-                               values=len(items) > 1)
+            for btext in texts:
+                got = postings(leaf, fieldname, btext)
                 if got is None:
                     break
                 lists.append(got)
             else:
-                offsets = [off for _t, off in items]
-                self._phrase_leaf(out, leaf, base, lists, offsets, idfs, fieldname)
+                self._phrase_leaf(out, leaf, base, lists, offsets, idfs, fieldname, texts)
         if self.incomplete:
             q.incomplete = True
         return out
 
     def _phrase_leaf(self, out: Scores, leaf: Any, base: int, lists: list[Any],
-                     offsets: list[int], idfs: list[float], fieldname: str) -> None:
+                     offsets: list[int], idfs: list[float], fieldname: str,
+                     texts: list[bytes]) -> None:
         order = sorted(range(len(lists)), key=lambda i: len(lists[i][0]))
         cands = set(lists[order[0]][0])
         for i in order[1:]:
@@ -268,8 +283,10 @@ class BulkEval:
         cands.difference_update(_deleted(leaf))
         if not cands:
             return
-        found = (sorted(cands) if len(lists) == 1  # one gram: every posting is a match
-                 else self._check_positions(cands, lists, offsets))
+        if len(lists) == 1:  # one gram: every posting is a match
+            found = sorted(cands)
+        else:
+            found = self._check_positions(leaf, fieldname, cands, texts, offsets, order)
         if not found:
             return
         lens, table = self.lengths(leaf, fieldname), self.norm_table(fieldname)
@@ -279,25 +296,38 @@ class BulkEval:
             out[d + base] = sum(idf * (wm[d] * k) / (wm[d] + table[lens[d]])
                                 for idf, wm in zip(idfs, weights, strict=True))
 
-    def _check_positions(self, cands: set[int], lists: list[Any],
-                         offsets: list[int]) -> list[int]:
-        """The candidates where every term sits at (start + its offset) for some start."""
-        maps = [dict(zip(ids, vs, strict=True)) for ids, _ws, vs in lists]
-        # term i at p + offset_i, for each start p: shift its positions by -offset_i (in C)
-        shifts = [(-off).__add__ for off in offsets]
-        found = []
-        for n, d in enumerate(sorted(cands)):
-            if n % 1024 == 1023 and time.monotonic() > self.deadline:
-                self.incomplete = True
-                break
-            starts = frozenset(map(shifts[0], positions(maps[0][d])))
-            for i in range(1, len(maps)):
-                starts = starts.intersection(map(shifts[i], positions(maps[i][d])))
-                if not starts:
+    def _check_positions(self, leaf: Any, fieldname: str, cands: set[int],
+                         texts: list[bytes], offsets: list[int],
+                         order: list[int]) -> list[int]:
+        """The candidates where every term sits at (start + its offset) for some start.
+
+        Terms are taken rarest first, and each term's positions are read only from the
+        posting blocks that hold a document still in the running, so after the first two
+        terms usually only a few blocks of the remaining ones are decoded.
+        """
+        starts: dict[int, frozenset[int]] | None = None
+        for rank, i in enumerate(order):
+            alive = sorted(cands if starts is None else starts)
+            got = postings(leaf, fieldname, texts[i], values=True, only=alive)
+            if got is None:
+                return []
+            vmap = dict(zip(got[0], got[2], strict=True))
+            shift = (-offsets[i]).__add__  # term i at p + offset_i: shift by -offset_i (in C)
+            nxt: dict[int, frozenset[int]] = {}
+            for n, d in enumerate(alive):
+                if n % 1024 == 1023 and time.monotonic() > self.deadline:
+                    self.incomplete = True
+                    alive = alive[:n]
                     break
-            if starts:
-                found.append(d)
-        return found
+                here = frozenset(map(shift, positions(vmap[d])))
+                if starts is not None:
+                    here = starts[d].intersection(here)
+                if here:
+                    nxt[d] = here
+            starts = nxt
+            if not starts or (self.incomplete and rank == len(order) - 1):
+                break
+        return sorted(starts or ())
 
 
 def phrase_items(words: list[str], common: frozenset[str]) -> list[tuple[str, int]]:
