@@ -152,7 +152,7 @@ class BulkEval:
             return self.term(q.fieldname, q.text, q.boost)
         if isinstance(q, wq.AndNot):
             pos = self.run(q.a)
-            neg = self.run(q.b)
+            neg = self.docs(q.b) if pos else set()
             return {d: s for d, s in pos.items() if d not in neg} if neg else pos
         if isinstance(q, wq.And):
             parts = sorted((self.run(c) for c in q.subqueries), key=len)
@@ -175,6 +175,23 @@ class BulkEval:
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             return {}
         raise Unsupported(type(q).__name__)
+
+    def docs(self, q: wq.Query) -> set[int]:
+        """The documents ``q`` matches, unscored (the excluded side of NOT)."""
+        if isinstance(q, wq.Term) and not isinstance(q, FastPhrase):
+            btext = self._btext(q.fieldname, q.text)
+            out: set[int] = set()
+            for leaf, base in self.leaves:
+                got = postings(leaf, q.fieldname, btext) if btext is not None else None
+                if got is not None:
+                    out.update(got[0] if not base else (d + base for d in got[0]))
+            return out
+        if isinstance(q, wq.Or) and type(q) in (wq.Or, wq.DisjunctionMax):
+            out = set()
+            for c in q.subqueries:
+                out |= self.docs(c)
+            return out
+        return set(self.run(q))  # deletions are already dropped by run's leaves
 
     # --- leaves -------------------------------------------------------------------------------
 
