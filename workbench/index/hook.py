@@ -221,8 +221,7 @@ def filter_query(filters: dict[str, Any] | None) -> wq.Query | None:
             parts.append(wq.Or([wq.Term("kind" if key == "kind" else "lang", fold(str(v)))
                                 for v in values]))
         elif key == "year":
-            parts.append(wq.Or([wq.TermRange("date", f"{int(v):04d}0000", f"{int(v):04d}1299")
-                                for v in values]))
+            parts.append(wq.Or([wq.Term("year", f"{int(v):04d}") for v in values]))
         else:
             raise UserError(f"Unknown search filter {key!r}",
                             "use collection, tag, kind, language or year")

@@ -96,6 +96,10 @@ class Compiler:
             return self.node(node.child, name, positive)
         if name == "date":
             lo, hi = date_range(node.child)
+            if lo.endswith("0000") and hi.endswith("1299") and lo[:4].isdigit() \
+                    and hi[:4].isdigit() and int(hi[:4]) - int(lo[:4]) < 200:
+                years = [f"{y:04d}" for y in range(int(lo[:4]), int(hi[:4]) + 1)]
+                return wq.Term("year", years[0]) if len(years) == 1 else TermSet("year", years)
             n = 0
             while n < len(lo) and lo[n] == hi[n]:
                 n += 1

@@ -17,7 +17,7 @@ from whoosh.analysis import Token, Tokenizer
 
 from .analysis import DEFAULT_COMMON, STEM_MARK, fold, gram, is_cjk, stem, terms, tokens
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 TITLE_GAP = 50  # positions between the title and the text in ``body``: no phrase spans both
 
 
@@ -74,6 +74,7 @@ def build_schema(common: frozenset[str] = DEFAULT_COMMON) -> fields.Schema:
         kind=fields.ID(),
         lang=fields.ID(),
         date=fields.ID(),
+        year=fields.ID(),  # date:2022 is one term, not a set of 365 day terms
         meta=fields.COLUMN(columns.VarBytesColumn()),
         stamp=fields.COLUMN(columns.VarBytesColumn()),
     )
@@ -180,6 +181,7 @@ def to_fields(doc: IndexDoc) -> dict[str, Any]:
         out["lang"] = fold(doc.language)
     if doc.date:
         out["date"] = doc.date
+        out["year"] = doc.date[:4]
     if doc.sources:
         out["source"] = ",".join(k.replace(",", " ") for k in source_keys(doc.sources))
     if doc.collections:
