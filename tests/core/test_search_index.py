@@ -272,3 +272,27 @@ def wait_until(pred, timeout: float) -> bool:  # type: ignore[no-untyped-def]
             return True
         time.sleep(0.05)
     return False
+
+
+def test_parallel_rebuild_from_a_script_without_a_main_guard(tmp_path: Path) -> None:
+    """Spawned index workers must not re-run the caller's unguarded script (which would open
+    the library again in each worker and break the rebuild)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "embed.py"
+    script.write_text(
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from workbench.services import Workbench\n"
+        "from workbench.index import writer\n"
+        "writer.PARALLEL_MIN = 1\n"
+        f"with Workbench.open(Path(sys.argv[1]), create=True) as wb:\n"
+        f"    wb.import_paths(sorted(Path({str(CORPUS)!r}).glob('*.txt')))\n"
+        "    wb.reindex()\n"
+        "    print('indexed', wb.index_status()['indexed_documents'])\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script), str(tmp_path / "lib")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.count("indexed") == 1
+    assert proc.stdout.split()[-1] == str(len(list(CORPUS.glob("*.txt"))))

@@ -13,9 +13,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +81,9 @@ def _in_processes(db_url: str, folder: Path, parts: list[list[int]], procs: int,
     done = 0
     with ProcessPoolExecutor(procs, mp_context=ctx, initializer=_init_worker,
                              initargs=(counts, stop)) as pool:
-        futures: list[Future[tuple[Any, int]]] = [
-            pool.submit(_worker_part, db_url, str(folder), part) for part in parts]
+        with _main_hidden():  # the workers start during the first submit
+            futures: list[Future[tuple[Any, int]]] = [
+                pool.submit(_worker_part, db_url, str(folder), part) for part in parts]
         try:
             pending: set[Future[tuple[Any, int]]] = set(futures)
             while pending:
@@ -98,6 +101,31 @@ def _in_processes(db_url: str, folder: Path, parts: list[list[int]], procs: int,
             raise
         results = [f.result() for f in futures]
     return [seg for seg, _n in results], sum(n for _seg, n in results)
+
+
+@contextmanager
+def _main_hidden() -> Iterator[None]:
+    """Hide the parent's ``__main__`` from the starting workers.
+
+    A spawned child first re-runs the parent's main script (or module) so that pickled
+    functions defined there resolve; a script that uses Workbench without an
+    ``if __name__ == "__main__"`` guard would then open the library again in every worker.
+    The workers need nothing from ``__main__`` (their function lives in this module).
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved: dict[str, Any] = {k: main.__dict__[k] for k in ("__file__", "__spec__")
+                             if k in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__dict__["__spec__"] = None
+    try:
+        yield
+    finally:
+        main.__dict__.update(saved)
+        if "__spec__" not in saved:
+            main.__dict__.pop("__spec__", None)
 
 
 def _drain(counts: Any) -> int:
