@@ -115,6 +115,10 @@ def postings(leaf: Any, fieldname: str, btext: bytes, values: bool = False,
             return ids, ws, vs
 
 
+def _within(scores: Scores, only: set[int] | None) -> Scores:
+    return scores if only is None else {d: s for d, s in scores.items() if d in only}
+
+
 def _deleted(leaf: Any) -> set[int]:
     """Deleted document numbers of one segment (kept in its postings until a merge)."""
     return set(leaf.segment().deleted_docs()) if leaf.has_deletions() else set()
@@ -143,38 +147,61 @@ class BulkEval:
         self.incomplete = False
         self.deadline = time.monotonic() + BUDGET_S
 
-    def run(self, q: wq.Query) -> Scores:
+    def run(self, q: wq.Query, only: set[int] | None = None) -> Scores:
+        """Every document ``q`` matches, with its score; with ``only``, just those of them
+        (an AND passes the matches of its rarest part down, so the others score only
+        documents that can still match)."""
         if isinstance(q, TermSet):
-            return self.termset(q)
+            return _within(self.termset(q), only)
         if isinstance(q, FastPhrase):
-            return self.phrase(q)
+            return _within(self.phrase(q), only)
         if isinstance(q, wq.Term):
-            return self.term(q.fieldname, q.text, q.boost)
+            return self.term(q.fieldname, q.text, q.boost, only)
         if isinstance(q, wq.AndNot):
-            pos = self.run(q.a)
+            pos = self.run(q.a, only)
             neg = self.docs(q.b) if pos else set()
             return {d: s for d, s in pos.items() if d not in neg} if neg else pos
         if isinstance(q, wq.And):
-            parts = sorted((self.run(c) for c in q.subqueries), key=len)
-            out = parts[0]
-            for other in parts[1:]:
-                out = {d: s + other[d] for d, s in out.items() if d in other}
-            return out
-        if isinstance(q, wq.Or) and type(q) in (wq.Or, wq.DisjunctionMax):
-            out = {}
-            for part in (self.run(c) for c in q.subqueries):
+            out: Scores | None = None
+            for c in sorted(q.subqueries, key=self.estimate):
+                part = self.run(c, only if out is None else set(out))
+                out = part if out is None else {d: s + part[d] for d, s in out.items()
+                                                 if d in part}
                 if not out:
-                    out = dict(part)
+                    return {}
+            return out or {}
+        if isinstance(q, wq.Or) and type(q) in (wq.Or, wq.DisjunctionMax):
+            merged: Scores = {}
+            for part in (self.run(c, only) for c in q.subqueries):
+                if not merged:
+                    merged = dict(part)
                     continue
-                get = out.get
+                get = merged.get
                 for d, s in part.items():
-                    out[d] = get(d, 0.0) + s
-            return out
+                    merged[d] = get(d, 0.0) + s
+            return merged
         if isinstance(q, wq.Every):
-            return dict.fromkeys(self.live_docs(), 1.0)
+            return _within(dict.fromkeys(self.live_docs(), 1.0), only)
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             return {}
         raise Unsupported(type(q).__name__)
+
+    def estimate(self, q: wq.Query) -> int:
+        """Roughly how many documents ``q`` matches (to evaluate the rarest part first)."""
+        reader = self.searcher.reader()
+        if isinstance(q, FastPhrase):
+            return min((reader.doc_frequency(q.fieldname, w) for w in q.words), default=0)
+        if isinstance(q, TermSet):
+            return sum(reader.doc_frequency(q.fieldname, w) for w in q.words[:8])
+        if isinstance(q, wq.Term):
+            return int(reader.doc_frequency(q.fieldname, q.text))
+        if isinstance(q, wq.AndNot):
+            return self.estimate(q.a)
+        if isinstance(q, wq.And):
+            return min((self.estimate(c) for c in q.subqueries), default=0)
+        if isinstance(q, wq.Or):
+            return sum(self.estimate(c) for c in q.subqueries)
+        return int(reader.doc_count_all())
 
     def docs(self, q: wq.Query) -> set[int]:
         """The documents ``q`` matches, unscored (the excluded side of NOT)."""
@@ -218,7 +245,8 @@ class BulkEval:
             return None
         return bytes(schema[fieldname].to_bytes(text))
 
-    def term(self, fieldname: str, text: Any, boost: float = 1.0) -> Scores:
+    def term(self, fieldname: str, text: Any, boost: float = 1.0,
+             only: set[int] | None = None) -> Scores:
         btext = self._btext(fieldname, text)
         if btext is None:
             return {}
@@ -230,6 +258,10 @@ class BulkEval:
             if got is None:
                 continue
             ids, ws, _vs = got
+            if only is not None and 2 * len(only) < len(ids):
+                # score only documents that can still match (the AND intersects later)
+                pairs = [(d, w) for d, w in zip(ids, ws, strict=True) if d + base in only]
+                ids, ws = [d for d, _w in pairs], [w for _d, w in pairs]
             if field.scorable:
                 lens, table = self.lengths(leaf, fieldname), self.norm_table(fieldname)
                 k = K1 + 1
