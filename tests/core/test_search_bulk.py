@@ -204,3 +204,19 @@ def test_grams_are_never_offered_as_expansions(searcher: object) -> None:
         node, _notice = parse(text)
         _q, plan = compile_query(node, searcher.reader(), {})  # type: ignore[attr-defined]
         assert plan.exact and not any(t.startswith(("\x1e", "~")) for t in plan.exact)
+
+
+def test_leading_wildcard_reaches_the_end_of_a_large_dictionary(tmp_path: Path) -> None:
+    """``*stan`` must see every word, not only the first thousands in alphabetical order."""
+    from workbench.services import Workbench
+
+    words = [f"a{i:05d}x" for i in range(7000)]  # sorts before the word we look for
+    (tmp_path / "many.txt").write_text(" ".join(words) + "\n", encoding="utf-8")
+    (tmp_path / "target.txt").write_text("Travel to Kazakhstan and Uzbekistan.\n",
+                                         encoding="utf-8")
+    with Workbench.open(tmp_path / "lib", create=True) as wb:
+        wb.import_paths([tmp_path / "many.txt", tmp_path / "target.txt"])
+        assert wb.wait_for_index(60)
+        hits = wb.search("*stan", limit=5)
+        assert hits.total == 1 and "Kazakhstan" in hits.hits[0].snippet
+        assert wb.search("*06999x", limit=5).total == 1
