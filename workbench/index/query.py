@@ -174,11 +174,18 @@ class Compiler:
         found = {t}
         if dist:
             keep = 1 if len(t) < 5 else 2  # letters that must match: bounds the scan
-            cands = set()
-            for raw in islice(self.reader.expand_prefix(fname, t[:keep]), MAX_SCAN):
-                c = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-                if abs(len(c) - len(t)) <= dist and within(t, c, dist):
-                    cands.add(c)
+            cands: set[str] = set()
+            seen: set[bytes] = set()
+            # Each segment's dictionary on its own: Whoosh's merged view of all of them costs a
+            # heap operation per word per segment, and a word is checked once.
+            for leaf, _base in self.reader.leaf_readers():
+                for raw in islice(leaf.expand_prefix(fname, t[:keep]), MAX_SCAN):
+                    if raw in seen:
+                        continue
+                    seen.add(raw)
+                    c = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+                    if abs(len(c) - len(t)) <= dist and within(t, c, dist):
+                        cands.add(c)
             found |= self.top(cands, fname)
         plan.exact.update(found)
         return TermSet(fname, sorted(found))
