@@ -61,24 +61,14 @@ def main() -> None:
     lib = TMP / "library"
     build_s = make_library(lib, n)
 
-    from PySide6.QtCore import Qt, QTimer  # noqa: TID251 - a GUI benchmark
+    from PySide6.QtCore import Qt  # noqa: TID251 - a GUI benchmark
 
+    from tests.support.heartbeat import Heartbeat
     from ui.app import make_application
     from ui.main_window import MainWindow
 
     app = make_application(["bench"])
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def beat() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(50)
-    timer.timeout.connect(beat)
-    timer.start()
+    heart = Heartbeat().start()
 
     def wait(cond: object, limit: float = 120) -> None:
         end = time.perf_counter() + limit
@@ -93,26 +83,24 @@ def main() -> None:
     model = win.documents.model
     wait(lambda: model.rowCount() == n and model.data(model.index(0, 0)) not in (None, "…"))
     open_s = time.perf_counter() - t0
-    open_gap = max(gaps) if gaps else 0.0
-    gaps.clear()
-    last[0] = time.perf_counter()
+    open_gap = heart.worst()
+    heart.reset()
 
     t1 = time.perf_counter()
     win.documents.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
     wait(lambda: model.rowCount() == n and 0 in model._blocks
          and str(model.data(model.index(0, 0))).startswith(f"Report {n - 1:06}"))
     sort_s = time.perf_counter() - t1
-    sort_gap = max(gaps) if gaps else 0.0
+    sort_gap = heart.worst()
     first = model.data(model.index(0, 0))
-    gaps.clear()
-    last[0] = time.perf_counter()
+    heart.reset()
     t2 = time.perf_counter()
     win.documents.filter.setText("region 42")
     win.documents._apply_filter()
     wait(lambda: 0 < model.rowCount() < n and 0 in model._blocks
          and "region 42" in str(model.data(model.index(0, 0))))
     filter_s = time.perf_counter() - t2
-    filter_gap = max(gaps) if gaps else 0.0
+    filter_gap = heart.worst()
     filtered = model.rowCount()
     win.close()
     print(json.dumps({

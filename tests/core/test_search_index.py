@@ -296,3 +296,21 @@ def test_parallel_rebuild_from_a_script_without_a_main_guard(tmp_path: Path) -> 
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.count("indexed") == 1
     assert proc.stdout.split()[-1] == str(len(list(CORPUS.glob("*.txt"))))
+
+
+def test_rebuild_measures_the_archive_own_common_words(wb: Workbench, library_path: Path,
+                                                       tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.index import writer
+
+    for i in range(4):
+        (tmp_path / f"n{i}.txt").write_text(f"Zorblat quux statement {i}. The zorblat quux "
+                                            f"again, number {i}.\n", encoding="utf-8")
+    wb.import_paths(sorted(tmp_path.glob("n*.txt")))
+    monkeypatch.setattr(writer, "COMMON_SAMPLE_MIN", 1)  # the real floor is 200 documents
+    wb.reindex()
+    common = json.loads((current_dir(library_path) / "common.json").read_text())
+    assert {"zorblat", "quux"} <= set(common) and "statement" in common
+    assert "number" in common and "0" not in common  # in every document / in one only
+    assert wb.search('"zorblat quux"', limit=10).total == 4  # found through the pair term
+    assert wb.search('"quux zorblat"', limit=10).total == 0

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer
+
+from tests.support.heartbeat import Heartbeat
 
 WORDS = ["camp", "detention", "labour", "transfer", "testimony", "witness", "factory", "cotton",
          "village", "county", "report", "satellite", "dormitory", "permit", "police", "school",
@@ -34,18 +35,7 @@ def test_gui_thread_never_blocks_during_import_and_search(threaded_window: Any, 
     warm_up()  # as run_app does before showing the window
     win = threaded_window
     _make_files(tmp_path / "many", 300)
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def beat() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(50)
-    timer.timeout.connect(beat)
-    timer.start()
+    heart = Heartbeat().start()
     started = time.perf_counter()
 
     win.imports.start([tmp_path / "many"])
@@ -68,9 +58,9 @@ def test_gui_thread_never_blocks_during_import_and_search(threaded_window: Any, 
             qtbot.waitUntil(lambda: not win.tasks.busy, timeout=60000)
             searches += 1
         assert win.search_panel.total > 0
-    timer.stop()
+    heart.stop()
     elapsed = time.perf_counter() - started
-    worst = max(gaps) * 1000
-    print(f"\nheartbeat: {len(gaps)} beats over {elapsed:.1f}s, worst gap {worst:.0f} ms, "
+    worst = heart.worst() * 1000
+    print(f"\nheartbeat: {len(heart.gaps)} beats over {elapsed:.1f}s, worst gap {worst:.0f} ms, "
           f"{searches} searches, 300 files imported")
     assert worst < 250, f"the GUI thread stalled for {worst:.0f} ms"

@@ -29,7 +29,7 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
 from whoosh.util.numeric import byte_to_length
 
 from .analysis import gram
-from .phrase import FastPhrase
+from .phrase import FastPhrase, decode_positions
 from .termset import TermSet
 
 B, K1 = 0.75, 1.2
@@ -128,8 +128,7 @@ def positions(value: bytes) -> frozenset[int]:
     """The positions in one ``Positions`` posting value (cached: most values recur)."""
     got = _POS_CACHE.get(value)
     if got is None:
-        raw = value[4:] if value.endswith(b".") else value[4:] + b"."
-        got = frozenset(accumulate(pickle.loads(raw)))
+        got = frozenset(decode_positions(value))
         if len(value) <= _POS_CACHE_VALUE:
             if len(_POS_CACHE) >= _POS_CACHE_MAX:
                 _POS_CACHE.clear()

@@ -20,8 +20,11 @@ import logging
 import os
 import shutil
 import threading
+from collections.abc import Callable, Hashable
+from functools import partial
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from whoosh import index as windex
 from whoosh.codec.whoosh3 import W3Codec
@@ -172,6 +175,23 @@ def reopen(ix: windex.Index, old: Searcher) -> Searcher:
     return Searcher(reader, fromindex=ix)
 
 
+_PER_LEAF: WeakKeyDictionary[Any, dict[Hashable, Any]] = WeakKeyDictionary()
+_PER_LEAF_LOCK = threading.Lock()
+
+
+def per_leaf(leaf: Any, key: Hashable, make: Callable[[], Any]) -> Any:
+    """A value derived from one segment reader (a column reader, a word list...), made once
+    and kept while that reader lives: a searcher reopened after a commit keeps the readers of
+    unchanged segments, so only a new segment's values are made again."""
+    with _PER_LEAF_LOCK:
+        cache = _PER_LEAF.get(leaf)
+        if cache is None:
+            cache = _PER_LEAF[leaf] = {}
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
 class SearcherHolder:
     """One long-lived searcher, refreshed when the index changes (opening one costs ~200 ms).
 
@@ -184,9 +204,8 @@ class SearcherHolder:
         self._ix: windex.Index | None = None
         self._gen: str | None = None
         self._searcher: Searcher | None = None
-        # (field, id(segment reader)) -> (segment reader, its column reader)
-        self._columns: dict[tuple[str, int], tuple[Any, Any]] = {}
-        self._joined: tuple[list[int], Any] | None = None
+        # the per-segment facet parts last joined, and the joined table
+        self._joined: tuple[list[Any], Any] | None = None
 
     def column(self, searcher: Searcher, fieldname: str) -> Any:
         """A column reader for ``fieldname`` over ``searcher`` (call with ``lock`` held).
@@ -199,46 +218,31 @@ class SearcherHolder:
         from whoosh.columns import MultiColumnReader
 
         leaves = searcher.reader().leaf_readers()
-        live = {id(leaf) for leaf, _base in leaves}
-        for key in [k for k in self._columns if k[1] not in live]:
-            del self._columns[key]
-        parts, offsets = [], []
-        for leaf, base in leaves:
-            entry = self._columns.get((fieldname, id(leaf)))
-            if entry is None or entry[0] is not leaf:
-                entry = self._columns[(fieldname, id(leaf))] = (
-                    leaf, leaf.column_reader(fieldname))
-            parts.append(entry[1])
-            offsets.append(base)
-        return parts[0] if len(parts) == 1 else MultiColumnReader(parts, offsets)
+        parts = [per_leaf(leaf, ("column", fieldname), partial(leaf.column_reader, fieldname))
+                 for leaf, _base in leaves]
+        if len(parts) == 1:
+            return parts[0]
+        return MultiColumnReader(parts, [base for _leaf, base in leaves])
 
     def lengths(self, leaf: Any, fieldname: str) -> bytes:
-        """Each document's length byte for ``fieldname`` in segment reader ``leaf`` (cached
-        while that reader lives, as ``column``)."""
+        """Each document's length byte for ``fieldname`` in segment reader ``leaf``."""
         from .bulkquery import length_bytes
 
-        key = ("\x00len:" + fieldname, id(leaf))
-        entry = self._columns.get(key)
-        if entry is None or entry[0] is not leaf:
-            entry = self._columns[key] = (leaf, length_bytes(leaf, fieldname))
-        return entry[1]  # type: ignore[no-any-return]
+        return per_leaf(leaf, ("lengths", fieldname),  # type: ignore[no-any-return]
+                        partial(length_bytes, leaf, fieldname))
 
     def facet_table(self, searcher: Searcher) -> Any:
         """The facet lists (``facets.Table``) over every document of ``searcher`` (call with
         ``lock`` held); each segment's part is decoded once, while its reader lives."""
         from . import facets
 
-        leaves = searcher.reader().leaf_readers()
-        parts = []
-        for leaf, _base in leaves:
-            key = ("\x00facets", id(leaf))
-            entry = self._columns.get(key)
-            if entry is None or entry[0] is not leaf:
-                entry = self._columns[key] = (leaf, facets.leaf_table(leaf))
-            parts.append(entry[1])
-        if self._joined is None or self._joined[0] != [id(leaf) for leaf, _b in leaves]:
-            self._joined = ([id(leaf) for leaf, _b in leaves], facets.join(parts))
-        return self._joined[1]
+        parts = [per_leaf(leaf, "facets", partial(facets.leaf_table, leaf))
+                 for leaf, _base in searcher.reader().leaf_readers()]
+        joined = self._joined
+        if joined is None or len(joined[0]) != len(parts) or any(
+                a is not b for a, b in zip(joined[0], parts, strict=True)):
+            joined = self._joined = (parts, facets.join(parts))
+        return joined[1]
 
     def get(self) -> Searcher:
         """The current searcher (call with ``lock`` held); raises ``IndexProblem``."""
@@ -265,7 +269,6 @@ class SearcherHolder:
                 except Exception:
                     log.debug("closing a searcher failed", exc_info=True)
             self._searcher = None
-            self._columns.clear()
             self._joined = None
             if self._ix is not None:
                 self._ix.close()

@@ -30,7 +30,6 @@ from .snippets import make_snippets, match_spans, page_of
 from .writer import IndexWorker, describe
 
 MAX_LIMIT = 1000
-FACET_VALUES = 30
 SNIPPET_SCAN = 2_000_000
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pickle
 import time
-from itertools import accumulate, islice
+from collections.abc import Iterator
+from itertools import accumulate
 from typing import Any
 
 from whoosh import matching
@@ -49,16 +50,20 @@ class FastPhrase(wq.Phrase):  # type: ignore[misc]
         return matching.FilterMatcher(both.matcher(searcher, context), ids, boost=self.boost)
 
 
-def positions(value: bytes, shift: int) -> set[int]:
-    """The positions stored in one posting, minus ``shift``, decoded at C speed.
+def decode_positions(value: bytes) -> Iterator[int]:
+    """The positions stored in one ``Positions`` posting, decoded at C speed.
 
     Whoosh 2.7's ``Positions`` format stores a 4-byte count and a pickled list of deltas
     (without the final STOP byte); its own decoder sums them in a Python loop.
     """
     if not value.endswith(b"."):
         value += b"."
-    deltas = pickle.loads(value[_COUNT:])  # Whoosh itself unpickles these
-    return set(islice(accumulate(deltas, initial=-shift), 1, None))
+    return accumulate(pickle.loads(value[_COUNT:]))  # Whoosh itself unpickles these
+
+
+def positions(value: bytes, shift: int) -> set[int]:
+    """The positions in one posting, minus ``shift``."""
+    return set(map((-shift).__add__, decode_positions(value)))
 
 
 def phrase_docs(searcher: Any, fieldname: str, texts: list[bytes],

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from whoosh import query as wq
 from whoosh.query import spans as wspans
@@ -22,6 +21,7 @@ from whoosh.reading import IndexReader
 from ..errors import UserError
 from . import parse as p
 from .analysis import GRAM_MARK, STEM_MARK, fold, is_cjk, stem, terms
+from .engine import per_leaf
 from .phrase import FastPhrase
 from .schema import keyword
 from .termset import TermSet
@@ -293,20 +293,15 @@ class Compiler:
         return wq.Term(name, value) if value else None
 
 
-_WORD_LISTS: WeakKeyDictionary[Any, dict[str, str]] = WeakKeyDictionary()
-
-
 def word_list(leaf: Any, fname: str) -> str:
     """Every word of one segment's ``fname`` dictionary, one per line (index-only terms left
-    out), cached while the segment reader lives."""
-    per_leaf = _WORD_LISTS.setdefault(leaf, {})
-    text = per_leaf.get(fname)
-    if text is None:
+    out), kept while the segment reader lives."""
+    def make() -> str:
         words = (raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
                  for raw in leaf.lexicon(fname))
-        text = per_leaf[fname] = "\n".join(w for w in words
-                                           if not w.startswith(MARKS) and "\n" not in w)
-    return text
+        return "\n".join(w for w in words if not w.startswith(MARKS) and "\n" not in w)
+
+    return per_leaf(leaf, ("words", fname), make)  # type: ignore[no-any-return]
 
 
 def within(a: str, b: str, k: int) -> bool:
