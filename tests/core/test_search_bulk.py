@@ -10,12 +10,13 @@ import random
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from whoosh import index as windex
 from whoosh import query as wq
 
 from workbench.index.bulk import BulkSegmentWriter, invert
-from workbench.index.bulkquery import BulkEval, Unsupported
+from workbench.index.bulkquery import BulkEval, Unsupported, postings
 from workbench.index.engine import writer_args
 from workbench.index.parse import parse
 from workbench.index.query import compile_query
@@ -84,7 +85,7 @@ def test_bulk_segment_reads_back_exactly_as_whoosh_own(tmp_path: Path) -> None:
         bulk.add_index_fields(to_fields(doc))
     commit_segments(b, [bulk.segment()])
     fa, fb = segment_files(a), segment_files(b)
-    assert sorted(fa) == sorted(fb)
+    assert sorted(fa) == sorted(set(fb) - {".wbx"})
     for name in fa:
         if name not in (".pst", ".trm"):
             assert fa[name] == fb[name], f"{name} differs"
@@ -97,6 +98,48 @@ def test_bulk_segment_reads_back_exactly_as_whoosh_own(tmp_path: Path) -> None:
         ta, tb = ra.term_info(*term), rb.term_info(*term)
         assert [getattr(ta, k) for k in stats] == [getattr(tb, k) for k in stats], term
         assert _all_postings(ra, term) == _all_postings(rb, term), term
+
+
+def test_bulk_sidecar_is_the_segment_postings_as_arrays(tmp_path: Path) -> None:
+    """The sidecar written from memory equals one read back from the segment through
+    Whoosh, byte for byte; and its arrays hold each term's postings and positions."""
+    from workbench.index import sidecar
+    from workbench.index.phrase import decode_positions
+
+    ib = windex.create_in(str(tmp_path), build_schema(COMMON))
+    bulk = BulkSegmentWriter(ib, **writer_args())
+    for doc in documents(150):
+        bulk.add_index_fields(to_fields(doc))
+    commit_segments(tmp_path, [bulk.segment()])
+    written = next(tmp_path.glob("*.wbx"))
+    leaf = windex.open_dir(str(tmp_path)).reader()
+    again = tmp_path / "again.wbx"
+    sidecar.write_for_leaf(leaf, again)
+    assert written.read_bytes() == again.read_bytes()
+    side = sidecar.open_for(leaf)
+    assert side is not None
+    body = side.fields["body"]
+    checked = 0
+    for field, btext in leaf.all_terms():
+        fp = side.fields[field]
+        i = fp.find(btext)
+        assert fp.term(i) == btext
+        ids, ws = fp.postings(i)
+        expect = _all_postings(leaf, (field, btext))
+        assert ids.tolist() == [d for d, _w, _v in expect]
+        assert ws.tolist() == [w for _d, w, _v in expect]
+        fast = postings(leaf, field, btext)  # ids and weights cut out of Whoosh's blocks
+        assert fast is not None and (fast[0], fast[1]) == (ids.tolist(), ws.tolist())
+        if field == "body" and not btext.startswith(b"~") and checked < 300:
+            checked += 1
+            counts, pos = fp.positions_of(i, np.arange(len(ids)))
+            want = [list(decode_positions(v)) for _d, _w, v in expect]
+            assert counts.tolist() == [len(x) for x in want]
+            assert pos.tolist() == [p for x in want for p in x]
+    assert body.find(b"zzzz-not-a-term") == -1
+    lo, hi = body.prefix_range(b"camp")
+    assert [body.term(i) for i in range(lo, hi)] == sorted(
+        t for f, t in leaf.all_terms() if f == "body" and t.startswith(b"camp"))
 
 
 def _all_postings(reader: object, term: tuple[str, bytes]) -> list[tuple[int, float, bytes]]:
@@ -119,9 +162,12 @@ def test_invert_counts_stems_grams_and_keeps_title_apart() -> None:
     assert length == 11  # six words, two stems, three grams: every token, as Whoosh counts
 
 
-@pytest.fixture(scope="module")
-def searcher(tmp_path_factory: pytest.TempPathFactory) -> object:
-    """Three segments (one with deletions), written by Whoosh's own writer."""
+@pytest.fixture(scope="module", params=["whoosh", "sidecar"])
+def searcher(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> object:
+    """Three segments (one with deletions), written by Whoosh's own writer; read through
+    Whoosh's blocks, or with a sidecar beside two of them (one with the deletions)."""
+    from workbench.index import sidecar
+
     folder = tmp_path_factory.mktemp("ix")
     ix = windex.create_in(str(folder), build_schema(COMMON))
     docs = documents(240)
@@ -134,7 +180,14 @@ def searcher(tmp_path_factory: pytest.TempPathFactory) -> object:
     writer.delete_by_term("id", "7")
     writer.delete_by_term("id", "150")
     writer.commit(merge=False)
-    return ix.searcher()
+    s = ix.searcher()
+    if request.param == "sidecar":
+        for leaf, _base in s.reader().leaf_readers()[:2]:
+            sidecar.write_for_leaf(leaf, folder / sidecar.filename(leaf.segment()))
+        s = ix.searcher()
+        assert sum(sidecar.open_for(leaf) is not None
+                   for leaf, _b in s.reader().leaf_readers()) == 2
+    return s
 
 
 QUERIES = ["camp", "labour", "urumqi", "Ürümqi", "camp AND witness", "camp OR transfer",
@@ -220,3 +273,39 @@ def test_leading_wildcard_reaches_the_end_of_a_large_dictionary(tmp_path: Path) 
         hits = wb.search("*stan", limit=5)
         assert hits.total == 1 and "Kazakhstan" in hits.hits[0].snippet
         assert wb.search("*06999x", limit=5).total == 1
+
+
+def test_incremental_commits_keep_sidecar_segments_and_add_one_to_a_big_merge(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuilt segment (with its sidecar) is never merged by the incremental writer's
+    commits; the small segments it merges get a sidecar once their merge is large enough,
+    and every query still answers as Whoosh does."""
+    from workbench.index import sidecar
+    from workbench.index.engine import add_sidecars, commit_guarded, merge_small
+
+    docs = documents(160)
+    ix = windex.create_in(str(tmp_path), build_schema(COMMON))
+    bulk = BulkSegmentWriter(ix, **writer_args())
+    for doc in docs[:100]:
+        bulk.add_index_fields(to_fields(doc))
+    commit_segments(tmp_path, [bulk.segment()])
+    big = ix.reader().segment().segment_id()  # type: ignore[union-attr]
+    monkeypatch.setattr(sidecar, "MIN_DOCS", 40)
+    for start in range(100, 160, 10):  # six small commits: MERGE_SMALL folds them together
+        writer = ix.writer(**writer_args())
+        for doc in docs[start:start + 10]:
+            writer.add_document(**to_fields(doc))
+        commit_guarded(writer, mergetype=merge_small)
+        assert add_sidecars(ix) <= 1
+    segments = ix._read_toc().segments
+    assert big in [s.segment_id() for s in segments]
+    assert (tmp_path / f"{big}.wbx").exists()
+    merged = [s for s in segments if s.doc_count_all() >= 40 and s.segment_id() != big]
+    assert merged, "the six small segments should have been merged"
+    assert all((tmp_path / sidecar.filename(s)).exists() for s in merged)
+    s = ix.searcher()
+    for text in ("camp", '"forced labour"', "labo*", "witnes~1", "camp NOT witness"):
+        node, _notice = parse(text)
+        q, _plan = compile_query(node, s.reader(), {})
+        ours = BulkEval(s, lambda leaf, field: _lengths(leaf, field)).run(q)
+        assert set(ours) == {hit.docnum for hit in s.search(q, limit=None)}, text

@@ -12,6 +12,7 @@ documents, so readers, incremental writers and merges cannot tell the difference
 
 from __future__ import annotations
 
+import os
 import re
 from array import array
 from pickle import dumps
@@ -23,11 +24,14 @@ from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from . import sidecar
 from .analysis import DEFAULT_COMMON, GRAM_MARK, STEM_MARK, gram, stem, tokens
 from .schema import TITLE_GAP
+from .sidecar import SidecarWriter
 
 _UINT = Struct("!I")
 _POSITION_FIELDS = ("body", "title")
+_STEM_BYTE = STEM_MARK.encode()
 _SINGLE: dict[int, bytes] = {}  # most postings hold one position: encode each once
 _ASCII_WORD = re.compile(r"[a-z0-9]+")  # as ``analysis.tokens`` for ASCII text
 
@@ -104,12 +108,13 @@ class _Postings:
     """One term's postings in this segment: document numbers, weights, encoded values (most
     are the shared one-position encodings of ``_SINGLE``, so the list costs a pointer each)."""
 
-    __slots__ = ("ids", "values", "weights")
+    __slots__ = ("ids", "positions", "values", "weights")
 
     def __init__(self) -> None:
         self.ids = array("I")
         self.weights = array("f")
         self.values: list[bytes] = []
+        self.positions = array("I")  # phrase fields, exact terms: for the sidecar
 
 
 class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
@@ -149,6 +154,8 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
                         if p is None:
                             p = table[term] = _Postings()
                         p.ids.append(docnum)
+                        if term[0] != STEM_MARK:
+                            p.positions.extend(poslist)
                         if len(poslist) == 1:
                             p.weights.append(1.0)
                             enc = single.get(poslist[0])
@@ -186,9 +193,12 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
         self.perdocwriter.close()
         fw = self.fieldwriter
         blocklimit = self.codec._blocklimit
+        side = SidecarWriter(self.docnum)
         for fieldname in sorted(self._terms):
             field = self.schema[fieldname]
             fw.start_field(fieldname, field)
+            side.start_field(fieldname)
+            with_pos = fieldname in _POSITION_FIELDS
             fixed = field.format.fixed_value_size()
             lengths = self._field_lengths(fieldname)
             prefix = pack_ushort(fw._fieldid)
@@ -197,9 +207,13 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
                 info = _write_term(fw._postfile, table[key], lengths, fixed, blocklimit)
                 btext = key.encode("utf-8") if isinstance(key, str) else key
                 fw._tindex.add(prefix + btext, info.to_bytes())
+                p = table[key]
+                side.add_term(btext, p.ids, p.weights,
+                              p.positions if with_pos and btext[:1] != _STEM_BYTE else None)
             fw.finish_field()
             del self._terms[fieldname]  # free memory as we go
         self.fieldwriter.close()
+        side.write(os.path.join(self.storage.folder, sidecar.filename(self.newsegment)))
 
     def _field_lengths(self, fieldname: str) -> list[int] | None:
         """Each document's length as readers see it (quantised to a byte, 0 for none)."""

@@ -2,12 +2,14 @@
 
 Whoosh scores one document at a time through a tree of matcher objects: ~10-15 µs of Python
 per matching document, so a word found in 90 % of a 100,000-document archive took 200 ms,
-and counting the matches walked the postings a second time. Here each term's posting list
-is read a block at a time (one unpickle per 128 postings), scored with BM25 in one list
-comprehension, and the boolean operators become dict and set operations, which run in C.
-The result is every matching document with its score, so the total and the facets come
-from the same pass. Queries with other node types (proximity, ranges) raise ``Unsupported``
-and take Whoosh's own path.
+and counting the matches walked the postings a second time. Here a query becomes two arrays
+over every document of the searcher (matches, scores): each term's whole posting list is
+scored with BM25 by numpy, AND / OR / NOT are element-wise operations, and a phrase checks
+positions as one sorted intersection of (document, start) keys per word. Postings come from
+the segment's sidecar (``sidecar.py``: flat arrays mapped from disk) or, for a segment
+without one, from Whoosh's blocks (one unpickle per 128 postings, positions left packed).
+The total and the facets come from the same pass. Queries with other node types
+(proximity, ranges) raise ``Unsupported`` and take Whoosh's own path.
 
 Scores follow Whoosh's BM25F (B=0.75, K1=1.2; a field without lengths scores its term
 frequency), so both paths rank alike.
@@ -21,13 +23,16 @@ import re
 import time
 import zlib
 from bisect import bisect_left
-from itertools import accumulate
-from typing import Any
+from itertools import accumulate, chain
+from typing import Any, NamedTuple
 
+import numpy as np
+from numpy.typing import NDArray
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
 from whoosh.util.numeric import byte_to_length
 
+from . import sidecar
 from .analysis import gram
 from .phrase import FastPhrase, decode_positions
 from .termset import TermSet
@@ -38,18 +43,17 @@ _POS_CACHE: dict[bytes, frozenset[int]] = {}  # short values only: those recur a
 _POS_CACHE_MAX = 100_000
 _POS_CACHE_VALUE = 12  # bytes: a count and a pickled list of one or two small deltas
 
-Scores = dict[int, float]
-
 # A posting block is the pickle of (ids, weights, values). For scoring and counting only the
 # first two are needed, and unpickling the values (one bytes object per posting) was 90 % of
 # the cost, so the ids and weights are cut out of the pickle by this pattern (ints: K/M/J;
 # floats: G; tuples with MARK...t, TUPLE1-3 or EMPTY_TUPLE; a memo BINPUT between) and
-# unpickled alone. A block the pattern does not match is unpickled whole.
+# unpickled alone (a lone float is tried last: it is also how a tuple of floats begins).
+# A block the pattern does not match is unpickled whole.
 _PROTO = b"\x80\x02"
 _INT = rb"(?:K.|M..|J....)"
 _IDS_WEIGHTS = re.compile(
     _PROTO + rb"(\(" + _INT + rb"*t|" + _INT + rb"{1,3}[\x85-\x87]|\))(?:q.|r....)?"
-    rb"(N|G.{8}|\((?:G.{8})*t|(?:G.{8}){1,3}[\x85-\x87]|\))", re.S)
+    rb"(N|\((?:G.{8})*t|(?:G.{8}){1,3}[\x85-\x87]|G.{8}|\))", re.S)
 
 
 class Unsupported(Exception):
@@ -115,15 +119,6 @@ def postings(leaf: Any, fieldname: str, btext: bytes, values: bool = False,
             return ids, ws, vs
 
 
-def _within(scores: Scores, only: set[int] | None) -> Scores:
-    return scores if only is None else {d: s for d, s in scores.items() if d in only}
-
-
-def _deleted(leaf: Any) -> set[int]:
-    """Deleted document numbers of one segment (kept in its postings until a merge)."""
-    return set(leaf.segment().deleted_docs()) if leaf.has_deletions() else set()
-
-
 def positions(value: bytes) -> frozenset[int]:
     """The positions in one ``Positions`` posting value (cached: most values recur)."""
     got = _POS_CACHE.get(value)
@@ -136,53 +131,92 @@ def positions(value: bytes) -> frozenset[int]:
     return got
 
 
+class Found(NamedTuple):
+    """One term's postings in one segment: sorted document numbers and weights, and where
+    the term sits in the segment's sidecar (-1: read through Whoosh)."""
+
+    ids: NDArray[np.int64]
+    weights: NDArray[np.float64]
+    at: int
+
+
+class Matches(NamedTuple):
+    """Every document of the searcher (by its number): whether it matches, and its score."""
+
+    mask: NDArray[np.bool_]
+    score: NDArray[np.float64]
+
+
 class BulkEval:
     """Evaluates a compiled query over every segment of ``searcher``; see the module doc."""
 
     def __init__(self, searcher: Any, lengths: Any) -> None:
         self.searcher = searcher
-        self.leaves = searcher.reader().leaf_readers()
+        reader = searcher.reader()
+        self.leaves = reader.leaf_readers()
+        self.size = int(reader.doc_count_all())
         self.lengths = lengths  # (leaf, fieldname) -> each document's length byte
         self.incomplete = False
         self.deadline = time.monotonic() + BUDGET_S
+        self.sidecars = [sidecar.for_leaf(leaf)
+                         for leaf, _base in self.leaves]
+        self.live = np.ones(self.size, dtype=bool)
+        for leaf, base in self.leaves:
+            if leaf.has_deletions():
+                dead = np.fromiter(leaf.segment().deleted_docs(), dtype=np.int64)
+                self.live[base + dead[dead < leaf.doc_count_all()]] = False
 
-    def run(self, q: wq.Query, only: set[int] | None = None) -> Scores:
-        """Every document ``q`` matches, with its score; with ``only``, just those of them
-        (an AND passes the matches of its rarest part down, so the others score only
-        documents that can still match)."""
+    def matches(self, q: wq.Query) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        """The live documents ``q`` matches (ascending numbers) and their scores."""
+        m = self._eval(q)
+        docs = np.flatnonzero(m.mask & self.live)
+        return docs, m.score[docs]
+
+    def run(self, q: wq.Query) -> dict[int, float]:
+        """``matches`` as a dict (for tests and small callers)."""
+        docs, scores = self.matches(q)
+        return dict(zip(docs.tolist(), scores.tolist(), strict=True))
+
+    def _empty(self) -> Matches:
+        return Matches(np.zeros(self.size, dtype=bool), np.zeros(self.size))
+
+    def _eval(self, q: wq.Query) -> Matches:
         if isinstance(q, TermSet):
-            return _within(self.termset(q), only)
+            hit = self._termset_mask(q.fieldname, q.words)
+            return Matches(hit, np.where(hit, float(q.boost), 0.0))
         if isinstance(q, FastPhrase):
-            return _within(self.phrase(q), only)
+            return self.phrase(q)
         if isinstance(q, wq.Term):
-            return self.term(q.fieldname, q.text, q.boost, only)
+            return self.term(q.fieldname, q.text, q.boost)
         if isinstance(q, wq.AndNot):
-            pos = self.run(q.a, only)
-            neg = self.docs(q.b) if pos else set()
-            return {d: s for d, s in pos.items() if d not in neg} if neg else pos
+            pos = self._eval(q.a)
+            if not pos.mask.any():
+                return pos
+            keep = pos.mask & ~self.docs(q.b)
+            return Matches(keep, np.where(keep, pos.score, 0.0))
         if isinstance(q, wq.And):
-            out: Scores | None = None
-            for c in sorted(q.subqueries, key=self.estimate):
-                part = self.run(c, only if out is None else set(out))
-                out = part if out is None else {d: s + part[d] for d, s in out.items()
-                                                 if d in part}
-                if not out:
-                    return {}
-            return out or {}
+            mask: NDArray[np.bool_] | None = None
+            score = np.zeros(self.size)
+            for c in sorted(q.subqueries, key=self.estimate):  # the rarest part first
+                part = self._eval(c)
+                mask = part.mask if mask is None else mask & part.mask
+                score += part.score
+                if not mask.any():
+                    return self._empty()
+            if mask is None:
+                return self._empty()
+            return Matches(mask, np.where(mask, score, 0.0))
         if isinstance(q, wq.Or) and type(q) in (wq.Or, wq.DisjunctionMax):
-            merged: Scores = {}
-            for part in (self.run(c, only) for c in q.subqueries):
-                if not merged:
-                    merged = dict(part)
-                    continue
-                get = merged.get
-                for d, s in part.items():
-                    merged[d] = get(d, 0.0) + s
-            return merged
+            out = self._empty()
+            for c in q.subqueries:
+                part = self._eval(c)
+                out.mask[part.mask] = True
+                out.score[:] += part.score
+            return out
         if isinstance(q, wq.Every):
-            return _within(dict.fromkeys(self.live_docs(), 1.0), only)
+            return Matches(self.live.copy(), self.live.astype(np.float64))
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
-            return {}
+            return self._empty()
         raise Unsupported(type(q).__name__)
 
     def estimate(self, q: wq.Query) -> int:
@@ -200,43 +234,57 @@ class BulkEval:
             return min((self.estimate(c) for c in q.subqueries), default=0)
         if isinstance(q, wq.Or):
             return sum(self.estimate(c) for c in q.subqueries)
-        return int(reader.doc_count_all())
+        return self.size
 
-    def docs(self, q: wq.Query) -> set[int]:
+    def docs(self, q: wq.Query) -> NDArray[np.bool_]:
         """The documents ``q`` matches, unscored (the excluded side of NOT)."""
         if isinstance(q, wq.Term) and not isinstance(q, FastPhrase):
-            btext = self._btext(q.fieldname, q.text)
-            out: set[int] = set()
-            for leaf, base in self.leaves:
-                got = postings(leaf, q.fieldname, btext) if btext is not None else None
-                if got is not None:
-                    out.update(got[0] if not base else (d + base for d in got[0]))
-            return out
+            return self._termset_mask(q.fieldname, [q.text])
         if isinstance(q, wq.Or) and type(q) in (wq.Or, wq.DisjunctionMax):
-            out = set()
+            out = np.zeros(self.size, dtype=bool)
             for c in q.subqueries:
                 out |= self.docs(c)
             return out
-        return set(self.run(q))  # deletions are already dropped by run's leaves
+        return self._eval(q).mask
 
-    # --- leaves -------------------------------------------------------------------------------
+    # --- postings -----------------------------------------------------------------------------
 
-    def live_docs(self) -> list[int]:
-        out: list[int] = []
-        for leaf, base in self.leaves:
-            n = leaf.doc_count_all()
-            if leaf.has_deletions():
-                dead = set(_deleted(leaf))
-                out += [base + d for d in range(n) if d not in dead]
-            else:
-                out += range(base, base + n)
+    def find(self, n: int, fieldname: str, btext: bytes) -> Found | None:
+        """Term ``btext``'s postings in leaf number ``n``: from its sidecar, else via Whoosh."""
+        side = self.sidecars[n]
+        if side is not None:
+            fp = side.fields.get(fieldname)
+            i = fp.find(btext) if fp is not None else -1
+            if i < 0:
+                return None
+            ids, ws = fp.postings(i)  # type: ignore[union-attr]
+            return Found(ids.astype(np.int64), ws.astype(np.float64), i)
+        got = postings(self.leaves[n][0], fieldname, btext)
+        if got is None:
+            return None
+        return Found(np.array(got[0], dtype=np.int64), np.array(got[1], dtype=np.float64), -1)
+
+    def _termset_mask(self, fieldname: str, words: Any) -> NDArray[np.bool_]:
+        out = np.zeros(self.size, dtype=bool)
+        texts = [b for w in words if (b := self._btext(fieldname, w)) is not None]
+        for n, (_leaf, base) in enumerate(self.leaves):
+            for btext in texts:
+                got = self.find(n, fieldname, btext)
+                if got is not None:
+                    out[base + got.ids] = True
         return out
 
-    def norm_table(self, fieldname: str) -> list[float]:
+    def norm_table(self, fieldname: str) -> NDArray[np.float64]:
         """BM25's length factor for each of the 256 length bytes, for this index's average."""
         avgfl = self.searcher.avg_field_length(fieldname) or 1
-        return [K1 * ((1 - B) + B * (byte_to_length(b) if b else 1) / avgfl)
-                for b in range(256)]
+        return np.array([K1 * ((1 - B) + B * (byte_to_length(b) if b else 1) / avgfl)
+                         for b in range(256)])
+
+    def _norms(self, leaf: Any, fieldname: str, table: NDArray[np.float64]
+               ) -> NDArray[np.float64]:
+        """``table`` applied to every document's length byte in ``leaf``."""
+        lens = np.frombuffer(self.lengths(leaf, fieldname), dtype=np.uint8)
+        return table[lens]
 
     def _btext(self, fieldname: str, text: Any) -> bytes | None:
         schema = self.searcher.schema
@@ -244,138 +292,126 @@ class BulkEval:
             return None
         return bytes(schema[fieldname].to_bytes(text))
 
-    def term(self, fieldname: str, text: Any, boost: float = 1.0,
-             only: set[int] | None = None) -> Scores:
+    def term(self, fieldname: str, text: Any, boost: float = 1.0) -> Matches:
+        out = self._empty()
         btext = self._btext(fieldname, text)
         if btext is None:
-            return {}
+            return out
         field = self.searcher.schema[fieldname]
         idf = self.searcher.idf(fieldname, text) * boost
-        out: Scores = {}
-        for leaf, base in self.leaves:
-            got = postings(leaf, fieldname, btext)
+        table = self.norm_table(fieldname) if field.scorable else None
+        for n, (leaf, base) in enumerate(self.leaves):
+            got = self.find(n, fieldname, btext)
             if got is None:
                 continue
-            ids, ws, _vs = got
-            if only is not None and 2 * len(only) < len(ids):
-                # score only documents that can still match (the AND intersects later)
-                pairs = [(d, w) for d, w in zip(ids, ws, strict=True) if d + base in only]
-                ids, ws = [d for d, _w in pairs], [w for _d, w in pairs]
-            if field.scorable:
-                lens, table = self.lengths(leaf, fieldname), self.norm_table(fieldname)
-                k = K1 + 1
-                scores = [idf * (w * k) / (w + table[lens[d]])
-                          for d, w in zip(ids, ws, strict=True)]
+            w = got.weights
+            if table is not None:
+                norms = self._norms(leaf, fieldname, table)[got.ids]
+                scores = idf * (w * (K1 + 1)) / (w + norms)
             else:
-                scores = [w * boost for w in ws]
-            self._merge(out, leaf, base, ids, scores)
+                scores = w * boost
+            out.mask[base + got.ids] = True
+            out.score[base + got.ids] = scores
         return out
 
-    def _merge(self, out: Scores, leaf: Any, base: int, ids: list[int],
-               scores: list[float]) -> None:
-        if base:
-            ids = [d + base for d in ids]
-        part = dict(zip(ids, scores, strict=True))
-        if leaf.has_deletions():
-            for d in _deleted(leaf):
-                part.pop(d + base, None)
-        out.update(part)
-
-    def termset(self, q: TermSet) -> Scores:
-        out: set[int] = set()
-        for leaf, base in self.leaves:
-            found: set[int] = set()
-            for word in q.words:
-                btext = self._btext(q.fieldname, word)
-                got = postings(leaf, q.fieldname, btext) if btext is not None else None
-                if got is not None:
-                    found.update(got[0])
-            if leaf.has_deletions():
-                found.difference_update(_deleted(leaf))
-            out.update((d + base for d in found) if base else found)
-        return dict.fromkeys(out, float(q.boost))
-
-    def phrase(self, q: FastPhrase) -> Scores:
+    def phrase(self, q: FastPhrase) -> Matches:
         """Documents with the words at consecutive positions, scored as the AND of the terms
         checked. Two adjacent common words are looked up as their gram (one short posting
         list instead of two long ones); a phrase that is one gram needs no position check."""
+        out = self._empty()
         fieldname, words = q.fieldname, list(q.words)
         if fieldname not in self.searcher.schema:
-            return {}
+            return out
         field = self.searcher.schema[fieldname]
         items = phrase_items(words, getattr(field.analyzer, "common", frozenset()))
         idfs = [self.searcher.idf(fieldname, t) for t, _off in items]
-        out: Scores = {}
         texts = [bytes(field.to_bytes(t)) for t, _off in items]
         offsets = [off for _t, off in items]
-        for leaf, base in self.leaves:
+        table = self.norm_table(fieldname)
+        for n, (leaf, base) in enumerate(self.leaves):
             lists = []
             for btext in texts:
-                got = postings(leaf, fieldname, btext)
+                got = self.find(n, fieldname, btext)
                 if got is None:
                     break
                 lists.append(got)
             else:
-                self._phrase_leaf(out, leaf, base, lists, offsets, idfs, fieldname, texts)
+                order = sorted(range(len(lists)), key=lambda i: len(lists[i].ids))
+                found = lists[order[0]].ids
+                for i in order[1:]:
+                    found = np.intersect1d(found, lists[i].ids, assume_unique=True)
+                if len(found) and len(lists) > 1:
+                    found = self._check_positions(n, fieldname, found, texts, offsets, order,
+                                                  lists)
+                if not len(found):
+                    continue
+                norms = self._norms(leaf, fieldname, table)[found]
+                score = np.zeros(len(found))
+                for idf, got in zip(idfs, lists, strict=True):
+                    w = got.weights[np.searchsorted(got.ids, found)]
+                    score += idf * (w * (K1 + 1)) / (w + norms)
+                out.mask[base + found] = True
+                out.score[base + found] = score
         if self.incomplete:
             q.incomplete = True
         return out
 
-    def _phrase_leaf(self, out: Scores, leaf: Any, base: int, lists: list[Any],
-                     offsets: list[int], idfs: list[float], fieldname: str,
-                     texts: list[bytes]) -> None:
-        order = sorted(range(len(lists)), key=lambda i: len(lists[i][0]))
-        cands = set(lists[order[0]][0])
-        for i in order[1:]:
-            cands.intersection_update(lists[i][0])
-        cands.difference_update(_deleted(leaf))
-        if not cands:
-            return
-        if len(lists) == 1:  # one gram: every posting is a match
-            found = sorted(cands)
-        else:
-            found = self._check_positions(leaf, fieldname, cands, texts, offsets, order)
-        if not found:
-            return
-        lens, table = self.lengths(leaf, fieldname), self.norm_table(fieldname)
-        k = K1 + 1
-        weights = [dict(zip(ids, ws, strict=True)) for ids, ws, _vs in lists]
-        for d in found:
-            out[d + base] = sum(idf * (wm[d] * k) / (wm[d] + table[lens[d]])
-                                for idf, wm in zip(idfs, weights, strict=True))
-
-    def _check_positions(self, leaf: Any, fieldname: str, cands: set[int],
-                         texts: list[bytes], offsets: list[int],
-                         order: list[int]) -> list[int]:
+    def _check_positions(self, n: int, fieldname: str, cands: NDArray[np.int64],
+                         texts: list[bytes], offsets: list[int], order: list[int],
+                         lists: list[Found]) -> NDArray[np.int64]:
         """The candidates where every term sits at (start + its offset) for some start.
 
-        Terms are taken rarest first, and each term's positions are read only from the
-        posting blocks that hold a document still in the running, so after the first two
-        terms usually only a few blocks of the remaining ones are decoded.
+        Each (document, start) pair is one 64-bit key, so checking a term is one sorted
+        intersection over all candidates at once. Terms are taken rarest first; each one's
+        positions are read only for the documents still in the running.
         """
-        starts: dict[int, frozenset[int]] | None = None
-        for rank, i in enumerate(order):
-            alive = sorted(cands if starts is None else starts)
-            got = postings(leaf, fieldname, texts[i], values=True, only=alive)
-            if got is None:
-                return []
-            vmap = dict(zip(got[0], got[2], strict=True))
-            shift = (-offsets[i]).__add__  # term i at p + offset_i: shift by -offset_i (in C)
-            nxt: dict[int, frozenset[int]] = {}
-            for n, d in enumerate(alive):
-                if n % 1024 == 1023 and time.monotonic() > self.deadline:
-                    self.incomplete = True
-                    alive = alive[:n]
-                    break
-                here = frozenset(map(shift, positions(vmap[d])))
-                if starts is not None:
-                    here = starts[d].intersection(here)
-                if here:
-                    nxt[d] = here
-            starts = nxt
-            if not starts or (self.incomplete and rank == len(order) - 1):
+        keys: NDArray[np.int64] | None = None
+        alive = cands
+        for i in order:
+            if time.monotonic() > self.deadline:
+                self.incomplete = True
                 break
-        return sorted(starts or ())
+            got = lists[i]
+            counts, pos = self._positions(n, fieldname, texts[i], got,
+                                          np.searchsorted(got.ids, alive))
+            start = pos.astype(np.int64) - offsets[i]
+            docs = np.repeat(alive, counts)
+            ok = start >= 0
+            k = (docs[ok] << 32) | start[ok]  # ascending: documents, then positions, ascend
+            keys = k if keys is None else np.intersect1d(keys, k, assume_unique=True)
+            if not len(keys):
+                return keys
+            alive = np.unique(keys >> 32)
+        return alive
+
+    def _positions(self, n: int, fieldname: str, btext: bytes, got: Found,
+                   sel: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[Any]]:
+        """Position counts and positions (concatenated) of postings ``sel`` of a term."""
+        side = self.sidecars[n]
+        if side is not None and got.at >= 0:
+            fp = side.fields[fieldname]
+            if fp.has_positions(got.at):
+                return fp.positions_of(got.at, sel)
+        leaf = self.leaves[n][0]
+        wanted = got.ids[sel].tolist()
+        raw = postings(leaf, fieldname, btext, values=True, only=wanted)
+        vmap = dict(zip(raw[0], raw[2], strict=True)) if raw is not None else {}
+        lists = [sorted(positions(vmap[d])) for d in wanted]
+        counts = np.array([len(x) for x in lists], dtype=np.int64)
+        flat = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+        return counts, flat
+
+
+def best(docs: NDArray[np.int64], scores: NDArray[np.float64], k: int
+         ) -> list[tuple[float, int]]:
+    """The ``k`` best (score, docnum): highest score first, then the lower number (as
+    Whoosh orders them)."""
+    if len(docs) > k:
+        cut = np.partition(scores, len(scores) - k)[len(scores) - k]  # the k-th best score
+        keep = np.flatnonzero(scores >= cut)
+        docs, scores = docs[keep], scores[keep]
+    order = np.lexsort((docs, -scores))[:k]
+    return list(zip(scores[order].tolist(), docs[order].tolist(), strict=True))
 
 
 def phrase_items(words: list[str], common: frozenset[str]) -> list[tuple[str, int]]:

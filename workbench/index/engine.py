@@ -147,6 +147,37 @@ def commit_guarded(writer: SegmentWriter, **kwargs: Any) -> None:
                 log.debug("releasing the index write lock failed", exc_info=True)
 
 
+def merge_small(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
+    """Whoosh's ``MERGE_SMALL`` over the segments without a sidecar only: a large segment
+    keeps its sidecar (``sidecar.py``) and is never folded into an incremental merge."""
+    from whoosh.writing import MERGE_SMALL
+
+    from . import sidecar
+
+    folder = writer.storage.folder
+    kept = [s for s in segments if os.path.exists(os.path.join(folder, sidecar.filename(s)))]
+    rest = [s for s in segments if all(s is not k for k in kept)]
+    return kept + list(MERGE_SMALL(writer, rest))
+
+
+def add_sidecars(ix: windex.Index) -> int:
+    """Write a sidecar for each segment of at least ``sidecar.MIN_DOCS`` documents that has
+    none (segments the incremental writer merged); returns how many were written."""
+    from . import sidecar
+
+    folder = Path(ix.storage.folder)
+    written = 0
+    with ix.reader() as reader:
+        for leaf, _base in reader.leaf_readers():
+            seg = leaf.segment()
+            path = folder / sidecar.filename(seg)
+            if seg is not None and leaf.doc_count_all() >= sidecar.MIN_DOCS \
+                    and not path.exists():
+                sidecar.write_for_leaf(leaf, path)
+                written += 1
+    return written
+
+
 def reopen(ix: windex.Index, old: Searcher) -> Searcher:
     """A searcher on the latest commit that reuses the unchanged segment readers of ``old``.
 
@@ -179,15 +210,18 @@ _PER_LEAF: WeakKeyDictionary[Any, dict[Hashable, Any]] = WeakKeyDictionary()
 _PER_LEAF_LOCK = threading.Lock()
 
 
-def per_leaf(leaf: Any, key: Hashable, make: Callable[[], Any]) -> Any:
+def per_leaf(leaf: Any, key: Hashable, make: Callable[[], Any], replace: Any = None) -> Any:
     """A value derived from one segment reader (a column reader, a word list...), made once
     and kept while that reader lives: a searcher reopened after a commit keeps the readers of
-    unchanged segments, so only a new segment's values are made again."""
+    unchanged segments, so only a new segment's values are made again. ``replace`` (not
+    None) is stored instead."""
     with _PER_LEAF_LOCK:
         cache = _PER_LEAF.get(leaf)
         if cache is None:
             cache = _PER_LEAF[leaf] = {}
-    if key not in cache:
+    if replace is not None:
+        cache[key] = replace
+    elif key not in cache:
         cache[key] = make()
     return cache[key]
 

@@ -7,9 +7,7 @@ reads whatever index is on disk. Searches share one cached searcher.
 
 from __future__ import annotations
 
-import heapq
 import time
-from operator import neg
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,7 +18,7 @@ from ..errors import UserError
 from ..library import Library
 from ..models import AliasGroup, Document, Page, TextLayer
 from . import facets
-from .bulkquery import BulkEval, Unsupported
+from .bulkquery import BulkEval, Unsupported, best
 from .engine import IndexProblem, SearcherHolder, read_pointer
 from .parse import parse
 from .query import Plan, alias_map, compile_query
@@ -124,15 +122,13 @@ class SearchIndex:
         through Whoosh's collector, which counts with a second pass over the matches.
         """
         try:
-            scored = BulkEval(searcher, self.holder.lengths).run(q)
+            docs, scores = BulkEval(searcher, self.holder.lengths).matches(q)
         except Unsupported:
             results = searcher.search(q, limit=max(1, want))
             docset = results.docs() if facets else None
             total = len(docset) if docset is not None else len(results)
             return [(float(s), d) for s, d in results.top_n], total, docset
-        # (score, -docnum) tuples compare in C: best score first, then the lower docnum
-        best = heapq.nlargest(max(1, want), zip(scored.values(), map(neg, scored), strict=True))
-        return [(s, -d) for s, d in best], len(scored), scored.keys() if facets else None
+        return best(docs, scores, max(1, want)), len(docs), docs.tolist() if facets else None
 
     def _facets(self, searcher: Searcher, docnums: Any) -> dict[str, list[tuple[str, int]]]:
         return facets.count(self.holder.facet_table(searcher), docnums)

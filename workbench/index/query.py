@@ -20,10 +20,12 @@ from whoosh.reading import IndexReader
 
 from ..errors import UserError
 from . import parse as p
+from . import sidecar
 from .analysis import GRAM_MARK, STEM_MARK, fold, is_cjk, stem, terms
 from .engine import per_leaf
 from .phrase import FastPhrase
 from .schema import keyword
+from .sidecar import FieldPostings
 from .termset import TermSet
 
 MAX_EXPANSION = 64
@@ -175,16 +177,20 @@ class Compiler:
         if dist:
             keep = 1 if len(t) < 5 else 2  # letters that must match: bounds the scan
             cands: set[str] = set()
-            seen: set[bytes] = set()
+            seen: set[str] = set()
             # Each segment's dictionary on its own: Whoosh's merged view of all of them costs a
             # heap operation per word per segment, and a word is checked once.
             for leaf, _base in self.reader.leaf_readers():
-                for raw in islice(leaf.expand_prefix(fname, t[:keep]), MAX_SCAN):
-                    if raw in seen:
+                side = side_terms(leaf, fname, t[:keep])
+                source = side if side is not None else (
+                    raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+                    for raw in islice(leaf.expand_prefix(fname, t[:keep]), MAX_SCAN))
+                lo, hi = len(t) - dist, len(t) + dist
+                for c in source:
+                    if c in seen or not lo <= len(c) <= hi:
                         continue
-                    seen.add(raw)
-                    c = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-                    if abs(len(c) - len(t)) <= dist and within(t, c, dist):
+                    seen.add(c)
+                    if within(t, c, dist):
                         cands.add(c)
             found |= self.top(cands, fname)
         plan.exact.update(found)
@@ -239,13 +245,26 @@ class Compiler:
         leaves = [leaf for leaf, _base in self.reader.leaf_readers()]
         if bound and len(leaves) > 1:
             big = max(leaves, key=lambda r: r.doc_count_all())
-            cands = self._scan(big, fname, prefix, rx)
-            if len(cands) >= 4 * MAX_EXPANSION:
-                return self.top(cands, fname, big)
-        cands = set()
+            counted = side_scan(big, fname, prefix, rx)
+            if counted is not None:
+                if len(counted) >= 4 * MAX_EXPANSION:
+                    return most_frequent(counted)
+            else:
+                cands = self._scan(big, fname, prefix, rx)
+                if len(cands) >= 4 * MAX_EXPANSION:
+                    return self.top(cands, fname, big)
+        totals: dict[str, int] = {}
+        unknown: set[str] = set()
         for leaf in leaves:  # each dictionary on its own (Whoosh's merged view is slower)
-            cands |= self._scan(leaf, fname, prefix, rx)
-        return self.top(cands, fname) if bound else cands
+            counted = side_scan(leaf, fname, prefix, rx)
+            if counted is None:
+                unknown |= self._scan(leaf, fname, prefix, rx)
+                continue
+            for term, n in counted.items():
+                totals[term] = totals.get(term, 0) + n
+        if not bound:
+            return set(totals) | unknown
+        return most_frequent(totals) if not unknown else self.top(set(totals) | unknown, fname)
 
     def _scan(self, reader: IndexReader, fname: str, prefix: str,
               rx: re.Pattern[str] | None) -> set[str]:
@@ -293,10 +312,62 @@ class Compiler:
         return wq.Term(name, value) if value else None
 
 
+def _range_terms(fp: FieldPostings, lo: int, hi: int) -> list[str]:
+    if lo >= hi:
+        return []
+    raw = fp.term_bytes(lo, hi)
+    return raw.decode("utf-8", "replace").split("\0")[:-1]
+
+
+def side_terms(leaf: Any, fname: str, prefix: str) -> list[str] | None:
+    """Every term of ``fname`` starting with ``prefix`` in the segment's sidecar (None: the
+    segment has no sidecar). Index-only terms are left out."""
+    side = sidecar.for_leaf(leaf)
+    if side is None:
+        return None
+    fp = side.fields.get(fname)
+    if fp is None:
+        return []
+    lo, hi = fp.prefix_range(prefix.encode("utf-8"))
+    return [t for t in _range_terms(fp, lo, hi) if not t.startswith(MARKS)]
+
+
+def side_scan(leaf: Any, fname: str, prefix: str, rx: re.Pattern[str] | None
+              ) -> dict[str, int] | None:
+    """``term -> documents`` for the terms of ``fname`` starting with ``prefix`` (and
+    matching ``rx``) in the segment's sidecar; None when the segment has none."""
+    side = sidecar.for_leaf(leaf)
+    if side is None:
+        return None
+    fp = side.fields.get(fname)
+    if fp is None:
+        return {}
+    lo, hi = fp.prefix_range(prefix.encode("utf-8"))
+    dfs = fp.doc_frequencies(lo, hi).tolist()
+    return {t: n for t, n in zip(_range_terms(fp, lo, hi), dfs, strict=True)
+            if not t.startswith(MARKS) and (rx is None or rx.match(t))}
+
+
+def most_frequent(counted: dict[str, int]) -> set[str]:
+    """The MAX_EXPANSION terms in the most documents (ties: alphabetical)."""
+    if len(counted) <= MAX_EXPANSION:
+        return set(counted)
+    return set(sorted(counted, key=lambda t: (-counted[t], t))[:MAX_EXPANSION])
+
+
 def word_list(leaf: Any, fname: str) -> str:
     """Every word of one segment's ``fname`` dictionary, one per line (index-only terms left
     out), kept while the segment reader lives."""
     def make() -> str:
+        side = sidecar.for_leaf(leaf)
+        if side is not None:  # the sidecar's sorted blob: index-only terms are two runs
+            fp = side.fields.get(fname)
+            if fp is None:
+                return ""
+            runs = sorted(fp.prefix_range(m.encode("utf-8")) for m in MARKS)
+            keep = [(0, runs[0][0]), (runs[0][1], runs[1][0]), (runs[1][1], fp.nterms)]
+            return "\n".join(w for lo, hi in keep for w in _range_terms(fp, lo, hi)
+                             if "\n" not in w)
         words = (raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
                  for raw in leaf.lexicon(fname))
         return "\n".join(w for w in words if not w.startswith(MARKS) and "\n" not in w)

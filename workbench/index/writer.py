@@ -28,8 +28,10 @@ from . import rebuild
 from .analysis import DEFAULT_COMMON
 from .engine import (
     IndexProblem,
+    add_sidecars,
     commit_guarded,
     make_current,
+    merge_small,
     new_generation,
     open_current,
     writer_args,
@@ -228,8 +230,9 @@ class IndexWorker:
         except BaseException:
             writer.cancel()
             raise
-        commit_guarded(writer)
+        commit_guarded(writer, mergetype=merge_small)
         self.on_commit()
+        add_sidecars(ix)  # a merge made a large segment: give it the fast path too
 
     def _serve_during_rebuild(self, served: tuple[set[int], set[int]]) -> None:
         """Apply edits made since the rebuild started to the index still in use, so they are

@@ -1,0 +1,322 @@
+"""Each large segment's postings as flat arrays beside it (private): the query fast path.
+
+Whoosh keeps a term's postings as pickled blocks of 128 (ids, weights, and one pickled
+position list per posting). Reading them costs an unpickle per block and a Python object
+per posting: at 100,000 documents a phrase of two frequent words spent 80 % of its time
+unpickling positions, and a prefix's 64 expansions decoded ~600,000 postings one by one.
+
+A sidecar (``MAIN_<segment>.wbx``, next to the segment's own files, so Whoosh deletes it
+with the segment) holds the same postings as arrays that numpy maps straight from the file:
+
+- per field, the sorted terms (NUL-terminated UTF-8 in one blob) with their offsets,
+- ``pstart``: where each term's postings start; ``ids`` (segment document numbers) and
+  ``weights`` (term frequencies) of all postings, term after term,
+- for phrase fields, ``qstart`` and ``pos``: each posting's positions, in posting order,
+  as many as its weight (stem terms keep none: phrases use exact words only).
+
+The sidecar is derived and optional: a segment without one (small segments written by the
+incremental writer) is read through Whoosh. A file whose size or document count disagrees
+with its segment is ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import struct
+import weakref
+from array import array
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+log = logging.getLogger(__name__)
+
+EXT = ".wbx"
+MAGIC = b"WBX1"
+_HEAD = struct.Struct("<4sQ")
+POSITION_FIELDS = ("body", "title")
+MIN_DOCS = 2000  # smaller segments are cheap to read through Whoosh
+
+
+def filename(segment: Any) -> str:
+    return str(segment.make_filename(EXT))
+
+
+class _Field:
+    __slots__ = ("blob", "ids", "positions", "pstart", "qstart", "terms", "toff", "weights")
+
+    def __init__(self, positions: bool) -> None:
+        self.terms = bytearray()
+        self.toff = array("Q", [0])
+        self.pstart = array("Q", [0])
+        self.ids = array("I")
+        self.weights = array("f")
+        self.positions: array[int] | None = array("I") if positions else None
+        self.qstart: array[int] | None = array("Q", [0]) if positions else None
+
+
+class SidecarWriter:
+    """Collects one segment's terms in sorted order, field by field, then ``write``s them."""
+
+    def __init__(self, doc_count: int) -> None:
+        self.doc_count = doc_count
+        self._fields: dict[str, _Field] = {}
+        self._cur: _Field | None = None
+
+    def start_field(self, fieldname: str) -> None:
+        self._cur = self._fields[fieldname] = _Field(fieldname in POSITION_FIELDS)
+
+    def add_term(self, btext: bytes, ids: Any, weights: Any, positions: Any = None) -> None:
+        """One term: its postings' ids and weights, and (phrase fields) every posting's
+        positions concatenated, or None to keep none for this term."""
+        f = self._cur
+        assert f is not None
+        f.terms += btext
+        f.terms.append(0)
+        f.toff.append(len(f.terms))
+        f.ids.extend(ids)
+        f.weights.extend(weights)
+        f.pstart.append(len(f.ids))
+        if f.positions is not None and f.qstart is not None:
+            if positions is not None:
+                f.positions.extend(positions)
+            f.qstart.append(len(f.positions))
+
+    def write(self, path: str | os.PathLike[str]) -> None:
+        """Write the file (under a temporary name first, so a crash leaves no half file)."""
+        sections: list[tuple[str, NDArray[Any]]] = []
+        header: dict[str, Any] = {"doc_count": self.doc_count, "fields": {}}
+        for name, f in self._fields.items():
+            parts: dict[str, NDArray[Any]] = {
+                "terms": np.frombuffer(bytes(f.terms), dtype=np.uint8),
+                "toff": np.frombuffer(f.toff, dtype=np.uint64),
+                "pstart": np.frombuffer(f.pstart, dtype=np.uint64),
+                "ids": np.frombuffer(f.ids, dtype=np.uint32),
+                "weights": np.frombuffer(f.weights, dtype=np.float32),
+            }
+            if f.positions is not None and f.qstart is not None:
+                pos = np.frombuffer(f.positions, dtype=np.uint32)
+                if not len(pos) or int(pos.max()) < 65536:
+                    pos = pos.astype(np.uint16)
+                parts["positions"] = pos
+                parts["qstart"] = np.frombuffer(f.qstart, dtype=np.uint64)
+            header["fields"][name] = {k: len(sections) + i for i, k in enumerate(parts)}
+            sections += list(parts.items())
+        # offsets are filled in once the header's own size is known (two passes: it only grows
+        # when a number gains a digit, and the padding absorbs that)
+        table: list[list[Any]] = [[0, a.dtype.str, len(a)] for _n, a in sections]
+        header["sections"] = table
+        for _ in range(3):
+            start = _align(_HEAD.size + len(json.dumps(header)) + 64)
+            off = start
+            for row, (_n, a) in zip(table, sections, strict=True):
+                row[0] = off
+                off = _align(off + a.nbytes)
+            header["size"] = off
+        raw = json.dumps(header).encode("utf-8")
+        assert _HEAD.size + len(raw) <= start
+        tmp = f"{os.fspath(path)}.tmp"
+        with open(tmp, "wb") as out:
+            out.write(_HEAD.pack(MAGIC, len(raw)))
+            out.write(raw)
+            for row, (_n, a) in zip(table, sections, strict=True):
+                out.write(b"\0" * (row[0] - out.tell()))
+                out.write(a.tobytes())
+            out.write(b"\0" * (header["size"] - out.tell()))
+        os.replace(tmp, path)
+
+
+def _align(n: int) -> int:
+    return (n + 15) // 16 * 16
+
+
+class _Section(NamedTuple):
+    offset: int
+    dtype: np.dtype[Any]
+    size: int  # elements
+
+
+class FieldPostings:
+    """One field's terms and postings in one sidecar.
+
+    The sorted terms and their offsets are read into memory (the binary search touches ~20
+    of them per lookup); postings and positions are read with ``os.pread`` when a query asks
+    for them, so they live in the system's file cache, not in the process (a mapped file's
+    touched pages count as the process's own memory: 840 MB at 100,000 documents).
+    """
+
+    def __init__(self, fd: int, sections: dict[str, _Section]) -> None:
+        self._fd = fd
+        self._sec = sections
+        self._blob_bytes = self._read("terms", 0, sections["terms"].size).tobytes()
+        toff = self._read("toff", 0, sections["toff"].size)
+        if len(self._blob_bytes) < 2**32:  # half the memory; plain ints when indexed
+            self._toff = memoryview(toff.astype(np.uint32).tobytes()).cast("I")
+        else:
+            self._toff = memoryview(toff.astype(np.uint64).tobytes()).cast("Q")
+        self.nterms = sections["toff"].size - 1
+        self.has_phrase_positions = "positions" in sections
+
+    def _read(self, name: str, start: int, count: int) -> NDArray[Any]:
+        """Elements [start, start + count) of one section."""
+        sec = self._sec[name]
+        size = sec.dtype.itemsize
+        raw = os.pread(self._fd, count * size, sec.offset + start * size)
+        if len(raw) != count * size:
+            raise OSError("search sidecar is shorter than its header says")
+        return np.frombuffer(raw, dtype=sec.dtype)
+
+    def term(self, i: int) -> bytes:
+        return self._blob_bytes[self._toff[i]:self._toff[i + 1] - 1]
+
+    def term_bytes(self, lo: int, hi: int) -> bytes:
+        """Terms ``lo`` to ``hi - 1``, each followed by a NUL, as stored."""
+        return self._blob_bytes[self._toff[lo]:self._toff[hi]]
+
+    def _lower(self, key: bytes) -> int:
+        """The first term number whose term is >= ``key``."""
+        lo, hi = 0, self.nterms
+        blob, toff = self._blob_bytes, self._toff
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if blob[toff[mid]:toff[mid + 1] - 1] < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def find(self, btext: bytes) -> int:
+        """The term's number, or -1."""
+        i = self._lower(btext)
+        return i if i < self.nterms and self.term(i) == btext else -1
+
+    def prefix_range(self, prefix: bytes) -> tuple[int, int]:
+        """Term numbers [lo, hi) of the terms starting with ``prefix``."""
+        return self._lower(prefix), self._lower(prefix + b"\xff")  # 0xff is never in UTF-8
+
+    def doc_frequencies(self, lo: int, hi: int) -> NDArray[Any]:
+        if lo >= hi:
+            return np.zeros(0, dtype=np.int64)
+        return np.diff(self._read("pstart", lo, hi - lo + 1).astype(np.int64))
+
+    def postings(self, i: int) -> tuple[NDArray[Any], NDArray[Any]]:
+        """Term ``i``'s document numbers and weights (term frequencies)."""
+        a, b = self._read("pstart", i, 2).tolist()
+        return self._read("ids", a, b - a), self._read("weights", a, b - a)
+
+    def words(self) -> str:
+        """Every term, one per line (for regular expressions over the whole dictionary)."""
+        return self._blob_bytes.decode("utf-8", "replace").replace("\0", "\n")
+
+    def has_positions(self, i: int) -> bool:
+        """Whether term ``i``'s positions are kept (not for stems, nor in non-phrase fields)."""
+        if not self.has_phrase_positions:
+            return False
+        q0, q1 = self._read("qstart", i, 2).tolist()
+        return bool(q1 > q0)
+
+    def positions_of(self, i: int, sel: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
+        """For the postings ``sel`` (indexes into term ``i``'s list): each one's position
+        count, and all their positions concatenated in that order."""
+        a, b = self._read("pstart", i, 2).tolist()
+        q0, q1 = self._read("qstart", i, 2).tolist()
+        counts = self._read("weights", a, b - a).astype(np.int64)
+        block = self._read("positions", q0, q1 - q0)
+        ends = np.cumsum(counts)
+        n = counts[sel]
+        return n, block[_ranges(ends[sel] - n, n)]
+
+
+def _ranges(starts: NDArray[Any], lengths: NDArray[Any]) -> NDArray[Any]:
+    """The concatenation of ``arange(s, s + n)`` for each pair, without a Python loop."""
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    steps = np.ones(total, dtype=np.int64)
+    heads = np.cumsum(lengths) - lengths  # where each run begins in the output
+    keep = lengths > 0
+    first = starts[keep].astype(np.int64)
+    steps[heads[keep]] = first - np.concatenate(([0], (first + lengths[keep] - 1)[:-1]))
+    return np.cumsum(steps)
+
+
+class Sidecar:
+    """An open sidecar file; ``fields`` holds each field's ``FieldPostings``."""
+
+    def __init__(self, path: Path, doc_count: int) -> None:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        self._closer = weakref.finalize(self, os.close, fd)
+        try:
+            head = os.pread(fd, _HEAD.size, 0)
+            magic, hlen = _HEAD.unpack(head)
+            if magic != MAGIC:
+                raise ValueError("not a sidecar")
+            header = json.loads(os.pread(fd, hlen, _HEAD.size))
+            if header["doc_count"] != doc_count or header["size"] != os.fstat(fd).st_size:
+                raise ValueError("sidecar does not match its segment")
+            secs = [_Section(int(off), np.dtype(dt), int(n)) for off, dt, n in header["sections"]]
+            self.doc_count = doc_count
+            self.fields = {name: FieldPostings(fd, {k: secs[i] for k, i in parts.items()})
+                           for name, parts in header["fields"].items()}
+        except BaseException:
+            self._closer()
+            raise
+
+
+def for_leaf(leaf: Any) -> Sidecar | None:
+    """``open_for``, kept while the segment reader lives once found (a missing one is looked
+    for again: the writer adds sidecars to merged segments after their commit)."""
+    from .engine import per_leaf
+
+    got = per_leaf(leaf, "sidecar", lambda: open_for(leaf))
+    if got is None:
+        got = open_for(leaf)
+        if got is not None:
+            per_leaf(leaf, "sidecar", lambda: None, replace=got)
+    return got  # type: ignore[no-any-return]
+
+
+def open_for(leaf: Any) -> Sidecar | None:
+    """The sidecar of segment reader ``leaf``, or None (none written, or not matching)."""
+    seg = leaf.segment() if hasattr(leaf, "segment") else None
+    folder = getattr(getattr(leaf, "_storage", None), "folder", None)
+    if seg is None or folder is None:
+        return None
+    path = Path(folder) / filename(seg)
+    if not path.exists():
+        return None
+    try:
+        return Sidecar(path, leaf.doc_count_all())
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("ignoring search sidecar %s: %s", path.name, exc)
+        return None
+
+
+def write_for_leaf(leaf: Any, path: str | os.PathLike[str]) -> None:
+    """Write a sidecar for an existing segment, reading its postings through Whoosh (for
+    segments the incremental writer merged; the bulk writer writes its own from memory)."""
+    from .analysis import STEM_MARK
+    from .bulkquery import postings
+    from .phrase import decode_positions
+
+    out = SidecarWriter(leaf.doc_count_all())
+    current = None
+    for fieldname, btext in leaf.all_terms():
+        if fieldname != current:
+            current = fieldname
+            out.start_field(fieldname)
+        with_pos = fieldname in POSITION_FIELDS and not btext.startswith(STEM_MARK.encode())
+        got = postings(leaf, fieldname, btext, values=with_pos)
+        if got is None:
+            continue
+        ids, ws, vs = got
+        pos: list[int] = []
+        if with_pos:
+            for v in vs:
+                pos.extend(decode_positions(v))
+        out.add_term(btext, ids, ws, pos if with_pos else None)
+    out.write(path)
