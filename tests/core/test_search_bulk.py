@@ -309,3 +309,17 @@ def test_incremental_commits_keep_sidecar_segments_and_add_one_to_a_big_merge(
         q, _plan = compile_query(node, s.reader(), {})
         ours = BulkEval(s, lambda leaf, field: _lengths(leaf, field)).run(q)
         assert set(ours) == {hit.docnum for hit in s.search(q, limit=None)}, text
+
+
+def test_phrase_check_out_of_time_returns_only_checked_matches(searcher: object) -> None:
+    """When the position check runs out of time, unchecked candidates are left out (the
+    result is marked incomplete), never passed off as matches."""
+    s: object = searcher
+    node, _notice = parse('"witness forced labour"')
+    q, _plan = compile_query(node, s.reader(), {})  # type: ignore[attr-defined]
+    ev = BulkEval(s, lambda leaf, field: _lengths(leaf, field))
+    ev.deadline = 0.0  # already past
+    got = ev.run(q)
+    assert ev.incomplete and q.incomplete
+    theirs = {hit.docnum for hit in s.search(q, limit=None)}  # type: ignore[attr-defined]
+    assert set(got) <= theirs

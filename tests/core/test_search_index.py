@@ -132,6 +132,34 @@ def test_damaged_index_is_rebuilt(library_path: Path, damage: str) -> None:
         assert wb.index_status()["last_rebuild_reason"]
 
 
+def test_damaged_sidecar_is_rewritten_from_its_segment(library_path: Path) -> None:
+    """A sidecar (the rebuilt segment's postings as arrays) whose bytes were overwritten is
+    found by its checksums when the library opens, and rewritten to the same bytes."""
+    from workbench.index import sidecar
+
+    with Workbench.open(library_path) as wb:
+        imported(wb)
+    shutil.rmtree(library_path / "index")
+    queries = ["Obokata", '"forced labour"', "labo*", "detention NOT Obokata", "labor~1"]
+    with Workbench.open(library_path) as wb:
+        assert wb.wait_for_index(30)
+        before = {q: hits(wb, q) for q in queries}
+        st = wb.index_status()
+        assert st["segments"] == st["segments_with_sidecar"] == 1
+    assert all(before.values())
+    [side] = current_dir(library_path).glob("*" + sidecar.EXT)
+    good = side.read_bytes()
+    bad = bytearray(good)
+    bad[len(bad) // 2:len(bad) // 2 + 64] = b"\x07" * 64
+    side.write_bytes(bytes(bad))
+    assert sidecar.verify(side, 3) is not None
+    with Workbench.open(library_path) as wb:
+        assert wb.wait_for_index(30)
+        assert side.read_bytes() == good
+        assert {q: hits(wb, q) for q in queries} == before
+        assert wb.index_status()["last_rebuild_reason"] is None  # repaired, not rebuilt
+
+
 def test_read_only_library_never_writes_the_index(library_path: Path) -> None:
     with Workbench.open(library_path) as wb:
         imported(wb)

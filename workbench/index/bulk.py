@@ -5,9 +5,11 @@ pickled tuple, then back through ``FieldWriter.add_postings`` one call per posti
 the document's field length each time: about 25 ms of pure Python per 8 KB document, which
 capped a full build at ~65 documents/s on two cores. ``BulkSegmentWriter`` keeps the same
 codec, files and bytes but inverts each document once (a dict of term -> positions), keeps
-postings per term in compact arrays, and writes each term's blocks in one go at the end.
-A test checks that its segment files are byte-identical to Whoosh's own for the same
-documents, so readers, incremental writers and merges cannot tell the difference.
+postings per term in compact arrays, and writes each term's blocks in one go at the end,
+with the segment's sidecar (``sidecar.py``: the same postings as flat arrays) beside it.
+Tests check that readers see exactly what Whoosh's own writer would have written (so
+incremental writers and merges cannot tell the difference), and that the sidecar equals one
+read back from the segment.
 """
 
 from __future__ import annotations
@@ -204,14 +206,14 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
             prefix = pack_ushort(fw._fieldid)
             table = self._terms[fieldname]
             for key in sorted(table):
-                info = _write_term(fw._postfile, table[key], lengths, fixed, blocklimit)
+                p = table.pop(key)  # each term's arrays are freed once copied to the sidecar
+                info = _write_term(fw._postfile, p, lengths, fixed, blocklimit)
                 btext = key.encode("utf-8") if isinstance(key, str) else key
                 fw._tindex.add(prefix + btext, info.to_bytes())
-                p = table[key]
                 side.add_term(btext, p.ids, p.weights,
                               p.positions if with_pos and btext[:1] != _STEM_BYTE else None)
             fw.finish_field()
-            del self._terms[fieldname]  # free memory as we go
+            del self._terms[fieldname]
         self.fieldwriter.close()
         side.write(os.path.join(self.storage.folder, sidecar.filename(self.newsegment)))
 

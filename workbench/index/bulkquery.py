@@ -368,9 +368,9 @@ class BulkEval:
         keys: NDArray[np.int64] | None = None
         alive = cands
         for i in order:
-            if time.monotonic() > self.deadline:
+            if time.monotonic() > self.deadline:  # unchecked candidates are not matches
                 self.incomplete = True
-                break
+                return np.zeros(0, dtype=np.int64)
             got = lists[i]
             counts, pos = self._positions(n, fieldname, texts[i], got,
                                           np.searchsorted(got.ids, alive))

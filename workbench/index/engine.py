@@ -162,20 +162,52 @@ def merge_small(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
 
 def add_sidecars(ix: windex.Index) -> int:
     """Write a sidecar for each segment of at least ``sidecar.MIN_DOCS`` documents that has
-    none (segments the incremental writer merged); returns how many were written."""
+    none (segments the incremental writer merged); returns how many were written. Only the
+    table of contents is read unless a segment needs one."""
+    from whoosh.reading import SegmentReader
+
     from . import sidecar
 
     folder = Path(ix.storage.folder)
+    toc = ix._read_toc()
     written = 0
-    with ix.reader() as reader:
-        for leaf, _base in reader.leaf_readers():
-            seg = leaf.segment()
-            path = folder / sidecar.filename(seg)
-            if seg is not None and leaf.doc_count_all() >= sidecar.MIN_DOCS \
-                    and not path.exists():
-                sidecar.write_for_leaf(leaf, path)
-                written += 1
+    for seg in toc.segments:
+        path = folder / sidecar.filename(seg)
+        if seg.doc_count_all() >= sidecar.MIN_DOCS and not path.exists():
+            reader = SegmentReader(ix.storage, toc.schema, seg)
+            try:
+                sidecar.write_for_leaf(reader, path)
+            finally:
+                reader.close()
+            written += 1
     return written
+
+
+def repair_sidecars(ix: windex.Index) -> list[str]:
+    """Check every sidecar of the current segments against its checksums and rewrite a
+    damaged one from its segment; returns the problems found (for the log)."""
+    from whoosh.reading import SegmentReader
+
+    from . import sidecar
+
+    folder = Path(ix.storage.folder)
+    toc = ix._read_toc()
+    problems = []
+    for seg in toc.segments:
+        path = folder / sidecar.filename(seg)
+        if not path.exists():
+            continue
+        problem = sidecar.verify(path, seg.doc_count_all())
+        if problem is None:
+            continue
+        problems.append(f"{path.name}: {problem}")
+        log.warning("search sidecar %s is damaged (%s): rewriting it", path.name, problem)
+        reader = SegmentReader(ix.storage, toc.schema, seg)
+        try:
+            sidecar.write_for_leaf(reader, path)
+        finally:
+            reader.close()
+    return problems
 
 
 def reopen(ix: windex.Index, old: Searcher) -> Searcher:

@@ -17,7 +17,7 @@ from whoosh.searching import Searcher
 from ..errors import UserError
 from ..library import Library
 from ..models import AliasGroup, Document, Page, TextLayer
-from . import facets
+from . import facets, sidecar
 from .bulkquery import BulkEval, Unsupported, best
 from .engine import IndexProblem, SearcherHolder, read_pointer
 from .parse import parse
@@ -185,6 +185,10 @@ class SearchIndex:
             with self.holder.lock:
                 s = self._searcher_quiet()
                 out["indexed_documents"] = s.doc_count() if s else None
+                leaves = [leaf for leaf, _base in s.reader().leaf_readers()] if s else []
+                out["segments"] = len(leaves)
+                out["segments_with_sidecar"] = sum(sidecar.for_leaf(x) is not None
+                                                   for x in leaves)
         except Exception as exc:  # status must never fail
             out["indexed_documents"] = None
             out["problem"] = str(exc)

@@ -26,6 +26,7 @@ import logging
 import os
 import struct
 import weakref
+import zlib
 from array import array
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -108,7 +109,8 @@ class SidecarWriter:
             sections += list(parts.items())
         # offsets are filled in once the header's own size is known (two passes: it only grows
         # when a number gains a digit, and the padding absorbs that)
-        table: list[list[Any]] = [[0, a.dtype.str, len(a)] for _n, a in sections]
+        table: list[list[Any]] = [[0, a.dtype.str, len(a), zlib.crc32(a.data)]
+                                  for _n, a in sections]
         header["sections"] = table
         for _ in range(3):
             start = _align(_HEAD.size + len(json.dumps(header)) + 64)
@@ -125,7 +127,7 @@ class SidecarWriter:
             out.write(raw)
             for row, (_n, a) in zip(table, sections, strict=True):
                 out.write(b"\0" * (row[0] - out.tell()))
-                out.write(a.tobytes())
+                out.write(a.data)
             out.write(b"\0" * (header["size"] - out.tell()))
         os.replace(tmp, path)
 
@@ -250,6 +252,9 @@ class Sidecar:
     def __init__(self, path: Path, doc_count: int) -> None:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         self._closer = weakref.finalize(self, os.close, fd)
+        self.path = path
+        st = os.fstat(fd)
+        self._identity = (st.st_ino, st.st_mtime_ns, st.st_size)
         try:
             head = os.pread(fd, _HEAD.size, 0)
             magic, hlen = _HEAD.unpack(head)
@@ -258,7 +263,8 @@ class Sidecar:
             header = json.loads(os.pread(fd, hlen, _HEAD.size))
             if header["doc_count"] != doc_count or header["size"] != os.fstat(fd).st_size:
                 raise ValueError("sidecar does not match its segment")
-            secs = [_Section(int(off), np.dtype(dt), int(n)) for off, dt, n in header["sections"]]
+            secs = [_Section(int(off), np.dtype(dt), int(n))
+                    for off, dt, n, _crc in header["sections"]]
             self.doc_count = doc_count
             self.fields = {name: FieldPostings(fd, {k: secs[i] for k, i in parts.items()})
                            for name, parts in header["fields"].items()}
@@ -267,17 +273,56 @@ class Sidecar:
             raise
 
 
+    def is_current(self) -> bool:
+        """Whether the file at ``path`` is still the one opened (not rewritten or removed)."""
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return False
+        return (st.st_ino, st.st_mtime_ns, st.st_size) == self._identity
+
+
+def verify(path: Path, doc_count: int) -> str | None:
+    """What is wrong with the sidecar at ``path`` (every section's checksum is compared),
+    or None when it is sound."""
+    try:
+        with open(path, "rb") as fh:
+            magic, hlen = _HEAD.unpack(fh.read(_HEAD.size))
+            if magic != MAGIC:
+                return "not a sidecar"
+            header = json.loads(fh.read(hlen))
+            if header["doc_count"] != doc_count:
+                return "document count differs from its segment"
+            if header["size"] != os.fstat(fh.fileno()).st_size:
+                return "size differs from its header"
+            for off, dt, n, crc in header["sections"]:
+                fh.seek(off)
+                left, got = n * np.dtype(dt).itemsize, 0
+                while left:
+                    chunk = fh.read(min(left, 1 << 22))
+                    if not chunk:
+                        return "truncated"
+                    got = zlib.crc32(chunk, got)
+                    left -= len(chunk)
+                if got != crc:
+                    return f"checksum mismatch at offset {off}"
+    except (OSError, ValueError, KeyError, TypeError, struct.error) as exc:
+        return f"unreadable ({type(exc).__name__})"
+    return None
+
+
 def for_leaf(leaf: Any) -> Sidecar | None:
-    """``open_for``, kept while the segment reader lives once found (a missing one is looked
-    for again: the writer adds sidecars to merged segments after their commit)."""
+    """``open_for``, kept while the segment reader lives and the file is the same one (a
+    missing one is looked for again: the writer adds sidecars to merged segments after their
+    commit, and rewrites a damaged one)."""
     from .engine import per_leaf
 
-    got = per_leaf(leaf, "sidecar", lambda: open_for(leaf))
-    if got is None:
+    got: Sidecar | None = per_leaf(leaf, "sidecar", lambda: open_for(leaf))
+    if got is None or not got.is_current():
         got = open_for(leaf)
         if got is not None:
             per_leaf(leaf, "sidecar", lambda: None, replace=got)
-    return got  # type: ignore[no-any-return]
+    return got
 
 
 def open_for(leaf: Any) -> Sidecar | None:

@@ -34,6 +34,7 @@ from .engine import (
     merge_small,
     new_generation,
     open_current,
+    repair_sidecars,
     writer_args,
 )
 from .schema import common_words, decode_stamp, to_fields
@@ -260,6 +261,13 @@ class IndexWorker:
             ix = self._index()
         except IndexProblem as exc:
             self._do_rebuild(exc.reason)
+            return
+        try:
+            repair_sidecars(ix)
+            add_sidecars(ix)
+        except Exception as exc:  # a segment that cannot be read back: rebuild from the DB
+            log.warning("search index segment unreadable", exc_info=True)
+            self._do_rebuild(f"damaged ({type(exc).__name__}: {exc})")
             return
         with self.library.read() as s:
             truth = all_index_state(s)
