@@ -323,3 +323,21 @@ def test_phrase_check_out_of_time_returns_only_checked_matches(searcher: object)
     assert ev.incomplete and q.incomplete
     theirs = {hit.docnum for hit in s.search(q, limit=None)}  # type: ignore[attr-defined]
     assert set(got) <= theirs
+
+
+@pytest.mark.parametrize("protocol", [2, 5])
+def test_ids_and_weights_are_cut_out_of_either_block_protocol(protocol: int) -> None:
+    """Whoosh's writer pickles posting blocks with protocol 2, the bulk writer with 5; the
+    pattern that skips the positions reads both, including one to three weights."""
+    import pickle
+
+    from workbench.index.bulkquery import _IDS_WEIGHTS, _PROTO
+
+    blocks = [((1, 2, 3, 4, 5), (1.0, 2.0, 4.0, 1.0, 3.0), (b"a", b"b")),
+              ((3,), None, (b"x",)), ((1, 2), (1.0, 4.0), ()), ((5, 6, 7), 2.0, None),
+              (tuple(range(128)), tuple(float(i % 7 + 1) for i in range(128)), None)]
+    for block in blocks:
+        m = _IDS_WEIGHTS.match(pickle.dumps(block, protocol))
+        assert m is not None, block
+        assert pickle.loads(_PROTO + m.group(1) + b".") == block[0]
+        assert pickle.loads(_PROTO + m.group(2) + b".") == block[1]

@@ -49,10 +49,12 @@ _POS_CACHE_VALUE = 12  # bytes: a count and a pickled list of one or two small d
 # floats: G; tuples with MARK...t, TUPLE1-3 or EMPTY_TUPLE; a memo BINPUT between) and
 # unpickled alone (a lone float is tried last: it is also how a tuple of floats begins).
 # A block the pattern does not match is unpickled whole.
+# Whoosh writes protocol 2; the bulk writer protocol 5 (a frame header, MEMOIZE for memos).
 _PROTO = b"\x80\x02"
 _INT = rb"(?:K.|M..|J....)"
 _IDS_WEIGHTS = re.compile(
-    _PROTO + rb"(\(" + _INT + rb"*t|" + _INT + rb"{1,3}[\x85-\x87]|\))(?:q.|r....)?"
+    rb"(?:\x80\x02|\x80\x05(?:\x95.{8})?)"
+    rb"(\(" + _INT + rb"*t|" + _INT + rb"{1,3}[\x85-\x87]|\))(?:q.|r....|\x94)?"
     rb"(N|\((?:G.{8})*t|(?:G.{8}){1,3}[\x85-\x87]|G.{8}|\))", re.S)
 
 
@@ -108,7 +110,8 @@ def postings(leaf: Any, fieldname: str, btext: bytes, values: bool = False,
         elif comp:
             data = pickle.loads(zlib.decompress(buf[f.tell():end]))
         else:
-            data = unpickler.load()
+            data = pickle.loads(buf[f.tell():end])  # a fresh memo: protocol 5 numbers memos
+            # by count (MEMOIZE), so one unpickler's memo from earlier blocks would shift them
         f.seek(end)
         ids += accumulate(data[0])
         w = data[1]
