@@ -341,3 +341,23 @@ def test_ids_and_weights_are_cut_out_of_either_block_protocol(protocol: int) -> 
         assert m is not None, block
         assert pickle.loads(_PROTO + m.group(1) + b".") == block[0]
         assert pickle.loads(_PROTO + m.group(2) + b".") == block[1]
+
+
+def test_wildcard_pattern_finds_the_same_words_with_and_without_its_literal() -> None:
+    """``Pattern.find_in`` looks only at lines holding the longest literal; it must find
+    exactly the words a full regular-expression scan finds."""
+    from workbench.index.query import Pattern
+
+    rng = random.Random(11)
+    words = sorted({"".join(rng.choices("aksztn", k=rng.randint(1, 9))) for _ in range(5000)}
+                   | {"kazakhstan", "stan", "afghanistan", "stanza", "kstan"})
+    text = "\n".join(words) + "\n"
+    for wild in ("*stan", "*a?stan", "k*stan", "*zak*", "*sta?", "?stan*", "*akh*an"):
+        body = "".join("[^\n]*" if c == "*" else "[^\n]" if c == "?" else re.escape(c)
+                       for c in re.split(r"([*?])", wild) if c)
+        lits = [x for x in re.split(r"[*?]", wild) if x]
+        pat = Pattern(re.compile(body + r"\Z"), re.compile(f"^{body}$", re.M),
+                      max(lits, key=len))
+        expect = {w for w in words if re.fullmatch(body, w)}
+        assert pat.find_in(text) == expect, wild
+        assert Pattern(pat.term, pat.lines, "").find_in(text) == expect, wild

@@ -212,27 +212,34 @@ class Compiler:
             return self.expand(fname, prefix, None)
         body = "".join("[^\n]*" if x == "*" else "[^\n]" if x == "?" else re.escape(x)
                        for x in literal)
+        pat = Pattern(re.compile(body + r"\Z"), re.compile(f"^{body}$", re.M),
+                      max((x for x in literal if x not in ("*", "?")), key=len, default=""))
         if not prefix:  # a leading wildcard: every word of the dictionary is a candidate
-            return self.expand_anywhere(fname, re.compile(f"^{body}$", re.M))
-        return self.expand(fname, prefix, re.compile(body + r"\Z"))
+            return self.expand_anywhere(fname, pat)
+        return self.expand(fname, prefix, pat)
 
-    def expand_anywhere(self, fname: str, rx: re.Pattern[str]) -> set[str]:
-        """Terms matching ``rx`` anywhere in the dictionary (``*stan``), found by one regular
-        expression over each segment's whole word list (kept per segment reader, ~0.5 s to
-        read the first time): scanning the dictionary term by term stopped after the first
-        MAX_SCAN words in alphabetical order, so ``*stan`` missed Kazakhstan. As ``expand``,
-        the largest segment answers alone when it offers many candidates."""
+    def expand_anywhere(self, fname: str, pat: Pattern) -> set[str]:
+        """Terms matching ``pat`` anywhere in the dictionary (``*stan``), found in each
+        segment's whole word list (kept per segment reader): scanning the dictionary term by
+        term stopped after the first MAX_SCAN words in alphabetical order, so ``*stan``
+        missed Kazakhstan. As ``expand``, the largest segment answers alone when it offers
+        many candidates."""
         leaves = [leaf for leaf, _base in self.reader.leaf_readers()]
         big = max(leaves, key=lambda r: r.doc_count_all())
-        cands = set(rx.findall(word_list(big, fname)))
+        cands = pat.find_in(word_list(big, fname))
         if len(cands) < 4 * MAX_EXPANSION and len(leaves) > 1:
             for leaf in leaves:
                 if leaf is not big:
-                    cands.update(rx.findall(word_list(leaf, fname)))
-            return self.top(cands, fname)
+                    cands |= pat.find_in(word_list(leaf, fname))
+            big = None
+        if len(cands) <= MAX_EXPANSION:
+            return cands
+        counted = side_counts([big] if big is not None else leaves, fname, cands)
+        if counted is not None:
+            return most_frequent(counted)
         return self.top(cands, fname, big)
 
-    def expand(self, fname: str, prefix: str, rx: re.Pattern[str] | None,
+    def expand(self, fname: str, prefix: str, rx: Pattern | None,
                bound: bool = True) -> set[str]:
         """At most MAX_EXPANSION indexed terms starting with ``prefix`` (and matching ``rx``).
 
@@ -267,12 +274,12 @@ class Compiler:
         return most_frequent(totals) if not unknown else self.top(set(totals) | unknown, fname)
 
     def _scan(self, reader: IndexReader, fname: str, prefix: str,
-              rx: re.Pattern[str] | None) -> set[str]:
+              rx: Pattern | None) -> set[str]:
         source = reader.expand_prefix(fname, prefix) if prefix else reader.lexicon(fname)
         cands = set()
         for raw in islice(source, MAX_SCAN):
             term = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-            if term.startswith(MARKS) or (rx is not None and not rx.match(term)):
+            if term.startswith(MARKS) or (rx is not None and not rx.term.match(term)):
                 continue
             cands.add(term)
         return cands
@@ -332,7 +339,7 @@ def side_terms(leaf: Any, fname: str, prefix: str) -> list[str] | None:
     return [t for t in _range_terms(fp, lo, hi) if not t.startswith(MARKS)]
 
 
-def side_scan(leaf: Any, fname: str, prefix: str, rx: re.Pattern[str] | None
+def side_scan(leaf: Any, fname: str, prefix: str, rx: Pattern | None
               ) -> dict[str, int] | None:
     """``term -> documents`` for the terms of ``fname`` starting with ``prefix`` (and
     matching ``rx``) in the segment's sidecar; None when the segment has none."""
@@ -343,9 +350,57 @@ def side_scan(leaf: Any, fname: str, prefix: str, rx: re.Pattern[str] | None
     if fp is None:
         return {}
     lo, hi = fp.prefix_range(prefix.encode("utf-8"))
+    if rx is not None:  # one regular expression over the range, then count the few found
+        text = fp.term_bytes(lo, hi).decode("utf-8", "replace").replace("\0", "\n")
+        found = [t for t in set(rx.lines.findall(text)) if not t.startswith(MARKS)]
+        return dict(zip(found, fp.doc_frequency_of([t.encode("utf-8") for t in found]),
+                        strict=True))
     dfs = fp.doc_frequencies(lo, hi).tolist()
     return {t: n for t, n in zip(_range_terms(fp, lo, hi), dfs, strict=True)
-            if not t.startswith(MARKS) and (rx is None or rx.match(t))}
+            if not t.startswith(MARKS)}
+
+
+def side_counts(leaves: list[Any], fname: str, words: set[str]) -> dict[str, int] | None:
+    """How many documents of ``leaves`` hold each of ``words`` (None: a leaf has no sidecar)."""
+    out = dict.fromkeys(words, 0)
+    keys = sorted(words)
+    raw = [t.encode("utf-8") for t in keys]
+    for leaf in leaves:
+        side = sidecar.for_leaf(leaf)
+        if side is None:
+            return None
+        fp = side.fields.get(fname)
+        if fp is not None:
+            for t, n in zip(keys, fp.doc_frequency_of(raw), strict=True):
+                out[t] += n
+    return out
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A wildcard as regular expressions: for one term, and for a word list (one word per
+    line); ``literal`` is its longest run of plain letters."""
+
+    term: re.Pattern[str]
+    lines: re.Pattern[str]
+    literal: str
+
+    def find_in(self, words: str) -> set[str]:
+        """The lines of ``words`` the pattern matches. With a literal of three or more
+        letters, only the lines holding it are tried (a plain search over the whole list is
+        several times faster than the pattern's)."""
+        if len(self.literal) < 3:
+            return set(self.lines.findall(words))
+        out: set[str] = set()
+        find, rfind = words.find, words.rfind
+        at = find(self.literal)
+        while at >= 0:
+            start = rfind("\n", 0, at) + 1
+            end = find("\n", at)
+            end = len(words) if end < 0 else end
+            out.add(words[start:end])
+            at = find(self.literal, end)
+        return {w for w in out if self.term.match(w)}
 
 
 def most_frequent(counted: dict[str, int]) -> set[str]:
@@ -366,8 +421,8 @@ def word_list(leaf: Any, fname: str) -> str:
                 return ""
             runs = sorted(fp.prefix_range(m.encode("utf-8")) for m in MARKS)
             keep = [(0, runs[0][0]), (runs[0][1], runs[1][0]), (runs[1][1], fp.nterms)]
-            return "\n".join(w for lo, hi in keep for w in _range_terms(fp, lo, hi)
-                             if "\n" not in w)
+            raw = b"".join(fp.term_bytes(lo, hi) for lo, hi in keep if lo < hi)
+            return raw.decode("utf-8", "replace").replace("\0", "\n")
         words = (raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
                  for raw in leaf.lexicon(fname))
         return "\n".join(w for w in words if not w.startswith(MARKS) and "\n" not in w)

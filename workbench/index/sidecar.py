@@ -205,6 +205,14 @@ class FieldPostings:
             return np.zeros(0, dtype=np.int64)
         return np.diff(self._read("pstart", lo, hi - lo + 1).astype(np.int64))
 
+    def doc_frequency_of(self, terms: list[bytes]) -> list[int]:
+        """How many documents hold each of ``terms`` (0 for a term not in the field)."""
+        out = []
+        for t in terms:
+            i = self.find(t)
+            out.append(0 if i < 0 else int(np.diff(self._read("pstart", i, 2))[0]))
+        return out
+
     def postings(self, i: int) -> tuple[NDArray[Any], NDArray[Any]]:
         """Term ``i``'s document numbers and weights (term frequencies)."""
         a, b = self._read("pstart", i, 2).tolist()
