@@ -24,12 +24,14 @@ import time
 import zlib
 from bisect import bisect_left
 from itertools import accumulate, chain
+from math import log
 from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
 from . import sidecar
@@ -64,7 +66,8 @@ class Unsupported(Exception):
 
 def postings(leaf: Any, fieldname: str, btext: bytes, values: bool = False,
              only: list[int] | None = None) -> tuple[list[int], list[float], list[bytes]] | None:
-    """One term's postings in one segment: ids, weights (term frequencies), values.
+    """One term's postings in one segment: ids, weights (term frequencies), values; deleted
+    documents included (as in the segment's own counts).
 
     With ``only`` (sorted document numbers), blocks holding none of them are skipped unread:
     a phrase's position check needs the common words' values for a few candidates only.
@@ -72,6 +75,8 @@ def postings(leaf: Any, fieldname: str, btext: bytes, values: bool = False,
     if (fieldname, btext) not in leaf:
         return None
     m = leaf.postings(fieldname, btext)
+    if isinstance(m, FilterMatcher):  # a segment with deletions: its postings still hold
+        m = m.child                   # them, as do its counts (callers drop deleted docs)
     if not isinstance(m, W3LeafMatcher):  # inlined postings: not written by our codec args
         ids, ws, vs = [], [], []
         while m.is_active():
@@ -224,13 +229,12 @@ class BulkEval:
 
     def estimate(self, q: wq.Query) -> int:
         """Roughly how many documents ``q`` matches (to evaluate the rarest part first)."""
-        reader = self.searcher.reader()
         if isinstance(q, FastPhrase):
-            return min((reader.doc_frequency(q.fieldname, w) for w in q.words), default=0)
+            return min((self.df(q.fieldname, w) for w in q.words), default=0)
         if isinstance(q, TermSet):
-            return sum(reader.doc_frequency(q.fieldname, w) for w in q.words[:8])
+            return sum(self.df(q.fieldname, w) for w in q.words[:8])
         if isinstance(q, wq.Term):
-            return int(reader.doc_frequency(q.fieldname, q.text))
+            return self.df(q.fieldname, q.text)
         if isinstance(q, wq.AndNot):
             return self.estimate(q.a)
         if isinstance(q, wq.And):
@@ -251,6 +255,26 @@ class BulkEval:
         return self._eval(q).mask
 
     # --- postings -----------------------------------------------------------------------------
+
+    def df(self, fieldname: str, text: Any) -> int:
+        """How many documents hold the term (deleted ones included, as Whoosh counts), from
+        the sidecars where there are some: Whoosh's term-info lookups are Python and a
+        random read each."""
+        btext = self._btext(fieldname, text)
+        if btext is None:
+            return 0
+        total = 0
+        for n, (leaf, _base) in enumerate(self.leaves):
+            side = self.sidecars[n]
+            if side is None:
+                total += int(leaf.doc_frequency(fieldname, text))
+            elif (fp := side.fields.get(fieldname)) is not None:
+                total += fp.doc_frequency_of([btext])[0]
+        return total
+
+    def idf(self, fieldname: str, text: Any) -> float:
+        """Whoosh's idf (``WeightingModel.idf``), with ``df`` for the frequency."""
+        return log(self.size / (self.df(fieldname, text) + 1)) + 1
 
     def find(self, n: int, fieldname: str, btext: bytes) -> Found | None:
         """Term ``btext``'s postings in leaf number ``n``: from its sidecar, else via Whoosh."""
@@ -301,7 +325,7 @@ class BulkEval:
         if btext is None:
             return out
         field = self.searcher.schema[fieldname]
-        idf = self.searcher.idf(fieldname, text) * boost
+        idf = self.idf(fieldname, text) * boost
         table = self.norm_table(fieldname) if field.scorable else None
         for n, (leaf, base) in enumerate(self.leaves):
             got = self.find(n, fieldname, btext)
@@ -327,7 +351,7 @@ class BulkEval:
             return out
         field = self.searcher.schema[fieldname]
         items = phrase_items(words, getattr(field.analyzer, "common", frozenset()))
-        idfs = [self.searcher.idf(fieldname, t) for t, _off in items]
+        idfs = [self.idf(fieldname, t) for t, _off in items]
         texts = [bytes(field.to_bytes(t)) for t, _off in items]
         offsets = [off for _t, off in items]
         table = self.norm_table(fieldname)
