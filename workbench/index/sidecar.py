@@ -218,10 +218,6 @@ class FieldPostings:
         a, b = self._read("pstart", i, 2).tolist()
         return self._read("ids", a, b - a), self._read("weights", a, b - a)
 
-    def words(self) -> str:
-        """Every term, one per line (for regular expressions over the whole dictionary)."""
-        return self._blob_bytes.decode("utf-8", "replace").replace("\0", "\n")
-
     def has_positions(self, i: int) -> bool:
         """Whether term ``i``'s positions are kept (not for stems, nor in non-phrase fields)."""
         if not self.has_phrase_positions:
