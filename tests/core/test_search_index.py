@@ -160,6 +160,32 @@ def test_damaged_sidecar_is_rewritten_from_its_segment(library_path: Path) -> No
         assert wb.index_status()["last_rebuild_reason"] is None  # repaired, not rebuilt
 
 
+def test_reader_answers_from_the_segments_when_a_sidecar_is_garbage(
+        library_path: Path) -> None:
+    """A read-only process cannot repair a sidecar; when its postings point outside the
+    segment, the search answers from Whoosh's own files instead of from garbage."""
+    import numpy as np
+
+    from workbench.index import sidecar
+
+    with Workbench.open(library_path) as wb:
+        imported(wb)
+    shutil.rmtree(library_path / "index")
+    queries = ["Obokata", "labo*", "detention NOT Obokata"]
+    with Workbench.open(library_path) as wb:
+        assert wb.wait_for_index(30)
+        before = {q: hits(wb, q) for q in queries}
+    [side] = current_dir(library_path).glob("*" + sidecar.EXT)
+    raw = bytearray(side.read_bytes())
+    header = json.loads(raw[12:12 + int.from_bytes(raw[4:12], "little")])
+    off, dtype, n, _crc = header["sections"][header["fields"]["body"]["ids"]]
+    size = np.dtype(dtype).itemsize * n
+    raw[off:off + size] = np.full(n, 4_000_000, dtype=dtype).tobytes()
+    side.write_bytes(bytes(raw))
+    with Workbench.open(library_path, writable=False) as ro:
+        assert {q: hits(ro, q) for q in queries} == before
+
+
 def test_read_only_library_never_writes_the_index(library_path: Path) -> None:
     with Workbench.open(library_path) as wb:
         imported(wb)

@@ -18,6 +18,7 @@ frequency), so both paths rank alike.
 from __future__ import annotations
 
 import io
+import logging
 import pickle
 import re
 import time
@@ -39,6 +40,7 @@ from .analysis import gram
 from .phrase import FastPhrase, decode_positions
 from .termset import TermSet
 
+logger = logging.getLogger(__name__)
 B, K1 = 0.75, 1.2
 BUDGET_S = 1.0  # phrase checking stops here (the result then says it may be incomplete)
 _POS_CACHE: dict[bytes, frozenset[int]] = {}  # short values only: those recur across documents
@@ -166,8 +168,8 @@ class BulkEval:
         self.lengths = lengths  # (leaf, fieldname) -> each document's length byte
         self.incomplete = False
         self.deadline = time.monotonic() + BUDGET_S
-        self.sidecars = [sidecar.for_leaf(leaf)
-                         for leaf, _base in self.leaves]
+        self.sidecars = [sidecar.for_leaf(leaf) for leaf, _base in self.leaves]
+        self.counts = [int(leaf.doc_count_all()) for leaf, _base in self.leaves]
         self.live = np.ones(self.size, dtype=bool)
         for leaf, base in self.leaves:
             if leaf.has_deletions():
@@ -176,7 +178,15 @@ class BulkEval:
 
     def matches(self, q: wq.Query) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         """The live documents ``q`` matches (ascending numbers) and their scores."""
-        m = self._eval(q)
+        try:
+            m = self._eval(q)
+        except (IndexError, ValueError, OSError) as exc:
+            if not any(s is not None for s in self.sidecars):
+                raise
+            # a damaged sidecar (the writer's check rewrites it): answer from Whoosh's blocks
+            logger.warning("search sidecar unusable (%s): reading the segments instead", exc)
+            self.sidecars = [None] * len(self.sidecars)
+            m = self._eval(q)
         docs = np.flatnonzero(m.mask & self.live)
         return docs, m.score[docs]
 
@@ -285,6 +295,8 @@ class BulkEval:
             if i < 0:
                 return None
             ids, ws = fp.postings(i)  # type: ignore[union-attr]
+            if len(ids) and (int(ids.max()) >= self.counts[n] or len(ws) != len(ids)):
+                raise ValueError(f"postings out of range in {side.path.name}")
             return Found(ids.astype(np.int64), ws.astype(np.float64), i)
         got = postings(self.leaves[n][0], fieldname, btext)
         if got is None:
