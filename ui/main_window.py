@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from workbench.changes import Changes
 
 from . import actions
+from .dialogs.confirm import confirm
 from .dialogs.shortcuts import ShortcutsDialog
 from .documents_panel import DocumentsPanel
 from .empty_state import EmptyState
@@ -278,11 +279,10 @@ class MainWindow(QMainWindow):
         ids = self.documents.selected_ids()
         if not ids:
             return
-        answer = QMessageBox.question(
-            self, "Delete documents",
-            f"Delete {len(ids)} document{'s' if len(ids) != 1 else ''} with their originals, "
-            "text and highlights? The audit log keeps a record of the deletion.")
-        if answer == QMessageBox.StandardButton.Yes:
+        if confirm(self, "Delete documents",
+                   f"Delete {len(ids)} document{'s' if len(ids) != 1 else ''} with their "
+                   "originals, text and highlights? The audit log keeps a record of the "
+                   "deletion."):
             doc_ops.delete_documents(self.session, ids)
 
     def _document_menu(self, pos: Any) -> None:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..dialogs.confirm import confirm
 from ..dialogs.dossier_dialogs import RedactQuoteDialog, RenameSectionDialog
 from ..operations import dossiers as ops
 from ..session import Session
@@ -248,11 +249,10 @@ class DossierBuilder(QWidget):
         if self.data.get("frozen"):
             ops.new_version(self.session, did, lambda ch: self.open_dossier(ch.dossier_ids[0]))
             return
-        answer = QMessageBox.question(
-            self, "Freeze dossier",
-            f"Freeze “{self.data.get('title', '')}”? Its exhibit numbers are then fixed and it "
-            "can no longer be edited; you can make an editable new version at any time.")
-        if answer == QMessageBox.StandardButton.Yes:
+        if confirm(self, "Freeze dossier",
+                   f"Freeze “{self.data.get('title', '')}”? Its exhibit numbers are then fixed "
+                   "and it can no longer be edited; you can make an editable new version at "
+                   "any time."):
             ops.freeze(self.session, did)
 
     def add(self, highlights: list[int], documents: list[int],

@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from ..dialogs.confirm import confirm
 from ..dialogs.highlight_dialog import HighlightDialog
 from ..operations import highlights as ops
 from ..search.delegate import HTML_ROLE, RichDelegate
@@ -204,10 +204,9 @@ class HighlightController:
 
     def _edited(self, h: dict[str, Any], dialog: HighlightDialog, code: int) -> None:
         if code == HighlightDialog.DELETE:
-            answer = QMessageBox.question(self.viewer, "Delete highlight",
-                                          "Delete this highlight? Dossier exhibits made from it "
-                                          "keep a copy of the quote.")
-            if answer == QMessageBox.StandardButton.Yes:
+            if confirm(self.viewer, "Delete highlight",
+                       "Delete this highlight? Dossier exhibits made from it keep a copy of "
+                       "the quote."):
                 ops.delete_highlight(self.session, h["id"])
         elif code == 1:
             ops.edit_highlight(self.session, h["id"], dialog.chosen_tags(), dialog.note_text())
