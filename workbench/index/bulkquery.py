@@ -43,9 +43,6 @@ from .termset import TermSet
 logger = logging.getLogger(__name__)
 B, K1 = 0.75, 1.2
 BUDGET_S = 1.0  # phrase checking stops here (the result then says it may be incomplete)
-_POS_CACHE: dict[bytes, frozenset[int]] = {}  # short values only: those recur across documents
-_POS_CACHE_MAX = 100_000
-_POS_CACHE_VALUE = 12  # bytes: a count and a pickled list of one or two small deltas
 
 # A posting block is the pickle of (ids, weights, values). For scoring and counting only the
 # first two are needed, and unpickling the values (one bytes object per posting) was 90 % of
@@ -127,18 +124,6 @@ def postings(leaf: Any, fieldname: str, btext: bytes, values: bool = False,
             vs += data[2] if data[2] else [b""] * count
         if n < 0:
             return ids, ws, vs
-
-
-def positions(value: bytes) -> frozenset[int]:
-    """The positions in one ``Positions`` posting value (cached: most values recur)."""
-    got = _POS_CACHE.get(value)
-    if got is None:
-        got = frozenset(decode_positions(value))
-        if len(value) <= _POS_CACHE_VALUE:
-            if len(_POS_CACHE) >= _POS_CACHE_MAX:
-                _POS_CACHE.clear()
-            _POS_CACHE[value] = got
-    return got
 
 
 class Found(NamedTuple):
@@ -435,7 +420,7 @@ class BulkEval:
         wanted = got.ids[sel].tolist()
         raw = postings(leaf, fieldname, btext, values=True, only=wanted)
         vmap = dict(zip(raw[0], raw[2], strict=True)) if raw is not None else {}
-        lists = [sorted(positions(vmap[d])) for d in wanted]
+        lists = [list(decode_positions(vmap[d])) for d in wanted]  # ascending
         counts = np.array([len(x) for x in lists], dtype=np.int64)
         flat = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
         return counts, flat

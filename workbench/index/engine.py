@@ -154,38 +154,19 @@ def merge_small(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
 
     from . import sidecar
 
-    folder = writer.storage.folder
-    kept = [s for s in segments if os.path.exists(os.path.join(folder, sidecar.filename(s)))]
-    rest = [s for s in segments if all(s is not k for k in kept)]
+    folder = Path(writer.storage.folder)
+    kept: list[Any] = []
+    rest: list[Any] = []
+    for seg in segments:
+        (kept if (folder / sidecar.filename(seg)).exists() else rest).append(seg)
     return kept + list(MERGE_SMALL(writer, rest))
 
 
-def add_sidecars(ix: windex.Index) -> int:
-    """Write a sidecar for each segment of at least ``sidecar.MIN_DOCS`` documents that has
-    none (segments the incremental writer merged); returns how many were written. Only the
-    table of contents is read unless a segment needs one."""
-    from whoosh.reading import SegmentReader
-
-    from . import sidecar
-
-    folder = Path(ix.storage.folder)
-    toc = ix._read_toc()
-    written = 0
-    for seg in toc.segments:
-        path = folder / sidecar.filename(seg)
-        if seg.doc_count_all() >= sidecar.MIN_DOCS and not path.exists():
-            reader = SegmentReader(ix.storage, toc.schema, seg)
-            try:
-                sidecar.write_for_leaf(reader, path)
-            finally:
-                reader.close()
-            written += 1
-    return written
-
-
-def repair_sidecars(ix: windex.Index) -> list[str]:
-    """Check every sidecar of the current segments against its checksums and rewrite a
-    damaged one from its segment; returns the problems found (for the log)."""
+def sync_sidecars(ix: windex.Index, verify: bool = False) -> list[str]:
+    """Give each segment of at least ``sidecar.MIN_DOCS`` documents without a sidecar one
+    (segments the incremental writer merged), and with ``verify``, check every sidecar
+    against its checksums and rewrite a damaged one from its segment. Only the table of
+    contents is read unless a segment needs writing. Returns the problems found."""
     from whoosh.reading import SegmentReader
 
     from . import sidecar
@@ -195,13 +176,14 @@ def repair_sidecars(ix: windex.Index) -> list[str]:
     problems = []
     for seg in toc.segments:
         path = folder / sidecar.filename(seg)
-        if not path.exists():
+        if path.exists():
+            problem = sidecar.verify(path, seg.doc_count_all()) if verify else None
+            if problem is None:
+                continue
+            problems.append(f"{path.name}: {problem}")
+            log.warning("search sidecar %s is damaged (%s): rewriting it", path.name, problem)
+        elif seg.doc_count_all() < sidecar.MIN_DOCS:
             continue
-        problem = sidecar.verify(path, seg.doc_count_all())
-        if problem is None:
-            continue
-        problems.append(f"{path.name}: {problem}")
-        log.warning("search sidecar %s is damaged (%s): rewriting it", path.name, problem)
         reader = SegmentReader(ix.storage, toc.schema, seg)
         try:
             sidecar.write_for_leaf(reader, path)
@@ -242,18 +224,17 @@ _PER_LEAF: WeakKeyDictionary[Any, dict[Hashable, Any]] = WeakKeyDictionary()
 _PER_LEAF_LOCK = threading.Lock()
 
 
-def per_leaf(leaf: Any, key: Hashable, make: Callable[[], Any], replace: Any = None) -> Any:
+def per_leaf(leaf: Any, key: Hashable, make: Callable[[], Any],
+             valid: Callable[[Any], bool] | None = None) -> Any:
     """A value derived from one segment reader (a column reader, a word list...), made once
     and kept while that reader lives: a searcher reopened after a commit keeps the readers of
-    unchanged segments, so only a new segment's values are made again. ``replace`` (not
-    None) is stored instead."""
+    unchanged segments, so only a new segment's values are made again. A kept value that
+    ``valid`` rejects is made again."""
     with _PER_LEAF_LOCK:
         cache = _PER_LEAF.get(leaf)
         if cache is None:
             cache = _PER_LEAF[leaf] = {}
-    if replace is not None:
-        cache[key] = replace
-    elif key not in cache:
+    if key not in cache or (valid is not None and not valid(cache[key])):
         cache[key] = make()
     return cache[key]
 

@@ -321,12 +321,8 @@ def for_leaf(leaf: Any) -> Sidecar | None:
     commit, and rewrites a damaged one)."""
     from .engine import per_leaf
 
-    got: Sidecar | None = per_leaf(leaf, "sidecar", lambda: open_for(leaf))
-    if got is None or not got.is_current():
-        got = open_for(leaf)
-        if got is not None:
-            per_leaf(leaf, "sidecar", lambda: None, replace=got)
-    return got
+    return per_leaf(leaf, "sidecar", lambda: open_for(leaf),  # type: ignore[no-any-return]
+                    valid=lambda got: got is not None and got.is_current())
 
 
 def open_for(leaf: Any) -> Sidecar | None:

@@ -28,13 +28,12 @@ from . import rebuild
 from .analysis import DEFAULT_COMMON
 from .engine import (
     IndexProblem,
-    add_sidecars,
     commit_guarded,
     make_current,
     merge_small,
     new_generation,
     open_current,
-    repair_sidecars,
+    sync_sidecars,
     writer_args,
 )
 from .schema import common_words, decode_stamp, to_fields
@@ -233,7 +232,7 @@ class IndexWorker:
             raise
         commit_guarded(writer, mergetype=merge_small)
         self.on_commit()
-        add_sidecars(ix)  # a merge made a large segment: give it the fast path too
+        sync_sidecars(ix)  # a merge made a large segment: give it the fast path too
 
     def _serve_during_rebuild(self, served: tuple[set[int], set[int]]) -> None:
         """Apply edits made since the rebuild started to the index still in use, so they are
@@ -263,8 +262,7 @@ class IndexWorker:
             self._do_rebuild(exc.reason)
             return
         try:
-            repair_sidecars(ix)
-            add_sidecars(ix)
+            sync_sidecars(ix, verify=True)
         except Exception as exc:  # a segment that cannot be read back: rebuild from the DB
             log.warning("search index segment unreadable", exc_info=True)
             self._do_rebuild(f"damaged ({type(exc).__name__}: {exc})")
