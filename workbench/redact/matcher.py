@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from urllib.parse import unquote, unquote_plus
 
 from .fold import fold, fold_with_map
@@ -51,7 +52,7 @@ def _is_rtl(text: str) -> bool:
 
 def _word_pattern(word: str) -> str:
     tight = [re.escape(word[0])]
-    for prev, ch in zip(word, word[1:], strict=False):
+    for prev, ch in pairwise(word):
         gap = " ?" if _unspaced(prev) or _unspaced(ch) else "(?:- ?)?"
         tight.append(gap + re.escape(ch))
     alternatives = ["".join(tight)]
