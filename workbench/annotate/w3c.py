@@ -97,10 +97,13 @@ def annotation(h: Highlight, doc: Document, rec: CollectionRecord | None, tags: 
         "selector": [
             {"type": "TextQuoteSelector", "exact": exact, "prefix": prefix,
              "suffix": suffix},
-            {"type": "TextPositionSelector", "start": h.start, "end": h.end},
         ],
         "styleClass": _style_class(h.color),
     }
+    if redact is None or exact == h.quote:
+        # A redacted quote's offsets would give away the length of what was hidden.
+        target["selector"].append({"type": "TextPositionSelector", "start": h.start,
+                                   "end": h.end})
     url = rec and (rec.final_url or rec.source_url)
     if url:
         target["scope"] = r(url)

@@ -27,7 +27,7 @@ from ..models import (
 )
 from . import editing
 from .citations import Source, source_from
-from .redaction import Rule, Segment, apply, contains, redact_plain
+from .redaction import Rule, Segment, apply, matcher_of, redact_plain
 
 
 @dataclass
@@ -181,11 +181,12 @@ def build_view(session: Session, dossier: Dossier) -> DossierView:
     sources: dict[int, Source] = {}
     raw_sources: dict[int, Source] = {}
     redacted_docs: set[int] = set()
+    matcher = matcher_of(rules)
     for it in editing.ordered_items(session, dossier.id):
         raw = raw_item(session, it, raw_sources)
         src = raw.source
         if src is not None:
-            if any(contains(raw.text, r.text) for r in rules) or any(
+            if matcher.find_in_readings(raw.text) is not None or any(
                     r.item_id == it.id for r in rules):
                 redacted_docs.add(src.document_id)
             src = sources.setdefault(src.document_id, src.redacted(rules))

@@ -6,7 +6,7 @@ therefore accepted when its text occurs in a cited document's text, even if nowh
 dossier's visible text, and such a document's original is left out of bundles.
 
 Every text layer counts (an older OCR layer may show text the latest one lost), and matching
-uses the leak check's own normalisation, so whatever the leak check could find in an original's
+uses the one matcher the leak check uses, so whatever the leak check could find in an original's
 text marks that original as withheld.
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import DossierItem, Highlight, TextLayer
-from .redaction import Rule
+from .redaction import Rule, matcher_of
 
 
 def cited_documents(session: Session, items: Iterable[DossierItem]) -> set[int]:
@@ -37,11 +37,9 @@ def cited_documents(session: Session, items: Iterable[DossierItem]) -> set[int]:
 def documents_containing(session: Session, document_ids: Iterable[int],
                          rules: list[Rule]) -> set[int]:
     """The documents among ``document_ids`` whose text (any layer) contains a rule's text."""
-    from ..export.leakcheck import Needles
-
-    needles = Needles(rules)
+    matcher = matcher_of(rules)
     wanted = sorted(set(document_ids))
-    if not needles or not wanted:
+    if not matcher or not wanted:
         return set()
     found: set[int] = set()
     for start in range(0, len(wanted), 500):  # SQLite caps the number of bound parameters
@@ -49,6 +47,6 @@ def documents_containing(session: Session, document_ids: Iterable[int],
             select(TextLayer.document_id, TextLayer.text)
             .where(TextLayer.document_id.in_(wanted[start:start + 500]))).all()
         for doc_id, text in rows:
-            if doc_id not in found and needles.find(text or "") is not None:
+            if doc_id not in found and matcher.find_in_readings(text or "") is not None:
                 found.add(doc_id)
     return found

@@ -1,18 +1,16 @@
-"""Finding and removing redacted text: one normalisation shared by redaction and leak checks.
+"""Applying redactions to text: cut it into plain segments and redaction marks.
 
-Matching is deliberately loose, because a miss leaks a witness's name while an extra match only
-hides a little more: case-folded, NFKC (so Arabic presentation forms and full-width letters match
-their base letters), combining marks dropped, every whitespace run one space, soft hyphens and
-invisible format characters (zero-width, bidi controls) ignored. ``find_spans`` maps matches back
-to offsets in the original text so the text around a redaction is left exactly as it was.
+What counts as a redacted text is decided by ``workbench.redact.matcher`` alone — the same
+matcher the export's leak check and ``workbench leakscan`` use — so what the exports hide and
+what the leak check looks for can never differ. ``apply`` maps matches back to offsets in the
+original text, so the text around a redaction is left exactly as it was.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+
+from ..redact.matcher import Matcher, matcher_for, readings
 
 REDACTED_MARK = "[REDACTED: {reason}]"
 
@@ -27,69 +25,6 @@ EXPORT_LABELS = (
     "Cited as", "Text was withheld from this dossier for these reasons", "Workbench",
     "contains redacted text; its original is not distributed", "UTC",
 )
-
-
-@lru_cache(maxsize=4096)
-def _norm_char(ch: str) -> str:
-    """The normalised form of one character ('' when it is invisible)."""
-    if ch.isspace():
-        return " "
-    cat = unicodedata.category(ch)
-    if cat == "Cf" or ch == "\u00ad":  # zero-width, bidi controls, soft hyphen
-        return ""
-    out = []
-    for c in unicodedata.normalize("NFKD", ch):
-        if unicodedata.category(c) in ("Mn", "Me"):
-            continue
-        out.append(c)
-    folded = unicodedata.normalize("NFKC", "".join(out)).casefold()
-    # NFKC can turn one character into spaces (e.g. U+2002): keep them as single spaces.
-    return re.sub(r"\s+", " ", folded)
-
-
-def normalise_with_map(text: str) -> tuple[str, list[int]]:
-    """Normalised text, and for each of its characters the index of the source character."""
-    chars: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        for c in _norm_char(ch):
-            if c == " " and (not chars or chars[-1] == " "):
-                continue
-            chars.append(c)
-            origin.append(i)
-    return "".join(chars), origin
-
-
-def normalise(text: str) -> str:
-    return normalise_with_map(text)[0].strip()
-
-
-def find_spans(text: str, term: str) -> list[tuple[int, int]]:
-    """Every ``[start, end)`` in ``text`` whose normalised form equals the normalised term."""
-    return _spans_in(normalise_with_map(text), term)
-
-
-def _spans_in(normalised: tuple[str, list[int]], term: str) -> list[tuple[int, int]]:
-    needle = normalise(term)
-    hay, origin = normalised
-    if not needle:
-        return []
-    spans: list[tuple[int, int]] = []
-    pos = hay.find(needle)
-    while pos >= 0:
-        spans.append((origin[pos], origin[pos + len(needle) - 1] + 1))
-        pos = hay.find(needle, pos + 1)
-    return _merge(spans)
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
 
 
 @dataclass(frozen=True)
@@ -113,33 +48,47 @@ class Segment:
         return self.reason is not None
 
 
+def matcher_of(rules: list[Rule]) -> Matcher:
+    return matcher_for(tuple(r.text for r in rules))
+
+
+def find_spans(text: str, term: str) -> list[tuple[int, int]]:
+    """Every ``[start, end)`` in ``text`` where the matcher finds ``term``."""
+    return [(s, e) for s, e, _ in matcher_for((term,)).spans(text)]
+
+
 def apply(text: str, rules: list[Rule]) -> list[Segment]:
-    """Cut ``text`` into plain segments and redaction marks, longest rules first."""
+    """Cut ``text`` into plain segments and redaction marks.
+
+    A plain stretch in which a term can still be read once decoded (``Ekpar%20Asat``,
+    ``Ek&#112;ar``, ``Ek<b>par</b>``) is replaced by its decoded reading, redacted in turn:
+    the export then shows the decoded text with the mark, never the encoding."""
     if not rules or not text:
         return [Segment(text)] if text else []
-    normalised = normalise_with_map(text)
-    marks: list[tuple[int, int, str]] = []
-    for rule in sorted(rules, key=lambda r: -len(r.text)):
-        for start, end in _spans_in(normalised, rule.text):
-            overlapping = [m for m in marks if m[0] < end and start < m[1]]
-            if not overlapping:
-                marks.append((start, end, rule.reason))
-                continue
-            # Overlapping matches: widen one mark over all of them so nothing slips out.
-            keep = [m for m in marks if m not in overlapping]
-            lo = min([start] + [m[0] for m in overlapping])
-            hi = max([end] + [m[1] for m in overlapping])
-            marks = [*keep, (lo, hi, overlapping[0][2])]
-    marks.sort()
+    matcher = matcher_of(rules)
+    reasons = {r.text: r.reason for r in reversed(rules)}
+    return _apply(text, matcher, reasons, depth=0)
+
+
+def _apply(text: str, matcher: Matcher, reasons: dict[str, str], depth: int) -> list[Segment]:
     segments: list[Segment] = []
+
+    def plain(piece: str) -> None:
+        hit = matcher.find_in_readings(piece) if depth < 4 else None
+        if hit is None:
+            segments.append(Segment(piece))
+        else:
+            decoded = dict(readings(piece))[hit[0]]
+            segments.extend(_apply(decoded, matcher, reasons, depth + 1))
+
     pos = 0
-    for start, end, reason in marks:
+    for start, end, term in matcher.spans(text):
         if start > pos:
-            segments.append(Segment(text[pos:start]))
-        segments.append(Segment("", reason))
+            plain(text[pos:start])
+        segments.append(Segment("", reasons[matcher.terms[term]]))
         pos = max(pos, end)
     if pos < len(text):
-        segments.append(Segment(text[pos:]))
+        plain(text[pos:])
     return segments
 
 
@@ -150,13 +99,14 @@ def redact_plain(text: str, rules: list[Rule]) -> str:
 
 
 def contains(text: str, term: str) -> bool:
-    return bool(find_spans(text, term))
+    """Whether ``term`` can be read in ``text``, also once entity- or percent-decoded."""
+    return matcher_for((term,)).find_in_readings(text) is not None
 
 
 def label_clash(term: str) -> str | None:
     """The export label a term would hide (so every export would fail), else None."""
-    needle = normalise(term)
+    matcher = matcher_for((term,))
     for label in EXPORT_LABELS:
-        if needle and needle in normalise(label):  # substring, as the leak check matches
+        if matcher and matcher.find(label):
             return label
     return None

@@ -8,7 +8,6 @@ is deleted, so the user never finds a partial or leaking file.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -102,14 +101,20 @@ def _write(library: Library, view: DossierView, fmt: str, tmp: Path, out: Path,
 def run_export(library: Library, view: DossierView, fmt: str, out: Path,
                bates: str | None = None, progress: Progress | None = None,
                cancel: Any = None) -> ExportResult:
-    from .leakcheck import Needles, check_file
+    from ..dossier.redaction import matcher_of
+    from .leakcheck import check_file
 
     fmt = fmt.lower()
     validate(view, fmt)
     out = check_destination(out)
-    if Needles(view.rules).find(re.sub(r"[-_.+]+", " ", out.name)):
+    matcher = matcher_of(view.rules)
+    if matcher.find_in_readings(out.name):
         raise ExportError("The output file name contains redacted text",
                           "choose a name that does not identify what was redacted")
+    if bates and matcher.find_in_readings(bates):
+        raise ExportError("The Bates prefix contains redacted text; it would be printed on "
+                          "every page", "choose a prefix that does not identify what was "
+                          "redacted, e.g. --bates WB")
 
     def say(done: int, stage: str) -> None:
         if progress is not None:

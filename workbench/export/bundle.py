@@ -81,6 +81,44 @@ def _redact_json(value: Any, view: DossierView) -> Any:
     return value
 
 
+# Hashes of text (not of files) in audit details: with a redacted dossier, a recipient could
+# confirm a guessed quote by hashing it, so they never leave the library.
+_TEXT_HASHES = ("quote_sha256", "text_sha256", "context_sha256", "note_sha256")
+
+
+def _drop_text_hashes(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_text_hashes(v) for k, v in value.items() if k not in _TEXT_HASHES}
+    if isinstance(value, list):
+        return [_drop_text_hashes(v) for v in value]
+    return value
+
+
+def audit_events_for_export(events: list[dict[str, Any]], view: DossierView) -> list[Any]:
+    """The audit events as a redacted dossier may carry them: redacted, without text hashes,
+    and without the chain hash of any event whose details were changed for export (an event
+    hash commits to its details, so it would let a recipient test a guess of what was cut);
+    those events say ``"hash_withheld": true``."""
+    if not view.rules:
+        return events
+    out: list[dict[str, Any]] = []
+    withheld: set[str] = set()
+    for ev in events:
+        details = _redact_json(_drop_text_hashes(ev.get("details")), view)
+        row = {k: _redact_json(v, view) for k, v in ev.items() if k != "details"}
+        row["details"] = details
+        if details != ev.get("details"):
+            if ev.get("hash"):
+                withheld.add(ev["hash"])
+            row.pop("hash", None)
+            row["hash_withheld"] = True
+        out.append(row)
+    for row in out:
+        if row.get("prev_hash") in withheld:
+            row.pop("prev_hash")
+    return out
+
+
 def _write_json(path: Path, value: Any) -> None:
     path.write_text(json.dumps(value, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
@@ -175,7 +213,7 @@ def write_bag(view: DossierView, root: Path, inputs: BundleInputs,
     write_pdf(view, data / "dossier.pdf", bates=bates)
     _write_json(data / "sources.csl.json", csl_json(view.sources))
     _write_json(data / "annotations.jsonld", _redact_json(inputs.annotations, view))
-    _write_json(data / "audit-events.json", _redact_json(inputs.audit_events, view))
+    _write_json(data / "audit-events.json", audit_events_for_export(inputs.audit_events, view))
     withheld = _copy_originals(view, inputs, data)
     (data / "README.txt").write_text(_readme(view, withheld), encoding="utf-8")
     _bag_files(root, view, withheld)

@@ -133,7 +133,7 @@ class Matcher:
             for m in pattern.finditer(folded):
                 if m.end() > m.start():
                     found.append((origin[m.start()], origin[m.end() - 1] + 1, term))
-        found.sort()
+        found.sort(key=lambda f: (f[0], -f[1]))  # the longest match at a place names it
         merged: list[tuple[int, int, int]] = []
         for start, end, term in found:
             if merged and start < merged[-1][1]:
