@@ -1,9 +1,16 @@
 """Benchmark: a 500-exhibit dossier exported to PDF (target: at most 20 s on 2 cores).
 
 Run: ``.venv/bin/python tests/bench/bench_export.py [--exhibits 500] [--formats pdf,docx,html]
-[--workers N]`` (``--workers``: extra PDF layout processes instead of the automatic choice, to
-find the break-even). Prints one JSON object with the timings (``pdf_stages``: where the PDF
-writer's time went); figures are reported in docs/PERFORMANCE.md.
+[--workers N] [--redaction-cost]`` (``--workers``: extra PDF layout processes instead of the
+automatic choice, to find the break-even). Prints one JSON object with the timings
+(``pdf_stages``: where the PDF writer's time went); figures are reported in
+docs/PERFORMANCE.md.
+
+``--redaction-cost`` measures what redaction costs (target: 10 terms within 1.3x of none):
+the same dossier exported to PDF alternately with no redaction and with the ten terms below
+(redaction in every string, and the leak check, which runs only when there is a redaction),
+after one warm-up export; ``redaction_ratio`` is the median with-terms time over the median
+without.
 """
 
 from __future__ import annotations
@@ -36,8 +43,36 @@ def build(wb: object, exhibits: int) -> int:
         section = f"Part {i // 100 + 1}"
         wb.add_item(dossier, highlight=hid, section=section,  # type: ignore[attr-defined]
                     commentary=f"Commentary on excerpt {i + 1}.")
-    wb.redact_term(dossier, "Bachelet", "witness identity")  # type: ignore[attr-defined]
     return int(dossier)
+
+
+# Ten names and places of the corpus excerpts, redacted for --redaction-cost.
+TEN_TERMS = ("Bachelet", "Obokata", "Hoshine", "Dolkun", "Kanat", "Michelle", "Chile",
+             "Tomoya", "Rapporteur on Contemporary", "Tuesday")
+
+
+def redaction_cost(wb: object, dossier: int, root: Path, reps: int) -> dict[str, object]:
+    """Median PDF export time with no redaction and with ten terms, alternating."""
+    import statistics
+
+    wb.export(dossier, "pdf", root / "warm.pdf")  # type: ignore[attr-defined]
+    none_s: list[float] = []
+    ten_s: list[float] = []
+    for rep in range(reps):
+        t = time.perf_counter()
+        wb.export(dossier, "pdf", root / f"none{rep}.pdf")  # type: ignore[attr-defined]
+        none_s.append(time.perf_counter() - t)
+        ids = []
+        for term in TEN_TERMS:
+            ids += wb.redact_term(dossier, term, "bench").redaction_ids  # type: ignore[attr-defined]
+        t = time.perf_counter()
+        result = wb.export(dossier, "pdf", root / f"ten{rep}.pdf")  # type: ignore[attr-defined]
+        ten_s.append(time.perf_counter() - t)
+        for rid in ids:
+            wb.remove_redaction(dossier, rid)  # type: ignore[attr-defined]
+    return {"none_s": [round(x, 2) for x in none_s], "ten_terms_s": [round(x, 2) for x in ten_s],
+            "leak_checks": result["leak_checks"],
+            "redaction_ratio": round(statistics.median(ten_s) / statistics.median(none_s), 3)}
 
 
 def _cpu() -> float:
@@ -52,6 +87,8 @@ def main() -> None:
     ap.add_argument("--exhibits", type=int, default=500)
     ap.add_argument("--formats", default="pdf")
     ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--redaction-cost", action="store_true")
+    ap.add_argument("--reps", type=int, default=3)
     args = ap.parse_args()
     import workbench.export.pdf as pdf_mod
     from workbench.services import Workbench
@@ -74,6 +111,12 @@ def main() -> None:
             t = time.perf_counter()
             dossier = build(wb, args.exhibits)
             out["build_s"] = round(time.perf_counter() - t, 2)
+            if args.redaction_cost:
+                out.update(redaction_cost(wb, dossier, root, args.reps))
+                out["load_average_1m"] = round(os.getloadavg()[0], 2)
+                print(json.dumps(out))
+                return
+            wb.redact_term(dossier, "Bachelet", "witness identity")  # type: ignore[attr-defined]
             # "pdf" pays the first `import weasyprint` (≈ 2 s, once per process); "pdf_warm"
             # is the same export again, as the desktop app sees every export after its first.
             formats = args.formats.split(",")

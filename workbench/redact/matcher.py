@@ -88,33 +88,35 @@ class Matcher:
     def __init__(self, terms: Iterable[str]) -> None:
         self.terms: list[str] = []
         self._patterns: list[re.Pattern[str]] = []
-        parts: list[str] = []
         for term in terms:
             pattern = term_pattern(term)
             if pattern is None:
                 continue
             self.terms.append(term)
             self._patterns.append(re.compile(pattern))
-        # Longest first, so "Ekpar Asat" wins over "Ekpar" where both start.
-        order = sorted(range(len(self.terms)), key=lambda i: -len(fold(self.terms[i])))
-        self._group_term: dict[int, int] = {}
-        for n, i in enumerate(order, 1):
-            parts.append(f"({self._patterns[i].pattern})")
-            self._group_term[n] = i
-        self._any = re.compile("|".join(parts)) if parts else None
+        # Longest first, so "Ekpar Asat" names a match where "Ekpar" also starts. One search
+        # per term: each pattern starts with a literal, which ``re`` finds fast, while one
+        # alternation of all terms tests every position (5x slower with ten terms).
+        self._order = sorted(range(len(self.terms)), key=lambda i: -len(fold(self.terms[i])))
 
     def __bool__(self) -> bool:
-        return self._any is not None
+        return bool(self._patterns)
+
+    def _first(self, folded: str) -> int | None:
+        """The term that occurs first in a folded text (the longest where two start)."""
+        best: tuple[int, int] | None = None
+        for i in self._order:
+            m = self._patterns[i].search(folded)
+            if m is not None and (best is None or m.start() < best[0]):
+                best = (m.start(), i)
+        return None if best is None else best[1]
 
     def find(self, text: str) -> Hit | None:
         """The first place a term occurs in ``text`` itself (no decoding), else None."""
-        if self._any is None or not text:
+        if not self._patterns or not text:
             return None
-        m = self._any.search(fold(text))
-        if m is None:
-            return None
-        term = self._group_term[m.lastindex or 1]
-        return self._hit(text, term)
+        term = self._first(fold(text))
+        return None if term is None else self._hit(text, term)
 
     def _hit(self, text: str, term: int) -> Hit:
         folded, origin = fold_with_map(text)
@@ -125,7 +127,7 @@ class Matcher:
 
     def spans(self, text: str) -> list[tuple[int, int, int]]:
         """Every ``(start, end, term)`` in ``text``; overlapping matches merged into one."""
-        if self._any is None or not text or self._any.search(fold(text)) is None:
+        if not self._patterns or not text or self._first(fold(text)) is None:
             return []
         folded, origin = fold_with_map(text)
         found: list[tuple[int, int, int]] = []
@@ -146,7 +148,7 @@ class Matcher:
     def find_in_readings(self, text: str) -> tuple[str, Hit] | None:
         """The first term found in any reading of ``text`` (as is, entity- or
         percent-decoded, without markup), with the reading's name."""
-        if self._any is None or not text:
+        if not self._patterns or not text:
             return None
         for name, reading in readings(text):
             hit = self.find(reading)
