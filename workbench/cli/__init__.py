@@ -1,7 +1,8 @@
 """The ``workbench`` command line: every core feature, headless, with ``--json`` output.
 
 Usage: ``workbench [--library PATH] COMMAND [--json] ...``. Exit codes: 0 success, 1 when some
-items failed or the operation failed, 2 on usage errors. Errors go to stderr as one sentence,
+items failed or the operation failed, 2 on usage errors (``leakscan``: 3 when parts could not be
+read). Errors go to stderr as one sentence,
 never a traceback. The commands and their JSON shapes are documented in ``docs/CLI.md``.
 """
 
@@ -17,10 +18,10 @@ from typing import Any
 from .. import __version__
 from ..errors import UserError, WorkbenchError
 from ..paths import default_library_path
-from . import annotate_cmds, core_cmds, dossier_cmds, ocr_cmds, search_cmds
+from . import annotate_cmds, core_cmds, dossier_cmds, leakscan_cmds, ocr_cmds, search_cmds
 from .common import EXIT_SOME_FAILED, EXIT_USAGE, Result, safe
 
-COMMAND_MODULES = [core_cmds, search_cmds, annotate_cmds, dossier_cmds, ocr_cmds]
+COMMAND_MODULES = [core_cmds, search_cmds, annotate_cmds, dossier_cmds, ocr_cmds, leakscan_cmds]
 
 
 class _Parser(argparse.ArgumentParser):
