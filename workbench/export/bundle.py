@@ -12,8 +12,10 @@ Layout (``data/`` is the payload)::
     data/README.txt             what is here, and which originals were left out and why
     bag-info.txt                also names each original left out (``Withheld-Original``)
 
-An original is left out when its document's text contains a redacted text anywhere, even
-outside the excerpts shown (``DossierView.redacted_documents``), or when its bytes do.
+With any redaction in the dossier an original goes in only when proven clean (default deny):
+its document's text layers hold no redacted text anywhere, even outside the excerpts shown
+(``DossierView.redacted_documents``), and no decoding of its bytes does either
+(``workbench.redact.scan``); anything that cannot be fully decoded stays out, with a reason.
 
 The bag is written by this module rather than ``bagit.make_bag``, which changes the process's
 working directory while it runs (unsafe under the GUI's worker threads); the stock ``bagit``
@@ -34,7 +36,8 @@ from .. import __version__
 from ..blobs import file_digest
 from ..dossier.citations import csl_json
 from ..dossier.model import DossierView
-from .leakcheck import Needles, check_bytes
+from ..dossier.redaction import matcher_of
+from ..redact.matcher import Matcher
 from .pdf import write_pdf
 
 _EXT = {"application/pdf": "pdf", "text/html": "html", "text/plain": "txt",
@@ -124,34 +127,50 @@ def _write_json(path: Path, value: Any) -> None:
 
 
 def _copy_originals(view: DossierView, inputs: BundleInputs, data: Path) -> list[Withheld]:
-    """Copy originals without redacted text; return what was left out, and why."""
-    needles = Needles(view.rules)
+    """Copy the originals proven free of redacted text; return what was left out, and why."""
+    matcher = matcher_of(view.rules)
     withheld: list[Withheld] = []
     folder = data / "originals"
     folder.mkdir()
     for src in view.sources:
         stored = inputs.originals.get(src.sha256)
+        name = f"{src.sha256}.{_ext(src.media_type, src.filename)}"
         if src.document_id in view.redacted_documents:
             # Its text layer holds a redacted text (maybe outside every excerpt shown).
             reason = REDACTED_REASON
         elif stored is None or not stored.exists():
             reason = "it is missing from the library"
         else:
-            name = f"{src.sha256}.{_ext(src.media_type, src.filename)}"
-            shutil.copyfile(stored, folder / name)
-            if not needles:
+            unproven = unproven_reason(name, src.media_type, stored, matcher) if matcher else None
+            if unproven is None:
+                shutil.copyfile(stored, folder / name)
                 continue
-            try:
-                check_bytes(name, (folder / name).read_bytes(), needles, name, folder / name)
-                continue
-            except Exception:
-                # A redacted term in bytes the text layer did not show, or a file we cannot
-                # read well enough to be sure: either way it stays out.
-                (folder / name).unlink()
-                reason = "its file may contain text redacted from this dossier"
+            reason = unproven
         inputs.excluded.append(src.sha256)
         withheld.append(Withheld(src.sha256, src.title, reason))
     return withheld
+
+
+def unproven_reason(name: str, media_type: str, stored: Path, matcher: Matcher) -> str | None:
+    """Why an original cannot go into a bag with redactions, or None once proven clean.
+
+    Default deny: it goes in only when every decoding of its bytes has been searched and no
+    term is in any; a redacted term found, a part that could not be decoded, or an image
+    (whose pixels no decoding can search) keeps it out."""
+    from ..redact.scan import scan_bytes
+
+    if media_type.startswith("image/"):
+        return "it is an image, whose pixels cannot be searched for redacted text"
+    try:
+        report = scan_bytes(name, stored.read_bytes(), matcher, first_only=True)
+    except Exception as exc:  # a file we cannot read well enough to be sure stays out
+        return f"it could not be read to check it for redacted text ({type(exc).__name__})"
+    if report.findings:
+        return "its file contains text redacted from this dossier"
+    if report.unreadable:
+        return ("it could not be fully checked for redacted text "
+                f"({report.unreadable[0][2]})")
+    return None
 
 
 def _readme(view: DossierView, withheld: list[Withheld]) -> str:

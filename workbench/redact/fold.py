@@ -8,9 +8,10 @@ little more:
 - case (``casefold``) and compatibility forms (NFKC: full-width letters, ligatures, Arabic
   presentation forms, mathematical alphanumerics);
 - combining marks (accents, Arabic harakat, hamza above, variation selectors) are dropped;
-- invisible characters are dropped: format characters (zero-width, joiners, bidi controls,
-  the soft hyphen) and elongation (Arabic tatweel, NKo lajanyalan);
-- every whitespace character is one space, and every dash or hyphen is ``-``;
+- invisible characters are dropped: format characters (zero-width, joiners, bidi controls),
+  control characters and elongation (Arabic tatweel, NKo lajanyalan);
+- every whitespace character is one space, and every dash or hyphen (the soft hyphen too) is
+  ``-``;
 - look-alike letters fold to one representative (Unicode TR39 confusable classes, from the
   ``confusable-homoglyphs`` package's copy of ``confusables.txt``), so Cyrillic ``Е`` in
   ``Еkpar`` is the Latin ``e``; plus the Arabic-script letter variants that keyboards of
@@ -28,9 +29,11 @@ from functools import lru_cache
 _CONFUSABLE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC")
 
 # Elongation and other characters that change how a word looks but not what it says.
-_INVISIBLE = {"\u0640", "\u07fa", "\u00ad", "\u180e", "\u3164", "\uffa0", "\u115f", "\u1160"}
+_INVISIBLE = {"\u0640", "\u07fa", "\u180e", "\u3164", "\uffa0", "\u115f", "\u1160"}
 
-_DASHES = set("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d\u058a"
+# The soft hyphen is a dash: at a line break it is the hyphenation the matcher accepts
+# (``Ek\u00ad⏎par``), and inside a line the pattern allows a hyphen between letters anyway.
+_DASHES = set("\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d\u058a"
               "\u05be\u1400\u1806\u2053\u30a0")
 
 # One Arabic letter typed differently by Persian, Urdu, Uyghur or Arabic keyboards.
@@ -105,11 +108,11 @@ def fold_char(ch: str) -> str:
     if ch.isspace():
         return " "
     if ch.isascii():  # ASCII letters are the look-alikes' prototypes: only case folds
-        return "-" if ch == "-" else ch.casefold()
-    if ch in _INVISIBLE or unicodedata.category(ch) == "Cf":
-        return ""
+        return "" if unicodedata.category(ch) == "Cc" else ch.casefold()
     if ch in _DASHES:
         return "-"
+    if ch in _INVISIBLE or unicodedata.category(ch) in ("Cf", "Cc"):
+        return ""
     # An upper-case look-alike of an ASCII capital (Cyrillic В for B) reads as that capital;
     # fold it before case folding turns it into a small letter with no Latin twin (в).
     direct = _lookalike(ch)

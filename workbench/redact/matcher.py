@@ -53,11 +53,12 @@ def _is_rtl(text: str) -> bool:
 def _word_pattern(word: str) -> str:
     tight = [re.escape(word[0])]
     for prev, ch in pairwise(word):
-        gap = " ?" if _unspaced(prev) or _unspaced(ch) else "(?:- ?)?"
+        # A soft hyphen folds to "-", so a hyphen may sit on either side of a space.
+        gap = "[ -]{0,3}" if _unspaced(prev) or _unspaced(ch) else "(?:- ?)?"
         tight.append(gap + re.escape(ch))
     alternatives = ["".join(tight)]
     if len(word) >= 3 and not any(_unspaced(c) for c in word):
-        alternatives.append(" ".join(re.escape(c) for c in word))  # letter-spaced
+        alternatives.append("-? -?".join(re.escape(c) for c in word))  # letter-spaced
     return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
 
 
