@@ -43,6 +43,8 @@ SPECS: list[Spec] = [
     Spec("add_to_dossier", "&Dossier", "&Add to dossier", "Ctrl+D", "add_to_dossier",
          "Add the selected highlight or document to the open dossier"),
     Spec("export_dossier", "&Dossier", "&Export dossier…", "Ctrl+E", "export_dossier"),
+    Spec("leak_scan", "&Dossier", "&Check files for redacted names…", None, "leak_scan",
+         "Find where a name can still be read in an export, a PDF, a zip or a folder"),
     Spec("shortcuts", "&Help", "&Keyboard shortcuts", "F1", "show_shortcuts"),
     Spec("about", "&Help", "&About Workbench", None, "show_about"),
 ]

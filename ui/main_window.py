@@ -374,6 +374,12 @@ class MainWindow(QMainWindow):
             self.show_dossier()
             self.builder.choose_export()
 
+    def leak_scan(self) -> None:
+        from .dialogs.leakscan_dialog import LeakScanDialog
+
+        self.leak_scan_dialog = LeakScanDialog(self, sync=self.session.tasks.sync)
+        self.leak_scan_dialog.open()
+
     def show_shortcuts(self) -> None:
         self.shortcuts_dialog = ShortcutsDialog(self)
         self.shortcuts_dialog.open()

@@ -35,8 +35,9 @@ def result_details(result: dict[str, Any]) -> str:
     lines.append("Every redaction was checked against the exported bytes.")
     left_out = len(result.get("excluded_originals") or [])
     if left_out:
-        lines.append(f"{left_out} original{'s' if left_out != 1 else ''} left out of the bundle "
-                     "because they contain redacted text (the bundle says so).")
+        lines.append(f"{left_out} original{'s' if left_out != 1 else ''} left out of the bundle: "
+                     "each holds redacted text or could not be proven free of it (the bundle's "
+                     "README says why for each).")
     return "\n".join(lines)
 
 

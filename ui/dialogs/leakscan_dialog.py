@@ -1,0 +1,197 @@
+"""Dossier → Check files for redacted names: find where a name can still be read in any file.
+
+Before passing on an export, a colleague's PDF or a zip, the user types the names (one a line)
+and picks files or folders; the scan runs on its own worker thread (it reads no library, so it
+never holds up the library's worker) with progress and Cancel, and the table lists each place a
+name can be read — by number and form, never the name itself — and each part that could not be
+read, which means "not proven clean". The names typed are kept in this window only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.errors import Cancelled
+from workbench.ingest import Progress
+
+from ..operations import leakscan as ops
+from ..tasks import ProgressPoller, Task, TaskManager
+from .common import readonly_table
+
+
+class LeakScanDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None, *, sync: bool = False) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Check files for redacted names")
+        self.setAccessibleName("Check files for redacted names")
+        self.resize(860, 560)
+        self.tasks = TaskManager(sync=sync, parent=self)
+        self.task: Task | None = None
+        self._poller: ProgressPoller | None = None
+        self.outcome: dict[str, Any] | None = None
+
+        self.terms = QPlainTextEdit()
+        self.terms.setAccessibleName("Names to look for")
+        self.terms.setPlaceholderText("One name or phrase per line, e.g. a witness's name in "
+                                      "each script it is written in")
+        self.terms.setTabChangesFocus(True)
+        self.terms.setMaximumHeight(96)
+        terms_note = QLabel("Kept in this window only: not saved, and the results never show "
+                            "them.")
+        terms_note.setObjectName("secondary")
+        terms_note.setWordWrap(True)
+
+        self.files = QListWidget()
+        self.files.setAccessibleName("Files and folders to check")
+        self.files.setMaximumHeight(110)
+        add_files = QPushButton("Add &files…")
+        add_files.clicked.connect(self._choose_files)
+        add_folder = QPushButton("Add f&older…")
+        add_folder.clicked.connect(self._choose_folder)
+        remove = QPushButton("&Remove")
+        remove.clicked.connect(self._remove_selected)
+        file_buttons = QHBoxLayout()
+        for b in (add_files, add_folder, remove):
+            file_buttons.addWidget(b)
+        file_buttons.addStretch(1)
+
+        self.status = QLabel("Add the names and the files, then press Check.")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.bar = QProgressBar()
+        self.bar.setAccessibleName("Check progress")
+        self.bar.setVisible(False)
+        self.table = readonly_table("Where a name can be read")
+
+        self.check_button = QPushButton("&Check")
+        self.check_button.setDefault(True)
+        self.check_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("Cancel check")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.check_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<b>Names to look for</b>"))
+        layout.addWidget(self.terms)
+        layout.addWidget(terms_note)
+        layout.addWidget(QLabel("<b>Files, folders or zips</b>"))
+        layout.addWidget(self.files)
+        layout.addLayout(file_buttons)
+        layout.addWidget(self.status)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+
+    # --- input ----------------------------------------------------------------------------------
+
+    def add_paths(self, paths: list[Path]) -> None:
+        present = {self.files.item(i).text() for i in range(self.files.count())}
+        for p in paths:
+            if str(p) not in present:
+                self.files.addItem(str(p))
+
+    def _choose_files(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileNames(self, "Files to check", str(Path.home()))
+        self.add_paths([Path(p) for p in chosen])
+
+    def _choose_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Folder to check", str(Path.home()))
+        if chosen:
+            self.add_paths([Path(chosen)])
+
+    def _remove_selected(self) -> None:
+        for item in self.files.selectedItems():
+            self.files.takeItem(self.files.row(item))
+
+    def term_list(self) -> list[str]:
+        return [t.strip() for t in self.terms.toPlainText().splitlines() if t.strip()]
+
+    # --- running --------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        terms = self.term_list()
+        paths = [Path(self.files.item(i).text()) for i in range(self.files.count())]
+        if not terms or not paths:
+            self.status.setText("Type at least one name and add at least one file or folder.")
+            return
+        self.outcome = None
+        self.table.set_rows(["File", "Where", "Name", "Form"], [])
+        self.check_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.bar.setVisible(True)
+        self.bar.setRange(0, 0)
+        self.status.setText("Checking…")
+        self.task = self.tasks.run(lambda task: ops.scan(paths, terms, task), self._done,
+                                   self._failed, label="check files for redacted names")
+        if not self.task.finished:
+            self._poller = ProgressPoller(self.task, self._progress, self)
+
+    def cancel(self) -> None:
+        if self.task is not None and not self.task.finished:
+            self.task.cancel.cancel()
+            self.status.setText("Cancelling after the current file…")
+
+    def _progress(self, p: Progress) -> None:
+        if p.total:
+            self.bar.setRange(0, p.total)
+            self.bar.setValue(p.done)
+        if p.current:
+            self.status.setText(f"Checking {p.current} ({p.done + 1} of {p.total})…")
+
+    def _finish(self) -> None:
+        self.check_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.bar.setVisible(False)
+        if self._poller is not None:
+            self._poller.stop()
+
+    def _done(self, result: dict[str, Any]) -> None:
+        self._finish()
+        self.outcome = result
+        rows = [((Path(f).name, place, f"#{term}", form), "bad")
+                for f, place, term, form in result["findings"]]
+        rows += [((Path(f).name, place, "", f"could not be read: {reason}"), "warn")
+                 for f, place, reason in result["unreadable"]]
+        self.table.set_rows(["File", "Where", "Name", "Form"], rows)
+        files = f"{result['files']} file{'s' if result['files'] != 1 else ''}"
+        if result["findings"]:
+            self.status.setText(f"A name can still be read in {len(result['findings'])} "
+                                f"place(s) of {files}. Do not pass these files on as they are.")
+        elif result["unreadable"]:
+            self.status.setText(f"No name found in {files}, but {len(result['unreadable'])} "
+                                "part(s) could not be read, so they are not proven clean.")
+        else:
+            self.status.setText(f"No name found in {files}: every part of them was read "
+                                f"({result['readings']} readings).")
+
+    def _failed(self, exc: BaseException) -> None:
+        self._finish()
+        if isinstance(exc, Cancelled):
+            self.status.setText("Check cancelled.")
+        else:
+            self.status.setText(f"The check failed: {exc}")
+
+    def reject(self) -> None:
+        self.cancel()
+        self.tasks.shutdown(wait=False)
+        super().reject()
