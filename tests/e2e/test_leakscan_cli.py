@@ -118,3 +118,38 @@ def test_runs_as_a_program(tmp_path):
     assert proc.returncode == 1, proc.stderr
     assert "ekpar" not in (proc.stdout + proc.stderr).casefold()
     assert "a.txt" in proc.stdout and "term 1" in proc.stdout
+
+
+def test_finds_the_name_in_an_unredacted_export_and_not_once_redacted(tmp_path, capsys):
+    """The same dossier exported in every format before and after redacting the name: the
+    scanner finds it in each unredacted export and in none of the redacted ones."""
+    from tests.e2e.test_dossier_cli import Cli
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "statement.txt").write_text(
+        "Statement. The witness Ekpar Asat was taken from the market; 艾 克 帕 尔 and "
+        "ئەكـپەر are his names in the other scripts. He has not been seen since.",
+        encoding="utf-8")
+    lib = tmp_path / "lib"
+    cli = Cli(lib, capsys)
+    cli("init")
+    doc = cli("import", str(src / "statement.txt"))["imported"][0]["id"]
+    d = cli("dossier", "create", "Market statement")["id"]
+    cli("dossier", "add", str(d), "--document", str(doc))
+    out = tmp_path / "out"
+    out.mkdir()
+    formats = {"pdf": "pdf", "docx": "docx", "html": "html", "bundle": "zip"}
+    for fmt, ext in formats.items():
+        cli("dossier", "export", str(d), "--format", fmt, "-o", str(out / f"plain.{ext}"))
+    for ext in formats.values():
+        code, text, _ = run(capsys, str(out / f"plain.{ext}"), *TERM_ARGS, "--json")
+        assert code == 1
+        assert {f["term"] for f in json.loads(text)["findings"]} == {1, 2, 3}, ext
+    for term in TERMS:
+        cli("dossier", "redact", str(d), "--term", term, "--reason", "witness safety")
+    for fmt, ext in formats.items():
+        cli("dossier", "export", str(d), "--format", fmt, "-o", str(out / f"redacted.{ext}"))
+        code, text, _ = run(capsys, str(out / f"redacted.{ext}"), *TERM_ARGS, "--json")
+        assert code == 0, text
+        assert json.loads(text)["clean"] is True
