@@ -377,7 +377,10 @@ class MainWindow(QMainWindow):
     def leak_scan(self) -> None:
         from .dialogs.leakscan_dialog import LeakScanDialog
 
-        self.leak_scan_dialog = LeakScanDialog(self, sync=self.session.tasks.sync)
+        terms = [r["text"] for r in (self.builder.data.get("redactions") or [])
+                 ] if self.builder is not None and self.builder.dossier_id is not None else []
+        self.leak_scan_dialog = LeakScanDialog(self, sync=self.session.tasks.sync,
+                                               dossier_terms=terms)
         self.leak_scan_dialog.open()
 
     def show_shortcuts(self) -> None:

@@ -153,6 +153,9 @@ def test_l1_l3_original_holding_the_name_in_other_encodings_is_withheld(wb, tmp_
         assert not any(sha in n and "/originals/" in n for n in names)
         info = zf.read(next(n for n in names if n.endswith("bag-info.txt"))).decode()
         assert f"Withheld-Original: {sha}" in info
+        readme = zf.read(next(n for n in names if n.endswith("README.txt"))).decode()
+    # Walk: with every original left out, the README still promised "originals/: the files".
+    assert "originals/: none included" in readme
     _assert_unreadable({"bundle": tmp_path / "b.zip"}, name)
 
 

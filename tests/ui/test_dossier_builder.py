@@ -248,13 +248,39 @@ def test_export_shows_where_the_file_went(window: Any, tmp_path: Path, qtbot: An
     assert builder.last_export is not None and out.exists()
     assert WITNESS not in out.read_text(encoding="utf-8")
     assert not builder.exporter.dialog.isVisible()
-    assert str(out) in builder.result_box.text() and str(out) in builder.status.text()
+    assert str(out) in builder.result_box.text() and str(out) in builder.status.toolTip()
     assert builder.export_button.isEnabled()
     assert builder.last_export["sha256"] in builder.result_box.informativeText()
     from ui.dossier.export_flow import result_details
 
     note = result_details({"sha256": "ab", "excluded_originals": ["x", "y"]})
     assert "2 originals left out of the bundle" in note
+
+
+def test_a_long_export_path_does_not_widen_the_window(window: Any, tmp_path: Path,
+                                                      qtbot: Any, monkeypatch: Any) -> None:
+    """Walk at 1024x700: "Exported to <long path>" beside Export… pushed the window past the
+    screen and squeezed the sidebar to ~80 px."""
+    builder = _builder(window)
+    did, _doc = _highlight_dossier(window, tmp_path)
+    builder.open_dossier(did)
+    window.show_dossier()
+    window.resize(1024, 700)
+    qtbot.wait(50)
+    before = (builder.minimumSizeHint().width(), window.minimumSizeHint().width())
+    out = tmp_path / ("a-rather-long-folder-name-for-exports-" * 3) / "the-case-file.html"
+    out.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    builder.format.setCurrentIndex(builder.format.findData("html"))
+    qtbot.mouseClick(builder.export_button, Qt.MouseButton.LeftButton)
+    builder.result_box.close()
+    qtbot.wait(50)
+    assert out.exists()
+    # The builder shares 1024 px with the sidebar and the reader: the note must not widen it.
+    assert (builder.minimumSizeHint().width(), window.minimumSizeHint().width()) <= before
+    assert builder.status.minimumSizeHint().width() < 300
+    assert "the-case-file.html" in builder.status.text()
+    assert str(out) in builder.status.toolTip()
 
 
 def test_export_progress_and_cancel_leave_no_file(threaded_window: Any, tmp_path: Path,

@@ -36,7 +36,8 @@ from .common import readonly_table
 
 
 class LeakScanDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None, *, sync: bool = False) -> None:
+    def __init__(self, parent: QWidget | None = None, *, sync: bool = False,
+                 dossier_terms: list[str] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Check files for redacted names")
         self.setAccessibleName("Check files for redacted names")
@@ -57,6 +58,12 @@ class LeakScanDialog(QDialog):
         terms_note.setObjectName("secondary")
         terms_note.setWordWrap(True)
 
+        self.dossier_terms = list(dossier_terms or [])
+        self.dossier_terms_button = QPushButton("Add the open dossier's redacted terms")
+        self.dossier_terms_button.setAutoDefault(False)
+        self.dossier_terms_button.setVisible(bool(self.dossier_terms))
+        self.dossier_terms_button.clicked.connect(self._add_dossier_terms)
+
         self.files = QListWidget()
         self.files.setAccessibleName("Files and folders to check")
         self.files.setMaximumHeight(110)
@@ -68,6 +75,7 @@ class LeakScanDialog(QDialog):
         remove.clicked.connect(self._remove_selected)
         file_buttons = QHBoxLayout()
         for b in (add_files, add_folder, remove):
+            b.setAutoDefault(False)  # Enter in the list checks; it does not open a dialog
             file_buttons.addWidget(b)
         file_buttons.addStretch(1)
 
@@ -83,6 +91,7 @@ class LeakScanDialog(QDialog):
         self.check_button.setDefault(True)
         self.check_button.clicked.connect(self.start)
         self.cancel_button = QPushButton("Cancel check")
+        self.cancel_button.setAutoDefault(False)
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -93,7 +102,10 @@ class LeakScanDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<b>Names to look for</b>"))
         layout.addWidget(self.terms)
-        layout.addWidget(terms_note)
+        terms_row = QHBoxLayout()
+        terms_row.addWidget(terms_note, 1)
+        terms_row.addWidget(self.dossier_terms_button)
+        layout.addLayout(terms_row)
         layout.addWidget(QLabel("<b>Files, folders or zips</b>"))
         layout.addWidget(self.files)
         layout.addLayout(file_buttons)
@@ -109,6 +121,20 @@ class LeakScanDialog(QDialog):
         for p in paths:
             if str(p) not in present:
                 self.files.addItem(str(p))
+        self._clear_results()
+
+    def _clear_results(self) -> None:
+        """Results of another set of files would be read as this one's: drop them."""
+        if self.task is not None and not self.task.finished:
+            return
+        self.outcome = None
+        self.table.set_rows(["File", "Where", "Name", "Form"], [])
+        self.status.setText("Add the names and the files, then press Check.")
+
+    def _add_dossier_terms(self) -> None:
+        have = self.term_list()
+        extra = [t for t in self.dossier_terms if t not in have]
+        self.terms.setPlainText("\n".join(have + extra))
 
     def _choose_files(self) -> None:
         chosen, _ = QFileDialog.getOpenFileNames(self, "Files to check", str(Path.home()))
@@ -122,6 +148,7 @@ class LeakScanDialog(QDialog):
     def _remove_selected(self) -> None:
         for item in self.files.selectedItems():
             self.files.takeItem(self.files.row(item))
+        self._clear_results()
 
     def term_list(self) -> list[str]:
         return [t.strip() for t in self.terms.toPlainText().splitlines() if t.strip()]
@@ -168,21 +195,31 @@ class LeakScanDialog(QDialog):
     def _done(self, result: dict[str, Any]) -> None:
         self._finish()
         self.outcome = result
-        rows = [((Path(f).name, place, f"#{term}", form), "bad")
+        rows = [((f, place, f"#{term}", form), "bad")
                 for f, place, term, form in result["findings"]]
-        rows += [((Path(f).name, place, "", f"could not be read: {reason}"), "warn")
+        rows += [((f, place, "", f"could not be read: {reason}"), "warn")
                  for f, place, reason in result["unreadable"]]
+        hit = {r[0][0] for r in rows}
+        rows += [((f, "every part", "", "no name found"), "ok")
+                 for f in result["checked"] if f not in hit]
         self.table.set_rows(["File", "Where", "Name", "Form"], rows)
-        files = f"{result['files']} file{'s' if result['files'] != 1 else ''}"
+        n = result["files"]
+        files = f"{n} file{'s' if n != 1 else ''}"
+        leaking = len({f for f, *_ in result["findings"]})
+        places = len(result["findings"])
         if result["findings"]:
-            self.status.setText(f"A name can still be read in {len(result['findings'])} "
-                                f"place(s) of {files}. Do not pass these files on as they are.")
+            text = (f"A name can still be read in {places} place{'s' * (places != 1)} in "
+                    f"{leaking} of {files}. Do not pass those files on as they are.")
         elif result["unreadable"]:
-            self.status.setText(f"No name found in {files}, but {len(result['unreadable'])} "
-                                "part(s) could not be read, so they are not proven clean.")
+            text = (f"No name found in {files}, but {len(result['unreadable'])} part(s) could "
+                    "not be read, so they are not proven clean.")
         else:
-            self.status.setText(f"No name found in {files}: every part of them was read "
-                                f"({result['readings']} readings).")
+            text = (f"No name found in {files}: every part of them was read "
+                    f"({result['readings']} readings).")
+        if result.get("cancelled"):
+            text = (f"Check cancelled after {files} of {result['total']}; what was found so "
+                    f"far is listed. {text}")
+        self.status.setText(text)
 
     def _failed(self, exc: BaseException) -> None:
         self._finish()

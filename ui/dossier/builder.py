@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -139,6 +140,9 @@ class DossierBuilder(QWidget):
         self.export_button.clicked.connect(self.choose_export)
         self.status = QLabel("")
         self.status.setObjectName("secondary")
+        # A long path here must not widen the pane (at 1024 px it squeezed the sidebar).
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status.setMinimumWidth(0)
         ex_row = QHBoxLayout()
         ex_row.addWidget(self.format)
         ex_row.addWidget(self.bates)
@@ -302,12 +306,17 @@ class DossierBuilder(QWidget):
             ops.remove_item(self.session, self.dossier_id, item_id)
 
     def _redact(self) -> None:
-        term, ok = QInputDialog.getText(self, "Redact term",
-                                        "Text to remove from every export of this dossier:")
+        term, ok = QInputDialog.getText(
+            self, "Redact term", "Text to remove from every export of this dossier.\n"
+            "It is found in any case, spacing, hyphenation, look-alike letters or encoding,\n"
+            "but only as a whole: a first or family name on its own needs its own redaction.")
         if not (ok and term.strip()):
             return
-        reason, ok = QInputDialog.getText(self, "Redact term", "Reason (kept in the log):",
-                                          text="protect a witness")
+        # The reason is printed in place of the text ("[REDACTED: reason]"): say so here.
+        reason, ok = QInputDialog.getText(
+            self, "Redact term", "Printed in every export in place of the text, as\n"
+            "[REDACTED: …] — keep it general, it must not identify anyone:",
+            text="witness safety")
         if ok:
             self.redact(term.strip(), reason.strip() or "redacted")
 

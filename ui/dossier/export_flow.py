@@ -95,7 +95,8 @@ class ExportFlow(QObject):
         self._close_progress()
         b = self.builder
         b.last_export = result
-        b.status.setText(f"Exported to {out}")
+        b.status.setText(f"Exported to {out.name}")
+        b.status.setToolTip(str(out))
         b.exported.emit(result)
         box = QMessageBox(QMessageBox.Icon.Information, "Export finished",
                           f"The dossier was exported to\n{out}", QMessageBox.StandardButton.Close,

@@ -15,33 +15,47 @@ from workbench.ingest import Progress
 
 
 def files_under(paths: Iterable[Path]) -> Iterator[Path]:
+    """Every file under ``paths``, each once (a file may be chosen and also lie in a folder)."""
+    seen: set[Path] = set()
     for p in paths:
-        if p.is_dir():
-            yield from (f for f in sorted(p.rglob("*")) if f.is_file())
-        else:
-            yield p
+        for f in (sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]):
+            key = f.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield f
 
 
 def scan(paths: list[Path], terms: list[str], task: Any) -> dict[str, Any]:
     """Scan every file under ``paths`` for ``terms``; rows for the results table.
 
     Rows name the file, the place, the term's number and the form found, never the term or the
-    text found, so the table can be shown to (or captured by) anyone."""
+    text found, so the table can be shown to (or captured by) anyone. Cancel stops between
+    files and keeps what was found so far (``cancelled`` says the list is incomplete)."""
+    from workbench.errors import Cancelled
     from workbench.redact.matcher import Matcher
-    from workbench.redact.scan import scan_paths
+    from workbench.redact.scan import mask, scan_paths
 
     matcher = Matcher(terms)
     files = list(files_under(paths))
     findings: list[tuple[str, str, int, str]] = []
     unreadable: list[tuple[str, str, str]] = []
+    checked: list[str] = []
     readings = 0
+    cancelled = False
     for n, f in enumerate(files):
-        task.cancel.check()
+        try:
+            task.cancel.check()
+        except Cancelled:
+            cancelled = True
+            break
         task.report(Progress(n, len(files), f.name, "checking"))
         report = scan_paths([f], matcher)
         readings += report.readings
-        findings += [(x.path, x.place, x.term + 1, x.form) for x in report.findings]
-        unreadable += [(str(p), place, reason) for p, place, reason in report.unreadable]
-    task.report(Progress(len(files), len(files), "", "done"))
-    return {"files": len(files), "readings": readings, "findings": findings,
-            "unreadable": unreadable}
+        shown = mask(str(f), matcher)  # a folder named after a witness is shown as [term N]
+        findings += [(shown, x.place, x.term + 1, x.form) for x in report.findings]
+        unreadable += [(shown, place, reason) for _p, place, reason in report.unreadable]
+        checked.append(shown)
+    task.report(Progress(len(checked), len(files), "", "done"))
+    return {"files": len(checked), "total": len(files), "readings": readings,
+            "findings": findings, "unreadable": unreadable, "checked": checked,
+            "cancelled": cancelled}

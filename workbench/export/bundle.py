@@ -180,7 +180,9 @@ def _readme(view: DossierView, withheld: list[Withheld]) -> str:
              "audit-events.json: audit events about this dossier, its documents and highlights",
              "(redacted text removed; the recording user is withheld, so event hashes can be",
              "checked only against the originating library);",
-             "originals/: the original files, named by their SHA-256.", ""]
+             ("originals/: the original files, named by their SHA-256."
+              if len(withheld) < len(view.sources) else
+              "originals/: none included (see below)."), ""]
     if withheld:
         lines += ["Originals not included (each is still cited, with its full SHA-256, in",
                   "dossier.pdf and sources.csl.json, so a copy obtained elsewhere can be",
