@@ -21,7 +21,7 @@ never by ``workbench.redact``: a test that let the matcher judge the matcher cou
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, Phase, assume, given, settings
+from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 
 from tests.support import leak_variants as lv
@@ -222,12 +222,34 @@ def export_cases(draw: st.DrawFn):
     return Plan(place, name.text, "+".join(ids), spelled)
 
 
+# Found by the full leak hunt; pinned so they run every time.
+HUNT_FINDINGS = (
+    # A soft hyphen at a line end in a PDF source: the PDF shows "Ekp" / "ar" on two lines.
+    ("pdf_excerpt", "Ekpar", "hyphen-break", "Ekp\u00ad\nar"),
+    # A source URL holding a percent-encoded HTML entity: ".../Ekpar%20%26%2365%3Bsat/...".
+    ("source_url", "Ekpar Asat", "entity-one", "Ekpar &#65;sat"),
+)
+
+
+def _plan(place: str, term: str, variant: str, spelled: str):
+    from tests.adversarial.leak_hunt import Plan
+
+    return Plan(place, term, variant, spelled)
+
+
+def _with_findings(test):
+    for finding in HUNT_FINDINGS:
+        test = example(case=_plan(*finding))(test)
+    return test
+
+
 @pytest.mark.slow
 @settings(max_examples=8, deadline=None, derandomize=True, database=None,
           phases=(Phase.explicit, Phase.generate),  # no shrinking: each example is ~5 s
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                  HealthCheck.filter_too_much])
 @given(case=export_cases())
+@_with_findings
 def test_export_hides_the_name_or_refuses_helpfully(case, tmp_path_factory):
     from tests.adversarial.leak_hunt import FORMATS, run_plans
 
@@ -238,6 +260,40 @@ def test_export_hides_the_name_or_refuses_helpfully(case, tmp_path_factory):
     for refusal in outcome.refusals:
         assert refusal["helpful"], (where, refusal["format"], refusal["message"])
     assert outcome.written + len(outcome.refusals) == len(FORMATS)
+
+
+# Ordinary words on either side of a line break are two words, in every format.
+LINE_BREAKS = (
+    ("Ekpar", "We went on a long trek\npark rangers said the camp was closed."),
+    ("Asat", "It was a\nsatellite launch, the officials said."),
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("term", "sentence"), LINE_BREAKS, ids=["trek-park", "a-satellite"])
+def test_words_across_a_line_break_are_not_a_name(term, sentence, tmp_path):
+    from workbench.services import Workbench
+
+    source = tmp_path / "source.txt"
+    source.write_text(f"Report.\n\n{sentence}\n\nEnd.\n", encoding="utf-8")
+    with Workbench.open(tmp_path / "lib", create=True, program="tests") as wb:
+        wb.import_paths([source])
+        doc = wb.list_documents()[0]["id"]
+        h = wb.add_highlight(doc, quote=sentence).highlight_ids[0]
+        d = wb.create_dossier("Line breaks").dossier_ids[0]
+        wb.add_item(d, highlight=h)
+        wb.add_item(d, note=f"Interview notes: {term}.")
+        wb.redact_term(d, term, REASON)
+        refused = {}
+        for fmt, name in (("pdf", "d.pdf"), ("docx", "d.docx"), ("html", "d.html"),
+                          ("bundle", "d.zip")):
+            try:
+                wb.export(d, fmt, tmp_path / name)
+            except Exception as exc:  # the assertion below names every refusal
+                refused[fmt] = str(exc)
+        assert refused == {}
+        html_text = (tmp_path / "d.html").read_text(encoding="utf-8")
+        assert MARK in html_text and sentence.split("\n")[1].split()[0] in html_text
 
 
 def test_generators_cover_every_script():
