@@ -10,8 +10,9 @@ little more:
 - combining marks (accents, Arabic harakat, hamza above, variation selectors) are dropped;
 - invisible characters are dropped: format characters (zero-width, joiners, bidi controls),
   control characters and elongation (Arabic tatweel, NKo lajanyalan);
-- every whitespace character is one space, and every dash or hyphen (the soft hyphen too) is
-  ``-``;
+- every whitespace character is one space, and every dash or hyphen is ``-``; a soft hyphen is
+  invisible, and so is the line break after one (``Ek\u00ad⏎par`` is hyphenation, not two
+  words);
 - look-alike letters fold to one representative (Unicode TR39 confusable classes, from the
   ``confusable-homoglyphs`` package's copy of ``confusables.txt``), so Cyrillic ``Е`` in
   ``Еkpar`` is the Latin ``e``; plus the Arabic-script letter variants that keyboards of
@@ -29,11 +30,9 @@ from functools import lru_cache
 _CONFUSABLE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC")
 
 # Elongation and other characters that change how a word looks but not what it says.
-_INVISIBLE = {"\u0640", "\u07fa", "\u180e", "\u3164", "\uffa0", "\u115f", "\u1160"}
+_INVISIBLE = {"\u00ad", "\u0640", "\u07fa", "\u180e", "\u3164", "\uffa0", "\u115f", "\u1160"}
 
-# The soft hyphen is a dash: at a line break it is the hyphenation the matcher accepts
-# (``Ek\u00ad⏎par``), and inside a line the pattern allows a hyphen between letters anyway.
-_DASHES = set("\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d\u058a"
+_DASHES = set("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d\u058a"
               "\u05be\u1400\u1806\u2053\u30a0")
 
 # One Arabic letter typed differently by Persian, Urdu, Uyghur or Arabic keyboards.
@@ -149,11 +148,22 @@ class _FoldTable(dict[int, str]):
 
 _TABLE = _FoldTable()
 _SPACES = re.compile(r" {2,}")
+# A soft hyphen then a line break is hyphenation; a soft hyphen then a space is not.
+_ZW = "\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\u00ad"
+_SOFT_BREAK = re.compile(rf"\u00ad(?:[^\S\n\r\x0b\x0c\x85\u2028\u2029]|[{_ZW}])*"
+                         rf"[\n\r\x0b\x0c\x85\u2028\u2029](?:\s|[{_ZW}])*")
+
+
+def _join_soft_breaks(text: str) -> str:
+    """A line break after a soft hyphen made invisible, keeping every offset in place."""
+    if "\u00ad" not in text:
+        return text
+    return _SOFT_BREAK.sub(lambda m: "\u00ad" + "\u200b" * (len(m.group()) - 1), text)
 
 
 def fold(text: str) -> str:
     """``text`` folded, whitespace runs as one space (fast: ``str.translate`` in C)."""
-    return _SPACES.sub(" ", text.translate(_TABLE))
+    return _SPACES.sub(" ", _join_soft_breaks(text).translate(_TABLE))
 
 
 def fold_with_map(text: str) -> tuple[str, list[int]]:
@@ -161,7 +171,7 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     origin: list[int] = []
     table = _TABLE
-    for i, ch in enumerate(text):
+    for i, ch in enumerate(_join_soft_breaks(text)):
         for c in table[ord(ch)]:
             if c == " " and chars and chars[-1] == " ":
                 continue

@@ -36,6 +36,13 @@ from .fold import fold, fold_with_map
 _WORD_SEP = r"(?:[ \-_+.\u00b7\u30fb\u2027\u2022/]|%20)*"
 _SPLIT = re.compile(r"(?:[ \-_+.\u00b7\u30fb\u2027\u2022/]|%20)+")
 _TAG = re.compile(r"<[^>]*>")
+# Tags that end a line or a block (HTML, WordprocessingML, OpenDocument): removed, they leave
+# a space, so "a<br>satellite" stays two words; inline tags leave nothing ("Ek<b>par</b>").
+_BREAK_TAG = re.compile(
+    r"<(?:/?(?:br|p|div|li|tr|td|th|h[1-6]|table|ul|ol|dl|dt|dd|section|article|header|"
+    r"footer|nav|aside|main|blockquote|pre|hr|title|caption|figcaption|option)\b[^>]*"
+    r"|w:(?:br|cr|tab)\b[^>]*|/w:p|text:(?:line-break|tab|s)\b[^>]*|/text:[ph])>",
+    re.IGNORECASE)
 
 
 def _unspaced(ch: str) -> bool:
@@ -166,15 +173,16 @@ def readings(text: str) -> Iterator[tuple[str, str]]:
     if "&" in text:
         candidates.append(("HTML entities decoded", html.unescape(text)))
     if "<" in text:
-        stripped = _TAG.sub("", text)
+        stripped = _TAG.sub("", _BREAK_TAG.sub(" ", text))
         candidates += [("markup removed", html.unescape(stripped)),
                        ("markup as spaces", html.unescape(_TAG.sub(" ", text)))]
     if "%" in text or "+" in text:
-        candidates += [("percent-decoded", unquote(text)),
+        decoded = unquote(text)
+        candidates += [("percent-decoded", decoded),
                        ("percent-decoded", unquote_plus(text)),
-                       ("percent-decoded", unquote(unquote(text)))]
-        if "&" in text:
-            candidates.append(("percent- and entity-decoded", html.unescape(unquote(text))))
+                       ("percent-decoded", unquote(decoded))]
+        if "&" in decoded:  # an entity inside the percent-encoding: Ekpar%20%26%2365%3Bsat
+            candidates.append(("percent- and entity-decoded", html.unescape(decoded)))
     for name, value in candidates:
         if value not in seen:
             seen.add(value)
