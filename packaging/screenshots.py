@@ -161,6 +161,17 @@ def main() -> int:
         win.viewer.tabs.setCurrentIndex(1)  # highlights tab, the drag source
         settle(app, win)
         shoot(win, "dossier-builder")
+        win.leak_scan()
+        scan = win.leak_scan_dialog
+        scan.terms.setPlainText("Bachelet\nTomoya Obokata")
+        scan.add_paths([CORPUS])
+        scan.start()
+        for _ in range(40):
+            if scan.outcome is not None:
+                break
+            settle(app, win, 0.25)
+        shoot(scan, "leak-check")
+        scan.reject()
 
     win.viewer.tabs.setCurrentIndex(0)
     win.show_documents()
