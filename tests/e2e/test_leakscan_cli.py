@@ -153,3 +153,13 @@ def test_finds_the_name_in_an_unredacted_export_and_not_once_redacted(tmp_path, 
         code, text, _ = run(capsys, str(out / f"redacted.{ext}"), *TERM_ARGS, "--json")
         assert code == 0, text
         assert json.loads(text)["clean"] is True
+
+
+def test_a_file_given_and_inside_a_given_folder_is_scanned_once(tmp_path, capsys):
+    root = planted(tmp_path / "p")
+    code, text, _ = run(capsys, str(root / "notes.txt"), str(root), *TERM_ARGS, "--json")
+    report = json.loads(text)
+    assert code == 1
+    assert report["files"] == len([p for p in root.rglob("*") if p.is_file()])
+    notes = [f for f in report["findings"] if f["path"].endswith("notes.txt")]
+    assert len(notes) == 1

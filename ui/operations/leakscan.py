@@ -1,28 +1,16 @@
 """Checking files for redacted names from the window: the worker function behind the dialog.
 
-The scan itself is the core's (``workbench.redact.scan``, the same decodings and matcher as
-``workbench leakscan`` and the export's leak check); this only walks the chosen files and
-folders one file at a time, so the dialog can show progress and Cancel can stop between files.
+The scan itself is the core's (``workbench.redact.scan``, the same decodings, matcher and
+file walk as ``workbench leakscan`` and the export's leak check); this only takes the files
+one at a time, so the dialog can show progress and Cancel can stop between files.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from workbench.ingest import Progress
-
-
-def files_under(paths: Iterable[Path]) -> Iterator[Path]:
-    """Every file under ``paths``, each once (a file may be chosen and also lie in a folder)."""
-    seen: set[Path] = set()
-    for p in paths:
-        for f in (sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]):
-            key = f.resolve()
-            if key not in seen:
-                seen.add(key)
-                yield f
 
 
 def scan(paths: list[Path], terms: list[str], task: Any) -> dict[str, Any]:
@@ -33,7 +21,7 @@ def scan(paths: list[Path], terms: list[str], task: Any) -> dict[str, Any]:
     files and keeps what was found so far (``cancelled`` says the list is incomplete)."""
     from workbench.errors import Cancelled
     from workbench.redact.matcher import Matcher
-    from workbench.redact.scan import mask, scan_paths
+    from workbench.redact.scan import files_under, mask, scan_file
 
     matcher = Matcher(terms)
     files = list(files_under(paths))
@@ -42,14 +30,14 @@ def scan(paths: list[Path], terms: list[str], task: Any) -> dict[str, Any]:
     checked: list[str] = []
     readings = 0
     cancelled = False
-    for n, f in enumerate(files):
+    for n, (f, name) in enumerate(files):
         try:
             task.cancel.check()
         except Cancelled:
             cancelled = True
             break
         task.report(Progress(n, len(files), f.name, "checking"))
-        report = scan_paths([f], matcher)
+        report = scan_file(f, name, matcher)
         readings += report.readings
         shown = mask(str(f), matcher)  # a folder named after a witness is shown as [term N]
         findings += [(shown, x.place, x.term + 1, x.form) for x in report.findings]

@@ -141,7 +141,7 @@ def _copy_originals(view: DossierView, inputs: BundleInputs, data: Path) -> list
         elif stored is None or not stored.exists():
             reason = "it is missing from the library"
         else:
-            unproven = unproven_reason(name, src.media_type, stored, matcher) if matcher else None
+            unproven = unproven_reason(name, stored, matcher) if matcher else None
             if unproven is None:
                 shutil.copyfile(stored, folder / name)
                 continue
@@ -151,16 +151,14 @@ def _copy_originals(view: DossierView, inputs: BundleInputs, data: Path) -> list
     return withheld
 
 
-def unproven_reason(name: str, media_type: str, stored: Path, matcher: Matcher) -> str | None:
+def unproven_reason(name: str, stored: Path, matcher: Matcher) -> str | None:
     """Why an original cannot go into a bag with redactions, or None once proven clean.
 
     Default deny: it goes in only when every decoding of its bytes has been searched and no
-    term is in any; a redacted term found, a part that could not be decoded, or an image
-    (whose pixels no decoding can search) keeps it out."""
+    term is in any; a redacted term found, or a part that could not be decoded (an image's
+    pixels, a scanned page, an encrypted PDF) keeps it out."""
     from ..redact.scan import scan_bytes
 
-    if media_type.startswith("image/"):
-        return "it is an image, whose pixels cannot be searched for redacted text"
     try:
         report = scan_bytes(name, stored.read_bytes(), matcher, first_only=True)
     except Exception as exc:  # a file we cannot read well enough to be sure stays out

@@ -154,12 +154,23 @@ def scan_paths(paths: Iterable[Path], matcher: Matcher, *,
     """Files and folders (recursively, names inside the folder included); a zip is a
     container like any other. Symbolic links to folders are not followed."""
     report = ScanReport()
+    for file, name in files_under(paths):
+        report.add(scan_file(file, name, matcher, first_only))
+        if first_only and report.findings:
+            return report
+    return report
+
+
+def files_under(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
+    """Each file (and empty folder) under ``paths`` once, with the name it is read under —
+    a file given on its own and also inside a given folder is scanned once."""
+    seen: set[Path] = set()
     for root in paths:
         for file, name in _files(Path(root)):
-            report.add(_scan_file(file, name, matcher, first_only))
-            if first_only and report.findings:
-                return report
-    return report
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield file, name
 
 
 def _files(root: Path) -> Iterator[tuple[Path, str]]:
@@ -175,7 +186,9 @@ def _files(root: Path) -> Iterator[tuple[Path, str]]:
             yield base / f, (base / f).relative_to(root).as_posix()
 
 
-def _scan_file(file: Path, name: str, matcher: Matcher, first_only: bool) -> ScanReport:
+def scan_file(file: Path, name: str, matcher: Matcher,
+              first_only: bool = False) -> ScanReport:
+    """One file read as ``name``; too large or unopenable files are unreadable parts."""
     try:
         size = file.stat().st_size
         if size > MAX_TOTAL:
