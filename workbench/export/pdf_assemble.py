@@ -146,18 +146,19 @@ def _outline(writer: Any, layout: Layout) -> None:
 
 
 def _links(writer: Any, layout: Layout) -> None:
-    """The contents' entries link to their exhibits (targets may be in another part)."""
+    """The contents' entries link to their exhibits (targets may be in another part). These
+    are the PDF's only internal links: ``lay_out`` keeps WeasyPrint from drawing any."""
     from pypdf.annotations import Link
     from pypdf.generic import Fit
 
     for part, offset in zip(layout.parts, layout.offsets, strict=True):
-        for page, target, (x, y, w, h) in part.links:
+        for page, target, (x1, y1, x2, y2) in part.links:
             if target not in layout.anchors:
                 continue
             height = float(writer.pages[page + offset].mediabox.height)
             to_page, tx, ty = layout.anchors[target]
             to_height = float(writer.pages[to_page].mediabox.height)
-            link = Link(rect=(x * PX, height - (y + h) * PX, (x + w) * PX, height - y * PX),
+            link = Link(rect=(x1 * PX, height - y2 * PX, x2 * PX, height - y1 * PX),
                         border=[0, 0, 0], target_page_index=to_page,
                         fit=Fit.xyz(left=tx * PX, top=to_height - ty * PX))
             writer.add_annotation(page_number=page + offset, annotation=link)

@@ -21,7 +21,8 @@ from typing import Any
 
 # (page index in the part, level, label, x, y); x and y in CSS pixels from the top left.
 Bookmark = tuple[int, int, str, float, float]
-# (page index in the part, target anchor, (x, y, width, height) in CSS pixels).
+# (page index in the part, target anchor, (x1, y1, x2, y2) in CSS pixels). WeasyPrint's
+# ``Page.links`` documents ``(x, y, width, height)`` but gives the two corners.
 InternalLink = tuple[int, str, tuple[float, float, float, float]]
 
 
@@ -37,8 +38,8 @@ class Part:
 
 
 def _quiet() -> None:
-    # WeasyPrint logs every unsupported CSS property (and, in the contents, every link to an
-    # exhibit laid out in another part) at WARNING; keep the CLI's stderr clean.
+    # WeasyPrint would log any unsupported CSS property at WARNING; keep the CLI's stderr
+    # clean. (Nothing is expected: tests/core/test_pdf_links.py lays out with this off.)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
 
@@ -59,6 +60,10 @@ def lay_out(html: str, base_url: str) -> Part:
         for kind, target, rect, _box in page.links:
             if kind == "internal":
                 part.links.append((i, target, tuple(rect)))  # type: ignore[arg-type]
+        # The assembler draws every internal link once the parts are joined (the contents
+        # link to exhibits laid out in other parts). Left here, WeasyPrint would resolve
+        # them within this part only and log "No anchor #item-1" for each of the others.
+        page.links[:] = [link for link in page.links if link[0] != "internal"]
     part.pdf = document.write_pdf()
     part.cpu_s = time.process_time() - started
     return part
