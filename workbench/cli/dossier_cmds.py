@@ -37,6 +37,8 @@ def register(sub: Any) -> None:
     what.add_argument("--note", metavar="TEXT")
     p.add_argument("--section", metavar="NAME", help="section to put it in (created if new)")
     p.add_argument("--commentary", metavar="TEXT", default="")
+    p.add_argument("--commentary-from-note", action="store_true",
+                   help="use the highlight's note as the commentary (when none is given)")
 
     p = command(g, "move", cmd_move, "move an item to a position in its section", writes=True)
     p.add_argument("dossier", metavar="DOSSIER")
@@ -131,7 +133,8 @@ def cmd_show(wb: Workbench, args: argparse.Namespace) -> Result:
 
 def cmd_add(wb: Workbench, args: argparse.Namespace) -> Result:
     ch = wb.add_item(args.dossier, highlight=args.highlight, document=args.document,
-                     note=args.note, section=args.section, commentary=args.commentary)
+                     note=args.note, section=args.section, commentary=args.commentary,
+                     commentary_from_note=args.commentary_from_note)
     item_id = ch.item_ids[0]
     label = next(i["label"] for i in wb.get_dossier(_id(ch))["entries"] if i["id"] == item_id)
     return Result({"dossier": _id(ch), "item": item_id, "label": label},

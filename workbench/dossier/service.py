@@ -153,7 +153,10 @@ class DossiersMixin:
     def add_item(self, dossier: str | int, *, highlight: int | None = None,
                  document: str | int | None = None, note: str | None = None,
                  section: str | None = None, commentary: str = "",
-                 position: int | None = None) -> DossierChanges:
+                 position: int | None = None,
+                 commentary_from_note: bool = False) -> DossierChanges:
+        """Add an exhibit. ``commentary_from_note``: a highlight's note becomes the exhibit's
+        commentary when none is given (an explicit choice: notes can be private memos)."""
         if sum(x is not None for x in (highlight, document, note)) != 1:
             raise UserError("Give exactly one of a highlight, a document or a note")
         with self.library.transaction() as s:
@@ -170,6 +173,8 @@ class DossiersMixin:
                                    "see `workbench highlight list` for ids")
                 it.kind, it.highlight_id, it.document_id = "highlight", h.id, h.document_id
                 it.quote_snapshot = h.quote
+                if commentary_from_note and not commentary.strip() and h.note.strip():
+                    it.commentary = h.note
             elif document is not None:
                 doc = resolve_document(s, document)
                 it.kind, it.document_id, it.quote_snapshot = "document", doc.id, doc.title
