@@ -19,7 +19,8 @@ TAG_JOIN = " | "
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: Any) -> Any:
+def safe_cell(value: Any) -> Any:
+    """The value as a spreadsheet cell that never runs as a formula."""
     if isinstance(value, str) and value.startswith(_FORMULA):
         return "'" + value
     return "" if value is None else value
@@ -33,7 +34,7 @@ def write_csv(path: Path, rows: Iterable[dict[str, Any]]) -> int:
         w = csv.writer(fh, dialect="excel")
         w.writerow(COLUMNS)
         for h in rows:
-            w.writerow([_cell(v) for v in (
+            w.writerow([safe_cell(v) for v in (
                 h["id"], h["document_title"], h["document_id"], h.get("document_sha256"),
                 h["page"], h["quote"], h["note"], TAG_JOIN.join(h["tags"]), h["color"],
                 h["created_at"], h["modified_at"], h["status"])])

@@ -136,9 +136,13 @@ def audit_details(session: Session, h: Highlight, doc: Document | None = None,
 
 
 def to_dicts(session: Session, rows: list[Highlight]) -> list[dict[str, Any]]:
-    """Plain-data views of highlights, with tag paths, document title and layer version."""
+    """Plain-data views of highlights, with tag paths, document title and layer version;
+    ``display_color`` is the first tag's colour (the highlight's own when it has no tag)."""
     ids = [h.id for h in rows]
-    paths = tags.highlight_tag_paths(session, ids)
+    all_tags = tags.all_tags(session) if rows else {}
+    tag_paths = tags.path_map(session, all_tags)
+    colors = {p: all_tags[i].color for i, p in tag_paths.items()}
+    paths = tags.highlight_tag_paths(session, ids, tag_paths)
     doc_ids = {h.document_id for h in rows}
     titles = dict(session.execute(select(Document.id, Document.title)
                                   .where(Document.id.in_(doc_ids))).all()) if doc_ids else {}
@@ -151,5 +155,7 @@ def to_dicts(session: Session, rows: list[Highlight]) -> list[dict[str, Any]]:
         "start": h.start, "end": h.end, "page": h.page, "quote": h.quote,
         "prefix": h.prefix, "suffix": h.suffix, "color": h.color, "note": h.note,
         "tags": paths[h.id], "status": h.status, "candidate": h.candidate,
+        # What a reader sees: a coded passage wears its (first) tag's colour.
+        "display_color": next((colors[p] for p in paths[h.id] if colors.get(p)), h.color),
         "os_user": h.os_user, "created_at": iso(h.created_at), "modified_at": iso(h.modified_at),
     } for h in rows]

@@ -1,6 +1,7 @@
 """Highlights as the facade exposes them: add, edit, delete, list, orphans, re-extraction and
 the search for a passage in other documents. Tags live in ``tagservice.TagsMixin``, exports
-and imports in ``exchange.ExchangeMixin``; ``AnnotationsMixin`` joins the three.
+and imports in ``exchange.ExchangeMixin``, passages by tag in ``passages.PassagesMixin``;
+``AnnotationsMixin`` joins the four.
 
 Reads return plain data (dicts); each mutation is one transaction that writes its audit event
 and returns a ``Changes`` value, as everywhere in the facade.
@@ -17,6 +18,7 @@ from workbench.annotate import anchoring
 from workbench.annotate import highlights as H
 from workbench.annotate import tags as T
 from workbench.annotate.exchange import ExchangeMixin
+from workbench.annotate.passages import PassagesMixin
 from workbench.annotate.reextract import ReanchorReport, extract_original, reanchor_layer
 from workbench.annotate.tagservice import TagsMixin
 from workbench.changes import Changes
@@ -35,7 +37,7 @@ from workbench.models import (
 from workbench.persist import add_text_layer
 
 
-class AnnotationsMixin(TagsMixin, ExchangeMixin):
+class AnnotationsMixin(TagsMixin, ExchangeMixin, PassagesMixin):
     library: Library
 
     # --- highlights: change ------------------------------------------------------------------

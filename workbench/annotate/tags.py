@@ -18,7 +18,12 @@ from workbench.errors import NotFound, UserError
 from workbench.models import DocumentTag, Highlight, HighlightTag, Tag
 
 SEPARATOR = "/"
-DEFAULT_COLOR = "#f5d742"
+DEFAULT_COLOR = "#f5d742"  # a highlight's own colour when none is given
+# New top-level tags take the first colour here that no tag uses yet, so codes are told apart
+# at a glance; sub-tags take their parent's. Mid-light hues: they read under dark text (the
+# tag chips) and as translucent marks on a light or a dark page alike.
+PALETTE = ("#f5d742", "#7fc8f8", "#f4a261", "#8bd17c", "#e79bd3", "#b39ddb", "#f28482",
+           "#6fd1c4", "#c9b17a", "#a3b8f0", "#d4e157", "#ffb4a2")
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 
 
@@ -93,9 +98,22 @@ def get_tag(session: Session, ref: str | int) -> Tag:
     return tag
 
 
+def next_color(session: Session) -> str:
+    """The first palette colour no tag uses yet; once all are taken, they come round again
+    in order, so the colours stay as spread out as the palette allows."""
+    used = [c.lower() for c in session.execute(select(Tag.color)).scalars() if c]
+    free = [c for c in PALETTE if c not in used]
+    if free:
+        return free[0]
+    roots = session.execute(select(func.count()).select_from(Tag)
+                            .where(Tag.parent_id.is_(None))).scalar_one()
+    return PALETTE[int(roots) % len(PALETTE)]
+
+
 def ensure_tag(session: Session, path: str, color: str | None = None,
                description: str | None = None) -> tuple[Tag, list[Tag]]:
-    """The tag at ``path``, creating it and any missing ancestors; returns (tag, created)."""
+    """The tag at ``path``, creating it and any missing ancestors; returns (tag, created).
+    A new tag without a colour takes its parent's, or the next free palette colour."""
     parent: Tag | None = None
     created: list[Tag] = []
     names = split_path(path)
@@ -103,8 +121,9 @@ def ensure_tag(session: Session, path: str, color: str | None = None,
         tag = child_named(session, parent.id if parent else None, name)
         if tag is None:
             last = i == len(names) - 1
+            chosen = check_color(color) if last and color else None
             tag = Tag(name=name, parent_id=parent.id if parent else None,
-                      color=(check_color(color) if last and color else None) or DEFAULT_COLOR,
+                      color=chosen or (parent.color if parent else next_color(session)),
                       description=(description or "") if last else "")
             session.add(tag)
             session.flush()
@@ -140,6 +159,20 @@ def affected_documents(session: Session, tag_ids: list[int]) -> list[int]:
     return sorted(ids)
 
 
+def recolor(session: Session, tag: Tag, color: str) -> int:
+    """Give ``tag`` a colour; sub-tags that still wore its old colour (they inherited it)
+    follow, those given their own keep it. Returns how many sub-tags followed."""
+    old, tag.color = tag.color, color
+    below = descendants(session, tag.id)
+    followed = 0
+    for sub in session.execute(select(Tag).where(Tag.id.in_(below))).scalars() if below else []:
+        if sub.color == old:
+            sub.color = color
+            followed += 1
+    session.flush()
+    return followed
+
+
 def rename(session: Session, tag: Tag, new_name: str) -> None:
     names = split_path(new_name)
     if len(names) != 1:
@@ -166,7 +199,7 @@ def move(session: Session, tag: Tag, new_parent: Tag | None) -> None:
 
 
 def merge(session: Session, source: Tag, target: Tag) -> dict[str, int]:
-    """Fold ``source`` into ``target``: its links and children move over, then it goes.
+    """Fold ``source`` into ``target``: its links, children and memo move over, then it goes.
 
     Children whose name already exists under ``target`` are merged recursively, so no link is
     lost. Returns how many links and children moved.
@@ -178,6 +211,11 @@ def merge(session: Session, source: Tag, target: Tag) -> dict[str, int]:
                         "move the descendant out first, or merge the other way round")
     stats = {"highlight_links": 0, "document_links": 0, "children": 0}
     _move_links(session, source.id, target.id, stats)
+    # A code's memo is research work too: the merged tag keeps both.
+    memo = (source.description or "").strip()
+    if memo and memo not in (target.description or ""):
+        target.description = "\n\n".join(
+            p for p in ((target.description or "").strip(), f"{source.name}: {memo}") if p)
     for child in session.execute(select(Tag).where(Tag.parent_id == source.id)).scalars().all():
         twin = child_named(session, target.id, child.name)
         if twin is None:
@@ -219,6 +257,18 @@ def usage(session: Session, tag_ids: list[int]) -> dict[str, int]:
     n_hl = session.execute(select(func.count()).select_from(HighlightTag)
                            .where(HighlightTag.tag_id.in_(tag_ids))).scalar_one()
     n_doc = session.execute(select(func.count()).select_from(DocumentTag)
+                            .where(DocumentTag.tag_id.in_(tag_ids))).scalar_one()
+    return {"highlights": int(n_hl), "documents": int(n_doc)}
+
+
+def reach(session: Session, tag_ids: list[int]) -> dict[str, int]:
+    """Distinct highlights and documents carrying any of ``tag_ids`` (``usage`` counts links,
+    so a highlight with a tag and its sub-tag counts twice there, once here)."""
+    if not tag_ids:
+        return {"highlights": 0, "documents": 0}
+    n_hl = session.execute(select(func.count(func.distinct(HighlightTag.highlight_id)))
+                           .where(HighlightTag.tag_id.in_(tag_ids))).scalar_one()
+    n_doc = session.execute(select(func.count(func.distinct(DocumentTag.document_id)))
                             .where(DocumentTag.tag_id.in_(tag_ids))).scalar_one()
     return {"highlights": int(n_hl), "documents": int(n_doc)}
 

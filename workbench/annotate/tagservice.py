@@ -52,6 +52,15 @@ class TagsMixin:
             tag_id = T.get_tag(s, ref).id
             return next(r for r in _tag_rows(s) if r["id"] == tag_id)
 
+    def tag_usage(self, ref: str | int) -> dict[str, Any]:
+        """What deleting the tag touches: ``highlights`` and ``documents`` that carry it or
+        one of its sub-tags (each counted once), and the ``sub_tags`` that go with it."""
+        with self.library.read() as s:
+            tag = T.get_tag(s, ref)
+            return {"id": tag.id, "path": T.path_map(s)[tag.id],
+                    **T.reach(s, [tag.id, *T.descendants(s, tag.id)]),
+                    "sub_tags": len(T.descendants(s, tag.id))}
+
     def document_tags(self, doc_ref: str | int) -> list[str]:
         with self.library.read() as s:
             doc = resolve_document(s, doc_ref)
@@ -78,15 +87,18 @@ class TagsMixin:
                  description: str | None = None) -> Changes:
         with self.library.transaction() as s:
             tag = T.get_tag(s, ref)
-            fields = []
+            fields: list[str] = []
+            details: dict[str, Any] = {}
             if color is not None:
-                tag.color = T.check_color(color) or tag.color
+                details["sub_tags_recoloured"] = T.recolor(
+                    s, tag, T.check_color(color) or tag.color)
                 fields.append("color")
             if description is not None:
                 tag.description = description
                 fields.append("description")
-            audit.record(s, audit.MODIFICATION, "tag", tag.id, {"fields": fields})
-        return Changes(tags=True)
+            audit.record(s, audit.MODIFICATION, "tag", tag.id, {"fields": fields, **details})
+        # Highlights are painted in their tags' colours: a new colour redraws them too.
+        return Changes(tags=True, highlights=color is not None)
 
     def rename_tag(self, ref: str | int, new_name: str) -> Changes:
         with self.library.transaction() as s:
@@ -114,10 +126,16 @@ class TagsMixin:
         with self.library.transaction() as s:
             src, dst = T.get_tag(s, source), T.get_tag(s, target)
             src_id = src.id
-            docs = T.affected_documents(s, [src_id, *T.descendants(s, src_id)])
+            merged = [src_id, *T.descendants(s, src_id)]
+            docs = T.affected_documents(s, merged)
+            # Which highlights wore the merged tags: with the event, each highlight's coding
+            # history reads on past the merge (the log holds ids only, never names).
+            moved = sorted(set(s.execute(select(HighlightTag.highlight_id)
+                                         .where(HighlightTag.tag_id.in_(merged))).scalars()))
             stats = T.merge(s, src, dst)
             audit.record(s, audit.MODIFICATION, "tag", dst.id,
-                         {"operation": "merge", "merged_tag_id": src_id, **stats})
+                         {"operation": "merge", "merged_tag_id": src_id,
+                          "merged_tag_ids": merged, "highlight_ids": moved, **stats})
         return self._tags_changed(docs)
 
     def delete_tag(self, ref: str | int, *, cascade: bool = False,

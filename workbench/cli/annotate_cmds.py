@@ -1,7 +1,7 @@
 """Command-line commands for highlights, tags, orphans and re-extraction.
 
 ``highlight add|list|show|edit|delete|export|import|similar|accept|discard``,
-``tag add|list|edit|rename|move|merge|delete|document``, ``orphans`` and ``reextract``.
+``tag add|list|edit|rename|move|merge|delete|passages|document``, ``orphans`` and ``reextract``.
 Documented, with their ``--json`` shapes, in ``docs/cli/highlights.md``.
 """
 
@@ -127,6 +127,14 @@ def _register_tag(ts: Any) -> None:
                      help="move its links and sub-tags to this tag first")
     how.add_argument("--cascade", action="store_true",
                      help="also delete its sub-tags and all their links (never highlights)")
+
+    p = command(ts, "passages", cmd_tag_passages,
+                "the passages coded with a tag or its sub-tags; write them as CSV or DOCX",
+                writes=True)
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--doc", metavar="DOC", help="only this document's passages")
+    p.add_argument("--csv", metavar="FILE", help="write the passages to a CSV file")
+    p.add_argument("--docx", metavar="FILE", help="write the passages to a Word document")
 
     p = command(ts, "document", cmd_tag_document, "tag or untag a whole document", writes=True)
     p.add_argument("doc", metavar="DOC")
@@ -282,6 +290,21 @@ def cmd_tag_delete(wb: Workbench, args: argparse.Namespace) -> Result:
     tag_id = wb.get_tag(args.path)["id"]
     wb.delete_tag(tag_id, cascade=args.cascade, reassign_to=args.reassign_to)
     return Result({"deleted": tag_id, "path": args.path}, f"Deleted tag {one_line(args.path)}")
+
+
+def cmd_tag_passages(wb: Workbench, args: argparse.Namespace) -> Result:
+    rows = wb.tag_passages(args.path, doc=args.doc)
+    written = []
+    for fmt, target in (("csv", args.csv), ("docx", args.docx)):
+        if target:
+            written.append(wb.export_passages(args.path, fmt, target,
+                                              highlight_ids=[r["id"] for r in rows]))
+    text = table([[r["id"], r["document_title"], r["page"], r["quote"], r["note"]]
+                  for r in rows], ["ID", "DOCUMENT", "PAGE", "QUOTE", "NOTE"])
+    text += "".join(f"\nWrote {w['count']} passages to {one_line(w['path'])} "
+                    f"(sha256 {w['sha256']})" for w in written)
+    return Result({"tag": wb.get_tag(args.path)["path"], "passages": rows, "exports": written},
+                  text)
 
 
 def cmd_tag_document(wb: Workbench, args: argparse.Namespace) -> Result:
