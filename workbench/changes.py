@@ -14,6 +14,9 @@ class Changes:
     dossiers: bool = False
     searches: bool = False
     index: bool = False
+    # A document's record (title, author, ... source URL) was corrected: it still exists, so a
+    # view showing it reloads rather than closes.
+    records: bool = False
     document_ids: list[int] = field(default_factory=list)
     highlight_ids: list[int] = field(default_factory=list)
     dossier_ids: list[int] = field(default_factory=list)
@@ -27,6 +30,7 @@ class Changes:
             dossiers=self.dossiers or other.dossiers,
             searches=self.searches or other.searches,
             index=self.index or other.index,
+            records=self.records or other.records,
             document_ids=self.document_ids + other.document_ids,
             highlight_ids=self.highlight_ids + other.highlight_ids,
             dossier_ids=self.dossier_ids + other.dossier_ids,

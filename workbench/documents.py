@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from . import audit
+from . import audit, records
 from .changes import Changes
 from .errors import NotFound, UserError
 from .ingest import (
@@ -38,7 +39,7 @@ from .models import (
 )
 from .store import integrity_problems
 
-EDITABLE_FIELDS = ("title", "author", "site", "published", "language")
+EDITABLE_FIELDS = records.FIELDS
 
 
 def iso(dt: datetime | None) -> str | None:
@@ -184,6 +185,7 @@ class DocumentsMixin:
                 "media_type": doc.media_type, "size": doc.size,
                 "original_filename": doc.original_filename, "author": doc.author,
                 "problems": list(doc.problems), "extra": doc.extra, "collections": list(cols),
+                "record": records.record_of(doc, rec).to_json(),
                 "collection_record": None if rec is None else {
                     "original_path": rec.original_path, "source_url": rec.source_url,
                     "final_url": rec.final_url, "captured_at": iso(rec.captured_at),
@@ -223,21 +225,31 @@ class DocumentsMixin:
 
     # --- change ----------------------------------------------------------------------------
 
-    def edit_document(self, ref: str | int, **fields: Any) -> Changes:
-        unknown = set(fields) - set(EDITABLE_FIELDS)
-        if unknown:
-            raise UserError(f"Cannot edit {', '.join(sorted(unknown))}",
-                            f"editable fields: {', '.join(EDITABLE_FIELDS)}")
+    def edit_document(self, ref: str | int, *, revert: Iterable[str] = (),
+                      **fields: str | None) -> Changes:
+        """Correct a document's record (see ``records``): ``fields`` set values (empty clears),
+        ``revert`` puts fields back as captured. One transaction, one audit event listing each
+        field's old and new value; an edit that changes nothing writes nothing."""
         with self.library.transaction() as s:
             doc = resolve_document(s, ref)
-            for key, value in fields.items():
-                setattr(doc, key, value)
-            doc.modified_at = utcnow()
-            audit.record(s, audit.MODIFICATION, "document", doc.id,
-                         {"fields": sorted(fields), "sha256": doc.sha256})
+            changed = records.apply_edit(doc, doc.collection_record, fields, revert)
             doc_id = doc.id
-        self.library.index.documents_changed([doc_id])
-        return Changes(documents=True, index=True, document_ids=[doc_id])
+            if changed:
+                doc.modified_at = utcnow()
+                audit.record(s, audit.MODIFICATION, "document", doc.id,
+                             {"fields": [c.field for c in changed], "sha256": doc.sha256,
+                              "changes": [c.to_json() for c in changed]})
+        if not changed:
+            return Changes()
+        reindex = any(c.field in records.INDEXED for c in changed)
+        if reindex:
+            self.library.index.documents_changed([doc_id])
+        return Changes(documents=True, records=True, index=reindex, document_ids=[doc_id])
+
+    def document_record(self, ref: str | int) -> records.Record:
+        """Each editable field's current and captured value."""
+        with self.library.read() as s:
+            return records.record_of(resolve_document(s, ref))
 
     def delete_document(self, ref: str | int) -> Changes:
         with self.library.transaction() as s:

@@ -3,6 +3,9 @@
 A ``Source`` is one document's bibliographic and provenance facts, taken from the library and
 then passed through the dossier's redactions. It deliberately leaves out what identifies the
 researcher's computer: the collection record's local path and OS user never reach an export.
+Bibliographic fields are the record's current values (``records.record_of``: corrected where a
+user corrected them); ``captured`` keeps what was captured for those fields, which the
+provenance appendix shows beside the corrected value (``provenance_rows``).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ..models import CollectionRecord, Document
+from ..records import LABELS, record_of
 from .redaction import Rule, redact_plain
 
 SHORT_HASH = 12
@@ -39,6 +43,27 @@ class Source:
     http_status: int | None = None
     filename: str | None = None
     size: int = 0
+    language: str | None = None
+    # (field, value as captured) for each field a user corrected, in ``records.FIELDS`` order.
+    captured: tuple[tuple[str, str | None], ...] = ()
+
+    @property
+    def corrected(self) -> frozenset[str]:
+        return frozenset(name for name, _ in self.captured)
+
+    @property
+    def cited_url(self) -> str | None:
+        """The address a citation gives: a corrected source URL wins over the address the
+        capture ended at; otherwise the final URL (after redirects), else the source URL."""
+        if "source_url" in self.corrected:
+            return self.url
+        return self.final_url or self.url
+
+    def strings(self) -> list[str]:
+        """Every text of this source an export may print (for redaction checks)."""
+        return [v for v in (self.title, self.author, self.site, self.url, self.final_url,
+                            self.filename, self.published, self.language,
+                            *(c for _, c in self.captured)) if v]
 
     @property
     def short_hash(self) -> str:
@@ -55,15 +80,21 @@ class Source:
 
         return replace(self, title=redact_plain(self.title, rules), author=r(self.author),
                        site=r(self.site), url=r(self.url), final_url=r(self.final_url),
-                       filename=r(self.filename), published=r(self.published))
+                       filename=r(self.filename), published=r(self.published),
+                       language=r(self.language),
+                       captured=tuple((name, r(value)) for name, value in self.captured))
 
 
 def source_from(doc: Document, rec: CollectionRecord | None) -> Source:
+    record = record_of(doc, rec)
     return Source(
-        document_id=doc.id, sha256=doc.sha256, title=doc.title or "(untitled)",
-        kind=doc.kind, media_type=doc.media_type, author=doc.author, site=doc.site,
-        published=doc.published, size=doc.size, filename=doc.original_filename.rsplit("/", 1)[-1],
-        url=rec.source_url if rec else None, final_url=rec.final_url if rec else None,
+        document_id=doc.id, sha256=doc.sha256, title=record.value("title") or "(untitled)",
+        kind=doc.kind, media_type=doc.media_type, author=record.value("author"),
+        site=record.value("site"), published=record.value("published"),
+        language=record.value("language"),
+        captured=tuple((f.name, f.captured) for f in record.corrections),
+        size=doc.size, filename=doc.original_filename.rsplit("/", 1)[-1],
+        url=record.value("source_url"), final_url=rec.final_url if rec else None,
         captured_at=_iso(rec.captured_at) if rec else None,
         imported_at=_iso(rec.imported_at if rec else doc.created_at),
         importer=f"{rec.importer} {rec.importer_version}" if rec else None,
@@ -80,8 +111,8 @@ def citation_parts(src: Source, page: int | None) -> list[tuple[str, str]]:
         parts.append(("Site", src.site))
     if src.published:
         parts.append(("Published", src.published))
-    if src.url or src.final_url:
-        parts.append(("URL", src.final_url or src.url or ""))
+    if src.cited_url:
+        parts.append(("URL", src.cited_url))
     if src.captured_at:
         parts.append(("Captured", src.captured_at))
     parts.append(("Imported", src.imported_at or "unknown"))
@@ -118,8 +149,10 @@ def csl_item(src: Source) -> dict[str, Any]:
         item["author"] = [{"literal": src.author}]
     if src.site:
         item["container-title"] = src.site
-    if src.final_url or src.url:
-        item["URL"] = src.final_url or src.url
+    if src.cited_url:
+        item["URL"] = src.cited_url
+    if src.language:
+        item["language"] = src.language
     issued = _date_parts(src.published)
     if issued:
         item["issued"] = issued
@@ -127,6 +160,33 @@ def csl_item(src: Source) -> dict[str, Any]:
     if accessed:
         item["accessed"] = accessed
     return item
+
+
+CAPTURED_SUFFIX = " as captured"  # "Title as captured": a label the exports print
+
+
+def provenance_rows(src: Source) -> list[tuple[str, Any]]:
+    """The provenance appendix's rows for one source (empty values included; renderers drop
+    them). A corrected field is followed by its value as captured, so a reader sees both."""
+    rows: list[tuple[str, Any]] = [
+        ("Title", src.title), ("SHA-256", src.sha256), ("Kind", src.media_type),
+        ("Size", f"{src.size} bytes"), ("Author", src.author), ("Site", src.site),
+        ("Published", src.published), ("Source URL", src.url), ("Final URL", src.final_url),
+        ("Captured", src.captured_at), ("Imported", src.imported_at), ("Importer", src.importer),
+        ("HTTP status", src.http_status), ("File name", src.filename)]
+    if "language" in src.corrected:  # otherwise not shown: the appendix is about provenance
+        rows.insert(rows.index(("Published", src.published)) + 1, ("Language", src.language))
+    for name, value in src.captured:
+        label = LABELS[name]
+        at = next(i for i, (k, _) in enumerate(rows) if k == label)
+        # "—" says there is none: an empty row would be dropped and hide half the correction.
+        rows[at] = (label, _or_dash(rows[at][1]))
+        rows.insert(at + 1, (label + CAPTURED_SUFFIX, _or_dash(value)))
+    return rows
+
+
+def _or_dash(value: Any) -> Any:
+    return "—" if value in (None, "") else value
 
 
 def csl_json(sources: list[Source]) -> list[dict[str, Any]]:

@@ -165,9 +165,7 @@ def dossier_strings(session: Session, dossier: Dossier) -> list[tuple[int | None
         raw = raw_item(session, it, cache)
         out += [(it.id, raw.text), (it.id, it.commentary)]
         if raw.source:
-            s = raw.source
-            out += [(it.id, v) for v in (s.title, s.author, s.site, s.url, s.final_url,
-                                         s.filename, s.published) if v]
+            out += [(it.id, v) for v in raw.source.strings()]
     return out
 
 

@@ -24,6 +24,7 @@ EXPORT_LABELS = (
     "Size", "bytes", "Source URL", "Final URL", "Importer", "HTTP status", "File name",
     "Cited as", "Text was withheld from this dossier for these reasons", "Workbench",
     "contains redacted text; its original is not distributed", "UTC",
+    "as captured", "Language",
 )
 
 

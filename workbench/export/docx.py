@@ -16,7 +16,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from ..dossier.citations import citation_parts
+from ..dossier.citations import citation_parts, provenance_rows
 from ..dossier.model import DossierView, ViewItem
 from ..dossier.redaction import Segment
 
@@ -163,12 +163,7 @@ def add_appendix(doc: Any, view: DossierView) -> None:
     doc.add_heading("Provenance appendix", level=1)
     for src in view.sources:
         doc.add_heading(src.title, level=3)
-        rows = [("SHA-256", src.sha256), ("Kind", src.media_type), ("Size", f"{src.size} bytes"),
-                ("Author", src.author), ("Site", src.site), ("Published", src.published),
-                ("Source URL", src.url), ("Final URL", src.final_url),
-                ("Captured", src.captured_at), ("Imported", src.imported_at),
-                ("Importer", src.importer), ("HTTP status", src.http_status),
-                ("File name", src.filename)]
+        rows = [(k, v) for k, v in provenance_rows(src) if k != "Title"]  # title: the heading
         if src.document_id in view.redacted_documents:
             rows.append(("Note", "contains redacted text; its original is not distributed"))
         rows = [(k, v) for k, v in rows if v not in (None, "")]

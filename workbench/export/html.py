@@ -11,7 +11,7 @@ import unicodedata
 from html import escape
 from pathlib import Path
 
-from ..dossier.citations import citation_parts
+from ..dossier.citations import citation_parts, provenance_rows
 from ..dossier.model import DossierView, ViewItem
 from ..dossier.redaction import Segment
 from .common import resources_dir
@@ -151,13 +151,7 @@ def appendix_html(view: DossierView) -> str:
             used.setdefault(it.source.document_id, []).append(it.label)
     blocks = ['<section class="appendix" id="appendix"><h2>Provenance appendix</h2>']
     for src in view.sources:
-        rows = [("Title", src.title), ("SHA-256", src.sha256), ("Kind", src.media_type),
-                ("Size", f"{src.size} bytes"), ("Author", src.author), ("Site", src.site),
-                ("Published", src.published), ("Source URL", src.url),
-                ("Final URL", src.final_url), ("Captured", src.captured_at),
-                ("Imported", src.imported_at), ("Importer", src.importer),
-                ("HTTP status", src.http_status), ("File name", src.filename),
-                ("Cited as", ", ".join(used.get(src.document_id, [])))]
+        rows = [*provenance_rows(src), ("Cited as", ", ".join(used.get(src.document_id, [])))]
         if src.document_id in view.redacted_documents:
             rows.append(("Note", "contains redacted text; its original is not distributed"))
         body = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows

@@ -26,6 +26,7 @@ from ..models import (
     Tag,
     TextLayer,
 )
+from ..records import record_of
 from .schema import IndexDoc
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
@@ -122,9 +123,10 @@ def load_documents(session: Session, ids: list[int],
         layer_id, text = layers.get(d.id, (None, ""))
         date, year = date_key(d.published, rec.imported_at if rec else d.created_at)
         sources = [d.site] if d.site else []
-        if rec is not None:
-            for url in (rec.source_url, rec.final_url):
-                sources += [h for h in hosts(url) if h not in sources]
+        # The captured URLs and a corrected source URL: either finds the document.
+        urls = [rec.source_url, rec.final_url] if rec is not None else []
+        for url in [*urls, record_of(d, rec).value("source_url")]:
+            sources += [h for h in hosts(url) if h not in sources]
         out.append(IndexDoc(
             doc_id=d.id, layer_id=layer_id, title=d.title or "", text=text or "",
             kind=d.kind or "", language=d.language, date=date, year=year, sources=sources,
