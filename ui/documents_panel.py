@@ -1,8 +1,13 @@
-"""The document list: a filter field over a sortable table backed by the lazy model."""
+"""The document list: a filter field over a sortable table backed by the lazy model.
+
+Down or Up in the filter field enters the table on its current row (the first when none is),
+so Ctrl+L, a few letters and Down reach a document without the mouse.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -35,6 +40,7 @@ class DocumentsPanel(QWidget):
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self._apply_filter)
         self.filter.textChanged.connect(lambda _t: self._debounce.start())
+        self.filter.installEventFilter(self)
         self.table = QTableView()
         self.table.setAccessibleName("Documents")
         self.table.setModel(self.model)
@@ -74,6 +80,26 @@ class DocumentsPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.filter)
         layout.addWidget(self.table, 1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.filter and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if (event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up)
+                    and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+                self.enter_list()
+                return True
+        return super().eventFilter(watched, event)
+
+    def enter_list(self) -> None:
+        """Focus the table on its current row, or on the first row (opening it) when none is."""
+        if self._debounce.isActive():  # typed a moment ago: list what the field now says
+            self._debounce.stop()
+            self._apply_filter()
+        current = self.table.currentIndex()
+        row = current.row() if current.isValid() else 0
+        if row < self.model.rowCount() and not self.table.selectionModel().isRowSelected(row):
+            self.table.selectRow(row)  # before the focus, which would make row 0 current quietly
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def set_collection(self, name: str | None) -> None:
         self.model.collection = name
