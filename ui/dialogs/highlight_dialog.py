@@ -1,15 +1,22 @@
 """Create or edit a highlight: the quote, a tag picker that filters as you type, and a note.
 
-The picker lists every tag path with its colour; typing filters it; Enter ticks the only match,
-or, when nothing matches, adds the typed path as a new tag (the core creates it on save).
-In edit mode a Delete button removes the highlight (after the caller confirms).
+The picker lists every tag path with its colour; typing filters it. Enter in the tag field adds
+the typed tag and stays in the field for another: it ticks an exact (case-insensitive) match or
+the only match left, and otherwise adds the typed path as a new tag (the core creates it on
+save). Text still in the field when the user saves or tabs on to the note is added the same way,
+and a hint under the field says so as they type; text that only served to filter the list (a tag
+was ticked from it since) is left alone. Down enters the list (Space ticks). Enter elsewhere,
+Ctrl+Enter anywhere and the Save button save. In edit mode a Delete button removes the highlight
+(after the caller confirms).
 """
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,6 +32,8 @@ from PySide6.QtWidgets import (
 
 from ..sidebar import color_dot
 
+NEW_TAG_COLOR = "#f5d742"
+
 
 class HighlightDialog(QDialog):
     DELETE = 2  # done() code when the user asked to delete
@@ -35,6 +44,8 @@ class HighlightDialog(QDialog):
         self.setWindowTitle("Edit highlight" if editing else "New highlight")
         self.setAccessibleName(self.windowTitle())
         self.resize(480, 520)
+        # True once a listed tag was ticked while the field held its text: that text was a filter
+        self._typed_used = False
         q = quote if len(quote) < 400 else quote[:400] + "…"
         self.quote = QLabel(f"“{q}”")
         self.quote.setWordWrap(True)
@@ -43,19 +54,24 @@ class HighlightDialog(QDialog):
         self.filter.setPlaceholderText("Type to filter tags, Enter to pick or create…")
         self.filter.setAccessibleName("Filter tags")
         self.filter.textChanged.connect(self._filter)
-        self.filter.returnPressed.connect(self._enter)
+        self.filter.installEventFilter(self)
+        self.hint = QLabel("")
+        self.hint.setObjectName("secondary")
+        self.hint.setAccessibleName("What the typed tag will do")
         self.tag_list = QListWidget()
         self.tag_list.setAccessibleName("Tags")
         chosen_set = set(chosen or [])
         for tag in tags:
-            self._add_tag_item(tag["path"], tag.get("color") or "#f5d742",
+            self._add_tag_item(tag["path"], tag.get("color") or NEW_TAG_COLOR,
                                tag["path"] in chosen_set)
         for path in chosen_set - {t["path"] for t in tags}:
-            self._add_tag_item(path, "#f5d742", True)
+            self._add_tag_item(path, NEW_TAG_COLOR, True)
+        self.tag_list.itemChanged.connect(self._ticked)
         self.note = QPlainTextEdit(note)
         self.note.setPlaceholderText("Note (optional)")
         self.note.setAccessibleName("Note")
         self.note.setFixedHeight(90)
+        self.note.setTabChangesFocus(True)  # a tab character in a note is never what was meant
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -65,14 +81,21 @@ class HighlightDialog(QDialog):
             delete.setAccessibleName("Delete highlight")
             delete.clicked.connect(lambda: self.done(self.DELETE))
             buttons.addButton(delete, QDialogButtonBox.ButtonRole.DestructiveRole)
+        for seq in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(seq), self, self.accept)
         layout = QVBoxLayout(self)
         layout.addWidget(self.quote)
         layout.addWidget(QLabel("Tags"))
         layout.addWidget(self.filter)
+        layout.addWidget(self.hint)
         layout.addWidget(self.tag_list, 1)
         layout.addWidget(QLabel("Note"))
         layout.addWidget(self.note)
         layout.addWidget(buttons)
+        # Tab: tag field → note → buttons → tag list, so Shift+Tab from the field reaches the list
+        chain: list[QWidget] = [self.filter, self.note, *buttons.buttons(), self.tag_list]
+        for a, b in pairwise(chain):
+            QWidget.setTabOrder(a, b)
         self.filter.setFocus()
 
     def _add_tag_item(self, path: str, color: str, checked: bool) -> QListWidgetItem:
@@ -82,34 +105,106 @@ class HighlightDialog(QDialog):
         self.tag_list.addItem(item)
         return item
 
+    # --- the tag field --------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.filter and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key, mods = event.key(), event.modifiers()
+            if mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+                return False  # Ctrl+Enter is the save shortcut; Alt+… are mnemonics
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                # consumed here: passed on, the dialog's default button would save as well
+                self._enter()
+                return True
+            if key == Qt.Key.Key_Tab:
+                self._add_typed()  # then Qt moves on to the note
+            elif key == Qt.Key.Key_Down and self._enter_list():
+                return True
+        return super().eventFilter(watched, event)
+
     def _filter(self, text: str) -> None:
+        self._typed_used = False
         low = text.strip().casefold()
         for i in range(self.tag_list.count()):
             item = self.tag_list.item(i)
             item.setHidden(bool(low) and low not in item.text().casefold())
+        self._update_hint()
+
+    def _ticked(self, _item: QListWidgetItem) -> None:
+        if self.filter.text().strip():
+            self._typed_used = True
+        self._update_hint()
 
     def visible_tags(self) -> list[str]:
         return [self.tag_list.item(i).text() for i in range(self.tag_list.count())
                 if not self.tag_list.item(i).isHidden()]
 
-    def _enter(self) -> None:
+    def _typed(self) -> tuple[str, QListWidgetItem | None] | None:
+        """The typed path and the listed tag it stands for (None: a new tag); None if empty."""
         text = self.filter.text().strip().strip("/")
         if not text:
-            self.accept()
-            return
+            return None
         visible = [self.tag_list.item(i) for i in range(self.tag_list.count())
                    if not self.tag_list.item(i).isHidden()]
         exact = [i for i in visible if i.text().casefold() == text.casefold()]
-        target = exact[0] if exact else visible[0] if len(visible) == 1 else None
-        if target is None:
-            target = self._add_tag_item(text, "#f5d742", False)
-        target.setCheckState(Qt.CheckState.Checked)
+        return text, exact[0] if exact else visible[0] if len(visible) == 1 else None
+
+    def _update_hint(self) -> None:
+        typed = self._typed()
+        if typed is None:
+            self.hint.setText("")
+            return
+        text, item = typed
+        keys = "Enter" if self._typed_used else "Enter or Save"
+        if item is None:
+            self.hint.setText(f"{keys} adds the new tag “{text}”")
+        elif item.checkState() == Qt.CheckState.Checked:
+            self.hint.setText(f"“{item.text()}” is ticked")
+        else:
+            self.hint.setText(f"{keys} adds “{item.text()}”")
+
+    def _apply_typed(self) -> None:
+        typed = self._typed()
+        if typed is not None:
+            text, item = typed
+            if item is None:
+                item = self._add_tag_item(text, NEW_TAG_COLOR, False)
+            item.setCheckState(Qt.CheckState.Checked)
         self.filter.clear()
+
+    def _add_typed(self) -> None:
+        """Save and Tab: the typed tag, unless the text was only used to filter the list."""
+        if not self._typed_used:
+            self._apply_typed()
+
+    def _enter(self) -> None:
+        if self._typed() is None:
+            self.accept()
+        else:
+            self._apply_typed()
+
+    def _enter_list(self) -> bool:
+        visible = [self.tag_list.item(i) for i in range(self.tag_list.count())
+                   if not self.tag_list.item(i).isHidden()]
+        if not visible:
+            return False
+        current = self.tag_list.currentItem()
+        if current is None or current.isHidden():
+            self.tag_list.setCurrentItem(visible[0])
+        self.tag_list.setFocus(Qt.FocusReason.TabFocusReason)
+        return True
 
     def pick(self, path: str) -> None:
         """Type ``path`` and press Enter, as a user would (tests use this for any script)."""
         self.filter.setText(path)
         self._enter()
+
+    # --- results --------------------------------------------------------------------------------
+
+    def accept(self) -> None:
+        self._add_typed()
+        super().accept()
 
     def chosen_tags(self) -> list[str]:
         return [self.tag_list.item(i).text() for i in range(self.tag_list.count())

@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
-from .layout import build_display
+from ..theme import highlight_colors
+from .layout import DisplayText, build_display
 
 
 @dataclass
@@ -38,6 +39,7 @@ class TextView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setObjectName("readingText")
         self.display = build_display("", [])
+        self.key: object = None  # which document the text is, as the viewer names it
         self.highlights: list[Painted] = []
         self.find_matches: list[tuple[int, int]] = []  # Qt positions
         self.find_current = -1
@@ -45,12 +47,37 @@ class TextView(QPlainTextEdit):
 
     # --- content ----------------------------------------------------------------------------
 
-    def set_text(self, text: str, pages: list[tuple[int, int, int]]) -> None:
-        self.display = build_display(text, pages)
+    def set_text(self, text: str, pages: list[tuple[int, int, int]],
+                 key: object = None) -> None:
+        """Shows a document's text from the top, or, when ``key`` (the document) and the text
+        are those already shown, redraws in place: a reload after a highlight was saved or
+        edited must leave the reader where they were."""
+        display = build_display(text, pages)
+        if key is not None and key == self.key and display.text == self.display.text:
+            self._redraw_in_place(display)
+            return
+        self.key = key
+        self.display = display
         self.highlights, self.find_matches, self.find_current = [], [], -1
         self.mark_range = None
         self.setPlainText(self.display.text)
         self.moveCursor(QTextCursor.MoveOperation.Start)
+        self.repaint_marks()
+
+    def _redraw_in_place(self, display: DisplayText) -> None:
+        # Same characters, so Qt positions, find matches and the search mark all still hold;
+        # the document is not replaced, which is what keeps the scroll position.
+        self.display = display
+        self.highlights = []
+        cur = self.textCursor()
+        if cur.hasSelection():
+            # The selection is usually the passage just highlighted: keep the cursor at its end
+            # but drop it, or it would hide the new colour until the next click.
+            bars = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
+            cur.clearSelection()
+            self.setTextCursor(cur)
+            self.horizontalScrollBar().setValue(bars[0])
+            self.verticalScrollBar().setValue(bars[1])
         self.repaint_marks()
 
     def set_highlights(self, items: list[Painted]) -> None:
@@ -113,9 +140,10 @@ class TextView(QPlainTextEdit):
             sels.append(self._selection(d.qt(start), d.qt(end), sep))
         for h in self.highlights:
             fmt = QTextCharFormat()
-            color = QColor(h.color)
-            color.setAlpha(120)
-            fmt.setBackground(color)
+            background, ink = highlight_colors(h.color)  # never like a redaction bar
+            fmt.setBackground(background)
+            if ink is not None:
+                fmt.setForeground(ink)
             if h.label:
                 fmt.setToolTip(h.label)
             sels.append(self._selection(d.layer_to_qt(h.start), d.layer_to_qt(h.end), fmt))

@@ -138,7 +138,7 @@ class DocumentViewer(QWidget):
         self.title.setText(info.get("title") or info.get("original_filename") or "Untitled")
         self.meta.setText(_meta_line(info))
         if text is not None:
-            self.text.set_text(text.text, text.pages)
+            self.text.set_text(text.text, text.pages, key=info["id"])  # same doc: keeps place
         else:
             self.text.set_text("(This document has no text layer.)", [])
         self.original.set_document(info)
