@@ -8,11 +8,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .. import records
 from ..extract import Limits
 from ..ingest import ImportOptions, Progress
 from ..library import Library
 from ..services import Workbench
 from .common import EXIT_SOME_FAILED, Result, command, one_line, safe, table
+
+EDIT_OPTIONS = [  # (field, metavar, help) of `workbench edit`, in records.FIELDS order
+    ("title", "TEXT", "the title (cannot be empty)"),
+    ("author", "TEXT", "the author; empty clears it"),
+    ("published", "DATE", "publication date: YYYY, YYYY-MM or YYYY-MM-DD; empty clears it"),
+    ("source_url", "URL", "where the document was published (http or https); the captured "
+                          "one stays in the collection record"),
+    ("site", "TEXT", "the site or publisher; empty clears it"),
+    ("language", "CODE", "language code such as en, zh, ar, ug (en-GB is stored as en)"),
+]
 
 
 def register(sub: Any) -> None:
@@ -41,10 +52,15 @@ def register(sub: Any) -> None:
     p.add_argument("--text", action="store_true", help="include the text")
     p.add_argument("--page", type=int, metavar="N", help="only page N of the text")
 
-    p = command(sub, "edit", cmd_edit, "edit a document's metadata", writes=True)
-    p.add_argument("doc", metavar="DOC")
-    for name in ("title", "author", "site", "published", "language"):
-        p.add_argument(f"--{name}")
+    p = command(sub, "edit", cmd_edit,
+                "correct a document's record (the captured values are kept)", writes=True)
+    p.add_argument("doc", metavar="DOC", help="document id or unique SHA-256 prefix")
+    for name, meta, what in EDIT_OPTIONS:
+        p.add_argument(f"--{name.replace('_', '-')}", dest=name, metavar=meta, help=what)
+    p.add_argument("--revert", action="append", default=[], metavar="FIELD",
+                   type=lambda v: v.strip().replace("-", "_"),
+                   help="put FIELD back as captured (repeatable): "
+                        + ", ".join(f.replace("_", "-") for f in records.FIELDS))
 
     p = command(sub, "delete", cmd_delete, "delete a document and its original", writes=True)
     p.add_argument("doc", metavar="DOC")
@@ -135,6 +151,7 @@ def cmd_show(wb: Workbench, args: argparse.Namespace) -> Result:
     for key in ("source_url", "final_url", "captured_at", "imported_at", "original_path"):
         if rec.get(key):
             lines.append(f"{key}: {one_line(rec[key])}")
+    lines += ["corrected " + line for line in _record_lines(wb.document_record(info["id"]))]
     if info["problems"]:
         lines.append("problems: " + one_line("; ".join(info["problems"])))
     for layer in info["text_layers"]:
@@ -146,12 +163,31 @@ def cmd_show(wb: Workbench, args: argparse.Namespace) -> Result:
 
 
 def cmd_edit(wb: Workbench, args: argparse.Namespace) -> Result:
-    fields = {k: getattr(args, k) for k in ("title", "author", "site", "published", "language")
-              if getattr(args, k) is not None}
-    wb.edit_document(args.doc, **fields)
-    info = wb.show_document(args.doc)
-    return Result({"id": info["id"], **{k: info.get(k) for k in fields}},
-                  f"Updated document {info['id']}")
+    fields = {name: getattr(args, name) for name, _, _ in EDIT_OPTIONS
+              if getattr(args, name) is not None}
+    if not fields and not args.revert:
+        from ..errors import UserError
+
+        raise UserError("Nothing to edit", "give --title, --author, --published, --source-url, "
+                        "--site, --language or --revert FIELD")
+    doc_id = wb.resolve(args.doc)
+    before = wb.document_record(doc_id)
+    wb.edit_document(doc_id, revert=args.revert, **fields)
+    record = wb.document_record(doc_id)
+    changed = [f.name for f in record.fields if f.value != before.value(f.name)]
+    payload = {"id": doc_id,
+               **{name: record.value(name) for name in [*fields, *args.revert]},
+               "changed": changed, "record": record.to_json()}
+    lines = [f"Updated document {doc_id}: {', '.join(changed)}" if changed
+             else f"Document {doc_id}: nothing changed"]
+    lines += _record_lines(record)
+    return Result(payload, "\n".join(lines))
+
+
+def _record_lines(record: records.Record) -> list[str]:
+    """One line per corrected field: the value now, then the value as captured."""
+    return [f"{f.name}: {one_line(f.value or '(none)')} (captured: "
+            f"{one_line(f.captured or '(none)')})" for f in record.corrections]
 
 
 def cmd_delete(wb: Workbench, args: argparse.Namespace) -> Result:
