@@ -39,6 +39,8 @@ SPECS: list[Spec] = [
     Spec("search", "&View", "&Search", "Ctrl+K", "focus_search", "Search the library"),
     Spec("show_dossiers", "&View", "Dossier &builder", "Ctrl+3", "show_dossier"),
     Spec("filter_docs", "&View", "&Filter documents", "Ctrl+L", "focus_filter"),
+    Spec("codebook", "&Tags", "&Codebook", "Ctrl+2", "show_codebook",
+         "Rename, move, merge, recolour and delete tags; list and export their passages"),
     Spec("new_dossier", "&Dossier", "&New dossier…", "Ctrl+Shift+D", "new_dossier"),
     Spec("add_to_dossier", "&Dossier", "&Add to dossier", "Ctrl+D", "add_to_dossier",
          "Add the selected highlight or document to the open dossier"),

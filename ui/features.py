@@ -22,6 +22,11 @@ def install_features(window: Any) -> None:
         _install_highlights(window)
     if session.has("create_dossier", "get_dossier", "add_item"):
         _install_dossiers(window)
+    from .codebook.install import NEEDS, install_codebook
+
+    window.codebook = None
+    if session.has(*NEEDS):
+        install_codebook(window)
 
 
 def _install_search(window: Any) -> None:

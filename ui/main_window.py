@@ -42,6 +42,7 @@ from .tasks import TaskManager
 from .viewer.viewer import DocumentViewer
 
 if TYPE_CHECKING:
+    from .codebook.panel import CodebookPanel
     from .dossier.builder import DossierBuilder
     from .search.panel import SearchPanel
     from .viewer.highlights import HighlightController
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.search_panel: SearchPanel | None = None
         self.highlighter: HighlightController | None = None
         self.builder: DossierBuilder | None = None
+        self.codebook: CodebookPanel | None = None
         self.sidebar = Sidebar()
         self.sidebar.chosen.connect(self._sidebar_chosen)
         self.documents = DocumentsPanel(self.session)
@@ -352,6 +354,11 @@ class MainWindow(QMainWindow):
         if self.builder is None:
             return self._missing("The dossier builder")
         self.middle.setCurrentWidget(self.builder)
+
+    def show_codebook(self) -> None:
+        if self.codebook is None:
+            return self._missing("The codebook")
+        self.middle.setCurrentWidget(self.codebook)
 
     def new_dossier(self) -> None:
         if self.builder is not None:

@@ -2,22 +2,28 @@
 
 ``HighlightController`` hooks into ``DocumentViewer``: it loads the document's highlights and the
 tag list on the worker with the text, paints them, adds a "Highlights" tab (anchored highlights,
-draggable into a dossier; orphans with their candidate to accept or discard), and runs the
-dialogs. Every change is an operation in ``operations/highlights.py``.
+draggable into a dossier, edited by double-click, re-tagged or deleted from a context menu or
+the Delete key; orphans with their candidate to accept or discard), and runs the dialogs.
+Every change is an operation in ``operations/highlights.py``. The colour painted is the one
+the core says a reader sees (``display_color``: the first tag's).
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
+    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -25,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from ..dialogs.confirm import confirm
 from ..dialogs.highlight_dialog import HighlightDialog
+from ..operations import codebook as codebook_ops
 from ..operations import highlights as ops
 from ..search.delegate import HTML_ROLE, RichDelegate
 from ..session import Session
@@ -36,7 +43,21 @@ DEFAULT_COLOR = "#f5d742"
 
 
 class HighlightList(QListWidget):
-    """Drag source: carries highlight ids so the dossier builder can take them."""
+    """Drag source: carries highlight ids so the dossier builder can take them. Delete asks to
+    delete the current highlight; Enter shows it in the text."""
+
+    delete_pressed = Signal()
+    enter_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.currentItem() is not None:
+            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                self.delete_pressed.emit()
+                return
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.enter_pressed.emit()
+                return
+        super().keyPressEvent(event)
 
     def mimeData(self, items: Any) -> QMimeData:
         mime = QMimeData()
@@ -109,25 +130,29 @@ class HighlightsPane(QWidget):
             item.setData(HTML_ROLE, _highlight_html(h, quote, colors))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
             item.setData(Qt.ItemDataRole.UserRole, h["id"])
-            item.setToolTip("Drag into a dossier, double-click to show it in the text")
+            item.setToolTip("Double-click to edit; Enter shows it in the text; drag it into "
+                            "a dossier; right-click for more")
             self.list.addItem(item)
         has_orphans = self.orphans.count() > 0
         for w in (self.orphans, self.orphan_label, self.accept_button, self.discard_button):
             w.setVisible(has_orphans)
         self.empty.setVisible(not highlights)
-        self.list.setVisible(self.list.count() > 0 or not has_orphans)
+        # An empty list would sit as a blank box under the "No highlights yet" hint.
+        self.list.setVisible(self.list.count() > 0)
 
 
 def _highlight_html(h: dict[str, Any], quote: str, colors: dict[str, str]) -> str:
+    # Page and note take the row's own text colour (no fixed grey): it follows the theme and
+    # the selection, where a fixed grey read grey-on-blue in the dark theme.
     chips = " ".join(
         f"<span style='background-color:{colors.get(t, DEFAULT_COLOR)}; color:#111;'>"
         f"&nbsp;{html.escape(t)}&nbsp;</span>" for t in h.get("tags") or [])
     page = f"p. {h['page']}" if h.get("page") else ""
     out = (f"<div>“{html.escape(quote)}”</div>"
-           f"<div style='margin-top:3px'><span style='color:#7a8594'>{page}</span>&nbsp; "
+           f"<div style='margin-top:3px'><small>{page}</small>&nbsp; "
            f"{chips or '<i>no tags</i>'}</div>")
     if h.get("note"):
-        out += f"<div style='margin-top:3px; color:#5f6b7a'>✎ {html.escape(h['note'])}</div>"
+        out += f"<div style='margin-top:3px'><i>✎ {html.escape(h['note'])}</i></div>"
     return out
 
 
@@ -138,12 +163,19 @@ class HighlightController:
         self.highlights: list[dict[str, Any]] = []
         self.tags: list[dict[str, Any]] = []
         self.dialog: HighlightDialog | None = None
+        # The open dossier, when there is one (set by the window once the builder exists).
+        self.current_dossier: Callable[[], int | None] = lambda: None
         self.pane = HighlightsPane()
         viewer.tabs.insertTab(1, self.pane, "Highlights")
         viewer.extra_loaders.append(ops.load_for_document)
         viewer.on_extras.append(self.apply)
         viewer.text.highlight_clicked.connect(self.edit)
-        self.pane.list.itemDoubleClicked.connect(self._show_in_text)
+        hl = self.pane.list
+        hl.itemDoubleClicked.connect(lambda item: self.edit(_item_id(item)))
+        hl.enter_pressed.connect(lambda: self._show_in_text(hl.currentItem()))
+        hl.delete_pressed.connect(lambda: self.delete(_item_id(hl.currentItem())))
+        hl.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        hl.customContextMenuRequested.connect(self._list_menu)
         self.pane.accept_button.clicked.connect(lambda: self._orphan(ops.accept_candidate))
         self.pane.discard_button.clicked.connect(lambda: self._orphan(ops.discard_orphan))
 
@@ -156,18 +188,18 @@ class HighlightController:
         for h in self.highlights:
             if h["status"] != "anchored":
                 continue
-            tag_color = next((colors[p] for p in h.get("tags") or [] if colors.get(p)), None)
             label = ", ".join(h.get("tags") or []) + (f" — {h['note']}" if h["note"] else "")
             painted.append(Painted(h["id"], h["start"], h["end"],
-                                   tag_color or h.get("color") or DEFAULT_COLOR, label))
+                                   h.get("display_color") or h.get("color") or DEFAULT_COLOR,
+                                   label))
         self.viewer.text.set_highlights(painted)
         self.pane.set_items(self.highlights, {k: v for k, v in colors.items() if v})
         n = len(self.highlights)
         self.viewer.tabs.setTabText(self.viewer.tabs.indexOf(self.pane),
                                     f"Highlights ({n})" if n else "Highlights")
 
-    def _show_in_text(self, item: QListWidgetItem) -> None:
-        h = self._find(int(item.data(Qt.ItemDataRole.UserRole)))
+    def _show_in_text(self, item: QListWidgetItem | None) -> None:
+        h = self._find(_item_id(item))
         if h is not None:
             # On the PDF page too, where Qt's text positions find the quote's first words
             # (a whole quote often spans line breaks the page text does not have).
@@ -192,7 +224,7 @@ class HighlightController:
         dialog.open()
         return True
 
-    def edit(self, highlight_id: int) -> None:
+    def edit(self, highlight_id: int | None) -> None:
         h = self._find(highlight_id)
         if h is None:
             return
@@ -204,20 +236,63 @@ class HighlightController:
 
     def _edited(self, h: dict[str, Any], dialog: HighlightDialog, code: int) -> None:
         if code == HighlightDialog.DELETE:
-            if confirm(self.viewer, "Delete highlight",
-                       "Delete this highlight? Dossier exhibits made from it keep a copy of "
-                       "the quote."):
-                ops.delete_highlight(self.session, h["id"])
+            self.delete(h["id"])
         elif code == 1:
             ops.edit_highlight(self.session, h["id"], dialog.chosen_tags(), dialog.note_text())
+
+    def delete(self, highlight_id: int | None) -> None:
+        if highlight_id is None or self._find(highlight_id) is None:
+            return
+        if confirm(self.viewer, "Delete highlight",
+                   "Delete this highlight? Dossier exhibits made from it keep a copy of "
+                   "the quote."):
+            ops.delete_highlight(self.session, highlight_id)
+
+    def add_to_dossier(self, from_note: bool) -> None:
+        ids, dossier_id = self.selected_highlight_ids(), self.current_dossier()
+        if not ids:
+            return
+        if dossier_id is None:
+            win = self.viewer.window()
+            if isinstance(win, QMainWindow):
+                win.statusBar().showMessage(
+                    "Open or create a dossier first (Dossier → New dossier…).", 5000)
+            return
+        codebook_ops.add_to_dossier(self.session, dossier_id, ids, from_note)
+
+    def _list_menu(self, pos: Any) -> None:
+        item = self.pane.list.itemAt(pos)
+        if item is None:
+            return
+        hid = _item_id(item)
+        notes = [h["note"] for h in self.highlights
+                 if h["id"] in self.selected_highlight_ids() and h["note"]]
+        menu = QMenu(self.pane.list)
+        menu.addAction("Edit note and tags…", lambda: self.edit(hid) if hid else None)
+        menu.addAction("Show in the text", lambda: self._show_in_text(item))
+        menu.addSeparator()
+        dossier = menu.addAction("Add to the open dossier", lambda: self.add_to_dossier(False))
+        with_note = menu.addAction("Add to the open dossier, note as commentary",
+                                   lambda: self.add_to_dossier(True))
+        open_dossier = self.current_dossier() is not None
+        dossier.setEnabled(open_dossier)
+        with_note.setEnabled(open_dossier and bool(notes))
+        menu.addSeparator()
+        menu.addAction("Delete…", lambda: self.delete(hid))
+        self.last_menu = menu
+        menu.popup(self.pane.list.viewport().mapToGlobal(pos))
 
     def _orphan(self, op: Any) -> None:
         item = self.pane.orphans.currentItem()
         if item is not None:
             op(self.session, int(item.data(Qt.ItemDataRole.UserRole)))
 
-    def _find(self, highlight_id: int) -> dict[str, Any] | None:
+    def _find(self, highlight_id: int | None) -> dict[str, Any] | None:
         return next((h for h in self.highlights if h["id"] == highlight_id), None)
 
     def selected_highlight_ids(self) -> list[int]:
         return [int(i.data(Qt.ItemDataRole.UserRole)) for i in self.pane.list.selectedItems()]
+
+
+def _item_id(item: QListWidgetItem | None) -> int | None:
+    return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))

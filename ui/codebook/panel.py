@@ -1,0 +1,364 @@
+"""The codebook page: the tag tree with every change the core offers, each tag's memo, and
+the passages coded with the chosen tag.
+
+Left, the tree (rename in place with F2, drag to re-parent, Delete key) with buttons and a
+context menu for rename, move, merge, colour and delete, and the tag's memo below it. Right,
+the passages of the chosen tag and its sub-tags across documents (``PassagesView``): open one
+in place, export them, add them to the open dossier. Every change is an operation in
+``operations/codebook.py``; the page redraws from the ``Changes`` that come back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.changes import Changes
+
+from ..dialogs.confirm import confirm
+from ..operations import codebook as ops
+from ..session import Session
+from ..sidebar import color_dot
+from .dialogs import TagPickerDialog
+from .passages import PassagesView
+from .tree import CodebookTree
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class CodebookPanel(QWidget):
+    passage_opened = Signal(int, object)  # document id, mark (start, end, words) or None
+    message = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setAccessibleName("Codebook")
+        self.current_dossier: Callable[[], int | None] = lambda: None
+        self.picker: TagPickerDialog | None = None
+        self._dirty = True
+        self._pending_tag: int | None = None  # to choose once the tree has loaded
+        self.tree = CodebookTree()
+        self.tree.currentItemChanged.connect(lambda *_: self._tag_chosen())
+        self.tree.renamed.connect(lambda tid, name: ops.rename_tag(self.session, tid, name))
+        self.tree.moved.connect(lambda tid, parent: ops.move_tag(self.session, tid, parent))
+        self.tree.delete_requested.connect(self.delete_tag)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._tree_menu)
+        self.new_tag = QLineEdit()
+        self.new_tag.setPlaceholderText("New tag: a name, or Parent/Child, then Enter")
+        self.new_tag.setAccessibleName("New tag")
+        self.new_tag.returnPressed.connect(self._add_tag)
+        self.buttons: dict[str, QPushButton | QToolButton] = {}
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        for key, text, slot in (("rename", "Rename", self.tree.rename_current),
+                                ("move", "Move to…", self.move_tag),
+                                ("merge", "Merge into…", self.merge_tag),
+                                ("delete", "Delete…", self.delete_current)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            self.buttons[key] = button
+            row.addWidget(button)
+        self.color_button = QToolButton(text="Colour")
+        self.color_button.setAccessibleName("Tag colour")
+        self.color_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.color_menu = QMenu(self)
+        self.color_menu.aboutToShow.connect(lambda: self._fill_colors(self.color_menu))
+        self.color_button.setMenu(self.color_menu)
+        self.buttons["color"] = self.color_button
+        row.insertWidget(3, self.color_button)
+        row.addStretch(1)
+        self.memo = QPlainTextEdit()
+        self.memo.setAccessibleName("Tag memo")
+        self.memo.setPlaceholderText("Memo: what this code means, when to apply it…")
+        self.memo.setFixedHeight(96)
+        self.memo.textChanged.connect(self._memo_edited)
+        self.save_memo = QPushButton("Save memo")
+        self.save_memo.clicked.connect(self._save_memo)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.new_tag)
+        ll.addWidget(self.tree, 1)
+        ll.addLayout(row)
+        ll.addWidget(QLabel("Memo"))
+        ll.addWidget(self.memo)
+        memo_row = QHBoxLayout()
+        memo_row.addStretch(1)
+        memo_row.addWidget(self.save_memo)
+        ll.addLayout(memo_row)
+        self.passages = PassagesView()
+        self.passages.opened.connect(self._open_passage)
+        self.passages.export_requested.connect(self.export)
+        self.passages.add_requested.connect(self.add_to_dossier)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.passages)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([240, 420])
+        self.status = QLabel("")
+        self.status.setObjectName("secondary")
+        self.status.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.status)
+        self.message.connect(self.status.setText)
+        session.changed.connect(self.on_changes)
+        session.opened.connect(lambda _path: self.reset())
+        self._tag_chosen()
+
+    # --- loading ------------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        self.tree.set_tags([])
+        self.passages.set_rows(None, [])
+        self.status.setText("")
+        self._dirty = True
+        if self.isVisible():
+            self.reload()
+
+    def reload(self) -> None:
+        if self.session.is_open:
+            self._dirty = False
+            ops.load_tags(self.session, self._tags_loaded)
+
+    def _tags_loaded(self, tags: list[dict[str, Any]]) -> None:
+        before = self.tree.current_id()
+        self.tree.set_tags(tags)
+        if self._pending_tag is not None:
+            self.tree.select(self._pending_tag)
+            self._pending_tag = None
+        if self.tree.current_id() == before:
+            self._tag_chosen()  # same tag, new counts or passages: load them again
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.tags or changes.highlights or changes.documents:
+            self._dirty = True
+            if self.isVisible():
+                self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.reload()
+
+    def show_tag(self, tag_id: int) -> None:
+        """Choose ``tag_id`` in the tree (from the sidebar): its passages follow."""
+        if self.tree.item_for(tag_id) is not None and not self._dirty:
+            self.tree.select(tag_id)
+        else:
+            self._pending_tag = tag_id
+
+    def _tag_chosen(self) -> None:
+        row = self.tree.current_row()
+        for button in self.buttons.values():
+            button.setEnabled(row is not None)
+        self.memo.blockSignals(True)
+        self.memo.setPlainText((row.get("description") or "") if row else "")
+        self.memo.blockSignals(False)
+        self.memo.setEnabled(row is not None)
+        self.save_memo.setEnabled(False)
+        if row is None:
+            self.passages.set_rows(None, [])
+            return
+        tag = row
+        ops.load_passages(self.session, row["id"],
+                          lambda rows: self._passages_loaded(tag, rows))
+
+    def _passages_loaded(self, tag: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+        if self.tree.current_id() == tag["id"]:
+            self.passages.set_rows(tag, rows)
+
+    # --- changing tags ------------------------------------------------------------------------
+
+    def _add_tag(self) -> None:
+        path = self.new_tag.text().strip().strip("/")
+        if path:
+            ops.add_tag(self.session, path)
+            self.new_tag.clear()
+
+    def _descendants(self, tag_id: int) -> set[int]:
+        out, todo = set(), [tag_id]
+        while todo:
+            parent = todo.pop()
+            kids = [t["id"] for t in self.tree.rows.values() if t["parent_id"] == parent]
+            out.update(kids)
+            todo.extend(kids)
+        return out
+
+    def _pick(self, title: str, prompt: str, top_level: bool,
+              then: Callable[[TagPickerDialog], None]) -> None:
+        row = self.tree.current_row()
+        if row is None:
+            return
+        exclude = {row["id"], *self._descendants(row["id"])}
+        if top_level and row["parent_id"] is not None:
+            exclude.add(row["parent_id"])  # already there
+        rows = sorted(self.tree.rows.values(), key=lambda t: t["path"].casefold())
+        dialog = TagPickerDialog(title, prompt.format(path=row["path"]), rows, exclude,
+                                 top_level, self.window())
+        dialog.accepted.connect(lambda: then(dialog))
+        self.picker = dialog
+        dialog.open()
+
+    def move_tag(self) -> None:
+        tag_id = self.tree.current_id()
+
+        def chosen(dialog: TagPickerDialog) -> None:
+            if tag_id is not None:
+                ops.move_tag(self.session, tag_id, dialog.chosen_id())
+
+        self._pick("Move tag", "Move “{path}”, with its sub-tags and passages, under:", True,
+                   chosen)
+
+    def merge_tag(self) -> None:
+        self._pick("Merge tag", "Merge “{path}” into (its passages, sub-tags and memo move "
+                   "there, then it is deleted):", False, self._merge_chosen)
+
+    def _merge_chosen(self, dialog: TagPickerDialog) -> None:
+        row, target_id = self.tree.current_row(), dialog.chosen_id()
+        if row is None or target_id is None:
+            return
+        target = self.tree.rows[target_id]
+
+        def ask(use: dict[str, Any]) -> None:
+            text = (f"Merge “{row['path']}” into “{target['path']}”: "
+                    f"{_plural(use['highlights'], 'highlight')} and "
+                    f"{_plural(use['documents'], 'document')} move to “{target['path']}”, "
+                    f"and “{row['path']}” is deleted. This cannot be undone.")
+            if confirm(self, "Merge tags", text):
+                ops.merge_tags(self.session, row["id"], target_id)
+
+        ops.tag_usage(self.session, row["id"], ask)
+
+    def delete_current(self) -> None:
+        tid = self.tree.current_id()
+        if tid is not None:
+            self.delete_tag(tid)
+
+    def delete_tag(self, tag_id: int) -> None:
+        def ask(use: dict[str, Any]) -> None:
+            text = (f"Delete tag {use['path']}: {_plural(use['highlights'], 'highlight')} and "
+                    f"{_plural(use['documents'], 'document')} lose it.")
+            if use["sub_tags"]:
+                text += (f" Its {_plural(use['sub_tags'], 'sub-tag')} "
+                         f"{'goes' if use['sub_tags'] == 1 else 'go'} with it.")
+            text += " The highlights and documents themselves stay."
+            if confirm(self, "Delete tag", text):
+                ops.delete_tag(self.session, tag_id)
+
+        ops.tag_usage(self.session, tag_id, ask)
+
+    def _fill_colors(self, menu: QMenu) -> None:
+        menu.clear()
+        row = self.tree.current_row()
+        for color in ops.PALETTE:
+            act = menu.addAction(color_dot(color), color)
+            act.setCheckable(True)
+            act.setChecked(row is not None and row["color"] == color)
+            act.triggered.connect(lambda _=False, c=color: self.set_color(c))
+        menu.addSeparator()
+        menu.addAction("Other colour…", self._other_color)
+
+    def _other_color(self) -> None:
+        row = self.tree.current_row()
+        chosen = QColorDialog.getColor(QColor(row["color"] if row else "#f5d742"), self,
+                                       "Tag colour")
+        if chosen.isValid():
+            self.set_color(chosen.name())
+
+    def set_color(self, color: str) -> None:
+        tid = self.tree.current_id()
+        if tid is not None:
+            ops.set_color(self.session, tid, color)
+
+    def _memo_edited(self) -> None:
+        row = self.tree.current_row()
+        self.save_memo.setEnabled(row is not None and self.memo.toPlainText()
+                                  != (row.get("description") or ""))
+
+    def _save_memo(self) -> None:
+        tid = self.tree.current_id()
+        if tid is not None:
+            ops.set_description(self.session, tid, self.memo.toPlainText().strip())
+            self.save_memo.setEnabled(False)
+
+    def _tree_menu(self, pos: Any) -> None:
+        menu = QMenu(self)
+        row = self.tree.current_row() if self.tree.itemAt(pos) is not None else None
+        if row is not None:
+            menu.addAction("Show passages", self._tag_chosen)
+            menu.addAction("Rename", self.tree.rename_current)
+            menu.addAction("Move to…", self.move_tag)
+            menu.addAction("Merge into…", self.merge_tag)
+            self._fill_colors(menu.addMenu("Colour"))
+            menu.addAction("New sub-tag…", lambda: self._new_under(row["path"]))
+            menu.addSeparator()
+            menu.addAction("Delete…", self.delete_current)
+        else:
+            menu.addAction("New tag…", lambda: self._new_under(""))
+        self.last_menu = menu
+        menu.popup(self.tree.viewport().mapToGlobal(pos))
+
+    def _new_under(self, path: str) -> None:
+        self.new_tag.setText(f"{path}/" if path else "")
+        self.new_tag.setFocus()
+
+    # --- passages -----------------------------------------------------------------------------
+
+    def _open_passage(self, row: dict[str, Any]) -> None:
+        if row["status"] != "anchored":
+            self.message.emit("This highlight is orphaned: the text changed. The document "
+                              "opens; see its Highlights tab to place it again.")
+            self.passage_opened.emit(row["document_id"], None)
+            return
+        words = " ".join(row["quote"].split()[:5])
+        self.passage_opened.emit(row["document_id"], (row["start"], row["end"], words))
+
+    def export(self, fmt: str) -> None:
+        row = self.tree.current_row()
+        ids = self.passages.shown_ids()
+        if row is None or not ids:
+            return
+        name = f"{row['name']} passages.{fmt}".replace("/", "-")
+        filters = "CSV files (*.csv)" if fmt == "csv" else "Word documents (*.docx)"
+        target, _ = QFileDialog.getSaveFileName(self, "Export passages", name, filters)
+        if not target:
+            return
+        path = Path(target)
+        if path.suffix.lower() != f".{fmt}":
+            path = path.with_name(path.name + f".{fmt}")
+        ops.export_passages(self.session, row["id"], fmt, path, ids, lambda out: (
+            self.message.emit(f"Wrote {_plural(out['count'], 'passage')} to {out['path']}")))
+
+    def add_to_dossier(self, from_note: bool) -> None:
+        dossier_id = self.current_dossier()
+        ids = self.passages.selected_ids()
+        if dossier_id is None:
+            self.message.emit("Open or create a dossier first (Dossier → New dossier…).")
+            return
+        if ids:
+            ops.add_to_dossier(self.session, dossier_id, ids, from_note, lambda _: (
+                self.message.emit(f"Added {_plural(len(ids), 'passage')} to the dossier")))
