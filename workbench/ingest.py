@@ -140,16 +140,31 @@ def run_import(library: Library, plan: ImportPlan, options: ImportOptions | None
     cancel = cancel or CancelToken()
     outcomes: dict[int, FileOutcome] = {}
     by_path: dict[Path, FileOutcome] = {}
-    total = len(plan.items)
-    done = 0
+    # Progress counts the plan's files to import, as the plan and the report do: the files
+    # it skips (duplicates, cannot be imported) are counted there, not here.
+    total = len(plan.new)
+    done = imported = failed = 0
 
     def report(i: int, outcome: FileOutcome) -> None:
-        nonlocal done
+        nonlocal done, imported, failed
+        outcome.planned = plan.items[i].status
         outcomes[i] = outcome
         by_path[plan.items[i].path] = outcome
+        if outcome.planned != "new":
+            return
         done += 1
+        if outcome.status in (IMPORTED, IMPORTED_WITH_PROBLEMS):
+            imported += 1
+        elif outcome.status != CANCELLED:
+            failed += 1
         if progress:
-            progress(Progress(done, total, outcome.path, outcome.status))
+            progress(Progress(done, total, outcome.path, outcome.status, imported, failed))
+
+    def inner(p: Progress) -> None:
+        """Items found inside a file: the files' counts, the item's own place apart."""
+        if progress:
+            progress(Progress(done, total, p.current, p.stage, imported, failed,
+                              inside_done=p.done, inside_total=p.total))
 
     child_outcomes: list[FileOutcome] = []
     try:
@@ -168,10 +183,10 @@ def run_import(library: Library, plan: ImportPlan, options: ImportOptions | None
                     pending.append((i, item, fut))
                     while len(pending) >= window:
                         _finish(library, pending.pop(0), options, report,
-                                child_outcomes, pool, cancel, progress)
+                                child_outcomes, pool, cancel, inner)
             while pending:
                 _finish(library, pending.pop(0), options, report, child_outcomes,
-                        pool, cancel, progress)
+                        pool, cancel, inner)
         # Duplicates last, so a duplicate inside the batch can name the document it repeats.
         for i, item in enumerate(plan.items):
             if item.status == "duplicate":

@@ -2,6 +2,13 @@
 
 Kept apart from the pipeline itself so a UI can build, show and confirm a plan, and read a
 report, with nothing but plain data.
+
+The counts, and the words for them, are the same in every step (the GUI's plan, progress and
+summary, and the command line): the plan sorts the files given into N **to import**, D
+**duplicates skipped** and U that **cannot be imported**; progress counts k files imported of
+those N; the report counts k imported, F failed and C cancelled of the same N, with the same D
+and U. Items found inside a file (attachments, mailbox messages) are counted apart: the plan
+cannot know them.
 """
 
 from __future__ import annotations
@@ -35,6 +42,10 @@ class PlanItem:
     failure: str | None = None  # a status from extract.base when status == "failed"
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 @dataclass
 class ImportPlan:
     items: list[PlanItem]
@@ -49,6 +60,25 @@ class ImportPlan:
             out[item.status] = out.get(item.status, 0) + 1
         return out
 
+    def counts(self) -> dict[str, int]:
+        """Files given, and how the plan sorts them (the report's keys of the same name)."""
+        summary = self.summary()
+        return {"files": len(self.items), "to_import": summary.get("new", 0),
+                "duplicates": summary.get("duplicate", 0),
+                "cannot_import": summary.get("failed", 0)}
+
+    def headline(self) -> list[str]:
+        """The plan in words, one phrase per count: "12 files to import", "1 duplicate
+        skipped", "1 cannot be imported" (joined with " · " by the GUI and the CLI)."""
+        c = self.counts()
+        out = [f"{_n(c['to_import'], 'file')} to import" if c["to_import"]
+               else "Nothing new to import"]
+        if c["duplicates"]:
+            out.append(f"{_n(c['duplicates'], 'duplicate')} skipped")
+        if c["cannot_import"]:
+            out.append(f"{c['cannot_import']} cannot be imported")
+        return out
+
 
 @dataclass
 class FileOutcome:
@@ -61,6 +91,9 @@ class FileOutcome:
     problems: list[str] = field(default_factory=list)
     error: str | None = None
     parent_id: int | None = None
+    # For a file given to the import: the plan's verdict on it (PlanItem.status), which
+    # decides where the report counts it. None for an item found inside a file.
+    planned: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -83,6 +116,51 @@ class ImportReport:
     def failed(self) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.failed]
 
+    def counts(self) -> dict[str, int]:
+        """The plan's counts and what became of the files to import: ``imported`` +
+        ``failed`` + ``cancelled`` = ``to_import``. A file is counted where the plan put it
+        (a duplicate of a file of the batch that failed stays a skipped duplicate; its row
+        says why). Items found inside files are counted apart (``inside_*``)."""
+        given = [o for o in self.outcomes if o.parent_id is None]
+        inside = [o for o in self.outcomes if o.parent_id is not None]
+        new = [o for o in given if (o.planned or "new") == "new"]
+
+        def ok(o: FileOutcome) -> bool:
+            return o.status in (IMPORTED, IMPORTED_WITH_PROBLEMS)
+        return {
+            "files": len(given), "to_import": len(new),
+            "imported": sum(ok(o) for o in new),
+            "failed": sum(o.failed and o.status != CANCELLED for o in new),
+            "cancelled": sum(o.status == CANCELLED for o in new),
+            "duplicates": sum(o.planned == "duplicate" for o in given),
+            "cannot_import": sum(o.planned == "failed" for o in given),
+            "inside_imported": sum(ok(o) for o in inside),
+            "inside_failed": sum(o.failed for o in inside),
+            "inside_duplicates": sum(o.status == DUPLICATE for o in inside),
+        }
+
+    def headline(self) -> list[str]:
+        """The result in the plan's words: "12 of 13 files imported", "1 failed",
+        "1 duplicate skipped", "1 cannot be imported" (see ``ImportPlan.headline``)."""
+        c = self.counts()
+        first = (f"{c['imported']} of {_n(c['to_import'], 'file')} imported"
+                 if c["to_import"] else "Nothing new imported")
+        if c["inside_imported"]:
+            first += f", plus {_n(c['inside_imported'], 'item')} found inside them"
+        out = [first]
+        for key, words in (("failed", "failed"), ("cancelled", "cancelled")):
+            if c[key]:
+                out.append(f"{c[key]} {words}")
+        if c["duplicates"]:
+            out.append(f"{_n(c['duplicates'], 'duplicate')} skipped")
+        if c["cannot_import"]:
+            out.append(f"{c['cannot_import']} cannot be imported")
+        if c["inside_failed"]:
+            out.append(f"{_n(c['inside_failed'], 'item')} inside could not be imported")
+        if c["inside_duplicates"]:
+            out.append(f"{_n(c['inside_duplicates'], 'item')} inside already in the library")
+        return out
+
     def to_json(self) -> dict[str, Any]:
         return {
             "imported": [
@@ -94,15 +172,27 @@ class ImportReport:
             "duplicates": [{"path": o.path, "id": o.document_id} for o in self.duplicates],
             "failed": [{"path": o.path, "status": o.status, "error": o.error}
                        for o in self.failed],
+            "counts": self.counts(),
         }
 
 
 @dataclass
 class Progress:
+    """While importing: ``done`` of the plan's ``total`` files to import are finished,
+    ``imported`` and ``failed`` of them so far (a UI shows only the latest report, so the
+    running counts travel with it). Items found inside a file report the same counts, their
+    own name in ``current`` and their place among the file's items in ``inside_done`` of
+    ``inside_total`` (an mbox can hold thousands). While planning: ``done`` of ``total``
+    files checked."""
+
     done: int
     total: int
     current: str
     stage: str
+    imported: int = 0
+    failed: int = 0
+    inside_done: int = 0
+    inside_total: int = 0
 
 
 class CancelToken:

@@ -53,8 +53,10 @@ def test_import_list_show_verify_audit(tmp_path: Path, corpus_dir: Path) -> None
     assert shown["collection_record"]["original_path"] == str(pdf)
 
     again = json.loads(wb(lib, "import", "--json", str(pdf)).stdout)
+    counts = again.pop("counts")
     assert again == {"imported": [], "duplicates": [{"path": str(pdf), "id": pdf_id}],
                      "failed": []}
+    assert (counts["to_import"], counts["duplicates"]) == (0, 1)
 
     ok = wb(lib, "verify", "--json")
     assert ok.returncode == 0 and json.loads(ok.stdout)["ok"]

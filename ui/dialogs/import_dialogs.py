@@ -3,10 +3,14 @@
 The plan lists problems first (unsupported, unreadable, duplicates) so nothing is a surprise;
 progress shows the current file and a Cancel button; the summary is one dialog with a row per
 file and the reason for each failure (Picard's per-item error state: a red row, not a dialog).
+All three use the core's counts and words (``ImportPlan.headline``, ``Progress``,
+``ImportReport.headline``): N files to import, D duplicates skipped, U cannot be imported;
+"Imported k of N files"; "k of N files imported · F failed · …".
 """
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -34,14 +38,14 @@ def _plan_row(item: object) -> tuple[list[str], str | None]:
 
     assert isinstance(item, PlanItem)
     if item.status == "failed":
-        return [str(item.path), "Will be skipped", item.error or item.failure or ""], "bad"
+        return [str(item.path), "Cannot be imported", item.error or item.failure or ""], "bad"
     if item.status == "duplicate":
         twin = item.duplicate_in_batch.name if item.duplicate_in_batch else "?"
         where = (f"already in the library as document {item.duplicate_of}"
                  if item.duplicate_of is not None else f"same bytes as {twin}")
-        return [str(item.path), "Duplicate", where], "warn"
+        return [str(item.path), "Duplicate, skipped", where], "warn"
     kind = item.format.kind.upper() if item.format is not None else ""
-    return [str(item.path), "New", f"{kind} · {_size(item.size)}"], "ok"
+    return [str(item.path), "To import", f"{kind} · {_size(item.size)}"], "ok"
 
 
 def _size(n: int) -> str:
@@ -63,12 +67,10 @@ class ImportPlanDialog(QDialog):
         self.setWindowTitle("Import files")
         self.setAccessibleName("Import plan")
         self.resize(820, 480)
-        summary = plan.summary()
-        new, dup, bad = summary.get("new", 0), summary.get("duplicate", 0), summary.get("failed", 0)
-        head = QLabel(f"<b>{new} new file{'s' if new != 1 else ''}</b> will be imported"
-                      + (f" · {dup} duplicate{'s' if dup != 1 else ''} skipped" if dup else "")
-                      + (f" · {bad} cannot be imported" if bad else ""))
-        head.setObjectName("dialogHeading")
+        new = plan.counts()["to_import"]
+        first, *rest = plan.headline()
+        self.heading = QLabel(" · ".join([f"<b>{escape(first)}</b>", *map(escape, rest)]))
+        self.heading.setObjectName("dialogHeading")
         self.table = readonly_table("Files in this import")
         items = sorted(plan.items, key=lambda i: _PLAN_ORDER.get(i.status, 3))
         fill_table(self.table, ["File", "Result", "Details"], [_plan_row(i) for i in items])
@@ -91,7 +93,7 @@ class ImportPlanDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(head)
+        layout.addWidget(self.heading)
         layout.addWidget(self.table, 1)
         layout.addLayout(form)
         layout.addWidget(buttons)
@@ -101,15 +103,19 @@ class ImportPlanDialog(QDialog):
 
 
 class ImportProgressDialog(QDialog):
-    """A progress bar with the current file and a Cancel button (cancel is a flag)."""
+    """A progress bar with the current file and a Cancel button (cancel is a flag).
+
+    ``total``: the plan's files to import; 0 while the files are being checked (a folder's
+    files are not known yet, so no number is promised)."""
 
     def __init__(self, total: int, on_cancel: object, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Importing")
+        self.setWindowTitle("Importing" if total else "Checking files")
         self.setAccessibleName("Import progress")
         self.setMinimumWidth(520)
         self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
-        self.label = QLabel(f"Preparing {total} files…")
+        self.label = QLabel(f"Importing {total} file{'s' if total != 1 else ''}…" if total
+                            else "Checking the files…")
         self.label.setWordWrap(True)
         self.current = QLabel("")
         self.current.setObjectName("secondary")
@@ -131,10 +137,18 @@ class ImportProgressDialog(QDialog):
     def show_progress(self, p: Progress) -> None:
         self.bar.setRange(0, max(p.total, 1))
         self.bar.setValue(p.done)
-        verb = "Checking" if p.stage == "plan" else "Imported"
-        self.label.setText(f"{verb} {p.done} of {p.total} files")
+        if not self.cancel_button.isEnabled():
+            pass  # keep saying "Cancelling…"
+        elif p.stage == "plan":
+            # ``done`` files are checked and the next is being read: number it from one.
+            self.label.setText(f"Checking {min(p.done + 1, p.total)} of {p.total} files")
+        else:
+            self.label.setText(f"Imported {p.imported} of {p.total} files"
+                               + (f" · {p.failed} failed" if p.failed else ""))
         name = Path(p.current).name if p.current else ""
         elided = self.current.fontMetrics().elidedText(name, Qt.TextElideMode.ElideMiddle, 480)
+        if p.inside_total:  # an item found inside a file: the files' counts stay as they are
+            elided += f" (item {p.inside_done} of {p.inside_total} inside)"
         self.current.setText(elided)
 
     def _cancelling(self) -> None:
@@ -149,11 +163,17 @@ class ImportProgressDialog(QDialog):
 def outcome_rows(report: ImportReport) -> list[tuple[list[str], str | None]]:
     rows: list[tuple[list[str], str | None]] = []
     for o in sorted(report.outcomes, key=lambda o: (not o.failed, o.status == "duplicate")):
-        if o.failed:
-            rows.append(([o.path, o.status.capitalize(), o.error or ""], "bad"))
+        if o.failed and o.planned in ("failed", "duplicate"):  # as the plan said
+            rows.append(([o.path, "Cannot be imported" if o.planned == "failed"
+                          else "Duplicate, skipped", o.error or ""], "bad"))
+        elif o.status == "cancelled":
+            rows.append(([o.path, "Cancelled", o.error or ""], "bad"))
+        elif o.failed:
+            rows.append(([o.path, "Failed", f"{o.status}: {o.error}" if o.error
+                          else o.status], "bad"))
         elif o.status == "duplicate":
-            rows.append(([o.path, "Duplicate", f"already in the library as document "
-                                               f"{o.document_id}"], "warn"))
+            rows.append(([o.path, "Duplicate, skipped", f"already in the library as document "
+                                                        f"{o.document_id}"], "warn"))
         else:
             detail = f"document {o.document_id}, {o.pages} page{'s' if o.pages != 1 else ''}"
             if o.problems:
@@ -172,16 +192,17 @@ class ImportSummaryDialog(QDialog):
         self.setWindowTitle("Import finished" if not cancelled else "Import cancelled")
         self.setAccessibleName("Import summary")
         self.resize(820, 440)
-        n_ok, n_dup, n_bad = (len(report.imported), len(report.duplicates), len(report.failed))
-        head = QLabel(f"<b>{n_ok} imported</b> · {n_dup} duplicate{'s' if n_dup != 1 else ''}"
-                      f" · {n_bad} failed" + (" · cancelled by you" if cancelled else ""))
-        head.setObjectName("dialogHeading")
+        first, *rest = report.headline()
+        if cancelled and not report.counts()["cancelled"]:
+            rest.append("cancelled by you")  # during the last file: nothing was left out
+        self.heading = QLabel(" · ".join([f"<b>{escape(first)}</b>", *map(escape, rest)]))
+        self.heading.setObjectName("dialogHeading")
         self.table = readonly_table("Import results per file")
         fill_table(self.table, ["File", "Result", "Details"], outcome_rows(report))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.accept)
         buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)
-        layout.addWidget(head)
+        layout.addWidget(self.heading)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)

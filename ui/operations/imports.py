@@ -44,8 +44,8 @@ class ImportFlow(QObject):
             result = wb.plan_import(list(paths), task.report, task.cancel)
             return result, [c["name"] for c in wb.list_collections()]
 
-        self.progress_dialog = ImportProgressDialog(len(paths), self._cancel, self.window)
-        self.progress_dialog.setWindowTitle("Checking files")
+        # No count yet: the paths may be folders; progress numbers the files found.
+        self.progress_dialog = ImportProgressDialog(0, self._cancel, self.window)
         self.progress_dialog.open()
         self.task = self.session.run(plan, self._show_plan, "check the files to import",
                                      on_error=self._failed)
@@ -69,7 +69,8 @@ class ImportFlow(QObject):
             report, changes = wb.run_import(plan, options, task.report, task.cancel)
             return report, changes, task.cancel.cancelled
 
-        self.progress_dialog = ImportProgressDialog(len(plan.items), self._cancel, self.window)
+        # The plan's files to import: progress and the summary count the same N.
+        self.progress_dialog = ImportProgressDialog(len(plan.new), self._cancel, self.window)
         self.progress_dialog.open()
         self.task = self.session.run(work, self._done, "import the files", on_error=self._failed)
         self._watch(self.task)

@@ -100,11 +100,15 @@ def cmd_import(wb: Workbench, args: argparse.Namespace) -> Result:
         ocr_languages=args.ocr_languages,
         limits=Limits(timeout=args.timeout, memory=args.memory * 1024 * 1024),
     )
+    show = sys.stderr.isatty()
     report, _ = wb.import_paths([Path(p) for p in args.paths], options,
-                                progress=_terminal_progress() if sys.stderr.isatty() else None)
+                                progress=_terminal_progress() if show else None)
+    if show:
+        sys.stderr.write("\r\x1b[K")
+        sys.stderr.flush()
     payload = report.to_json()
-    lines = [f"imported {len(payload['imported'])}, duplicates {len(payload['duplicates'])}, "
-             f"failed {len(payload['failed'])}"]
+    # The GUI's summary line, from the same counts (``payload["counts"]``).
+    lines = [" · ".join(report.headline())]
     for o in payload["imported"]:
         extra = f" — {'; '.join(o['problems'])}" if o["problems"] else ""
         lines.append(f"  + [{o['id']}] {one_line(o['path'])}: {o['status']}{one_line(extra)}")
@@ -120,9 +124,14 @@ def _terminal_progress() -> Callable[[Progress], None]:
     """A one-line progress display on an interactive terminal (never in scripts or logs)."""
     def show(p: Progress) -> None:
         name = one_line(Path(p.current).name)[:50]
-        sys.stderr.write(f"\r\x1b[K{p.stage} {p.done}/{p.total} {name}")
-        if p.stage != "plan" and p.done == p.total:
-            sys.stderr.write("\n")
+        # Checking counts every file given, importing the plan's files to import; items
+        # found inside a file show their name with the files' count. Cleared at the end.
+        if p.stage == "plan":
+            count = f"checking {min(p.done + 1, p.total)}/{p.total}"
+        else:
+            count = f"imported {p.imported}/{p.total}" + (f", {p.failed} failed"
+                                                          if p.failed else "")
+        sys.stderr.write(f"\r\x1b[K{count} {name}")
         sys.stderr.flush()
     return show
 
