@@ -1,8 +1,8 @@
 """The codebook page: the tag tree with every change the core offers, each tag's memo, and
 the passages coded with the chosen tag.
 
-Left, the tree (rename in place with F2, drag to re-parent, Delete key) with buttons and a
-context menu for rename, move, merge, colour and delete, and the tag's memo below it. Right,
+Above, the tree (rename in place with F2, drag to re-parent, Delete key) with buttons and a
+context menu for rename, move, merge, colour and delete, and the tag's memo beside it. Below,
 the passages of the chosen tag and its sub-tags across documents (``PassagesView``): open one
 in place, export them, add them to the open dossier. Every change is an operation in
 ``operations/codebook.py``; the page redraws from the ``Changes`` that come back.
@@ -19,12 +19,13 @@ from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QColorDialog,
     QFileDialog,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QLineEdit,
     QMenu,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -70,53 +71,57 @@ class CodebookPanel(QWidget):
         self.new_tag.setAccessibleName("New tag")
         self.new_tag.returnPressed.connect(self._add_tag)
         self.buttons: dict[str, QPushButton | QToolButton] = {}
-        row = QHBoxLayout()
-        row.setSpacing(4)
+        actions = QVBoxLayout()  # a column beside the tree: the page must fit a narrow pane
+        actions.setSpacing(4)
         for key, text, slot in (("rename", "Rename", self.tree.rename_current),
                                 ("move", "Move to…", self.move_tag),
                                 ("merge", "Merge into…", self.merge_tag),
+                                ("color", "Colour", None),
                                 ("delete", "Delete…", self.delete_current)):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
+            button: QPushButton | QToolButton
+            if slot is None:
+                button = self.color_button = QToolButton(text=text)
+                button.setAccessibleName("Tag colour")
+                button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+                button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+                self.color_menu = QMenu(self)
+                self.color_menu.aboutToShow.connect(lambda: self._fill_colors(self.color_menu))
+                button.setMenu(self.color_menu)
+            else:
+                button = QPushButton(text)
+                button.clicked.connect(slot)
             self.buttons[key] = button
-            row.addWidget(button)
-        self.color_button = QToolButton(text="Colour")
-        self.color_button.setAccessibleName("Tag colour")
-        self.color_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.color_menu = QMenu(self)
-        self.color_menu.aboutToShow.connect(lambda: self._fill_colors(self.color_menu))
-        self.color_button.setMenu(self.color_menu)
-        self.buttons["color"] = self.color_button
-        row.insertWidget(3, self.color_button)
-        row.addStretch(1)
+            actions.addWidget(button)
         self.memo = QPlainTextEdit()
         self.memo.setAccessibleName("Tag memo")
         self.memo.setPlaceholderText("Memo: what this code means, when to apply it…")
-        self.memo.setFixedHeight(96)
         self.memo.textChanged.connect(self._memo_edited)
         self.save_memo = QPushButton("Save memo")
         self.save_memo.clicked.connect(self._save_memo)
-        left = QWidget()
-        ll = QVBoxLayout(left)
-        ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(self.new_tag)
-        ll.addWidget(self.tree, 1)
-        ll.addLayout(row)
-        ll.addWidget(QLabel("Memo"))
-        ll.addWidget(self.memo)
-        memo_row = QHBoxLayout()
-        memo_row.addStretch(1)
-        memo_row.addWidget(self.save_memo)
-        ll.addLayout(memo_row)
+        actions.addSpacing(6)
+        actions.addWidget(QLabel("Memo"))
+        actions.addWidget(self.memo, 1)
+        actions.addWidget(self.save_memo)
+        tags = QWidget()
+        grid = QGridLayout(tags)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.new_tag, 0, 0, 1, 2)
+        grid.addWidget(self.tree, 1, 0)
+        grid.addLayout(actions, 1, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
         self.passages = PassagesView()
         self.passages.opened.connect(self._open_passage)
         self.passages.export_requested.connect(self.export)
         self.passages.add_requested.connect(self.add_to_dossier)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
+        # Tags above, passages below at full width: the quotes are what there is to read.
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(tags)
         self.splitter.addWidget(self.passages)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([240, 420])
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([260, 440])
         self.status = QLabel("")
         self.status.setObjectName("secondary")
         self.status.setWordWrap(True)

@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -81,12 +81,18 @@ class PassagesModel(QAbstractTableModel):
             return [r["quote"].casefold(), (r["note"] or "").casefold(),
                     (r["document_title"] or "").casefold(), r.get("page") or 0,
                     ", ".join(r["tags"]).casefold()][col]
-        if role == Qt.ItemDataRole.ToolTipRole and col in (0, 1):
-            return r["quote"] if col == 0 else r["note"] or None
+        orphan = r["status"] == "orphan"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if orphan:  # it cannot be shown in place: say so (italics, not a theme colour)
+                return ("Orphaned: the document's text changed and this passage could not be "
+                        "placed again; see the document's Highlights tab")
+            return r["quote"] if col == 0 else (r["note"] or None) if col == 1 else None
+        if role == Qt.ItemDataRole.FontRole and orphan:
+            font = QFont()
+            font.setItalic(True)
+            return font
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
             return color_dot(r.get("display_color") or r["color"])
-        if role == Qt.ItemDataRole.ForegroundRole and r["status"] == "orphan":
-            return QColor("#b3261e")  # an orphan cannot be shown in place: say so
         return None
 
 
@@ -136,9 +142,14 @@ class PassagesView(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2, 3, 4):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(1, 140)
-        self.table.setColumnWidth(2, 140)
-        self.table.setColumnWidth(3, 48)
+        for col, width in ((1, 130), (2, 130), (3, 44), (4, 110)):
+            self.table.setColumnWidth(col, width)
+        # Three lines of a quote per row, wrapped: enough to recognise a passage, and a fixed
+        # height keeps a long list cheap (no per-row measuring).
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().lineSpacing() * 3 + 10)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.doubleClicked.connect(self._open)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)

@@ -11,7 +11,13 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDropEvent, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from ..sidebar import color_dot
 
@@ -30,6 +36,10 @@ class CodebookTree(QTreeWidget):
         self.setAccessibleName("Codebook: tags")
         self.setColumnCount(2)
         self.setHeaderLabels(["Tag", "Passages"])
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.setRootIsDecorated(True)
         self.setUniformRowHeights(True)
         # F2 is handled below: Qt's own trigger edits whichever column was clicked (the count).
@@ -66,7 +76,6 @@ class CodebookTree(QTreeWidget):
             items[tag["id"]] = item
         for tid, item in items.items():
             item.setExpanded(tid not in collapsed)
-        self.resizeColumnToContents(1)
         self._filling = False
         if current in items:
             self.setCurrentItem(items[current])
