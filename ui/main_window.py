@@ -230,7 +230,8 @@ class MainWindow(QMainWindow):
                 or changes.searches or changes.highlights:
             self.refresh_sidebar()
         if changes.documents and self.viewer.doc_id in changes.document_ids:
-            if changes.highlights and not changes.index:
+            # A corrected record: the document is still there (a deletion clears the viewer).
+            if changes.records or (changes.highlights and not changes.index):
                 self.viewer.reload()
             else:
                 self.viewer.clear()

@@ -207,6 +207,15 @@ def clean_value(name: str, value: str | None) -> str | None:
 # --- applying an edit ---------------------------------------------------------------------
 
 
+def _target(field: RecordField, raw: str | None) -> str | None:
+    """The value an edit asks for. Typing the captured value back is a revert, and is taken
+    as it is: an importer may have captured a date or code in a form we would not accept
+    from a person ("August 31, 2022"), and going back to it must still be possible."""
+    if raw is not None and field.captured is not None and raw.strip() == field.captured.strip():
+        return field.captured
+    return clean_value(field.name, raw)
+
+
 def apply_edit(doc: Document, rec: CollectionRecord | None, values: Mapping[str, str | None],
                revert: Iterable[str] = ()) -> list[FieldChange]:
     """Validate every value first, then change ``doc`` (inside the caller's transaction).
@@ -224,7 +233,7 @@ def apply_edit(doc: Document, rec: CollectionRecord | None, values: Mapping[str,
         raise UserError(f"Both a new value and a revert were given for {', '.join(both)}",
                         "give one or the other")
     current = record_of(doc, rec)
-    targets = {name: clean_value(name, raw) for name, raw in values.items()}
+    targets = {name: _target(current[name], raw) for name, raw in values.items()}
     targets.update({name: current[name].captured for name in reverts})
 
     corr = dict(_corrections(doc))

@@ -243,3 +243,19 @@ def test_exports_show_both_values_and_redact_the_captured_one(wb: Workbench,
     assert any(row[0] == "Title as captured" and row[1].startswith("Interview with [REDACTED")
                for row in cells)
     assert ["Site", "Example News"] in cells
+
+
+def test_the_captured_value_typed_back_is_a_revert_even_in_a_foreign_form(
+        wb: Workbench, tmp_path: Path) -> None:
+    doc_id = _doc(wb, tmp_path)
+    with wb.library.transaction() as s:  # as an importer may capture it
+        doc = s.get(Document, doc_id)
+        assert doc is not None
+        doc.published = "August 31, 2022"
+    wb.edit_document(doc_id, published="2022-08-31")
+    with pytest.raises(UserError):
+        wb.edit_document(doc_id, published="September 1, 2022")
+    wb.edit_document(doc_id, published=" August 31, 2022 ")
+    assert _record(wb, doc_id)["published"] == {"value": "August 31, 2022",
+                                                "captured": "August 31, 2022",
+                                                "corrected": False}

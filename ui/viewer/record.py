@@ -1,11 +1,37 @@
-"""The collection record: where and how a document was collected, and its SHA-256."""
+"""The collection record: where and how a document was collected, its SHA-256, and the six
+fields of its record a user can correct (``workbench.records``).
+
+Edit turns title, source URL, language, author, site and published into line edits; Save runs
+``operations.records.save_record`` on the worker, and the main window reloads the viewer from
+the ``Changes`` it returns, which puts this tab back in its reading state. A corrected field
+always shows its value as captured beneath it, so a correction is never silent; "Use captured"
+puts that value back. A value the core refuses is explained inline, beside the fields being
+typed, rather than in a dialog that would hide them.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QScrollArea, QWidget
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.changes import Changes
+from workbench.errors import UserError
+
+from ..operations import records as ops
+from ..session import Session
 
 
 def _time(value: Any) -> str | None:
@@ -17,6 +43,15 @@ def _time(value: Any) -> str | None:
 
 
 UNBREAKABLE = {"SHA-256", "Source URL", "Final URL", "Original file"}
+
+# Row label -> field of the record (``info["record"]``): these rows can be corrected.
+EDITABLE = {"Title": "title", "Source URL": "source_url", "Language": "language",
+            "Author": "author", "Site": "site", "Published": "published"}
+EDITABLE_LABELS = {key: label for label, key in EDITABLE.items()}
+
+PLACEHOLDERS = {"title": "a title is required", "source_url": "https://…",
+                "language": "en, zh, ar, ug…", "author": "none", "site": "none",
+                "published": "YYYY, YYYY-MM or YYYY-MM-DD"}
 
 FIELDS = [
     ("Title", lambda d, r: d.get("title")),
@@ -44,46 +79,224 @@ FIELDS = [
 ]
 
 
+def captured_text(entry: dict[str, Any]) -> str:
+    value = entry.get("captured")
+    return f"captured: {value}" if value not in (None, "") else "captured: none"
+
+
 class RecordView(QScrollArea):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.session = session
         self.setAccessibleName("Collection record")
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.inner = QWidget()
-        self.form = QFormLayout(self.inner)
+        outer = QVBoxLayout(self.inner)
+        outer.setContentsMargins(16, 16, 16, 16)
+        outer.setSpacing(8)
+
+        self.edit_button = QPushButton("Edit record")
+        self.edit_button.setAccessibleName("Edit record")
+        self.edit_button.setToolTip("Correct the title, source URL, language, author, site or "
+                                    "publication date; the captured values are kept")
+        self.edit_button.clicked.connect(self.start_editing)
+        self.save_button = QPushButton("Save")
+        self.save_button.setAccessibleName("Save record")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel editing the record")
+        self.cancel_button.clicked.connect(self.cancel_editing)
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        for button in (self.edit_button, self.save_button, self.cancel_button):
+            bar.addWidget(button)
+        bar.addStretch(1)
+        self.error = QLabel("")
+        self.error.setObjectName("inlineError")
+        self.error.setAccessibleName("Record error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+
+        self.form = QFormLayout()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.form.setContentsMargins(16, 16, 16, 16)
         self.form.setVerticalSpacing(8)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        outer.addLayout(bar)
+        outer.addWidget(self.error)
+        outer.addLayout(self.form)
+        outer.addStretch(1)
         self.setWidget(self.inner)
-        self.values: dict[str, str] = {}
+
+        self.info: dict[str, Any] = {}
+        self.values: dict[str, str] = {}  # row label -> text shown
+        self.edits: dict[str, QLineEdit] = {}  # record field -> its line edit while editing
+        self.captured: dict[str, QLabel] = {}  # record field -> its "captured: …" label
+        self.editing = False
+        self.saving = False
+        self._build()
+
+    # --- states ---------------------------------------------------------------------------
 
     def set_document(self, info: dict[str, Any]) -> None:
+        self.info = info
+        self.editing = self.saving = False
+        self.error.hide()
+        self._build()
+
+    def start_editing(self) -> None:
+        if not self.info or self.session is None:
+            return
+        self.editing = True
+        self.error.hide()
+        self._build()
+        first = self.edits.get("title")
+        if first is not None:
+            first.setFocus()
+            first.selectAll()
+
+    def cancel_editing(self) -> None:
+        self.editing = self.saving = False
+        self.error.hide()
+        self._build()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.editing and event.key() == Qt.Key.Key_Escape:
+            self.cancel_editing()
+            return
+        super().keyPressEvent(event)
+
+    # --- saving -----------------------------------------------------------------------------
+
+    def pending(self) -> dict[str, str]:
+        """The fields whose text differs from the record's value now (empty text clears)."""
+        record = self.info.get("record") or {}
+        out = {}
+        for key, line in self.edits.items():
+            text = line.text().strip()
+            now = (record.get(key) or {}).get("value")
+            if text != ("" if now is None else str(now)).strip():
+                out[key] = text
+        return out
+
+    def save(self) -> None:
+        if not self.editing or self.saving or self.session is None:
+            return
+        values = self.pending()
+        if not values:
+            self.cancel_editing()
+            return
+        self.saving = True
+        self._buttons()
+        ops.save_record(self.session, int(self.info["id"]), dict(values),
+                        on_done=self._saved, on_error=self._failed)
+
+    def _saved(self, changes: Any) -> None:
+        self.saving = False
+        if not (isinstance(changes, Changes) and changes.records):
+            self.cancel_editing()  # nothing changed (the same value, written another way)
+        else:
+            self._buttons()  # the viewer reloads from the Changes and ends editing
+
+    def _failed(self, exc: BaseException) -> None:
+        self.saving = False
+        self._buttons()
+        if isinstance(exc, UserError):
+            self.error.setText(exc.message + (f" — {exc.hint}" if exc.hint else ""))
+            self.error.show()
+        elif self.session is not None:
+            self.session.presenter.show(exc, "save the record")
+
+    # --- drawing ----------------------------------------------------------------------------
+
+    def _buttons(self) -> None:
+        can_edit = bool(self.info) and self.session is not None
+        self.edit_button.setVisible(can_edit and not self.editing)
+        self.save_button.setVisible(self.editing)
+        self.cancel_button.setVisible(self.editing)
+        self.save_button.setEnabled(not self.saving)
+        self.cancel_button.setEnabled(not self.saving)
+
+    def _build(self) -> None:
         while self.form.rowCount():
             self.form.removeRow(0)
-        rec = info.get("collection_record") or {}
-        self.values = {}
+        self.values, self.edits, self.captured = {}, {}, {}
+        self._buttons()
+        if not self.info:
+            return
+        rec = self.info.get("collection_record") or {}
+        record = self.info.get("record") or {}
         for label, get in FIELDS:
-            value = get(info, rec)
-            if value in (None, "", []):
+            key = EDITABLE.get(label)
+            entry = record.get(key) if key else None
+            value = entry.get("value") if entry is not None else get(self.info, rec)
+            if entry is not None and self.editing:
+                field = self._edit_field(label, key or "", value, entry)
+            elif value in (None, "", []):
                 continue
-            text = str(value)
-            self.values[label] = text
-            field: QWidget
-            if label in UNBREAKABLE:  # hashes, paths, URLs: one line, scrolls, copies whole
-                line = QLineEdit(text)
-                line.setReadOnly(True)
-                line.setCursorPosition(0)
-                line.setObjectName("mono" if label == "SHA-256" else "recordLine")
-                line.setToolTip(text)
-                field = line
             else:
-                lab = QLabel(text)
-                lab.setWordWrap(True)
-                lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-                field = lab
-            field.setAccessibleName(label)
-            key = QLabel(label)
-            key.setObjectName("secondary")
-            self.form.addRow(key, field)
+                field = self._display_field(label, str(value))
+                if entry is not None and entry.get("corrected"):
+                    field = self._with_captured(field, key or "", entry)
+            if value not in (None, "", []):
+                self.values[label] = str(value)
+            key_label = QLabel(label)
+            key_label.setObjectName("secondary")
+            self.form.addRow(key_label, field)
+
+    def _display_field(self, label: str, text: str) -> QWidget:
+        field: QWidget
+        if label in UNBREAKABLE:  # hashes, paths, URLs: one line, scrolls, copies whole
+            line = QLineEdit(text)
+            line.setReadOnly(True)
+            line.setCursorPosition(0)
+            line.setObjectName("mono" if label == "SHA-256" else "recordLine")
+            line.setToolTip(text)
+            field = line
+        else:
+            lab = QLabel(text)
+            lab.setWordWrap(True)
+            lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            field = lab
+        field.setAccessibleName(label)
+        return field
+
+    def _with_captured(self, field: QWidget, key: str, entry: dict[str, Any],
+                       extra: QWidget | None = None) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(field)
+        note = QLabel(captured_text(entry))
+        note.setObjectName("secondary")
+        note.setWordWrap(True)
+        note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        note.setAccessibleName(f"Captured {EDITABLE_LABELS[key].lower()}")
+        self.captured[key] = note
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        row.addWidget(note, 1)
+        if extra is not None:
+            row.addWidget(extra)
+        column.addLayout(row)
+        return box
+
+    def _edit_field(self, label: str, key: str, value: Any, entry: dict[str, Any]) -> QWidget:
+        line = QLineEdit("" if value is None else str(value))
+        line.setAccessibleName(label)
+        line.setObjectName("recordEdit")
+        line.setPlaceholderText(PLACEHOLDERS.get(key, ""))
+        line.setCursorPosition(0)
+        line.returnPressed.connect(self.save)
+        self.edits[key] = line
+        if not entry.get("corrected"):
+            return line
+        captured = entry.get("captured")
+        back = QToolButton(text="Use captured")
+        back.setAccessibleName(f"Use captured {label.lower()}")
+        back.setToolTip("Put back the value as captured (saved with the rest)")
+        back.clicked.connect(lambda _=False, ln=line, v=captured: ln.setText(v or ""))
+        return self._with_captured(line, key, entry, back)
+

@@ -71,7 +71,7 @@ class DocumentViewer(QWidget):
         tl.addWidget(self.find_bar)
         tl.addWidget(self.text, 1)
         self.original = OriginalView(session)
-        self.record = RecordView()
+        self.record = RecordView(session)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Viewer tabs")
         self.tabs.setDocumentMode(True)
