@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDropEvent, QTextCursor
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from tests.ui.conftest import facade
@@ -172,6 +172,16 @@ def test_create_rename_move_drop_recolour_and_memo(window: Any, tmp_path: Path,
     assert facade(window, lambda wb: wb.get_tag("Places/Camps"))["description"] \
         == "Detention sites named by witnesses"
     assert "Detention sites" in panel.tree.item_for(tag_id(window, "Places/Camps")).toolTip(0)
+    # typed but not saved: choosing another tag saves it rather than losing it
+    panel.memo.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(panel.memo, " and satellite images")
+    click_tag(qtbot, panel, "Places")
+    assert panel.memo.toPlainText() == ""
+    assert facade(window, lambda wb: wb.get_tag("Places/Camps"))["description"] \
+        == "Detention sites named by witnesses and satellite images"
+    memo_events = [e for e in facade(window, lambda wb: wb.audit_events(object_type="tag"))
+                   if e["details"].get("fields") == ["description"]]
+    assert len(memo_events) == 2
 
 
 def test_merge_then_delete_says_what_it_touches(window: Any, tmp_path: Path, qtbot: Any,

@@ -146,6 +146,7 @@ def test_redact_a_quote_inside_one_item(window: Any, tmp_path: Path, qtbot: Any)
     assert not dialog.ok.isEnabled()
     dialog.select_range(0, len(WITNESS))  # as a mouse drag over the name would
     assert dialog.quote.text() == WITNESS
+    dialog.printed_label.setCurrentText("witness safety")
     qtbot.keyClicks(dialog.reason, "protect a witness")
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
 
@@ -160,7 +161,7 @@ def test_redact_a_quote_inside_one_item(window: Any, tmp_path: Path, qtbot: Any)
                                     == item_id)).data(HTML_ROLE)
     from ui.dossier.items import redaction_colors
 
-    assert "REDACTED: protect a witness" in shown
+    assert "[REDACTED: witness safety]" in shown and "protect a witness" not in shown
     assert f"background-color:{redaction_colors()[0]}" in shown
     assert WITNESS not in shown and "saw the trucks leave the camp" in shown
     assert builder.redactions.count() == 1 and "Exhibit 1" in builder.redactions.item(0).text()
@@ -358,7 +359,8 @@ def test_redacting_after_an_emoji_and_non_latin_text(window: Any, qtbot: Any) ->
     start = note.index(WITNESS)
     dialog.select_range(start, start + len(WITNESS))  # code points; the flag is 4 UTF-16 units
     assert dialog.quote.text() == WITNESS
-    dialog.reason.setText("证人保护")  # non-ASCII: setText, never keyClicks
+    dialog.printed_label.setCurrentText("证人保护")  # non-ASCII: setText, never keyClicks
+    dialog.reason.setText("保护证人家属")
     dialog.ok.click()
     assert [r["text"] for r in facade(window, lambda wb: wb.list_redactions(did))] == [WITNESS]
     builder.redact_in_item()
@@ -367,4 +369,5 @@ def test_redacting_after_an_emoji_and_non_latin_text(window: Any, qtbot: Any) ->
     from ui.search.delegate import HTML_ROLE
 
     shown = builder.items.item(0).data(HTML_ROLE)
-    assert "REDACTED: 证人保护" in shown and WITNESS not in shown and "الشاهد" in shown
+    assert "[REDACTED: 证人保护]" in shown and WITNESS not in shown and "الشاهد" in shown
+    assert "保护证人家属" not in shown

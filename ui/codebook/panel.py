@@ -59,6 +59,7 @@ class CodebookPanel(QWidget):
         self.picker: TagPickerDialog | None = None
         self._dirty = True
         self._pending_tag: int | None = None  # to choose once the tree has loaded
+        self._memo_tag: int | None = None  # whose memo the editor holds
         self.tree = CodebookTree()
         self.tree.currentItemChanged.connect(lambda *_: self._tag_chosen())
         self.tree.renamed.connect(lambda tid, name: ops.rename_tag(self.session, tid, name))
@@ -150,13 +151,15 @@ class CodebookPanel(QWidget):
             ops.load_tags(self.session, self._tags_loaded)
 
     def _tags_loaded(self, tags: list[dict[str, Any]]) -> None:
-        before = self.tree.current_id()
+        # Rebuilding the tree moves the current item about: choose once, when it is done
+        # (the same tag again too: its counts, memo or passages may have changed).
+        self.tree.blockSignals(True)
         self.tree.set_tags(tags)
         if self._pending_tag is not None:
             self.tree.select(self._pending_tag)
             self._pending_tag = None
-        if self.tree.current_id() == before:
-            self._tag_chosen()  # same tag, new counts or passages: load them again
+        self.tree.blockSignals(False)
+        self._tag_chosen()
 
     def on_changes(self, changes: Changes) -> None:
         if changes.tags or changes.highlights or changes.documents:
@@ -178,13 +181,23 @@ class CodebookPanel(QWidget):
 
     def _tag_chosen(self) -> None:
         row = self.tree.current_row()
+        tid = None if row is None else row["id"]
         for button in self.buttons.values():
             button.setEnabled(row is not None)
-        self.memo.blockSignals(True)
-        self.memo.setPlainText((row.get("description") or "") if row else "")
-        self.memo.blockSignals(False)
+        previous, typed = self._memo_tag, self.memo.toPlainText().strip()
+        unsaved = self.save_memo.isEnabled() and previous is not None
+        keep = unsaved and tid == previous  # a refresh must not eat what is being typed
+        self._memo_tag = tid
+        if not keep:
+            self.memo.blockSignals(True)
+            self.memo.setPlainText((row.get("description") or "") if row else "")
+            self.memo.blockSignals(False)
+            self.save_memo.setEnabled(False)
         self.memo.setEnabled(row is not None)
-        self.save_memo.setEnabled(False)
+        if unsaved and not keep and previous is not None:
+            # Moving to another tag saves the memo typed for the last one (after the editor
+            # has moved on: the save's refresh comes back through here).
+            ops.set_description(self.session, previous, typed)
         if row is None:
             self.passages.set_rows(None, [])
             return
@@ -307,8 +320,8 @@ class CodebookPanel(QWidget):
     def _save_memo(self) -> None:
         tid = self.tree.current_id()
         if tid is not None:
-            ops.set_description(self.session, tid, self.memo.toPlainText().strip())
             self.save_memo.setEnabled(False)
+            ops.set_description(self.session, tid, self.memo.toPlainText().strip())
 
     def _tree_menu(self, pos: Any) -> None:
         menu = QMenu(self)

@@ -90,10 +90,111 @@ class RenameSectionDialog(QDialog):
         return self.title.text().strip()
 
 
-class RedactQuoteDialog(QDialog):
-    """Shows one item's text; the words selected there (or typed) are redacted with a reason."""
+class RedactionFields:
+    """The two fields every redaction asks for, labelled for what each does: the printed label
+    (an editable list of short categories, ``REDACTED`` first) with the mark it prints, and
+    the private reason. Exports print the label, never the reason (issue 14)."""
 
-    submitted = Signal(str, str)  # quote, reason
+    def __init__(self, form: QFormLayout, on_change: Callable[[], None]) -> None:
+        from ..operations.dossiers import label_choices
+
+        self.printed_label = QComboBox()
+        self.printed_label.setEditable(True)
+        self.printed_label.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.printed_label.addItems(label_choices())
+        self.printed_label.setCurrentIndex(0)
+        self.printed_label.setAccessibleName("Printed label (shown in the export)")
+        self.printed_label.setToolTip("Printed in every export in place of the hidden text. "
+                                      "Keep it a general category: it must not identify "
+                                      "anyone.")
+        self.mark = QLabel("")
+        self.mark.setObjectName("secondary")
+        self.mark.setAccessibleName("What the export prints")
+        self.reason = QLineEdit()
+        self.reason.setAccessibleName(
+            "Private reason (kept in this library's log, never exported)")
+        self.reason.setPlaceholderText("why this is hidden — only you see it")
+        form.addRow("Printed label (shown in the export):", self.printed_label)
+        form.addRow("", self.mark)
+        form.addRow("Private reason (kept in this library's log, never exported):",
+                    self.reason)
+        self.problem: str | None = None
+        self.on_change = on_change
+        self.printed_label.currentTextChanged.connect(self._label_changed)
+        self.reason.textChanged.connect(lambda _t: on_change())
+        self._show()
+
+    def _label_changed(self, _text: str) -> None:
+        self._show()
+        self.on_change()
+
+    def _show(self) -> None:
+        from ..operations.dossiers import printed_mark
+
+        shown, self.problem = printed_mark(self.printed_label.currentText())
+        self.mark.setText(self.problem or f"Exports print {shown}")
+
+    def ready(self) -> bool:
+        return self.problem is None and bool(self.reason.text().strip())
+
+    def values(self) -> tuple[str, str]:
+        """(printed label, private reason)."""
+        return self.printed_label.currentText().strip(), self.reason.text().strip()
+
+
+class RedactTermDialog(QDialog):
+    """A term to hide everywhere in the dossier, its printed label and its private reason.
+    Stays open until the core accepts the redaction (see ``failed``)."""
+
+    submitted = Signal(str, str, str)  # term, printed label, private reason
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Redact term")
+        self.setAccessibleName("Redact a term")
+        self.setMinimumWidth(560)
+        intro = QLabel("Text to remove from every export of this dossier. It is found in any "
+                       "case, spacing, hyphenation, look-alike letters or encoding, but only "
+                       "as a whole: a first or family name on its own needs its own "
+                       "redaction.")
+        intro.setWordWrap(True)
+        self.term = QLineEdit()
+        self.term.setAccessibleName("Text to redact")
+        form = QFormLayout()
+        form.addRow("Text to redact:", self.term)
+        self.fields = RedactionFields(form, self._check)
+        self.printed_label, self.reason = self.fields.printed_label, self.fields.reason
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Redact")
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+        self.term.textChanged.connect(self._check)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self._check()
+
+    def _check(self, *_: object) -> None:
+        self.ok.setEnabled(bool(self.term.text().strip()) and self.fields.ready())
+
+    def _submit(self) -> None:
+        if self.ok.isEnabled():
+            self.ok.setEnabled(False)  # until the core answers (see ``failed``)
+            self.submitted.emit(self.term.text().strip(), *self.fields.values())
+
+    def failed(self) -> None:
+        """The core refused: keep the dialog and its input so the user can correct it."""
+        self._check()
+
+
+class RedactQuoteDialog(QDialog):
+    """Shows one item's text; the words selected there (or typed) are redacted, with a
+    printed label and a private reason."""
+
+    submitted = Signal(str, str, str)  # quote, printed label, private reason
 
     def __init__(self, label: str, text: str, hidden: list[tuple[int, int]] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -102,8 +203,8 @@ class RedactQuoteDialog(QDialog):
         self.setAccessibleName("Redact text in this item")
         self.resize(640, 480)
         intro = QLabel("Select the words to hide in the text below, or type them. Every export "
-                       "prints a black bar with the reason instead, and checks that the words "
-                       "appear nowhere in the file. So that they cannot leak through another "
+                       "prints a black bar with the printed label instead, and checks that the "
+                       "words appear nowhere in the file. So that they cannot leak through another "
                        "exhibit, they are hidden wherever they appear in this dossier."
                        + (" Text already hidden is shown dark." if hidden else ""))
         intro.setWordWrap(True)
@@ -118,12 +219,10 @@ class RedactQuoteDialog(QDialog):
         self.quote = QLineEdit()
         self.quote.setAccessibleName("Text to redact")
         self.quote.setPlaceholderText("select in the text above, or type")
-        self.reason = QLineEdit()
-        self.reason.setAccessibleName("Reason")
-        self.reason.setPlaceholderText("e.g. protect a witness (printed in the export)")
         form = QFormLayout()
         form.addRow("Text to redact:", self.quote)
-        form.addRow("Reason:", self.reason)
+        self.fields = RedactionFields(form, self._check)
+        self.printed_label, self.reason = self.fields.printed_label, self.fields.reason
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -132,7 +231,6 @@ class RedactQuoteDialog(QDialog):
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
         self.quote.textChanged.connect(self._check)
-        self.reason.textChanged.connect(self._check)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.text, 1)
@@ -173,12 +271,12 @@ class RedactQuoteDialog(QDialog):
             self.quote.setText(picked)
 
     def _check(self, *_: object) -> None:
-        self.ok.setEnabled(bool(self.quote.text().strip() and self.reason.text().strip()))
+        self.ok.setEnabled(bool(self.quote.text().strip()) and self.fields.ready())
 
     def _submit(self) -> None:
         if self.ok.isEnabled():
             self.ok.setEnabled(False)  # until the core answers (see ``failed``)
-            self.submitted.emit(self.quote.text().strip(), self.reason.text().strip())
+            self.submitted.emit(self.quote.text().strip(), *self.fields.values())
 
     def failed(self) -> None:
         """The core refused: keep the dialog and its input so the user can correct it."""

@@ -228,7 +228,9 @@ class DossierBuilder(QWidget):
         self.redactions.clear()
         for r in data.get("redactions", []):
             where = "" if r.get("item_id") is None else f" (in {self._label(r['item_id'])})"
-            item = QListWidgetItem(f"█ {r.get('text', '')} — {r.get('reason', '')}{where}")
+            # What the export prints, then the private reason (shown here only).
+            item = QListWidgetItem(f"█ {r.get('text', '')} → {r.get('mark', '')}{where} — "
+                                   f"reason: {r.get('reason', '')}")
             item.setData(ITEM_ID, r["id"])
             self.redactions.addItem(item)
 
@@ -306,23 +308,26 @@ class DossierBuilder(QWidget):
             ops.remove_item(self.session, self.dossier_id, item_id)
 
     def _redact(self) -> None:
-        term, ok = QInputDialog.getText(
-            self, "Redact term", "Text to remove from every export of this dossier.\n"
-            "It is found in any case, spacing, hyphenation, look-alike letters or encoding,\n"
-            "but only as a whole: a first or family name on its own needs its own redaction.")
-        if not (ok and term.strip()):
+        """The term, its printed label and its private reason in one dialog, kept open until
+        the core accepts them (a refused term can be corrected)."""
+        did = self.dossier_id
+        if did is None:
             return
-        # The reason is printed in place of the text ("[REDACTED: reason]"): say so here.
-        reason, ok = QInputDialog.getText(
-            self, "Redact term", "Printed in every export in place of the text, as\n"
-            "[REDACTED: …] — keep it general, it must not identify anyone:",
-            text="witness safety")
-        if ok:
-            self.redact(term.strip(), reason.strip() or "redacted")
+        dialog = RedactTermDialog(self)
+        self.redact_term_dialog = dialog
 
-    def redact(self, term: str, reason: str) -> None:
+        def failed(exc: BaseException) -> None:
+            dialog.failed()
+            self.session.presenter.show(exc, "mark the redaction")
+
+        dialog.submitted.connect(lambda term, label, reason: ops.redact_term(
+            self.session, did, term, reason, label, lambda _v: dialog.accept(), failed))
+        dialog.open()
+
+    def redact(self, term: str, reason: str, label: str | None = None) -> None:
+        """``label`` is printed in the exports (None: REDACTED); ``reason`` stays private."""
         if self.dossier_id is not None:
-            ops.redact_term(self.session, self.dossier_id, term, reason)
+            ops.redact_term(self.session, self.dossier_id, term, reason, label)
 
     def _unredact(self) -> None:
         item = self.redactions.currentItem()
@@ -392,8 +397,9 @@ class DossierBuilder(QWidget):
             dialog.failed()
             self.session.presenter.show(exc, "redact the text")
 
-        dialog.submitted.connect(lambda quote, reason: ops.redact_quote(
-            self.session, did, entry["id"], quote, reason, lambda _v: dialog.accept(), failed))
+        dialog.submitted.connect(lambda quote, label, reason: ops.redact_quote(
+            self.session, did, entry["id"], quote, reason, lambda _v: dialog.accept(), failed,
+            label))
         dialog.open()
 
     # --- export (see export_flow) ------------------------------------------------------------

@@ -37,16 +37,17 @@ PREVIEW_CHARS = 300
 
 
 def segments_html(segments: list[tuple[str, str | None]], limit: int = PREVIEW_CHARS) -> str:
-    """Plain text and redaction marks (black bars with the reason), cut after ``limit`` chars."""
+    """Plain text and redaction marks (black bars reading the printed mark, the second of each
+    pair), cut after ``limit`` chars."""
     out, used = [], 0
     ink, paper = redaction_colors()
-    for text, reason in segments:
+    for text, mark in segments:
         if used >= limit:
             out.append("…")
             break
-        if reason is not None:
-            out.append(BAR.format(reason=html.escape(reason), ink=ink, paper=paper))
-            used += len(reason) + 11
+        if mark is not None:
+            out.append(BAR.format(mark=html.escape(mark), ink=ink, paper=paper))
+            used += len(mark)
             continue
         if used + len(text) > limit:
             out.append(html.escape(text[:limit - used]) + "…")

@@ -71,8 +71,11 @@ def rename_section(session: Session, dossier_id: int, section_id: int, title: st
 
 def redact_quote(session: Session, dossier_id: int, item_id: int, quote: str, reason: str,
                  on_done: Callable[[Any], None] | None = None,
-                 on_error: Callable[[BaseException], None] | None = None) -> Task:
-    return session.mutate(lambda wb: wb.redact_quote(dossier_id, item_id, quote, reason),
+                 on_error: Callable[[BaseException], None] | None = None,
+                 label: str | None = None) -> Task:
+    """``label`` is printed in the exports (None: ``REDACTED``); ``reason`` stays private."""
+    return session.mutate(lambda wb: wb.redact_quote(dossier_id, item_id, quote, reason,
+                                                     label=label),
                           on_done, "redact the text", on_error)
 
 
@@ -86,9 +89,31 @@ def new_version(session: Session, dossier_id: int,
                           "make a new version of the dossier")
 
 
-def redact_term(session: Session, dossier_id: int, term: str, reason: str) -> Task:
-    return session.mutate(lambda wb: wb.redact_term(dossier_id, term, reason),
-                          doing="mark the redaction")
+def redact_term(session: Session, dossier_id: int, term: str, reason: str,
+                label: str | None = None, on_done: Callable[[Any], None] | None = None,
+                on_error: Callable[[BaseException], None] | None = None) -> Task:
+    """``label`` is printed in the exports (None: ``REDACTED``); ``reason`` stays private."""
+    return session.mutate(lambda wb: wb.redact_term(dossier_id, term, reason, label=label),
+                          on_done, "mark the redaction", on_error)
+
+
+def label_choices() -> list[str]:
+    """The printed labels the redaction dialogs offer: the default first, then categories."""
+    from workbench.dossier.redaction import DEFAULT_LABEL, LABEL_CATEGORIES
+
+    return [DEFAULT_LABEL, *LABEL_CATEGORIES]
+
+
+def printed_mark(label: str) -> tuple[str, str | None]:
+    """What the exports would print for ``label`` (``[REDACTED: witness safety]``), and why
+    the core would refuse it (None when it would not). Pure and quick: for the GUI thread."""
+    from workbench.dossier.redaction import clean_label, mark
+    from workbench.errors import UserError
+
+    try:
+        return mark(clean_label(label)), None
+    except UserError as exc:
+        return "", exc.message
 
 
 def remove_redaction(session: Session, dossier_id: int, redaction_id: int) -> Task:
@@ -137,8 +162,9 @@ def load(wb: Any, dossier_id: int) -> dict[str, Any]:
         it = shown.get(entry["id"])
         if it is None:
             continue
-        entry["body"] = [(seg.text, seg.reason) for seg in it.body]
-        entry["commentary_shown"] = [(seg.text, seg.reason) for seg in it.commentary]
+        # (text, None) or ("", the mark printed in the text's place)
+        entry["body"] = [(seg.text, seg.mark or None) for seg in it.body]
+        entry["commentary_shown"] = [(seg.text, seg.mark or None) for seg in it.commentary]
         entry["source_shown"] = it.source.title if it.source else None
     data["layout"] = layout
     return data
