@@ -345,6 +345,11 @@ class Redaction(Base):
         ForeignKey("dossier_items.id", ondelete="CASCADE"), nullable=True
     )
     text: Mapped[str] = mapped_column(Text)
+    # What every export prints in the text's place: ``REDACTED`` or a short category such as
+    # ``witness safety`` (printed ``[REDACTED: witness safety]``). Rows from before labels
+    # (migration 0002) get ``REDACTED``, so their reasons stop being printed.
+    label: Mapped[str] = mapped_column(Text, default="REDACTED", server_default="REDACTED")
+    # Why, for the library's own record (here and in the audit event): never exported.
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -125,12 +125,16 @@ def test_view_applies_redactions_everywhere(wb, corpus_dir):
     d, h1, _, _ = _setup(wb, corpus_dir)
     wb.update_dossier(d, description="About BACHELET’s report")
     wb.add_item(d, highlight=h1, commentary="Michelle  Bachelet said")
-    wb.redact_term(d, "michelle bachelet", "witness identity")
-    wb.redact_term(d, "Bachelet", "witness identity")
+    wb.redact_term(d, "michelle bachelet", "names a witness", label="witness identity")
+    wb.redact_term(d, "Bachelet", "names a witness")
     view = wb.dossier_view(d)
     text = wb.view_text(d) + str(view.description)
     assert "achelet" not in text.lower()
     assert "[REDACTED: witness identity]" in wb.view_text(d)
+    from workbench.dossier.redaction import segments_text
+
+    assert segments_text(view.description) == "About [REDACTED]’s report"
+    assert "names a witness" not in text
     assert view.redacted_documents == {view.items[0].document_id}
 
 

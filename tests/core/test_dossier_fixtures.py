@@ -15,6 +15,8 @@ _prepared: dict[str, Path] = {}
 REPORT = "UN Report"
 RAPPORTEUR = "UN Special Rapporteur’s Report"
 WEIGHS = "UN Finally Weighs in on China’s Breach of International Human Rights Laws"
+# The private reason of the evidence dossier's redactions: no export may carry it.
+PRIVATE_REASON = "her family is still detained"
 NON_LATIN_NOTE = ("Non-Latin check: 新疆维吾尔自治区 and العربية and ئۇيغۇرچە تېكىست "
                   "and a flag 🇨🇳 and “curly quotes”.")
 
@@ -58,7 +60,9 @@ def build_evidence_dossier(wb: object) -> int:
     wb.add_item(d, highlight=h3, section="Forced labour")  # type: ignore[attr-defined]
     wb.add_item(d, note=NON_LATIN_NOTE, section="Forced labour")  # type: ignore[attr-defined]
     wb.add_item(d, document=docs[WEIGHS], section="Context")  # type: ignore[attr-defined]
-    wb.redact_term(d, "Bachelet", "witness identity")  # type: ignore[attr-defined]
+    # Printed labels (``[REDACTED: witness identity]``); the reasons stay in the library.
+    wb.redact_term(d, "Bachelet", PRIVATE_REASON, label="witness identity")  # type: ignore[attr-defined]
     item = wb.get_dossier(d)["entries"][1]["id"]  # type: ignore[attr-defined]
-    wb.redact_quote(d, item, "remain silent", "protect interviewee")  # type: ignore[attr-defined]
+    wb.redact_quote(d, item, "remain silent", PRIVATE_REASON,  # type: ignore[attr-defined]
+                    label="protect interviewee")
     return int(d)

@@ -80,8 +80,8 @@ def converted(tmp_path_factory):
         for quote in (ARABIC, CHINESE):
             h = wb.add_highlight(doc, quote=quote).highlight_ids[0]
             wb.add_item(d, highlight=h, section="Statements")
-        wb.redact_term(d, ARABIC_NAME, "protect a witness")
-        wb.redact_term(d, CHINESE_NAME, "protect a witness")
+        wb.redact_term(d, ARABIC_NAME, "names a witness", label="protect a witness")
+        wb.redact_term(d, CHINESE_NAME, "names a witness", label="protect a witness")
         result = wb.export(d, "docx", root / "dossier.docx")
         view = wb.dossier_view(d)
     out = root / "converted"

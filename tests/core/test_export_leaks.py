@@ -33,7 +33,7 @@ def _dossier(wb) -> int:
                                              "long-overdue report").highlight_ids[0]
     d = wb.create_dossier("Leak test").dossier_ids[0]
     wb.add_item(d, highlight=h)
-    wb.redact_term(d, "Bachelet", "witness identity")
+    wb.redact_term(d, "Bachelet", "names a witness", label="witness identity")
     return d
 
 

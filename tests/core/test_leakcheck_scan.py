@@ -25,7 +25,8 @@ def test_message_names_page_and_form_and_hint_offers_the_fix(tmp_path):
     assert '"Ek-par" (with other spacing, hyphens or separators)' in err.message
     assert err.message.endswith("the export was deleted")
     assert err.hint == ('redact that form too: workbench dossier redact 7 --term "Ek-par" '
-                        '--reason "witness safety"')
+                        '--label "witness safety" '
+                        '--reason "another spelling of a redacted text"')
     assert "bug" not in str(err)
 
 

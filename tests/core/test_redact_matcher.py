@@ -90,7 +90,7 @@ def test_apply_keeps_surrounding_text_exact_and_names_the_longest_rule():
     rules = [Rule("Ekpar", "short"), Rule("Ekpar Asat", "long")]
     segs = apply("Met Ekpar_Asat, then Ek-\npar.", rules)
     assert [s.text for s in segs if not s.redacted] == ["Met ", ", then ", "."]
-    assert [s.reason for s in segs if s.redacted] == ["long", "short"]
+    assert [s.label for s in segs if s.redacted] == ["long", "short"]
 
 
 def test_describe_form_never_repeats_the_term():

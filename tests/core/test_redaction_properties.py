@@ -285,7 +285,7 @@ def test_words_across_a_line_break_are_not_a_name(term, sentence, tmp_path):
         d = wb.create_dossier("Line breaks").dossier_ids[0]
         wb.add_item(d, highlight=h)
         wb.add_item(d, note=f"Interview notes: {term}.")
-        wb.redact_term(d, term, REASON)
+        wb.redact_term(d, term, "names a witness", label=REASON)
         refused = {}
         for fmt, name in (("pdf", "d.pdf"), ("docx", "d.docx"), ("html", "d.html"),
                           ("bundle", "d.zip")):

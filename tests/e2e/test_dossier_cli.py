@@ -53,7 +53,8 @@ def test_dossier_workflow(tmp_path: Path, tmp_path_factory: pytest.TempPathFacto
 
     cli("dossier", "redact", str(d), "--term", "Nobody Atall", "--reason", "x", code=2)
     assert "occurs nowhere" in cli.err
-    r = cli("dossier", "redact", str(d), "--term", "Bachelet", "--reason", "witness identity")
+    r = cli("dossier", "redact", str(d), "--term", "Bachelet", "--reason", "names a witness",
+            "--label", "witness identity")
     assert r["redaction"] >= 1
     cli("dossier", "redact", str(d), "--item", str(first["item"]), "--quote",
         "long-overdue report", "--reason", "draft wording")

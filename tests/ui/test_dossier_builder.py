@@ -335,7 +335,8 @@ def test_export_progress_and_cancel_leave_no_file(threaded_window: Any, tmp_path
 def test_redaction_bar_follows_the_theme_and_previews_are_cut_once(monkeypatch: Any) -> None:
     from ui.dossier.items import segments_html
 
-    segments: list[tuple[str, str | None]] = [("Witness ", None), ("", "protect <her>"),
+    segments: list[tuple[str, str | None]] = [("Witness ", None),
+                                              ("", "[REDACTED: protect <her>]"),
                                               (" saw " + "x" * 400, None), ("tail", None)]
     monkeypatch.setenv("WORKBENCH_THEME", "dark")
     dark = segments_html(segments)

@@ -1,8 +1,10 @@
-"""Small dossier dialogs: rename a section, redact a quote inside one item, export progress.
+"""Small dossier dialogs: rename a section, redact a term or a quote in one item, export
+progress.
 
 The dialogs only collect input and show state; the builder runs the operations on the worker.
-The redaction dialog stays open until the core accepts the redaction, so a refused quote
-("occurs nowhere in this item") can be corrected without starting over.
+The redaction dialogs stay open until the core accepts the redaction, so a refused quote
+("occurs nowhere in this item") can be corrected without starting over. Both ask for a printed
+label (shown in the export) and a private reason (kept in the library), labelled so.
 """
 
 from __future__ import annotations

@@ -32,7 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from ..dialogs.confirm import confirm
-from ..dialogs.dossier_dialogs import RedactQuoteDialog, RenameSectionDialog
+from ..dialogs.dossier_dialogs import (
+    RedactQuoteDialog,
+    RedactTermDialog,
+    RenameSectionDialog,
+)
 from ..operations import dossiers as ops
 from ..session import Session
 from .export_flow import ExportFlow
@@ -54,6 +58,7 @@ class DossierBuilder(QWidget):
         self.result_box: QMessageBox | None = None
         self.rename_dialog: RenameSectionDialog | None = None
         self.redact_dialog: RedactQuoteDialog | None = None
+        self.redact_term_dialog: RedactTermDialog | None = None
         self.exporter = ExportFlow(self)
         self.chooser = QComboBox()
         self.chooser.setAccessibleName("Dossier")

@@ -23,8 +23,9 @@ SECTION = Qt.ItemDataRole.UserRole + 1  # the section's id (None: before any sec
 SECTION_TITLE = Qt.ItemDataRole.UserRole + 2
 
 
-BAR = ("<span style='background-color:{ink}; color:{paper}'>"
-       "&nbsp;REDACTED: {reason}&nbsp;</span>")
+# The mark exactly as the exports print it ("[REDACTED: witness safety]"), never the private
+# reason; no padding spaces, which put a space before the punctuation after it.
+BAR = "<span style='background-color:{ink}; color:{paper}'>{mark}</span>"
 
 
 def redaction_colors() -> tuple[str, str]:

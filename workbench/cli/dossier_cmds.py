@@ -61,7 +61,11 @@ def register(sub: Any) -> None:
     p.add_argument("--term", metavar="TEXT")
     p.add_argument("--item", metavar="ITEM")
     p.add_argument("--quote", metavar="TEXT")
-    p.add_argument("--reason", metavar="TEXT", required=True)
+    p.add_argument("--reason", metavar="TEXT", required=True,
+                   help="why (private: kept in this library's audit log, never exported)")
+    p.add_argument("--label", metavar="LABEL",
+                   help="printed in every export in the text's place, as [REDACTED: LABEL] "
+                        "(default: [REDACTED]); a short category such as 'witness safety'")
 
     p = command(g, "unredact", cmd_unredact, "remove a redaction", writes=True)
     p.add_argument("dossier", metavar="DOSSIER")
@@ -127,7 +131,8 @@ def cmd_show(wb: Workbench, args: argparse.Namespace) -> Result:
                      f"{one_line(it['text'])[:70]}{extra}")
     for r in d["redactions"]:
         where = f"item {r['item_id']}" if r["item_id"] else "everywhere"
-        lines.append(f"  redaction {r['id']} ({where}): {one_line(r['reason'])}")
+        lines.append(f"  redaction {r['id']} ({where}): printed {r['mark']}; "
+                     f"reason (private): {one_line(r['reason'])}")
     return Result(d, "\n".join(lines))
 
 
@@ -166,13 +171,17 @@ def cmd_redact(wb: Workbench, args: argparse.Namespace) -> Result:
     if args.term and (args.item or args.quote):
         raise UserError("Give either --term, or --item with --quote")
     if args.term:
-        ch = wb.redact_term(args.dossier, args.term, args.reason)
+        ch = wb.redact_term(args.dossier, args.term, args.reason, label=args.label)
     elif args.item and args.quote:
-        ch = wb.redact_quote(args.dossier, args.item, args.quote, args.reason)
+        ch = wb.redact_quote(args.dossier, args.item, args.quote, args.reason,
+                             label=args.label)
     else:
         raise UserError("Give --term TEXT, or --item ITEM with --quote TEXT")
     rid = ch.redaction_ids[0]
-    return Result({"dossier": _id(ch), "redaction": rid}, f"Added redaction {rid}")
+    r = next(x for x in wb.list_redactions(_id(ch)) if x["id"] == rid)
+    return Result({"dossier": _id(ch), "redaction": rid, "label": r["label"],
+                   "mark": r["mark"]},
+                  f"Added redaction {rid}: exports print {r['mark']}")
 
 
 def cmd_unredact(wb: Workbench, args: argparse.Namespace) -> Result:

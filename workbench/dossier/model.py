@@ -3,8 +3,10 @@
 ``build_view`` reads a dossier with its sections, items, sources and redactions in one session
 and applies the redactions to every string that can reach an export: body text comes out as
 ``Segment`` lists (plain text and redaction marks, so a renderer can draw a black bar), and
-single-line fields (titles, names, citation fields) as text with ``[REDACTED: reason]`` in
-place. Exporters never see a redacted string, except through ``rules`` for the leak check.
+single-line fields (titles, names, citation fields) as text with the redaction's mark
+(``[REDACTED]``, ``[REDACTED: witness safety]``) in place. Exporters never see a redacted
+string, except through ``rules`` for the leak check, nor a redaction's private reason: the
+rules carry only the text and the printed label.
 """
 
 from __future__ import annotations
@@ -105,7 +107,8 @@ class DossierView:
 def rules_for(session: Session, dossier_id: int) -> list[Rule]:
     rows = session.execute(select(Redaction).where(Redaction.dossier_id == dossier_id)
                            .order_by(Redaction.id)).scalars()
-    return [Rule(r.text, r.reason, r.item_id) for r in rows]
+    # The reason stays behind: nothing built from the view can print it.
+    return [Rule(r.text, r.label, r.item_id) for r in rows]
 
 
 def version_number(session: Session, dossier: Dossier) -> int:
@@ -207,6 +210,3 @@ def build_view(session: Session, dossier: Dossier) -> DossierView:
         sources=list(sources.values()), rules=rules, redacted_documents=redacted_docs,
     )
 
-
-def segments_text(segments: list[Segment]) -> str:
-    return "".join(s.text if not s.redacted else f"[REDACTED: {s.reason}]" for s in segments)

@@ -4,15 +4,28 @@ What counts as a redacted text is decided by ``workbench.redact.matcher`` alone 
 matcher the export's leak check and ``workbench leakscan`` use — so what the exports hide and
 what the leak check looks for can never differ. ``apply`` maps matches back to offsets in the
 original text, so the text around a redaction is left exactly as it was.
+
+A redaction prints its label, never its reason: ``mark`` turns the label into the one printed
+form every format uses (``[REDACTED]``, or ``[REDACTED: witness safety]`` for a category the
+user picked). The reason is private — kept in the library, in the redaction and its audit
+event — so it is not in a ``Rule`` at all, and cannot reach an exporter.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..errors import UserError
 from ..redact.matcher import Matcher, matcher_for, readings
 
-REDACTED_MARK = "[REDACTED: {reason}]"
+DEFAULT_LABEL = "REDACTED"
+# Categories the GUI offers for the printed label; any other short text may be typed.
+LABEL_CATEGORIES = ("witness safety", "personal data", "legal privilege",
+                    "ongoing investigation")
+# A label is a category, not an explanation: the explanation is the private reason.
+LABEL_MAX = 40
 
 # Words the exports print themselves: redacting one would make every export fail its leak
 # check, so ``redact`` refuses them up front.
@@ -22,31 +35,72 @@ EXPORT_LABELS = (
     "Provenance appendix", "Prepared by", "Case", "Dossier", "version", "Status", "draft",
     "frozen", "Generated", "exhibits from", "sources", "Redactions", "REDACTED", "Kind",
     "Size", "bytes", "Source URL", "Final URL", "Importer", "HTTP status", "File name",
-    "Cited as", "Text was withheld from this dossier for these reasons", "Workbench",
+    "Cited as", "Text was withheld from this dossier where these marks appear", "Workbench",
     "contains redacted text; its original is not distributed", "UTC",
     "as captured", "Language",
 )
 
 
+def mark(label: str) -> str:
+    """What every export prints in place of a redacted text with this label."""
+    return f"[{DEFAULT_LABEL}]" if label == DEFAULT_LABEL else f"[{DEFAULT_LABEL}: {label}]"
+
+
+def withheld_note(labels: Iterable[str]) -> str:
+    """The sentence the exports' Redactions list prints: the marks used, never a reason."""
+    marks = "; ".join(mark(label) for label in sorted(set(labels)))
+    return f"Text was withheld from this dossier where these marks appear: {marks}."
+
+
+def clean_label(label: str | None) -> str:
+    """The label as stored: trimmed, one line, short, without brackets. Empty (or
+    ``REDACTED``) is the default; a ``REDACTED:`` typed in front is dropped, as ``mark``
+    prints it."""
+    text = (label or "").strip()
+    if re.search(r"[\x00-\x1f\x7f\u2028\u2029]", text):
+        raise UserError("A printed label must be one line",
+                        "a short category such as 'witness safety'")
+    text = " ".join(text.split())
+    typed_mark = re.fullmatch(rf"\[?\s*{DEFAULT_LABEL}\s*(?::(.*?))?\]?", text, re.IGNORECASE)
+    if typed_mark:
+        text = (typed_mark.group(1) or "").strip()
+    if not text:
+        return DEFAULT_LABEL
+    if any(c in text for c in "[]"):
+        raise UserError("A printed label cannot contain [ or ]",
+                        f"it is printed inside the mark, as {mark('witness safety')}")
+    if len(text) > LABEL_MAX:
+        raise UserError(f"A printed label must be short (at most {LABEL_MAX} characters)",
+                        "use a category such as 'witness safety'; say why in the private "
+                        "reason, which is never exported")
+    return text
+
+
 @dataclass(frozen=True)
 class Rule:
-    """One redaction as the renderers use it: the text to hide and why."""
+    """One redaction as the renderers use it: the text to hide and the label printed."""
 
     text: str
-    reason: str
+    label: str = DEFAULT_LABEL
     item_id: int | None = None
 
 
 @dataclass(frozen=True)
 class Segment:
-    """A piece of displayed text: plain, or a redaction (``text`` is then empty)."""
+    """A piece of displayed text: plain, or a redaction (``text`` is then empty, ``label``
+    set)."""
 
     text: str
-    reason: str | None = None
+    label: str | None = None
 
     @property
     def redacted(self) -> bool:
-        return self.reason is not None
+        return self.label is not None
+
+    @property
+    def mark(self) -> str:
+        """The printed mark of a redaction (empty for plain text)."""
+        return "" if self.label is None else mark(self.label)
 
 
 def matcher_of(rules: list[Rule]) -> Matcher:
@@ -67,11 +121,11 @@ def apply(text: str, rules: list[Rule]) -> list[Segment]:
     if not rules or not text:
         return [Segment(text)] if text else []
     matcher = matcher_of(rules)
-    reasons = {r.text: r.reason for r in reversed(rules)}
-    return _apply(text, matcher, reasons, depth=0)
+    labels = {r.text: r.label for r in reversed(rules)}
+    return _apply(text, matcher, labels, depth=0)
 
 
-def _apply(text: str, matcher: Matcher, reasons: dict[str, str], depth: int) -> list[Segment]:
+def _apply(text: str, matcher: Matcher, labels: dict[str, str], depth: int) -> list[Segment]:
     segments: list[Segment] = []
 
     def plain(piece: str) -> None:
@@ -80,13 +134,13 @@ def _apply(text: str, matcher: Matcher, reasons: dict[str, str], depth: int) -> 
             segments.append(Segment(piece))
         else:
             decoded = dict(readings(piece))[hit[0]]
-            segments.extend(_apply(decoded, matcher, reasons, depth + 1))
+            segments.extend(_apply(decoded, matcher, labels, depth + 1))
 
     pos = 0
     for start, end, term in matcher.spans(text):
         if start > pos:
             plain(text[pos:start])
-        segments.append(Segment("", reasons[matcher.terms[term]]))
+        segments.append(Segment("", labels[matcher.terms[term]]))
         pos = max(pos, end)
     if pos < len(text):
         plain(text[pos:])
@@ -94,9 +148,14 @@ def _apply(text: str, matcher: Matcher, reasons: dict[str, str], depth: int) -> 
 
 
 def redact_plain(text: str, rules: list[Rule]) -> str:
-    """``text`` with each redaction replaced by ``[REDACTED: reason]``."""
-    return "".join(s.text if not s.redacted else REDACTED_MARK.format(reason=s.reason)
-                   for s in apply(text, rules))
+    """``text`` with each redaction replaced by its mark (``[REDACTED]``)."""
+    return segments_text(apply(text, rules))
+
+
+def segments_text(segments: list[Segment]) -> str:
+    """Segments as plain text, each redaction as its mark, joined with nothing in between:
+    the text around a mark keeps its own spacing (``[REDACTED], a``)."""
+    return "".join(s.mark if s.redacted else s.text for s in segments)
 
 
 def contains(text: str, term: str) -> bool:
@@ -104,10 +163,12 @@ def contains(text: str, term: str) -> bool:
     return matcher_for((term,)).find_in_readings(text) is not None
 
 
-def label_clash(term: str) -> str | None:
-    """The export label a term would hide (so every export would fail), else None."""
+def label_clash(term: str, labels: Iterable[str] = ()) -> str | None:
+    """The printed text a term would hide (so every export would fail its leak check), else
+    None: a word the exports print themselves, or one of ``labels`` (the redactions' printed
+    labels, ``[REDACTED: field contacts]`` forbids redacting ``contacts``)."""
     matcher = matcher_for((term,))
-    for label in EXPORT_LABELS:
+    for label in (*EXPORT_LABELS, *labels):
         if matcher and matcher.find(label):
             return label
     return None

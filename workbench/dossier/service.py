@@ -2,7 +2,8 @@
 
 ``DossiersMixin`` is one part of ``services.Workbench``. Every mutation is one transaction that
 writes its audit event (details hold ids, never text: a redacted term must not reach the audit
-log, which bundles export) and returns a ``DossierChanges``. Reads return plain dicts or the
+log, which bundles export; a redaction's event also holds its printed label and its private
+reason, which bundles leave out) and returns a ``DossierChanges``. Reads return plain dicts or the
 resolved ``DossierView``. A frozen dossier refuses every edit; ``new_version`` copies it.
 """
 
@@ -31,9 +32,9 @@ from ..models import (
     utcnow,
 )
 from . import editing
-from .model import DossierView, build_view, dossier_strings, raw_item, segments_text
+from .model import DossierView, build_view, dossier_strings, raw_item
 from .originals import cited_documents, documents_containing
-from .redaction import Rule, contains, label_clash
+from .redaction import Rule, clean_label, contains, label_clash, mark, segments_text
 
 
 @dataclass
@@ -256,44 +257,61 @@ class DossiersMixin:
 
     # --- redaction -------------------------------------------------------------------------
 
-    def redact_term(self, dossier: str | int, term: str, reason: str) -> DossierChanges:
-        """Hide every occurrence of ``term`` across the dossier in every export."""
-        return self._redact(dossier, None, term, reason)
+    def redact_term(self, dossier: str | int, term: str, reason: str,
+                    label: str | None = None) -> DossierChanges:
+        """Hide every occurrence of ``term`` across the dossier in every export.
+
+        Exports print ``label`` in its place (``[REDACTED]`` by default, or
+        ``[REDACTED: witness safety]``); ``reason`` is private, kept in the library."""
+        return self._redact(dossier, None, term, reason, label)
 
     def redact_quote(self, dossier: str | int, item: str | int, quote: str,
-                     reason: str) -> DossierChanges:
+                     reason: str, label: str | None = None) -> DossierChanges:
         """Hide ``quote`` in one item (and, so it cannot leak, wherever else it appears)."""
-        return self._redact(dossier, item, quote, reason)
+        return self._redact(dossier, item, quote, reason, label)
 
     def _redact(self, dossier: str | int, item: str | int | None, text: str,
-                reason: str) -> DossierChanges:
+                reason: str, label: str | None) -> DossierChanges:
         if not text.strip():
             raise UserError("Give the text to redact")
         if not reason.strip():
-            raise UserError("A redaction needs a reason", "e.g. --reason 'witness identity'")
+            raise UserError("A redaction needs a reason",
+                            "e.g. --reason 'names a witness' (kept in this library, never "
+                            "exported)")
+        label = clean_label(label)
         with self.library.transaction() as s:
             d = editing.get_dossier(s, dossier)
             editing.require_editable(d)
             it = editing.get_item(s, d, item) if item is not None else None
-            clash = label_clash(text)
-            if clash:
-                raise UserError(f"Cannot redact {text!r}: every export prints it as part of "
-                                f"{clash!r}", "redact a longer, more specific phrase")
-            self._require_occurrence(s, d, it, text)
             others = s.execute(select(Redaction).where(Redaction.dossier_id == d.id)
                                ).scalars().all()
-            if contains(reason, text) or any(contains(reason, r.text) for r in others) or any(
-                    contains(r.reason, text) for r in others):
+            # Every export prints its own words and the dossier's marks (this one's too): a
+            # text inside them could never be exported clean.
+            clash = label_clash(text, sorted({mark(r.label) for r in others} | {mark(label)}))
+            if clash:
+                raise UserError(f"Cannot redact {text!r}: every export prints it as part of "
+                                f"{clash!r}", "redact a longer, more specific phrase, or "
+                                "choose another printed label")
+            if any(contains(label, r.text) for r in others):
+                raise UserError("A printed label may not contain a redacted text",
+                                "the label is printed in every export; choose a category "
+                                "such as 'witness safety'")
+            self._require_occurrence(s, d, it, text)
+            # The reason is written into the audit log, which holds no redacted text.
+            if contains(reason, text) or any(contains(reason, r.text) for r in others):
                 raise UserError("A redaction reason may not contain a redacted text",
-                                "reasons are printed in the export")
+                                "the reason is kept in this library's audit log; say why "
+                                "without naming what is hidden")
             r = Redaction(dossier_id=d.id, item_id=it.id if it else None, text=text.strip(),
-                          reason=reason.strip())
+                          label=label, reason=reason.strip())
             s.add(r)
             s.flush()
             d.modified_at = utcnow()
+            # ``reason`` is the one private detail: ``bundle.audit_events_for_export`` drops it.
             audit.record(s, audit.MODIFICATION, "dossier", d.id,
                          {"action": "redact", "redaction_id": r.id,
-                          "item_id": it.id if it else None})
+                          "item_id": it.id if it else None, "label": label,
+                          "reason": r.reason})
             return _changed(d.id, redaction_ids=[r.id])
 
     @staticmethod
@@ -318,7 +336,8 @@ class DossiersMixin:
         rows = s.execute(select(Redaction).where(Redaction.dossier_id == dossier_id)
                          .order_by(Redaction.id)).scalars()
         return [{"id": r.id, "item_id": r.item_id, "scope": "item" if r.item_id else "dossier",
-                 "text": r.text, "reason": r.reason, "created_at": iso(r.created_at)}
+                 "text": r.text, "label": r.label, "mark": mark(r.label), "reason": r.reason,
+                 "created_at": iso(r.created_at)}
                 for r in rows]
 
     def list_redactions(self, dossier: str | int) -> list[dict[str, Any]]:
@@ -374,7 +393,7 @@ class DossiersMixin:
                 s.flush()
                 item_map[it.id] = copy.id
             for r in s.execute(select(Redaction).where(Redaction.dossier_id == old.id)).scalars():
-                s.add(Redaction(dossier_id=d.id, text=r.text, reason=r.reason,
+                s.add(Redaction(dossier_id=d.id, text=r.text, label=r.label, reason=r.reason,
                                 item_id=item_map.get(r.item_id) if r.item_id else None))
             editing.renumber(s, d)
             audit.record(s, audit.CREATION, "dossier", d.id,

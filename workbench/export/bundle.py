@@ -36,7 +36,7 @@ from .. import __version__
 from ..blobs import file_digest
 from ..dossier.citations import csl_json
 from ..dossier.model import DossierView
-from ..dossier.redaction import matcher_of
+from ..dossier.redaction import matcher_of, withheld_note
 from ..redact.matcher import Matcher
 from .pdf import write_pdf
 
@@ -87,28 +87,43 @@ def _redact_json(value: Any, view: DossierView) -> Any:
 # Hashes of text (not of files) in audit details: with a redacted dossier, a recipient could
 # confirm a guessed quote by hashing it, so they never leave the library.
 _TEXT_HASHES = ("quote_sha256", "text_sha256", "context_sha256", "note_sha256")
+# Details that are the library's own record and never leave it, redactions or not: a
+# redaction's reason (its printed label stays; the export prints it anyway).
+_PRIVATE = ("reason",)
 
 
-def _drop_text_hashes(value: Any) -> Any:
+def _drop_keys(value: Any, keys: tuple[str, ...]) -> Any:
     if isinstance(value, dict):
-        return {k: _drop_text_hashes(v) for k, v in value.items() if k not in _TEXT_HASHES}
+        return {k: _drop_keys(v, keys) for k, v in value.items() if k not in keys}
     if isinstance(value, list):
-        return [_drop_text_hashes(v) for v in value]
+        return [_drop_keys(v, keys) for v in value]
     return value
+
+
+def _is_redaction(ev: dict[str, Any]) -> bool:
+    details = ev.get("details")
+    return isinstance(details, dict) and details.get("action") == "redact"
 
 
 def audit_events_for_export(events: list[dict[str, Any]], view: DossierView) -> list[Any]:
     """The audit events as a redacted dossier may carry them: redacted, without text hashes,
-    and without the chain hash of any event whose details were changed for export (an event
-    hash commits to its details, so it would let a recipient test a guess of what was cut);
-    those events say ``"hash_withheld": true``."""
-    if not view.rules:
-        return events
+    without a redaction's private reason, and without the chain hash of any event whose
+    details were changed for export (an event hash commits to its details, so it would let a
+    recipient test a guess of what was cut); those events say ``"hash_withheld": true``.
+
+    The reason is dropped even when the dossier has no redaction left: the event of a
+    redaction since removed still holds it."""
     out: list[dict[str, Any]] = []
     withheld: set[str] = set()
     for ev in events:
-        details = _redact_json(_drop_text_hashes(ev.get("details")), view)
-        row = {k: _redact_json(v, view) for k, v in ev.items() if k != "details"}
+        details = ev.get("details")
+        if _is_redaction(ev):
+            details = _drop_keys(details, _PRIVATE)
+        if view.rules:
+            details = _redact_json(_drop_keys(details, _TEXT_HASHES), view)
+            row = {k: _redact_json(v, view) for k, v in ev.items() if k != "details"}
+        else:
+            row = {k: v for k, v in ev.items() if k != "details"}
         row["details"] = details
         if details != ev.get("details"):
             if ev.get("hash"):
@@ -187,8 +202,7 @@ def _readme(view: DossierView, withheld: list[Withheld]) -> str:
                   "checked against it):",
                   *(f"- {w.sha256} ({w.title}): left out because {w.reason}." for w in withheld)]
         if view.rules:
-            reasons = "; ".join(sorted({r.reason for r in view.rules}))
-            lines.append(f"Text was withheld from this dossier for these reasons: {reasons}.")
+            lines.append(withheld_note(r.label for r in view.rules))
         lines.append("")
     lines.append("Check this bag with `workbench verify-bundle PATH` or any BagIt validator.")
     return "\n".join(lines) + "\n"

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..dossier.citations import citation_parts, provenance_rows
 from ..dossier.model import DossierView, ViewItem
-from ..dossier.redaction import Segment
+from ..dossier.redaction import Segment, withheld_note
 
 THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
 EXTENDED = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
@@ -53,7 +53,7 @@ def add_segments(paragraph: Any, segments: list[Segment]) -> None:
 
     for seg in segments:
         if seg.redacted:
-            run = paragraph.add_run(f"[REDACTED: {seg.reason}]")
+            run = paragraph.add_run(seg.mark)
             run.bold = True
             run.font.highlight_color = WD_COLOR_INDEX.BLACK
             run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
@@ -171,8 +171,7 @@ def add_appendix(doc: Any, view: DossierView) -> None:
         for row, (k, v) in zip(table.rows, rows, strict=True):
             row.cells[0].text, row.cells[1].text = k, str(v)
     if view.rules:
-        reasons = "; ".join(sorted({r.reason for r in view.rules}))
-        doc.add_paragraph(f"Text was withheld from this dossier for these reasons: {reasons}.")
+        doc.add_paragraph(withheld_note(r.label for r in view.rules))
 
 
 def set_metadata(doc: Any, view: DossierView) -> None:

@@ -2,7 +2,8 @@
 
 Everything is escaped; there are no scripts, no images and no external resources (a
 Content-Security-Policy forbids them even if some slipped in). Redactions are drawn as black
-bars reading ``[REDACTED: reason]``: the redacted text itself never reaches this module.
+bars reading their mark (``[REDACTED]``, ``[REDACTED: witness safety]``): neither the redacted
+text nor a redaction's private reason ever reaches this module.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from ..dossier.citations import citation_parts, provenance_rows
 from ..dossier.model import DossierView, ViewItem
-from ..dossier.redaction import Segment
+from ..dossier.redaction import Segment, withheld_note
 from .common import resources_dir
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
@@ -70,7 +71,7 @@ def segments_html(segments: list[Segment], pdf: bool, lead: str = "") -> str:
     paras: list[tuple[list[str], list[str]]] = [([lead] if lead else [], [])]
     for seg in segments:
         if seg.redacted:
-            paras[-1][0].append(f'<span class="redacted">[REDACTED: {e(seg.reason)}]</span>')
+            paras[-1][0].append(f'<span class="redacted">{e(seg.mark)}</span>')
             continue
         text = _flags_as_letters(seg.text) if pdf else seg.text
         for i, chunk in enumerate(text.replace("\r\n", "\n").split("\n\n")):
@@ -158,9 +159,8 @@ def appendix_html(view: DossierView) -> str:
                        if v not in (None, ""))
         blocks.append(f'<table class="source">{body}</table>')
     if view.rules:
-        reasons = sorted({r.reason for r in view.rules})
-        blocks.append("<h3>Redactions</h3><p>Text was withheld from this dossier for these "
-                      "reasons: " + "; ".join(e(r) for r in reasons) + ".</p>")
+        note = withheld_note(r.label for r in view.rules)
+        blocks.append(f"<h3>Redactions</h3><p>{e(note)}</p>")
     blocks.append("</section>")
     return "\n".join(blocks)
 

@@ -21,12 +21,14 @@ import shlex
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ..dossier.redaction import Rule, matcher_of
+from ..dossier.redaction import DEFAULT_LABEL, Rule, matcher_of
 from ..errors import ExportError, RedactionLeak
 from ..redact.matcher import Matcher, describe_form
 from ..redact.scan import Finding, ScanReport, scan_bytes, scan_paths
 
 _WHAT = {"pdf": "the PDF", "docx": "the DOCX", "html": "the HTML file"}
+# The private reason the hint's command proposes: true of every form it suggests.
+FORM_REASON = "another spelling of a redacted text"
 
 
 def check_file(path: Path, rules: list[Rule], fmt: str, *,
@@ -61,13 +63,13 @@ def raise_for(report: ScanReport, rules: list[Rule], matcher: Matcher,
         finding = min(report.findings, key=_rank)
         others = len(report.findings) - 1
         more = f", and in {others} other place{'s' * (others > 1)}" if others else ""
-        reason = _reason(rules, matcher.terms[finding.term])
+        label = _label(rules, matcher.terms[finding.term])
         raise RedactionLeak(
-            f"Redacted text (redaction {reason!r}) can still be read in "
+            f"Redacted text (redaction {label!r}) can still be read in "
             f"{where(finding.path)}: {finding.place}, as "
             f"{json.dumps(finding.found, ensure_ascii=False)} ({finding.form}){more}; "
             "the export was deleted",
-            _hint(finding, matcher.terms[finding.term], reason, dossier))
+            _hint(finding, matcher.terms[finding.term], label, dossier))
     if report.unreadable:
         path, place, why = report.unreadable[0]
         raise ExportError(
@@ -84,18 +86,20 @@ def _rank(finding: Finding) -> int:
     return 1 if "PDF objects" in finding.place else 2
 
 
-def _reason(rules: Iterable[Rule], term: str) -> str:
-    return next((r.reason for r in rules if r.text == term), "redacted")
+def _label(rules: Iterable[Rule], term: str) -> str:
+    """The printed label of the redaction of ``term`` (rules carry no reason: it is private)."""
+    return next((r.label for r in rules if r.text == term), DEFAULT_LABEL)
 
 
-def _hint(finding: Finding, term: str, reason: str, dossier: int | str | None) -> str:
+def _hint(finding: Finding, term: str, label: str, dossier: int | str | None) -> str:
     if describe_form(finding.found, term) in ("exactly as redacted", "in other letter case"):
         return ("the dossier's own text is redacted, so this copy comes from elsewhere — a "
                 "document's title, author or file name, or an original's metadata: edit it "
                 "there, or leave out the item that carries it")
     form = " ".join(re.sub(r"(\w)[-\u2010\u2011\u00ad]\s+(\w)", r"\1-\2", finding.found).split())
+    printed = "" if label == DEFAULT_LABEL else f" --label {_quote(label)}"
     return (f"redact that form too: workbench dossier redact {dossier or '<DOSSIER>'} "
-            f"--term {_quote(form)} --reason {_quote(reason)}")
+            f"--term {_quote(form)}{printed} --reason {_quote(FORM_REASON)}")
 
 
 def _quote(text: str) -> str:
@@ -106,7 +110,7 @@ def _quote(text: str) -> str:
 
 
 class Needles:
-    """Deprecated: the rules' matcher behind the old interface (``find`` gives a reason)."""
+    """Deprecated: the rules' matcher behind the old interface (``find`` gives a label)."""
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         self.rules = list(rules)
@@ -116,9 +120,9 @@ class Needles:
         return bool(self.matcher)
 
     def find(self, text: str) -> str | None:
-        """The reason of a redaction whose text can be read in ``text``, else None."""
+        """The printed label of a redaction whose text can be read in ``text``, else None."""
         hit = self.matcher.find_in_readings(text)
-        return None if hit is None else _reason(self.rules, self.matcher.terms[hit[1].term])
+        return None if hit is None else _label(self.rules, self.matcher.terms[hit[1].term])
 
 
 def check_bytes(name: str, data: bytes, needles: Needles, where: str,
