@@ -128,11 +128,13 @@ def record_of(doc: Document, rec: CollectionRecord | None = _UNSET) -> Record:
 # --- validation ---------------------------------------------------------------------------
 
 
-def _one_line(name: str, value: str) -> str:
+def _plain_text(name: str, value: str) -> str:
     text = value.strip()
-    if any(unicodedata.category(ch) == "Cc" for ch in text):
-        raise UserError(f"The {LABELS[name].lower()} must be one line of text",
-                        "remove line breaks and control characters")
+    # Line breaks and tabs are kept as given (a title captured from a file may hold them
+    # too); other control characters are terminal escapes or NULs, never a real title.
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in text):
+        raise UserError(f"The {LABELS[name].lower()} contains control characters",
+                        "type it again as plain text")
     if len(text) > MAX_TEXT:
         raise UserError(f"The {LABELS[name].lower()} is {len(text)} characters long",
                         f"shorten it to at most {MAX_TEXT}")
@@ -201,7 +203,7 @@ def clean_value(name: str, value: str | None) -> str | None:
         return clean_date(value)
     if name == "source_url":
         return clean_url(value)
-    return _one_line(name, value)
+    return _plain_text(name, value)
 
 
 # --- applying an edit ---------------------------------------------------------------------

@@ -97,7 +97,7 @@ def test_empty_value_clears_a_field_but_not_the_title(wb: Workbench, tmp_path: P
     ("source_url", "www.ohchr.org/report", "not a web address"),
     ("source_url", "ftp://example.org/x", "not a web address"),
     ("source_url", "https://exa mple.org/", "not a web address"),
-    ("author", "two\nlines", "one line"),
+    ("author", "red \x1b[31mtext", "control characters"),
     ("kind", "pdf", "Cannot edit kind"),
 ])
 def test_invalid_values_are_refused_with_a_hint(field: str, value: str, message: str) -> None:
