@@ -158,4 +158,5 @@ def children_dir(library: Library, sha: str) -> Path:
 
 
 def ocr_languages(library: Library, options: ImportOptions) -> str:
-    return options.ocr_languages or str(library.get_setting("ocr_languages", "eng") or "eng")
+    # "auto": each page read in its own script (extract/ocr.py) unless languages are set.
+    return options.ocr_languages or str(library.get_setting("ocr_languages", "auto") or "auto")

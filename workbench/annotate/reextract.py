@@ -125,7 +125,7 @@ def extract_original(library: Library, sha256: str, kind: str, source_url: str |
     children_dir = library.tmp_dir / f"reextract-{sha256[:16]}"
     opts = ExtractOptions(
         kind=kind, children_dir=str(children_dir),
-        ocr_languages=library.get_setting("ocr_languages", "eng"), source_url=source_url,
+        ocr_languages=library.get_setting("ocr_languages", "auto"), source_url=source_url,
     )
     try:
         with ExtractorPool(1, limits) as pool:

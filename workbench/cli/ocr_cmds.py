@@ -18,8 +18,8 @@ def register(sub: Any) -> None:
                 writes=True)
     p.add_argument("doc", metavar="DOC", help="document id or unique SHA-256 prefix")
     p.add_argument("--languages", metavar="LANGS",
-                   help="Tesseract languages, e.g. eng+chi_sim (default: the library's "
-                        "ocr_languages setting, else eng)")
+                   help="Tesseract languages, e.g. eng+chi_sim, or auto: each page in its "
+                        "own script (default: the library's ocr_languages setting, else auto)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"time limit for the whole document (default {DEFAULT_TIMEOUT:g})")
     p.add_argument("--set-default", action="store_true",
@@ -31,6 +31,10 @@ def cmd_ocr(wb: Workbench, args: argparse.Namespace) -> Result:
                      set_default=args.set_default)
     text = (f"Document {r['document_id']}: text layer v{r['layer_version']} by OCR "
             f"({r['languages']}), {r['pages_with_text']} of {r['pages']} pages with text")
+    if r.get("confidence") is not None:
+        text += f", mean word confidence {r['confidence']} %"
+    if r.get("languages_chosen"):
+        text += f"\n  languages chosen: {r['languages_chosen']}"
     if r["problems"]:
         text += "\n  " + "\n  ".join(r["problems"])
     return Result(r, text)

@@ -71,7 +71,7 @@ class ExtractOptions:
 
     kind: str
     children_dir: str | None = None
-    ocr_languages: str = "eng"
+    ocr_languages: str = "auto"  # per page from its script; see extract/ocr.py
     source_url: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -1,7 +1,9 @@
 """Images and scans (PNG, JPEG, TIFF incl. multi-page, WebP, BMP): OCR text per page.
 
 Each frame of a multi-page TIFF is a page. The text comes from Tesseract (see ``ocr.py``) and
-the text layer carries OCR provenance: method "ocr", the languages and the engine version.
+the text layer carries OCR provenance: method "ocr", the languages (chosen per page from its
+script unless set) and the engine version; how they were chosen and the mean word confidence
+become metadata.
 Without Tesseract the image still imports, with the problem "no text layer — install
 tesseract to OCR". EXIF date, artist and description become metadata.
 """
@@ -122,6 +124,8 @@ class ImageExtractor:
                 raise ExtractionError(UNREADABLE, "the image is damaged "
                                                   f"({type(exc).__name__})") from exc
         problems = lang_problems + problems + run.summary(numbers)
+        meta.update(run.metadata())
         return Extraction(pages=[texts.get(n, "") for n in numbers], extractor=self.name,
                           extractor_version=f"{self.version}+{run.provenance()}",
-                          metadata=meta, problems=problems, method="ocr", languages=languages)
+                          metadata=meta, problems=problems, method="ocr",
+                          languages=run.layer_languages())

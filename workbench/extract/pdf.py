@@ -1,8 +1,8 @@
 """PDF text with pypdf, page by page, with pypdfium2 as a second opinion for broken pages.
 
 Pages without a text layer (scans) are OCR'd with Tesseract when it is installed (see
-``ocr.py``): rendered one at a time with pypdfium2 and read within the file's time budget;
-normal text PDFs never pay for it.
+``ocr.py``): rendered one at a time with pypdfium2 and read within the file's time budget,
+in the languages of each page's script unless they are set; normal text PDFs never pay for it.
 
 One broken content stream makes pypdf fail for that page only, so pages are extracted one at a
 time and the good ones kept. Encrypted files are opened with the empty password where the
@@ -102,9 +102,11 @@ class PdfExtractor:
 
         empty = [i + 1 for i, p in enumerate(pages) if not p.strip()]
         method, languages, version = "text", None, self.version
-        if empty:
-            method, languages, version = self._ocr(path, pages, empty, options, problems)
         meta: dict[str, Any] = {}
+        if empty:
+            method, languages, version, ocr_meta = self._ocr(path, pages, empty, options,
+                                                             problems)
+            meta.update(ocr_meta)
         try:
             info: Any = reader.metadata or {}
             if info.get("/Title"):
@@ -122,11 +124,12 @@ class PdfExtractor:
                           metadata=meta, problems=problems, method=method, languages=languages)
 
     def _ocr(self, path: Path, pages: list[str], empty: list[int], options: ExtractOptions,
-             problems: list[str]) -> tuple[str, str | None, str]:
+             problems: list[str]) -> tuple[str, str | None, str, dict[str, Any]]:
         """OCR the pages without a text layer (rendered with pdfium); the PDF is not changed.
 
         Returns the layer's method ("ocr" when every text came from OCR, "text+ocr" when
-        mixed), its OCR languages and the extractor version naming the OCR engine.
+        mixed), its OCR languages, the extractor version naming the OCR engine, and metadata
+        on the OCR (how the languages were chosen, the mean word confidence).
         """
         from . import ocr
 
@@ -134,7 +137,7 @@ class PdfExtractor:
             note = ocr.NO_TESSERACT if len(empty) == len(pages) else (
                 "pages without a text layer: " + _ranges(empty) + " — install tesseract to OCR")
             problems.append(note)
-            return "text", None, self.version
+            return "text", None, self.version, {}
         languages, lang_problems = ocr.resolve_languages(options.ocr_languages)
         run = ocr.OcrRun(languages, ocr.budget_for(options.extra))
         texts = run.run((n, partial(_render, path, n - 1)) for n in empty)
@@ -149,9 +152,10 @@ class PdfExtractor:
         if still and len(still) < len(pages):
             problems.append("pages without text even after OCR: " + _ranges(still))
         if not run.pages_done:
-            return "text", None, self.version
+            return "text", None, self.version, {}
         method = "ocr" if len(empty) == len(pages) else "text+ocr"
-        return method, languages, f"{self.version}+{run.provenance()}"
+        return method, run.layer_languages(), f"{self.version}+{run.provenance()}", \
+            run.metadata()
 
 
 OCR_DPI = 300
