@@ -35,6 +35,8 @@ SPECS: list[Spec] = [
          "Highlight the selected text with a tag and a note"),
     Spec("delete_doc", "&Edit", "&Delete document…", QKeySequence.StandardKey.Delete,
          "delete_document"),
+    Spec("preferences", "&Edit", "&Preferences…", "Ctrl+,", "show_preferences",
+         "Theme, text size, OCR languages, exhibit and Bates prefixes, default library"),
     Spec("show_documents", "&View", "&Documents", "Ctrl+1", "show_documents"),
     Spec("search", "&View", "&Search", "Ctrl+K", "focus_search", "Search the library"),
     Spec("show_dossiers", "&View", "Dossier &builder", "Ctrl+3", "show_dossier"),

@@ -1,8 +1,10 @@
 """Starting the desktop app: Qt application, logging, theme, fonts, the window, the library.
 
-``run_app(None)`` opens the default library (``workbench.paths.default_library_path()``) and
-creates it on first run; ``workbench gui --library PATH`` passes a path. A library another
-process holds (``LibraryLocked``) is reported by the error presenter in one clear message.
+``run_app(None)`` opens the default library and creates it on first run: the one chosen in
+Preferences if any, else ``workbench.paths.default_library_path()`` (which ``WORKBENCH_LIBRARY``
+overrides); ``workbench gui --library PATH`` passes a path. A library another process holds
+(``LibraryLocked``) is reported by the error presenter in one clear message. The user's theme
+and text size (Preferences) apply before the window is built.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ def setup_logging() -> None:
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
+    from . import preferences
     from .theme import RESOURCES, follow_system, load_fonts
 
     # PySide releases the GIL around every call into Qt and takes it back afterwards; while the
@@ -49,6 +52,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     load_fonts(app)
+    preferences.apply(app)  # theme and text size, as the user left them
     follow_system(app)
     return app
 
@@ -67,9 +71,18 @@ def warm_up() -> None:
 
 
 def library_to_open(library_path: Path | None) -> tuple[Path, bool]:
-    """The library and whether it may be created (only the default one, on first run)."""
-    if library_path is not None:
-        return Path(library_path), False
+    """The library and whether it may be created there."""
+    from .preferences import chosen_library
+
+    if library_path is not None:  # `workbench gui --library new-folder` makes a library there
+        path = Path(library_path)
+        fresh = not path.exists() or (path.is_dir() and not any(path.iterdir()))
+        return path, not (path / "workbench-library.json").exists() and fresh
+    chosen = chosen_library()
+    if chosen is not None:
+        # Created only inside a folder that exists: a library on an unplugged drive is reported
+        # missing rather than recreated, empty, on the computer's own disk.
+        return chosen, chosen.parent.is_dir()
     return default_library_path(), True
 
 
@@ -81,9 +94,6 @@ def run_app(library_path: Path | None) -> int:
     window = MainWindow()
     window.presenter.install_excepthook()
     path, create = library_to_open(library_path)
-    if not create and not (path / "workbench-library.json").exists() and (
-            not path.exists() or not any(path.iterdir())):
-        create = True  # `workbench gui --library new-folder` makes a library there
     warm_up()
     window.show()
     window.open_path(path, create=create)

@@ -36,6 +36,7 @@ from .errors import ErrorPresenter
 from .operations import documents as doc_ops
 from .operations.imports import ImportFlow
 from .operations.library import recent_libraries, remember_library, sidebar_data
+from .preferences import library_dialog_folder
 from .session import Session
 from .sidebar import Sidebar
 from .tasks import TaskManager
@@ -194,12 +195,14 @@ class MainWindow(QMainWindow):
         self.presenter.show(exc, "open the library")
 
     def new_library(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose an empty folder for the library")
+        folder = QFileDialog.getExistingDirectory(self, "Choose an empty folder for the library",
+                                                  library_dialog_folder())
         if folder:
             self.open_path(Path(folder), create=True)
 
     def open_library(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open a Workbench library")
+        folder = QFileDialog.getExistingDirectory(self, "Open a Workbench library",
+                                                  library_dialog_folder())
         if folder:
             self.open_path(Path(folder))
 
@@ -390,6 +393,12 @@ class MainWindow(QMainWindow):
         self.leak_scan_dialog = LeakScanDialog(self, sync=self.session.tasks.sync,
                                                dossier_terms=terms)
         self.leak_scan_dialog.open()
+
+    def show_preferences(self) -> None:
+        from .dialogs.preferences import PreferencesDialog
+
+        self.preferences_dialog = PreferencesDialog(self)
+        self.preferences_dialog.open()
 
     def show_shortcuts(self) -> None:
         self.shortcuts_dialog = ShortcutsDialog(self)

@@ -332,7 +332,8 @@ def test_export_progress_and_cancel_leave_no_file(threaded_window: Any, tmp_path
     assert not any("dissemination" in str(e) for e in events)
 
 
-def test_redaction_bar_follows_the_theme_and_previews_are_cut_once(monkeypatch: Any) -> None:
+def test_redaction_bar_is_dark_in_both_themes_and_previews_are_cut_once(
+        monkeypatch: Any) -> None:
     from ui.dossier.items import segments_html
 
     segments: list[tuple[str, str | None]] = [("Witness ", None),
@@ -340,11 +341,11 @@ def test_redaction_bar_follows_the_theme_and_previews_are_cut_once(monkeypatch: 
                                               (" saw " + "x" * 400, None), ("tail", None)]
     monkeypatch.setenv("WORKBENCH_THEME", "dark")
     dark = segments_html(segments)
-    assert "background-color:#e6e9ef" in dark  # a light bar on the dark list
+    assert "background-color:#454c59; color:#ffffff" in dark  # a dark bar seen on a dark page
     assert "REDACTED: protect &lt;her&gt;" in dark
     monkeypatch.setenv("WORKBENCH_THEME", "light")
     light = segments_html(segments)
-    assert "background-color:#1f2328" in light
+    assert "background-color:#000000; color:#ffffff" in light  # as the exports print it
     assert light.count("…") == 1 and "tail" not in light
 
 

@@ -1,5 +1,5 @@
-"""Small dossier dialogs: rename a section, redact a term or a quote in one item, export
-progress.
+"""Small dossier dialogs: new dossier, rename a section, redact a term or a quote in one item,
+export progress.
 
 The dialogs only collect input and show state; the builder runs the operations on the worker.
 The redaction dialogs stay open until the core accepts the redaction, so a refused quote
@@ -33,6 +33,47 @@ from PySide6.QtWidgets import (
 from workbench.ingest import Progress
 
 from ..viewer.layout import DisplayText
+
+
+class NewDossierDialog(QDialog):
+    """A title and the exhibit prefix (pre-filled from Preferences), with the numbering shown."""
+
+    def __init__(self, prefix: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New dossier")
+        self.setAccessibleName("New dossier")
+        self.setMinimumWidth(420)
+        self.title = QLineEdit()
+        self.title.setAccessibleName("Dossier title")
+        self.prefix = QLineEdit(prefix)
+        self.prefix.setAccessibleName("Exhibit prefix")
+        self.preview = QLabel("")
+        self.preview.setObjectName("secondary")
+        form = QFormLayout()
+        form.addRow("Title:", self.title)
+        form.addRow("Exhibit prefix:", self.prefix)
+        form.addRow("", self.preview)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Create")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.title.textChanged.connect(self._check)
+        self.prefix.textChanged.connect(self._check)
+        self._check()
+
+    def _check(self, *_: object) -> None:
+        p = self.prefix.text()
+        self.preview.setText(f"Exhibits numbered “{p}1”, “{p}2”…")
+        self.ok.setEnabled(bool(self.title.text().strip()))
+
+    def accept(self) -> None:
+        if self.ok.isEnabled():
+            super().accept()
 
 
 class RenameSectionDialog(QDialog):

@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import preferences
 from ..dialogs.confirm import confirm
 from ..dialogs.dossier_dialogs import (
+    NewDossierDialog,
     RedactQuoteDialog,
     RedactTermDialog,
     RenameSectionDialog,
@@ -56,6 +58,7 @@ class DossierBuilder(QWidget):
         self.data: dict[str, Any] = {}
         self.last_export: dict[str, Any] | None = None
         self.result_box: QMessageBox | None = None
+        self.new_dialog: NewDossierDialog | None = None
         self.rename_dialog: RenameSectionDialog | None = None
         self.redact_dialog: RedactQuoteDialog | None = None
         self.redact_term_dialog: RedactTermDialog | None = None
@@ -140,6 +143,7 @@ class DossierBuilder(QWidget):
         self.bates.setPlaceholderText("Bates prefix (e.g. NGO-)")
         self.bates.setAccessibleName("Bates prefix")
         self.bates.setMinimumWidth(190)
+        self.bates.setText(preferences.load().bates_prefix)  # the one used last
         self.export_button = QPushButton("Export…")
         self.export_button.setObjectName("primary")
         self.export_button.clicked.connect(self.choose_export)
@@ -242,16 +246,18 @@ class DossierBuilder(QWidget):
     # --- editing ---------------------------------------------------------------------------------
 
     def new_dossier(self) -> None:
-        title, ok = QInputDialog.getText(self, "New dossier", "Title:")
-        if ok and title.strip():
-            self.create_dossier(title.strip())
+        dialog = NewDossierDialog(preferences.load().exhibit_prefix, self)
+        dialog.accepted.connect(lambda: self.create_dossier(dialog.title.text().strip(),
+                                                            dialog.prefix.text()))
+        self.new_dialog = dialog
+        dialog.open()
 
-    def create_dossier(self, title: str) -> None:
+    def create_dossier(self, title: str, prefix: str | None = None) -> None:
         def done(changes: Any) -> None:
             if getattr(changes, "dossier_ids", None):
                 self.open_dossier(changes.dossier_ids[0])
 
-        ops.create_dossier(self.session, title, done)
+        ops.create_dossier(self.session, title, done, prefix)
 
     def freeze_or_copy(self) -> None:
         did = self.dossier_id

@@ -19,6 +19,7 @@ from workbench.errors import Cancelled
 
 from ..dialogs.dossier_dialogs import ExportProgressDialog
 from ..operations import dossiers as ops
+from ..preferences import remember_bates_prefix
 from ..tasks import ProgressPoller, Task
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ class ExportFlow(QObject):
     def run(self, out: Path, fmt: str, bates: str | None) -> None:
         b = self.builder
         assert b.dossier_id is not None
+        remember_bates_prefix(bates)  # offered again next time, in this and every new window
         b.export_button.setEnabled(False)
         b.status.setText("Exporting…")
         b.last_export = None

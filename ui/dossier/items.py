@@ -28,10 +28,18 @@ SECTION_TITLE = Qt.ItemDataRole.UserRole + 2
 BAR = "<span style='background-color:{ink}; color:{paper}'>{mark}</span>"
 
 
+REDACTION_INK, REDACTION_PAPER = "#000000", "#ffffff"
+DARK_THEME_INK = "#454c59"  # a black bar would vanish into the dark page
+
+
 def redaction_colors() -> tuple[str, str]:
-    """(bar, text on it): an ink-coloured bar, which stays visible in the dark theme too."""
-    colors = theme.DARK if theme.is_dark() else theme.LIGHT
-    return colors["text"], colors["base"]
+    """(bar, text on it): a dark bar with white text, as every export prints it.
+
+    Black on the light theme; in the dark theme a slate bar that stands out from the page.
+    Never a light bar: in the dark theme the theme's text colour made a white bar with dark
+    text, which looked like a highlight (a bright mark with dark text).
+    """
+    return (DARK_THEME_INK if theme.is_dark() else REDACTION_INK), REDACTION_PAPER
 
 
 PREVIEW_CHARS = 300

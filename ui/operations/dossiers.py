@@ -18,8 +18,11 @@ from ..tasks import Task
 
 
 def create_dossier(session: Session, title: str,
-                   on_done: Callable[[Any], None] | None = None) -> Task:
-    return session.mutate(lambda wb: wb.create_dossier(title), on_done, "create the dossier")
+                   on_done: Callable[[Any], None] | None = None,
+                   prefix: str | None = None) -> Task:
+    """``prefix`` None: the core's default exhibit prefix."""
+    return session.mutate(lambda wb: wb.create_dossier(title, prefix=prefix), on_done,
+                          "create the dossier")
 
 
 def add_items(session: Session, dossier_id: int, highlights: list[int] = (),  # type: ignore[assignment]

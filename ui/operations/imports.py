@@ -16,6 +16,7 @@ from workbench.ingest import ImportOptions, ImportPlan, ImportReport
 from workbench.services import Workbench
 
 from ..dialogs.import_dialogs import ImportPlanDialog, ImportProgressDialog, ImportSummaryDialog
+from ..preferences import ocr_languages
 from ..session import Session
 from ..tasks import ProgressPoller, Task
 
@@ -63,7 +64,9 @@ class ImportFlow(QObject):
 
     def _run(self, plan: ImportPlan) -> None:
         assert self.plan_dialog is not None
-        options = ImportOptions(collection=self.plan_dialog.collection_name())
+        # OCR languages from Preferences; None leaves them to the library's own setting.
+        options = ImportOptions(collection=self.plan_dialog.collection_name(),
+                                ocr_languages=ocr_languages())
 
         def work(wb: Workbench, task: Task) -> tuple[ImportReport, Changes, bool]:
             report, changes = wb.run_import(plan, options, task.report, task.cancel)

@@ -1,0 +1,242 @@
+"""Edit → Preferences: theme, text size, OCR languages, exhibit and Bates prefixes, library.
+
+OK (or Apply) saves the choices for this user (``ui.preferences``) and applies the looks at once;
+nothing needs a restart except the default library, which is the one opened at the next start.
+A library folder that cannot be used is explained under the field and the dialog stays open.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import preferences as prefs_store
+from ..operations.preferences import (
+    installed_ocr_languages,
+    library_folder_problem,
+    missing_ocr_languages,
+    standard_library_path,
+)
+from ..preferences import TEXT_SIZES, Preferences
+
+THEME_LABELS = [("Same as the system", "system"), ("Light", "light"), ("Dark", "dark")]
+
+
+def _hint(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("secondary")
+    label.setWordWrap(True)
+    return label
+
+
+class PreferencesDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self.setAccessibleName("Preferences")
+        self.setMinimumWidth(620)
+        self.initial = prefs_store.load()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._looks_box())
+        layout.addWidget(self._import_box())
+        layout.addWidget(self._dossier_box())
+        layout.addWidget(self._library_box())
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Apply
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.Apply).clicked.connect(self.apply)
+        layout.addWidget(self.buttons)
+        self._show(self.initial)
+        # The size the wrapped hints need: the minimum a form reports would squeeze its fields.
+        self.resize(self.sizeHint())
+
+    # --- the four groups ----------------------------------------------------------------------
+
+    def _looks_box(self) -> QGroupBox:
+        self.theme = QComboBox()
+        self.theme.setAccessibleName("Theme")
+        for label, key in THEME_LABELS:
+            self.theme.addItem(label, key)
+        self.text_size = QComboBox()
+        self.text_size.setAccessibleName("Text size")
+        for pct in TEXT_SIZES:
+            self.text_size.addItem(f"{pct} %" + (" (normal)" if pct == 100 else ""), pct)
+        form = QFormLayout()
+        form.addRow("Theme:", self.theme)
+        forced = os.environ.get("WORKBENCH_THEME", "").lower()
+        if forced in ("light", "dark"):  # say so, or the choice would seem not to work
+            form.addRow("", _hint(f"WORKBENCH_THEME={forced} is set for this session and "
+                                  "overrides the theme chosen here."))
+        form.addRow("Text size:", self.text_size)
+        return self._box("Appearance", form)
+
+    def _import_box(self) -> QGroupBox:
+        self.installed = installed_ocr_languages()
+        self.ocr = QLineEdit()
+        self.ocr.setAccessibleName("OCR languages")
+        self.ocr.setPlaceholderText("eng — or the languages the library last used")
+        self.ocr.textChanged.connect(self._check_ocr)
+        self.ocr_hint = _hint()
+        form = QFormLayout()
+        form.addRow("OCR languages:", self.ocr)
+        form.addRow("", self.ocr_hint)
+        return self._box("Importing scans", form)
+
+    def _dossier_box(self) -> QGroupBox:
+        self.exhibit_prefix = QLineEdit()
+        self.exhibit_prefix.setAccessibleName("Exhibit prefix")
+        self.exhibit_prefix.textChanged.connect(self._preview_prefix)
+        self.prefix_preview = _hint()
+        self.bates = QLineEdit()
+        self.bates.setAccessibleName("Bates prefix")
+        self.bates.setPlaceholderText("e.g. NGO-")
+        form = QFormLayout()
+        form.addRow("Exhibit prefix:", self.exhibit_prefix)
+        form.addRow("", self.prefix_preview)
+        form.addRow("Bates prefix:", self.bates)
+        form.addRow("", _hint("Filled in for each export; the one used last is remembered."))
+        return self._box("New dossiers and exports", form)
+
+    def _library_box(self) -> QGroupBox:
+        self.standard_library = standard_library_path()
+        self.library_problem = QLabel("")
+        self.library_problem.setObjectName("problem")
+        self.library_problem.setStyleSheet("color: #d9534f;")
+        self.library_problem.setWordWrap(True)
+        self.library = QLineEdit()
+        self.library.setAccessibleName("Default library folder")
+        self.library.setPlaceholderText(str(self.standard_library))
+        self.library.textChanged.connect(lambda _t: self.library_problem.setText(""))
+        choose = QPushButton("Choose…")
+        choose.clicked.connect(self._choose_library)
+        standard = QPushButton("Standard location")
+        standard.setToolTip(f"Use {self.standard_library}")
+        standard.clicked.connect(lambda: self.library.setText(""))
+        row = QHBoxLayout()
+        row.addWidget(self.library, 1)
+        row.addWidget(choose)
+        row.addWidget(standard)
+        form = QFormLayout()
+        form.addRow("Default library:", row)
+        form.addRow("", _hint("Opened when Workbench starts; New library and Open library "
+                              "start beside it. Moved your library? Choose its new folder. "
+                              "An empty folder gets a new library."))
+        form.addRow("", self.library_problem)
+        return self._box("Library", form)
+
+    @staticmethod
+    def _box(title: str, form: QFormLayout) -> QGroupBox:
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        box = QGroupBox(title)
+        box.setLayout(form)
+        return box
+
+    # --- values ---------------------------------------------------------------------------------
+
+    def _show(self, p: Preferences) -> None:
+        self.theme.setCurrentIndex(max(self.theme.findData(p.theme), 0))
+        idx = self.text_size.findData(p.text_size)
+        if idx < 0:  # a size from elsewhere (hand-edited settings) stays selectable
+            self.text_size.addItem(f"{p.text_size} %", p.text_size)
+            idx = self.text_size.count() - 1
+        self.text_size.setCurrentIndex(idx)
+        self.ocr.setText(p.ocr_languages)
+        self.exhibit_prefix.setText(p.exhibit_prefix)
+        self.bates.setText(p.bates_prefix)
+        self.library.setText(p.library)
+        self._check_ocr()
+        self._preview_prefix()
+
+    def chosen(self) -> Preferences:
+        """The preferences as the dialog shows them now."""
+        return Preferences(
+            theme=str(self.theme.currentData()), text_size=int(self.text_size.currentData()),
+            ocr_languages=self.ocr.text().strip(), exhibit_prefix=self.exhibit_prefix.text(),
+            bates_prefix=self.bates.text().strip(), library=self.library.text().strip())
+
+    def _check_ocr(self, *_: object) -> None:
+        if not self.installed:
+            self.ocr_hint.setText("Tesseract is not installed: scans import without text "
+                                  "until it is.")
+            return
+        missing = missing_ocr_languages(self.ocr.text(), self.installed)
+        text = ("Several languages: separate them with commas, e.g. eng, deu. Installed: "
+                + ", ".join(self.installed) + ".")
+        if missing:
+            text = f"Not installed, will be skipped: {', '.join(missing)}. " + text
+        self.ocr_hint.setText(text)
+
+    def _preview_prefix(self, *_: object) -> None:
+        prefix = self.exhibit_prefix.text()
+        self.prefix_preview.setText(f"New dossiers number exhibits “{prefix}1”, “{prefix}2”… "
+                                    "(end with a space for one before the number).")
+
+    def _choose_library(self) -> None:
+        current = Path(self.library.text().strip() or self.standard_library)
+        start = current if current.is_dir() else current.parent
+        folder = QFileDialog.getExistingDirectory(
+            self, "Choose the default library (or an empty folder for a new one)",
+            str(start if start.is_dir() else Path.home()))
+        if folder:
+            self.library.setText(folder)
+
+    # --- saving ---------------------------------------------------------------------------------
+
+    def apply(self) -> bool:
+        """Saves and applies; False (dialog stays open) if the library folder cannot be used."""
+        chosen = self.chosen()
+        if chosen.library:
+            problem = library_folder_problem(Path(chosen.library).expanduser())
+            if problem:
+                self.library_problem.setText(problem)
+                self.library.setFocus()
+                return False
+        previous, self.initial = self.initial, chosen
+        prefs_store.save(chosen)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            prefs_store.apply(app, chosen)
+        self._refresh_window(previous, chosen)
+        return True
+
+    def _refresh_window(self, before: Preferences, after: Preferences) -> None:
+        """What the window painted from the old values: marks in the reading pane (their
+        colours follow the theme) and the export row's Bates prefix."""
+        window = self.parentWidget()
+        if window is None:
+            return
+        from ..viewer.text_view import TextView
+
+        for view in window.findChildren(TextView):
+            view.repaint_marks()
+        builder = getattr(window, "builder", None)
+        bates = getattr(builder, "bates", None)
+        if isinstance(bates, QLineEdit) and bates.text().strip() in ("", before.bates_prefix):
+            bates.setText(after.bates_prefix)
+        status = getattr(window, "statusBar", None)
+        if after.library != before.library and callable(status):
+            where = after.library or str(self.standard_library)
+            status().showMessage(f"Workbench will open {where} when it next starts.", 8000)
+
+    def accept(self) -> None:
+        if self.apply():
+            super().accept()
+
