@@ -69,6 +69,21 @@ def test_html_reading_view_metadata_and_visible_text_fallback(wb: Workbench,
     assert any("visible text" in p for p in fallback["problems"])
 
 
+@pytest.mark.parametrize("streamed", [False, True])
+def test_visible_text_keeps_inline_elements_in_their_sentence(streamed: bool) -> None:
+    # Regression: every text node used to get its own line, so an HTML e-mail or a page
+    # without an article read "He said\nthe city\n." and an exhibit printed a stray break.
+    from workbench.extract.html import _streamed_text, visible_text
+
+    page = ("<html><head><title>T</title><script>hidden()</script></head><body>"
+            "<h1>Detentions</h1><p>He said <em>the city</em>.\u201d Then <a href='x'>left"
+            "</a>.</p><div>Line A<br>Line B</div><ul><li>one</li><li>two</li></ul>"
+            "in<span>line</span></body></html>")
+    text = (_streamed_text if streamed else visible_text)(page)
+    assert text.split("\n") == ["Detentions", "He said the city.\u201d Then left.",
+                                 "Line A", "Line B", "one", "two", "inline"]
+
+
 def test_mhtml_capture(wb: Workbench, tmp_path: Path) -> None:
     html = _article("Protest dispersed", "Police dispersed the peaceful protest and arrested "
                     "twelve people, witnesses said.").decode()

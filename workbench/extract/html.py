@@ -26,6 +26,14 @@ from .base import UNREADABLE, Extraction, ExtractOptions
 from .text import BOMS, decode_text
 
 INVISIBLE = ("script", "style", "noscript", "template", "head", "svg", "iframe")
+# Elements a browser lays out as their own block: each starts and ends a line of text.
+BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details",
+    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
+    "h3", "h4", "h5", "h6", "header", "hr", "html", "li", "main", "nav", "ol", "option", "p",
+    "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr",
+    "ul",
+})
 TRAFILATURA_MAX = 20_000_000  # trafilatura gives up above this size anyway
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
 _XML_ENC = re.compile(rb"""^<\?xml[^>]{0,100}encoding\s*=\s*["']([A-Za-z0-9_.:-]{2,40})""", re.I)
@@ -71,45 +79,93 @@ def _parse(html: str) -> Any:
 
 
 def visible_text(html: str) -> str:
-    """All text a reader would see, block elements on their own lines.
+    """All text a reader would see: block elements on their own lines, inline ones in the flow.
 
-    lxml first (fast); libxml2 stops building the tree past its nesting limit, so when that
-    leaves nothing, a streaming parser that keeps no tree reads pages of any depth.
+    A link or an emphasis stays inside its sentence (``said <em>the city</em>.`` reads
+    ``said the city.``), as a browser shows it. lxml first (fast); libxml2 stops building the
+    tree past its nesting limit, so when that leaves nothing, a streaming parser that keeps no
+    tree reads pages of any depth.
     """
     try:
         root = _parse(html)
         etree.strip_elements(root, *INVISIBLE, with_tail=False)
-        lines = [" ".join(t.split()) for t in root.itertext()]
-        text = "\n".join(line for line in lines if line)
+        text = _tree_text(root)
     except (etree.LxmlError, ValueError, RecursionError):
         text = ""
     return text or _streamed_text(html)
+
+
+class _Lines:
+    """Text gathered run by run; a block boundary ends the current line."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.runs: list[str] = []
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self.runs.append(text)
+
+    def break_line(self) -> None:
+        line = " ".join("".join(self.runs).split())
+        if line:
+            self.lines.append(line)
+        self.runs.clear()
+
+    def text(self) -> str:
+        self.break_line()
+        return "\n".join(self.lines)
+
+
+def _tree_text(root: Any) -> str:
+    lines = _Lines()
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        tag = element.tag.lower() if isinstance(element.tag, str) else None
+        if event == "start":
+            if tag in BLOCKS:
+                lines.break_line()
+            if tag is not None:
+                lines.add(element.text)
+        else:
+            if tag in BLOCKS:
+                lines.break_line()
+            if element is not root:
+                lines.add(element.tail)
+    return lines.text()
 
 
 class _TextCollector(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.hidden = 0
-        self.parts: list[str] = []
+        self.lines = _Lines()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in INVISIBLE:
             self.hidden += 1
+        elif tag in BLOCKS:
+            self.lines.break_line()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in BLOCKS:
+            self.lines.break_line()
 
     def handle_endtag(self, tag: str) -> None:
         if tag in INVISIBLE and self.hidden:
             self.hidden -= 1
+        elif tag in BLOCKS:
+            self.lines.break_line()
 
     def handle_data(self, data: str) -> None:
-        if not self.hidden and data.strip():
-            self.parts.append(" ".join(data.split()))
+        if not self.hidden:
+            self.lines.add(data)
 
 
 def _streamed_text(html: str) -> str:
     collector = _TextCollector()
     collector.feed(html)
     collector.close()
-    return "\n".join(collector.parts)
+    return collector.lines.text()
 
 
 def page_metadata(html: str) -> dict[str, Any]:
