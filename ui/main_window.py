@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -27,18 +27,21 @@ from PySide6.QtWidgets import (
 
 from workbench.changes import Changes
 
-from . import actions
+from . import actions, window_fit
 from .dialogs.confirm import confirm
 from .dialogs.shortcuts import ShortcutsDialog
 from .documents_panel import DocumentsPanel
+from .elided_label import ElidedLabel
 from .empty_state import EmptyState
 from .errors import ErrorPresenter
+from .models.documents import narrow_hide_order
 from .operations import documents as doc_ops
 from .operations.imports import ImportFlow
 from .operations.library import recent_libraries, remember_library, sidebar_data
 from .preferences import library_dialog_folder
 from .session import Session
 from .sidebar import Sidebar
+from .table_fit import ColumnFitter
 from .tasks import TaskManager
 from .viewer.viewer import DocumentViewer
 
@@ -65,9 +68,11 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_panes()
         self.statusBar().setAccessibleName("Status bar")
-        self.library_status = QLabel("")
+        # Elided, never wider than they are given: a long library path or progress line must not
+        # widen the window past a small screen.
+        self.library_status = ElidedLabel("", mode=Qt.TextElideMode.ElideMiddle)
         self.library_status.setObjectName("secondary")
-        self.index_label = QLabel("")
+        self.index_label = ElidedLabel("")
         self.index_label.setObjectName("secondary")
         self.index_label.setAccessibleName("Search index progress")
         self.statusBar().addPermanentWidget(self.index_label)
@@ -76,11 +81,11 @@ class MainWindow(QMainWindow):
 
         self.index_status = IndexStatus(self.session, self.index_label)
         self.tasks.busy_changed.connect(self._busy)
-        self.resize(1360, 840)
+        window_fit.fit_to_screen(self)
         from .features import install_features
 
         install_features(self)
-        self._restore_layout()
+        window_fit.restore_layout(self)
         # Polish the (still hidden) main panes now, so the switch from the first-run page to
         # them after the first import does not stall the GUI thread for a few frames.
         for child in self.splitter.findChildren(QWidget):
@@ -121,9 +126,13 @@ class MainWindow(QMainWindow):
         self.sidebar.chosen.connect(self._sidebar_chosen)
         self.documents = DocumentsPanel(self.session)
         self.documents.document_chosen.connect(self.open_document)
+        # A click (or Enter) on the row already selected opens it again: the reader may show
+        # a search hit meanwhile, and that row no longer changes the current one (bug 4).
+        self.documents.table.clicked.connect(self._row_clicked)
+        ColumnFitter(self.documents.table, narrow_hide_order())
         self.documents.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.documents.table.customContextMenuRequested.connect(self._document_menu)
-        self.middle = QStackedWidget()
+        self.middle = window_fit.PageStack()
         self.middle.setAccessibleName("Lists")
         self.middle.addWidget(self.documents)
         self.viewer = DocumentViewer(self.session)
@@ -271,6 +280,11 @@ class MainWindow(QMainWindow):
 
     def open_document(self, doc_id: int, mark: tuple[int, int, str] | None = None) -> None:
         self.viewer.open_document(doc_id, mark)
+
+    def _row_clicked(self, index: Any) -> None:
+        doc_id = self.documents.model.document_id(index.row())
+        if doc_id is not None:
+            self.open_document(doc_id)
 
     def find_in_document(self) -> None:
         if self.viewer.doc_id is not None:
@@ -432,22 +446,8 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.imports.start(paths)
 
-    def _restore_layout(self) -> None:
-        s = QSettings()
-        geo, state, split = (s.value("window/geometry"), s.value("window/state"),
-                             s.value("window/splitter"))
-        if isinstance(geo, QByteArray):
-            self.restoreGeometry(geo)
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
-        if isinstance(split, QByteArray):
-            self.splitter.restoreState(split)
-
     def save_layout(self) -> None:
-        s = QSettings()
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
-        s.setValue("window/splitter", self.splitter.saveState())
+        window_fit.save_layout(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()

@@ -52,6 +52,12 @@ class Sidebar(QTreeWidget):
         self.setIndentation(14)
         self.setRootIsDecorated(True)
         self.setUniformRowHeights(True)
+        # Long collection, tag or dossier names elide ("Forced labour in the Xinj…", the whole
+        # name in the tooltip) rather than scrolling the sidebar sideways.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.header().setStretchLastSection(True)
+        self.header().setMinimumSectionSize(0)
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.itemSelectionChanged.connect(self._selected)
         self.sections: dict[str, QTreeWidgetItem] = {}

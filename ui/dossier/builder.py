@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
+    QFrame,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
     QVBoxLayout,
@@ -39,6 +40,8 @@ from ..dialogs.dossier_dialogs import (
     RedactTermDialog,
     RenameSectionDialog,
 )
+from ..elided_label import ElidedLabel
+from ..flow_layout import FlowLayout
 from ..operations import dossiers as ops
 from ..session import Session
 from .export_flow import ExportFlow
@@ -65,17 +68,23 @@ class DossierBuilder(QWidget):
         self.exporter = ExportFlow(self)
         self.chooser = QComboBox()
         self.chooser.setAccessibleName("Dossier")
-        self.chooser.setMinimumWidth(220)
+        # A long dossier title elides in the box instead of pushing the buttons over it.
+        self.chooser.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.chooser.setMinimumContentsLength(10)
+        self.chooser.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.chooser.activated.connect(lambda _i: self.open_dossier(self.chooser.currentData()))
         new = QPushButton("New dossier…")
         new.clicked.connect(self.new_dossier)
         self.meta = QLabel("")
         self.meta.setObjectName("secondary")
-        top = QHBoxLayout()
+        self.meta.setWordWrap(True)
+        # Rows of buttons wrap when the pane is narrow (1024 px, large text): never cut or overlap.
+        top = FlowLayout()
         title = QLabel("Dossier")
         title.setObjectName("paneTitle")
         top.addWidget(title)
-        top.addWidget(self.chooser, 1)
+        top.addWidget(self.chooser)
         top.addWidget(new)
         self.freeze_button = QPushButton("Freeze…")
         self.freeze_button.setEnabled(False)
@@ -98,7 +107,7 @@ class DossierBuilder(QWidget):
         self.commentary = QPlainTextEdit()
         self.commentary.setPlaceholderText("Commentary for the selected exhibit")
         self.commentary.setAccessibleName("Commentary")
-        self.commentary.setFixedHeight(70)
+        self.commentary.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 16)
         save_comment = QPushButton("Save commentary")
         save_comment.clicked.connect(self._save_commentary)
         section = QPushButton("Add section…")
@@ -110,10 +119,9 @@ class DossierBuilder(QWidget):
         note.clicked.connect(self._add_note)
         remove = QPushButton("Remove exhibit")
         remove.clicked.connect(self._remove)
-        edit_row = QHBoxLayout()
+        edit_row = FlowLayout()
         for b in (save_comment, section, self.rename_button, note, remove):
             edit_row.addWidget(b)
-        edit_row.addStretch(1)
 
         self.redactions = QListWidget()
         self.redactions.setAccessibleName("Redactions")
@@ -127,10 +135,10 @@ class DossierBuilder(QWidget):
         self.redact_item_button.clicked.connect(self.redact_in_item)
         unredact = QPushButton("Remove redaction")
         unredact.clicked.connect(self._unredact)
-        red_row = QHBoxLayout()
+        red_row = FlowLayout()
         red_label = QLabel("Redactions")
         red_label.setObjectName("secondary")
-        red_row.addWidget(red_label, 1)
+        red_row.addWidget(red_label)
         red_row.addWidget(self.redact_item_button)
         red_row.addWidget(redact)
         red_row.addWidget(unredact)
@@ -143,20 +151,18 @@ class DossierBuilder(QWidget):
         self.bates.setPlaceholderText("Bates prefix (e.g. NGO-)")
         self.bates.setAccessibleName("Bates prefix")
         self.bates.setMinimumWidth(190)
+        self.bates.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.bates.setText(preferences.load().bates_prefix)  # the one used last
         self.export_button = QPushButton("Export…")
         self.export_button.setObjectName("primary")
         self.export_button.clicked.connect(self.choose_export)
-        self.status = QLabel("")
-        self.status.setObjectName("secondary")
         # A long path here must not widen the pane (at 1024 px it squeezed the sidebar).
-        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.status.setMinimumWidth(0)
-        ex_row = QHBoxLayout()
+        self.status = ElidedLabel("", mode=Qt.TextElideMode.ElideMiddle)
+        self.status.setObjectName("secondary")
+        ex_row = FlowLayout()
         ex_row.addWidget(self.format)
         ex_row.addWidget(self.bates)
         ex_row.addWidget(self.export_button)
-        ex_row.addWidget(self.status, 1)
 
         bottom = QWidget()
         bl = QVBoxLayout(bottom)
@@ -166,11 +172,21 @@ class DossierBuilder(QWidget):
         bl.addLayout(red_row)
         bl.addWidget(self.redactions)
         bl.addLayout(ex_row)
+        bl.addWidget(self.status)
+        # On a short screen the editing area scrolls rather than squeezing its rows together.
+        scroller = QScrollArea()
+        scroller.setWidget(bottom)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         split = QSplitter()
         split.setOrientation(split.orientation().Vertical)
+        split.setChildrenCollapsible(False)
         split.addWidget(self.items)
-        split.addWidget(bottom)
+        split.addWidget(scroller)
         split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([300, 200])  # the exhibits first: the editing area scrolls
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 8)
         layout.addLayout(top)

@@ -20,6 +20,14 @@ COLUMNS: list[tuple[str, str]] = [
     ("pages", "Pages"), ("tags", "Tags"), ("status", "Status"), ("imported_at", "Imported"),
 ]
 Index = QModelIndex | QPersistentModelIndex
+# In a narrow list these columns step aside, the first first (``table_fit.ColumnFitter``); the
+# title, the date and the source stay longest.
+NARROW_HIDE_ORDER = ["status", "pages", "kind", "tags", "site", "published"]
+
+
+def narrow_hide_order() -> list[int]:
+    keys = [key for key, _label in COLUMNS]
+    return [keys.index(key) for key in NARROW_HIDE_ORDER]
 
 
 def cell_text(row: dict[str, Any], key: str) -> str:

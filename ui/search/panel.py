@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..flow_layout import FlowLayout
 from ..session import Session
 from .delegate import HTML_ROLE, RichDelegate
 from .render import first_match, hit_html
@@ -48,17 +49,19 @@ class SearchPanel(QWidget):
         self.info.setObjectName("secondary")
         self.info.setWordWrap(True)
         self.facets: dict[str, QComboBox] = {}
-        facet_row = QHBoxLayout()
-        facet_row.setSpacing(6)
+        # The filters wrap onto a second row in a narrow pane, and a long value (a collection's
+        # or a site's name) elides in its box: neither may widen the pane (issue 14, bug 5).
+        facet_row = FlowLayout(spacing=6)
         for key, label in FACET_LABELS.items():
             box = QComboBox()
             box.setAccessibleName(f"Filter by {key}")
             box.addItem(label, None)
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(len(label) + 2)
             box.activated.connect(lambda _i, k=key: self._facet_changed(k))
             self.facets[key] = box
             facet_row.addWidget(box)
-        facet_row.addStretch(1)
         self.results = QListWidget()
         self.results.setAccessibleName("Search results")
         self.results.setItemDelegate(RichDelegate(self.results))

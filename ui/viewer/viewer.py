@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..elided_label import ElidedLabel
 from ..session import Session
+from .direction import follow_text_direction
 from .find_bar import FindBar
 from .original import OriginalView
 from .record import RecordView
@@ -38,14 +40,15 @@ class DocumentViewer(QWidget):
         self.info: dict[str, Any] = {}
         self.text_info: Any = None
         self._pending_mark: tuple[int, int, str] | None = None
+        self._loading: int | None = None  # the document being fetched on the worker
         self.extra_loaders: list[Callable[[Any, int], Any]] = []  # worker-side add-ons
         self.on_extras: list[Callable[[Any], None]] = []  # GUI-side, same order
 
-        self.title = QLabel("")
+        # One line each, elided: a long web-page title or source must never widen the pane and
+        # squeeze the sidebar (the whole text is in the tooltip, and in the Record tab).
+        self.title = ElidedLabel("")
         self.title.setObjectName("viewerTitle")
-        self.title.setWordWrap(True)
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.meta = QLabel("")
+        self.meta = ElidedLabel("")
         self.meta.setObjectName("secondary")
         self.record_button = QToolButton(text="Record")
         self.record_button.setToolTip("Collection record: source URL, capture time, SHA-256")
@@ -63,6 +66,7 @@ class DocumentViewer(QWidget):
         head_row.addLayout(self.header_buttons)
 
         self.text = TextView()
+        follow_text_direction(self.text)  # right-to-left paragraphs right-aligned
         self.find_bar = FindBar(self.text)
         text_page = QWidget()
         tl = QVBoxLayout(text_page)
@@ -111,6 +115,9 @@ class DocumentViewer(QWidget):
                 self._apply_mark(mark)
             return
         self._pending_mark = mark
+        if doc_id == self._loading:
+            return  # already on its way (a click on a row also makes it current: one load)
+        self._loading = doc_id
         loaders = list(self.extra_loaders)
 
         def work(wb: Any) -> tuple[dict[str, Any], Any, list[Any]]:
@@ -121,19 +128,26 @@ class DocumentViewer(QWidget):
                 text = None
             return info, text, [load(wb, doc_id) for load in loaders]
 
-        self.session.query(work, self._show, "open the document")
+        self.session.query(work, self._show, "open the document", self._load_failed)
 
     def reload(self) -> None:
         if self.doc_id is not None:
             doc_id, self.doc_id = self.doc_id, None
             self.open_document(doc_id)
 
+    def _load_failed(self, exc: BaseException) -> None:
+        self._loading = None
+        self.session.presenter.show(exc, "open the document")
+
     def clear(self) -> None:
-        self.doc_id, self.info, self.text_info = None, {}, None
+        self.doc_id, self.info, self.text_info, self._loading = None, {}, None, None
         self.stack.setCurrentIndex(0)
 
     def _show(self, result: tuple[dict[str, Any], Any, list[Any]]) -> None:
         info, text, extras = result
+        if self._loading not in (None, info["id"]):
+            return  # another document was asked for meanwhile; its answer follows
+        self._loading = None
         self.doc_id, self.info, self.text_info = info["id"], info, text
         self.title.setText(info.get("title") or info.get("original_filename") or "Untitled")
         self.meta.setText(_meta_line(info))

@@ -1,0 +1,329 @@
+"""The window on a small laptop screen (1024x700, and at 200 % text): panes keep their sizes,
+nothing is cut or overlapping, and the reader follows each paragraph's direction.
+
+Issue 14, bugs 4, 5, 7 and 10.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+
+from tests.ui.conftest import facade
+
+LONG_TITLE = ("UN Report: Serious Human Rights Violations in Xinjiang May Constitute Crimes "
+              "Against Humanity | China Digital Times")
+UYGHUR = ("ئۇيغۇر ئاپتونوم رايونىدىكى لاگېرلار توغرىسىدا دوكلات. بۇ يەردە نۇرغۇن كىشى "
+          "تۇتۇپ تۇرۇلغان.")
+ARABIC = "تقرير عن المعسكرات في المنطقة. احتجز كثير من الناس هنا دون محاكمة."
+
+
+def _import(win: Any, paths: list[Path]) -> None:
+    win.imports.start(paths)
+    win.imports.plan_dialog.accept()
+    if win.imports.summary_dialog is not None:
+        win.imports.summary_dialog.accept()
+
+
+def _page(tmp_path: Path) -> Path:
+    page = tmp_path / "cdt.html"
+    page.write_text(
+        f"<html><head><title>{LONG_TITLE}</title>"
+        "<meta property='og:site_name' content='China Digital Times (CDT) — "
+        "translations and news from Chinese-language media'></head><body>"
+        "<p>The report on the camp describes detention on a vast scale. "
+        + "Witnesses describe the camp and its walls. " * 40 + "</p></body></html>",
+        encoding="utf-8")
+    return page
+
+
+def _text(tmp_path: Path, name: str, text: str) -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def _settle(qtbot: Any) -> None:
+    QApplication.processEvents()
+    qtbot.wait(30)
+
+
+def _doc_id(win: Any, title_part: str) -> int:
+    docs = facade(win, lambda wb: wb.list_documents())
+    return int(next(d["id"] for d in docs if title_part in (d.get("title") or "")))
+
+
+# --- bug 4: a click or Enter on the selected row opens it again ------------------------------
+
+
+def test_clicking_or_entering_the_selected_row_opens_its_document(window: Any, tmp_path: Path,
+                                                                  qtbot: Any) -> None:
+    _import(window, [_text(tmp_path, "a.txt", "Statement A about the camp walls.\n"),
+                     _text(tmp_path, "b.txt", "Statement B about the night transfers.\n")])
+    window.activateWindow()
+    table = window.documents.table
+    a, b = _doc_id(window, "Statement A"), _doc_id(window, "Statement B")
+    model = window.documents.model
+    row_a = next(r for r in range(model.rowCount()) if model.document_id(r) == a)
+    table.selectRow(row_a)
+    assert window.viewer.doc_id == a
+    window.open_document(b)  # as a search hit or a dossier exhibit opens it
+    assert window.viewer.doc_id == b
+    window.acts["show_documents"].trigger()  # Ctrl+1: A's row is still the selected one
+    assert table.currentIndex().row() == row_a
+    rect = table.visualRect(window.documents.model.index(row_a, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.viewer.doc_id == a
+
+    window.open_document(b)
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert window.viewer.doc_id == a
+
+
+def test_a_click_on_another_row_loads_its_document_once(threaded_window: Any, tmp_path: Path,
+                                                        qtbot: Any) -> None:
+    """The click both changes the current row and is a click: one load, not two."""
+    win = threaded_window
+    win.imports.start([_text(tmp_path, "a.txt", "Statement A.\n"),
+                       _text(tmp_path, "b.txt", "Statement B.\n")])
+    qtbot.waitUntil(lambda: win.imports.plan_dialog is not None, timeout=30000)
+    win.imports.plan_dialog.accept()
+    qtbot.waitUntil(lambda: win.documents.model.rowCount() == 2, timeout=30000)
+    table = win.documents.model
+    qtbot.waitUntil(lambda: table.document_id(1) is not None, timeout=30000)
+    loads: list[int] = []
+    real = win.viewer.session.query
+
+    def counting(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("doing", args[1] if len(args) > 1 else "") == "open the document":
+            loads.append(1)
+        return real(fn, *args, **kwargs)
+
+    win.viewer.session.query = counting  # type: ignore[method-assign]
+    try:
+        view = win.documents.table
+        rect = view.visualRect(table.index(1, 0))
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.waitUntil(lambda: win.viewer.doc_id == table.document_id(1), timeout=30000)
+    finally:
+        del win.viewer.session.query
+    assert len(loads) == 1
+
+
+# --- bug 5: long titles and labels never resize the panes --------------------------------------
+
+
+def test_long_titles_and_labels_leave_the_pane_sizes_alone(window: Any, tmp_path: Path,
+                                                           qtbot: Any) -> None:
+    _import(window, [_page(tmp_path), _text(tmp_path, "short.txt", "The camp, briefly.\n")])
+    window.showNormal()
+    window.resize(1024, 700)
+    window.show_documents()
+    _settle(qtbot)
+    before = window.splitter.sizes()
+    assert before[0] >= 150, before  # a usable sidebar to begin with
+
+    if window.search_panel is not None:
+        facade(window, lambda wb: wb.wait_for_index(60))
+        window.search_field.setText("camp")
+        window.run_search()
+        _settle(qtbot)
+        assert window.splitter.sizes() == before
+        page_hit = next(n for n, h in enumerate(window.search_panel.hits)
+                        if "China Digital Times" in (h.title or ""))
+        window.search_panel.open_hit(page_hit)
+    else:
+        window.open_document(_doc_id(window, "China Digital Times"))
+    _settle(qtbot)
+    assert LONG_TITLE in window.viewer.title.toolTip() + window.viewer.title.text()
+    assert window.splitter.sizes() == before
+    assert not window.sidebar.horizontalScrollBar().isVisible()
+
+    if window.builder is not None:
+        window.show_dossier()
+        _settle(qtbot)
+        assert window.splitter.sizes() == before
+        out = tmp_path / ("a-rather-long-folder-name-for-exports-" * 4) / LONG_TITLE
+        window.builder.status.setText(f"Exported to {out}")
+        _settle(qtbot)
+        assert window.splitter.sizes() == before
+    window.library_status.setText(str(tmp_path / ("deeply-nested-library-folder-" * 8)))
+    _settle(qtbot)
+    assert window.splitter.sizes() == before
+    assert window.width() == 1024
+
+
+# --- bug 7: a right-to-left paragraph is right-aligned ------------------------------------------
+
+
+def _block_of(view: Any, needle: str) -> Any:
+    block = view.document().firstBlock()
+    while block.isValid():
+        if needle in block.text():
+            return block
+        block = block.next()
+    raise AssertionError(f"no block with {needle!r}")
+
+
+@pytest.mark.parametrize("rtl", [UYGHUR, ARABIC], ids=["uyghur", "arabic"])
+def test_right_to_left_paragraphs_read_right_to_left(window: Any, tmp_path: Path, qtbot: Any,
+                                                     rtl: str) -> None:
+    english = "The report, in English."
+    _import(window, [_text(tmp_path, "mixed.txt", f"{english}\n\n{rtl}\n")])
+    window.showNormal()
+    window.resize(1024, 700)
+    window.documents.table.selectRow(0)
+    _settle(qtbot)
+    view = window.viewer.text
+    width = view.viewport().width()
+    rtl_block, ltr_block = _block_of(view, rtl[:12]), _block_of(view, english[:12])
+    assert rtl_block.textDirection() == Qt.LayoutDirection.RightToLeft
+    assert ltr_block.textDirection() == Qt.LayoutDirection.LeftToRight
+    view.blockBoundingRect(rtl_block)  # laid out as painting lays it out
+    view.blockBoundingRect(ltr_block)
+    assert rtl_block.layout().textOption().alignment() & Qt.AlignmentFlag.AlignRight
+    last = rtl_block.layout().lineAt(rtl_block.layout().lineCount() - 1).naturalTextRect()
+    assert last.right() > width - 40  # ends at the right edge, whatever its length
+    first = ltr_block.layout().lineAt(0).naturalTextRect()
+    assert first.left() < 40 and first.right() < width - 40  # English stays on the left
+
+
+# --- bug 10: 1024x700, at normal and double text size -----------------------------------------
+
+
+def test_the_window_fits_the_screen_it_opens_on(window: Any) -> None:
+    from ui.window_fit import fitted_geometry
+
+    avail = window.screen().availableGeometry()
+    assert avail.contains(window.frameGeometry()) or window.isMaximized()
+    small = QRect(0, 0, 1024, 700)
+    size, maximize = fitted_geometry(QSize(1360, 840), small)
+    assert maximize and size.width() <= 1024 and size.height() <= 700
+    size, maximize = fitted_geometry(QSize(1360, 840), QRect(0, 0, 1920, 1050))
+    assert not maximize and size == QSize(1360, 840)
+
+
+@pytest.fixture(params=[1.0, 2.0], ids=["normal-text", "double-text"])
+def scaled_window(request: Any, qtbot: Any, library_path: Path) -> Iterator[Any]:
+    """A window made after the text size is set, as the app makes it."""
+    from ui import theme
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+    from ui.tasks import TaskManager
+
+    app = make_application()
+    scale = float(request.param)
+    original = QApplication.font()
+    setter = getattr(theme, "set_text_scale", None)
+    if setter is not None:  # Preferences → Text size: the font and the stylesheet's pixels
+        setter(scale)
+        theme.apply_theme(app)
+    else:
+        font = app.font()
+        font.setPointSizeF(font.pointSizeF() * scale)
+        app.setFont(font)
+    win = MainWindow(TaskManager(sync=True))
+    qtbot.addWidget(win)
+    win.show()
+    win.showNormal()  # the test screen is smaller than the preferred size: it opens maximized
+    win.open_path(library_path)
+    try:
+        yield win
+    finally:
+        win.close()
+        if setter is not None:
+            setter(1.0)
+            theme.apply_theme(app)
+        app.setFont(original)
+
+
+def _cut_buttons(root: QWidget) -> list[str]:
+    return [f"{b.text()!r} {b.size().toTuple()} < {b.sizeHint().toTuple()}"
+            for b in root.findChildren(QAbstractButton)
+            if b.isVisibleTo(root) and b.text()
+            and (b.sizeHint().width() > b.width() or b.sizeHint().height() > b.height())]
+
+
+def _name(w: QWidget) -> str:
+    return f"{w.metaObject().className()} {w.objectName() or w.accessibleName()}"
+
+
+# A tab bar's own scroll arrows, which Qt places one pixel over each other.
+QT_PARTS = {"ScrollLeftButton", "ScrollRightButton"}
+
+
+def _overlaps(root: QWidget) -> list[str]:
+    found = []
+    for parent in [root, *root.findChildren(QWidget)]:
+        if not parent.isVisibleTo(root):
+            continue
+        kids = [w for w in parent.children()
+                if isinstance(w, QWidget) and w.isVisibleTo(root) and not w.isWindow()
+                and w.objectName() not in QT_PARTS]
+        for i, a in enumerate(kids):
+            for b in kids[i + 1:]:
+                if a.geometry().intersects(b.geometry()):
+                    found.append(f"{_name(a)} / {_name(b)}")
+    return found
+
+
+def _fill_dossier(win: Any, tmp_path: Path) -> int:
+    _import(win, [_page(tmp_path), _text(tmp_path, "w.txt", "Witness statement on the camp.\n")])
+    did: int = facade(win, lambda wb: wb.create_dossier(
+        "Forced labour in the Xinjiang camps — case file for the Special Rapporteur")
+                      ).dossier_ids[0]
+    for d in facade(win, lambda wb: wb.list_documents()):
+        facade(win, lambda wb, d=d: wb.add_item(did, document=d["id"]))
+    facade(win, lambda wb: wb.add_section(did, "Witness statements"))
+    facade(win, lambda wb: wb.redact_term(did, "camp", "protect a witness"))
+    return did
+
+
+def test_the_dossier_builder_fits_1024x700(scaled_window: Any, tmp_path: Path,
+                                          qtbot: Any) -> None:
+    win = scaled_window
+    if win.builder is None:
+        pytest.skip("this core build has no dossiers")
+    did = _fill_dossier(win, tmp_path)
+    win.refresh_sidebar()
+    win.builder.open_dossier(did)
+    win.show_dossier()
+    win.resize(1024, 700)
+    _settle(qtbot)
+    assert win.size() == QSize(1024, 700), "the window's minimum size is larger than the screen"
+    assert win.builder.isVisible()
+    assert _cut_buttons(win.builder) == []
+    assert _overlaps(win.builder) == []
+    assert not win.builder.items.horizontalScrollBar().isVisible()
+    assert win.splitter.sizes()[0] >= 100  # the sidebar stays usable
+
+    win.show_documents()
+    _settle(qtbot)
+    assert not win.documents.table.horizontalScrollBar().isVisible()
+    assert _overlaps(win.documents) == []
+    assert win.size() == QSize(1024, 700)
+
+
+def test_the_search_panel_and_viewer_fit_1024x700(scaled_window: Any, tmp_path: Path,
+                                                 qtbot: Any) -> None:
+    win = scaled_window
+    _import(win, [_page(tmp_path), _text(tmp_path, "w.txt", "Witness statement on the camp.\n")])
+    win.resize(1024, 700)
+    if win.search_panel is not None:
+        facade(win, lambda wb: wb.wait_for_index(60))
+        win.search_field.setText("camp")
+        win.run_search()
+        win.search_panel.open_hit(0)
+    else:
+        win.documents.table.selectRow(0)
+    _settle(qtbot)
+    assert win.size() == QSize(1024, 700)
+    for pane in (win.middle.currentWidget(), win.viewer):
+        assert _cut_buttons(pane) == []
+        assert _overlaps(pane) == []

@@ -1,0 +1,69 @@
+"""Keeps a table's columns inside its width: the least useful columns step aside when narrow.
+
+The document list's columns (title, kind, date, source, pages, tags, status) want ~650 px; at
+1024 px the list gets ~420, and the table scrolled sideways, hiding the status and the tags
+off to the right (issue 14, bug 10). ``ColumnFitter`` hides columns, least useful first, while the
+title would be narrower than ``title_min``, and brings them back, in reverse order, when there
+is room again. Columns hidden by anyone else are left as they are.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QTableView
+
+
+class ColumnFitter(QObject):
+    def __init__(self, table: QTableView, hide_order: list[int], title: int = 0,
+                 title_min: int = 160) -> None:
+        super().__init__(table)
+        self.table = table
+        self.hide_order = hide_order  # column numbers, the first hidden first
+        self.title = title
+        self.title_min = title_min
+        self.stepped_aside: list[tuple[int, int]] = []  # (column, width), in hiding order
+        self._fitting = False
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.viewport().installEventFilter(self)
+        table.horizontalHeader().sectionResized.connect(self._resized)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def _resized(self, column: int, _old: int, _new: int) -> None:
+        if column != self.title:  # the title only follows the viewport, already watched
+            self.fit()
+
+    def _others(self) -> int:
+        """The width of the shown columns other than the title."""
+        header = self.table.horizontalHeader()
+        return sum(header.sectionSize(c) for c in range(header.count())
+                   if c != self.title and not header.isSectionHidden(c))
+
+    def fit(self) -> None:
+        width = self.table.viewport().width()
+        if width <= 0 or self._fitting:
+            return
+        self._fitting = True
+        try:
+            self._fit(width)
+        finally:
+            self._fitting = False
+
+    def _fit(self, width: int) -> None:
+        header = self.table.horizontalHeader()
+        while self._others() + self.title_min > width:
+            shown = [c for c in self.hide_order if not header.isSectionHidden(c)]
+            if not shown:
+                break
+            self.stepped_aside.append((shown[0], header.sectionSize(shown[0])))
+            self.table.setColumnHidden(shown[0], True)
+        while self.stepped_aside:
+            column, size = self.stepped_aside[-1]
+            if self._others() + size + self.title_min > width:
+                break
+            self.stepped_aside.pop()
+            self.table.setColumnHidden(column, False)
+            header.resizeSection(column, size)
