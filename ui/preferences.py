@@ -28,7 +28,7 @@ GROUP = "preferences/"
 class Preferences:
     theme: str = "system"  # "system" follows the desktop's light or dark setting
     text_size: int = 100  # percent
-    ocr_languages: str = ""  # "" leaves it to the library's own setting (English by default)
+    ocr_languages: str = ""  # "" leaves it to the library's own setting ("auto")
     exhibit_prefix: str = DEFAULT_EXHIBIT_PREFIX
     bates_prefix: str = ""  # the last one used for an export
     library: str = ""  # the library opened at start; "" is the built-in default location

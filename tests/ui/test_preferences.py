@@ -312,3 +312,11 @@ def test_no_white_line_along_the_tab_bar_in_the_dark_theme(window: Any, qtbot: A
     for y in range(0, bar.height() + 2):
         for x in xs:
             assert image.pixelColor(x, y).lightness() < 120, (x, y)
+
+
+def test_auto_ocr_is_not_reported_missing() -> None:
+    # "auto" asks the importer to read each page in its own script; it is not a language pack.
+    from ui.operations.preferences import missing_ocr_languages
+
+    assert missing_ocr_languages("auto", ["eng", "chi_sim"]) == []
+    assert missing_ocr_languages("auto+deu", ["eng"]) == ["deu"]

@@ -92,7 +92,7 @@ class PreferencesDialog(QDialog):
         self.installed = installed_ocr_languages()
         self.ocr = QLineEdit()
         self.ocr.setAccessibleName("OCR languages")
-        self.ocr.setPlaceholderText("eng — or the languages the library last used")
+        self.ocr.setPlaceholderText("auto — each page read in its own script")
         self.ocr.textChanged.connect(self._check_ocr)
         self.ocr_hint = _hint()
         form = QFormLayout()
@@ -178,7 +178,8 @@ class PreferencesDialog(QDialog):
                                   "until it is.")
             return
         missing = missing_ocr_languages(self.ocr.text(), self.installed)
-        text = ("Several languages: separate them with commas, e.g. eng, deu. Installed: "
+        text = ("Empty or auto: each page is read in the script it is written in. Or name "
+                "the languages, separated by commas, e.g. eng, deu. Installed: "
                 + ", ".join(self.installed) + ".")
         if missing:
             text = f"Not installed, will be skipped: {', '.join(missing)}. " + text

@@ -30,7 +30,9 @@ def missing_ocr_languages(requested: str, installed: list[str]) -> list[str]:
     """The languages in "eng, deu" or "eng+deu" that are not installed (none if unknown)."""
     if not installed:
         return []
-    return [w for w in re.split(r"[+,;\s]+", requested) if w and w not in installed]
+    # "auto" is not a language: it asks the importer to pick the page's script itself.
+    return [w for w in re.split(r"[+,;\s]+", requested)
+            if w and w != "auto" and w not in installed]
 
 
 def library_folder_problem(path: Path) -> str | None:
