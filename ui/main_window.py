@@ -388,11 +388,9 @@ class MainWindow(QMainWindow):
     def add_to_dossier(self) -> None:
         if self.builder is None:
             return self._missing("The dossier builder")
-        highlights = self.highlighter.selected_highlight_ids() if self.highlighter else []
-        documents = [] if highlights else self.documents.selected_ids()
-        if highlights or documents:
-            self.builder.add(highlights, documents)
-            self.statusBar().showMessage("Added to the dossier", 3000)
+        from .dossier.adding import add_to_dossier
+
+        add_to_dossier(self)  # what has the focus; never twice; always says what happened
 
     def export_dossier(self) -> None:
         if self.builder is not None:

@@ -44,6 +44,7 @@ from ..elided_label import ElidedLabel
 from ..flow_layout import FlowLayout
 from ..operations import dossiers as ops
 from ..session import Session
+from .adding import add_new
 from .export_flow import ExportFlow
 from .items import ITEM_ID, SECTION, ExhibitList
 
@@ -298,7 +299,8 @@ class DossierBuilder(QWidget):
     def _dropped(self, highlights: list[int], documents: list[int], row: int) -> None:
         before = sum(1 for i in range(min(row, self.items.count()))
                      if self.items.item(i).data(ITEM_ID))
-        self.add(highlights, documents, None if row >= self.items.count() else before + 1)
+        position = None if row >= self.items.count() else before + 1
+        self.status.setText(add_new(self, highlights, documents, position))  # no duplicates
 
     def _reorder(self, item_id: int, position: int, section: Any) -> None:
         if self.dossier_id is not None:

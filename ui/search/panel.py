@@ -170,6 +170,13 @@ class SearchPanel(QWidget):
         self.results.setCurrentRow(n)
         self.hit_opened.emit(hit.document_id, first_match(hit))
 
+    def current_document(self) -> int | None:
+        """The document of the selected hit, if one is."""
+        item = self.results.currentItem()
+        if item is None or not item.isSelected():
+            return None
+        return int(self.hits[int(item.data(Qt.ItemDataRole.UserRole))].document_id)
+
     def _save(self) -> None:
         if not self.query:
             return

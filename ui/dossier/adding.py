@@ -1,0 +1,81 @@
+"""Adding to the open dossier: Ctrl+D takes what has the keyboard focus; nothing goes in twice.
+
+Ctrl+D used to add the highlight selected in the Highlights tab even while the document list had
+the focus, added the same exhibit again without a word, and said nothing when nothing was
+selected. Now the focus decides (the document list: its selected documents; the Highlights tab:
+its selected highlights; the search results: the selected hit's document; the reader: the
+document shown), an exhibit already in the dossier is named instead of added again, and the
+status bar always says what happened.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+NOTHING = "Select a highlight, a document or a search hit first, then press Ctrl+D."
+NO_DOSSIER = "Open a dossier first, or make one with Dossier → New dossier…"
+
+
+def add_to_dossier(window: Any) -> None:
+    """Ctrl+D: adds what has the focus to the open dossier and says so in the status bar."""
+    builder = window.builder
+    highlights, documents = chosen(window)
+    if builder.dossier_id is None:
+        message = NO_DOSSIER
+    elif not highlights and not documents:
+        message = NOTHING
+    else:
+        message = add_new(builder, highlights, documents)
+    window.statusBar().showMessage(message, 6000)
+
+
+def chosen(window: Any) -> tuple[list[int], list[int]]:
+    """(highlight ids, document ids) that Ctrl+D means, from where the focus is."""
+    focus = QApplication.focusWidget()
+
+    def within(widget: QWidget | None) -> bool:
+        return focus is not None and widget is not None and (
+            focus is widget or widget.isAncestorOf(focus))
+
+    highlighter, search = window.highlighter, window.search_panel
+    if within(window.documents):
+        return [], window.documents.selected_ids()
+    if highlighter is not None and within(highlighter.pane):
+        return highlighter.selected_highlight_ids(), []
+    if search is not None and within(search.results):
+        doc = search.current_document()
+        return [], [] if doc is None else [doc]
+    if within(window.viewer):
+        doc = window.viewer.doc_id
+        return [], [] if doc is None else [doc]
+    # Elsewhere (the search field, the sidebar, the dossier itself): the highlights selected in
+    # the Highlights tab, else the documents selected in the list.
+    highlights = highlighter.selected_highlight_ids() if highlighter is not None else []
+    return highlights, [] if highlights else window.documents.selected_ids()
+
+
+def add_new(builder: Any, highlights: list[int], documents: list[int],
+            position: int | None = None) -> str:
+    """Adds those not yet in the builder's dossier; returns what to tell the user."""
+    if builder.dossier_id is None:
+        return NO_DOSSIER
+    entries = (builder.data.get("entries", [])
+               if builder.data.get("id") == builder.dossier_id else [])
+    have_h = {e["highlight_id"]: e for e in entries if e.get("kind") == "highlight"}
+    have_d = {e["document_id"]: e for e in entries if e.get("kind") == "document"}
+    there = [have_h[h] for h in highlights if h in have_h]
+    there += [have_d[d] for d in documents if d in have_d]
+    new_h = [h for h in highlights if h not in have_h]
+    new_d = [d for d in documents if d not in have_d]
+    said = []
+    if new_h or new_d:
+        builder.add(new_h, new_d, position)
+        n = len(new_h) + len(new_d)
+        said.append(f"Added {n} item{'s' if n != 1 else ''} to the dossier.")
+    if there:
+        labels = [str(e.get("label") or "an exhibit") for e in there]
+        verb = "is" if len(labels) == 1 else "are"
+        said.append(f"{', '.join(labels)} {verb} already in the dossier: not added again.")
+    return " ".join(said)
