@@ -41,7 +41,8 @@ def register(sub: Any) -> None:
     p.add_argument("--memory", type=int, default=1024, metavar="MIB",
                    help="memory limit per extraction in MiB (default 1024)")
     p.add_argument("--ocr-languages", metavar="LANGS",
-                   help="Tesseract languages for this import, e.g. eng+chi_sim")
+                   help="Tesseract languages for this import, e.g. eng+chi_sim "
+                        "(default: auto, each page read in its own script)")
 
     p = command(sub, "list", cmd_list, "list documents")
     p.add_argument("--collection", metavar="NAME")
