@@ -41,7 +41,7 @@ def test_import_plan_summary_list_and_viewer(window: Any, corpus_dir: Path,
     # problems first: the unsupported file, then the duplicate, then the new files
     assert plan.table.text(0, 1) == "Cannot be imported"  # the plan's own words for it
     assert "tool.exe" in plan.table.text(0, 0)
-    assert plan.table.text(1, 1) == "Duplicate"
+    assert plan.table.text(1, 1) == "Duplicate, skipped"
     assert plan.import_button.text() == "Import 3 files"
     plan.collection.setEditText("Xinjiang 2022")
     plan.accept()
