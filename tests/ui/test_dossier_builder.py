@@ -349,6 +349,17 @@ def test_redaction_bar_is_dark_in_both_themes_and_previews_are_cut_once(
     assert light.count("…") == 1 and "tail" not in light
 
 
+def test_a_whole_document_exhibit_has_no_space_before_its_closing_quote() -> None:
+    # Regression: a document ends with a line break, which the preview showed as `city. ”`.
+    from ui.dossier.items import item_html
+
+    entry = {"kind": "document", "label": "Exhibit 1", "source": {"title": "Note"},
+             "body": [("\nThey were taken from the city.\n", None)]}
+    assert "“They were taken from the city.”" in item_html(entry)
+    plain = {"kind": "document", "label": "Exhibit 2", "source": {}, "text": " the city.\n"}
+    assert "“the city.”" in item_html(plain)
+
+
 def test_redacting_after_an_emoji_and_non_latin_text(window: Any, qtbot: Any) -> None:
     builder = _builder(window)
     note = f"🇨🇳 证人 {WITNESS} 说 — الشاهد"

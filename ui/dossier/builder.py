@@ -100,8 +100,11 @@ class DossierBuilder(QWidget):
         self.items.customContextMenuRequested.connect(self._context_menu)
         self.items.itemDoubleClicked.connect(self._double_clicked)
         self.items.rename_requested.connect(self.rename_section)
-        self.hint = QLabel("Drag highlights (Highlights tab) or documents (document list) here, "
-                           "or press Ctrl+D to add the selected one.")
+        # The builder takes the document list's place, so documents are dropped on the
+        # dossier's name in the sidebar instead of here.
+        self.hint = QLabel("Ctrl+D adds the open document or the selected highlight. Drag "
+                           "highlights here from the Highlights tab, or documents from the list "
+                           "(Ctrl+1) onto this dossier in the sidebar.")
         self.hint.setObjectName("secondary")
         self.hint.setWordWrap(True)
 

@@ -66,10 +66,21 @@ def segments_html(segments: list[tuple[str, str | None]], limit: int = PREVIEW_C
     return "".join(out)
 
 
+def _trimmed(segments: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+    """The segments without the excerpt's outer white space: a whole document ends with a line
+    break, which the preview would show as a space before the closing quote (``city. ”``)."""
+    out = list(segments)
+    if out and out[0][1] is None:
+        out[0] = (out[0][0].lstrip(), None)
+    if out and out[-1][1] is None:
+        out[-1] = (out[-1][0].rstrip(), None)
+    return out
+
+
 def _body(entry: dict[str, Any]) -> str:
     if "body" in entry:  # as every export prints it, redactions included
-        return segments_html(entry["body"])
-    text = entry.get("text") or ""
+        return segments_html(_trimmed(entry["body"]))
+    text = (entry.get("text") or "").strip()
     return html.escape(text if len(text) < PREVIEW_CHARS else text[:PREVIEW_CHARS] + "…")
 
 
