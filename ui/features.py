@@ -52,7 +52,7 @@ def _install_search(window: Any) -> None:
 
     def on_changes(changes: Changes) -> None:
         if changes.index and window.middle.currentWidget() is panel and panel.query:
-            panel.run(panel.query, panel.filters)
+            panel.refresh()
 
     window.change_listeners.append(on_changes)
 

@@ -42,6 +42,8 @@ class SearchPanel(QWidget):
         self.filters: dict[str, str] = {}
         self.hits: list[Any] = []
         self.total = 0
+        # (document of the selected hit, scroll position) to put back when a refresh lands
+        self._place: tuple[int | None, int] | None = None
         self.heading = QLabel("Search")
         self.heading.setObjectName("paneTitle")
         self.heading.setWordWrap(True)
@@ -91,7 +93,15 @@ class SearchPanel(QWidget):
 
     # --- running ------------------------------------------------------------------------------
 
-    def run(self, query: str, filters: dict[str, str] | None = None) -> None:
+    def refresh(self) -> None:
+        """The same search again after the library changed, keeping the user's place: a saved
+        highlight must not send the hit list back to the top or drop the selected hit."""
+        place = (self.current_document(), self.results.verticalScrollBar().value())
+        self.run(self.query, self.filters, place)
+
+    def run(self, query: str, filters: dict[str, str] | None = None,
+            place: tuple[int | None, int] | None = None) -> None:
+        self._place = place
         self.query = query.strip()
         self.filters = dict(filters or {})
         self.hits, self.total = [], 0
@@ -122,6 +132,7 @@ class SearchPanel(QWidget):
             self.results.addItem(item)
         if offset == 0:
             self._fill_facets(result.facets)
+            self._restore_place()
         n = self.total
         text = f"{n:,} document{'s' if n != 1 else ''} · {result.elapsed_ms:.0f} ms"
         if result.notice:
@@ -130,6 +141,18 @@ class SearchPanel(QWidget):
             text = "No documents match. Try fewer words, or remove a filter."
         self.info.setText(text)
         self.more.setVisible(len(self.hits) < self.total)
+
+    def _restore_place(self) -> None:
+        if self._place is None:
+            return
+        doc_id, scroll = self._place
+        self._place = None
+        for n, hit in enumerate(self.hits):
+            if hit.document_id == doc_id:
+                self.results.setCurrentRow(n)  # selection only: nothing is re-opened
+                break
+        self.results.doItemsLayout()  # the scroll range exists only once rows are laid out
+        self.results.verticalScrollBar().setValue(scroll)
 
     def _fill_facets(self, facets: dict[str, list[tuple[str, int]]]) -> None:
         for key, box in self.facets.items():
