@@ -125,3 +125,20 @@ def test_redact_quote_dialog_has_the_same_two_fields(window: Any, qtbot: Any) ->
 
     shown = builder.items.item(0).data(HTML_ROLE)
     assert ">[REDACTED]</span>, a driver" in shown and "asked not" not in shown
+
+
+def test_redaction_fields_are_wide_enough_to_read(window: Any, qtbot: Any) -> None:
+    # Regression (walk at 1600x1000): the long labels sat beside their fields and squeezed
+    # them to a third of the dialog, cutting what was typed and the reason's placeholder.
+    builder = _builder(window)
+    did = facade(window, lambda wb: wb.create_dossier("Widths")).dossier_ids[0]
+    facade(window, lambda wb: wb.add_item(did, note=NOTE))
+    builder.open_dossier(did)
+    dialog = _open_term_dialog(builder, qtbot)
+    qtbot.waitExposed(dialog)
+    inner = dialog.contentsRect().width()
+    for field in (dialog.term, dialog.printed_label, dialog.reason):
+        assert field.width() >= 0.8 * inner
+    metrics = dialog.reason.fontMetrics()
+    assert metrics.horizontalAdvance(dialog.reason.placeholderText()) < dialog.reason.width()
+    dialog.reject()

@@ -157,8 +157,11 @@ class RedactionFields:
         self.reason.setAccessibleName(
             "Private reason (kept in this library's log, never exported)")
         self.reason.setPlaceholderText("why this is hidden — only you see it")
+        # Labels that say what each field does are long: above their fields, not beside them,
+        # where they left the fields too narrow to read what was typed.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         form.addRow("Printed label (shown in the export):", self.printed_label)
-        form.addRow("", self.mark)
+        form.addRow(self.mark)
         form.addRow("Private reason (kept in this library's log, never exported):",
                     self.reason)
         self.problem: str | None = None
