@@ -215,6 +215,21 @@ def test_mark_and_segments() -> None:
     assert rest == Segment(", a")
 
 
+def test_a_mark_in_right_to_left_text_keeps_its_order() -> None:
+    # Regression (walk): in a Uyghur exhibit the PDF printed "]REDACTED: witness safety[":
+    # brackets take the paragraph's direction unless the mark is fenced left-to-right.
+    from workbench.dossier.redaction import LRM
+    from workbench.export.html import segments_html
+
+    name, rest = "ئەكبەر ئاسات", " ئۈرۈمچىدە تۇتۇلغان."
+    rules = [Rule(name, "witness safety")]
+    assert redact_plain(name + rest, rules) == f"{LRM}[REDACTED: witness safety]{LRM}{rest}"
+    html = segments_html(apply(name + rest, rules), pdf=True)
+    assert f'{LRM}<span class="redacted">[REDACTED: witness safety]</span>{LRM}' in html
+    # left-to-right text is printed exactly as before
+    assert LRM not in redact_plain(f"{WITNESS}, a", [Rule(WITNESS, DEFAULT_LABEL)])
+
+
 @pytest.fixture
 def wb(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
     from workbench.services import Workbench

@@ -46,6 +46,22 @@ def mark(label: str) -> str:
     return f"[{DEFAULT_LABEL}]" if label == DEFAULT_LABEL else f"[{DEFAULT_LABEL}: {label}]"
 
 
+LRM = "\u200e"  # LEFT-TO-RIGHT MARK
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe]")
+
+
+def printed_mark(mark_text: str, context: str) -> str:
+    """``mark_text`` as printed inside ``context``. In right-to-left text (Arabic, Uyghur) the
+    mark is fenced with left-to-right marks: its brackets are neutral characters, which the
+    bidirectional algorithm otherwise gives the paragraph's direction, so a PDF printed
+    ``]REDACTED: witness safety[``. Left-to-right text stays byte for byte as it was."""
+    return f"{LRM}{mark_text}{LRM}" if mark_text and _RTL.search(context) else mark_text
+
+
+def plain_context(segments: list[Segment]) -> str:
+    return "".join(s.text for s in segments)
+
+
 def withheld_note(labels: Iterable[str]) -> str:
     """The sentence the exports' Redactions list prints: the marks used, never a reason."""
     marks = "; ".join(mark(label) for label in sorted(set(labels)))
@@ -155,7 +171,8 @@ def redact_plain(text: str, rules: list[Rule]) -> str:
 def segments_text(segments: list[Segment]) -> str:
     """Segments as plain text, each redaction as its mark, joined with nothing in between:
     the text around a mark keeps its own spacing (``[REDACTED], a``)."""
-    return "".join(s.mark if s.redacted else s.text for s in segments)
+    context = plain_context(segments)
+    return "".join(printed_mark(s.mark, context) if s.redacted else s.text for s in segments)
 
 
 def contains(text: str, term: str) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..dossier.citations import citation_parts, provenance_rows
 from ..dossier.model import DossierView, ViewItem
-from ..dossier.redaction import Segment, withheld_note
+from ..dossier.redaction import Segment, plain_context, printed_mark, withheld_note
 
 THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
 EXTENDED = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
@@ -51,9 +51,10 @@ def add_segments(paragraph: Any, segments: list[Segment]) -> None:
     from docx.enum.text import WD_COLOR_INDEX
     from docx.shared import RGBColor
 
+    context = plain_context(segments)
     for seg in segments:
         if seg.redacted:
-            run = paragraph.add_run(seg.mark)
+            run = paragraph.add_run(printed_mark(seg.mark, context))
             run.bold = True
             run.font.highlight_color = WD_COLOR_INDEX.BLACK
             run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
