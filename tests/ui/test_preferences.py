@@ -320,3 +320,24 @@ def test_auto_ocr_is_not_reported_missing() -> None:
 
     assert missing_ocr_languages("auto", ["eng", "chi_sim"]) == []
     assert missing_ocr_languages("auto+deu", ["eng"]) == ["deu"]
+
+
+def test_the_dialog_fits_the_screen_at_200_percent_text(window: Any, qtbot: Any) -> None:
+    # Regression (walk at 1024x700): the dialog was taller than the screen, its OK button
+    # out of reach. Its groups now scroll and the buttons stay in view.
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from ui import theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme.set_text_scale(2.0)
+    theme.apply_theme(app)
+    dialog = _open(window)
+    qtbot.waitExposed(dialog)
+    room = dialog.screen().availableGeometry()
+    assert dialog.height() <= room.height()
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    corner = ok.mapTo(dialog, ok.rect().bottomRight())
+    assert dialog.rect().contains(corner)
+    dialog.reject()

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -17,11 +19,13 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -53,10 +57,21 @@ class PreferencesDialog(QDialog):
         self.setMinimumWidth(620)
         self.initial = prefs_store.load()
         layout = QVBoxLayout(self)
-        layout.addWidget(self._looks_box())
-        layout.addWidget(self._import_box())
-        layout.addWidget(self._dossier_box())
-        layout.addWidget(self._library_box())
+        # The groups scroll, the buttons stay: at 1024x700 (or 200 % text) the dialog was
+        # taller than the screen and its OK button could not be reached.
+        page = QWidget()
+        groups = QVBoxLayout(page)
+        groups.setContentsMargins(0, 0, 0, 0)
+        groups.addWidget(self._looks_box())
+        groups.addWidget(self._import_box())
+        groups.addWidget(self._dossier_box())
+        groups.addWidget(self._library_box())
+        self.groups_scroll = QScrollArea()
+        self.groups_scroll.setWidgetResizable(True)
+        self.groups_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.groups_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.groups_scroll.setWidget(page)
+        layout.addWidget(self.groups_scroll, 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Apply
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -65,8 +80,15 @@ class PreferencesDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Apply).clicked.connect(self.apply)
         layout.addWidget(self.buttons)
         self._show(self.initial)
-        # The size the wrapped hints need: the minimum a form reports would squeeze its fields.
-        self.resize(self.sizeHint())
+        # The size the wrapped hints need (the minimum a form reports would squeeze its
+        # fields), but never more than the screen has room for.
+        page.adjustSize()
+        want = QSize(max(self.sizeHint().width(), page.sizeHint().width() + 40),
+                     page.sizeHint().height() + self.buttons.sizeHint().height() + 40)
+        screen = (parent.screen() if parent is not None else None) or \
+            QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().size() - QSize(16, 64)  # the frame and title bar
+        self.resize(want.boundedTo(room))
 
     # --- the four groups ----------------------------------------------------------------------
 
