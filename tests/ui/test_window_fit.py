@@ -327,3 +327,15 @@ def test_the_search_panel_and_viewer_fit_1024x700(scaled_window: Any, tmp_path: 
     for pane in (win.middle.currentWidget(), win.viewer):
         assert _cut_buttons(pane) == []
         assert _overlaps(pane) == []
+
+
+def test_the_reader_header_gives_its_room_to_the_title(window: Any) -> None:
+    # Regression (walk at 1024x700): a "Record" button beside the title repeated the Record
+    # tab and cut the title short; the header holds no button that repeats a tab.
+    from PySide6.QtWidgets import QAbstractButton
+
+    viewer = window.viewer
+    tabs = {viewer.tabs.tabText(i).split(" (")[0] for i in range(viewer.tabs.count())}
+    header = [b.text() for b in viewer.findChildren(QAbstractButton)
+              if not viewer.tabs.isAncestorOf(b) and b.text()]
+    assert not tabs & set(header)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QStackedWidget,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -50,13 +49,9 @@ class DocumentViewer(QWidget):
         self.title.setObjectName("viewerTitle")
         self.meta = ElidedLabel("")
         self.meta.setObjectName("secondary")
-        self.record_button = QToolButton(text="Record")
-        self.record_button.setToolTip("Collection record: source URL, capture time, SHA-256")
-        self.record_button.setAccessibleName("Show collection record")
-        self.record_button.clicked.connect(self.show_record)
+        # No "Record" button here: it repeated the Record tab and took the title's room.
         self.header_buttons = QHBoxLayout()
         self.header_buttons.setSpacing(6)
-        self.header_buttons.addWidget(self.record_button)
         head_row = QHBoxLayout()
         head_text = QVBoxLayout()
         head_text.setSpacing(2)
