@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
+    QFont,
     QIcon,
     QPainter,
     QPixmap,
@@ -67,13 +68,26 @@ class Sidebar(QTreeWidget):
             item = QTreeWidgetItem(self, [label])
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             item.setData(0, KIND, "section")
-            font = item.font(0)
+            item.setExpanded(True)
+            self.sections[key] = item
+        self._style_sections()
+        self.all_item = self._leaf(self.sections["library"], "All documents", "all", None)
+
+    def _style_sections(self) -> None:
+        for item in getattr(self, "sections", {}).values():
+            font = QFont(self.font())
             font.setPointSizeF(font.pointSizeF() * 0.85)
             font.setBold(True)
             item.setFont(0, font)
-            item.setExpanded(True)
-            self.sections[key] = item
-        self.all_item = self._leaf(self.sections["library"], "All documents", "all", None)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # A text size chosen in Preferences reaches the widget as a font change; the section
+        # headings carry their own font and the uniform row height is cached, so both would
+        # keep the old size and clip the rows.
+        if event.type() == QEvent.Type.FontChange:
+            self._style_sections()
+            self.scheduleDelayedItemsLayout()
+        super().changeEvent(event)
 
     def _leaf(self, parent: QTreeWidgetItem, text: str, kind: str, payload: Any,
               count: int | None = None, icon: QIcon | None = None) -> QTreeWidgetItem:

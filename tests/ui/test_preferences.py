@@ -341,3 +341,20 @@ def test_the_dialog_fits_the_screen_at_200_percent_text(window: Any, qtbot: Any)
     corner = ok.mapTo(dialog, ok.rect().bottomRight())
     assert dialog.rect().contains(corner)
     dialog.reject()
+
+
+def test_a_new_text_size_resizes_rows_and_sidebar_headings_at_once(window: Any,
+                                                                   qtbot: Any) -> None:
+    # Regression (walk): at 200 % chosen in Preferences the document rows kept their height
+    # and clipped their text, and the sidebar's section headings stayed small until restart.
+    table_rows = window.documents.table.verticalHeader()
+    rows_before = table_rows.defaultSectionSize()
+    heading = window.sidebar.sections["library"]
+    heading_before = heading.font(0).pointSizeF()
+    dialog = _open(window)
+    dialog.text_size.setCurrentIndex(dialog.text_size.findData(200))
+    _ok(qtbot, dialog)
+    assert table_rows.defaultSectionSize() >= 1.8 * rows_before
+    assert heading.font(0).pointSizeF() >= 1.8 * heading_before
+    line = window.sidebar.fontMetrics().height()
+    assert window.sidebar.visualItemRect(window.sidebar.all_item).height() >= line
