@@ -4,6 +4,8 @@ Run under Xvfb (see the README):
 
     xvfb-run -a -s "-screen 0 1440x900x24" .venv/bin/python packaging/screenshots.py
 
+or without a display (Qt's offscreen platform, given a 1600x1000 screen).
+
 It builds a library in a temporary folder (the corpus excerpts as text, a PDF and a web capture
 made from them, a Chinese note; tags with colours, highlights, a saved search and a dossier),
 starts the real app on it and saves PNGs to docs/screenshots/. Settings and logs go to the
@@ -26,6 +28,13 @@ TMP = Path(tempfile.mkdtemp(prefix="workbench-shots-"))
 os.environ["XDG_CONFIG_HOME"] = str(TMP / "config")
 os.environ["XDG_STATE_HOME"] = str(TMP / "state")
 os.environ["XDG_DATA_HOME"] = str(TMP / "data")
+if not os.environ.get("DISPLAY") and not os.environ.get("QT_QPA_PLATFORM", "").startswith("xcb"):
+    # Without a display: Qt's offscreen screen is 800x800 unless told otherwise, which would
+    # shoot a laptop-sized window; give it a desktop-sized screen instead.
+    SCREEN = TMP / "screen.json"
+    SCREEN.write_text('{"screens": [{"name": "shots", "x": 0, "y": 0, "width": 1600, '
+                      '"height": 1000, "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}')
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREEN}"
 
 ZH_NOTE = ("新疆维吾尔自治区强迫劳动问题笔记\n\n联合国特别报告员认为，可以合理地得出结论："
            "新疆存在强迫劳动。报告提到农业和制造业中的维吾尔族、哈萨克族及其他少数民族。\n")
@@ -172,6 +181,14 @@ def main() -> int:
             settle(app, win, 0.25)
         shoot(scan, "leak-check")
         scan.reject()
+
+    if win.codebook is not None:
+        tags = {t["path"]: t["id"] for t in win.sidebar_data.get("tags", [])}
+        if "Evidence" in tags:
+            win.codebook.show_tag(tags["Evidence"])
+        win.show_codebook()
+        settle(app, win)
+        shoot(win, "codebook")
 
     win.viewer.tabs.setCurrentIndex(0)
     win.show_documents()
