@@ -84,6 +84,7 @@ def apply_theme(app: QApplication) -> None:
     app.setPalette(_palette(c))
     _apply_font(app)
     qss = (RESOURCES / "style" / "app.qss").read_text(encoding="utf-8")
+    qss = qss.replace("@icons", (RESOURCES / "icons").as_posix())
     for key in sorted(c, key=len, reverse=True):  # @selection_text before @selection
         qss = qss.replace("@" + key, c[key])
     qss = _PX.sub(lambda m: f"font-size: {round(int(m.group(1)) * _looks.scale)}px", qss)

@@ -358,3 +358,29 @@ def test_a_new_text_size_resizes_rows_and_sidebar_headings_at_once(window: Any,
     assert heading.font(0).pointSizeF() >= 1.8 * heading_before
     line = window.sidebar.fontMetrics().height()
     assert window.sidebar.visualItemRect(window.sidebar.all_item).height() >= line
+
+
+def test_unticked_boxes_can_be_seen_in_the_dark_theme(window: Any, qtbot: Any,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # Regression (walk): Fusion outlines a check box in the window colour darkened, which
+    # vanished on the dark base: the highlight dialog's unticked tags showed no box at all.
+    from ui import theme
+    from ui.dialogs.highlight_dialog import HighlightDialog
+
+    monkeypatch.setenv("WORKBENCH_THEME", "dark")
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme.apply_theme(app)
+    tags = [{"path": "Detention", "color": "#7fc8f8"}, {"path": "Victims", "color": "#f5d742"}]
+    dialog = HighlightDialog("a quote", tags, chosen=["Victims"], parent=window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    view = dialog.tag_list
+    row = view.visualItemRect(view.item(0))
+    image = view.viewport().grab().toImage()
+    base = view.palette().color(QPalette.ColorRole.Base).lightness()
+    box = [image.pixelColor(x, y).lightness()
+           for x in range(row.left(), row.left() + 24) for y in range(row.top(), row.bottom())]
+    assert max(box) - base > 60  # the unticked box's outline stands out from the page
+    dialog.reject()
