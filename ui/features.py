@@ -82,10 +82,11 @@ def _install_dossiers(window: Any) -> None:
     window.sidebar_handlers.append(on_sidebar)
 
     def dropped_on_dossier(dossier_id: int, highlights: list[int], documents: list[int]) -> None:
-        from .operations.dossiers import add_items
+        from .operations.dossiers import add_missing
 
-        add_items(window.session, dossier_id, highlights, documents)
-        window.statusBar().showMessage("Added to the dossier", 3000)
+        # The same rule as Ctrl+D: an exhibit already there is named, not added again.
+        add_missing(window.session, dossier_id, highlights, documents,
+                    lambda message: window.statusBar().showMessage(message, 6000))
 
     window.sidebar.dossier_dropped.connect(dropped_on_dossier)
 

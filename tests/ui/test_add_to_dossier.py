@@ -95,3 +95,47 @@ def test_ctrl_d_without_an_open_dossier_says_so(window: Any, tmp_path: Path) -> 
     window.acts["add_to_dossier"].trigger()
     message = window.statusBar().currentMessage()
     assert "Added" not in message and "dossier first" in message
+
+
+def _drop_on_sidebar_dossier(win: Any, did: int, mime: Any) -> None:
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QDropEvent
+
+    win.refresh_sidebar()
+    win.sidebar.select("dossier", did)
+    centre = win.sidebar.visualItemRect(win.sidebar.currentItem()).center()
+    win.sidebar.dropEvent(QDropEvent(QPointF(centre), Qt.DropAction.CopyAction, mime,
+                                     Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
+
+
+def test_dropping_on_a_sidebar_dossier_twice_names_the_exhibit_instead(window: Any,
+                                                                     tmp_path: Path) -> None:
+    """The sidebar drop used to add the same document again and always say "Added"."""
+    did, _a, b, _hid = _setup(window, tmp_path)
+    model = window.documents.model
+    index = next(model.index(r, 0) for r in range(model.rowCount())
+                 if model.document_id(r) == b)
+    _drop_on_sidebar_dossier(window, did, model.mimeData([index]))
+    assert _entries(window, did) == [("document", b)]
+    assert "Added 1 item to the dossier." in window.statusBar().currentMessage()
+    _drop_on_sidebar_dossier(window, did, model.mimeData([index]))
+    assert _entries(window, did) == [("document", b)]  # not twice
+    message = window.statusBar().currentMessage()
+    assert "Exhibit 1 is already in the dossier: not added again." in message
+    assert "Added" not in message
+
+
+def test_dropping_on_a_dossier_not_open_in_the_builder_checks_that_dossier(
+        window: Any, tmp_path: Path) -> None:
+    """The rule looks at the dossier dropped on, not the one the builder shows."""
+    did, a, b, _hid = _setup(window, tmp_path)
+    other = facade(window, lambda wb: wb.create_dossier("Other case")).dossier_ids[0]
+    facade(window, lambda wb: wb.add_item(other, document=a))
+    window.builder.open_dossier(did)  # the builder shows the first (empty) dossier
+    model = window.documents.model
+    rows = {model.document_id(r): model.index(r, 0) for r in range(model.rowCount())}
+    _drop_on_sidebar_dossier(window, other, model.mimeData([rows[a], rows[b]]))
+    assert _entries(window, other) == [("document", a), ("document", b)]
+    message = window.statusBar().currentMessage()
+    assert "Added 1 item to the dossier." in message
+    assert "Exhibit 1 is already in the dossier: not added again." in message

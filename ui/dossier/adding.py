@@ -14,6 +14,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication, QWidget
 
+from ..operations.dossiers import describe, partition
+
 NOTHING = "Select a highlight, a document or a search hit first, then press Ctrl+D."
 NO_DOSSIER = "Open a dossier first, or make one with Dossier → New dossier…"
 
@@ -63,19 +65,7 @@ def add_new(builder: Any, highlights: list[int], documents: list[int],
         return NO_DOSSIER
     entries = (builder.data.get("entries", [])
                if builder.data.get("id") == builder.dossier_id else [])
-    have_h = {e["highlight_id"]: e for e in entries if e.get("kind") == "highlight"}
-    have_d = {e["document_id"]: e for e in entries if e.get("kind") == "document"}
-    there = [have_h[h] for h in highlights if h in have_h]
-    there += [have_d[d] for d in documents if d in have_d]
-    new_h = [h for h in highlights if h not in have_h]
-    new_d = [d for d in documents if d not in have_d]
-    said = []
+    new_h, new_d, there = partition(entries, highlights, documents)
     if new_h or new_d:
         builder.add(new_h, new_d, position)
-        n = len(new_h) + len(new_d)
-        said.append(f"Added {n} item{'s' if n != 1 else ''} to the dossier.")
-    if there:
-        labels = [str(e.get("label") or "an exhibit") for e in there]
-        verb = "is" if len(labels) == 1 else "are"
-        said.append(f"{', '.join(labels)} {verb} already in the dossier: not added again.")
-    return " ".join(said)
+    return describe(len(new_h) + len(new_d), there)

@@ -42,6 +42,48 @@ def add_items(session: Session, dossier_id: int, highlights: list[int] = (),  # 
     return session.mutate(work, doing="add to the dossier")
 
 
+def partition(entries: list[dict[str, Any]], highlights: list[int], documents: list[int],
+              ) -> tuple[list[int], list[int], list[dict[str, Any]]]:
+    """(new highlight ids, new document ids, entries already there): the one rule for Ctrl+D,
+    drops on the builder and drops on a sidebar dossier, so nothing goes into a dossier twice."""
+    have_h = {e["highlight_id"]: e for e in entries if e.get("kind") == "highlight"}
+    have_d = {e["document_id"]: e for e in entries if e.get("kind") == "document"}
+    there = [have_h[h] for h in highlights if h in have_h]
+    there += [have_d[d] for d in documents if d in have_d]
+    return ([h for h in highlights if h not in have_h],
+            [d for d in documents if d not in have_d], there)
+
+
+def describe(added: int, there: list[dict[str, Any]]) -> str:
+    """What to tell the user: how many were added, and which exhibits were there already."""
+    said = []
+    if added:
+        said.append(f"Added {added} item{'s' if added != 1 else ''} to the dossier.")
+    if there:
+        labels = [str(e.get("label") or "an exhibit") for e in there]
+        verb = "is" if len(labels) == 1 else "are"
+        said.append(f"{', '.join(labels)} {verb} already in the dossier: not added again.")
+    return " ".join(said)
+
+
+def add_missing(session: Session, dossier_id: int, highlights: list[int], documents: list[int],
+                on_done: Callable[[str], None]) -> Task:
+    """Adds those not yet in ``dossier_id`` and gives ``on_done`` the message. The check runs
+    on the worker against that dossier (a sidebar drop may target one the builder does not
+    show), in the same call as the adding, so a stale copy cannot let a duplicate through."""
+    def work(wb: Any) -> tuple[str, Changes]:
+        entries = wb.get_dossier(dossier_id)["entries"]
+        new_h, new_d, there = partition(entries, highlights, documents)
+        changes = Changes()
+        for hid in new_h:
+            changes = changes.merge(wb.add_item(dossier_id, highlight=hid))
+        for did in new_d:
+            changes = changes.merge(wb.add_item(dossier_id, document=did))
+        return describe(len(new_h) + len(new_d), there), changes
+
+    return session.mutate(work, on_done, "add to the dossier")
+
+
 def add_note(session: Session, dossier_id: int, text: str) -> Task:
     return session.mutate(lambda wb: wb.add_item(dossier_id, note=text), doing="add the note")
 
