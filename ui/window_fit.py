@@ -4,7 +4,8 @@ The window used to open at 1360x840 whatever the screen; on a 1024x700 laptop it
 right edges (the status bar, the reader's scroll bar) were off screen (issue 14, bug 10). It now
 takes its preferred size only where that fits the screen's *available* area (without task bars),
 and opens maximized where it does not. A size saved on a larger monitor is fitted the same way.
-``PageStack`` is the list pane's stack: only the page it shows sets its minimum size.
+``PageStack`` is the list pane's stack: only the page it shows sets its minimum size;
+``VerticalScroller`` lets a crowded part of a page scroll instead of raising the window's height.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QStackedWidget, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QWidget
 
 PREFERRED = QSize(1360, 840)
 # Room for the title bar and frame, which the window system adds outside the window's size.
@@ -86,3 +87,28 @@ class PageStack(QStackedWidget):
     def sizeHint(self) -> QSize:
         page = self.currentWidget()
         return page.sizeHint() if page is not None else super().sizeHint()
+
+
+class VerticalScroller(QScrollArea):
+    """Scrolls ``content`` up and down, never sideways, and is as narrow as the content allows.
+
+    A plain ``QScrollArea`` with its horizontal bar off asks for almost no width, so a narrow
+    pane cut its content at the right edge; this one asks for the content's minimum width (plus
+    the bar's) and only a little height: on a short screen the content scrolls, it no longer
+    pushes the window past the screen (the codebook at 200 % text asked for 710 px)."""
+
+    def __init__(self, content: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidget(content)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def minimumSizeHint(self) -> QSize:
+        base = super().minimumSizeHint()
+        content = self.widget()
+        if content is None:
+            return base
+        width = (content.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+                 + 2 * self.frameWidth())
+        return QSize(max(width, base.width()), base.height())

@@ -273,6 +273,29 @@ def _overlaps(root: QWidget) -> list[str]:
     return found
 
 
+def _clipped(root: QWidget) -> list[str]:
+    """Visible buttons that lie partly outside a parent (a wrapped row its parent has no room
+    for), other than inside a scroll area, whose content is meant to be larger than it."""
+    from PySide6.QtWidgets import QAbstractScrollArea
+
+    found = []
+    for b in root.findChildren(QAbstractButton):
+        if not (b.isVisibleTo(root) and b.text()):
+            continue
+        w: QWidget = b
+        parent = w.parentWidget()
+        while w is not root and parent is not None:
+            outer = parent.parentWidget()
+            if isinstance(outer, QAbstractScrollArea) and parent is outer.viewport():
+                break
+            if not parent.rect().contains(w.geometry()):
+                found.append(f"{b.text()!r}: {_name(w)} {w.geometry().getRect()} outside "
+                             f"{_name(parent)} {parent.rect().getRect()}")
+                break
+            w, parent = parent, parent.parentWidget()
+    return found
+
+
 def _fill_dossier(win: Any, tmp_path: Path) -> int:
     _import(win, [_page(tmp_path), _text(tmp_path, "w.txt", "Witness statement on the camp.\n")])
     did: int = facade(win, lambda wb: wb.create_dossier(
@@ -339,3 +362,26 @@ def test_the_reader_header_gives_its_room_to_the_title(window: Any) -> None:
     header = [b.text() for b in viewer.findChildren(QAbstractButton)
               if not viewer.tabs.isAncestorOf(b) and b.text()]
     assert not tabs & set(header)
+
+
+def test_the_codebook_fits_1024x700(scaled_window: Any, tmp_path: Path, qtbot: Any) -> None:
+    """Tags → Codebook at 200 % text asked for about 676x710: more than the screen, so Qt cut
+    its buttons and the window could not be 700 px high."""
+    from tests.ui.test_codebook import click_tag, coded_window
+
+    win = scaled_window
+    coded_window(win, tmp_path)
+    panel = win.codebook
+    win.resize(1024, 700)
+    _settle(qtbot)
+    click_tag(qtbot, panel, "Abuse")
+    _settle(qtbot)
+    assert win.size() == QSize(1024, 700), "the window's minimum size is larger than the screen"
+    assert panel.isVisible()
+    assert panel.passages.table.model().rowCount() == 2
+    assert _cut_buttons(panel) == []
+    assert _clipped(panel) == []
+    assert _overlaps(panel) == []
+    assert win.splitter.sizes()[0] >= 100  # the sidebar stays usable
+    for widget in (panel.tree, panel.memo, panel.passages.table):  # each still usable
+        assert widget.isVisible() and widget.height() >= 40, (widget, widget.height())

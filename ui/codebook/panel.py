@@ -35,9 +35,11 @@ from PySide6.QtWidgets import (
 from workbench.changes import Changes
 
 from ..dialogs.confirm import confirm
+from ..flow_layout import FlowLayout
 from ..operations import codebook as ops
 from ..session import Session
 from ..sidebar import color_dot
+from ..window_fit import VerticalScroller
 from .dialogs import TagPickerDialog
 from .passages import PassagesView
 from .tree import CodebookTree
@@ -72,8 +74,10 @@ class CodebookPanel(QWidget):
         self.new_tag.setAccessibleName("New tag")
         self.new_tag.returnPressed.connect(self._add_tag)
         self.buttons: dict[str, QPushButton | QToolButton] = {}
-        actions = QVBoxLayout()  # a column beside the tree: the page must fit a narrow pane
-        actions.setSpacing(4)
+        # The tag buttons in a row that wraps, above the tree and the memo: a column of them
+        # beside the tree pushed the memo out of sight, and a QVBoxLayout squeezed them to the
+        # stylesheet's minimum height on a short screen, cutting their text at 200 %.
+        action_row = FlowLayout(spacing=4)
         for key, text, slot in (("rename", "Rename", self.tree.rename_current),
                                 ("move", "Move to…", self.move_tag),
                                 ("merge", "Merge into…", self.merge_tag),
@@ -84,7 +88,6 @@ class CodebookPanel(QWidget):
                 button = self.color_button = QToolButton(text=text)
                 button.setAccessibleName("Tag colour")
                 button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-                button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
                 self.color_menu = QMenu(self)
                 self.color_menu.aboutToShow.connect(lambda: self._fill_colors(self.color_menu))
                 button.setMenu(self.color_menu)
@@ -92,23 +95,30 @@ class CodebookPanel(QWidget):
                 button = QPushButton(text)
                 button.clicked.connect(slot)
             self.buttons[key] = button
-            actions.addWidget(button)
+            action_row.addWidget(button)
         self.memo = QPlainTextEdit()
         self.memo.setAccessibleName("Tag memo")
         self.memo.setPlaceholderText("Memo: what this code means, when to apply it…")
         self.memo.textChanged.connect(self._memo_edited)
         self.save_memo = QPushButton("Save memo")
         self.save_memo.clicked.connect(self._save_memo)
-        actions.addSpacing(6)
-        actions.addWidget(QLabel("Memo"))
-        actions.addWidget(self.memo, 1)
-        actions.addWidget(self.save_memo)
+        memo_label = QLabel("Memo")
+        memo_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        memo_row = FlowLayout(spacing=4)  # "Memo" and its Save button share a row when they fit
+        memo_row.addWidget(memo_label)
+        memo_row.addWidget(self.save_memo)
+        memo_column = QVBoxLayout()
+        memo_column.setSpacing(4)
+        memo_column.addLayout(memo_row)
+        memo_column.addWidget(self.memo, 1)
         tags = QWidget()
         grid = QGridLayout(tags)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(self.new_tag, 0, 0, 1, 2)
-        grid.addWidget(self.tree, 1, 0)
-        grid.addLayout(actions, 1, 1)
+        grid.addLayout(action_row, 1, 0, 1, 2)
+        grid.addWidget(self.tree, 2, 0)
+        grid.addLayout(memo_column, 2, 1)
+        grid.setRowStretch(2, 1)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         self.passages = PassagesView()
@@ -117,7 +127,9 @@ class CodebookPanel(QWidget):
         self.passages.add_requested.connect(self.add_to_dossier)
         # Tags above, passages below at full width: the quotes are what there is to read.
         self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(tags)
+        # At 200 % text the tags, their buttons and the memo need more height than a 1024x700
+        # screen leaves: they scroll rather than raise the window's minimum past the screen.
+        self.splitter.addWidget(VerticalScroller(tags))
         self.splitter.addWidget(self.passages)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
@@ -130,7 +142,8 @@ class CodebookPanel(QWidget):
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.status)
-        self.message.connect(self.status.setText)
+        self.status.hide()  # shown with a message: empty, it took a line from the passages
+        self.message.connect(self._say)
         session.changed.connect(self.on_changes)
         session.opened.connect(lambda _path: self.reset())
         self._tag_chosen()
@@ -140,10 +153,14 @@ class CodebookPanel(QWidget):
     def reset(self) -> None:
         self.tree.set_tags([])
         self.passages.set_rows(None, [])
-        self.status.setText("")
+        self._say("")
         self._dirty = True
         if self.isVisible():
             self.reload()
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
 
     def reload(self) -> None:
         if self.session.is_open:

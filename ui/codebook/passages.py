@@ -14,24 +14,26 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
+    QSize,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from ..flow_layout import FlowLayout
 from ..sidebar import color_dot
 
 COLUMNS = ("Quote", "Note", "Source", "Page", "Tags")
@@ -163,8 +165,10 @@ class PassagesView(QWidget):
         self.csv_button.clicked.connect(lambda: self.export_requested.emit("csv"))
         self.docx_button.clicked.connect(lambda: self.export_requested.emit("docx"))
         self.add_button.clicked.connect(lambda: self.add_requested.emit(False))
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.count, 1)
+        # The row wraps in a narrow pane or at large text: never cut, never wider than the pane.
+        self.count.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        buttons = FlowLayout()
+        buttons.addWidget(self.count)
         for b in (self.add_button, self.csv_button, self.docx_button):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
@@ -174,6 +178,20 @@ class PassagesView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.set_rows(None, [])
+
+    def minimumSizeHint(self) -> QSize:
+        """Tall enough for the button row as wrapped at today's width: the splitter above asks
+        only for a minimum, not a height for a width, and cut a wrapped row off at 200 %."""
+        hint = super().minimumSizeHint()
+        layout = self.layout()
+        if layout is None or self.width() <= 0:
+            return hint
+        return QSize(hint.width(), max(hint.height(), layout.minimumHeightForWidth(self.width())))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()  # the buttons may wrap onto more or fewer rows
 
     def set_rows(self, tag: dict[str, Any] | None, rows: list[dict[str, Any]]) -> None:
         self.model.set_rows(rows)
