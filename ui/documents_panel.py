@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .elided_label import ElidedLabel
 from .models.documents import DocumentTableModel
 from .session import Session
 
@@ -29,7 +30,9 @@ class DocumentsPanel(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = DocumentTableModel(session)
-        self.heading = QLabel("All documents")
+        # A long collection name elides (the whole name in its tooltip): as a plain QLabel it
+        # asked for its full width and widened the list pane past the sidebar and the reader.
+        self.heading = ElidedLabel("All documents")
         self.heading.setObjectName("paneTitle")
         self.count = QLabel("")
         self.count.setObjectName("secondary")
@@ -71,8 +74,7 @@ class DocumentsPanel(QWidget):
         self.table.activated.connect(self._current_changed)
         self.model.loaded.connect(self._update_count)
         top = QHBoxLayout()
-        top.addWidget(self.heading)
-        top.addStretch(1)
+        top.addWidget(self.heading, 1)
         top.addWidget(self.count)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 0)

@@ -159,6 +159,31 @@ def test_long_titles_and_labels_leave_the_pane_sizes_alone(window: Any, tmp_path
     assert window.width() == 1024
 
 
+def test_a_long_collection_name_leaves_the_pane_sizes_alone(window: Any, tmp_path: Path,
+                                                           qtbot: Any) -> None:
+    """The documents panel's heading was a plain QLabel: a long collection name asked for its
+    whole width and widened the list pane, squeezing the sidebar and the reader."""
+    _import(window, [_text(tmp_path, "a.txt", "Statement A about the camp walls.\n")])
+    name = ("Forced labour in the Xinjiang camps: witness statements, satellite imagery and "
+            "procurement records gathered for the Special Rapporteur, 2017 to 2023")
+    doc = _doc_id(window, "Statement A")
+    facade(window, lambda wb: wb.add_to_collection([doc], name))
+    window.refresh_sidebar()
+    window.showNormal()
+    window.resize(1024, 700)
+    window.show_documents()
+    _settle(qtbot)
+    before = window.splitter.sizes()
+    window.sidebar.chosen.emit("collection", name)
+    _settle(qtbot)
+    assert window.documents.model.rowCount() == 1  # the collection is shown
+    assert window.splitter.sizes() == before
+    assert window.width() == 1024
+    heading = window.documents.heading
+    assert name in heading.toolTip()  # the whole name, for when it is cut
+    assert heading.width() < heading.fontMetrics().horizontalAdvance(name)
+
+
 # --- bug 7: a right-to-left paragraph is right-aligned ------------------------------------------
 
 
