@@ -37,6 +37,7 @@ from .models import (
     TextLayer,
     utcnow,
 )
+from .persist import layer_ocr
 from .store import integrity_problems
 
 EDITABLE_FIELDS = records.FIELDS
@@ -196,6 +197,7 @@ class DocumentsMixin:
                 "text_layers": [{"id": ly.id, "version": ly.version, "extractor": ly.extractor,
                                  "extractor_version": ly.extractor_version,
                                  "method": ly.method, "languages": ly.languages,
+                                 "ocr": layer_ocr(doc.extra, ly.version, ly.method),
                                  "created_at": iso(ly.created_at), "characters": len(ly.text)}
                                 for ly in layers],
             })

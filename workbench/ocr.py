@@ -6,9 +6,10 @@ same isolated extractor as an import, with a longer time limit; the result becom
 text layer (method "ocr", its languages, the Tesseract version) and the document's highlights
 are re-anchored on it by the annotation service. Earlier layers stay as they were.
 
-The document's problems and status then describe the new reading (an "OCR confidence 31 %"
-from an import in the wrong language goes once the right one reads well), and its language
-follows the new text unless someone set it by hand.
+The document's problems, status and OCR metadata then describe the new reading (an "OCR
+confidence 31 %" from an import in the wrong language goes once the right one reads well), and
+its language follows the new text unless a user corrected it (``records``; see
+``annotate.reextract.adopt_reading``, shared with ``workbench reextract``).
 """
 
 from __future__ import annotations
@@ -16,13 +17,10 @@ from __future__ import annotations
 import shutil
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
 from . import audit
 from .errors import UserError
-from .extract import Extraction, ExtractOptions, ExtractorPool, Limits
+from .extract import ExtractOptions, ExtractorPool, Limits
 from .extract.ocr import AUTO, available, resolve_languages
-from .models import Page
 
 if TYPE_CHECKING:
     from .services import Workbench
@@ -37,17 +35,11 @@ def ocr_document(wb: Workbench, ref: str | int, *, languages: str | None = None,
     if not available():
         raise UserError("Tesseract is not installed, so nothing can be OCR'd",
                         "install it (Debian: apt-get install tesseract-ocr tesseract-ocr-eng)")
-    from .documents import latest_layer, resolve_document
+    from .documents import resolve_document
 
     with wb.library.read() as s:
         doc = resolve_document(s, ref)
         doc_id, sha, kind = doc.id, doc.sha256, doc.kind
-        old = latest_layer(s, doc.id)
-        old_text = "" if old is None else old.text
-        if old is not None:  # the first 50 pages, as the import detected the language on
-            end = s.execute(select(Page.end).where(Page.layer_id == old.id, Page.number == 50)
-                            ).scalar_one_or_none()
-            old_text = old_text if end is None else old_text[:end]
     if kind not in OCR_KINDS:
         raise UserError(f"Document {doc_id} is {kind}; OCR reads images and scanned PDFs")
     langs = languages or str(wb.library.get_setting("ocr_languages", AUTO) or AUTO)
@@ -70,8 +62,7 @@ def ocr_document(wb: Workbench, ref: str | int, *, languages: str | None = None,
             wb.library.set_setting(s, "ocr_languages", resolved)
             audit.record(s, audit.MODIFICATION, "setting", "ocr_languages",
                          {"ocr_languages": resolved})
-    report = wb.add_text_layer(doc_id, extraction, reason="ocr")
-    status, problems, language = _describe_new_reading(wb, doc_id, extraction, old_text)
+    report = wb.add_text_layer(doc_id, extraction, reason="ocr", whole_reading=True)
     return {
         "document_id": doc_id, "layer_version": report.get("layer_version"),
         "method": extraction.method, "languages": extraction.languages,
@@ -79,31 +70,9 @@ def ocr_document(wb: Workbench, ref: str | int, *, languages: str | None = None,
         "confidence": extraction.metadata.get("ocr_confidence"),
         "extractor_version": extraction.extractor_version, "pages": len(extraction.pages),
         "pages_with_text": sum(1 for p in extraction.pages if p.strip()),
-        "problems": problems, "status": status, "language": language,
+        "problems": report["problems"], "status": report["status"],
+        "language": report["language"],
         "highlights": {k: report[k] for k in ("highlights", "anchored", "moved", "fuzzy",
                                               "orphaned") if k in report},
     }
 
-
-def _describe_new_reading(wb: Workbench, doc_id: int, extraction: Extraction,
-                          old_text: str) -> tuple[str, list[str], str | None]:
-    """Set the document's status and problems from the new extraction (it read the whole
-    original again, so its problems are the document's), and its language from the new text
-    when the old one was detected rather than set by hand. Returns the three."""
-    from .documents import resolve_document
-    from .language import detect_language
-    from .persist import PAGE_SEPARATOR, document_status
-
-    status, problems = document_status(extraction)
-    detected = detect_language(PAGE_SEPARATOR.join(extraction.pages[:50]))
-    with wb.library.transaction() as s:
-        doc = resolve_document(s, doc_id)
-        doc.status, doc.problems = status, problems
-        changed = (detected is not None and detected != doc.language
-                   and doc.language == detect_language(old_text))  # not an edited language
-        if changed:
-            doc.language = detected
-        language = doc.language
-    if changed:
-        wb.library.index.documents_changed([doc_id])
-    return status, problems, language

@@ -103,7 +103,7 @@ def persist_document(session: Session, req: PersistRequest) -> Document:
     doc = Document(
         sha256=req.sha256, title=title[:1000], kind=req.fmt.kind,
         media_type=meta.get("media_type") or req.fmt.media_type,
-        language=_language(ex), size=req.size, original_filename=req.filename,
+        language=language_of(ex), size=req.size, original_filename=req.filename,
         author=meta.get("author"), site=meta.get("site"), published=meta.get("published"),
         status=status, problems=problems, page_count=len(ex.pages), parent_id=req.parent_id,
         extra={k: v for k, v in meta.items()
@@ -130,7 +130,7 @@ def persist_document(session: Session, req: PersistRequest) -> Document:
 
 
 
-def _language(ex: Extraction) -> str | None:
+def language_of(ex: Extraction) -> str | None:
     """Detected offline from the text, else the one the file declares.
 
     The text wins: templates declare ``lang="en"`` or ``en-US`` on pages and files written in
@@ -140,6 +140,59 @@ def _language(ex: Extraction) -> str | None:
 
     return detect_language(PAGE_SEPARATOR.join(ex.pages[:50])) or normalise_code(
         ex.metadata.get("language"))
+
+
+# How an OCR layer's languages were chosen and its mean word confidence: the extractor's
+# metadata keys, kept on the document (Document.extra) under these names and, per text-layer
+# version, under OCR_READINGS. The top-level keys describe the document's current reading
+# (`show`, the docs name them); OCR_READINGS keeps every OCR layer's, so older layers can
+# still say how they were read. An import writes only the top level, for layer 1.
+OCR_METADATA = {"ocr_languages_chosen": "languages_chosen", "ocr_confidence": "confidence"}
+OCR_READINGS = "ocr_readings"
+
+
+def is_ocr(method: str | None) -> bool:
+    """``ocr`` or ``text+ocr`` (a PDF with some scanned pages)."""
+    return "ocr" in (method or "").split("+")
+
+
+def layer_ocr(extra: dict[str, Any] | None, version: int, method: str | None
+              ) -> dict[str, Any] | None:
+    """``{"languages_chosen", "confidence"}`` of an OCR text layer (``None`` for a layer read
+    without OCR); values the extractor did not give (languages named by the user, an older
+    Workbench) are ``None``."""
+    if not is_ocr(method):
+        return None
+    extra = extra or {}
+    readings = extra.get(OCR_READINGS)
+    if isinstance(readings, dict):  # a reading after the import: every OCR layer is kept
+        saved = readings.get(str(version))
+        source = saved if isinstance(saved, dict) else {}
+    else:  # only the import's reading, at the top level
+        source = extra if version == 1 else {}
+    return {name: source.get(key) for key, name in OCR_METADATA.items()}
+
+
+def set_reading_metadata(doc: Document, extraction: Extraction, version: int) -> None:
+    """Make ``extraction`` (text-layer ``version``) the document's current reading in its
+    OCR metadata: the top-level keys are replaced (or dropped: no stale confidence), and the
+    reading is kept by version, after the import's if it was not kept yet."""
+    extra = dict(doc.extra or {})
+    readings = extra.get(OCR_READINGS)
+    if isinstance(readings, dict):
+        readings = dict(readings)
+    elif any(key in extra for key in OCR_METADATA):  # the first reading since the import
+        readings = {"1": {key: extra[key] for key in OCR_METADATA if key in extra}}
+    new = {key: value for key in OCR_METADATA
+           if (value := extraction.metadata.get(key)) is not None and _jsonable(value)}
+    for key in OCR_METADATA:
+        extra.pop(key, None)
+    extra.update(new)
+    if is_ocr(extraction.method):
+        readings = {**(readings or {}), str(version): new}
+    if readings is not None:
+        extra[OCR_READINGS] = readings
+    doc.extra = extra  # a new dict: the JSON column only notices assignment
 
 
 def _jsonable(value: Any) -> bool:

@@ -257,3 +257,116 @@ def test_chinese_scan_read_as_english_is_a_problem_until_ocr_reads_it_right(
     shown = cli("show", str(item["id"]), "--text")
     assert shown["problems"] == [] and "人权状况报告" in shown["text"]
     assert [ly["languages"] for ly in shown["text_layers"]] == ["eng", "chi_sim"]
+
+
+# --- a new reading and the record a user corrected ------------------------------------------
+
+def _events(wb: Any, doc_id: int) -> list[dict[str, Any]]:
+    return list(wb.audit_events(object_type="document", object_id=str(doc_id)))
+
+
+@needs_tesseract
+@needs_languages("eng", "chi_sim")
+def test_ocr_never_overwrites_a_corrected_language_and_follows_a_captured_one(
+        wb: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.extract import Extraction, ExtractorPool
+    from workbench.ingest import ImportOptions
+    from workbench.ocr import ocr_document
+
+    scans = [make_scan(tmp_path / "zh1.png", "zh"),  # two files, the same lines swapped
+             make_scan(tmp_path / "zh2.png", "zh", "\n".join(TEXTS["zh"].split("\n")[::-1]))]
+    report, _ = wb.import_paths(scans, ImportOptions(ocr_languages="eng"))
+    corrected, captured = (i["id"] for i in report.to_json()["imported"])
+    assert wb.show_document(corrected)["language"] is None  # the wrong reading says nothing
+    for doc in (corrected, captured):
+        wb.edit_document(doc, language="zh")
+        assert ocr_document(wb, doc)["language"] == "zh"  # auto reads Chinese
+
+    # Put back as captured (None, from the import), the language is no longer the user's:
+    # the next reading sets it though it is not what the last reading's text said either.
+    wb.edit_document(captured, revert=["language"])
+    assert wb.show_document(captured)["language"] is None
+    r = ocr_document(wb, captured)
+    assert r["language"] == "zh" and wb.show_document(captured)["language"] == "zh"
+    assert not wb.document_record(captured)["language"].corrected
+    event = _events(wb, captured)[-1]
+    assert event["details"]["language"] == {"old": None, "new": "zh"}
+
+    # The corrected language is also what the last reading's text says; a reading that says
+    # otherwise must still leave it alone (it used to be taken for a detected one).
+    english = Extraction(["Report on human rights in the region. Forced labour was found in "
+                          "the factories the inspectors visited."], "image", "test",
+                         method="ocr", languages="eng")
+    monkeypatch.setattr(ExtractorPool, "extract", lambda self, path, options: english)
+    r = ocr_document(wb, corrected, languages="eng")
+    assert r["language"] == "zh" and wb.show_document(corrected)["language"] == "zh"
+    assert wb.document_record(corrected)["language"].corrected
+    assert "language" not in _events(wb, corrected)[-1]["details"]
+    # The uncorrected one follows it.
+    assert ocr_document(wb, captured, languages="eng")["language"] == "en"
+
+
+@needs_tesseract
+@needs_languages("eng", "chi_sim")
+def test_reextract_replaces_the_problems_of_the_old_reading(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cli = Cli(tmp_path / "lib", capsys)
+    cli("init")
+    scan = make_scan(tmp_path / "zh.png", "zh")
+    [item] = cli("import", "--ocr-languages", "eng", str(scan))["imported"]
+    [problem] = item["problems"]
+    assert problem.startswith("OCR confidence ")
+
+    # The library reads in English by default: the new reading has the same problem.
+    cli("ocr", str(item["id"]), "--languages", "eng", "--set-default")
+    again = cli("reextract", str(item["id"]))
+    assert again["status"] == "problems" and len(again["problems"]) == 1
+    assert again["problems"][0].startswith("OCR confidence ")
+    shown = cli("show", str(item["id"]))
+    assert shown["status"] == "problems" and shown["problems"] == again["problems"]
+
+    cli("ocr", str(item["id"]), "--languages", "auto", "--set-default")
+    cli("ocr", str(item["id"]), "--languages", "eng")  # wrong again, then re-extract with auto
+    again = cli("reextract", str(item["id"]))
+    assert again["problems"] == [] and again["status"] == "ok" and again["language"] == "zh"
+    shown = cli("show", str(item["id"]))
+    assert shown["problems"] == [] and shown["status"] == "ok" and shown["language"] == "zh"
+    assert shown["extra"]["ocr_confidence"] >= 80  # the metadata of the new reading
+    assert "Han script" in shown["extra"]["ocr_languages_chosen"]
+
+    from workbench.services import Workbench
+
+    with Workbench.open(tmp_path / "lib") as wb:
+        event = _events(wb, item["id"])[-1]
+    assert event["details"]["operation"] == "re-extraction"
+    assert event["details"]["problems"]["new"] == []
+    [old] = event["details"]["problems"]["old"]
+    assert old.startswith("OCR confidence ")
+    assert event["details"]["status"] == {"old": "problems", "new": "ok"}
+
+
+@needs_tesseract
+@needs_languages("eng", "chi_sim")
+def test_show_names_each_ocr_layers_languages_and_confidence(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from workbench.cli import main
+
+    cli = Cli(tmp_path / "lib", capsys)
+    cli("init")
+    scan = make_scan(tmp_path / "zh.png", "zh")
+    [item] = cli("import", "--ocr-languages", "eng", str(scan))["imported"]
+    cli("ocr", str(item["id"]))  # auto
+    layers = cli("show", str(item["id"]))["text_layers"]
+    assert [ly["languages"] for ly in layers] == ["eng", "chi_sim"]
+    first, second = (ly["ocr"] for ly in layers)
+    assert first["confidence"] < LOW_CONFIDENCE and first["languages_chosen"] is None
+    assert second["confidence"] >= 80 and "Han script" in second["languages_chosen"]
+
+    capsys.readouterr()
+    assert main(["--library", str(tmp_path / "lib"), "show", str(item["id"])]) == 0
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.startswith("  OCR: ")]
+    assert len(lines) == 2, out
+    assert "eng" in lines[0] and f"confidence {first['confidence']} %" in lines[0]
+    assert "chi_sim" in lines[1] and f"confidence {second['confidence']} %" in lines[1]
+    assert "Han script" in lines[1]

@@ -5,7 +5,9 @@ normalisations): every highlight of the document is placed on the new layer or b
 orphan that keeps its old selectors, its old layer and its best candidate; none is dropped.
 Each highlight that moved, changed or was orphaned gets an audit event; so does the run.
 ``extract_original`` runs the stored original through the isolated extractor workers with the
-same options an import uses.
+same options an import uses; ``adopt_reading`` then makes that new reading of the whole
+original the document's: its problems, status, OCR metadata and (unless a user corrected it)
+language, as ``workbench reextract`` and ``workbench ocr`` both need.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workbench import audit
+from workbench import audit, records
 from workbench.annotate import anchoring
 from workbench.annotate.highlights import audit_details, layer_pages, page_of, place, sha
 from workbench.errors import NotFound
@@ -25,6 +27,7 @@ from workbench.extract import ExtractOptions, ExtractorPool, Limits
 from workbench.extract.base import Extraction
 from workbench.library import Library
 from workbench.models import Document, Highlight, HighlightTag, TextLayer, utcnow
+from workbench.persist import document_status, language_of, set_reading_metadata
 
 
 @dataclass
@@ -133,3 +136,29 @@ def extract_original(library: Library, sha256: str, kind: str, source_url: str |
     finally:
         # Attachments found again are already documents of their own: drop the copies.
         shutil.rmtree(children_dir, ignore_errors=True)
+
+
+def adopt_reading(doc: Document, extraction: Extraction, layer: TextLayer) -> dict[str, Any]:
+    """Make ``extraction`` — a new reading of the whole original, stored as ``layer`` — the
+    document's reading (inside the caller's transaction); returns what changed, old and new,
+    for the audit event.
+
+    Its problems replace the old ones rather than adding to them: they all came from the
+    previous extraction of the same original (an "OCR confidence 31 %" from the wrong
+    language goes once the right one reads well; one the new reading still has stays). The
+    language follows the new text unless a user corrected it (``records``): a correction is
+    the user's word and no reading overrides it, while a captured language was only ever a
+    reading of the text. A reading that names no language leaves the old one.
+    """
+    status, problems = document_status(extraction)
+    changes: dict[str, Any] = {"problems": {"old": list(doc.problems or []), "new": problems},
+                               "status": {"old": doc.status, "new": status}}
+    doc.status, doc.problems = status, problems
+    # Only the language is read here, so the collection record need not be loaded.
+    if not records.record_of(doc, None)["language"].corrected:
+        language = language_of(extraction)
+        if language is not None and language != doc.language:
+            changes["language"] = {"old": doc.language, "new": language}
+            doc.language = language
+    set_reading_metadata(doc, extraction, layer.version)
+    return changes

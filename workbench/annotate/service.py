@@ -19,7 +19,12 @@ from workbench.annotate import highlights as H
 from workbench.annotate import tags as T
 from workbench.annotate.exchange import ExchangeMixin
 from workbench.annotate.passages import PassagesMixin
-from workbench.annotate.reextract import ReanchorReport, extract_original, reanchor_layer
+from workbench.annotate.reextract import (
+    ReanchorReport,
+    adopt_reading,
+    extract_original,
+    reanchor_layer,
+)
 from workbench.annotate.tagservice import TagsMixin
 from workbench.changes import Changes
 from workbench.documents import latest_layer, resolve_document
@@ -190,33 +195,46 @@ class AnnotationsMixin(TagsMixin, ExchangeMixin, PassagesMixin):
     # --- new text layers ---------------------------------------------------------------------
 
     def add_text_layer(self, doc_ref: str | int, extraction: Extraction,
-                       reason: str = "new text layer") -> dict[str, Any]:
+                       reason: str = "new text layer", *,
+                       whole_reading: bool = False) -> dict[str, Any]:
         """Add ``extraction`` as the document's newest text layer and re-anchor every
-        highlight on it. Returns the counts: anchored / moved / fuzzy / orphaned."""
+        highlight on it. Returns the counts: anchored / moved / fuzzy / orphaned.
+
+        ``whole_reading``: the extraction read the stored original again (re-extraction,
+        OCR), so it also becomes the document's problems, status, OCR metadata and
+        uncorrected language (``reextract.adopt_reading``); the audit event records each
+        old and new value, and the result adds ``problems``, ``status`` and ``language``."""
         with self.library.transaction() as s:
             doc = resolve_document(s, doc_ref)
             layer = add_text_layer(s, doc, extraction)
             doc.page_count, doc.modified_at = len(extraction.pages), utcnow()
             report: ReanchorReport = reanchor_layer(s, doc, layer)
+            reading = adopt_reading(doc, extraction, layer) if whole_reading else {}
             audit.record(s, audit.MODIFICATION, "document", doc.id, {
                 "operation": reason, "sha256": doc.sha256, "layer_id": layer.id,
                 "layer_version": layer.version, "extractor": extraction.extractor,
-                "extractor_version": extraction.extractor_version,
+                "extractor_version": extraction.extractor_version, **reading,
                 **{k: v for k, v in report.to_json().items() if k != "document_id"}})
             doc_id = doc.id
+            result = report.to_json()
+            if whole_reading:
+                result.update(problems=list(doc.problems), status=doc.status,
+                              language=doc.language)
         self.library.index.documents_changed([doc_id])
-        return report.to_json()
+        return result
 
     def reextract(self, doc_ref: str | int) -> dict[str, Any]:
-        """Extract the stored original again (isolated worker, import options) and
-        re-anchor the document's highlights on the new layer."""
+        """Extract the stored original again (isolated worker, import options), re-anchor
+        the document's highlights on the new layer and make it the document's reading (its
+        problems, status and uncorrected language)."""
         with self.library.read() as s:
             doc = resolve_document(s, doc_ref)
             doc_id, sha256, kind = doc.id, doc.sha256, doc.kind
             source_url = s.execute(select(CollectionRecord.source_url).where(
                 CollectionRecord.document_id == doc.id)).scalar_one_or_none()
         extraction = extract_original(self.library, sha256, kind, source_url)
-        return self.add_text_layer(doc_id, extraction, reason="re-extraction")
+        return self.add_text_layer(doc_id, extraction, reason="re-extraction",
+                                   whole_reading=True)
 
     # --- the same passage elsewhere ------------------------------------------------------------
 

@@ -238,9 +238,12 @@ def cmd_orphans(wb: Workbench, args: argparse.Namespace) -> Result:
 
 def cmd_reextract(wb: Workbench, args: argparse.Namespace) -> Result:
     r = wb.reextract(args.doc)
-    return Result(r, f"Document {r['document_id']}: text layer v{r['layer_version']}; "
-                     f"{r['highlights']} highlights: {r['anchored']} anchored, {r['moved']} "
-                     f"moved, {r['fuzzy']} fuzzy, {r['orphaned']} orphaned")
+    text = (f"Document {r['document_id']}: text layer v{r['layer_version']}; "
+            f"{r['highlights']} highlights: {r['anchored']} anchored, {r['moved']} "
+            f"moved, {r['fuzzy']} fuzzy, {r['orphaned']} orphaned; status: {r['status']}")
+    if r["problems"]:  # the new reading's, which replaced the old ones
+        text += "\n  " + "\n  ".join(one_line(p) for p in r["problems"])
+    return Result(r, text)
 
 
 # --- tag handlers ---------------------------------------------------------------------------

@@ -167,9 +167,22 @@ def cmd_show(wb: Workbench, args: argparse.Namespace) -> Result:
     for layer in info["text_layers"]:
         lines.append(f"text layer v{layer['version']}: {layer['extractor']} "
                      f"{layer['extractor_version']} ({layer['characters']} characters)")
+        if layer.get("ocr") is not None:
+            lines.append("  OCR: " + _ocr_line(layer["languages"], layer["ocr"]))
     if "text" in info:
         lines += ["", safe(info["text"])]
     return Result(info, "\n".join(lines))
+
+
+def _ocr_line(languages: str | None, ocr: dict[str, Any]) -> str:
+    """An OCR layer's languages, how they were chosen and its mean word confidence: what a
+    reader needs to judge the text (a low confidence usually means the wrong language)."""
+    parts = [one_line(languages or "(languages not recorded)")]
+    if ocr.get("confidence") is not None:
+        parts.append(f"confidence {ocr['confidence']} %")
+    if ocr.get("languages_chosen"):
+        parts.append(f"chosen: {one_line(ocr['languages_chosen'])}")
+    return "; ".join(parts)
 
 
 def cmd_edit(wb: Workbench, args: argparse.Namespace) -> Result:
