@@ -47,6 +47,22 @@ def test_new_top_level_tags_take_distinct_palette_colours(lib: dict[str, Any]) -
     assert {t["color"] for t in wb.list_tags()} <= set(T.PALETTE)
 
 
+def test_planned_colours_are_the_colours_the_core_then_gives(lib: dict[str, Any]) -> None:  # noqa: F811
+    """The pure preview (the highlight dialog's) agrees with ensure_tag, past a full palette."""
+    wb = lib["wb"]
+    wb.add_tag("Places", color="#2a6f97")
+    for i in range(len(T.PALETTE) - 1):
+        wb.add_tag(f"Filled {i}")
+    existing = {t["path"]: t["color"] for t in wb.list_tags()}
+    paths = ["Places/Camp 3", "New one", "New two/Sub", "New one/Child", "bad//path"]
+    planned = T.planned_colors(existing, paths)
+    assert "bad//path" not in planned
+    wb.add_highlight(lib["report"], quote="tiger chair", tags=paths[:-1])
+    made = {t["path"]: t["color"] for t in wb.list_tags()}
+    assert planned == {p: made[p] for p in paths[:-1]}
+    assert planned["Places/Camp 3"] == "#2a6f97"
+
+
 def test_recolour_carries_inheriting_sub_tags(lib: dict[str, Any]) -> None:  # noqa: F811
     wb = lib["wb"]
     wb.add_tag("Abuse/Beating")

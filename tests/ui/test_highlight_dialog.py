@@ -219,3 +219,32 @@ def test_opening_another_document_still_starts_at_the_top(window: Any, tmp_path:
     window.documents.table.selectRow(0)
     assert window.viewer.doc_id == first
     assert view.verticalScrollBar().value() == 0
+
+
+def _dot(dialog: Any, path: str) -> str:
+    """The colour of the dot the tag list shows beside ``path`` (read from its pixels)."""
+    item = next(dialog.tag_list.item(i) for i in range(dialog.tag_list.count())
+                if dialog.tag_list.item(i).text() == path)
+    image = item.icon().pixmap(12, 12).toImage()
+    return str(image.pixelColor(image.width() // 2, image.height() // 2).name())
+
+
+def test_a_new_tag_is_previewed_in_the_colour_the_core_will_give_it(
+        window: Any, tmp_path: Path, qtbot: Any) -> None:
+    """Every typed tag used to be previewed in yellow, though the core gives a new top-level
+    tag the next unused palette colour and a sub-tag its parent's."""
+    _open_document(window, tmp_path, qtbot, f"Witness B said {QUOTE}.\n")
+    facade(window, lambda wb: wb.add_tag("Abuse"))  # the first palette colour (yellow)
+    facade(window, lambda wb: wb.add_tag("Places", color="#2a6f97"))
+    window.viewer.reload()
+    dialog = _press_h_on(window, qtbot, QUOTE)
+    typed = ["Transfers", "Places/Camp 3", "Victims/Testimony", "Abuse/Beating"]
+    for path in typed:
+        qtbot.keyClicks(dialog.filter, path)
+        qtbot.keyClick(dialog.filter, Qt.Key.Key_Return)
+    previews = {path: _dot(dialog, path) for path in typed}
+    assert previews["Places/Camp 3"] == "#2a6f97"  # its parent's colour, not yellow
+    assert previews["Transfers"] != "#f5d742"  # yellow is taken by "Abuse"
+    qtbot.mouseClick(_save_button(dialog), Qt.MouseButton.LeftButton)
+    made = {t["path"]: t["color"] for t in facade(window, lambda wb: wb.list_tags())}
+    assert previews == {path: made[path] for path in typed}  # what the core then gave them

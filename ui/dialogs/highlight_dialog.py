@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..operations.highlights import new_tag_colors
 from ..sidebar import color_dot
 
-NEW_TAG_COLOR = "#f5d742"
+NEW_TAG_COLOR = "#f5d742"  # a listed tag without a colour of its own
 
 
 class HighlightDialog(QDialog):
@@ -60,12 +61,14 @@ class HighlightDialog(QDialog):
         self.hint.setAccessibleName("What the typed tag will do")
         self.tag_list = QListWidget()
         self.tag_list.setAccessibleName("Tags")
+        self._tags = tags
         chosen_set = set(chosen or [])
         for tag in tags:
             self._add_tag_item(tag["path"], tag.get("color") or NEW_TAG_COLOR,
                                tag["path"] in chosen_set)
         for path in chosen_set - {t["path"] for t in tags}:
             self._add_tag_item(path, NEW_TAG_COLOR, True)
+        self._color_new_tags()
         self.tag_list.itemChanged.connect(self._ticked)
         self.note = QPlainTextEdit(note)
         self.note.setPlaceholderText("Note (optional)")
@@ -105,6 +108,20 @@ class HighlightDialog(QDialog):
         self.tag_list.addItem(item)
         return item
 
+    def _color_new_tags(self) -> None:
+        """Paints each tag not yet in the library in the colour the core will give it (a new
+        top-level tag the next unused palette colour, a sub-tag its parent's), not all yellow.
+        Ticked ones first, in list order: the order in which saving creates them."""
+        known = {t["path"] for t in self._tags}
+        new = [self.tag_list.item(i) for i in range(self.tag_list.count())
+               if self.tag_list.item(i).text() not in known]
+        new.sort(key=lambda item: item.checkState() != Qt.CheckState.Checked)  # stable
+        colors = new_tag_colors(self._tags, [item.text() for item in new])
+        self.tag_list.blockSignals(True)  # an icon change is not a tick
+        for item in new:
+            item.setIcon(color_dot(colors.get(item.text(), NEW_TAG_COLOR)))
+        self.tag_list.blockSignals(False)
+
     # --- the tag field --------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -134,6 +151,7 @@ class HighlightDialog(QDialog):
     def _ticked(self, _item: QListWidgetItem) -> None:
         if self.filter.text().strip():
             self._typed_used = True
+        self._color_new_tags()  # what is ticked decides which new tags are made, in what order
         self._update_hint()
 
     def visible_tags(self) -> list[str]:

@@ -9,6 +9,15 @@ from ..session import Session
 from ..tasks import Task
 
 
+def new_tag_colors(tags: list[dict[str, Any]], paths: list[str]) -> dict[str, str]:
+    """The colours the core will give ``paths`` when it creates them in this order, given the
+    library's ``tags`` (``list_tags`` rows): the core's own rule, pure and quick enough for the
+    GUI thread (a preview must not wait for the worker)."""
+    from workbench.annotate.tags import planned_colors
+
+    return planned_colors({t["path"]: t.get("color") for t in tags}, paths)
+
+
 def add_highlight(session: Session, doc_id: int, start: int, end: int, tags: list[str],
                   note: str, on_done: Callable[[Any], None] | None = None) -> Task:
     return session.mutate(lambda wb: wb.add_highlight(doc_id, start=start, end=end, tags=tags,

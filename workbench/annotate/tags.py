@@ -9,6 +9,7 @@ the audit event and telling the search index which documents changed (``affected
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -98,16 +99,48 @@ def get_tag(session: Session, ref: str | int) -> Tag:
     return tag
 
 
+def palette_color(used: Iterable[str], roots: int) -> str:
+    """The first palette colour not in ``used``; once all are taken, they come round again in
+    order (by ``roots``, the number of top-level tags), so the colours stay as spread out as
+    the palette allows. Pure, so the GUI can preview a new tag's colour without a query."""
+    taken = {c.lower() for c in used if c}
+    free = [c for c in PALETTE if c not in taken]
+    return free[0] if free else PALETTE[roots % len(PALETTE)]
+
+
 def next_color(session: Session) -> str:
-    """The first palette colour no tag uses yet; once all are taken, they come round again
-    in order, so the colours stay as spread out as the palette allows."""
-    used = [c.lower() for c in session.execute(select(Tag.color)).scalars() if c]
-    free = [c for c in PALETTE if c not in used]
-    if free:
-        return free[0]
+    """The colour ``palette_color`` picks for a new top-level tag in this library."""
+    used = session.execute(select(Tag.color)).scalars()
     roots = session.execute(select(func.count()).select_from(Tag)
                             .where(Tag.parent_id.is_(None))).scalar_one()
-    return PALETTE[int(roots) % len(PALETTE)]
+    return palette_color([c for c in used if c], int(roots))
+
+
+def planned_colors(existing: Mapping[str, str | None], paths: Iterable[str]) -> dict[str, str]:
+    """The colours ``ensure_tag`` would give ``paths`` (created in order, without a colour)
+    in a library whose tags are ``existing`` (every path -> its colour): an existing tag keeps
+    its own, a new sub-tag takes its parent's, a new top-level tag the next palette colour.
+    Pure: the highlight dialog previews typed tags with it. Unparseable paths are skipped."""
+    known = dict(existing)
+    roots = sum(1 for p in known if SEPARATOR not in p)
+    out: dict[str, str] = {}
+    for path in paths:
+        try:
+            names = split_path(path)
+        except UserError:
+            continue
+        color: str | None = None  # as stored: a parent without a colour passes on none
+        for i in range(len(names)):
+            prefix = SEPARATOR.join(names[:i + 1])
+            if prefix not in known:
+                if i:
+                    known[prefix] = color
+                else:
+                    known[prefix] = palette_color([c for c in known.values() if c], roots)
+                    roots += 1
+            color = known[prefix]
+        out[path] = color or DEFAULT_COLOR
+    return out
 
 
 def ensure_tag(session: Session, path: str, color: str | None = None,
