@@ -410,3 +410,9 @@ def test_the_codebook_fits_1024x700(scaled_window: Any, tmp_path: Path, qtbot: A
     assert win.splitter.sizes()[0] >= 100  # the sidebar stays usable
     for widget in (panel.tree, panel.memo, panel.passages.table):  # each still usable
         assert widget.isVisible() and widget.height() >= 40, (widget, widget.height())
+    table = panel.passages.table  # the quote column gives way; the table never scrolls sideways
+    assert not table.horizontalScrollBar().isVisible()
+    header = table.horizontalHeader()
+    shown = sum(header.sectionSize(c) for c in range(header.count())
+                if not header.isSectionHidden(c))
+    assert shown <= table.viewport().width(), (shown, table.viewport().width())

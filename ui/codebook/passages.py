@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from ..flow_layout import FlowLayout
 from ..sidebar import color_dot
+from ..table_fit import ColumnFitter
 
 COLUMNS = ("Quote", "Note", "Source", "Page", "Tags")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -146,6 +147,10 @@ class PassagesView(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
         for col, width in ((1, 130), (2, 130), (3, 44), (4, 110)):
             self.table.setColumnWidth(col, width)
+        # At 1024 px the list pane leaves the table ~400 px, less than these columns want: it
+        # scrolled sideways, the quote squeezed to a sliver. The tags (the chosen one, mostly),
+        # then the page, then the note step aside instead, and come back when there is room.
+        ColumnFitter(self.table, [4, 3, 1], title=0, title_min=140)
         # Three lines of a quote per row, wrapped: enough to recognise a passage, and a fixed
         # height keeps a long list cheap (no per-row measuring).
         rows = self.table.verticalHeader()
