@@ -139,3 +139,91 @@ def test_dropping_on_a_dossier_not_open_in_the_builder_checks_that_dossier(
     message = window.statusBar().currentMessage()
     assert "Added 1 item to the dossier." in message
     assert "Exhibit 1 is already in the dossier: not added again." in message
+
+
+def _ctrl_d_in_the_highlights_tab(win: Any) -> None:
+    win.viewer.tabs.setCurrentWidget(win.highlighter.pane)
+    win.highlighter.pane.list.setFocus()
+    win.acts["add_to_dossier"].trigger()
+
+
+def test_ctrl_d_of_a_noted_highlight_offers_the_note_as_commentary(window: Any, tmp_path: Path,
+                                                                   qtbot: Any) -> None:
+    """The codebook's menus offer "notes as commentary"; Ctrl+D added a noted highlight with
+    no word of its note. Now the status bar says so, the builder selects the new exhibit and
+    its commentary box offers the note, one click away."""
+    from PySide6.QtCore import Qt
+
+    did, _a, _b, hid = _setup(window, tmp_path)
+    facade(window, lambda wb: wb.edit_highlight(hid, note="The guard's own words."))
+    _ctrl_d_in_the_highlights_tab(window)
+    assert _entries(window, did) == [("highlight", hid)]  # added as before, no dialog
+    message = window.statusBar().currentMessage()
+    assert "Added 1 item to the dossier." in message
+    assert "Use the highlight's note" in message  # says where the offer is
+    builder = window.builder
+    window.show_dossier()
+    entry = facade(window, lambda wb: wb.get_dossier(did))["entries"][0]
+    assert builder.selected_item() == entry["id"]  # the new exhibit is the selected one
+    assert builder.commentary.toPlainText() == ""
+    button = builder.use_note
+    assert button.isVisible() and button.text() == "Use the highlight's note"
+    qtbot.keyClicks(builder.commentary, "x")  # a commentary being typed: no offer
+    assert not button.isVisible()
+    builder.commentary.clear()
+    assert button.isVisible()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    entry = facade(window, lambda wb: wb.get_dossier(did))["entries"][0]
+    assert entry["commentary"] == "The guard's own words."  # saved, not only typed in
+    assert builder.commentary.toPlainText() == "The guard's own words."
+    assert not button.isVisible()
+
+
+def test_ctrl_d_of_a_highlight_without_a_note_offers_nothing(window: Any, tmp_path: Path) -> None:
+    _did, _a, b, _hid = _setup(window, tmp_path)
+    _ctrl_d_in_the_highlights_tab(window)
+    assert window.statusBar().currentMessage() == "Added 1 item to the dossier."
+    window.show_dossier()
+    assert not window.builder.use_note.isVisible()
+    window.show_documents()  # nor for a document
+    window.documents.select_document(b)
+    window.documents.table.setFocus()
+    window.acts["add_to_dossier"].trigger()
+    assert window.statusBar().currentMessage() == "Added 1 item to the dossier."
+    window.show_dossier()
+    window.builder.items.setCurrentRow(window.builder.items.count() - 1)
+    assert window.builder.selected_item() is not None
+    assert not window.builder.use_note.isVisible()
+
+
+def test_with_the_real_worker_the_noted_exhibit_is_selected_after_the_reload(
+        threaded_window: Any, tmp_path: Path, qtbot: Any) -> None:
+    """On the worker thread the builder's reload ends after the add's own answer: the new
+    exhibit is selected when it is listed, not lost because it was not listed yet."""
+    from tests.ui.conftest import facade_async
+
+    win = threaded_window
+    if win.builder is None:
+        pytest.skip("this core build has no dossiers")
+    src = tmp_path / "a.txt"
+    src.write_text("The guards moved the workers at night.\n", encoding="utf-8")
+    facade_async(win, qtbot, lambda wb: wb.import_paths([src]))
+    doc = facade_async(win, qtbot, lambda wb: wb.list_documents())[0]["id"]
+    hid = facade_async(win, qtbot, lambda wb: wb.add_highlight(
+        doc, quote="workers at night", note="Seen from the gate.")).highlight_ids[0]
+    did = facade_async(win, qtbot, lambda wb: wb.create_dossier("Camp case")).dossier_ids[0]
+    facade_async(win, qtbot, lambda wb: wb.add_item(did, document=doc))  # an exhibit before
+    builder = win.builder
+    builder.open_dossier(did)
+    qtbot.waitUntil(lambda: len(builder.data.get("entries", [])) == 1, timeout=30000)
+    builder.items.setCurrentRow(0)
+    said: list[str] = []
+    from ui.dossier.adding import add_new
+
+    add_new(builder, [hid], [], said.append)
+    qtbot.waitUntil(lambda: len(said) == 2, timeout=30000)
+    assert "Use the highlight's note" in said[1]
+    new = facade_async(win, qtbot, lambda wb: wb.get_dossier(did))["entries"][-1]["id"]
+    qtbot.waitUntil(lambda: builder.selected_item() == new, timeout=30000)
+    win.show_dossier()
+    qtbot.waitUntil(builder.use_note.isVisible, timeout=30000)

@@ -5,16 +5,19 @@ the focus, added the same exhibit again without a word, and said nothing when no
 selected. Now the focus decides (the document list: its selected documents; the Highlights tab:
 its selected highlights; the search results: the selected hit's document; the reader: the
 document shown), an exhibit already in the dossier is named instead of added again, and the
-status bar always says what happened.
+status bar always says what happened, including, for a highlight with a note, where to make the
+note the exhibit's commentary (``note_offer``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ..operations.dossiers import describe, partition
+from .note_offer import USE_NOTE, note_offer
 
 NOTHING = "Select a highlight, a document or a search hit first, then press Ctrl+D."
 NO_DOSSIER = "Open a dossier first, or make one with Dossier → New dossier…"
@@ -29,7 +32,11 @@ def add_to_dossier(window: Any) -> None:
     elif not highlights and not documents:
         message = NOTHING
     else:
-        message = add_new(builder, highlights, documents)
+        # Said at once, then again with the note's offer once the worker has added them.
+        add_new(builder, highlights, documents,
+                lambda text: window.statusBar().showMessage(text, 12000 if USE_NOTE in text
+                                                            else 6000))
+        return
     window.statusBar().showMessage(message, 6000)
 
 
@@ -59,13 +66,17 @@ def chosen(window: Any) -> tuple[list[int], list[int]]:
 
 
 def add_new(builder: Any, highlights: list[int], documents: list[int],
-            position: int | None = None) -> str:
-    """Adds those not yet in the builder's dossier; returns what to tell the user."""
+            say: Callable[[str], None], position: int | None = None) -> None:
+    """Adds those not yet in the builder's dossier and ``say``s what happened; if a new
+    highlight has a note, says it again with where to make the note the commentary."""
     if builder.dossier_id is None:
-        return NO_DOSSIER
+        say(NO_DOSSIER)
+        return
     entries = (builder.data.get("entries", [])
                if builder.data.get("id") == builder.dossier_id else [])
     new_h, new_d, there = partition(entries, highlights, documents)
+    message = describe(len(new_h) + len(new_d), there)
+    say(message)  # first: with a synchronous worker the offer below comes within ``add``
     if new_h or new_d:
-        builder.add(new_h, new_d, position)
-    return describe(len(new_h) + len(new_d), there)
+        builder.add(new_h, new_d, position,
+                    lambda noted: say(f"{message} {note_offer(noted)}"))

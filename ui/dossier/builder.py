@@ -4,11 +4,13 @@ Everything shown comes from ``get_dossier`` and ``dossier_view`` (run on the wor
 redrawn after each change, so exhibit numbers are always the core's live numbering and each item
 shows its redactions as the exports print them. Section and item actions are buttons and a
 context menu on the list. Export runs on the worker behind a progress dialog whose Cancel sets
-the task's flag; it ends in one dialog offering "Open folder".
+the task's flag; it ends in one dialog offering "Open folder". The redaction dialogs are in
+``redacting``; ``note_offer`` offers a highlight's note as its exhibit's commentary.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +46,11 @@ from ..elided_label import ElidedLabel
 from ..flow_layout import FlowLayout
 from ..operations import dossiers as ops
 from ..session import Session
+from . import redacting
 from .adding import add_new
 from .export_flow import ExportFlow
 from .items import ITEM_ID, SECTION, ExhibitList
+from .note_offer import NoteOffer
 
 FORMATS = [("PDF", "pdf"), ("Word (DOCX)", "docx"), ("HTML", "html"),
            ("Bundle with originals", "bundle")]
@@ -59,6 +63,7 @@ class DossierBuilder(QWidget):
         super().__init__(parent)
         self.session = session
         self.dossier_id: int | None = None
+        self._select_after: int | None = None  # a new exhibit to select once it is listed
         self.data: dict[str, Any] = {}
         self.last_export: dict[str, Any] | None = None
         self.result_box: QMessageBox | None = None
@@ -114,6 +119,8 @@ class DossierBuilder(QWidget):
         self.commentary.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 16)
         save_comment = QPushButton("Save commentary")
         save_comment.clicked.connect(self._save_commentary)
+        self.use_note = NoteOffer(session, self.commentary)
+        self.use_note.used.connect(self._save_commentary)
         section = QPushButton("Add section…")
         section.clicked.connect(self._add_section)
         self.rename_button = QPushButton("Rename section…")
@@ -124,7 +131,7 @@ class DossierBuilder(QWidget):
         remove = QPushButton("Remove exhibit")
         remove.clicked.connect(self._remove)
         edit_row = FlowLayout()
-        for b in (save_comment, section, self.rename_button, note, remove):
+        for b in (save_comment, self.use_note, section, self.rename_button, note, remove):
             edit_row.addWidget(b)
 
         self.redactions = QListWidget()
@@ -133,12 +140,12 @@ class DossierBuilder(QWidget):
         redact = QPushButton("Redact term…")
         redact.setAccessibleName("Redact a term")
         redact.setToolTip("Hide a word or name everywhere in this dossier")
-        redact.clicked.connect(self._redact)
+        redact.clicked.connect(lambda: redacting.redact_term(self))
         self.redact_item_button = QPushButton("Redact text in item…")
         self.redact_item_button.setToolTip("Hide words inside the selected exhibit or note")
         self.redact_item_button.clicked.connect(self.redact_in_item)
         unredact = QPushButton("Remove redaction")
-        unredact.clicked.connect(self._unredact)
+        unredact.clicked.connect(lambda: redacting.remove_selected(self))
         red_row = FlowLayout()
         red_label = QLabel("Redactions")
         red_label.setObjectName("secondary")
@@ -212,7 +219,7 @@ class DossierBuilder(QWidget):
             self.open_dossier(dossiers[-1]["id"])
 
     def reset(self) -> None:
-        self.dossier_id, self.data = None, {}
+        self.dossier_id, self.data, self._select_after = None, {}, None
         self.freeze_button.setEnabled(False)
         self.items.clear()
         self.redactions.clear()
@@ -240,9 +247,10 @@ class DossierBuilder(QWidget):
         current = self.items.currentItem()
         keep = current.data(ITEM_ID) if current is not None else None
         self.items.set_entries(data["entries"], data.get("layout"))
-        for i in range(self.items.count() if keep is not None else 0):
-            if self.items.item(i).data(ITEM_ID) == keep:
-                self.items.setCurrentRow(i)
+        if keep is not None:
+            self.items.select_item(keep)
+        if self._select_after is not None and self.items.select_item(self._select_after):
+            self._select_after = None
         self.rename_button.setEnabled(bool(data.get("sections")))
         n = len(data["entries"])
         frozen = " · frozen (read-only)" if data.get("frozen") else ""
@@ -256,7 +264,8 @@ class DossierBuilder(QWidget):
         self.hint.setVisible(n == 0)
         self.redactions.clear()
         for r in data.get("redactions", []):
-            where = "" if r.get("item_id") is None else f" (in {self._label(r['item_id'])})"
+            where = ("" if r.get("item_id") is None
+                     else f" (in {redacting.item_label(self, r['item_id'])})")
             # What the export prints, then the private reason (shown here only).
             item = QListWidgetItem(f"█ {r.get('text', '')} → {r.get('mark', '')}{where} — "
                                    f"reason: {r.get('reason', '')}")
@@ -292,18 +301,29 @@ class DossierBuilder(QWidget):
                    "any time."):
             ops.freeze(self.session, did)
 
-    def add(self, highlights: list[int], documents: list[int],
-            position: int | None = None) -> None:
+    def add(self, highlights: list[int], documents: list[int], position: int | None = None,
+            on_noted: Callable[[int], None] | None = None) -> None:
+        """``on_noted`` gets how many new exhibits are highlights with a note; the first of
+        them is selected, so its commentary box offers the note (``NoteOffer``)."""
         if self.dossier_id is None:
             self.status.setText("Create a dossier first.")
             return
-        ops.add_items(self.session, self.dossier_id, highlights, documents, position)
+
+        def added(noted: list[int]) -> None:
+            if noted:
+                # Listed already when the reload ran first (a synchronous worker), else later.
+                if not self.items.select_item(noted[0]):
+                    self._select_after = noted[0]
+                if on_noted is not None:
+                    on_noted(len(noted))
+
+        ops.add_items(self.session, self.dossier_id, highlights, documents, position, added)
 
     def _dropped(self, highlights: list[int], documents: list[int], row: int) -> None:
         before = sum(1 for i in range(min(row, self.items.count()))
                      if self.items.item(i).data(ITEM_ID))
         position = None if row >= self.items.count() else before + 1
-        self.status.setText(add_new(self, highlights, documents, position))  # no duplicates
+        add_new(self, highlights, documents, self.status.setText, position)  # no duplicates
 
     def _reorder(self, item_id: int, position: int, section: Any) -> None:
         if self.dossier_id is not None:
@@ -317,6 +337,7 @@ class DossierBuilder(QWidget):
         item_id = self.selected_item()
         entry = next((e for e in self.data.get("entries", []) if e["id"] == item_id), None)
         self.commentary.setPlainText(entry.get("commentary", "") if entry else "")
+        self.use_note.offer(entry)
 
     def _save_commentary(self) -> None:
         item_id = self.selected_item()
@@ -339,38 +360,12 @@ class DossierBuilder(QWidget):
         if self.dossier_id is not None and item_id is not None:
             ops.remove_item(self.session, self.dossier_id, item_id)
 
-    def _redact(self) -> None:
-        """The term, its printed label and its private reason in one dialog, kept open until
-        the core accepts them (a refused term can be corrected)."""
-        did = self.dossier_id
-        if did is None:
-            return
-        dialog = RedactTermDialog(self)
-        self.redact_term_dialog = dialog
-
-        def failed(exc: BaseException) -> None:
-            dialog.failed()
-            self.session.presenter.show(exc, "mark the redaction")
-
-        dialog.submitted.connect(lambda term, label, reason: ops.redact_term(
-            self.session, did, term, reason, label, lambda _v: dialog.accept(), failed))
-        dialog.open()
-
     def redact(self, term: str, reason: str, label: str | None = None) -> None:
         """``label`` is printed in the exports (None: REDACTED); ``reason`` stays private."""
         if self.dossier_id is not None:
             ops.redact_term(self.session, self.dossier_id, term, reason, label)
 
-    def _unredact(self) -> None:
-        item = self.redactions.currentItem()
-        if item is not None and self.dossier_id is not None:
-            ops.remove_redaction(self.session, self.dossier_id, int(item.data(ITEM_ID)))
-
     # --- sections and per-item redaction ----------------------------------------------------
-
-    def _label(self, item_id: int) -> str:
-        entry = next((e for e in self.data.get("entries", []) if e["id"] == item_id), None)
-        return (entry.get("label") or "the note") if entry else f"item {item_id}"
 
     def _context_menu(self, pos: QPoint) -> None:
         row = self.items.itemAt(pos)
@@ -407,32 +402,7 @@ class DossierBuilder(QWidget):
             ops.rename_section(self.session, self.dossier_id, sid, title)
 
     def redact_in_item(self) -> None:
-        item_id = self.selected_item()
-        entry = next((e for e in self.data.get("entries", []) if e["id"] == item_id), None)
-        if self.dossier_id is None or entry is None:
-            self.status.setText("Select an exhibit or note first.")
-            return
-        did, text = self.dossier_id, entry.get("text") or ""
-        rules = list(self.data.get("redactions", []))
-        self.session.query(lambda _wb: ops.hidden_spans(text, rules),
-                           lambda spans: self._open_redact(did, entry, spans), "read the item")
-
-    def _open_redact(self, did: int, entry: dict[str, Any],
-                     hidden: list[tuple[int, int]]) -> None:
-        if did != self.dossier_id:
-            return  # another dossier was opened meanwhile
-        dialog = RedactQuoteDialog(self._label(entry["id"]), entry.get("text") or "", hidden,
-                                   self)
-        self.redact_dialog = dialog
-
-        def failed(exc: BaseException) -> None:
-            dialog.failed()
-            self.session.presenter.show(exc, "redact the text")
-
-        dialog.submitted.connect(lambda quote, label, reason: ops.redact_quote(
-            self.session, did, entry["id"], quote, reason, lambda _v: dialog.accept(), failed,
-            label))
-        dialog.open()
+        redacting.redact_in_item(self)
 
     # --- export (see export_flow) ------------------------------------------------------------
 

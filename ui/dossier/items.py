@@ -187,6 +187,15 @@ class ExhibitList(QListWidget):
             return
         super().keyPressEvent(event)
 
+    def select_item(self, item_id: int) -> bool:
+        """Makes the exhibit ``item_id`` the current row; False when it is not listed."""
+        for i in range(self.count()):
+            if self.item(i).data(ITEM_ID) == item_id:
+                self.setCurrentRow(i)
+                self.scrollToItem(self.item(i))
+                return True
+        return False
+
     def entry_ids(self) -> list[int]:
         return [int(self.item(i).data(ITEM_ID)) for i in range(self.count())
                 if self.item(i).data(ITEM_ID)]

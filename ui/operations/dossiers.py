@@ -27,19 +27,25 @@ def create_dossier(session: Session, title: str,
 
 def add_items(session: Session, dossier_id: int, highlights: list[int] = (),  # type: ignore[assignment]
               documents: list[int] = (),  # type: ignore[assignment]
-              position: int | None = None) -> Task:
-    def work(wb: Any) -> Changes:
-        changes = Changes()
+              position: int | None = None,
+              on_done: Callable[[list[int]], None] | None = None) -> Task:
+    """``on_done`` gets the new exhibits (item ids) whose highlight has a note: the builder
+    offers the note as their commentary (Ctrl+D never copies it unasked)."""
+    def work(wb: Any) -> tuple[list[int], Changes]:
+        changes, noted = Changes(), list[int]()
         pos = position
         for hid in highlights:
-            changes = changes.merge(wb.add_item(dossier_id, highlight=hid, position=pos))
+            added = wb.add_item(dossier_id, highlight=hid, position=pos)
+            changes = changes.merge(added)
+            if str(wb.get_highlight(hid).get("note") or "").strip():
+                noted += getattr(added, "item_ids", [])
             pos = pos + 1 if pos is not None else None
         for did in documents:
             changes = changes.merge(wb.add_item(dossier_id, document=did, position=pos))
             pos = pos + 1 if pos is not None else None
-        return changes
+        return noted, changes
 
-    return session.mutate(work, doing="add to the dossier")
+    return session.mutate(work, on_done, "add to the dossier")
 
 
 def partition(entries: list[dict[str, Any]], highlights: list[int], documents: list[int],

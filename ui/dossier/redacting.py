@@ -1,0 +1,79 @@
+"""The builder's redaction dialogs: a term across the dossier, or words inside one exhibit.
+
+Moved out of ``builder.py`` (which keeps ``redact_in_item`` and the buttons' slots as one-line
+calls here) so the builder page stays readable. Each dialog stays open until the core accepts
+what was typed, so a refused term or quote can be corrected; the dialogs are kept on the builder
+(``redact_term_dialog``, ``redact_dialog``) for the tests to drive.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..dialogs.dossier_dialogs import RedactQuoteDialog, RedactTermDialog
+from ..operations import dossiers as ops
+from .items import ITEM_ID
+
+if TYPE_CHECKING:
+    from .builder import DossierBuilder
+
+
+def item_label(builder: DossierBuilder, item_id: int) -> str:
+    """How the builder names an item: its exhibit label, "the note", or its id."""
+    entry = next((e for e in builder.data.get("entries", []) if e["id"] == item_id), None)
+    return (entry.get("label") or "the note") if entry else f"item {item_id}"
+
+
+def redact_term(builder: DossierBuilder) -> None:
+    """The term, its printed label and its private reason in one dialog, kept open until the
+    core accepts them (a refused term can be corrected)."""
+    did, session = builder.dossier_id, builder.session
+    if did is None:
+        return
+    dialog = RedactTermDialog(builder)
+    builder.redact_term_dialog = dialog
+
+    def failed(exc: BaseException) -> None:
+        dialog.failed()
+        session.presenter.show(exc, "mark the redaction")
+
+    dialog.submitted.connect(lambda term, label, reason: ops.redact_term(
+        session, did, term, reason, label, lambda _v: dialog.accept(), failed))
+    dialog.open()
+
+
+def remove_selected(builder: DossierBuilder) -> None:
+    item = builder.redactions.currentItem()
+    if item is not None and builder.dossier_id is not None:
+        ops.remove_redaction(builder.session, builder.dossier_id, int(item.data(ITEM_ID)))
+
+
+def redact_in_item(builder: DossierBuilder) -> None:
+    """Words inside the selected exhibit or note; what is hidden already is shown as such."""
+    item_id = builder.selected_item()
+    entry = next((e for e in builder.data.get("entries", []) if e["id"] == item_id), None)
+    if builder.dossier_id is None or entry is None:
+        builder.status.setText("Select an exhibit or note first.")
+        return
+    did, text = builder.dossier_id, entry.get("text") or ""
+    rules = list(builder.data.get("redactions", []))
+    builder.session.query(lambda _wb: ops.hidden_spans(text, rules),
+                          lambda spans: _open(builder, did, entry, spans), "read the item")
+
+
+def _open(builder: DossierBuilder, did: int, entry: dict[str, Any],
+          hidden: list[tuple[int, int]]) -> None:
+    if did != builder.dossier_id:
+        return  # another dossier was opened meanwhile
+    session = builder.session
+    dialog = RedactQuoteDialog(item_label(builder, entry["id"]), entry.get("text") or "", hidden,
+                               builder)
+    builder.redact_dialog = dialog
+
+    def failed(exc: BaseException) -> None:
+        dialog.failed()
+        session.presenter.show(exc, "redact the text")
+
+    dialog.submitted.connect(lambda quote, label, reason: ops.redact_quote(
+        session, did, entry["id"], quote, reason, lambda _v: dialog.accept(), failed, label))
+    dialog.open()
