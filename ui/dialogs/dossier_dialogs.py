@@ -188,7 +188,30 @@ class RedactionFields:
         return self.printed_label.currentText().strip(), self.reason.text().strip()
 
 
-class RedactTermDialog(QDialog):
+class _RedactionDialog(QDialog):
+    """What both redaction dialogs share: OK once the text and the two fields are filled,
+    disabled while the core answers, and kept open with its input when the core refuses."""
+
+    ok: QPushButton
+    fields: RedactionFields
+
+    def _text(self) -> str:
+        raise NotImplementedError
+
+    def _check(self, *_: object) -> None:
+        self.ok.setEnabled(bool(self._text()) and self.fields.ready())
+
+    def _submit(self) -> None:
+        if self.ok.isEnabled():
+            self.ok.setEnabled(False)  # until the core answers (see ``failed``)
+            self.submitted.emit(self._text(), *self.fields.values())  # type: ignore[attr-defined]
+
+    def failed(self) -> None:
+        """The core refused: keep the dialog and its input so the user can correct it."""
+        self._check()
+
+
+class RedactTermDialog(_RedactionDialog):
     """A term to hide everywhere in the dossier, its printed label and its private reason.
     Stays open until the core accepts the redaction (see ``failed``)."""
 
@@ -223,20 +246,11 @@ class RedactTermDialog(QDialog):
         layout.addWidget(self.buttons)
         self._check()
 
-    def _check(self, *_: object) -> None:
-        self.ok.setEnabled(bool(self.term.text().strip()) and self.fields.ready())
-
-    def _submit(self) -> None:
-        if self.ok.isEnabled():
-            self.ok.setEnabled(False)  # until the core answers (see ``failed``)
-            self.submitted.emit(self.term.text().strip(), *self.fields.values())
-
-    def failed(self) -> None:
-        """The core refused: keep the dialog and its input so the user can correct it."""
-        self._check()
+    def _text(self) -> str:
+        return self.term.text().strip()
 
 
-class RedactQuoteDialog(QDialog):
+class RedactQuoteDialog(_RedactionDialog):
     """Shows one item's text; the words selected there (or typed) are redacted, with a
     printed label and a private reason."""
 
@@ -316,17 +330,8 @@ class RedactQuoteDialog(QDialog):
         if picked:
             self.quote.setText(picked)
 
-    def _check(self, *_: object) -> None:
-        self.ok.setEnabled(bool(self.quote.text().strip()) and self.fields.ready())
-
-    def _submit(self) -> None:
-        if self.ok.isEnabled():
-            self.ok.setEnabled(False)  # until the core answers (see ``failed``)
-            self.submitted.emit(self.quote.text().strip(), *self.fields.values())
-
-    def failed(self) -> None:
-        """The core refused: keep the dialog and its input so the user can correct it."""
-        self._check()
+    def _text(self) -> str:
+        return self.quote.text().strip()
 
 
 class ExportProgressDialog(QDialog):
