@@ -416,3 +416,20 @@ def test_the_codebook_fits_1024x700(scaled_window: Any, tmp_path: Path, qtbot: A
     shown = sum(header.sectionSize(c) for c in range(header.count())
                 if not header.isSectionHidden(c))
     assert shown <= table.viewport().width(), (shown, table.viewport().width())
+
+
+def test_the_codebook_shows_several_tags_at_1024x700(window: Any, tmp_path: Path,
+                                                     qtbot: Any) -> None:
+    # Regression (walk at 1024x700): the tag tree got about two rows' height, the passages the
+    # rest, so a user saw two tags of their codebook.
+    from tests.ui.test_codebook import coded_window
+
+    coded_window(window, tmp_path)
+    window.showNormal()
+    window.resize(1024, 700)
+    window.show_codebook()
+    _settle(qtbot)
+    tree = window.codebook.tree
+    # what the user sees of it: the upper area scrolls, so the tree may be taller than shown
+    seen = tree.viewport().visibleRegion().boundingRect().height()
+    assert seen >= 4 * tree.sizeHintForRow(0), seen

@@ -131,10 +131,11 @@ class CodebookPanel(QWidget):
         # screen leaves: they scroll rather than raise the window's minimum past the screen.
         self.splitter.addWidget(VerticalScroller(tags))
         self.splitter.addWidget(self.passages)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        # Half each: with less, a 1024x700 window showed two rows of the tag tree.
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([260, 440])
+        self.splitter.setSizes([350, 350])
         self.status = QLabel("")
         self.status.setObjectName("secondary")
         self.status.setWordWrap(True)
