@@ -6,7 +6,15 @@ so Ctrl+L, a few letters and Down reach a document without the mouse.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -73,6 +81,13 @@ class DocumentsPanel(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.activated.connect(self._current_changed)
         self.model.loaded.connect(self._update_count)
+        # A reload (a corrected record, an import) resets the model, which forgets the
+        # selection: the rows the user had chosen are chosen again, by document, once their
+        # block has arrived, without opening anything again.
+        self._keep: list[int] = []
+        self._restoring = False
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.dataChanged.connect(lambda *_: self._restore_selection())
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
         top.addWidget(self.count)
@@ -112,7 +127,33 @@ class DocumentsPanel(QWidget):
         self.model.needle = self.filter.text().strip()
         self.model.reload()
 
+    def _remember_selection(self) -> None:
+        self._keep = self._keep or self.selected_ids()
+
+    def _restore_selection(self) -> None:
+        if not self._keep:
+            return
+        # The first block to arrive decides: a document not in it (filtered out, deleted, or
+        # far down a long list) is simply no longer selected.
+        rows = {doc_id: self.model.row_of(doc_id) for doc_id in self._keep}
+        self._keep = []
+        flags = (QItemSelectionModel.SelectionFlag.Select
+                 | QItemSelectionModel.SelectionFlag.Rows)
+        selection = self.table.selectionModel()
+        self._restoring = True
+        try:
+            for n, row in enumerate(r for r in rows.values() if r is not None):
+                index = self.model.index(row, 0)
+                if n == 0:
+                    selection.setCurrentIndex(index, flags)
+                else:
+                    selection.select(index, flags)
+        finally:
+            self._restoring = False
+
     def _current_changed(self, current: QModelIndex, *_: object) -> None:
+        if self._restoring:
+            return
         doc_id = self.model.document_id(current.row()) if current.isValid() else None
         if doc_id is not None:
             self.document_chosen.emit(doc_id)
