@@ -202,3 +202,16 @@ def test_dropping_documents_on_a_sidebar_dossier_adds_them(window: Any, tmp_path
     window.sidebar.dropEvent(event)
     entries = facade(window, lambda wb: wb.get_dossier(dossier_id))["entries"]
     assert [(e["kind"], e["document_id"]) for e in entries] == [("document", doc_id)]
+
+
+def test_uyghur_is_drawn_in_a_face_made_for_screens(window: Any) -> None:
+    # Regression (walk): Uyghur titles fell back to Noto Naskh Arabic, a book face whose
+    # letters are a size smaller than the Latin beside them at one point size.
+    from PySide6.QtGui import QTextLayout
+
+    layout = QTextLayout("ئەكبەر ئاسات ئۈرۈمچىدە تۇتۇلغان", window.font())
+    layout.beginLayout()
+    layout.createLine()
+    layout.endLayout()
+    faces = {run.rawFont().familyName() for run in layout.glyphRuns()}
+    assert "Noto Sans Arabic" in faces and "Noto Naskh Arabic" not in faces, faces
