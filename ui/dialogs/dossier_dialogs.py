@@ -192,11 +192,27 @@ class _RedactionDialog(QDialog):
     """What both redaction dialogs share: OK once the text and the two fields are filled,
     disabled while the core answers, and kept open with its input when the core refuses."""
 
-    ok: QPushButton
-    fields: RedactionFields
+    def _text_form(self, target: QLineEdit) -> QFormLayout:
+        """The text to redact, the label and reason fields, and the Redact/Cancel buttons
+        (``self.buttons``), wired to the checks below."""
+        self.target = target
+        target.setAccessibleName("Text to redact")
+        form = QFormLayout()
+        form.addRow("Text to redact:", target)
+        self.fields = RedactionFields(form, self._check)
+        self.printed_label, self.reason = self.fields.printed_label, self.fields.reason
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Redact")
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+        target.textChanged.connect(self._check)
+        self._check()
+        return form
 
     def _text(self) -> str:
-        raise NotImplementedError
+        return self.target.text().strip()
 
     def _check(self, *_: object) -> None:
         self.ok.setEnabled(bool(self._text()) and self.fields.ready())
@@ -228,26 +244,11 @@ class RedactTermDialog(_RedactionDialog):
                        "redaction.")
         intro.setWordWrap(True)
         self.term = QLineEdit()
-        self.term.setAccessibleName("Text to redact")
-        form = QFormLayout()
-        form.addRow("Text to redact:", self.term)
-        self.fields = RedactionFields(form, self._check)
-        self.printed_label, self.reason = self.fields.printed_label, self.fields.reason
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Redact")
-        self.buttons.accepted.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
-        self.term.textChanged.connect(self._check)
+        form = self._text_form(self.term)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
-        self._check()
-
-    def _text(self) -> str:
-        return self.term.text().strip()
 
 
 class RedactQuoteDialog(_RedactionDialog):
@@ -277,20 +278,8 @@ class RedactQuoteDialog(_RedactionDialog):
                                           | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.text.selectionChanged.connect(self._take_selection)
         self.quote = QLineEdit()
-        self.quote.setAccessibleName("Text to redact")
         self.quote.setPlaceholderText("select in the text above, or type")
-        form = QFormLayout()
-        form.addRow("Text to redact:", self.quote)
-        self.fields = RedactionFields(form, self._check)
-        self.printed_label, self.reason = self.fields.printed_label, self.fields.reason
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Redact")
-        self.ok.setEnabled(False)
-        self.buttons.accepted.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
-        self.quote.textChanged.connect(self._check)
+        form = self._text_form(self.quote)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.text, 1)
@@ -330,8 +319,6 @@ class RedactQuoteDialog(_RedactionDialog):
         if picked:
             self.quote.setText(picked)
 
-    def _text(self) -> str:
-        return self.quote.text().strip()
 
 
 class ExportProgressDialog(QDialog):
