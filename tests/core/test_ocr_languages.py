@@ -233,14 +233,21 @@ class Cli:
         return json.loads(out)
 
 
-@needs_tesseract
-@needs_languages("eng", "chi_sim")
-def test_chinese_scan_read_as_english_is_a_problem_until_ocr_reads_it_right(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def _chinese_scan_read_as_english(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                  ) -> tuple[Cli, dict[str, Any]]:
+    """A new library holding a Chinese scan imported with ``--ocr-languages eng``."""
     cli = Cli(tmp_path / "lib", capsys)
     cli("init")
     scan = make_scan(tmp_path / "zh.png", "zh")
     [item] = cli("import", "--ocr-languages", "eng", str(scan))["imported"]
+    return cli, item
+
+
+@needs_tesseract
+@needs_languages("eng", "chi_sim")
+def test_chinese_scan_read_as_english_is_a_problem_until_ocr_reads_it_right(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cli, item = _chinese_scan_read_as_english(tmp_path, capsys)
     assert item["status"] == "imported with problems"
     [problem] = item["problems"]
     assert problem.startswith("OCR confidence ") and " %: check the language (read as eng)" \
@@ -310,10 +317,7 @@ def test_ocr_never_overwrites_a_corrected_language_and_follows_a_captured_one(
 @needs_languages("eng", "chi_sim")
 def test_reextract_replaces_the_problems_of_the_old_reading(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    cli = Cli(tmp_path / "lib", capsys)
-    cli("init")
-    scan = make_scan(tmp_path / "zh.png", "zh")
-    [item] = cli("import", "--ocr-languages", "eng", str(scan))["imported"]
+    cli, item = _chinese_scan_read_as_english(tmp_path, capsys)
     [problem] = item["problems"]
     assert problem.startswith("OCR confidence ")
 
