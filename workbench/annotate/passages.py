@@ -97,8 +97,6 @@ def write_docx(path: Path, rows: Sequence[dict[str, Any]], tag: dict[str, Any]) 
     and note; a sources table with each document's SHA-256 closes it."""
     import docx
 
-    from workbench.export.docx import _set_rtl, _starts_rtl
-
     doc = docx.Document()
     doc.add_heading(f"Passages: {tag['path']}", level=0)
     n_docs = len({r["document_id"] for r in rows})
@@ -107,34 +105,35 @@ def write_docx(path: Path, rows: Sequence[dict[str, Any]], tag: dict[str, Any]) 
                       f"document{'s' if n_docs != 1 else ''}, coded with this tag or its "
                       f"sub-tags. Generated {now:%Y-%m-%d %H:%M} UTC.")
     if (tag.get("description") or "").strip():
-        _para(doc, tag["description"].strip(), _set_rtl, _starts_rtl, label="Memo: ")
+        _para(doc, tag["description"].strip(), label="Memo: ")
     current: int | None = None
     for r in rows:
         if r["document_id"] != current:
             current = r["document_id"]
             doc.add_heading(r["document_title"] or f"Document {current}", level=1)
-        _para(doc, r["quote"], _set_rtl, _starts_rtl, style="Quote")
+        _para(doc, r["quote"], style="Quote")
         where = [f"p. {r['page']}" if r.get("page") else "",
                  "Tags: " + ", ".join(r["tags"]) if r["tags"] else "",
                  f"highlight {r['id']}", "orphaned" if r["status"] == "orphan" else ""]
         doc.add_paragraph(" · ".join(w for w in where if w))
         if r["note"]:
-            _para(doc, r["note"], _set_rtl, _starts_rtl, label="Note: ")
+            _para(doc, r["note"], label="Note: ")
     _sources(doc, rows)
     _metadata(doc, f"Passages: {tag['path']}", now)
     doc.save(str(path))
     return len(rows)
 
 
-def _para(doc: Any, text: str, set_rtl: Any, starts_rtl: Any, style: str | None = None,
-          label: str = "") -> None:
+def _para(doc: Any, text: str, style: str | None = None, label: str = "") -> None:
     """A paragraph, right-to-left when ``text`` (not its label) starts so."""
+    from workbench.export.docx import _set_rtl, _starts_rtl
+
     p = doc.add_paragraph(style=style)
     if label:
         p.add_run(label).bold = True
     p.add_run(text)
-    if starts_rtl(text):
-        set_rtl(p)
+    if _starts_rtl(text):
+        _set_rtl(p)
 
 
 def _sources(doc: Any, rows: Sequence[dict[str, Any]]) -> None:
