@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QHeaderView
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +169,25 @@ def _apply_font(app: QApplication) -> None:
     if not _looks.base_pt:
         return  # fonts not loaded yet: load_fonts applies the size
     size = round(_looks.base_pt * _looks.scale, 1)
-    if app.font().pointSizeF() != size:
+    before = app.font().pointSizeF()
+    if before != size:
         font = QFont(app.font())
         font.setPointSizeF(size)
         app.setFont(font)
+        _scale_row_heights(app, size / before)
+
+
+def _scale_row_heights(app: QApplication, ratio: float) -> None:
+    """Table rows follow a text size changed while windows are open: Qt sizes rows once, so
+    at 200 % they kept their old height and clipped their text."""
+    for widget in app.allWidgets():
+        if not isinstance(widget, QHeaderView) or widget.orientation() != Qt.Orientation.Vertical:
+            continue
+        low = max(1, round(widget.minimumSectionSize() * ratio))
+        default = max(low, round(widget.defaultSectionSize() * ratio))
+        if ratio >= 1:  # the minimum first when growing, the default first when shrinking
+            widget.setMinimumSectionSize(low)
+            widget.setDefaultSectionSize(default)
+        else:
+            widget.setDefaultSectionSize(default)
+            widget.setMinimumSectionSize(low)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -48,22 +47,6 @@ def _hint(text: str = "") -> QLabel:
     label.setObjectName("secondary")
     label.setWordWrap(True)
     return label
-
-
-def scale_row_heights(window: QWidget, ratio: float) -> None:
-    """Table rows follow a text size changed while the window is open: Qt sizes rows once,
-    so at 200 % the rows kept their old height and clipped their text."""
-    for header in window.findChildren(QHeaderView):
-        if header.orientation() != Qt.Orientation.Vertical:
-            continue
-        low = max(1, round(header.minimumSectionSize() * ratio))
-        default = max(low, round(header.defaultSectionSize() * ratio))
-        if ratio >= 1:  # the minimum first when growing, the default first when shrinking
-            header.setMinimumSectionSize(low)
-            header.setDefaultSectionSize(default)
-        else:
-            header.setDefaultSectionSize(default)
-            header.setMinimumSectionSize(low)
 
 
 class PreferencesDialog(QDialog):
@@ -267,8 +250,6 @@ class PreferencesDialog(QDialog):
 
         for view in window.findChildren(TextView):
             view.repaint_marks()
-        if after.text_size != before.text_size:
-            scale_row_heights(window, after.text_size / before.text_size)
         builder = getattr(window, "builder", None)
         bates = getattr(builder, "bates", None)
         if isinstance(bates, QLineEdit) and bates.text().strip() in ("", before.bates_prefix):
