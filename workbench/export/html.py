@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..dossier.citations import citation_parts, provenance_rows
 from ..dossier.model import DossierView, ViewItem
-from ..dossier.redaction import LRM, Segment, plain_context, printed_mark, withheld_note
+from ..dossier.redaction import Segment, plain_context, printed_mark, withheld_note
 from .common import resources_dir
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
@@ -72,12 +72,9 @@ def segments_html(segments: list[Segment], pdf: bool, lead: str = "") -> str:
     context = plain_context(segments)
     for seg in segments:
         if seg.redacted:
-            fenced = printed_mark(seg.mark, context)
-            if fenced != seg.mark:  # the marks go outside the bar, which they would widen
-                fenced = f'{LRM}<span class="redacted">{e(seg.mark)}</span>{LRM}'
-            else:
-                fenced = f'<span class="redacted">{e(seg.mark)}</span>'
-            paras[-1][0].append(fenced)
+            # fenced outside the bar, which the left-to-right marks would widen
+            paras[-1][0].append(
+                printed_mark(f'<span class="redacted">{e(seg.mark)}</span>', context))
             continue
         text = _flags_as_letters(seg.text) if pdf else seg.text
         for i, chunk in enumerate(text.replace("\r\n", "\n").split("\n\n")):
