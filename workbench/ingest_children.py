@@ -31,7 +31,8 @@ from .ingest_types import (
     ProgressFn,
 )
 from .library import Library
-from .persist import PersistRequest, persist_document
+from .models import TextLayer
+from .persist import PersistRequest, layer_details, persist_document
 from .timeutil import parse_iso_utc
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,10 @@ log = logging.getLogger(__name__)
 def persist_outcome(library: Library, req: PersistRequest, path: str) -> FileOutcome:
     with library.transaction() as session:
         doc = persist_document(session, req)
+        layer = session.execute(select(TextLayer).where(TextLayer.document_id == doc.id)
+                                ).scalar_one()
         audit.record(session, audit.INGESTION, "document", doc.id, {
+            **layer_details(layer),
             "sha256": doc.sha256, "filename": doc.original_filename, "kind": doc.kind,
             "size": doc.size, "pages": doc.page_count, "status": doc.status,
             "extractor": req.extraction.extractor,

@@ -140,6 +140,9 @@ class TextLayer(Base):
     languages: Mapped[str | None] = mapped_column(String(64), nullable=True)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # SHA-256 of ``text`` (UTF-8), set when the layer is created; a database trigger clears it
+    # when the text is updated, so the index's drift check and ``verify`` notice (0003).
+    text_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     document: Mapped[Document] = relationship(back_populates="text_layers")
     pages: Mapped[list[Page]] = relationship(
@@ -387,3 +390,6 @@ class Setting(Base):
 
 Index("ix_documents_created_at", Document.created_at)
 Index("ix_highlights_status", Highlight.status)
+# Covers the index's drift check (latest layer and its hash per document) without reading
+# the rows, whose text may run to megabytes of overflow pages.
+Index("ix_text_layers_hash", TextLayer.document_id, TextLayer.id, TextLayer.text_sha256)

@@ -7,6 +7,7 @@ The caller owns the transaction and the audit event.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -65,6 +66,11 @@ def document_status(extraction: Extraction) -> tuple[str, list[str]]:
     return ("problems" if problems else "ok"), problems
 
 
+def text_hash(text: str) -> str:
+    """A text layer's SHA-256 (of its UTF-8 bytes), as its audit event records it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def add_text_layer(session: Session, doc: Document, extraction: Extraction) -> TextLayer:
     """A new text-layer version for ``doc``; earlier layers stay as they are."""
     latest = session.execute(
@@ -75,6 +81,7 @@ def add_text_layer(session: Session, doc: Document, extraction: Extraction) -> T
         document_id=doc.id, version=(latest or 0) + 1, extractor=extraction.extractor,
         extractor_version=extraction.extractor_version, method=extraction.method,
         languages=extraction.languages, text=text,
+        text_sha256=text_hash(text),
     )
     session.add(layer)
     session.flush()
@@ -84,6 +91,12 @@ def add_text_layer(session: Session, doc: Document, extraction: Extraction) -> T
     )
     session.flush()
     return layer
+
+
+def layer_details(layer: TextLayer) -> dict[str, Any]:
+    """What the audit event that creates a layer records of it: ``verify`` re-derives the
+    hash from the text (integrity.py)."""
+    return {"layer_id": layer.id, "text_sha256": layer.text_sha256}
 
 
 def ensure_collection(session: Session, name: str) -> Collection:

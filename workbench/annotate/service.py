@@ -39,7 +39,7 @@ from workbench.models import (
     TextLayer,
     utcnow,
 )
-from workbench.persist import add_text_layer
+from workbench.persist import add_text_layer, layer_details
 
 
 class AnnotationsMixin(TagsMixin, ExchangeMixin, PassagesMixin):
@@ -211,7 +211,7 @@ class AnnotationsMixin(TagsMixin, ExchangeMixin, PassagesMixin):
             report: ReanchorReport = reanchor_layer(s, doc, layer)
             reading = adopt_reading(doc, extraction, layer) if whole_reading else {}
             audit.record(s, audit.MODIFICATION, "document", doc.id, {
-                "operation": reason, "sha256": doc.sha256, "layer_id": layer.id,
+                "operation": reason, "sha256": doc.sha256, **layer_details(layer),
                 "layer_version": layer.version, "extractor": extraction.extractor,
                 "extractor_version": extraction.extractor_version, **reading,
                 **{k: v for k, v in report.to_json().items() if k != "document_id"}})

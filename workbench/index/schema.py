@@ -95,6 +95,7 @@ class IndexDoc:
     sources: list[str] = field(default_factory=list)
     collections: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)  # full tag paths, as the user wrote them
+    text_sha256: str | None = None  # the layer's stored hash (None: its text was updated)
 
 
 def keyword(value: str) -> str:
@@ -156,14 +157,29 @@ def decode_meta(raw: bytes | None) -> tuple[str, str, str, list[str], list[str]]
             [t for t in parts[4].split(SUB) if t])
 
 
-def encode_stamp(doc_id: int, layer_id: int | None) -> bytes:
-    return f"{doc_id}:{layer_id or 0}".encode("ascii")
+STAMP_HASH = 16  # hex digits of the layer's text hash kept in the stamp
+
+
+def encode_stamp(doc_id: int, layer_id: int | None, text_sha256: str | None = None) -> bytes:
+    """``doc:layer:hash``: what was indexed, so the drift check can tell a layer whose text
+    changed (its stored hash is cleared when the text is updated, see migration 0003)."""
+    return f"{doc_id}:{layer_id or 0}:{(text_sha256 or '')[:STAMP_HASH]}".encode("ascii")
 
 
 def decode_stamp(raw: bytes | None) -> tuple[int, int] | None:
+    full = decode_stamp_hash(raw)
+    return None if full is None else (full[0], full[1])
+
+
+def decode_stamp_hash(raw: bytes | None) -> tuple[int, int, str | None] | None:
+    """``(doc, layer, hash prefix)``; the hash is None in stamps written before it was kept
+    ("" when the layer had no stored hash)."""
     try:
-        a, b = (raw or b"").decode("ascii").split(":")
-        return int(a), int(b)
+        parts = (raw or b"").decode("ascii").split(":")
+        if len(parts) == 2:
+            return int(parts[0]), int(parts[1]), None
+        a, b, h = parts
+        return int(a), int(b), h
     except ValueError:
         return None
 
@@ -175,7 +191,7 @@ def to_fields(doc: IndexDoc) -> dict[str, Any]:
         "title": doc.title,
         "kind": fold(doc.kind or "") or "unknown",
         "meta": encode_meta(doc),
-        "stamp": encode_stamp(doc.doc_id, doc.layer_id),
+        "stamp": encode_stamp(doc.doc_id, doc.layer_id, doc.text_sha256),
     }
     if doc.language:
         out["lang"] = fold(doc.language)

@@ -72,13 +72,21 @@ def hosts(url: str | None) -> list[str]:
     return [".".join(parts[i:]) for i in range(len(parts) - 1)] if len(parts) > 1 else [host]
 
 
-def all_index_state(session: Session) -> dict[int, int | None]:
-    """Every document id with the id of its latest text layer: what the index must mirror."""
-    latest = (select(TextLayer.document_id, func.max(TextLayer.id).label("layer"))
-              .group_by(TextLayer.document_id).subquery())
-    rows = session.execute(select(Document.id, latest.c.layer)
-                           .outerjoin(latest, latest.c.document_id == Document.id)).all()
-    return {int(i): (int(layer) if layer is not None else None) for i, layer in rows}
+def all_index_state(session: Session) -> dict[int, tuple[int | None, str]]:
+    """Every document id with the id of its latest text layer and that layer's stored text
+    hash ("" when it has none): what the index must mirror.
+
+    Both come from the covering index ``ix_text_layers_hash`` in one pass, never from the
+    rows: reading a column stored after a long text walks its overflow pages.
+    """
+    state: dict[int, tuple[int | None, str]] = {
+        int(i): (None, "") for i in session.execute(select(Document.id)).scalars()}
+    rows = session.execute(select(TextLayer.document_id, TextLayer.id, TextLayer.text_sha256)
+                           .order_by(TextLayer.document_id, TextLayer.id))
+    for doc_id, layer_id, sha in rows:  # in id order: the last one per document wins
+        if doc_id in state:
+            state[doc_id] = (int(layer_id), sha or "")
+    return state
 
 
 def load_documents(session: Session, ids: list[int],
@@ -95,10 +103,10 @@ def load_documents(session: Session, ids: list[int],
               .where(TextLayer.document_id.in_(found)).group_by(TextLayer.document_id)
               .subquery())
     layers = {
-        d: (lid, text) for lid, d, text in session.execute(
-            select(TextLayer.id, TextLayer.document_id, TextLayer.text).join(
-                latest, (latest.c.document_id == TextLayer.document_id)
-                & (latest.c.v == TextLayer.version)))
+        d: (lid, text, sha) for lid, d, text, sha in session.execute(
+            select(TextLayer.id, TextLayer.document_id, TextLayer.text, TextLayer.text_sha256)
+            .join(latest, (latest.c.document_id == TextLayer.document_id)
+                  & (latest.c.v == TextLayer.version)))
     }
     records = {r.document_id: r for r in session.execute(
         select(CollectionRecord).where(CollectionRecord.document_id.in_(found))).scalars()}
@@ -120,7 +128,7 @@ def load_documents(session: Session, ids: list[int],
     out = []
     for d in docs:
         rec = records.get(d.id)
-        layer_id, text = layers.get(d.id, (None, ""))
+        layer_id, text, sha = layers.get(d.id, (None, "", None))
         date, year = date_key(d.published, rec.imported_at if rec else d.created_at)
         sources = [d.site] if d.site else []
         # The captured URLs and a corrected source URL: either finds the document.
@@ -131,6 +139,6 @@ def load_documents(session: Session, ids: list[int],
             doc_id=d.id, layer_id=layer_id, title=d.title or "", text=text or "",
             kind=d.kind or "", language=d.language, date=date, year=year, sources=sources,
             collections=sorted(cols.get(d.id, [])),
-            tags=sorted(t for t in tags.get(d.id, set()) if t),
+            tags=sorted(t for t in tags.get(d.id, set()) if t), text_sha256=sha,
         ))
     return out

@@ -36,7 +36,7 @@ from .engine import (
     sync_sidecars,
     writer_args,
 )
-from .schema import common_words, decode_stamp, to_fields
+from .schema import STAMP_HASH, common_words, decode_stamp_hash, to_fields
 from .source import all_index_state, load_documents, tag_paths
 
 log = logging.getLogger(__name__)
@@ -269,16 +269,16 @@ class IndexWorker:
             return
         with self.library.read() as s:
             truth = all_index_state(s)
-        indexed: dict[int, int] = {}
+        indexed: dict[int, tuple[int, str | None]] = {}
         with ix.searcher() as searcher:
             reader = searcher.reader()
             docnums = list(reader.all_doc_ids()) if reader.doc_count_all() else []
             col = reader.column_reader("stamp") if docnums else None
             for docnum in docnums:
-                stamp = decode_stamp(col[docnum])  # type: ignore[index]
+                stamp = decode_stamp_hash(col[docnum])  # type: ignore[index]
                 if stamp is not None:
-                    indexed[stamp[0]] = stamp[1]
-        missing = [i for i, layer in truth.items() if indexed.get(i, -1) != (layer or 0)]
+                    indexed[stamp[0]] = (stamp[1], stamp[2])
+        missing = [i for i, now in truth.items() if _stale(indexed.get(i), now)]
         extra = [i for i in indexed if i not in truth]
         if not missing and not extra:
             return
@@ -344,6 +344,17 @@ class IndexWorker:
             if not ok:
                 shutil.rmtree(folder, ignore_errors=True)
         return gen if ok else None
+
+
+def _stale(indexed: tuple[int, str | None] | None, now: tuple[int | None, str]) -> bool:
+    """Whether a document's index entry no longer mirrors its latest layer: another layer,
+    or the same layer whose stored text hash changed (cleared when its text was updated).
+    A stamp from before hashes were kept matches on the layer while the hash is intact."""
+    if indexed is None or indexed[0] != (now[0] or 0):
+        return True
+    if indexed[1] is None:
+        return now[1] == ""
+    return indexed[1] != now[1][:STAMP_HASH]
 
 
 def _spread(ids: list[int], n: int) -> list[int]:
