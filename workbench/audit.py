@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from .models import AuditEvent
 
 GENESIS = "0" * 64
+HEAD_INFO = "workbench.audit_head"  # session.info key: (seq, hash) of the newest event added
 
 INGESTION = "ingestion"
 FIXITY_CHECK = "fixity check"
@@ -89,6 +90,8 @@ def record(
     )
     session.add(ev)
     session.flush()
+    # The store moves the library's audit head (audit_head.py) to this event once it commits.
+    session.info[HEAD_INFO] = (seq, ev.hash)
     return ev
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from . import audit, records
 from .changes import Changes
 from .errors import NotFound, UserError
+from .ids import row_id
 from .ingest import (
     CancelToken,
     ImportOptions,
@@ -38,7 +39,6 @@ from .models import (
     utcnow,
 )
 from .persist import layer_ocr
-from .store import integrity_problems
 
 EDITABLE_FIELDS = records.FIELDS
 
@@ -71,11 +71,14 @@ class DocumentText:
 def resolve_document(session: Session, ref: str | int) -> Document:
     """A document by id, or by a unique prefix (at least 6 hex digits) of its SHA-256."""
     text = str(ref).strip()
-    if text.isdigit() and len(text) < 12:
-        doc = session.get(Document, int(text))
+    doc_id = row_id(text) if len(text) < 12 else None
+    if doc_id is not None:
+        doc = session.get(Document, doc_id)
         if doc is not None:
             return doc
-    if len(text) >= 6 and all(c in "0123456789abcdef" for c in text.lower()):
+    # At most a whole SHA-256: a longer "prefix" matches nothing (and a 100 KB one would be
+    # a LIKE pattern SQLite refuses as too complex).
+    if 6 <= len(text) <= 64 and all(c in "0123456789abcdef" for c in text.lower()):
         rows = session.execute(
             select(Document).where(Document.sha256.like(text.lower() + "%")).limit(2)
         ).scalars().all()
@@ -84,7 +87,7 @@ def resolve_document(session: Session, ref: str | int) -> Document:
         if len(rows) > 1:
             raise UserError(f"The hash prefix {text} matches several documents",
                             "give more digits")
-    raise NotFound(f"No document {text}", "see `workbench list` for ids")
+    raise NotFound(f"No document {text[:80]}", "see `workbench list` for ids")
 
 
 SORT_KEYS: dict[str, Any] = {
@@ -292,29 +295,17 @@ class DocumentsMixin:
     # --- integrity ---------------------------------------------------------------------------
 
     def verify(self) -> dict[str, Any]:
-        """Re-hash originals, walk the audit chain, run the database's own integrity check."""
-        problems: list[dict[str, Any]] = []
-        with self.library.read() as s:
-            docs = s.execute(select(Document.id, Document.sha256)).all()
-            for doc_id, sha in docs:
-                issue = self.library.originals.verify(sha)
-                if issue:
-                    problems.append({"kind": "original", "document_id": doc_id,
-                                     "sha256": sha, "problem": issue})
-            events = s.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars().all()
-            for p in audit.verify_chain(events):
-                problems.append({"kind": "audit", "event_id": p.event_id, "problem": p.problem})
-            n_events = len(events)
-        for db_problem in integrity_problems(self.library.store.engine):
-            problems.append({"kind": "database", "problem": db_problem})
-        result = {"ok": not problems, "documents_checked": len(docs),
-                  "audit_events_checked": n_events, "problems": problems}
-        if self.library.writable:
-            with self.library.transaction() as s:
-                audit.record(s, audit.FIXITY_CHECK, "library", None,
-                             {"ok": result["ok"], "documents": len(docs),
-                              "problems": len(problems)})
-        return result
+        """Re-hash originals and text layers, walk the audit chain, compare the database with
+        the audit head kept outside it, run its integrity check, list strays (integrity.py)."""
+        from .integrity import verify
+
+        return verify(self.library)
+
+    def collect_strays(self, *, adopt: bool = False) -> dict[str, Any]:
+        """Remove (or, with ``adopt``, import) originals no document names (gc.py)."""
+        from .gc import collect
+
+        return collect(self.library, adopt=adopt)
 
     def audit_events(self, *, object_type: str | None = None, object_id: str | None = None,
                      limit: int | None = None) -> list[dict[str, Any]]:

@@ -38,6 +38,24 @@ class LibraryLocked(LibraryError):
     """Another process holds the library's writer lock."""
 
 
+class LibraryReadOnly(LibraryError):
+    """The library's folder cannot be written (a read-only disk, share or permissions): it
+    can be opened read-only, and every change is refused with this error."""
+
+
+class PassphraseRequired(LibraryError):
+    """The library is encrypted and was opened without its passphrase."""
+
+
+class WrongPassphrase(LibraryError):
+    """The passphrase given does not open the encrypted library's key."""
+
+
+class LibraryDamaged(LibraryError):
+    """The library's database is damaged, empty, or not the one its audit head describes
+    (truncated, replaced by an older copy, swapped): writing is refused, ``verify`` reports."""
+
+
 class IntegrityProblem(WorkbenchError):
     """Stored data failed a check (hash mismatch, broken audit chain, corrupt database)."""
 

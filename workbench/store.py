@@ -3,22 +3,26 @@
 All SQLite-specific SQL lives here (pragmas, backup, integrity check), so the rest of the core
 speaks only portable SQLAlchemy and a shared PostgreSQL can serve the same models later.
 Schema changes happen only through the Alembic revisions in ``migrations/``; opening an older
-library takes a backup copy of the database before upgrading it.
+library takes a backup copy of the database before upgrading it. An encrypted library's
+database is a SQLCipher file (the same SQL, every page encrypted, its WAL too), keyed through
+the engine URL (``sqlite_url``).
 """
 
 from __future__ import annotations
 
 import ast
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import URL, Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
+from .audit import HEAD_INFO
 from .errors import LibraryError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -33,10 +37,69 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+CIPHER_DRIVER = "sqlite+pysqlcipher"
+
+
+def sqlite_url(db_path: Path, key: str | None = None) -> str:
+    """The URL of the database at ``db_path``; with ``key`` (SQLCipher's raw-key literal,
+    ``LibraryKey.db_key_hex``) an encrypted one, keyed as each connection opens.
+
+    The key travels in the URL's password so that everything which opens the database by URL
+    (the index rebuild's worker processes, ``backup_to``'s copy) keys it the same way.
+    """
+    if key is None:
+        return f"sqlite:///{db_path}"
+    return URL.create(CIPHER_DRIVER, username="", password=key,
+                      database=str(db_path)).render_as_string(hide_password=False)
+
+
+def url_key(url: URL) -> str | None:
+    """The SQLCipher key an engine URL carries (None for a plain database)."""
+    return url.password if url.drivername == CIPHER_DRIVER else None
+
+
+def connect_raw(db_path: Path | str, key: str | None = None, **kwargs: Any) -> Any:
+    """A DBAPI connection to the file (``sqlcipher3`` keyed first when ``key`` is given)."""
+    if key is None:
+        return sqlite3.connect(str(db_path), **kwargs)
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(str(db_path), **kwargs)
+    conn.execute(f'PRAGMA key = "{key}"')
+    return conn
+
+
 def make_engine(url: str) -> Engine:
-    engine = create_engine(url, future=True)
+    # SQLAlchemy's SQLCipher dialect defaults to one connection per thread, closed when a
+    # sixth thread connects; the pool a plain file database gets serves threads better.
+    extra: dict[str, Any] = {"poolclass": QueuePool} if url.startswith(CIPHER_DRIVER) else {}
+    engine = create_engine(url, future=True, **extra)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _readonly_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA query_only=ON")
+    cur.close()
+
+
+def make_readonly_engine(db_path: Path, *, immutable: bool, key: str | None = None) -> Engine:
+    """An engine that reads ``db_path`` and never writes it nor creates a file beside it.
+
+    ``mode=ro`` opens the file read-only; still, a database in WAL mode wants its ``-shm``
+    file, which cannot be created in a folder that cannot be written. There ``immutable``
+    tells SQLite the file cannot change (true: nobody can write the folder), and it reads it
+    with no ``-shm`` and no locks. Only when no ``-wal`` holds changes: it would not be read.
+    """
+    uri = f"{db_path.absolute().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+    engine = create_engine(
+        sqlite_url(db_path, key), future=True, poolclass=QueuePool,
+        creator=lambda: connect_raw(uri, key, uri=True, check_same_thread=False))
+    event.listen(engine, "connect", _readonly_pragmas)
     return engine
 
 
@@ -45,7 +108,9 @@ def alembic_config(engine: Engine) -> Any:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))  # patched by tests
-    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # ConfigParser reads "%" as interpolation: an encrypted library's URL-quoted key has some
+    cfg.set_main_option("sqlalchemy.url",
+                        engine.url.render_as_string(hide_password=False).replace("%", "%%"))
     return cfg
 
 
@@ -114,7 +179,7 @@ def upgrade(engine: Engine, db_path: Path | None) -> str | None:
         return None
     backup: str | None = None
     if current is not None and db_path is not None and db_path.exists():
-        backup = str(backup_sqlite(db_path, f"pre-upgrade-{current}"))
+        backup = str(backup_sqlite(db_path, f"pre-upgrade-{current}", url_key(engine.url)))
     cfg = alembic_config(engine)
     try:
         with engine.begin() as conn:
@@ -126,15 +191,15 @@ def upgrade(engine: Engine, db_path: Path | None) -> str | None:
     return backup
 
 
-def backup_sqlite(db_path: Path, label: str) -> Path:
+def backup_sqlite(db_path: Path, label: str, key: str | None = None) -> Path:
     """A consistent copy of the live database (SQLite's online backup, WAL included)."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     dest_dir = db_path.parent / "backups"
     dest_dir.mkdir(exist_ok=True)
     dest = dest_dir / f"{db_path.stem}-{label}-{stamp}.sqlite"
-    src = sqlite3.connect(str(db_path))
+    src = connect_raw(db_path, key)
     try:
-        dst = sqlite3.connect(str(dest))
+        dst = connect_raw(dest, key)
         try:
             src.backup(dst)
         finally:
@@ -142,6 +207,41 @@ def backup_sqlite(db_path: Path, label: str) -> Path:
     finally:
         src.close()
     return dest
+
+
+BACKUP_PAGES = 2048  # pages per backup step: between steps the copy can be cancelled
+
+
+def online_backup(src: Any, dst: Any, step: Callable[[int, int], None] | None = None,
+                  scalars: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Copy the database of DBAPI connection ``src`` into ``dst`` with SQLite's online backup.
+
+    ``scalars`` (name -> a query of one value) are read in the same read transaction the copy
+    is taken from, so they describe exactly the copy, however much other connections write
+    meanwhile (WAL: they are not blocked). ``step(done, total)`` runs between steps of
+    ``BACKUP_PAGES`` pages; what it raises stops the copy. Works with any binding whose
+    connections have ``backup`` (the standard ``sqlite3``, ``sqlcipher3``).
+    """
+    cur = src.cursor()
+    cur.execute("BEGIN")  # the snapshot: backup steps inside an open read transaction use it
+    try:
+        values = {name: cur.execute(sql).fetchone()[0] for name, sql in (scalars or {}).items()}
+
+        def progress(_status: int, remaining: int, total: int) -> None:
+            if step is not None:
+                step(total - remaining, total)
+
+        src.backup(dst, pages=BACKUP_PAGES, progress=progress)
+    finally:
+        cur.execute("ROLLBACK")
+        cur.close()
+    return values
+
+
+def _journal_delete(dbapi_conn: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=DELETE")
+    cur.close()
 
 
 def integrity_problems(engine: Engine) -> list[str]:
@@ -162,10 +262,13 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False, future=True)
+        # Called with (seq, hash) of the newest audit event after each commit that added
+        # events: the library keeps its audit head outside the database (audit_head.py).
+        self.on_audit_commit: Callable[[int, str], None] | None = None
 
     @classmethod
-    def open_sqlite(cls, db_path: Path) -> Store:
-        engine = make_engine(f"sqlite:///{db_path}")
+    def open_sqlite(cls, db_path: Path, key: str | None = None) -> Store:
+        engine = make_engine(sqlite_url(db_path, key))
         upgrade(engine, db_path)
         return cls(engine)
 
@@ -174,12 +277,15 @@ class Store:
         session = self._sessions()
         try:
             yield session
+            head = session.info.pop(HEAD_INFO, None)
             session.commit()
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
+        if head is not None and self.on_audit_commit is not None:
+            self.on_audit_commit(*head)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -189,6 +295,43 @@ class Store:
         finally:
             session.rollback()
             session.close()
+
+    def backup_to(self, dest: Path, step: Callable[[int, int], None] | None = None,
+                  scalars: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """A consistent copy of the live database at ``dest`` (a new file), taken without the
+        writer lock while others write; see ``online_backup`` for ``step`` and ``scalars``.
+
+        The copy is opened through this store's own engine URL and binding, so a store that
+        keys its connections (SQLCipher) keys the copy the same way.
+        """
+        if self.engine.dialect.name != "sqlite":
+            raise LibraryError("Only a library in a SQLite file can be backed up this way")
+        copy_engine = make_engine(self.engine.url.set(database=str(dest)).render_as_string(
+            hide_password=False))
+        dbapi = self.engine.dialect.dbapi
+        errors = dbapi.Error if dbapi is not None else sqlite3.Error
+        source = self.engine.raw_connection()
+        try:
+            target = copy_engine.raw_connection()
+            try:
+                copy = target.driver_connection
+                assert copy is not None
+                # A copy is one self-contained file: no -wal/-shm beside it, even after a
+                # read-only open (the library turns WAL back on when opened for writing).
+                # Before the copy too: written through a WAL it needs twice its size.
+                _journal_delete(copy)
+                values = online_backup(source.driver_connection, copy, step, scalars)
+                _journal_delete(copy)  # the pages copied said WAL
+                return values
+            except errors as exc:  # e.g. "database or disk is full"
+                raise LibraryError(f"Could not copy the database to {dest}: {exc}",
+                                   "free some space, or choose another folder or disk"
+                                   ) from exc
+            finally:
+                target.close()
+        finally:
+            source.close()
+            copy_engine.dispose()
 
     def close(self) -> None:
         self.engine.dispose()
