@@ -12,6 +12,7 @@ tests/core/test_export_docx_libreoffice.py checks all this as LibreOffice reads 
 
 from __future__ import annotations
 
+import io
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -216,4 +217,9 @@ def write_docx(view: DossierView, path: Path) -> None:
             add_item(doc, it)
     add_appendix(doc, view)
     set_metadata(doc, view)
-    doc.save(str(path))
+    # Zipped in memory, then written in one go: python-docx's ZipFile on a file that hits a
+    # full disk is left half-closed, and its __del__ later prints a traceback of its own.
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    with open(path, "wb") as fh:
+        fh.write(buffer.getbuffer())

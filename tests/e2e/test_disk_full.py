@@ -1,0 +1,97 @@
+"""A library whose disk is full (a tiny tmpfs, built in a mount namespace, or an injected
+ENOSPC): the import says the LIBRARY's disk is full and stops the batch, search says its
+index is incomplete, and an export to a full disk is one line and leaves no partial file.
+
+(Written by the second helper on issue 15 part 2, items 2-4; item 1, the read-only library,
+is tests/e2e/test_readonly_library.py.)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.core.test_dossier_fixtures import REPORT, corpus_library, doc_ids
+from tests.support.fsconditions import ROOT, Run, require_unshare, small_disk
+
+
+def run_all(setup: str, commands: list[list[str]], after: str = "") -> tuple[list[Run], str]:
+    """Like ``fsconditions.run_cli``, and also the whole process's stderr: what Python prints
+    outside any command (``Exception ignored in ...``) is seen too."""
+    spec = shlex.quote(json.dumps(commands))
+    script = f"set -e; {setup}; {shlex.quote(sys.executable)} -m tests.support.fsconditions {spec}"
+    if after:
+        script += f"; {after}"
+    proc = subprocess.run(["unshare", "-m", "sh", "-c", script], cwd=ROOT, env=dict(os.environ),
+                          capture_output=True, text=True, timeout=240)
+    lines = [x for x in proc.stdout.splitlines() if x.startswith("[{")]
+    assert lines, f"the namespace run failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+    return [Run(**row) for row in json.loads(lines[-1])], proc.stderr
+
+
+def one_line(run: Run, *words: str) -> str:
+    """The run failed (exit 1) with one line on stderr holding ``words``; returns it."""
+    assert run.code == 1, (run.argv, run.code, run.stderr)
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, f"{run.argv}: {run.stderr}"
+    for word in words:
+        assert word in lines[0], f"{run.argv}: {lines[0]}"
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def dossier_library(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    """A library with a dossier, and the size in bytes of each export of it."""
+    from workbench.services import Workbench
+
+    lib = corpus_library(tmp_path_factory.mktemp("dossier") / "lib",
+                         tmp_path_factory.getbasetemp())
+    out = tmp_path_factory.mktemp("sizes")
+    sizes = {}
+    with Workbench.open(lib, program="tests") as wb:
+        doc = doc_ids(wb)[REPORT]
+        h = wb.add_highlight(doc, quote="long-overdue report").highlight_ids[0]
+        d = wb.create_dossier("Evidence").dossier_ids[0]
+        wb.add_item(d, highlight=h, commentary="On her last day. " * 200)
+        wb.add_item(d, document=doc)
+        for name, fmt in NAMES.items():
+            result = wb.export(d, fmt, out / name)
+            sizes[name] = result["size"]
+    return lib, sizes
+
+
+NAMES = {"e.docx": "docx", "e.pdf": "pdf", "b.zip": "bundle", "bag": "bundle",
+         "e.html": "html"}
+# The export fails at different points (the first write, the zip's central directory, the
+# final flush) depending on how much room is left: a disk with room for a fraction of it.
+EXPORTS = [("e.docx", f) for f in (0.1, 0.3, 0.5, 0.7, 0.9)] + [
+    ("e.pdf", 0.3), ("e.pdf", 0.8), ("b.zip", 0.3), ("b.zip", 0.8), ("bag", 0.5),
+    ("e.html", 0.5)]
+
+
+def test_an_export_to_a_full_disk_says_so_and_leaves_nothing(
+        dossier_library: tuple[Path, dict[str, int]], tmp_path: Path) -> None:
+    require_unshare()
+    lib, sizes = dossier_library
+    setup, commands, listing = [], [], []
+    for n, (name, part) in enumerate(EXPORTS):
+        out = tmp_path / f"out{n}"
+        room = max(4, int(sizes[name] * part) // 4096 * 4)  # tmpfs counts 4 KiB pages
+        setup.append(small_disk(out, f"{room}k"))
+        commands.append(["--library", str(lib), "dossier", "export", "1",
+                         "--format", NAMES[name], "-o", str(out / name)])
+        listing.append(f"ls -A {out} > {tmp_path}/list{n}")
+    runs, stderr = run_all(" && ".join(setup), commands, after=" && ".join(listing))
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+    for n, run in enumerate(runs):
+        assert "Traceback" not in run.stderr and "Exception ignored" not in run.stderr, \
+            run.stderr
+        one_line(run, "disk is full", "nothing was written")
+        left = (tmp_path / f"list{n}").read_text().split()
+        assert left == [], (run.argv, left)  # no partial file, no temporary folder
