@@ -3,7 +3,9 @@
 A DOCX has no fixed pages (pagination is the word processor's layout decision), so the text
 is one page. Paragraphs and tables are read in document order, table cells separated by tabs,
 so a quoted passage matches what the reader sees. Title, author, subject and the created and
-modified dates come from the file's core properties.
+modified dates come from the file's core properties. A part that declares a DTD (entities:
+XXE) is never resolved, and a problem names it and says its entities' text is missing
+(``xmldtd``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from ..errors import ExtractionError
 from .base import ENCRYPTED, UNREADABLE, Extraction, ExtractOptions
+from .xmldtd import dropped_problem, dtd_members
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -78,6 +81,7 @@ class DocxExtractor:
         import docx
 
         check_zip(path, "Word document")
+        dtd = _dtd_parts(path)
         try:
             document = docx.Document(str(path))
         except (KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
@@ -87,7 +91,7 @@ class DocxExtractor:
                 UNREADABLE, f"not a readable Word document ({type(exc).__name__})") from exc
         blocks = [_block_text(b) for b in document.iter_inner_content()]
         text = "\n".join(b for b in blocks if b.strip())
-        problems: list[str] = []
+        problems = [dropped_problem(dtd)] if dtd else []
         extra = _header_footer_text(document)
         if extra:
             text = text + "\n\n" + "\n".join(extra) if text else "\n".join(extra)
@@ -95,6 +99,14 @@ class DocxExtractor:
         return Extraction(pages=[text], extractor=self.name,
                           extractor_version=f"{self.version}+python-docx-{docx.__version__}",
                           metadata=meta, problems=problems)
+
+
+def _dtd_parts(path: Path) -> list[str]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return dtd_members(zf)
+    except (zipfile.BadZipFile, OSError):
+        return []  # python-docx names what is wrong with the package
 
 
 def _properties(document: Any, problems: list[str]) -> dict[str, Any]:

@@ -2,10 +2,13 @@
 
 Like DOCX, an ODT has no fixed pages, so its text is one page. Title, author (creator, else the
 initial creator), language and the creation and modification dates come from ``meta.xml``.
+A part that declares a DTD (entities: XXE) is read without it, and a problem says what was
+dropped (odfpy's parser would refuse the whole file); see ``xmldtd``.
 """
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -13,6 +16,7 @@ from typing import Any
 from ..errors import ExtractionError
 from .base import UNREADABLE, Extraction, ExtractOptions
 from .docx import check_zip
+from .xmldtd import dropped_problem, dtd_members, without_dtd
 
 TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -63,8 +67,10 @@ class OdtExtractor:
         from odf.opendocument import load
 
         check_zip(path, "OpenDocument text")
+        dtd: list[str] = []
         try:
-            doc = load(str(path))
+            source, dtd = _without_dtds(path)
+            doc = load(source)
         except (KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
             raise ExtractionError(UNREADABLE, f"not a readable OpenDocument text ({exc})") from exc
         except Exception as exc:  # expat errors on damaged XML
@@ -72,15 +78,32 @@ class OdtExtractor:
                 UNREADABLE, f"not a readable OpenDocument text ({type(exc).__name__})") from exc
         blocks: list[str] = []
         _blocks(doc.text, blocks)
-        problems: list[str] = []
+        problems = [dropped_problem(dtd)] if dtd else []
         try:
             meta = _metadata(doc)
         except Exception:
-            meta, problems = {}, ["document properties are unreadable"]
+            meta = {}
+            problems.append("document properties are unreadable")
         text = "\n".join(b for b in blocks if b.strip())
         return Extraction(pages=[text], extractor=self.name,
                           extractor_version=f"{self.version}+{_odfpy_version()}", metadata=meta,
                           problems=problems)
+
+
+def _without_dtds(path: Path) -> tuple[str | io.BytesIO, list[str]]:
+    """The package to load: the file itself, or, when parts declare a DTD, a copy in memory
+    with those parts rewritten without it; and the names of those parts."""
+    with zipfile.ZipFile(path) as zf:
+        dtd = dtd_members(zf)
+        if not dtd:
+            return str(path), []
+        copy = io.BytesIO()
+        with zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in zf.infolist():
+                data = zf.read(info)
+                out.writestr(info, without_dtd(data) if info.filename in dtd else data)
+    copy.seek(0)
+    return copy, dtd
 
 
 def _odfpy_version() -> str:

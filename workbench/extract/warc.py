@@ -191,16 +191,42 @@ class WaczExtractor:
         meta: dict[str, Any] = {}
         reader = _Reader(folder, "WACZ")
         with _zip(path) as zf:
-            names = [n for n in zf.namelist()
-                     if n.startswith("archive/") and n.endswith((".warc", ".warc.gz"))]
-            if not names:
-                raise ExtractionError(UNREADABLE, "not a readable WACZ (no archive/*.warc files)")
+            members, bad = archive_members(zf)
+            if not members:
+                raise ExtractionError(UNREADABLE, "not a readable WACZ (no archive/*.warc files)"
+                                      + (f"; {bad[0]}" if bad else ""))
             meta.update(_package(zf))
-            for name in names:
-                reader.label = name
-                with zf.open(name) as stream:
-                    reader.read(stream, zf.getinfo(name).file_size)
+            reader.problems.extend(bad)
+            for info in members:
+                reader.label = info.filename
+                with zf.open(info) as stream:
+                    reader.read(stream, info.file_size)
         return _extraction(self.name, reader, meta)
+
+
+def archive_members(zf: zipfile.ZipFile) -> tuple[list[zipfile.ZipInfo], list[str]]:
+    """The package's WARC files (``archive/*.warc[.gz]``), each read once, and a problem for
+    each member skipped: a name that climbs out of the package (``..``, an absolute path, a
+    drive), which no WACZ writer makes and which named an archive twice, or a name that
+    appears twice."""
+    members: list[zipfile.ZipInfo] = []
+    bad: list[str] = []
+    seen: set[str] = set()
+    for info in zf.infolist():
+        name = info.filename
+        if not name.lower().endswith((".warc", ".warc.gz")):
+            continue
+        parts = name.replace("\\", "/").split("/")
+        if name.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
+            bad.append(f"member {name!r} has a name outside the package; skipped")
+        elif not name.startswith("archive/"):
+            continue
+        elif name in seen:
+            bad.append(f"member {name!r} is in the package twice; read once")
+        else:
+            seen.add(name)
+            members.append(info)
+    return members, bad
 
 
 @contextmanager
