@@ -39,7 +39,7 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
-from . import __version__, audit
+from . import __version__, audit, audit_head
 from .blobs import BlobStore, sha256_file
 from .errors import IntegrityProblem, LibraryError, LibraryLocked, UserError
 from .ingest_types import CancelToken, Progress, ProgressFn
@@ -238,7 +238,8 @@ def referenced_hashes(library: Library) -> list[str]:
 
 def verify_copy(folder: Path, expected: dict[str, Any], steps: Steps,
                 key: Any = None) -> dict[str, Any]:
-    """Open a copied library read-only and check it: originals, audit chain, database, counts.
+    """Open a copied library read-only and check it: originals, audit chain and head, database,
+    counts.
 
     The shape is ``workbench verify``'s, with ``counts`` problems added."""
     problems: list[dict[str, Any]] = []
@@ -256,6 +257,9 @@ def verify_copy(folder: Path, expected: dict[str, Any], steps: Steps,
             steps.tick(n, len(docs), sha)
         problems += [{"kind": "audit", "event_id": p.event_id, "problem": p.problem}
                      for p in chain]
+        # The head file was copied before the snapshot, so the copy must extend it.
+        problems += [{"kind": "head", "problem": p}
+                     for p in audit_head.problems(folder, lib.store.engine)]
         problems += [{"kind": "database", "problem": p}
                      for p in integrity_problems(lib.store.engine)]
         found = read_counts(lib)

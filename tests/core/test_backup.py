@@ -244,6 +244,13 @@ def test_restore_refuses_a_damaged_backup(wb: Workbench, tmp_path: Path) -> None
     backup.backup(wb.library, tmp_path / "b")
     with pytest.raises(UserError, match="not a Workbench backup"):
         backup.restore(tmp_path / "src", tmp_path / "r0")
+    # An audit head that names events the database does not hold: a truncated copy.
+    head_file = tmp_path / "b" / "audit-head.json"
+    head = json.loads(head_file.read_text(encoding="utf-8"))
+    head_file.write_text(json.dumps({**head, "seq": head["seq"] + 5}), encoding="utf-8")
+    with pytest.raises(IntegrityProblem, match="truncated"):
+        backup.restore(tmp_path / "b", tmp_path / "r0")
+    head_file.write_text(json.dumps(head), encoding="utf-8")
     # An original altered in the backup (a link of the source's: copy it first).
     sha = wb.list_documents()[0]["sha256"]
     blob = tmp_path / "b" / "originals" / sha[:2] / sha[2:4] / sha
