@@ -43,6 +43,16 @@ class LibraryReadOnly(LibraryError):
     can be opened read-only, and every change is refused with this error."""
 
 
+class LibraryFull(LibraryError):
+    """The disk (or quota) holding the library is full: a change could not be written.
+    ``detail`` is what failed, in words ("no space left on device while storing the
+    original"); an import stops its batch on it (``ingest``)."""
+
+    def __init__(self, message: str, hint: str | None = None, detail: str = "") -> None:
+        super().__init__(message, hint)
+        self.detail = detail
+
+
 class PassphraseRequired(LibraryError):
     """The library is encrypted and was opened without its passphrase."""
 
@@ -81,3 +91,19 @@ class ExportError(WorkbenchError):
 
 class RedactionLeak(ExportError):
     """A redacted string was found in an export; the file has been deleted."""
+
+
+def bug_report(exc: BaseException) -> str:
+    """A bug's traceback for a log file: the stack and the exception types, never their
+    messages (a message can quote a document, which must not end up in a log on disk)."""
+    import traceback
+
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        stack = traceback.extract_tb(current.__traceback__)
+        parts.insert(0, "".join(stack.format()) + f"{type(current).__qualname__}\n")
+        current = current.__cause__ or current.__context__
+    return "Traceback (messages left out):\n" + "\n".join(parts)

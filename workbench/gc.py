@@ -63,9 +63,9 @@ def _adopt(library: Library, blobs: list[str]
     try:
         copies = []
         for sha in blobs:
-            src = library.originals.path_for(sha)
-            dest = folder / f"recovered-{sha[:12]}{_extension(src)}"
-            shutil.copyfile(src, dest)
+            with library.originals.materialize(sha) as src:
+                dest = folder / f"recovered-{sha[:12]}{_extension(src)}"
+                shutil.copyfile(src, dest)
             copies.append(dest)
         report = import_paths(library, copies)
     finally:

@@ -120,10 +120,11 @@ def _import_child(library: Library, pool: ExtractorPool, child: Child, label: st
                                 parent_id=parent.document_id)]
         _, newly = library.originals.put_file(cpath, expected_sha256=sha)
         try:
-            sub = pool.extract(library.originals.path_for(sha), ExtractOptions(
-                kind=fmt.kind, children_dir=str(children_dir(library, sha)),
-                ocr_languages=ocr_languages(library, options),
-                extra={"time_limit": options.limits.timeout}))
+            with library.originals.materialize(sha) as stored:
+                sub = pool.extract(stored, ExtractOptions(
+                    kind=fmt.kind, children_dir=str(children_dir(library, sha)),
+                    ocr_languages=ocr_languages(library, options),
+                    extra={"time_limit": options.limits.timeout}))
             for key, value in child.metadata.items():
                 if key != "kind" and value:
                     sub.metadata[key] = value

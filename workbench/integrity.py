@@ -123,10 +123,11 @@ def check_texts(session: Session, recorded: dict[int, str]
 def find_strays(originals: BlobStore, known: set[str]) -> list[dict[str, Any]]:
     """Originals no document names, then temporary files of interrupted copies."""
     blobs, temps = [], []
+    names = {originals.name_for(sha) for sha in known}  # keyed names when encrypted
     if originals.root.is_dir():
         for path in sorted(originals.root.glob("??/??/*")):
-            if path.is_file() and len(path.name) == 64 and path.name not in known:
-                blobs.append({"kind": "stray original", "sha256": path.name,
+            if path.is_file() and len(path.name) == 64 and path.name not in names:
+                blobs.append({"kind": "stray original", "sha256": _stray_sha(originals, path),
                               "size": path.stat().st_size, "path": str(path)})
         for path in sorted(originals.root.rglob(INCOMING + "*")):
             if path.is_file():
@@ -134,6 +135,16 @@ def find_strays(originals: BlobStore, known: set[str]) -> list[dict[str, Any]]:
                               "size": path.stat().st_size, "path": str(path)})
     return blobs + temps
 
+
+
+def _stray_sha(originals: BlobStore, path: Path) -> str:
+    """The SHA-256 of a stray original: its name, or (encrypted) its plaintext's hash."""
+    if not originals.encrypted:
+        return path.name
+    try:
+        return originals.hash_stored(path)
+    except OSError:
+        return path.name  # undecryptable: reported by the name it has
 
 # --- a library that cannot be opened for writing -----------------------------------------------
 

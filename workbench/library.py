@@ -8,14 +8,24 @@ Layout of a library folder::
     index/                   the derived search index (rebuildable from the database)
     backups/                 database copies taken before upgrades
     library.lock             the writer lock (see lock.py)
+    audit-head.json          the audit chain's last event and the library id (audit_head.py)
+    keys.json                an encrypted library's wrapped data key (crypto/keys.py)
 
 A library opened read-only takes no lock and repairs nothing, so a second process can still
-list or search while the GUI writes.
+list or search while the GUI writes. A library whose folder cannot be written (a read-only
+disk or share) opens only read-only: it writes nothing at all, not even SQLite's ``-shm``
+file, and opening it for writing says it is read-only (``LibraryReadOnly``).
+
+An encrypted library (``Library.create(path, passphrase=...)``) is opened with
+``Library.open(path, passphrase=...)``; see ``workbench/crypto/`` for what is encrypted.
 """
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,9 +33,13 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from . import __version__
+from . import __version__, audit_head
 from .blobs import BlobStore
-from .errors import LibraryError, NotFound
+from .crypto import is_encrypted, registry, scratch
+from .crypto import keys as crypto_keys
+from .crypto.keys import LibraryKey
+from .damage import reported, restore_hint
+from .errors import LibraryDamaged, LibraryError, LibraryReadOnly, NotFound
 from .lock import WriterLock
 from .models import Setting
 from .store import Store
@@ -57,37 +71,55 @@ class NullIndex:
 
 
 class Library:
-    def __init__(self, path: Path, store: Store, lock: WriterLock | None) -> None:
+    def __init__(self, path: Path, store: Store, lock: WriterLock | None,
+                 key: LibraryKey | None = None) -> None:
         self.path = path
         self.store = store
         self.lock = lock
-        self.originals = BlobStore(path / "originals")
+        # An encrypted library's key (None for a plain one): its originals, index files and
+        # temporary files are sealed or kept in memory (workbench/crypto/).
+        self.key = key
+        self.originals = BlobStore(path / "originals", key=key)
         self.index: IndexHook = NullIndex()
+        self._scratch: Path | None = None
+        if key is not None:
+            self._scratch = scratch.make()
+            scratch.redirect_tempdir(self._scratch)
+            registry.register(self.index_dir, key.file_key)
 
     # --- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: Path, program: str = "workbench") -> Library:
+    def create(cls, path: Path, program: str = "workbench", *,
+               passphrase: str | None = None) -> Library:
+        """Create a library (an encrypted one with ``passphrase``), or open the one there."""
         path = Path(path).absolute()
         if (path / MARKER).exists():
-            return cls.open(path, program=program)
+            return cls.open(path, program=program, passphrase=passphrase)
         if path.exists() and any(path.iterdir()):
             raise LibraryError(
                 f"Cannot create a library in {path}: the folder is not empty",
                 "choose an empty or new folder",
             )
+        if passphrase is not None:
+            crypto_keys.check_new_passphrase(passphrase)
         path.mkdir(parents=True, exist_ok=True)
-        (path / MARKER).write_text(
-            json.dumps({"format": FORMAT_VERSION, "created_by": f"workbench {__version__}"}),
-            encoding="utf-8",
-        )
-        return cls.open(path, program=program)
+        key = crypto_keys.create(path, passphrase) if passphrase is not None else None
+        marker: dict[str, Any] = {"format": FORMAT_VERSION,
+                                  "created_by": f"workbench {__version__}"}
+        if key is not None:
+            marker["encrypted"] = True
+        (path / MARKER).write_text(json.dumps(marker), encoding="utf-8")
+        return cls.open(path, program=program, key=key)
 
     @classmethod
     def open(
         cls, path: Path, *, writable: bool = True, program: str = "workbench",
-        attach_index: bool = True,
+        attach_index: bool = True, passphrase: str | None = None, key: LibraryKey | None = None,
     ) -> Library:
+        """Open the library at ``path``. An encrypted one needs its ``passphrase`` (else
+        ``PassphraseRequired``; a wrong one: ``WrongPassphrase``) or its unwrapped ``key``
+        (e.g. of the library a backup copy was taken from)."""
         path = Path(path).absolute()
         marker = path / MARKER
         if not marker.exists():
@@ -104,18 +136,25 @@ class Library:
                 f"The library at {path} was made by a newer Workbench (format {fmt})",
                 "update Workbench to open it",
             )
+        if key is None and is_encrypted(path):
+            key = crypto_keys.unlock(path, passphrase)
         lock = None
         if writable:
+            refuse_read_only(path)
             lock = WriterLock(path, program)
             lock.acquire()
+        lib: Library | None = None
         try:
-            store = Store.open_sqlite(path / DB_NAME) if writable else _open_readonly(path)
-            lib = cls(path, store, lock)
+            with reported(path):
+                store = _guarded_open(path, writable, key)
+            lib = cls(path, store, lock, key)
             if attach_index:
                 from .index import attach
 
                 lib.index = attach(lib)
         except BaseException:
+            if lib is not None:
+                lib._drop_scratch()
             if lock:
                 lock.release()
             raise
@@ -126,8 +165,16 @@ class Library:
             self.index.close()
         finally:
             self.store.close()
+            self._drop_scratch()
             if self.lock:
                 self.lock.release()
+
+    def _drop_scratch(self) -> None:
+        if self._scratch is not None:
+            registry.unregister(self.index_dir)
+            scratch.restore_tempdir()
+            scratch.remove(self._scratch)
+            self._scratch = None
 
     def __enter__(self) -> Library:
         return self
@@ -151,22 +198,29 @@ class Library:
 
     @property
     def tmp_dir(self) -> Path:
+        """Where temporary files of this library go: its ``tmp/`` folder, or for an
+        encrypted library a private folder in memory, deleted on close (crypto/scratch.py)."""
+        if self._scratch is not None:
+            return self._scratch
         d = self.path / "tmp"
         d.mkdir(exist_ok=True)
         return d
 
     def require_writable(self) -> None:
         if not self.writable:
+            refuse_read_only(self.path)  # say why when its folder cannot be written
             raise LibraryError("The library is open read-only", "open it for writing")
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         self.require_writable()
-        with self.store.transaction() as session:
+        with reported(self.path), self.store.transaction() as session:
             yield session
 
-    def read(self) -> Any:
-        return self.store.read()
+    @contextmanager
+    def read(self) -> Iterator[Any]:  # Any, as before: callers' inference stays the same
+        with reported(self.path), self.store.read() as session:
+            yield session
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         with self.store.read() as s:
@@ -181,11 +235,79 @@ class Library:
             row.value = value
 
 
-def _open_readonly(path: Path) -> Store:
-    from .store import is_current, make_engine
+def _guarded_open(path: Path, writable: bool, key: LibraryKey | None = None) -> Store:
+    """Open the database only when it is the one this library recorded (audit_head.py): an
+    empty one is not re-created by the schema upgrade, nor written into."""
+    empty = audit_head.empty_database_problem(path, path / DB_NAME)
+    if empty:
+        raise LibraryDamaged(f"The library database cannot be used: {empty}",
+                             restore_hint(path))
+    db_key = key.db_key_hex if key is not None else None
+    if not writable:
+        return _open_readonly(path, db_key)
+    store = Store.open_sqlite(path / DB_NAME, db_key)
+    try:
+        keeper = audit_head.HeadKeeper(path, store.engine)
+        keeper.open_check(restore_hint(path))
+    except BaseException:
+        store.close()
+        raise
+    store.on_audit_commit = keeper.after_commit
+    return store
 
-    engine = make_engine(f"sqlite:///{path / DB_NAME}")
-    if not is_current(engine):
+
+def write_problem(path: Path) -> str | None:
+    """None when files can be created in the library folder, else why not (the system's
+    words). A real file is tried: permissions, ACLs and network shares make ``os.access``
+    guess wrong."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=".write-test-", dir=path)
+    except OSError as exc:
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return exc.strerror or str(exc)
+        return None  # e.g. a full disk: not read-only, and the write itself will say so
+    os.close(fd)
+    os.unlink(name)
+    return None
+
+
+def refuse_read_only(path: Path) -> None:
+    """Raise ``LibraryReadOnly`` when the library at ``path`` cannot be written."""
+    problem = write_problem(path)
+    what = "folder"
+    if problem is None and (path / DB_NAME).exists() and not os.access(path / DB_NAME, os.W_OK):
+        problem, what = "permission denied", "database file"
+    if problem is not None:
+        raise LibraryReadOnly(
+            f"The library at {path} is read-only (its {what} cannot be written): {problem}",
+            "only reading works there: list, show, search, audit, verify, export; copy the "
+            "library to a writable folder to change it")
+
+
+def _open_readonly(path: Path, db_key: str | None = None) -> Store:
+    from sqlalchemy.exc import OperationalError
+
+    from .store import is_current, make_readonly_engine
+
+    db = path / DB_NAME
+    wal = path / f"{DB_NAME}-wal"
+    pending = wal.exists() and wal.stat().st_size > 0
+    # In a folder nobody can write, the database cannot change: SQLite may read it without
+    # its -shm file, which it could not create there (unless a -wal still holds changes).
+    frozen = not os.access(path, os.W_OK) and not pending
+    engine = make_readonly_engine(db, immutable=frozen, key=db_key)
+    try:
+        current = is_current(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        if pending and not os.access(path, os.W_OK):
+            raise LibraryError(
+                f"The library at {path} cannot be read from this read-only folder: its "
+                f"latest changes are still in {wal.name} (it was not closed cleanly)",
+                "open it once where its folder can be written, or copy it to such a "
+                "folder") from exc
+        raise LibraryError(f"The library database {db} cannot be read: {exc.orig}") from exc
+    if not current:
         engine.dispose()
         raise LibraryError(
             f"The library at {path} needs an upgrade",

@@ -49,8 +49,9 @@ def ocr_document(wb: Workbench, ref: str | int, *, languages: str | None = None,
                         "tesseract-ocr-chi-sim, or choose installed languages (or auto)")
     children = wb.library.tmp_dir / f"ocr-{sha[:16]}"
     try:
-        with ExtractorPool(1, Limits(timeout=timeout)) as pool:
-            extraction = pool.extract(wb.library.originals.path_for(sha), ExtractOptions(
+        with ExtractorPool(1, Limits(timeout=timeout)) as pool, \
+                wb.library.originals.materialize(sha) as stored:
+            extraction = pool.extract(stored, ExtractOptions(
                 kind=kind, children_dir=str(children), ocr_languages=resolved,
                 extra={"time_limit": timeout}))
     finally:

@@ -24,10 +24,13 @@ class Workbench(DocumentsMixin, SearchMixin, AnnotationsMixin, DossiersMixin):
 
     @classmethod
     def open(cls, path: str | Path, *, writable: bool = True, create: bool = False,
-             program: str = "workbench") -> Workbench:
+             program: str = "workbench", passphrase: str | None = None) -> Workbench:
+        """Open (or with ``create``, create) the library at ``path``; an encrypted library
+        needs its ``passphrase`` (``PassphraseRequired``, ``WrongPassphrase``)."""
         if create:
-            return cls(Library.create(Path(path), program=program))
-        return cls(Library.open(Path(path), writable=writable, program=program))
+            return cls(Library.create(Path(path), program=program, passphrase=passphrase))
+        return cls(Library.open(Path(path), writable=writable, program=program,
+                                passphrase=passphrase))
 
     def close(self) -> None:
         self.library.close()

@@ -256,6 +256,25 @@ def integrity_problems(engine: Engine) -> list[str]:
     return problems
 
 
+_SQLITE_FULL, _SQLITE_READONLY = 13, 8  # result codes (sqlite3.h), the same in SQLCipher
+
+
+def write_failure(exc: BaseException) -> str | None:
+    """``"full"`` when ``exc`` (a SQLAlchemy or DB-API error) says the database could not
+    grow because its disk or quota is full, ``"read-only"`` when its file or folder cannot
+    be written, else None. Bindings without result codes are recognised by SQLite's words."""
+    orig = getattr(exc, "orig", None) or exc
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        code &= 0xFF  # an extended code (SQLITE_READONLY_DIRECTORY...) keeps its primary
+    words = str(orig).lower()
+    if code == _SQLITE_FULL or "database or disk is full" in words:
+        return "full"
+    if code == _SQLITE_READONLY or "attempt to write a readonly database" in words:
+        return "read-only"
+    return None
+
+
 class Store:
     """Engine plus a session factory; ``transaction()`` is the unit of every mutation."""
 

@@ -121,8 +121,7 @@ def _apply(h: Highlight, anchor: anchoring.Anchor, layer: TextLayer,
 def extract_original(library: Library, sha256: str, kind: str, source_url: str | None,
                      limits: Limits | None = None) -> Extraction:
     """Run the stored original through an isolated extractor, as an import would."""
-    path = library.originals.path_for(sha256)
-    if not path.exists():
+    if not library.originals.exists(sha256):
         raise NotFound(f"The original {sha256[:12]} is missing from the library",
                        "run `workbench verify`")
     children_dir = library.tmp_dir / f"reextract-{sha256[:16]}"
@@ -131,7 +130,7 @@ def extract_original(library: Library, sha256: str, kind: str, source_url: str |
         ocr_languages=library.get_setting("ocr_languages", "auto"), source_url=source_url,
     )
     try:
-        with ExtractorPool(1, limits) as pool:
+        with ExtractorPool(1, limits) as pool, library.originals.materialize(sha256) as path:
             return pool.extract(path, opts)
     finally:
         # Attachments found again are already documents of their own: drop the copies.

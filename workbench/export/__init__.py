@@ -8,6 +8,7 @@ is deleted, so the user never finds a partial or leaking file.
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,9 @@ def validate(view: DossierView, fmt: str) -> None:
                           f"remove it with `workbench dossier remove {view.id} {it.id}`")
 
 
-def bundle_inputs(library: Library, view: DossierView) -> Any:
+def bundle_inputs(library: Library, view: DossierView, held: ExitStack) -> Any:
+    """The bundle's inputs; the originals' plaintext paths stay valid while ``held`` is open
+    (an encrypted library's are decrypted into memory for the export's duration)."""
     from ..annotate.w3c import annotations_jsonld
     from .bundle import BundleInputs
 
@@ -61,7 +64,8 @@ def bundle_inputs(library: Library, view: DossierView) -> Any:
         )).order_by(AuditEvent.id)).scalars().all()
         rows = [{**event_dict(e), "actor": "withheld"} for e in events]
     return BundleInputs(
-        originals={s.sha256: library.originals.path_for(s.sha256) for s in view.sources},
+        originals={s.sha256: held.enter_context(library.originals.materialize(s.sha256))
+                   for s in view.sources if library.originals.exists(s.sha256)},
         annotations=annotations_jsonld(library, hl_ids, redact=view.plain, include_creator=False),
         audit_events=rows)
 
@@ -82,19 +86,25 @@ def _write(library: Library, view: DossierView, fmt: str, tmp: Path, out: Path,
 
         tmp.write_text(render(view), encoding="utf-8")
     else:
-        from .bundle import write_bag, zip_bag
+        with ExitStack() as held:
+            return _write_bundle(view, tmp, out, bundle_inputs(library, view, held), bates)
+    return 1, []
 
-        inputs = bundle_inputs(library, view)
-        if out.suffix.lower() == ".zip":
-            folder = temp_sibling(out)
-            try:
-                files = write_bag(view, folder, inputs, bates)
-                zip_bag(folder, tmp, out.stem)
-            finally:
-                remove(folder)
-        else:
-            files = write_bag(view, tmp, inputs, bates)
-        return files, inputs.excluded
+
+def _write_bundle(view: DossierView, tmp: Path, out: Path, inputs: Any,
+                  bates: str | None) -> tuple[int, list[str]]:
+    from .bundle import write_bag, zip_bag
+
+    if out.suffix.lower() == ".zip":
+        folder = temp_sibling(out)
+        try:
+            files = write_bag(view, folder, inputs, bates)
+            zip_bag(folder, tmp, out.stem)
+        finally:
+            remove(folder)
+    else:
+        files = write_bag(view, tmp, inputs, bates)
+    return files, inputs.excluded
     return 1, []
 
 
@@ -107,6 +117,9 @@ def run_export(library: Library, view: DossierView, fmt: str, out: Path,
     fmt = fmt.lower()
     validate(view, fmt)
     out = check_destination(out)
+    if library.key is not None and out.resolve().is_relative_to(library.path.resolve()):
+        raise ExportError("An export inside the encrypted library's folder would not be "
+                          "encrypted", "choose a folder outside the library")
     matcher = matcher_of(view.rules)
     if matcher.find_in_readings(out.name):
         raise ExportError("The output file name contains redacted text",

@@ -11,6 +11,9 @@ leaves the old one in place. Whoosh-reloaded 2.7.5 bugs guarded here: a failed c
 the write lock held (``commit_guarded`` always releases it), and a damaged TOC or segment
 raises arbitrary exceptions (``TypeError``, ``struct.error``...), so any exception on open is
 reported as ``IndexProblem`` and leads to a rebuild.
+
+Every index file is opened through ``storage`` (and small files through ``read_small`` /
+``write_small``): in an encrypted library they are sealed (``crypto/storage.py``).
 """
 
 from __future__ import annotations
@@ -47,6 +50,37 @@ class IndexProblem(Exception):
         self.reason = reason
 
 
+def storage(folder: Path | str) -> Any:
+    """The Whoosh storage of the index at ``folder`` (sealed in an encrypted library)."""
+    from ..crypto.storage import storage_for
+
+    return storage_for(folder)
+
+
+def open_index(folder: Path | str, schema: Any = None) -> windex.Index:
+    return storage(folder).open_index(schema=schema)
+
+
+def write_small(path: Path, data: bytes) -> None:
+    """A small index file (sealed in an encrypted library)."""
+    from ..crypto.registry import key_for
+    from ..crypto.sealed import seal_bytes
+
+    key = key_for(path)
+    if key is None:
+        path.write_bytes(data)
+    else:
+        seal_bytes(path, key, data)
+
+
+def read_small(path: Path) -> bytes:
+    from ..crypto.registry import key_for
+    from ..crypto.sealed import open_bytes
+
+    key = key_for(path)
+    return path.read_bytes() if key is None else open_bytes(path, key)
+
+
 def read_pointer(index_dir: Path) -> dict[str, Any] | None:
     try:
         data = json.loads((index_dir / POINTER).read_text(encoding="utf-8"))
@@ -75,7 +109,7 @@ def open_current(index_dir: Path) -> tuple[windex.Index, str]:
         raise IndexProblem("missing")
     schema = build_schema(read_common(index_dir / gen))
     try:
-        ix = windex.open_dir(str(index_dir / gen), schema=schema)
+        ix = open_index(index_dir / gen, schema=schema)
         with ix.searcher() as s:  # read the TOC and every segment's term index once
             s.doc_count()
             list(s.reader().column_reader("meta")[i] for i in range(min(1, s.doc_count_all())))
@@ -94,14 +128,15 @@ def new_generation(index_dir: Path, common: frozenset[str] = DEFAULT_COMMON
     n = max(used, default=0)
     gen = f"g{n + 1}"
     (index_dir / gen).mkdir()
-    (index_dir / gen / COMMON).write_text(json.dumps(sorted(common)), encoding="utf-8")
-    return windex.create_in(str(index_dir / gen), build_schema(common)), gen
+    # the archive's own common words: sealed like the rest in an encrypted library
+    write_small(index_dir / gen / COMMON, json.dumps(sorted(common)).encode("utf-8"))
+    return storage(index_dir / gen).create().create_index(build_schema(common)), gen
 
 
 def read_common(folder: Path) -> frozenset[str]:
     """The common words a generation was built with (its analyzer must use the same)."""
     try:
-        words = json.loads((folder / COMMON).read_text(encoding="utf-8"))
+        words = json.loads(read_small(folder / COMMON).decode("utf-8"))
     except (OSError, ValueError) as exc:
         raise IndexProblem("damaged (no common-word list)") from exc
     if not isinstance(words, list) or not all(isinstance(w, str) for w in words):

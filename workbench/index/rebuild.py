@@ -21,11 +21,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as windex
 from whoosh.index import TOC, clean_files
 
 from .bulk import BulkSegmentWriter
-from .engine import writer_args
+from .engine import open_index, writer_args
 from .schema import to_fields
 
 PART_DOCS = 12_500
@@ -79,8 +78,12 @@ def _in_processes(db_url: str, folder: Path, parts: list[list[int]], procs: int,
     counts: Any = ctx.Queue()
     stop: Any = ctx.Event()
     done = 0
+    from ..crypto.registry import key_for
+
+    # An encrypted library's index key, handed over the pipe to the workers (never on disk).
+    sealed = (str(folder), key_for(folder))
     with ProcessPoolExecutor(procs, mp_context=ctx, initializer=_init_worker,
-                             initargs=(counts, stop)) as pool:
+                             initargs=(counts, stop, sealed)) as pool:
         with _main_hidden():  # the workers start during the first submit
             futures: list[Future[tuple[Any, int]]] = [
                 pool.submit(_worker_part, db_url, str(folder), part) for part in parts]
@@ -139,7 +142,7 @@ def _drain(counts: Any) -> int:
 
 def commit_segments(folder: Path, segments: list[Any]) -> None:
     """Make ``segments`` the index's content in one new TOC (under the index's write lock)."""
-    ix = windex.open_dir(str(folder))
+    ix = open_index(folder)
     lock = ix.lock("WRITELOCK")
     if not lock.acquire():
         raise RuntimeError("the new search index is locked by another writer")
@@ -160,9 +163,15 @@ _COUNTS: Any = None
 _STOP: Any = None
 
 
-def _init_worker(counts: Any, stop: Any) -> None:
+def _init_worker(counts: Any, stop: Any, sealed: tuple[str, bytes | None] = ("", None)
+                 ) -> None:
     global _COUNTS, _STOP
     _COUNTS, _STOP = counts, stop
+    if sealed[1] is not None:
+        from ..crypto import registry, scratch
+
+        registry.register(sealed[0], sealed[1])
+        scratch.redirect_tempdir(scratch.make())
     try:  # the user's work comes first; this is background work
         os.nice(5)
     except OSError:
@@ -186,7 +195,7 @@ def write_part(db_url: str, folder: str, ids: list[int], progress: Callable[[int
     from .source import load_documents, tag_paths
 
     store = Store(make_engine(db_url))
-    ix = windex.open_dir(folder)
+    ix = open_index(folder)
     writer = BulkSegmentWriter(ix, **writer_args())
     added = 0
     try:

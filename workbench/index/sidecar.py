@@ -16,7 +16,9 @@ with the segment) holds the same postings as arrays that numpy maps straight fro
 
 The sidecar is derived and optional: a segment without one (small segments written by the
 incremental writer) is read through Whoosh. A file whose size or document count disagrees
-with its segment is ignored.
+with its segment is ignored. In an encrypted library the file is sealed (``crypto/``): it
+is written through a sealed writer and read through a sealed reader's ``pread``, which
+decrypts only the chunks a query touches.
 """
 
 from __future__ import annotations
@@ -122,7 +124,7 @@ class SidecarWriter:
         raw = json.dumps(header).encode("utf-8")
         assert _HEAD.size + len(raw) <= start
         tmp = f"{os.fspath(path)}.tmp"
-        with open(tmp, "wb") as out:
+        with _create(tmp) as out:
             out.write(_HEAD.pack(MAGIC, len(raw)))
             out.write(raw)
             for row, (_n, a) in zip(table, sections, strict=True):
@@ -134,6 +136,36 @@ class SidecarWriter:
 
 def _align(n: int) -> int:
     return (n + 15) // 16 * 16
+
+
+def _create(path: str) -> Any:
+    from ..crypto.registry import key_for
+    from ..crypto.sealed import SealedWriter
+
+    key = key_for(path)
+    return open(path, "wb") if key is None else SealedWriter(path, key, sync=False)
+
+
+class _PlainFile:
+    """An open sidecar file read with ``os.pread`` (the sealed reader has the same shape)."""
+
+    def __init__(self, path: Path) -> None:
+        self._fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        self.size = os.fstat(self._fd).st_size
+
+    def pread(self, size: int, offset: int) -> bytes:
+        return os.pread(self._fd, size, offset)
+
+    def close(self) -> None:
+        os.close(self._fd)
+
+
+def _open_read(path: Path) -> Any:
+    from ..crypto.registry import key_for
+    from ..crypto.sealed import SealedReader
+
+    key = key_for(path)
+    return _PlainFile(path) if key is None else SealedReader(path, key)
 
 
 class _Section(NamedTuple):
@@ -151,8 +183,8 @@ class FieldPostings:
     touched pages count as the process's own memory: 840 MB at 100,000 documents).
     """
 
-    def __init__(self, fd: int, sections: dict[str, _Section]) -> None:
-        self._fd = fd
+    def __init__(self, fd: Any, sections: dict[str, _Section]) -> None:
+        self._fd = fd  # a _PlainFile or a sealed reader
         self._sec = sections
         self._blob_bytes = self._read("terms", 0, sections["terms"].size).tobytes()
         toff = self._read("toff", 0, sections["toff"].size)
@@ -167,7 +199,7 @@ class FieldPostings:
         """Elements [start, start + count) of one section."""
         sec = self._sec[name]
         size = sec.dtype.itemsize
-        raw = os.pread(self._fd, count * size, sec.offset + start * size)
+        raw = self._fd.pread(count * size, sec.offset + start * size)
         if len(raw) != count * size:
             raise OSError("search sidecar is shorter than its header says")
         return np.frombuffer(raw, dtype=sec.dtype)
@@ -254,18 +286,18 @@ class Sidecar:
     """An open sidecar file; ``fields`` holds each field's ``FieldPostings``."""
 
     def __init__(self, path: Path, doc_count: int) -> None:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-        self._closer = weakref.finalize(self, os.close, fd)
+        st = os.stat(path)
+        fd = _open_read(path)
+        self._closer = weakref.finalize(self, fd.close)
         self.path = path
-        st = os.fstat(fd)
         self._identity = (st.st_ino, st.st_mtime_ns, st.st_size)
         try:
-            head = os.pread(fd, _HEAD.size, 0)
+            head = fd.pread(_HEAD.size, 0)
             magic, hlen = _HEAD.unpack(head)
             if magic != MAGIC:
                 raise ValueError("not a sidecar")
-            header = json.loads(os.pread(fd, hlen, _HEAD.size))
-            if header["doc_count"] != doc_count or header["size"] != os.fstat(fd).st_size:
+            header = json.loads(fd.pread(hlen, _HEAD.size))
+            if header["doc_count"] != doc_count or header["size"] != fd.size:
                 raise ValueError("sidecar does not match its segment")
             secs = [_Section(int(off), np.dtype(dt), int(n))
                     for off, dt, n, _crc in header["sections"]]
@@ -290,26 +322,29 @@ def verify(path: Path, doc_count: int) -> str | None:
     """What is wrong with the sidecar at ``path`` (every section's checksum is compared),
     or None when it is sound."""
     try:
-        with open(path, "rb") as fh:
-            magic, hlen = _HEAD.unpack(fh.read(_HEAD.size))
+        fh = _open_read(path)
+        try:
+            magic, hlen = _HEAD.unpack(fh.pread(_HEAD.size, 0))
             if magic != MAGIC:
                 return "not a sidecar"
-            header = json.loads(fh.read(hlen))
+            header = json.loads(fh.pread(hlen, _HEAD.size))
             if header["doc_count"] != doc_count:
                 return "document count differs from its segment"
-            if header["size"] != os.fstat(fh.fileno()).st_size:
+            if header["size"] != fh.size:
                 return "size differs from its header"
             for off, dt, n, crc in header["sections"]:
-                fh.seek(off)
-                left, got = n * np.dtype(dt).itemsize, 0
+                left, got, at = n * np.dtype(dt).itemsize, 0, off
                 while left:
-                    chunk = fh.read(min(left, 1 << 22))
+                    chunk = fh.pread(min(left, 1 << 22), at)
                     if not chunk:
                         return "truncated"
+                    at += len(chunk)
                     got = zlib.crc32(chunk, got)
                     left -= len(chunk)
                 if got != crc:
                     return f"checksum mismatch at offset {off}"
+        finally:
+            fh.close()
     except (OSError, ValueError, KeyError, TypeError, struct.error) as exc:
         return f"unreadable ({type(exc).__name__})"
     return None
