@@ -7,6 +7,7 @@ The file also records who holds it, so a second writer gets a message naming the
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import socket
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .audit import current_actor
-from .errors import LibraryLocked
+from .errors import LibraryError, LibraryLocked, LibraryReadOnly
 
 LOCK_NAME = "library.lock"
 
@@ -55,7 +56,17 @@ class WriterLock:
         self._fh: IO[str] | None = None
 
     def acquire(self) -> None:
-        fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the writer's life
+        try:
+            fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the writer's life
+        except OSError as exc:
+            folder = self.path.parent
+            if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+                raise LibraryReadOnly(
+                    f"The library at {folder} is read-only (its folder cannot be written): "
+                    f"{exc.strerror}", "copy the library to a writable folder to change it",
+                ) from exc
+            raise LibraryError(f"Cannot take the writer lock of the library at {folder}: "
+                               f"{exc.strerror or exc}") from exc
         if not _try_lock(fh):
             fh.seek(0)
             try:
