@@ -130,8 +130,9 @@ class DocumentsMixin:
     # --- import ----------------------------------------------------------------------------
 
     def plan_import(self, paths: list[Any], progress: ProgressFn | None = None,
-                    cancel: CancelToken | None = None) -> ImportPlan:
-        return plan_import(self.library, paths, progress, cancel)
+                    cancel: CancelToken | None = None, *,
+                    follow_links: bool = False) -> ImportPlan:
+        return plan_import(self.library, paths, progress, cancel, follow_links=follow_links)
 
     def run_import(self, plan: ImportPlan, options: ImportOptions | None = None,
                    progress: ProgressFn | None = None,
@@ -144,8 +145,9 @@ class DocumentsMixin:
     def import_paths(self, paths: list[Any], options: ImportOptions | None = None,
                      progress: ProgressFn | None = None,
                      cancel: CancelToken | None = None) -> tuple[ImportReport, Changes]:
-        return self.run_import(self.plan_import(paths, progress, cancel), options, progress,
-                               cancel)
+        plan = self.plan_import(paths, progress, cancel,
+                                follow_links=bool(options and options.follow_links))
+        return self.run_import(plan, options, progress, cancel)
 
     # --- read ------------------------------------------------------------------------------
 
@@ -224,9 +226,21 @@ class DocumentsMixin:
                                 [(int(n), int(a), int(b)) for n, a, b in pages])
 
     def original_path(self, ref: str | int) -> str:
+        """A path the original can be read at: the stored file, or in an encrypted library
+        a decrypted copy in its private folder in memory (kept until the library closes)."""
         with self.library.read() as s:
             doc = resolve_document(s, ref)
-            return str(self.library.originals.path_for(doc.sha256))
+            sha = doc.sha256
+        originals = self.library.originals
+        if not originals.encrypted:
+            return str(originals.path_for(sha))
+        copy = self.library.tmp_dir / "originals" / sha
+        if not copy.is_file():
+            copy.parent.mkdir(mode=0o700, exist_ok=True)
+            part = copy.with_name(sha + ".part")
+            originals.copy_to(sha, part)
+            part.replace(copy)
+        return str(copy)
 
     # --- change ----------------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ half-imported document or a dangling original behind.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -26,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from .blobs import sha256_file
-from .errors import Cancelled, ExtractionError, WorkbenchError
+from .errors import Cancelled, ExtractionError, LibraryError, LibraryFull, WorkbenchError
 from .extract import ExtractOptions, ExtractorPool, detect
 from .extract.base import EMPTY, NOT_FOUND, PERMISSION, UNREADABLE, UNSUPPORTED, Extraction
 from .extract.formats import SNIFF_BYTES
@@ -36,6 +35,9 @@ from .ingest_types import (
     DUPLICATE,
     IMPORTED,
     IMPORTED_WITH_PROBLEMS,
+    LIBRARY_FULL,
+    LIBRARY_READ_ONLY,
+    NOT_ATTEMPTED,
     CancelToken,
     FileOutcome,
     ImportOptions,
@@ -45,49 +47,40 @@ from .ingest_types import (
     Progress,
     ProgressFn,
 )
+from .ingest_walk import LINK_NOT_FOLLOWED, Found, walk
 from .library import Library
 from .persist import PersistRequest
+from .write_errors import library_write_error, outcome_error
 
 __all__ = [
-    "CANCELLED", "DUPLICATE", "IMPORTED", "IMPORTED_WITH_PROBLEMS", "CancelToken",
-    "FileOutcome", "ImportOptions", "ImportPlan", "ImportReport", "PlanItem", "Progress",
-    "ProgressFn", "import_paths", "plan_import", "run_import",
+    "CANCELLED", "DUPLICATE", "IMPORTED", "IMPORTED_WITH_PROBLEMS", "LINK_NOT_FOLLOWED",
+    "CancelToken", "FileOutcome", "ImportOptions", "ImportPlan", "ImportReport", "PlanItem",
+    "Progress", "ProgressFn", "import_paths", "plan_import", "run_import",
 ]
 
 log = logging.getLogger(__name__)
 
-IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
-
 # --- stage 1: plan --------------------------------------------------------------------------
 
 
-def _walk(paths: Iterable[Path]) -> Iterable[Path]:
-    for path in paths:
-        if path.is_dir() and not path.is_symlink():
-            for root, dirs, files in os.walk(path):
-                dirs.sort()
-                for name in sorted(files):
-                    if name not in IGNORED_NAMES:
-                        yield Path(root) / name
-        else:
-            yield path
-
-
 def plan_import(library: Library, paths: Iterable[str | Path],
-                progress: ProgressFn | None = None, cancel: CancelToken | None = None
-                ) -> ImportPlan:
+                progress: ProgressFn | None = None, cancel: CancelToken | None = None,
+                *, follow_links: bool = False) -> ImportPlan:
+    """``follow_links``: also read what links inside a folder point to outside it (by
+    default they are reported and skipped, see ``ingest_walk``)."""
     items: list[PlanItem] = []
     seen: dict[str, Path] = {}
-    files = list(_walk(Path(p) for p in paths))
+    files = list(walk((Path(p) for p in paths), follow_links))
     with library.read() as session:
         from .models import Document
 
-        for n, path in enumerate(files):
+        for n, found in enumerate(files):
+            path = found.path
             if cancel:
                 cancel.check()
             if progress:
                 progress(Progress(n, len(files), str(path), "plan"))
-            item = _plan_one(path)
+            item = _plan_found(found)
             if item.status == "new" and item.sha256:
                 doc_id = session.execute(
                     select(Document.id).where(Document.sha256 == item.sha256)
@@ -100,6 +93,15 @@ def plan_import(library: Library, paths: Iterable[str | Path],
                     seen[item.sha256] = path
             items.append(item)
     return ImportPlan(items)
+
+
+def _plan_found(found: Found) -> PlanItem:
+    if found.refused:  # a link not followed: its target is never opened
+        item = PlanItem(found.path, "failed", failure=found.refused, error=found.reason)
+    else:
+        item = _plan_one(found.path)
+    item.link_target = found.link_target
+    return item
 
 
 def _plan_one(path: Path) -> PlanItem:
@@ -155,7 +157,7 @@ def run_import(library: Library, plan: ImportPlan, options: ImportOptions | None
         done += 1
         if outcome.status in (IMPORTED, IMPORTED_WITH_PROBLEMS):
             imported += 1
-        elif outcome.status != CANCELLED:
+        elif outcome.status not in (CANCELLED, NOT_ATTEMPTED):
             failed += 1
         if progress:
             progress(Progress(done, total, outcome.path, outcome.status, imported, failed))
@@ -167,6 +169,18 @@ def run_import(library: Library, plan: ImportPlan, options: ImportOptions | None
                               inside_done=p.done, inside_total=p.total))
 
     child_outcomes: list[FileOutcome] = []
+    # Set when the library itself cannot be written (its disk is full): the batch stops
+    # there, and every file after it is reported as not attempted.
+    stopped: LibraryError | None = None
+
+    def finish(entry: tuple[int, PlanItem, Future[_Job]]) -> None:
+        nonlocal stopped
+        if stopped is not None:
+            _not_attempted(library, entry, report, stopped)
+        else:
+            stopped = _finish(library, entry, options, report, child_outcomes, pool, cancel,
+                              inner)
+
     try:
         window = max(2, pool.size * 2)
         with ThreadPoolExecutor(max_workers=pool.size) as threads:
@@ -179,14 +193,16 @@ def run_import(library: Library, plan: ImportPlan, options: ImportOptions | None
                     if cancel.cancelled:
                         report(i, FileOutcome(str(item.path), CANCELLED, error="import cancelled"))
                         continue
+                    if stopped is not None:
+                        report(i, FileOutcome(str(item.path), NOT_ATTEMPTED,
+                                              sha256=item.sha256, error=_why_not(stopped)))
+                        continue
                     fut = threads.submit(_store_and_extract, library, pool, item, options)
                     pending.append((i, item, fut))
                     while len(pending) >= window:
-                        _finish(library, pending.pop(0), options, report,
-                                child_outcomes, pool, cancel, inner)
+                        finish(pending.pop(0))
             while pending:
-                _finish(library, pending.pop(0), options, report, child_outcomes,
-                        pool, cancel, inner)
+                finish(pending.pop(0))
         # Duplicates last, so a duplicate inside the batch can name the document it repeats.
         for i, item in enumerate(plan.items):
             if item.status == "duplicate":
@@ -194,7 +210,8 @@ def run_import(library: Library, plan: ImportPlan, options: ImportOptions | None
     finally:
         if own_pool:
             pool.close()
-    return ImportReport([outcomes[i] for i in sorted(outcomes)] + child_outcomes)
+    return ImportReport([outcomes[i] for i in sorted(outcomes)] + child_outcomes,
+                        stopped=str(stopped) if stopped is not None else None)
 
 
 def _duplicate_outcome(item: PlanItem, by_path: dict[Path, FileOutcome]) -> FileOutcome:
@@ -216,6 +233,7 @@ class _Job:
     stored_new: bool = False
     extraction: Extraction | None = None
     error: ExtractionError | None = None
+    fatal: LibraryError | None = None  # the library could not be written: stop the batch
 
 
 def _store_and_extract(library: Library, pool: ExtractorPool, item: PlanItem,
@@ -229,28 +247,43 @@ def _store_and_extract(library: Library, pool: ExtractorPool, item: PlanItem,
             ocr_languages=ocr_languages(library, options), source_url=options.source_url,
             extra={"time_limit": options.limits.timeout},
         )
-        job.extraction = pool.extract(library.originals.path_for(sha), opts)
+        # From the stored bytes (decrypted into memory in an encrypted library): the text
+        # must be read from exactly the bytes hashed, whatever happens to the source since.
+        with library.originals.materialize(sha) as stored:
+            job.extraction = pool.extract(stored, opts)
     except ExtractionError as exc:
         job.error = exc
     except PermissionError:
         job.error = ExtractionError(PERMISSION, "permission denied while reading the file")
     except WorkbenchError as exc:
-        job.error = ExtractionError(UNREADABLE, exc.message)
-    except OSError as exc:
-        job.error = ExtractionError(UNREADABLE, f"the file could not be read ({exc.strerror})")
+        job.fatal = library_write_error(exc, library.path, STORING)
+        if job.fatal is None:
+            job.error = ExtractionError(UNREADABLE, exc.message)
+    except OSError as exc:  # ENOSPC, EROFS: writing the library failed, not reading the file
+        job.fatal = library_write_error(exc, library.path, STORING)
+        if job.fatal is None:
+            job.error = ExtractionError(UNREADABLE,
+                                        f"the file could not be read ({exc.strerror})")
     return job
+
+
+STORING = "storing the original"
 
 
 def _finish(library: Library, entry: tuple[int, PlanItem, Future[_Job]],
             options: ImportOptions, report: Callable[[int, FileOutcome], None],
             child_outcomes: list[FileOutcome], pool: ExtractorPool,
-            cancel: CancelToken, progress: ProgressFn | None = None) -> None:
+            cancel: CancelToken, progress: ProgressFn | None = None) -> LibraryError | None:
+    """Save one file's extraction and report its outcome; returns the error that must stop
+    the batch (the library cannot be written), reported as this file's outcome too."""
     i, item, fut = entry
     path = str(item.path)
     job = fut.result()
     try:
         if cancel.cancelled:
             raise Cancelled()
+        if job.fatal is not None:
+            raise job.fatal
         if job.error is not None:
             raise job.error
         assert job.extraction is not None
@@ -259,22 +292,30 @@ def _finish(library: Library, entry: tuple[int, PlanItem, Future[_Job]],
             sha256=item.sha256, size=item.size, fmt=item.format, filename=item.path.name,
             original_path=str(item.path.absolute()), extraction=job.extraction,
             collection=options.collection, source_url=options.source_url,
+            collection_extra={"link_target": str(item.link_target)} if item.link_target
+            else {},
         ), path)
     except Cancelled:
         _drop_original(library, item, job.stored_new)
         report(i, FileOutcome(path, CANCELLED, sha256=item.sha256, error="import cancelled"))
-        return
+        return None
     except ExtractionError as exc:
         _drop_original(library, item, job.stored_new)
         log.info("import failed: sha=%s status=%s", (item.sha256 or "")[:12], exc.status)
         report(i, FileOutcome(path, exc.status, sha256=item.sha256, error=exc.message))
-        return
+        return None
     except Exception as exc:  # persistence failed: nothing half-imported may remain
-        _drop_original(library, item, job.stored_new)
+        _drop_original(library, item, job.stored_new and not _saved(library, item))
+        fatal = library_write_error(exc, library.path, "saving the document")
+        if fatal is not None:
+            log.info("import stopped: %s", fatal)
+            status = LIBRARY_FULL if isinstance(fatal, LibraryFull) else LIBRARY_READ_ONLY
+            report(i, FileOutcome(path, status, sha256=item.sha256, error=outcome_error(fatal)))
+            return fatal
         log.exception("import failed while saving: sha=%s", (item.sha256 or "")[:12])
         report(i, FileOutcome(path, UNREADABLE, sha256=item.sha256,
                               error=f"could not be saved to the library ({type(exc).__name__})"))
-        return
+        return None
     # Hand each document to the index as soon as it is committed, not at the end of the
     # batch: a long import stays searchable as it goes (the index writer batches its commits).
     library.index.documents_changed([outcome.document_id or 0])
@@ -285,6 +326,35 @@ def _finish(library: Library, entry: tuple[int, PlanItem, Future[_Job]],
     if child_ids:
         library.index.documents_changed(child_ids)
     child_outcomes.extend(children)
+    return None
+
+
+def _not_attempted(library: Library, entry: tuple[int, PlanItem, Future[_Job]],
+                   report: Callable[[int, FileOutcome], None], stopped: LibraryError) -> None:
+    """A file already under way when the batch stopped: what it stored is removed."""
+    i, item, fut = entry
+    _drop_original(library, item, fut.result().stored_new)
+    report(i, FileOutcome(str(item.path), NOT_ATTEMPTED, sha256=item.sha256,
+                          error=_why_not(stopped)))
+
+
+def _why_not(stopped: LibraryError) -> str:
+    why = "'s disk is full" if isinstance(stopped, LibraryFull) else " cannot be written"
+    return f"not imported: the import stopped because the library{why}"
+
+
+def _saved(library: Library, item: PlanItem) -> bool:
+    """Whether a document holds ``item``'s bytes (its row committed before a later step
+    failed): its original must then stay. When that cannot be read, it stays too."""
+    from .models import Document
+
+    try:
+        with library.read() as s:
+            return s.execute(select(Document.id).where(Document.sha256 == item.sha256)
+                             ).first() is not None
+    except Exception:
+        log.warning("could not check whether %s was saved; its original is kept", item.path)
+        return True
 
 
 def _drop_original(library: Library, item: PlanItem, newly: bool) -> None:
@@ -298,5 +368,6 @@ def import_paths(library: Library, paths: Iterable[str | Path],
                  options: ImportOptions | None = None, progress: ProgressFn | None = None,
                  cancel: CancelToken | None = None) -> ImportReport:
     """Plan and run in one go (the CLI's path; the GUI shows the plan first)."""
-    plan = plan_import(library, paths, progress, cancel)
+    plan = plan_import(library, paths, progress, cancel,
+                       follow_links=bool(options and options.follow_links))
     return run_import(library, plan, options, progress, cancel)

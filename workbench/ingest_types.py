@@ -27,6 +27,11 @@ IMPORTED = "imported"
 IMPORTED_WITH_PROBLEMS = "imported with problems"
 DUPLICATE = "duplicate"
 CANCELLED = "cancelled"
+# The library itself could not be written (its disk is full, or it became read-only): the
+# file the import stopped on, and the files of the batch it then did not try.
+LIBRARY_FULL = "library disk full"
+LIBRARY_READ_ONLY = "library read-only"
+NOT_ATTEMPTED = "not attempted"
 
 
 @dataclass
@@ -40,6 +45,7 @@ class PlanItem:
     duplicate_in_batch: Path | None = None  # earlier file of this batch with the same bytes
     error: str | None = None
     failure: str | None = None  # a status from extract.base when status == "failed"
+    link_target: Path | None = None  # what the path (a symbolic link) pointed to
 
 
 def _n(count: int, noun: str) -> str:
@@ -103,6 +109,8 @@ class FileOutcome:
 @dataclass
 class ImportReport:
     outcomes: list[FileOutcome]
+    # Why the batch stopped before its end (the library's disk is full...), else None.
+    stopped: str | None = None
 
     @property
     def imported(self) -> list[FileOutcome]:
@@ -118,9 +126,10 @@ class ImportReport:
 
     def counts(self) -> dict[str, int]:
         """The plan's counts and what became of the files to import: ``imported`` +
-        ``failed`` + ``cancelled`` = ``to_import``. A file is counted where the plan put it
-        (a duplicate of a file of the batch that failed stays a skipped duplicate; its row
-        says why). Items found inside files are counted apart (``inside_*``)."""
+        ``failed`` + ``cancelled`` + ``not_attempted`` = ``to_import``. A file is counted
+        where the plan put it (a duplicate of a file of the batch that failed stays a skipped
+        duplicate; its row says why). Items found inside files are counted apart
+        (``inside_*``)."""
         given = [o for o in self.outcomes if o.parent_id is None]
         inside = [o for o in self.outcomes if o.parent_id is not None]
         new = [o for o in given if (o.planned or "new") == "new"]
@@ -130,8 +139,10 @@ class ImportReport:
         return {
             "files": len(given), "to_import": len(new),
             "imported": sum(ok(o) for o in new),
-            "failed": sum(o.failed and o.status != CANCELLED for o in new),
+            "failed": sum(o.failed and o.status not in (CANCELLED, NOT_ATTEMPTED)
+                          for o in new),
             "cancelled": sum(o.status == CANCELLED for o in new),
+            "not_attempted": sum(o.status == NOT_ATTEMPTED for o in new),
             "duplicates": sum(o.planned == "duplicate" for o in given),
             "cannot_import": sum(o.planned == "failed" for o in given),
             "inside_imported": sum(ok(o) for o in inside),
@@ -148,7 +159,8 @@ class ImportReport:
         if c["inside_imported"]:
             first += f", plus {_n(c['inside_imported'], 'item')} found inside them"
         out = [first]
-        for key, words in (("failed", "failed"), ("cancelled", "cancelled")):
+        for key, words in (("failed", "failed"), ("cancelled", "cancelled"),
+                           ("not_attempted", "not attempted")):
             if c[key]:
                 out.append(f"{c[key]} {words}")
         if c["duplicates"]:
@@ -173,6 +185,7 @@ class ImportReport:
             "failed": [{"path": o.path, "status": o.status, "error": o.error}
                        for o in self.failed],
             "counts": self.counts(),
+            "stopped": self.stopped,
         }
 
 
@@ -220,6 +233,7 @@ class ImportOptions:
     ocr_languages: str | None = None
     limits: Limits = field(default_factory=Limits)
     workers: int | None = None
+    follow_links: bool = False  # read what links in a folder point to outside it
 
 
 ProgressFn = Callable[[Progress], None]
