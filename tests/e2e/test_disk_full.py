@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.core.test_dossier_fixtures import REPORT, corpus_library, doc_ids
-from tests.support.fsconditions import ROOT, Run, require_unshare, small_disk
+from tests.support.fsconditions import ROOT, Run, copy_out, require_unshare, small_disk
 
 
 def run_all(setup: str, commands: list[list[str]], after: str = "") -> tuple[list[Run], str]:
@@ -95,3 +95,53 @@ def test_an_export_to_a_full_disk_says_so_and_leaves_nothing(
         one_line(run, "disk is full", "nothing was written")
         left = (tmp_path / f"list{n}").read_text().split()
         assert left == [], (run.argv, left)  # no partial file, no temporary folder
+
+
+def _texts(folder: Path, n: int, words: int) -> Path:
+    folder.mkdir()
+    for i in range(n):
+        body = " ".join(f"w{i}x{k % 997}" for k in range(words))
+        (folder / f"f{i:02}.txt").write_text(f"Statement {i} marker{i}.\n{body}\n",
+                                             encoding="utf-8")
+    return folder
+
+
+def test_an_import_into_a_full_library_says_so_and_stops(tmp_path: Path,
+                                                         library_path: Path) -> None:
+    """A library on a tiny disk: the files fit the source disk, not the library's."""
+    require_unshare()
+    src = _texts(tmp_path / "src", 10, 12_000)  # ~110 KB each, stored twice (original, text)
+    lib, kept = tmp_path / "lib", tmp_path / "kept"
+    seed = sum(p.stat().st_size for p in library_path.rglob("*") if p.is_file())
+    room = (seed // 1024 + 700) // 4 * 4
+    runs, stderr = run_all(
+        small_disk(lib, f"{room}k", copy_from=library_path),
+        [["--library", str(lib), "--json", "import", str(src)]],
+        after=copy_out(lib, kept))
+    run = runs[0]
+    assert "Traceback" not in stderr + run.stderr and "internal error" not in run.stderr
+    assert run.code == 1, run.stderr
+    out = run.json()
+    c = out["counts"]
+    assert c["imported"] >= 1 and c["failed"] == 1 and c["not_attempted"] >= 1, out
+    assert c["imported"] + c["failed"] + c["not_attempted"] == 10
+    stop = next(f for f in out["failed"] if f["status"] != "not attempted")
+    assert stop["status"] == "library disk full", out["failed"]
+    assert stop["error"].startswith("the library's disk is full: ")
+    assert stop["error"].endswith("; free space and import again")
+    assert out["stopped"].startswith("The library's disk is full")
+    lines = run.stderr.strip().splitlines()
+    assert "unreadable" not in run.stderr and len(lines) == 2, run.stderr
+    assert lines[-1].startswith("workbench: import stopped: The library's disk is full")
+    assert lines[-1].endswith(f"{c['not_attempted']} more files not attempted")
+
+    # Nothing half-written: each original kept has its document, and the library verifies.
+    from workbench.services import Workbench
+
+    with Workbench.open(kept, program="tests") as wb:
+        docs = wb.list_documents()
+        assert len(docs) == c["imported"]
+        assert len(list(wb.library.originals.iter_hashes())) == len(docs)
+        assert not list(wb.library.originals.root.glob(".incoming-*"))
+        verified = wb.verify()
+        assert verified["ok"], verified

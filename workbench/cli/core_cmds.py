@@ -11,6 +11,7 @@ from typing import Any
 from .. import records
 from ..extract import Limits
 from ..ingest import ImportOptions, Progress
+from ..ingest_types import NOT_ATTEMPTED
 from ..library import Library
 from ..services import Workbench
 from .common import EXIT_SOME_FAILED, Result, command, one_line, safe, table
@@ -115,8 +116,13 @@ def cmd_import(wb: Workbench, args: argparse.Namespace) -> Result:
         lines.append(f"  + [{o['id']}] {one_line(o['path'])}: {o['status']}{one_line(extra)}")
     for o in payload["duplicates"]:
         lines.append(f"  = {one_line(o['path'])}: duplicate of document {o['id']}")
+    # Files a stopped batch did not try are one line, not one each (there may be thousands).
+    skipped = [o for o in payload["failed"] if o["status"] == NOT_ATTEMPTED]
     errors = [f"workbench: {one_line(o['path'])}: {o['status']}: {one_line(o['error'])}"
-              for o in payload["failed"]]
+              for o in payload["failed"] if o["status"] != NOT_ATTEMPTED]
+    if payload["stopped"]:
+        errors.append(f"workbench: import stopped: {one_line(payload['stopped'])}"
+                      + (f"; {len(skipped)} more files not attempted" if skipped else ""))
     return Result(payload, "\n".join(lines), EXIT_SOME_FAILED if payload["failed"] else 0,
                   stderr=errors)
 

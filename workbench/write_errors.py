@@ -1,0 +1,50 @@
+"""What a failed write INTO the library means: its disk is full, or it cannot be written.
+
+An ``OSError`` or a database error met while storing an original or saving a document is the
+library's problem, not the file's: ``library_write_error`` names it (``LibraryFull``,
+``LibraryReadOnly``) so that an import stops its batch and says so instead of blaming each
+file in turn. Reading a source file never fails with these codes, so its errors stay the
+file's own failures ("unreadable").
+"""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+from .errors import LibraryError, LibraryFull, LibraryReadOnly
+from .store import write_failure
+
+FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+READ_ONLY_ERRNOS = frozenset({errno.EROFS})
+
+
+def library_write_error(exc: BaseException, library: Path, doing: str) -> LibraryError | None:
+    """The ``LibraryFull`` or ``LibraryReadOnly`` that ``exc``, met while ``doing`` ("storing
+    the original"), means for the library at ``library``; None for any other error."""
+    if isinstance(exc, LibraryFull | LibraryReadOnly):
+        return exc
+    kind: str | None
+    if isinstance(exc, OSError) and exc.errno in FULL_ERRNOS | READ_ONLY_ERRNOS:
+        kind = "full" if exc.errno in FULL_ERRNOS else "read-only"
+        reason = (exc.strerror or str(exc)).lower()
+    else:
+        kind = write_failure(exc)
+        reason = ("the database could not grow" if kind == "full"
+                  else "the database cannot be written")
+    if kind is None:
+        return None
+    detail = f"{reason} while {doing}"
+    if kind == "full":
+        return LibraryFull(f"The library's disk is full: {detail} (library at {library})",
+                           "free space on that disk and try again", detail=detail)
+    return LibraryReadOnly(
+        f"The library at {library} is read-only (its folder cannot be written): {detail}",
+        "copy the library to a writable folder to change it")
+
+
+def outcome_error(exc: LibraryError) -> str:
+    """The sentence an import reports for the file it stopped on."""
+    if isinstance(exc, LibraryFull):
+        return f"the library's disk is full: {exc.detail}; free space and import again"
+    return f"{exc.message[:1].lower()}{exc.message[1:]}; import again where it can be written"
