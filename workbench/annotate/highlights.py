@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from workbench.annotate import anchoring, tags
 from workbench.errors import NotFound, UserError
+from workbench.ids import row_id
 from workbench.models import Document, Highlight, HighlightTag, Page, TextLayer
 
 PageRanges = list[tuple[int, int, int]]  # (number, start, end)
@@ -43,7 +44,7 @@ def page_of(pages: PageRanges, offset: int) -> int | None:
 
 
 def get_row(session: Session, highlight_id: int) -> Highlight:
-    h = session.get(Highlight, int(highlight_id))
+    h = session.get(Highlight, key) if (key := row_id(highlight_id)) is not None else None
     if h is None:
         raise NotFound(f"No highlight {highlight_id}", "see `workbench highlight list`")
     return h

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from workbench.errors import NotFound, UserError
+from workbench.ids import row_id
 from workbench.models import DocumentTag, Highlight, HighlightTag, Tag
 
 SEPARATOR = "/"
@@ -91,7 +92,8 @@ def get_tag(session: Session, ref: str | int) -> Tag:
     """A tag by id (an int, or ``#12``) or by path."""
     if isinstance(ref, int) or (isinstance(ref, str) and ref.startswith("#")
                                 and ref[1:].isdigit()):
-        tag = session.get(Tag, int(str(ref).lstrip("#")))
+        key = row_id(str(ref).lstrip("#"))
+        tag = session.get(Tag, key) if key is not None else None
     else:
         tag = find_tag(session, ref)
     if tag is None:

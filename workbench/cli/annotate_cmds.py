@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from workbench.cli import argtypes
 from workbench.cli.common import Result, command, group, one_line, table
 from workbench.errors import UserError
 from workbench.services import Workbench
@@ -22,20 +23,23 @@ def register(sub: Any) -> None:
     _register_tag(group(sub, "tag", "the tag tree: add, list, rename, move, merge, delete"))
     p = command(sub, "orphans", cmd_orphans,
                 "highlights that could not be re-anchored, with their best candidates")
-    p.add_argument("--doc", metavar="DOC", help="only this document's")
+    p.add_argument("--doc", metavar="DOC", type=argtypes.document_ref, help="only this document's")
     p = command(sub, "reextract", cmd_reextract,
                 "extract a document's text again and re-anchor its highlights", writes=True)
-    p.add_argument("doc", metavar="DOC", help="document id or unique SHA-256 prefix")
+    p.add_argument("doc", metavar="DOC", type=argtypes.document_ref,
+                   help="document id or unique SHA-256 prefix")
 
 
 def _register_highlight(hs: Any) -> None:
     p = command(hs, "add", cmd_add, "highlight a quote (or a character range) of a document",
                 writes=True)
-    p.add_argument("doc", metavar="DOC", help="document id or unique SHA-256 prefix")
+    p.add_argument("doc", metavar="DOC", type=argtypes.document_ref,
+                   help="document id or unique SHA-256 prefix")
     p.add_argument("--quote", metavar="TEXT", help="the passage, as copied")
-    p.add_argument("--start", type=int, metavar="N", help="start offset in the text layer")
-    p.add_argument("--end", type=int, metavar="N", help="end offset (exclusive)")
-    p.add_argument("--occurrence", type=int, metavar="N",
+    p.add_argument("--start", type=argtypes.char_offset,
+                   metavar="N", help="start offset in the text layer")
+    p.add_argument("--end", type=argtypes.char_offset, metavar="N", help="end offset (exclusive)")
+    p.add_argument("--occurrence", type=argtypes.occurrence, metavar="N",
                    help="which occurrence, when the quote occurs more than once (1-based)")
     p.add_argument("--tag", action="append", default=[], metavar="PATH",
                    help="tag path, e.g. 'Forced labour/Labour transfer' (repeatable)")
@@ -43,51 +47,52 @@ def _register_highlight(hs: Any) -> None:
     p.add_argument("--color", metavar="HEX", help="colour, e.g. #f5d742")
 
     p = command(hs, "list", cmd_list, "list highlights")
-    p.add_argument("--doc", metavar="DOC")
+    p.add_argument("--doc", metavar="DOC", type=argtypes.document_ref)
     p.add_argument("--tag", metavar="PATH", help="with this tag or one of its sub-tags")
     p.add_argument("--status", choices=["anchored", "orphan"])
 
     p = command(hs, "show", cmd_show, "show one highlight")
-    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("id", type=argtypes.record_id, metavar="ID")
 
     p = command(hs, "edit", cmd_edit, "change a highlight's note, colour, tags or range",
                 writes=True)
-    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("id", type=argtypes.record_id, metavar="ID")
     p.add_argument("--note", metavar="TEXT")
     p.add_argument("--color", metavar="HEX")
     p.add_argument("--tag", action="append", default=[], metavar="PATH", help="add a tag")
     p.add_argument("--untag", action="append", default=[], metavar="PATH",
                    help="remove a tag")
-    p.add_argument("--start", type=int, metavar="N")
-    p.add_argument("--end", type=int, metavar="N")
+    p.add_argument("--start", type=argtypes.char_offset, metavar="N")
+    p.add_argument("--end", type=argtypes.char_offset, metavar="N")
 
     p = command(hs, "delete", cmd_delete, "delete a highlight", writes=True)
-    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("id", type=argtypes.record_id, metavar="ID")
 
     p = command(hs, "export", cmd_export,
                 "export highlights (W3C JSON-LD, CSV) or the tag tree (REFI-QDA .qdc)",
                 writes=True)
     p.add_argument("--format", required=True, choices=["w3c", "csv", "qdc"])
-    p.add_argument("-o", "--output", required=True, metavar="FILE")
-    p.add_argument("--doc", metavar="DOC", help="only this document's highlights")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", type=argtypes.path)
+    p.add_argument("--doc", metavar="DOC", type=argtypes.document_ref,
+                   help="only this document's highlights")
     p.add_argument("--tag", metavar="PATH", help="only highlights with this tag")
 
     p = command(hs, "import", cmd_import, "import highlights from a W3C Web Annotation file",
                 writes=True)
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", type=argtypes.path)
 
     p = command(hs, "similar", cmd_similar,
                 "other documents holding the same passage, exactly or nearly")
-    p.add_argument("id", type=int, metavar="ID")
-    p.add_argument("--threshold", type=float, default=0.8, metavar="RATIO",
+    p.add_argument("id", type=argtypes.record_id, metavar="ID")
+    p.add_argument("--threshold", type=argtypes.ratio, default=0.8, metavar="RATIO",
                    help="lowest similarity for a near match (0-1, default 0.8)")
 
     p = command(hs, "accept", cmd_accept, "anchor an orphan at its candidate position",
                 writes=True)
-    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("id", type=argtypes.record_id, metavar="ID")
 
     p = command(hs, "discard", cmd_discard, "delete an orphan highlight", writes=True)
-    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("id", type=argtypes.record_id, metavar="ID")
 
 
 def _register_tag(ts: Any) -> None:
@@ -132,12 +137,15 @@ def _register_tag(ts: Any) -> None:
                 "the passages coded with a tag or its sub-tags; write them as CSV or DOCX",
                 writes=True)
     p.add_argument("path", metavar="PATH")
-    p.add_argument("--doc", metavar="DOC", help="only this document's passages")
-    p.add_argument("--csv", metavar="FILE", help="write the passages to a CSV file")
-    p.add_argument("--docx", metavar="FILE", help="write the passages to a Word document")
+    p.add_argument("--doc", metavar="DOC", type=argtypes.document_ref,
+                   help="only this document's passages")
+    p.add_argument("--csv", metavar="FILE", type=argtypes.path,
+                   help="write the passages to a CSV file")
+    p.add_argument("--docx", metavar="FILE", type=argtypes.path,
+                   help="write the passages to a Word document")
 
     p = command(ts, "document", cmd_tag_document, "tag or untag a whole document", writes=True)
-    p.add_argument("doc", metavar="DOC")
+    p.add_argument("doc", metavar="DOC", type=argtypes.document_ref)
     p.add_argument("path", metavar="PATH")
     p.add_argument("--remove", action="store_true", help="remove the tag instead")
 

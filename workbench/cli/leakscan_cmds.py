@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
+from . import argtypes
 from .common import EXIT_OK, EXIT_SOME_FAILED, Result, command, one_line
 
 EXIT_FOUND = EXIT_SOME_FAILED
@@ -26,10 +27,11 @@ def register(sub: Any) -> None:
     p = command(sub, "leakscan", cmd_leakscan,
                 "list where a term can still be read in files, folders and zips "
                 "(without printing it)", needs_library=False)
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive)")
+    p.add_argument("paths", nargs="+", metavar="PATH", type=argtypes.path,
+                   help="files or folders (recursive)")
     p.add_argument("--term", action="append", default=[], metavar="T",
                    help="a term to look for (repeat for more)")
-    p.add_argument("--terms-file", metavar="FILE",
+    p.add_argument("--terms-file", metavar="FILE", type=argtypes.path,
                    help="a UTF-8 file with one term per line (keeps terms out of shell history)")
 
 

@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from ..ocr import DEFAULT_TIMEOUT, ocr_document
+from . import argtypes
 from .common import Result, command
 
 if TYPE_CHECKING:
@@ -16,11 +17,12 @@ def register(sub: Any) -> None:
     p = command(sub, "ocr", cmd_ocr,
                 "OCR an image or scanned PDF again: a new text layer, highlights re-anchored",
                 writes=True)
-    p.add_argument("doc", metavar="DOC", help="document id or unique SHA-256 prefix")
+    p.add_argument("doc", metavar="DOC", type=argtypes.document_ref,
+                   help="document id or unique SHA-256 prefix")
     p.add_argument("--languages", metavar="LANGS",
                    help="Tesseract languages, e.g. eng+chi_sim, or auto: each page in its "
                         "own script (default: the library's ocr_languages setting, else auto)")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+    p.add_argument("--timeout", type=argtypes.seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"time limit for the whole document (default {DEFAULT_TIMEOUT:g})")
     p.add_argument("--set-default", action="store_true",
                    help="also make these languages the library's default for imports")

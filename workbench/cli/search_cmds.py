@@ -9,6 +9,7 @@ import argparse
 from typing import Any
 
 from ..services import Workbench
+from . import argtypes
 from .common import Result, command, group, one_line, table
 
 
@@ -16,9 +17,11 @@ def register(sub: Any) -> None:
     p = command(sub, "search", cmd_search, "search the library (see docs/cli/search.md)")
     p.add_argument("query", metavar="QUERY", nargs="+",
                    help="the query; several arguments are joined with spaces")
-    p.add_argument("--limit", type=int, default=20, metavar="N", help="hits to show (20)")
-    p.add_argument("--offset", type=int, default=0, metavar="N", help="hits to skip (0)")
-    p.add_argument("--in", dest="doc", metavar="DOC",
+    p.add_argument("--limit", type=argtypes.count, default=20, metavar="N",
+                   help="hits to show (20)")
+    p.add_argument("--offset", type=argtypes.offset, default=0, metavar="N",
+                   help="hits to skip (0)")
+    p.add_argument("--in", dest="doc", metavar="DOC", type=argtypes.document_ref,
                    help="every match inside one document instead")
     p.add_argument("--collection", metavar="NAME", help="only documents of this collection")
     p.add_argument("--no-facets", action="store_true", help="skip facet counts")

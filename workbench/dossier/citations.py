@@ -131,7 +131,7 @@ def _date_parts(value: str | None) -> dict[str, Any] | None:
         return None
     parts = []
     for piece in value[:10].split("-"):
-        if not piece.isdigit():
+        if not (piece.isascii() and piece.isdigit()):  # "²".isdigit(), but int("²") fails
             break
         parts.append(int(piece))
     return {"date-parts": [parts]} if parts else {"raw": value}

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound, UserError
+from ..ids import row_id
 from ..models import Dossier, DossierItem, DossierSection
 
 EXHIBIT_KINDS = ("highlight", "document")
@@ -20,8 +21,8 @@ EXHIBIT_KINDS = ("highlight", "document")
 def get_dossier(session: Session, ref: str | int) -> Dossier:
     """A dossier by id, or by its exact title when that names exactly one."""
     text = str(ref).strip()
-    if text.isdigit():
-        d = session.get(Dossier, int(text))
+    if (dossier_id := row_id(text)) is not None:
+        d = session.get(Dossier, dossier_id)
         if d is not None:
             return d
     rows = session.execute(select(Dossier).where(Dossier.title == text).limit(2)).scalars().all()
@@ -50,9 +51,9 @@ def get_item(session: Session, dossier: Dossier, ref: str | int) -> DossierItem:
     """An item of ``dossier`` by id or by its exhibit label (``3``, ``Exhibit 3``, ``A-3``)."""
     text = str(ref).strip()
     items = ordered_items(session, dossier.id)
-    if text.isdigit():
+    if (item_id := row_id(text)) is not None:
         for it in items:
-            if it.id == int(text):
+            if it.id == item_id:
                 return it
     for it in items:
         if it.exhibit_label and it.exhibit_label.strip().lower() == text.lower():
@@ -98,8 +99,9 @@ def find_section(session: Session, dossier: Dossier, name: str | int,
                  create: bool = False) -> DossierSection:
     """A section by id or title; ``create`` adds a titled one at the end when missing."""
     text = str(name).strip()
+    section_id = row_id(text)
     for sec in sections(session, dossier.id):
-        if (text.isdigit() and sec.id == int(text)) or sec.title == text:
+        if (section_id is not None and sec.id == section_id) or sec.title == text:
             return sec
     if not create:
         raise NotFound(f"Dossier {dossier.id} has no section {text!r}")
