@@ -10,6 +10,7 @@ folder through ``registry.py``.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
@@ -58,9 +59,16 @@ class SealedStorage(FileStorage):  # type: ignore[misc]
     def temp_storage(self, name: str | None = None) -> FileStorage:
         # Whoosh reads these back while it writes a segment (a read-write file): they live
         # in a private folder in memory, plain, and are deleted with the writer.
+        import tempfile
+
         from . import scratch
 
-        return FileStorage(str(scratch.make("workbench-index-"))).create()
+        # In the open library's scratch folder when this process's temp folder is it (then
+        # removed with it even when Whoosh leaves the folder behind), else a new one.
+        base = tempfile.gettempdir()
+        folder = (tempfile.mkdtemp(prefix="workbench-index-", dir=base)
+                  if scratch.is_ram_backed(Path(base)) else str(scratch.make("workbench-index-")))
+        return FileStorage(folder).create()
 
 
 def storage_for(folder: str | os.PathLike[str], readonly: bool = False) -> FileStorage:
