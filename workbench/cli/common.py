@@ -37,12 +37,22 @@ def json_parent() -> argparse.ArgumentParser:
 
 
 def command(sub: Any, name: str, handler: Handler, help: str, *, writes: bool = False,
-            needs_library: bool = True, aliases: tuple[str, ...] = ()) -> argparse.ArgumentParser:
-    """Add a sub-command. ``writes`` takes the writer lock; read-only commands do not."""
+            needs_library: bool = True, aliases: tuple[str, ...] = (),
+            read_only_ok: bool = False) -> argparse.ArgumentParser:
+    """Add a sub-command. ``writes`` takes the writer lock; read-only commands do not.
+    ``read_only_ok``: a command that writes only its audit record (verify, export) still runs
+    on a library whose folder is read-only, opened read-only (its handler says so)."""
     p: argparse.ArgumentParser = sub.add_parser(name, help=help, description=help,
                                                 parents=[json_parent()], aliases=list(aliases))
-    p.set_defaults(handler=handler, writes=writes, needs_library=needs_library)
+    p.set_defaults(handler=handler, writes=writes, needs_library=needs_library,
+                   read_only_ok=read_only_ok)
     return p
+
+
+def not_recorded(what: str) -> str:
+    """The note a ``read_only_ok`` command prints when it ran on a read-only library."""
+    return (f"workbench: note: the library is read-only (its folder cannot be written): "
+            f"this {what} is not recorded in its audit log")
 
 
 def group(sub: Any, name: str, help: str) -> Any:

@@ -21,6 +21,7 @@ from .. import audit
 from ..changes import Changes
 from ..documents import iso, resolve_document
 from ..errors import NotFound, UserError
+from ..ids import row_id
 from ..library import Library
 from ..models import (
     Collection,
@@ -168,7 +169,8 @@ class DossiersMixin:
                              commentary=commentary,
                              position=editing.next_position(s, d.id, sec.id if sec else None))
             if highlight is not None:
-                h = s.get(Highlight, int(highlight))
+                key = row_id(highlight)
+                h = s.get(Highlight, key) if key is not None else None
                 if h is None:
                     raise NotFound(f"No highlight {highlight}",
                                    "see `workbench highlight list` for ids")
@@ -348,7 +350,8 @@ class DossiersMixin:
         with self.library.transaction() as s:
             d = editing.get_dossier(s, dossier)
             editing.require_editable(d)
-            r = s.get(Redaction, int(redaction_id))
+            key = row_id(redaction_id)
+            r = s.get(Redaction, key) if key is not None else None
             if r is None or r.dossier_id != d.id:
                 raise NotFound(f"Dossier {d.id} has no redaction {redaction_id}")
             s.delete(r)
@@ -414,13 +417,15 @@ class DossiersMixin:
         view = self.dossier_view(dossier, full_text=True)
         result = run_export(self.library, view, format, Path(out), bates=bates,
                             progress=progress, cancel=cancel)
+        if not self.library.writable:  # a read-only library: the export is not recorded
+            return {**result.to_json(), "recorded": False}
         with self.library.transaction() as s:
             audit.record(s, audit.DISSEMINATION, "dossier", view.id, {
                 "format": result.format, "sha256": result.sha256, "size": result.size,
                 "exhibits": len(view.exhibits), "redactions": len(view.rules),
                 "bates": bool(bates), "files": result.files,
                 "excluded_originals": result.excluded_originals})
-        return result.to_json()
+        return {**result.to_json(), "recorded": True}
 
     def sources_csl(self, dossier: str | int) -> list[dict[str, Any]]:
         from .citations import csl_json
