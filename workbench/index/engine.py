@@ -128,9 +128,13 @@ def new_generation(index_dir: Path, common: frozenset[str] = DEFAULT_COMMON
     n = max(used, default=0)
     gen = f"g{n + 1}"
     (index_dir / gen).mkdir()
-    # the archive's own common words: sealed like the rest in an encrypted library
-    write_small(index_dir / gen / COMMON, json.dumps(sorted(common)).encode("utf-8"))
-    return storage(index_dir / gen).create().create_index(build_schema(common)), gen
+    try:
+        # the archive's own common words: sealed like the rest in an encrypted library
+        write_small(index_dir / gen / COMMON, json.dumps(sorted(common)).encode("utf-8"))
+        return storage(index_dir / gen).create().create_index(build_schema(common)), gen
+    except BaseException:  # a full disk: no half-made generation stays behind
+        shutil.rmtree(index_dir / gen, ignore_errors=True)
+        raise
 
 
 def read_common(folder: Path) -> frozenset[str]:
@@ -152,6 +156,22 @@ def make_current(index_dir: Path, gen: str) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
+def remove_stale_generations(index_dir: Path) -> list[str]:
+    """Delete the generation folders the pointer does not name (a rebuild that crashed or
+    ran out of space before it could clean up); the names removed. Only the writer may call
+    this, before it starts a rebuild of its own."""
+    ptr = read_pointer(index_dir)
+    current = str(ptr.get("current")) if ptr else None
+    removed = []
+    if index_dir.is_dir():
+        for child in index_dir.iterdir():
+            if (child.is_dir() and child.name != current and child.name[:1] == "g"
+                    and child.name[1:].isdigit()):
+                shutil.rmtree(child, ignore_errors=True)
+                removed.append(child.name)
+    return removed
+
+
 def writer_args() -> dict[str, Any]:
     """How every segment is written.
 
@@ -161,6 +181,41 @@ def writer_args() -> dict[str, Any]:
     RSS at 10,000 documents); separate files are read on demand.
     """
     return {"codec": W3Codec(compression=0), "compound": False}
+
+
+def open_writer(ix: windex.Index, timeout: float = 10.0, **kwargs: Any) -> SegmentWriter:
+    """``ix.writer(timeout=..., **kwargs)`` that never leaves the write lock held when the
+    writer cannot be made: Whoosh's takes the lock, then creates its first files, and on a
+    full disk fails with nobody to release it (every later write then waits and fails)."""
+    from whoosh.util.filelock import try_for
+    from whoosh.writing import LockError
+
+    lock = ix.lock("WRITELOCK")
+    if not try_for(lock.acquire, timeout=timeout, delay=0.1):
+        raise LockError
+    try:
+        writer = SegmentWriter(ix, _lk=False, **kwargs)
+    except BaseException:
+        lock.release()
+        raise
+    writer.writelock = lock  # released by its commit or cancel
+    return writer
+
+
+def cancel_guarded(writer: SegmentWriter) -> None:
+    """Cancel, and release the write lock even when cancelling fails too (closing the
+    half-written segment on a full disk)."""
+    try:
+        writer.cancel()
+    except Exception:
+        log.debug("cancelling an index writer failed", exc_info=True)
+    finally:
+        lock = getattr(writer, "writelock", None)
+        if lock is not None and getattr(lock, "locked", False):
+            try:
+                lock.release()
+            except Exception:
+                log.debug("releasing the index write lock failed", exc_info=True)
 
 
 def commit_guarded(writer: SegmentWriter, **kwargs: Any) -> None:

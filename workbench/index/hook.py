@@ -77,6 +77,27 @@ class SearchIndex:
             raise UserError(f"The search index is not usable ({exc.reason})",
                             "run `workbench reindex`, or open the library for writing") from exc
 
+    def _incomplete(self, searcher: Searcher) -> str | None:
+        """What a search must say when the index lacks documents the database holds: it
+        could not be written (the library's disk is full), or this reader's index has not
+        caught up (another process writes, or the folder is read-only). None otherwise, and
+        while a healthy writer of this process catches up (it adds them in a moment)."""
+        worker = self.worker
+        if worker is not None and not worker.incomplete:
+            return None
+        with self.library.read() as s:
+            total = int(s.execute(select(func.count(Document.id))).scalar_one())
+        missing = total - searcher.doc_count()
+        if missing <= 0:
+            return None
+        lack = (f"The search index is incomplete: {missing:,} of {total:,} document"
+                f"{'' if total == 1 else 's'} {'is' if missing == 1 else 'are'} not in it")
+        if worker is None:  # opened read-only: the next writer brings the index up to date
+            return (f"{lack} yet; results may be missing them (the index catches up when the "
+                    "library is next opened for writing).")
+        return (f"{lack} (it could not be written: {worker.write_problem}); results may be "
+                "missing them. Run `workbench reindex` once the library can be written.")
+
     def _aliases(self) -> dict[str, list[str]]:
         with self.library.read() as s:
             return alias_map([list(t or []) for t in s.execute(select(AliasGroup.terms))
@@ -95,6 +116,9 @@ class SearchIndex:
             fq = filter_query(filters)
             if fq is not None:
                 q = wq.And([q, fq])
+            lacking = self._incomplete(searcher)
+            if lacking:
+                notice = ((notice + " ") if notice else "") + lacking
             if not searcher.doc_count_all():  # an empty index has no columns
                 return SearchResult(query, 0, [], {}, offset, limit, notice)
             top, total, docset = self._run(searcher, q, offset + limit, facets)

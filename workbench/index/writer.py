@@ -22,17 +22,22 @@ from typing import Any
 from sqlalchemy import func, select
 from whoosh import index as windex
 
+from ..errors import LibraryFull
 from ..library import Library
 from ..models import TextLayer
+from ..write_errors import library_write_error
 from . import rebuild
 from .analysis import DEFAULT_COMMON
 from .engine import (
     IndexProblem,
+    cancel_guarded,
     commit_guarded,
     make_current,
     merge_small,
     new_generation,
     open_current,
+    open_writer,
+    remove_stale_generations,
     sync_sidecars,
     writer_args,
 )
@@ -77,6 +82,14 @@ class IndexWorker:
         self.last_error: str | None = None
         self.last_rebuild_reason: str | None = None
         self.failures = 0
+        # Set when a write failed, until a rebuild succeeds: the index may lack documents
+        # (searches then count them); ``write_problem`` says why, in words.
+        self.incomplete = False
+        self.write_problem: str | None = None
+        try:  # a rebuild that crashed or ran out of space left its generation folder
+            remove_stale_generations(self.index_dir)
+        except OSError:
+            log.warning("could not remove an unfinished search index build", exc_info=True)
         self._thread = threading.Thread(target=self._run, name="workbench-index", daemon=True)
         self._thread.start()
 
@@ -173,6 +186,13 @@ class IndexWorker:
         log.debug("search index failure", exc_info=True)
         self.last_error = f"{type(exc).__name__}: {exc}"
         self.failures += 1
+        self.incomplete = True
+        problem = library_write_error(exc, self.library.path, "writing the search index")
+        if problem is not None:  # the first clear reason stays: later ones may be its echoes
+            self.write_problem = ("the library's disk is full" if isinstance(problem, LibraryFull)
+                                  else "the library cannot be written")
+        elif self.write_problem is None:
+            self.write_problem = f"a write failed ({type(exc).__name__})"
         self._close_ix()
         if self.failures <= 2 and not self._stop:  # an index that fails to write is rebuilt
             self.request_rebuild(f"write failed ({type(exc).__name__})")
@@ -212,7 +232,7 @@ class IndexWorker:
 
     def _write_changes(self, ix: windex.Index, changed: set[int], removed: set[int],
                        progress: IndexProgress) -> None:
-        writer = ix.writer(timeout=10.0, **writer_args())
+        writer = open_writer(ix, timeout=10.0, **writer_args())
         try:
             with self.library.read() as s:
                 paths = tag_paths(s)
@@ -228,7 +248,7 @@ class IndexWorker:
             for doc_id in removed:
                 writer.delete_by_term("id", str(doc_id))
         except BaseException:
-            writer.cancel()
+            cancel_guarded(writer)
             raise
         commit_guarded(writer, mergetype=merge_small)
         self.on_commit()
@@ -302,6 +322,7 @@ class IndexWorker:
         if gen is not None:
             self._close_ix()
             make_current(self.index_dir, gen)
+            self.incomplete, self.write_problem = False, None
             self.on_commit()
 
     def _common_words(self, ids: list[int]) -> frozenset[str]:
