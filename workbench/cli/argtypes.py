@@ -143,3 +143,18 @@ def name_ref(value: str) -> str:
     if "\0" in value:
         raise argparse.ArgumentTypeError(f"{shown(value)} holds a NUL character")
     return value
+
+
+MAX_TERM = 1000  # characters of a name to redact or look for; a longer one is a mistake
+
+
+def term(value: str) -> str:
+    """A name or phrase to redact or to look for: not empty, at most ``MAX_TERM`` characters
+    (every spelling of it is compiled into one pattern, which a 100 KB term makes slow).
+    The errors never quote the term: it is a name being hidden."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("the term is empty; give the name or words to find")
+    if len(value) > MAX_TERM:
+        raise argparse.ArgumentTypeError(
+            f"the term is {len(value)} characters long; at most {MAX_TERM}")
+    return value

@@ -9,7 +9,8 @@ from typing import Any
 
 from ..errors import UserError
 from ..services import Workbench
-from .common import EXIT_SOME_FAILED, Result, command, group, one_line, table
+from . import argtypes
+from .common import EXIT_SOME_FAILED, Result, command, group, not_recorded, one_line, table
 
 
 def register(sub: Any) -> None:
@@ -27,13 +28,14 @@ def register(sub: Any) -> None:
     command(g, "list", cmd_list, "list dossiers")
 
     p = command(g, "show", cmd_show, "show a dossier's sections, items and redactions")
-    p.add_argument("dossier", metavar="DOSSIER", help="dossier id or exact title")
+    p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref,
+                   help="dossier id or exact title")
 
     p = command(g, "add", cmd_add, "add a highlight, a whole document or a note", writes=True)
-    p.add_argument("dossier", metavar="DOSSIER")
+    p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref)
     what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--highlight", type=int, metavar="ID")
-    what.add_argument("--document", metavar="DOC")
+    what.add_argument("--highlight", type=argtypes.record_id, metavar="ID")
+    what.add_argument("--document", metavar="DOC", type=argtypes.document_ref)
     what.add_argument("--note", metavar="TEXT")
     p.add_argument("--section", metavar="NAME", help="section to put it in (created if new)")
     p.add_argument("--commentary", metavar="TEXT", default="")
@@ -41,25 +43,26 @@ def register(sub: Any) -> None:
                    help="use the highlight's note as the commentary (when none is given)")
 
     p = command(g, "move", cmd_move, "move an item to a position in its section", writes=True)
-    p.add_argument("dossier", metavar="DOSSIER")
-    p.add_argument("item", metavar="ITEM", help="item id or exhibit label")
-    p.add_argument("position", type=int, metavar="POSITION", help="1-based")
+    p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref)
+    p.add_argument("item", metavar="ITEM", type=argtypes.name_ref,
+                   help="item id or exhibit label")
+    p.add_argument("position", type=argtypes.position, metavar="POSITION", help="1-based")
     p.add_argument("--section", metavar="NAME", help="move it into this section")
 
     p = command(g, "remove", cmd_remove, "remove an item", writes=True)
-    p.add_argument("dossier", metavar="DOSSIER")
-    p.add_argument("item", metavar="ITEM")
+    p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref)
+    p.add_argument("item", metavar="ITEM", type=argtypes.name_ref)
 
     p = command(g, "comment", cmd_comment, "set an item's commentary", writes=True)
-    p.add_argument("dossier", metavar="DOSSIER")
-    p.add_argument("item", metavar="ITEM")
+    p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref)
+    p.add_argument("item", metavar="ITEM", type=argtypes.name_ref)
     p.add_argument("text", metavar="TEXT")
 
     p = command(g, "redact", cmd_redact,
                 "redact a term everywhere in the dossier, or a quote in one item", writes=True)
-    p.add_argument("dossier", metavar="DOSSIER")
-    p.add_argument("--term", metavar="TEXT")
-    p.add_argument("--item", metavar="ITEM")
+    p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref)
+    p.add_argument("--term", metavar="TEXT", type=argtypes.term)
+    p.add_argument("--item", metavar="ITEM", type=argtypes.name_ref)
     p.add_argument("--quote", metavar="TEXT")
     p.add_argument("--reason", metavar="TEXT", required=True,
                    help="why (private: kept in this library's audit log, never exported)")
@@ -68,32 +71,32 @@ def register(sub: Any) -> None:
                         "(default: [REDACTED]); a short category such as 'witness safety'")
 
     p = command(g, "unredact", cmd_unredact, "remove a redaction", writes=True)
-    p.add_argument("dossier", metavar="DOSSIER")
-    p.add_argument("redaction", type=int, metavar="REDACTION")
+    p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref)
+    p.add_argument("redaction", type=argtypes.record_id, metavar="REDACTION")
 
     p = command(g, "freeze", cmd_freeze, "freeze numbering and content", writes=True)
-    p.add_argument("dossier", metavar="DOSSIER")
+    p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref)
 
     p = command(g, "new-version", cmd_new_version, "an editable copy of a dossier",
                 writes=True)
-    p.add_argument("dossier", metavar="DOSSIER")
+    p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref)
 
     p = command(g, "export", cmd_export, "export as pdf, docx, html or a BagIt bundle",
-                writes=True)
-    p.add_argument("dossier", metavar="DOSSIER")
+                writes=True, read_only_ok=True)
+    p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref)
     p.add_argument("--format", required=True, choices=["pdf", "docx", "html", "bundle"])
-    p.add_argument("-o", "--output", required=True, metavar="OUT",
+    p.add_argument("-o", "--output", required=True, metavar="OUT", type=argtypes.path,
                    help="file to write; for bundle, a folder, or a .zip file")
     p.add_argument("--bates", metavar="PREFIX", help="stamp pages PREFIX000001, ... (PDF)")
 
     p = command(g, "sources", cmd_sources, "the dossier's sources as CSL-JSON")
-    p.add_argument("dossier", metavar="DOSSIER")
+    p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref)
     p.add_argument("--format", default="csl-json", choices=["csl-json"])
 
     p = command(sub, "verify-bundle", cmd_verify_bundle,
                 "check an exported bundle (folder or zip) against its manifests",
                 needs_library=False)
-    p.add_argument("path", metavar="PATH")
+    p.add_argument("path", metavar="PATH", type=argtypes.path)
 
 
 def _id(changes: Any) -> int:
@@ -205,7 +208,8 @@ def cmd_new_version(wb: Workbench, args: argparse.Namespace) -> Result:
 
 def cmd_export(wb: Workbench, args: argparse.Namespace) -> Result:
     result = wb.export(args.dossier, args.format, Path(args.output), bates=args.bates)
-    return Result(result, f"Wrote {result['path']} (sha256 {result['sha256']})")
+    return Result(result, f"Wrote {result['path']} (sha256 {result['sha256']})",
+                  stderr=[] if result["recorded"] else [not_recorded("export")])
 
 
 def cmd_sources(wb: Workbench, args: argparse.Namespace) -> Result:

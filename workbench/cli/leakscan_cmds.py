@@ -29,7 +29,7 @@ def register(sub: Any) -> None:
                 "(without printing it)", needs_library=False)
     p.add_argument("paths", nargs="+", metavar="PATH", type=argtypes.path,
                    help="files or folders (recursive)")
-    p.add_argument("--term", action="append", default=[], metavar="T",
+    p.add_argument("--term", action="append", default=[], metavar="T", type=argtypes.term,
                    help="a term to look for (repeat for more)")
     p.add_argument("--terms-file", metavar="FILE", type=argtypes.path,
                    help="a UTF-8 file with one term per line (keeps terms out of shell history)")
