@@ -283,3 +283,30 @@ def test_last_backup_includes_backups_still_pending(wb: Workbench, tmp_path: Pat
     with Library.open(path, attach_index=False) as lib:
         assert backup.record_pending(lib) == 1
         assert backup.last_backup(lib) is not None
+
+
+def test_an_encrypted_library_backs_up_sealed_and_restores_with_its_passphrase(
+        tmp_path: Path) -> None:
+    from workbench.errors import PassphraseRequired
+
+    secret = "nine words of a good passphrase"
+    with Workbench.open(tmp_path / "lib", create=True, passphrase=secret) as wb:
+        _fill(wb, tmp_path, 2)
+        before = _snapshot(wb)
+        result = backup.backup(wb.library, tmp_path / "b")
+    assert result["verified"]["ok"] and result["documents"] == 2
+    # Nothing readable in the copy: the database is SQLCipher's, the originals sealed.
+    assert not (tmp_path / "b" / "library.sqlite").read_bytes().startswith(b"SQLite format 3")
+    blobs = [p for p in (tmp_path / "b" / "originals").rglob("*") if p.is_file()]
+    assert len(blobs) == 2 and all(b"Testimony" not in p.read_bytes() for p in blobs)
+    assert (tmp_path / "b" / "keys.json").is_file()
+    with pytest.raises(PassphraseRequired):
+        backup.restore(tmp_path / "b", tmp_path / "r")
+    assert not (tmp_path / "r").exists()
+    restored = backup.restore(tmp_path / "b", tmp_path / "r", passphrase=secret)
+    assert restored["verified"]["ok"]
+    with Workbench.open(tmp_path / "r", passphrase=secret) as copy:
+        after = _snapshot(copy)
+        assert after["documents"] == before["documents"]
+        assert after["highlights"] == before["highlights"]
+        assert copy.verify()["ok"]
