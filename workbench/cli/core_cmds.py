@@ -1,4 +1,5 @@
-"""Library commands: init, import, list, show, edit, delete, collections, verify, audit, gui."""
+"""Library commands: init, import, list, show, edit, delete, collections, verify, gc, audit,
+gui."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from ..ingest import ImportOptions, Progress
 from ..ingest_types import NOT_ATTEMPTED
 from ..library import Library
 from ..services import Workbench
-from .common import EXIT_SOME_FAILED, Result, command, one_line, safe, table
+from . import argtypes
+from .common import EXIT_SOME_FAILED, Result, command, not_recorded, one_line, safe, table
 
 EDIT_OPTIONS = [  # (field, metavar, help) of `workbench edit`, in records.FIELDS order
     ("title", "TEXT", "the title (cannot be empty)"),
@@ -30,70 +32,106 @@ EDIT_OPTIONS = [  # (field, metavar, help) of `workbench edit`, in records.FIELD
 def register(sub: Any) -> None:
     p = command(sub, "init", cmd_init, "create a library (or confirm an existing one)",
                 needs_library=False)
+    p.add_argument("--encrypt", action="store_true",
+                   help="encrypt the new library with a passphrase (asked twice)")
 
     p = command(sub, "import", cmd_import, "import files and folders (folders recurse)",
                 writes=True)
-    p.add_argument("paths", nargs="+", metavar="PATH",
+    p.add_argument("paths", nargs="+", metavar="PATH", type=argtypes.path,
                    help="files or folders; put `--` before names that start with a dash")
     p.add_argument("--collection", metavar="NAME", help="add the documents to this collection")
     p.add_argument("--source-url", metavar="URL", help="where the files were collected from")
-    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+    p.add_argument("--timeout", type=argtypes.seconds, default=60.0, metavar="SECONDS",
                    help="time limit per file (default 60)")
-    p.add_argument("--memory", type=int, default=1024, metavar="MIB",
-                   help="memory limit per extraction in MiB (default 1024)")
+    p.add_argument("--memory", type=argtypes.mebibytes, default=1024, metavar="MIB",
+                   help=f"memory limit per extraction in MiB (default 1024, at least "
+                        f"{argtypes.MIN_MEMORY_MIB})")
     p.add_argument("--ocr-languages", metavar="LANGS",
                    help="Tesseract languages for this import, e.g. eng+chi_sim "
                         "(default: auto, each page read in its own script)")
+    p.add_argument("--follow-links", action="store_true",
+                   help="in folders, also import what symbolic links point to outside the "
+                        "folder (by default such links are reported and skipped)")
 
     p = command(sub, "list", cmd_list, "list documents")
     p.add_argument("--collection", metavar="NAME")
-    p.add_argument("--limit", type=int)
+    p.add_argument("--limit", type=argtypes.count, metavar="N")
 
     p = command(sub, "show", cmd_show, "show a document's metadata, provenance and text")
-    p.add_argument("doc", metavar="DOC", help="document id or unique SHA-256 prefix")
+    p.add_argument("doc", metavar="DOC", type=argtypes.document_ref,
+                   help="document id or unique SHA-256 prefix")
     p.add_argument("--text", action="store_true", help="include the text")
-    p.add_argument("--page", type=int, metavar="N", help="only page N of the text")
+    p.add_argument("--page", type=argtypes.page, metavar="N",
+                   help="only page N of the text (from 1)")
 
     p = command(sub, "edit", cmd_edit,
                 "correct a document's record (the captured values are kept)", writes=True)
-    p.add_argument("doc", metavar="DOC", help="document id or unique SHA-256 prefix")
+    p.add_argument("doc", metavar="DOC", type=argtypes.document_ref,
+                   help="document id or unique SHA-256 prefix")
     for name, meta, what in EDIT_OPTIONS:
-        p.add_argument(f"--{name.replace('_', '-')}", dest=name, metavar=meta, help=what)
+        p.add_argument(f"--{name.replace('_', '-')}", dest=name, metavar=meta, help=what,
+                       type=argtypes.date if meta == "DATE" else str)
     p.add_argument("--revert", action="append", default=[], metavar="FIELD",
                    type=lambda v: v.strip().replace("-", "_"),
                    help="put FIELD back as captured (repeatable): "
                         + ", ".join(f.replace("_", "-") for f in records.FIELDS))
 
     p = command(sub, "delete", cmd_delete, "delete a document and its original", writes=True)
-    p.add_argument("doc", metavar="DOC")
+    p.add_argument("doc", metavar="DOC", type=argtypes.document_ref)
 
     p = command(sub, "collections", cmd_collections, "list collections, or add documents to one",
                 writes=True)
-    p.add_argument("--add", nargs="+", metavar="DOC", help="documents to add")
+    p.add_argument("--add", nargs="+", metavar="DOC", type=argtypes.document_ref,
+                   help="documents to add")
     p.add_argument("--to", metavar="NAME", help="the collection to add them to")
 
-    command(sub, "verify", cmd_verify,
-            "re-hash originals, check the audit chain and the database", writes=True)
+    p = command(sub, "verify", cmd_verify,
+                "re-hash originals and text, check the audit chain and the database",
+                writes=True, read_only_ok=True)
+    p.set_defaults(on_damaged=verify_damaged)  # see cli.run: verify salvages, never refuses
+
+    p = command(sub, "gc", cmd_gc, "remove stray originals left by an interrupted import "
+                "(or import them with --adopt)", writes=True)
+    p.add_argument("--adopt", action="store_true",
+                   help="import each stray original as a document instead of removing it")
 
     p = command(sub, "audit", cmd_audit, "list audit events")
     p.add_argument("--object-type", metavar="TYPE")
     p.add_argument("--object-id", metavar="ID")
-    p.add_argument("--limit", type=int)
+    p.add_argument("--limit", type=argtypes.count, metavar="N")
 
     p = command(sub, "gui", cmd_gui, "open the desktop app", needs_library=False)
     # `workbench gui --library PATH` as well as `workbench --library PATH gui`; SUPPRESS keeps
     # the sub-command from resetting a --library given before it.
-    p.add_argument("--library", metavar="PATH", default=argparse.SUPPRESS,
+    p.add_argument("--library", metavar="PATH", default=argparse.SUPPRESS, type=argtypes.path,
                    help="library folder (default: the per-user library, created on first run)")
 
 
 def cmd_init(args: argparse.Namespace) -> Result:
+    from ..library import MARKER
     from . import library_path
+    from .crypto_cmds import init_passphrase
 
     path = library_path(args)
-    with Library.create(path) as lib:
-        payload = {"library": str(lib.path)}
-    return Result(payload, f"Library ready at {safe(path)}")
+    _require_folder_place(path)
+    secret = init_passphrase(args, path, path / MARKER)
+    with Library.create(path, passphrase=secret) as lib:
+        payload = {"library": str(lib.path), "encrypted": lib.key is not None}
+    return Result(payload, f"{'Encrypted library' if secret else 'Library'} ready at "
+                           f"{safe(path)}")
+
+
+def _require_folder_place(path: Path) -> None:
+    """A library is a folder: name the file in the way rather than fail inside ``mkdir``."""
+    from ..errors import UserError
+
+    for place in (path, *path.parents):
+        if place.exists():
+            if not place.is_dir():
+                raise UserError(f"Cannot create a library at {safe(path)}: "
+                                f"{safe(place)} is a file, not a folder",
+                                "choose another place with --library PATH")
+            return
 
 
 def cmd_import(wb: Workbench, args: argparse.Namespace) -> Result:
@@ -101,6 +139,7 @@ def cmd_import(wb: Workbench, args: argparse.Namespace) -> Result:
         collection=args.collection, source_url=args.source_url,
         ocr_languages=args.ocr_languages,
         limits=Limits(timeout=args.timeout, memory=args.memory * 1024 * 1024),
+        follow_links=args.follow_links,
     )
     show = sys.stderr.isatty()
     report, _ = wb.import_paths([Path(p) for p in args.paths], options,
@@ -239,15 +278,81 @@ def cmd_collections(wb: Workbench, args: argparse.Namespace) -> Result:
 
 def cmd_verify(wb: Workbench, args: argparse.Namespace) -> Result:
     result = wb.verify()
-    lines = [f"checked {result['documents_checked']} originals and "
-             f"{result['audit_events_checked']} audit events"]
+    result["recorded"] = wb.library.writable
+    return Result(result, _verify_text(result), 0 if result["ok"] else EXIT_SOME_FAILED,
+                  stderr=[] if result["recorded"] else [not_recorded("check")])
+
+
+def verify_damaged(path: Path, args: argparse.Namespace, exc: Exception) -> Result:
+    """``verify`` on a library that cannot be opened for writing (damaged, empty or swapped
+    database): checked read-only, salvaged if need be; the findings are the result."""
+    from ..integrity import verify_path
+
+    result = verify_path(path, str(exc))
+    result["recorded"] = False
+    return Result(result, _verify_text(result), 0 if result["ok"] else EXIT_SOME_FAILED)
+
+
+_SUBJECT = {"original": lambda p: f"document {p['document_id']}",
+            "audit": lambda p: f"audit event {p['event_id']}",
+            "text": lambda p: f"document {p['document_id']} text layer {p['layer_id']}",
+            "head": lambda p: "audit head", "database": lambda p: "database"}
+
+
+def _verify_text(result: dict[str, Any]) -> str:
+    lines = [f"checked {result['documents_checked']} originals, "
+             f"{result['audit_events_checked']} audit events and "
+             f"{result.get('text_layers_checked', 0)} text layers"
+             + (f" ({result['text_layers_without_hash']} older layers have no recorded hash)"
+                if result.get("text_layers_without_hash") else "")]
     for p in result["problems"]:
-        subject = (f"document {p['document_id']}" if p["kind"] == "original"
-                   else f"audit event {p['event_id']}" if p["kind"] == "audit" else "database")
-        lines.append(f"PROBLEM {subject}: {p['problem']}")
+        lines.append(f"PROBLEM {_SUBJECT.get(p['kind'], lambda p: p['kind'])(p)}: "
+                     f"{one_line(p['problem'])}")
+    salvage = result.get("salvage")
+    if salvage:
+        lines[0] = "the database could not be opened as a library; what could still be read:"
+        lines += _salvage_lines(salvage["tables"])
+        o = salvage["originals"]
+        lines.append(f"originals on disk: {o['on_disk']}, of which {o['intact']} hash to "
+                     f"their names")
+    if result.get("restore"):
+        lines.append(f"to recover, {one_line(result['restore']['hint'])}")
+    strays = result.get("strays") or []
+    if strays:
+        lines.append(f"{len(strays)} stray files (not damage, nothing is lost: left by an "
+                     f"interrupted import); `workbench gc` removes them, `workbench gc "
+                     f"--adopt` imports the originals as documents")
+        lines += [f"  {s['kind']}: {one_line(s['sha256'] or s['path'])} ({s['size']} bytes)"
+                  for s in strays]
     if result["ok"]:
         lines.append("all good")
-    return Result(result, "\n".join(lines), 0 if result["ok"] else EXIT_SOME_FAILED)
+    return "\n".join(lines)
+
+
+def _salvage_lines(tables: list[dict[str, Any]]) -> list[str]:
+    """Tables read in full on one line, in part one each, unreadable ones grouped by why."""
+    whole = [f"{t['table']} ({t['rows']})" for t in tables if not t["problem"]]
+    lines = [f"tables read in full (rows): {', '.join(whole)}"] if whole else []
+    unreadable: dict[str, list[str]] = {}
+    for t in tables:
+        if t["problem"] and t["rows"]:
+            lines.append(f"table {t['table']}: {t['rows']} rows read, then: "
+                         f"{one_line(t['problem'])}")
+        elif t["problem"]:
+            unreadable.setdefault(one_line(t["problem"]), []).append(t["table"])
+    lines += [f"unreadable ({why}): {', '.join(names)}" for why, names in unreadable.items()]
+    return lines
+
+
+def cmd_gc(wb: Workbench, args: argparse.Namespace) -> Result:
+    out = wb.collect_strays(adopt=args.adopt)
+    lines = [f"removed {len(out['removed'])} stray originals and {out['temporary_files']} "
+             f"temporary files"]
+    lines += [f"  - {sha}" for sha in out["removed"]]
+    lines += [f"  + [{a['id']}] adopted {a['sha256']}: {a['status']}" for a in out["adopted"]]
+    errors = [f"workbench: {f['sha256']}: {f['status']}: {one_line(f['error'] or '')}"
+              for f in out["failed"]]
+    return Result(out, "\n".join(lines), EXIT_SOME_FAILED if errors else 0, stderr=errors)
 
 
 def cmd_audit(wb: Workbench, args: argparse.Namespace) -> Result:
