@@ -2,8 +2,9 @@
 
 ``Cancelled`` is a quiet stop (the user asked for it). A ``WorkbenchError`` is something a person
 can act on: its message and hint go in a warning box. Anything else is a bug: it is logged with
-its traceback and shown in a single dialog naming the log file; while that dialog is open, further
-unexpected errors are only logged, so a failing loop can never open a storm of dialogs.
+its stack (never its message, which can quote a document; nothing at all while an encrypted
+library is open) and shown in a single dialog naming the log file; while that dialog is open,
+further unexpected errors are only logged, so a failing loop can never open a storm of dialogs.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from workbench.errors import Cancelled, LibraryLocked, WorkbenchError
+from workbench.crypto import registry
+from workbench.errors import Cancelled, LibraryLocked, WorkbenchError, bug_report
 from workbench.paths import log_dir
 
 log = logging.getLogger("workbench.ui")
@@ -48,17 +50,21 @@ class ErrorPresenter:
         self._box(QMessageBox.Icon.Warning, title, text, exc.hint or "")
 
     def _unexpected(self, exc: BaseException, doing: str | None) -> None:
-        log.error("unexpected error%s", f" while trying to {doing}" if doing else "",
-                  exc_info=(type(exc), exc, exc.__traceback__))
+        encrypted = registry.any_open()
+        if not encrypted:  # the stack only: a message can quote a document
+            log.error("unexpected error%s (%s)\n%s",
+                      f" while trying to {doing}" if doing else "", type(exc).__name__,
+                      bug_report(exc))
         if self._open is not None and self._open.isVisible():
             return  # one dialog at a time; the rest is in the log
         what = f" while trying to {doing}" if doing else ""
+        where = ("The details were not logged: the library is encrypted." if encrypted
+                 else f"The details were written to the log file:\n{log_file()}")
         self._box(QMessageBox.Icon.Critical, "Unexpected error",
                   f"Something went wrong{what}. Your library is safe: every change is saved "
                   "in a transaction that either completes or leaves nothing behind.",
-                  f"The details were written to the log file:\n{log_file()}",
-                  details="".join(traceback.format_exception(type(exc), exc,
-                                                             exc.__traceback__)))
+                  where, details="".join(traceback.format_exception(type(exc), exc,
+                                                                    exc.__traceback__)))
 
     def _box(self, icon: QMessageBox.Icon, title: str, text: str, info: str,
              details: str | None = None) -> None:
