@@ -16,18 +16,36 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..errors import UserError, WorkbenchError
+from ..errors import PassphraseRequired, UserError, WorkbenchError, bug_report
 from ..paths import default_library_path
-from . import annotate_cmds, core_cmds, dossier_cmds, leakscan_cmds, ocr_cmds, search_cmds
+from . import (
+    annotate_cmds,
+    argtypes,
+    backup_cmds,
+    core_cmds,
+    crypto_cmds,
+    dossier_cmds,
+    leakscan_cmds,
+    ocr_cmds,
+    search_cmds,
+)
 from .common import EXIT_SOME_FAILED, EXIT_USAGE, Result, safe
 
-COMMAND_MODULES = [core_cmds, search_cmds, annotate_cmds, dossier_cmds, ocr_cmds, leakscan_cmds]
+COMMAND_MODULES = [core_cmds, search_cmds, annotate_cmds, dossier_cmds, ocr_cmds, leakscan_cmds,
+                   backup_cmds, crypto_cmds]
+
+
+MAX_ERROR = 500  # characters of an error: a 100 KB value typed by mistake is not echoed whole
+
+
+def _brief(text: str) -> str:
+    return text if len(text) <= MAX_ERROR else f"{text[:MAX_ERROR]}… ({len(text)} characters)"
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # one sentence, exit 2
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"workbench: error: {message}\n")
+        sys.stderr.write(f"workbench: error: {_brief(safe(message))}\n")
         raise SystemExit(EXIT_USAGE)
 
 
@@ -38,9 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "export evidence dossiers.",
     )
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
-    parser.add_argument("--library", metavar="PATH",
+    parser.add_argument("--library", metavar="PATH", type=argtypes.path,
                         help="library folder (default: $WORKBENCH_LIBRARY or the user data dir)")
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    crypto_cmds.add_global_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
                                 parser_class=_Parser)
     for module in COMMAND_MODULES:
@@ -56,9 +75,22 @@ def run(argv: list[str] | None = None) -> Result:
     args = build_parser().parse_args(argv)
     if not args.needs_library:
         return args.handler(args)
+    from ..errors import LibraryDamaged, LibraryReadOnly
     from ..services import Workbench
 
-    with Workbench.open(library_path(args), writable=args.writes) as wb:
+    try:
+        secret = crypto_cmds.passphrase_for(args, library_path(args))
+        try:
+            wb = Workbench.open(library_path(args), writable=args.writes, passphrase=secret)
+        except LibraryReadOnly:
+            if not args.read_only_ok:
+                raise
+            wb = Workbench.open(library_path(args), writable=False, passphrase=secret)
+    except LibraryDamaged as exc:  # `verify` reports the damage as its finding
+        if getattr(args, "on_damaged", None) is None:
+            raise
+        return args.on_damaged(library_path(args), args, exc)  # type: ignore[no-any-return]
+    with wb:
         return args.handler(wb, args)
 
 
@@ -71,17 +103,21 @@ def main(argv: list[str] | None = None) -> int:
         result = run(raw)
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
-    except UserError as exc:
-        sys.stderr.write(f"workbench: error: {safe(exc)}\n")
+    except (UserError, PassphraseRequired) as exc:
+        sys.stderr.write(f"workbench: error: {_brief(safe(exc))}\n")
         return EXIT_USAGE
     except WorkbenchError as exc:
-        sys.stderr.write(f"workbench: error: {safe(exc)}\n")
+        sys.stderr.write(f"workbench: error: {_brief(safe(exc))}\n")
         return EXIT_SOME_FAILED
     except KeyboardInterrupt:
         sys.stderr.write("workbench: interrupted\n")
         return 130
     except Exception as exc:  # a bug: say so in one line, keep the traceback in the log file
-        where = _log_traceback()
+        if crypto_cmds.session_encrypted():  # nothing about an encrypted library goes to disk
+            sys.stderr.write(f"workbench: internal error ({type(exc).__name__}); details not "
+                             "logged: the library is encrypted\n")
+            return EXIT_SOME_FAILED
+        where = _log_traceback(exc)
         sys.stderr.write(f"workbench: internal error ({type(exc).__name__}); details in {where}\n")
         return EXIT_SOME_FAILED
     for line in result.stderr:
@@ -93,14 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     return result.code
 
 
-def _log_traceback() -> str:
-    import traceback
-
+def _log_traceback(exc: BaseException) -> str:
     from ..paths import log_dir
 
     path = log_dir() / "workbench-cli.log"
     with open(path, "a", encoding="utf-8") as fh:
-        fh.write(traceback.format_exc())
+        fh.write(bug_report(exc))  # the stack only: a message could quote a document
     return str(path)
 
 
