@@ -43,6 +43,7 @@ from .errors import LibraryDamaged, LibraryError, LibraryReadOnly, NotFound
 from .lock import WriterLock
 from .models import Setting
 from .store import Store
+from .write_errors import writes_to
 
 MARKER = "workbench-library.json"
 DB_NAME = "library.sqlite"
@@ -145,7 +146,7 @@ class Library:
             lock.acquire()
         lib: Library | None = None
         try:
-            with reported(path):
+            with reported(path), writes_to(path, "opening it for writing"):
                 store = _guarded_open(path, writable, key)
             lib = cls(path, store, lock, key)
             if attach_index:
@@ -214,7 +215,8 @@ class Library:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         self.require_writable()
-        with reported(self.path), self.store.transaction() as session:
+        with reported(self.path), writes_to(self.path, "saving the change"), \
+                self.store.transaction() as session:
             yield session
 
     @contextmanager
@@ -297,7 +299,16 @@ def _open_readonly(path: Path, db_key: str | None = None) -> Store:
     frozen = not os.access(path, os.W_OK) and not pending
     engine = make_readonly_engine(db, immutable=frozen, key=db_key)
     try:
-        current = is_current(engine)
+        try:
+            current = is_current(engine)
+        except OperationalError:
+            if frozen or pending:
+                raise
+            # The -shm could not be made in a folder that can be written: its disk is full.
+            # With no -wal holding changes the file alone is the database: read it so.
+            engine.dispose()
+            engine = make_readonly_engine(db, immutable=True, key=db_key)
+            current = is_current(engine)
     except OperationalError as exc:
         engine.dispose()
         if pending and not os.access(path, os.W_OK):

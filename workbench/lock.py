@@ -81,11 +81,19 @@ class WriterLock:
         # Free or stale (its holder died and the OS released it): take it over.
         fh.seek(0)
         fh.truncate()
-        fh.write(json.dumps({
+        holder = json.dumps({
             "pid": os.getpid(), "host": socket.gethostname(), "user": current_actor(),
             "since": datetime.now(UTC).isoformat(timespec="seconds"), "program": self.program,
-        }))
-        fh.flush()
+        })
+        try:  # unbuffered: a write the disk refused leaves nothing to flush at close
+            os.write(fh.fileno(), holder.encode("utf-8"))
+        except OSError as exc:
+            # Who holds the lock is only for others' messages: on a full disk the lock is
+            # still held, and the change itself says the disk is full if it cannot be made.
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                fh.close()
+                raise LibraryError(f"Cannot take the writer lock of the library at "
+                                   f"{self.path.parent}: {exc.strerror or exc}") from exc
         self._fh = fh
 
     def release(self) -> None:

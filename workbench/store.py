@@ -256,13 +256,16 @@ def integrity_problems(engine: Engine) -> list[str]:
     return problems
 
 
-_SQLITE_FULL, _SQLITE_READONLY = 13, 8  # result codes (sqlite3.h), the same in SQLCipher
+# result codes (sqlite3.h), the same in SQLCipher
+_SQLITE_FULL, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CANTOPEN = 13, 8, 10, 14
 
 
 def write_failure(exc: BaseException) -> str | None:
     """``"full"`` when ``exc`` (a SQLAlchemy or DB-API error) says the database could not
     grow because its disk or quota is full, ``"read-only"`` when its file or folder cannot
-    be written, else None. Bindings without result codes are recognised by SQLite's words."""
+    be written, ``"io"`` when a file beside it could not be made or written (its ``-wal`` or
+    ``-shm``: on a full disk SQLite says only "disk I/O error"), else None. Bindings without
+    result codes are recognised by SQLite's words."""
     orig = getattr(exc, "orig", None) or exc
     code = getattr(orig, "sqlite_errorcode", None)
     if code is not None:
@@ -272,6 +275,8 @@ def write_failure(exc: BaseException) -> str | None:
         return "full"
     if code == _SQLITE_READONLY or "attempt to write a readonly database" in words:
         return "read-only"
+    if code in (_SQLITE_IOERR, _SQLITE_CANTOPEN) or "disk i/o error" in words:
+        return "io"
     return None
 
 

@@ -10,6 +10,9 @@ file's own failures ("unreadable").
 from __future__ import annotations
 
 import errno
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import LibraryError, LibraryFull, LibraryReadOnly
@@ -32,6 +35,11 @@ def library_write_error(exc: BaseException, library: Path, doing: str) -> Librar
         kind = write_failure(exc)
         reason = ("the database could not grow" if kind == "full"
                   else "the database cannot be written")
+        if kind == "io" or (kind is None and isinstance(exc, OSError)
+                            and exc.errno == errno.EIO):
+            # An I/O error is the disk's being full only when it has no room left.
+            kind = "full" if no_room(library) else None
+            reason = "no space left on device"
     if kind is None:
         return None
     detail = f"{reason} while {doing}"
@@ -41,6 +49,27 @@ def library_write_error(exc: BaseException, library: Path, doing: str) -> Librar
     return LibraryReadOnly(
         f"The library at {library} is read-only (its folder cannot be written): {detail}",
         "copy the library to a writable folder to change it")
+
+
+def no_room(folder: Path, least: int = 64 * 1024) -> bool:
+    """Whether the disk holding ``folder`` has (almost) no space left for this user."""
+    try:
+        return shutil.disk_usage(folder).free < least
+    except OSError:
+        return False
+
+
+@contextmanager
+def writes_to(library: Path, doing: str) -> Iterator[None]:
+    """Raise what a full disk or a read-only folder met inside the block means, in words
+    (``library_write_error``), instead of the system's or the database's error."""
+    try:
+        yield
+    except Exception as exc:
+        named = library_write_error(exc, library, doing)
+        if named is None or named is exc:
+            raise
+        raise named from exc
 
 
 def outcome_error(exc: LibraryError) -> str:

@@ -54,6 +54,7 @@ def test_import_list_show_verify_audit(tmp_path: Path, corpus_dir: Path) -> None
 
     again = json.loads(wb(lib, "import", "--json", str(pdf)).stdout)
     counts = again.pop("counts")
+    assert again.pop("stopped") is None  # the batch ran to its end
     assert again == {"imported": [], "duplicates": [{"path": str(pdf), "id": pdf_id}],
                      "failed": []}
     assert (counts["to_import"], counts["duplicates"]) == (0, 1)

@@ -145,3 +145,29 @@ def test_an_import_into_a_full_library_says_so_and_stops(tmp_path: Path,
         assert not list(wb.library.originals.root.glob(".incoming-*"))
         verified = wb.verify()
         assert verified["ok"], verified
+
+
+def test_a_full_library_reads_and_every_write_says_its_disk_is_full(
+        dossier_library: tuple[Path, dict[str, int]], tmp_path: Path) -> None:
+    """The library's disk filled up entirely (by anything: another program's files)."""
+    require_unshare()
+    seed, _sizes = dossier_library
+    lib = tmp_path / "lib"
+    size = sum(p.stat().st_size for p in seed.rglob("*") if p.is_file()) // 1024 + 400
+    fill = f"(dd if=/dev/zero of={lib}/other-program.bin bs=4k 2>/dev/null || true)"
+    at = ["--library", str(lib)]
+    reads = [[*at, "--json", "list"], [*at, "--json", "search", "overdue"],
+             [*at, "--json", "show", "1"], [*at, "--json", "dossier", "show", "1"]]
+    writes = [[*at, "edit", "1", "--title", "New"], [*at, "tag", "add", "Other"],
+              [*at, "highlight", "add", "1", "--quote", "report"],
+              [*at, "dossier", "create", "Another"]]
+    runs, stderr = run_all(f"{small_disk(lib, f'{size // 4 * 4}k', copy_from=seed)} && {fill}",
+                           reads + writes)
+    assert "Traceback" not in stderr
+    for run in runs[:len(reads)]:
+        assert run.code == 0, (run.argv, run.stderr)
+        assert "Traceback" not in run.stderr
+    assert runs[1].json()["total"] >= 1 and runs[0].json()
+    for run in runs[len(reads):]:
+        line = one_line(run, "The library's disk is full", str(lib))
+        assert "internal error" not in line

@@ -20,8 +20,8 @@ import pytest
 PLAN = "13 files to import · 1 duplicate skipped · 1 cannot be imported"
 RESULT = "12 of 13 files imported · 1 failed · 1 duplicate skipped · 1 cannot be imported"
 COUNTS = {"files": 15, "to_import": 13, "imported": 12, "failed": 1, "cancelled": 0,
-          "duplicates": 1, "cannot_import": 1, "inside_imported": 0, "inside_failed": 0,
-          "inside_duplicates": 0}
+          "not_attempted": 0, "duplicates": 1, "cannot_import": 1, "inside_imported": 0,
+          "inside_failed": 0, "inside_duplicates": 0}
 
 
 def _batch(tmp_path: Path) -> Path:
