@@ -115,14 +115,16 @@ def path(value: str) -> str:
     if not value.strip():
         raise argparse.ArgumentTypeError(
             "the path is empty; give a file or folder (`.` for the current folder)")
+    # Not quoted in the errors: `leakscan` never prints a path unmasked (it may hold a term).
     if "\0" in value:
-        raise argparse.ArgumentTypeError(f"{shown(value)} holds a NUL character; "
-                                         "no file name can")
+        raise argparse.ArgumentTypeError("the path holds a NUL character, which no file name "
+                                         "can")
     raw = os.fsencode(value)
-    if len(raw) > PATH_MAX or any(len(part) > NAME_MAX for part in raw.split(b"/")):
+    longest = max(len(part) for part in raw.split(b"/"))
+    if len(raw) > PATH_MAX or longest > NAME_MAX:
         raise argparse.ArgumentTypeError(
-            f"{shown(value)} is too long for a file name (at most {NAME_MAX} bytes a name, "
-            f"{PATH_MAX} in all)")
+            f"the path is too long for a file system ({len(raw)} bytes, a name of {longest}; "
+            f"at most {NAME_MAX} bytes a name, {PATH_MAX} in all)")
     return value
 
 
