@@ -28,7 +28,13 @@ from sqlalchemy.orm import Session
 
 from . import audit, audit_head
 from .blobs import BlobStore, sha256_file
-from .errors import LibraryDamaged, LibraryError, LibraryLocked
+from .errors import (
+    LibraryDamaged,
+    LibraryError,
+    LibraryLocked,
+    PassphraseRequired,
+    WrongPassphrase,
+)
 from .library import DB_NAME, Library
 from .models import AuditEvent, Base, Document, TextLayer
 from .persist import text_hash
@@ -165,17 +171,19 @@ def restore_advice(folder: Path) -> dict[str, Any]:
             "hint": f"restore a backup: `workbench restore {latest or 'BACKUP'}`"}
 
 
-def verify_path(folder: Path, why: str | None = None) -> dict[str, Any]:
+def verify_path(folder: Path, why: str | None = None, *,
+                passphrase: str | None = None) -> dict[str, Any]:
     """Verify without writing (no lock, no fixity event); salvage when it cannot be opened.
 
     ``why``: what stopped the writable open, reported when the read-only check itself does
     not find it again (it always finds a changed head or a damaged file on its own).
+    ``passphrase``: an encrypted library's (a missing or wrong one is an error, not damage).
     """
     folder = Path(folder).absolute()
     result: dict[str, Any] | None = None
     try:
-        lib = Library.open(folder, writable=False, attach_index=False)
-    except LibraryLocked:
+        lib = Library.open(folder, writable=False, attach_index=False, passphrase=passphrase)
+    except (LibraryLocked, PassphraseRequired, WrongPassphrase):
         raise
     except LibraryError as exc:
         why = exc.message

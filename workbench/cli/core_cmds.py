@@ -287,8 +287,9 @@ def verify_damaged(path: Path, args: argparse.Namespace, exc: Exception) -> Resu
     """``verify`` on a library that cannot be opened for writing (damaged, empty or swapped
     database): checked read-only, salvaged if need be; the findings are the result."""
     from ..integrity import verify_path
+    from .crypto_cmds import passphrase_for
 
-    result = verify_path(path, str(exc))
+    result = verify_path(path, str(exc), passphrase=passphrase_for(args, path))
     result["recorded"] = False
     return Result(result, _verify_text(result), 0 if result["ok"] else EXIT_SOME_FAILED)
 
