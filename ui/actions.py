@@ -24,11 +24,22 @@ class Spec:
 
 SPECS: list[Spec] = [
     Spec("new_library", "&File", "&New library…", "Ctrl+Shift+N", "new_library"),
+    Spec("new_encrypted_library", "&File", "New &encrypted library…", None,
+         "new_encrypted_library",
+         "A library whose every stored byte is encrypted with a passphrase"),
     Spec("open_library", "&File", "&Open library…", QKeySequence.StandardKey.Open, "open_library"),
     Spec("import_files", "&File", "&Import files…", "Ctrl+I", "import_files",
          "Import files into the library (or drop them on the window)"),
     Spec("import_folder", "&File", "Import &folder…", "Ctrl+Shift+I", "import_folder"),
     Spec("verify", "&File", "&Verify library", None, "verify_library"),
+    Spec("backup", "&File", "&Back up library…", None, "back_up_library",
+         "Make a verified copy of the library in a folder, ideally on another disk"),
+    Spec("restore", "&File", "&Restore from backup…", None, "restore_backup",
+         "Restore a backup into a new or empty folder and open it"),
+    Spec("change_passphrase", "&File", "Change &passphrase…", None, "change_passphrase",
+         "Change the passphrase of the encrypted library"),
+    Spec("lock_library", "&File", "&Lock library", "Ctrl+Shift+L", "lock_library",
+         "Close the encrypted library until its passphrase is entered again"),
     Spec("quit", "&File", "&Quit", QKeySequence.StandardKey.Quit, "close"),
     Spec("find", "&Edit", "&Find in document", QKeySequence.StandardKey.Find, "find_in_document"),
     Spec("highlight", "&Edit", "&Highlight selection…", "H", "highlight_selection",
@@ -70,7 +81,7 @@ def build_actions(window: QMainWindow) -> dict[str, QAction]:
             action.setToolTip(spec.tip)
         action.triggered.connect(getattr(window, spec.method))
         menu.addAction(action)
-        if spec.name in ("verify", "delete_doc", "add_to_dossier"):
+        if spec.name in ("restore", "delete_doc", "add_to_dossier"):
             menu.addSeparator()
         actions[spec.name] = action
     return actions

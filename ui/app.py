@@ -28,10 +28,20 @@ def setup_logging() -> None:
     handler = logging.handlers.RotatingFileHandler(log_file(), maxBytes=2_000_000, backupCount=3,
                                                    encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_nothing_while_encrypted)
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # migration chatter, every open
+
+
+def _nothing_while_encrypted(record: logging.LogRecord) -> bool:
+    """The log file is outside the library and not encrypted, and a warning's message can
+    quote a title, a path or an exception about a document: while an encrypted library is
+    open, nothing goes to the file."""
+    from workbench.crypto import registry
+
+    return not registry.any_open()
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:

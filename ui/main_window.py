@@ -85,6 +85,13 @@ class MainWindow(QMainWindow):
         from .features import install_features
 
         install_features(self)
+        from .backup_actions import BackupFlow
+
+        self.backups = BackupFlow(self)
+        from .encryption import EncryptionFlow
+
+        self.encryption = EncryptionFlow(self)
+        self._opening: Path | None = None
         window_fit.restore_layout(self)
         # Polish the (still hidden) main panes now, so the switch from the first-run page to
         # them after the first import does not stall the GUI thread for a few frames.
@@ -177,16 +184,27 @@ class MainWindow(QMainWindow):
 
     # --- library ---
 
-    def open_path(self, path: Path, create: bool = False) -> None:
+    def open_path(self, path: Path, create: bool = False,
+                  passphrase: str | None = None) -> None:
+        if passphrase is None and self.encryption.needs_passphrase(path, create):
+            self.encryption.ask_and_open(path)
+            return
         self.statusBar().showMessage(f"Opening {path}…")
-        self.session.open_library(path, create, self._opened, self._open_failed)
+        self._opening = path
+        self.session.open_library(path, create, self._opened, self._open_failed,
+                                  passphrase=passphrase)
 
     def _opened(self, path: Path) -> None:
         remember_library(path)
-        self.setWindowTitle(f"{path.name} — Workbench")
-        self.library_status.setText(str(path))
+        self.encryption.opened()
+        read_only = self.session.read_only
+        self.setWindowTitle(f"{path.name}{' (read-only)' if read_only else ''} — Workbench")
+        self.library_status.setText(f"{path} (read-only)" if read_only else str(path))
         self.empty.set_library(str(path))
-        self.statusBar().showMessage("Library open", 3000)
+        if read_only:  # said once, and kept: every change will be refused
+            self.statusBar().showMessage(f"Opened read-only. {read_only}.")
+        else:
+            self.statusBar().showMessage("Library open", 3000)
         self.viewer.clear()
         if self.builder is not None:  # nothing of the previous library may linger
             self.builder.reset()
@@ -196,12 +214,27 @@ class MainWindow(QMainWindow):
         self.documents.set_collection(None)
         self.refresh_sidebar()
         self.index_status.watch()
+        self.backups.library_opened()
 
     def _open_failed(self, exc: BaseException) -> None:
+        from workbench.errors import WrongPassphrase
+
         self.central.setCurrentWidget(self.no_library)
         self.library_status.setText("")
         self.statusBar().clearMessage()
+        if isinstance(exc, WrongPassphrase) and self._opening is not None:
+            self.encryption.ask_and_open(self._opening, str(exc))  # said in the dialog
+            return
         self.presenter.show(exc, "open the library")
+
+    def new_encrypted_library(self) -> None:
+        self.encryption.new_encrypted_library()
+
+    def change_passphrase(self) -> None:
+        self.encryption.change_passphrase()
+
+    def lock_library(self) -> None:
+        self.encryption.lock_now()
 
     def new_library(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Choose an empty folder for the library",
@@ -277,6 +310,12 @@ class MainWindow(QMainWindow):
         else:
             problems = "\n".join(str(p.get("problem")) for p in result.get("problems", [])[:20])
             QMessageBox.warning(self, "Problems found", problems)
+
+    def back_up_library(self) -> None:
+        self.backups.back_up()
+
+    def restore_backup(self) -> None:
+        self.backups.restore()
 
     def open_document(self, doc_id: int, mark: tuple[int, int, str] | None = None) -> None:
         self.viewer.open_document(doc_id, mark)

@@ -1,4 +1,5 @@
-"""The user's preferences: theme, text size, OCR languages, exhibit and Bates prefixes, library.
+"""The user's preferences: theme, text size, OCR languages, exhibit and Bates prefixes, library,
+the backup reminder.
 
 They live per user in the same ``QSettings`` store as the recent libraries and the window layout
 (organisation and application "Workbench"), under ``preferences/``; nothing is written into a
@@ -32,6 +33,8 @@ class Preferences:
     exhibit_prefix: str = DEFAULT_EXHIBIT_PREFIX
     bates_prefix: str = ""  # the last one used for an export
     library: str = ""  # the library opened at start; "" is the built-in default location
+    backup_reminder_days: int = 7  # remind when the last backup is older; 0 never reminds
+    lock_after_minutes: int = 10  # an encrypted library locks after this idle time; 0 never
 
 
 def load() -> Preferences:
@@ -50,6 +53,10 @@ def load() -> Preferences:
         out.theme = "system"
     if not 50 <= out.text_size <= 300:
         out.text_size = 100
+    if not 0 <= out.backup_reminder_days <= 365:
+        out.backup_reminder_days = 7
+    if not 0 <= out.lock_after_minutes <= 24 * 60:
+        out.lock_after_minutes = 10
     return out
 
 

@@ -36,6 +36,8 @@ class Session(QObject):
         self.tasks.on_unhandled = presenter.show
         self._wb: Workbench | None = None
         self.path: Path | None = None
+        # Why the open library is read-only (its folder cannot be written), else None.
+        self.read_only: str | None = None
 
     # --- capabilities: what the core offers right now (read from the class, thread-safe) ----
 
@@ -90,10 +92,19 @@ class Session(QObject):
 
     def open_library(self, path: Path, create: bool = False,
                      on_done: Callable[[Path], None] | None = None,
-                     on_error: Callable[[BaseException], None] | None = None) -> Task:
+                     on_error: Callable[[BaseException], None] | None = None,
+                     passphrase: str | None = None) -> Task:
         def work(task: Task) -> Path:
+            from workbench.errors import LibraryReadOnly
+
             self._close_now()
-            wb = Workbench.open(path, create=create, program="Workbench desktop app")
+            self.read_only = None
+            try:
+                wb = Workbench.open(path, create=create, program="Workbench desktop app",
+                                    passphrase=passphrase)
+            except LibraryReadOnly as exc:  # a read-only disk or share: it can still be read
+                wb = Workbench.open(path, writable=False, passphrase=passphrase)
+                self.read_only = exc.message
             self._wb = wb
             return wb.library.path
 

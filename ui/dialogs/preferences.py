@@ -1,4 +1,5 @@
-"""Edit → Preferences: theme, text size, OCR languages, exhibit and Bates prefixes, library.
+"""Edit → Preferences: theme, text size, OCR languages, exhibit and Bates prefixes, library and
+the backup reminder.
 
 OK (or Apply) saves the choices for this user (``ui.preferences``) and applies the looks at once;
 nothing needs a restart except the default library, which is the one opened at the next start.
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -162,6 +164,22 @@ class PreferencesDialog(QDialog):
                               "start beside it. Moved your library? Choose its new folder. "
                               "An empty folder gets a new library."))
         form.addRow("", self.library_problem)
+        self.backup_days = QSpinBox()
+        self.backup_days.setAccessibleName("Backup reminder days")
+        self.backup_days.setRange(0, 365)
+        self.backup_days.setSuffix(" days")
+        self.backup_days.setSpecialValueText("never")
+        form.addRow("Remind me to back up after:", self.backup_days)
+        form.addRow("", _hint("A bar in the window (never a dialog) when the open library's "
+                              "last backup is older (File → Back up library)."))
+        self.lock_minutes = QSpinBox()
+        self.lock_minutes.setAccessibleName("Lock after idle minutes")
+        self.lock_minutes.setRange(0, 24 * 60)
+        self.lock_minutes.setSuffix(" minutes")
+        self.lock_minutes.setSpecialValueText("never")
+        form.addRow("Lock an encrypted library after:", self.lock_minutes)
+        form.addRow("", _hint("Without keyboard or mouse use for this long, an encrypted "
+                              "library closes until its passphrase is entered again."))
         return self._box("Library", form)
 
     @staticmethod
@@ -184,6 +202,8 @@ class PreferencesDialog(QDialog):
         self.exhibit_prefix.setText(p.exhibit_prefix)
         self.bates.setText(p.bates_prefix)
         self.library.setText(p.library)
+        self.backup_days.setValue(p.backup_reminder_days)
+        self.lock_minutes.setValue(p.lock_after_minutes)
         self._check_ocr()
         self._preview_prefix()
 
@@ -192,7 +212,9 @@ class PreferencesDialog(QDialog):
         return Preferences(
             theme=str(self.theme.currentData()), text_size=int(self.text_size.currentData()),
             ocr_languages=self.ocr.text().strip(), exhibit_prefix=self.exhibit_prefix.text(),
-            bates_prefix=self.bates.text().strip(), library=self.library.text().strip())
+            bates_prefix=self.bates.text().strip(), library=self.library.text().strip(),
+            backup_reminder_days=self.backup_days.value(),
+            lock_after_minutes=self.lock_minutes.value())
 
     def _check_ocr(self, *_: object) -> None:
         if not self.installed:

@@ -1,0 +1,318 @@
+"""File → Back up library… and Restore from backup…, and the reminder to back up.
+
+Both jobs run as one task on the single worker (the backup through the session's own
+``Workbench``, so a writable library records its audit event at once); a progress dialog reads
+the task's latest step ten times a second and its Cancel sets the task's cancel flag, which the
+core turns into ``Cancelled`` between steps, leaving nothing behind. The reminder is a bar above
+the panes, never a dialog: after a library opens, when its last backup (a recorded event, or
+one still pending) is older than the days set in Preferences, it says so and offers
+"Back up now". Opening the library also records backups that other processes took while the
+app held the writer lock (``workbench.backup.record_pending``).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench import backup as core
+from workbench.crypto import is_encrypted
+from workbench.errors import Cancelled
+from workbench.ingest import Progress
+
+from . import preferences
+from .tasks import ProgressPoller, Task
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+STAGES = {"files": "Copying the library's files", "database": "Copying the database",
+          "originals": "Copying the originals", "index": "Copying the search index",
+          "verifying": "Verifying the copy: re-hashing the originals"}
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_folder_in(chosen: Path, name: str) -> Path:
+    """The chosen folder when it is empty, else a new dated folder inside it."""
+    if not chosen.exists() or not any(chosen.iterdir()):
+        return chosen
+    stamp = time.strftime("%Y-%m-%d %H%M")
+    folder = chosen / f"{name} {stamp}"
+    n = 1
+    while folder.exists():
+        n += 1
+        folder = chosen / f"{name} {stamp} ({n})"
+    return folder
+
+
+class ProgressDialog(QDialog):
+    """The stage, a bar and Cancel; window-modal while the job runs."""
+
+    def __init__(self, title: str, heading: str, on_cancel: Any, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.setMinimumWidth(460)
+        self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
+        self.heading = QLabel(heading)
+        self.heading.setWordWrap(True)
+        self.label = QLabel("Starting…")
+        self.bar = QProgressBar()
+        self.bar.setAccessibleName(f"{title} progress")
+        self.bar.setRange(0, 0)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(on_cancel)
+        self.cancel_button.clicked.connect(self._cancelling)
+        row = QDialogButtonBox()
+        row.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        layout = QVBoxLayout(self)
+        for w in (self.heading, self.label, self.bar, row):
+            layout.addWidget(w)
+        self.stages: list[str] = []  # every stage shown, in order (tests read this)
+
+    def show_progress(self, p: Progress) -> None:
+        if not self.stages or self.stages[-1] != p.stage:
+            self.stages.append(p.stage)
+        text = STAGES.get(p.stage, p.stage)
+        if p.total:
+            self.bar.setRange(0, p.total)
+            self.bar.setValue(p.done)
+            if p.stage in ("originals", "verifying"):
+                text += f" ({p.done:,} of {p.total:,})"
+        else:
+            self.bar.setRange(0, 0)
+        self.label.setText(text + "…")
+
+    def _cancelling(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.label.setText("Cancelling: removing what was copied…")
+
+    def reject(self) -> None:  # Esc cancels, as the button does
+        self.cancel_button.click()
+
+
+class ReminderBar(QFrame):
+    """“Not backed up for N days” with Back up now and Not now; above the panes."""
+
+    def __init__(self, on_backup: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("infoBar")
+        self.setAccessibleName("Backup reminder")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.label = QLabel("")
+        self.label.setWordWrap(True)
+        self.backup_button = QPushButton("Back up now")
+        self.backup_button.clicked.connect(on_backup)
+        self.dismiss_button = QPushButton("Not now")
+        self.dismiss_button.clicked.connect(self.hide)
+        for b in (self.backup_button, self.dismiss_button):
+            b.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # shown without taking the focus
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 4, 6, 4)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.backup_button)
+        row.addWidget(self.dismiss_button)
+        self.hide()
+
+
+class BackupFlow(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = window.session
+        self.dialog: ProgressDialog | None = None
+        self.task: Task | None = None
+        self._poller: ProgressPoller | None = None
+        self.result_box: QMessageBox | None = None
+        self.last_result: dict[str, Any] | None = None
+        self.reminder = ReminderBar(self.back_up)
+        central = window.centralWidget()
+        layout = central.layout() if central is not None else None
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, self.reminder)
+
+    # --- backing up -----------------------------------------------------------------------
+
+    def back_up(self) -> None:
+        path = self.session.path
+        if path is None or self.busy:
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self.window, "Back up to a folder (best on another disk)", str(path.parent))
+        if folder:
+            self.start_backup(new_folder_in(Path(folder), f"{path.name} backup"))
+
+    def start_backup(self, dest: Path) -> None:
+        self._open_progress("Backing up", f"Backing up the library to {dest}")
+
+        def work(wb: Any, task: Task) -> dict[str, Any]:
+            return core.backup(wb.library, dest, progress=task.report, cancel=task.cancel)
+
+        self._watch(self.session.run(work, self._backed_up, "back up the library",
+                                     self._failed("Backup", "back up the library")))
+
+    def _backed_up(self, result: dict[str, Any]) -> None:
+        self._close_progress()
+        self.last_result = result
+        self.reminder.hide()
+        dest = Path(result["destination"])
+        self.window.statusBar().showMessage(
+            f"Backed up {result['documents']:,} documents to {dest} (verified)", 10000)
+        recorded = ("" if result["recorded"] == "event" else
+                    "\n\nThe library could not record the backup in its audit log now; it "
+                    "will when it is next opened for writing.")
+        self._finished("Backup finished",
+                       f"The library was backed up to\n{dest}",
+                       f"{result['documents']:,} documents, {result['highlights']:,} "
+                       f"highlights, {result['dossiers']:,} dossiers. The copy was verified: "
+                       "every original matches its SHA-256 and the audit chain holds."
+                       + recorded, dest)
+
+    # --- restoring ------------------------------------------------------------------------
+
+    def restore(self) -> None:
+        if self.busy:
+            return
+        start = str(self.session.path.parent) if self.session.path else str(Path.home())
+        chosen = QFileDialog.getExistingDirectory(
+            self.window, "Choose a backup folder (it holds backup.json)", start)
+        if not chosen:
+            return
+        source = Path(chosen)
+        target = QFileDialog.getExistingDirectory(
+            self.window, "Restore into a new or empty folder", str(source.parent))
+        if not target:
+            return
+        passphrase = None
+        if is_encrypted(source):
+            passphrase, ok = QInputDialog.getText(
+                self.window, "Encrypted backup",
+                "Passphrase of the library this backup was taken from:",
+                QLineEdit.EchoMode.Password)
+            if not ok:
+                return
+        name = source.name.split(" backup")[0] or "library"
+        self.start_restore(source, new_folder_in(Path(target), f"{name} restored"), passphrase)
+
+    def start_restore(self, source: Path, target: Path, passphrase: str | None = None) -> None:
+        self._open_progress("Restoring", f"Restoring {source} into {target}")
+
+        def work(task: Task) -> dict[str, Any]:
+            return core.restore(source, target, progress=task.report, cancel=task.cancel,
+                                passphrase=passphrase)
+
+        self._watch(self.window.tasks.run(
+            work, self._restored, self._failed("Restore", "restore the backup"),
+            label="restore a backup"))
+
+    def _restored(self, result: dict[str, Any]) -> None:
+        self._close_progress()
+        self.last_result = result
+        target = Path(result["target"])
+        self.window.statusBar().showMessage(f"Restored into {target} (verified)", 10000)
+        box = self._finished(
+            "Restore finished", f"The backup was restored into\n{target}",
+            f"{result['documents']:,} documents; every original matches its SHA-256 and the "
+            "audit chain holds. The search index is rebuilt when it is opened.", target)
+        box.addButton("Open it now", QMessageBox.ButtonRole.AcceptRole).clicked.connect(
+            lambda: self.window.open_path(target))
+
+    # --- shared ---------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return self.task is not None and not self.task.finished
+
+    def _open_progress(self, title: str, heading: str) -> None:
+        # Before the task starts: with a synchronous task manager (tests) it ends inside run.
+        self.dialog = ProgressDialog(title, heading, self.cancel, self.window)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.open()
+
+    def _watch(self, task: Task) -> None:
+        self.task = task
+        if not task.finished and self.dialog is not None:
+            self._poller = ProgressPoller(task, self.dialog.show_progress, self)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel.cancel()
+
+    def _close_progress(self) -> None:
+        if self._poller is not None:
+            self._poller.poll()
+            self._poller.stop()
+            self._poller = None
+        if self.dialog is not None:
+            self.dialog.done(0)
+            self.dialog.deleteLater()
+            self.dialog = None
+
+    def _failed(self, what: str, doing: str) -> Any:
+        def failed(exc: BaseException) -> None:
+            self._close_progress()
+            if isinstance(exc, Cancelled):
+                self.window.statusBar().showMessage(f"{what} cancelled — nothing was kept.",
+                                                    10000)
+                return
+            self.window.presenter.show(exc, doing)
+        return failed
+
+    def _finished(self, title: str, text: str, info: str, folder: Path) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text,
+                          QMessageBox.StandardButton.Close, self.window)
+        box.setAccessibleName(title)
+        box.setInformativeText(info)
+        box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole).clicked.connect(
+            lambda: self.window.open_folder(folder))
+        self.result_box = box
+        box.open()
+        return box
+
+    # --- the reminder -----------------------------------------------------------------------
+
+    def library_opened(self) -> None:
+        """Record backups left pending, then show the reminder if one is due."""
+        self.reminder.hide()
+        days = preferences.load().backup_reminder_days
+        self.session.query(lambda wb: core.status(wb.library), lambda st: self._remind(st, days),
+                           "check the library's last backup")
+
+    def _remind(self, status: dict[str, Any], days: int) -> None:
+        if days <= 0 or not status["documents"]:
+            return
+        last: datetime | None = status["last_backup"]
+        if last is None:
+            text = "This library has never been backed up."
+        else:
+            age = (now() - last).days
+            if age < days:
+                return
+            text = (f"The last backup of this library was {age} day{'s' if age != 1 else ''} "
+                    f"ago ({last.astimezone().strftime('%d %b %Y')}).")
+        self.reminder.label.setText(text + " A backup on another disk keeps your originals, "
+                                    "highlights and dossiers safe.")
+        # Shown once the window has painted the library: a bar, never a dialog.
+        QTimer.singleShot(0, self.reminder.show)

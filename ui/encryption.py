@@ -1,0 +1,176 @@
+"""Encrypted libraries in the window: unlock on open, new encrypted library, change the
+passphrase, lock now, and lock after a set idle time.
+
+The passphrase is asked for in a dialog (``dialogs/passphrase.py``) and handed to the core's
+``Workbench.open`` / ``change_passphrase``; the window never stores it. Locking closes the
+library (the core drops its keys and its in-memory scratch folder) and covers the window with
+a lock page until the passphrase is entered again; the search field is emptied because a query
+can name a person. The idle lock waits while work is running or a dialog is open, so a lock
+never cancels an import or throws away a half-typed note.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.crypto import is_encrypted
+
+from .dialogs.passphrase import CHANGE, NEW, UNLOCK, ask_passphrase
+
+# User input that counts as activity for the idle lock.
+_ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
+             QEvent.Type.Wheel, QEvent.Type.TouchBegin}
+CHECK_MS = 5_000
+
+
+class LockPage(QWidget):
+    """What the window shows while the library is locked: nothing of the library."""
+
+    def __init__(self, unlock: Any) -> None:
+        super().__init__()
+        self.setObjectName("lockPage")
+        lay = QVBoxLayout(self)
+        lay.addStretch(1)
+        self.label = QLabel("The library is locked.")
+        self.label.setObjectName("emptyHint")
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setWordWrap(True)
+        lay.addWidget(self.label)
+        self.button = QPushButton("&Unlock…")
+        self.button.setAccessibleName("Unlock the library")
+        self.button.clicked.connect(unlock)
+        lay.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
+        lay.addStretch(1)
+
+
+class EncryptionFlow(QObject):
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.locked_path: Path | None = None
+        self.last_activity = time.monotonic()
+        self.lock_page = LockPage(self.unlock_again)
+        window.central.addWidget(self.lock_page)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self.timer = QTimer(self)
+        self.timer.setInterval(CHECK_MS)
+        self.timer.timeout.connect(self.check_idle)
+        self.timer.start()
+
+    # --- what the window asks ------------------------------------------------------------
+
+    def needs_passphrase(self, path: Path, create: bool) -> bool:
+        return not create and is_encrypted(path)
+
+    def ask_and_open(self, path: Path, problem: str = "") -> None:
+        """Ask for the passphrase of ``path`` and open it; nothing happens when cancelled."""
+        answer = ask_passphrase(self.window, path, UNLOCK, problem)
+        if answer is None:
+            if self.locked_path is not None:
+                self.show_locked()
+            return
+        self.window.open_path(path, passphrase=answer[1])
+
+    def new_encrypted_library(self) -> None:
+        from .preferences import library_dialog_folder
+
+        folder = QFileDialog.getExistingDirectory(
+            self.window, "Choose an empty folder for the encrypted library",
+            library_dialog_folder())
+        if not folder:
+            return
+        answer = ask_passphrase(self.window, Path(folder), NEW)
+        if answer is not None:
+            self.window.open_path(Path(folder), create=True, passphrase=answer[1])
+
+    def change_passphrase(self) -> None:
+        path = self.window.session.path
+        if path is None or not is_encrypted(path):
+            self.window.statusBar().showMessage(
+                "This library is not encrypted: there is no passphrase to change.", 5000)
+            return
+        problem = ""
+        while True:
+            answer = ask_passphrase(self.window, path, CHANGE, problem)
+            if answer is None:
+                return
+            from workbench.crypto import change_passphrase
+            from workbench.errors import WorkbenchError
+
+            try:
+                change_passphrase(path, answer[0], answer[1])
+            except WorkbenchError as exc:  # wrong current passphrase, too short…
+                problem = str(exc)
+                continue
+            self.window.statusBar().showMessage(
+                "Passphrase changed. Use the new one from now on.", 8000)
+            return
+
+    # --- locking -------------------------------------------------------------------------
+
+    def can_lock(self) -> bool:
+        path = self.window.session.path
+        return path is not None and is_encrypted(path)
+
+    def lock_now(self) -> None:
+        if not self.can_lock():
+            self.window.statusBar().showMessage(
+                "Only an encrypted library can be locked.", 5000)
+            return
+        path = self.window.session.path
+        self.window.session.close()  # drops the keys and the scratch folder
+        self.locked_path = path
+        self.show_locked()
+
+    def show_locked(self) -> None:
+        w = self.window
+        w.search_field.clear()
+        w.viewer.clear()
+        if w.builder is not None:
+            w.builder.reset()
+        name = self.locked_path.name if self.locked_path else "The library"
+        self.lock_page.label.setText(
+            f"“{name}” is locked.\n\nIts passphrase is needed to open it again.")
+        w.central.setCurrentWidget(self.lock_page)
+        w.library_status.setText(f"{self.locked_path} (locked)")
+        w.setWindowTitle("Locked — Workbench")
+        self.lock_page.button.setFocus()
+
+    def unlock_again(self) -> None:
+        if self.locked_path is not None:
+            self.ask_and_open(self.locked_path)
+
+    def opened(self) -> None:
+        self.locked_path = None
+        self.last_activity = time.monotonic()
+
+    def check_idle(self) -> None:
+        from .preferences import load
+
+        minutes = load().lock_after_minutes
+        if minutes <= 0 or not self.can_lock():
+            return
+        if self.window.tasks.busy or QApplication.activeModalWidget() is not None:
+            self.last_activity = time.monotonic()  # the idle time starts when that ends
+            return
+        if time.monotonic() - self.last_activity >= minutes * 60:
+            self.lock_now()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _ACTIVITY:
+            self.last_activity = time.monotonic()
+        return False
