@@ -139,6 +139,8 @@ class EncryptionFlow(QObject):
     def show_locked(self) -> None:
         w = self.window
         w.search_field.clear()
+        w.search_field.setEnabled(False)  # a search would only say "no library is open"
+        w.backups.reminder.hide()  # its "Back up now" cannot work on a locked library
         w.viewer.clear()
         if w.builder is not None:
             w.builder.reset()
@@ -156,6 +158,7 @@ class EncryptionFlow(QObject):
 
     def opened(self) -> None:
         self.locked_path = None
+        self.window.search_field.setEnabled(True)
         self.last_activity = time.monotonic()
 
     def check_idle(self) -> None:

@@ -122,6 +122,8 @@ def test_change_passphrase_then_lock_and_unlock_with_the_new_one(
     assert window.session.path is None
     assert window.central.currentWidget() is window.encryption.lock_page
     assert window.search_field.text() == ""
+    assert not window.search_field.isEnabled()  # found on the walk: a search while locked
+    assert not window.backups.reminder.isVisible()  # found on the walk: "Back up now" stayed
     assert "locked" in window.windowTitle().lower()
 
     qtbot.mouseClick(window.encryption.lock_page.button, Qt.MouseButton.LeftButton)
@@ -129,6 +131,7 @@ def test_change_passphrase_then_lock_and_unlock_with_the_new_one(
     answers.stop()
     assert "passphrase is wrong" in answers.problems[4]  # the old one no longer opens it
     assert window.central.currentWidget() is not window.encryption.lock_page
+    assert window.search_field.isEnabled()
 
 
 def test_idle_lock_waits_for_the_set_time_and_skips_a_plain_library(
