@@ -43,7 +43,7 @@ from . import __version__, audit, audit_head
 from .blobs import BlobStore, sha256_file
 from .errors import IntegrityProblem, LibraryError, LibraryLocked, UserError
 from .ingest_types import CancelToken, Progress, ProgressFn
-from .library import DB_NAME, MARKER, Library
+from .library import DB_NAME, Library
 from .lock import LOCK_NAME
 from .models import AuditEvent, Document, Dossier, Highlight
 from .store import integrity_problems
@@ -215,12 +215,12 @@ def key_of(library: Library) -> Any:
 
 
 def library_id(folder: Path) -> str | None:
-    try:
-        marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    value = marker.get("library_id") or marker.get("id")
-    return None if value is None else str(value)
+    """The library's own id, as its audit head (``audit_head.py``) records it; None for a
+    library that has not written a head yet."""
+    from .audit_head import read_head
+
+    head = read_head(folder)
+    return None if head is None else head.library_id
 
 
 # --- verifying ---------------------------------------------------------------------------------

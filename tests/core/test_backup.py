@@ -57,6 +57,10 @@ def test_backup_and_restore_round_trip(wb: Workbench, tmp_path: Path) -> None:
     manifest = json.loads((dest / "backup.json").read_text(encoding="utf-8"))
     assert manifest["counts"]["documents"] == 3
     assert manifest["source"] == str(wb.library.path)
+    from workbench.audit_head import read_head
+
+    head = read_head(wb.library.path)  # the library's own id, from its audit head
+    assert head is not None and manifest["library_id"] == head.library_id
     assert manifest["database"]["sha256"] == backup.sha256_of(dest / "library.sqlite")
     assert not (dest / "library.lock").exists() and not (dest / "index").exists()
     assert (dest / "workbench-library.json").is_file()
