@@ -302,14 +302,23 @@ class MainWindow(QMainWindow):
         self.session.query(lambda wb: wb.verify(), self._verified, "verify the library")
 
     def _verified(self, result: dict[str, Any]) -> None:
+        from . import verify_report
+
         self.statusBar().clearMessage()
-        if result.get("ok"):
-            text = (f"All {result['documents_checked']} originals match their SHA-256 and the "
-                    f"audit chain of {result['audit_events_checked']} events is intact.")
-            QMessageBox.information(self, "Library verified", text)
-        else:
-            problems = "\n".join(str(p.get("problem")) for p in result.get("problems", [])[:20])
-            QMessageBox.warning(self, "Problems found", problems)
+        verify_report.show(self, result, self._collect_strays)
+
+    def _collect_strays(self, adopt: bool) -> None:
+        def done(out: dict[str, Any]) -> None:
+            n = len(out.get("adopted", [])) if adopt else len(out.get("removed", []))
+            self.statusBar().showMessage(
+                f"{'Imported' if adopt else 'Removed'} {n} stray file{'s' if n != 1 else ''}.",
+                8000)
+
+        def work(wb: Any) -> tuple[dict[str, Any], Changes]:
+            return (wb.collect_strays(adopt=adopt),
+                    Changes(documents=True, index=True) if adopt else Changes())
+
+        self.session.mutate(work, done, "collect stray files")
 
     def back_up_library(self) -> None:
         self.backups.back_up()
