@@ -37,12 +37,9 @@ def damage_reason(exc: BaseException) -> str | None:
 
 def restore_hint(library: Path) -> str:
     """Where to go from a damaged database: the newest backup if there is one."""
-    from .integrity import latest_backup
+    from .integrity import restore_command
 
-    latest = latest_backup(library)
-    target = str(latest) if latest else "BACKUP"
-    return (f"run `workbench verify` to see what can still be read, then restore a backup: "
-            f"`workbench restore {target}`")
+    return f"run `workbench verify` to see what can still be read, then {restore_command(library)}"
 
 
 def damaged(library: Path, reason: str) -> LibraryDamaged:

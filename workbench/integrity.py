@@ -165,10 +165,28 @@ def latest_backup(folder: Path) -> Path | None:
     return max(found, key=lambda p: (p.stat().st_mtime, p.name), default=None)
 
 
+def restore_command(folder: Path) -> str:
+    """What to run to get back a library that verifies, in one sentence.
+
+    ``workbench restore`` takes a backup folder (one with ``backup.json``) and a new folder;
+    a bare database copy taken before an upgrade is not such a backup, so it is named apart.
+    """
+    latest = latest_backup(folder)
+    new = f"{folder.name}-restored"
+    if latest is not None and latest.is_dir():
+        return f"restore a backup: `workbench restore {latest} {new}`"
+    advice = (f"restore a backup (your latest) into a new folder: "
+              f"`workbench restore BACKUP {new}` (or File → Restore from backup)")
+    if latest is not None:
+        advice += (f"; a copy of the database taken before an upgrade is at {latest} "
+                   "(older than the library)")
+    return advice
+
+
 def restore_advice(folder: Path) -> dict[str, Any]:
     latest = latest_backup(folder)
     return {"backup": None if latest is None else str(latest),
-            "hint": f"restore a backup: `workbench restore {latest or 'BACKUP'}`"}
+            "hint": restore_command(folder)}
 
 
 def verify_path(folder: Path, why: str | None = None, *,

@@ -284,3 +284,30 @@ def test_index_stamps_from_before_text_hashes_are_not_all_stale() -> None:
     assert _stale((7, "ab" * 8), (7, ""))
     assert not _stale((7, ""), (7, ""))
     assert _stale((6, "ab" * 8), (7, "ab" * 32))
+
+
+def test_the_restore_hint_is_a_command_that_works(library_path: Path, tmp_path: Path) -> None:
+    """The hint names `workbench restore BACKUP NEW-FOLDER` (restore takes a backup folder and
+    a target); a bare database copy from before an upgrade is named apart, never passed to
+    restore as if it were a backup."""
+    import shlex
+
+    from workbench import backup
+    from workbench.cli import main
+
+    _import(library_path, tmp_path, TWO)
+    with Library.open(library_path) as lib:
+        backup.backup(lib, tmp_path / "bk")
+    (library_path / "backups").mkdir(exist_ok=True)
+    old_copy = library_path / "backups" / "library-pre-upgrade-0002-20260101T000000Z.sqlite"
+    old_copy.write_bytes(b"")
+    _drop_db(library_path)
+    hint = integrity.verify_path(library_path)["restore"]["hint"]
+    assert f"workbench restore BACKUP {library_path.name}-restored" in hint
+    assert str(old_copy) in hint and f"workbench restore {old_copy}" not in hint
+    command = hint.split("`")[1].replace("BACKUP", str(tmp_path / "bk"))
+    args = shlex.split(command)[1:]
+    target = tmp_path / args[-1]
+    args[-1] = str(target)
+    assert main(args) == 0
+    assert integrity.verify_path(target)["ok"]
