@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import uuid
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
+from .atomic import write_json
 from .errors import LibraryDamaged
 
 log = logging.getLogger(__name__)
@@ -71,22 +71,7 @@ def read_head(folder: Path) -> Head | None:
 
 
 def write_head(folder: Path, head: Head) -> None:
-    """Atomically: a crash leaves the old head or the new one, never half of either."""
-    path = folder / HEAD_NAME
-    tmp = folder / f".{HEAD_NAME}.tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(head.to_json(), fh)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return  # no directory fsync on this platform
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    write_json(folder / HEAD_NAME, head.to_json())
 
 
 def db_state(engine: Engine, at_seq: int) -> DbState:

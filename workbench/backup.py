@@ -39,7 +39,7 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
-from . import __version__, audit, audit_head
+from . import __version__, atomic, audit, audit_head
 from .blobs import BlobStore, sha256_file
 from .errors import IntegrityProblem, LibraryError, LibraryLocked, UserError
 from .ingest_types import CancelToken, Progress, ProgressFn
@@ -370,12 +370,7 @@ def _copy(library: Library, dest: Path, with_index: bool, steps: Steps) -> dict[
 
 
 def write_json(path: Path, value: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(value, fh, ensure_ascii=False, indent=2)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    atomic.write_json(path, value, indent=2)
 
 
 def _event_details(result: dict[str, Any]) -> dict[str, Any]:

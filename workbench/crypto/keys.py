@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from ..atomic import write_json
 from ..errors import LibraryError, PassphraseRequired, WrongPassphrase
 
 KEY_FILE = "keys.json"
@@ -168,19 +169,4 @@ def rewrap(folder: Path, old: str, new: str) -> LibraryKey:
 
 
 def _write(folder: Path, data: dict[str, Any]) -> None:
-    path = folder / KEY_FILE
-    tmp = folder / (KEY_FILE + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=1)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    try:
-        dfd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dfd)
-    finally:
-        os.close(dfd)
+    write_json(folder / KEY_FILE, data, mode=0o600, indent=1)

@@ -210,12 +210,7 @@ def cancel_guarded(writer: SegmentWriter) -> None:
     except Exception:
         log.debug("cancelling an index writer failed", exc_info=True)
     finally:
-        lock = getattr(writer, "writelock", None)
-        if lock is not None and getattr(lock, "locked", False):
-            try:
-                lock.release()
-            except Exception:
-                log.debug("releasing the index write lock failed", exc_info=True)
+        _release_lock(writer)
 
 
 def commit_guarded(writer: SegmentWriter, **kwargs: Any) -> None:
@@ -229,12 +224,18 @@ def commit_guarded(writer: SegmentWriter, **kwargs: Any) -> None:
             log.debug("cancel after a failed commit failed too", exc_info=True)
         raise
     finally:
-        lock = getattr(writer, "writelock", None)
-        if lock is not None and getattr(lock, "locked", False):
-            try:
-                lock.release()
-            except Exception:
-                log.debug("releasing the index write lock failed", exc_info=True)
+        _release_lock(writer)
+
+
+def _release_lock(writer: SegmentWriter) -> None:
+    """Whoosh keeps its write lock when a writer fails half-way (a full disk): without this,
+    every later write waits for it and fails."""
+    lock = getattr(writer, "writelock", None)
+    if lock is not None and getattr(lock, "locked", False):
+        try:
+            lock.release()
+        except Exception:
+            log.debug("releasing the index write lock failed", exc_info=True)
 
 
 def merge_small(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
