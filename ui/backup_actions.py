@@ -19,8 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -28,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -40,6 +37,7 @@ from workbench.errors import Cancelled
 from workbench.ingest import Progress
 
 from . import preferences
+from .dialogs.progress import CancellableProgressDialog
 from .tasks import ProgressPoller, Task
 
 if TYPE_CHECKING:
@@ -67,29 +65,15 @@ def new_folder_in(chosen: Path, name: str) -> Path:
     return folder
 
 
-class ProgressDialog(QDialog):
+class ProgressDialog(CancellableProgressDialog):
     """The stage, a bar and Cancel; window-modal while the job runs."""
 
+    cancelling_text = "Cancelling: removing what was copied…"
+
     def __init__(self, title: str, heading: str, on_cancel: Any, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setAccessibleName(title)
-        self.setMinimumWidth(460)
-        self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
-        self.heading = QLabel(heading)
-        self.heading.setWordWrap(True)
-        self.label = QLabel("Starting…")
-        self.bar = QProgressBar()
+        super().__init__(title, title, heading, on_cancel, parent)
         self.bar.setAccessibleName(f"{title} progress")
-        self.bar.setRange(0, 0)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(on_cancel)
-        self.cancel_button.clicked.connect(self._cancelling)
-        row = QDialogButtonBox()
-        row.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
-        layout = QVBoxLayout(self)
-        for w in (self.heading, self.label, self.bar, row):
-            layout.addWidget(w)
+        self.add_buttons()
         self.stages: list[str] = []  # every stage shown, in order (tests read this)
 
     def show_progress(self, p: Progress) -> None:
@@ -104,13 +88,6 @@ class ProgressDialog(QDialog):
         else:
             self.bar.setRange(0, 0)
         self.label.setText(text + "…")
-
-    def _cancelling(self) -> None:
-        self.cancel_button.setEnabled(False)
-        self.label.setText("Cancelling: removing what was copied…")
-
-    def reject(self) -> None:  # Esc cancels, as the button does
-        self.cancel_button.click()
 
 
 class ReminderBar(QFrame):

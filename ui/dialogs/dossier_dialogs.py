@@ -23,8 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QProgressBar,
-    QPushButton,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -33,6 +31,7 @@ from PySide6.QtWidgets import (
 from workbench.ingest import Progress
 
 from ..viewer.layout import DisplayText
+from .progress import CancellableProgressDialog
 
 
 class NewDossierDialog(QDialog):
@@ -321,37 +320,23 @@ class RedactQuoteDialog(_RedactionDialog):
 
 
 
-class ExportProgressDialog(QDialog):
+class ExportProgressDialog(CancellableProgressDialog):
     """The export's steps (write, leak check, done), elapsed time, and Cancel."""
+
+    cancelling_text = ("Cancelling after the current step… Nothing will be left at the "
+                       "destination.")
 
     def __init__(self, out: Path, fmt: str, on_cancel: Callable[[], None],
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Exporting the dossier")
-        self.setAccessibleName("Export progress")
-        self.setMinimumWidth(480)
-        self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
-        self.fmt = fmt
-        self.heading = QLabel(f"<b>Exporting to {out.name}</b>")
+        super().__init__("Exporting the dossier", "Export progress",
+                         f"<b>Exporting to {out.name}</b>", on_cancel, parent,
+                         first="Preparing…", width=480)
         self.heading.setTextFormat(Qt.TextFormat.RichText)
-        self.label = QLabel("Preparing…")
-        self.label.setWordWrap(True)
-        self.bar = QProgressBar()
-        self.bar.setAccessibleName("Export progress bar")
-        self.bar.setRange(0, 0)  # busy until the core reports its first step
+        self.fmt = fmt
         self.elapsed = QLabel("")
         self.elapsed.setObjectName("secondary")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(on_cancel)
-        self.cancel_button.clicked.connect(self._cancelling)
-        row = QDialogButtonBox()
-        row.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.label)
-        layout.addWidget(self.bar)
-        layout.addWidget(self.elapsed)
-        layout.addWidget(row)
+        self.body.addWidget(self.elapsed)
+        self.add_buttons()
         self.steps: list[str] = []  # every stage shown, in order (tests read this)
         self._started = time.monotonic()
         self._clock = QTimer(self)
@@ -376,15 +361,6 @@ class ExportProgressDialog(QDialog):
 
     def _tick(self) -> None:
         self.elapsed.setText(f"{time.monotonic() - self._started:.0f} s elapsed")
-
-    def _cancelling(self) -> None:
-        self.cancel_button.setEnabled(False)
-        self.label.setText("Cancelling after the current step… Nothing will be left at the "
-                           "destination.")
-
-    def reject(self) -> None:  # Escape cancels the export rather than hiding the dialog
-        if self.cancel_button.isEnabled():
-            self.cancel_button.click()
 
     def finish(self) -> None:
         self._clock.stop()
