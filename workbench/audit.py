@@ -23,7 +23,9 @@ from sqlalchemy.orm import Session
 from .models import AuditEvent
 
 GENESIS = "0" * 64
-HEAD_INFO = "workbench.audit_head"  # session.info key: (seq, hash) of the newest event added
+# session.info key: (seq, hash) of the newest event added, and (seq, hash) of the event the
+# transaction's first one links to
+HEAD_INFO = "workbench.audit_head"
 
 INGESTION = "ingestion"
 FIXITY_CHECK = "fixity check"
@@ -90,8 +92,12 @@ def record(
     )
     session.add(ev)
     session.flush()
-    # The store moves the library's audit head (audit_head.py) to this event once it commits.
-    session.info[HEAD_INFO] = (seq, ev.hash)
+    # The store moves the library's audit head (audit_head.py) to this event once it commits;
+    # the event this transaction's first one links to tells it the chain extends the head
+    # without reading the database again.
+    earlier = session.info.get(HEAD_INFO)
+    base = earlier[2] if earlier else (seq - 1, prev)
+    session.info[HEAD_INFO] = (seq, ev.hash, base)
     return ev
 
 

@@ -167,7 +167,8 @@ class HeadKeeper:
         write_head(self.folder, head)
         return head
 
-    def after_commit(self, seq: int, event_hash: str) -> None:
+    def after_commit(self, seq: int, event_hash: str,
+                     base: tuple[int, str] | None = None) -> None:
         """Move the head to event ``seq`` when the database still extends the recorded head.
 
         A database that no longer does (verify's own fixity event appended to a shortened
@@ -179,7 +180,11 @@ class HeadKeeper:
             if head is None or seq <= head.seq:
                 return
             try:
-                if head.seq > 0 and db_state(self.engine, head.seq).hash_at_head != head.hash:
+                # The commit's first event links to the head itself (every ordinary commit):
+                # the chain extends the head, so the database need not be read again.
+                extends = base is not None and base == (head.seq, head.hash)
+                if (not extends and head.seq > 0
+                        and db_state(self.engine, head.seq).hash_at_head != head.hash):
                     log.warning("audit head not moved: the database no longer holds event %d "
                                 "as recorded (run `workbench verify`)", head.seq)
                     return

@@ -286,9 +286,10 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False, future=True)
-        # Called with (seq, hash) of the newest audit event after each commit that added
-        # events: the library keeps its audit head outside the database (audit_head.py).
-        self.on_audit_commit: Callable[[int, str], None] | None = None
+        # Called with (seq, hash) of the newest audit event, and the (seq, hash) the commit's
+        # first event links to, after each commit that added events: the library keeps its
+        # audit head outside the database (audit_head.py).
+        self.on_audit_commit: Callable[[int, str, tuple[int, str]], None] | None = None
 
     @classmethod
     def open_sqlite(cls, db_path: Path, key: str | None = None) -> Store:
