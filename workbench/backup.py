@@ -40,13 +40,14 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from . import __version__, atomic, audit, audit_head
-from .blobs import BlobStore, sha256_file
+from .blobs import BlobStore, file_digest
 from .errors import IntegrityProblem, LibraryError, LibraryLocked, UserError
 from .ingest_types import CancelToken, Progress, ProgressFn
 from .library import DB_NAME, Library
 from .lock import LOCK_NAME
 from .models import AuditEvent, Document, Dossier, Highlight
 from .store import integrity_problems
+from .timeutil import parse_iso_utc
 
 MANIFEST = "backup.json"
 MANIFEST_FORMAT = 1
@@ -68,10 +69,6 @@ COUNTS = {
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def sha256_of(path: Path) -> str:
-    return sha256_file(path)[0]
 
 
 class Steps:
@@ -349,7 +346,7 @@ def _copy(library: Library, dest: Path, with_index: bool, steps: Steps) -> dict[
     verified = verify_copy(dest, counts, steps, key_of(library))
     if not verified["ok"]:
         raise failed_check("The backup", verified)
-    db_sha = sha256_of(dest / DB_NAME)
+    db_sha = file_digest(dest / DB_NAME)
     total = folder_bytes(dest)
     manifest = {
         "format": MANIFEST_FORMAT, "backup_id": str(uuid.uuid4()), "created_at": created_at,
@@ -470,7 +467,7 @@ def last_backup(library: Library) -> datetime | None:
             times.append(json.loads(path.read_text(encoding="utf-8"))["created_at"])
         except (OSError, ValueError, KeyError, TypeError):
             continue
-    parsed = [parse_time(t) for t in times]
+    parsed = [parse_iso_utc(t) for t in times]
     known = [t for t in parsed if t is not None]
     return max(known) if known else None
 
@@ -483,14 +480,6 @@ def status(library: Library) -> dict[str, Any]:
         documents = s.execute(select(func.count(Document.id))).scalar_one()
     return {"last_backup": last_backup(library), "documents": documents,
             "recorded_pending": recorded}
-
-
-def parse_time(value: object) -> datetime | None:
-    try:
-        when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def restore(backup_dir: Path, target: Path, *, force: bool = False,

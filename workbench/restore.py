@@ -36,10 +36,9 @@ from .backup import (
     os_reason,
     place_originals,
     referenced_hashes,
-    sha256_of,
     verify_copy,
 )
-from .blobs import BlobStore
+from .blobs import BlobStore, file_digest
 from .errors import IntegrityProblem, LibraryError, UserError
 from .ingest_types import CancelToken, ProgressFn
 from .library import DB_NAME, MARKER
@@ -132,7 +131,7 @@ def _build(backup_dir: Path, staging: Path, manifest: dict[str, Any], steps: Ste
     copy_top_level_files(backup_dir, staging)
     steps.begin("database")
     shutil.copyfile(backup_dir / DB_NAME, staging / DB_NAME)
-    if sha256_of(staging / DB_NAME) != manifest["database"]["sha256"]:
+    if file_digest(staging / DB_NAME) != manifest["database"]["sha256"]:
         raise IntegrityProblem(
             "The backup's database is not the one its manifest names: it was changed or "
             "damaged after the backup was made", "restore from another backup")

@@ -15,10 +15,12 @@ from pathlib import Path
 import pytest
 
 from workbench import backup
+from workbench.blobs import file_digest
 from workbench.errors import Cancelled, IntegrityProblem, LibraryLocked, UserError
 from workbench.ingest import CancelToken, Progress
 from workbench.library import Library
 from workbench.services import Workbench
+from workbench.timeutil import parse_iso_utc
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,14 +63,14 @@ def test_backup_and_restore_round_trip(wb: Workbench, tmp_path: Path) -> None:
 
     head = read_head(wb.library.path)  # the library's own id, from its audit head
     assert head is not None and manifest["library_id"] == head.library_id
-    assert manifest["database"]["sha256"] == backup.sha256_of(dest / "library.sqlite")
+    assert manifest["database"]["sha256"] == file_digest(dest / "library.sqlite")
     assert not (dest / "library.lock").exists() and not (dest / "index").exists()
     assert (dest / "workbench-library.json").is_file()
     # The source records where the copy went; the copy holds the state before that event.
     ev = wb.audit_events()[-1]
     assert ev["type"] == "replication" and ev["details"]["destination"] == str(dest)
     assert ev["details"]["documents"] == 3 and ev["details"]["bytes"] == result["bytes"]
-    assert backup.last_backup(wb.library) == backup.parse_time(result["created_at"])
+    assert backup.last_backup(wb.library) == parse_iso_utc(result["created_at"])
 
     target = tmp_path / "restored"
     restored = backup.restore(dest, target)
@@ -283,7 +285,7 @@ def test_last_backup_includes_backups_still_pending(wb: Workbench, tmp_path: Pat
             Library.open(path, attach_index=False, program="holder"):
         result = backup.backup(ro, tmp_path / "b")
         assert result["recorded"] == "pending"
-        assert backup.last_backup(ro) == backup.parse_time(result["created_at"])
+        assert backup.last_backup(ro) == parse_iso_utc(result["created_at"])
     with Library.open(path, attach_index=False) as lib:
         assert backup.record_pending(lib) == 1
         assert backup.last_backup(lib) is not None

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import facade, facade_async
 from workbench import backup as core
+from workbench.timeutil import parse_iso_utc
 
 
 def _fill(win: Any, tmp_path: Path, n: int = 3, wait: Any = None) -> None:
@@ -149,7 +150,7 @@ def test_reminder_bar_after_opening(window: Any, qtbot: Any, tmp_path: Path,
     QApplication.processEvents()
     assert not bar.isVisible()
 
-    later = core.parse_time(json.loads((tmp_path / "b" / "backup.json")
+    later = parse_iso_utc(json.loads((tmp_path / "b" / "backup.json")
                                        .read_text(encoding="utf-8"))["created_at"])
     assert later is not None
     monkeypatch.setattr("ui.backup_actions.now", lambda: later + timedelta(days=9))
