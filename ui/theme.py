@@ -14,15 +14,16 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QHeaderView
 
+from workbench.bundled import data_dir
+
 log = logging.getLogger(__name__)
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+RESOURCES = data_dir("resources")
 # Latin first: a CJK face also has Latin glyphs, but sets quotes and apostrophes full-width.
 LATIN_FAMILIES = ["Noto Sans", "DejaVu Sans", "Liberation Sans"]
 FALLBACK_FAMILIES = ["Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "Source Han Sans SC",

@@ -16,17 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..bundled import data_dir
 from ..errors import Cancelled, ExportError
 
 Progress = Callable[[Any], None]  # receives ``workbench.ingest.Progress`` values
 
 
 def resources_dir() -> Path:
-    """``resources/`` of the source tree or of a frozen build (``WORKBENCH_RESOURCES``)."""
-    env = os.environ.get("WORKBENCH_RESOURCES")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "resources"
+    """``resources/`` of this installation (see ``workbench.bundled``)."""
+    return data_dir("resources")
 
 
 @dataclass
