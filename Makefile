@@ -39,7 +39,7 @@ bench: setup
 
 # Re-pin every dependency (after editing pyproject.toml).
 lock:
-	$(VENV)/bin/uv pip compile -q pyproject.toml --extra dev --generate-hashes -p $(VENV)/bin/python -o requirements.lock
+	$(VENV)/bin/uv pip compile -q pyproject.toml --extra dev --extra dist --generate-hashes -p $(VENV)/bin/python -o requirements.lock
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache
