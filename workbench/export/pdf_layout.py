@@ -76,15 +76,19 @@ class WorkerError(RuntimeError):
 class Worker:
     """One layout process, fed pickled jobs on stdin, answering on stdout, in order.
 
-    It runs this file by path (``-I``: no current folder or user site on ``sys.path``), so it
-    imports WeasyPrint and nothing of Workbench (measured: importing the ``workbench.export``
-    package costs ≈ 2 CPU-seconds), and it never re-runs the caller's main module, as
-    ``multiprocessing``'s spawn does. Started with ``subprocess``: never a fork."""
+    It runs this file on its own (``subprocess_cmd.standalone_call``; from source with ``-I``:
+    no current folder or user site on ``sys.path``), so it imports WeasyPrint and nothing of
+    Workbench (measured: importing the ``workbench.export`` package costs ≈ 2 CPU-seconds),
+    and it never re-runs the caller's main module, as ``multiprocessing``'s spawn does.
+    Started with ``subprocess``: never a fork."""
 
     def __init__(self) -> None:
+        # Imported here: the worker runs this file on its own, outside its package.
+        from ..subprocess_cmd import standalone_call
+
         try:
             self._proc = subprocess.Popen(
-                [sys.executable, "-I", "-c", _BOOT, __file__], stdin=subprocess.PIPE,
+                standalone_call(__name__, "serve"), stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE)
         except OSError as exc:
             raise WorkerError(f"cannot start a PDF layout process: {exc}") from exc
@@ -174,7 +178,3 @@ def serve() -> None:
         pickle.dump(answer, stdout, protocol=pickle.HIGHEST_PROTOCOL)
         stdout.flush()
 
-
-# Run this file as the worker without importing its package (see ``Worker``).
-_BOOT = ("import runpy, sys; "
-         "runpy.run_path(sys.argv[1], run_name='workbench_pdf_layout_worker')['serve']()")

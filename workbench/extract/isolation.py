@@ -1,6 +1,7 @@
 """Run extractors in separate worker processes with a time limit and a memory limit.
 
-A worker is a long-lived ``python -m workbench.extract.worker`` process that handles one file
+A worker is a long-lived ``python -m workbench.extract.worker`` process (the ``Workbench``
+executable itself in the standalone build: ``subprocess_cmd``) that handles one file
 at a time, so the interpreter start-up is paid once per worker, not once per file. If a file
 hangs, the worker is killed when the time limit runs out and a fresh one replaces it; if the
 worker dies (a crash, the memory limit), the file gets an error naming why and the batch goes on.
@@ -12,7 +13,6 @@ import json
 import os
 import queue
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExtractionError
+from ..subprocess_cmd import module_command
 from .base import CRASHED, TIMED_OUT, TOO_LARGE, Extraction, ExtractOptions
 
 DEFAULT_TIMEOUT = 60.0
@@ -43,8 +44,7 @@ class WorkerProcess:
         env = dict(os.environ)
         env.setdefault("OMP_THREAD_LIMIT", "1")  # tesseract threads would multiply memory use
         env["PYTHONIOENCODING"] = "utf-8"
-        cmd = [sys.executable, "-m", "workbench.extract.worker", str(limits.memory),
-               *limits.plugins]
+        cmd = module_command("workbench.extract.worker", str(limits.memory), *limits.plugins)
         self.proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=env, cwd=str(Path(__file__).resolve().parents[2]),
