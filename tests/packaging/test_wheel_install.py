@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.packaging.test_version import declared_version
 from tests.support.files import make_html_capture, make_pdf
 from tests.support.formats import (
     email_message,
@@ -146,6 +147,9 @@ def test_wheel_in_a_fresh_venv_imports_every_format(tmp_path: Path) -> None:
         result: dict[str, object] = json.loads(done.stdout)
         return result
 
+    # The version comes from the installed metadata: no pyproject.toml beside the package.
+    shown = run([str(venv / "bin" / "workbench"), "--version"], cwd=home, env=env).stdout
+    assert shown.strip() == f"workbench {declared_version()}"
     workbench("init")
     out = workbench("import", str(tmp_path / "files"))
     assert out["failed"] == [], out["failed"]
