@@ -85,6 +85,12 @@ class ExtractionError(WorkbenchError):
         self.status = status
 
 
+class MissingTool(WorkbenchError):
+    """A feature needs an optional system tool that is not installed (Tesseract for OCR,
+    Pango for PDF export): the message names it and what still works, the hint how to add
+    it (``workbench.system_tools``)."""
+
+
 class ExportError(WorkbenchError):
     """An export could not be written or failed its own post-write check."""
 

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 from . import audit
 from .errors import UserError
 from .extract import ExtractOptions, ExtractorPool, Limits
-from .extract.ocr import AUTO, available, resolve_languages
+from .extract.ocr import AUTO, resolve_languages
+from .system_tools import require
 
 if TYPE_CHECKING:
     from .services import Workbench
@@ -32,9 +33,7 @@ DEFAULT_TIMEOUT = 600.0
 def ocr_document(wb: Workbench, ref: str | int, *, languages: str | None = None,
                  timeout: float = DEFAULT_TIMEOUT, set_default: bool = False) -> dict[str, Any]:
     """OCR ``ref`` and add the text as its newest layer; returns what was done."""
-    if not available():
-        raise UserError("Tesseract is not installed, so nothing can be OCR'd",
-                        "install it (Debian: apt-get install tesseract-ocr tesseract-ocr-eng)")
+    require("tesseract", "OCR the document")
     from .documents import resolve_document
 
     with wb.library.read() as s:

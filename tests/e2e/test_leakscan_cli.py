@@ -53,7 +53,7 @@ def test_finds_every_planted_place_without_printing_it(tmp_path, capsys):
     code, out, _ = run(capsys, str(root), "--json", *TERM_ARGS)
     report: dict[str, Any] = json.loads(out)
     assert code == 1 and report["clean"] is False and report["files"] == 4
-    assert set(report) == {"clean", "files", "readings", "findings", "unreadable"}
+    assert set(report) == {"clean", "files", "readings", "findings", "unreadable", "notes"}
     assert all(set(f) == {"path", "place", "term", "form"} for f in report["findings"])
     terms = {(Path(f["path"]).name, f["term"]) for f in report["findings"]}
     assert {("notes.txt", 1), ("page.html", 2), ("box.zip", 1), ("box.zip", 3)} <= terms
@@ -69,7 +69,7 @@ def test_clean_exits_0_and_unreadable_exits_3(tmp_path, capsys):
     code, out, _ = run(capsys, str(root), "--term", TERMS[0], "--json")
     assert code == 0 and json.loads(out) == {"clean": True, "files": 1,
                                              "readings": json.loads(out)["readings"],
-                                             "findings": [], "unreadable": []}
+                                             "findings": [], "unreadable": [], "notes": []}
     make_pdf(root / "locked.pdf", ["Ekpar Asat"], password="secret")
     code, out, _ = run(capsys, str(root), "--term", TERMS[0], "--json")
     report = json.loads(out)

@@ -207,9 +207,13 @@ def cmd_new_version(wb: Workbench, args: argparse.Namespace) -> Result:
 
 
 def cmd_export(wb: Workbench, args: argparse.Namespace) -> Result:
+    from ..system_tools import leak_check_notes
+
     result = wb.export(args.dossier, args.format, Path(args.output), bates=args.bates)
+    result["leak_check_notes"] = leak_check_notes(result["leak_checks"])
+    notes = [f"workbench: note: {note}" for note in result["leak_check_notes"]]
     return Result(result, f"Wrote {result['path']} (sha256 {result['sha256']})",
-                  stderr=[] if result["recorded"] else [not_recorded("export")])
+                  stderr=notes if result["recorded"] else [not_recorded("export"), *notes])
 
 
 def cmd_sources(wb: Workbench, args: argparse.Namespace) -> Result:

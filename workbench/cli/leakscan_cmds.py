@@ -56,6 +56,7 @@ def _terms(args: argparse.Namespace) -> list[str]:
 def cmd_leakscan(args: argparse.Namespace) -> Result:
     from ..redact.matcher import Matcher
     from ..redact.scan import mask, scan_paths
+    from ..system_tools import leak_check_notes
 
     terms = _terms(args)
     matcher = Matcher(terms)
@@ -74,11 +75,13 @@ def cmd_leakscan(args: argparse.Namespace) -> Result:
     finally:
         for lg, level in zip(loggers, levels, strict=True):
             lg.setLevel(level)
+    notes = leak_check_notes(report.checks)  # a reading not done for want of a tool
     payload = {
         "clean": report.clean, "files": report.files, "readings": report.readings,
         "findings": [{"path": f.path, "place": f.place, "term": f.term + 1, "form": f.form}
                      for f in report.findings],
         "unreadable": [{"path": p, "place": pl, "reason": r} for p, pl, r in report.unreadable],
+        "notes": notes,
     }
     lines = [f"FOUND term {f.term + 1} ({f.form}): {one_line(f.path)}: {one_line(f.place)}"
              for f in report.findings]
@@ -96,4 +99,5 @@ def cmd_leakscan(args: argparse.Namespace) -> Result:
         code, summary = EXIT_OK, summary + "no term found; everything was read"
     if found and unread:
         summary += f"; {unread} part{'s' * (unread != 1)} could not be read"
-    return Result(payload, "\n".join([*lines, summary]), code)
+    return Result(payload, "\n".join([*lines, summary]), code,
+                  stderr=[f"workbench: note: {note}" for note in notes])

@@ -115,6 +115,11 @@ def run_export(library: Library, view: DossierView, fmt: str, out: Path,
     from .leakcheck import check_file
 
     fmt = fmt.lower()
+    if fmt in ("pdf", "bundle"):  # WeasyPrint cannot even be imported without Pango
+        from ..system_tools import require
+
+        require("pango", "write the dossier as PDF" if fmt == "pdf" else
+                "write the dossier as a bundle (it carries the dossier's PDF)")
     validate(view, fmt)
     out = check_destination(out)
     if library.key is not None and out.resolve().is_relative_to(library.path.resolve()):

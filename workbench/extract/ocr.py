@@ -23,7 +23,7 @@ costs one detection per change of script. An explicit language setting is used a
 A mean below ``LOW_CONFIDENCE`` becomes the problem "OCR confidence 31 %: check the language".
 
 Without the ``tesseract`` program, files that need OCR import with the problem
-``NO_TESSERACT`` instead of failing.
+``NO_TESSERACT`` instead of failing; it says how to add it, in ``system_tools``' words.
 """
 
 from __future__ import annotations
@@ -35,7 +35,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-NO_TESSERACT = "no text layer — install tesseract to OCR"
+from ..system_tools import tool
+
+ADD_TESSERACT = tool("tesseract").short_hint
+NO_TESSERACT = f"no text layer — {ADD_TESSERACT}"
 AUTO = "auto"  # choose per page from the page's script (see the module docstring)
 DEFAULT_LANGUAGES = AUTO
 DEFAULT_TIME_LIMIT = 60.0

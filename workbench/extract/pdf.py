@@ -135,7 +135,8 @@ class PdfExtractor:
 
         if not ocr.available():
             note = ocr.NO_TESSERACT if len(empty) == len(pages) else (
-                "pages without a text layer: " + _ranges(empty) + " — install tesseract to OCR")
+                "pages without a text layer: " + _ranges(empty) + " — "
+                + ocr.ADD_TESSERACT)
             problems.append(note)
             return "text", None, self.version, {}
         languages, lang_problems = ocr.resolve_languages(options.ocr_languages)
