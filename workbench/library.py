@@ -42,7 +42,7 @@ from .damage import reported, restore_hint
 from .errors import LibraryDamaged, LibraryError, LibraryReadOnly, NotFound
 from .lock import WriterLock
 from .models import Setting
-from .store import Store
+from .store import Store, refuse_newer, stored_revision
 from .write_errors import writes_to
 
 MARKER = "workbench-library.json"
@@ -139,6 +139,9 @@ class Library:
             )
         if key is None and is_encrypted(path):
             key = crypto_keys.unlock(path, passphrase)
+        # Before the lock, the read-only test file and the upgrade's backup: a library a newer
+        # Workbench wrote is refused without a byte or a file of it changed.
+        refuse_newer(stored_revision(path / DB_NAME, key.db_key_hex if key else None), path)
         lock = None
         if writable:
             refuse_read_only(path)

@@ -128,13 +128,9 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def script_head() -> str | None:
-    """The head revision, read from the revision files without importing Alembic.
-
-    Every open checks the schema; importing Alembic for that costs most of a second of start-up
-    for each command-line call. Returns None when the files do not give one clear head (then
-    the caller asks Alembic itself).
-    """
+def _revision_graph() -> tuple[set[str], set[str]] | None:
+    """(every revision, every revision some other one follows), read from the revision files
+    without importing Alembic; None when a file does not say plainly."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
@@ -159,8 +155,58 @@ def script_head() -> str | None:
             parents.add(down)
         elif isinstance(down, tuple | list):
             parents.update(down)
-    heads = revisions - parents
+    return revisions, parents
+
+
+def script_head() -> str | None:
+    """The head revision, read from the revision files without importing Alembic.
+
+    Every open checks the schema; importing Alembic for that costs most of a second of start-up
+    for each command-line call. Returns None when the files do not give one clear head (then
+    the caller asks Alembic itself).
+    """
+    graph = _revision_graph()
+    if graph is None:
+        return None
+    heads = graph[0] - graph[1]
     return next(iter(heads)) if len(heads) == 1 else None
+
+
+def stored_revision(db_path: Path, key: str | None = None) -> str | None:
+    """The schema revision the database at ``db_path`` records, read without writing a byte or
+    creating a file beside it (no ``-wal``/``-shm``): ``immutable`` unless a ``-wal`` holds
+    changes, which only a WAL read sees. None when there is none or it cannot be read (the
+    ordinary open then reports what is wrong, in its own words)."""
+    wal = db_path.with_name(db_path.name + "-wal")
+    pending = wal.exists() and wal.stat().st_size > 0
+    uri = f"{db_path.absolute().as_uri()}?mode=ro" + ("" if pending else "&immutable=1")
+    try:
+        con = connect_raw(uri, key, uri=True)
+    except Exception:  # sqlite3 and sqlcipher3 raise their own classes
+        return None
+    try:
+        found = con.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                            "AND name = 'alembic_version'").fetchone()
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone() if found else None
+    except Exception:  # damaged, or an encrypted file read without its key
+        return None
+    finally:
+        con.close()
+    return row[0] if row and isinstance(row[0], str) else None
+
+
+def refuse_newer(revision: str | None, where: Path) -> None:
+    """Raise ``LibraryError`` when ``revision`` is one these migrations do not know: the
+    library was written by a newer Workbench, whose schema this build must not touch."""
+    graph = _revision_graph()
+    if revision is None or graph is None or revision in graph[0]:
+        return
+    from . import __version__
+
+    raise LibraryError(
+        f"The library at {where} was written by a newer Workbench (schema {revision}); this is "
+        f"Workbench {__version__}, which knows schemas up to {script_head()}",
+        "install the newer version of Workbench to open it; this one changed nothing")
 
 
 def is_current(engine: Engine) -> bool:
@@ -178,6 +224,9 @@ def upgrade(engine: Engine, db_path: Path | None) -> str | None:
     head = head_revision(engine)
     if current == head:
         return None
+    # Before the backup: a newer library is left exactly as it is (its caller checks first;
+    # this holds for every other way in).
+    refuse_newer(current, db_path.parent if db_path is not None else Path("."))
     backup: str | None = None
     if current is not None and db_path is not None and db_path.exists():
         backup = str(backup_sqlite(db_path, f"pre-upgrade-{current}", url_key(engine.url)))
@@ -295,7 +344,11 @@ class Store:
     @classmethod
     def open_sqlite(cls, db_path: Path, key: str | None = None) -> Store:
         engine = make_engine(sqlite_url(db_path, key))
-        upgrade(engine, db_path)
+        try:
+            upgrade(engine, db_path)
+        except BaseException:
+            engine.dispose()  # a refused or failed upgrade leaves no connection open
+            raise
         return cls(engine)
 
     @contextmanager

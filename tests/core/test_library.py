@@ -115,7 +115,7 @@ def test_read_only_open_of_an_outdated_library_asks_for_an_upgrade(
     lib_dir = tmp_path / "lib"
     Library.create(lib_dir).close()
     con = sqlite3.connect(lib_dir / "library.sqlite")
-    con.execute("UPDATE alembic_version SET version_num = 'older'")
+    con.execute("UPDATE alembic_version SET version_num = '0002'")  # a known, older one
     con.commit()
     con.close()
     with pytest.raises(LibraryError, match="needs an upgrade"):
