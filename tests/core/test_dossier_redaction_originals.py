@@ -16,6 +16,7 @@ import zipfile
 import pytest
 
 from tests.core.test_dossier_fixtures import RAPPORTEUR, REPORT, WEIGHS, corpus_library, doc_ids
+from tests.support.tools import require_program
 from workbench.errors import UserError
 from workbench.export.verify import verify_bundle
 
@@ -60,7 +61,7 @@ def _assert_absent(name: str, data: bytes) -> None:
         for enc in ("utf-8", "utf-16-le", "utf-16-be"):
             assert needle.lower().encode(enc) not in data.lower(), (name, needle, enc)
     if name.endswith(".pdf"):
-        out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data,
+        out = subprocess.run([require_program("pdftotext"), "-enc", "UTF-8", "-", "-"], input=data,
                              capture_output=True, check=True).stdout.decode("utf-8")
         assert "rayhan" not in norm(out), name
     else:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.core.test_dossier_fixtures import build_evidence_dossier, corpus_library
+from tests.support.tools import require_program
 from workbench.export.verify import verify_bundle
 
 TERM = "bachelet"
@@ -49,7 +50,7 @@ def _pdf_texts(path: Path) -> tuple[str, str]:
     from pypdf import PdfReader
 
     pypdf_text = "\n".join(p.extract_text() for p in PdfReader(path).pages)
-    poppler = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
+    poppler = subprocess.run([require_program("pdftotext"), "-enc", "UTF-8", str(path), "-"],
                              capture_output=True, check=True).stdout.decode("utf-8")
     return pypdf_text, poppler
 
@@ -217,7 +218,8 @@ def test_every_export_is_an_audited_dissemination(exported):
 
 def _page_texts(path: Path) -> list[str]:
     """Each page's text as poppler lays it out (the contents' numbers at the line ends)."""
-    out = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
+    out = subprocess.run([require_program("pdftotext"), "-layout", "-enc", "UTF-8", str(path),
+                          "-"],
                          capture_output=True, check=True).stdout.decode("utf-8")
     return out.split("\f")[:-1]
 

@@ -11,6 +11,7 @@ import pytest
 
 from tests.core.test_dossier_fixtures import REPORT, corpus_library, doc_ids
 from tests.support.files import make_pdf
+from tests.support.tools import require_program
 from workbench.dossier.redaction import Rule
 from workbench.errors import ExportError, RedactionLeak, UserError
 from workbench.export.leakcheck import Needles, check_bytes, check_file, check_html_text
@@ -59,6 +60,7 @@ def test_checker_passes_clean_text():
 
 
 def test_planted_leak_in_pdf_text_and_metadata(tmp_path):
+    require_program("pdftotext")
     body = make_pdf(tmp_path / "body.pdf", ["Nothing here.", "Then Michelle Bachelet spoke."])
     with pytest.raises(RedactionLeak, match="page 2"):
         check_file(body, RULES, "pdf")

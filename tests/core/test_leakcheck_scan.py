@@ -8,6 +8,7 @@ import zipfile
 import pytest
 
 from tests.support.files import make_pdf
+from tests.support.tools import require_program
 from workbench.dossier.redaction import Rule
 from workbench.errors import ExportError, RedactionLeak
 from workbench.export.leakcheck import Needles, check_bytes, check_file
@@ -38,6 +39,7 @@ def test_the_same_spelling_points_to_where_it_comes_from(tmp_path):
 
 
 def test_checks_done_are_listed_and_bundle_members_named(tmp_path):
+    require_program("pdftotext")
     clean = make_pdf(tmp_path / "c.pdf", ["Clean."])
     done = check_file(clean, RULES, "pdf")
     assert {"pdfium text", "pdftotext text", "pypdf objects", "raw streams"} <= set(done)

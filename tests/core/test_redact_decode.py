@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.files import make_pdf
+from tests.support.tools import require_program
 from workbench.redact.decode import Reading, Unreadable, read_bytes
 from workbench.redact.matcher import Matcher
 from workbench.redact.scan import ScanReport, scan_bytes, scan_paths
@@ -179,6 +180,7 @@ def hand_pdf(objects: list[bytes]) -> bytes:
 
 
 def test_pdf_page_text_metadata_and_orphan_stream(tmp_path):
+    require_program("pdftotext")
     pdf = make_pdf(tmp_path / "p.pdf", ["Nothing here.", "Then ئەكپەر spoke."])
     found = places(scan("p.pdf", pdf.read_bytes()), UYGHUR)
     assert "page 2 text (PDFium)" in found and "page 2 text (pdftotext)" in found

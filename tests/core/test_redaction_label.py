@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from tests.core.test_dossier_fixtures import REPORT, corpus_library, doc_ids
+from tests.support.tools import require_program
 from workbench.dossier.redaction import (
     DEFAULT_LABEL,
     Rule,
@@ -77,7 +78,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def _pdf_text(path: Path) -> str:
     import pypdfium2 as pdfium
 
-    poppler = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
+    poppler = subprocess.run([require_program("pdftotext"), "-enc", "UTF-8", str(path), "-"],
                              capture_output=True, check=True).stdout.decode("utf-8")
     pdf = pdfium.PdfDocument(str(path))
     try:
