@@ -172,6 +172,12 @@ def script_head() -> str | None:
     return next(iter(heads)) if len(heads) == 1 else None
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this build's migrations know (empty when they cannot be read)."""
+    graph = _revision_graph()
+    return graph[0] if graph is not None else set()
+
+
 def stored_revision(db_path: Path, key: str | None = None) -> str | None:
     """The schema revision the database at ``db_path`` records, read without writing a byte or
     creating a file beside it (no ``-wal``/``-shm``): ``immutable`` unless a ``-wal`` holds

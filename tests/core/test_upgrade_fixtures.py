@@ -1,39 +1,130 @@
 """Every library kept from a released schema opens with today's code, upgraded, intact.
 
-The folders under tests/fixtures/libraries/ are written by tests/support/make_library_fixture.py,
-once per released schema, and never edited afterwards.
+The folders under tests/fixtures/libraries/ are written by tests/support/make_library_fixture.py
+with the code of the release whose schema they keep (one per revision in migrations/versions),
+and never edited afterwards. What each held is read from its own database file, with plain SQL
+against its own schema, before today's code opens a copy; today's code must then show the same
+documents, highlights and tags, dossier exhibits and redactions, and the same audit chain
+(extended, never rewritten), after taking the pre-upgrade backup.
 """
 
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from workbench.services import Workbench
-from workbench.store import current_revision, head_revision
+from workbench.store import current_revision, head_revision, known_revisions
 
-KEPT = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "libraries").glob("schema-*"))
+LIBRARIES = Path(__file__).resolve().parents[1] / "fixtures" / "libraries"
+KEPT = sorted(LIBRARIES.glob("schema-*"))
 
 
-def test_there_is_a_kept_library() -> None:
-    assert KEPT, "keep a library from every released schema"
+def test_there_is_a_kept_library_for_every_schema() -> None:
+    """A new migration comes with the library of the schema it is written for."""
+    kept = {p.name.removeprefix("schema-") for p in KEPT}
+    missing = sorted(known_revisions() - kept)
+    assert not missing, (f"no kept library for schema {missing}: run "
+                         "tests/support/make_library_fixture.py and commit its folder")
+
+
+def _tag_paths(con: sqlite3.Connection) -> dict[int, str]:
+    rows = {r[0]: (r[1], r[2]) for r in con.execute("SELECT id, name, parent_id FROM tags")}
+
+    def path(tag_id: int) -> str:
+        name, parent = rows[tag_id]
+        return name if parent is None else f"{path(parent)}/{name}"
+
+    return {tag_id: path(tag_id) for tag_id in rows}
+
+
+def held(db: Path) -> dict[str, Any]:
+    """What the kept database holds, read without today's code (and without changing it)."""
+    wal = db.with_name(db.name + "-wal")
+    pending = wal.exists() and wal.stat().st_size > 0  # immutable would not read it
+    con = sqlite3.connect(f"{db.absolute().as_uri()}?mode=ro{'' if pending else '&immutable=1'}",
+                          uri=True)
+    try:
+        tags = _tag_paths(con)
+        tagged: dict[int, list[str]] = {}
+        for hl, tag in con.execute("SELECT highlight_id, tag_id FROM highlight_tags"):
+            tagged.setdefault(hl, []).append(tags[tag])
+        columns = [r[1] for r in con.execute("PRAGMA table_info(redactions)")]
+        label = "label" if "label" in columns else "NULL"
+        dossiers: dict[str, Any] = {}
+        for d_id, title in con.execute("SELECT id, title FROM dossiers"):
+            dossiers[title] = {
+                "items": [tuple(r) for r in con.execute(
+                    "SELECT position, highlight_id, commentary FROM dossier_items "
+                    "WHERE dossier_id = ? ORDER BY position", (d_id,))],
+                "redactions": sorted(tuple(r) for r in con.execute(
+                    f"SELECT text, {label} FROM redactions WHERE dossier_id = ?", (d_id,)))}
+        return {
+            "documents": sorted(tuple(r) for r in con.execute(
+                "SELECT sha256, title FROM documents")),
+            "highlights": sorted((q, n, tuple(sorted(tagged.get(i, [])))) for i, q, n in
+                                 con.execute("SELECT id, quote, note FROM highlights")),
+            "dossiers": dossiers,
+            "audit": [r[0] for r in con.execute("SELECT hash FROM audit_events ORDER BY id")],
+            "labels": label != "NULL",
+        }
+    finally:
+        con.close()
+
+
+def shown(wb: Workbench) -> dict[str, Any]:
+    """The same, as today's code shows it."""
+    dossiers: dict[str, Any] = {}
+    for d in wb.list_dossiers():
+        view = wb.get_dossier(d["id"])
+        dossiers[d["title"]] = {
+            "items": [(e["position"], e["highlight_id"], e["commentary"])
+                      for e in view["entries"]],
+            "redactions": sorted((r["text"], r["label"]) for r in wb.list_redactions(d["id"]))}
+    return {
+        "documents": sorted((d["sha256"], d["title"]) for d in wb.list_documents()),
+        "highlights": sorted((h["quote"], h["note"], tuple(sorted(h["tags"])))
+                             for h in wb.list_highlights()),
+        "dossiers": dossiers,
+    }
 
 
 @pytest.mark.parametrize("kept", KEPT, ids=[p.name for p in KEPT])
 def test_kept_library_opens_upgraded_and_intact(kept: Path, tmp_path: Path) -> None:
+    before = held(kept / "library.sqlite")
+    # The kept library is worth testing: it holds each kind of thing.
+    assert len(before["documents"]) >= 2 and len(before["audit"]) >= 5
+    assert any(tags for _q, _n, tags in before["highlights"])
+    assert any(d["items"] for d in before["dossiers"].values())
+    if before["labels"]:  # from schema 0002: a redaction with its printed label
+        assert ("Tomoya Obokata", "witness safety") in [
+            r for d in before["dossiers"].values() for r in d["redactions"]]
+    revision = kept.name.removeprefix("schema-")
+
     lib = tmp_path / "lib"
     shutil.copytree(kept, lib)
     with Workbench.open(lib) as wb:
         engine = wb.library.store.engine
-        assert current_revision(engine) == head_revision(engine)
+        head = head_revision(engine)
+        assert current_revision(engine) == head
         check = wb.verify()
         assert check["ok"], check["problems"]
-        assert check["documents_checked"] == 2
-        [hl] = wb.list_highlights()
-        assert hl["quote"] == "reasonable to conclude"
-        assert [d["title"] for d in wb.list_dossiers()] == ["Fixture dossier"]
+        assert check["documents_checked"] == len(before["documents"])
+        assert check["audit_events_checked"] >= len(before["audit"])
+        after = shown(wb)
+        assert after["documents"] == before["documents"]
+        assert after["highlights"] == before["highlights"]
+        assert after["dossiers"] == before["dossiers"]
         # The kept folder has no index: it is rebuilt from the database on open.
         assert wb.wait_for_index(60)
         assert wb.search("Obokata").total >= 1
+    backups = list((lib / "backups").glob(f"*pre-upgrade-{revision}-*.sqlite"))
+    assert len(backups) == (0 if revision == head else 1)
+    if backups:
+        assert held(backups[0])["audit"] == before["audit"]  # the copy is the old library
+    # The audit chain was extended (the upgrade and verify record events), never rewritten.
+    assert held(lib / "library.sqlite")["audit"][:len(before["audit"])] == before["audit"]

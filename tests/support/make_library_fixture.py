@@ -1,14 +1,24 @@
 """Write a small library at the current schema into tests/fixtures/libraries/schema-<rev>/.
 
-Run once per released schema (``python -m tests.support.make_library_fixture``) and commit the
-folder: ``tests/core/test_upgrade_fixtures.py`` then opens every kept library with the current
-code, which must upgrade it to head and find everything it held.
+Run once per released schema, with the code of that release, and commit the folder:
+``tests/core/test_upgrade_fixtures.py`` then opens every kept library with the current code,
+which must upgrade it to head and find everything it held. To keep the library of an earlier
+schema, run this file with that release's code (this file only uses calls every release has)::
+
+    git worktree add /tmp/wt-0002 <commit>
+    PYTHONPATH=/tmp/wt-0002 .venv/bin/python tests/support/make_library_fixture.py
+    git worktree remove /tmp/wt-0002
+
+What it holds (schema 0002 on; 0001 has the two texts, one highlight and a dossier with it):
+three documents (two texts, a saved web page), two highlights with tags and a note, a dossier
+with both as exhibits and a term redacted under a printed label.
 """
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
+import sys
 import tempfile
 from pathlib import Path
 
@@ -16,24 +26,36 @@ from workbench.services import Workbench
 from workbench.store import current_revision
 
 HERE = Path(__file__).resolve().parents[1] / "fixtures"
+TEXTS = ("un-special-rapporteur-forced-labour.txt", "un-report-crimes-against-humanity.txt")
+PAGE = ("<!DOCTYPE html><html><head><title>Fixture page</title></head><body><nav>Home</nav>"
+        "<article><h1>Fixture page</h1><p>A saved page kept with every schema: the word "
+        "quillfixture is found in it, and nowhere else in this library.</p></article>"
+        "</body></html>")
 
 
 def build(dest_root: Path) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "files"
         src.mkdir()
-        for name in ("un-special-rapporteur-forced-labour.txt",
-                     "un-report-crimes-against-humanity.txt"):
+        for name in TEXTS:
             shutil.copy(HERE / "corpus" / name, src / name)
+        (src / "page.html").write_text(PAGE, encoding="utf-8")
         lib = Path(tmp) / "lib"
         with Workbench.open(lib, create=True) as wb:
             wb.import_paths([src])
-            docs = wb.list_documents()
-            hl = wb.add_highlight(docs[0]["id"], quote="reasonable to conclude",
-                                  tags=["Forced labour/Findings"], note="Key finding")
-            dossier = wb.create_dossier("Fixture dossier")
-            wb.add_item(dossier.dossier_ids[0], highlight=hl.highlight_ids[0])
+            [labour] = [d for d in wb.list_documents() if "Forced Labor" in d["title"]]
+            finding = wb.add_highlight(labour["id"], quote="reasonable to conclude",
+                                       occurrence=1, tags=["Forced labour/Findings"],
+                                       note="Key finding")
+            who = wb.add_highlight(labour["id"], quote="Special Rapporteur on Contemporary "
+                                   "Forms of Slavery Tomoya Obokata", tags=["People"])
+            dossier = wb.create_dossier("Fixture dossier").dossier_ids[0]
+            wb.add_item(dossier, highlight=finding.highlight_ids[0])
+            wb.add_item(dossier, highlight=who.highlight_ids[0], commentary="Who found it")
+            wb.redact_term(dossier, "Tomoya Obokata", reason="fixture: a name to withhold",
+                           label="witness safety")
             rev = current_revision(wb.library.store.engine)
+        # One self-contained file: everything checkpointed, no -wal beside it.
         con = sqlite3.connect(lib / "library.sqlite")
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         con.execute("PRAGMA journal_mode=DELETE")
@@ -47,4 +69,4 @@ def build(dest_root: Path) -> Path:
 
 
 if __name__ == "__main__":
-    print(build(HERE / "libraries"))
+    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "libraries"))
