@@ -24,9 +24,22 @@ from sqlalchemy.pool import QueuePool
 
 from .audit import HEAD_INFO
 from .bundled import data_dir
-from .errors import LibraryError
+from .errors import LibraryError, WorkbenchError
 
-MIGRATIONS_DIR = data_dir("migrations")
+
+def _find_migrations() -> Path | None:
+    try:
+        return data_dir("migrations")
+    except WorkbenchError:
+        return None  # said when a library is opened, in one line: not a traceback at import
+
+
+MIGRATIONS_DIR: Path | None = _find_migrations()  # tests point it at a copy
+
+
+def migrations_dir() -> Path:
+    """This installation's Alembic folder; ``WorkbenchError`` (reinstall) when it lost it."""
+    return MIGRATIONS_DIR if MIGRATIONS_DIR is not None else data_dir("migrations")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -108,7 +121,7 @@ def alembic_config(engine: Engine) -> Any:
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))  # patched by tests
+    cfg.set_main_option("script_location", str(migrations_dir()))
     # ConfigParser reads "%" as interpolation: an encrypted library's URL-quoted key has some
     cfg.set_main_option("sqlalchemy.url",
                         engine.url.render_as_string(hide_password=False).replace("%", "%%"))
@@ -133,7 +146,7 @@ def _revision_graph() -> tuple[set[str], set[str]] | None:
     without importing Alembic; None when a file does not say plainly."""
     revisions: set[str] = set()
     parents: set[str] = set()
-    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+    for path in (migrations_dir() / "versions").glob("*.py"):
         values: dict[str, Any] = {}
         try:
             tree = ast.parse(path.read_text(encoding="utf-8"))
