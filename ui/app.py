@@ -2,9 +2,10 @@
 
 ``run_app(None)`` opens the default library and creates it on first run: the one chosen in
 Preferences if any, else ``workbench.paths.default_library_path()`` (which ``WORKBENCH_LIBRARY``
-overrides); ``workbench gui --library PATH`` passes a path. A library another process holds
-(``LibraryLocked``) is reported by the error presenter in one clear message. The user's theme
-and text size (Preferences) apply before the window is built.
+overrides); ``workbench gui --library PATH`` passes a path, and ``workbench gui PATH…``
+files to import, bundles to verify or a library to open (``open_files``). A library another
+process holds (``LibraryLocked``) is reported by the error presenter in one clear message.
+The user's theme and text size (Preferences) apply before the window is built.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtGui import QIcon
@@ -96,15 +98,20 @@ def library_to_open(library_path: Path | None) -> tuple[Path, bool]:
     return default_library_path(), True
 
 
-def run_app(library_path: Path | None) -> int:
+def run_app(library_path: Path | None, paths: Sequence[Path] = ()) -> int:
+    """``paths`` are what ``workbench gui PATH…`` was given (see ``open_files``): a library
+    among them is the one opened, unless ``library_path`` names one."""
     setup_logging()
     app = make_application()
     from .main_window import MainWindow
+    from .open_files import FileOpener, sort_paths
 
     window = MainWindow()
     window.presenter.install_excepthook()
-    path, create = library_to_open(library_path)
+    opening = sort_paths(paths, library_path)
+    path, create = library_to_open(opening.library)
     warm_up()
     window.show()
+    FileOpener(window, opening)  # the window owns it; made first, it waits for the library
     window.open_path(path, create=create)
     return int(app.exec())

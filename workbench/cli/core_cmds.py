@@ -105,6 +105,9 @@ def register(sub: Any) -> None:
     # the sub-command from resetting a --library given before it.
     p.add_argument("--library", metavar="PATH", default=argparse.SUPPRESS, type=argtypes.path,
                    help="library folder (default: the per-user library, created on first run)")
+    p.add_argument("paths", nargs="*", metavar="PATH", type=argtypes.path,
+                   help="files to import (after a question naming them and the library), "
+                        "dossier bundles to verify, or a library folder to open")
 
 
 def cmd_init(args: argparse.Namespace) -> Result:
@@ -374,5 +377,6 @@ def cmd_gui(args: argparse.Namespace) -> Result:
 
         raise WorkbenchError(f"The desktop app is not available ({exc})",
                              "install Workbench with its GUI dependencies") from exc
-    code = run_app(library_path(args) if args.library else None)
+    code = run_app(library_path(args) if args.library else None,
+                   [Path(p) for p in args.paths])
     return Result({"exit_code": code}, "", code)
