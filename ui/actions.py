@@ -61,6 +61,9 @@ SPECS: list[Spec] = [
     Spec("leak_scan", "&Dossier", "&Check files for redacted names…", None, "leak_scan",
          "Find where a name can still be read in an export, a PDF, a zip or a folder"),
     Spec("shortcuts", "&Help", "&Keyboard shortcuts", "F1", "show_shortcuts"),
+    Spec("optional_tools", "&Help", "&Optional tools…", None, "show_optional_tools",
+         "Which optional programs (OCR, PDF export libraries) are installed, and how to add "
+         "the missing ones"),
     Spec("about", "&Help", "&About Workbench", None, "show_about"),
 ]
 

@@ -464,6 +464,12 @@ class MainWindow(QMainWindow):
         self.shortcuts_dialog = ShortcutsDialog(self)
         self.shortcuts_dialog.open()
 
+    def show_optional_tools(self) -> None:
+        from .dialogs.system_tools import SystemToolsDialog
+
+        self.optional_tools_dialog = SystemToolsDialog(self)
+        self.optional_tools_dialog.open()
+
     def show_about(self) -> None:
         from workbench import __version__
 
