@@ -36,6 +36,7 @@ def test_the_help_menu_shows_each_tool_and_how_to_add_it(window: Any, qtbot: Any
         assert "eng" in shown["Tesseract"][1]  # the installed OCR languages
     everything = all(r[1].startswith("Yes") for r in shown.values())
     assert dialog.copy_button.isEnabled() is not everything
+    assert dialog.copy_button.isVisible() is not everything
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
 
@@ -58,3 +59,21 @@ def test_missing_tesseract_is_said_with_the_line_to_copy(window: Any, qtbot: Any
     assert copied.startswith("sudo apt-get install -y tesseract-ocr")
     assert "libpango" not in copied  # only what is missing
     assert "Copied" in dialog.status.text()
+
+
+def test_every_cell_is_shown_whole_not_cut_off(window: Any, qtbot: Any) -> None:
+    """Walking the dialog found "What it enables" and "How to add it" cut to "…": a reader
+    could not see which packages to ask for. Each cell's text must fit its wrapped cell."""
+    window.acts["optional_tools"].trigger()
+    dialog = window.optional_tools_dialog
+    qtbot.waitExposed(dialog)
+    table = dialog.table
+    metrics = table.fontMetrics()
+    for r in range(table.row_count()):
+        for c in range(4):
+            width = table.columnWidth(c) - 12  # the cell's padding
+            if c == 3 and table.horizontalHeader().stretchLastSection():
+                width = table.viewport().width() - table.columnViewportPosition(c) - 12
+            need = metrics.boundingRect(0, 0, width, 10_000,
+                                        int(Qt.TextFlag.TextWordWrap), table.text(r, c))
+            assert need.height() <= table.rowHeight(r), (r, c, table.text(r, c))

@@ -45,7 +45,7 @@ class SystemToolsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Optional tools")
         self.setAccessibleName("Optional tools")
-        self.resize(980, 360)
+        self.resize(1000, 460)
         intro = QLabel("Workbench works without these programs and libraries; each one adds "
                        "a feature. The same report: <code>workbench doctor</code>.")
         intro.setWordWrap(True)
@@ -78,8 +78,12 @@ class SystemToolsDialog(QDialog):
         self.table.setColumnWidth(0, 150)
         self.table.setColumnWidth(1, 200)
         self.table.setColumnWidth(2, 360)
+        # Four rows, each naming packages to ask for: wrap them whole rather than cut to "…".
+        self.table.setWordWrap(True)
+        self.table.resizeRowsToContents()
         self.apt = data["apt"]
         self.copy_button.setEnabled(self.apt is not None)
+        self.copy_button.setVisible(self.apt is not None)  # nothing to copy: no button to wonder at
         self.summary = self._summary(data)
         self.status.setText(self.summary)
 
