@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
@@ -18,15 +18,6 @@ from . import audit, records
 from .changes import Changes
 from .errors import NotFound, UserError
 from .ids import row_id
-from .ingest import (
-    CancelToken,
-    ImportOptions,
-    ImportPlan,
-    ImportReport,
-    ProgressFn,
-    plan_import,
-    run_import,
-)
 from .library import Library
 from .models import (
     AuditEvent,
@@ -38,7 +29,9 @@ from .models import (
     TextLayer,
     utcnow,
 )
-from .persist import layer_ocr
+
+if TYPE_CHECKING:  # the import pipeline loads when something is imported, not to list or show
+    from .ingest import CancelToken, ImportOptions, ImportPlan, ImportReport, ProgressFn
 
 EDITABLE_FIELDS = records.FIELDS
 
@@ -132,11 +125,15 @@ class DocumentsMixin:
     def plan_import(self, paths: list[Any], progress: ProgressFn | None = None,
                     cancel: CancelToken | None = None, *,
                     follow_links: bool = False) -> ImportPlan:
+        from .ingest import plan_import
+
         return plan_import(self.library, paths, progress, cancel, follow_links=follow_links)
 
     def run_import(self, plan: ImportPlan, options: ImportOptions | None = None,
                    progress: ProgressFn | None = None,
                    cancel: CancelToken | None = None) -> tuple[ImportReport, Changes]:
+        from .ingest import run_import
+
         report = run_import(self.library, plan, options, progress, cancel)
         ids = [o.document_id for o in report.imported if o.document_id]
         return report, Changes(documents=bool(ids), collections=bool(ids), index=bool(ids),
@@ -179,6 +176,8 @@ class DocumentsMixin:
             return resolve_document(s, ref).id
 
     def show_document(self, ref: str | int) -> dict[str, Any]:
+        from .persist import layer_ocr  # here: persist loads the extractors' types
+
         with self.library.read() as s:
             doc = resolve_document(s, ref)
             rec = doc.collection_record

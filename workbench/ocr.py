@@ -17,10 +17,7 @@ from __future__ import annotations
 import shutil
 from typing import TYPE_CHECKING, Any
 
-from . import audit
 from .errors import UserError
-from .extract import ExtractOptions, ExtractorPool, Limits
-from .extract.ocr import AUTO, resolve_languages
 from .system_tools import require
 
 if TYPE_CHECKING:
@@ -34,7 +31,12 @@ def ocr_document(wb: Workbench, ref: str | int, *, languages: str | None = None,
                  timeout: float = DEFAULT_TIMEOUT, set_default: bool = False) -> dict[str, Any]:
     """OCR ``ref`` and add the text as its newest layer; returns what was done."""
     require("tesseract", "OCR the document")
+    # Here, not at the top: `workbench --help` and every other command read DEFAULT_TIMEOUT
+    # without loading the extractors and the database layer.
+    from . import audit
     from .documents import resolve_document
+    from .extract import ExtractOptions, ExtractorPool, Limits
+    from .extract.ocr import AUTO, resolve_languages
 
     with wb.library.read() as s:
         doc = resolve_document(s, ref)

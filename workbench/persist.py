@@ -10,17 +10,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import __version__
 from .audit import current_actor
-from .extract.base import Extraction
-from .extract.formats import Format
 from .models import Collection, CollectionMember, CollectionRecord, Document, Page, TextLayer
 from .timeutil import parse_iso_utc
+
+if TYPE_CHECKING:  # types only: `show` reads layer metadata here without the extractors
+    from .extract.base import Extraction
+    from .extract.formats import Format
 
 PAGE_SEPARATOR = "\n\n"
 NO_TEXT = "no text layer"

@@ -25,12 +25,14 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .errors import UserError
 from .language import normalise_code
-from .models import CollectionRecord, Document
+
+if TYPE_CHECKING:  # the command line's parser reads FIELDS without loading the ORM
+    from .models import CollectionRecord, Document
 
 FIELDS = ("title", "author", "published", "source_url", "site", "language")
 DOCUMENT_FIELDS = ("title", "author", "published", "site", "language")  # Document columns

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,11 +23,13 @@ from workbench import audit, records
 from workbench.annotate import anchoring
 from workbench.annotate.highlights import audit_details, layer_pages, page_of, place, sha
 from workbench.errors import NotFound
-from workbench.extract import ExtractOptions, ExtractorPool, Limits
-from workbench.extract.base import Extraction
 from workbench.library import Library
 from workbench.models import Document, Highlight, HighlightTag, TextLayer, utcnow
 from workbench.persist import document_status, language_of, set_reading_metadata
+
+if TYPE_CHECKING:  # the extractors load when something is extracted, not with the facade
+    from workbench.extract import Limits
+    from workbench.extract.base import Extraction
 
 
 @dataclass
@@ -121,6 +123,8 @@ def _apply(h: Highlight, anchor: anchoring.Anchor, layer: TextLayer,
 def extract_original(library: Library, sha256: str, kind: str, source_url: str | None,
                      limits: Limits | None = None) -> Extraction:
     """Run the stored original through an isolated extractor, as an import would."""
+    from workbench.extract import ExtractOptions, ExtractorPool
+
     if not library.originals.exists(sha256):
         raise NotFound(f"The original {sha256[:12]} is missing from the library",
                        "run `workbench verify`")

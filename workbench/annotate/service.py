@@ -9,7 +9,7 @@ and returns a ``Changes`` value, as everywhere in the facade.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
@@ -29,7 +29,6 @@ from workbench.annotate.tagservice import TagsMixin
 from workbench.changes import Changes
 from workbench.documents import latest_layer, resolve_document
 from workbench.errors import NotFound, UserError
-from workbench.extract.base import Extraction
 from workbench.library import Library
 from workbench.models import (
     CollectionRecord,
@@ -40,6 +39,9 @@ from workbench.models import (
     utcnow,
 )
 from workbench.persist import add_text_layer, layer_details
+
+if TYPE_CHECKING:
+    from workbench.extract.base import Extraction
 
 
 class AnnotationsMixin(TagsMixin, ExchangeMixin, PassagesMixin):

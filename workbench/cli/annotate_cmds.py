@@ -8,12 +8,14 @@ Documented, with their ``--json`` shapes, in ``docs/cli/highlights.md``.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.cli import argtypes
 from workbench.cli.common import Result, command, group, one_line, table
 from workbench.errors import UserError
-from workbench.services import Workbench
+
+if TYPE_CHECKING:  # the facade is imported when a command runs (cli.run), not to parse
+    from workbench.services import Workbench
 
 ADD_KEYS = ("id", "document_id", "start", "end", "page", "quote")
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import backup as core
-from ..services import Workbench
 from . import argtypes
 from .common import Result, command, one_line
+
+if TYPE_CHECKING:
+    from ..services import Workbench
 
 
 def register(sub: Any) -> None:
@@ -62,6 +63,8 @@ def _checked(r: dict[str, Any]) -> str:
 
 
 def cmd_backup(wb: Workbench, args: argparse.Namespace) -> Result:
+    from .. import backup as core
+
     result = core.backup(wb.library, Path(args.dest), with_index=args.with_index)
     originals = (f"{result['linked']:,} originals linked, {result['copied']:,} copied"
                  if result["linked"] else f"{result['copied']:,} originals copied")
@@ -80,6 +83,7 @@ def cmd_backup(wb: Workbench, args: argparse.Namespace) -> Result:
 
 
 def cmd_restore(args: argparse.Namespace) -> Result:
+    from .. import backup as core
     from .crypto_cmds import passphrase_for
 
     # An encrypted backup opens with the passphrase of the library it was taken from.

@@ -7,16 +7,15 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import records
-from ..extract import Limits
-from ..ingest import ImportOptions, Progress
-from ..ingest_types import NOT_ATTEMPTED
-from ..library import Library
-from ..services import Workbench
 from . import argtypes
 from .common import EXIT_SOME_FAILED, Result, command, not_recorded, one_line, safe, table
+
+if TYPE_CHECKING:  # the import pipeline and the facade load when a command runs
+    from ..ingest import Progress
+    from ..services import Workbench
 
 EDIT_OPTIONS = [  # (field, metavar, help) of `workbench edit`, in records.FIELDS order
     ("title", "TEXT", "the title (cannot be empty)"),
@@ -111,7 +110,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> Result:
-    from ..library import MARKER
+    from ..library import MARKER, Library
     from . import library_path
     from .crypto_cmds import init_passphrase
 
@@ -138,6 +137,10 @@ def _require_folder_place(path: Path) -> None:
 
 
 def cmd_import(wb: Workbench, args: argparse.Namespace) -> Result:
+    from ..extract import Limits
+    from ..ingest import ImportOptions
+    from ..ingest_types import NOT_ATTEMPTED
+
     options = ImportOptions(
         collection=args.collection, source_url=args.source_url,
         ocr_languages=args.ocr_languages,

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
-from ..services import Workbench
 from . import argtypes
 from .common import EXIT_SOME_FAILED, Result, command, group, not_recorded, one_line, table
+
+if TYPE_CHECKING:
+    from ..services import Workbench
 
 
 def register(sub: Any) -> None:

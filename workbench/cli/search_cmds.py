@@ -6,11 +6,13 @@ The JSON shapes are documented in docs/cli/search.md and are a public interface.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..services import Workbench
 from . import argtypes
 from .common import Result, command, group, one_line, table
+
+if TYPE_CHECKING:
+    from ..services import Workbench
 
 
 def register(sub: Any) -> None:

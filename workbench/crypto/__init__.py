@@ -27,12 +27,25 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import LibraryError, PassphraseRequired, WrongPassphrase
-from . import keys
-from .keys import KEY_FILE, LibraryKey, unlock
+
+if TYPE_CHECKING:
+    from .keys import LibraryKey, unlock
 
 MARKER = "workbench-library.json"
+# keys.py's file name, here too: asking whether a library is encrypted must not load the
+# cryptography package (every command asks; only an encrypted library needs it).
+KEY_FILE = "keys.json"
+
+
+def __getattr__(name: str) -> Any:  # LibraryKey, unlock: loaded when first asked for
+    if name in ("LibraryKey", "unlock"):
+        from . import keys
+
+        return getattr(keys, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["KEY_FILE", "LibraryKey", "PassphraseRequired", "WrongPassphrase",
            "change_passphrase", "is_encrypted", "unlock"]
@@ -60,4 +73,6 @@ def change_passphrase(path: str | Path, old: str, new: str) -> None:
     if not is_encrypted(folder):
         raise LibraryError(f"The library at {folder} is not encrypted",
                            "only an encrypted library has a passphrase to change")
+    from . import keys
+
     keys.rewrap(folder, old, new)

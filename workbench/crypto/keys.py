@@ -39,8 +39,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ..atomic import write_json
 from ..errors import LibraryError, PassphraseRequired, WrongPassphrase
+from . import KEY_FILE  # defined beside is_encrypted, which must not import this module
 
-KEY_FILE = "keys.json"
 FORMAT = 1
 # Argon2id as RFC 9106's second recommendation (64 MiB, t=3, 4 lanes): ~0.15 s here.
 KDF_PARAMS: dict[str, int] = {"memory_kib": 64 * 1024, "iterations": 3, "lanes": 4}
