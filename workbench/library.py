@@ -26,24 +26,26 @@ import errno
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import __version__, audit_head
 from .blobs import BlobStore
 from .crypto import is_encrypted, registry, scratch
-from .crypto import keys as crypto_keys
-from .crypto.keys import LibraryKey
 from .damage import reported, restore_hint
 from .errors import LibraryDamaged, LibraryError, LibraryReadOnly, NotFound
 from .lock import WriterLock
 from .models import Setting
 from .store import Store, refuse_newer, stored_revision
 from .write_errors import writes_to
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from .crypto.keys import LibraryKey
 
 MARKER = "workbench-library.json"
 DB_NAME = "library.sqlite"
@@ -81,7 +83,9 @@ class Library:
         # temporary files are sealed or kept in memory (workbench/crypto/).
         self.key = key
         self.originals = BlobStore(path / "originals", key=key)
-        self.index: IndexHook = NullIndex()
+        # None: the search index is attached when first used (see ``index``).
+        self._index: IndexHook | None = NullIndex()
+        self._attaching = threading.Lock()
         self._scratch: Path | None = None
         if key is not None:
             self._scratch = scratch.make()
@@ -102,6 +106,8 @@ class Library:
                 f"Cannot create a library in {path}: the folder is not empty",
                 "choose an empty or new folder",
             )
+        from .crypto import keys as crypto_keys  # cryptography: only for an encrypted one
+
         if passphrase is not None:
             crypto_keys.check_new_passphrase(passphrase)
         path.mkdir(parents=True, exist_ok=True)
@@ -138,7 +144,9 @@ class Library:
                 "update Workbench to open it",
             )
         if key is None and is_encrypted(path):
-            key = crypto_keys.unlock(path, passphrase)
+            from .crypto.keys import unlock  # cryptography: only for an encrypted library
+
+            key = unlock(path, passphrase)
         # Before the lock, the read-only test file and the upgrade's backup: a library a newer
         # Workbench wrote is refused without a byte or a file of it changed.
         refuse_newer(stored_revision(path / DB_NAME, key.db_key_hex if key else None), path)
@@ -152,10 +160,15 @@ class Library:
             with reported(path), writes_to(path, "opening it for writing"):
                 store = _guarded_open(path, writable, key)
             lib = cls(path, store, lock, key)
-            if attach_index:
+            if attach_index and writable:
                 from .index import attach
 
+                # At once: its writer thread checks the index against the database meanwhile.
                 lib.index = attach(lib)
+            elif attach_index:
+                # A reader attaches it when it first searches: `list` or `show` then never
+                # load the search engine (tests/core/test_cli_imports.py).
+                lib._index = None
         except BaseException:
             if lib is not None:
                 lib._drop_scratch()
@@ -164,9 +177,25 @@ class Library:
             raise
         return lib
 
+    @property
+    def index(self) -> IndexHook:
+        """The search index hook; on a library opened read-only, attached on first use."""
+        if self._index is None:
+            with self._attaching:
+                if self._index is None:
+                    from .index import attach
+
+                    self._index = attach(self)
+        return self._index
+
+    @index.setter
+    def index(self, hook: IndexHook) -> None:
+        self._index = hook
+
     def close(self) -> None:
         try:
-            self.index.close()
+            if self._index is not None:  # never attached: nothing to close
+                self._index.close()
         finally:
             self.store.close()
             self._drop_scratch()

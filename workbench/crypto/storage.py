@@ -17,7 +17,9 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 
 from .registry import key_for
-from .sealed import HEADER_SIZE, SealedReader, SealedWriter, plaintext_size
+
+# sealed.py (and the cryptography package) load only for an encrypted library's index: a
+# plain library's search must not pay for them.
 
 
 def _structfile(fileobj: Any, name: str, **kwargs: Any) -> StructFile:
@@ -43,13 +45,19 @@ class SealedStorage(FileStorage):  # type: ignore[misc]
             from whoosh.filedb.filestore import ReadOnlyError
 
             raise ReadOnlyError
+        from .sealed import SealedWriter
+
         writer = SealedWriter(self._fpath(name), self.file_key, exclusive=excl, sync=False)
         return _structfile(writer, name, **kwargs)
 
     def open_file(self, name: str, **kwargs: Any) -> StructFile:
+        from .sealed import SealedReader
+
         return _structfile(SealedReader(self._fpath(name), self.file_key), name, **kwargs)
 
     def file_length(self, name: str) -> int:
+        from .sealed import HEADER_SIZE, plaintext_size
+
         path = self._fpath(name)
         with open(path, "rb") as fh:
             head = fh.read(HEADER_SIZE)

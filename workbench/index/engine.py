@@ -75,10 +75,13 @@ def write_small(path: Path, data: bytes) -> None:
 
 def read_small(path: Path) -> bytes:
     from ..crypto.registry import key_for
-    from ..crypto.sealed import open_bytes
 
     key = key_for(path)
-    return path.read_bytes() if key is None else open_bytes(path, key)
+    if key is None:  # a plain library: no cryptography to load
+        return path.read_bytes()
+    from ..crypto.sealed import open_bytes
+
+    return open_bytes(path, key)
 
 
 def read_pointer(index_dir: Path) -> dict[str, Any] | None:

@@ -8,7 +8,7 @@ reads whatever index is on disk. Searches share one cached searcher.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from whoosh import query as wq
@@ -25,7 +25,9 @@ from .query import Plan, alias_map, compile_query
 from .results import DocumentMatches, SearchHit, SearchResult
 from .schema import SCHEMA_VERSION, decode_stamp, keyword
 from .snippets import make_snippets, match_spans, page_of
-from .writer import IndexWorker, describe
+
+if TYPE_CHECKING:  # the writer loads with a writable library: a reader only searches
+    from .writer import IndexWorker
 
 MAX_LIMIT = 1000
 SNIPPET_SCAN = 2_000_000
@@ -37,6 +39,8 @@ class SearchIndex:
         self.holder = SearcherHolder(library.index_dir)
         self.worker: IndexWorker | None = None
         if library.writable:
+            from .writer import IndexWorker
+
             self.worker = IndexWorker(library, on_commit=lambda: None)
             self.worker.request_check()
 
@@ -201,6 +205,8 @@ class SearchIndex:
     # --- status -----------------------------------------------------------------------------
 
     def status(self) -> dict[str, Any]:
+        from .writer import describe
+
         out = describe(self.worker)
         ptr = read_pointer(self.library.index_dir) or {}
         out.update({"schema": SCHEMA_VERSION, "generation": ptr.get("current"),

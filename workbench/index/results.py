@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .snippets import Snippet
+if TYPE_CHECKING:  # importing the results must not load the query engine
+    from .snippets import Snippet
 
 FACETS = ("collection", "tag", "kind", "year", "language")
 

@@ -162,10 +162,13 @@ class _PlainFile:
 
 def _open_read(path: Path) -> Any:
     from ..crypto.registry import key_for
-    from ..crypto.sealed import SealedReader
 
     key = key_for(path)
-    return _PlainFile(path) if key is None else SealedReader(path, key)
+    if key is None:  # a plain library: no cryptography to load
+        return _PlainFile(path)
+    from ..crypto.sealed import SealedReader
+
+    return SealedReader(path, key)
 
 
 class _Section(NamedTuple):
