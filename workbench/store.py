@@ -141,12 +141,30 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def _revision_graph() -> tuple[set[str], set[str]] | None:
+_Graph = tuple[set[str], set[str]]
+# Every open reads the graph twice (refuse_newer, is_current): parsed once per set of files.
+_graphs: dict[tuple[tuple[str, int, int], ...], _Graph | None] = {}
+
+
+def _revision_graph() -> _Graph | None:
     """(every revision, every revision some other one follows), read from the revision files
     without importing Alembic; None when a file does not say plainly."""
+    files = sorted((migrations_dir() / "versions").glob("*.py"))
+    try:  # a file added, removed or changed (tests write their own) is read again
+        seen = tuple((str(p), s.st_mtime_ns, s.st_size) for p, s in
+                     ((p, p.stat()) for p in files))
+    except OSError:
+        return _read_graph(files)
+    if seen not in _graphs:
+        _graphs[seen] = _read_graph(files)
+    graph = _graphs[seen]
+    return None if graph is None else (set(graph[0]), set(graph[1]))
+
+
+def _read_graph(files: list[Path]) -> _Graph | None:
     revisions: set[str] = set()
     parents: set[str] = set()
-    for path in (migrations_dir() / "versions").glob("*.py"):
+    for path in files:
         values: dict[str, Any] = {}
         try:
             tree = ast.parse(path.read_text(encoding="utf-8"))
