@@ -6,8 +6,6 @@ import hashlib
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from workbench.cli import main
 from workbench.errors import UserError
 from workbench.export.verify import verify_bundle
