@@ -40,7 +40,7 @@ def test_multipage_pdf_keeps_pages_and_metadata(wb: Workbench, tmp_path: Path,
     rec = info["collection_record"]
     assert rec["original_path"].endswith("report.pdf") and rec["importer"] == "workbench"
     assert rec["os_user"] and rec["imported_at"].endswith("Z")
-    assert info["text_layers"][0]["extractor"] == "pypdf"
+    assert info["text_layers"][0]["extractor"] == "pypdfium2"
     doc_text = wb.document_text(item["id"])
     assert len(doc_text.pages) == len(pages)
     # Every page's range holds that page's words, and only that page's.
