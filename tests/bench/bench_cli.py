@@ -6,13 +6,20 @@ Usage: .venv/bin/python tests/bench/bench_cli.py [--docs 20] [--runs 5] [--out F
 A library of ``--docs`` text documents cut from ``tests/fixtures/corpus`` is made with the real
 command line (``workbench init`` and ``import``). Then each command runs as a fresh process,
 ``--runs`` times after one warm-up run (so the page cache and ``.pyc`` files are warm for every
-contender alike), and its wall time (median) and peak RSS (``os.wait4``: that process alone)
-are taken. References, measured in the same run the same way:
+contender alike), all contenders in turns, and its wall time (median) and peak RSS
+(``os.wait4``: that process alone) are taken. References, measured in the same run the same way:
 
 - ``python -c pass``: the interpreter's own start, the floor of any Python command;
 - an FTS5 query from a fresh ``python -c`` process over an FTS5 table of the same texts
   (connect, match, rank, snippet, print JSON): what "one search from a fresh process" costs
   without Workbench.
+
+With ``--before DIR`` (a source tree of another version, e.g. ``git worktree add DIR REV``), the
+same three commands are also run by that version's code (``PYTHONPATH=DIR``) on the same
+library, in the same turns: before and after from one run.
+
+With ``--breakdown``, also where a command's start-up goes: fresh processes that only import
+SQLAlchemy, its ORM, Workbench's models, the facade, or build the command line's parser.
 
 Prints one JSON object; the ratios are to those references. Not part of the test suite;
 figures go to docs/PERFORMANCE.md ("## Fixed cost of a command").
@@ -46,6 +53,17 @@ FTS_QUERY = (
     ".fetchone()[0]\n"
     "print(json.dumps({'total': total, 'hits': rows}))\n"
 )
+
+
+BREAKDOWN = {  # each a fresh `python -c`: the cumulative cost of importing up to that layer
+    "import sqlalchemy": "import sqlalchemy",
+    "import sqlalchemy.orm": "import sqlalchemy.orm",
+    "import workbench.models": "import workbench.models",
+    "import workbench.services (the facade)": "import workbench.services",
+    "import workbench.cli and build its parser": "import workbench.cli as c; c.build_parser()",
+    "import whoosh.index": "import whoosh.index",
+    "import numpy": "import numpy",
+}
 
 
 def paragraphs() -> list[str]:
@@ -90,10 +108,20 @@ def make_fts(where: Path, n: int) -> Path:
     return db
 
 
-def run_once(cmd: list[str]) -> tuple[float, int]:
+PYTHONPATH: dict[str, str] = {}  # label -> the source tree its command runs from
+# Commands run from here, not from the checkout: `python -m` puts the working folder first on
+# sys.path, which would shadow --before's tree.
+NEUTRAL = Path(tempfile.gettempdir())
+
+
+def run_once(cmd: list[str], label: str = "") -> tuple[float, int]:
     """Wall seconds and peak RSS (MB) of one process running ``cmd`` to its end."""
+    env = None
+    if label in PYTHONPATH:
+        env = {**os.environ, "PYTHONPATH": PYTHONPATH[label]}
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                            cwd=NEUTRAL)
     _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -103,15 +131,21 @@ def run_once(cmd: list[str]) -> tuple[float, int]:
     return wall, usage.ru_maxrss // 1024  # Linux: kilobytes
 
 
-def measure(cmd: list[str], runs: int) -> dict[str, Any]:
-    run_once(cmd)  # warm-up
-    walls, rss = [], []
+def measure(cmds: dict[str, list[str]], runs: int) -> dict[str, dict[str, Any]]:
+    """Each command ``runs`` times, taken in turns (one run of each, then the next round), so
+    a machine whose load changes meanwhile weighs on every contender alike."""
+    for name, cmd in cmds.items():
+        run_once(cmd, name)  # warm-up
+    walls: dict[str, list[float]] = {name: [] for name in cmds}
+    rss: dict[str, list[int]] = {name: [] for name in cmds}
     for _ in range(runs):
-        w, m = run_once(cmd)
-        walls.append(w)
-        rss.append(m)
-    return {"median_s": round(statistics.median(walls), 4), "min_s": round(min(walls), 4),
-            "max_s": round(max(walls), 4), "peak_rss_mb": max(rss)}
+        for name, cmd in cmds.items():
+            w, m = run_once(cmd, name)
+            walls[name].append(w)
+            rss[name].append(m)
+    return {name: {"median_s": round(statistics.median(walls[name]), 4),
+                   "min_s": round(min(walls[name]), 4), "max_s": round(max(walls[name]), 4),
+                   "peak_rss_mb": max(rss[name])} for name in cmds}
 
 
 def main() -> None:
@@ -120,6 +154,10 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", type=Path)
     ap.add_argument("--keep", type=Path, help="build the library here and keep it")
+    ap.add_argument("--before", type=Path, metavar="DIR",
+                    help="a source tree of another version: run the commands with it too")
+    ap.add_argument("--breakdown", action="store_true",
+                    help="also time the import of each layer in a fresh process")
     args = ap.parse_args()
 
     tmp = None
@@ -132,26 +170,40 @@ def main() -> None:
     try:
         lib = make_library(where, args.docs)
         fts = make_fts(where, args.docs)
-        floor = measure([PYTHON, "-c", "pass"], args.runs)
-        fts5 = measure([PYTHON, "-c", FTS_QUERY, str(fts), WORD], args.runs)
         commands = {
             "list": workbench(lib, "list", "--json"),
             "show": workbench(lib, "show", "1", "--json"),
             "search": workbench(lib, "search", WORD, "--json"),
         }
+        if args.before:
+            for name in list(commands):
+                commands[f"{name} (before)"] = commands[name]
+                PYTHONPATH[f"{name} (before)"] = str(args.before.resolve())
+        stage_cmds = {label: [PYTHON, "-c", code] for label, code in BREAKDOWN.items()
+                      } if args.breakdown else {}
+        measured = measure({"floor": [PYTHON, "-c", "pass"],
+                            "fts5": [PYTHON, "-c", FTS_QUERY, str(fts), WORD],
+                            **commands, **stage_cmds}, args.runs)
+        floor, fts5 = measured["floor"], measured["fts5"]
         results: dict[str, Any] = {}
-        for name, cmd in commands.items():
-            r = measure(cmd, args.runs)
+        for name in commands:
+            r = measured[name]
             r["ratio_to_python_floor"] = round(r["median_s"] / floor["median_s"], 2)
             r["ratio_to_fts5_query"] = round(r["median_s"] / fts5["median_s"], 2)
             r["rss_ratio_to_fts5_query"] = round(r["peak_rss_mb"] / fts5["peak_rss_mb"], 2)
             results[name] = r
+        stages = {}
+        for label in stage_cmds:
+            r = measured[label]
+            r["ratio_to_python_floor"] = round(r["median_s"] / floor["median_s"], 2)
+            stages[label] = r
         out = {
             "docs": args.docs, "runs": args.runs, "cores": os.cpu_count(),
             "load_average": [round(x, 2) for x in os.getloadavg()],
             "python": sys.version.split()[0],
             "references": {"python_c_pass": floor, "fts5_query_fresh_process": fts5},
             "commands": results,
+            **({"breakdown": stages} if stages else {}),
             "target_s": 0.2,
         }
         text = json.dumps(out, indent=2)
