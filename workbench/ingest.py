@@ -183,7 +183,8 @@ def run_import(library: Library, plan: ImportPlan, options: ImportOptions | None
 
     try:
         window = max(2, pool.size * 2)
-        with ThreadPoolExecutor(max_workers=pool.size) as threads:
+        # One audit-head write for the batch's commits, not one (two fsyncs) per document.
+        with library.store.audit_batch(), ThreadPoolExecutor(max_workers=pool.size) as threads:
             pending: list[tuple[int, PlanItem, Future[_Job]]] = []
             for i, item in enumerate(plan.items):
                 if item.status == "failed":

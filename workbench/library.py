@@ -287,6 +287,7 @@ def _guarded_open(path: Path, writable: bool, key: LibraryKey | None = None) -> 
         store.close()
         raise
     store.on_audit_commit = keeper.after_commit
+    store.audit_batch = keeper.batch
     return store
 
 

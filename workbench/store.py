@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -377,6 +377,9 @@ class Store:
         # first event links to, after each commit that added events: the library keeps its
         # audit head outside the database (audit_head.py).
         self.on_audit_commit: Callable[[int, str, tuple[int, str]], None] | None = None
+        # Wraps a burst of commits (an import) so the audit head is written once for them
+        # (audit_head.HeadKeeper.batch); does nothing without a head keeper.
+        self.audit_batch: Callable[[], AbstractContextManager[None]] = nullcontext
 
     @classmethod
     def open_sqlite(cls, db_path: Path, key: str | None = None) -> Store:
