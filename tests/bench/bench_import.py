@@ -1,28 +1,45 @@
-"""Import throughput benchmark: 200 generated text PDFs end to end, plus isolation overhead.
+"""Import throughput and peak memory: generated text PDFs end to end, against references.
 
-Usage: .venv/bin/python tests/bench/bench_import.py [--files 200] [--pages 5] [--workers 2]
+Usage: .venv/bin/python tests/bench/bench_import.py [--files 100] [--pages 10] [--workers 2]
+       [--corpus DIR] [--real PDF ...]
 Prints one JSON object. Not part of the test suite; figures go to docs/PERFORMANCE.md.
+
+Measured in the same run, each in a fresh process so its memory is its own:
+- ``reference_pdfium``: pypdfium2 reading every page's text in one process (the floor);
+- ``reference_pypdf``: pypdf's ``extract_text`` in one process, one core (on 30 files);
+- ``import``: ``Workbench.import_paths`` into a fresh library (plan and hash → store original →
+  extract in the worker pool → persist → index hook), timed around that call;
+- ``real``: the same import and pdfium reference on real PDFs (``--real``; by default the PDF
+  manuals Debian ships when they are installed).
+
+Peak memory is sampled every 10 ms over the whole process tree (the importing process and its
+extraction workers): ``peak_rss_mb`` is the largest sum of resident sets seen at one moment
+(shared library pages counted once per process, so it overstates), ``peak_pss_mb`` the same
+with shared pages divided among the processes sharing them (what the tree really costs).
+A 10 ms sampler can miss a shorter spike; ``hwm_mb`` is each process's own high-water mark
+(the kernel's ``VmHWM``, last read before it ended), which it cannot miss, by process.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.support.files import make_pdf  # noqa: E402
-from workbench.extract import ExtractOptions, ExtractorPool  # noqa: E402
-from workbench.extract.pdf import PdfExtractor  # noqa: E402
-from workbench.ingest import ImportOptions  # noqa: E402
-from workbench.services import Workbench  # noqa: E402
 
 WORDS = [
     "detention", "camp", "witness", "testimony", "forced", "labour", "transfer", "region",
@@ -30,6 +47,8 @@ WORDS = [
     "interview", "village", "factory", "policy", "commission", "investigation", "enforced",
     "disappearance", "prison", "court",
 ]
+DEBIAN_PDFS = [Path("/usr/share/doc/libtasn1-doc/libtasn1.pdf"),
+               Path("/usr/share/doc/shared-mime-info/shared-mime-info-spec.pdf")]
 
 
 def make_corpus(folder: Path, files: int, pages: int, seed: int = 7) -> list[Path]:
@@ -42,67 +61,173 @@ def make_corpus(folder: Path, files: int, pages: int, seed: int = 7) -> list[Pat
     return out
 
 
+# --- the children: each prints one JSON line ------------------------------------------------
+
+PDFIUM = """
+import json, sys, time
+from pathlib import Path
+import pypdfium2 as pdfium
+files = sorted(Path(sys.argv[1]).glob('*.pdf'))
+t0 = time.perf_counter(); pages = 0
+for f in files:
+    doc = pdfium.PdfDocument(str(f))
+    for i in range(len(doc)):
+        page = doc[i]; tp = page.get_textpage(); tp.get_text_range(); tp.close(); page.close()
+        pages += 1
+    doc.close()
+print(json.dumps({"pages": pages, "elapsed_s": time.perf_counter() - t0}))
+"""
+
+PYPDF = """
+import json, sys, time
+from pathlib import Path
+import pypdf
+files = sorted(Path(sys.argv[1]).glob('*.pdf'))[:30]
+t0 = time.perf_counter(); pages = 0
+for f in files:
+    for page in pypdf.PdfReader(str(f)).pages:
+        page.extract_text(); pages += 1
+print(json.dumps({"pages": pages, "elapsed_s": time.perf_counter() - t0}))
+"""
+
+IMPORT = """
+import json, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[4])
+from workbench.ingest import ImportOptions
+from workbench.services import Workbench
+wb = Workbench.open(Path(sys.argv[2]), create=True)
+try:
+    t0 = time.perf_counter()
+    report, _ = wb.import_paths([Path(sys.argv[1])], ImportOptions(workers=int(sys.argv[3])))
+    elapsed = time.perf_counter() - t0
+finally:
+    wb.close()
+print(json.dumps({"elapsed_s": elapsed, "imported": len(report.imported),
+                  "failed": len(report.failed),
+                  "pages": sum(o.pages for o in report.imported)}))
+"""
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (children of any of their threads)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    todo.extend(int(c) for c in fh.read().split())
+        except OSError:
+            continue  # it ended meanwhile
+    return out
+
+
+def _kb(path: str, key: str) -> int:
+    try:
+        with open(path) as fh:
+            for line in fh:
+                if line.startswith(key):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def run_child(code: str, *args: str) -> dict[str, Any]:
+    """Run ``code`` in a fresh interpreter; its JSON answer plus the tree's peak memory."""
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
+                            cwd=str(ROOT))
+    peak_rss = peak_pss = 0
+    hwm: dict[int, int] = {}
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_rss, peak_pss
+        while not done.is_set():
+            pids = _tree(proc.pid)
+            for p in pids:
+                hwm[p] = max(hwm.get(p, 0), _kb(f"/proc/{p}/status", "VmHWM:"))
+            peak_rss = max(peak_rss, sum(_kb(f"/proc/{p}/status", "VmRSS:") for p in pids))
+            peak_pss = max(peak_pss, sum(_kb(f"/proc/{p}/smaps_rollup", "Pss:") for p in pids))
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    proc.wait()
+    done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark child failed with {proc.returncode}")
+    result: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
+    result.update(peak_rss_mb=round(peak_rss / 1024, 1), peak_pss_mb=round(peak_pss / 1024, 1),
+                  hwm_mb=[round(hwm[p] / 1024, 1) for p in sorted(hwm)])
+    return result
+
+
+def pages_per_s(r: dict[str, Any]) -> float:
+    return round(r["pages"] / r["elapsed_s"], 1)
+
+
+def compare(src: Path, lib: Path, workers: int) -> dict[str, Any]:
+    ref = run_child(PDFIUM, str(src))
+    imp = run_child(IMPORT, str(src), str(lib), str(workers), str(ROOT))
+    return {
+        "import": {**imp, "pages_per_s": pages_per_s(imp),
+                   "elapsed_s": round(imp["elapsed_s"], 2)},
+        "reference_pdfium": {**ref, "pages_per_s": pages_per_s(ref),
+                             "elapsed_s": round(ref["elapsed_s"], 2)},
+        "slower_than_pdfium": round(imp["elapsed_s"] / ref["elapsed_s"], 2),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--files", type=int, default=200)
-    ap.add_argument("--pages", type=int, default=5)
+    ap.add_argument("--files", type=int, default=100)
+    ap.add_argument("--pages", type=int, default=10)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--corpus", type=Path,
+                    help="keep the generated PDFs here and reuse them on the next run")
+    ap.add_argument("--real", type=Path, nargs="*",
+                    help="real PDFs for the mix (default: Debian's PDF manuals if installed)")
     args = ap.parse_args()
+    real = args.real if args.real is not None else [p for p in DEBIAN_PDFS if p.exists()]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        src = root / "pdfs"
-        src.mkdir()
+        src = args.corpus or root / "pdfs"
+        src.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
-        pdfs = make_corpus(src, args.files, args.pages)
+        pdfs = sorted(src.glob("*.pdf"))
+        if len(pdfs) != args.files:
+            for old in pdfs:
+                old.unlink()
+            pdfs = make_corpus(src, args.files, args.pages)
         gen_s = time.perf_counter() - t0
 
-        # In-process pypdf extraction of the same files: the floor the pipeline builds on.
-        ex = PdfExtractor()
-        t0 = time.perf_counter()
-        for p in pdfs[:50]:
-            ex.extract(p, ExtractOptions(kind="pdf"))
-        inproc_per_file = (time.perf_counter() - t0) / 50
-
-        # The same 50 files through one isolated worker: the per-file cost of isolation.
-        with ExtractorPool(size=1) as pool:
-            pool.extract(pdfs[0], ExtractOptions(kind="pdf"))  # start-up paid once
-            t0 = time.perf_counter()
-            for p in pdfs[:50]:
-                pool.extract(p, ExtractOptions(kind="pdf"))
-            isolated_per_file = (time.perf_counter() - t0) / 50
-        t0 = time.perf_counter()
-        with ExtractorPool(size=1) as pool:
-            pool.extract(pdfs[0], ExtractOptions(kind="pdf"))
-        worker_start_s = time.perf_counter() - t0 - inproc_per_file
-
-        wb = Workbench.open(root / "lib", create=True)
-        try:
-            t0 = time.perf_counter()
-            report, _ = wb.import_paths([src], ImportOptions(workers=args.workers))
-            elapsed = time.perf_counter() - t0
-        finally:
-            wb.close()
-        imported = len(report.imported)
-        pages = sum(o.pages for o in report.imported)
-        result = {
+        generated = compare(src, root / "lib", args.workers)
+        pypdf = run_child(PYPDF, str(src))
+        result: dict[str, Any] = {
             "benchmark": "import",
             "files": args.files,
             "pages_per_file": args.pages,
             "workers": args.workers,
-            "imported": imported,
-            "failed": len(report.failed),
-            "elapsed_s": round(elapsed, 2),
-            "files_per_s": round(imported / elapsed, 1),
-            "pages_per_s": round(pages / elapsed, 1),
-            "in_process_ms_per_file": round(inproc_per_file * 1000, 1),
-            "isolated_ms_per_file": round(isolated_per_file * 1000, 1),
-            "isolation_overhead_ms_per_file": round((isolated_per_file - inproc_per_file)
-                                                    * 1000, 1),
-            "isolation_overhead_ratio": round(isolated_per_file / inproc_per_file, 3),
-            "worker_start_ms": round(worker_start_s * 1000, 0),
+            **generated,
+            "reference_pypdf_one_core": {**pypdf, "pages_per_s": pages_per_s(pypdf)},
             "generate_s": round(gen_s, 1),
-            "median_pdf_kb": round(statistics.median(p.stat().st_size for p in pdfs) / 1024, 1),
+            "median_pdf_kb": round(statistics.median(p.stat().st_size for p in pdfs) / 1024,
+                                   1),
+            "load_average": os.getloadavg(),
         }
+        if real:
+            mix = root / "real"
+            mix.mkdir()
+            for i, p in enumerate(real):
+                shutil.copyfile(p, mix / f"{i:02}-{p.name}")
+            result["real"] = {"files": [p.name for p in real],
+                              **compare(mix, root / "lib-real", args.workers)}
     print(json.dumps(result, indent=2))
 
 
