@@ -4,12 +4,14 @@ VENV := .venv
 UV_VERSION := 0.13.8
 export QT_QPA_PLATFORM ?= $(if $(DISPLAY)$(WAYLAND_DISPLAY),,offscreen)
 
-.PHONY: run test setup system-deps lint typecheck pytest bench lock clean
+.PHONY: run test setup system-deps lint typecheck pytest dist dist-check bench lock clean
 
 run: setup
 	$(VENV)/bin/workbench gui
 
+# The standalone build's smoke test runs last, after the test suite.
 test: setup lint typecheck pytest
+	@$(MAKE) --no-print-directory dist-check
 
 system-deps:
 	@bash packaging/install-system-deps.sh
@@ -33,6 +35,14 @@ typecheck:
 pytest:
 	$(VENV)/bin/pytest -n 2 --dist loadfile -q -m "not serial"
 	$(VENV)/bin/pytest -q -m serial
+
+# The standalone Linux app: dist/Workbench-<version>-linux-<arch>.tar.gz (packaging/build_dist.py).
+dist: setup
+	$(VENV)/bin/python packaging/build_dist.py
+
+# That archive unpacked outside the checkout and run as a user would (by the system python3).
+dist-check: dist
+	$(PY) packaging/smoke_test.py --source-exe $(VENV)/bin/workbench
 
 bench: setup
 	$(VENV)/bin/python tests/bench/bench_import.py

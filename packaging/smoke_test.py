@@ -1,7 +1,7 @@
 """Smoke-test the standalone build as a user would run it (``make dist-check``).
 
-    python3 packaging/smoke_test.py dist/Workbench-<version>-linux-x86_64.tar.gz \
-        [--source-exe .venv/bin/workbench] [--json-out FILE]
+    python3 packaging/smoke_test.py [dist/Workbench-<version>-linux-x86_64.tar.gz]
+        [--source-exe .venv/bin/workbench] [--json-out FILE] [--keep]
 
 Run by the system's python3, standard library only: nothing of the checkout or its virtual
 environment is imported or put on a path. The archive is unpacked into a new temporary
@@ -30,6 +30,7 @@ import json
 import mailbox
 import os
 import pickle
+import platform
 import random
 import re
 import shutil
@@ -40,6 +41,7 @@ import sys
 import tarfile
 import tempfile
 import time
+import tomllib
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -416,9 +418,17 @@ def gui(run: Runner, source_exe: Path | None, home: Path, summary: dict[str, Any
         summary["ready_ratio"] = round(best(frozen)["ready_s"] / best(source)["ready_s"], 2)
 
 
+def default_archive() -> Path:
+    """The archive packaging/build_dist.py names for this checkout's version and machine."""
+    with open(CHECKOUT / "pyproject.toml", "rb") as fh:
+        version = tomllib.load(fh)["project"]["version"]
+    return CHECKOUT / "dist" / f"Workbench-{version}-linux-{platform.machine()}.tar.gz"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("archive", type=Path)
+    parser.add_argument("archive", type=Path, nargs="?", default=default_archive(),
+                        help="default: the one `make dist` builds from this checkout")
     parser.add_argument("--source-exe", type=Path,
                         help="the source install's workbench, to time its window too")
     parser.add_argument("--json-out", type=Path, help="also write the summary here")
@@ -430,6 +440,9 @@ def main() -> int:
     summary: dict[str, Any] = {"archive": archive.name,
                                "archive_mb": round(archive.stat().st_size / 1e6, 1)}
     try:
+        for program, package in (("Xvfb", "xvfb"), ("xdotool", "xdotool")):
+            check(shutil.which(program), f"{program} is needed to see the window come up "
+                  f"(sudo apt-get install -y {package})")
         check(CHECKOUT not in tmp.parents, "the temporary folder is inside the checkout")
         started = time.monotonic()
         top = unpack(archive, tmp)
