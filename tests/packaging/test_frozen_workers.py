@@ -9,6 +9,7 @@ bootloader is missing (``packaging/smoke_test.py`` runs the real build).
 
 from __future__ import annotations
 
+import os
 import stat
 import sys
 from pathlib import Path
@@ -113,3 +114,23 @@ def test_frozen_layout_worker_starts_from_the_executable(frozen_exe: Path) -> No
         part = worker.result()
     assert part.pages == 1 and part.pdf.startswith(b"%PDF")
 
+
+
+@pytest.mark.parametrize(("original", "after"), [("/usr/local/lib", "/usr/local/lib"),
+                                                  (None, None)])
+def test_system_programs_get_the_users_library_path(monkeypatch: pytest.MonkeyPatch,
+                                                    original: str | None,
+                                                    after: str | None) -> None:
+    """The bootloader's LD_LIBRARY_PATH (the build's own libraries) is not handed on to
+    tesseract or soffice: the user's own value (or none) is."""
+    from workbench.frozen import _unshadow_system_libraries
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setenv("LD_LIBRARY_PATH", "/opt/Workbench-1/_internal")
+    if original is None:
+        monkeypatch.delenv("LD_LIBRARY_PATH_ORIG", raising=False)
+    else:
+        monkeypatch.setenv("LD_LIBRARY_PATH_ORIG", original)
+    _unshadow_system_libraries()
+    assert os.environ.get("LD_LIBRARY_PATH") == after
+    assert "LD_LIBRARY_PATH_ORIG" not in os.environ
