@@ -368,6 +368,25 @@ def cli_main_path(run: Runner, work: Path, out: Path, summary: dict[str, Any]) -
           verified["files_checked"] >= 5, f"verify-bundle: {verified}")
 
     summary["system_tools"] = doctor(run)
+    summary["ocr"] = ocr(run, work, by_path["report.pdf"]["id"])
+
+
+def ocr(run: Runner, work: Path, pdf_id: int) -> str:
+    """Import a scan (the PDF's page as an image): the build's extractor worker runs the
+    system's Tesseract. Skipped where Tesseract or pdftoppm (Poppler) is not installed."""
+    path = "/usr/bin:/bin"
+    if not (shutil.which("tesseract", path=path) and shutil.which("pdftoppm", path=path)):
+        return "skipped: tesseract or pdftoppm is not installed"
+    subprocess.run(["pdftoppm", "-png", "-r", "300", "-singlefile", "report.pdf", "scan"],
+                   cwd=work, check=True, timeout=60)
+    result = run.cli("import scan", "import", "scan.png")
+    check(result["failed"] == [] and result["counts"]["imported"] == 1, f"import scan: {result}")
+    scan_id = result["imported"][0]["id"]
+    found = run.cli("search scan", "search", MARKERS["pdf"])
+    ids = {hit["document_id"] for hit in found["hits"]}
+    check(ids == {pdf_id, scan_id}, f"search {MARKERS['pdf']} after OCR: documents {ids}, "
+          f"expected the PDF {pdf_id} and its scan {scan_id}: {result['imported'][0]}")
+    return "ok"
 
 
 def doctor(run: Runner) -> dict[str, Any]:

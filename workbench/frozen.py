@@ -16,13 +16,13 @@ from typing import NoReturn
 
 
 def main() -> NoReturn:
+    _unshadow_system_libraries()  # first: the workers run system programs too (tesseract)
     import multiprocessing
 
     multiprocessing.freeze_support()  # a spawned child does its job here and exits
     from .subprocess_cmd import run_internal
 
     run_internal(sys.argv[1:])  # a worker runs and exits; the rest is the command line
-    _unshadow_system_libraries()
     from .cli import main as cli_main
 
     raise SystemExit(cli_main(sys.argv[1:] or ["gui"]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
@@ -27,8 +28,9 @@ PYTHON = sys.executable
 def frozen_exe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """``sys.executable`` is a Workbench binary (the entry point), as in the frozen build."""
     exe = tmp_path / "Workbench"
-    exe.write_text("#!/bin/sh\n"
-                   f'exec "{PYTHON}" -c "from workbench.frozen import main; main()" "$@"\n')
+    exe.write_text("#!/bin/sh\n"  # sys.frozen: what PyInstaller's bootloader sets
+                   f'exec "{PYTHON}" -c "import sys; sys.frozen = True; '
+                   'from workbench.frozen import main; main()" "$@"\n')
     exe.chmod(exe.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "executable", str(exe))
@@ -134,3 +136,18 @@ def test_system_programs_get_the_users_library_path(monkeypatch: pytest.MonkeyPa
     _unshadow_system_libraries()
     assert os.environ.get("LD_LIBRARY_PATH") == after
     assert "LD_LIBRARY_PATH_ORIG" not in os.environ
+
+
+def test_a_worker_hands_system_programs_the_users_library_path(
+        frozen_exe: Path, tmp_path: Path) -> None:
+    """An extractor worker runs tesseract: it must not pass on the build's library path
+    that the bootloader set for the worker itself."""
+    (tmp_path / "probe_env.py").write_text(
+        "import os, sys\n"
+        "open(sys.argv[1], 'w').write(repr(os.environ.get('LD_LIBRARY_PATH')))\n")
+    seen = tmp_path / "seen.txt"
+    env = {**os.environ, "PYTHONPATH": str(tmp_path),
+           "LD_LIBRARY_PATH": "/opt/Workbench-1/_internal"}
+    env.pop("LD_LIBRARY_PATH_ORIG", None)
+    subprocess.run(module_command("probe_env", str(seen)), env=env, check=True, timeout=60)
+    assert seen.read_text() == "None"
