@@ -74,6 +74,8 @@ def _in_processes(db_url: str, folder: Path, parts: list[list[int]], procs: int,
                   progress: Callable[[int], None],
                   cancelled: threading.Event) -> tuple[list[Any], int]:
     # "spawn": the caller's process has threads (Qt, the writer), which fork does not survive.
+    # In the standalone build a spawned child is the Workbench program itself, which hands
+    # it to multiprocessing before anything else (freeze_support in workbench/frozen.py).
     ctx = multiprocessing.get_context("spawn")
     counts: Any = ctx.Queue()
     stop: Any = ctx.Event()
