@@ -137,7 +137,10 @@ def test_the_files_cover_every_supported_format(tmp_path: Path) -> None:
     files = make_files(tmp_path / "files")
     kinds = {detect(tmp_path / "files" / name, (tmp_path / "files" / name).read_bytes()[:4096])
              for name in files}
-    assert {f.kind for f in kinds if f} == {f.kind for f in FORMATS}
+    # Test-only plug-ins (tests/support/plugin_extractors.py) join FORMATS in a worker that
+    # ran the isolation tests first; they ship with no installation.
+    shipped = {f.kind for f in FORMATS if f.extractor.startswith("workbench.")}
+    assert {f.kind for f in kinds if f} == shipped
 
 
 def test_wheel_in_a_fresh_venv_imports_every_format(tmp_path: Path) -> None:
