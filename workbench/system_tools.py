@@ -187,7 +187,7 @@ TOOLS: tuple[Tool, ...] = (
          "dossiers cannot be exported as PDF or bundle; DOCX and HTML exports still work",
          ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz0b"),
          "install Pango 1.44 or later with HarfBuzz and Fontconfig (macOS: brew install "
-         "pango); the standalone build carries its own",
+         "pango); the standalone Linux build uses the system's Pango too",
          "install Pango for PDF export (Debian: libpango-1.0-0; see `workbench doctor`)",
          _pango, "export as DOCX or HTML instead"),
     Tool("harfbuzz-subset", "HarfBuzz subset",
