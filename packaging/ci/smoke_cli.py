@@ -14,18 +14,16 @@ one line on the first failure; prints a JSON summary.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
 import tempfile
-import zipfile
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from smoke_test import MARKERS, Runner, SmokeFailure, check, make_files
+from smoke_test import Runner, SmokeFailure, cli_main_path
 
 
 class PlatformRunner(Runner):
@@ -44,38 +42,9 @@ class PlatformRunner(Runner):
 
 
 def main_path(run: Runner, work: Path, out: Path) -> dict[str, Any]:
-    facts = make_files(work)
-    init = run.cli("init", "init")
-    check(init.get("encrypted") is False, f"init: {init}")
-    result = run.cli("import", "import", "report.pdf", "article.html", "mail.mbox")
-    check(result["failed"] == [] and result["counts"]["imported"] == 3,
-          f"import: {json.dumps(result)[:800]}")
-    by_path = {Path(item["path"]).name: item for item in result["imported"]}
-    for kind, word in MARKERS.items():
-        found = run.cli(f"search {kind}", "search", word)
-        check(found["total"] == 1 and word in found["hits"][0]["snippet"],
-              f"search {word}: {json.dumps(found)[:400]}")
-    pdf_id = by_path["report.pdf"]["id"]
-    hl = run.cli("highlight add", "highlight", "add", str(pdf_id), "--quote", facts["quote"],
-                 "--tag", "Smoke/Test")
-    check(hl["document_id"] == pdf_id and hl["page"] == 1, f"highlight add: {hl}")
-    dossier = run.cli("dossier create", "dossier", "create", "Smoke test dossier")["id"]
-    run.cli("dossier add", "dossier", "add", str(dossier), "--highlight", str(hl["id"]))
-    pdf = out / "dossier.pdf"
-    exported = run.cli("export pdf", "dossier", "export", str(dossier), "--format", "pdf",
-                       "-o", str(pdf))
-    data = pdf.read_bytes() if pdf.is_file() else b""
-    check(data.startswith(b"%PDF") and exported["sha256"] == hashlib.sha256(data).hexdigest(),
-          f"export pdf: {exported}")
-    bundle = out / "dossier.zip"
-    run.cli("export bundle", "dossier", "export", str(dossier), "--format", "bundle", "-o",
-            str(bundle))
-    with zipfile.ZipFile(bundle) as zf:
-        check(any(n.endswith("data/dossier.pdf") for n in zf.namelist()),
-              "export bundle: no data/dossier.pdf")
-    verified = run.cli("verify-bundle", "verify-bundle", str(bundle))
-    check(verified["ok"] is True, f"verify-bundle: {verified}")
-    return {"seconds": run.times}
+    summary: dict[str, Any] = {}
+    cli_main_path(run, work, out, summary, watch_workers=False)
+    return {**summary, "seconds": run.times}
 
 
 def main(argv: list[str]) -> int:
