@@ -1,12 +1,12 @@
 """What every platform's PyInstaller spec of Workbench shares (imported by the specs).
 
 The Windows and macOS specs (``packaging/windows/``, ``packaging/macos/``) build from these
-lists; ``packaging/workbench.spec`` (Linux) keeps the same lists and adds its own Linux-only
-parts, and can import them from here too. Why each entry is needed is said in
-``packaging/workbench.spec``: the app's modules are imported by name at run time (so every
-submodule is listed), migrations/ and resources/ go to ``workbench/_data/`` where
-``workbench.bundled.data_dir`` looks, the metadata read at run time (the version, bagit's),
-and the data files of the extractors' libraries. Standard library and PyInstaller only.
+lists, and so does ``packaging/workbench.spec`` (Linux), adding its own Linux-only parts. Why
+each entry is needed is said in ``packaging/workbench.spec``: the app's modules are imported by
+name at run time (so every submodule is listed), migrations/ and resources/ go to
+``workbench/_data/`` where ``workbench.bundled.data_dir`` looks, the metadata read at run time
+(the version), and the data files of the extractors' libraries. Standard library and
+PyInstaller only.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def datas() -> list[tuple[str, str]]:
 
     out = [(str(ROOT / "migrations"), "workbench/_data/migrations"),
            (str(ROOT / "resources"), "workbench/_data/resources")]
-    out += copy_metadata("workbench") + copy_metadata("bagit")
+    out += copy_metadata("workbench")
     for package in DATA_PACKAGES:
         out += collect_data_files(package)
     return out
