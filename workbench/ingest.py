@@ -137,6 +137,9 @@ def run_import(library: Library, plan: ImportPlan, options: ImportOptions | None
                pool: ExtractorPool | None = None) -> ImportReport:
     library.require_writable()
     options = options or ImportOptions()
+    from . import language
+
+    language.preload()  # persist detects each document's language: open the model meanwhile
     own_pool = pool is None
     pool = pool or ExtractorPool(options.workers, options.limits)
     cancel = cancel or CancelToken()
