@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from workbench import backup as core
 from workbench.crypto import is_encrypted
 from workbench.errors import Cancelled
-from workbench.ingest import Progress
+from workbench.progress import Progress
 
 from . import preferences
 from .dialogs.progress import CancellableProgressDialog

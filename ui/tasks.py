@@ -24,7 +24,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from workbench.ingest import CancelToken, Progress
+from workbench.progress import CancelToken, Progress
 
 log = logging.getLogger(__name__)
 

@@ -42,10 +42,10 @@ from sqlalchemy import func, select, text
 from . import __version__, atomic, audit, audit_head
 from .blobs import BlobStore, file_digest
 from .errors import IntegrityProblem, LibraryError, LibraryLocked, UserError
-from .ingest_types import CancelToken, Progress, ProgressFn
 from .library import DB_NAME, Library
 from .lock import LOCK_NAME
 from .models import AuditEvent, Document, Dossier, Highlight
+from .progress import CancelToken, Progress, ProgressFn
 from .store import integrity_problems
 from .timeutil import parse_iso_utc
 

@@ -31,7 +31,8 @@ from .models import (
 )
 
 if TYPE_CHECKING:  # the import pipeline loads when something is imported, not to list or show
-    from .ingest import CancelToken, ImportOptions, ImportPlan, ImportReport, ProgressFn
+    from .ingest import ImportOptions, ImportPlan, ImportReport
+    from .progress import CancelToken, ProgressFn
 
 EDITABLE_FIELDS = records.FIELDS
 

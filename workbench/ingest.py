@@ -38,24 +38,22 @@ from .ingest_types import (
     LIBRARY_FULL,
     LIBRARY_READ_ONLY,
     NOT_ATTEMPTED,
-    CancelToken,
     FileOutcome,
     ImportOptions,
     ImportPlan,
     ImportReport,
     PlanItem,
-    Progress,
-    ProgressFn,
 )
 from .ingest_walk import LINK_NOT_FOLLOWED, Found, walk
 from .library import Library
 from .persist import PersistRequest
+from .progress import CancelToken, Progress, ProgressFn
 from .write_errors import library_write_error, outcome_error
 
 __all__ = [
     "CANCELLED", "DUPLICATE", "IMPORTED", "IMPORTED_WITH_PROBLEMS", "LINK_NOT_FOLLOWED",
-    "CancelToken", "FileOutcome", "ImportOptions", "ImportPlan", "ImportReport", "PlanItem",
-    "Progress", "ProgressFn", "import_paths", "plan_import", "run_import",
+    "FileOutcome", "ImportOptions", "ImportPlan", "ImportReport", "PlanItem",
+    "import_paths", "plan_import", "run_import",
 ]
 
 log = logging.getLogger(__name__)

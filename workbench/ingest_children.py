@@ -24,15 +24,13 @@ from .ingest_types import (
     DUPLICATE,
     IMPORTED,
     IMPORTED_WITH_PROBLEMS,
-    CancelToken,
     FileOutcome,
     ImportOptions,
-    Progress,
-    ProgressFn,
 )
 from .library import Library
 from .models import TextLayer
 from .persist import PersistRequest, layer_details, persist_document
+from .progress import CancelToken, Progress, ProgressFn
 from .timeutil import parse_iso_utc
 
 log = logging.getLogger(__name__)

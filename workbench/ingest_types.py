@@ -1,24 +1,22 @@
-"""The values the import pipeline hands around: plan, per-file outcomes, progress, options.
+"""The values the import pipeline hands around: plan, per-file outcomes, options.
 
 Kept apart from the pipeline itself so a UI can build, show and confirm a plan, and read a
 report, with nothing but plain data.
 
 The counts, and the words for them, are the same in every step (the GUI's plan, progress and
 summary, and the command line): the plan sorts the files given into N **to import**, D
-**duplicates skipped** and U that **cannot be imported**; progress counts k files imported of
-those N; the report counts k imported, F failed and C cancelled of the same N, with the same D
-and U. Items found inside a file (attachments, mailbox messages) are counted apart: the plan
-cannot know them.
+**duplicates skipped** and U that **cannot be imported**; progress (``progress.Progress``)
+counts k files imported of those N; the report counts k imported, F failed and C cancelled of
+the same N, with the same D and U. Items found inside a file (attachments, mailbox messages)
+are counted apart: the plan cannot know them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import Cancelled
 from .extract import Limits
 from .extract.formats import Format
 
@@ -190,43 +188,6 @@ class ImportReport:
 
 
 @dataclass
-class Progress:
-    """While importing: ``done`` of the plan's ``total`` files to import are finished,
-    ``imported`` and ``failed`` of them so far (a UI shows only the latest report, so the
-    running counts travel with it). Items found inside a file report the same counts, their
-    own name in ``current`` and their place among the file's items in ``inside_done`` of
-    ``inside_total`` (an mbox can hold thousands). While planning: ``done`` of ``total``
-    files checked."""
-
-    done: int
-    total: int
-    current: str
-    stage: str
-    imported: int = 0
-    failed: int = 0
-    inside_done: int = 0
-    inside_total: int = 0
-
-
-class CancelToken:
-    """A flag the UI sets; the pipeline checks it between files and raises ``Cancelled``."""
-
-    def __init__(self) -> None:
-        self._cancelled = False
-
-    def cancel(self) -> None:
-        self._cancelled = True
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancelled
-
-    def check(self) -> None:
-        if self._cancelled:
-            raise Cancelled()
-
-
-@dataclass
 class ImportOptions:
     collection: str | None = None
     source_url: str | None = None
@@ -234,6 +195,3 @@ class ImportOptions:
     limits: Limits = field(default_factory=Limits)
     workers: int | None = None
     follow_links: bool = False  # read what links in a folder point to outside it
-
-
-ProgressFn = Callable[[Progress], None]

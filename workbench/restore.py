@@ -40,9 +40,9 @@ from .backup import (
 )
 from .blobs import BlobStore, file_digest
 from .errors import IntegrityProblem, LibraryError, UserError
-from .ingest_types import CancelToken, ProgressFn
 from .library import DB_NAME, MARKER
 from .lock import WriterLock
+from .progress import CancelToken, ProgressFn
 
 
 def read_manifest(backup_dir: Path) -> dict[str, Any]:

@@ -21,8 +21,9 @@ sys.path.insert(0, str(ROOT))
 from tests.support.formats import email_message, make_mbox, make_tiff, warc_bytes  # noqa: E402
 from tests.support.scans import make_multipage_tiff  # noqa: E402
 from workbench.extract import Limits  # noqa: E402
-from workbench.ingest import ImportOptions, Progress  # noqa: E402
+from workbench.ingest import ImportOptions  # noqa: E402
 from workbench.library import Library  # noqa: E402
+from workbench.progress import Progress  # noqa: E402
 from workbench.services import Workbench  # noqa: E402
 
 

@@ -17,8 +17,8 @@ import pytest
 from workbench import backup
 from workbench.blobs import file_digest
 from workbench.errors import Cancelled, IntegrityProblem, LibraryLocked, UserError
-from workbench.ingest import CancelToken, Progress
 from workbench.library import Library
+from workbench.progress import CancelToken, Progress
 from workbench.services import Workbench
 from workbench.timeutil import parse_iso_utc
 

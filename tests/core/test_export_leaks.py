@@ -199,7 +199,7 @@ def test_redacted_term_in_document_title_is_redacted_in_citations(bench, tmp_pat
 
 def test_progress_and_cancel(bench, tmp_path):
     from workbench.errors import Cancelled
-    from workbench.ingest import CancelToken
+    from workbench.progress import CancelToken
 
     d = _dossier(bench)
     steps = []

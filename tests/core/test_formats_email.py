@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from tests.support.files import make_pdf
 from tests.support.formats import damaged_mime_message, email_message, make_eml, make_mbox
-from workbench.ingest import Progress
 from workbench.models import Document
+from workbench.progress import Progress
 from workbench.services import Workbench
 
 

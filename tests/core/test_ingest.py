@@ -225,7 +225,7 @@ def test_file_names_are_kept_exactly(wb: Workbench, tmp_path: Path) -> None:
 
 
 def test_cancel_stops_and_leaves_nothing_half_done(wb: Workbench, tmp_path: Path) -> None:
-    from workbench.ingest import CancelToken
+    from workbench.progress import CancelToken
 
     for i in range(30):
         (tmp_path / f"f{i}.txt").write_text(f"file {i}")

@@ -131,7 +131,7 @@ def test_enter_in_the_file_list_checks_instead_of_opening_a_file_dialog(
 
 def test_cancel_keeps_what_was_found_so_far(tmp_path: Path) -> None:
     from ui.operations.leakscan import scan
-    from workbench.ingest import CancelToken
+    from workbench.progress import CancelToken
 
     folder, single = _files(tmp_path)
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.ingest import Progress
+from workbench.progress import Progress
 
 from ..viewer.layout import DisplayText
 from .progress import CancellableProgressDialog

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.ingest import ImportPlan, ImportReport, Progress
+from workbench.ingest_types import ImportPlan, ImportReport
+from workbench.progress import Progress
 
 from .common import fill_table, readonly_table
 

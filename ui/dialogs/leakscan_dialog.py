@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.errors import Cancelled
-from workbench.ingest import Progress
+from workbench.progress import Progress
 
 from ..operations import leakscan as ops
 from ..tasks import ProgressPoller, Task, TaskManager

@@ -176,7 +176,7 @@ def export(session: Session, dossier_id: int, fmt: str, out: Path, bates: str | 
            on_done: Callable[[Any], None],
            on_error: Callable[[BaseException], None] | None = None) -> Task:
     def work(wb: Any, task: Task) -> dict[str, Any]:
-        # The core reports ``workbench.ingest.Progress`` steps and checks the task's cancel flag
+        # The core reports ``workbench.progress.Progress`` steps and checks the task's cancel flag
         # between them; a cancelled export raises ``Cancelled`` and leaves no file behind.
         return wb.export(dossier_id, fmt, out, bates=bates or None, progress=task.report,
                          cancel=task.cancel)  # type: ignore[no-any-return]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from workbench.ingest import Progress
+from workbench.progress import Progress
 
 
 def scan(paths: list[Path], terms: list[str], task: Any) -> dict[str, Any]:

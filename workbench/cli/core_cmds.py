@@ -14,7 +14,7 @@ from . import argtypes
 from .common import EXIT_SOME_FAILED, Result, command, not_recorded, one_line, safe, table
 
 if TYPE_CHECKING:  # the import pipeline and the facade load when a command runs
-    from ..ingest import Progress
+    from ..progress import Progress
     from ..services import Workbench
 
 EDIT_OPTIONS = [  # (field, metavar, help) of `workbench edit`, in records.FIELDS order

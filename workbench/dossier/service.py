@@ -410,7 +410,7 @@ class DossiersMixin:
                cancel: Any = None) -> dict[str, Any]:
         """Write the dossier as pdf, docx, html or bundle; leak-check it; audit it.
 
-        ``progress`` receives ``workbench.ingest.Progress`` steps (write, check, done);
+        ``progress`` receives ``workbench.progress.Progress`` steps (write, check, done);
         ``cancel`` is a ``CancelToken`` checked between steps (raises ``Cancelled``)."""
         from ..export import run_export
 

@@ -136,7 +136,7 @@ def run_export(library: Library, view: DossierView, fmt: str, out: Path,
 
     def say(done: int, stage: str) -> None:
         if progress is not None:
-            from ..ingest import Progress as Step
+            from ..progress import Progress as Step
 
             progress(Step(done, 3, out.name, stage))
 

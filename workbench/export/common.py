@@ -19,7 +19,7 @@ from typing import Any
 from ..bundled import data_dir
 from ..errors import Cancelled, ExportError
 
-Progress = Callable[[Any], None]  # receives ``workbench.ingest.Progress`` values
+Progress = Callable[[Any], None]  # receives ``workbench.progress.Progress`` values
 
 
 def resources_dir() -> Path:

@@ -66,7 +66,7 @@ class SearchMixin:
     def reindex(self, progress: ProgressFn | None = None, cancel: Any = None) -> Changes:
         """Rebuild the index from the database and wait for it (searches work meanwhile).
 
-        ``cancel`` is an object with a ``cancelled`` attribute (``ingest.CancelToken``) or a
+        ``cancel`` is an object with a ``cancelled`` attribute (``progress.CancelToken``) or a
         callable returning True to stop; the old index then stays in use.
         """
         self.library.require_writable()

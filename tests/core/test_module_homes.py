@@ -1,0 +1,65 @@
+"""Shared plumbing lives in a module of its own, and every importer reaches it there.
+
+``Progress`` and ``CancelToken`` serve import, export, OCR, backups and the UI's task runner,
+so they live in ``workbench.progress``, not among the import pipeline's types. The check
+reads the source (every ``from ... import`` of workbench/, ui/ and tests/, relative imports
+resolved), so an import left behind fails here, not at someone's desk.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TREES = ("workbench", "ui", "tests")
+PLUMBING = {"Progress", "CancelToken", "ProgressFn"}
+
+
+def _module_of(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports() -> Iterator[tuple[str, str, set[str]]]:
+    """``(file, absolute module, names)`` for every ``from X import names`` in the trees."""
+    for tree in TREES:
+        for path in sorted((ROOT / tree).rglob("*.py")):
+            if "__pycache__" in path.parts:
+                continue
+            here = _module_of(path)
+            package = here.split(".") if path.name == "__init__.py" else here.split(".")[:-1]
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.ImportFrom):
+                    continue
+                if node.level:
+                    base = package[:len(package) - node.level + 1]
+                    module = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    module = node.module or ""
+                yield (str(path.relative_to(ROOT)), module, {a.name for a in node.names})
+
+
+def test_the_walk_sees_relative_and_absolute_imports() -> None:
+    found = {(f, m) for f, m, _names in _imports()}
+    assert ("workbench/services.py", "workbench.documents") in found  # from .documents
+    assert ("ui/app.py", "workbench.paths") in found  # from workbench.paths
+
+
+def test_progress_and_cancel_are_imported_from_their_own_module() -> None:
+    wrong = [(f, m, sorted(n & PLUMBING)) for f, m, n in _imports()
+             if m in ("workbench.ingest_types", "workbench.ingest") and n & PLUMBING]
+    assert not wrong, wrong
+
+
+def test_the_import_types_no_longer_hold_progress_or_cancel() -> None:
+    import workbench.ingest as ingest
+    import workbench.ingest_types as ingest_types
+    import workbench.progress as progress
+
+    for name in PLUMBING:
+        assert not hasattr(ingest_types, name), name
+        assert name not in ingest.__all__, name
+        assert hasattr(progress, name), name
+
