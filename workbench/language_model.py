@@ -11,9 +11,11 @@ The copy is derived on first use into ``<user cache dir>/language-model/`` (neve
 installed package, and nothing is downloaded): decompressed as a stream (xz checks its own
 integrity as it goes) into a temporary file that is renamed into place, so no reader ever
 sees half of one. Its name carries the SHA-256 of the model it came from, so an upgraded
-py3langid derives its own copy and the stale one is removed. When the copy cannot be written
-(a read-only home, a full disk) or is not laid out as expected, the model loads whole, as
-py3langid itself does: detection never depends on the cache.
+py3langid derives its own copy and the stale one is removed. Each process checks the copy's
+layout and one known answer before using it; a copy that fails is removed (the next process
+derives it again). When the copy cannot be written (a read-only home, a full disk) or fails
+its check, the model loads whole, as py3langid itself does: detection never depends on the
+cache.
 """
 
 from __future__ import annotations
@@ -81,10 +83,22 @@ def mapped_identifier(folder: Path | None = None) -> Any:
     if not path.exists():
         _derive(src, path)
     try:
-        return _identifier(*_map_members(path))
+        identifier = _identifier(*_map_members(path))
+        # The zip's directory cannot show damage inside a table: one known answer can.
+        try:
+            code, confidence = identifier.classify(_CHECK_TEXT)
+        except Exception as exc:  # a damaged table can break the walk in any way
+            raise ValueError(f"the cached model fails ({type(exc).__name__})") from exc
+        if code != "en" or confidence < 0.9:
+            raise ValueError(f"the cached model answers {code!r} ({confidence:.2f}) for English")
     except (ValueError, zipfile.BadZipFile):
         _remove(path)
         raise
+    return identifier
+
+
+_CHECK_TEXT = ("The court heard three witnesses about the detention of the journalist and "
+               "adjourned the hearing until the commission has examined the evidence.")
 
 
 def _sha256(path: Path) -> str:

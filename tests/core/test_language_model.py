@@ -79,6 +79,24 @@ def test_a_damaged_copy_is_not_used_and_is_derived_again(cache: Path, damage: st
     assert copy.stat().st_size == len(data)
 
 
+@pytest.mark.parametrize("fill", [b"\0", b"\xff"])
+def test_a_copy_whose_tables_answer_wrongly_is_not_used(cache: Path, fill: bytes) -> None:
+    """Damage the zip's directory cannot show: the DFA's table overwritten in place (zeros:
+    every byte leads back to the start, so no text has any feature; 0xff: to no state)."""
+    language_model.mapped_identifier()
+    [copy] = _copies(cache)
+    mapping, members = language_model._map_members(copy)
+    at, size = members["nextmove"].offset, members["nextmove"].shape[0] * 4
+    mapping.close()
+    with open(copy, "r+b") as fh:
+        fh.seek(at)
+        fh.write(fill * size)
+    model = language_model.load_identifier()
+    assert model.classify(english(2_000))[0] == "en"
+    assert not isinstance(model.tk_nextmove, memoryview), "the whole model answered"
+    assert not copy.exists(), "the wrong copy is removed, to be derived again"
+
+
 def test_a_file_where_the_cache_folder_should_be(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "cache"
