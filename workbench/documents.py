@@ -1,23 +1,30 @@
 """Documents as the facade exposes them: import, list, show, edit, delete, verify, audit.
 
 ``DocumentsMixin`` is one part of ``services.Workbench``; it holds no state of its own beyond
-``self.library``. Every mutation is one transaction with its audit event.
+``self.library``. Every mutation is one transaction with its audit event. The
+document queries other services share (find a document by reference, its latest text layer,
+its summary) live below the facade, in ``document_queries``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, select
 
 from . import audit, records
 from .changes import Changes
-from .errors import NotFound, UserError
-from .ids import row_id
+from .document_queries import (
+    SORT_KEYS,
+    DocumentText,
+    document_query,
+    document_summary,
+    iso,
+    latest_layer,
+    resolve_document,
+)
+from .errors import NotFound
 from .library import Library
 from .models import (
     AuditEvent,
@@ -35,87 +42,6 @@ if TYPE_CHECKING:  # the import pipeline loads when something is imported, not t
     from .progress import CancelToken, ProgressFn
 
 EDITABLE_FIELDS = records.FIELDS
-
-
-def iso(dt: datetime | None) -> str | None:
-    return None if dt is None else dt.isoformat().replace("+00:00", "Z")
-
-
-@dataclass
-class DocumentText:
-    document_id: int
-    layer_id: int
-    layer_version: int
-    text: str
-    pages: list[tuple[int, int, int]]  # (number, start, end)
-
-    def page_of(self, offset: int) -> int | None:
-        for number, start, end in self.pages:
-            if start <= offset <= end:
-                return number
-        return None
-
-    def page_text(self, number: int) -> str:
-        for n, start, end in self.pages:
-            if n == number:
-                return self.text[start:end]
-        raise NotFound(f"Page {number} does not exist", f"the document has {len(self.pages)}")
-
-
-def resolve_document(session: Session, ref: str | int) -> Document:
-    """A document by id, or by a unique prefix (at least 6 hex digits) of its SHA-256."""
-    text = str(ref).strip()
-    doc_id = row_id(text) if len(text) < 12 else None
-    if doc_id is not None:
-        doc = session.get(Document, doc_id)
-        if doc is not None:
-            return doc
-    # At most a whole SHA-256: a longer "prefix" matches nothing (and a 100 KB one would be
-    # a LIKE pattern SQLite refuses as too complex).
-    if 6 <= len(text) <= 64 and all(c in "0123456789abcdef" for c in text.lower()):
-        rows = session.execute(
-            select(Document).where(Document.sha256.like(text.lower() + "%")).limit(2)
-        ).scalars().all()
-        if len(rows) == 1:
-            return rows[0]
-        if len(rows) > 1:
-            raise UserError(f"The hash prefix {text} matches several documents",
-                            "give more digits")
-    raise NotFound(f"No document {text[:80]}", "see `workbench list` for ids")
-
-
-SORT_KEYS: dict[str, Any] = {
-    "id": Document.id, "title": Document.title, "kind": Document.kind,
-    "published": Document.published, "site": Document.site, "pages": Document.page_count,
-    "status": Document.status, "imported_at": Document.created_at,
-}
-
-
-def _document_query(collection: str | None, contains: str | None) -> Any:
-    q = select(Document)
-    if collection:
-        q = q.join(CollectionMember).join(Collection).where(Collection.name == collection)
-    if contains:
-        like = "%" + contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        q = q.where(or_(*(c.ilike(like, escape="\\") for c in (
-            Document.title, Document.site, Document.kind, Document.original_filename))))
-    return q
-
-
-def latest_layer(session: Session, document_id: int) -> TextLayer | None:
-    return session.execute(
-        select(TextLayer).where(TextLayer.document_id == document_id)
-        .order_by(TextLayer.version.desc()).limit(1)
-    ).scalar_one_or_none()
-
-
-def document_summary(doc: Document) -> dict[str, Any]:
-    return {
-        "id": doc.id, "title": doc.title, "kind": doc.kind, "pages": doc.page_count,
-        "sha256": doc.sha256, "imported_at": iso(doc.created_at), "status": doc.status,
-        "language": doc.language, "published": doc.published, "site": doc.site,
-        "parent_id": doc.parent_id,
-    }
 
 
 class DocumentsMixin:
@@ -158,7 +84,7 @@ class DocumentsMixin:
         filtering happen in the database, so a GUI can page through 100k documents lazily."""
         with self.library.read() as s:
             col = SORT_KEYS.get(order_by or "id", Document.id)
-            q = _document_query(collection, contains).order_by(
+            q = document_query(collection, contains).order_by(
                 col.desc() if descending else col, Document.id)
             if offset:
                 q = q.offset(offset)
@@ -169,7 +95,7 @@ class DocumentsMixin:
     def count_documents(self, *, collection: str | None = None,
                         contains: str | None = None) -> int:
         with self.library.read() as s:
-            q = _document_query(collection, contains).with_only_columns(func.count(Document.id))
+            q = document_query(collection, contains).with_only_columns(func.count(Document.id))
             return int(s.execute(q).scalar_one())
 
     def resolve(self, ref: str | int) -> int:

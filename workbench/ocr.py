@@ -34,7 +34,7 @@ def ocr_document(wb: Workbench, ref: str | int, *, languages: str | None = None,
     # Here, not at the top: `workbench --help` and every other command read DEFAULT_TIMEOUT
     # without loading the extractors and the database layer.
     from . import audit
-    from .documents import resolve_document
+    from .document_queries import resolve_document
     from .extract import ExtractOptions, ExtractorPool, Limits
     from .extract.ocr import AUTO, resolve_languages
 

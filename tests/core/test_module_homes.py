@@ -1,9 +1,12 @@
 """Shared plumbing lives in a module of its own, and every importer reaches it there.
 
 ``Progress`` and ``CancelToken`` serve import, export, OCR, backups and the UI's task runner,
-so they live in ``workbench.progress``, not among the import pipeline's types. The check
-reads the source (every ``from ... import`` of workbench/, ui/ and tests/, relative imports
-resolved), so an import left behind fails here, not at someone's desk.
+so they live in ``workbench.progress``, not among the import pipeline's types. The document
+queries that ``annotate/``, ``dossier/``, ``ocr`` and the index share (find a document by
+reference, its latest text layer...) live below the facade in ``workbench.document_queries``,
+so ``workbench.documents`` is the facade's mixin only. The check reads the source (every
+``from ... import`` of workbench/, ui/ and tests/, relative imports resolved), so an import
+left behind fails here, not at someone's desk.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 TREES = ("workbench", "ui", "tests")
 PLUMBING = {"Progress", "CancelToken", "ProgressFn"}
+QUERIES = {"resolve_document", "latest_layer", "iso", "document_summary", "DocumentText",
+           "SORT_KEYS", "document_query"}
 
 
 def _module_of(path: Path) -> str:
@@ -63,3 +68,24 @@ def test_the_import_types_no_longer_hold_progress_or_cancel() -> None:
         assert name not in ingest.__all__, name
         assert hasattr(progress, name), name
 
+
+def test_document_queries_are_imported_below_the_facade() -> None:
+    wrong = [(f, sorted(n & QUERIES)) for f, m, n in _imports()
+             if m == "workbench.documents" and n & QUERIES]
+    assert not wrong, wrong
+    # The facade's mixin is imported by the facade alone.
+    users = sorted(f for f, m, _n in _imports() if m == "workbench.documents")
+    assert users == ["workbench/services.py"], users
+
+
+def test_the_facade_mixin_defines_no_document_queries() -> None:
+    tree = ast.parse((ROOT / "workbench" / "documents.py").read_text(encoding="utf-8"))
+    defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+    defined |= {t.id for n in tree.body if isinstance(n, ast.Assign)
+                for t in n.targets if isinstance(t, ast.Name)}
+    assert not defined & QUERIES, sorted(defined & QUERIES)
+    assert "DocumentsMixin" in defined  # really read the module
+    from workbench import document_queries
+
+    for name in QUERIES:
+        assert hasattr(document_queries, name), name

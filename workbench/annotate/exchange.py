@@ -24,7 +24,7 @@ from workbench.annotate import highlights as H
 from workbench.annotate import tags as T
 from workbench.blobs import sha256_file
 from workbench.changes import Changes
-from workbench.documents import latest_layer
+from workbench.document_queries import latest_layer
 from workbench.errors import ExportError, UserError
 from workbench.library import Library
 from workbench.models import Document, Highlight, TextLayer, utcnow

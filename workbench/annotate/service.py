@@ -27,7 +27,7 @@ from workbench.annotate.reextract import (
 )
 from workbench.annotate.tagservice import TagsMixin
 from workbench.changes import Changes
-from workbench.documents import latest_layer, resolve_document
+from workbench.document_queries import latest_layer, resolve_document
 from workbench.errors import NotFound, UserError
 from workbench.library import Library
 from workbench.models import (

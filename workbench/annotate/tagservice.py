@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from workbench import audit
 from workbench.annotate import tags as T
 from workbench.changes import Changes
-from workbench.documents import resolve_document
+from workbench.document_queries import resolve_document
 from workbench.errors import UserError
 from workbench.library import Library
 from workbench.models import DocumentTag, HighlightTag, Tag

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..documents import latest_layer
+from ..document_queries import latest_layer
 from ..models import (
     Collection,
     CollectionRecord,

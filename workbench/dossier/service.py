@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..changes import Changes
-from ..documents import iso, resolve_document
+from ..document_queries import iso, resolve_document
 from ..errors import NotFound, UserError
 from ..ids import row_id
 from ..library import Library

@@ -47,7 +47,7 @@ class SearchMixin:
 
     def search_in_document(self, doc_ref: str | int, query: str) -> DocumentMatches:
         """Every match of ``query`` in one document's latest text layer, in order."""
-        from ..documents import resolve_document
+        from ..document_queries import resolve_document
 
         with self.library.read() as s:
             doc_id = resolve_document(s, doc_ref).id
