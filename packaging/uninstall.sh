@@ -92,3 +92,5 @@ if [ -d "$state" ]; then
 fi
 say "Also kept: settings in ${XDG_CONFIG_HOME:-$HOME/.config}/Workbench and logs in \
 ${XDG_STATE_HOME:-$HOME/.local/state}/Workbench. Delete the unpacked Workbench folder yourself."
+say "${XDG_CACHE_HOME:-$HOME/.cache}/Workbench holds only copies Workbench derives (the language \
+model, about 65 MB): it is safe to delete."
