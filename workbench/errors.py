@@ -91,6 +91,12 @@ class MissingTool(WorkbenchError):
     it (``workbench.system_tools``)."""
 
 
+class SearchEngineMismatch(WorkbenchError):
+    """The installed Whoosh is not the version the index's format code is verified against
+    (``index/whoosh_pin.py``): search is refused rather than risk wrong answers, and the index
+    on disk is left as it is."""
+
+
 class ExportError(WorkbenchError):
     """An export could not be written or failed its own post-write check."""
 

@@ -34,6 +34,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
+from . import whoosh_pin
 from .analysis import DEFAULT_COMMON
 from .schema import SCHEMA_VERSION, build_schema
 
@@ -99,7 +100,9 @@ def write_pointer(index_dir: Path, data: dict[str, Any]) -> None:
 
 
 def open_current(index_dir: Path) -> tuple[windex.Index, str]:
-    """The current generation's index, checked; raises ``IndexProblem`` with the reason."""
+    """The current generation's index, checked; raises ``IndexProblem`` with the reason, and
+    ``SearchEngineMismatch`` (no rebuild can help) with another Whoosh than the verified."""
+    whoosh_pin.check()
     ptr = read_pointer(index_dir)
     if ptr is None:
         raise IndexProblem("missing")
@@ -125,6 +128,7 @@ def new_generation(index_dir: Path, common: frozenset[str] = DEFAULT_COMMON
                    ) -> tuple[windex.Index, str]:
     """An empty index in a fresh generation folder (not yet current), whose analyzer makes
     grams of the ``common`` words (kept beside it in ``common.json``)."""
+    whoosh_pin.check()  # the bulk writer writes Whoosh's files itself: only the verified format
     index_dir.mkdir(parents=True, exist_ok=True)
     used = [int(c.name[1:]) for c in index_dir.iterdir()
             if c.is_dir() and c.name[:1] == "g" and c.name[1:].isdigit()]

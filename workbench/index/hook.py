@@ -2,7 +2,10 @@
 
 A writable library gets a writer thread (``writer.IndexWorker``) that first checks the index
 against the database and repairs or rebuilds it in the background; a read-only library only
-reads whatever index is on disk. Searches share one cached searcher.
+reads whatever index is on disk. Searches share one cached searcher. With another Whoosh than
+the verified one (``whoosh_pin``) there is no writer and every search says so: the index on
+disk is neither read nor written until the verified version is back (edits made meanwhile are
+kept for the next writer, ``pending.py``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from whoosh.searching import Searcher
 from ..errors import UserError
 from ..library import Library
 from ..models import AliasGroup, Document, Page, TextLayer
-from . import facets, sidecar
+from . import facets, pending, sidecar, whoosh_pin
 from .bulkquery import BulkEval, Unsupported, best
 from .engine import IndexProblem, SearcherHolder, read_pointer
 from .parse import parse
@@ -38,21 +41,33 @@ class SearchIndex:
         self.library = library
         self.holder = SearcherHolder(library.index_dir)
         self.worker: IndexWorker | None = None
-        if library.writable:
+        # Why the index may not be touched at all (another Whoosh), else None.
+        self.refused = whoosh_pin.problem()
+        if library.writable and self.refused is None:
             from .writer import IndexWorker
 
             self.worker = IndexWorker(library, on_commit=lambda: None)
             self.worker.request_check()
+            kept = pending.take(library.index_dir)  # edits made while search was refused
+            if kept is None:
+                self.worker.request_rebuild("edits made while search was off are unreadable")
+            else:
+                self.worker.changed(kept[0])
+                self.worker.removed(kept[1])
 
     # --- the IndexHook protocol -------------------------------------------------------------
 
     def documents_changed(self, ids: list[int]) -> None:
         if self.worker is not None and ids:
             self.worker.changed(ids)
+        elif self.refused is not None and ids and self.library.writable:
+            pending.remember(self.library.index_dir, ids, [])
 
     def documents_removed(self, ids: list[int]) -> None:
         if self.worker is not None and ids:
             self.worker.removed(ids)
+        elif self.refused is not None and ids and self.library.writable:
+            pending.remember(self.library.index_dir, [], ids)
 
     def close(self) -> None:
         try:
@@ -67,6 +82,7 @@ class SearchIndex:
     # --- searching --------------------------------------------------------------------------
 
     def _searcher(self) -> Searcher:
+        whoosh_pin.check()  # before any index file is read: no rebuild can help here
         try:
             return self.holder.get()
         except IndexProblem as exc:
@@ -208,6 +224,8 @@ class SearchIndex:
         from .writer import describe
 
         out = describe(self.worker)
+        if self.refused is not None:  # "problem" below says why
+            out["state"] = "unavailable"
         ptr = read_pointer(self.library.index_dir) or {}
         out.update({"schema": SCHEMA_VERSION, "generation": ptr.get("current"),
                     "path": str(self.library.index_dir)})

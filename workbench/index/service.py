@@ -71,6 +71,9 @@ class SearchMixin:
         """
         self.library.require_writable()
         idx = self._index()
+        from .whoosh_pin import check
+
+        check()  # another Whoosh: the index has no writer, and a rebuild would write wrongly
         worker = idx.worker
         worker.request_rebuild("requested")
         while not worker.wait_idle(0.1):
