@@ -63,9 +63,7 @@ class EncryptionFlow(QObject):
         self.last_activity = time.monotonic()
         self.lock_page = LockPage(self.unlock_again)
         window.central.addWidget(self.lock_page)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        self._watching = False
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_MS)
         self.timer.timeout.connect(self.check_idle)
@@ -133,6 +131,7 @@ class EncryptionFlow(QObject):
             return
         path = self.window.session.path
         self.window.session.close()  # drops the keys and the scratch folder
+        self._watch_activity(False)
         self.locked_path = path
         self.show_locked()
 
@@ -160,6 +159,20 @@ class EncryptionFlow(QObject):
         self.locked_path = None
         self.window.search_field.setEnabled(True)
         self.last_activity = time.monotonic()
+        self._watch_activity(self.can_lock())
+
+    def _watch_activity(self, on: bool) -> None:
+        # An app-wide filter is a Python call for every event the app delivers (a restyle
+        # alone sends millions); only an open encrypted library can lock when idle, so only
+        # then is the user's activity watched.
+        app = QApplication.instance()
+        if app is None or on == self._watching:
+            return
+        if on:
+            app.installEventFilter(self)
+        else:
+            app.removeEventFilter(self)
+        self._watching = on
 
     def check_idle(self) -> None:
         from .preferences import load

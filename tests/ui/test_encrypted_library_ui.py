@@ -214,3 +214,35 @@ def test_the_log_file_takes_nothing_while_an_encrypted_library_is_open(
     finally:
         log.removeHandler(handler)
         handler.close()
+
+
+def test_only_an_encrypted_library_watches_every_event(window: Any, qtbot: Any,
+                                                       encrypted_path: Path,
+                                                       library_path: Path) -> None:
+    """The idle lock's app-wide filter sees every event the app delivers (a restyle sends
+    millions): profiling the suite found it a third of a UI test file's time. Only an open
+    encrypted library can lock, so only then is it installed."""
+    from PySide6.QtCore import QEvent, QPoint, QPointF
+    from PySide6.QtGui import QMouseEvent
+
+    flow = window.encryption
+
+    def moved() -> bool:
+        flow.last_activity = 0.0
+        event = QMouseEvent(QEvent.Type.MouseMove, QPointF(QPoint(5, 5)),
+                            QPointF(QPoint(5, 5)), Qt.MouseButton.NoButton,
+                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(window.search_field, event)
+        return flow.last_activity != 0.0
+
+    window.open_path(library_path)
+    assert not moved()  # a plain library: nothing to lock, nothing watched
+    answers = DialogAnswers(qtbot, [[GOOD]])
+    window.open_path(encrypted_path)
+    qtbot.waitUntil(lambda: window.session.path is not None, timeout=20000)
+    answers.stop()
+    assert moved()
+    window.encryption.lock_now()
+    assert not moved()  # locked: the lock page waits for Unlock, no idle time to keep
+    window.open_path(library_path)
+    assert not moved()
