@@ -303,3 +303,13 @@ def test_images_and_scanned_pages_cannot_be_shown_clean(tmp_path):
     reasons = {(place, why) for _, place, why in scan("s.pdf", bytes(pdf.output())).unreadable}
     assert any(place == "page 1 text (PDFium)" and "only an image" in why
                for place, why in reasons)
+
+
+def test_pdf_page_text_is_also_read_as_pypdf_reads_it(tmp_path):
+    """The leak hunt found a name among bidi controls that only pypdf's page text showed,
+    once text layers came from PDFium: pypdf's reading of each page is one of the readings."""
+    pdf = make_pdf(tmp_path / "p.pdf", ["Nothing here.", "Then Ekpar Asat spoke."])
+    readings = {i.place: i.text for i in read_bytes("p.pdf", pdf.read_bytes())
+                if isinstance(i, Reading)}
+    assert "Ekpar Asat" in readings["page 2 text (pypdf)"]
+    assert "Ekpar" not in readings["page 1 text (pypdf)"]
