@@ -12,7 +12,6 @@ without that answer: a double-click on a PDF must not change a library by itself
 from __future__ import annotations
 
 import zipfile
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,17 +81,6 @@ def sort_paths(paths: Sequence[Path], library: Path | None = None) -> Opening:
     return opening
 
 
-def check_bundle(path: Path) -> dict[str, Any]:
-    """``verify_bundle``, with a damaged zip reported as the bundle's problem."""
-    from workbench.export.verify import verify_bundle
-
-    try:
-        return verify_bundle(path)
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        return {"ok": False, "files_checked": 0, "path": str(path),
-                "problems": [f"the zip file is damaged ({exc})"], "withheld_originals": []}
-
-
 def bundle_report(path: Path, result: dict[str, Any]) -> str:
     n = int(result.get("files_checked", 0))
     files = f"{n} payload file{'s' if n != 1 else ''}"
@@ -145,10 +133,14 @@ class FileOpener(QObject):
                 window.session.closed.connect(self._no_library)
 
     def _verify(self, path: Path) -> None:
+        # The core reports a damaged member as one of the bundle's problems, and a zip it
+        # cannot open at all as a UserError, shown like any other.
+        from workbench.export.verify import verify_bundle
+
         def shown(result: dict[str, Any]) -> None:
             self._enqueue(lambda: self._report(path, result))
 
-        self.window.tasks.run(lambda _task: check_bundle(path), shown,
+        self.window.tasks.run(lambda _task: verify_bundle(path), shown,
                               lambda exc: self.window.presenter.show(exc, "verify the bundle"),
                               label="verify a bundle")
 

@@ -219,3 +219,22 @@ def test_run_app_hands_the_paths_to_the_window(qtbot: Any, library_path: Path, d
     monkeypatch.setattr(ui.open_files, "FileOpener", Recorded)
     assert app.run_app(library_path, [doc]) == 0
     assert asked and str(library_path) in asked[0]
+
+
+def test_a_bundle_with_a_damaged_member_says_which_file(qtbot: Any, tmp_path: Path,
+                                                         library_path: Path) -> None:
+    """A zip whose member fails its CRC is the bundle's problem, named in the report (the
+    core's verify_bundle reports it; the window adds no handling of its own)."""
+    from tests.core.test_verify_bundle_damage import _bag_zip, _corrupt_member
+
+    bundle = _bag_zip(tmp_path / "damaged.zip")
+    _corrupt_member(bundle, "bag/data/dossier.txt")
+    win = _window(qtbot)
+    opener = FileOpener(win, sort_paths([bundle]))
+    win.open_path(library_path)
+    qtbot.waitUntil(lambda: opener.showing is not None, timeout=10000)
+    text = opener.showing.text()
+    assert "damaged.zip" in text and "problem" in text.lower()
+    assert "data/dossier.txt cannot be read from the bundle" in text
+    opener.showing.accept()
+    win.close()
