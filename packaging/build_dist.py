@@ -19,9 +19,10 @@ import subprocess
 import sys
 import tarfile
 import time
-import tomllib
 from importlib.metadata import version as installed_version
 from pathlib import Path
+
+import spec_common  # packaging/, beside this script: the one reader of the version
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGING = ROOT / "packaging"
@@ -39,8 +40,7 @@ EXTRAS = [
 
 
 def project_version() -> str:
-    with open(ROOT / "pyproject.toml", "rb") as fh:
-        version: str = tomllib.load(fh)["project"]["version"]
+    version = spec_common.version()
     # The build carries the installed distribution's metadata (the frozen app's version comes
     # from it): it must be this checkout's.
     installed = installed_version("workbench")

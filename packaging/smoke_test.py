@@ -41,10 +41,11 @@ import sys
 import tarfile
 import tempfile
 import time
-import tomllib
 import zipfile
 from pathlib import Path
 from typing import Any
+
+import spec_common  # packaging/, beside this script: the one reader of the version
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 CORPUS = CHECKOUT / "tests" / "fixtures" / "corpus"
@@ -451,9 +452,8 @@ def gui(run: Runner, source_exe: Path | None, home: Path, summary: dict[str, Any
 
 def default_archive() -> Path:
     """The archive packaging/build_dist.py names for this checkout's version and machine."""
-    with open(CHECKOUT / "pyproject.toml", "rb") as fh:
-        version = tomllib.load(fh)["project"]["version"]
-    return CHECKOUT / "dist" / f"Workbench-{version}-linux-{platform.machine()}.tar.gz"
+    return (CHECKOUT / "dist" /
+            f"Workbench-{spec_common.version()}-linux-{platform.machine()}.tar.gz")
 
 
 def main() -> int:
