@@ -14,14 +14,17 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -166,6 +169,25 @@ class Page(Base):
     layer: Mapped[TextLayer] = relationship(back_populates="pages")
 
 
+class PageBoxes(Base):
+    """Each character's box on one page of a text layer, aligned with that page's text.
+
+    ``boxes`` is ``workbench.pages.boxes``' packed form; ``source`` is ``pdfium`` or ``ocr``.
+    Derived from the original by the layer's extractor, so a new layer gets its own rows.
+    """
+
+    __tablename__ = "page_boxes"
+
+    layer_id: Mapped[int] = mapped_column(
+        ForeignKey("text_layers.id", ondelete="CASCADE"), primary_key=True
+    )
+    page: Mapped[int] = mapped_column(Integer, primary_key=True)
+    width: Mapped[float] = mapped_column(Float)
+    height: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(16))
+    boxes: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class Collection(Base):
     """A case: a named set of documents."""
 
@@ -261,6 +283,9 @@ class Highlight(Base):
     os_user: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     modified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Where it sits on the original page(s), PDF points from the top-left (migration 0004):
+    # {"kind": "text"|"region", "pages": [{"page": N, "quads": [[x0, y0, x1, y1], ...]}]}.
+    page_geometry: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class HighlightTag(Base):
@@ -333,6 +358,9 @@ class DossierItem(Base):
     exhibit_label: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # A copy of the quote at the time it was added, so a deleted source is reported, not lost.
     quote_snapshot: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Shown as the source's own pages (a facsimile), ``"3-4,7"`` or NULL for the default pages.
+    facsimile: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    facsimile_pages: Mapped[str | None] = mapped_column(String(256), nullable=True)
 
 
 class Redaction(Base):
@@ -355,6 +383,8 @@ class Redaction(Base):
     # Why, for the library's own record (here and in the audit event): never exported.
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An area rule (its ``text`` is empty): {"document_id": D, "page": N, "rect": [x0, y0, x1, y1]}.
+    area: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 # --- search support and settings ----------------------------------------------------------
