@@ -51,6 +51,13 @@ class Extraction:
     children: list[Child] = field(default_factory=list)
     # Set when the file holds no text of its own on purpose (a container such as an mbox).
     container: bool = False
+    # The words OCR read with their boxes, kept as those pages' character boxes
+    # (``workbench.pages``): [{"page": N, "width": w, "height": h, "words": [[x0, y0, x1, y1,
+    # text], ...]}] in PDF points from the page's top-left corner.
+    ocr_words: list[dict[str, Any]] = field(default_factory=list)
+    # What the failed-redaction check found (``workbench.xray``), without the hidden text:
+    # [{"page": N, "bbox": [x0, y0, x1, y1], "characters": n, "kind": ...}].
+    xray: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
