@@ -1,5 +1,6 @@
-"""Dossier commands: create, list, show, add, move, remove, redact, freeze, export, sources,
-new-version, and the library-free ``verify-bundle``. Documented in ``docs/cli/dossiers.md``."""
+"""Dossier commands: create, list, show, add, move, remove, facsimile, redact, freeze, export,
+sources, new-version, and the library-free ``verify-bundle``. Documented in
+``docs/cli/dossiers.md``."""
 
 from __future__ import annotations
 
@@ -43,6 +44,21 @@ def register(sub: Any) -> None:
     p.add_argument("--commentary", metavar="TEXT", default="")
     p.add_argument("--commentary-from-note", action="store_true",
                    help="use the highlight's note as the commentary (when none is given)")
+    p.add_argument("--facsimile", action="store_true",
+                   help="also show the source's own pages (stamped, marked, redactions "
+                        "burnt in)")
+    p.add_argument("--pages", metavar="R", type=pages_arg,
+                   help="with --facsimile: the pages, e.g. 3-4,7 (default: the pages the "
+                        "highlight spans, or every page of a document)")
+
+    p = command(g, "facsimile", cmd_facsimile,
+                "show an exhibit as its source's own pages, or stop", writes=True)
+    p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref)
+    p.add_argument("item", metavar="ITEM", type=argtypes.name_ref,
+                   help="item id or exhibit label")
+    p.add_argument("state", choices=["on", "off"])
+    p.add_argument("--pages", metavar="R", type=pages_arg,
+                   help="the pages, e.g. 3-4,7 (default: as for dossier add)")
 
     p = command(g, "move", cmd_move, "move an item to a position in its section", writes=True)
     p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref)
@@ -66,6 +82,9 @@ def register(sub: Any) -> None:
     p.add_argument("--term", metavar="TEXT", type=argtypes.term)
     p.add_argument("--item", metavar="ITEM", type=argtypes.name_ref)
     p.add_argument("--quote", metavar="TEXT")
+    p.add_argument("--area", metavar="DOC:PAGE:x0,y0,x1,y1", type=area_arg,
+                   help="black out a rectangle on a page of a cited document's facsimile "
+                        "(PDF points from the page's top-left corner)")
     p.add_argument("--reason", metavar="TEXT", required=True,
                    help="why (private: kept in this library's audit log, never exported)")
     p.add_argument("--label", metavar="LABEL",
@@ -101,6 +120,33 @@ def register(sub: Any) -> None:
     p.add_argument("path", metavar="PATH", type=argtypes.path)
 
 
+def pages_arg(value: str) -> str:
+    from ..dossier.facsimile import format_pages, parse_pages
+
+    try:
+        return format_pages(parse_pages(value))
+    except UserError as exc:
+        raise argparse.ArgumentTypeError(f"{argtypes.shown(value)}: {exc.hint}") from None
+
+
+def area_arg(value: str) -> tuple[str, int, tuple[float, float, float, float]]:
+    """``DOC:PAGE:x0,y0,x1,y1``; DOC as ``document_ref`` takes it (an id or SHA-256 digits)."""
+    doc, _, rest = value.rpartition(":")
+    doc, _, page = doc.rpartition(":")
+    numbers = rest.split(",")
+    try:
+        rect = tuple(float(n) for n in numbers)
+        page_no = int(page)
+    except ValueError:
+        rect, page_no = (), 0
+    if not doc.strip() or page_no < 1 or len(rect) != 4 or not all(
+            abs(v) < 1e6 for v in rect):
+        raise argparse.ArgumentTypeError(
+            f"{argtypes.shown(value)} is not an area; give DOC:PAGE:x0,y0,x1,y1 in PDF points "
+            "from the page's top-left corner, e.g. 3:2:72,100,300,130")
+    return argtypes.document_ref(doc), page_no, rect  # type: ignore[return-value]
+
+
 def _id(changes: Any) -> int:
     return int(changes.dossier_ids[0])
 
@@ -132,10 +178,16 @@ def cmd_show(wb: Workbench, args: argparse.Namespace) -> Result:
             lines.append(f"== {one_line(section or '(no section)')}")
         label = it["label"] or "note"
         extra = f"  !! {it['missing']}" if it["missing"] else ""
+        if it["facsimile"]:
+            extra += f"  [facsimile: pages {it['facsimile_pages'] or 'where the quote is'}]"
         lines.append(f"  {it['position']}. [{it['id']}] {label}: "
                      f"{one_line(it['text'])[:70]}{extra}")
     for r in d["redactions"]:
         where = f"item {r['item_id']}" if r["item_id"] else "everywhere"
+        if r["area"]:
+            a = r["area"]
+            where = (f"area of document {a['document_id']} page {a['page']} at "
+                     f"{','.join(f'{v:g}' for v in a['rect'])}")
         lines.append(f"  redaction {r['id']} ({where}): printed {r['mark']}; "
                      f"reason (private): {one_line(r['reason'])}")
     return Result(d, "\n".join(lines))
@@ -144,11 +196,23 @@ def cmd_show(wb: Workbench, args: argparse.Namespace) -> Result:
 def cmd_add(wb: Workbench, args: argparse.Namespace) -> Result:
     ch = wb.add_item(args.dossier, highlight=args.highlight, document=args.document,
                      note=args.note, section=args.section, commentary=args.commentary,
-                     commentary_from_note=args.commentary_from_note)
+                     commentary_from_note=args.commentary_from_note,
+                     facsimile=args.facsimile, pages=args.pages)
     item_id = ch.item_ids[0]
     label = next(i["label"] for i in wb.get_dossier(_id(ch))["entries"] if i["id"] == item_id)
     return Result({"dossier": _id(ch), "item": item_id, "label": label},
                   f"Added item {item_id}" + (f" as {label}" if label else ""))
+
+
+def cmd_facsimile(wb: Workbench, args: argparse.Namespace) -> Result:
+    ch = wb.set_facsimile(args.dossier, args.item, args.state == "on", args.pages)
+    item = next(i for i in wb.get_dossier(_id(ch))["entries"] if i["id"] == ch.item_ids[0])
+    data = {"dossier": _id(ch), "item": item["id"], "label": item["label"],
+            "facsimile": item["facsimile"], "facsimile_pages": item["facsimile_pages"]}
+    if not item["facsimile"]:
+        return Result(data, f"{item['label']} is shown as text only")
+    pages = item["facsimile_pages"] or "where its quote is, once laid out"
+    return Result(data, f"{item['label']} is shown as its source's pages: {pages}")
 
 
 def cmd_move(wb: Workbench, args: argparse.Namespace) -> Result:
@@ -173,15 +237,19 @@ def cmd_comment(wb: Workbench, args: argparse.Namespace) -> Result:
 
 
 def cmd_redact(wb: Workbench, args: argparse.Namespace) -> Result:
-    if args.term and (args.item or args.quote):
-        raise UserError("Give either --term, or --item with --quote")
-    if args.term:
+    if sum(map(bool, (args.term, args.item or args.quote, args.area))) > 1:
+        raise UserError("Give one of --term, --item with --quote, or --area")
+    if args.area:
+        doc, page, rect = args.area
+        ch = wb.redact_area(args.dossier, doc, page, rect, args.reason, label=args.label)
+    elif args.term:
         ch = wb.redact_term(args.dossier, args.term, args.reason, label=args.label)
     elif args.item and args.quote:
         ch = wb.redact_quote(args.dossier, args.item, args.quote, args.reason,
                              label=args.label)
     else:
-        raise UserError("Give --term TEXT, or --item ITEM with --quote TEXT")
+        raise UserError("Give --term TEXT, --item ITEM with --quote TEXT, or --area "
+                        "DOC:PAGE:x0,y0,x1,y1")
     rid = ch.redaction_ids[0]
     r = next(x for x in wb.list_redactions(_id(ch)) if x["id"] == rid)
     return Result({"dossier": _id(ch), "redaction": rid, "label": r["label"],

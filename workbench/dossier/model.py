@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,7 +30,23 @@ from ..models import (
 )
 from . import editing
 from .citations import Source, source_from
+from .facsimile import AreaRule, area_of, item_pages
 from .redaction import Rule, Segment, apply, matcher_of, redact_plain
+
+
+@dataclass(frozen=True)
+class FacsimileSpec:
+    """What an exporter needs to show an exhibit as its source's pages. ``pages`` is None
+    when they are found at export (a web page's highlight: where its quote lands once laid
+    out). ``quote`` and ``geometry`` only place the highlight's marks: never printed."""
+
+    document_id: int
+    sha256: str
+    media_type: str
+    kind: str
+    pages: list[int] | None
+    quote: str = ""
+    geometry: dict[str, Any] | None = None
 
 
 @dataclass
@@ -45,6 +62,7 @@ class ViewItem:
     highlight_id: int | None = None
     document_id: int | None = None
     missing: str | None = None  # why the item's source can no longer be shown
+    facsimile: FacsimileSpec | None = None  # shown as its source's own pages too
 
     @property
     def is_exhibit(self) -> bool:
@@ -81,6 +99,7 @@ class DossierView:
     sources: list[Source]
     rules: list[Rule]
     redacted_documents: set[int] = field(default_factory=set)
+    areas: list[AreaRule] = field(default_factory=list)  # area rules: facsimile pages only
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -99,16 +118,40 @@ class DossierView:
     def byline(self) -> str:
         return " · ".join(x for x in (self.author, self.organisation) if x)
 
+    @property
+    def labels(self) -> list[str]:
+        """The printed label of every rule, text and area (for the Redactions list)."""
+        return [r.label for r in self.rules] + [a.label for a in self.areas]
+
     def plain(self, text: str) -> str:
         """Any extra string an exporter wants to write, passed through the redactions."""
         return redact_plain(text, self.rules)
 
 
 def rules_for(session: Session, dossier_id: int) -> list[Rule]:
+    """The text rules (area rules have no text: see ``areas_for``)."""
     rows = session.execute(select(Redaction).where(Redaction.dossier_id == dossier_id)
                            .order_by(Redaction.id)).scalars()
     # The reason stays behind: nothing built from the view can print it.
-    return [Rule(r.text, r.label, r.item_id) for r in rows]
+    return [Rule(r.text, r.label, r.item_id) for r in rows if not r.area]
+
+
+def areas_for(session: Session, dossier_id: int) -> list[AreaRule]:
+    rows = session.execute(select(Redaction).where(Redaction.dossier_id == dossier_id)
+                           .order_by(Redaction.id)).scalars()
+    return [a for a in map(area_of, rows) if a is not None]
+
+
+def facsimile_spec(session: Session, it: DossierItem, raw: RawItem) -> FacsimileSpec | None:
+    if not it.facsimile or raw.source is None:
+        return None
+    h = session.get(Highlight, it.highlight_id) if it.highlight_id else None
+    doc = session.get(Document, raw.source.document_id)
+    if doc is None:
+        return None
+    return FacsimileSpec(doc.id, doc.sha256, doc.media_type, doc.kind, item_pages(session, it),
+                         quote=h.quote if h is not None else "",
+                         geometry=h.page_geometry if h is not None else None)
 
 
 def version_number(session: Session, dossier: Dossier) -> int:
@@ -174,6 +217,7 @@ def dossier_strings(session: Session, dossier: Dossier) -> list[tuple[int | None
 
 def build_view(session: Session, dossier: Dossier) -> DossierView:
     rules = rules_for(session, dossier.id)
+    areas = areas_for(session, dossier.id)
     case = session.get(Collection, dossier.collection_id) if dossier.collection_id else None
     secs = editing.sections(session, dossier.id)
     view_sections: dict[int | None, ViewSection] = {None: ViewSection(None, None)}
@@ -181,7 +225,8 @@ def build_view(session: Session, dossier: Dossier) -> DossierView:
         view_sections[sec.id] = ViewSection(sec.id, redact_plain(sec.title, rules))
     sources: dict[int, Source] = {}
     raw_sources: dict[int, Source] = {}
-    redacted_docs: set[int] = set()
+    # An area hides something the original's bytes still show (a face, a drawn name).
+    redacted_docs: set[int] = {a.document_id for a in areas}
     matcher = matcher_of(rules)
     for it in editing.ordered_items(session, dossier.id):
         raw = raw_item(session, it, raw_sources)
@@ -196,6 +241,7 @@ def build_view(session: Session, dossier: Dossier) -> DossierView:
             body=apply(raw.text, rules), commentary=apply(it.commentary, rules), source=src,
             page=raw.page, highlight_id=it.highlight_id,
             document_id=src.document_id if src else None, missing=raw.missing,
+            facsimile=facsimile_spec(session, it, raw),
         )
         view_sections.get(it.section_id, view_sections[None]).items.append(vi)
     return DossierView(
@@ -208,5 +254,6 @@ def build_view(session: Session, dossier: Dossier) -> DossierView:
         frozen_at=dossier.frozen_at, created_at=dossier.created_at,
         sections=[s for s in view_sections.values() if s.items or s.id is not None],
         sources=list(sources.values()), rules=rules, redacted_documents=redacted_docs,
+        areas=areas,
     )
 

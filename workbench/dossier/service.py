@@ -33,8 +33,10 @@ from ..models import (
     utcnow,
 )
 from . import editing
+from .facsimile import default_pages, format_pages, set_item_facsimile
 from .model import DossierView, build_view, dossier_strings, raw_item
 from .originals import cited_documents, documents_containing
+from .pages_service import PagesMixin, redaction_dict
 from .redaction import Rule, clean_label, contains, label_clash, mark, segments_text
 
 
@@ -59,7 +61,20 @@ def _summary(s: Session, d: Dossier) -> dict[str, Any]:
             "created_at": iso(d.created_at), "modified_at": iso(d.modified_at)}
 
 
-class DossiersMixin:
+def _facsimile_fields(s: Session, it: DossierItem) -> dict[str, Any]:
+    """An item's facsimile as ``dossier show`` gives it: the pages shown (None when not a
+    facsimile, or when they are found only once a web page's capture is laid out)."""
+    if not it.facsimile:
+        return {"facsimile": False, "facsimile_pages": None, "facsimile_pages_default": False}
+    pages = it.facsimile_pages
+    if pages is None:
+        found = default_pages(s, it)
+        pages = format_pages(found) if found else None
+    return {"facsimile": True, "facsimile_pages": pages,
+            "facsimile_pages_default": it.facsimile_pages is None}
+
+
+class DossiersMixin(PagesMixin):
     library: Library
 
     # --- dossiers --------------------------------------------------------------------------
@@ -105,6 +120,7 @@ class DossiersMixin:
                     "position": it.position, "highlight_id": it.highlight_id,
                     "document_id": it.document_id, "text": raw.text, "page": raw.page,
                     "commentary": it.commentary, "missing": raw.missing,
+                    **_facsimile_fields(s, it),
                     "source": None if raw.source is None else {
                         "title": raw.source.title, "sha256": raw.source.sha256,
                         "url": raw.source.final_url or raw.source.url},
@@ -156,9 +172,12 @@ class DossiersMixin:
                  document: str | int | None = None, note: str | None = None,
                  section: str | None = None, commentary: str = "",
                  position: int | None = None,
-                 commentary_from_note: bool = False) -> DossierChanges:
+                 commentary_from_note: bool = False, facsimile: bool = False,
+                 pages: str | None = None) -> DossierChanges:
         """Add an exhibit. ``commentary_from_note``: a highlight's note becomes the exhibit's
-        commentary when none is given (an explicit choice: notes can be private memos)."""
+        commentary when none is given (an explicit choice: notes can be private memos).
+        ``facsimile``: shown as its source's own pages too (``pages`` like ``"3-4,7"``;
+        default the pages the highlight spans, or every page of a document)."""
         if sum(x is not None for x in (highlight, document, note)) != 1:
             raise UserError("Give exactly one of a highlight, a document or a note")
         with self.library.transaction() as s:
@@ -185,6 +204,8 @@ class DossiersMixin:
                 if not str(note).strip():
                     raise UserError("A note needs some text")
                 it.kind, it.note_text = "note", str(note)
+            if facsimile or pages:
+                set_item_facsimile(s, it, facsimile, pages)
             s.add(it)
             s.flush()
             if position is not None:
@@ -193,7 +214,9 @@ class DossiersMixin:
             d.modified_at = utcnow()
             audit.record(s, audit.MODIFICATION, "dossier", d.id,
                          {"action": "add item", "item_id": it.id, "kind": it.kind,
-                          "highlight_id": it.highlight_id, "document_id": it.document_id})
+                          "highlight_id": it.highlight_id, "document_id": it.document_id,
+                          **({"facsimile": True, "pages": it.facsimile_pages}
+                             if it.facsimile else {})})
             return _changed(d.id, item_ids=[it.id])
 
     def move_item(self, dossier: str | int, item: str | int, position: int,
@@ -337,10 +360,7 @@ class DossiersMixin:
     def _redaction_dicts(self, s: Session, dossier_id: int) -> list[dict[str, Any]]:
         rows = s.execute(select(Redaction).where(Redaction.dossier_id == dossier_id)
                          .order_by(Redaction.id)).scalars()
-        return [{"id": r.id, "item_id": r.item_id, "scope": "item" if r.item_id else "dossier",
-                 "text": r.text, "label": r.label, "mark": mark(r.label), "reason": r.reason,
-                 "created_at": iso(r.created_at)}
-                for r in rows]
+        return [redaction_dict(r) for r in rows]
 
     def list_redactions(self, dossier: str | int) -> list[dict[str, Any]]:
         with self.library.read() as s:
@@ -391,13 +411,15 @@ class DossiersMixin:
                     dossier_id=d.id, section_id=sec_map.get(it.section_id),
                     position=it.position, kind=it.kind, highlight_id=it.highlight_id,
                     document_id=it.document_id, note_text=it.note_text,
-                    commentary=it.commentary, quote_snapshot=it.quote_snapshot)
+                    commentary=it.commentary, quote_snapshot=it.quote_snapshot,
+                    facsimile=it.facsimile, facsimile_pages=it.facsimile_pages)
                 s.add(copy)
                 s.flush()
                 item_map[it.id] = copy.id
             for r in s.execute(select(Redaction).where(Redaction.dossier_id == old.id)).scalars():
                 s.add(Redaction(dossier_id=d.id, text=r.text, label=r.label, reason=r.reason,
-                                item_id=item_map.get(r.item_id) if r.item_id else None))
+                                item_id=item_map.get(r.item_id) if r.item_id else None,
+                                area=r.area))
             editing.renumber(s, d)
             audit.record(s, audit.CREATION, "dossier", d.id,
                          {"action": "new version", "version_of": old.id})
@@ -422,7 +444,7 @@ class DossiersMixin:
         with self.library.transaction() as s:
             audit.record(s, audit.DISSEMINATION, "dossier", view.id, {
                 "format": result.format, "sha256": result.sha256, "size": result.size,
-                "exhibits": len(view.exhibits), "redactions": len(view.rules),
+                "exhibits": len(view.exhibits), "redactions": len(view.labels),
                 "bates": bool(bates), "files": result.files,
                 "excluded_originals": result.excluded_originals})
         return {**result.to_json(), "recorded": True}

@@ -102,7 +102,7 @@ def _drop_keys(value: Any, keys: tuple[str, ...]) -> Any:
 
 def _is_redaction(ev: dict[str, Any]) -> bool:
     details = ev.get("details")
-    return isinstance(details, dict) and details.get("action") == "redact"
+    return isinstance(details, dict) and details.get("action") in ("redact", "redact area")
 
 
 def audit_events_for_export(events: list[dict[str, Any]], view: DossierView) -> list[Any]:
@@ -201,8 +201,8 @@ def _readme(view: DossierView, withheld: list[Withheld]) -> str:
                   "dossier.pdf and sources.csl.json, so a copy obtained elsewhere can be",
                   "checked against it):",
                   *(f"- {w.sha256} ({w.title}): left out because {w.reason}." for w in withheld)]
-        if view.rules:
-            lines.append(withheld_note(r.label for r in view.rules))
+        if view.labels:
+            lines.append(withheld_note(view.labels))
         lines.append("")
     lines.append("Check this bag with `workbench verify-bundle PATH` or any BagIt validator.")
     return "\n".join(lines) + "\n"

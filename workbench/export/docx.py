@@ -172,8 +172,8 @@ def add_appendix(doc: Any, view: DossierView) -> None:
         table = doc.add_table(rows=len(rows), cols=2)
         for row, (k, v) in zip(table.rows, rows, strict=True):
             row.cells[0].text, row.cells[1].text = k, str(v)
-    if view.rules:
-        doc.add_paragraph(withheld_note(r.label for r in view.rules))
+    if view.labels:
+        doc.add_paragraph(withheld_note(view.labels))
 
 
 def set_metadata(doc: Any, view: DossierView) -> None:

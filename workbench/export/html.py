@@ -124,7 +124,7 @@ def cover_html(view: DossierView, pdf: bool) -> str:
               if view.frozen_at else "draft"),
              ("Generated", f"{view.generated_at:%Y-%m-%d %H:%M} UTC"),
              ("Contents", f"{len(view.exhibits)} exhibits from {len(view.sources)} sources"),
-             ("Redactions", str(len(view.rules)))]
+             ("Redactions", str(len(view.labels)))]
     table = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows)
     desc = segments_html(view.description, pdf)
     return (f'<section class="cover"><h1>{e(view.title)}</h1>'
@@ -161,8 +161,8 @@ def appendix_html(view: DossierView) -> str:
         body = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows
                        if v not in (None, ""))
         blocks.append(f'<table class="source">{body}</table>')
-    if view.rules:
-        note = withheld_note(r.label for r in view.rules)
+    if view.labels:
+        note = withheld_note(view.labels)
         blocks.append(f"<h3>Redactions</h3><p>{e(note)}</p>")
     blocks.append("</section>")
     return "\n".join(blocks)

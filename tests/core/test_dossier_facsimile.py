@@ -1,0 +1,148 @@
+"""Facsimile exhibits and area redactions in dossiers (issue 13, sections 3-4): the item's
+pages, their defaults and checks, the area rule, and what the view and the JSON carry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.files import make_pdf
+from workbench.dossier.facsimile import format_pages, parse_pages
+from workbench.errors import NotFound, UserError
+
+PAGES = ["Page one introduces the inquiry into the camps.",
+         "Page two: the witness Aygul Tursun described the camp in detail.",
+         "Page three closes the report with recommendations."]
+
+
+@pytest.fixture
+def pdf_doc(wb, tmp_path: Path) -> int:
+    path = make_pdf(tmp_path / "report.pdf", PAGES, title="Camp report")
+    wb.import_paths([path])
+    return int(wb.list_documents()[0]["id"])
+
+
+def _item(wb, d: int, item: int) -> dict:
+    return next(i for i in wb.get_dossier(d)["entries"] if i["id"] == item)
+
+
+def test_pages_syntax_round_trips_and_refuses_nonsense() -> None:
+    assert parse_pages("3-4,7") == [3, 4, 7]
+    assert parse_pages(" 7, 3-4 ,4 ") == [3, 4, 7]
+    assert format_pages([7, 3, 4, 5, 1]) == "1,3-5,7"
+    for bad in ("", "0", "4-3", "a", "3-", "-2", "1,,2", "2.5"):
+        with pytest.raises(UserError):
+            parse_pages(bad)
+
+
+def test_highlight_facsimile_defaults_to_the_highlights_page(wb, pdf_doc: int) -> None:
+    h = wb.add_highlight(pdf_doc, quote="the witness Aygul Tursun").highlight_ids[0]
+    d = wb.create_dossier("Camps").dossier_ids[0]
+    item = wb.add_item(d, highlight=h, facsimile=True).item_ids[0]
+    got = _item(wb, d, item)
+    assert got["facsimile"] is True
+    assert got["facsimile_pages"] == "2"
+    assert got["facsimile_pages_default"] is True
+    plain = wb.add_item(d, highlight=h).item_ids[0]
+    assert _item(wb, d, plain)["facsimile"] is False
+    assert _item(wb, d, plain)["facsimile_pages"] is None
+    view = wb.dossier_view(d)
+    by_id = {it.id: it for it in view.items}
+    assert by_id[item].facsimile is not None and by_id[item].facsimile.pages == [2]
+    assert by_id[plain].facsimile is None
+
+
+def test_document_facsimile_defaults_to_every_page_and_checks_the_count(wb, pdf_doc) -> None:
+    d = wb.create_dossier("Camps").dossier_ids[0]
+    item = wb.add_item(d, document=pdf_doc, facsimile=True).item_ids[0]
+    assert _item(wb, d, item)["facsimile_pages"] == "1-3"
+    with pytest.raises(UserError, match="3 pages"):
+        wb.add_item(d, document=pdf_doc, facsimile=True, pages="2-4")
+    with pytest.raises(UserError):
+        wb.add_item(d, document=pdf_doc, pages="2")  # pages without a facsimile
+    other = wb.add_item(d, document=pdf_doc, facsimile=True, pages="3,1").item_ids[0]
+    got = _item(wb, d, other)
+    assert (got["facsimile_pages"], got["facsimile_pages_default"]) == ("1,3", False)
+    assert [i["label"] for i in wb.get_dossier(d)["entries"]] == ["Exhibit 1", "Exhibit 2"]
+
+
+def test_set_facsimile_switches_audits_and_respects_freezing(wb, pdf_doc: int) -> None:
+    d = wb.create_dossier("Camps").dossier_ids[0]
+    item = wb.add_item(d, document=pdf_doc).item_ids[0]
+    ch = wb.set_facsimile(d, item, True, "2")
+    assert ch.dossiers and ch.item_ids == [item]
+    assert _item(wb, d, item)["facsimile_pages"] == "2"
+    wb.set_facsimile(d, "Exhibit 1", True, None)
+    assert _item(wb, d, item)["facsimile_pages"] == "1-3"
+    with pytest.raises(UserError, match="3 pages"):
+        wb.set_facsimile(d, item, True, "9")
+    note = wb.add_item(d, note="A note").item_ids[0]
+    with pytest.raises(UserError, match="note"):
+        wb.set_facsimile(d, note, True, None)
+    wb.set_facsimile(d, item, False, None)
+    assert _item(wb, d, item)["facsimile"] is False
+    actions = [e["details"].get("action") for e in wb.audit_events(object_type="dossier")]
+    assert actions.count("set facsimile") == 3
+    wb.set_facsimile(d, item, True, "1")
+    copy = wb.new_version(d).dossier_ids[0]
+    assert [(i["facsimile"], i["facsimile_pages"]) for i in wb.get_dossier(copy)["entries"]
+            if i["kind"] != "note"] == [(True, "1")]
+    wb.freeze(d)
+    with pytest.raises(UserError, match="frozen"):
+        wb.set_facsimile(d, item, False, None)
+
+
+def test_area_redaction_is_stored_listed_and_withholds_the_original(wb, pdf_doc) -> None:
+    d = wb.create_dossier("Camps").dossier_ids[0]
+    wb.add_item(d, document=pdf_doc, facsimile=True)
+    ch = wb.redact_area(d, pdf_doc, 2, (50.0, 60.5, 200.0, 90.0), "a face",
+                        label="witness safety")
+    rid = ch.redaction_ids[0]
+    rows = wb.list_redactions(d)
+    assert rows == [{**rows[0], "id": rid, "kind": "area", "text": "", "scope": "dossier",
+                     "label": "witness safety", "mark": "[REDACTED: witness safety]",
+                     "reason": "a face",
+                     "area": {"document_id": pdf_doc, "page": 2,
+                              "rect": [50.0, 60.5, 200.0, 90.0]}}]
+    view = wb.dossier_view(d, full_text=True)
+    assert [(a.document_id, a.page, a.rect, a.label) for a in view.areas] == [
+        (pdf_doc, 2, (50.0, 60.5, 200.0, 90.0), "witness safety")]
+    assert view.rules == []  # an area has no text for the matcher
+    assert pdf_doc in view.redacted_documents  # its original shows what the area hides
+    event = wb.audit_events(object_type="dossier")[-1]["details"]
+    assert event["action"] == "redact area" and event["redaction_id"] == rid
+    # A text redaction next to it still works, and the empty text matches nothing.
+    wb.redact_term(d, "Aygul Tursun", "names a witness")
+    assert "Aygul Tursun" not in wb.view_text(d)
+    copy = wb.new_version(d).dossier_ids[0]
+    assert next(r["area"] for r in wb.list_redactions(copy))["page"] == 2
+    wb.remove_redaction(d, rid)
+    assert [r["kind"] for r in wb.list_redactions(d)] == ["term"]
+
+
+@pytest.mark.parametrize(("page", "rect", "message"), [
+    (4, (1, 1, 10, 10), "3 pages"),
+    (0, (1, 1, 10, 10), "page"),
+    (1, (10, 10, 5, 20), "x0"),
+    (1, (10, 10, 20, 10), "y0"),
+    (1, (-5, 10, 20, 30), "outside"),
+    (1, (10, 10, 20, 9000), "outside"),
+])
+def test_area_redaction_refuses_bad_places(wb, pdf_doc, page, rect, message) -> None:
+    d = wb.create_dossier("Camps").dossier_ids[0]
+    wb.add_item(d, document=pdf_doc)
+    with pytest.raises(UserError, match=message):
+        wb.redact_area(d, pdf_doc, page, rect, "a face")
+    assert wb.list_redactions(d) == []
+
+
+def test_area_redaction_needs_a_cited_document_and_a_reason(wb, pdf_doc, tmp_path) -> None:
+    d = wb.create_dossier("Camps").dossier_ids[0]
+    with pytest.raises(UserError, match="cite"):
+        wb.redact_area(d, pdf_doc, 1, (1, 1, 10, 10), "a face")
+    wb.add_item(d, document=pdf_doc)
+    with pytest.raises(UserError, match="reason"):
+        wb.redact_area(d, pdf_doc, 1, (1, 1, 10, 10), " ")
+    with pytest.raises(NotFound):
+        wb.redact_area(d, 999, 1, (1, 1, 10, 10), "a face")
