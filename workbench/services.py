@@ -14,11 +14,12 @@ from .documents import DocumentsMixin
 from .dossier.service import DossiersMixin
 from .index.service import SearchMixin
 from .library import Library
+from .pages.service import PagesMixin
 
 __all__ = ["Changes", "Workbench"]
 
 
-class Workbench(DocumentsMixin, SearchMixin, AnnotationsMixin, DossiersMixin):
+class Workbench(DocumentsMixin, SearchMixin, AnnotationsMixin, DossiersMixin, PagesMixin):
     def __init__(self, library: Library) -> None:
         self.library = library
 

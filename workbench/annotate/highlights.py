@@ -159,4 +159,6 @@ def to_dicts(session: Session, rows: list[Highlight]) -> list[dict[str, Any]]:
         # What a reader sees: a coded passage wears its (first) tag's colour.
         "display_color": next((colors[p] for p in paths[h.id] if colors.get(p)), h.color),
         "os_user": h.os_user, "created_at": iso(h.created_at), "modified_at": iso(h.modified_at),
+        # Where it sits on the original page(s) (workbench.pages.geometry), or None.
+        "page_geometry": h.page_geometry,
     } for h in rows]

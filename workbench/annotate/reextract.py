@@ -25,6 +25,7 @@ from workbench.annotate.highlights import audit_details, layer_pages, page_of, p
 from workbench.errors import NotFound
 from workbench.library import Library
 from workbench.models import Document, Highlight, HighlightTag, TextLayer, utcnow
+from workbench.pages import highlight as page_highlight
 from workbench.persist import document_status, language_of, set_reading_metadata
 
 if TYPE_CHECKING:  # the extractors load when something is extracted, not with the facade
@@ -56,8 +57,14 @@ class ReanchorReport:
                 "moved_ids": self.moved_ids}
 
 
-def reanchor_layer(session: Session, doc: Document, layer: TextLayer) -> ReanchorReport:
-    """Re-anchor every highlight of ``doc`` onto ``layer`` (inside the caller's transaction)."""
+def reanchor_layer(session: Session, doc: Document, layer: TextLayer,
+                   library: Library | None = None) -> ReanchorReport:
+    """Re-anchor every highlight of ``doc`` onto ``layer`` (inside the caller's transaction).
+
+    A placed text highlight's page geometry is derived again from ``layer`` (``library``
+    reads the original's boxes). A region highlight is anchored to its page and rectangle,
+    not to text: it moves to ``layer`` with the text now inside its rectangle and is never
+    orphaned (``workbench.pages.highlight``)."""
     report = ReanchorReport(doc.id, layer.id, layer.version)
     rows = session.execute(select(Highlight).where(Highlight.document_id == doc.id)
                            .order_by(Highlight.id)).scalars().all()
@@ -76,6 +83,18 @@ def reanchor_layer(session: Session, doc: Document, layer: TextLayer) -> Reancho
         if h.layer_id == layer.id and h.status == "anchored":
             report.anchored += 1
             continue
+        region = page_highlight.region_of(h)
+        if region is not None:
+            before_quote = sha(h.quote)
+            page_highlight.place_region(session, library, h, layer, doc, *region)
+            h.status, h.candidate = "anchored", None
+            report.anchored += 1
+            if sha(h.quote) != before_quote:  # the text inside the rectangle reads anew
+                h.modified_at = utcnow()
+                audit.record(session, audit.MODIFICATION, "highlight", h.id, audit_details(
+                    session, h, doc, tags.get(h.id, []), reanchor="region",
+                    previous={"quote_sha256": before_quote}))
+            continue
         if h.layer_id not in old_lengths:
             old = session.get(TextLayer, h.layer_id)
             old_lengths[h.layer_id] = len(old.text) if old else len(layer.text)
@@ -83,6 +102,8 @@ def reanchor_layer(session: Session, doc: Document, layer: TextLayer) -> Reancho
         anchor = anchoring.reanchor(h.quote, h.prefix, h.suffix, h.start, h.end,
                                     old_lengths[h.layer_id], layer.text, nt)
         _apply(h, anchor, layer, pages, report)
+        if anchor.placed:
+            page_highlight.set_text_geometry(session, library, h, layer, doc)
         if anchor.status != "same" or before[4] != "anchored":
             h.modified_at = utcnow()
             audit.record(session, audit.MODIFICATION, "highlight", h.id, audit_details(

@@ -38,6 +38,7 @@ from workbench.models import (
     TextLayer,
     utcnow,
 )
+from workbench.pages.highlight import set_text_geometry
 from workbench.persist import add_text_layer, layer_details
 
 if TYPE_CHECKING:
@@ -73,6 +74,7 @@ class AnnotationsMixin(TagsMixin, ExchangeMixin, PassagesMixin):
                           color=color, note=note or "", status="anchored",
                           os_user=audit.current_actor())
             H.place(h, layer, H.layer_pages(s, layer.id), a, b)
+            set_text_geometry(s, self.library, h, layer, doc)
             s.add(h)
             s.flush()
             H.set_tags(s, h, add=list(tags))
@@ -107,6 +109,8 @@ class AnnotationsMixin(TagsMixin, ExchangeMixin, PassagesMixin):
                 a, b = H.check_range(layer.text, h.start if start is None else start,
                                      h.end if end is None else end)
                 H.place(h, layer, H.layer_pages(s, layer.id), a, b)
+                h.page_geometry = None  # a range chosen in the text is a text highlight
+                set_text_geometry(s, self.library, h, layer)
                 h.status, h.candidate = "anchored", None
                 fields.append("range")
             tags_changed = H.set_tags(s, h, tags, add_tags, remove_tags)
@@ -180,6 +184,7 @@ class AnnotationsMixin(TagsMixin, ExchangeMixin, PassagesMixin):
             if layer is None:
                 raise NotFound("The candidate's text layer no longer exists")
             H.place(h, layer, H.layer_pages(s, layer.id), int(c["start"]), int(c["end"]))
+            set_text_geometry(s, self.library, h, layer)
             h.status, h.candidate, h.modified_at = "anchored", None, utcnow()
             audit.record(s, audit.MODIFICATION, "highlight", h.id,
                          H.audit_details(s, h, operation="accept candidate"))
@@ -210,7 +215,7 @@ class AnnotationsMixin(TagsMixin, ExchangeMixin, PassagesMixin):
             doc = resolve_document(s, doc_ref)
             layer = add_text_layer(s, doc, extraction)
             doc.page_count, doc.modified_at = len(extraction.pages), utcnow()
-            report: ReanchorReport = reanchor_layer(s, doc, layer)
+            report: ReanchorReport = reanchor_layer(s, doc, layer, self.library)
             reading = adopt_reading(doc, extraction, layer) if whole_reading else {}
             audit.record(s, audit.MODIFICATION, "document", doc.id, {
                 "operation": reason, "sha256": doc.sha256, **layer_details(layer),

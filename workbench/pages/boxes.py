@@ -146,8 +146,10 @@ def _raw_with_boxes(textpage: pdfium.PdfTextPage, display: _Display) -> tuple[st
                 or not pdfium_raw.FPDFText_GetLooseCharBox(textpage, index, rect):
             boxes.append(ZERO)
             continue
-        box = display.box(rect.left, rect.bottom, rect.right, rect.top)
-        boxes.append(box if box[2] > box[0] or box[3] > box[1] else ZERO)
+        # Hundredths of a point, as stored: a derived reading equals its cached copy.
+        x0, y0, x1, y1 = (round(v, 2) for v in display.box(rect.left, rect.bottom,
+                                                             rect.right, rect.top))
+        boxes.append((x0, y0, x1, y1) if x1 > x0 or y1 > y0 else ZERO)
     return raw, boxes
 
 
