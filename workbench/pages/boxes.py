@@ -37,15 +37,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_raw
+from typing import TYPE_CHECKING
 
 from ..errors import UserError
-from ..extract.pdf_text import clean_pdfium
+from .geometry import ZERO, Box
 
-Box = tuple[float, float, float, float]
-ZERO: Box = (0.0, 0.0, 0.0, 0.0)
+if TYPE_CHECKING:  # PDFium loads when a page is read: the facade and the CLI import this
+    import pypdfium2 as pdfium
+
+__all__ = ["ZERO", "Box", "PageBoxes", "clean_aligned", "pack", "read_page_boxes", "union",
+           "unpack"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class _Display:
     """User space → displayed page (top-left origin, rotation and crop box applied)."""
 
     def __init__(self, page: pdfium.PdfPage) -> None:
+        import pypdfium2.raw as pdfium_raw
+
         rect = pdfium_raw.FS_RECTF()
         # The crop box cut to the media box, inherited boxes included (pypdfium2's own
         # get_cropbox reads only the page's dictionary and falls back to US Letter).
@@ -96,6 +99,8 @@ class _Display:
 
 @contextmanager
 def _opened(pdf: Path | pdfium.PdfDocument) -> Iterator[pdfium.PdfDocument]:
+    import pypdfium2 as pdfium
+
     if isinstance(pdf, pdfium.PdfDocument):
         yield pdf
         return
@@ -135,6 +140,8 @@ def _raw_with_boxes(textpage: pdfium.PdfTextPage, display: _Display) -> tuple[st
     The text comes from the same call the extractor makes (``get_text_range``); its UTF-16
     text indices are mapped back to PDFium's character list, which may differ from it (chars
     left out of, or inserted into, the text)."""
+    import pypdfium2.raw as pdfium_raw
+
     raw = str(textpage.get_text_range())
     boxes: list[Box] = []
     rect = pdfium_raw.FS_RECTF()
@@ -168,6 +175,8 @@ def clean_aligned(raw: str, raw_boxes: list[Box]) -> tuple[str, list[Box]]:
             piece = unicodedata.normalize("NFKC", ch).replace("\x00", "")
         chars.extend(piece)
         boxes.extend([raw_boxes[i]] * len(piece))
+    from ..extract.pdf_text import clean_pdfium
+
     mine = "".join(chars)
     expected = clean_pdfium(raw)
     if mine == expected:

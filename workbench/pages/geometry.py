@@ -14,10 +14,13 @@ below) does not.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .boxes import ZERO, Box, PageBoxes
+if TYPE_CHECKING:  # the command line imports this module to parse; PDFium loads on use
+    from .boxes import PageBoxes
 
+Box = tuple[float, float, float, float]
+ZERO: Box = (0.0, 0.0, 0.0, 0.0)  # a character without a box (a line end PDFium inserted)
 Rect = tuple[float, float, float, float]
 TEXT, REGION = "text", "region"
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-import pypdfium2 as pdfium
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,6 +29,8 @@ from ..library import Library
 from ..models import Document, Page, TextLayer
 from ..models import PageBoxes as PageBoxesRow
 from .boxes import PageBoxes, pack, read_page_boxes, unpack
+
+# PDFium is imported where a page is read: the facade (and every CLI command) imports this.
 
 REEXTRACT = "re-extract the document to get page positions"
 
@@ -55,6 +56,8 @@ def derive(library: Library, doc: Document, layer: TextLayer, page: Page) -> Pag
     """The page's boxes read from the original, when that reading is the layer's text."""
     if doc.kind != "pdf" or not page.has_text:
         return None
+    import pypdfium2 as pdfium
+
     text = layer.text[page.start:page.end]
     try:
         with library.originals.open(doc.sha256) as fh:
@@ -99,6 +102,8 @@ def page_size(library: Library, doc: Document, number: int) -> tuple[float, floa
     """The displayed size of a PDF page in points (rotation applied), None when unknown."""
     if doc.kind != "pdf":
         return None
+    import pypdfium2 as pdfium
+
     try:
         with library.originals.open(doc.sha256) as fh:
             pdf = pdfium.PdfDocument(fh)
