@@ -8,16 +8,41 @@ Documented, with their ``--json`` shapes, in ``docs/cli/highlights.md``.
 from __future__ import annotations
 
 import argparse
+import math
 from typing import TYPE_CHECKING, Any
 
 from workbench.cli import argtypes
 from workbench.cli.common import Result, command, group, one_line, table
 from workbench.errors import UserError
+from workbench.pages.geometry import shown_quote
 
 if TYPE_CHECKING:  # the facade is imported when a command runs (cli.run), not to parse
     from workbench.services import Workbench
 
 ADD_KEYS = ("id", "document_id", "start", "end", "page", "quote")
+RECT_FORM = "give x0,y0,x1,y1: four numbers, points from the page's top-left corner"
+
+
+def _rect(value: str) -> tuple[float, float, float, float]:
+    """``--rect x0,y0,x1,y1``: four finite numbers with x0 < x1 and y0 < y1."""
+    parts = value.replace(" ", "").split(",")
+    if len(parts) != 4:
+        raise argparse.ArgumentTypeError(f"{argtypes.shown(value)} is not a rectangle; "
+                                         + RECT_FORM)
+    try:
+        x0, y0, x1, y1 = (float(v) for v in parts)
+    except ValueError:
+        x0 = y0 = x1 = y1 = math.nan
+    if not all(math.isfinite(v) and abs(v) < 1e6 for v in (x0, y0, x1, y1)):
+        raise argparse.ArgumentTypeError(f"{argtypes.shown(value)} is not a rectangle; "
+                                         + RECT_FORM)
+    if not (x0 < x1 and y0 < y1):
+        raise argparse.ArgumentTypeError(f"{argtypes.shown(value)} needs x0 < x1 and y0 < y1; "
+                                         + RECT_FORM)
+    return x0, y0, x1, y1
+
+
+_rect.__name__ = "rect"  # argparse names the type in its messages
 
 
 def register(sub: Any) -> None:
@@ -47,6 +72,14 @@ def _register_highlight(hs: Any) -> None:
                    help="tag path, e.g. 'Forced labour/Labour transfer' (repeatable)")
     p.add_argument("--note", default="", metavar="TEXT")
     p.add_argument("--color", metavar="HEX", help="colour, e.g. #f5d742")
+    p.add_argument("--page", type=argtypes.page, metavar="N",
+                   help="highlight on this page of the original, with --rect")
+    p.add_argument("--rect", action="append", default=[], type=_rect, metavar="x0,y0,x1,y1",
+                   help="a rectangle on --page in points from its top-left corner; the text "
+                        "whose characters lie inside is highlighted (repeatable)")
+    p.add_argument("--region", action="store_true",
+                   help="highlight the rectangle itself (a figure, a signature), with the "
+                        "text inside as its quote, possibly none")
 
     p = command(hs, "list", cmd_list, "list highlights")
     p.add_argument("--doc", metavar="DOC", type=argtypes.document_ref)
@@ -155,22 +188,40 @@ def _register_tag(ts: Any) -> None:
 # --- highlight handlers ---------------------------------------------------------------------
 
 
+def _quote(h: dict[str, Any]) -> str:
+    return shown_quote(h["quote"], h.get("page_geometry"), h["page"])
+
+
 def _rows_text(rows: list[dict[str, Any]]) -> str:
-    return table([[h["id"], h["document_id"], h["page"], h["status"], h["quote"],
+    return table([[h["id"], h["document_id"], h["page"], h["status"], _quote(h),
                    ", ".join(h["tags"]), h["note"]] for h in rows],
                  ["ID", "DOC", "PAGE", "STATUS", "QUOTE", "TAGS", "NOTE"])
 
 
 def cmd_add(wb: Workbench, args: argparse.Namespace) -> Result:
-    if (args.quote is None) == (args.start is None or args.end is None):
-        raise UserError("Give either --quote TEXT, or --start N and --end N")
-    ch = wb.add_highlight(args.doc, quote=args.quote, start=args.start, end=args.end,
-                          occurrence=args.occurrence, tags=args.tag, note=args.note,
-                          color=args.color)
+    on_page = args.page is not None or bool(args.rect) or args.region
+    if on_page:
+        if args.page is None or not args.rect:
+            raise UserError("A highlight on the page needs --page N and --rect x0,y0,x1,y1")
+        if args.quote is not None or args.start is not None or args.end is not None \
+                or args.occurrence is not None:
+            raise UserError("Give either --page with --rect, or --quote, or --start and "
+                            "--end, not both")
+        ch = wb.add_page_highlight(args.doc, args.page, args.rect, region=args.region,
+                                   tags=args.tag, note=args.note, color=args.color)
+    else:
+        if (args.quote is None) == (args.start is None or args.end is None):
+            raise UserError("Give either --quote TEXT, or --start N and --end N, or --page N "
+                            "and --rect x0,y0,x1,y1")
+        ch = wb.add_highlight(args.doc, quote=args.quote, start=args.start, end=args.end,
+                              occurrence=args.occurrence, tags=args.tag, note=args.note,
+                              color=args.color)
     h = wb.get_highlight(ch.highlight_ids[0])
     payload = {k: h[k] for k in ADD_KEYS}
+    if on_page:  # made on the page: where it landed is the answer
+        payload["page_geometry"] = h["page_geometry"]
     return Result(payload, f"Highlight {h['id']} on document {h['document_id']}, page "
-                           f"{h['page']}: {one_line(h['quote'])}")
+                           f"{h['page']}: {one_line(_quote(h))}")
 
 
 def cmd_list(wb: Workbench, args: argparse.Namespace) -> Result:
@@ -183,7 +234,12 @@ def cmd_show(wb: Workbench, args: argparse.Namespace) -> Result:
     lines = [f"highlight {h['id']} — document {h['document_id']} "
              f"(text layer v{h['layer_version']}), page {h['page']}, {h['status']}",
              f"characters {h['start']}-{h['end']}, colour {h['color']}, by {h['os_user']}, "
-             f"created {h['created_at']}", f"quote: {one_line(h['quote'])}"]
+             f"created {h['created_at']}", f"quote: {one_line(_quote(h))}"]
+    geom = h.get("page_geometry")
+    if geom:
+        lines.append(f"on the page ({geom['kind']}): " + "; ".join(
+            f"page {p['page']}, " + ", ".join("[" + ", ".join(f"{v:g}" for v in q) + "]"
+                                             for q in p["quads"]) for p in geom["pages"]))
     if h["tags"]:
         lines.append("tags: " + one_line(", ".join(h["tags"])))
     if h["note"]:
