@@ -1,8 +1,10 @@
 """The "Original" tab: the document as it was collected, beside its reading text.
 
-PDFs are rendered by Qt's PDF module (with Qt's own page search, so a search term is located on
-the page); images are shown as images; HTML captures are never rendered (no scripts, no network):
-their reading text is in the Text tab, and the original bytes are one click away to save.
+PDFs and images are shown in the page view (``page_view.py``: zoom, page indicator, highlights
+and search hits painted on the page, OCR word boxes on demand, possible failed redactions
+outlined with a warning above the page). HTML captures are never rendered (no scripts, no
+network): their reading text is in the Text tab, and the original bytes are one click away to
+save. What is painted and what a drag on the page does are wired by ``page_highlights.py``.
 """
 
 from __future__ import annotations
@@ -10,23 +12,31 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ..session import Session
+from .page_marks import Overlays
+from .page_sources import ImageSource, PdfSource
+from .page_toolbar import PageToolbar
+from .page_view import PageView
+
+BANNER_STYLE = ("QLabel { background: #fff1c7; color: #3d2c00; border: 1px solid #e0b84c; "
+                "border-radius: 5px; padding: 5px 8px; }")
 
 
 class OriginalView(QWidget):
+    xray_found = Signal(int)  # how many possible failed redactions the document has
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -34,43 +44,78 @@ class OriginalView(QWidget):
         self.info: dict[str, Any] = {}
         self.path: str | None = None
         self._loaded_for: int | None = None
+        self._pending_page: int | None = None
+        self._pending_words = ""
         self.pdf_doc: Any = None
-        self.pdf_view: Any = None
+        self.pdf_source: PdfSource | None = None
         self.search_model: Any = None
+        self.xray: list[dict[str, Any]] = []
         self.stack = QStackedWidget()
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setObjectName("emptyHint")
-        self.image = QLabel()
-        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.image.setAccessibleName("Original image")
-        scroll = QScrollArea()
-        scroll.setWidget(self.image)
-        scroll.setWidgetResizable(True)
+        self.page_view = PageView()
+        self.toolbar = PageToolbar(self.page_view)
+        self.toolbar.words.toggled.connect(self._show_words)
+        self.page_view.words_wanted.connect(self._load_words)
+        self.hint = QLabel("")
+        self.hint.setObjectName("secondary")
+        self.hint.setWordWrap(True)
+        self.hint.hide()
+        pages = QWidget()
+        pl = QVBoxLayout(pages)
+        pl.setContentsMargins(0, 0, 0, 0)
+        pl.setSpacing(2)
+        pl.addWidget(self.toolbar)
+        pl.addWidget(self.hint)
+        pl.addWidget(self.page_view, 1)
         self.stack.addWidget(self.message)  # 0
-        self.stack.addWidget(scroll)  # 1
+        self.stack.addWidget(pages)  # 1
         self.save_button = QPushButton("Save original bytes…")
         self.save_button.setAccessibleName("Save original bytes")
         self.save_button.clicked.connect(self.save_original)
         self.caption = QLabel("")
         self.caption.setObjectName("secondary")
+        self.banner = QLabel("")
+        self.banner.setAccessibleName("Possible failed redaction")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.banner.linkActivated.connect(lambda _link: self.show_xray())
+        self.banner.hide()
         bar = QHBoxLayout()
         bar.addWidget(self.caption, 1)
         bar.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(bar)
+        layout.addWidget(self.banner)
         layout.addWidget(self.stack, 1)
 
+    # --- the document -------------------------------------------------------------------------
+
     def set_document(self, info: dict[str, Any]) -> None:
+        same = (info.get("id") == self.info.get("id")
+                and info.get("sha256") == self.info.get("sha256"))
         self.info = info
-        self.path = None
-        self._loaded_for = None
         name = info.get("original_filename") or ""
         self.caption.setText(f"{name} · {info.get('media_type', '')} · {_size(info.get('size'))}")
+        if same:
+            return  # a reload after an edit: keep the pages, the place and the zoom
+        self.path = None
+        self._loaded_for = None
+        self._pending_page, self._pending_words = None, ""
+        self.page_view.set_source(None)
+        self.page_view.overlays = Overlays(show_words=self.toolbar.words.isChecked())
+        self.set_hint("")
         self.message.setText("")
         self.stack.setCurrentIndex(0)
+        self._set_xray([])
+        doc_id = info.get("id")
+        if info.get("kind") == "pdf" and doc_id is not None and self.session.has("xray"):
+            self.session.query(lambda wb: _xray(wb, doc_id), self._xray_loaded,
+                               "check the PDF for failed redactions", lambda _e: None)
 
     def ensure_loaded(self) -> None:
         """Loads lazily, when the tab is first shown for this document."""
@@ -89,6 +134,10 @@ class OriginalView(QWidget):
             self.session.query(lambda wb: wb.original_path(doc_id), self._show_other,
                                "find the original")
 
+    @property
+    def loaded(self) -> bool:
+        return self.page_view.source is not None and self.page_view.page_count > 0
+
     def _show_image(self, result: tuple[str, QImage]) -> None:
         self.path, img = result
         if img.isNull():
@@ -96,34 +145,138 @@ class OriginalView(QWidget):
                                  "kept and can be saved.")
             self.stack.setCurrentIndex(0)
             return
-        self.image.setPixmap(QPixmap.fromImage(img))
-        self.stack.setCurrentIndex(1)
+        self._set_source(ImageSource(img, self))
 
     def _show_pdf(self, path: str) -> None:
         from PySide6.QtPdf import QPdfDocument, QPdfSearchModel
-        from PySide6.QtPdfWidgets import QPdfView
 
         self.path = path
-        if self.pdf_view is None:
+        if self.pdf_doc is None:
             self.pdf_doc = QPdfDocument(self)
-            self.pdf_view = QPdfView(self)
-            self.pdf_view.setAccessibleName("PDF pages")
-            self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
-            self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-            self.pdf_view.setDocument(self.pdf_doc)
+            self.pdf_source = PdfSource(self.pdf_doc, self)
             self.search_model = QPdfSearchModel(self)
             self.search_model.setDocument(self.pdf_doc)
-            self.pdf_view.setSearchModel(self.search_model)
-            self.stack.addWidget(self.pdf_view)  # 2
+            for signal in (self.search_model.rowsInserted, self.search_model.modelReset):
+                signal.connect(self._hits_changed)
+        assert self.pdf_source is not None
         self.pdf_doc.load(path)
-        self.stack.setCurrentWidget(self.pdf_view)
+        if self.pdf_doc.status() != QPdfDocument.Status.Ready or not self.pdf_doc.pageCount():
+            self.message.setText("Qt cannot display this PDF (it may be damaged or need a "
+                                 "password). Its reading text is in the Text tab, and its "
+                                 "original bytes are kept and can be saved.")
+            self.stack.setCurrentIndex(0)
+            return
+        self.pdf_source.reload()
+        self._set_source(self.pdf_source)
+
+    def _set_source(self, source: Any) -> None:
+        self.page_view.set_source(source)
+        self.toolbar.set_page_count(self.page_view.page_count)
+        self.stack.setCurrentIndex(1)
+        if self._pending_words and self.search_model is not None:
+            self.search_model.setSearchString(self._pending_words)
+        if self._pending_page:
+            self.page_view.go_to_page(self._pending_page)
+        self._pending_page, self._pending_words = None, ""
+
+    # --- places on the page -------------------------------------------------------------------
+
+    def current_page(self) -> int | None:
+        return self.page_view.current + 1 if self.loaded else None
+
+    def show_page(self, page: int) -> None:
+        if self.loaded:
+            if page != self.page_view.current + 1:
+                self.page_view.go_to_page(page)
+        else:
+            self._pending_page = page
 
     def locate(self, words: str, page: int | None) -> None:
         """Shows a search term on the PDF page where Qt can find it."""
-        if self.search_model is not None and words:
+        if self.search_model is not None and words and self.loaded:
             self.search_model.setSearchString(words)
-        if self.pdf_view is not None and page:
-            self.pdf_view.pageNavigator().jump(page - 1, self.pdf_view.pos().toPointF())
+        elif words:
+            self._pending_words = words
+        if page:
+            self.show_page(page)
+
+    def _hits_changed(self, *_: object) -> None:
+        hits: dict[int, list[tuple[float, float, float, float]]] = {}
+        model = self.search_model
+        if model is None or not model.searchString():
+            return
+        for row in range(model.rowCount(model.index(0, 0).parent())):
+            link = model.resultAtIndex(row)
+            for r in link.rectangles():
+                hits.setdefault(link.page() + 1, []).append(
+                    (r.left(), r.top(), r.right(), r.bottom()))
+        self.page_view.overlays.hits = hits
+        self.page_view.refresh()
+
+    def set_hint(self, text: str) -> None:
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
+
+    # --- OCR words ----------------------------------------------------------------------------
+
+    def _show_words(self, on: bool) -> None:
+        self.page_view.overlays.show_words = on
+        if on:
+            self.page_view.reset_words()
+        self.page_view.refresh()
+
+    def _load_words(self, page: int) -> None:
+        doc_id = self.info.get("id")
+        if doc_id is None or not self.session.has("page_words"):
+            return
+        self.session.query(lambda wb: wb.page_words(doc_id, page),
+                           lambda words: self._words_loaded(doc_id, page, words),
+                           "read the words on the page")
+
+    def _words_loaded(self, doc_id: int, page: int, words: dict[str, Any]) -> None:
+        if doc_id != self.info.get("id"):
+            return
+        rects = [tuple(w["rect"]) for w in words.get("words") or []]
+        self.page_view.overlays.words[page] = _scaled(rects, words, self.page_view, page)
+        if not rects and page == self.page_view.current + 1:
+            self.set_hint("No OCR words are kept for this page: OCR reads scans and images, "
+                          "and this page has text of its own.")
+        self.page_view.refresh()
+
+    # --- possible failed redactions -----------------------------------------------------------
+
+    def _xray_loaded(self, areas: list[dict[str, Any]]) -> None:
+        self._set_xray(areas)
+
+    def _set_xray(self, areas: list[dict[str, Any]]) -> None:
+        self.xray = list(areas)
+        self.page_view.overlays.xray = self.xray
+        self.banner.setText(xray_banner(self.xray))
+        self.banner.setVisible(bool(self.xray))
+        self.page_view.refresh()
+        self.xray_found.emit(len(self.xray))
+
+    def show_xray(self) -> None:
+        """Shows the first possible failed redaction on its page."""
+        if self.xray:
+            area = self.xray[0]
+            if self.loaded:
+                self.page_view.show_rect(int(area["page"]), tuple(area["bbox"]))
+            else:
+                self._pending_page = int(area["page"])
+
+    # --- saving -------------------------------------------------------------------------------
+
+    def save_original(self) -> None:
+        doc_id = self.info.get("id")
+        if doc_id is None:
+            return
+        name = self.info.get("original_filename") or f"document-{doc_id}"
+        target, _ = QFileDialog.getSaveFileName(self, "Save original bytes",
+                                                str(Path.home() / name))
+        if target:
+            self.session.query(lambda wb: _copy(wb.original_path(doc_id), target),
+                               None, "save the original")
 
     def _show_other(self, path: str) -> None:
         self.path = path
@@ -138,16 +291,33 @@ class OriginalView(QWidget):
         self.message.setText(text)
         self.stack.setCurrentIndex(0)
 
-    def save_original(self) -> None:
-        doc_id = self.info.get("id")
-        if doc_id is None:
-            return
-        name = self.info.get("original_filename") or f"document-{doc_id}"
-        target, _ = QFileDialog.getSaveFileName(self, "Save original bytes",
-                                                str(Path.home() / name))
-        if target:
-            self.session.query(lambda wb: _copy(wb.original_path(doc_id), target),
-                               None, "save the original")
+
+def xray_banner(areas: list[dict[str, Any]]) -> str:
+    """"2 areas on page 3 may hide text under a box", with a link to show the first."""
+    if not areas:
+        return ""
+    pages = sorted({int(a["page"]) for a in areas})
+    n = len(areas)
+    where = (f"page {pages[0]}" if len(pages) == 1
+             else "pages " + ", ".join(str(p) for p in pages))
+    return (f"⚠ {n} area{'s' if n != 1 else ''} on {where} may hide text under a box (a "
+            f"failed redaction?): the text is still in the file. <a href='show'>Show</a>")
+
+
+def _scaled(rects: list[Any], words: dict[str, Any], view: PageView,
+            page: int) -> list[tuple[float, float, float, float]]:
+    """Word boxes in the page view's points (the core measures an image page in its own
+    units; a PDF page's sizes agree and nothing changes)."""
+    w, h = words.get("width") or 0, words.get("height") or 0
+    if not (w and h) or not 0 < page <= view.page_count:
+        return [tuple(r) for r in rects]
+    vw, vh = view.pages.sizes[page - 1]
+    fx, fy = vw / w, vh / h
+    return [(r[0] * fx, r[1] * fy, r[2] * fx, r[3] * fy) for r in rects]
+
+
+def _xray(wb: Any, doc_id: int) -> list[dict[str, Any]]:
+    return list(wb.xray(doc_id))  # the check's findings kept at import (no text)
 
 
 def _decode_image(path: str) -> tuple[str, QImage]:

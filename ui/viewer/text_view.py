@@ -100,6 +100,30 @@ class TextView(QPlainTextEdit):
         cur.setPosition(self.display.layer_to_qt(end), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cur)
 
+    def visible_page(self) -> int | None:
+        """The page the reader is at (the page view follows it): the cursor's when it is in
+        view (a search hit, a click), else the one at the top of the view; None for a text
+        without pages."""
+        if self.viewport().rect().contains(self.cursorRect().center()):
+            pos = self.textCursor().position()
+        else:
+            probe = self.viewport().rect().topLeft()
+            probe.setY(probe.y() + self.fontMetrics().height())  # past a blank line's sliver
+            pos = self.cursorForPosition(probe).position()
+        return self.display.page_at(self.display.from_qt(pos))
+
+    def scroll_to_page(self, page: int) -> None:
+        """Puts page ``page``'s separator line at the top of the view."""
+        sep = next((s for s in self.display.separators if s[2] == page), None)
+        if sep is None or self.visible_page() == page:
+            return
+        cur = self.textCursor()
+        cur.setPosition(self.display.qt(sep[0]))
+        self.setTextCursor(cur)
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.maximum())  # then back up: the cursor's line ends up at the top
+        self.ensureCursorVisible()
+
     def mark(self, start: int, end: int) -> None:
         """Scroll to a search hit and keep it marked until the next one."""
         self.mark_range = (start, end)

@@ -74,6 +74,8 @@ class DocumentViewer(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Viewer tabs")
         self.tabs.setDocumentMode(True)
+        self.text_page = text_page
+        self._last_tab: QWidget | None = text_page
         self.tabs.addTab(text_page, "Text")
         self.tabs.addTab(self.original, "Original")
         self.tabs.addTab(self.record, "Record")
@@ -170,8 +172,17 @@ class DocumentViewer(QWidget):
         self.original.locate(words, page)
 
     def _tab_changed(self, index: int) -> None:
+        # The Text and Original tabs stay on one page: each opens where the other was.
+        was, self._last_tab = self._last_tab, self.tabs.widget(index)
         if self.tabs.widget(index) is self.original:
             self.original.ensure_loaded()
+            page = self.text.visible_page() if was is self.text_page else None
+            if page:
+                self.original.show_page(page)
+        elif self.tabs.widget(index) is self.text_page and was is self.original:
+            page = self.original.current_page()
+            if page:
+                self.text.scroll_to_page(page)
 
 
 def _meta_line(info: dict[str, Any]) -> str:
