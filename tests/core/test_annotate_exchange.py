@@ -211,7 +211,7 @@ def test_csv_opens_in_a_spreadsheet(annotated: dict[str, Any], tmp_path: Path) -
     assert out["count"] == len(rows) == 2
     assert list(rows[0]) == ["id", "document", "document_id", "document_sha256", "page",
                              "quote", "note", "tags", "colour", "created", "modified",
-                             "status"]
+                             "status", "page_geometry"]
     assert rows[0]["tags"] == "People/UN | Timing" and rows[0]["colour"] == "#ff8800"
     everything = tmp_path / "all.csv"
     wb.export_highlights("csv", everything)

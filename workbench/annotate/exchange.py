@@ -28,6 +28,8 @@ from workbench.document_queries import latest_layer
 from workbench.errors import ExportError, UserError
 from workbench.library import Library
 from workbench.models import Document, Highlight, TextLayer, utcnow
+from workbench.pages.geometry import is_region
+from workbench.pages.highlight import place_region, set_text_geometry
 
 FORMATS = ("w3c", "csv", "qdc")
 
@@ -136,7 +138,7 @@ class ExchangeMixin:
                         continue
                     cache[doc.id] = (layer, anchoring.normalize_cached(layer.text),
                                      H.layer_pages(s, layer.id))
-                h = _import_one(s, doc, pa, *cache[doc.id], report)
+                h = _import_one(s, doc, pa, *cache[doc.id], report, self.library)
                 if h is not None:
                     audit.record(s, audit.CREATION, "highlight", h.id, H.audit_details(
                         s, h, doc, imported_from_sha256=file_sha))
@@ -154,7 +156,9 @@ class ExchangeMixin:
 
 def _import_one(s: Session, doc: Document, pa: w3c.ParsedAnnotation, layer: TextLayer,
                 nt: anchoring.NormText, pages: H.PageRanges,
-                report: dict[str, Any]) -> Highlight | None:
+                report: dict[str, Any], library: Library) -> Highlight | None:
+    if is_region(pa.page_geometry):
+        return _import_region(s, doc, pa, layer, report, library)
     start, end = pa.start or 0, pa.end or 0
     anchor = anchoring.reanchor(pa.exact, pa.prefix, pa.suffix, start, end, len(layer.text),
                                 layer.text, nt)
@@ -167,8 +171,12 @@ def _import_one(s: Session, doc: Document, pa: w3c.ParsedAnnotation, layer: Text
                   note=pa.note, status="anchored",
                   os_user=pa.creator or audit.current_actor(),
                   created_at=pa.created or utcnow(), modified_at=pa.modified or utcnow())
+    # The geometry is of the original's pages, which the sha256 names: kept as written.
+    h.page_geometry = pa.page_geometry
     if anchor.placed:
         H.place(h, layer, pages, anchor.start, anchor.end)
+        if h.page_geometry is None:
+            set_text_geometry(s, library, h, layer, doc)
         report["imported"] += 1
     else:
         h.status = "orphan"
@@ -178,6 +186,32 @@ def _import_one(s: Session, doc: Document, pa: w3c.ParsedAnnotation, layer: Text
             "end": c.end, "quote": layer.text[c.start:c.end], "score": round(c.score, 4),
             "method": c.method, "page": H.page_of(pages, c.start)}
         report["orphaned"] += 1
+    s.add(h)
+    s.flush()
+    H.set_tags(s, h, add=pa.tags)
+    report["highlight_ids"].append(h.id)
+    return h
+
+
+def _import_region(s: Session, doc: Document, pa: w3c.ParsedAnnotation, layer: TextLayer,
+                   report: dict[str, Any], library: Library) -> Highlight | None:
+    """A region is anchored to its page and rectangle: placed there, never an orphan; its
+    quote is the text inside the rectangle on this library's layer."""
+    assert pa.page_geometry is not None
+    first = pa.page_geometry["pages"][0]
+    same = s.execute(select(Highlight.page_geometry).where(
+        Highlight.document_id == doc.id, Highlight.note == pa.note)).scalars()
+    if any(g == pa.page_geometry for g in same):
+        report["duplicates"] += 1
+        return None
+    h = Highlight(document_id=doc.id, layer_id=layer.id, start=0, end=0, quote="",
+                  color=T.check_color(pa.color) if pa.color else T.DEFAULT_COLOR,
+                  note=pa.note, status="anchored",
+                  os_user=pa.creator or audit.current_actor(),
+                  created_at=pa.created or utcnow(), modified_at=pa.modified or utcnow())
+    x0, y0, x1, y1 = first["quads"][0]
+    place_region(s, library, h, layer, doc, int(first["page"]), (x0, y0, x1, y1))
+    report["imported"] += 1
     s.add(h)
     s.flush()
     H.set_tags(s, h, add=pa.tags)

@@ -10,7 +10,13 @@ annotation (https://www.w3.org/TR/annotation-model/):
   end: offsets in the text layer Workbench extracted); for a web capture, ``state`` is a
   ``TimeState`` with the capture time (``sourceDate``) and ``scope`` the captured URL;
 * the highlight colour as a ``CssStylesheet`` plus ``styleClass`` on the target, the standard
-  way the model carries styling; ``created``, ``modified`` and ``creator``.
+  way the model carries styling; ``created``, ``modified`` and ``creator``;
+* where the highlight sits on the original's pages: per page, a ``FragmentSelector`` that
+  ``conformsTo`` RFC 8118 (the PDF fragment identifier) with value
+  ``page=N&viewrect=left,top,width,height`` (points, the union of that page's quads, what any
+  PDF viewer opens), plus the exact quads in ``workbench:quads`` and the kind (``text`` or
+  ``region``) in ``workbench:kind``, so an import restores ``page_geometry`` as it was. A
+  region without text has no ``TextQuoteSelector``.
 
 ``parse_annotations`` reads such a file (or a single annotation, or a plain list) back into
 plain values; the facade re-anchors them against the receiving library's documents.
@@ -30,11 +36,13 @@ from workbench import __version__
 from workbench.errors import UserError
 from workbench.library import Library
 from workbench.models import CollectionRecord, Document, Highlight
+from workbench.pages import geometry
 from workbench.timeutil import parse_iso_utc
 
 from .tags import highlight_tag_paths
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+PDF_FRAGMENT = "http://tools.ietf.org/rfc/rfc8118"
 URN_SHA256 = "urn:sha256:"
 _NS = uuid.UUID("5f0b8f8e-8d5a-4b0e-9a37-1f3c6f1f6b2e")  # Workbench's namespace for uuid5 ids
 
@@ -97,13 +105,15 @@ def annotation(h: Highlight, doc: Document, rec: CollectionRecord | None, tags: 
         "selector": [
             {"type": "TextQuoteSelector", "exact": exact, "prefix": prefix,
              "suffix": suffix},
-        ],
+        ] if h.quote else [],
         "styleClass": _style_class(h.color),
     }
     if redact is None or exact == h.quote:
-        # A redacted quote's offsets would give away the length of what was hidden.
+        # A redacted quote's offsets (and its extent on the page) would give away the
+        # length of what was hidden.
         target["selector"].append({"type": "TextPositionSelector", "start": h.start,
                                    "end": h.end})
+        target["selector"] += fragment_selectors(h.page_geometry)
     url = rec and (rec.final_url or rec.source_url)
     if url:
         target["scope"] = r(url)
@@ -124,6 +134,43 @@ def annotation(h: Highlight, doc: Document, rec: CollectionRecord | None, tags: 
     if include_creator and h.os_user:
         anno["creator"] = {"type": "Person", "nickname": h.os_user}
     return anno
+
+
+def fragment_selectors(geom: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """One RFC 8118 ``FragmentSelector`` per page of ``geom`` (see the module docstring)."""
+    out: list[dict[str, Any]] = []
+    for p in (geom or {}).get("pages", []):
+        quads = p["quads"]
+        left, top = min(q[0] for q in quads), min(q[1] for q in quads)
+        width = max(q[2] for q in quads) - left
+        height = max(q[3] for q in quads) - top
+        view = ",".join(f"{v:g}" for v in (round(left, 2), round(top, 2), round(width, 2),
+                                           round(height, 2)))
+        out.append({"type": "FragmentSelector", "conformsTo": PDF_FRAGMENT,
+                    "value": f"page={p['page']}&viewrect={view}",
+                    "workbench:kind": geom["kind"] if geom else "text",
+                    "workbench:quads": quads})
+    return out
+
+
+def _geometry(selectors: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """``page_geometry`` from RFC 8118 fragment selectors: the exact quads when Workbench
+    wrote them, else each ``viewrect`` as one quad (another tool's annotation)."""
+    kind, pages = None, []
+    for sel in selectors:
+        value = str(sel.get("value", ""))
+        params = dict(part.split("=", 1) for part in value.lstrip("#").split("&") if "=" in part)
+        try:
+            number = int(params["page"])
+            quads = sel.get("workbench:quads")
+            if not isinstance(quads, list):
+                left, top, width, height = (float(v) for v in params["viewrect"].split(","))
+                quads = [[left, top, left + width, top + height]]
+        except (KeyError, ValueError, TypeError):
+            continue
+        kind = kind or sel.get("workbench:kind")
+        pages.append({"page": number, "quads": quads})
+    return geometry.valid({"kind": kind or "text", "pages": pages}) if pages else None
 
 
 def annotations_jsonld(library: Library, highlight_ids: Iterable[int],
@@ -186,6 +233,7 @@ class ParsedAnnotation:
     modified: datetime | None = None
     creator: str | None = None
     id: str | None = None
+    page_geometry: dict[str, Any] | None = None
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -227,9 +275,12 @@ def parse_annotation(anno: dict[str, Any]) -> ParsedAnnotation:
                         "only annotations on documents identified by SHA-256 can be imported")
     pa = ParsedAnnotation(sha256=str(target["source"])[len(URN_SHA256):].lower(), exact="",
                           id=anno.get("id"))
+    fragments = []
     for sel in _as_list(target.get("selector")):
         kind = sel.get("type") if isinstance(sel, dict) else None
-        if kind == "TextQuoteSelector":
+        if kind == "FragmentSelector" and sel.get("conformsTo") == PDF_FRAGMENT:
+            fragments.append(sel)
+        elif kind == "TextQuoteSelector":
             pa.exact = str(sel.get("exact", ""))
             pa.prefix, pa.suffix = str(sel.get("prefix", "")), str(sel.get("suffix", ""))
         elif kind == "TextPositionSelector":
@@ -237,7 +288,8 @@ def parse_annotation(anno: dict[str, Any]) -> ParsedAnnotation:
                 pa.start, pa.end = int(sel["start"]), int(sel["end"])
             except (KeyError, TypeError, ValueError):
                 pa.start = pa.end = None
-    if not pa.exact:
+    pa.page_geometry = _geometry(fragments)
+    if not pa.exact and not geometry.is_region(pa.page_geometry):
         raise UserError("An annotation has no TextQuoteSelector",
                         "Workbench anchors imported highlights by their quote")
     for b in _as_list(anno.get("body")):
