@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from .errors import NotFound, UserError
@@ -76,10 +76,15 @@ SORT_KEYS: dict[str, Any] = {
 }
 
 
-def document_query(collection: str | None, contains: str | None) -> Any:
+def document_query(collection: str | None, contains: str | None, *,
+                   failed_redactions: bool = False) -> Any:
     """The documents of ``collection`` whose title, site, kind or file name contains
-    ``contains`` (a case-blind LIKE, wildcards escaped); unordered, for a list or a count."""
+    ``contains`` (a case-blind LIKE, wildcards escaped); unordered, for a list or a count.
+    ``failed_redactions``: only those where the import's check found text under a box
+    (``extra["xray"]`` not empty, see ``xray.py``)."""
     q = select(Document)
+    if failed_redactions:
+        q = q.where(func.json_array_length(Document.extra, "$.xray") > 0)
     if collection:
         q = q.join(CollectionMember).join(Collection).where(Collection.name == collection)
     if contains:

@@ -77,14 +77,16 @@ class DocumentsMixin:
 
     def list_documents(self, *, collection: str | None = None, offset: int = 0,
                        limit: int | None = None, order_by: str | None = None,
-                       descending: bool = False, contains: str | None = None
-                       ) -> list[dict[str, Any]]:
+                       descending: bool = False, contains: str | None = None,
+                       failed_redactions: bool = False) -> list[dict[str, Any]]:
         """Summaries in ``order_by`` order (a key of ``SORT_KEYS``; id by default), optionally
-        only those whose title, site, kind or file name contains ``contains``. Sorting and
+        only those whose title, site, kind or file name contains ``contains``, or (with
+        ``failed_redactions``) where the import found a possible failed redaction. Sorting and
         filtering happen in the database, so a GUI can page through 100k documents lazily."""
         with self.library.read() as s:
             col = SORT_KEYS.get(order_by or "id", Document.id)
-            q = document_query(collection, contains).order_by(
+            q = document_query(collection, contains,
+                               failed_redactions=failed_redactions).order_by(
                 col.desc() if descending else col, Document.id)
             if offset:
                 q = q.offset(offset)
@@ -93,9 +95,10 @@ class DocumentsMixin:
             return [document_summary(d) for d in s.execute(q).scalars()]
 
     def count_documents(self, *, collection: str | None = None,
-                        contains: str | None = None) -> int:
+                        contains: str | None = None, failed_redactions: bool = False) -> int:
         with self.library.read() as s:
-            q = document_query(collection, contains).with_only_columns(func.count(Document.id))
+            q = document_query(collection, contains, failed_redactions=failed_redactions
+                               ).with_only_columns(func.count(Document.id))
             return int(s.execute(q).scalar_one())
 
     def resolve(self, ref: str | int) -> int:

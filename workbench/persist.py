@@ -125,6 +125,8 @@ def persist_document(session: Session, req: PersistRequest) -> Document:
                if k not in {"title", "author", "site", "published", "language", "media_type",
                             "canonical_url", "source_url", "captured_at"} and _jsonable(v)},
     )
+    if req.fmt.kind == "pdf":  # what the failed-redaction check found (xray.py), no text
+        doc.extra = {**doc.extra, "xray": list(ex.xray)}
     session.add(doc)
     session.flush()
     session.add(CollectionRecord(

@@ -15,11 +15,13 @@ from .dossier.service import DossiersMixin
 from .index.service import SearchMixin
 from .library import Library
 from .pages.service import PagesMixin
+from .xray_service import XrayMixin
 
 __all__ = ["Changes", "Workbench"]
 
 
-class Workbench(DocumentsMixin, SearchMixin, AnnotationsMixin, DossiersMixin, PagesMixin):
+class Workbench(DocumentsMixin, SearchMixin, AnnotationsMixin, DossiersMixin, PagesMixin,
+                XrayMixin):
     def __init__(self, library: Library) -> None:
         self.library = library
 

@@ -30,6 +30,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
 from ..errors import ExtractionError
+from ..xray import import_check
 from .base import ENCRYPTED, UNREADABLE, Extraction, ExtractOptions
 from .pdf_text import PageReading, normalise, read_page
 
@@ -195,6 +196,10 @@ class PdfExtractor:
                                   partial(second.page_text, i)) for i in range(count)]
         pages = [r.text.strip("\n") for r in readings]
         problems.extend(r.problem for r in readings if r.problem)
+        xray: list[dict[str, Any]] = []
+        if doc is not None:  # text hidden under boxes: checked here, on the untrusted file
+            xray, found = import_check(doc, options.extra)
+            problems.extend(found)
 
         meta: dict[str, Any] = {}
         try:
@@ -210,7 +215,8 @@ class PdfExtractor:
                                                              problems, version)
             meta.update(ocr_meta)
         return Extraction(pages=pages, extractor=self.name, extractor_version=version,
-                          metadata=meta, problems=problems, method=method, languages=languages)
+                          metadata=meta, problems=problems, method=method, languages=languages,
+                          xray=xray)
 
     def _ocr(self, path: Path, doc: pdfium.PdfDocument | None, pages: list[str],
              empty: list[int], options: ExtractOptions, problems: list[str], version: str
