@@ -146,3 +146,63 @@ def test_area_redaction_needs_a_cited_document_and_a_reason(wb, pdf_doc, tmp_pat
         wb.redact_area(d, pdf_doc, 1, (1, 1, 10, 10), " ")
     with pytest.raises(NotFound):
         wb.redact_area(d, 999, 1, (1, 1, 10, 10), "a face")
+
+
+def test_plan_boxes_every_match_and_the_area_on_its_page(wb, pdf_doc, tmp_path) -> None:
+    from contextlib import ExitStack
+
+    from workbench.export.facsimile_plan import plan_facsimiles
+    from workbench.pages.boxes import read_page_boxes
+
+    h = wb.add_highlight(pdf_doc, quote="described the camp").highlight_ids[0]
+    d = wb.create_dossier("Camps").dossier_ids[0]
+    item = wb.add_item(d, highlight=h, facsimile=True, pages="1-2").item_ids[0]
+    wb.redact_term(d, "Aygul Tursun", "names a witness")
+    wb.redact_area(d, pdf_doc, 1, (10, 20, 30, 40), "a face")
+    view = wb.dossier_view(d, full_text=True)
+    with ExitStack() as held:
+        plan = plan_facsimiles(wb.library, view, held, tmp_path / "scratch")[item]
+        boxes = read_page_boxes(plan.source_pdf, 2)
+    assert (plan.label, plan.source_pages, [p.number for p in plan.pages]) == ("Exhibit 1", 3,
+                                                                                [1, 2])
+    assert plan.pages[0].redactions == [(10.0, 20.0, 30.0, 40.0)] and not plan.pages[0].marks
+    start = boxes.text.index("Aygul Tursun")
+    name = [b for b in boxes.boxes[start:start + len("Aygul Tursun")] if b[2] > b[0]]
+    (x0, y0, x1, y1), = plan.pages[1].redactions
+    assert x0 < min(b[0] for b in name) and x1 > max(b[2] for b in name)
+    assert y0 < min(b[1] for b in name) and y1 > max(b[3] for b in name)
+    assert len(plan.pages[1].marks) == 1 and plan.pages[1].mark_colors
+    assert next(it for it in view.items if it.id == item).facsimile_shown == ("1-2", 3)
+
+
+def _image_pdf(path: Path, text: str) -> Path:
+    from fpdf import FPDF
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.support.files import DEJAVU
+
+    image = Image.new("L", (1400, 200), 255)
+    ImageDraw.Draw(image).text((40, 60), text, fill=0,
+                               font=ImageFont.truetype(str(DEJAVU), 64))
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(image, x=10, y=20, w=180)
+    pdf.output(str(path))
+    return path
+
+
+def test_leak_check_reads_what_page_images_show(tmp_path: Path) -> None:
+    """A name only an image shows is found by the check's OCR (and the page, only an image,
+    no longer stops the check as unreadable)."""
+    from tests.support.tools import require_program
+    from workbench.dossier.redaction import Rule
+    from workbench.errors import RedactionLeak
+    from workbench.export.leakcheck import check_file
+
+    require_program("tesseract")
+    rules = [Rule("Aygul Tursun", "witness safety")]
+    leaking = _image_pdf(tmp_path / "leak.pdf", "Witness Aygul Tursun")
+    with pytest.raises(RedactionLeak, match=r"page 1 image \(OCR\)"):
+        check_file(leaking, rules, "pdf")
+    clean = _image_pdf(tmp_path / "clean.pdf", "Witness [REDACTED]")
+    assert "page images (OCR)" in check_file(clean, rules, "pdf")

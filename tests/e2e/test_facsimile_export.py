@@ -10,6 +10,7 @@ import pytest
 
 from tests.e2e.test_dossier_cli import Cli
 from tests.support.files import make_pdf
+from tests.support.tools import require_program
 
 WITNESS = "Aygul Tursun"
 PAGES = ["The inquiry visited the region in May. Officials declined to meet the mission.",
@@ -66,3 +67,108 @@ def test_cli_facsimile_items_and_area_rules(cli: Cli, tmp_path: Path) -> None:
     cli("dossier", "redact", str(d), "--area", f"{doc}:2:1,1,2,2", "--term", "guards",
         "--reason", "r", code=2)
     assert len(cli("dossier", "show", str(d))["redactions"]) == 1
+
+
+def _seed_like_pdf(path: Path) -> Path:
+    """Three pages of the corpus report, the witness named on the second."""
+    from tests.support.files import split_pages
+
+    text = (Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
+            / "un-report-crimes-against-humanity.txt").read_text(encoding="utf-8")
+    pages = split_pages(text, 900)[:3]
+    pages[1] = f"Testimony of {WITNESS}, a former detainee, recorded in Almaty.\n\n{pages[1]}"
+    return make_pdf(path, pages, title="Serious Human Rights Violations")
+
+
+def _inflated_streams(data: bytes) -> list[bytes]:
+    import re
+    import zlib
+
+    out = []
+    for m in re.finditer(rb"stream\r?\n", data):
+        try:
+            out.append(zlib.decompressobj().decompress(data[m.end():m.end() + 5_000_000]))
+        except zlib.error:
+            continue
+    return out
+
+
+def _assert_no_name_anywhere(pdf_bytes: bytes, vector_words: str) -> list[int]:
+    """The name in no byte, no inflated stream, neither text extractor and no OCR of a page
+    image; returns the pages that are images (rasterised)."""
+    import io
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+    import pytesseract
+    from pypdf import PdfReader
+
+    from workbench.redact.matcher import matcher_for
+
+    matcher = matcher_for((WITNESS,))
+    assert matcher.find(pdf_bytes.decode("latin-1")) is None
+    for stream in _inflated_streams(pdf_bytes):
+        assert matcher.find(stream.decode("latin-1")) is None
+        assert matcher.find(stream.decode("utf-16-be", "ignore")) is None
+    for page in PdfReader(io.BytesIO(pdf_bytes)).pages:
+        assert matcher.find(page.extract_text() or "") is None
+    pdf = pdfium.PdfDocument(pdf_bytes)
+    images, texts = [], []
+    for i, page in enumerate(pdf, 1):
+        text = page.get_textpage().get_text_range()
+        texts.append(text)
+        assert matcher.find(text) is None
+        if next(iter(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])), None):
+            images.append(i)
+            seen = pytesseract.image_to_string(page.render(scale=200 / 72).to_pil())
+            assert matcher.find(seen) is None
+            assert "Almaty" in seen  # OCR reads the page: the name is gone, not unreadable
+    assert any(vector_words in t for i, t in enumerate(texts, 1) if i not in images)
+    return images
+
+
+def test_redacted_facsimile_leaves_no_trace_of_the_name(cli: Cli, tmp_path: Path) -> None:
+    """The issue's end-to-end case: a facsimile exhibit of a PDF whose second page names a
+    witness, redacted by term; the PDF and the bundle show the pages, never the name."""
+    import zipfile
+
+    require_program("tesseract")
+    source = _seed_like_pdf(tmp_path / "report.pdf")
+    cli("import", str(source))
+    doc = cli("list")[0]["id"]
+    h = cli("highlight", "add", str(doc), "--quote", "a former detainee")
+    d = cli("dossier", "create", "Xinjiang testimony")["id"]
+    cli("dossier", "add", str(d), "--highlight", str(h["id"]), "--facsimile", "--pages", "1-2")
+    cli("dossier", "redact", str(d), "--term", WITNESS, "--reason", "her family is detained",
+        "--label", "witness safety")
+
+    out = cli("dossier", "export", str(d), "--format", "pdf", "-o", str(tmp_path / "d.pdf"),
+              "--bates", "WB")
+    assert "page images (OCR)" in out["leak_checks"]
+    data = (tmp_path / "d.pdf").read_bytes()
+    rasterised = _assert_no_name_anywhere(data, "Michelle Bachelet")
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    pages = [p.get_textpage().get_text_range() for p in pdf]
+    stamped = [i for i, t in enumerate(pages, 1) if "of the source" in t]
+    assert len(stamped) == 2 and rasterised == [stamped[1]]  # only the redacted page
+    assert "Exhibit 1 · page 1 of 3 of the source" in pages[stamped[0] - 1]
+    assert f"WB{stamped[1]:06d}" in pages[stamped[1] - 1]  # the export's Bates sequence
+    citation = pages[stamped[0] - 2]
+    assert "source pages 1-2 of 3" in citation and "SHA-256" in citation
+
+    bundle = tmp_path / "d.zip"
+    cli("dossier", "export", str(d), "--format", "bundle", "-o", str(bundle))
+    with zipfile.ZipFile(bundle) as zf:
+        names = zf.namelist()
+        facsimile = next(n for n in names if n.endswith("data/exhibits/exhibit-1-facsimile.pdf"))
+        manifest = zf.read(next(n for n in names if n.endswith("/manifest-sha256.txt")))
+        assert b"data/exhibits/exhibit-1-facsimile.pdf" in manifest
+        for name in names:
+            if name.endswith(".pdf"):
+                _assert_no_name_anywhere(zf.read(name), "Michelle Bachelet")
+            else:
+                assert WITNESS.lower() not in zf.read(name).decode("utf-8", "ignore").lower()
+        assert len(pdfium.PdfDocument(zf.read(facsimile))) == 2
+    assert cli("verify-bundle", str(bundle))["ok"] is True

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..models import CollectionRecord, Document
 from ..records import LABELS, record_of
-from .redaction import Rule, redact_plain
+from .redaction import FACSIMILE_LABEL, Rule, redact_plain
 
 SHORT_HASH = 12
 
@@ -120,6 +120,13 @@ def citation_parts(src: Source, page: int | None) -> list[tuple[str, str]]:
         parts.append(("Page", str(page)))
     parts.append(("SHA-256", src.short_hash))
     return parts
+
+
+def facsimile_citation(src: Source, pages: str, total: int) -> str:
+    """What a facsimile exhibit's citation adds: the source pages shown (after it) and the
+    source's full SHA-256, against which a reader can check a copy of the original."""
+    return (f"{FACSIMILE_LABEL}: source pages {pages} of {total}, following; source "
+            f"SHA-256 {src.sha256}")
 
 
 def citation_text(src: Source, page: int | None) -> str:

@@ -47,6 +47,7 @@ class FacsimileSpec:
     pages: list[int] | None
     quote: str = ""
     geometry: dict[str, Any] | None = None
+    color: str = "#ffd54f"  # the highlight's colour, for its marks
 
 
 @dataclass
@@ -63,6 +64,8 @@ class ViewItem:
     document_id: int | None = None
     missing: str | None = None  # why the item's source can no longer be shown
     facsimile: FacsimileSpec | None = None  # shown as its source's own pages too
+    # Set by the export once the source is open: (pages shown as "2-3", the source's pages).
+    facsimile_shown: tuple[str, int] | None = None
 
     @property
     def is_exhibit(self) -> bool:
@@ -151,7 +154,8 @@ def facsimile_spec(session: Session, it: DossierItem, raw: RawItem) -> Facsimile
         return None
     return FacsimileSpec(doc.id, doc.sha256, doc.media_type, doc.kind, item_pages(session, it),
                          quote=h.quote if h is not None else "",
-                         geometry=h.page_geometry if h is not None else None)
+                         geometry=h.page_geometry if h is not None else None,
+                         **({"color": h.color} if h is not None and h.color else {}))
 
 
 def version_number(session: Session, dossier: Dossier) -> int:

@@ -37,8 +37,10 @@ EXPORT_LABELS = (
     "Size", "bytes", "Source URL", "Final URL", "Importer", "HTTP status", "File name",
     "Cited as", "Text was withheld from this dossier where these marks appear", "Workbench",
     "contains redacted text; its original is not distributed", "UTC",
-    "as captured", "Language",
+    "as captured", "Language", "Facsimile: source pages", "following; source SHA-256",
+    "of the source",
 )
+FACSIMILE_LABEL = "Facsimile"
 
 
 def mark(label: str) -> str:

@@ -8,6 +8,7 @@ is deleted, so the user never finds a partial or leaking file.
 
 from __future__ import annotations
 
+import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from .common import (
     remove,
     temp_sibling,
 )
+from .facsimile_plan import FacsimilePlan, plan_facsimiles
 
 FORMATS = ("pdf", "docx", "html", "bundle")
 
@@ -73,39 +75,45 @@ def bundle_inputs(library: Library, view: DossierView, held: ExitStack) -> Any:
 def _write(library: Library, view: DossierView, fmt: str, tmp: Path, out: Path,
            bates: str | None) -> tuple[int, list[str]]:
     """Write ``fmt`` to ``tmp``; returns (file count, originals left out)."""
-    if fmt == "pdf":
-        from .pdf import write_pdf
-
-        write_pdf(view, tmp, bates=bates)
-    elif fmt == "docx":
-        from .docx import write_docx
-
-        write_docx(view, tmp)
-    elif fmt == "html":
+    if fmt == "html":  # a web page carries no facsimile pages
         from .html import render
 
         tmp.write_text(render(view), encoding="utf-8")
-    else:
-        with ExitStack() as held:
-            return _write_bundle(view, tmp, out, bundle_inputs(library, view, held), bates)
+        return 1, []
+    with ExitStack() as held:
+        # Web pages, e-mails and DOCX laid out as PDF for their facsimiles: unredacted, so
+        # in a temporary folder (in memory while an encrypted library is open), never kept.
+        scratch = Path(held.enter_context(tempfile.TemporaryDirectory(
+            prefix="workbench-captures-")))
+        plans = plan_facsimiles(library, view, held, scratch)
+        if fmt == "pdf":
+            from .pdf import write_pdf
+
+            write_pdf(view, tmp, bates=bates, facsimiles=plans)
+        elif fmt == "docx":
+            from .docx import write_docx
+
+            write_docx(view, tmp, facsimiles=plans)
+        else:
+            return _write_bundle(view, tmp, out, bundle_inputs(library, view, held), bates,
+                                 plans)
     return 1, []
 
 
-def _write_bundle(view: DossierView, tmp: Path, out: Path, inputs: Any,
-                  bates: str | None) -> tuple[int, list[str]]:
+def _write_bundle(view: DossierView, tmp: Path, out: Path, inputs: Any, bates: str | None,
+                  plans: dict[int, FacsimilePlan]) -> tuple[int, list[str]]:
     from .bundle import write_bag, zip_bag
 
     if out.suffix.lower() == ".zip":
         folder = temp_sibling(out)
         try:
-            files = write_bag(view, folder, inputs, bates)
+            files = write_bag(view, folder, inputs, bates, plans)
             zip_bag(folder, tmp, out.stem)
         finally:
             remove(folder)
     else:
-        files = write_bag(view, tmp, inputs, bates)
+        files = write_bag(view, tmp, inputs, bates, plans)
     return files, inputs.excluded
-    return 1, []
 
 
 def run_export(library: Library, view: DossierView, fmt: str, out: Path,

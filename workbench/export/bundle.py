@@ -9,6 +9,7 @@ Layout (``data/`` is the payload)::
     data/audit-events.json      the library's audit events about this dossier, its documents
                                 and highlights (redacted terms removed, OS user withheld)
     data/originals/<sha256>.<ext>   the original files, except those with redacted text
+    data/exhibits/<label>-facsimile.pdf   each facsimile exhibit's pages, as in dossier.pdf
     data/README.txt             what is here, and which originals were left out and why
     bag-info.txt                also names each original left out (``Withheld-Original``)
 
@@ -38,6 +39,7 @@ from ..dossier.citations import csl_json
 from ..dossier.model import DossierView
 from ..dossier.redaction import matcher_of, withheld_note
 from ..redact.matcher import Matcher
+from .facsimile_plan import FacsimilePlan
 from .pdf import write_pdf
 
 _EXT = {"application/pdf": "pdf", "text/html": "html", "text/plain": "txt",
@@ -190,6 +192,9 @@ def _readme(view: DossierView, withheld: list[Withheld]) -> str:
     lines = [view.title, "", "Evidence bundle exported by Workbench.", "",
              "dossier.pdf: the dossier; sources.csl.json: cited sources (CSL-JSON);",
              "annotations.jsonld: the excerpts as W3C Web Annotations;",
+             *(["exhibits/: each facsimile exhibit's pages (the source's own pages, stamped,",
+                "redactions burnt in), as in dossier.pdf;"]
+               if any(it.facsimile_shown for it in view.exhibits) else []),
              "audit-events.json: audit events about this dossier, its documents and highlights",
              "(redacted text removed; the recording user is withheld, so event hashes can be",
              "checked only against the originating library);",
@@ -239,11 +244,16 @@ def _one_line(text: str) -> str:
 
 
 def write_bag(view: DossierView, root: Path, inputs: BundleInputs,
-              bates: str | None = None) -> int:
+              bates: str | None = None,
+              facsimiles: dict[int, FacsimilePlan] | None = None) -> int:
     """Write the bag into the new folder ``root``; returns the number of payload files."""
     data = root / "data"
     data.mkdir(parents=True)
-    write_pdf(view, data / "dossier.pdf", bates=bates)
+    keep = None
+    if facsimiles:  # each exhibit's facsimile also on its own, as in dossier.pdf
+        keep = data / "exhibits"
+        keep.mkdir()
+    write_pdf(view, data / "dossier.pdf", bates=bates, facsimiles=facsimiles, keep=keep)
     _write_json(data / "sources.csl.json", csl_json(view.sources))
     _write_json(data / "annotations.jsonld", _redact_json(inputs.annotations, view))
     _write_json(data / "audit-events.json", audit_events_for_export(inputs.audit_events, view))

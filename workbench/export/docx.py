@@ -8,18 +8,22 @@ result already lists what an update would (sections and exhibits, in Word's "toc
 styles), so it reads right before any update; its title has no outline level, so it does not
 list itself. Paragraphs that start right-to-left (Arabic, Uyghur) are marked ``w:bidi``.
 tests/core/test_export_docx_libreoffice.py checks all this as LibreOffice reads it.
+A facsimile exhibit is followed by its pages as images: the rendered facsimile
+(``facsimile_plan``), not the source, so its redactions are burnt in.
 """
 
 from __future__ import annotations
 
 import io
+import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Any
 
-from ..dossier.citations import citation_parts, provenance_rows
+from ..dossier.citations import citation_parts, facsimile_citation, provenance_rows
 from ..dossier.model import DossierView, ViewItem
 from ..dossier.redaction import Segment, plain_context, printed_mark, withheld_note
+from .facsimile_plan import FacsimilePlan, render_plans
 
 THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
 EXTENDED = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
@@ -143,7 +147,44 @@ def add_toc(doc: Any, view: DossierView) -> None:
     _field_char(last.add_run(), "end")
 
 
-def add_item(doc: Any, item: ViewItem) -> None:
+FACSIMILE_DPI = 150  # page images: legible when printed, about 0.3 MB a page
+
+
+def facsimile_images(plans: dict[int, FacsimilePlan]) -> dict[int, list[bytes]]:
+    """Each facsimile exhibit's pages as PNG images, by item id."""
+    if not plans:
+        return {}
+    import pypdfium2 as pdfium
+
+    out: dict[int, list[bytes]] = {}
+    with tempfile.TemporaryDirectory(prefix="workbench-facsimiles-") as folder:
+        jobs = [(plan, Path(folder) / plan.file_name(), None) for plan in plans.values()]
+        render_plans(jobs)
+        for plan, path, _ in jobs:
+            pdf = pdfium.PdfDocument(str(path))
+            try:
+                images = []
+                for page in pdf:
+                    buffer = io.BytesIO()
+                    page.render(scale=FACSIMILE_DPI / 72).to_pil().save(buffer, "PNG")
+                    images.append(buffer.getvalue())
+                    page.close()
+            finally:
+                pdf.close()
+            out[plan.item_id] = images
+    return out
+
+
+def add_facsimile(doc: Any, images: list[bytes]) -> None:
+    """The pages, one per page of the document, as wide as the text."""
+    from docx.shared import Inches
+
+    for png in images:
+        doc.add_page_break()
+        doc.add_picture(io.BytesIO(png), width=Inches(6.0))
+
+
+def add_item(doc: Any, item: ViewItem, images: list[bytes] | None = None) -> None:
     if item.kind == "note":
         add_text_block(doc, item.body, style="Intense Quote")
         return
@@ -155,9 +196,13 @@ def add_item(doc: Any, item: ViewItem) -> None:
         for k, v in citation_parts(item.source, item.page):
             para.add_run(f"{k}: ").bold = True
             para.add_run(f"{v}\n")
+        if item.facsimile_shown and images:
+            para.add_run(facsimile_citation(item.source, *item.facsimile_shown))
     if item.commentary:
         doc.add_heading("Commentary", level=3)
         add_text_block(doc, item.commentary)
+    if images:
+        add_facsimile(doc, images)
 
 
 def add_appendix(doc: Any, view: DossierView) -> None:
@@ -194,9 +239,11 @@ def set_metadata(doc: Any, view: DossierView) -> None:
             rel.target_part._blob = APP_XML
 
 
-def write_docx(view: DossierView, path: Path) -> None:
+def write_docx(view: DossierView, path: Path,
+               facsimiles: dict[int, FacsimilePlan] | None = None) -> None:
     import docx
 
+    images = facsimile_images(facsimiles or {})
     doc = docx.Document()
     doc.add_heading(view.title, level=0)
     if view.byline:
@@ -214,7 +261,7 @@ def write_docx(view: DossierView, path: Path) -> None:
         if sec.title:
             doc.add_heading(sec.title, level=1)
         for it in sec.items:
-            add_item(doc, it)
+            add_item(doc, it, images.get(it.id))
     add_appendix(doc, view)
     set_metadata(doc, view)
     # Zipped in memory, then written in one go: python-docx's ZipFile on a file that hits a

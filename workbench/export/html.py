@@ -9,10 +9,11 @@ text nor a redaction's private reason ever reaches this module.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-from ..dossier.citations import citation_parts, provenance_rows
+from ..dossier.citations import citation_parts, facsimile_citation, provenance_rows
 from ..dossier.model import DossierView, ViewItem
 from ..dossier.redaction import Segment, plain_context, printed_mark, withheld_note
 from .common import resources_dir
@@ -25,6 +26,7 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'"
 PDF_PART_CSS = """
 @page { @bottom-center { content: none; } @bottom-right { content: none; } }
 nav.toc li { padding-right: 3em; }
+div.facsimile-slot { break-after: page; height: 0; margin: 0; }
 """
 # The stamp pages: no margins, so every text is placed in page coordinates; the footer sits
 # where print.css's bottom margin (22 mm, 18 mm at the sides) is, centred in it.
@@ -96,6 +98,8 @@ def citation_html(item: ViewItem) -> str:
         return ""
     kind = "Excerpt" if item.kind == "highlight" else "Whole document"
     rows = [kind] + [f"{k}: {v}" for k, v in citation_parts(item.source, item.page)]
+    if item.facsimile_shown:
+        rows.append(facsimile_citation(item.source, *item.facsimile_shown))
     return f'<p class="citation">{" · ".join(e(r) for r in rows)}</p>'
 
 
@@ -110,7 +114,14 @@ def item_html(item: ViewItem, pdf: bool) -> str:
     if item.commentary:
         body = segments_html(item.commentary, pdf, lead="<b>Commentary:</b> ")
         parts.append(f'<div class="commentary">{body}</div>')
+    if pdf and item.facsimile_shown:
+        # The PDF export inserts the facsimile's pages after the page this lands on.
+        parts.append(f'<div class="facsimile-slot" id="{facsimile_anchor(item.id)}"></div>')
     return "\n".join(parts)
+
+
+def facsimile_anchor(item_id: int) -> str:
+    return f"facsimile-{item_id}"
 
 
 def cover_html(view: DossierView, pdf: bool) -> str:
@@ -262,7 +273,7 @@ def pdf_body_parts(view: DossierView, parts: int, head_start: int = 0) -> list[s
 Stamp = tuple[int, float, float, float, str]
 
 
-def pdf_stamps(view: DossierView, pages: range, total: int, bates: str | None,
+def pdf_stamps(view: DossierView, pages: Sequence[int], total: int, bates: str | None,
                stamps: list[Stamp]) -> str:
     """One empty page for each index in ``pages``, carrying the footer ("Page i of n"), the
     Bates number and the given texts (the contents' page numbers), to lay over the assembled

@@ -5,7 +5,9 @@ so the exporter and the leak scanner cannot disagree about what can be read. The
 every way ``workbench.redact.decode`` knows (a PDF by PDFium and poppler page by page, every
 pypdf object, every stream and string; a DOCX or a bundle member by member; HTML and JSON in
 every encoding, with entities, percent-encoding, escapes and markup decoded) and searches each
-reading with the same matcher the redaction used. A finding raises ``RedactionLeak`` naming
+reading with the same matcher the redaction used; ``leak_ocr`` adds OCR of every image the
+export shows (rasterised facsimile pages, a photograph on a source page, a DOCX's page
+images). A finding raises ``RedactionLeak`` naming
 the place and the form found, with the command that redacts that form; a part that cannot be
 read raises ``ExportError``. The caller deletes the file either way.
 
@@ -25,6 +27,7 @@ from ..dossier.redaction import DEFAULT_LABEL, Rule, matcher_of
 from ..errors import ExportError, RedactionLeak
 from ..redact.matcher import Matcher, describe_form
 from ..redact.scan import Finding, ScanReport, scan_bytes, scan_paths
+from .leak_ocr import check_images
 
 _WHAT = {"pdf": "the PDF", "docx": "the DOCX", "html": "the HTML file"}
 # The private reason the hint's command proposes: true of every form it suggests.
@@ -39,6 +42,7 @@ def check_file(path: Path, rules: list[Rule], fmt: str, *,
     if not matcher:
         return []
     report = scan_paths([path], matcher)
+    check_images(path, matcher, report)  # what page images show, by OCR
 
     def where(finding_path: str) -> str:
         if fmt != "bundle":

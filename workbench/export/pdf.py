@@ -9,8 +9,11 @@ Layout is WeasyPrint's cost, so the work is split in independent documents laid 
 on every core (``pdf_layout``): the cover and contents, and the body in slices. The pages
 where exhibits landed are then known, so one more small document carries, page by page, the
 footer ("Page i of n"), the Bates number and the contents' page numbers; it is laid over the
-joined pages (``pdf_assemble``). Metadata holds only what the user chose (title, author,
-organisation), the export time and a fixed producer: no user, host, path or library name.
+joined pages (``pdf_assemble``). A facsimile exhibit ends its page; its pages are rendered
+apart (``facsimile_plan``), once their place and so their Bates numbers are known, and
+inserted after it; they keep their own stamp and Bates number. Metadata holds only what the
+user chose (title, author, organisation), the export time and a fixed producer: no user,
+host, path or library name.
 """
 
 from __future__ import annotations
@@ -18,13 +21,23 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 from ..dossier.model import DossierView
 from .common import resources_dir
-from .html import Stamp, front_weight, pdf_body_parts, pdf_front, pdf_stamps
+from .facsimile_plan import FacsimilePlan, bates_numbers, iter_plans, render_plans
+from .html import (
+    Stamp,
+    facsimile_anchor,
+    front_weight,
+    pdf_body_parts,
+    pdf_front,
+    pdf_stamps,
+)
 from .pdf_assemble import Layout, assemble
 from .pdf_layout import LayoutPool, Part, WorkerError, lay_out
 
@@ -72,19 +85,42 @@ def _ranges(total: int, parts: int, stamps: list[Stamp]) -> list[range]:
 
 
 def write_pdf(view: DossierView, path: Path, bates: str | None = None,
-              workers: int | None = None) -> dict[str, Any]:
+              workers: int | None = None, facsimiles: dict[int, FacsimilePlan] | None = None,
+              keep: Path | None = None) -> dict[str, Any]:
     """Write the dossier to ``path``. ``workers``: extra layout processes (None: by size).
+    ``facsimiles``: the plans of its facsimile exhibits (``plan_facsimiles``); each one's
+    PDF is written into ``keep`` (a bundle's ``exhibits/``) or a temporary folder.
     Returns where the time went (seconds), for the benchmark."""
     workers = default_workers(view) if workers is None else workers
-    if workers:
-        try:
-            return _write(view, path, bates, workers)
-        except WorkerError as exc:  # e.g. no separate Python to start in a frozen build
-            log.warning("laying the PDF out in one process: %s", exc)
-    return _write(view, path, bates, 0)
+    plans = facsimiles or {}
+    with ExitStack() as stack:
+        folder = keep or Path(stack.enter_context(tempfile.TemporaryDirectory(
+            prefix="workbench-facsimiles-")))
+        if workers:
+            try:
+                return _write(view, path, bates, workers, plans, folder)
+            except WorkerError as exc:  # e.g. no separate Python to start in a frozen build
+                log.warning("laying the PDF out in one process: %s", exc)
+        return _write(view, path, bates, 0, plans, folder)
 
 
-def _write(view: DossierView, path: Path, bates: str | None, workers: int) -> dict[str, Any]:
+def _place_facsimiles(view: DossierView, layout: Layout, plans: dict[int, FacsimilePlan],
+                      bates: str | None) -> list[tuple[FacsimilePlan, int, int, list[str] | None]]:
+    """Reserve each facsimile's pages after the page its exhibit ends on; returns (plan,
+    flow page, slot, Bates numbers) to render."""
+    todo = []
+    for plan in iter_plans(plans, view):
+        after = layout.flow_page(facsimile_anchor(plan.item_id))
+        if after is None:  # cannot happen: every planned exhibit has its slot
+            raise RuntimeError(f"no place for the facsimile of {plan.label}")
+        first = layout.insert(after, len(plan.pages))
+        todo.append((plan, after, len(layout.inserts[after]) - 1,
+                     bates_numbers(bates, first, len(plan.pages))))
+    return todo
+
+
+def _write(view: DossierView, path: Path, bates: str | None, workers: int,
+           plans: dict[int, FacsimilePlan], folder: Path) -> dict[str, Any]:
     clock = time.perf_counter()
     base = str(resources_dir())
     with LayoutPool(workers) as pool:
@@ -95,18 +131,30 @@ def _write(view: DossierView, path: Path, bates: str | None, workers: int) -> di
         front = lay_out(pdf_front(view), base)
         body = [lay_out(body_docs[0], base)] + [p.result() for p in procs[:len(body_docs) - 1]]
         layout = Layout([front, *body])
+        todo = _place_facsimiles(view, layout, plans, bates)
         laid_out = time.perf_counter()
         numbers = toc_stamps(front, layout)
         # The stamps need only the page count and the contents' positions: split them too.
-        ranges = _ranges(layout.pages, workers + 1, numbers)
+        # An inserted facsimile page has its own stamp, so it gets none here.
+        inserted = layout.inserted()
+        ranges = [pages for r in _ranges(layout.pages, workers + 1, numbers)
+                  if (pages := [i for i in r if i not in inserted])]
         for proc, pages in zip(procs, ranges[1:], strict=False):
             proc.submit(pdf_stamps(view, pages, layout.pages, bates, numbers), base)
+        # Rendered here while the workers lay out their stamps.
+        render_plans([(plan, folder / plan.file_name(), numbers_of_plan)
+                      for plan, _after, _slot, numbers_of_plan in todo])
+        for plan, after, slot, _numbers in todo:
+            layout.fill(after, slot, folder / plan.file_name())
+        rendered = time.perf_counter()
         stamps = [lay_out(pdf_stamps(view, ranges[0], layout.pages, bates, numbers), base)]
         stamps += [p.result() for p in procs[:len(ranges) - 1]]
     stamped = time.perf_counter()
     assemble(layout, stamps, path, title=view.title, author=view.byline or None,
              when=view.generated_at)
     return {"workers": workers, "pages": layout.pages,
+            "facsimile_pages": len(layout.inserted()),
+            "facsimiles_s": round(rendered - laid_out, 2),
             "layout_s": round(laid_out - clock, 2), "stamps_s": round(stamped - laid_out, 2),
             "assemble_s": round(time.perf_counter() - stamped, 2),
             "front_cpu_s": round(front.cpu_s, 2), "body_cpu_s": [round(p.cpu_s, 2) for p in body],

@@ -1,16 +1,18 @@
 """Join the laid-out parts of the dossier PDF into one file with pypdf.
 
-The parts (cover and contents, then the body in one or more slices) are concatenated; every
-page gets its footer ("Page i of n") and optional Bates number by laying the matching page of
-the stamp document over it; the bookmarks (PDF outline) and the contents' links are rebuilt
-from the positions WeasyPrint reported, and the metadata is set to only what the user chose
-plus a fixed producer (no user, host, path, library or software version).
+The parts (cover and contents, then the body in one or more slices) are concatenated, with
+each facsimile exhibit's pages (built apart, ``facsimile_plan``) inserted after the page where
+the exhibit ends; every dossier page gets its footer ("Page i of n") and optional Bates
+number by laying the matching page of the stamp document over it; the bookmarks (PDF
+outline) and the contents' links are rebuilt from the positions WeasyPrint reported, and the
+metadata is set to only what the user chose plus a fixed producer (no user, host, path,
+library or software version).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
@@ -23,7 +25,11 @@ PRODUCER = "Workbench"
 
 
 class Layout:
-    """Where each part's pages land in the assembled document."""
+    """Where each part's pages land in the assembled document.
+
+    Page indices of the laid-out parts in sequence are *flow* indices; pages inserted after
+    a flow page (``insert``) shift what follows, and ``final`` maps a flow index to its index
+    in the assembled document. ``anchors`` hold final indices."""
 
     def __init__(self, parts: Sequence[Part]) -> None:
         self.parts = list(parts)
@@ -32,11 +38,49 @@ class Layout:
         for part in self.parts:
             self.offsets.append(total)
             total += part.pages
-        self.pages = total
-        self.anchors: dict[str, tuple[int, float, float]] = {}
+        self.flow_pages = total
+        self.inserts: dict[int, list[tuple[int, Path | None]]] = {}
+        self._flow_anchors: dict[str, tuple[int, float, float]] = {}
         for part, offset in zip(self.parts, self.offsets, strict=True):
             for name, (page, x, y, *_end) in part.anchors.items():
-                self.anchors.setdefault(name, (page + offset, x, y))
+                self._flow_anchors.setdefault(name, (page + offset, x, y))
+
+    @property
+    def pages(self) -> int:
+        return self.flow_pages + sum(n for pages in self.inserts.values() for n, _ in pages)
+
+    def flow_page(self, anchor: str) -> int | None:
+        found = self._flow_anchors.get(anchor)
+        return None if found is None else found[0]
+
+    def insert(self, after: int, pages: int) -> int:
+        """Reserve ``pages`` pages after flow page ``after``; returns the first one's final
+        index (its file is given to ``fill`` once rendered)."""
+        self.inserts.setdefault(after, []).append((pages, None))
+        return self.final(after) + 1 + sum(n for n, _ in self.inserts[after][:-1])
+
+    def fill(self, after: int, index: int, pdf: Path) -> None:
+        pages, _ = self.inserts[after][index]
+        self.inserts[after][index] = (pages, pdf)
+
+    def final(self, flow: int) -> int:
+        return flow + sum(n for after, pages in self.inserts.items() if after < flow
+                          for n, _ in pages)
+
+    def inserted(self) -> set[int]:
+        """The final indices of every inserted page."""
+        out: set[int] = set()
+        for after, pages in self.inserts.items():
+            first = self.final(after) + 1
+            for n, _ in pages:
+                out.update(range(first, first + n))
+                first += n
+        return out
+
+    @property
+    def anchors(self) -> dict[str, tuple[int, float, float]]:
+        return {name: (self.final(page), x, y)
+                for name, (page, x, y) in self._flow_anchors.items()}
 
     def page_numbers(self) -> dict[str, int]:
         """Anchor name -> page number as printed (1-based)."""
@@ -47,7 +91,7 @@ def pdf_date(when: datetime) -> str:
     return when.strftime("D:%Y%m%d%H%M%SZ")
 
 
-def _stamp(writer: Any, stamps: Sequence[Part]) -> None:
+def _stamp(writer: Any, stamps: Sequence[Part], skip: Collection[int] = ()) -> None:
     """Lay each stamp page over its page: the page's own content is wrapped in ``q``/``Q``
     (WeasyPrint leaves its flipped coordinate system set), then the stamp's content follows,
     its resource names prefixed so they cannot clash with the page's (both parts may name a
@@ -67,11 +111,13 @@ def _stamp(writer: Any, stamps: Sequence[Part]) -> None:
         reader = PdfReader(BytesIO(part.pdf))
         for page in reader.pages:
             overlays.append((page, page["/Resources"].get_object()))
-    if len(overlays) != len(writer.pages):
-        raise RuntimeError(f"{len(overlays)} stamp pages for {len(writer.pages)} pages")
+    # Inserted facsimile pages keep their own stamp: nothing is drawn over the source's page.
+    own_pages = [p for i, p in enumerate(writer.pages) if i not in skip]
+    if len(overlays) != len(own_pages):
+        raise RuntimeError(f"{len(overlays)} stamp pages for {len(own_pages)} pages")
     merged: dict[tuple[int, int], Any] = {}
     renamed: dict[int, tuple[Any, re.Pattern[bytes]]] = {}
-    for page, (stamp, stamp_res) in zip(writer.pages, overlays, strict=True):
+    for page, (stamp, stamp_res) in zip(own_pages, overlays, strict=True):
         key = id(stamp_res)
         if key not in renamed:
             renamed[key] = _renamed_resources(writer, stamp_res)
@@ -137,9 +183,10 @@ def _outline(writer: Any, layout: Layout) -> None:
         for page, level, label, x, y in part.bookmarks:
             while stack and stack[-1][0] >= level:
                 stack.pop()
-            height = float(writer.pages[page + offset].mediabox.height)
+            at = layout.final(page + offset)
+            height = float(writer.pages[at].mediabox.height)
             item = writer.add_outline_item(
-                title=label, page_number=page + offset,
+                title=label, page_number=at,
                 parent=stack[-1][1] if stack else None,
                 fit=Fit.xyz(left=x * PX, top=height - y * PX))
             stack.append((level, item))
@@ -155,13 +202,14 @@ def _links(writer: Any, layout: Layout) -> None:
         for page, target, (x1, y1, x2, y2) in part.links:
             if target not in layout.anchors:
                 continue
-            height = float(writer.pages[page + offset].mediabox.height)
+            at = layout.final(page + offset)
+            height = float(writer.pages[at].mediabox.height)
             to_page, tx, ty = layout.anchors[target]
             to_height = float(writer.pages[to_page].mediabox.height)
             link = Link(rect=(x1 * PX, height - y2 * PX, x2 * PX, height - y1 * PX),
                         border=[0, 0, 0], target_page_index=to_page,
                         fit=Fit.xyz(left=tx * PX, top=to_height - ty * PX))
-            writer.add_annotation(page_number=page + offset, annotation=link)
+            writer.add_annotation(page_number=at, annotation=link)
 
 
 def assemble(layout: Layout, stamps: Sequence[Part], path: Path, *, title: str, author: str | None,
@@ -169,9 +217,22 @@ def assemble(layout: Layout, stamps: Sequence[Part], path: Path, *, title: str, 
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
-    for part in layout.parts:
-        writer.append(PdfReader(BytesIO(part.pdf)), import_outline=False)
-    _stamp(writer, stamps)
+    for part, offset in zip(layout.parts, layout.offsets, strict=True):
+        reader = PdfReader(BytesIO(part.pdf))
+        start = 0
+        for local in range(part.pages):
+            pages = layout.inserts.get(offset + local)
+            if not pages:
+                continue
+            writer.append(reader, pages=(start, local + 1), import_outline=False)
+            start = local + 1
+            for _n, pdf in pages:
+                if pdf is None:
+                    raise RuntimeError("a facsimile was reserved but never rendered")
+                writer.append(PdfReader(pdf), import_outline=False)
+        if start < part.pages:
+            writer.append(reader, pages=(start, part.pages), import_outline=False)
+    _stamp(writer, stamps, layout.inserted())
     _outline(writer, layout)
     _links(writer, layout)
     writer.page_mode = "/UseOutlines"

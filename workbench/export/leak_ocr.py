@@ -1,0 +1,194 @@
+"""The leak check's reading of page images: OCR of every image an export shows, searched with
+the redaction matcher.
+
+The scanner (``workbench.redact.scan``) reads every text a file holds, but not what an image
+shows: a facsimile page rasterised with its black boxes, a source page with a photograph, a
+DOCX's facsimile page images. Here each one is rendered (a PDF page that draws any image, at
+``DPI``) or opened (an image member of a DOCX or zip), read by Tesseract in the scripts of the
+redacted texts, and searched with the same matcher; a find is a ``Finding`` like any other,
+placed ``page 5 image (OCR)``. Every image so read is no longer an unreadable part of the
+report (the scanner says it cannot search an image, or a page that is only an image).
+
+Only what the export itself made is read: a bundle's ``originals/`` have been proven clean
+(or left out) by the scanner already. A name that OCR cannot read reliably (tiny, rotated,
+handwritten) is not found — the boxes are burnt in, so this is a second line, not the first.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..redact.matcher import Matcher, describe_form
+from ..redact.scan import Finding, ScanReport, mask
+
+DPI = 200
+CHECK = "page images (OCR)"
+TIMEOUT = 300.0  # seconds for one page: Tesseract stuck longer than this is a failure
+_IMAGE_REASONS = ("what it shows or says cannot be searched", "it has no text, only an image")
+_IMAGE_NAME = re.compile(r"\.(png|jpe?g|gif|tiff?|bmp|webp)$", re.IGNORECASE)
+_SCRIPTS = (("ara", re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")),
+            ("uig", re.compile("[\u06c6\u06c7\u06c8\u06cb\u06d0\u06d5\u0649]")),
+            ("chi_sim", re.compile("[\u3400-\u9fff]")))
+
+
+@dataclass
+class _Image:
+    where: str  # the report's path of the file it is in
+    member: str | None  # the zip member it is (or is in)
+    place: str
+    load: Any  # () -> PIL image
+
+
+def languages_for(terms: list[str]) -> str:
+    """Tesseract languages for the scripts of ``terms`` that are installed (English always:
+    marks, labels and Latin names)."""
+    from ..extract.ocr import installed_languages
+
+    have = installed_languages()
+    wanted = ["eng"] + [lang for lang, pattern in _SCRIPTS
+                        if any(pattern.search(t) for t in terms)]
+    return "+".join(lang for lang in wanted if lang in have) or "eng"
+
+
+def check_images(path: Path, matcher: Matcher, report: ScanReport) -> None:
+    """OCR every image the export at ``path`` shows; add what it finds to ``report``."""
+    images = list(_images(path))
+    if not images:
+        return
+    from ..system_tools import tool
+
+    tesseract = tool("tesseract")
+    if not tesseract.probe().available:
+        for img in images:
+            report.unreadable.append((img.where, img.place, "it is an image, and Tesseract "
+                                      f"(OCR) is not installed to read it: "
+                                      f"{tesseract.short_hint}"))
+        return
+    languages = languages_for(list(matcher.terms))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    with ThreadPoolExecutor(max_workers=max(1, cores)) as pool:
+        # PDFium renders here, one page at a time (it is not thread-safe); Tesseract, a
+        # process of its own, reads the pages in parallel.
+        futures = [pool.submit(_read, _load(img), languages) for img in images]
+        texts = [f.result() for f in futures]
+    for img, text in zip(images, texts, strict=True):
+        report.readings += 1
+        hit = matcher.find(text) if isinstance(text, str) else None
+        if isinstance(text, Exception):
+            report.unreadable.append((img.where, img.place, f"OCR failed ({text})"))
+        elif hit is not None:
+            report.findings.append(Finding(
+                img.where, mask(img.place, matcher), hit.term,
+                describe_form(hit.found, matcher.terms[hit.term]), hit.found))
+    report.checks.add(CHECK)
+    read = {(img.where, img.member) for img in images}
+    report.unreadable = [u for u in report.unreadable if not _covered(u, read)]
+
+
+def _covered(unreadable: tuple[str, str, str], read: set[tuple[str, str | None]]) -> bool:
+    where, place, reason = unreadable
+    if not reason.startswith(_IMAGE_REASONS):
+        return False
+    return any(where == w and (member is None or f"zip member {member}" in place)
+               for w, member in read)
+
+
+def _load(img: _Image) -> Any:
+    from ..redact.decode_pdf import _PDFIUM
+
+    with _PDFIUM:
+        return img.load()
+
+
+def _read(image: Any, languages: str) -> str | Exception:
+    import pytesseract
+
+    try:
+        return str(pytesseract.image_to_string(image, lang=languages, timeout=TIMEOUT))
+    except Exception as exc:  # reported as a part that could not be read
+        return exc
+
+
+def _images(path: Path) -> Iterator[_Image]:
+    if path.is_dir():
+        for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            rel = file.relative_to(path).as_posix()
+            if "/originals/" not in f"/{rel}":
+                yield from _file_images(str(file), None, file.name, file.read_bytes())
+        return
+    yield from _file_images(str(path), None, path.name, path.read_bytes())
+
+
+def _file_images(where: str, member: str | None, name: str, data: bytes) -> Iterator[_Image]:
+    prefix = f"zip member {member}: " if member else ""
+    if data[:1024].find(b"%PDF-") >= 0:
+        for n in _image_pages(data):
+            yield _Image(where, member, f"{prefix}page {n} image (OCR)",
+                         _page_loader(data, n))
+    elif data[:4] == b"PK\x03\x04":
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for info in zf.infolist():
+                if info.is_dir() or "/originals/" in f"/{info.filename}":
+                    continue
+                inner = zf.read(info)
+                yield from _file_images(where, info.filename, info.filename, inner)
+    elif member and _IMAGE_NAME.search(name):
+        yield _Image(where, member, f"zip member {member}: image (OCR)",
+                     lambda: _open_image(data))
+
+
+def _open_image(data: bytes) -> Any:
+    from PIL import Image
+
+    return Image.open(io.BytesIO(data)).convert("L")
+
+
+def _image_pages(data: bytes) -> list[int]:
+    """The 1-based pages that draw an image (in a form too: a facsimile's vector page)."""
+    from ..redact.decode_pdf import _PDFIUM
+
+    with _PDFIUM:
+        return _image_pages_locked(data)
+
+
+def _image_pages_locked(data: bytes) -> list[int]:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        out = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            try:
+                if next(iter(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])), None):
+                    out.append(i + 1)
+            finally:
+                page.close()
+        return out
+    finally:
+        pdf.close()
+
+
+def _page_loader(data: bytes, number: int) -> Any:
+    def load() -> Any:
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(data)
+        try:
+            page = pdf[number - 1]
+            try:
+                return page.render(scale=DPI / 72, grayscale=True).to_pil()
+            finally:
+                page.close()
+        finally:
+            pdf.close()
+    return load
