@@ -55,6 +55,9 @@ def register(sub: Any) -> None:
     p = command(sub, "list", cmd_list, "list documents")
     p.add_argument("--collection", metavar="NAME")
     p.add_argument("--limit", type=argtypes.count, metavar="N")
+    p.add_argument("--failed-redactions", action="store_true",
+                   help="only PDFs where the import found text under a box drawn over it "
+                        "(see `workbench xray DOC`)")
 
     p = command(sub, "show", cmd_show, "show a document's metadata, provenance and text")
     p.add_argument("doc", metavar="DOC", type=argtypes.document_ref,
@@ -189,7 +192,8 @@ def _terminal_progress() -> Callable[[Progress], None]:
 
 
 def cmd_list(wb: Workbench, args: argparse.Namespace) -> Result:
-    docs = wb.list_documents(collection=args.collection, limit=args.limit)
+    docs = wb.list_documents(collection=args.collection, limit=args.limit,
+                             failed_redactions=args.failed_redactions)
     payload = [{k: d[k] for k in ("id", "title", "kind", "pages", "sha256", "imported_at")}
                for d in docs]
     text = table([[d["id"], d["title"], d["kind"], d["pages"], d["sha256"][:12],
