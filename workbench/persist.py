@@ -92,6 +92,10 @@ def add_text_layer(session: Session, doc: Document, extraction: Extraction) -> T
         for n, (s, e) in enumerate(ranges, start=1)
     )
     session.flush()
+    if extraction.ocr_words:  # OCR word boxes exist only now: kept as the pages' boxes
+        from .pages.ocr_boxes import store_ocr_words
+
+        store_ocr_words(session, layer.id, extraction)
     return layer
 
 

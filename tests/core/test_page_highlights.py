@@ -175,3 +175,51 @@ def test_documents_without_pages_have_no_page_api(lib: dict[str, Any]) -> None:
     assert h["page_geometry"] is None
     with pytest.raises(UserError):
         wb.add_page_highlight(doc, 1, [(0, 0, 100, 100)])
+
+
+def test_ocr_word_boxes_split_each_word_and_skip_the_gaps() -> None:
+    from workbench.pages.boxes import ZERO
+    from workbench.pages.ocr_boxes import align
+
+    text = "Forced labour\nin the\u200f region"
+    boxes = align(text, [[10, 5, 70, 20, "Forced"], [80, 5, 130, 20, "labour"],
+                         [10, 30, 20, 45, "in"], [25, 30, 45, 45, "the"],
+                         [50, 30, 95, 45, "\u200fregion"], [0, 0, 1, 1, "absent"]])
+    assert boxes[0] == (10, 5, 20, 20) and boxes[5] == (60, 5, 70, 20)
+    assert boxes[6] == ZERO and boxes[13] == ZERO  # the space and the line end
+    assert boxes[text.index("region") + 5] == (87.5, 30, 95, 45)
+    assert boxes[text.index("\u200f")] == ZERO
+
+
+def test_scanned_pdf_keeps_its_ocr_word_boxes(tmp_path: Path) -> None:
+    from tests.support.scans import scan
+    from workbench.extract import ocr
+    from workbench.library import Library
+    from workbench.models import PageBoxes as Row
+    from workbench.services import Workbench
+
+    if not ocr.available():
+        pytest.skip("Tesseract is not installed")
+    image = scan("en")
+    pdf = tmp_path / "scan.pdf"
+    image.save(str(pdf), "PDF", resolution=100.0)  # type: ignore[attr-defined]
+    Library.create(tmp_path / "lib").close()
+    with Workbench(Library.open(tmp_path / "lib", attach_index=False)) as wb:
+        report, _ = wb.import_paths([pdf])
+        doc = report.imported[0].document_id
+        with wb.library.read() as s:
+            assert s.execute(select(Row.page, Row.source)).all() == [(1, "ocr")]  # at import
+        words = wb.page_words(doc, 1)
+        assert words["source"] == "ocr"
+        # The page is the image at 100 dpi: 720 pixels are 518.4 points wide.
+        assert words["width"] == pytest.approx(720 * 72 / 100, abs=0.01)
+        found = {w["text"]: w["rect"] for w in words["words"]}
+        assert {"Report", "human", "labour"} <= set(found)
+        assert found["Report"][1] < found["labour"][1]  # first line above the second
+        x0, y0, x1, y1 = found["human"]
+        h = wb.get_highlight(wb.add_page_highlight(
+            doc, 1, [(x0 - 1, y0 - 1, x1 + 1, y1 + 1)], region=True).highlight_ids[0])
+        assert h["quote"] == "human"
+        t = wb.get_highlight(wb.add_highlight(doc, quote="Forced labour").highlight_ids[0])
+        assert t["page_geometry"]["kind"] == "text"
+        assert t["page_geometry"]["pages"][0]["quads"][0][1] > y0

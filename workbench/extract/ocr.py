@@ -160,6 +160,22 @@ def word_confidences(tsv: str) -> list[float]:
     return out
 
 
+def tsv_words(tsv: str) -> list[list[Any]]:
+    """Each word of Tesseract's TSV output with its box in the image's pixels:
+    ``[x0, y0, x1, y1, text]``, in reading order."""
+    out: list[list[Any]] = []
+    for line in tsv.splitlines()[1:]:
+        cols = line.split("\t")
+        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+            continue
+        try:
+            left, top, width, height = (int(c) for c in cols[6:10])
+        except ValueError:
+            continue
+        out.append([left, top, left + width, top + height, cols[11].strip()])
+    return out
+
+
 def mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
@@ -285,6 +301,10 @@ class OcrRun:
     # AUTO: a trial read on a page that read badly chose ``current`` again. The scan is poor,
     # not in another script; later bad pages are not tried again (it would double their cost).
     confirmed: bool = False
+    # page -> {"width", "height" (pixels of the image read), "words": [[x0, y0, x1, y1, text]]}:
+    # the kept read's word boxes, which become the page's character boxes (workbench.pages).
+    words: dict[int, dict[str, Any]] = field(default_factory=dict)
+    _read_words: dict[str, list[list[Any]]] = field(default_factory=dict)  # this page's reads
 
     def remaining(self) -> float:
         return self.budget - (time.monotonic() - self.started)
@@ -312,6 +332,10 @@ class OcrRun:
             return ""
         self.pages_done.append(number)
         self.confidences[number] = confs
+        width, height = image.size
+        self.words[number] = {"width": width, "height": height,
+                              "words": self._read_words.get(text, [])}
+        self._read_words.clear()
         return clean(text)
 
     def _tesseract(self, image: Any, languages: str) -> tuple[str, list[float]]:
@@ -328,6 +352,7 @@ class OcrRun:
             if "timeout" not in str(exc).lower():
                 raise
             raise _TimedOut from exc
+        self._read_words[str(text)] = tsv_words(str(tsv))  # the kept read's, in page()
         return str(text), word_confidences(str(tsv))
 
     def _read(self, image: Any, languages: str) -> tuple[str, list[float]]:

@@ -210,17 +210,18 @@ class PdfExtractor:
         version = self.version + (f"+pypdf-{_pypdf().__version__}" if second.used else "")
         empty = [i + 1 for i, p in enumerate(pages) if not p.strip()]
         method, languages = "text", None
+        ocr_words: list[dict[str, Any]] = []  # OCR'd pages' word boxes, in points
         if empty:
             method, languages, version, ocr_meta = self._ocr(path, doc, pages, empty, options,
-                                                             problems, version)
+                                                             problems, version, ocr_words)
             meta.update(ocr_meta)
         return Extraction(pages=pages, extractor=self.name, extractor_version=version,
                           metadata=meta, problems=problems, method=method, languages=languages,
-                          xray=xray)
+                          xray=xray, ocr_words=ocr_words)
 
     def _ocr(self, path: Path, doc: pdfium.PdfDocument | None, pages: list[str],
-             empty: list[int], options: ExtractOptions, problems: list[str], version: str
-             ) -> tuple[str, str | None, str, dict[str, Any]]:
+             empty: list[int], options: ExtractOptions, problems: list[str], version: str,
+             ocr_words: list[dict[str, Any]]) -> tuple[str, str | None, str, dict[str, Any]]:
         """OCR the pages without a text layer (rendered with pdfium); the PDF is not changed.
 
         Returns the layer's method ("ocr" when every text came from OCR, "text+ocr" when
@@ -240,6 +241,7 @@ class PdfExtractor:
         texts = run.run((n, partial(_render, path, doc, n - 1)) for n in empty)
         for n, text in texts.items():
             pages[n - 1] = text
+        ocr_words.extend(_in_points(path, doc, run.words))
         read = [n for n in empty if pages[n - 1].strip()]
         problems.extend(lang_problems + run.summary(empty))
         if read:
@@ -256,6 +258,37 @@ class PdfExtractor:
 
 
 OCR_DPI = 300
+
+
+def _in_points(path: Path, doc: pdfium.PdfDocument | None,
+               words: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    """OCR word boxes (pixels of the rendered page) in points from the page's top-left, as
+    ``Extraction.ocr_words`` holds them: the render is the page as displayed, so a scale is
+    all it takes."""
+    out: list[dict[str, Any]] = []
+    own = doc is None and bool(words)
+    if own:
+        try:
+            doc = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError:
+            return out
+    assert doc is not None or not words
+    try:
+        for number, read in sorted(words.items()):
+            page = doc[number - 1]  # type: ignore[index]
+            try:
+                width, height = float(page.get_width()), float(page.get_height())
+            finally:
+                page.close()
+            sx, sy = width / max(1, read["width"]), height / max(1, read["height"])
+            out.append({"page": number, "width": round(width, 2), "height": round(height, 2),
+                        "words": [[round(x0 * sx, 2), round(y0 * sy, 2), round(x1 * sx, 2),
+                                   round(y1 * sy, 2), text]
+                                  for x0, y0, x1, y1, text in read["words"]]})
+    finally:
+        if own and doc is not None:
+            doc.close()
+    return out
 
 
 def _render(path: Path, doc: pdfium.PdfDocument | None, index: int) -> Any:
