@@ -49,6 +49,7 @@ from ..session import Session
 from . import redacting
 from .adding import add_new
 from .export_flow import ExportFlow
+from .facsimile_row import FacsimileRow, redaction_text
 from .items import ITEM_ID, SECTION, ExhibitList
 from .note_offer import NoteOffer
 
@@ -119,6 +120,7 @@ class DossierBuilder(QWidget):
         self.commentary.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 16)
         save_comment = QPushButton("Save commentary")
         save_comment.clicked.connect(self._save_commentary)
+        self.facsimile = FacsimileRow(self._set_facsimile)
         self.use_note = NoteOffer(session, self.commentary)
         self.use_note.used.connect(self._save_commentary)
         section = QPushButton("Add section…")
@@ -179,6 +181,7 @@ class DossierBuilder(QWidget):
         bl = QVBoxLayout(bottom)
         bl.setContentsMargins(0, 0, 0, 0)
         bl.addWidget(self.commentary)
+        bl.addWidget(self.facsimile)
         bl.addLayout(edit_row)
         bl.addLayout(red_row)
         bl.addWidget(self.redactions)
@@ -262,13 +265,13 @@ class DossierBuilder(QWidget):
         self.meta.setText(f"{n} item{'s' if n != 1 else ''} · exhibits numbered "
                           f"“{data.get('prefix') or ''}1”, “{data.get('prefix') or ''}2”…{frozen}")
         self.hint.setVisible(n == 0)
+        self.facsimile.show_entry(self._entry())
         self.redactions.clear()
         for r in data.get("redactions", []):
             where = ("" if r.get("item_id") is None
                      else f" (in {redacting.item_label(self, r['item_id'])})")
             # What the export prints, then the private reason (shown here only).
-            item = QListWidgetItem(f"█ {r.get('text', '')} → {r.get('mark', '')}{where} — "
-                                   f"reason: {r.get('reason', '')}")
+            item = QListWidgetItem(redaction_text(r, where))
             item.setData(ITEM_ID, r["id"])
             self.redactions.addItem(item)
 
@@ -338,6 +341,20 @@ class DossierBuilder(QWidget):
         entry = next((e for e in self.data.get("entries", []) if e["id"] == item_id), None)
         self.commentary.setPlainText(entry.get("commentary", "") if entry else "")
         self.use_note.offer(entry)
+        self.facsimile.show_entry(entry)
+
+    def _set_facsimile(self, item_id: int, on: bool, pages: str | None) -> None:
+        if self.dossier_id is not None:
+            ops.set_facsimile(self.session, self.dossier_id, item_id, on, pages,
+                              on_error=self._facsimile_refused)
+
+    def _facsimile_refused(self, exc: BaseException) -> None:
+        self.session.presenter.show(exc, "show the exhibit as its original pages")
+        self.facsimile.show_entry(self._entry())  # back to what the core holds
+
+    def _entry(self) -> dict[str, Any] | None:
+        item_id = self.selected_item()
+        return next((e for e in self.data.get("entries", []) if e["id"] == item_id), None)
 
     def _save_commentary(self) -> None:
         item_id = self.selected_item()

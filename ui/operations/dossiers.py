@@ -167,6 +167,14 @@ def printed_mark(label: str) -> tuple[str, str | None]:
         return "", exc.message
 
 
+def set_facsimile(session: Session, dossier_id: int, item_id: int, facsimile: bool,
+                  pages: str | None, on_error: Callable[[BaseException], None] | None = None
+                  ) -> Task:
+    """Show an exhibit as its source's own pages (``pages`` like "3-4,7"; None: default)."""
+    return session.mutate(lambda wb: wb.set_facsimile(dossier_id, item_id, facsimile, pages),
+                          None, "show the exhibit as its original pages", on_error)
+
+
 def remove_redaction(session: Session, dossier_id: int, redaction_id: int) -> Task:
     return session.mutate(lambda wb: wb.remove_redaction(dossier_id, redaction_id),
                           doing="remove the redaction")
