@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -52,6 +53,13 @@ class DocumentsPanel(QWidget):
         self._debounce.timeout.connect(self._apply_filter)
         self.filter.textChanged.connect(lambda _t: self._debounce.start())
         self.filter.installEventFilter(self)
+        # PDFs whose import found text under a box drawn over it (workbench.xray): the ones
+        # to look at before passing a file on.
+        self.failed_redactions = QCheckBox("Possible failed redactions")
+        self.failed_redactions.setToolTip(
+            "Only PDFs where text still lies under boxes, images or annotations drawn over "
+            "it, or in its background's colour")
+        self.failed_redactions.toggled.connect(self._apply_failed_redactions)
         self.table = QTableView()
         self.table.setAccessibleName("Documents")
         self.table.setModel(self.model)
@@ -95,7 +103,10 @@ class DocumentsPanel(QWidget):
         layout.setContentsMargins(12, 12, 12, 0)
         layout.setSpacing(8)
         layout.addLayout(top)
-        layout.addWidget(self.filter)
+        filters = QHBoxLayout()
+        filters.addWidget(self.filter, 1)
+        filters.addWidget(self.failed_redactions)
+        layout.addLayout(filters)
         layout.addWidget(self.table, 1)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -125,6 +136,10 @@ class DocumentsPanel(QWidget):
 
     def _apply_filter(self) -> None:
         self.model.needle = self.filter.text().strip()
+        self.model.reload()
+
+    def _apply_failed_redactions(self, on: bool) -> None:
+        self.model.failed_redactions = on
         self.model.reload()
 
     def _remember_selection(self) -> None:

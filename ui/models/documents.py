@@ -57,6 +57,7 @@ class DocumentTableModel(QAbstractTableModel):
         self._generation = 0
         self.collection: str | None = None
         self.needle = ""
+        self.failed_redactions = False  # only PDFs with a possible failed redaction
         self.sort_key: str | None = None
         self.descending = False
         self.total = 0  # documents in the library, whatever the filter
@@ -145,11 +146,13 @@ class DocumentTableModel(QAbstractTableModel):
         if not self.session.is_open:
             return
         collection, needle = self.collection, self.needle or None
+        failed = self.failed_redactions
 
         def work(wb: Any) -> tuple[int, int]:
             total = wb.count_documents()
-            shown = (wb.count_documents(collection=collection, contains=needle)
-                     if collection or needle else total)
+            shown = (wb.count_documents(collection=collection, contains=needle,
+                                        failed_redactions=failed)
+                     if collection or needle or failed else total)
             return total, shown
 
         self.session.query(work, lambda res: self._set_count(gen, *res), "count documents")
@@ -170,6 +173,7 @@ class DocumentTableModel(QAbstractTableModel):
         gen = self._generation
 
         opts = {"collection": self.collection, "contains": self.needle or None,
+                "failed_redactions": self.failed_redactions,
                 "order_by": self.sort_key, "descending": self.descending}
 
         def work(wb: Any) -> list[dict[str, Any]]:
