@@ -128,4 +128,11 @@ class ImageExtractor:
         return Extraction(pages=[texts.get(n, "") for n in numbers], extractor=self.name,
                           extractor_version=f"{self.version}+{run.provenance()}",
                           metadata=meta, problems=problems, method="ocr",
-                          languages=run.layer_languages())
+                          languages=run.layer_languages(), ocr_words=_word_boxes(run.words))
+
+
+def _word_boxes(words: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    """OCR's word boxes as ``Extraction.ocr_words``: an image page is one point per pixel, which
+    is how the page viewer sizes it, so the pixels read are the page's points."""
+    return [{"page": number, "width": float(read["width"]), "height": float(read["height"]),
+             "words": read["words"]} for number, read in sorted(words.items())]
