@@ -407,3 +407,43 @@ def test_rects_land_on_the_page_as_displayed(tmp_path: Path, rotation: int) -> N
     assert _colour_box(raster, RED) is None  # the redacted square is gone
     centre = ((redact[0] + redact[2]) // 2, (redact[1] + redact[3]) // 2)
     assert raster.getpixel(centre) == (0, 0, 0)
+
+
+# --- what else a page can carry ----------------------------------------------------------------
+
+def test_a_photo_keeps_its_pixels_but_not_its_exif(tmp_path: Path) -> None:
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[270] = "EXIF-MARKER"  # ImageDescription; a camera writes its serial and GPS here
+    Image.new("RGB", (60, 40), (20, 90, 200)).save(
+        tmp_path / "photo.jpg", "JPEG", exif=exif.tobytes(), comment=b"COM-MARKER")
+    pdf = FPDF(unit="pt")
+    pdf.add_page()
+    pdf.image(str(tmp_path / "photo.jpg"), x=100, y=100, w=120)
+    pdf.output(str(tmp_path / "src.pdf"))
+    src = tmp_path / "src.pdf"
+    assert b"EXIF-MARKER" in src.read_bytes() and b"COM-MARKER" in src.read_bytes()
+    out = tmp_path / "fac.pdf"
+    build_facsimile(_request(src, [FacsimilePage(1, [], [])]), out)
+    data = _every_byte(out)
+    assert b"EXIF-MARKER" not in data and b"COM-MARKER" not in data
+    r, _g, b = _render(out, 0).getpixel((160, 140))
+    assert b > 150 and r < 80  # the photo still shows
+
+
+def test_a_page_with_layers_is_rendered_as_it_displays(tmp_path: Path) -> None:
+    plain = _layout(tmp_path / "plain.pdf", ["A page with a hidden layer."])
+    writer = pypdf.PdfWriter(clone_from=str(plain))
+    resources = writer.pages[0]["/Resources"].get_object()
+    resources[NameObject("/Properties")] = DictionaryObject({
+        NameObject("/OC1"): writer._add_object(DictionaryObject({
+            NameObject("/Type"): NameObject("/OCG"),
+            NameObject("/Name"): TextStringObject("Names")}))})
+    writer.write(str(tmp_path / "src.pdf"))
+    result = build_facsimile(_request(tmp_path / "src.pdf", [FacsimilePage(1, [], [])],
+                                      ocr=False), tmp_path / "fac.pdf")
+    assert result.rasterised == [1]
+    assert result.notes and "optional content" in result.notes[0]
+    assert "hidden layer" not in _pdfium_text(tmp_path / "fac.pdf", 0)
+

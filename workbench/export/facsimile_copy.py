@@ -11,8 +11,10 @@ Copying is our own walk, not pypdf's ``clone``: a hostile file can point from a 
 catalog, so following every reference would bring the other pages (with the text a redaction
 burnt out of one of them), the outlines, attachments and JavaScript along. The walk copies
 only the resource kinds above, drops every key that carries metadata, actions, annotations,
-structure or page-piece data, and refuses any object that is a page, page tree, catalog,
-annotation, action, file, outline or structure element (it becomes null). Marked-content
+structure or page-piece data (and a JPEG image's EXIF, XMP, IPTC and comment segments: a
+camera's serial number or GPS position is metadata too), and refuses any object that is a
+page, page tree, catalog, annotation, action, file, outline or structure element (it becomes
+null). Marked-content
 properties are dropped (readers ignore a BDC whose property list is missing); a page that
 uses optional content (layers) cannot be copied faithfully without the source's layer
 configuration, so it raises ``NeedsRaster`` and is rendered as it displays instead.
@@ -138,7 +140,9 @@ class Copier:
             stream = StreamObject()
             self._done[key] = self.writer._add_object(stream)
             self._fill(stream, target)
-            stream._data = target._data  # still encoded: /Filter and its parameters come along
+            # Still encoded: /Filter and its parameters come along.
+            stream._data = _jpeg_without_metadata(target._data) if _is_jpeg(target) \
+                else target._data
             return self._done[key]
         if isinstance(target, DictionaryObject):
             self._check(target)
@@ -155,7 +159,7 @@ class Copier:
         self._check(obj)
         stream = StreamObject()
         self._fill(stream, obj)
-        stream._data = obj._data
+        stream._data = _jpeg_without_metadata(obj._data) if _is_jpeg(obj) else obj._data
         return self.writer._add_object(stream)
 
     def _fill(self, out: DictionaryObject, src: DictionaryObject) -> None:
@@ -172,6 +176,49 @@ class Copier:
     def _check(obj: DictionaryObject) -> None:
         if "/OC" in obj or obj.get("/Type") in OPTIONAL_CONTENT:
             raise NeedsRaster("the page uses optional content (layers)")
+
+
+# JPEG segments kept: APP0 (JFIF), APP2 (ICC colour profile), APP14 (Adobe colour transform)
+# and everything that is not an application or comment segment. Dropped: APP1 (EXIF, XMP),
+# APP13 (IPTC), the other vendors' APPn, COM.
+_JPEG_KEPT_APPS = {0xE0, 0xE2, 0xEE}
+
+
+def _is_jpeg(stream: StreamObject) -> bool:
+    filters = stream.get("/Filter")
+    filters = filters.get_object() if filters is not None else None
+    names = list(filters) if isinstance(filters, ArrayObject) else [filters]
+    return names == ["/DCTDecode"]
+
+
+def _jpeg_without_metadata(data: bytes) -> bytes:
+    """``data`` without its metadata segments; unchanged if it is not a JPEG we can walk."""
+    if not data.startswith(b"\xff\xd8"):
+        return data
+    out, pos = [data[:2]], 2
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            return data
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker == 0xDA or marker == 0xD9:  # start of scan (or end): the rest is image data
+            out.append(data[pos:])
+            return b"".join(out)
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # no length
+            out.append(data[pos:pos + 2])
+            pos += 2
+            continue
+        length = int.from_bytes(data[pos + 2:pos + 4], "big")
+        end = pos + 2 + length
+        if length < 2 or end > len(data):
+            return data
+        dropped = (0xE0 <= marker <= 0xEF and marker not in _JPEG_KEPT_APPS) or marker == 0xFE
+        if not dropped:
+            out.append(data[pos:end])
+        pos = end
+    return data
 
 
 def _refused(obj: DictionaryObject) -> bool:

@@ -121,11 +121,17 @@ def languages_for(text: str, requested: str | None) -> str:
     return "+".join(use)
 
 
-def ocr_page(program: str, image: Any, languages: str, dpi: int) -> tuple[bytes | None, str]:
-    """Tesseract's invisible-text PDF page and plain text for ``image``; (None, "") when it
-    fails or runs out of time (the page then stays an image alone)."""
+def ocr_input(image: Any) -> bytes:
+    """The redacted image as Tesseract reads it: grey PNG, fast compression (≈ 25 ms and
+    300 KB for an A4 page at 200 dpi, so 30 pages waiting for OCR hold 10 MB, not 330)."""
     buf = io.BytesIO()
-    image.convert("L").save(buf, "PPM")  # uncompressed: nothing to spend on either side
+    image.convert("L").save(buf, "PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def ocr_page(program: str, png: bytes, languages: str, dpi: int) -> tuple[bytes | None, str]:
+    """Tesseract's invisible-text PDF page and plain text for the image ``png``; (None, "")
+    when it fails or runs out of time (the page then stays an image alone)."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     with tempfile.TemporaryDirectory(prefix="wb-ocr-") as tmp:
         base = os.path.join(tmp, "page")
@@ -133,8 +139,7 @@ def ocr_page(program: str, image: Any, languages: str, dpi: int) -> tuple[bytes 
             subprocess.run(
                 [program, "stdin", base, "-l", languages, "--dpi", str(dpi),
                  "-c", "textonly_pdf=1", "pdf", "txt"],
-                input=buf.getvalue(), env=env, capture_output=True, timeout=OCR_TIMEOUT,
-                check=True)
+                input=png, env=env, capture_output=True, timeout=OCR_TIMEOUT, check=True)
             with open(base + ".pdf", "rb") as pdf, open(base + ".txt", encoding="utf-8") as txt:
                 return pdf.read(), txt.read()
         except (OSError, subprocess.SubprocessError, UnicodeDecodeError):
@@ -155,7 +160,7 @@ class OcrPool:
                dpi: int) -> Future[tuple[bytes | None, str]] | None:
         if self.program is None:
             return None
-        return self._pool.submit(ocr_page, self.program, image, languages, dpi)
+        return self._pool.submit(ocr_page, self.program, ocr_input(image), languages, dpi)
 
     def __enter__(self) -> OcrPool:
         return self
