@@ -223,3 +223,20 @@ def test_scanned_pdf_keeps_its_ocr_word_boxes(tmp_path: Path) -> None:
         t = wb.get_highlight(wb.add_highlight(doc, quote="Forced labour").highlight_ids[0])
         assert t["page_geometry"]["kind"] == "text"
         assert t["page_geometry"]["pages"][0]["quads"][0][1] > y0
+
+
+def test_tag_passages_name_a_region_without_text_by_its_page(
+        lib: dict[str, Any], tmp_path: Path) -> None:
+    import csv
+
+    import docx
+
+    wb, doc = lib["wb"], lib["pdf"]
+    wb.add_page_highlight(doc, 2, [(300, 600, 400, 700)], region=True, tags=["Photos"])
+    out = tmp_path / "passages.csv"
+    wb.export_passages("Photos", "csv", out)
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        assert [r["quote"] for r in csv.DictReader(fh)] == ["[region on page 2]"]
+    wb.export_passages("Photos", "docx", tmp_path / "passages.docx")
+    texts = [p.text for p in docx.Document(str(tmp_path / "passages.docx")).paragraphs]
+    assert "[region on page 2]" in texts

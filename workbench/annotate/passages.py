@@ -23,6 +23,7 @@ from workbench.blobs import sha256_file
 from workbench.errors import UserError
 from workbench.library import Library
 from workbench.models import utcnow
+from workbench.pages.geometry import shown_quote
 
 FORMATS = ("csv", "docx")
 CSV_COLUMNS = ["quote", "note", "document", "page", "tags", "highlight_id", "document_id",
@@ -47,6 +48,8 @@ class PassagesMixin:
         rows = self.list_highlights(doc=doc, tag=tag)
         shas = self._document_hashes({r["document_id"] for r in rows})
         for r in rows:
+            # A region without text (a photo, a signature) is named by its page, not left blank.
+            r["quote"] = shown_quote(r["quote"], r.get("page_geometry"), r.get("page"))
             r["document_sha256"] = shas.get(r["document_id"])
         return rows
 
