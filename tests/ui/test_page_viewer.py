@@ -23,6 +23,7 @@ def _open_original(win: Any, path: Path, qtbot: Any) -> Any:
     win.activateWindow()
     win.imports.start([path])
     win.imports.plan_dialog.accept()
+    win.imports.summary_dialog.accept()  # or it stays the active window, taking the shortcuts
     win.documents.table.selectRow(0)
     viewer = win.viewer
     viewer.tabs.setCurrentWidget(viewer.original)

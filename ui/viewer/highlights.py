@@ -35,6 +35,7 @@ from ..operations import codebook as codebook_ops
 from ..operations import highlights as ops
 from ..search.delegate import HTML_ROLE, RichDelegate
 from ..session import Session
+from .page_highlights import PageHighlights
 from .text_view import Painted
 from .viewer import DocumentViewer
 
@@ -93,7 +94,8 @@ class HighlightsPane(QWidget):
         row.addStretch(1)
         row.addWidget(self.accept_button)
         row.addWidget(self.discard_button)
-        self.empty = QLabel("No highlights yet. Select text in the Text tab and press H.")
+        self.empty = QLabel("No highlights yet. Select text in the Text tab, or on the page in "
+                            "the Original tab, and press H.")
         self.empty.setObjectName("emptyHint")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -178,6 +180,7 @@ class HighlightController:
         hl.customContextMenuRequested.connect(self._list_menu)
         self.pane.accept_button.clicked.connect(lambda: self._orphan(ops.accept_candidate))
         self.pane.discard_button.clicked.connect(lambda: self._orphan(ops.discard_orphan))
+        self.page = PageHighlights(self)  # painted on the Original tab's pages, made there too
 
     # --- showing --------------------------------------------------------------------------------
 
@@ -193,6 +196,7 @@ class HighlightController:
                                    h.get("display_color") or h.get("color") or DEFAULT_COLOR,
                                    label))
         self.viewer.text.set_highlights(painted)
+        self.page.apply(self.highlights)
         self.pane.set_items(self.highlights, {k: v for k, v in colors.items() if v})
         n = len(self.highlights)
         self.viewer.tabs.setTabText(self.viewer.tabs.indexOf(self.pane),
@@ -211,6 +215,8 @@ class HighlightController:
     # --- creating and editing -----------------------------------------------------------------
 
     def highlight_selection(self) -> bool:
+        if self.page.wants_key():
+            return self.page.highlight()
         doc_id = self.viewer.doc_id
         rng = self.viewer.text.selected_range()
         if doc_id is None or rng is None:

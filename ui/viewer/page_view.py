@@ -37,6 +37,7 @@ class PageView(QAbstractScrollArea):
     page_changed = Signal(int)  # 1-based
     zoom_changed = Signal(float)
     selection_made = Signal(object)  # Selection, when a drag ends
+    selection_cleared = Signal()
     highlight_clicked = Signal(int)
     highlight_activated = Signal(int)  # double-click: edit it
     words_wanted = Signal(int)  # a shown page whose OCR words are not loaded yet
@@ -105,6 +106,7 @@ class PageView(QAbstractScrollArea):
         if self.selection is not None:
             self.selection = None
             self.viewport().update()
+            self.selection_cleared.emit()
 
     # --- zoom ---------------------------------------------------------------------------------
 
