@@ -80,6 +80,7 @@ class DocumentViewer(QWidget):
         self.tabs.addTab(self.original, "Original")
         self.tabs.addTab(self.record, "Record")
         self.tabs.currentChanged.connect(self._tab_changed)
+        self.original.xray_found.connect(self._xray_found)
 
         content = QWidget()
         cl = QVBoxLayout(content)
@@ -170,6 +171,13 @@ class DocumentViewer(QWidget):
         self.text.mark(start, end)
         page = self.text_info.page_of(start) if self.text_info is not None else None
         self.original.locate(words, page)
+
+    def _xray_found(self, areas: int) -> None:
+        # Seen from the Text tab too: the import's warning is about the original's pages.
+        i = self.tabs.indexOf(self.original)
+        self.tabs.setTabText(i, "Original ⚠" if areas else "Original")
+        self.tabs.setTabToolTip(i, "Text may lie hidden under boxes drawn on the pages: see "
+                                   "the outlined areas" if areas else "")
 
     def _tab_changed(self, index: int) -> None:
         # The Text and Original tabs stay on one page: each opens where the other was.
