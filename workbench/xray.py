@@ -22,7 +22,7 @@ colour cannot be compared without rendering the image).
 
 Built on pypdfium2 (``xray_pdf`` reads the page); the Free Law Project's x-ray (BSD-2) documents
 the method but depends on PyMuPDF (AGPL), so we do not use it. Runs in the import worker on the
-document PDFium already opened, within the file's time budget (``import_check``); a failure
+pages the text reading already loaded, within the file's time budget (``ImportCheck``); a failure
 costs one problem line, never the import. ``bbox`` is in PDF points from the page's top-left
 corner as displayed (rotation and crop box applied), the contract of ``workbench.pages``.
 """
@@ -53,6 +53,7 @@ from .xray_pdf import (
     Rect,
     Renders,
     TextObj,
+    address,
     annotation_covers,
     characters,
     contains_point,
@@ -62,8 +63,9 @@ from .xray_pdf import (
     walk,
 )
 
-__all__ = ["ANNOTATION", "COLOUR", "IMAGE", "KINDS", "SHAPE", "XrayArea", "XrayScan",
-           "import_check", "problem_line", "scan_document", "scan_pdf"]
+__all__ = ["ANNOTATION", "COLOUR", "IMAGE", "KINDS", "SHAPE", "ImportCheck", "XrayArea",
+           "XrayScan", "import_check", "problem_line", "scan_document", "scan_open_page",
+           "scan_pdf"]
 
 KINDS = (SHAPE, IMAGE, ANNOTATION, COLOUR)
 PROBLEM = "possible failed redaction"
@@ -131,23 +133,32 @@ def scan_page(doc: pdfium.PdfDocument, index: int, deadline: float = float("inf"
               ) -> list[XrayArea]:
     page = doc[index]
     try:
-        objects = walk(page.raw, deadline)
-        if not objects.texts:
-            return []
-        annots = annotation_covers(page.raw)
-        plan = _Plan(objects, annots)
-        if not plan.wanted:
-            return []
-        textpage = page.get_textpage()
-        try:
-            chars = characters(textpage.raw, plan.wanted)
-            hidden = _judge(chars, plan, Renders(page, _display(page)))
-            return [_area(index + 1, kind, group, textpage.raw, _display(page))
-                    for kind, group in hidden]
-        finally:
-            textpage.close()
+        return scan_open_page(page, index + 1, deadline)
     finally:
         page.close()
+
+
+def scan_open_page(page: pdfium.PdfPage, number: int, deadline: float = float("inf"),
+                   textpage: pdfium.PdfTextPage | None = None) -> list[XrayArea]:
+    """One page already loaded (the import's, while it reads the text: loading a page is
+    most of the cost); its text page is loaded here only when needed, unless given."""
+    objects = walk(page.raw, deadline)
+    if not objects.texts:
+        return []
+    annots = annotation_covers(page.raw)
+    plan = _Plan(objects, annots)
+    if not plan.wanted:
+        return []
+    own = textpage is None
+    tp = page.get_textpage() if textpage is None else textpage
+    try:
+        chars = characters(tp.raw, plan.wanted)
+        display = _display(page)
+        hidden = _judge(chars, plan, Renders(page, display))
+        return [_area(number, kind, group, tp.raw, display) for kind, group in hidden]
+    finally:
+        if own:
+            tp.close()
 
 
 class _Plan:
@@ -167,7 +178,7 @@ class _Plan:
         if covers:
             self._pairs(objects.texts, covers)
         keep = set(self.later) | self.suspect
-        self.wanted = {addr: t for addr, t in objects.handles.items() if t.order in keep}
+        self.wanted = {address(t.handle): t for t in objects.texts if t.order in keep}
 
     def _pairs(self, texts: list[TextObj], covers: list[Cover]) -> None:
         import numpy as np
@@ -323,22 +334,64 @@ def problem_line(areas: Sequence[XrayArea | dict[str, Any]]) -> str | None:
     return f"{PROBLEM}: {where} ({count} area{'s' if count != 1 else ''})"
 
 
+class ImportCheck:
+    """The check as the import runs it, page by page on the pages the text reading has open.
+
+    ``page`` never raises: a failure stops the check and becomes a problem line, as running
+    out of its time does (a share of what the file has left, ``BUDGET_SHARE``, at most
+    ``MAX_SECONDS``). ``result`` gives the areas without their text (what the library keeps)
+    and the document's problem lines."""
+
+    def __init__(self, options_extra: dict[str, Any], pages: int) -> None:
+        seconds = MAX_SECONDS
+        deadline = options_extra.get("deadline")
+        if isinstance(deadline, int | float):  # wall-clock, set by the importing process
+            seconds = max(0.5, min(MAX_SECONDS, (float(deadline) - time.time()) * BUDGET_SHARE))
+        self.deadline = time.monotonic() + seconds
+        self.pages = pages
+        self.areas: list[XrayArea] = []
+        self.checked = 0
+        self.out_of_time = False
+        self.failure: str | None = None
+
+    def page(self, page: pdfium.PdfPage, number: int,
+             textpage: pdfium.PdfTextPage | None = None) -> None:
+        if self.out_of_time or self.failure is not None:
+            return
+        if time.monotonic() > self.deadline:
+            self.out_of_time = True
+            return
+        try:
+            self.areas.extend(scan_open_page(page, number, self.deadline, textpage))
+            self.checked += 1
+        except OutOfTime:
+            self.out_of_time = True
+        except Exception as exc:  # untrusted input: a check that fails costs a line
+            self.failure = type(exc).__name__
+
+    def result(self) -> tuple[list[dict[str, Any]], list[str]]:
+        problems = [line] if (line := problem_line(self.areas)) else []
+        if self.failure is not None:
+            problems.append(f"the failed-redaction check could not read this PDF "
+                            f"({self.failure}) after page {self.checked} of {self.pages}")
+        elif self.out_of_time:
+            problems.append(f"the failed-redaction check ran out of time after page "
+                            f"{self.checked} of {self.pages}")
+        return [a.to_json() for a in self.areas], problems
+
+
 def import_check(doc: pdfium.PdfDocument, options_extra: dict[str, Any]
                  ) -> tuple[list[dict[str, Any]], list[str]]:
-    """The check as the import runs it: the areas without their text (what the library keeps)
-    and the document's problem lines. Never raises: a failure is a problem line."""
-    seconds = MAX_SECONDS
-    deadline = options_extra.get("deadline")
-    if isinstance(deadline, int | float):  # wall-clock, set by the importing process
-        seconds = max(0.5, min(MAX_SECONDS, (float(deadline) - time.time()) * BUDGET_SHARE))
-    try:
-        scan = scan_document(doc, deadline=time.monotonic() + seconds)
-    except Exception as exc:  # untrusted input: a check that fails costs a line, not the file
-        return [], [f"the failed-redaction check could not read this PDF "
-                    f"({type(exc).__name__})"]
-    areas = [a.to_json() for a in scan.areas]
-    problems = [line] if (line := problem_line(scan.areas)) else []
-    if not scan.complete:
-        problems.append(f"the failed-redaction check ran out of time after page "
-                        f"{scan.checked} of {scan.pages}")
-    return areas, problems
+    """``ImportCheck`` over every page of ``doc`` (for a reader that has no page open)."""
+    check = ImportCheck(options_extra, len(doc))
+    for index in range(len(doc)):
+        try:
+            page = doc[index]
+        except Exception as exc:  # a page PDFium cannot load: the check stops there
+            check.failure = check.failure or type(exc).__name__
+            break
+        try:
+            check.page(page, index + 1)
+        finally:
+            page.close()
+    return check.result()

@@ -56,6 +56,7 @@ class TextObj:
     order: int
     box: Rect
     colours: tuple[RGB, ...]  # what its glyphs are painted with (fill and/or stroke)
+    handle: Any = None  # PDFium's object, valid while the page is open
 
 
 @dataclass
@@ -90,7 +91,6 @@ class Hidden:
 class PageObjects:
     texts: list[TextObj]
     covers: list[Cover]
-    handles: dict[int, TextObj]  # text object handle (address) -> its record
 
 
 class _Floats:
@@ -113,7 +113,7 @@ class _Floats:
         return (self.u[0].value, self.u[1].value, self.u[2].value, self.u[3].value)
 
 
-def _address(handle: Any) -> int:
+def address(handle: Any) -> int:
     return int(ctypes.cast(handle, ctypes.c_void_p).value or 0)
 
 
@@ -146,7 +146,7 @@ def _matrix(obj: Any) -> Matrix:
 
 def walk(page: Any, deadline: float) -> PageObjects:
     """The page's visible text objects and opaque covers, numbered in drawing order."""
-    out = PageObjects([], [], {})
+    out = PageObjects([], [])
     buf = _Floats()
     order = 0
     # (container, count, getter, matrix to page space, drawn with transparency)
@@ -178,8 +178,8 @@ def walk(page: Any, deadline: float) -> PageObjects:
         if kind == R.FPDF_PAGEOBJ_TEXT:
             text = _text(obj, buf, order, box)
             if text is not None:
+                text.handle = obj
                 out.texts.append(text)
-                out.handles[_address(obj)] = text
         elif not faded and not R.FPDFPageObj_HasTransparency(obj):
             cover = _path(obj, buf, order, box, matrix) if kind == R.FPDF_PAGEOBJ_PATH \
                 else Cover(order, box, IMAGE)
@@ -346,7 +346,7 @@ def characters(textpage: Any, wanted: dict[int, TextObj]) -> list[Char]:
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     refs = [ctypes.byref(v) for v in (left, right, bottom, top)]
     for i in range(R.FPDFText_CountChars(textpage)):
-        obj = wanted.get(_address(R.FPDFText_GetTextObject(textpage, i)))
+        obj = wanted.get(address(R.FPDFText_GetTextObject(textpage, i)))
         if obj is None:
             continue
         code = R.FPDFText_GetUnicode(textpage, i)

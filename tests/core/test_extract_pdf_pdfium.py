@@ -124,10 +124,10 @@ def test_a_page_pdfium_fails_on_is_read_by_pypdf(tmp_path: Path, count: _Count,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     real = pdf_mod._pdfium_text
 
-    def failing(doc: Any, index: int) -> str:
+    def failing(doc: Any, index: int, *check: Any) -> str:
         if index == 1:
             raise pdfium.PdfiumError("Failed to load page.")
-        return real(doc, index)
+        return real(doc, index, *check)
 
     monkeypatch.setattr(pdf_mod, "_pdfium_text", failing)
     result = _extract(_helvetica_pdf(tmp_path / "r.pdf"))
@@ -140,10 +140,10 @@ def test_when_both_fail_the_page_is_empty_and_named(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     real = pdf_mod._pdfium_text
 
-    def failing(doc: Any, index: int) -> str:
+    def failing(doc: Any, index: int, *check: Any) -> str:
         if index == 2:
             raise pdfium.PdfiumError("Failed to load page.")
-        return real(doc, index)
+        return real(doc, index, *check)
 
     def pypdf_fails(self: Any, index: int) -> str:
         raise pypdf.errors.PdfReadError("broken")
@@ -161,8 +161,9 @@ def test_garbled_pdfium_text_is_checked_against_pypdf(tmp_path: Path, count: _Co
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     real = pdf_mod._pdfium_text
 
-    def garbled(doc: Any, index: int) -> str:
-        return "Se\ufffd\ufffdnd p\ufffdge w\ue001rds." if index == 1 else real(doc, index)
+    def garbled(doc: Any, index: int, *check: Any) -> str:
+        return ("Se\ufffd\ufffdnd p\ufffdge w\ue001rds." if index == 1
+                else real(doc, index, *check))
 
     monkeypatch.setattr(pdf_mod, "_pdfium_text", garbled)
     path = _helvetica_pdf(tmp_path / "r.pdf")

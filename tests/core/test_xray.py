@@ -12,7 +12,7 @@ import pytest
 
 from tests.support import xray_pdfs as X
 from workbench import xray
-from workbench.xray import XrayArea, XrayScan, import_check, problem_line, scan_pdf
+from workbench.xray import XrayArea, import_check, problem_line, scan_pdf
 
 NAME_CHARS = len(X.NAME.replace(" ", ""))
 # The black box every "covering" layout draws, in user space, and as displayed (top-left).
@@ -131,16 +131,37 @@ def test_import_check_keeps_no_text_and_costs_a_line_when_it_fails(monkeypatch):
                        "kind": xray.ANNOTATION}]
     assert "Aygul" not in json.dumps(stored)
 
-    def broken(*_a: Any, **_k: Any) -> XrayScan:
-        raise ValueError("a hostile page")
+    real = xray.scan_open_page
 
-    monkeypatch.setattr(xray, "scan_document", broken)
+    def broken_on_page_2(page: Any, number: int, *args: Any) -> list[XrayArea]:
+        if number == 2:
+            raise ValueError("a hostile page")
+        return real(page, number, *args)
+
+    monkeypatch.setattr(xray, "scan_open_page", broken_on_page_2)
     assert import_check(doc, {}) == (
-        [], ["the failed-redaction check could not read this PDF (ValueError)"])
-    monkeypatch.setattr(xray, "scan_document",
-                        lambda *_a, **_k: XrayScan([], pages=300, checked=120))
+        [], ["the failed-redaction check could not read this PDF (ValueError) after page 1 "
+             "of 2"])
+
+    def slow_on_page_2(page: Any, number: int, *args: Any) -> list[XrayArea]:
+        if number == 2:
+            raise xray.OutOfTime
+        return real(page, number, *args)
+
+    monkeypatch.setattr(xray, "scan_open_page", slow_on_page_2)
     assert import_check(doc, {})[1] == [
-        "the failed-redaction check ran out of time after page 120 of 300"]
+        "the failed-redaction check ran out of time after page 1 of 2"]
+
+
+def test_the_import_gives_the_check_a_share_of_the_files_time():
+    import time
+
+    check = xray.ImportCheck({"deadline": time.time() + 40}, 10)
+    assert 9 < check.deadline - time.monotonic() <= 10  # a quarter of what is left
+    check = xray.ImportCheck({"deadline": time.time() + 4000}, 10)
+    assert check.deadline - time.monotonic() <= xray.MAX_SECONDS
+    check = xray.ImportCheck({"deadline": time.time() - 5}, 10)  # late: half a second
+    assert check.deadline - time.monotonic() <= 0.5
 
 
 def test_the_check_stops_at_its_deadline():

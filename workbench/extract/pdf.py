@@ -30,7 +30,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
 from ..errors import ExtractionError
-from ..xray import import_check
+from ..xray import ImportCheck
 from .base import ENCRYPTED, UNREADABLE, Extraction, ExtractOptions
 from .pdf_text import PageReading, normalise, read_page
 
@@ -141,12 +141,15 @@ class _Pypdf:
         return {str(k).lstrip("/"): v for k, v in info.items()}
 
 
-def _pdfium_text(doc: pdfium.PdfDocument, index: int) -> str:
+def _pdfium_text(doc: pdfium.PdfDocument, index: int, check: ImportCheck | None = None) -> str:
     page = doc[index]
     try:
         textpage = page.get_textpage()
         try:
-            return str(textpage.get_text_range())
+            text = str(textpage.get_text_range())
+            if check is not None:  # the failed-redaction check, while the page is loaded
+                check.page(page, index + 1, textpage)
+            return text
         finally:
             textpage.close()
     finally:
@@ -188,18 +191,18 @@ class PdfExtractor:
             raise ExtractionError(UNREADABLE, "the PDF has no pages")
 
         problems: list[str] = []
+        # Text hidden under boxes is looked for on each page as its text is read.
+        check = ImportCheck(options.extra, count) if doc is not None else None
         if doc is None:
             problems.append("PDFium could not open this PDF: every page was read with pypdf")
             readings = [second.only(i) for i in range(count)]
         else:
-            readings = [read_page(i + 1, partial(_pdfium_text, doc, i),
+            readings = [read_page(i + 1, partial(_pdfium_text, doc, i, check),
                                   partial(second.page_text, i)) for i in range(count)]
         pages = [r.text.strip("\n") for r in readings]
         problems.extend(r.problem for r in readings if r.problem)
-        xray: list[dict[str, Any]] = []
-        if doc is not None:  # text hidden under boxes: checked here, on the untrusted file
-            xray, found = import_check(doc, options.extra)
-            problems.extend(found)
+        xray, found = check.result() if check is not None else ([], [])
+        problems.extend(found)
 
         meta: dict[str, Any] = {}
         try:
