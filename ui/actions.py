@@ -99,5 +99,11 @@ def shortcut_rows() -> list[tuple[str, str]]:
         rows.append((spec.text.replace("&", "").rstrip("…"), seq))
     rows += [("Next match / previous match (find bar)", "Enter / Shift+Enter"),
              ("Close the find bar", "Esc"), ("Open the selected search hit", "Enter"),
-             ("Rename the selected dossier section", "F2")]
+             ("Rename the selected dossier section", "F2"),
+             ("Zoom the page in / out (Original tab)", "Ctrl+= / Ctrl+-"),
+             ("Zoom the page about the mouse (Original tab)", "Ctrl+wheel"),
+             ("Previous / next page (Original tab)", "Page Up / Page Down"),
+             ("First / last page (Original tab)", "Home / End"),
+             ("Select a region of the page (Original tab)", "Shift+drag"),
+             ("Clear the page selection (Original tab)", "Esc")]
     return rows

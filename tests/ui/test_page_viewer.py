@@ -154,3 +154,12 @@ def test_image_document_in_the_page_view(window: Any, tmp_path: Path, qtbot: Any
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
     assert view.zoom > zoom
+
+
+def test_page_keys_are_in_the_shortcuts_list() -> None:
+    from ui.actions import shortcut_rows
+
+    rows = dict(shortcut_rows())
+    assert rows["Zoom the page in / out (Original tab)"] == "Ctrl+= / Ctrl+-"
+    assert rows["Previous / next page (Original tab)"] == "Page Up / Page Down"
+    assert rows["Select a region of the page (Original tab)"] == "Shift+drag"
