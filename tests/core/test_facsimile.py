@@ -447,3 +447,17 @@ def test_a_page_with_layers_is_rendered_as_it_displays(tmp_path: Path) -> None:
     assert result.notes and "optional content" in result.notes[0]
     assert "hidden layer" not in _pdfium_text(tmp_path / "fac.pdf", 0)
 
+
+
+def test_a_huge_page_is_rendered_within_the_pixel_limit(
+        source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(facsimile_raster, "MAX_PIXELS", 200_000)
+    rect = _find(source, 0, NAME)
+    out = tmp_path / "fac.pdf"
+    build_facsimile(_request(source, [FacsimilePage(1, [], [rect])], ocr=False), out)
+    page = pypdf.PdfReader(str(out)).pages[0]
+    image = next(x.get_object() for x in page["/Resources"]["/XObject"].values()
+                 if x.get_object().get("/Subtype") == "/Image")
+    assert int(image["/Width"]) * int(image["/Height"]) <= 200_000
+    cx, cy = (rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2
+    assert _render(out, 0).getpixel((int(cx), int(cy))) == (0, 0, 0)

@@ -39,6 +39,8 @@ from .facsimile_copy import Copier, NeedsRaster, page_form
 from .facsimile_raster import NO_TESSERACT, Burnt, OcrPool, burn_page
 
 Rect = tuple[float, float, float, float]
+# What reading a damaged source can raise from pypdf's lazy parsing.
+_DAMAGE = (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError)
 
 
 @dataclass
@@ -149,6 +151,10 @@ def _write(pool: OcrPool, req: FacsimileRequest, out: Path,
                 result.notes.append(f"Page {page.number} of {_name(req)} was rendered as an "
                                     f"image: {why}")
                 burnt[index] = _late_burn(pool, req, page)
+            except _DAMAGE as exc:  # a damaged or hostile file, read lazily by pypdf
+                raise ExportError(f"Page {page.number} of {_name(req)} cannot be copied for a "
+                                  f"facsimile ({type(exc).__name__})",
+                                  "export the exhibit without a facsimile") from None
         built.append(_raster(writer, copier, burnt[index], source, result, req))
     stamps = _stamps(req, [(w, h) for _p, w, h, _c, _r in built])
     for index, (page_obj, _width, height, content, res) in enumerate(built):

@@ -1,9 +1,10 @@
 """Redacted facsimile pages burnt in: rendered to pixels, boxes painted black, read by OCR.
 
 A page with a redaction is rendered with PDFium at the request's resolution (200 dpi by
-default) as it displays (rotation and crop box applied; annotations and form fields are not
-drawn: the facsimile carries none), each redaction rect is painted solid black in the pixels,
-and the page of the export is that image alone. Nothing of the source's text, glyphs, vectors
+default; less for a page so large it would exceed ``MAX_PIXELS``) as it displays (rotation
+and crop box applied; annotations and form fields are not drawn: the facsimile carries none),
+each redaction rect is painted solid black in the pixels, and the page of the export is that
+image alone. Nothing of the source's text, glyphs, vectors
 or images survives: only what the pixels show, which is what OCR then reads.
 
 The image is stored losslessly (Flate) and in grey when the page has no colour: measured on a
@@ -35,6 +36,7 @@ from typing import Any
 
 Rect = tuple[float, float, float, float]
 
+MAX_PIXELS = 40_000_000  # a larger page (a poster, a map) is rendered at a lower resolution
 OCR_TIMEOUT = 180.0  # seconds for one page; a page Tesseract cannot read in that has no text
 JPEG_QUALITY = 90
 MANY_COLOURS = 4096  # above this a page is photographic enough to try JPEG
@@ -68,9 +70,13 @@ def burn(page: Any, rects: list[Rect], dpi: int) -> Any:
     as displayed) painted black."""
     from PIL import ImageDraw
 
-    image = page.render(scale=dpi / 72, draw_annots=False, may_draw_forms=False).to_pil()
+    width, height = page.get_width(), page.get_height()
+    scale = min(dpi / 72, math.sqrt(MAX_PIXELS / max(1.0, width * height)))
+    while math.ceil(width * scale) * math.ceil(height * scale) > MAX_PIXELS:
+        scale *= 0.995  # the bitmap's sides are whole pixels, rounded up
+    image = page.render(scale=scale, draw_annots=False, may_draw_forms=False).to_pil()
     image = image.convert("RGB")
-    sx, sy = image.width / page.get_width(), image.height / page.get_height()
+    sx, sy = image.width / width, image.height / height
     draw = ImageDraw.Draw(image)
     for x0, y0, x1, y1 in rects:
         # Outward to whole pixels and one more: an anti-aliased glyph edge must not peek out.
@@ -177,5 +183,6 @@ def burn_page(pool: OcrPool, page: Any, number: int, rects: list[Rect], dpi: int
     burnt = Burnt(number, image.width, image.height, grey, data, jpeg)
     if ocr and pool.program is not None:
         text = page.get_textpage().get_text_range() if not languages else ""
-        burnt.ocr = pool.submit(image, languages_for(text, languages), dpi)
+        actual = round(image.width / page.get_width() * 72)
+        burnt.ocr = pool.submit(image, languages_for(text, languages), actual)
     return burnt
