@@ -156,7 +156,7 @@ def test_image_document_in_the_page_view(window: Any, tmp_path: Path, qtbot: Any
     assert view.zoom > zoom
 
 
-def test_page_keys_are_in_the_shortcuts_list() -> None:
+def test_page_keys_are_in_the_shortcuts_list(qapp: Any) -> None:
     from ui.actions import shortcut_rows
 
     rows = dict(shortcut_rows())
