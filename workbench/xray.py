@@ -73,6 +73,7 @@ PROBLEM = "possible failed redaction"
 # ceiling: at ~2 ms a page, 20 s is some 10,000 pages.
 BUDGET_SHARE = 0.25
 MAX_SECONDS = 20.0
+PAIRS = 1_000_000  # text x cover box comparisons at once (a few MB)
 
 
 @dataclass(frozen=True)
@@ -152,9 +153,9 @@ def scan_open_page(page: pdfium.PdfPage, number: int, deadline: float = float("i
     own = textpage is None
     tp = page.get_textpage() if textpage is None else textpage
     try:
-        chars = characters(tp.raw, plan.wanted)
+        chars = characters(tp.raw, plan.wanted, deadline)
         display = _display(page)
-        hidden = _judge(chars, plan, Renders(page, display))
+        hidden = _judge(chars, plan, Renders(page, display), deadline)
         return [_area(number, kind, group, tp.raw, display) for kind, group in hidden]
     finally:
         if own:
@@ -183,34 +184,41 @@ class _Plan:
     def _pairs(self, texts: list[TextObj], covers: list[Cover]) -> None:
         import numpy as np
 
-        tb = np.array([t.box for t in texts], dtype=float)
         cb = np.array([c.box for c in covers], dtype=float)
-        to = np.array([t.order for t in texts])[:, None]
         co = np.array([c.order for c in covers])[None, :]
-        hit = ((tb[:, None, 0] < cb[None, :, 2]) & (cb[None, :, 0] < tb[:, None, 2])
-               & (tb[:, None, 1] < cb[None, :, 3]) & (cb[None, :, 1] < tb[:, None, 3]))
-        after = hit & (co > to)
-        before = hit & (co < to)
-        for ti, ci in zip(*np.nonzero(after), strict=True):
-            self.later.setdefault(texts[ti].order, []).append(covers[ci])
-        for ti, ci in zip(*np.nonzero(before), strict=True):
-            t, c = texts[ti], covers[ci]
-            self.below.setdefault(t.order, []).append(c)
-            if c.fill is not None and all(same_colour(k, c.fill) for k in t.colours):
-                self.suspect.add(t.order)
+        step = max(1, PAIRS // len(covers))  # texts per block: memory stays bounded
+        for first in range(0, len(texts), step):
+            block = texts[first:first + step]
+            tb = np.array([t.box for t in block], dtype=float)
+            to = np.array([t.order for t in block])[:, None]
+            hit = ((tb[:, None, 0] < cb[None, :, 2]) & (cb[None, :, 0] < tb[:, None, 2])
+                   & (tb[:, None, 1] < cb[None, :, 3]) & (cb[None, :, 1] < tb[:, None, 3]))
+            self._note(block, covers, np.nonzero(hit & (co > to)), np.nonzero(hit & (co < to)))
         for lists in (self.later, self.below):
             for found in lists.values():
                 found.sort(key=lambda c: -c.order)
 
+    def _note(self, texts: list[TextObj], covers: list[Cover], after: Any, before: Any
+              ) -> None:
+        for ti, ci in zip(*after, strict=True):
+            self.later.setdefault(texts[ti].order, []).append(covers[ci])
+        for ti, ci in zip(*before, strict=True):
+            t, c = texts[ti], covers[ci]
+            self.below.setdefault(t.order, []).append(c)
+            if c.fill is not None and all(same_colour(k, c.fill) for k in t.colours):
+                self.suspect.add(t.order)
 
-def _judge(chars: list[Char], plan: _Plan, renders: Renders
+
+def _judge(chars: list[Char], plan: _Plan, renders: Renders, deadline: float
            ) -> list[tuple[str, list[Char]]]:
     """The hidden characters, grouped: one group per covering object, and runs of adjacent
     characters on a line for text in its background's colour."""
     by_cover: dict[int, tuple[str, list[Char]]] = {}
     runs: list[list[Char]] = []
     last: Char | None = None  # the previous character judged, hidden by colour or not
-    for ch in chars:
+    for n, ch in enumerate(chars):
+        if n % 256 == 255 and time.monotonic() > deadline:
+            raise OutOfTime
         cover = _cover_of(ch, plan.later.get(ch.obj.order, []), renders)
         if cover is not None:
             by_cover.setdefault(id(cover), (cover.kind, []))[1].append(ch)

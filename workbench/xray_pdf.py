@@ -340,12 +340,15 @@ def _opacity(annot: Any) -> float:
 
 # --- characters ------------------------------------------------------------------------------
 
-def characters(textpage: Any, wanted: dict[int, TextObj]) -> list[Char]:
+def characters(textpage: Any, wanted: dict[int, TextObj], deadline: float = float("inf")
+               ) -> list[Char]:
     """The characters (with their boxes) of the text objects in ``wanted``, in text order."""
     out: list[Char] = []
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     refs = [ctypes.byref(v) for v in (left, right, bottom, top)]
     for i in range(R.FPDFText_CountChars(textpage)):
+        if i % 4096 == 4095 and time.monotonic() > deadline:
+            raise OutOfTime
         obj = wanted.get(address(R.FPDFText_GetTextObject(textpage, i)))
         if obj is None:
             continue
@@ -412,17 +415,19 @@ class Renders:
     """The page rendered grey with and without annotations, made on first use."""
 
     SCALE = 2.0
+    MAX_PIXELS = 4000  # along the longer side: a poster-sized page is rendered smaller
 
     def __init__(self, page: pdfium.PdfPage, to_display: Callable[[Rect], Rect]) -> None:
         self.page = page
+        self.scale = min(self.SCALE, self.MAX_PIXELS / max(*page.get_size(), 1.0))
         self.to_display = to_display
         self._images: tuple[Any, Any] | None = None
 
     def _pair(self) -> tuple[Any, Any]:
         if self._images is None:
-            plain = self.page.render(scale=self.SCALE, grayscale=True, draw_annots=False,
+            plain = self.page.render(scale=self.scale, grayscale=True, draw_annots=False,
                                      may_draw_forms=False).to_numpy()
-            drawn = self.page.render(scale=self.SCALE, grayscale=True, draw_annots=True,
+            drawn = self.page.render(scale=self.scale, grayscale=True, draw_annots=True,
                                      may_draw_forms=False).to_numpy()
             self._images = (plain, drawn)
         return self._images
@@ -433,7 +438,7 @@ class Renders:
         import numpy as np
 
         plain, drawn = self._pair()
-        x0, y0, x1, y1 = (v * self.SCALE for v in self.to_display(char))
+        x0, y0, x1, y1 = (v * self.scale for v in self.to_display(char))
         r0, r1 = int(y0) + 1, int(y1)
         c0, c1 = int(x0) + 1, int(x1)
         if r1 <= r0 or c1 <= c0:

@@ -231,3 +231,13 @@ def test_the_list_filters_documents_with_a_possible_failed_redaction(wb, importe
     assert [d["id"] for d in found] == [imported["leaky.pdf"]]
     assert wb.count_documents(failed_redactions=True) == 1
     assert wb.count_documents() == 3
+
+
+def test_boxes_are_compared_in_blocks_with_the_same_answer(monkeypatch):
+    # Many text objects against many covers are compared a block of texts at a time, so a
+    # hostile page cannot ask for gigabytes; the answer must not depend on the block size.
+    page = X.Page(X.shaded_table_header().content + X.black_box_over_text().content)
+    whole = scan(page)
+    assert [a.kind for a in whole] == [xray.SHAPE]
+    monkeypatch.setattr(xray, "PAIRS", 1)
+    assert scan(page) == whole
