@@ -55,6 +55,7 @@ class PageView(QAbstractScrollArea):
         self.fit: str | None = "width"  # kept on resize: "width", "page" or None (a set zoom)
         self.current = 0  # 0-based
         self.sharp: set[int] = set()  # pages painted from an image at their size, last paint
+        self.paints = 0  # paint events so far (the benchmark waits for the next one)
         self._pinned: tuple[int, int] | None = None  # (page, scroll value) set by go_to_page
         self._press: tuple[int, QPointF, QPointF, str] | None = None  # page, pt, vp pos, mode
         self._dragging = False
@@ -249,6 +250,7 @@ class PageView(QAbstractScrollArea):
         visible = self.pages.visible_pages(oy, self.viewport().height())
         wanted: list[tuple[int, QSize]] = []
         self.sharp = set()
+        self.paints += 1
         for i in visible:
             x, y, w, h = self.pages.page_rect(i)
             target = QRectF(x - ox, y - oy, w, h)
