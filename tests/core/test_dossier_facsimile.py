@@ -9,7 +9,7 @@ import pytest
 
 from tests.support.files import make_pdf
 from workbench.dossier.facsimile import format_pages, parse_pages
-from workbench.errors import NotFound, UserError
+from workbench.errors import ExportError, NotFound, UserError
 
 PAGES = ["Page one introduces the inquiry into the camps.",
          "Page two: the witness Aygul Tursun described the camp in detail.",
@@ -206,3 +206,37 @@ def test_leak_check_reads_what_page_images_show(tmp_path: Path) -> None:
         check_file(leaking, rules, "pdf")
     clean = _image_pdf(tmp_path / "clean.pdf", "Witness [REDACTED]")
     assert "page images (OCR)" in check_file(clean, rules, "pdf")
+
+
+def test_web_page_facsimile_finds_its_quote_on_the_laid_out_capture(wb, tmp_path) -> None:
+    """A saved web page has no pages until its capture is laid out: the default pages are
+    where the highlight's quote lands, its marks and the name's boxes are found there."""
+    from contextlib import ExitStack
+
+    from tests.support.files import make_html_capture
+    from workbench.export.facsimile_plan import plan_facsimiles
+
+    filler = "\n\n".join(f"Paragraph {i} of the article about the region." for i in range(60))
+    page = make_html_capture(tmp_path / "article.html", "Camp article",
+                             f"{filler}\n\nThe witness Aygul Tursun described the camp.",
+                             url="https://example.org/a")
+    wb.import_paths([page])
+    doc = wb.list_documents()[0]["id"]
+    h = wb.add_highlight(doc, quote="described the camp").highlight_ids[0]
+    d = wb.create_dossier("Web").dossier_ids[0]
+    item = wb.add_item(d, highlight=h, facsimile=True).item_ids[0]
+    got = _item(wb, d, item)
+    assert (got["facsimile"], got["facsimile_pages"]) == (True, None)  # known at export
+    wb.redact_term(d, "Aygul Tursun", "names a witness")
+    view = wb.dossier_view(d, full_text=True)
+    with ExitStack() as held:
+        plan = plan_facsimiles(wb.library, view, held, tmp_path / "scratch")[item]
+        assert plan.source_pdf.read_bytes().startswith(b"%PDF")
+        assert "SCRIPT-SHOULD-NOT-APPEAR" not in plan.source_pdf.read_bytes().decode("latin-1")
+    assert plan.source_pages > 1  # the filler pushed the quote past the first page
+    (shown,) = plan.pages
+    assert shown.number > 1 and shown.marks and shown.redactions
+    with pytest.raises(ExportError, match="shows page"):
+        wb.set_facsimile(d, item, True, "40")  # accepted: the pages are known only at export
+        wb.export(d, "pdf", tmp_path / "web.pdf")
+    assert not (tmp_path / "web.pdf").exists()

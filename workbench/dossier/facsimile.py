@@ -56,9 +56,11 @@ def format_pages(pages: Iterable[int]) -> str:
 
 
 def page_count(session: Session, document_id: int) -> int | None:
-    """The pages of the document's latest text layer, or None when it has none (a web page,
-    an e-mail: those get pages only when laid out for export)."""
-    layer = latest_layer(session, document_id)
+    """A PDF's pages (those of its latest text layer), or None for any other document: a web
+    page's, e-mail's or DOCX's pages are those of its capture laid out at export, not the
+    one "page" its text layer has."""
+    doc = session.get(Document, document_id)
+    layer = latest_layer(session, document_id) if doc is not None and is_pdf(doc) else None
     if layer is None:
         return None
     n = session.execute(select(func.count(Page.id)).where(Page.layer_id == layer.id)).scalar()

@@ -25,9 +25,10 @@ from pathlib import Path
 
 from ..dossier.redaction import DEFAULT_LABEL, Rule, matcher_of
 from ..errors import ExportError, RedactionLeak
+from ..redact.decode_pdf import Background
 from ..redact.matcher import Matcher, describe_form
 from ..redact.scan import Finding, ScanReport, scan_bytes, scan_paths
-from .leak_ocr import check_images
+from .leak_ocr import merge, read_images
 
 _WHAT = {"pdf": "the PDF", "docx": "the DOCX", "html": "the HTML file"}
 # The private reason the hint's command proposes: true of every form it suggests.
@@ -41,8 +42,10 @@ def check_file(path: Path, rules: list[Rule], fmt: str, *,
     matcher = matcher_of(rules)
     if not matcher:
         return []
+    # What page images show, by OCR: Tesseract's processes run while the scanner reads.
+    ocr = Background(lambda: read_images(path, matcher))
     report = scan_paths([path], matcher)
-    check_images(path, matcher, report)  # what page images show, by OCR
+    merge(ocr.result(), report)
 
     def where(finding_path: str) -> str:
         if fmt != "bundle":
