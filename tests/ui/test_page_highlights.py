@@ -62,10 +62,13 @@ def test_text_drag_and_h_highlight_on_page_text_view_and_tab(window: Any, tmp_pa
     view.set_zoom(1.5)
     a, b = _word_rect(window, 1, "Ekpar"), _word_rect(window, 1, "Asat")
     view.show_rect(1, a)
+    top = view.mapTo(window, QPoint(0, 0)).y()
+    assert "press H" in window.viewer.original.hint.text()  # how to, before any selection
     _drag(qtbot, view, _vp(view, 1, a[0] + 1, (a[1] + a[3]) / 2),
           _vp(view, 1, b[2] - 1, (b[1] + b[3]) / 2))
     assert view.selection is not None and view.selection.mode == "text"
     assert "Press H" in window.viewer.original.hint.text()
+    assert view.mapTo(window, QPoint(0, 0)).y() == top  # the page did not jump under the mouse
     text = window.viewer.text_info.text
     rng = window.highlighter.page.range
     assert rng is not None and text[rng[0]:rng[1]] == "Ekpar Asat"

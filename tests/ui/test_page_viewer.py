@@ -163,3 +163,17 @@ def test_page_keys_are_in_the_shortcuts_list(qapp: Any) -> None:
     assert rows["Zoom the page in / out (Original tab)"] == "Ctrl+= / Ctrl+-"
     assert rows["Previous / next page (Original tab)"] == "Page Up / Page Down"
     assert rows["Select a region of the page (Original tab)"] == "Shift+drag"
+
+
+def test_every_page_tool_shows_in_a_narrow_pane(window: Any, tmp_path: Path, qtbot: Any) -> None:
+    """The tools wrap onto a second row; none hides in an overflow menu a new user won't open."""
+    _open_original(window, make_pdf(tmp_path / "r.pdf", _pages(2)), qtbot)
+    bar = window.viewer.original.toolbar
+    assert bar.width() < 500  # the test window's viewer pane is narrow
+    for action in (bar.zoom_out, bar.zoom_in, bar.fit_width, bar.fit_page, bar.region,
+                   bar.redact, bar.words):
+        if not action.isVisible():
+            continue  # a tool this core build does not offer
+        button = bar.button_for(action)
+        assert button.isVisible() and bar.rect().contains(button.geometry()), action.text()
+    assert bar.page_field.isVisible()

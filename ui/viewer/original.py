@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..elided_label import ElidedLabel
 from ..session import Session
 from .page_marks import Overlays
 from .page_sources import ImageSource, PdfSource
@@ -59,10 +60,12 @@ class OriginalView(QWidget):
         self.toolbar = PageToolbar(self.page_view)
         self.toolbar.words.toggled.connect(self._show_words)
         self.page_view.words_wanted.connect(self._load_words)
-        self.hint = QLabel("")
+        # One line kept for hints, even empty: a hint appearing under the toolbar moved the
+        # page down under the mouse just as a selection was made.
+        self.idle_hint = ""  # what the line says with nothing selected (set with the tools)
+        self.hint = ElidedLabel("")  # never widens the pane; the tooltip has it whole
         self.hint.setObjectName("secondary")
-        self.hint.setWordWrap(True)
-        self.hint.hide()
+        self.hint.setMinimumHeight(self.hint.fontMetrics().height() + 2)
         pages = QWidget()
         pl = QVBoxLayout(pages)
         pl.setContentsMargins(0, 0, 0, 0)
@@ -214,8 +217,7 @@ class OriginalView(QWidget):
         self.page_view.refresh()
 
     def set_hint(self, text: str) -> None:
-        self.hint.setText(text)
-        self.hint.setVisible(bool(text))
+        self.hint.setText(text or self.idle_hint)
 
     # --- OCR words ----------------------------------------------------------------------------
 

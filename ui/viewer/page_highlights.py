@@ -44,6 +44,10 @@ class PageHighlights:
         self.view.highlight_activated.connect(controller.edit)
         controller.pane.list.currentItemChanged.connect(self._list_current)
         available = self.session.has("add_page_highlight")
+        if available:
+            self.original.idle_hint = ("Drag over text and press H to highlight · Shift-drag "
+                                       "for a region")
+            self.original.set_hint("")
         self.original.toolbar.region.setVisible(available)
         self.original.toolbar.redact.setVisible(self.session.has("redact_area"))
         self.original.toolbar.words.setVisible(self.session.has("page_words"))

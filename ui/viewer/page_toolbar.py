@@ -1,37 +1,46 @@
 """The page view's tool bar: zoom, fit, the page indicator with go-to-page, and the tools.
 
-A ``QToolBar``, so in a narrow viewer pane the tools that do not fit fold into its ">>" menu
-instead of widening the pane. It only drives the ``PageView`` and follows its signals.
+A row of tool buttons in a ``FlowLayout``: in a narrow viewer pane it wraps onto a second row
+instead of widening the pane. (A ``QToolBar`` folded the last tools, Redact area… and OCR
+words, into an overflow button that showed as an empty box: a new user never found them.)
+Each button shows a ``QAction``, so the actions can be triggered, checked and hidden as one.
+It only drives the ``PageView`` and follows its signals.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIntValidator
-from PySide6.QtWidgets import QLabel, QLineEdit, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
 
+from ..flow_layout import FlowLayout
 from .page_view import PageView
 
 
-class PageToolbar(QToolBar):
+class PageToolbar(QWidget):
     def __init__(self, view: PageView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view = view
         self.setAccessibleName("Page tools")
-        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.setMovable(False)
+        self.flow = FlowLayout(self, spacing=4)
+        self._buttons: dict[QAction, QToolButton] = {}
         self.zoom_out = self._action("−", "Zoom out (Ctrl+-)", lambda: view.zoom_step(-1))
         self.zoom_label = QLabel("100 %")
         self.zoom_label.setAccessibleName("Zoom")
         self.zoom_label.setMinimumWidth(self.zoom_label.fontMetrics().horizontalAdvance("800 %"))
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.addWidget(self.zoom_label)
+        self.flow.addWidget(self.zoom_label)
         self.zoom_in = self._action("+", "Zoom in (Ctrl+=)", lambda: view.zoom_step(1))
         self.fit_width = self._action("Fit width", "Fit the page's width to the view",
                                       view.fit_width)
         self.fit_page = self._action("Fit page", "Show the whole page", view.fit_page)
-        self.addSeparator()
-        self.addWidget(QLabel("Page "))
         self.page_field = QLineEdit("1")
         self.page_field.setAccessibleName("Go to page")
         self.page_field.setToolTip("Type a page number and press Enter")
@@ -40,10 +49,16 @@ class PageToolbar(QToolBar):
                                         + 16)
         self.page_field.setValidator(QIntValidator(1, 1, self))
         self.page_field.returnPressed.connect(self._go)
-        self.addWidget(self.page_field)
         self.of_label = QLabel(" of 1")
-        self.addWidget(self.of_label)
-        self.addSeparator()
+        pager = QWidget()  # "Page [3] of 12" stays on one row, at its own width
+        pager.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        row = QHBoxLayout(pager)
+        row.setContentsMargins(6, 0, 6, 0)
+        row.setSpacing(2)
+        row.addWidget(QLabel("Page"))
+        row.addWidget(self.page_field)
+        row.addWidget(self.of_label)
+        self.flow.addWidget(pager)
         self.region = self._action("Region", "Drag a rectangle to highlight a region (a photo, "
                                    "a signature, a scan); Shift-drag does the same", None, True)
         self.redact = self._action("Redact area…", "Drag a rectangle to redact that area of "
@@ -62,8 +77,16 @@ class PageToolbar(QToolBar):
         action.setCheckable(checkable)
         if slot is not None:
             action.triggered.connect(slot)
-        self.addAction(action)
+        button = QToolButton()
+        button.setDefaultAction(action)
+        button.setAutoRaise(not checkable)
+        self._buttons[action] = button
+        action.visibleChanged.connect(lambda: button.setVisible(action.isVisible()))
+        self.flow.addWidget(button)
         return action
+
+    def button_for(self, action: QAction) -> QToolButton:
+        return self._buttons[action]
 
     def _tool(self, tool: str, on: bool) -> None:
         if on:
