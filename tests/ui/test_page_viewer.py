@@ -177,3 +177,12 @@ def test_every_page_tool_shows_in_a_narrow_pane(window: Any, tmp_path: Path, qtb
         button = bar.button_for(action)
         assert button.isVisible() and bar.rect().contains(button.geometry()), action.text()
     assert bar.page_field.isVisible()
+
+
+def test_a_long_file_name_does_not_widen_the_original_tab(window: Any, tmp_path: Path,
+                                                          qtbot: Any) -> None:
+    name = "UN-report-on-the-conditions-in-the-detention-facilities-of-the-region-" * 2 + ".pdf"
+    _open_original(window, make_pdf(tmp_path / name, _pages(1)), qtbot)
+    original = window.viewer.original
+    assert name in original.caption.toolTip()
+    assert original.minimumSizeHint().width() < 400

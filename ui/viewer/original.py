@@ -78,7 +78,7 @@ class OriginalView(QWidget):
         self.save_button = QPushButton("Save original bytes…")
         self.save_button.setAccessibleName("Save original bytes")
         self.save_button.clicked.connect(self.save_original)
-        self.caption = QLabel("")
+        self.caption = ElidedLabel("")  # a long file name must not widen the viewer pane
         self.caption.setObjectName("secondary")
         self.banner = QLabel("")
         self.banner.setAccessibleName("Possible failed redaction")
