@@ -262,33 +262,10 @@ def _same_line(a: Rect, b: Rect) -> bool:
 
 
 def _display(page: pdfium.PdfPage) -> Any:
-    """User space -> the page as displayed: top-left origin, crop box and rotation applied."""
-    import ctypes
+    """User space -> the page as displayed: one rule with the page boxes (``pages.boxes``)."""
+    from .pages.boxes import Display
 
-    box = R.FS_RECTF()
-    if R.FPDF_GetPageBoundingBox(page.raw, ctypes.byref(box)):
-        left, bottom = min(box.left, box.right), min(box.bottom, box.top)
-        right, top = max(box.left, box.right), max(box.bottom, box.top)
-    else:
-        left, bottom, right, top = page.get_cropbox()
-    w, h = right - left, top - bottom
-    rotation = page.get_rotation() % 360
-
-    def point(x: float, y: float) -> tuple[float, float]:
-        u, v = x - left, top - y
-        if rotation == 90:
-            return h - v, u
-        if rotation == 180:
-            return w - u, h - v
-        if rotation == 270:
-            return v, w - u
-        return u, v
-
-    def rect(r: Rect) -> Rect:
-        (ax, ay), (bx, by) = point(r[0], r[1]), point(r[2], r[3])
-        return (min(ax, bx), min(ay, by), max(ax, bx), max(ay, by))
-
-    return rect
+    return Display(page).rect
 
 
 def _area(page: int, kind: str, chars: list[Char], textpage: Any, to_display: Any

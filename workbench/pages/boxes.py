@@ -8,7 +8,8 @@ and the facsimile renderer reads laid-out capture PDFs with it.
 
 Coordinates are PDF points from the page's top-left corner as displayed: the crop box and the
 page's ``/Rotate`` applied, which is what Qt PDF and the PDF open parameters' ``viewrect`` use.
-PDFium gives boxes in user space (origin bottom-left, unrotated); ``_Display`` converts.
+PDFium gives boxes in user space (origin bottom-left, unrotated); ``Display`` converts (the
+failed-redaction check, ``workbench.xray``, uses it too: one rule for page coordinates).
 Boxes are PDFium's *loose* boxes (the font's ascent to descent), so the characters of one line
 share a band: what a highlight's quads and the viewer's hit test want, where tight glyph boxes
 would make "a" shorter than "l".
@@ -61,7 +62,7 @@ class PageBoxes:
     boxes: list[Box]
 
 
-class _Display:
+class Display:
     """User space → displayed page (top-left origin, rotation and crop box applied)."""
 
     def __init__(self, page: pdfium.PdfPage) -> None:
@@ -96,6 +97,10 @@ class _Display:
         bx, by = self.point(right, top)
         return (min(ax, bx), min(ay, by), max(ax, bx), max(ay, by))
 
+    def rect(self, user: Box) -> Box:
+        """``box`` of a user-space ``(left, bottom, right, top)``."""
+        return self.box(*user)
+
 
 @contextmanager
 def _opened(pdf: Path | pdfium.PdfDocument) -> Iterator[pdfium.PdfDocument]:
@@ -121,7 +126,7 @@ def read_page_boxes(pdf: Path | pdfium.PdfDocument, page: int) -> PageBoxes:
             raise UserError(f"page {page} does not exist: the PDF has {len(doc)} pages")
         pdfpage = doc[page - 1]
         try:
-            display = _Display(pdfpage)
+            display = Display(pdfpage)
             textpage = pdfpage.get_textpage()
             try:
                 raw, raw_boxes = _raw_with_boxes(textpage, display)
@@ -134,7 +139,7 @@ def read_page_boxes(pdf: Path | pdfium.PdfDocument, page: int) -> PageBoxes:
                      source="pdfium", text=text, boxes=boxes)
 
 
-def _raw_with_boxes(textpage: pdfium.PdfTextPage, display: _Display) -> tuple[str, list[Box]]:
+def _raw_with_boxes(textpage: pdfium.PdfTextPage, display: Display) -> tuple[str, list[Box]]:
     """PDFium's page text exactly as the import reads it, each character with its box.
 
     The text comes from the same call the extractor makes (``get_text_range``); its UTF-16
