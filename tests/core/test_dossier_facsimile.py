@@ -240,3 +240,40 @@ def test_web_page_facsimile_finds_its_quote_on_the_laid_out_capture(wb, tmp_path
         wb.set_facsimile(d, item, True, "40")  # accepted: the pages are known only at export
         wb.export(d, "pdf", tmp_path / "web.pdf")
     assert not (tmp_path / "web.pdf").exists()
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_pdf_numbers_contents_footers_and_bates_around_inserted_pages(wb, pdf_doc, tmp_path,
+                                                                      workers) -> None:
+    """Facsimile pages land after their exhibit; the contents, the footers and the Bates
+    numbers count them, in one process or with a layout worker."""
+    from contextlib import ExitStack
+
+    import pypdfium2 as pdfium
+
+    from workbench.export.facsimile_plan import plan_facsimiles
+    from workbench.export.pdf import write_pdf
+
+    d = wb.create_dossier("Camps").dossier_ids[0]
+    wb.add_item(d, document=pdf_doc, facsimile=True, pages="1,3")
+    wb.add_item(d, note="Between the exhibits.")
+    wb.add_item(d, document=pdf_doc, facsimile=True, pages="2")
+    view = wb.dossier_view(d, full_text=True)
+    out = tmp_path / "d.pdf"
+    with ExitStack() as held:
+        plans = plan_facsimiles(wb.library, view, held, tmp_path / "scratch")
+        stats = write_pdf(view, out, bates="WB", workers=workers, facsimiles=plans)
+    texts = [p.get_textpage().get_text_range() for p in pdfium.PdfDocument(str(out))]
+    total = len(texts)
+    assert stats["facsimile_pages"] == 3 and stats["pages"] == total
+    stamps = [i for i, t in enumerate(texts, 1) if "of 3 of the source" in t]
+    assert [texts[i - 1].split("\n")[0].strip() for i in stamps][:1] == [PAGES[0]]
+    assert "Exhibit 2 · page 2 of 3 of the source" in texts[stamps[2] - 1]
+    for i, text in enumerate(texts, 1):
+        assert f"WB{i:06d}" in text  # one Bates sequence through every page
+        assert (f"Page {i} of {total}" in text) == (i not in stamps)  # no footer on a source
+    toc = next(i for i, t in enumerate(texts, 1) if t.startswith("Contents"))
+    exhibit_2 = next(i for i, t in enumerate(texts, 1)
+                     if i > toc and i not in stamps and "Exhibit 2: " in t)
+    assert exhibit_2 > stamps[1]  # after the first exhibit's two facsimile pages
+    assert str(exhibit_2) in texts[toc - 1].split()  # the contents' page number

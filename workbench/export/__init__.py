@@ -89,11 +89,18 @@ def _write(library: Library, view: DossierView, fmt: str, tmp: Path, out: Path,
         if fmt == "pdf":
             from .pdf import write_pdf
 
-            write_pdf(view, tmp, bates=bates, facsimiles=plans)
+            # Called as before when there is no facsimile (tests stand in for the writers).
+            if plans:
+                write_pdf(view, tmp, bates=bates, facsimiles=plans)
+            else:
+                write_pdf(view, tmp, bates=bates)
         elif fmt == "docx":
             from .docx import write_docx
 
-            write_docx(view, tmp, facsimiles=plans)
+            if plans:
+                write_docx(view, tmp, facsimiles=plans)
+            else:
+                write_docx(view, tmp)
         else:
             return _write_bundle(view, tmp, out, bundle_inputs(library, view, held), bates,
                                  plans)
