@@ -75,8 +75,11 @@ class OriginalView(QWidget):
         pl.addWidget(self.page_view, 1)
         self.stack.addWidget(self.message)  # 0
         self.stack.addWidget(pages)  # 1
-        self.save_button = QPushButton("Save original bytes…")
+        # Short, so the file's caption keeps the row (the tooltip says what is saved).
+        self.save_button = QPushButton("Save original…")
         self.save_button.setAccessibleName("Save original bytes")
+        self.save_button.setToolTip("Save the original bytes of the file as it was collected, "
+                                    "unchanged")
         self.save_button.clicked.connect(self.save_original)
         self.caption = ElidedLabel("")  # a long file name must not widen the viewer pane
         self.caption.setObjectName("secondary")

@@ -1,20 +1,26 @@
 """The page view's tool bar: zoom, fit, the page indicator with go-to-page, and the tools.
 
-A row of tool buttons in a ``FlowLayout``: in a narrow viewer pane it wraps onto a second row
-instead of widening the pane. (A ``QToolBar`` folded the last tools, Redact area… and OCR
-words, into an overflow button that showed as an empty box: a new user never found them.)
-Each button shows a ``QAction``, so the actions can be triggered, checked and hidden as one.
-It only drives the ``PageView`` and follows its signals.
+One row of tool buttons. In a wide pane every tool has its own button; in a narrow one (the
+viewer pane of a 1024 px window) "Fit width" and "Fit page" fold into a "Fit ▾" menu button and
+Region, Redact area… and OCR words into a "Tools ▾" one, so the tools stay on one row and the
+page keeps most of the tab (three rows of tools left it ~220 px at 1024×700). The buttons and
+the menus show the same ``QAction``s, so a tool is triggered, checked and hidden as one, and a
+menu button is reached by Tab and opened by Space like any button. The row is a ``FlowLayout``:
+should even the folded row not fit (a very large text size) it wraps rather than hiding a tool
+in an overflow box. (A ``QToolBar`` folded the last tools into an overflow button that showed
+as an empty box: a new user never found them.) It only drives the ``PageView`` and follows its
+signals.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QIntValidator
+from PySide6.QtGui import QAction, QIntValidator, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QSizePolicy,
     QToolButton,
     QWidget,
@@ -23,14 +29,23 @@ from PySide6.QtWidgets import (
 from ..flow_layout import FlowLayout
 from .page_view import PageView
 
+# Tighter than the application's tool buttons (4px 10px): "−" and "+" are icon-sized. The
+# menu buttons carry their own "▾", so Qt's indicator (drawn over the text) is left out.
+ROW_STYLE = ("QToolButton { padding: 3px 6px; } "
+             "QToolButton::menu-indicator { image: none; width: 0px; }")
+GAP = 4
+
 
 class PageToolbar(QWidget):
     def __init__(self, view: PageView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view = view
         self.setAccessibleName("Page tools")
-        self.flow = FlowLayout(self, spacing=4)
+        self.setStyleSheet(ROW_STYLE)
+        self.flow = FlowLayout(self, spacing=GAP)
         self._buttons: dict[QAction, QToolButton] = {}
+        self._folded: dict[QAction, QToolButton] = {}  # action -> its menu button
+        self.narrow = False
         self.zoom_out = self._action("−", "Zoom out (Ctrl+-)", lambda: view.zoom_step(-1))
         self.zoom_label = QLabel("100 %")
         self.zoom_label.setAccessibleName("Zoom")
@@ -41,21 +56,24 @@ class PageToolbar(QWidget):
         self.fit_width = self._action("Fit width", "Fit the page's width to the view",
                                       view.fit_width)
         self.fit_page = self._action("Fit page", "Show the whole page", view.fit_page)
+        self.fit_button = self._menu_button("Fit ▾", "Fit the page's width, or the whole page",
+                                            [self.fit_width, self.fit_page])
         self.page_field = QLineEdit("1")
         self.page_field.setAccessibleName("Go to page")
         self.page_field.setToolTip("Type a page number and press Enter")
         self.page_field.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.page_field.setMaximumWidth(self.page_field.fontMetrics().horizontalAdvance("00000")
-                                        + 16)
+        self.page_field.setMaximumWidth(self.page_field.fontMetrics().horizontalAdvance("0000")
+                                        + 14)
         self.page_field.setValidator(QIntValidator(1, 1, self))
         self.page_field.returnPressed.connect(self._go)
         self.of_label = QLabel(" of 1")
         pager = QWidget()  # "Page [3] of 12" stays on one row, at its own width
         pager.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         row = QHBoxLayout(pager)
-        row.setContentsMargins(6, 0, 6, 0)
+        row.setContentsMargins(4, 0, 4, 0)
         row.setSpacing(2)
-        row.addWidget(QLabel("Page"))
+        self.page_word = QLabel("Page")  # left out when narrow: "[3] of 12" says it
+        row.addWidget(self.page_word)
         row.addWidget(self.page_field)
         row.addWidget(self.of_label)
         self.flow.addWidget(pager)
@@ -65,11 +83,16 @@ class PageToolbar(QWidget):
                                    "the page in a dossier's exports", None, True)
         self.words = self._action("OCR words", "Outline the words OCR read on this page", None,
                                   True)
+        self.tools_button = self._menu_button(
+            "Tools ▾", "Region highlight, Redact area…, OCR words",
+            [self.region, self.redact, self.words])
         self.region.toggled.connect(lambda on: self._tool("region", on))
         self.redact.toggled.connect(lambda on: self._tool("redact", on))
+        view.tool_changed.connect(lambda _tool: self.sync_tool())
         view.page_changed.connect(self._page)
         view.zoom_changed.connect(self._zoom)
         self.set_page_count(view.page_count)
+        self._show_buttons()
 
     def _action(self, text: str, tip: str, slot: object, checkable: bool = False) -> QAction:
         action = QAction(text, self)
@@ -81,12 +104,61 @@ class PageToolbar(QWidget):
         button.setDefaultAction(action)
         button.setAutoRaise(not checkable)
         self._buttons[action] = button
-        action.visibleChanged.connect(lambda: button.setVisible(action.isVisible()))
+        action.visibleChanged.connect(self._show_buttons)
         self.flow.addWidget(button)
         return action
 
+    def _menu_button(self, text: str, tip: str, actions: list[QAction]) -> QToolButton:
+        """A button whose menu holds ``actions`` (shown instead of their buttons when narrow)."""
+        button = QToolButton()
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setAccessibleName(text.rstrip(" ▾"))
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(button)
+        menu.setToolTipsVisible(True)
+        for action in actions:
+            menu.addAction(action)
+            self._folded[action] = button
+        button.setMenu(menu)
+        self.flow.addWidget(button)
+        return button
+
     def button_for(self, action: QAction) -> QToolButton:
         return self._buttons[action]
+
+    def menu_button_for(self, action: QAction) -> QToolButton | None:
+        """The "Fit ▾" or "Tools ▾" button whose menu holds ``action`` (None: zoom)."""
+        return self._folded.get(action)
+
+    # --- one row, wide or narrow ------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if (event.size().width() < self._wide_width()) != self.narrow:
+            self._show_buttons()
+
+    def _wide_width(self) -> int:
+        """The width the row needs with a button for every offered tool."""
+        widgets: list[QWidget] = [self.zoom_label, self.page_field, self.of_label]
+        widgets += [b for a, b in self._buttons.items() if a.isVisible()]
+        widgets.append(self.page_word)
+        pager_margins = 8 + 2 * 2
+        return sum(_width(w) for w in widgets) + pager_margins + GAP * (len(widgets) - 3)
+
+    def _show_buttons(self) -> None:
+        if self.width() > 0:  # (unknown before the first resize: wide)
+            self.narrow = self.width() < self._wide_width()
+        for action, button in self._buttons.items():
+            button.setVisible(action.isVisible()
+                              and not (self.narrow and action in self._folded))
+        for menu_button in (self.fit_button, self.tools_button):
+            menu = menu_button.menu()
+            offered = menu is not None and any(a.isVisible() for a in menu.actions())
+            menu_button.setVisible(self.narrow and offered)
+        self.page_word.setVisible(not self.narrow)
+
+    # --- tools -------------------------------------------------------------------------------
 
     def _tool(self, tool: str, on: bool) -> None:
         if on:
@@ -128,3 +200,10 @@ class PageToolbar(QWidget):
     def indicator(self) -> str:
         """What the page indicator reads, e.g. "Page 3 of 12"."""
         return f"Page {self.page_field.text()}{self.of_label.text()}"
+
+
+def _width(widget: QWidget) -> int:
+    """The width ``widget`` takes in the row, shown or not (a hidden button is polished
+    first: the style sheet's padding only applies once it is)."""
+    widget.ensurePolished()
+    return min(widget.sizeHint().width(), widget.maximumWidth())

@@ -41,6 +41,7 @@ class PageView(QAbstractScrollArea):
     highlight_clicked = Signal(int)
     highlight_activated = Signal(int)  # double-click: edit it
     words_wanted = Signal(int)  # a shown page whose OCR words are not loaded yet
+    tool_changed = Signal(str)  # Escape too: the tool buttons follow
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,9 +100,11 @@ class PageView(QAbstractScrollArea):
         self.viewport().update()
 
     def set_tool(self, tool: str) -> None:
-        self.tool = tool
+        changed, self.tool = tool != self.tool, tool
         self.viewport().setCursor(Qt.CursorShape.IBeamCursor if tool == "text"
                                   else Qt.CursorShape.CrossCursor)
+        if changed:
+            self.tool_changed.emit(tool)
 
     def clear_selection(self) -> None:
         if self.selection is not None:
@@ -112,8 +115,8 @@ class PageView(QAbstractScrollArea):
     # --- zoom ---------------------------------------------------------------------------------
 
     def set_zoom(self, zoom: float, anchor: QPointF | None = None) -> None:
-        """Zooms keeping the page point under ``anchor`` (viewport pixels; default the top
-        middle of the view, where the reader's page is) in place."""
+        """Zooms keeping the page point under ``anchor`` (viewport pixels: the mouse, for
+        Ctrl+wheel) in place; without one, the reader's column (``_reading_point``)."""
         self.fit = None
         self._zoom_to(zoom, anchor)
 
@@ -147,8 +150,7 @@ class PageView(QAbstractScrollArea):
     def _zoom_to(self, zoom: float, anchor: QPointF | None) -> None:
         if not self.pages.count:
             return
-        vp = self.viewport()
-        at = anchor if anchor is not None else QPointF(vp.width() / 2, GAP + 1)
+        at = anchor if anchor is not None else self._reading_point()
         index, px, py = self._page_point(at)
         self.pages.set_zoom(zoom)
         self._sync_bars()
@@ -158,6 +160,16 @@ class PageView(QAbstractScrollArea):
         self.verticalScrollBar().setValue(round(cy - at.y()))
         self.viewport().update()
         self.zoom_changed.emit(self.zoom)
+
+    def _reading_point(self) -> QPointF:
+        """Where keyboard and button zoom hold the page still: the top line, at the left edge
+        of what is shown of the page. The view's middle made a page zoomed from fit width
+        slide sideways, its lines' beginnings off the left edge; the mouse (as for Ctrl+wheel)
+        may rest anywhere, over another pane even."""
+        y = GAP + 1
+        index = self.pages.page_at(self.verticalScrollBar().value() + y)
+        left = self.pages.page_rect(index)[0] - self.horizontalScrollBar().value()
+        return QPointF(max(0, left), y)
 
     # --- pages --------------------------------------------------------------------------------
 
