@@ -53,7 +53,7 @@ class FacsimileRow(QWidget):
         self.check.setEnabled(exhibit)
         self.pages.setText(chosen)
         self.pages.setEnabled(on)
-        self.pages.setPlaceholderText(f"default: pages {default}" if default else
+        self.pages.setPlaceholderText(f"default: {pages_text(default)}" if default else
                                       "pages, e.g. 3-4,7 (default: the passage's)")
 
     def _toggled(self, on: bool) -> None:
@@ -69,6 +69,11 @@ class FacsimileRow(QWidget):
             return
         self._shown = (on, pages)
         self._apply(self._item, on, pages or None)
+
+
+def pages_text(pages: str) -> str:
+    """"page 3" or "pages 3-4,7": a page list as the builder reads it out."""
+    return f"page {pages}" if pages.strip().isdigit() else f"pages {pages}"
 
 
 def redaction_text(rule: dict[str, Any], where: str) -> str:

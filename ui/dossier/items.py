@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, Q
 
 from .. import theme
 from ..search.delegate import HTML_ROLE, RichDelegate
+from .facsimile_row import pages_text
 
 HIGHLIGHT_MIME = "application/x-workbench-highlights"
 DOCUMENT_MIME = "application/x-workbench-documents"
@@ -96,6 +97,10 @@ def item_html(entry: dict[str, Any]) -> str:
         meta.append(html.escape(title))
     if entry.get("page"):
         meta.append(f"p. {entry['page']}")
+    if entry.get("facsimile") and entry["kind"] != "note":
+        # Exported also as the source's own pages: which ones, as the export will show them.
+        pages = str(entry.get("facsimile_pages") or "")
+        meta.append(html.escape(f"original {pages_text(pages)}" if pages else "original pages"))
     if entry.get("missing"):
         meta.append("<span style='color:#c0392b'>source deleted — quote kept</span>")
     out = (f"<div><span style='font-weight:700; color:#2f6fde'>{label}</span>"
