@@ -27,12 +27,10 @@ from PySide6.QtWidgets import (
 from ..elided_label import ElidedLabel
 from ..session import Session
 from .page_marks import Overlays
-from .page_sources import ImageSource, PdfSource
+from .page_sources import ImageSource, PdfSource, Rect
 from .page_toolbar import PageToolbar
 from .page_view import PageView
-
-BANNER_STYLE = ("QLabel { background: #fff1c7; color: #3d2c00; border: 1px solid #e0b84c; "
-                "border-radius: 5px; padding: 5px 8px; }")
+from .xray_banner import XrayBanner
 
 
 class OriginalView(QWidget):
@@ -46,6 +44,7 @@ class OriginalView(QWidget):
         self.path: str | None = None
         self._loaded_for: int | None = None
         self._pending_page: int | None = None
+        self._pending_rect: Rect | None = None  # to bring into view on that page
         self._pending_words = ""
         self.pdf_doc: Any = None
         self.pdf_source: PdfSource | None = None
@@ -83,13 +82,8 @@ class OriginalView(QWidget):
         self.save_button.clicked.connect(self.save_original)
         self.caption = ElidedLabel("")  # a long file name must not widen the viewer pane
         self.caption.setObjectName("secondary")
-        self.banner = QLabel("")
-        self.banner.setAccessibleName("Possible failed redaction")
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(BANNER_STYLE)
-        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.banner = XrayBanner("Show")
         self.banner.linkActivated.connect(lambda _link: self.show_xray())
-        self.banner.hide()
         bar = QHBoxLayout()
         bar.addWidget(self.caption, 1)
         bar.addWidget(self.save_button)
@@ -111,7 +105,7 @@ class OriginalView(QWidget):
             return  # a reload after an edit: keep the pages, the place and the zoom
         self.path = None
         self._loaded_for = None
-        self._pending_page, self._pending_words = None, ""
+        self._pending_page, self._pending_words, self._pending_rect = None, "", None
         self.page_view.set_source(None)
         self.page_view.overlays = Overlays(show_words=self.toolbar.words.isChecked())
         self.set_hint("")
@@ -181,9 +175,11 @@ class OriginalView(QWidget):
         self.stack.setCurrentIndex(1)
         if self._pending_words and self.search_model is not None:
             self.search_model.setSearchString(self._pending_words)
-        if self._pending_page:
+        if self._pending_page and self._pending_rect:
+            self.page_view.show_rect(self._pending_page, self._pending_rect)
+        elif self._pending_page:
             self.page_view.go_to_page(self._pending_page)
-        self._pending_page, self._pending_words = None, ""
+        self._pending_page, self._pending_words, self._pending_rect = None, "", None
 
     # --- places on the page -------------------------------------------------------------------
 
@@ -195,7 +191,7 @@ class OriginalView(QWidget):
             if page != self.page_view.current + 1:
                 self.page_view.go_to_page(page)
         else:
-            self._pending_page = page
+            self._pending_page, self._pending_rect = page, None
 
     def locate(self, words: str, page: int | None) -> None:
         """Shows a search term on the PDF page where Qt can find it."""
@@ -256,19 +252,21 @@ class OriginalView(QWidget):
     def _set_xray(self, areas: list[dict[str, Any]]) -> None:
         self.xray = list(areas)
         self.page_view.overlays.xray = self.xray
-        self.banner.setText(xray_banner(self.xray))
-        self.banner.setVisible(bool(self.xray))
+        self.banner.set_areas(self.xray)
         self.page_view.refresh()
         self.xray_found.emit(len(self.xray))
 
     def show_xray(self) -> None:
-        """Shows the first possible failed redaction on its page."""
+        """Shows the first possible failed redaction on its page (once the pages are loaded,
+        when they are not yet: the Text tab's banner switches tabs and asks at once)."""
         if self.xray:
             area = self.xray[0]
+            b = area["bbox"]
+            rect: Rect = (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
             if self.loaded:
-                self.page_view.show_rect(int(area["page"]), tuple(area["bbox"]))
+                self.page_view.show_rect(int(area["page"]), rect)
             else:
-                self._pending_page = int(area["page"])
+                self._pending_page, self._pending_rect = int(area["page"]), rect
 
     # --- saving -------------------------------------------------------------------------------
 
@@ -295,18 +293,6 @@ class OriginalView(QWidget):
                     "bytes are kept unchanged and can be saved with the button above.")
         self.message.setText(text)
         self.stack.setCurrentIndex(0)
-
-
-def xray_banner(areas: list[dict[str, Any]]) -> str:
-    """"2 areas on page 3 may hide text under a box", with a link to show the first."""
-    if not areas:
-        return ""
-    pages = sorted({int(a["page"]) for a in areas})
-    n = len(areas)
-    where = (f"page {pages[0]}" if len(pages) == 1
-             else "pages " + ", ".join(str(p) for p in pages))
-    return (f"⚠ {n} area{'s' if n != 1 else ''} on {where} may hide text under a box (a "
-            f"failed redaction?): the text is still in the file. <a href='show'>Show</a>")
 
 
 def _scaled(rects: list[Any], words: dict[str, Any], view: PageView,

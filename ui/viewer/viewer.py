@@ -26,6 +26,7 @@ from .find_bar import FindBar
 from .original import OriginalView
 from .record import RecordView
 from .text_view import TextView
+from .xray_banner import XrayBanner
 
 
 class DocumentViewer(QWidget):
@@ -63,10 +64,14 @@ class DocumentViewer(QWidget):
         self.text = TextView()
         follow_text_direction(self.text)  # right-to-left paragraphs right-aligned
         self.find_bar = FindBar(self.text)
+        # The Text tab shows the very text a box on the page hides: it warns too.
+        self.text_banner = XrayBanner("Show on the page")
+        self.text_banner.linkActivated.connect(lambda _link: self.show_xray())
         text_page = QWidget()
         tl = QVBoxLayout(text_page)
         tl.setContentsMargins(0, 0, 0, 0)
-        tl.setSpacing(0)
+        tl.setSpacing(4)  # (between the widgets shown: the banner and the find bar come and go)
+        tl.addWidget(self.text_banner)
         tl.addWidget(self.find_bar)
         tl.addWidget(self.text, 1)
         self.original = OriginalView(session)
@@ -174,10 +179,17 @@ class DocumentViewer(QWidget):
 
     def _xray_found(self, areas: int) -> None:
         # Seen from the Text tab too: the import's warning is about the original's pages.
+        # (The areas the Original tab fetched: one query per document.)
+        self.text_banner.set_areas(self.original.xray)
         i = self.tabs.indexOf(self.original)
         self.tabs.setTabText(i, "Original ⚠" if areas else "Original")
         self.tabs.setTabToolTip(i, "Text may lie hidden under boxes drawn on the pages: see "
                                    "the outlined areas" if areas else "")
+
+    def show_xray(self) -> None:
+        """The Text tab's "Show on the page": the Original tab at the first area, outlined."""
+        self.tabs.setCurrentWidget(self.original)  # (which first follows the text's page)
+        self.original.show_xray()
 
     def _tab_changed(self, index: int) -> None:
         # The Text and Original tabs stay on one page: each opens where the other was.
