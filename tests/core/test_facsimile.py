@@ -461,3 +461,22 @@ def test_a_huge_page_is_rendered_within_the_pixel_limit(
     assert int(image["/Width"]) * int(image["/Height"]) <= 200_000
     cx, cy = (rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2
     assert _render(out, 0).getpixel((int(cx), int(cy))) == (0, 0, 0)
+
+
+def test_a_mark_over_a_redaction_leaves_the_box_black(source: Path, tmp_path: Path) -> None:
+    """The highlight's translucent mark is drawn over the page; where it crosses a burnt-in
+    box the box must still print black, not dark olive."""
+    rect = _find(source, 0, NAME)
+    mark = (rect[0] - 40, rect[1] - 4, rect[2] + 40, rect[3] + 4)  # the whole phrase
+    out = tmp_path / "fac.pdf"
+    build_facsimile(_request(source, [FacsimilePage(1, [mark], [rect])], ocr=False), out)
+    doc = pdfium.PdfDocument(str(out))
+    try:
+        image = doc[0].render(scale=2, draw_annots=False).to_pil().convert("RGB")
+    finally:
+        doc.close()
+    centre = (int(rect[0] + rect[2]), int(rect[1] + rect[3]))  # at scale 2
+    assert max(image.getpixel(centre)) <= 10
+    # ... while the mark still shows beside it (yellow over white paper, above the line).
+    r, g, b = image.getpixel((int((mark[0] + 10) * 2), int((mark[1] + 1.5) * 2)))
+    assert r > 230 and g > 200 and b < 200

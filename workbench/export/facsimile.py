@@ -37,6 +37,7 @@ from ..errors import ExportError
 from . import facsimile_overlay as overlay
 from .facsimile_copy import Copier, NeedsRaster, page_form
 from .facsimile_raster import NO_TESSERACT, Burnt, OcrPool, burn_page
+from .leak_ocr import image_key, remember
 
 Rect = tuple[float, float, float, float]
 # What reading a damaged source can raise from pypdf's lazy parsing.
@@ -68,6 +69,9 @@ class FacsimileResult:
     pages: int
     rasterised: list[int]  # source page numbers burnt in, in output order
     ocr_text: dict[int, str]  # source page number -> OCR text of its redacted image
+    # source page number -> SHA-256 of its image stream as written (the leak check's proof
+    # that the image it finds is the one that was read: ``leak_ocr.remember``)
+    image_sha256: dict[int, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # for the user: no OCR, a layered page
 
 
@@ -160,6 +164,8 @@ def _write(pool: OcrPool, req: FacsimileRequest, out: Path,
     for index, (page_obj, _width, height, content, res) in enumerate(built):
         page = req.pages[index]
         content += overlay.marks_ops(page.marks, page.mark_colors, height)
+        if index in burnt:
+            content += overlay.boxes_ops(burnt[index].boxes, height)
         content += stamps(index, copier, res)
         _finish(writer, page_obj, content, res)
     if pool.program is None and burnt and req.ocr:
@@ -221,8 +227,12 @@ def _raster(writer: PdfWriter, copier: Copier, burnt: Burnt, source: Any,
         pdf, text = burnt.ocr.result()
         if pdf is not None:
             content += _ocr_layer(copier, res, pdf, width, height)
+            # Only a reading that happened: a failed one says nothing about the pixels.
+            remember(image_key(burnt.sha256, burnt.width, burnt.height, not burnt.jpeg),
+                     burnt.languages, text)
     result.rasterised.append(burnt.number)
     result.ocr_text[burnt.number] = text
+    result.image_sha256[burnt.number] = burnt.sha256
     return page, width, height, content, res
 
 

@@ -2,6 +2,8 @@
 
 Marks are a translucent fill in the mark's colour (35 % opacity, so the text under them stays
 black and readable) with a thin opaque outline, so a black-and-white print still shows them.
+On a burnt-in page the black boxes are drawn again over the marks (``boxes_ops``), so a box
+a mark crosses stays pure black.
 
 The stamp ("Exhibit 3 · page 2 of 4 of the source", top left) and the Bates number (bottom
 right) sit on white boxes with a grey rule, readable over any page. They are drawn with raw
@@ -70,6 +72,18 @@ def marks_ops(marks: list[Rect], colours: list[str], height: float) -> bytes:
         ops.append(f"{MARK_STATE} gs {_n(r)} {_n(g)} {_n(b)} rg {box} f")
         ops.append(f"{LINE_STATE} gs {_n(r * 0.7)} {_n(g * 0.7)} {_n(b * 0.7)} RG 0.6 w {box} S")
     ops.append("Q")
+    return "\n".join(ops).encode("ascii") + b"\n"
+
+
+def boxes_ops(boxes: list[Rect], height: float) -> bytes:
+    """Opaque black rectangles at ``boxes`` (top-left points), drawn after the marks on a
+    burnt-in page: the pixels under them are black already, and a translucent mark over a box
+    would print it dark olive instead of black."""
+    if not boxes:
+        return b""
+    ops = [f"q 1 0 0 -1 0 {_n(height)} cm {LINE_STATE} gs 0 g"]
+    ops += [f"{_n(x0)} {_n(y0)} {_n(x1 - x0)} {_n(y1 - y0)} re" for x0, y0, x1, y1 in boxes]
+    ops.append("f Q")
     return "\n".join(ops).encode("ascii") + b"\n"
 
 

@@ -14,24 +14,31 @@ also encoded as JPEG (quality 90) and the smaller of the two kept when it is und
 
 The text layer is Tesseract's reading of the REDACTED image, as an invisible-text PDF page
 (``textonly_pdf``: GlyphLessFont, text render mode 3) laid over the image, so the exhibit stays
-searchable and can only say what the page shows. Tesseract runs as its own process per page
-(one OpenMP thread each: measured, letting each use every core made one page take 14 s
-instead of 1.8 s on a busy two-core machine), several at once on a thread pool, while this
-process renders the next pages; without Tesseract the page is the image alone and the result
-says so. Only pypdfium2, Pillow and the ``tesseract`` program are used here.
+searchable and can only say what the page shows. Tesseract's font maps every code of the BMP
+to itself (one ``bfrange <0000> <FFFF>``, and a 128 KB CIDToGIDMap): pypdf expands that range
+into 65,536 entries each time it reads the page (0.5 s a page, measured), so
+``compact_text_layer`` lists only the codes the page uses, mapped as before.
+
+Tesseract runs as its own process per page (one OpenMP thread each: measured, letting each
+use every core made one page take 14 s instead of 1.8 s on a busy two-core machine), several
+at once on a thread pool, while this process renders the next pages; without Tesseract the
+page is the image alone and the result says so. Only pypdfium2, Pillow, pypdf and the
+``tesseract`` program are used here.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 Rect = tuple[float, float, float, float]
@@ -63,11 +70,23 @@ class Burnt:
     data: bytes  # the image stream's encoded bytes
     jpeg: bool  # DCTDecode, else FlateDecode
     ocr: Future[tuple[bytes | None, str]] | None = None  # (text-only PDF, text)
+    languages: str = ""  # what Tesseract read it in
+    boxes: list[Rect] = field(default_factory=list)  # the black boxes as painted, in points
+
+    @property
+    def sha256(self) -> str:
+        """The digest of the image stream as written: what the leak check compares."""
+        return hashlib.sha256(self.data).hexdigest()
 
 
 def burn(page: Any, rects: list[Rect], dpi: int) -> Any:
     """The page (a pypdfium2 page) as a PIL image at ``dpi`` with ``rects`` (top-left points
     as displayed) painted black."""
+    return burn_boxes(page, rects, dpi)[0]
+
+
+def burn_boxes(page: Any, rects: list[Rect], dpi: int) -> tuple[Any, list[Rect]]:
+    """``burn``, and the boxes as painted (whole pixels, a pixel wider) back in points."""
     from PIL import ImageDraw
 
     width, height = page.get_width(), page.get_height()
@@ -78,12 +97,16 @@ def burn(page: Any, rects: list[Rect], dpi: int) -> Any:
     image = image.convert("RGB")
     sx, sy = image.width / width, image.height / height
     draw = ImageDraw.Draw(image)
+    painted: list[Rect] = []
     for x0, y0, x1, y1 in rects:
         # Outward to whole pixels and one more: an anti-aliased glyph edge must not peek out.
         box = (math.floor(x0 * sx) - 1, math.floor(y0 * sy) - 1,
                math.ceil(x1 * sx) + 1, math.ceil(y1 * sy) + 1)
         draw.rectangle(box, fill=(0, 0, 0))
-    return image
+        # PIL's rectangle includes its last pixel.
+        painted.append((max(0, box[0]) / sx, max(0, box[1]) / sy,
+                        min(image.width, box[2] + 1) / sx, min(image.height, box[3] + 1) / sy))
+    return image, painted
 
 
 def _is_grey(image: Any) -> bool:
@@ -136,8 +159,16 @@ def ocr_input(image: Any) -> bytes:
 
 
 def ocr_page(program: str, png: bytes, languages: str, dpi: int) -> tuple[bytes | None, str]:
-    """Tesseract's invisible-text PDF page and plain text for the image ``png``; (None, "")
-    when it fails or runs out of time (the page then stays an image alone)."""
+    """Tesseract's invisible-text PDF page (its font made compact) and plain text for the
+    image ``png``; (None, "") when it fails or runs out of time (the page then stays an image
+    alone)."""
+    pdf, text = tesseract_page(program, png, languages, dpi)
+    return (None if pdf is None else compact_text_layer(pdf)), text
+
+
+def tesseract_page(program: str, png: bytes, languages: str,
+                   dpi: int) -> tuple[bytes | None, str]:
+    """Tesseract's own invisible-text PDF page and plain text for ``png``, as it writes them."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     with tempfile.TemporaryDirectory(prefix="wb-ocr-") as tmp:
         base = os.path.join(tmp, "page")
@@ -150,6 +181,92 @@ def ocr_page(program: str, png: bytes, languages: str, dpi: int) -> tuple[bytes 
                 return pdf.read(), txt.read()
         except (OSError, subprocess.SubprocessError, UnicodeDecodeError):
             return None, ""
+
+
+_IDENTITY_BMP = re.compile(rb"1\s+beginbfrange\s*<0000>\s*<FFFF>\s*<0000>\s*endbfrange",
+                           re.IGNORECASE)
+_HEX_STRING = re.compile(rb"<([0-9A-Fa-f\s]*)>")
+_CMAP_HEAD = (b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+              b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+              b"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+              b"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n")
+_CMAP_TAIL = b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+
+
+def compact_text_layer(pdf: bytes) -> bytes:
+    """Tesseract's text-only page with its identity font listing only the codes the page
+    shows: the ToUnicode maps each of them to itself as before (so the text reads the same),
+    the CIDToGIDMap stops after the highest. Anything else is returned unchanged."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PdfReadError
+    from pypdf.generic import DecodedStreamObject, NameObject, StreamObject
+
+    try:
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+        changed = False
+        for page in writer.pages:
+            contents = page.get_contents()
+            codes = _codes(contents.get_data() if contents is not None else b"")
+            resources: Any = page["/Resources"].get_object()
+            fonts: Any = resources.get("/Font")
+            for ref in (fonts.get_object().values() if fonts is not None else []):
+                font: Any = ref.get_object()
+                unicode = font.get("/ToUnicode")
+                if codes is None or unicode is None or font.get("/Encoding") != "/Identity-H" \
+                        or not _IDENTITY_BMP.search(unicode.get_object().get_data()):
+                    continue
+                cmap = DecodedStreamObject()
+                cmap.set_data(_identity_cmap(codes))
+                font[NameObject("/ToUnicode")] = writer._add_object(cmap.flate_encode())
+                for cid in font.get("/DescendantFonts", []):
+                    descendant: Any = cid.get_object()
+                    gid_map = descendant.get("/CIDToGIDMap")
+                    table = gid_map.get_object() if gid_map is not None else None
+                    if isinstance(table, StreamObject):
+                        cut = DecodedStreamObject()
+                        cut.set_data(table.get_data()[:2 * (max(codes, default=0) + 1)])
+                        descendant[NameObject("/CIDToGIDMap")] = \
+                            writer._add_object(cut.flate_encode())
+                changed = True
+        if not changed:
+            return pdf
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError):
+        return pdf  # as Tesseract wrote it: slower to read, never wrong
+
+
+def _codes(content: bytes) -> set[int] | None:
+    """The two-byte codes of the content's hex strings; None when it shows text otherwise
+    (a literal string), which this does not parse."""
+    if re.search(rb"\)\s*\]?\s*(Tj|TJ|'|\")", content):
+        return None
+    codes: set[int] = set()
+    for match in _HEX_STRING.finditer(content.replace(b"<<", b"").replace(b">>", b"")):
+        digits = re.sub(rb"\s", b"", match.group(1))
+        if len(digits) % 4:
+            return None
+        codes.update(int(digits[i:i + 4], 16) for i in range(0, len(digits), 4))
+    return codes
+
+
+def _identity_cmap(codes: set[int]) -> bytes:
+    """A ToUnicode CMap mapping each of ``codes`` to itself, in runs that keep within one
+    high byte (as a bfrange must), at most 100 a block."""
+    runs: list[tuple[int, int]] = []
+    for code in sorted(codes):
+        if runs and code == runs[-1][1] + 1 and code >> 8 == runs[-1][0] >> 8:
+            runs[-1] = (runs[-1][0], code)
+        else:
+            runs.append((code, code))
+    body = b""
+    for i in range(0, len(runs), 100):
+        block = runs[i:i + 100]
+        body += f"{len(block)} beginbfrange\n".encode()
+        body += b"".join(f"<{a:04X}> <{b:04X}> <{a:04X}>\n".encode() for a, b in block)
+        body += b"endbfrange\n"
+    return _CMAP_HEAD + body + _CMAP_TAIL
 
 
 class OcrPool:
@@ -178,11 +295,12 @@ class OcrPool:
 def burn_page(pool: OcrPool, page: Any, number: int, rects: list[Rect], dpi: int,
               languages: str | None, ocr: bool) -> Burnt:
     """Render, paint and encode page ``number``, and start its OCR on ``pool``."""
-    image = burn(page, rects, dpi)
+    image, boxes = burn_boxes(page, rects, dpi)
     data, jpeg, grey = encode(image)
-    burnt = Burnt(number, image.width, image.height, grey, data, jpeg)
+    burnt = Burnt(number, image.width, image.height, grey, data, jpeg, boxes=boxes)
     if ocr and pool.program is not None:
         text = page.get_textpage().get_text_range() if not languages else ""
         actual = round(image.width / page.get_width() * 72)
-        burnt.ocr = pool.submit(image, languages_for(text, languages), actual)
+        burnt.languages = languages_for(text, languages)
+        burnt.ocr = pool.submit(image, burnt.languages, actual)
     return burnt

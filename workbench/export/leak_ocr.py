@@ -10,16 +10,31 @@ placed ``page 5 image (OCR)``. Every image so read is no longer an unreadable pa
 report (the scanner says it cannot search an image, or a page that is only an image).
 
 Only what the export itself made is read: a bundle's ``originals/`` have been proven clean
-(or left out) by the scanner already. A name that OCR cannot read reliably (tiny, rotated,
-handwritten) is not found — the boxes are burnt in, so this is a second line, not the first.
+(or left out) by the scanner already.
+
+A facsimile page burnt in for a redaction has already been read by Tesseract once, for its
+text layer (``facsimile_raster``), in the same process. The renderer ``remember``s that reading
+under the SHA-256 of the image stream it wrote (lossless Flate only: those bytes decode to the
+very pixels it read), its pixel size and filter; here a page whose only image is byte for byte
+that stream, read in at least the languages this check needs, takes that reading instead of
+being rendered and read again. Anything else — a page image changed after rendering, another
+size or filter, a JPEG, another language, a DOCX's page images (rendered anew at 150 dpi with
+the stamps: other pixels) — is read as before. The rest of such a page (the stamp, the marks,
+the invisible text) is read as a page without images is: its text by the scanner.
+
+A name that OCR cannot read reliably (tiny, rotated, handwritten) is not found — the boxes
+are burnt in, so this is a second line, not the first.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
+import threading
 import zipfile
+from collections import OrderedDict
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -39,12 +54,50 @@ _SCRIPTS = (("ara", re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\
             ("chi_sim", re.compile("[\u3400-\u9fff]")))
 
 
+MAX_REMEMBERED = 4096  # readings kept (a few KB of text each)
+
+
 @dataclass
 class _Image:
     where: str  # the report's path of the file it is in
     member: str | None  # the zip member it is (or is in)
     place: str
     load: Any  # () -> PIL image
+    key: str | None = None  # the page's only image, as ``image_key`` names it
+
+
+_readings: OrderedDict[str, list[tuple[frozenset[str], str]]] = OrderedDict()
+_readings_lock = threading.Lock()
+
+
+def image_key(sha256: str, width: int, height: int, lossless: bool) -> str | None:
+    """What a reading is remembered under: the image stream's digest, its pixel size and
+    filter (the same bytes read another way are other pixels); None for a lossy image,
+    whose decoded pixels are not the ones that were read."""
+    return f"{sha256}:{width}x{height}" if lossless else None
+
+
+def remember(key: str | None, languages: str, text: str) -> None:
+    """Keep Tesseract's ``text`` of the image ``key`` read in ``languages`` ("eng+ara")."""
+    if key is None:
+        return
+    with _readings_lock:
+        _readings.setdefault(key, []).append((frozenset(languages.split("+")), text))
+        _readings.move_to_end(key)
+        while len(_readings) > MAX_REMEMBERED:
+            _readings.popitem(last=False)
+
+
+def recall(key: str | None, languages: str) -> str | None:
+    """A reading of the image ``key`` in at least ``languages``, if one was remembered."""
+    if key is None:
+        return None
+    need = frozenset(languages.split("+"))
+    with _readings_lock:
+        for have, text in _readings.get(key, []):
+            if need <= have:
+                return text
+    return None
 
 
 def languages_for(terms: list[str]) -> str:
@@ -97,12 +150,15 @@ def read_images(path: Path, matcher: Matcher) -> ImageReport:
                                       f"{tesseract.short_hint}"))
         return ImageReport(images, report)
     languages = languages_for(list(matcher.terms))
+    known = [recall(img.key, languages) for img in images]
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     with ThreadPoolExecutor(max_workers=max(1, cores)) as pool:
         # PDFium renders here, one page at a time (it is not thread-safe); Tesseract, a
         # process of its own, reads the pages in parallel.
-        futures = [pool.submit(_read, _load(img), languages) for img in images]
-        texts = [f.result() for f in futures]
+        futures = [None if text is not None else pool.submit(_read, _load(img), languages)
+                   for img, text in zip(images, known, strict=True)]
+        texts = [text if f is None else f.result() for f, text in zip(futures, known,
+                                                                       strict=True)]
     for img, text in zip(images, texts, strict=True):
         report.readings += 1
         hit = matcher.find(text) if isinstance(text, str) else None
@@ -167,9 +223,9 @@ def _images(path: Path) -> Iterator[_Image]:
 def _file_images(where: str, member: str | None, name: str, data: bytes) -> Iterator[_Image]:
     prefix = f"zip member {member}: " if member else ""
     if data[:1024].find(b"%PDF-") >= 0:
-        for n in _image_pages(data):
+        for n, key in _image_pages(data):
             yield _Image(where, member, f"{prefix}page {n} image (OCR)",
-                         _page_loader(data, n))
+                         _page_loader(data, n), key)
     elif data[:4] == b"PK\x03\x04":
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             for info in zf.infolist():
@@ -188,15 +244,16 @@ def _open_image(data: bytes) -> Any:
     return Image.open(io.BytesIO(data)).convert("L")
 
 
-def _image_pages(data: bytes) -> list[int]:
-    """The 1-based pages that draw an image (in a form too: a facsimile's vector page)."""
+def _image_pages(data: bytes) -> list[tuple[int, str | None]]:
+    """The 1-based pages that draw an image (in a form too: a facsimile's vector page), each
+    with its image's ``image_key`` when it draws exactly one."""
     from ..redact.decode_pdf import _PDFIUM
 
     with _PDFIUM:
         return _image_pages_locked(data)
 
 
-def _image_pages_locked(data: bytes) -> list[int]:
+def _image_pages_locked(data: bytes) -> list[tuple[int, str | None]]:
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -206,13 +263,27 @@ def _image_pages_locked(data: bytes) -> list[int]:
         for i in range(len(pdf)):
             page = pdf[i]
             try:
-                if next(iter(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])), None):
-                    out.append(i + 1)
+                images = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
+                if images:
+                    out.append((i + 1, _key_of(images[0]) if len(images) == 1 else None))
             finally:
                 page.close()
         return out
     finally:
         pdf.close()
+
+
+def _key_of(image: Any) -> str | None:
+    """``image_key`` of a PDFium image object, from the stream as the file holds it."""
+    import pypdfium2 as pdfium
+
+    try:
+        width, height = image.get_px_size()
+        lossless = list(image.get_filters()) == ["FlateDecode"]
+        digest = hashlib.sha256(bytes(image.get_data(decode_simple=False))).hexdigest()
+    except (pdfium.PdfiumError, ValueError, OSError):  # then it is read by OCR
+        return None
+    return image_key(digest, int(width), int(height), lossless)
 
 
 def _page_loader(data: bytes, number: int) -> Any:
