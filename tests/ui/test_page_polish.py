@@ -94,8 +94,11 @@ def test_original_tab_tools_take_one_row_at_1024x700(window: Any, tmp_path: Path
         qtbot.keyClick(tools, Qt.Key.Key_Space)
         qtbot.waitUntil(lambda: bar.redact.isChecked(), timeout=3000)
         assert view.tool == "redact" and any("Redact" in t for t in chosen)
+        # the row shows a folded tool is on, as its own button would
+        assert tools.property("active") is True and "Redact area" in tools.toolTip()
         qtbot.keyClick(view, Qt.Key.Key_Escape)
         assert view.tool == "text" and not bar.redact.isChecked()
+        assert tools.property("active") is False
 
 
 def test_wide_pane_keeps_the_full_buttons(window: Any, tmp_path: Path, qtbot: Any) -> None:

@@ -32,7 +32,8 @@ from .page_view import PageView
 # Tighter than the application's tool buttons (4px 10px): "−" and "+" are icon-sized. The
 # menu buttons carry their own "▾", so Qt's indicator (drawn over the text) is left out.
 ROW_STYLE = ("QToolButton { padding: 3px 6px; } "
-             "QToolButton::menu-indicator { image: none; width: 0px; }")
+             "QToolButton::menu-indicator { image: none; width: 0px; } "
+             "QToolButton[active=\"true\"] { border: 1px solid #4f86e8; font-weight: 600; }")
 GAP = 4
 
 
@@ -45,6 +46,7 @@ class PageToolbar(QWidget):
         self.flow = FlowLayout(self, spacing=GAP)
         self._buttons: dict[QAction, QToolButton] = {}
         self._folded: dict[QAction, QToolButton] = {}  # action -> its menu button
+        self._tips: dict[QToolButton, str] = {}
         self.narrow = False
         self.zoom_out = self._action("−", "Zoom out (Ctrl+-)", lambda: view.zoom_step(-1))
         self.zoom_label = QLabel("100 %")
@@ -113,6 +115,7 @@ class PageToolbar(QWidget):
         button = QToolButton()
         button.setText(text)
         button.setToolTip(tip)
+        self._tips[button] = tip
         button.setAccessibleName(text.rstrip(" ▾"))
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(button)
@@ -120,9 +123,21 @@ class PageToolbar(QWidget):
         for action in actions:
             menu.addAction(action)
             self._folded[action] = button
+            if action.isCheckable():
+                action.toggled.connect(lambda _on, b=button: self._mark_active(b))
         button.setMenu(menu)
         self.flow.addWidget(button)
         return button
+
+    def _mark_active(self, button: QToolButton) -> None:
+        """A folded tool that is on (Region, Redact area…, OCR words) shows on its menu
+        button: framed, and named in its tooltip, as the tool's own button would be."""
+        menu = button.menu()
+        on = [a.text().rstrip("…") for a in (menu.actions() if menu else []) if a.isChecked()]
+        button.setProperty("active", bool(on))
+        button.setToolTip(self._tips[button] + (f" — on: {', '.join(on)}" if on else ""))
+        button.style().unpolish(button)
+        button.style().polish(button)
 
     def button_for(self, action: QAction) -> QToolButton:
         return self._buttons[action]
@@ -177,6 +192,7 @@ class PageToolbar(QWidget):
                 action.blockSignals(True)
                 action.setChecked(False)
                 action.blockSignals(False)
+                self._mark_active(self.tools_button)
 
     def set_page_count(self, n: int) -> None:
         validator = self.page_field.validator()
