@@ -94,7 +94,7 @@ def clean_html(html: str, images: dict[str, str] | None = None) -> str:
     """The page's HTML without anything active, with embedded images as ``data:`` URLs
     (``images``: a reference as the page writes it -> its data URL)."""
     import lxml.html
-    from lxml_html_clean import Cleaner
+    from lxml.html.clean import Cleaner  # lxml[html-clean], as declared
 
     cleaner = Cleaner(scripts=True, javascript=True, comments=True, style=False,
                       inline_style=False, links=True, meta=True, page_structure=False,
