@@ -115,6 +115,19 @@ def test_wide_pane_keeps_the_full_buttons(window: Any, tmp_path: Path, qtbot: An
             assert bar.button_for(action).isVisible(), action.text()
             assert _menu_button(bar, action) is None, action.text()
 
+    # A little narrower (the viewer pane at 1600 px): Fit folds first, the tools keep buttons.
+    sizes = window.splitter.sizes()
+    shrink = bar.width() - (bar._row_width((bar.fit_button,)) + 10)
+    window.splitter.setSizes([*sizes[:-2], sizes[-2] + shrink, sizes[-1] - shrink])
+    QApplication.processEvents()
+    assert bar._row_width((bar.fit_button,)) <= bar.width() < bar._row_width(())
+    assert _menu_button(bar, bar.fit_width) is bar.fit_button
+    assert not bar.button_for(bar.fit_page).isVisible()
+    for action in (bar.region, bar.redact, bar.words):
+        if action.isVisible():
+            assert bar.button_for(action).isVisible(), action.text()
+    assert not bar.tools_button.isVisible() and bar.page_word.isVisible()
+
 
 def _left_column(view: Any) -> tuple[int, float, float]:
     """The page point at the left edge of what the view shows of the page, at its top."""

@@ -1,9 +1,10 @@
 """The page view's tool bar: zoom, fit, the page indicator with go-to-page, and the tools.
 
-One row of tool buttons. In a wide pane every tool has its own button; in a narrow one (the
-viewer pane of a 1024 px window) "Fit width" and "Fit page" fold into a "Fit ▾" menu button and
-Region, Redact area… and OCR words into a "Tools ▾" one, so the tools stay on one row and the
-page keeps most of the tab (three rows of tools left it ~220 px at 1024×700). The buttons and
+One row of tool buttons. In a wide pane every tool has its own button; in a narrower one "Fit
+width" and "Fit page" fold into a "Fit ▾" menu button, and in a narrow one (the viewer pane of
+a 1024 px window) Region, Redact area… and OCR words into a "Tools ▾" one too, so the tools stay
+on one row and the page keeps most of the tab (three rows of tools left it ~220 px at
+1024×700). The buttons and
 the menus show the same ``QAction``s, so a tool is triggered, checked and hidden as one, and a
 menu button is reached by Tab and opened by Space like any button. The row is a ``FlowLayout``:
 should even the folded row not fit (a very large text size) it wraps rather than hiding a tool
@@ -47,7 +48,7 @@ class PageToolbar(QWidget):
         self._buttons: dict[QAction, QToolButton] = {}
         self._folded: dict[QAction, QToolButton] = {}  # action -> its menu button
         self._tips: dict[QToolButton, str] = {}
-        self.narrow = False
+        self.folded: tuple[QToolButton, ...] = ()  # the menu buttons shown for their tools
         self.zoom_out = self._action("−", "Zoom out (Ctrl+-)", lambda: view.zoom_step(-1))
         self.zoom_label = QLabel("100 %")
         self.zoom_label.setAccessibleName("Zoom")
@@ -150,27 +151,45 @@ class PageToolbar(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if (event.size().width() < self._wide_width()) != self.narrow:
+        if self._fold_for(event.size().width()) != self.folded:
             self._show_buttons()
 
-    def _wide_width(self) -> int:
-        """The width the row needs with a button for every offered tool."""
-        widgets: list[QWidget] = [self.zoom_label, self.page_field, self.of_label]
-        widgets += [b for a, b in self._buttons.items() if a.isVisible()]
-        widgets.append(self.page_word)
-        pager_margins = 8 + 2 * 2
-        return sum(_width(w) for w in widgets) + pager_margins + GAP * (len(widgets) - 3)
+    def _fold_for(self, width: int) -> tuple[QToolButton, ...]:
+        """The menu buttons to fold their tools into at ``width``: none when every button
+        fits; first "Fit ▾" (zoom is also on keys), then "Tools ▾" too."""
+        full = self._row_width(())
+        if width >= full:
+            return ()
+        if width >= self._row_width((self.fit_button,)):
+            return (self.fit_button,)
+        return (self.fit_button, self.tools_button)
+
+    def _row_width(self, folded: tuple[QToolButton, ...]) -> int:
+        """The width the row needs with the tools of ``folded`` in their menus."""
+        items: list[QWidget] = [self.zoom_label]
+        items += [b for a, b in self._buttons.items()
+                  if a.isVisible() and self._folded.get(a) not in folded]
+        items += list(folded)
+        pager = [self.page_field, self.of_label]  # one item, its margins 4 + 4, spacing 2
+        if self.tools_button not in folded:
+            pager.append(self.page_word)
+        return (sum(_width(w) for w in items + pager) + 8 + 2 * (len(pager) - 1)
+                + GAP * len(items))
+
+    @property
+    def narrow(self) -> bool:
+        """Whether the tools (Region, Redact area…, OCR words) are in the "Tools ▾" menu."""
+        return self.tools_button in self.folded
 
     def _show_buttons(self) -> None:
         if self.width() > 0:  # (unknown before the first resize: wide)
-            self.narrow = self.width() < self._wide_width()
+            self.folded = self._fold_for(self.width())
         for action, button in self._buttons.items():
-            button.setVisible(action.isVisible()
-                              and not (self.narrow and action in self._folded))
+            button.setVisible(action.isVisible() and self._folded.get(action) not in self.folded)
         for menu_button in (self.fit_button, self.tools_button):
             menu = menu_button.menu()
             offered = menu is not None and any(a.isVisible() for a in menu.actions())
-            menu_button.setVisible(self.narrow and offered)
+            menu_button.setVisible(menu_button in self.folded and offered)
         self.page_word.setVisible(not self.narrow)
 
     # --- tools -------------------------------------------------------------------------------
