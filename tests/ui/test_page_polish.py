@@ -209,8 +209,14 @@ def _row_html(builder: Any, item: int) -> str:
 
 def test_pages_placeholder_counts_its_pages(window: Any, tmp_path: Path, qtbot: Any) -> None:
     builder, _did, _item = _builder_with(window, tmp_path, ["The one page of the statement."])
-    builder.facsimile.check.click()
-    assert builder.facsimile.pages.placeholderText() == "default: page 1"
+    row = builder.facsimile
+    assert "the pages the passage spans" in row.pages.toolTip()
+    row.check.click()
+    assert row.pages.placeholderText() == "default: page 1"
+    # the placeholder is not cut short
+    fm = row.pages.fontMetrics()
+    assert fm.horizontalAdvance("default: pages 12-14") < row.pages.minimumWidth()
+    assert fm.horizontalAdvance("pages, e.g. 3-4,7") < row.pages.minimumWidth()
 
     builder, _did, _item = _builder_with(window, tmp_path, ["First page.", "Second page."])
     builder.facsimile.check.click()

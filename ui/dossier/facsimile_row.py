@@ -28,6 +28,11 @@ class FacsimileRow(QWidget):
                               "the passage marked, redactions burnt in")
         self.pages = QLineEdit()
         self.pages.setAccessibleName("Original pages")
+        self.pages.setToolTip("Which pages of the source to show, e.g. 3-4,7; empty: the pages "
+                              "the passage spans (every page, for a whole document)")
+        # Wide enough for its placeholder ("default: pages 12-14"), which was cut short.
+        self.pages.setMinimumWidth(self.pages.fontMetrics().horizontalAdvance(
+            "default: pages 12-14") + 24)
         self.pages.setMaximumWidth(220)
         self.check.toggled.connect(self._toggled)
         self.pages.editingFinished.connect(self._pages_edited)
@@ -54,7 +59,7 @@ class FacsimileRow(QWidget):
         self.pages.setText(chosen)
         self.pages.setEnabled(on)
         self.pages.setPlaceholderText(f"default: {pages_text(default)}" if default else
-                                      "pages, e.g. 3-4,7 (default: the passage's)")
+                                      "pages, e.g. 3-4,7")
 
     def _toggled(self, on: bool) -> None:
         self.pages.setEnabled(on)
