@@ -165,6 +165,38 @@ def _apply(text: str, matcher: Matcher, labels: dict[str, str], depth: int) -> l
     return segments
 
 
+_TOKEN = re.compile(r"\S+")
+_ENCODED_MARKS = ("&", "%", "<")  # what ``matcher.readings`` decodes
+_WINDOW = 8  # tokens: the longest encoded name a page can spell over (words and separators)
+
+
+def page_spans(text: str, matcher: Matcher) -> list[tuple[int, int]]:
+    """Every stretch of a page's ``text`` that reads as a redacted term, for boxes drawn on the
+    page itself (a facsimile burns the characters in place, so it cannot substitute a decoded
+    reading the way ``apply`` does for an excerpt).
+
+    The matcher's own spans, plus each shortest run of whitespace-separated words that holds an
+    encoded mark (an entity, a percent-escape, a tag) and one of whose readings holds a term:
+    ``&#69;&#107;&#112;&#97;&#114;`` or ``Ek%70ar`` is boxed whole, the sentence around it not.
+    """
+    spans = [(start, end) for start, end, _term in matcher.spans(text)] if matcher else []
+    if not matcher or not any(mark in text for mark in _ENCODED_MARKS):
+        return spans
+    words = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    hits: list[tuple[int, int]] = []  # (first word, last word), shortest end for each start
+    for i in range(len(words)):
+        for j in range(i, min(i + _WINDOW, len(words))):
+            window = text[words[i][0]:words[j][1]]
+            if any(mark in window for mark in _ENCODED_MARKS) \
+                    and matcher.find_in_readings(window) is not None:
+                hits.append((i, j))
+                break
+    for i, j in hits:  # a run holding a shorter hitting run is that run's context: dropped
+        if not any((i2, j2) != (i, j) and i <= i2 and j2 <= j for i2, j2 in hits):
+            spans.append((words[i][0], words[j][1]))
+    return sorted(spans)
+
+
 def redact_plain(text: str, rules: list[Rule]) -> str:
     """``text`` with each redaction replaced by its mark (``[REDACTED]``)."""
     return segments_text(apply(text, rules))

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..dossier.facsimile import format_pages
 from ..dossier.model import DossierView, FacsimileSpec, ViewItem
-from ..dossier.redaction import matcher_of
+from ..dossier.redaction import matcher_of, page_spans
 from ..errors import ExportError
 from ..redact.matcher import Matcher
 
@@ -157,7 +157,8 @@ def _redactions(boxes: PageBoxes, matcher: Matcher) -> list[Rect]:
     if not matcher or not boxes.text:
         return []
     rects: list[Rect] = []
-    for start, end, _term in matcher.spans(boxes.text):
+    # page_spans: literal matches and encoded spellings (entities, percent-escapes) alike
+    for start, end in page_spans(boxes.text, matcher):
         rects += [_pad(r) for r in _line_rects(boxes.boxes[start:end])]
     return rects
 
