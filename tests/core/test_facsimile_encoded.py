@@ -63,3 +63,17 @@ def test_an_entity_encoded_name_is_burnt_in_on_the_facsimile(tmp_path: Path) -> 
             plan = plan_facsimiles(wb.library, view, held, tmp_path / "scratch")[item]
         assert [p.number for p in plan.pages] == [2]
         assert len(plan.pages[0].redactions) == 1
+
+
+def test_the_leak_checks_ocr_reads_an_encoded_name_in_a_page_image(tmp_path: Path) -> None:
+    """What OCR reads in an image is searched in every reading, as text is: an image showing
+    ``Ekp%61r`` shows the name to anyone who decodes it."""
+    from tests.core.test_dossier_facsimile import _image_pdf
+    from tests.support.tools import require_program
+    from workbench.errors import RedactionLeak
+    from workbench.export.leakcheck import check_file
+
+    require_program("tesseract")
+    leaking = _image_pdf(tmp_path / "leak.pdf", "Witness Ekp%61r here")
+    with pytest.raises(RedactionLeak, match=r"page 1 image \(OCR\)"):
+        check_file(leaking, [Rule("Ekpar", "witness safety")], "pdf")

@@ -161,13 +161,17 @@ def read_images(path: Path, matcher: Matcher) -> ImageReport:
                                                                        strict=True)]
     for img, text in zip(images, texts, strict=True):
         report.readings += 1
-        hit = matcher.find(text) if isinstance(text, str) else None
+        # Every reading of what OCR read, as for text: an image showing "Ekp%61r" or an
+        # entity-encoded name shows it to anyone who decodes it.
+        found = matcher.find_in_readings(text) if isinstance(text, str) else None
         if isinstance(text, Exception):
             report.unreadable.append((img.where, img.place, f"OCR failed ({text})"))
-        elif hit is not None:
+        elif found is not None:
+            reading, hit = found
+            how = describe_form(hit.found, matcher.terms[hit.term])
             report.findings.append(Finding(
                 img.where, mask(img.place, matcher), hit.term,
-                describe_form(hit.found, matcher.terms[hit.term]), hit.found))
+                how if reading == "text" else f"{reading}, {how}", hit.found))
     report.checks.add(CHECK)
     return ImageReport(images, report)
 
