@@ -219,3 +219,60 @@ def test_a_reading_in_other_languages_is_not_reused() -> None:
     assert leak_ocr.recall(hashlib.sha256(b"another").hexdigest(), "eng") is None
     leak_ocr.remember(digest, "ara+eng+uig", "النص")
     assert leak_ocr.recall(digest, "eng+ara") == "النص"
+
+
+# --- the dossier export ----------------------------------------------------------------------
+
+PAGES = ["Page one introduces the inquiry into the camps.",
+         f"Page two: the witness {NAME} described the camp in detail, and the guards.",
+         "Page three closes the report with recommendations."]
+
+
+@pytest.fixture
+def dossier(wb: Any, tmp_path: Path) -> int:
+    from tests.support.files import make_pdf
+
+    wb.import_paths([make_pdf(tmp_path / "report.pdf", PAGES, title="Camp report")])
+    doc = int(wb.list_documents()[0]["id"])
+    h = wb.add_highlight(doc, quote="the witness").highlight_ids[0]
+    d = int(wb.create_dossier("Camps").dossier_ids[0])
+    wb.add_item(d, highlight=h, facsimile=True, pages="1-3")
+    wb.redact_term(d, NAME, "witness safety")
+    return d
+
+
+def test_planning_burns_the_redacted_pages_and_starts_their_ocr(wb: Any, dossier: int,
+                                                                 tmp_path: Path) -> None:
+    require_program("tesseract")
+    from contextlib import ExitStack
+
+    from workbench.export.facsimile_plan import plan_facsimiles
+
+    with ExitStack() as held:
+        plans = plan_facsimiles(wb.library, wb.dossier_view(dossier, full_text=True), held,
+                                tmp_path / "scratch")
+        (plan,) = plans.values()
+        assert [p.number for p in plan.pages] == [1, 2, 3] and plan.redacted_pages == [2]
+        assert list(plan.burnt) == [1]  # page 2, by its index in the plan
+        pdf, text = plan.burnt[1].ocr.result()
+        assert pdf is not None and "guards" in text and "Tursun" not in text
+
+
+def test_an_export_reads_each_burnt_page_once(wb: Any, dossier: int, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The renderer reads the burnt page for its text layer; the leak check of the PDF, and
+    of the bundle's dossier.pdf and its exhibit's facsimile PDF, reuse that reading."""
+    require_program("tesseract")
+    runs: list[str] = []
+    real = facsimile_raster.tesseract_page
+
+    def counted(*args: Any) -> tuple[bytes | None, str]:
+        runs.append("renderer")
+        return real(*args)
+    monkeypatch.setattr(facsimile_raster, "tesseract_page", counted)
+    checks = _count_ocr(monkeypatch)
+    done = wb.export(dossier, "pdf", tmp_path / "out.pdf")
+    assert "page images (OCR)" in done["leak_checks"]
+    assert runs == ["renderer"] and checks == []
+    wb.export(dossier, "bundle", tmp_path / "out.zip")
+    assert runs == ["renderer"] * 2 and checks == []

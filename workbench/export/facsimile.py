@@ -19,6 +19,7 @@ runs in parallel (the dossier export's case: many exhibits with a redacted page 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,9 @@ class FacsimilePage:
     mark_colors: list[str] = field(default_factory=list)  # "#rrggbb" per mark; default yellow
 
 
+DPI = 200  # a burnt-in page's resolution (the issue's minimum)
+
+
 @dataclass
 class FacsimileRequest:
     source_pdf: Path
@@ -59,7 +63,7 @@ class FacsimileRequest:
     stamp: str  # "Exhibit 3"
     source_pages: int  # total pages of the source
     bates: list[str] | None = None  # one per requested page
-    dpi: int = 200
+    dpi: int = DPI
     ocr_languages: str | None = None  # Tesseract's "eng+ara"; None: by the page's script
     ocr: bool = True  # False: redacted pages get no text layer (tests, previews)
 
@@ -80,30 +84,42 @@ def build_facsimile(req: FacsimileRequest, out: Path) -> FacsimileResult:
     return build_facsimiles([(req, out)])[0]
 
 
-def build_facsimiles(jobs: list[tuple[FacsimileRequest, Path]],
-                     workers: int | None = None) -> list[FacsimileResult]:
+def build_facsimiles(jobs: list[tuple[FacsimileRequest, Path]], workers: int | None = None,
+                     prepared: Sequence[dict[int, Burnt]] | None = None,
+                     ) -> list[FacsimileResult]:
     """Write several facsimiles; their redacted pages are rendered first and OCR'd in
-    parallel (``workers`` Tesseract processes at once; None: one per core)."""
+    parallel (``workers`` Tesseract processes at once; None: one per core). ``prepared``:
+    per job, pages already burnt (by request page index, ``burn_page``), their OCR perhaps
+    under way, as the dossier export starts them while it plans and lays out the rest."""
+    ahead = list(prepared) if prepared is not None else [{} for _job in jobs]
+    readers: dict[Path, PdfReader] = {}  # one parse of each source for all its exhibits
     with OcrPool(workers) as pool:
-        burnt = [_burn_all(pool, req) for req, _out in jobs]
-        return [_write(pool, req, out, pages) for (req, out), pages in zip(jobs, burnt,
-                                                                            strict=True)]
+        burnt = [_burn_all(pool, req, readers, done) for (req, _out), done in
+                 zip(jobs, ahead, strict=True)]
+        return [_write(pool, req, out, pages, readers) for (req, out), pages in
+                zip(jobs, burnt, strict=True)]
 
 
 def _name(req: FacsimileRequest) -> str:
     return req.source_pdf.name
 
 
-def _open_pypdf(req: FacsimileRequest) -> PdfReader:
-    try:
-        reader = PdfReader(str(req.source_pdf), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise ExportError(f"The source {_name(req)} cannot be read for a facsimile: it "
-                              "needs a password", "export the exhibit without a facsimile")
-        count = len(reader.pages)
-    except (PdfReadError, OSError, ValueError, KeyError, TypeError) as exc:
-        raise ExportError(f"The source {_name(req)} cannot be read for a facsimile: {exc}",
-                          "export the exhibit without a facsimile") from None
+def _open_pypdf(req: FacsimileRequest, readers: dict[Path, PdfReader] | None = None,
+                ) -> PdfReader:
+    reader = readers.get(req.source_pdf) if readers is not None else None
+    if reader is None:
+        try:
+            reader = PdfReader(str(req.source_pdf), strict=False)
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise ExportError(f"The source {_name(req)} cannot be read for a facsimile: "
+                                  "it needs a password", "export the exhibit without a facsimile")
+            len(reader.pages)
+        except (PdfReadError, OSError, ValueError, KeyError, TypeError) as exc:
+            raise ExportError(f"The source {_name(req)} cannot be read for a facsimile: {exc}",
+                              "export the exhibit without a facsimile") from None
+        if readers is not None:
+            readers[req.source_pdf] = reader
+    count = len(reader.pages)
     for page in req.pages:
         if not 1 <= page.number <= count:
             raise ExportError(f"The source {_name(req)} has {count} pages; page "
@@ -121,23 +137,27 @@ def _open_pdfium(req: FacsimileRequest) -> Any:
                           "export the exhibit without a facsimile") from None
 
 
-def _burn_all(pool: OcrPool, req: FacsimileRequest) -> dict[int, Burnt]:
-    """Output index -> the burnt page, for every requested page with redactions."""
-    _open_pypdf(req)  # the request's errors before any rendering
-    wanted = [(i, p) for i, p in enumerate(req.pages) if p.redactions]
+def _burn_all(pool: OcrPool, req: FacsimileRequest, readers: dict[Path, PdfReader],
+              done: dict[int, Burnt]) -> dict[int, Burnt]:
+    """Output index -> the burnt page, for every requested page with redactions (those in
+    ``done`` as they are)."""
+    _open_pypdf(req, readers)  # the request's errors before any rendering
+    wanted = [(i, p) for i, p in enumerate(req.pages) if p.redactions and i not in done]
+    out = {i: b for i, b in done.items() if i < len(req.pages) and req.pages[i].redactions}
     if not wanted:
-        return {}
+        return out
     doc = _open_pdfium(req)
     try:
-        return {i: burn_page(pool, doc[p.number - 1], p.number, p.redactions, req.dpi,
-                             req.ocr_languages, req.ocr) for i, p in wanted}
+        out.update({i: burn_page(pool, doc[p.number - 1], p.number, p.redactions, req.dpi,
+                                 req.ocr_languages, req.ocr) for i, p in wanted})
+        return out
     finally:
         doc.close()
 
 
-def _write(pool: OcrPool, req: FacsimileRequest, out: Path,
-           burnt: dict[int, Burnt]) -> FacsimileResult:
-    reader = _open_pypdf(req)
+def _write(pool: OcrPool, req: FacsimileRequest, out: Path, burnt: dict[int, Burnt],
+           readers: dict[Path, PdfReader] | None = None) -> FacsimileResult:
+    reader = _open_pypdf(req, readers)
     writer = PdfWriter()
     writer.pdf_header = "%PDF-1.7"
     writer.metadata = None  # no /Info at all: not even a producer

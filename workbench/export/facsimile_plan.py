@@ -58,6 +58,9 @@ class FacsimilePlan:
     sha256: str
     pages: list[PagePlan]
     ocr_languages: str | None = None
+    # Redacted pages burnt in while planning (by index in ``pages``), their OCR under way:
+    # Tesseract is most of a facsimile export's time, so it starts as early as it can.
+    burnt: dict[int, Any] = field(default_factory=dict)
 
     @property
     def redacted_pages(self) -> list[int]:
@@ -80,6 +83,7 @@ def plan_facsimiles(library: Library, view: DossierView, held: ExitStack,
     languages = library.get_setting("ocr_languages", None)
     sources: dict[str, Path] = {}
     plans: dict[int, FacsimilePlan] = {}
+    ahead = _Ahead(held)
     for it in items:
         spec = it.facsimile
         assert spec is not None
@@ -87,7 +91,7 @@ def plan_facsimiles(library: Library, view: DossierView, held: ExitStack,
         if path is None:
             path = sources[spec.sha256] = _source_pdf(library, spec, held, scratch)
         plans[it.id] = _plan(library, view, it, spec, path, matcher,
-                             str(languages) if languages else None)
+                             str(languages) if languages else None, ahead)
         it.facsimile_shown = (format_pages(p.number for p in plans[it.id].pages),
                               plans[it.id].source_pages)
     return plans
@@ -112,8 +116,27 @@ def _source_pdf(library: Library, spec: FacsimileSpec, held: ExitStack, scratch:
     return capture_as_pdf(kind, original, scratch / f"capture-{spec.sha256[:16]}.pdf")
 
 
+class _Ahead:
+    """Burns planned redacted pages at once and starts their OCR (``facsimile_raster``), on
+    a Tesseract pool that lives as long as the export's ``held`` stack."""
+
+    def __init__(self, held: ExitStack) -> None:
+        self._held = held
+        self._pool: Any = None
+
+    def burn(self, pdf: Any, page: PagePlan, languages: str | None) -> Any:
+        from .facsimile import DPI
+        from .facsimile_raster import OcrPool, burn_page
+
+        if self._pool is None:
+            self._pool = self._held.enter_context(OcrPool())
+        return burn_page(self._pool, pdf[page.number - 1], page.number, page.redactions,
+                         DPI, languages, True)
+
+
 def _plan(library: Library, view: DossierView, it: ViewItem, spec: FacsimileSpec,
-          path: Path, matcher: Matcher, languages: str | None) -> FacsimilePlan:
+          path: Path, matcher: Matcher, languages: str | None,
+          ahead: _Ahead | None = None) -> FacsimilePlan:
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
@@ -127,18 +150,46 @@ def _plan(library: Library, view: DossierView, it: ViewItem, spec: FacsimileSpec
             raise ExportError(f"{it.label} shows page {pages[-1]} of its source, which has "
                               f"{total} pages", f"choose its pages again: workbench dossier "
                               f"facsimile {view.id} {it.id} on --pages 1-{total}")
-        plans = []
+        plans: list[PagePlan] = []
+        burnt: dict[int, Any] = {}
         for n in pages:
-            page_boxes = boxes.get(n) or _boxes(library, spec, pdf, n)
+            page_boxes = boxes.get(n) or _needed_boxes(library, spec, pdf, n, matcher)
             plan = PagePlan(n, redactions=_redactions(page_boxes, matcher) + [
                 a.rect for a in view.areas if a.document_id == spec.document_id and a.page == n])
             plan.marks = _marks(spec, page_boxes)
             plan.mark_colors = [spec.color] * len(plan.marks)
+            if plan.redactions and ahead is not None:
+                burnt[len(plans)] = ahead.burn(pdf, plan, languages)
             plans.append(plan)
     finally:
         pdf.close()
     return FacsimilePlan(it.id, it.label or f"item {it.id}", path, total, spec.sha256, plans,
-                         languages)
+                         languages, burnt)
+
+
+def _needed_boxes(library: Library, spec: FacsimileSpec, pdf: Any, page: int,
+                  matcher: Matcher) -> PageBoxes:
+    """The page's boxes, or its text alone when no box is needed: no text rule matches it and
+    the marks come from the highlight's geometry (most pages of a large export; reading every
+    character's box costs ten times reading the text)."""
+    if spec.geometry and spec.media_type == "application/pdf":
+        from ..extract.pdf_text import clean_pdfium
+        from ..pages.boxes import PageBoxes
+
+        pdfpage = pdf[page - 1]
+        try:
+            textpage = pdfpage.get_textpage()
+            try:
+                # The text read_page_boxes gives, without the boxes.
+                text = clean_pdfium(str(textpage.get_text_range()))
+            finally:
+                textpage.close()
+        finally:
+            pdfpage.close()
+        if text.strip() and not (matcher and next(iter(matcher.spans(text)), None)):
+            return PageBoxes(page=page, width=0.0, height=0.0, source="pdfium", text=text,
+                             boxes=[])
+    return _boxes(library, spec, pdf, page)
 
 
 def _boxes(library: Library, spec: FacsimileSpec, pdf: Any, page: int) -> PageBoxes:
@@ -241,7 +292,8 @@ def render_plans(jobs: Sequence[tuple[FacsimilePlan, Path, list[str] | None]]) -
         return []
     from .facsimile import build_facsimiles
 
-    return build_facsimiles([(request_of(plan, bates), out) for plan, out, bates in jobs])
+    return build_facsimiles([(request_of(plan, bates), out) for plan, out, bates in jobs],
+                            prepared=[plan.burnt for plan, _out, _bates in jobs])
 
 
 def iter_plans(plans: dict[int, FacsimilePlan], view: DossierView) -> Iterator[FacsimilePlan]:

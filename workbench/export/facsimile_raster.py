@@ -150,6 +150,12 @@ def languages_for(text: str, requested: str | None) -> str:
     return "+".join(use)
 
 
+def pnm(burnt: Burnt) -> bytes:
+    """A Flate-stored page image as PGM or PPM (what Tesseract reads without decoding)."""
+    magic = b"P5" if burnt.grey else b"P6"
+    return b"%s\n%d %d\n255\n" % (magic, burnt.width, burnt.height) + zlib.decompress(burnt.data)
+
+
 def ocr_input(image: Any) -> bytes:
     """The redacted image as Tesseract reads it: grey PNG, fast compression (≈ 25 ms and
     300 KB for an A4 page at 200 dpi, so 30 pages waiting for OCR hold 10 MB, not 330)."""
@@ -285,6 +291,16 @@ class OcrPool:
             return None
         return self._pool.submit(ocr_page, self.program, ocr_input(image), languages, dpi)
 
+    def submit_burnt(self, burnt: Burnt, languages: str,
+                     dpi: int) -> Future[tuple[bytes | None, str]] | None:
+        """OCR of a losslessly stored page: its pixels are unpacked from the stream in the
+        worker (zlib lets other threads run meanwhile), so the renderer's thread spends
+        nothing on an image for Tesseract and only the stream waits in the queue."""
+        if self.program is None:
+            return None
+        program = self.program
+        return self._pool.submit(lambda: ocr_page(program, pnm(burnt), languages, dpi))
+
     def __enter__(self) -> OcrPool:
         return self
 
@@ -302,5 +318,6 @@ def burn_page(pool: OcrPool, page: Any, number: int, rects: list[Rect], dpi: int
         text = page.get_textpage().get_text_range() if not languages else ""
         actual = round(image.width / page.get_width() * 72)
         burnt.languages = languages_for(text, languages)
-        burnt.ocr = pool.submit(image, burnt.languages, actual)
+        burnt.ocr = pool.submit(image, burnt.languages, actual) if jpeg else \
+            pool.submit_burnt(burnt, burnt.languages, actual)
     return burnt
