@@ -63,7 +63,17 @@ def held(db: Path) -> dict[str, Any]:
                     "WHERE dossier_id = ? ORDER BY position", (d_id,))],
                 "redactions": sorted(tuple(r) for r in con.execute(
                     f"SELECT text, {label} FROM redactions WHERE dossier_id = ?", (d_id,)))}
+        pages = "page_geometry" in [r[1] for r in con.execute("PRAGMA table_info(highlights)")]
         return {
+            "pages": pages and {  # schema 0004 on: the page as evidence
+                "geometry": sorted((q, g) for q, g in con.execute(
+                    "SELECT quote, page_geometry FROM highlights "  # JSON null is stored as 'null'
+                    "WHERE coalesce(page_geometry, 'null') != 'null'")),
+                "facsimiles": sorted(tuple(r) for r in con.execute(
+                    "SELECT highlight_id, facsimile_pages FROM dossier_items WHERE facsimile")),
+                "areas": sorted(r[0] for r in con.execute(
+                    "SELECT area FROM redactions WHERE coalesce(area, 'null') != 'null'")),
+            },
             "documents": sorted(tuple(r) for r in con.execute(
                 "SELECT sha256, title FROM documents")),
             "highlights": sorted((q, n, tuple(sorted(tagged.get(i, [])))) for i, q, n in
@@ -93,6 +103,25 @@ def shown(wb: Workbench) -> dict[str, Any]:
     }
 
 
+def _pages_shown(wb: Workbench) -> dict[str, Any]:
+    """The page geometry, facsimile items and area rules as today's code shows them, in the
+    kept database's JSON text (sorted keys are how both write it)."""
+    import json
+
+    def text(value: Any) -> str:
+        return json.dumps(value, separators=(", ", ": "))
+
+    facsimiles = []
+    areas = []
+    for d in wb.list_dossiers():
+        facsimiles += [(e["highlight_id"], e["facsimile_pages"])
+                       for e in wb.get_dossier(d["id"])["entries"] if e.get("facsimile")]
+        areas += [text(r["area"]) for r in wb.list_redactions(d["id"]) if r.get("area")]
+    return {"geometry": sorted((h["quote"], text(h["page_geometry"]))
+                               for h in wb.list_highlights() if h.get("page_geometry")),
+            "facsimiles": sorted(facsimiles), "areas": sorted(areas)}
+
+
 @pytest.mark.parametrize("kept", KEPT, ids=[p.name for p in KEPT])
 def test_kept_library_opens_upgraded_and_intact(kept: Path, tmp_path: Path) -> None:
     before = held(kept / "library.sqlite")
@@ -119,6 +148,10 @@ def test_kept_library_opens_upgraded_and_intact(kept: Path, tmp_path: Path) -> N
         assert after["documents"] == before["documents"]
         assert after["highlights"] == before["highlights"]
         assert after["dossiers"] == before["dossiers"]
+        if before["pages"]:
+            assert before["pages"]["geometry"] and before["pages"]["facsimiles"]
+            assert before["pages"]["areas"]
+            assert _pages_shown(wb) == before["pages"]
         # The kept folder has no index: it is rebuilt from the database on open.
         assert wb.wait_for_index(60)
         assert wb.search("Obokata").total >= 1

@@ -11,7 +11,9 @@ schema, run this file with that release's code (this file only uses calls every 
 
 What it holds (schema 0002 on; 0001 has the two texts, one highlight and a dossier with it):
 three documents (two texts, a saved web page), two highlights with tags and a note, a dossier
-with both as exhibits and a term redacted under a printed label.
+with both as exhibits and a term redacted under a printed label. From schema 0004 also a PDF
+with a highlight placed on its page and a region highlight without text, the first shown as a
+facsimile exhibit of pages 1-2, and an area redaction on page 1.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+if __package__ in (None, ""):  # run as a script: make ``tests`` importable (make_pdf)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 from workbench.services import Workbench
 from workbench.store import current_revision
 
@@ -31,6 +36,22 @@ PAGE = ("<!DOCTYPE html><html><head><title>Fixture page</title></head><body><nav
         "<article><h1>Fixture page</h1><p>A saved page kept with every schema: the word "
         "quillfixture is found in it, and nowhere else in this library.</p></article>"
         "</body></html>")
+
+
+def _page_evidence(wb: Workbench, tmp: Path, dossier: int) -> None:
+    """A PDF with a text highlight on its page, a region highlight without text, shown as a
+    facsimile exhibit with an area redaction (schema 0004)."""
+    from tests.support.files import make_pdf
+
+    pdf = make_pdf(tmp / "pages.pdf", ["Fixture PDF, first page.",
+                                      "The second page names the camp at Dabancheng."])
+    report, _ = wb.import_paths([pdf])
+    doc = report.imported[0].document_id
+    camp = wb.add_highlight(doc, quote="the camp at Dabancheng", tags=["Places"])
+    wb.add_page_highlight(doc, 1, [(300.0, 500.0, 400.0, 600.0)], region=True, note="A stamp")
+    wb.add_item(dossier, highlight=camp.highlight_ids[0], facsimile=True, pages="1-2")
+    wb.redact_area(dossier, doc, 1, (300.0, 500.0, 400.0, 600.0), "fixture: a face",
+                   label="privacy")
 
 
 def build(dest_root: Path) -> Path:
@@ -54,6 +75,8 @@ def build(dest_root: Path) -> Path:
             wb.add_item(dossier, highlight=who.highlight_ids[0], commentary="Who found it")
             wb.redact_term(dossier, "Tomoya Obokata", reason="fixture: a name to withhold",
                            label="witness safety")
+            if hasattr(wb, "redact_area"):  # schema 0004 on: the page as evidence
+                _page_evidence(wb, Path(tmp), dossier)
             rev = current_revision(wb.library.store.engine)
         # One self-contained file: everything checkpointed, no -wal beside it.
         con = sqlite3.connect(lib / "library.sqlite")
