@@ -23,6 +23,7 @@ import logging
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable, Hashable
 from functools import partial
 from pathlib import Path
@@ -41,6 +42,8 @@ from .schema import SCHEMA_VERSION, build_schema
 log = logging.getLogger(__name__)
 POINTER = "workbench-index.json"
 COMMON = "common.json"
+# How many times a searcher is opened again when the index changed while it was opened.
+OPEN_TRIES = 12
 
 
 class IndexProblem(Exception):
@@ -49,6 +52,11 @@ class IndexProblem(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class IndexBusy(IndexProblem):
+    """The index kept changing while a searcher was being opened: nothing is wrong with it,
+    a search a moment later works."""
 
 
 def storage(folder: Path | str) -> Any:
@@ -290,32 +298,41 @@ def sync_sidecars(ix: windex.Index, verify: bool = False) -> list[str]:
     return problems
 
 
-def reopen(ix: windex.Index, old: Searcher) -> Searcher:
-    """A searcher on the latest commit that reuses the unchanged segment readers of ``old``.
+def reopen(ix: windex.Index, old: Searcher | None = None) -> tuple[Searcher, int]:
+    """A searcher on the latest commit, and that commit's generation (its TOC's number),
+    reusing the unchanged segment readers of ``old``.
 
     Not Whoosh's ``Searcher.refresh``: in 2.7.5 it reuses a segment reader whose segment has
     gained deletions (deleted documents keep matching) and keeps readers of segments that a
     merge removed. Here a reader is reused only for the same segment with the same deletions.
+    On failure (a segment's files deleted by a newer commit) ``old`` is left as it was.
     """
-    from whoosh.reading import MultiReader, SegmentReader
+    from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 
     toc = ix._read_toc()  # the same call Whoosh's own reader() makes
-    leaves = [r for r, _base in old.reader().leaf_readers()]
+    leaves = [r for r, _base in old.reader().leaf_readers()] if old is not None else []
     reusable = {(r.segment().segment_id(), r.segment().deleted_count()): r
                 for r in leaves if r.segment() is not None}
-    readers = []
-    for seg in toc.segments:
-        r = reusable.pop((seg.segment_id(), seg.deleted_count()), None)
-        readers.append(r if r is not None
-                       else SegmentReader(ix.storage, toc.schema, seg, generation=toc.generation))
+    readers, made = [], []
+    try:
+        for seg in toc.segments:
+            r = reusable.pop((seg.segment_id(), seg.deleted_count()), None)
+            if r is None:
+                r = SegmentReader(ix.storage, toc.schema, seg, generation=toc.generation)
+                made.append(r)
+            readers.append(r)
+    except BaseException:
+        for r in made:
+            r.close()
+        raise
     for r in reusable.values():
         r.close()
     if not readers:
-        return ix.searcher()
+        return Searcher(EmptyReader(toc.schema), fromindex=ix), toc.generation
     reader = readers[0] if len(readers) == 1 else MultiReader(readers, generation=toc.generation)
     if len(readers) == 1:
-        reader._gen = toc.generation  # so up_to_date() sees the new commit
-    return Searcher(reader, fromindex=ix)
+        reader._gen = toc.generation  # as a MultiReader keeps it (Whoosh's up_to_date())
+    return Searcher(reader, fromindex=ix), toc.generation
 
 
 _PER_LEAF: WeakKeyDictionary[Any, dict[Hashable, Any]] = WeakKeyDictionary()
@@ -337,6 +354,27 @@ def per_leaf(leaf: Any, key: Hashable, make: Callable[[], Any],
     return cache[key]
 
 
+def leaf_column(leaf: Any, fieldname: str) -> Any:
+    """Segment reader ``leaf``'s column reader for ``fieldname``, kept while the reader lives
+    (Whoosh builds a new one per call, reading a variable-length column's whole offset
+    table)."""
+    return per_leaf(leaf, ("column", fieldname), partial(leaf.column_reader, fieldname))
+
+
+def pin(leaf: Any, schema: Any) -> None:
+    """Open now every file of segment reader ``leaf`` that a search reads and Whoosh would
+    open on first use: the columns and the field lengths. An open file still reads once a
+    later commit deletes it (a reader of a missing column gets defaults, silently)."""
+    from .bulkquery import length_bytes
+
+    if leaf.segment() is None:  # an empty index
+        return
+    for name in ("stamp", "meta"):
+        leaf_column(leaf, name)
+    for name in schema.scorable_names():
+        per_leaf(leaf, ("lengths", name), partial(length_bytes, leaf, name))
+
+
 class SearcherHolder:
     """One long-lived searcher, refreshed when the index changes (opening one costs ~200 ms).
 
@@ -349,6 +387,7 @@ class SearcherHolder:
         self._ix: windex.Index | None = None
         self._gen: str | None = None
         self._searcher: Searcher | None = None
+        self._toc_gen: int | None = None  # the commit ``_searcher`` reads
         # the per-segment facet parts last joined, and the joined table
         self._joined: tuple[list[Any], Any] | None = None
 
@@ -363,8 +402,7 @@ class SearcherHolder:
         from whoosh.columns import MultiColumnReader
 
         leaves = searcher.reader().leaf_readers()
-        parts = [per_leaf(leaf, ("column", fieldname), partial(leaf.column_reader, fieldname))
-                 for leaf, _base in leaves]
+        parts = [leaf_column(leaf, fieldname) for leaf, _base in leaves]
         if len(parts) == 1:
             return parts[0]
         return MultiColumnReader(parts, [base for _leaf, base in leaves])
@@ -381,7 +419,7 @@ class SearcherHolder:
         ``lock`` held); each segment's part is decoded once, while its reader lives."""
         from . import facets
 
-        parts = [per_leaf(leaf, "facets", partial(facets.leaf_table, leaf))
+        parts = [per_leaf(leaf, "facets", partial(facets.leaf_table, leaf_column(leaf, "meta")))
                  for leaf, _base in searcher.reader().leaf_readers()]
         joined = self._joined
         if joined is None or len(joined[0]) != len(parts) or any(
@@ -390,21 +428,59 @@ class SearcherHolder:
         return joined[1]
 
     def get(self) -> Searcher:
-        """The current searcher (call with ``lock`` held); raises ``IndexProblem``."""
+        """The current searcher (call with ``lock`` held); raises ``IndexProblem``.
+
+        Opening one races the writer. A commit writes its table of contents, then deletes
+        the files of the segments it merged away; a rebuild points at a new generation, then
+        deletes the old folder. Whoosh opens a segment's terms and postings with its reader
+        but its columns (``stamp``: which document a match is) and field lengths on first
+        use, and finding them gone it reads defaults: a searcher opened on a commit that was
+        replaced meanwhile dropped matches without a word (a total of 1, no hit), or failed
+        as "damaged" when the next segment's files were gone. So those files are opened now
+        (``pin``, then they read even once deleted), and a searcher is kept only if its
+        commit is still the latest after that; otherwise it is opened again on the newer one.
+        """
+        for attempt in range(OPEN_TRIES):
+            seen = self._latest()
+            if self._searcher is not None and seen == (self._gen, self._toc_gen):
+                return self._searcher
+            try:
+                self._open(seen[0])
+            except IndexProblem:
+                if self._latest() != seen:  # the writer moved on while we opened: again
+                    continue
+                self.close()
+                raise
+            if self._latest() == (self._gen, self._toc_gen):
+                assert self._searcher is not None
+                return self._searcher
+            if attempt:
+                time.sleep(0.01 * attempt)  # a stream of commits: let one of them finish
+        self.close()
+        raise IndexBusy("it changed while it was being opened")
+
+    def _latest(self) -> tuple[str | None, int | None]:
+        """The generation folder the pointer names, and its latest commit."""
         ptr = read_pointer(self.index_dir)
         gen = str(ptr.get("current")) if ptr else None
+        if not gen or "/" in gen:
+            return gen, None
+        if gen == self._gen and self._ix is not None:
+            return gen, int(self._ix.latest_generation())
+        return gen, int(windex.TOC._latest_generation(storage(self.index_dir / gen), "MAIN"))
+
+    def _open(self, gen: str | None) -> None:
+        """A searcher on generation ``gen``'s latest commit, its lazily read files pinned."""
         if self._searcher is None or gen != self._gen:
             self.close()
             self._ix, self._gen = open_current(self.index_dir)
-            self._searcher = self._ix.searcher()
-        elif not self._searcher.up_to_date():
-            try:
-                assert self._ix is not None
-                self._searcher = reopen(self._ix, self._searcher)
-            except Exception as exc:
-                self.close()
-                raise IndexProblem(f"damaged ({type(exc).__name__})") from exc
-        return self._searcher
+        assert self._ix is not None
+        try:
+            self._searcher, self._toc_gen = reopen(self._ix, self._searcher)
+            for leaf, _base in self._searcher.reader().leaf_readers():
+                pin(leaf, self._searcher.schema)
+        except Exception as exc:
+            raise IndexProblem(f"damaged ({type(exc).__name__})") from exc
 
     def close(self) -> None:
         with self.lock:
@@ -414,6 +490,7 @@ class SearcherHolder:
                 except Exception:
                     log.debug("closing a searcher failed", exc_info=True)
             self._searcher = None
+            self._toc_gen = None
             self._joined = None
             if self._ix is not None:
                 self._ix.close()

@@ -19,9 +19,8 @@ FACET_VALUES = 30
 Table = tuple[list[str], list[str], list[str], list[tuple[str, ...]], list[tuple[str, ...]]]
 
 
-def leaf_table(leaf: Any) -> Table:
-    """The five facet lists of one segment reader."""
-    col = leaf.column_reader("meta")
+def leaf_table(col: Any) -> Table:
+    """The five facet lists of one segment, from its ``meta`` column reader."""
     kinds: list[str] = []
     langs: list[str] = []
     years: list[str] = []

@@ -22,7 +22,7 @@ from ..library import Library
 from ..models import AliasGroup, Document, Page, TextLayer
 from . import facets, pending, sidecar, whoosh_pin
 from .bulkquery import BulkEval, Unsupported, best
-from .engine import IndexProblem, SearcherHolder, read_pointer
+from .engine import IndexBusy, IndexProblem, SearcherHolder, read_pointer
 from .parse import parse
 from .query import Plan, alias_map, compile_query
 from .results import DocumentMatches, SearchHit, SearchResult
@@ -85,6 +85,9 @@ class SearchIndex:
         whoosh_pin.check()  # before any index file is read: no rebuild can help here
         try:
             return self.holder.get()
+        except IndexBusy as exc:  # a stream of commits, not damage: no rebuild
+            raise UserError("The search index changed while the search opened it",
+                            "try again in a moment") from exc
         except IndexProblem as exc:
             if self.worker is not None and not self.worker.idle:
                 p = self.worker.progress
