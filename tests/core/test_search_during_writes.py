@@ -146,3 +146,54 @@ def test_an_index_that_never_holds_still_says_so_without_a_rebuild(
     assert hits(wb, "Obokata") == {merging[REPORT]}
     assert wb.wait_for_index(30)
     assert worker.last_rebuild_reason == reason
+
+
+def test_a_document_found_during_a_rebuild_is_found_when_the_new_index_takes_over(
+        wb: Workbench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Documents imported while a rebuild runs are added to the index in use at once; the
+    new generation, built from the documents there were when it started, must hold them
+    too by the moment it replaces that index (they vanished until the next commit)."""
+    from workbench.index import rebuild
+
+    imported(wb)
+    assert wb.wait_for_index(30)
+    gate, write_part = threading.Event(), rebuild.write_part
+
+    def slow_part(db_url, folder, ids, progress, cancelled):  # type: ignore[no-untyped-def]
+        for _ in range(600):  # reports progress (so edits are served) until let go
+            if gate.wait(0.05):
+                break
+            progress(0)
+        return write_part(db_url, folder, ids, progress, cancelled)
+
+    make_current = writer.make_current
+    at_swap: list[int] = []
+
+    def swap(index_dir: Path, gen: str) -> None:
+        make_current(index_dir, gen)
+        at_swap.append(wb.search("zanzibarquux", limit=1).total)  # the moment it takes over
+
+    monkeypatch.setattr(rebuild, "write_part", slow_part)
+    monkeypatch.setattr(writer, "make_current", swap)
+    worker = wb.library.index.worker  # type: ignore[attr-defined]
+    worker.request_rebuild("test")
+    doc = tmp_path / "during.txt"
+    doc.write_text("Zanzibarquux was added while the index was being rebuilt.\n")
+    try:
+        for _ in range(200):
+            if worker.progress.phase == "rebuilding":
+                break
+            gate.wait(0.05)
+        wb.import_paths([doc])
+        for _ in range(200):
+            if wb.search("zanzibarquux", limit=1).total:
+                break
+            gate.wait(0.05)
+        assert worker.progress.phase == "rebuilding"
+        assert wb.search("zanzibarquux", limit=1).total == 1  # served by the old index
+    finally:
+        gate.set()
+    assert wb.wait_for_index(60)
+    assert at_swap == [1]
+    assert wb.search("zanzibarquux", limit=1).total == 1
+    assert wb.index_status()["indexed_documents"] == 4

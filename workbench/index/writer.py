@@ -36,12 +36,14 @@ from .engine import (
     merge_small,
     new_generation,
     open_current,
+    open_index,
     open_writer,
+    read_common,
     remove_stale_generations,
     sync_sidecars,
     writer_args,
 )
-from .schema import STAMP_HASH, common_words, decode_stamp_hash, to_fields
+from .schema import STAMP_HASH, build_schema, common_words, decode_stamp_hash, to_fields
 from .source import all_index_state, load_documents, tag_paths
 
 log = logging.getLogger(__name__)
@@ -73,6 +75,8 @@ class IndexWorker:
         self._removed: set[int] = set()
         self._check = False
         self._rebuild: str | None = None
+        # While a new generation catches up: the ids changed or removed since it read them.
+        self._touched: set[int] | None = None
         self._busy = False
         self._stop = False
         self._cancel_rebuild = threading.Event()
@@ -99,12 +103,16 @@ class IndexWorker:
         with self._cond:
             self._changed.update(int(i) for i in ids)
             self._removed.difference_update(int(i) for i in ids)
+            if self._touched is not None:
+                self._touched.update(int(i) for i in ids)
             self._cond.notify_all()
 
     def removed(self, ids: list[int]) -> None:
         with self._cond:
             self._removed.update(int(i) for i in ids)
             self._changed.difference_update(int(i) for i in ids)
+            if self._touched is not None:
+                self._touched.update(int(i) for i in ids)
             self._cond.notify_all()
 
     def request_check(self) -> None:
@@ -325,6 +333,30 @@ class IndexWorker:
             self.incomplete, self.write_problem = False, None
             self.on_commit()
 
+    def _catch_up(self, folder: Path) -> None:
+        """Apply the edits made while the generation at ``folder`` was built to it, before it
+        replaces the index in use. That index shows them already (``_serve_during_rebuild``),
+        so a search right after the swap lost a document imported meanwhile until the next
+        commit. Those written are no longer pending, unless changed again meanwhile."""
+        with self._cond:
+            changed, removed = set(self._changed), set(self._removed)
+            if not changed and not removed:
+                return
+            self._touched = set()
+        try:
+            ix = open_index(folder, schema=build_schema(read_common(folder)))
+            try:
+                self._write_changes(ix, changed, removed, IndexProgress("indexing"))
+            finally:
+                ix.close()
+            with self._cond:
+                done = (changed | removed) - self._touched
+                self._changed -= done
+                self._removed -= done
+        finally:
+            with self._cond:
+                self._touched = None
+
     def _common_words(self, ids: list[int]) -> frozenset[str]:
         """The archive's own common words (from a sample), or English function words for an
         archive too small to say."""
@@ -358,6 +390,7 @@ class IndexWorker:
 
         try:
             rebuild.build(url, folder, ids, procs, progress, self._cancel_rebuild)
+            self._catch_up(folder)
             ok = True
         except rebuild.Abandoned:
             log.info("search index rebuild abandoned; it restarts at the next open")
