@@ -8,12 +8,14 @@ HTML original's <nav>, comments or <head> (in GBK/GB18030, UTF-16 or UTF-8), a P
 a .docx's header and core properties (zip parts), an e-mail's base64 HTML alternative, body
 or subject, a highlight's context (prefix/suffix), note or tag, a source URL, a file
 name, a document's title/author/site, or the dossier's title, description, author,
-organisation, case, section titles, commentary or notes. It redacts the term, exports every
-format (pdf, docx, html, bundle as a zip), and reads each output back by its own means:
-pdftotext (normal and ``-raw``), pypdf page text, metadata, every object and every decoded
-stream, raw bytes as Latin-1, UTF-8, UTF-16 (LE and BE, both alignments) and GB18030, every zip
-member recursively, MIME parts of e-mails, JSON strings, and each of those as is,
-entity-decoded, percent-decoded and without markup. A reading leaks when
+organisation, case, section titles, commentary or notes; or an excerpt shown as its source's
+own pages (a PDF's, or an HTML capture laid out as pages: a facsimile, issue 13). It redacts
+the term, exports every format (pdf, docx, html, bundle as a zip), and reads each output back
+by its own means: pdftotext (normal and ``-raw``), pypdf page text, metadata, every object
+and every decoded stream, raw bytes as Latin-1, UTF-8, UTF-16 (LE and BE, both alignments)
+and GB18030, every zip member recursively, MIME parts of e-mails, JSON strings, OCR
+(pytesseract) of every PDF page that draws an image and of every image file or member, and
+each of those as is, entity-decoded, percent-decoded and without markup. A reading leaks when
 ``tests.support.leak_variants.reader_key`` (not ``workbench.redact``) finds the term in it,
 or when it holds a hex digest of a string that contains the name (an oracle for guesses).
 
@@ -26,10 +28,10 @@ name and only the safety net caught it, and is listed under ``unhelpful_refusals
     .venv/bin/python tests/adversarial/leak_hunt.py --place file_name --term Ekpar -v
     .venv/bin/python tests/adversarial/leak_hunt.py --control  # unredacted: no blind spots
 
-The full hunt: 29 places x 109 spellings of 5 terms (every variant of each term, a few
-compositions) over 767 dossiers: every spelling in the excerpt of a .txt and a .pdf and in a
-commentary, the exact form and four in rotation in five more places, the exact form and two
-elsewhere; times 4 formats (3068 exports, ~600,000 decodings).
+The full hunt: 31 places x 109 spellings of 5 terms (every variant of each term, a few
+compositions) over 817 dossiers: every spelling in the excerpt of a .txt and a .pdf and in a
+commentary, the exact form and four in rotation in seven more places (two of them facsimiles),
+the exact form and two elsewhere; times 4 formats (3268 exports).
 
 Prints one JSON object (``dossiers``, ``places``, ``variants``, ``formats``, ``exports``,
 ``refused``, ``decodings``, ``leaks``, ``known_limits`` ...) and exits 1 if anything leaked
@@ -383,6 +385,17 @@ def _excerpt_and_clean(ctx: Ctx, plan: Plan, docs: dict[str, int]) -> tuple[int,
     return ctx.finish(d, plan, {"highlight": c}, {"highlight": h}), [quote_]
 
 
+def _excerpt_facsimile(ctx: Ctx, plan: Plan, docs: dict[str, int]) -> tuple[int, list[str]]:
+    """The marked excerpt shown as its source's own pages (issue 13): the name is on a page
+    that must be burnt in, and in the excerpt above it."""
+    d = ctx.dossier()
+    h = ctx.marked_highlight(docs["doc"])
+    c = ctx.clean_highlight(docs["clean"])
+    quote_ = ctx.wb.get_highlight(h)["quote"]
+    return ctx.finish(d, plan, {"highlight": c},
+                      {"highlight": h, "facsimile": True}), [quote_]
+
+
 def _whole(ctx: Ctx, plan: Plan, docs: dict[str, int]) -> tuple[int, list[str]]:
     d = ctx.dossier()
     c = ctx.clean_highlight(docs["clean"])
@@ -462,6 +475,10 @@ PLACES: dict[str, Place] = {p.id: p for p in (
           _files_context, _clean_of("doc")),
     Place("txt_whole_document", "whole-document item of a .txt", _files_txt("utf-8"), _whole),
     Place("pdf_excerpt", "excerpt of a PDF's text", _with_clean(_files_pdf), _excerpt_and_clean),
+    Place("pdf_facsimile", "excerpt of a PDF shown as its own pages (facsimile, burnt in)",
+          _with_clean(_files_pdf), _excerpt_facsimile),
+    Place("html_facsimile", "excerpt of an HTML article shown as its capture laid out as pages",
+          _with_clean(_files_html_body), _excerpt_facsimile),
     Place("pdf_metadata", "PDF /Title and /Author (document title, author)", _files_pdf_meta,
           _clean_of("doc"), _no_newline),
     Place("html_body", "excerpt of an HTML article", _with_clean(_files_html_body),
@@ -506,7 +523,8 @@ PLACES: dict[str, Place] = {p.id: p for p in (
 # Where every applicable variant is tried; in SECONDARY_PLACES the exact form and four in
 # rotation, elsewhere the exact form and two (the rotation covers every variant of each term).
 CORE_PLACES = ("txt_excerpt", "pdf_excerpt", "commentary")
-SECONDARY_PLACES = ("txt_context", "html_nav_gbk", "eml_html_part", "source_url", "file_name")
+SECONDARY_PLACES = ("txt_context", "html_nav_gbk", "eml_html_part", "source_url", "file_name",
+                    "pdf_facsimile", "html_facsimile")
 HUNT_TERMS = (*ISSUE_TERMS, EXTRA_TERMS[0])  # the issue's four and بشير (Arabic yeh)
 
 # The issue's twelve leaks, one plan each (spellings as reported).
@@ -624,6 +642,70 @@ def _pdf_readings(data: bytes, where: str) -> Iterator[tuple[str, str]]:
             yield f"{where}: PDF stream {i} as {enc}", s.decode(enc, "ignore")
 
 
+# What a page image shows is read by Tesseract (pytesseract, not Workbench's OCR code), in
+# English plus the script of the term being hunted (``scan`` sets it): a facsimile page is
+# rasterised with its boxes burnt in, and a name the boxes missed is only in its pixels.
+_IMAGE_NAME = re.compile(r"\.(png|jpe?g|gif|tiff?|bmp|webp)$", re.IGNORECASE)
+_OCR = {"lang": "eng"}
+OCR_DPI = 200
+
+
+def _ocr_language(term: str) -> str:
+    if re.search("[\u3400-\u9fff]", term):
+        return "eng+chi_sim"
+    if re.search("[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]", term):
+        return "eng+uig+ara"
+    return "eng"
+
+
+def _ocr(image: Any) -> str:
+    import pytesseract
+
+    try:
+        return str(pytesseract.image_to_string(image, lang=_OCR["lang"], timeout=120))
+    except (RuntimeError, pytesseract.TesseractError) as exc:
+        return f"(OCR failed: {exc})"
+
+
+def _pdf_image_readings(data: bytes, where: str) -> Iterator[tuple[str, str]]:
+    """OCR of every page that draws an image (a burnt-in facsimile page, a photo)."""
+    if not shutil.which("tesseract"):
+        return
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_raw
+
+    try:
+        doc = pdfium.PdfDocument(data)
+    except Exception:
+        return
+    try:
+        for i in range(len(doc)):
+            page = doc[i]
+            try:
+                if not any(obj.type == pdfium_raw.FPDF_PAGEOBJ_IMAGE
+                           for obj in page.get_objects()):
+                    continue
+                image = page.render(scale=OCR_DPI / 72).to_pil()
+            finally:
+                page.close()
+            yield f"{where}: page {i + 1} image (OCR {_OCR['lang']})", _ocr(image)
+    finally:
+        doc.close()
+
+
+def _image_readings(data: bytes, where: str) -> Iterator[tuple[str, str]]:
+    if not shutil.which("tesseract"):
+        return
+    from PIL import Image
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except Exception:
+        return
+    yield f"{where}: image (OCR {_OCR['lang']})", _ocr(image)
+
+
 def _mime_readings(data: bytes, where: str, depth: int) -> Iterator[tuple[str, str]]:
     msg = email.message_from_bytes(data, policy=email.policy.default)
     for i, part in enumerate(msg.walk()):
@@ -670,6 +752,9 @@ def readings(where: str, name: str, data: bytes, depth: int = 0
             pass
     if data[:5] == b"%PDF-" or lower.endswith(".pdf"):
         yield from _pdf_readings(data, where)
+        yield from _pdf_image_readings(data, where)
+    elif _IMAGE_NAME.search(lower):
+        yield from _image_readings(data, where)
     if (lower.endswith((".eml", ".mht", ".mhtml")) or data[:200].lower().find(b"mime-version")
             >= 0) and depth < 5:
         yield from _mime_readings(data, where, depth)
@@ -716,6 +801,7 @@ class Scan:
 def scan(path: Path, term: str, secrets: list[str]) -> Scan:
     """Every place in the output at ``path`` where ``term`` (or a digest of a secret) reads."""
     wanted = needles(term)
+    _OCR["lang"] = _ocr_language(term)
     oracles = digests([s for s in secrets if s])
     result = Scan()
     seen: set[str] = set()
