@@ -186,7 +186,8 @@ def _needed_boxes(library: Library, spec: FacsimileSpec, pdf: Any, page: int,
                 textpage.close()
         finally:
             pdfpage.close()
-        if text.strip() and not (matcher and next(iter(matcher.spans(text)), None)):
+        # Any reading (an entity- or percent-encoded spelling too) needs the boxes: page_spans.
+        if text.strip() and not (matcher and matcher.find_in_readings(text) is not None):
             return PageBoxes(page=page, width=0.0, height=0.0, source="pdfium", text=text,
                              boxes=[])
     return _boxes(library, spec, pdf, page)
