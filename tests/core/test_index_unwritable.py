@@ -54,6 +54,8 @@ def test_search_says_the_index_is_incomplete_while_it_cannot_be_written(
     # failed on the disk, none waited for a lock nobody would release (LockError)
     failures = [r.getMessage() for r in caplog.records if "index update failed" in r.getMessage()]
     assert failures and not [f for f in failures if "LockError" in f], failures
+    # in words a person reads, not the system's error number
+    assert all("the library's disk is full" in f and "Errno" not in f for f in failures)
     assert result.notice is not None
     assert "search index is incomplete" in result.notice
     assert "3 of 5 documents" in result.notice and "disk is full" in result.notice

@@ -189,13 +189,17 @@ class IndexWorker:
                     self._cond.notify_all()
 
     def _failed(self, exc: Exception, changed: set[int], removed: set[int]) -> None:
-        log.warning("search index update failed (%s: %s); it will be rebuilt",
-                    type(exc).__name__, exc)
+        problem = library_write_error(exc, self.library.path, "writing the search index")
+        if isinstance(problem, LibraryFull):  # the words an import says it stopped in
+            log.warning("search index update failed: the library's disk is full (%s); it will "
+                        "be rebuilt when there is room", problem.detail)
+        else:
+            log.warning("search index update failed (%s: %s); it will be rebuilt",
+                        type(exc).__name__, exc)
         log.debug("search index failure", exc_info=True)
         self.last_error = f"{type(exc).__name__}: {exc}"
         self.failures += 1
         self.incomplete = True
-        problem = library_write_error(exc, self.library.path, "writing the search index")
         if problem is not None:  # the first clear reason stays: later ones may be its echoes
             self.write_problem = ("the library's disk is full" if isinstance(problem, LibraryFull)
                                   else "the library cannot be written")
