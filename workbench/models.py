@@ -25,6 +25,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -361,6 +362,12 @@ class DossierItem(Base):
     # Shown as the source's own pages (a facsimile), ``"3-4,7"`` or NULL for the default pages.
     facsimile: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     facsimile_pages: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    # A chronology section (kind ``chronology``, migration 0005): the filter its events are
+    # chosen by, ``{"tags": [..], "entity_id": E, "collection_id": C}`` (all optional).
+    chronology: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # Whether a highlight exhibit lists the sources linked to it as corroborating (or
+    # describing the same event); contradicting links are never listed automatically.
+    corroboration: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Redaction(Base):
@@ -385,6 +392,146 @@ class Redaction(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # An area rule (its ``text`` is empty): {"document_id": D, "page": N, "rect": [x0, y0, x1, y1]}.
     area: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # An entity rule (migration 0005; its ``text`` is empty): every name and alias the entity
+    # has at export time. An entity a rule names cannot be deleted (RESTRICT), so a rule
+    # never silently stops hiding anyone.
+    entity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("entities.id", ondelete="RESTRICT"), nullable=True
+    )
+
+
+# --- connections between sources (migration 0005) -----------------------------------------
+
+
+class CopySignature(Base):
+    """A document's MinHash signature over word shingles of its current text layer: what
+    finding its other copies compares, kept so the library's signatures need not be derived
+    again from every text. ``minhash`` is ``num_perm`` unsigned 32-bit values, little-endian."""
+
+    __tablename__ = "copy_signatures"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    layer_id: Mapped[int] = mapped_column(ForeignKey("text_layers.id", ondelete="CASCADE"))
+    num_perm: Mapped[int] = mapped_column(Integer)
+    shingles: Mapped[int] = mapped_column(Integer)  # 0: too short to have copies found
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DocumentCopy(Base):
+    """Two documents whose texts are substantially the same (``first_id < second_id``); the
+    copies of a document are the documents these pairs connect to it. ``status`` is ``found``
+    (by the library), ``confirmed`` or ``rejected`` (by the user: a rejected pair is never
+    found again)."""
+
+    __tablename__ = "document_copies"
+
+    first_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    second_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    similarity: Mapped[float] = mapped_column(Float)  # estimated Jaccard of the shingles
+    status: Mapped[str] = mapped_column(String(16), default="found")
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Entity(Base):
+    """A person, organisation, place or other thing the user registers, with its names."""
+
+    __tablename__ = "entities"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # person | organisation | place | other
+    name: Mapped[str] = mapped_column(Text)  # the name it is shown by (also in entity_names)
+    # The user's own note: private, never exported.
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    modified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EntityName(Base):
+    """One name or alias of an entity, in any script (the shown name is one of them)."""
+
+    __tablename__ = "entity_names"
+    __table_args__ = (UniqueConstraint("entity_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[int] = mapped_column(
+        ForeignKey("entities.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EntityDocument(Base):
+    """A document the user linked to an entity (about them, by them, ...)."""
+
+    __tablename__ = "entity_documents"
+
+    entity_id: Mapped[int] = mapped_column(
+        ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True
+    )
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Event(Base):
+    """A dated statement for the chronology, with its sources (``event_sources``).
+
+    The date is kept as typed (``date_text``) and as the inclusive ISO bounds it means:
+    ``date_kind`` exact (``2018-03-05``), month, year, range, before (only ``date_to``) or
+    after (only ``date_from``); the chronology sorts by ``date_from`` (or ``date_to``)."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    statement: Mapped[str] = mapped_column(Text)
+    date_text: Mapped[str] = mapped_column(String(64))
+    date_kind: Mapped[str] = mapped_column(String(16))
+    date_from: Mapped[str | None] = mapped_column(String(10), nullable=True, index=True)
+    date_to: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="unverified")
+    # The user's own note: private, never exported.
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    modified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EventSource(Base):
+    """A highlight an event rests on; the event's tags are its highlights' tags."""
+
+    __tablename__ = "event_sources"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    highlight_id: Mapped[int] = mapped_column(
+        ForeignKey("highlights.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class HighlightLink(Base):
+    """Two highlights that corroborate or contradict each other or describe the same event.
+    ``corroborates`` and ``same-event`` are symmetric; ``contradicts`` too. The note is the
+    user's own and is never exported."""
+
+    __tablename__ = "highlight_links"
+    __table_args__ = (UniqueConstraint("first_id", "second_id", "relation"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_id: Mapped[int] = mapped_column(
+        ForeignKey("highlights.id", ondelete="CASCADE"), index=True
+    )
+    second_id: Mapped[int] = mapped_column(
+        ForeignKey("highlights.id", ondelete="CASCADE"), index=True
+    )
+    relation: Mapped[str] = mapped_column(String(16))  # corroborates | contradicts | same-event
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 # --- search support and settings ----------------------------------------------------------
