@@ -17,6 +17,12 @@ class Changes:
     # A document's record (title, author, ... source URL) was corrected: it still exists, so a
     # view showing it reloads rather than closes.
     records: bool = False
+    # Connections between sources (issue 18): copy pairs, the entity register, the
+    # chronology's events, links between highlights.
+    copies: bool = False
+    entities: bool = False
+    events: bool = False
+    links: bool = False
     document_ids: list[int] = field(default_factory=list)
     highlight_ids: list[int] = field(default_factory=list)
     dossier_ids: list[int] = field(default_factory=list)
@@ -31,6 +37,10 @@ class Changes:
             searches=self.searches or other.searches,
             index=self.index or other.index,
             records=self.records or other.records,
+            copies=self.copies or other.copies,
+            entities=self.entities or other.entities,
+            events=self.events or other.events,
+            links=self.links or other.links,
             document_ids=self.document_ids + other.document_ids,
             highlight_ids=self.highlight_ids + other.highlight_ids,
             dossier_ids=self.dossier_ids + other.dossier_ids,
