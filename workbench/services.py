@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .annotate.links import LinksMixin
 from .annotate.service import AnnotationsMixin
 from .changes import Changes
 from .documents import DocumentsMixin
@@ -21,7 +22,7 @@ __all__ = ["Changes", "Workbench"]
 
 
 class Workbench(DocumentsMixin, SearchMixin, AnnotationsMixin, DossiersMixin, PagesMixin,
-                XrayMixin):
+                XrayMixin, LinksMixin):
     def __init__(self, library: Library) -> None:
         self.library = library
 
