@@ -185,14 +185,21 @@ def test_w3c_export_carries_links_as_linking_annotations_without_notes(bench, tm
     assert one["count"] == 1 and one["links"] == 0
 
 
-def test_w3c_import_into_a_fresh_library_restores_the_links(bench, tmp_path) -> None:
+def _fresh(template: Path, tmp_path: Path) -> Path:
+    """Another library holding the same documents and no highlight."""
+    import shutil
+
+    return Path(shutil.copytree(template, tmp_path / "other"))
+
+
+def test_w3c_import_into_a_fresh_library_restores_the_links(bench, template, tmp_path) -> None:
     wb, h = bench
     wb.link_highlights(h["a"], h["b"], "corroborates", note="private")
     wb.link_highlights(h["d"], h["a"], "same-event")
     wb.export_highlights("w3c", tmp_path / "all.jsonld")
     quotes = {k: wb.get_highlight(v)["quote"] for k, v in h.items()}
 
-    other = _make_library(tmp_path / "other")
+    other = _fresh(template, tmp_path)
     wb2 = _open(other)
     try:
         report, ch = wb2.import_highlights(tmp_path / "all.jsonld")
@@ -212,7 +219,8 @@ def test_w3c_import_into_a_fresh_library_restores_the_links(bench, tmp_path) -> 
         wb2.close()
 
 
-def test_w3c_import_counts_a_link_whose_highlight_is_not_in_the_file(bench, tmp_path) -> None:
+def test_w3c_import_counts_a_link_whose_highlight_is_not_in_the_file(bench, template,
+                                                                     tmp_path) -> None:
     wb, h = bench
     wb.link_highlights(h["a"], h["b"], "corroborates")
     data = json.loads(json.dumps(wb_export(wb, tmp_path)))
@@ -220,7 +228,7 @@ def test_w3c_import_counts_a_link_whose_highlight_is_not_in_the_file(bench, tmp_
     link = next(a for a in items if a["motivation"] == "linking")
     link["target"][1] = "urn:uuid:00000000-0000-0000-0000-000000000000"
     (tmp_path / "broken.jsonld").write_text(json.dumps(data), encoding="utf-8")
-    other = _make_library(tmp_path / "other")
+    other = _fresh(template, tmp_path)
     wb2 = _open(other)
     try:
         report, _ = wb2.import_highlights(tmp_path / "broken.jsonld")

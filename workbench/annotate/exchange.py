@@ -4,7 +4,9 @@ Each export writes to a temporary file beside the target and renames it into pla
 records a ``dissemination`` audit event with the file's SHA-256. The import matches each
 annotation's ``urn:sha256:`` source to a document of this library, places it with the same
 re-anchoring a new text layer gets (the position first, then the quote and its context), and
-keeps whatever cannot be placed as an orphan; an annotation already present is skipped.
+keeps whatever cannot be placed as an orphan; an annotation already present is skipped. The
+``linking`` annotations among them (``links.py``) become links between the highlights they
+target, new or already present; a target the file does not hold is counted, not guessed.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench import audit
-from workbench.annotate import anchoring, csvexport, qdc, w3c
+from workbench.annotate import anchoring, csvexport, links, qdc, w3c
 from workbench.annotate import highlights as H
 from workbench.annotate import tags as T
 from workbench.blobs import sha256_file
@@ -79,19 +81,21 @@ class ExchangeMixin:
                 data = w3c.annotations_jsonld(self.library, [r["id"] for r in rows])
                 text = json.dumps(data, ensure_ascii=False, indent=2)
                 n = _write_atomically(path, lambda p: (p.write_text(text, encoding="utf-8"),
-                                                       data["total"])[1])
+                                                       len(rows))[1])
+                n_links = data["total"] - n
             else:
                 shas = self._document_hashes({r["document_id"] for r in rows})
                 for r in rows:
                     r["document_sha256"] = shas.get(r["document_id"])
                 n = _write_atomically(path, lambda p: csvexport.write_csv(p, rows))
         digest = sha256_file(path)[0]
+        extra = {"links": n_links} if format == "w3c" else {}
         if self.library.writable:
             with self.library.transaction() as s:
                 audit.record(s, audit.DISSEMINATION, "highlights", None, {
-                    "format": format, "count": n, "sha256": digest,
+                    "format": format, "count": n, "sha256": digest, **extra,
                     "document_id": None if doc is None else self.resolve(doc)})
-        return {"format": format, "path": str(path), "count": n, "sha256": digest}
+        return {"format": format, "path": str(path), "count": n, "sha256": digest, **extra}
 
     def _document_hashes(self, ids: set[int]) -> dict[int, str]:
         with self.library.read() as s:
@@ -108,10 +112,12 @@ class ExchangeMixin:
             raise UserError(f"Cannot read {path} as JSON ({exc})",
                             "give a W3C Web Annotation file (.jsonld / .json)") from exc
         found = w3c.iter_annotations(data)
+        link_annos = [a for a in found if links.is_link(a)]
         if not found and not (isinstance(data, dict) and "total" in data):
             raise UserError(f"{path} holds no W3C annotations",
                             "expected an Annotation, AnnotationPage or AnnotationCollection")
         parsed, unreadable = [], []
+        found = [a for a in found if not links.is_link(a)]
         for n, anno in enumerate(found, start=1):
             try:
                 parsed.append(w3c.parse_annotation(anno))
@@ -122,6 +128,7 @@ class ExchangeMixin:
                                   "unreadable": unreadable, "highlight_ids": []}
         doc_ids: set[int] = set()
         file_sha = sha256_file(path)[0]
+        ids: dict[str, int] = {}  # annotation id in the file -> highlight here (new or present)
         with self.library.transaction() as s:
             cache: dict[int, tuple[TextLayer, anchoring.NormText, H.PageRanges]] = {}
             for pa in parsed:
@@ -138,11 +145,12 @@ class ExchangeMixin:
                         continue
                     cache[doc.id] = (layer, anchoring.normalize_cached(layer.text),
                                      H.layer_pages(s, layer.id))
-                h = _import_one(s, doc, pa, *cache[doc.id], report, self.library)
+                h = _import_one(s, doc, pa, *cache[doc.id], report, self.library, ids)
                 if h is not None:
                     audit.record(s, audit.CREATION, "highlight", h.id, H.audit_details(
                         s, h, doc, imported_from_sha256=file_sha))
                     doc_ids.add(doc.id)
+            linked = links.import_links(s, link_annos, ids, report, file_sha)
             audit.record(s, audit.MODIFICATION, "highlights", None, {
                 "operation": "import", "file_sha256": file_sha,
                 "unreadable": len(unreadable),
@@ -150,20 +158,36 @@ class ExchangeMixin:
         if doc_ids:
             self.library.index.documents_changed(sorted(doc_ids))
         return report, Changes(highlights=True, tags=True, index=bool(doc_ids),
-                               document_ids=sorted(doc_ids),
-                               highlight_ids=list(report["highlight_ids"]))
+                               links=bool(linked), document_ids=sorted(doc_ids),
+                               highlight_ids=list(dict.fromkeys(
+                                   [*report["highlight_ids"], *linked])))
 
 
 def _import_one(s: Session, doc: Document, pa: w3c.ParsedAnnotation, layer: TextLayer,
                 nt: anchoring.NormText, pages: H.PageRanges,
-                report: dict[str, Any], library: Library) -> Highlight | None:
+                report: dict[str, Any], library: Library,
+                ids: dict[str, int]) -> Highlight | None:
+    """Import one annotation; ``ids`` learns which highlight here it is (for its links)."""
+    h = _import_placed(s, doc, pa, layer, nt, pages, report, library, ids)
+    if h is not None and pa.id:
+        ids[pa.id] = h.id
+    return h
+
+
+def _import_placed(s: Session, doc: Document, pa: w3c.ParsedAnnotation, layer: TextLayer,
+                   nt: anchoring.NormText, pages: H.PageRanges,
+                   report: dict[str, Any], library: Library,
+                   ids: dict[str, int]) -> Highlight | None:
     if is_region(pa.page_geometry):
-        return _import_region(s, doc, pa, layer, report, library)
+        return _import_region(s, doc, pa, layer, report, library, ids)
     start, end = pa.start or 0, pa.end or 0
     anchor = anchoring.reanchor(pa.exact, pa.prefix, pa.suffix, start, end, len(layer.text),
                                 layer.text, nt)
-    if anchor.placed and _exists(s, doc.id, anchor.start, anchor.end, pa.note):
+    present = _exists(s, doc.id, anchor.start, anchor.end, pa.note) if anchor.placed else None
+    if present is not None:
         report["duplicates"] += 1
+        if pa.id:
+            ids[pa.id] = present
         return None
     h = Highlight(document_id=doc.id, layer_id=layer.id, start=start, end=end,
                   quote=pa.exact, prefix=pa.prefix, suffix=pa.suffix,
@@ -194,15 +218,19 @@ def _import_one(s: Session, doc: Document, pa: w3c.ParsedAnnotation, layer: Text
 
 
 def _import_region(s: Session, doc: Document, pa: w3c.ParsedAnnotation, layer: TextLayer,
-                   report: dict[str, Any], library: Library) -> Highlight | None:
+                   report: dict[str, Any], library: Library,
+                   ids: dict[str, int]) -> Highlight | None:
     """A region is anchored to its page and rectangle: placed there, never an orphan; its
     quote is the text inside the rectangle on this library's layer."""
     assert pa.page_geometry is not None
     first = pa.page_geometry["pages"][0]
-    same = s.execute(select(Highlight.page_geometry).where(
-        Highlight.document_id == doc.id, Highlight.note == pa.note)).scalars()
-    if any(g == pa.page_geometry for g in same):
+    same = s.execute(select(Highlight.id, Highlight.page_geometry).where(
+        Highlight.document_id == doc.id, Highlight.note == pa.note)).all()
+    present = next((hid for hid, g in same if g == pa.page_geometry), None)
+    if present is not None:
         report["duplicates"] += 1
+        if pa.id:
+            ids[pa.id] = present
         return None
     h = Highlight(document_id=doc.id, layer_id=layer.id, start=0, end=0, quote="",
                   color=T.check_color(pa.color) if pa.color else T.DEFAULT_COLOR,
@@ -219,8 +247,10 @@ def _import_region(s: Session, doc: Document, pa: w3c.ParsedAnnotation, layer: T
     return h
 
 
-def _exists(s: Session, doc_id: int, start: int, end: int, note: str) -> bool:
-    return s.execute(select(Highlight.id).where(
+def _exists(s: Session, doc_id: int, start: int, end: int, note: str) -> int | None:
+    """The id of the same highlight already here, if any."""
+    row = s.execute(select(Highlight.id).where(
         Highlight.document_id == doc_id, Highlight.start == start, Highlight.end == end,
-        Highlight.note == note).limit(1)).first() is not None
+        Highlight.note == note).limit(1)).first()
+    return None if row is None else int(row[0])
 

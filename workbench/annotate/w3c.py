@@ -18,6 +18,11 @@ annotation (https://www.w3.org/TR/annotation-model/):
   ``region``) in ``workbench:kind``, so an import restores ``page_geometry`` as it was. A
   region without text has no ``TextQuoteSelector``.
 
+After the highlights come the links between them (``links.py``): an ``Annotation`` with
+motivation ``linking``, the two highlights' annotation ids as its ``target`` and the relation
+(``corroborates``, ``contradicts``, ``same-event``) as a ``TextualBody`` with purpose
+``classifying``. A link's note is private and never written.
+
 ``parse_annotations`` reads such a file (or a single annotation, or a plain list) back into
 plain values; the facade re-anchors them against the receiving library's documents.
 """
@@ -31,6 +36,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from workbench import __version__
 from workbench.errors import UserError
@@ -173,10 +179,22 @@ def _geometry(selectors: list[dict[str, Any]]) -> dict[str, Any] | None:
     return geometry.valid({"kind": kind or "text", "pages": pages}) if pages else None
 
 
+def _link_items(s: Session, rows: dict[int, Highlight],
+                docs: dict[int, Document]) -> list[dict[str, Any]]:
+    """The links between the given highlights as ``linking`` annotations (``links``): only
+    links whose two ends are in the file, so every target resolves on import."""
+    from .links import link_annotation, links_within
+
+    aid = {h.id: annotation_id(docs[h.document_id].sha256, h) for h in rows.values()}
+    return [link_annotation(link, aid[link.first_id], aid[link.second_id])
+            for link in links_within(s, rows)]
+
+
 def annotations_jsonld(library: Library, highlight_ids: Iterable[int],
                        redact: Redact | None = None, *,
-                       include_creator: bool = True) -> dict[str, Any]:
-    """The given highlights as one W3C ``AnnotationCollection`` (a JSON-ready dict).
+                       include_creator: bool = True, links: bool = True) -> dict[str, Any]:
+    """The given highlights as one W3C ``AnnotationCollection`` (a JSON-ready dict), followed
+    by the links between them (``links``; never a link's private note).
 
     ``redact``, when given, is applied to every string taken from documents or typed by the
     user: quote, prefix, suffix, note, tag paths and capture URL; so a dossier bundle built
@@ -201,6 +219,8 @@ def annotations_jsonld(library: Library, highlight_ids: Iterable[int],
                 continue
             items.append(annotation(h, docs[h.document_id], recs.get(h.document_id),
                                     tags[hid], redact, include_creator))
+        if links:
+            items += _link_items(s, rows, docs)
     return {
         "@context": CONTEXT,
         "id": f"urn:uuid:{uuid.uuid4()}",
