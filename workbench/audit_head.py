@@ -5,7 +5,9 @@ another library's is still a valid database; the chain inside it cannot tell. So
 folder keeps ``audit-head.json``: the sequence number and hash of the last audit event and a
 random library id (also in the database's settings). Each commit that appended events moves
 it forward (temporary file, fsync, rename), once the database still holds the event it
-recorded before. Comparing the two:
+recorded before and the commits it names are on disk (the WAL is synced first: the database
+commits with ``synchronous=NORMAL``, which survives a crash of the program but not a power
+cut until the WAL is synced). Comparing the two:
 
 - the database's chain is longer than the head: a crash between commit and head write; the
   head catches up at the next writable open;
@@ -16,7 +18,7 @@ recorded before. Comparing the two:
 A library from before this file has none: it is written at the next writable open.
 
 An import's commits come in a burst, and each head write costs two fsyncs (a quarter of a
-small file's import). Inside ``HeadKeeper.batch()`` (the import pipeline's) the head moves
+small file's import; with the WAL's, three). Inside ``HeadKeeper.batch()`` (the import pipeline's) the head moves
 in memory on every commit but is written at most every ``COALESCE_SECONDS``, and on leaving
 the batch. That only widens the window the design already allows — the head lagging behind
 committed events, caught up at the next open — and never writes a head ahead of the database.
@@ -144,6 +146,8 @@ class HeadKeeper:
         self._batches = 0
         self._pending = False  # self.head is ahead of the file (inside a batch)
         self._written_at = 0.0
+        self._log: Path | None = None  # the database's commit log file, looked up once
+        self._log_known = False
 
     def open_check(self, hint: str) -> None:
         """Refuse a database that is not this library's; catch up or create the head."""
@@ -233,6 +237,13 @@ class HeadKeeper:
 
     def _flush(self) -> None:
         assert self.head is not None
+        # The head is synced when written: the events it names must be on disk first, or a
+        # power cut leaves a head ahead of the database, read as a swapped or cut database.
+        from .store import committed_log, sync_committed
+
+        if not self._log_known:
+            self._log, self._log_known = committed_log(self.engine), True
+        sync_committed(self._log)
         write_head(self.folder, self.head)
         self._pending = False
         self._written_at = time.monotonic()

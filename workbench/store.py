@@ -11,6 +11,7 @@ the engine URL (``sqlite_url``).
 from __future__ import annotations
 
 import ast
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -52,6 +53,32 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 CIPHER_DRIVER = "sqlite+pysqlcipher"
+
+
+def committed_log(engine: Engine) -> Path | None:
+    """The file whose sync makes the database's commits survive a power cut: SQLite's WAL
+    (``synchronous=NORMAL`` syncs it only at checkpoints). None for a database whose commits
+    are durable when they return (any server database) or for one in memory."""
+    if engine.dialect.name != "sqlite":
+        return None
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql("PRAGMA database_list").all()
+    main = next((str(r[2]) for r in rows if r[1] == "main"), "")
+    return Path(main + "-wal") if main else None
+
+
+def sync_committed(log_file: Path | None) -> None:
+    """Sync ``committed_log``'s file; a missing WAL means a checkpoint already synced it all."""
+    if log_file is None:
+        return
+    try:
+        fd = os.open(log_file, os.O_RDONLY)
+    except FileNotFoundError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def sqlite_url(db_path: Path, key: str | None = None) -> str:

@@ -79,3 +79,26 @@ def test_a_stop_in_the_middle_leaves_the_head_behind_and_the_next_open_catches_u
         assert head is not None and (head.seq, head.hash) == last
     finally:
         again.close()
+
+
+def test_the_head_is_written_only_once_the_events_it_names_are_on_disk(
+        wb: Workbench, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database commits with ``synchronous=NORMAL`` (WAL): a commit survives a crash of
+    the program at once, but a power cut only once the WAL is synced. The head file is synced
+    when written, so it must not name events the WAL may still lose: a power cut would then
+    leave a head ahead of the database, and the library would be refused as swapped or
+    truncated when nothing was tampered with. So the WAL is synced before each head write."""
+    import os
+
+    synced: list[str] = []
+    real = os.fsync
+
+    def recording(fd: int) -> None:
+        synced.append(os.path.basename(os.readlink(f"/proc/self/fd/{fd}")))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", recording)
+    wb.add_tag("Places/Camps")
+    head_writes = [i for i, name in enumerate(synced) if name.startswith(".audit-head")]
+    assert head_writes, synced
+    assert "library.sqlite-wal" in synced[:head_writes[0]], synced
