@@ -17,11 +17,12 @@ cut until the WAL is synced). Comparing the two:
 
 A library from before this file has none: it is written at the next writable open.
 
-An import's commits come in a burst, and each head write costs two fsyncs (a quarter of a
-small file's import; with the WAL's, three). Inside ``HeadKeeper.batch()`` (the import pipeline's) the head moves
-in memory on every commit but is written at most every ``COALESCE_SECONDS``, and on leaving
-the batch. That only widens the window the design already allows — the head lagging behind
-committed events, caught up at the next open — and never writes a head ahead of the database.
+An import's commits come in a burst, and each head write costs three fsyncs (the WAL, the
+file, its folder: a quarter of a small file's import). Inside ``HeadKeeper.batch()`` (the
+import pipeline's) the head moves in memory on every commit but is written at most every
+``COALESCE_SECONDS``, and on leaving the batch. That only widens the window the design
+already allows — the head lagging behind committed events, caught up at the next open — and
+never writes a head ahead of the database.
 """
 
 from __future__ import annotations
