@@ -11,8 +11,11 @@ from pathlib import Path
 from .annotate.links import LinksMixin
 from .annotate.service import AnnotationsMixin
 from .changes import Changes
+from .chronology.service import ChronologyMixin
+from .copies.service import CopiesMixin
 from .documents import DocumentsMixin
 from .dossier.service import DossiersMixin
+from .entities.service import EntitiesMixin
 from .index.service import SearchMixin
 from .library import Library
 from .pages.service import PagesMixin
@@ -22,7 +25,7 @@ __all__ = ["Changes", "Workbench"]
 
 
 class Workbench(DocumentsMixin, SearchMixin, AnnotationsMixin, DossiersMixin, PagesMixin,
-                XrayMixin, LinksMixin):
+                XrayMixin, LinksMixin, EntitiesMixin, ChronologyMixin, CopiesMixin):
     def __init__(self, library: Library) -> None:
         self.library = library
 

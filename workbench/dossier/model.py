@@ -25,11 +25,14 @@ from ..models import (
     Document,
     Dossier,
     DossierItem,
+    EntityName,
     Highlight,
     Redaction,
 )
 from . import editing
 from .citations import Source, source_from
+from .corroboration import Corroboration, corroborations
+from .corroboration import raw_strings as corroboration_strings
 from .facsimile import AreaRule, area_of, item_pages
 from .redaction import Rule, Segment, apply, matcher_of, redact_plain
 
@@ -66,6 +69,8 @@ class ViewItem:
     facsimile: FacsimileSpec | None = None  # shown as its source's own pages too
     # Set by the export once the source is open: (pages shown as "2-3", the source's pages).
     facsimile_shown: tuple[str, int] | None = None
+    # "Corroborated by:" the sources linked to the exhibit's highlight (corroboration.py).
+    corroborated_by: list[Corroboration] = field(default_factory=list)
 
     @property
     def is_exhibit(self) -> bool:
@@ -132,11 +137,27 @@ class DossierView:
 
 
 def rules_for(session: Session, dossier_id: int) -> list[Rule]:
-    """The text rules (area rules have no text: see ``areas_for``)."""
+    """The text rules (area rules have no text: see ``areas_for``). An entity rule becomes
+    one rule per name the entity has now, so an alias added after the rule is hidden too;
+    this is the one place that happens, so exports, previews and leak checks all see it."""
     rows = session.execute(select(Redaction).where(Redaction.dossier_id == dossier_id)
                            .order_by(Redaction.id)).scalars()
     # The reason stays behind: nothing built from the view can print it.
-    return [Rule(r.text, r.label, r.item_id) for r in rows if not r.area]
+    rules: list[Rule] = []
+    for r in rows:
+        if r.area:
+            continue
+        if r.entity_id is not None:
+            rules += [Rule(name, r.label, r.item_id) for name in entity_names(session, r.entity_id)]
+        else:
+            rules.append(Rule(r.text, r.label, r.item_id))
+    return rules
+
+
+def entity_names(session: Session, entity_id: int) -> list[str]:
+    """Every name and alias of an entity (its rule hides them all)."""
+    return list(session.execute(select(EntityName.name).where(EntityName.entity_id == entity_id)
+                                .order_by(EntityName.id)).scalars())
 
 
 def areas_for(session: Session, dossier_id: int) -> list[AreaRule]:
@@ -216,6 +237,7 @@ def dossier_strings(session: Session, dossier: Dossier) -> list[tuple[int | None
         out += [(it.id, raw.text), (it.id, it.commentary)]
         if raw.source:
             out += [(it.id, v) for v in raw.source.strings()]
+        out += [(it.id, v) for v in corroboration_strings(session, it, cache)]
     return out
 
 
@@ -247,6 +269,8 @@ def build_view(session: Session, dossier: Dossier) -> DossierView:
             document_id=src.document_id if src else None, missing=raw.missing,
             facsimile=facsimile_spec(session, it, raw),
         )
+        vi.corroborated_by = corroborations(session, it, rules, matcher, sources, raw_sources,
+                                            redacted_docs)
         view_sections.get(it.section_id, view_sections[None]).items.append(vi)
     return DossierView(
         id=dossier.id, title=redact_plain(dossier.title, rules),

@@ -28,13 +28,15 @@ from ..models import (
     Dossier,
     DossierItem,
     DossierSection,
+    Entity,
     Highlight,
     Redaction,
     utcnow,
 )
 from . import editing
+from .corroboration import HEADING as CORROBORATION_HEADING
 from .facsimile import default_pages, format_pages, set_item_facsimile
-from .model import DossierView, build_view, dossier_strings, raw_item
+from .model import DossierView, build_view, dossier_strings, raw_item, rules_for
 from .originals import cited_documents, documents_containing
 from .pages_service import PagesMixin, redaction_dict
 from .redaction import Rule, clean_label, contains, label_clash, mark, segments_text
@@ -44,6 +46,9 @@ from .redaction import Rule, clean_label, contains, label_clash, mark, segments_
 class DossierChanges(Changes):
     item_ids: list[int] = field(default_factory=list)
     redaction_ids: list[int] = field(default_factory=list)
+    # What the user should know about an edit that succeeded (a redacted spelling while the
+    # dossier shows another name of the same person): shown, never stopping the edit.
+    warnings: list[str] = field(default_factory=list)
 
 
 def _changed(dossier_id: int, **kw: Any) -> DossierChanges:
@@ -120,7 +125,7 @@ class DossiersMixin(PagesMixin):
                     "position": it.position, "highlight_id": it.highlight_id,
                     "document_id": it.document_id, "text": raw.text, "page": raw.page,
                     "commentary": it.commentary, "missing": raw.missing,
-                    **_facsimile_fields(s, it),
+                    **_facsimile_fields(s, it), "corroboration": it.corroboration,
                     "source": None if raw.source is None else {
                         "title": raw.source.title, "sha256": raw.source.sha256,
                         "url": raw.source.final_url or raw.source.url},
@@ -245,6 +250,23 @@ class DossiersMixin(PagesMixin):
                          {"action": "remove item", "item_id": item_id})
             return _changed(d.id, item_ids=[item_id])
 
+    def set_item_corroboration(self, dossier: str | int, item: str | int,
+                               on: bool) -> DossierChanges:
+        """Whether a highlight exhibit lists, after its citation, the sources linked to it
+        as corroborating it or describing the same event ("Corroborated by:")."""
+        with self.library.transaction() as s:
+            d = editing.get_dossier(s, dossier)
+            editing.require_editable(d)
+            it = editing.get_item(s, d, item)
+            if it.kind != "highlight":
+                raise UserError(f"Item {it.id} is not a highlight exhibit",
+                                "only an excerpt lists the sources linked to its highlight")
+            it.corroboration = bool(on)
+            d.modified_at = utcnow()
+            audit.record(s, audit.MODIFICATION, "dossier", d.id,
+                         {"action": "set corroboration", "item_id": it.id, "on": bool(on)})
+            return _changed(d.id, item_ids=[it.id])
+
     def set_commentary(self, dossier: str | int, item: str | int, text: str) -> DossierChanges:
         with self.library.transaction() as s:
             d = editing.get_dossier(s, dossier)
@@ -295,6 +317,30 @@ class DossiersMixin(PagesMixin):
         """Hide ``quote`` in one item (and, so it cannot leak, wherever else it appears)."""
         return self._redact(dossier, item, quote, reason, label)
 
+    def redact_entity(self, dossier: str | int, entity: str | int, reason: str,
+                      label: str | None = None) -> DossierChanges:
+        """Hide every name and alias of an entity (as it has them at each export) across the
+        dossier in every export: a person, not a string."""
+        from ..entities.redaction import new_entity_rule
+
+        if not reason.strip():
+            raise UserError("A redaction needs a reason",
+                            "e.g. --reason 'names a witness' (kept in this library, never "
+                            "exported)")
+        label = clean_label(label)
+        with self.library.transaction() as s:
+            d = editing.get_dossier(s, dossier)
+            editing.require_editable(d)
+            e, r = new_entity_rule(s, d, entity, reason.strip(), label)
+            s.add(r)
+            s.flush()
+            d.modified_at = utcnow()
+            # Action "redact", so bundles drop the private reason as for any text rule.
+            audit.record(s, audit.MODIFICATION, "dossier", d.id,
+                         {"action": "redact", "redaction_id": r.id, "item_id": None,
+                          "entity_id": e.id, "label": label, "reason": r.reason})
+            return _changed(d.id, redaction_ids=[r.id])
+
     def _redact(self, dossier: str | int, item: str | int | None, text: str,
                 reason: str, label: str | None) -> DossierChanges:
         if not text.strip():
@@ -310,6 +356,7 @@ class DossiersMixin(PagesMixin):
             it = editing.get_item(s, d, item) if item is not None else None
             others = s.execute(select(Redaction).where(Redaction.dossier_id == d.id)
                                ).scalars().all()
+            other_texts = [x.text for x in rules_for(s, d.id)]  # an entity's names too
             # Every export prints its own words and the dossier's marks (this one's too): a
             # text inside them could never be exported clean.
             clash = label_clash(text, sorted({mark(r.label) for r in others} | {mark(label)}))
@@ -317,13 +364,13 @@ class DossiersMixin(PagesMixin):
                 raise UserError(f"Cannot redact {text!r}: every export prints it as part of "
                                 f"{clash!r}", "redact a longer, more specific phrase, or "
                                 "choose another printed label")
-            if any(contains(label, r.text) for r in others):
+            if any(contains(label, t) for t in other_texts):
                 raise UserError("A printed label may not contain a redacted text",
                                 "the label is printed in every export; choose a category "
                                 "such as 'witness safety'")
             self._require_occurrence(s, d, it, text)
             # The reason is written into the audit log, which holds no redacted text.
-            if contains(reason, text) or any(contains(reason, r.text) for r in others):
+            if contains(reason, text) or any(contains(reason, t) for t in other_texts):
                 raise UserError("A redaction reason may not contain a redacted text",
                                 "the reason is kept in this library's audit log; say why "
                                 "without naming what is hidden")
@@ -337,7 +384,10 @@ class DossiersMixin(PagesMixin):
                          {"action": "redact", "redaction_id": r.id,
                           "item_id": it.id if it else None, "label": label,
                           "reason": r.reason})
-            return _changed(d.id, redaction_ids=[r.id])
+            from ..entities.redaction import alias_warnings
+
+            return _changed(d.id, redaction_ids=[r.id],
+                            warnings=alias_warnings(s, d, r.text))
 
     @staticmethod
     def _require_occurrence(s: Session, d: Dossier, it: DossierItem | None, text: str) -> None:
@@ -360,7 +410,17 @@ class DossiersMixin(PagesMixin):
     def _redaction_dicts(self, s: Session, dossier_id: int) -> list[dict[str, Any]]:
         rows = s.execute(select(Redaction).where(Redaction.dossier_id == dossier_id)
                          .order_by(Redaction.id)).scalars()
-        return [redaction_dict(r) for r in rows]
+        out = []
+        for r in rows:
+            row = redaction_dict(r)
+            if r.entity_id is not None:  # a person, not a string: its names are not listed
+                entity = s.get(Entity, r.entity_id)
+                row.update(kind="entity", entity_id=r.entity_id,
+                           entity=entity.name if entity else None)
+            else:
+                row["entity_id"] = None
+            out.append(row)
+        return out
 
     def list_redactions(self, dossier: str | int) -> list[dict[str, Any]]:
         with self.library.read() as s:
@@ -412,14 +472,15 @@ class DossiersMixin(PagesMixin):
                     position=it.position, kind=it.kind, highlight_id=it.highlight_id,
                     document_id=it.document_id, note_text=it.note_text,
                     commentary=it.commentary, quote_snapshot=it.quote_snapshot,
-                    facsimile=it.facsimile, facsimile_pages=it.facsimile_pages)
+                    facsimile=it.facsimile, facsimile_pages=it.facsimile_pages,
+                    corroboration=it.corroboration)
                 s.add(copy)
                 s.flush()
                 item_map[it.id] = copy.id
             for r in s.execute(select(Redaction).where(Redaction.dossier_id == old.id)).scalars():
                 s.add(Redaction(dossier_id=d.id, text=r.text, label=r.label, reason=r.reason,
                                 item_id=item_map.get(r.item_id) if r.item_id else None,
-                                area=r.area))
+                                area=r.area, entity_id=r.entity_id))
             editing.renumber(s, d)
             audit.record(s, audit.CREATION, "dossier", d.id,
                          {"action": "new version", "version_of": old.id})
@@ -460,4 +521,7 @@ class DossiersMixin(PagesMixin):
         lines = [view.title]
         for it in view.items:
             lines += [it.heading, segments_text(it.body), segments_text(it.commentary)]
+            if it.corroborated_by:
+                lines.append(CORROBORATION_HEADING)
+                lines += [f"{segments_text(c.quote)} ({c.citation})" for c in it.corroborated_by]
         return "\n".join(lines)
