@@ -8,6 +8,7 @@ its summary) live below the facade, in ``document_queries``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,7 @@ if TYPE_CHECKING:  # the import pipeline loads when something is imported, not t
     from .progress import CancelToken, ProgressFn
 
 EDITABLE_FIELDS = records.FIELDS
+log = logging.getLogger(__name__)
 
 
 class DocumentsMixin:
@@ -63,8 +65,9 @@ class DocumentsMixin:
 
         report = run_import(self.library, plan, options, progress, cancel)
         ids = [o.document_id for o in report.imported if o.document_id]
+        copies = _find_copies(self.library, ids)
         return report, Changes(documents=bool(ids), collections=bool(ids), index=bool(ids),
-                               document_ids=ids)
+                               copies=copies, document_ids=ids)
 
     def import_paths(self, paths: list[Any], options: ImportOptions | None = None,
                      progress: ProgressFn | None = None,
@@ -265,3 +268,18 @@ class DocumentsMixin:
     def collection_record(self, ref: str | int) -> CollectionRecord | None:
         with self.library.read() as s:
             return resolve_document(s, ref).collection_record
+
+
+def _find_copies(library: Library, ids: list[int]) -> bool:
+    """Find the other copies of the documents just imported (committed already); whether
+    any pair was found. A failure here never fails the import: the documents stay unsigned
+    and the next ``find_copies`` (``workbench copies --scan``) signs them."""
+    if not ids:
+        return False
+    from .copies.finder import find_copies
+
+    try:
+        return bool(find_copies(library, ids)["pairs"])
+    except Exception:
+        log.exception("finding the copies of %d imported documents failed", len(ids))
+        return False
