@@ -167,6 +167,8 @@ class HighlightController:
         self.dialog: HighlightDialog | None = None
         # The open dossier, when there is one (set by the window once the builder exists).
         self.current_dossier: Callable[[], int | None] = lambda: None
+        # Other features' entries in the list's context menu: hook(menu, highlight id).
+        self.menu_hooks: list[Callable[[QMenu, int], None]] = []
         self.pane = HighlightsPane()
         viewer.tabs.insertTab(1, self.pane, "Highlights")
         viewer.extra_loaders.append(ops.load_for_document)
@@ -283,6 +285,10 @@ class HighlightController:
         open_dossier = self.current_dossier() is not None
         dossier.setEnabled(open_dossier)
         with_note.setEnabled(open_dossier and bool(notes))
+        if self.menu_hooks and hid is not None:
+            menu.addSeparator()
+            for hook in self.menu_hooks:
+                hook(menu, hid)
         menu.addSeparator()
         menu.addAction("Delete…", lambda: self.delete(hid))
         self.last_menu = menu

@@ -1,0 +1,130 @@
+"""The selected highlight's links, under the viewer's Highlights list: each link's relation,
+the other source and its quote (and the private note); open the other highlight, unlink, or
+link the selected highlight to another one (“Link to highlight…”)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from . import ops
+from .picker import short
+
+LINK_ROLE = Qt.ItemDataRole.UserRole
+
+
+def link_line(link: dict[str, Any]) -> str:
+    other = link.get("other") or {}
+    page = f", p. {other['page']}" if other.get("page") else ""
+    text = (f"{ops.RELATION_TEXT.get(link['relation'], link['relation']).capitalize()}: "
+            f"“{short(other.get('quote') or '', 140)}”\n{other.get('title') or ''}{page}")
+    if link.get("note"):
+        text += f"\n✎ {link['note']} (private)"
+    return text
+
+
+class LinksList(QListWidget):
+    """Enter opens the other highlight; Delete unlinks."""
+
+    open_pressed = Signal()
+    delete_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.currentItem() is not None:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.open_pressed.emit()
+                return
+            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                self.delete_pressed.emit()
+                return
+        super().keyPressEvent(event)
+
+
+class LinksBox(QWidget):
+    link_requested = Signal()
+    open_requested = Signal(dict)  # the link
+    unlink_requested = Signal(dict)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Links of the selected highlight")
+        self.highlight_id: int | None = None
+        self.title = QLabel("Links")
+        self.title.setObjectName("secondary")
+        self.list = LinksList()
+        self.list.setAccessibleName("Links of the selected highlight")
+        self.list.setWordWrap(True)
+        self.list.setToolTip("Enter opens the other highlight; Delete unlinks")
+        self.list.itemDoubleClicked.connect(lambda _i: self._open())
+        self.list.open_pressed.connect(self._open)
+        self.list.delete_pressed.connect(self._unlink)
+        self.list.currentItemChanged.connect(lambda *_: self._enable())
+        self.link_button = QPushButton("Link to highlight…")
+        self.link_button.setToolTip("Link the selected highlight to another as corroborating, "
+                                    "contradicting or about the same event")
+        self.link_button.clicked.connect(self.link_requested)
+        self.open_button = QPushButton("Open")
+        self.open_button.setToolTip("Open the other highlight")
+        self.open_button.clicked.connect(self._open)
+        self.unlink_button = QPushButton("Unlink")
+        self.unlink_button.clicked.connect(self._unlink)
+        self.buttons = QHBoxLayout()
+        self.buttons.setSpacing(4)
+        self.buttons.addWidget(self.link_button)
+        self.buttons.addStretch(1)
+        self.buttons.addWidget(self.open_button)
+        self.buttons.addWidget(self.unlink_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(self.buttons)
+        self.set_links(None, [])
+
+    def set_links(self, highlight_id: int | None, links: list[dict[str, Any]]) -> None:
+        self.highlight_id = highlight_id
+        self.list.clear()
+        for link in links:
+            item = QListWidgetItem(link_line(link))
+            item.setData(LINK_ROLE, link)
+            self.list.addItem(item)
+        n = len(links)
+        if highlight_id is None:
+            self.title.setText("Links: select a highlight above to see and make its links")
+        else:
+            self.title.setText(f"Links of the selected highlight ({n})" if n else
+                               "Links of the selected highlight: none yet")
+        self.list.setVisible(n > 0)
+        self._enable()
+
+    def current_link(self) -> dict[str, Any] | None:
+        item = self.list.currentItem()
+        return None if item is None else dict(item.data(LINK_ROLE))
+
+    def _enable(self) -> None:
+        self.link_button.setEnabled(self.highlight_id is not None)
+        has = self.current_link() is not None
+        self.open_button.setEnabled(has)
+        self.unlink_button.setEnabled(has)
+
+    def _open(self) -> None:
+        link = self.current_link()
+        if link is not None:
+            self.open_requested.emit(link)
+
+    def _unlink(self) -> None:
+        link = self.current_link()
+        if link is not None:
+            self.unlink_requested.emit(link)
