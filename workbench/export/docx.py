@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..dossier.citations import citation_parts, facsimile_citation, provenance_rows
+from ..dossier.corroboration import HEADING as CORROBORATION
 from ..dossier.model import DossierView, ViewItem
 from ..dossier.redaction import Segment, plain_context, printed_mark, withheld_note
 from .facsimile_plan import FacsimilePlan, render_plans
@@ -198,6 +199,11 @@ def add_item(doc: Any, item: ViewItem, images: list[bytes] | None = None) -> Non
             para.add_run(f"{v}\n")
         if item.facsimile_shown and images:
             para.add_run(facsimile_citation(item.source, *item.facsimile_shown))
+    if item.corroborated_by:
+        doc.add_paragraph().add_run(CORROBORATION).bold = True
+        for c in item.corroborated_by:
+            add_text_block(doc, c.quote, style="Quote")
+            doc.add_paragraph(c.citation)
     if item.commentary:
         doc.add_heading("Commentary", level=3)
         add_text_block(doc, item.commentary)

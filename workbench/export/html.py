@@ -14,6 +14,7 @@ from html import escape
 from pathlib import Path
 
 from ..dossier.citations import citation_parts, facsimile_citation, provenance_rows
+from ..dossier.corroboration import HEADING as CORROBORATION
 from ..dossier.model import DossierView, ViewItem
 from ..dossier.redaction import Segment, plain_context, printed_mark, withheld_note
 from .common import resources_dir
@@ -103,6 +104,18 @@ def citation_html(item: ViewItem) -> str:
     return f'<p class="citation">{" · ".join(e(r) for r in rows)}</p>'
 
 
+def corroboration_html(item: ViewItem, pdf: bool) -> str:
+    """"Corroborated by:" each linked quote with its source's citation (already redacted)."""
+    if not item.corroborated_by:
+        return ""
+    parts = [f'<div class="corroboration"><p class="citation"><b>{e(CORROBORATION)}</b></p>']
+    for c in item.corroborated_by:
+        parts.append(f'<blockquote class="excerpt">{segments_html(c.quote, pdf)}</blockquote>'
+                     f'<p class="citation">{e(c.citation)}</p>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
 def item_html(item: ViewItem, pdf: bool) -> str:
     if item.kind == "note":
         return (f'<aside class="note" id="item-{item.id}">'
@@ -110,7 +123,7 @@ def item_html(item: ViewItem, pdf: bool) -> str:
     # No wrapper element: every box costs layout time in a 500-exhibit dossier.
     parts = [f'<h3 class="exhibit" id="item-{item.id}">{e(item.heading)}</h3>',
              f'<blockquote class="excerpt">{segments_html(item.body, pdf)}</blockquote>',
-             citation_html(item)]
+             citation_html(item), corroboration_html(item, pdf)]
     if item.commentary:
         body = segments_html(item.commentary, pdf, lead="<b>Commentary:</b> ")
         parts.append(f'<div class="commentary">{body}</div>')
@@ -228,7 +241,8 @@ def pdf_front(view: DossierView) -> str:
 
 def _weight(item: ViewItem) -> int:
     """Roughly how much layout an item costs: its text plus a fixed share for its boxes."""
-    return 400 + sum(len(s.text) for s in item.body) + sum(len(s.text) for s in item.commentary)
+    return (400 + sum(len(s.text) for s in item.body) + sum(len(s.text) for s in item.commentary)
+            + sum(200 + sum(len(s.text) for s in c.quote) for c in item.corroborated_by))
 
 
 def front_weight(view: DossierView) -> int:
