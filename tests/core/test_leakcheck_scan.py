@@ -56,3 +56,19 @@ def test_a_part_that_cannot_be_read_fails_the_check(tmp_path):
     assert not isinstance(caught.value, RedactionLeak)
     assert Needles(RULES).find("a note on E k p a r") == "witness safety"
     assert not Needles([Rule("   ", "nothing")])
+
+
+def test_a_spelling_on_a_page_of_a_dossier_with_facsimiles_also_offers_an_area_rule(tmp_path):
+    """A form PDFium's reading of a facsimile page does not show (an Arabic name with harakat
+    laid out from an HTML capture) is not boxed by a term rule of that form: the hint also
+    offers what does hide it, an area drawn over it, and names the dossier."""
+    pdf = make_pdf(tmp_path / "x.pdf", ["Nothing.", "We met Ek-par in 2019."])
+    with pytest.raises(RedactionLeak) as caught:
+        check_file(pdf, RULES, "pdf", dossier=7, facsimiles=True)
+    hint = caught.value.hint or ""
+    assert hint.startswith('redact that form too: workbench dossier redact 7 --term "Ek-par"')
+    assert "if it is on a page shown as its original" in hint
+    assert "Redact area" in hint and "workbench dossier redact 7 --area DOC:PAGE:" in hint
+    with pytest.raises(RedactionLeak) as plain:  # no facsimile: no area advice
+        check_file(pdf, RULES, "pdf", dossier=7)
+    assert "--area" not in (plain.value.hint or "")

@@ -162,7 +162,8 @@ def run_export(library: Library, view: DossierView, fmt: str, out: Path,
         files, excluded = _write(library, view, fmt, tmp, out, bates)
         check_cancel(cancel)
         say(1, "checking the export for redacted text")
-        checks = check_file(tmp, view.rules, fmt)
+        checks = check_file(tmp, view.rules, fmt, dossier=view.id,
+                            facsimiles=any(it.facsimile for it in view.items))
         digest_of = tmp / "tagmanifest-sha256.txt" if tmp.is_dir() else tmp
         digest = file_digest(digest_of)
         size = (sum(p.stat().st_size for p in tmp.rglob("*") if p.is_file())

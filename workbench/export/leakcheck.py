@@ -36,9 +36,10 @@ FORM_REASON = "another spelling of a redacted text"
 
 
 def check_file(path: Path, rules: list[Rule], fmt: str, *,
-               dossier: int | str | None = None) -> list[str]:
+               dossier: int | str | None = None, facsimiles: bool = False) -> list[str]:
     """Scan the written export; raise ``RedactionLeak`` on a finding and ``ExportError`` on a
-    part that cannot be read. Returns the names of the checks done."""
+    part that cannot be read. Returns the names of the checks done. ``facsimiles``: the
+    dossier shows pages as their originals (the hint then offers an area rule too)."""
     matcher = matcher_of(rules)
     if not matcher:
         return []
@@ -57,13 +58,14 @@ def check_file(path: Path, rules: list[Rule], fmt: str, *,
                 return f"bundle file {Path(finding_path).name}"
         return "the bundle"
 
-    raise_for(report, rules, matcher, where, dossier)
+    raise_for(report, rules, matcher, where, dossier, facsimiles)
     checks = sorted(report.checks)
     return [*checks, "every bundle file"] if fmt == "bundle" else checks
 
 
 def raise_for(report: ScanReport, rules: list[Rule], matcher: Matcher,
-              where: Callable[[str], str], dossier: int | str | None = None) -> None:
+              where: Callable[[str], str], dossier: int | str | None = None,
+              facsimiles: bool = False) -> None:
     """``RedactionLeak`` for the report's most telling finding, else ``ExportError`` for its
     first unreadable part; nothing when the report is clean."""
     if report.findings:
@@ -76,7 +78,7 @@ def raise_for(report: ScanReport, rules: list[Rule], matcher: Matcher,
             f"{where(finding.path)}: {finding.place}, as "
             f"{json.dumps(finding.found, ensure_ascii=False)} ({finding.form}){more}; "
             "the export was deleted",
-            _hint(finding, matcher.terms[finding.term], label, dossier))
+            _hint(finding, matcher.terms[finding.term], label, dossier, facsimiles))
     if report.unreadable:
         path, place, why = report.unreadable[0]
         raise ExportError(
@@ -98,15 +100,24 @@ def _label(rules: Iterable[Rule], term: str) -> str:
     return next((r.label for r in rules if r.text == term), DEFAULT_LABEL)
 
 
-def _hint(finding: Finding, term: str, label: str, dossier: int | str | None) -> str:
+def _hint(finding: Finding, term: str, label: str, dossier: int | str | None,
+          facsimiles: bool = False) -> str:
     if describe_form(finding.found, term) in ("exactly as redacted", "in other letter case"):
         return ("the dossier's own text is redacted, so this copy comes from elsewhere — a "
                 "document's title, author or file name, or an original's metadata: edit it "
                 "there, or leave out the item that carries it")
     form = " ".join(re.sub(r"(\w)[-\u2010\u2011\u00ad]\s+(\w)", r"\1-\2", finding.found).split())
     printed = "" if label == DEFAULT_LABEL else f" --label {_quote(label)}"
-    return (f"redact that form too: workbench dossier redact {dossier or '<DOSSIER>'} "
+    target = dossier or "<DOSSIER>"
+    hint = (f"redact that form too: workbench dossier redact {target} "
             f"--term {_quote(form)}{printed} --reason {_quote(FORM_REASON)}")
+    if facsimiles and re.match(r"page \d+ text \(", finding.place):
+        # A term rule boxes what PDFium reads on a facsimile page; a form only another
+        # reading shows (harakat in a laid-out capture) is hidden only by an area.
+        hint += ("; if it is on a page shown as its original, draw an area over it instead "
+                 "(page viewer: Tools ▾ → Redact area…, or workbench dossier redact "
+                 f"{target} --area DOC:PAGE:x0,y0,x1,y1{printed} --reason …)")
+    return hint
 
 
 def _quote(text: str) -> str:
