@@ -49,7 +49,7 @@ from ..session import Session
 from . import redacting
 from .adding import add_new
 from .export_flow import ExportFlow
-from .facsimile_row import FacsimileRow, redaction_text
+from .facsimile_row import FacsimileRow
 from .items import ITEM_ID, SECTION, ExhibitList
 from .note_offer import NoteOffer
 
@@ -143,6 +143,15 @@ class DossierBuilder(QWidget):
         redact.setAccessibleName("Redact a term")
         redact.setToolTip("Hide a word or name everywhere in this dossier")
         redact.clicked.connect(lambda: redacting.redact_term(self))
+        self.redact_person_button: QPushButton | None = None
+        if session.has("redact_entity", "list_entities"):
+            from ..entities.redact import redact_person
+
+            self.redact_person_button = QPushButton("Redact person…")
+            self.redact_person_button.setToolTip("Hide every name and alias of a registered "
+                                                 "person (in any script) everywhere in this "
+                                                 "dossier")
+            self.redact_person_button.clicked.connect(lambda: redact_person(self))
         self.redact_item_button = QPushButton("Redact text in item…")
         self.redact_item_button.setToolTip("Hide words inside the selected exhibit or note")
         self.redact_item_button.clicked.connect(self.redact_in_item)
@@ -154,6 +163,8 @@ class DossierBuilder(QWidget):
         red_row.addWidget(red_label)
         red_row.addWidget(self.redact_item_button)
         red_row.addWidget(redact)
+        if self.redact_person_button is not None:
+            red_row.addWidget(self.redact_person_button)
         red_row.addWidget(unredact)
 
         self.format = QComboBox()
@@ -271,7 +282,7 @@ class DossierBuilder(QWidget):
             where = ("" if r.get("item_id") is None
                      else f" (in {redacting.item_label(self, r['item_id'])})")
             # What the export prints, then the private reason (shown here only).
-            item = QListWidgetItem(redaction_text(r, where))
+            item = QListWidgetItem(redacting.rule_text(self, r, where))
             item.setData(ITEM_ID, r["id"])
             self.redactions.addItem(item)
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..dialogs.dossier_dialogs import RedactQuoteDialog, RedactTermDialog
 from ..operations import dossiers as ops
+from .facsimile_row import redaction_text
 from .items import ITEM_ID
 
 if TYPE_CHECKING:
@@ -37,9 +38,27 @@ def redact_term(builder: DossierBuilder) -> None:
         dialog.failed()
         session.presenter.show(exc, "mark the redaction")
 
+    def done(changes: Any, term: str, label: str, reason: str) -> None:
+        dialog.accept()
+        if session.has("redact_entity"):
+            # One spelling of a registered person while another is in the dossier: say so,
+            # and offer to redact the person (every name) instead.
+            from ..entities.redact import show_warnings
+
+            show_warnings(builder, changes, term, label, reason)
+
     dialog.submitted.connect(lambda term, label, reason: ops.redact_term(
-        session, did, term, reason, label, lambda _v: dialog.accept(), failed))
+        session, did, term, reason, label, lambda v: done(v, term, label, reason), failed))
     dialog.open()
+
+
+def rule_text(builder: DossierBuilder, rule: dict[str, Any], where: str) -> str:
+    """A redactions-list row: an entity rule reads "Person: Ekpar Asat (3 names)"."""
+    if rule.get("entity_id") is not None:
+        from ..entities.redact import rule_text as entity_rule_text
+
+        return entity_rule_text(builder, rule, where)
+    return redaction_text(rule, where)
 
 
 def remove_selected(builder: DossierBuilder) -> None:

@@ -1,0 +1,1 @@
+"""The entity register in the window (issue 18 §2)."""

@@ -1,0 +1,76 @@
+"""Puts the entity register into the window: a page of the middle stack, reached from
+View → Entities (Ctrl+Shift+E) and from the sidebar's "Entities" under LIBRARY.
+
+Called from ``features.install_features`` when the core offers the register's methods. The
+window gains ``entities`` (the page) and ``acts["entities"]``; mentions open in the viewer
+at the mention, as a search hit does. The dossier builder's "Redact person…" is wired in
+``dossier/redacting.py`` and only needs ``redact_entity``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QTreeWidgetItem
+
+from workbench.changes import Changes
+
+from ..sidebar import KIND, PAYLOAD
+from .panel import EntitiesPanel
+
+NEEDS = ("add_entity", "list_entities", "get_entity", "edit_entity", "add_alias",
+         "remove_alias", "delete_entity", "entity_mentions", "entity_suggestions")
+SHORTCUT = "Ctrl+Shift+E"
+
+
+def install_entities(window: Any) -> None:
+    panel = EntitiesPanel(window.session)
+    window.middle.addWidget(panel)
+    window.entities = panel
+    panel.mention_opened.connect(window.open_document)
+    panel.message.connect(lambda text: window.statusBar().showMessage(text, 6000))
+    panel.current_document = lambda: window.viewer.doc_id
+    window.change_listeners.append(panel.on_changes)
+
+    def register_changed(changes: Changes) -> None:
+        if changes.entities and window.builder is not None:
+            from .redact import forget_register
+
+            forget_register(window.builder)  # its "Person: … (3 names)" rows
+
+    window.change_listeners.append(register_changed)
+    window.session.opened.connect(lambda _path: panel.library_opened())
+
+    def show() -> None:
+        window.middle.setCurrentWidget(panel)
+        panel.table.setFocus()
+
+    window.show_entities = show
+    action = QAction("&Entities", window)
+    action.setShortcut(QKeySequence(SHORTCUT))
+    action.setStatusTip("People, organisations and places: their names in every script, "
+                        "their mentions across the library")
+    action.triggered.connect(show)
+    _view_menu(window).addAction(action)
+    window.acts["entities"] = action
+
+    leaf = QTreeWidgetItem(window.sidebar.sections["library"], ["Entities"])
+    leaf.setData(0, KIND, "entities")
+    leaf.setData(0, PAYLOAD, None)
+    leaf.setToolTip(0, f"People, organisations and places ({SHORTCUT})")
+    leaf.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+
+    def on_sidebar(kind: str, _payload: Any) -> None:
+        if kind == "entities":
+            window.middle.setCurrentWidget(panel)
+
+    window.sidebar_handlers.append(on_sidebar)
+
+
+def _view_menu(window: Any) -> Any:
+    for action in window.menuBar().actions():
+        if action.text().replace("&", "") == "View" and action.menu() is not None:
+            return action.menu()
+    return window.menuBar().addMenu("&View")
