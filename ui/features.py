@@ -27,6 +27,11 @@ def install_features(window: Any) -> None:
     window.codebook = None
     if session.has(*NEEDS):
         install_codebook(window)
+    from .entities import install as entities
+
+    window.entities = None
+    if session.has(*entities.NEEDS):
+        entities.install_entities(window)
 
 
 def _install_search(window: Any) -> None:
