@@ -27,6 +27,11 @@ def install_features(window: Any) -> None:
     window.codebook = None
     if session.has(*NEEDS):
         install_codebook(window)
+    from .copies import install as copies
+
+    window.copies_ui = None
+    if session.has(*copies.NEEDS):
+        copies.install_copies(window)
     from .entities import install as entities
 
     window.entities = None

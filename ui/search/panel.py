@@ -6,6 +6,7 @@ document scrolled to the first match, marked. Facet filters re-run the query wit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -34,6 +35,7 @@ FACET_LABELS = {"collection": "All collections", "tag": "All tags", "kind": "All
 
 class SearchPanel(QWidget):
     hit_opened = Signal(int, object)  # document id, (start, end, words) or None
+    hit_link = Signal(int, str)  # hit number, href of a link clicked in its row
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +46,11 @@ class SearchPanel(QWidget):
         self.total = 0
         # (document of the selected hit, scroll position) to put back when a refresh lands
         self._place: tuple[int | None, int] | None = None
+        # What features add: keyword arguments for ``wb.search`` (e.g. collapse_copies), rich
+        # text put under each hit (e.g. "+2 copies"), and a row for their options' widgets.
+        self.search_options: dict[str, Any] = {}
+        self.hit_marks: list[Callable[[Any], str]] = []
+        self.options_row = QHBoxLayout()
         self.heading = QLabel("Search")
         self.heading.setObjectName("paneTitle")
         self.heading.setWordWrap(True)
@@ -66,7 +73,11 @@ class SearchPanel(QWidget):
             facet_row.addWidget(box)
         self.results = QListWidget()
         self.results.setAccessibleName("Search results")
-        self.results.setItemDelegate(RichDelegate(self.results))
+        delegate = RichDelegate(self.results)
+        delegate.link_clicked.connect(
+            lambda index, href: self.hit_link.emit(int(index.data(Qt.ItemDataRole.UserRole)),
+                                                   href))
+        self.results.setItemDelegate(delegate)
         self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results.setWordWrap(True)
         self.results.setResizeMode(QListWidget.ResizeMode.Adjust)
@@ -88,6 +99,7 @@ class SearchPanel(QWidget):
         layout.addLayout(head)
         layout.addWidget(self.info)
         layout.addLayout(facet_row)
+        layout.addLayout(self.options_row)
         layout.addWidget(self.results, 1)
         layout.addWidget(self.more, 0, Qt.AlignmentFlag.AlignHCenter)
 
@@ -115,8 +127,8 @@ class SearchPanel(QWidget):
         self._fetch(0)
 
     def _fetch(self, offset: int) -> None:
-        query, filters = self.query, dict(self.filters)
-        self.session.query(lambda wb: wb.search(query, PAGE, offset, filters or None),
+        query, filters, options = self.query, dict(self.filters), dict(self.search_options)
+        self.session.query(lambda wb: wb.search(query, PAGE, offset, filters or None, **options),
                            lambda res: self._show(res, query, offset), "search the library")
 
     def _show(self, result: Any, query: str, offset: int) -> None:
@@ -126,7 +138,7 @@ class SearchPanel(QWidget):
         for hit in result.hits:
             self.hits.append(hit)
             item = QListWidgetItem()
-            item.setData(HTML_ROLE, hit_html(hit))
+            item.setData(HTML_ROLE, hit_html(hit) + "".join(mark(hit) for mark in self.hit_marks))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, hit.title)
             item.setData(Qt.ItemDataRole.UserRole, len(self.hits) - 1)
             self.results.addItem(item)

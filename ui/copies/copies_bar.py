@@ -1,0 +1,213 @@
+"""The viewer's "Other copies (N)" button and the list of a document's other copies.
+
+The list shows each copy's source (file name or URL), capture date, similarity, status and
+SHA-256 (elided; the whole hash in the tooltip and copied by "Copy SHA-256" or Ctrl+C), with
+Open, Compare, Confirm and "Not a copy". Both are fed plain dicts (``Workbench.copies``); the
+calls run on the worker through the session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..elided_label import ElidedLabel
+from ..session import Session
+
+COLUMNS = ("Copy", "Source", "Captured", "Similar", "Status", "SHA-256")
+STATUS_WORDS = {"found": "found", "confirmed": "confirmed"}
+
+
+def button_text(n: int) -> str:
+    return f"Other &copies ({n})"
+
+
+def source_of(copy: dict[str, Any]) -> str:
+    return str(copy.get("source_url") or copy.get("original_filename") or "")
+
+
+def captured_of(copy: dict[str, Any]) -> str:
+    if copy.get("captured_at"):
+        return str(copy["captured_at"])[:10]
+    return f"imported {str(copy.get('imported_at') or '')[:10]}".strip()
+
+
+class CopiesButton(QPushButton):
+    """Hidden while the open document has no other copy."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(button_text(0), parent)
+        self.setAccessibleName("Other copies")
+        self.setToolTip("Other copies of this document in the library (Alt+C)")
+        self.doc_id: int | None = None
+        self.copies: list[dict[str, Any]] = []
+        self.hide()
+
+    def set_copies(self, doc_id: int | None, copies: list[dict[str, Any]]) -> None:
+        self.doc_id, self.copies = doc_id, list(copies)
+        self.setText(button_text(len(self.copies)))
+        self.setAccessibleDescription(f"{len(self.copies)} other copies")
+        self.setVisible(doc_id is not None and bool(self.copies))
+
+
+class CopiesDialog(QDialog):
+    """A document's other copies; stays open beside the window (not modal)."""
+
+    open_requested = Signal(int)  # document id
+    compare_requested = Signal(int, int)  # this document, the other copy
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.doc_id: int | None = None
+        self.copies: list[dict[str, Any]] = []
+        self.setWindowTitle("Other copies")
+        self.heading = ElidedLabel("")
+        self.heading.setObjectName("paneTitle")
+        hint = QLabel("Documents in the library whose text is substantially the same. "
+                      "Confirm a copy, or say it is not one: it is then never shown again.")
+        hint.setObjectName("secondary")
+        hint.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setAccessibleName("Other copies")
+        self.tree.setHeaderLabels(list(COLUMNS))
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.itemActivated.connect(lambda *_: self.open_current())
+        self.tree.currentItemChanged.connect(lambda *_: self._enable())
+        for col, width in enumerate((220, 220, 90, 60, 80)):
+            self.tree.setColumnWidth(col, width)
+        self.open_button = QPushButton("&Open")
+        self.open_button.clicked.connect(self.open_current)
+        self.compare_button = QPushButton("Co&mpare…")
+        self.compare_button.clicked.connect(self.compare_current)
+        self.confirm_button = QPushButton("Co&nfirm")
+        self.confirm_button.setToolTip("This is a copy of the document")
+        self.confirm_button.clicked.connect(lambda: self.set_status("confirmed"))
+        self.reject_button = QPushButton("Not a cop&y")
+        self.reject_button.setToolTip("This is not a copy: never show it as one again")
+        self.reject_button.clicked.connect(lambda: self.set_status("rejected"))
+        self.copy_button = QPushButton("Copy &SHA-256")
+        self.copy_button.clicked.connect(self.copy_hash)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Copy), self.tree, self.copy_hash,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        for b in (self.open_button, self.compare_button, self.confirm_button,
+                  self.reject_button, self.copy_button):
+            b.setAutoDefault(False)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(hint)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(buttons)
+        self.resize(900, 360)
+        self._enable()
+
+    # --- content --------------------------------------------------------------------------------
+
+    def show_for(self, doc_id: int, title: str = "") -> None:
+        """Opens (or raises) the list for ``doc_id`` and loads it on the worker."""
+        self.doc_id = doc_id
+        self.heading.setText(f"Other copies of “{title}”" if title else "Other copies")
+        self.reload()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.tree.setFocus()
+
+    def reload(self) -> None:
+        doc_id = self.doc_id
+        if doc_id is None:
+            return
+        self.session.query(lambda wb: wb.copies(doc_id),
+                           lambda copies: self.set_copies(doc_id, copies),
+                           "list the other copies")
+
+    def set_copies(self, doc_id: int, copies: list[dict[str, Any]]) -> None:
+        if doc_id != self.doc_id:
+            return  # an answer for a document no longer shown
+        chosen = self.current_copy()
+        self.copies = list(copies)
+        self.tree.clear()
+        for copy in self.copies:
+            sha = str(copy.get("sha256") or "")
+            cells = [copy.get("title") or f"Document {copy['document_id']}",
+                     source_of(copy) or "—", captured_of(copy),
+                     f"{float(copy.get('similarity', 0)):.0%}",
+                     STATUS_WORDS.get(str(copy.get("status")), str(copy.get("status"))),
+                     sha[:12] + "…" if len(sha) > 12 else sha]
+            item = QTreeWidgetItem(cells)
+            item.setData(0, Qt.ItemDataRole.UserRole, int(copy["document_id"]))
+            for col, tip in enumerate((f"{cells[0]} ({str(copy.get('kind') or '').upper()})",
+                                       source_of(copy), str(copy.get("captured_at") or
+                                                            copy.get("imported_at") or ""),
+                                       f"similarity {float(copy.get('similarity', 0)):.3f}",
+                                       cells[4], sha)):
+                item.setToolTip(col, tip)
+            item.setData(5, Qt.ItemDataRole.AccessibleTextRole, f"SHA-256 {sha}")
+            self.tree.addTopLevelItem(item)
+            if chosen is not None and int(copy["document_id"]) == chosen:
+                self.tree.setCurrentItem(item)
+        first = self.tree.topLevelItem(0)
+        if self.tree.currentItem() is None and first is not None:
+            self.tree.setCurrentItem(first)
+        if not self.copies:
+            self.heading.setText("No other copies")
+        self._enable()
+
+    def current_copy(self) -> int | None:
+        item = self.tree.currentItem()
+        return None if item is None else int(item.data(0, Qt.ItemDataRole.UserRole))
+
+    def _current(self) -> dict[str, Any] | None:
+        chosen = self.current_copy()
+        return next((c for c in self.copies if int(c["document_id"]) == chosen), None)
+
+    def _enable(self) -> None:
+        copy = self._current()
+        for b in (self.open_button, self.compare_button, self.reject_button, self.copy_button):
+            b.setEnabled(copy is not None)
+        self.confirm_button.setEnabled(copy is not None and copy.get("status") != "confirmed")
+
+    # --- actions --------------------------------------------------------------------------------
+
+    def open_current(self) -> None:
+        other = self.current_copy()
+        if other is not None:
+            self.open_requested.emit(other)
+
+    def compare_current(self) -> None:
+        other = self.current_copy()
+        if other is not None and self.doc_id is not None:
+            self.compare_requested.emit(self.doc_id, other)
+
+    def copy_hash(self) -> None:
+        copy = self._current()
+        if copy is not None and copy.get("sha256"):
+            QGuiApplication.clipboard().setText(str(copy["sha256"]))
+
+    def set_status(self, status: str) -> None:
+        other, doc_id = self.current_copy(), self.doc_id
+        if other is None or doc_id is None:
+            return
+        self.session.mutate(lambda wb: wb.set_copy_status(doc_id, other, status),
+                            doing="mark the copy")
