@@ -22,10 +22,12 @@ from . import (
     annotate_cmds,
     argtypes,
     backup_cmds,
+    copies_cmds,
     core_cmds,
     crypto_cmds,
     doctor_cmds,
     dossier_cmds,
+    entity_cmds,
     event_cmds,
     leakscan_cmds,
     ocr_cmds,
@@ -35,7 +37,8 @@ from . import (
 from .common import EXIT_SOME_FAILED, EXIT_USAGE, Result, safe
 
 COMMAND_MODULES = [core_cmds, search_cmds, annotate_cmds, dossier_cmds, ocr_cmds, leakscan_cmds,
-                   backup_cmds, crypto_cmds, doctor_cmds, xray_cmds, event_cmds]
+                   backup_cmds, crypto_cmds, doctor_cmds, xray_cmds, event_cmds,
+                   entity_cmds, copies_cmds]
 
 
 MAX_ERROR = 500  # characters of an error: a 100 KB value typed by mistake is not echoed whole
