@@ -84,3 +84,19 @@ def test_event_commands(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
     assert cli("event", "delete", str(earlier["id"])) == {"deleted": earlier["id"]}
     cli("event", "show", str(earlier["id"]), code=2)
     assert len(cli("event", "list")) == 2
+
+
+def test_dossier_add_chronology(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    lib = chronology_library(tmp_path / "lib", tmp_path_factory.getbasetemp())
+    cli = Cli(lib, capsys)
+    cli("event", "add", "Detentions began in the village", "--date", "March 2018")
+    d = cli("dossier", "create", "Timeline")["id"]
+    added = cli("dossier", "add", str(d), "--chronology", "--title", "Events", "--collection",
+                "Witnesses")
+    assert added["dossier"] == d and added["label"] is None
+    entry = cli("dossier", "show", str(d))["entries"][0]
+    assert entry["kind"] == "chronology" and entry["chronology"]["title"] == "Events"
+    cli("dossier", "add", str(d), "--chronology", "--tag", "No such tag", code=2)
+    cli("dossier", "add", str(d), "--note", "x", "--tag", "Detention", code=2)
+    assert "go with --chronology" in cli.err

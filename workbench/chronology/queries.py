@@ -46,11 +46,12 @@ class EventFilter:
     tag_ids: frozenset[int] = frozenset()
     entity_id: int | None = None
     collection_id: int | None = None
+    named_tags: frozenset[int] = frozenset()  # the tags given (``tag_ids`` adds sub-tags)
 
     def to_json(self, session: Session) -> dict[str, Any]:
-        """As a dossier section stores it (tag paths, so a renamed tag still reads)."""
+        """As a dossier section stores it (the given tags' paths)."""
         paths = T.path_map(session)
-        return {"tags": sorted(paths[t] for t in self.tag_ids if t in paths),
+        return {"tags": sorted(paths[t] for t in self.named_tags if t in paths),
                 "entity_id": self.entity_id, "collection_id": self.collection_id}
 
 
@@ -85,13 +86,16 @@ def make_filter(session: Session, *, tags: Iterable[str | int] = (),
                 entity: str | int | None = None,
                 collection: str | int | None = None) -> EventFilter:
     tag_ids: set[int] = set()
+    named: set[int] = set()
     for ref in tags:
         tag = T.get_tag(session, ref)
+        named.add(tag.id)
         tag_ids.update([tag.id, *T.descendants(session, tag.id)])
     return EventFilter(
         frozenset(tag_ids),
         find_entity(session, entity).id if entity not in (None, "") else None,
-        find_collection(session, collection).id if collection not in (None, "") else None)
+        find_collection(session, collection).id if collection not in (None, "") else None,
+        frozenset(named))
 
 
 def resolve_filter(session: Session, stored: dict[str, Any] | None) -> EventFilter:

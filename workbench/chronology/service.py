@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +26,9 @@ from ..library import Library
 from ..models import Event, EventSource, Highlight, utcnow
 from . import queries
 from .dates import parse_date, suggest_dates
+
+if TYPE_CHECKING:
+    from ..dossier.service import DossierChanges
 
 STATUSES = ("undisputed", "disputed", "unverified")
 SUGGESTED_STATEMENT_MAX = 400  # characters of a quote proposed as a statement
@@ -189,6 +192,39 @@ class ChronologyMixin:
             statement = cut + "…"
         return {"statement": statement, "dates": [d.to_json() for d in suggest_dates(quote)],
                 "tags": tags}
+
+    # --- a dossier's chronology section ---------------------------------------------------
+
+    def add_chronology_section(self, dossier: str | int, *, title: str = "Chronology",
+                               tags: Iterable[str | int] = (), entity: str | int | None = None,
+                               collection: str | int | None = None,
+                               section: str | None = None) -> DossierChanges:
+        """Add a table of the events the filters choose (read again at every export) at the
+        end of the dossier (or of ``section``). ``DossierChanges.item_ids[0]`` is the item."""
+        from ..dossier import editing
+        from ..dossier.service import DossierChanges
+        from ..models import DossierItem
+        from .dossier_section import KIND
+
+        heading = " ".join(str(title).split())
+        if not heading:
+            raise UserError("A chronology section needs a title", "e.g. 'Chronology'")
+        with self.library.transaction() as s:
+            d = editing.get_dossier(s, dossier)
+            editing.require_editable(d)
+            flt = queries.make_filter(s, tags=tags, entity=entity, collection=collection)
+            sec = editing.find_section(s, d, section, create=True) if section else None
+            it = DossierItem(dossier_id=d.id, section_id=sec.id if sec else None, kind=KIND,
+                             chronology={"title": heading, **flt.to_json(s)},
+                             position=editing.next_position(s, d.id, sec.id if sec else None))
+            s.add(it)
+            s.flush()
+            editing.renumber(s, d)
+            d.modified_at = utcnow()
+            audit.record(s, audit.MODIFICATION, "dossier", d.id,
+                         {"action": "add item", "item_id": it.id, "kind": KIND,
+                          "entity_id": flt.entity_id, "collection_id": flt.collection_id})
+            return DossierChanges(dossiers=True, dossier_ids=[d.id], item_ids=[it.id])
 
     # --- export --------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-"""Dossier commands: create, list, show, add, move, remove, facsimile, redact, freeze, export,
-sources, new-version, and the library-free ``verify-bundle``. Documented in
+"""Dossier commands: create, list, show, add, move, remove, facsimile, corroboration, redact,
+freeze, export, sources, new-version, and the library-free ``verify-bundle``. Documented in
 ``docs/cli/dossiers.md``."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
-from . import argtypes
+from . import argtypes, event_cmds
 from .common import EXIT_SOME_FAILED, Result, command, group, not_recorded, one_line, table
 
 if TYPE_CHECKING:
@@ -34,12 +34,19 @@ def register(sub: Any) -> None:
     p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref,
                    help="dossier id or exact title")
 
-    p = command(g, "add", cmd_add, "add a highlight, a whole document or a note", writes=True)
+    p = command(g, "add", cmd_add, "add a highlight, a whole document, a note or a "
+                "chronology section", writes=True)
     p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref)
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--highlight", type=argtypes.record_id, metavar="ID")
     what.add_argument("--document", metavar="DOC", type=argtypes.document_ref)
     what.add_argument("--note", metavar="TEXT")
+    what.add_argument("--chronology", action="store_true",
+                      help="a table of the events chosen by --tag/--entity/--collection "
+                           "(all events without them), read again at every export")
+    p.add_argument("--title", metavar="TEXT", default="Chronology",
+                   help="with --chronology: the section's title")
+    event_cmds.add_filters(p)
     p.add_argument("--section", metavar="NAME", help="section to put it in (created if new)")
     p.add_argument("--commentary", metavar="TEXT", default="")
     p.add_argument("--commentary-from-note", action="store_true",
@@ -59,6 +66,14 @@ def register(sub: Any) -> None:
     p.add_argument("state", choices=["on", "off"])
     p.add_argument("--pages", metavar="R", type=pages_arg,
                    help="the pages, e.g. 3-4,7 (default: as for dossier add)")
+
+    p = command(g, "corroboration", cmd_corroboration,
+                "list after an excerpt the sources linked to it as corroborating it, or stop",
+                writes=True)
+    p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref)
+    p.add_argument("item", metavar="ITEM", type=argtypes.name_ref,
+                   help="item id or exhibit label")
+    p.add_argument("state", choices=["on", "off"])
 
     p = command(g, "move", cmd_move, "move an item to a position in its section", writes=True)
     p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref)
@@ -85,6 +100,10 @@ def register(sub: Any) -> None:
     p.add_argument("--area", metavar="DOC:PAGE:x0,y0,x1,y1", type=area_arg,
                    help="black out a rectangle on a page of a cited document's facsimile "
                         "(PDF points from the page's top-left corner)")
+    p.add_argument("--entity", metavar="ENTITY", type=argtypes.name_ref,
+                   help="hide every name and alias of a registered person, organisation or "
+                        "place (id or one of its names; see `workbench entity`), aliases "
+                        "added later too")
     p.add_argument("--reason", metavar="TEXT", required=True,
                    help="why (private: kept in this library's audit log, never exported)")
     p.add_argument("--label", metavar="LABEL",
@@ -184,6 +203,8 @@ def cmd_show(wb: Workbench, args: argparse.Namespace) -> Result:
                      f"{one_line(it['text'])[:70]}{extra}")
     for r in d["redactions"]:
         where = f"item {r['item_id']}" if r["item_id"] else "everywhere"
+        if r.get("entity_id"):
+            where = f"every name of entity {r['entity_id']}, {one_line(r['entity'])}"
         if r["area"]:
             a = r["area"]
             where = (f"area of document {a['document_id']} page {a['page']} at "
@@ -194,6 +215,14 @@ def cmd_show(wb: Workbench, args: argparse.Namespace) -> Result:
 
 
 def cmd_add(wb: Workbench, args: argparse.Namespace) -> Result:
+    filters = {"tags": args.tag, "entity": args.entity, "collection": args.collection}
+    if args.chronology:
+        ch = wb.add_chronology_section(args.dossier, title=args.title, section=args.section,
+                                       **filters)
+        return Result({"dossier": _id(ch), "item": ch.item_ids[0], "label": None},
+                      f"Added chronology section {ch.item_ids[0]}")
+    if any(filters.values()) or args.title != "Chronology":
+        raise UserError("--title, --tag, --entity and --collection go with --chronology")
     ch = wb.add_item(args.dossier, highlight=args.highlight, document=args.document,
                      note=args.note, section=args.section, commentary=args.commentary,
                      commentary_from_note=args.commentary_from_note,
@@ -213,6 +242,16 @@ def cmd_facsimile(wb: Workbench, args: argparse.Namespace) -> Result:
         return Result(data, f"{item['label']} is shown as text only")
     pages = item["facsimile_pages"] or "where its quote is, once laid out"
     return Result(data, f"{item['label']} is shown as its source's pages: {pages}")
+
+
+def cmd_corroboration(wb: Workbench, args: argparse.Namespace) -> Result:
+    ch = wb.set_item_corroboration(args.dossier, args.item, args.state == "on")
+    item = next(i for i in wb.get_dossier(_id(ch))["entries"] if i["id"] == ch.item_ids[0])
+    data = {"dossier": _id(ch), "item": item["id"], "label": item["label"],
+            "corroboration": item["corroboration"]}
+    if item["corroboration"]:
+        return Result(data, f"{item['label']} lists the sources corroborating it")
+    return Result(data, f"{item['label']} lists no corroborating sources")
 
 
 def cmd_move(wb: Workbench, args: argparse.Namespace) -> Result:
@@ -237,9 +276,11 @@ def cmd_comment(wb: Workbench, args: argparse.Namespace) -> Result:
 
 
 def cmd_redact(wb: Workbench, args: argparse.Namespace) -> Result:
-    if sum(map(bool, (args.term, args.item or args.quote, args.area))) > 1:
-        raise UserError("Give one of --term, --item with --quote, or --area")
-    if args.area:
+    if sum(map(bool, (args.term, args.item or args.quote, args.area, args.entity))) > 1:
+        raise UserError("Give one of --term, --item with --quote, --area or --entity")
+    if args.entity:
+        ch = wb.redact_entity(args.dossier, args.entity, args.reason, label=args.label)
+    elif args.area:
         doc, page, rect = args.area
         ch = wb.redact_area(args.dossier, doc, page, rect, args.reason, label=args.label)
     elif args.term:
@@ -248,13 +289,17 @@ def cmd_redact(wb: Workbench, args: argparse.Namespace) -> Result:
         ch = wb.redact_quote(args.dossier, args.item, args.quote, args.reason,
                              label=args.label)
     else:
-        raise UserError("Give --term TEXT, --item ITEM with --quote TEXT, or --area "
-                        "DOC:PAGE:x0,y0,x1,y1")
+        raise UserError("Give --term TEXT, --item ITEM with --quote TEXT, --area "
+                        "DOC:PAGE:x0,y0,x1,y1 or --entity ENTITY")
     rid = ch.redaction_ids[0]
     r = next(x for x in wb.list_redactions(_id(ch)) if x["id"] == rid)
-    return Result({"dossier": _id(ch), "redaction": rid, "label": r["label"],
-                   "mark": r["mark"]},
-                  f"Added redaction {rid}: exports print {r['mark']}")
+    warnings = list(getattr(ch, "warnings", []))
+    payload = {"dossier": _id(ch), "redaction": rid, "label": r["label"], "mark": r["mark"],
+               "warnings": warnings}
+    if r.get("entity_id"):
+        payload["entity_id"] = r["entity_id"]
+    return Result(payload, f"Added redaction {rid}: exports print {r['mark']}",
+                  stderr=[f"workbench: WARNING: {w}" for w in warnings])
 
 
 def cmd_unredact(wb: Workbench, args: argparse.Namespace) -> Result:

@@ -18,6 +18,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..chronology.dossier_section import ChronologyTable, chronology_table
+from ..chronology.dossier_section import raw_strings as chronology_strings
 from ..document_queries import latest_layer
 from ..models import (
     Collection,
@@ -71,6 +73,8 @@ class ViewItem:
     facsimile_shown: tuple[str, int] | None = None
     # "Corroborated by:" the sources linked to the exhibit's highlight (corroboration.py).
     corroborated_by: list[Corroboration] = field(default_factory=list)
+    # A chronology section's table of events (kind ``chronology``; chronology/dossier_section).
+    chronology: ChronologyTable | None = None
 
     @property
     def is_exhibit(self) -> bool:
@@ -80,6 +84,8 @@ class ViewItem:
     def heading(self) -> str:
         if self.kind == "note":
             return "Note"
+        if self.kind == "chronology":
+            return self.chronology.title if self.chronology else "Chronology"
         title = self.source.title if self.source else "(source deleted)"
         return f"{self.label}: {title}"
 
@@ -206,6 +212,8 @@ def raw_item(session: Session, it: DossierItem,
     """The item's text and source; ``cache`` shares sources between items of one document."""
     if it.kind == "note":
         return RawItem(it, it.note_text, None, None, None)
+    if it.kind == "chronology":  # its events are read by chronology.dossier_section
+        return RawItem(it, "", None, None, None)
     h = session.get(Highlight, it.highlight_id) if it.highlight_id else None
     doc_id = h.document_id if h else it.document_id
     doc = session.get(Document, doc_id) if doc_id else None
@@ -238,6 +246,7 @@ def dossier_strings(session: Session, dossier: Dossier) -> list[tuple[int | None
         if raw.source:
             out += [(it.id, v) for v in raw.source.strings()]
         out += [(it.id, v) for v in corroboration_strings(session, it, cache)]
+        out += [(it.id, v) for v in chronology_strings(session, it, cache)]
     return out
 
 
@@ -271,6 +280,8 @@ def build_view(session: Session, dossier: Dossier) -> DossierView:
         )
         vi.corroborated_by = corroborations(session, it, rules, matcher, sources, raw_sources,
                                             redacted_docs)
+        vi.chronology = chronology_table(session, it, rules, matcher, sources, raw_sources,
+                                         redacted_docs)
         view_sections.get(it.section_id, view_sections[None]).items.append(vi)
     return DossierView(
         id=dossier.id, title=redact_plain(dossier.title, rules),

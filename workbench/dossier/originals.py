@@ -17,13 +17,17 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..chronology.dossier_section import section_documents
 from ..models import DossierItem, Highlight, TextLayer
+from .corroboration import linked_documents
 from .redaction import Rule, matcher_of
 
 
 def cited_documents(session: Session, items: Iterable[DossierItem]) -> set[int]:
-    """The ids of the documents behind these items (excerpts and whole documents)."""
-    ids: set[int] = set()
+    """The ids of the documents behind these items (excerpts and whole documents) and the
+    sources an exhibit lists as corroborating it or a chronology section cites."""
+    items = list(items)
+    ids: set[int] = linked_documents(session, items) | section_documents(session, items)
     for it in items:
         if it.kind == "note":
             continue

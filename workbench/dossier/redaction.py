@@ -38,7 +38,7 @@ EXPORT_LABELS = (
     "Cited as", "Text was withheld from this dossier where these marks appear", "Workbench",
     "contains redacted text; its original is not distributed", "UTC",
     "as captured", "Language", "Facsimile: source pages", "following; source SHA-256",
-    "of the source", "Corroborated by", "same event",
+    "of the source", "Corroborated by", "same event", "Date", "Statement",
 )
 FACSIMILE_LABEL = "Facsimile"
 

@@ -125,6 +125,7 @@ class DossiersMixin(PagesMixin):
                     "position": it.position, "highlight_id": it.highlight_id,
                     "document_id": it.document_id, "text": raw.text, "page": raw.page,
                     "commentary": it.commentary, "missing": raw.missing,
+                    "chronology": it.chronology,
                     **_facsimile_fields(s, it), "corroboration": it.corroboration,
                     "source": None if raw.source is None else {
                         "title": raw.source.title, "sha256": raw.source.sha256,
@@ -473,7 +474,7 @@ class DossiersMixin(PagesMixin):
                     document_id=it.document_id, note_text=it.note_text,
                     commentary=it.commentary, quote_snapshot=it.quote_snapshot,
                     facsimile=it.facsimile, facsimile_pages=it.facsimile_pages,
-                    corroboration=it.corroboration)
+                    corroboration=it.corroboration, chronology=it.chronology)
                 s.add(copy)
                 s.flush()
                 item_map[it.id] = copy.id
@@ -524,4 +525,7 @@ class DossiersMixin(PagesMixin):
             if it.corroborated_by:
                 lines.append(CORROBORATION_HEADING)
                 lines += [f"{segments_text(c.quote)} ({c.citation})" for c in it.corroborated_by]
+            if it.chronology:
+                lines += [f"{r.date} · {segments_text(r.statement)} · {r.status}"
+                          for r in it.chronology.rows]
         return "\n".join(lines)

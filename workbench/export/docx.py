@@ -20,6 +20,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from ..chronology.dossier_section import HEADERS as CHRONOLOGY_HEADERS
 from ..dossier.citations import citation_parts, facsimile_citation, provenance_rows
 from ..dossier.corroboration import HEADING as CORROBORATION
 from ..dossier.model import DossierView, ViewItem
@@ -129,7 +130,8 @@ def toc_entries(view: DossierView) -> list[tuple[int, str]]:
     for sec in view.sections:
         if sec.title:
             entries.append((1, sec.title))
-        entries += [(2, it.heading) for it in sec.items if it.is_exhibit]
+        entries += [(2, it.heading) for it in sec.items
+                    if it.is_exhibit or it.chronology is not None]
     return [*entries, (1, "Provenance appendix")]
 
 
@@ -185,9 +187,32 @@ def add_facsimile(doc: Any, images: list[bytes]) -> None:
         doc.add_picture(io.BytesIO(png), width=Inches(6.0))
 
 
+def add_chronology(doc: Any, item: ViewItem) -> None:
+    """A chronology section: its title and a table (date, statement, status, sources: each
+    quote with its citation), every cell already redacted."""
+    doc.add_heading(item.heading, level=2)
+    table = doc.add_table(rows=1, cols=len(CHRONOLOGY_HEADERS))
+    table.style = "Table Grid"
+    for cell, head in zip(table.rows[0].cells, CHRONOLOGY_HEADERS, strict=True):
+        cell.paragraphs[0].add_run(head).bold = True
+    for r in item.chronology.rows if item.chronology else []:
+        cells = table.add_row().cells
+        cells[0].text, cells[2].text = r.date, r.status
+        add_segments(cells[1].paragraphs[0], r.statement)
+        if _starts_rtl(plain_context(r.statement)):
+            _set_rtl(cells[1].paragraphs[0])
+        for i, src in enumerate(r.sources):
+            para = cells[3].paragraphs[0] if i == 0 else cells[3].add_paragraph()
+            add_segments(para, src.quote)
+            cells[3].add_paragraph(src.citation)
+
+
 def add_item(doc: Any, item: ViewItem, images: list[bytes] | None = None) -> None:
     if item.kind == "note":
         add_text_block(doc, item.body, style="Intense Quote")
+        return
+    if item.kind == "chronology":
+        add_chronology(doc, item)
         return
     doc.add_heading(item.heading, level=2)
     doc.add_paragraph("Excerpt" if item.kind == "highlight" else "Whole document")

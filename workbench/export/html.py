@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
+from ..chronology.dossier_section import HEADERS as CHRONOLOGY_HEADERS
 from ..dossier.citations import citation_parts, facsimile_citation, provenance_rows
 from ..dossier.corroboration import HEADING as CORROBORATION
 from ..dossier.model import DossierView, ViewItem
@@ -116,10 +117,27 @@ def corroboration_html(item: ViewItem, pdf: bool) -> str:
     return "".join(parts)
 
 
+def chronology_html(item: ViewItem, pdf: bool) -> str:
+    """A chronology section: its title and a table of events (date, statement, status, and
+    each source's quote with its citation), every cell already redacted."""
+    heads = "".join(f"<th>{e(h)}</th>" for h in CHRONOLOGY_HEADERS)
+    rows = []
+    for r in item.chronology.rows if item.chronology else []:
+        cited = "".join(f'<blockquote class="excerpt">{segments_html(s.quote, pdf)}</blockquote>'
+                        f'<p class="citation">{e(s.citation)}</p>' for s in r.sources)
+        rows.append(f"<tr><td>{e(r.date)}</td><td>{segments_html(r.statement, pdf)}</td>"
+                    f"<td>{e(r.status)}</td><td>{cited}</td></tr>")
+    return (f'<h3 class="chronology" id="item-{item.id}">{e(item.heading)}</h3>'
+            f'<table class="chronology"><thead><tr>{heads}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
+
+
 def item_html(item: ViewItem, pdf: bool) -> str:
     if item.kind == "note":
         return (f'<aside class="note" id="item-{item.id}">'
                 f"{segments_html(item.body, pdf)}</aside>")
+    if item.kind == "chronology":
+        return chronology_html(item, pdf)
     # No wrapper element: every box costs layout time in a 500-exhibit dossier.
     parts = [f'<h3 class="exhibit" id="item-{item.id}">{e(item.heading)}</h3>',
              f'<blockquote class="excerpt">{segments_html(item.body, pdf)}</blockquote>',
@@ -166,7 +184,7 @@ def toc_html(view: DossierView) -> str:
         if sec.title:
             lines.append(f'<li class="toc-section">{e(sec.title)}</li>')
         for it in sec.items:
-            if it.is_exhibit:
+            if it.is_exhibit or it.chronology is not None:
                 lines.append(entry(f"item-{it.id}", it.heading))
     lines.append(entry("appendix", "Provenance appendix") + "</ol></nav>")
     return "\n".join(lines)
@@ -242,7 +260,8 @@ def pdf_front(view: DossierView) -> str:
 def _weight(item: ViewItem) -> int:
     """Roughly how much layout an item costs: its text plus a fixed share for its boxes."""
     return (400 + sum(len(s.text) for s in item.body) + sum(len(s.text) for s in item.commentary)
-            + sum(200 + sum(len(s.text) for s in c.quote) for c in item.corroborated_by))
+            + sum(200 + sum(len(s.text) for s in c.quote) for c in item.corroborated_by)
+            + (item.chronology.weight if item.chronology else 0))
 
 
 def front_weight(view: DossierView) -> int:
