@@ -37,6 +37,14 @@ def install_features(window: Any) -> None:
     window.entities = None
     if session.has(*entities.NEEDS):
         entities.install_entities(window)
+    from .chronology import install as chronology
+    from .links import install as links
+
+    window.chronology = window.links = None
+    if window.highlighter is not None and session.has(*links.NEEDS):
+        links.install_links(window)
+    if session.has(*chronology.NEEDS):
+        chronology.install_chronology(window)
 
 
 def _install_search(window: Any) -> None:

@@ -1,0 +1,262 @@
+"""The chronology in the window, through the real widgets on a real library: “New event from
+highlight…” proposes the quote and the date it states, shows how a typed date is read (or what
+is accepted) and saves the event with its source; the Chronology view lists events in date
+order, filters them by tag and collection, changes status, edits, deletes, opens a source and
+exports CSV and DOCX off the GUI thread (the private note never in the file); it fits 1024×700
+in the light and the dark theme."""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from tests.ui.conftest import facade
+from workbench.changes import Changes
+
+CAMP = ("On 5 March 2018 the trucks left the camp at night.\n"
+        "Workers were moved to the factory in June 2017, a guard said.\n")
+OTHER = "The camp was enlarged in 2016 according to satellite images.\n"
+
+
+def library(win: Any, tmp_path: Path) -> dict[str, Any]:
+    if getattr(win, "chronology", None) is None:
+        pytest.skip("this core build has no chronology")
+    for name, text in (("camp.txt", CAMP), ("other.txt", OTHER)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    win.imports.start([tmp_path / "camp.txt", tmp_path / "other.txt"])
+    win.imports.plan_dialog.accept()
+    docs = {d["title"][:6]: d["id"] for d in facade(win, lambda wb: wb.list_documents())}
+    camp, other = docs["On 5 M"], docs["The ca"]
+
+    def code(wb: Any) -> dict[str, int]:
+        return {"trucks": wb.add_highlight(camp, quote="On 5 March 2018 the trucks left the "
+                                           "camp", tags=["Transfers"]).highlight_ids[0],
+                "moved": wb.add_highlight(camp, quote="Workers were moved to the factory in "
+                                          "June 2017", tags=["Labour"]).highlight_ids[0],
+                "enlarged": wb.add_highlight(other, quote="The camp was enlarged in 2016"
+                                             ).highlight_ids[0]}
+
+    ids = facade(win, code)
+    facade(win, lambda wb: wb.add_to_collection([other], "Satellite"))
+    win.session.broadcast(Changes(highlights=True, tags=True, collections=True))
+    return {"camp": camp, "other": other, **ids}
+
+
+def choose_highlight(win: Any, qtbot: Any, doc_id: int, hid: int) -> None:
+    win.open_document(doc_id)
+    pane = win.highlighter.pane
+    win.viewer.tabs.setCurrentWidget(pane)
+    row = next(i for i in range(pane.list.count())
+               if pane.list.item(i).data(Qt.ItemDataRole.UserRole) == hid)
+    rect = pane.list.visualItemRect(pane.list.item(row))
+    qtbot.mouseClick(pane.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def event_from_highlight(win: Any, qtbot: Any, doc_id: int, hid: int) -> Any:
+    choose_highlight(win, qtbot, doc_id, hid)
+    assert win.new_event_button.isVisible() and win.new_event_button.isEnabled()
+    qtbot.mouseClick(win.new_event_button, Qt.MouseButton.LeftButton)
+    dialog = win.chronology.dialog
+    assert dialog is not None and dialog.isVisible()
+    return dialog
+
+
+def shown_statements(panel: Any) -> list[str]:
+    return [panel.table.item(r, 1).text() for r in range(panel.table.rowCount())]
+
+
+def test_an_event_from_a_highlight_lands_in_the_chronology_in_date_order(
+        window: Any, tmp_path: Path, qtbot: Any) -> None:
+    ids = library(window, tmp_path)
+    dialog = event_from_highlight(window, qtbot, ids["camp"], ids["trucks"])
+    # prefilled: the quote as the statement, the date it states, the highlight as the source
+    assert dialog.statement.toPlainText() == "On 5 March 2018 the trucks left the camp"
+    assert dialog.date.text() == "5 March 2018"
+    assert dialog.reading.text() == "Read as exact: 5 March 2018"
+    assert dialog.source_ids() == [ids["trucks"]]
+    assert "never exported" in dialog.note.accessibleName().lower()
+    # what is typed is read as it is typed
+    dialog.date.clear()
+    qtbot.keyClicks(dialog.date, "March 2018")
+    assert dialog.reading.text() == "Read as month: March 2018"
+    assert dialog.save.isEnabled()
+    dialog.date.clear()
+    qtbot.keyClicks(dialog.date, "sometime soon")
+    assert "Accepted:" in dialog.reading.text() and "before June 2018" in dialog.reading.text()
+    assert not dialog.save.isEnabled()
+    dialog.date.clear()
+    qtbot.keyClicks(dialog.date, "2017-2019")
+    assert dialog.reading.text() == "Read as range: 2017 – 2019"
+    # the suggested date comes back from the combo
+    dialog.suggested.setCurrentIndex(0)
+    dialog.suggested.activated.emit(0)
+    assert dialog.date.text() == "5 March 2018"
+    dialog.statement.setPlainText("Trucks left the camp at night")
+    dialog.status.setCurrentIndex(dialog.status.findData("disputed"))
+    qtbot.keyClicks(dialog.note, "ask witness B")
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+
+    events = facade(window, lambda wb: wb.list_events())
+    assert [(e["statement"], e["date"]["text"], e["status"], e["note"],
+             [s["highlight_id"] for s in e["sources"]]) for e in events] == [
+        ("Trucks left the camp at night", "5 March 2018", "disputed", "ask witness B",
+         [ids["trucks"]])]
+
+    # a second one, dated earlier: the view lists them in date order
+    dialog = event_from_highlight(window, qtbot, ids["camp"], ids["moved"])
+    assert dialog.date.text() == "June 2017"
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    window.acts["chronology"].trigger()
+    panel = window.chronology
+    assert window.middle.currentWidget() is panel
+    assert shown_statements(panel) == ["Workers were moved to the factory in June 2017",
+                                       "Trucks left the camp at night"]
+    row = [panel.table.item(1, c).text() for c in range(5)]
+    assert row[0] == "5 March 2018" and row[2] == "disputed" and row[3] == "Transfers"
+    assert row[4].startswith("On 5 March 2018") and row[4].endswith("p. 1")
+    assert panel.table.item(0, 0).toolTip() == "month: June 2017"
+
+
+def make_events(win: Any, ids: dict[str, Any]) -> None:
+    def work(wb: Any) -> None:
+        wb.add_event("The camp was enlarged", "2016", highlights=[ids["enlarged"]],
+                     status="undisputed")
+        wb.add_event("Trucks left the camp", "5 March 2018", highlights=[ids["trucks"]],
+                     note="ask witness B")
+        wb.add_event("Workers moved", "before July 2017", highlights=[ids["moved"]])
+
+    facade(win, work)
+    win.session.broadcast(Changes(events=True))
+    win.acts["chronology"].trigger()
+
+
+def test_filter_change_status_edit_delete_and_open_a_source(
+        window: Any, tmp_path: Path, qtbot: Any, monkeypatch: Any) -> None:
+    ids = library(window, tmp_path)
+    make_events(window, ids)
+    panel = window.chronology
+    assert shown_statements(panel) == ["The camp was enlarged", "Workers moved",
+                                       "Trucks left the camp"]
+    # filter by tag, then by collection, then back to everything
+    panel.tag.setCurrentIndex(panel.tag.findData("Transfers"))
+    panel.tag.activated.emit(panel.tag.currentIndex())
+    assert shown_statements(panel) == ["Trucks left the camp"]
+    panel.tag.setCurrentIndex(0)
+    panel.collection.setCurrentIndex(panel.collection.findData("Satellite"))
+    panel.collection.activated.emit(panel.collection.currentIndex())
+    assert shown_statements(panel) == ["The camp was enlarged"]
+    panel.tag.setCurrentIndex(panel.tag.findData("Labour"))
+    panel.tag.activated.emit(panel.tag.currentIndex())
+    assert shown_statements(panel) == [] and panel.empty.text() == \
+        "No event matches these filters."
+    panel.tag.setCurrentIndex(0)
+    panel.collection.setCurrentIndex(0)
+    panel.collection.activated.emit(0)
+    assert len(shown_statements(panel)) == 3
+
+    # the status combo changes the chosen event's status
+    panel.table.setFocus()
+    panel.table.setCurrentCell(1, 1)
+    assert panel.status.currentData() == "unverified"
+    panel.status.setCurrentIndex(panel.status.findData("disputed"))
+    panel.status.activated.emit(panel.status.currentIndex())
+    moved = next(e for e in facade(window, lambda wb: wb.list_events())
+                 if e["statement"] == "Workers moved")
+    assert moved["status"] == "disputed"
+    assert panel.table.currentRow() == 1 and panel.table.item(1, 2).text() == "disputed"
+
+    # Enter edits: a new statement and date move it in the order
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    dialog = panel.dialog
+    assert dialog.windowTitle() == "Edit event" and dialog.source_ids() == [ids["moved"]]
+    dialog.statement.setPlainText("Workers moved to the factory")
+    dialog.date.setText("2019")
+    dialog.sources.setCurrentRow(0)
+    qtbot.mouseClick(dialog.remove_source, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    assert shown_statements(panel)[-1] == "Workers moved to the factory"
+    edited = facade(window, lambda wb: wb.list_events())[-1]
+    assert edited["date"]["kind"] == "year" and edited["sources"] == []
+
+    # Open source: the viewer shows the source document at the highlight
+    panel.table.setCurrentCell(1, 1)
+    qtbot.mouseClick(panel.buttons["open"], Qt.MouseButton.LeftButton)
+    assert window.viewer.doc_id == ids["camp"]
+    trucks = facade(window, lambda wb: wb.get_highlight(ids["trucks"]))
+    assert window.viewer.text.mark_range == (trucks["start"], trucks["end"])
+
+    # Delete asks first
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    panel.table.setCurrentCell(0, 1)
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_Delete)
+    assert shown_statements(panel) == ["Trucks left the camp", "Workers moved to the factory"]
+    assert len(facade(window, lambda wb: wb.list_events())) == 2
+
+
+def test_export_csv_and_docx_without_the_private_note(
+        window: Any, tmp_path: Path, qtbot: Any, monkeypatch: Any) -> None:
+    ids = library(window, tmp_path)
+    make_events(window, ids)
+    panel = window.chronology
+    for fmt in ("csv", "docx"):
+        target = tmp_path / f"out-{fmt}"  # no suffix: the export adds it
+        monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                            lambda *a, t=target, **k: (str(t), ""))
+        qtbot.mouseClick(panel.buttons[fmt], Qt.MouseButton.LeftButton)
+        written = target.with_name(target.name + f".{fmt}")
+        assert written.exists(), fmt
+        assert panel.info.text() == f"Wrote 3 events to {written}"
+        if fmt == "csv":
+            text = written.read_text(encoding="utf-8-sig")
+            rows = list(csv.DictReader(text.splitlines()))
+            assert [r["statement"] for r in rows] == ["The camp was enlarged", "Workers moved",
+                                                "Trucks left the camp"]
+        else:
+            text = zipfile.ZipFile(written).read("word/document.xml").decode()
+            assert "Trucks left the camp" in text
+        assert "ask witness B" not in text
+    # with a filter, only what is shown is exported
+    panel.tag.setCurrentIndex(panel.tag.findData("Transfers"))
+    panel.tag.activated.emit(panel.tag.currentIndex())
+    target = tmp_path / "filtered.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    qtbot.mouseClick(panel.buttons["csv"], Qt.MouseButton.LeftButton)
+    assert len(list(csv.reader(target.read_text(encoding="utf-8-sig").splitlines()))) == 2
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_chronology_fits_1024x700(window: Any, tmp_path: Path, qtbot: Any,
+                                      monkeypatch: Any, theme: str) -> None:
+    from tests.ui.test_window_fit import _cut_buttons, _overlaps
+    from ui import theme as looks
+
+    monkeypatch.setenv("WORKBENCH_THEME", theme)
+    looks.apply_theme(QApplication.instance())
+    ids = library(window, tmp_path)
+    make_events(window, ids)
+    window.resize(1024, 700)
+    QApplication.processEvents()
+    qtbot.wait(30)
+    panel = window.chronology
+    assert window.size() == QSize(1024, 700)
+    assert panel.isVisible() and panel.table.isVisible() and panel.table.height() >= 120
+    assert _cut_buttons(panel) == [] and _overlaps(panel) == []
+    assert not panel.table.horizontalScrollBar().isVisible()
+    # the Highlights tab with its links box and event button also fits
+    choose_highlight(window, qtbot, ids["camp"], ids["trucks"])
+    QApplication.processEvents()
+    pane = window.highlighter.pane
+    assert _cut_buttons(pane) == [] and _overlaps(pane) == []
+    looks_dark = looks.is_dark()
+    assert looks_dark == (theme == "dark")
+    monkeypatch.delenv("WORKBENCH_THEME")
+    looks.apply_theme(QApplication.instance())

@@ -1,0 +1,104 @@
+"""Puts the chronology into the window: the Chronology page of the middle stack (View →
+Chronology, Ctrl+5, and a "Chronology" entry under LIBRARY in the sidebar), and “New event from
+highlight…” in the viewer's Highlights tab (a button under the list and its context menu).
+
+Called from ``features.install_features`` when the core offers the chronology's methods; the
+window gains ``chronology`` (the panel) and ``show_chronology``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QTreeWidgetItem, QWidget
+
+from ..sidebar import KIND, PAYLOAD
+from . import ops
+from .panel import ChronologyPanel
+
+NEEDS = ("list_events", "add_event", "edit_event", "delete_event", "add_event_source",
+         "remove_event_source", "event_suggestion", "export_chronology", "get_highlight")
+SHORTCUT = "Ctrl+5"
+
+
+def install_chronology(window: Any) -> None:
+    panel = ChronologyPanel(window.session)
+    window.middle.addWidget(panel)
+    window.chronology = panel
+    panel.source_opened.connect(window.open_document)
+    panel.message.connect(lambda text: window.statusBar().showMessage(text, 6000))
+
+    def show() -> None:
+        window.middle.setCurrentWidget(panel)
+        panel.table.setFocus()
+
+    window.show_chronology = show
+    _add_menu_action(window, show)
+    _add_sidebar_entry(window)
+    window.sidebar_handlers.append(lambda kind, _payload: show() if kind == "chronology"
+                                   else None)
+    if window.highlighter is not None:
+        _install_highlight_hooks(window, panel)
+
+
+def _add_menu_action(window: Any, show: Any) -> None:
+    action = QAction("C&hronology", window)
+    action.setShortcut(QKeySequence(SHORTCUT))
+    action.setStatusTip("Events in date order, with their sources; export as CSV or DOCX")
+    action.triggered.connect(show)
+    view = next((a.menu() for a in window.menuBar().actions()
+                 if a.text() == "&View" and isinstance(a.menu(), QMenu)), None)
+    (view if view is not None else window.menuBar().addMenu("&View")).addAction(action)
+    window.acts["chronology"] = action
+
+
+def _add_sidebar_entry(window: Any) -> None:
+    # Under LIBRARY, which ``Sidebar.set_data`` never refills: added once, it stays.
+    item = QTreeWidgetItem(window.sidebar.sections["library"], ["Chronology"])
+    item.setData(0, KIND, "chronology")
+    item.setData(0, PAYLOAD, None)
+    item.setToolTip(0, "Events in date order, with their sources")
+
+
+def _install_highlight_hooks(window: Any, panel: ChronologyPanel) -> None:
+    controller = window.highlighter
+
+    def new_event_from(highlight_id: int | None) -> None:
+        h = controller._find(highlight_id)
+        if h is None:
+            window.statusBar().showMessage("Choose a highlight first.", 4000)
+            return
+        ops.suggest(window.session, int(h["id"]),
+                    lambda suggestion: _open_dialog(panel, suggestion, h))
+
+    def current() -> int | None:
+        ids = controller.selected_highlight_ids()
+        return ids[0] if ids else None
+
+    button = QPushButton("New event from highlight…")
+    button.setToolTip("Add the selected highlight to the chronology as a dated event")
+    button.clicked.connect(lambda: new_event_from(current()))
+    strip = QWidget()
+    row = QHBoxLayout(strip)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(button)
+    row.addStretch(1)
+    pane = controller.pane
+    layout = pane.layout()
+    layout.insertWidget(layout.indexOf(pane.list) + 1, strip)
+    strip.setVisible(False)
+    controller.viewer.loaded.connect(lambda _doc: strip.setVisible(bool(controller.highlights)))
+    pane.list.itemSelectionChanged.connect(lambda: button.setEnabled(current() is not None))
+    button.setEnabled(False)
+    window.new_event_button = button
+    window.new_event_from_highlight = new_event_from
+    hooks = getattr(controller, "menu_hooks", None)
+    if hooks is not None:
+        hooks.append(lambda menu, hid: menu.addAction("New event from highlight…",
+                                                      lambda: new_event_from(hid)))
+
+
+def _open_dialog(panel: ChronologyPanel, suggestion: dict[str, Any],
+                 highlight: dict[str, Any]) -> None:
+    panel.new_event(suggestion, [highlight])
