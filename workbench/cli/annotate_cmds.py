@@ -1,6 +1,7 @@
 """Command-line commands for highlights, tags, orphans and re-extraction.
 
-``highlight add|list|show|edit|delete|export|import|similar|accept|discard``,
+``highlight add|list|show|edit|delete|export|import|similar|accept|discard`` (and
+``link|unlink|links`` from ``link_cmds``),
 ``tag add|list|edit|rename|move|merge|delete|passages|document``, ``orphans`` and ``reextract``.
 Documented, with their ``--json`` shapes, in ``docs/cli/highlights.md``.
 """
@@ -11,7 +12,7 @@ import argparse
 import math
 from typing import TYPE_CHECKING, Any
 
-from workbench.cli import argtypes
+from workbench.cli import argtypes, link_cmds
 from workbench.cli.common import Result, command, group, one_line, table
 from workbench.errors import UserError
 from workbench.pages.geometry import shown_quote
@@ -128,6 +129,7 @@ def _register_highlight(hs: Any) -> None:
 
     p = command(hs, "discard", cmd_discard, "delete an orphan highlight", writes=True)
     p.add_argument("id", type=argtypes.record_id, metavar="ID")
+    link_cmds.register(hs)
 
 
 def _register_tag(ts: Any) -> None:
@@ -262,7 +264,8 @@ def cmd_delete(wb: Workbench, args: argparse.Namespace) -> Result:
 def cmd_export(wb: Workbench, args: argparse.Namespace) -> Result:
     out = wb.export_highlights(args.format, args.output, doc=args.doc, tag=args.tag)
     what = "tags" if args.format == "qdc" else "highlights"
-    return Result(out, f"Wrote {out['count']} {what} to {one_line(out['path'])} "
+    links = f" and {out['links']} links" if out.get("links") else ""
+    return Result(out, f"Wrote {out['count']} {what}{links} to {one_line(out['path'])} "
                        f"(sha256 {out['sha256']})")
 
 
@@ -272,6 +275,9 @@ def cmd_import(wb: Workbench, args: argparse.Namespace) -> Result:
             f"{report['orphaned']}, already present {report['duplicates']}, on missing "
             f"documents {len(report['missing_documents'])}, unreadable "
             f"{len(report['unreadable'])}")
+    if report.get("links"):
+        text += (f"; links: {report['links_imported']} imported, {report['links_present']} "
+                 f"already present, {report['links_unresolved']} unresolved")
     return Result(report, text)
 
 
