@@ -79,6 +79,8 @@ def test_deleting_a_person_a_rule_names_is_refused(bench):
     rid = bench.redact_entity(d, e, "his family is still detained").redaction_ids[0]
     with pytest.raises(UserError, match="redaction"):
         bench.delete_entity(e)
+    with pytest.raises(UserError, match="stop hiding"):  # a name never silently reappears
+        bench.remove_alias(e, ZH)
     assert bench.get_entity(e)["id"] == e
     bench.remove_redaction(d, rid)
     bench.delete_entity(e)

@@ -118,7 +118,7 @@ def cmd_mentions(wb: Workbench, args: argparse.Namespace) -> Result:
         for m in d["mentions"]:
             page = f"p. {m['page']}: " if m["page"] else ""
             lines.append(f"    {page}{one_line(m['context'])}")
-    return Result({"entity_id": e["id"], "documents": docs}, "\n".join(lines))
+    return Result(docs, "\n".join(lines))
 
 
 def cmd_suggest(wb: Workbench, args: argparse.Namespace) -> Result:

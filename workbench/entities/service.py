@@ -127,6 +127,12 @@ class EntitiesMixin:
             if row is None:
                 raise UserError(f"{name!r} is not a name of entity {e.id}",
                                 f"its names: {', '.join(reg.names_of(s, e))}")
+            rules = reg.rules_naming(s, e)
+            if rules:
+                where = ", ".join(sorted({f"dossier {r.dossier_id}" for r in rules}))
+                raise UserError(f"Entity {e.id} is redacted in {where}: removing a name would "
+                                "stop hiding it there", "remove that redaction first, or keep "
+                                "the name (a misspelling hidden too does no harm)")
             rest = [n for n in reg.names_of(s, e) if n != row.name]
             if not rest:
                 raise UserError(f"{row.name!r} is the entity's last name",
