@@ -62,6 +62,17 @@ def test_copies_and_compare_commands(library_path: Path, tmp_path: Path,
     shown = cli("compare", str(ids["report.html"]), str(ids["official.txt"]), json_out=False)
     assert "deleted" in shown and "replaced" in shown and "noted concerns" in shown
 
+    from workbench.services import Workbench
+
+    with Workbench.open(library_path) as wb:
+        wb.wait_for_index()
+    plain = cli("search", "Bachelet")
+    folded = cli("search", "Bachelet", "--collapse-copies")
+    assert len(plain["hits"]) == 3 and len(folded["hits"]) == 1
+    assert sorted([folded["hits"][0]["document_id"], *folded["hits"][0]["copies"]]) == sorted(
+        ids.values())
+    assert "+2 copies" in cli("search", "Bachelet", "--collapse-copies", json_out=False)
+
     cli("copies", str(ids["report.pdf"]), "--reject", str(ids["official.txt"]))
     after = cli("copies", str(ids["report.pdf"]))
     assert [c["document_id"] for c in after["copies"]] == [ids["report.html"]]

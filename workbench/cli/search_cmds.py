@@ -27,6 +27,8 @@ def register(sub: Any) -> None:
                    help="every match inside one document instead")
     p.add_argument("--collection", metavar="NAME", help="only documents of this collection")
     p.add_argument("--no-facets", action="store_true", help="skip facet counts")
+    p.add_argument("--collapse-copies", action="store_true",
+                   help="fold a document's other copies into its best hit (docs/cli/copies.md)")
 
     command(sub, "reindex", cmd_reindex, "rebuild the search index from the database",
             writes=True)
@@ -61,11 +63,13 @@ def cmd_search(wb: Workbench, args: argparse.Namespace) -> Result:
         return Result(m.to_json(), "\n".join(lines))
     filters = {"collection": args.collection} if args.collection else None
     r = wb.search(query, limit=args.limit, offset=args.offset, filters=filters,
-                  facets=not args.no_facets)
+                  facets=not args.no_facets, collapse_copies=args.collapse_copies)
     lines = [f"{r.total} documents" + (f" ({r.notice})" if r.notice else "")]
     for h in r.hits:
         where = f" p.{h.page}" if h.page else ""
-        lines.append(f"[{h.document_id}]{where} {one_line(h.title)}  ({h.score:.2f})")
+        folded = f"  (+{len(h.copies)} {'copy' if len(h.copies) == 1 else 'copies'}: " \
+            f"{', '.join(map(str, h.copies))})" if h.copies else ""
+        lines.append(f"[{h.document_id}]{where} {one_line(h.title)}  ({h.score:.2f}){folded}")
         if h.snippet:
             lines.append(f"    {one_line(h.snippet)}")
     stderr = [f"workbench: note: {r.notice}"] if r.notice else []

@@ -29,12 +29,15 @@ class SearchHit:
     spans: list[tuple[int, int]]
     snippets: list[Snippet] = field(default_factory=list)
     kind: str = ""
+    # Documents that are copies of this one, folded into it (``collapse_copies``).
+    copies: list[int] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"document_id": self.document_id, "title": self.title,
                 "score": round(self.score, 4), "page": self.page, "snippet": self.snippet,
                 "spans": [list(s) for s in self.spans], "layer_id": self.layer_id,
-                "kind": self.kind, "snippets": [s.to_json() for s in self.snippets]}
+                "kind": self.kind, "snippets": [s.to_json() for s in self.snippets],
+                "copies": list(self.copies)}
 
 
 @dataclass

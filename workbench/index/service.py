@@ -36,14 +36,23 @@ class SearchMixin:
     # --- searching --------------------------------------------------------------------------
 
     def search(self, query: str, limit: int = 20, offset: int = 0,
-               filters: dict[str, Any] | None = None, *, facets: bool = True) -> SearchResult:
+               filters: dict[str, Any] | None = None, *, facets: bool = True,
+               collapse_copies: bool = False) -> SearchResult:
         """Ranked documents matching ``query`` (see docs/cli/search.md for the language).
 
         ``filters`` narrows by facet values: ``{"collection": ..., "tag": ..., "kind": ...,
         "language": ..., "year": ...}`` (a value or a list of values). Raises ``UserError`` for
         a query that cannot be read; broken syntax is read as plain words (``result.notice``).
+        ``collapse_copies``: a hit whose document is a copy of a better hit on the same page
+        is folded into it (``SearchHit.copies``).
         """
-        return self._index().search(query, limit, offset, filters, facets=facets)  # type: ignore[no-any-return]
+        result: SearchResult = self._index().search(query, limit, offset, filters,
+                                                    facets=facets)
+        if collapse_copies:
+            from ..copies.collapse import collapse
+
+            result.hits = collapse(self.library, result.hits)
+        return result
 
     def search_in_document(self, doc_ref: str | int, query: str) -> DocumentMatches:
         """Every match of ``query`` in one document's latest text layer, in order."""
