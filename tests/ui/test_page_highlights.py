@@ -164,3 +164,28 @@ def test_area_redaction_drawn_with_the_mouse(window: Any, tmp_path: Path, qtbot:
     assert abs(x0 - 60) < 2 and abs(y0 - 80) < 2 and abs(x1 - 260) < 2 and abs(y1 - 140) < 2
     assert view.tool == "text" and not bar.redact.isChecked()
     assert "redacted" in window.viewer.original.hint.text()
+    # The area made is drawn on the page at once (hatched, outlined), not only in the rule.
+    qtbot.waitUntil(lambda: len(view.overlays.areas) == 1, timeout=5000)
+    (shown,) = view.overlays.areas
+    assert shown["page"] == 1 and shown["dossier"] == "Report"
+    assert [round(v) for v in shown["rect"]] == [round(v) for v in rule["area"]["rect"]]
+    inside = _vp(view, 1, 160, 110)
+    image = view.viewport().grab().toImage()
+    patch = [image.pixelColor(inside.x() + dx, inside.y() + dy).lightness()
+             for dx in range(-6, 7) for dy in range(-6, 7)]
+    assert min(patch) < 200  # hatched dark, where the page is white
+
+
+def test_areas_redacted_before_are_drawn_when_the_page_opens(window: Any, tmp_path: Path,
+                                                              qtbot: Any) -> None:
+    _needs(window, "redact_area")
+    pdf = make_pdf(tmp_path / "r.pdf", PAGES)
+    view = _open_original(window, pdf, qtbot)
+    doc = window.viewer.doc_id
+    dossier = facade(window, lambda wb: wb.create_dossier("Earlier")).dossier_ids[0]
+    facade(window, lambda wb: wb.add_item(dossier, document=doc))
+    changes = facade(window, lambda wb: wb.redact_area(dossier, doc, 2, (50, 60, 150, 90),
+                                                       "a face", label="privacy"))
+    window.session.broadcast(changes)  # as any change made elsewhere reaches the window
+    qtbot.waitUntil(lambda: [a["page"] for a in view.overlays.areas] == [2], timeout=5000)
+    assert view.overlays.areas[0]["label"] == "privacy"

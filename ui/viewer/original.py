@@ -50,6 +50,9 @@ class OriginalView(QWidget):
         self.pdf_source: PdfSource | None = None
         self.search_model: Any = None
         self.xray: list[dict[str, Any]] = []
+        # A dossier edit anywhere (this tab's Redact area…, the builder, another window's
+        # change) may add or remove an area on this document's pages.
+        session.changed.connect(self._on_changes)
         self.stack = QStackedWidget()
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -101,6 +104,7 @@ class OriginalView(QWidget):
         self.info = info
         name = info.get("original_filename") or ""
         self.caption.setText(f"{name} · {info.get('media_type', '')} · {_size(info.get('size'))}")
+        self._load_areas()
         if same:
             return  # a reload after an edit: keep the pages, the place and the zoom
         self.path = None
@@ -242,6 +246,28 @@ class OriginalView(QWidget):
         if not rects and page == self.page_view.current + 1:
             self.set_hint("No OCR words are kept for this page: OCR reads scans and images, "
                           "and this page has text of its own.")
+        self.page_view.refresh()
+
+    # --- areas redacted in dossiers -----------------------------------------------------------
+
+    def _on_changes(self, changes: Any) -> None:
+        if getattr(changes, "dossiers", False):
+            self._load_areas()
+
+    def _load_areas(self) -> None:
+        doc_id = self.info.get("id")
+        if (doc_id is None or self.info.get("kind") not in ("pdf", "image")
+                or not self.session.has("document_areas") or not self.session.is_open):
+            self._set_areas(doc_id, [])
+            return
+        self.session.query(lambda wb: wb.document_areas(doc_id),
+                           lambda areas: self._set_areas(doc_id, areas),
+                           "show the areas redacted on the page", lambda _e: None)
+
+    def _set_areas(self, doc_id: Any, areas: list[dict[str, Any]]) -> None:
+        if doc_id != self.info.get("id"):
+            return  # another document was opened meanwhile
+        self.page_view.overlays.areas = list(areas)
         self.page_view.refresh()
 
     # --- possible failed redactions -----------------------------------------------------------

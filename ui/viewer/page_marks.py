@@ -1,5 +1,5 @@
 """What the page view paints over a page, and how: highlights, search hits, the selection, OCR
-word boxes and possible failed redactions.
+word boxes, possible failed redactions and the areas redacted in dossiers.
 
 Every mark is given in page points (top-left origin, as the core's page geometry and Qt PDF use)
 and painted through the layout's scale. A highlight is the tag colour multiplied into the page,
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 
 from .page_layout import PageLayout
 from .page_sources import Rect
@@ -50,6 +50,8 @@ class Overlays:
     words: dict[int, list[Rect]] = field(default_factory=dict)  # OCR word boxes, when shown
     show_words: bool = False
     xray: list[dict[str, object]] = field(default_factory=list)  # {"page", "bbox", ...}
+    # Area redactions of this document in any dossier: {"page", "rect", "dossier", "label"}
+    areas: list[dict[str, object]] = field(default_factory=list)
 
     def marks_at(self, page: int, x: float, y: float) -> list[int]:
         """Ids of the highlights whose quads on ``page`` hold the point, topmost first."""
@@ -112,6 +114,13 @@ def paint_page_marks(p: QPainter, layout: PageLayout, index: int, ov: Overlays,
         p.setPen(QPen(QColor(20, 120, 220, 200), 1))
         for r in ov.words.get(page, []):
             p.drawRect(box(r))
+    for area in ov.areas:
+        if area.get("page") == page and isinstance(area.get("rect"), list | tuple):
+            # Hatched, not solid: the original stays readable here; exports burn it in.
+            r = box(area["rect"])  # type: ignore[arg-type]
+            p.fillRect(r, QBrush(QColor(0, 0, 0, 150), Qt.BrushStyle.BDiagPattern))
+            p.setPen(QPen(QColor("#111111"), 2, Qt.PenStyle.DashLine))
+            p.drawRect(r)
     red = QPen(QColor("#d7263d"), 2.5)
     for area in ov.xray:
         if area.get("page") == page and isinstance(area.get("bbox"), list | tuple):

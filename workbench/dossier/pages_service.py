@@ -79,6 +79,25 @@ class PagesMixin:
                           "label": label, "reason": r.reason})
             return _changed(d.id, redaction_ids=[r.id])
 
+    def document_areas(self, document: str | int) -> list[dict[str, Any]]:
+        """The area rules drawn on ``document``'s pages in every dossier, for the page view:
+        ``{"redaction_id", "dossier_id", "dossier", "page", "rect", "label"}`` by page."""
+        from sqlalchemy import select
+
+        from ..models import Dossier
+
+        with self.library.read() as s:
+            doc = resolve_document(s, document)
+            rows = s.execute(select(Redaction, Dossier.title).join(
+                Dossier, Dossier.id == Redaction.dossier_id).where(Redaction.area.is_not(None))
+                .order_by(Redaction.id)).all()
+            areas = [{"redaction_id": r.id, "dossier_id": r.dossier_id, "dossier": title,
+                      "page": int(r.area["page"]), "rect": [float(v) for v in r.area["rect"]],
+                      "label": r.label}
+                     for r, title in rows
+                     if isinstance(r.area, dict) and r.area.get("document_id") == doc.id]
+        return sorted(areas, key=lambda a: (a["page"], a["redaction_id"]))
+
     def _page_size(self, sha256: str, page: int) -> tuple[float, float] | None:
         if page < 1 or not self.library.originals.exists(sha256):
             return None
