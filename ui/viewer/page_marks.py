@@ -117,10 +117,10 @@ def paint_page_marks(p: QPainter, layout: PageLayout, index: int, ov: Overlays,
     for area in ov.areas:
         if area.get("page") == page and isinstance(area.get("rect"), list | tuple):
             # Hatched, not solid: the original stays readable here; exports burn it in.
-            r = box(area["rect"])  # type: ignore[arg-type]
-            p.fillRect(r, QBrush(QColor(0, 0, 0, 150), Qt.BrushStyle.BDiagPattern))
+            shade = box(area["rect"])  # type: ignore[arg-type]
+            p.fillRect(shade, QBrush(QColor(0, 0, 0, 150), Qt.BrushStyle.BDiagPattern))
             p.setPen(QPen(QColor("#111111"), 2, Qt.PenStyle.DashLine))
-            p.drawRect(r)
+            p.drawRect(shade)
     red = QPen(QColor("#d7263d"), 2.5)
     for area in ov.xray:
         if area.get("page") == page and isinstance(area.get("bbox"), list | tuple):
