@@ -68,8 +68,10 @@ def test_edit_retag_and_delete_from_the_list(window: Any, tmp_path: Path, qtbot:
     pane.list.setCurrentItem(item)
     pane.list.customContextMenuRequested.emit(pane.list.visualItemRect(item).center())
     labels = [a.text() for a in window.highlighter.last_menu.actions() if a.text()]
+    # (links and the chronology add their entries before Delete: tests/ui/test_links_ui.py)
     assert labels == ["Edit note and tags…", "Show in the text", "Add to the open dossier",
-                      "Add to the open dossier, note as commentary", "Delete…"]
+                      "Add to the open dossier, note as commentary", "Link to highlight…",
+                      "New event from highlight…", "Delete…"]
 
     # the Delete key asks, and No keeps it
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
