@@ -207,6 +207,7 @@ def test_chronology_exports_as_csv_and_docx_without_notes(wb, tmp_path):
     assert rows[0]["status"] == "undisputed" and rows[0]["tags"] == "Camps"
     assert rows[1]["from"] == "2018-03-05"
     assert sha[docs(wb)["witness.txt"]] in rows[1]["sources"]
+    assert rows[1]["sources_sha256"] == sha[docs(wb)["witness.txt"]]
     assert "witness" in rows[1]["sources"]
     assert "PRIVATE-NOTE-TEXT" not in text
     out = wb.export_chronology("docx", tmp_path / "c.docx", tags=["Detention"])

@@ -19,7 +19,7 @@ from ..models import utcnow
 
 FORMATS = ("csv", "docx")
 CSV_COLUMNS = ("date", "from", "to", "kind", "statement", "status", "tags", "sources",
-               "event_id")
+               "sources_sha256", "event_id")
 
 
 def source_citation(src: dict[str, Any], *, full_hash: bool = True) -> str:
@@ -44,7 +44,8 @@ def write_csv(path: Path, rows: Sequence[dict[str, Any]]) -> int:
             w.writerow([csvexport.safe_cell(v) for v in (
                 d["text"], d["from"] or "", d["to"] or "", d["kind"], ev["statement"],
                 ev["status"], csvexport.TAG_JOIN.join(ev["tags"]),
-                "; ".join(source_citation(s) for s in ev["sources"]), ev["id"])])
+                "; ".join(source_citation(s) for s in ev["sources"]),
+                " ".join(s["sha256"] for s in ev["sources"]), ev["id"])])
     return len(rows)
 
 
