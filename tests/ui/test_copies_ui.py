@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QGuiApplication, QTextCursor
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QTextCursor
+from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import facade
 
@@ -214,6 +215,8 @@ def test_search_collapses_copies_remembers_the_choice_and_the_mark_opens_the_lis
     assert hit.copies == [other]
     html = panel.results.item(0).data(Qt.ItemDataRole.UserRole + 10)
     assert "+1 copy" in html
+    assert "1 other copy folded in" in panel.info.text()
+    assert not panel.more.isVisible()  # both ranked hits were read: nothing more to fetch
 
     # a click on "+1 copy" in the row opens the list of the hit's copies
     panel.results.doItemsLayout()
@@ -242,6 +245,21 @@ def test_search_collapses_copies_remembers_the_choice_and_the_mark_opens_the_lis
     assert dialog is not None and dialog.isVisible() and dialog.doc_id == hit.document_id
     assert [dialog.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
             for i in range(dialog.tree.topLevelItemCount())] == [other]
+
+    dialog.close()
+
+    # by keyboard: the Menu key on the hit offers its other copies
+    panel.results.setFocus()
+    panel.results.setCurrentRow(0)
+    # (what the Menu key sends; offscreen QTest keys do not reach the platform's translation)
+    viewport = panel.results.viewport()
+    QApplication.sendEvent(viewport, QContextMenuEvent(
+        QContextMenuEvent.Reason.Keyboard, rect.center(), viewport.mapToGlobal(rect.center())))
+    menu = window.copies_ui.last_menu
+    assert menu is not None and menu.actions()[0].text() == "Other copies (1)…"
+    menu.actions()[0].trigger()
+    menu.close()
+    assert dialog.isVisible() and dialog.doc_id == hit.document_id
 
     # the choice is remembered for the next window
     assert _setting() is True

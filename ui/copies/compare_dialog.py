@@ -171,6 +171,8 @@ class CompareDialog(QDialog):
         self.next_button.clicked.connect(lambda: self.step(1))
         close = QPushButton("Close")
         close.clicked.connect(self.close)
+        for b in (self.prev_button, self.next_button, close):
+            b.setAutoDefault(False)  # Enter in a text view must not press a button
         nav = QHBoxLayout()
         nav.addWidget(self.prev_button)
         nav.addWidget(self.counter)
@@ -237,6 +239,7 @@ class CompareDialog(QDialog):
             self.go(0)
         else:
             self.counter.setText("No changes")
+        self.sides["left"].setFocus()
 
     # --- moving between changes -----------------------------------------------------------------
 

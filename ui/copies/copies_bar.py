@@ -89,7 +89,7 @@ class CopiesDialog(QDialog):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.itemActivated.connect(lambda *_: self.open_current())
         self.tree.currentItemChanged.connect(lambda *_: self._enable())
-        for col, width in enumerate((220, 220, 90, 60, 80)):
+        for col, width in enumerate((200, 190, 150, 64, 84)):
             self.tree.setColumnWidth(col, width)
         self.open_button = QPushButton("&Open")
         self.open_button.clicked.connect(self.open_current)

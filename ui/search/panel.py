@@ -44,6 +44,7 @@ class SearchPanel(QWidget):
         self.filters: dict[str, str] = {}
         self.hits: list[Any] = []
         self.total = 0
+        self.fetched = 0  # ranked hits read so far, copies folded into a hit included
         # (document of the selected hit, scroll position) to put back when a refresh lands
         self._place: tuple[int | None, int] | None = None
         # What features add: keyword arguments for ``wb.search`` (e.g. collapse_copies), rich
@@ -116,7 +117,7 @@ class SearchPanel(QWidget):
         self._place = place
         self.query = query.strip()
         self.filters = dict(filters or {})
-        self.hits, self.total = [], 0
+        self.hits, self.total, self.fetched = [], 0, 0
         self.results.clear()
         if not self.query:
             self.heading.setText("Search")
@@ -135,6 +136,7 @@ class SearchPanel(QWidget):
         if query != self.query:
             return  # an older query finished after a newer one started
         self.total = result.total
+        self.fetched = offset + sum(1 + len(_folded(hit)) for hit in result.hits)
         for hit in result.hits:
             self.hits.append(hit)
             item = QListWidgetItem()
@@ -147,12 +149,15 @@ class SearchPanel(QWidget):
             self._restore_place()
         n = self.total
         text = f"{n:,} document{'s' if n != 1 else ''} · {result.elapsed_ms:.0f} ms"
+        folded = sum(len(_folded(hit)) for hit in self.hits)
+        if folded:
+            text += f" · {folded:,} other cop{'ies' if folded != 1 else 'y'} folded in"
         if result.notice:
             text += f" · {result.notice}"
         if n == 0:
             text = "No documents match. Try fewer words, or remove a filter."
         self.info.setText(text)
-        self.more.setVisible(len(self.hits) < self.total)
+        self.more.setVisible(self.fetched < self.total)
 
     def _restore_place(self) -> None:
         if self._place is None:
@@ -193,7 +198,7 @@ class SearchPanel(QWidget):
         self.run(self.query, filters)
 
     def _more(self) -> None:
-        self._fetch(len(self.hits))
+        self._fetch(self.fetched)
 
     # --- opening and saving -------------------------------------------------------------------
 
@@ -221,3 +226,8 @@ class SearchPanel(QWidget):
             query = self.query
             self.session.mutate(lambda wb: wb.save_search(name.strip(), query),
                                 doing="save the search")
+
+
+def _folded(hit: Any) -> list[int]:
+    """The other copies folded into a hit (``collapse_copies``; none from an older core)."""
+    return list(getattr(hit, "copies", None) or [])
