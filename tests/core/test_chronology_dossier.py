@@ -120,3 +120,19 @@ def test_every_export_shows_the_table_without_the_redacted_name(wb, tmp_path):
                            if n.endswith("dossier.pdf"))
         assert "taken from his home by police" in bundled and "Ekpar" not in bundled
         assert not any(witness_sha in n for n in names)  # withheld: it names him
+
+    # The project's leak scanner reads every byte of every export: no spelling of the names.
+    from workbench.redact.matcher import matcher_for
+    from workbench.redact.scan import scan_paths
+
+    names = matcher_for(("Ekpar Asat", "Tursun"))
+    report = scan_paths(list(out.values()), names)
+    assert report.findings == [] and report.unreadable == []
+    # ... which does find them in the table of a copy of the dossier without its redactions
+    plain = wb.new_version(d).dossier_ids[0]
+    for r in wb.list_redactions(plain):
+        wb.remove_redaction(plain, r["id"])
+    wb.export(plain, "html", tmp_path / "plain.html")
+    assert scan_paths([tmp_path / "plain.html"], names).findings
+    assert "Detentions began in the village, Tursun said" in (
+        tmp_path / "plain.html").read_text(encoding="utf-8")
