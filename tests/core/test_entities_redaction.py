@@ -42,6 +42,7 @@ def _assert_gone(path: Path, fmt: str, names: list[str]) -> None:
         assert readable_in(path, name) == [], (fmt, name)
 
 
+@pytest.mark.slow  # four exports, each read back twice (pdftotext, pypdf, every zip member)
 def test_redacting_a_person_hides_every_name_and_alias_in_every_export(bench, tmp_path):
     e = ekpar(bench)
     d = _dossier(bench)
