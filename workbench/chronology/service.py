@@ -25,7 +25,9 @@ from ..ids import row_id
 from ..library import Library
 from ..models import Event, EventSource, Highlight, utcnow
 from . import queries
-from .dates import parse_date, suggest_dates
+
+# ``dates`` compiles its patterns on import (~50 ms): loaded when a date is read, so that
+# commands which never read one (``workbench list``) do not pay for it.
 
 if TYPE_CHECKING:
     from ..dossier.service import DossierChanges
@@ -89,6 +91,8 @@ class ChronologyMixin:
                   status: str = "unverified", note: str = "") -> EventChanges:
         """A dated statement resting on ``highlights``; ``date`` as typed (see
         ``dates.ACCEPTED``). ``EventChanges.event_ids[0]`` is the new event."""
+        from .dates import parse_date
+
         text, when, state = _statement(statement), parse_date(date), _status(status)
         with self.library.transaction() as s:
             hs = [_highlight(s, h) for h in dict.fromkeys(highlights)]
@@ -107,6 +111,8 @@ class ChronologyMixin:
                    date: str | None = None, status: str | None = None,
                    note: str | None = None) -> EventChanges:
         """Change what is given; a date that cannot be read changes nothing."""
+        from .dates import parse_date
+
         when = parse_date(date) if date is not None else None
         text = _statement(statement) if statement is not None else None
         state = _status(status) if status is not None else None
@@ -182,6 +188,8 @@ class ChronologyMixin:
     def event_suggestion(self, highlight_id: int | str) -> dict[str, Any]:
         """What "New event from highlight…" proposes: the quote as the statement (trimmed),
         the dates the quote states (most specific first) and the highlight's tags."""
+        from .dates import suggest_dates
+
         with self.library.read() as s:
             h = _highlight(s, highlight_id)
             tags = T.highlight_tag_paths(s, [h.id])[h.id]
