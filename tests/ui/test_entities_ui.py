@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from tests.ui.conftest import facade
 
 ENGLISH = ("Ekpar Asat, a young entrepreneur from Aksu, disappeared in 2016 after he took part "
-           "in a State Department programme. Friends of EKPAR ASAT say he was sentenced.\n")
+           "in a State Department programme. Friends of EKPAR ASAT say he was sentenced. "
+           "Some reports spell him Ekber Asat.\n")
 UYGHUR = "ئەكبەر ئاسات ئاقسۇلۇق ياش كارخانىچى. ئۇ 2016-يىلى غايىب بولدى.\n"
 CHINESE = "艾克拜尔·阿沙特是阿克苏的年轻企业家，二〇一六年失踪。\n"
 OTHER = ("Amnesty International and Human Rights Watch wrote to the ministry about the "
@@ -225,6 +226,41 @@ def test_confirm_one_suggestion_and_dismiss_another(window: Any, qtbot: Any,
     assert "Human Rights Watch" not in [r["name"] for r in view.rows]
     assert facade(window, lambda wb: [e["name"] for e in wb.list_entities()]) == [
         "Amnesty International"]
+
+
+def test_register_and_add_a_name_from_the_reader(window: Any, qtbot: Any,
+                                               tmp_path: Path) -> None:
+    docs = _library(window, tmp_path)
+    panel = _panel(window)
+    window.open_document(docs["english.txt"])
+    _settle(qtbot)
+    text = window.viewer.text
+    start = ENGLISH.index(NAMES[0])
+    text.select_range(start, start + len(NAMES[0]))
+    menu = text.context_menu()
+    register = next(a for a in menu.actions() if a.text() == "Register as entity…")
+    register.trigger()
+    dialog = panel.dialog
+    assert dialog.isVisible() and dialog.name.text() == NAMES[0]
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    _settle(qtbot)
+    eid = facade(window, lambda wb: wb.get_entity(NAMES[0]))["id"]
+
+    # Another spelling in the text becomes one more name of him.
+    start = ENGLISH.index("Ekber Asat")
+    text.select_range(start, start + len("Ekber Asat"))
+    menu = text.context_menu()
+    alias_menu = next(a.menu() for a in menu.actions()
+                      if a.menu() is not None and a.text() == "Add as alias of")
+    [target] = [a for a in alias_menu.actions() if a.text() == NAMES[0]]
+    target.trigger()
+    _settle(qtbot)
+    assert sorted(facade(window, lambda wb: wb.get_entity(eid))["names"]) == [
+        "Ekber Asat", NAMES[0]]
+    # A name it has already is not offered again.
+    menu = text.context_menu()
+    alias_menu = next(a.menu() for a in menu.actions() if a.text() == "Add as alias of")
+    assert not alias_menu.isEnabled()
 
 
 def _dossier_with(win: Any, doc: int) -> Any:

@@ -9,20 +9,23 @@ at the mention, as a search hit does. The dossier builder's "Redact person…" i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QTreeWidgetItem
+from PySide6.QtWidgets import QMenu, QTreeWidgetItem
 
 from workbench.changes import Changes
 
 from ..sidebar import KIND, PAYLOAD
+from . import ops
 from .panel import EntitiesPanel
 
 NEEDS = ("add_entity", "list_entities", "get_entity", "edit_entity", "add_alias",
          "remove_alias", "delete_entity", "entity_mentions", "entity_suggestions")
 SHORTCUT = "Ctrl+Shift+E"
+MAX_NAME = 120  # a longer selection is a passage, not a name: no entity entries for it
 
 
 def install_entities(window: Any) -> None:
@@ -56,6 +59,9 @@ def install_entities(window: Any) -> None:
     _view_menu(window).addAction(action)
     window.acts["entities"] = action
 
+    window.viewer.text.menu_extenders.append(
+        lambda menu, selected: _text_menu(window, panel, menu, selected))
+
     leaf = QTreeWidgetItem(window.sidebar.sections["library"], ["Entities"])
     leaf.setData(0, KIND, "entities")
     leaf.setData(0, PAYLOAD, None)
@@ -67,6 +73,27 @@ def install_entities(window: Any) -> None:
             window.middle.setCurrentWidget(panel)
 
     window.sidebar_handlers.append(on_sidebar)
+
+
+def _text_menu(window: Any, panel: EntitiesPanel, menu: QMenu, selected: str) -> None:
+    """The reader's context menu on a selected name: register it, or add it to an entity."""
+    if not selected or len(selected) > MAX_NAME:
+        return
+    menu.addSeparator()
+    menu.addAction("Register as entity…", lambda: panel.add_entity(selected))
+    others = menu.addMenu("Add as alias of")
+    for e in sorted(panel.entities, key=lambda e: e["name"].casefold()):
+        if selected not in (e.get("names") or [e["name"]]):
+            others.addAction(e["name"], _adder(window, e, selected))
+    others.setEnabled(not others.isEmpty())
+
+
+def _adder(window: Any, entity: dict[str, Any], name: str) -> Callable[[], None]:
+    def add() -> None:
+        ops.add_alias(window.session, entity["id"], name, lambda _c: window.statusBar()
+                      .showMessage(f"“{name}” is now a name of {entity['name']}", 6000))
+
+    return add
 
 
 def _view_menu(window: Any) -> Any:

@@ -72,6 +72,10 @@ def save_entity(session: Session, entity_id: int, kind: str, name: str,
     return session.mutate(work, on_done, "save the entity", on_error)
 
 
+def add_alias(session: Session, entity_id: int, name: str, on_done: Done = None) -> Task:
+    return session.mutate(lambda wb: wb.add_alias(entity_id, name), on_done, "add the name")
+
+
 def delete_entity(session: Session, entity_id: int, on_done: Done = None) -> Task:
     return session.mutate(lambda wb: wb.delete_entity(entity_id), on_done,
                           "delete the entity")

@@ -162,19 +162,21 @@ class EntitiesPanel(QWidget):
         super().showEvent(event)
         if self._dirty:
             self.reload()
+        else:
+            self._chosen()  # its mentions, if found while the page was hidden
 
     def reload(self) -> None:
         if not self.session.is_open:
             return
         self._dirty = False
         ops.list_entities(self.session, self._loaded)
-        if self.tabs.currentWidget() is self.suggestions:
+        if self.tabs.currentWidget() is self.suggestions and self.isVisible():
             self.load_suggestions()
 
     def library_opened(self) -> None:
+        # The register is read at once (one query): the reader's "Add as alias of" lists it.
         self.entities, self._shown_id, self._dirty = [], None, True
-        if self.isVisible():
-            self.reload()
+        self.reload()
 
     def load_suggestions(self) -> None:
         self.suggestions.library = str(self.session.path or "")
@@ -188,7 +190,7 @@ class EntitiesPanel(QWidget):
         if not (changes.entities or changes.documents or changes.index or changes.tags):
             return
         self._shown_id = None if changes.entities or changes.index else self._shown_id
-        if self.isVisible():
+        if self.isVisible() or changes.entities:
             self.reload()
         else:
             self._dirty = True
@@ -259,8 +261,8 @@ class EntitiesPanel(QWidget):
         names = entity.get("names") or [entity["name"]]
         self.heading.setText(f"{entity['name']} — {kind_label(entity['kind']).lower()}")
         self.names.setText(f"{names_text(len(names))}: " + " · ".join(names))
-        if entity["id"] == self._shown_id:
-            return
+        if entity["id"] == self._shown_id or not self.isVisible():
+            return  # shown already, or found when the page is shown (``showEvent``)
         self._shown_id = entity["id"]
         self.state.setText("Finding mentions across the library…")
         self.mentions.set_mentions([])

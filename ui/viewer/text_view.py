@@ -6,11 +6,20 @@ widget never decides which characters a highlight covers; it only shows it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QTextCharFormat, QTextCursor, QTextFormat
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QMouseEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QTextFormat,
+)
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QWidget
 
 from ..theme import highlight_colors
 from .layout import DisplayText, build_display
@@ -44,6 +53,9 @@ class TextView(QPlainTextEdit):
         self.find_matches: list[tuple[int, int]] = []  # Qt positions
         self.find_current = -1
         self.mark_range: tuple[int, int] | None = None  # layer offsets
+        # Features add their entries to the context menu (the entity register's "Register as
+        # entity…"): each gets the menu and the selected text ("" when none).
+        self.menu_extenders: list[Callable[[QMenu, str], None]] = []
 
     # --- content ----------------------------------------------------------------------------
 
@@ -210,6 +222,21 @@ class TextView(QPlainTextEdit):
         self.setTextCursor(cur)
         self.ensureCursorVisible()
         self.repaint_marks()
+
+    # --- context menu ---------------------------------------------------------------------------
+
+    def context_menu(self) -> QMenu:
+        """The standard menu (Copy, Select All) and what the features add for the selection."""
+        menu = self.createStandardContextMenu()
+        selected = self.textCursor().selectedText().replace("\u2029", " ").strip()
+        for extend in self.menu_extenders:
+            extend(menu, selected)
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.context_menu()
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     # --- clicks on highlights ------------------------------------------------------------------
 
