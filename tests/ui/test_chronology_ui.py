@@ -260,3 +260,28 @@ def test_the_chronology_fits_1024x700(window: Any, tmp_path: Path, qtbot: Any,
     assert looks_dark == (theme == "dark")
     monkeypatch.delenv("WORKBENCH_THEME")
     looks.apply_theme(QApplication.instance())
+
+
+def test_the_builder_adds_a_chronology_section(window: Any, tmp_path: Path, qtbot: Any) -> None:
+    ids = library(window, tmp_path)
+    make_events(window, ids)
+    if window.builder is None or not window.session.has("add_chronology_section"):
+        pytest.skip("this core build has no chronology section")
+    did = facade(window, lambda wb: wb.create_dossier("Transfers")).dossier_ids[0]
+    window.refresh_sidebar()
+    window.builder.open_dossier(did)
+    window.show_dossier()
+    qtbot.mouseClick(window.builder.chronology_button, Qt.MouseButton.LeftButton)
+    dialog = window.builder.chronology_dialog
+    assert dialog.isVisible()
+    dialog.title.setText("Transfers, dated")
+    tags = dialog.combos["tags"]
+    tags.setCurrentIndex(tags.findData("Transfers"))
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    entries = facade(window, lambda wb: wb.get_dossier(did))["entries"]
+    assert [(e["kind"], e["chronology"]["title"], e["chronology"]["tags"]) for e in entries] == [
+        ("chronology", "Transfers, dated", ["Transfers"])]
+    from ui.search.delegate import HTML_ROLE
+
+    shown = window.builder.items.item(window.builder.items.count() - 1).data(HTML_ROLE)
+    assert "Transfers, dated" in shown and "tagged Transfers" in shown

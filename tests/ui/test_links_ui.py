@@ -126,3 +126,29 @@ def test_the_context_menu_links_too_and_a_duplicate_is_refused(
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)  # corroborates again
     assert shown and "already linked" in shown[0]
     assert len(facade(window, lambda wb: wb.highlight_links(ids["a"]))) == 1
+
+
+def test_the_builder_switches_an_exhibits_corroborating_sources(
+        window: Any, tmp_path: Path, qtbot: Any) -> None:
+    ids = two_highlights(window, tmp_path)
+    if window.builder is None or not window.session.has("set_item_corroboration"):
+        pytest.skip("this core build cannot list corroborating sources")
+    did = facade(window, lambda wb: wb.create_dossier("Transfers")).dossier_ids[0]
+    item = facade(window, lambda wb: wb.add_item(did, highlight=ids["a"])).item_ids[0]
+    window.refresh_sidebar()
+    window.builder.open_dossier(did)
+    window.show_dossier()
+    builder, toggle = window.builder, window.builder.corroboration
+    assert not toggle.isEnabled()  # nothing chosen
+    builder.items.select_item(item)
+    assert toggle.isEnabled() and toggle.isChecked()  # on by default
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+
+    def flag(wb: Any) -> bool:
+        return bool(next(e for e in wb.get_dossier(did)["entries"]
+                         if e["id"] == item)["corroboration"])
+
+    assert facade(window, flag) is False
+    assert builder.selected_item() == item and not toggle.isChecked()  # after the reload
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    assert facade(window, flag) is True

@@ -40,6 +40,11 @@ def install_chronology(window: Any) -> None:
                                    else None)
     if window.highlighter is not None:
         _install_highlight_hooks(window, panel)
+    from . import dossier
+
+    if window.builder is not None and hasattr(window.builder, "edit_row") \
+            and window.session.has(*dossier.NEEDS):
+        dossier.install_in_builder(window)
 
 
 def _add_menu_action(window: Any, show: Any) -> None:

@@ -135,6 +135,7 @@ class DossierBuilder(QWidget):
         edit_row = FlowLayout()
         for b in (save_comment, self.use_note, section, self.rename_button, note, remove):
             edit_row.addWidget(b)
+        self.edit_row = edit_row  # other features add their buttons here (chronology section)
 
         self.redactions = QListWidget()
         self.redactions.setAccessibleName("Redactions")

@@ -85,7 +85,22 @@ def _body(entry: dict[str, Any]) -> str:
     return html.escape(text if len(text) < PREVIEW_CHARS else text[:PREVIEW_CHARS] + "…")
 
 
+def chronology_html(entry: dict[str, Any]) -> str:
+    """A chronology section: its title and which events its table shows."""
+    spec = entry.get("chronology") or {}
+    which = [f"tagged {', '.join(map(str, spec['tags']))}" if spec.get("tags") else "",
+             "about one entity" if spec.get("entity_id") else "",
+             "in one collection" if spec.get("collection_id") else ""]
+    scope = "; ".join(w for w in which if w) or "every event"
+    return (f"<div><span style='font-weight:700; color:#2f6fde'>"
+            f"{html.escape(str(spec.get('title') or 'Chronology'))}</span></div>"
+            f"<div style='margin-top:3px'>Table of events in date order: "
+            f"{html.escape(scope)}</div>")
+
+
 def item_html(entry: dict[str, Any]) -> str:
+    if entry["kind"] == "chronology":
+        return chronology_html(entry)
     label = html.escape(entry.get("label") or "")
     text = _body(entry)
     src = entry.get("source") or {}

@@ -141,3 +141,7 @@ def install_links(window: Any) -> None:
     controller = LinksController(window)
     window.links = controller
     window.change_listeners.append(controller.on_changes)
+    from . import dossier
+
+    if window.builder is not None and window.session.has(*dossier.NEEDS):
+        dossier.install_in_builder(window)
