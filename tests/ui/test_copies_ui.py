@@ -60,6 +60,11 @@ def test_the_mapping_between_two_copies_follows_the_changes() -> None:
     assert map_offset(changes, 7, "left") == 4  # "e" after the deletion
     assert map_offset(changes, 4, "right") == 7
     assert map_offset(changes, 7, "right") == 9  # inside the insert: the end of the left
+    # with the lengths, an equal stretch maps proportionally (the core folds whitespace, so a
+    # PDF's "equal" stretch may be longer): 20 characters against 10 halve
+    assert map_offset([], 10, "left", lengths={"left": 20, "right": 10}) == 5
+    assert map_offset(changes, 8, "left", lengths={"left": 10, "right": 8}) == 5
+    assert map_offset(changes, 9, "left", lengths={"left": 10, "right": 8}) == 8
     assert change_at(changes, 4, "left") == 0
     assert change_at(changes, 7, "left") is None
     assert change_at(changes, 9, "left") == 1
@@ -76,9 +81,15 @@ def test_the_viewer_shows_other_copies_and_the_list_confirms_rejects_and_copies_
     assert ui.button.isVisible()
     assert ui.button.text().replace("&", "") == "Other copies (1)"
 
-    qtbot.mouseClick(ui.button, Qt.MouseButton.LeftButton)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    qtbot.keyClick(window.viewer.text, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: ui.dialog is not None)  # (a mnemonic animates the click)
     dialog = ui.dialog
-    assert dialog is not None and dialog.isVisible()
+    assert dialog is not None and dialog.isVisible()  # Alt+C, as the button's label says
+    dialog.close()
+    qtbot.mouseClick(ui.button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
     tree = dialog.tree
     assert tree.topLevelItemCount() == 1
     row = tree.topLevelItem(0)

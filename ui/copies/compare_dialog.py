@@ -132,6 +132,7 @@ class CompareDialog(QDialog):
         self.current = -1
         self._syncing = False
         self._starts: dict[str, list[int]] = {"left": [], "right": []}
+        self._lengths: dict[str, int] = {"left": 0, "right": 0}
 
         self.sides = {"left": CompareText("This copy's text"),
                       "right": CompareText("The other copy's text")}
@@ -227,13 +228,15 @@ class CompareDialog(QDialog):
             sha = str(info.get("sha256") or "")
             self.hashes[side].setText(f"SHA-256 {sha}")
             self._starts[side] = starts_of(self.changes, side)
+            self._lengths[side] = len(text)
             ranges = [(int(ch[side][0]), int(ch[side][1]), ch["kind"]) for ch in self.changes]
             self.sides[side].show_text(text, ranges, dark)
         n = len(self.changes)
         similarity = float(result.get("similarity", 0.0))
         self.status.setText(
             f"{n:,} change{'s' if n != 1 else ''} · {similarity:.0%} similar" if n
-            else f"The two texts are the same ({similarity:.0%} similar).")
+            else "The two texts say the same (line breaks, spacing, quote marks and "
+                 "hyphenation aside).")
         self._enable_nav()
         if n:
             self.go(0)
@@ -275,7 +278,7 @@ class CompareDialog(QDialog):
         self._syncing = True
         try:
             top = self.sides[side].top_offset()
-            there = map_offset(self.changes, top, side, self._starts[side])
+            there = map_offset(self.changes, top, side, self._starts[side], self._lengths)
             self.sides[other_side(side)].scroll_to(there)
         finally:
             self._syncing = False

@@ -22,22 +22,34 @@ def other_side(side: str) -> str:
 
 
 def map_offset(changes: Sequence[Change], pos: int, side: str,
-               starts: Sequence[int] | None = None) -> int:
+               starts: Sequence[int] | None = None,
+               lengths: dict[str, int] | None = None) -> int:
     """The offset in the other side's text that matches ``pos`` in ``side``'s text.
 
     ``starts`` (each change's start on ``side``, as ``starts_of`` gives) saves a pass over a
-    long list on every scroll step."""
+    long list on every scroll step. With ``lengths`` (each side's text length) a place between
+    two changes maps proportionally: the core compares the texts with their whitespace folded,
+    so a PDF's line breaks make an "equal" stretch longer on one side than on the other."""
     other = other_side(side)
     if starts is None:
         starts = starts_of(changes, side)
     k = bisect.bisect_right(starts, pos) - 1
-    if k < 0:
-        return pos  # before the first change the texts are the same
-    a, b = changes[k][side]
-    c, d = changes[k][other]
-    if pos < b:  # inside the change: proportionally into the other side's part of it
-        return c + min(pos - a, d - c)
-    return d + (pos - b)
+    if k >= 0:
+        a, b = changes[k][side]
+        c, d = changes[k][other]
+        if pos < b:  # inside the change: proportionally into the other side's part of it
+            return int(c + min(pos - a, d - c))
+    else:
+        b = d = 0
+    if lengths is None:
+        return int(d + (pos - b))
+    if k + 1 < len(changes):
+        end, other_end = changes[k + 1][side][0], changes[k + 1][other][0]
+    else:
+        end, other_end = lengths[side], lengths[other]
+    if end <= b:
+        return int(d)
+    return int(d + round((pos - b) * (other_end - d) / (end - b)))
 
 
 def starts_of(changes: Sequence[Change], side: str) -> list[int]:

@@ -110,7 +110,7 @@ class CopiesUi:
     # --- search ---------------------------------------------------------------------------------
 
     def install_search(self, panel: Any) -> None:
-        box = QCheckBox("Collapse &copies")
+        box = QCheckBox("Co&llapse copies")
         box.setToolTip("Show a document's other copies as one hit (“+2 copies”)")
         box.setChecked(_setting())
         panel.options_row.addWidget(box)
