@@ -5,7 +5,8 @@ Arabic marks: ``index.analysis.fold``), so a PDF's and a web page's reading of o
 give the same shingles whatever their line breaks, quotes or hyphens. Scripts written without
 spaces (Chinese, Japanese, Korean, Thai, Lao, Khmer, Burmese) give character 4-grams instead,
 since their "words" are whole runs. Each shingle is hashed with CRC-32 (stable across runs and
-machines, and 10x faster than datasketch's SHA-1 default) into a 128-value MinHash.
+machines, and 10x faster than datasketch's SHA-1 default) into a 128-value MinHash, datasketch's
+``affine32`` scheme (see ``sign``).
 
 A text with fewer than ``MIN_SHINGLES`` distinct shingles (about 50 words) gets no copies:
 two short notes that say the same thing are not copies of one source.
@@ -30,10 +31,10 @@ WORDS = 5
 CHARS = 4
 MIN_SHINGLES = 45
 SEED = 1
-SCHEME = "affine32"
+BLOCK = 4096  # shingles a time: a block is 2 MB of 32-bit values
 
 # Runs of scripts written without spaces between words.
-_UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+_UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf"
              "\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f")
 _UNSPACED_RE = re.compile(f"[{_UNSPACED}]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
@@ -94,24 +95,47 @@ def _char_grams(run: str, out: set[bytes]) -> None:
 
 
 @lru_cache(maxsize=1)
-def _permutations() -> Any:
-    from datasketch import MinHash
+def _permutations() -> tuple[Any, Any]:
+    """datasketch's ``affine32`` permutations for ``SEED`` (``MinHash._init_permutations``):
+    h -> a h + b mod 2^32 with a odd."""
+    import numpy as np
 
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+def _fmix32(h: Any) -> Any:
+    """The MurmurHash3 finalizer datasketch applies to each input hash first."""
+    import numpy as np
+
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
 
 
 def sign(text: str) -> Signature:
-    """The signature of ``text`` (datasketch is imported here, not at module import)."""
+    """The signature of ``text``: the values ``datasketch.MinHash(num_perm=128, seed=1,
+    hashfunc=zlib.crc32, scheme="affine32").update_batch(shingles)`` gives (a test holds
+    them equal), computed here with numpy alone: importing datasketch loads scipy, 1.2 s
+    (7 s under load) that every import process would pay for an arithmetic of ten lines.
+    Shingles are taken in blocks so a very long text never needs a huge matrix."""
     import numpy as np
-    from datasketch import MinHash
 
     found = shingles(text)
     if len(found) < MIN_SHINGLES:
         return Signature(np.zeros(NUM_PERM, dtype=np.uint32), 0)
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32,
-                permutations=_permutations(), scheme=SCHEME)
-    m.update_batch(list(found))
-    return Signature(m.hashvalues.astype(np.uint32), len(found))
+    a, b = _permutations()
+    hashes = np.fromiter((zlib.crc32(x) for x in found), dtype=np.uint32, count=len(found))
+    hashes = _fmix32(hashes).reshape(-1, 1)
+    values = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    with np.errstate(over="ignore"):  # the wrap-around is the modulo 2^32
+        for i in range(0, len(hashes), BLOCK):
+            values = np.minimum(values, (hashes[i:i + BLOCK] * a + b).min(axis=0))
+    return Signature(values, len(found))
 
 
 def jaccard(a: Signature, b: Signature) -> float:

@@ -46,6 +46,8 @@ class Source:
     language: str | None = None
     # (field, value as captured) for each field a user corrected, in ``records.FIELDS`` order.
     captured: tuple[tuple[str, str | None], ...] = ()
+    # (label, SHA-256) of each other copy of the document (``copies.cite``).
+    copies: tuple[tuple[str, str], ...] = ()
 
     @property
     def corrected(self) -> frozenset[str]:
@@ -63,7 +65,8 @@ class Source:
         """Every text of this source an export may print (for redaction checks)."""
         return [v for v in (self.title, self.author, self.site, self.url, self.final_url,
                             self.filename, self.published, self.language,
-                            *(c for _, c in self.captured)) if v]
+                            *(c for _, c in self.captured),
+                            *(label for label, _ in self.copies)) if v]
 
     @property
     def short_hash(self) -> str:
@@ -82,11 +85,18 @@ class Source:
                        site=r(self.site), url=r(self.url), final_url=r(self.final_url),
                        filename=r(self.filename), published=r(self.published),
                        language=r(self.language),
-                       captured=tuple((name, r(value)) for name, value in self.captured))
+                       captured=tuple((name, r(value)) for name, value in self.captured),
+                       copies=tuple((redact_plain(label, rules), sha)
+                                    for label, sha in self.copies))
 
 
 def source_from(doc: Document, rec: CollectionRecord | None) -> Source:
+    from sqlalchemy.orm import object_session
+
+    from ..copies.cite import cited_copies
+
     record = record_of(doc, rec)
+    session = object_session(doc)
     return Source(
         document_id=doc.id, sha256=doc.sha256, title=record.value("title") or "(untitled)",
         kind=doc.kind, media_type=doc.media_type, author=record.value("author"),
@@ -99,6 +109,7 @@ def source_from(doc: Document, rec: CollectionRecord | None) -> Source:
         imported_at=_iso(rec.imported_at if rec else doc.created_at),
         importer=f"{rec.importer} {rec.importer_version}" if rec else None,
         http_status=rec.http_status if rec else None,
+        copies=cited_copies(session, doc.id) if session is not None else (),
     )
 
 
@@ -119,6 +130,9 @@ def citation_parts(src: Source, page: int | None) -> list[tuple[str, str]]:
     if page:
         parts.append(("Page", str(page)))
     parts.append(("SHA-256", src.short_hash))
+    if src.copies:  # every other capture of the same text, each checkable by its hash
+        parts.append(("Other copies", "; ".join(f"{label} (SHA-256 {sha})"
+                                                for label, sha in src.copies)))
     return parts
 
 

@@ -1,0 +1,47 @@
+"""The signature is datasketch's MinHash (computed without importing it), shingles fold like
+search, and the bands find a signature's near copies and not unrelated ones."""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+from workbench.copies.bands import Bands
+from workbench.copies.signature import NUM_PERM, jaccard, shingles, sign
+
+
+def test_the_signature_is_datasketchs_minhash(corpus_texts: dict[str, str]) -> None:
+    from datasketch import MinHash
+
+    chinese = ("联合国人权事务高级专员办事处发表了关于新疆的评估报告，报告认为中国政府对维吾尔族"
+               "和其他穆斯林群体的任意和歧视性拘留可能构成国际罪行，特别是危害人类罪。报告记录了"
+               "酷刑、性暴力、强迫劳动和家庭分离的指控，并建议有关国家政府立即释放所有被任意剥夺"
+               "自由的人，澄清失踪者的下落，并审查国内安全法律框架。")
+    for text in [*corpus_texts.values(), chinese]:
+        ours = sign(text)
+        theirs = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32, scheme="affine32")
+        theirs.update_batch(list(shingles(text)))
+        assert ours.values.dtype == np.uint32
+        assert np.array_equal(ours.values, theirs.hashvalues)
+        assert ours.shingles == len(shingles(text))
+
+
+def test_shingles_fold_like_search() -> None:
+    a = "The Rapporteur visited Ürümqi in 2022 and met “officials” of the Region there."
+    b = "the rapporteur visited URUMQI in 2022\nand met \"officials\" of the region there."
+    assert shingles(a) == shingles(b)
+    assert b"\xe6\x96\xb0\xe7\x96\x86\xe7\xbb\xb4\xe5\x90\xbe" in shingles("新疆维吾尔")  # 新疆维吾
+
+
+def test_bands_find_near_copies_only(corpus_texts: dict[str, str]) -> None:
+    texts = list(corpus_texts.values())
+    sigs = [sign(t) for t in texts]
+    near = sign(texts[0].replace("Bachelet", "the High Commissioner"))
+    assert jaccard(sigs[0], near) > 0.8
+    bands = Bands.build([1, 2, 3], np.stack([s.values for s in sigs]))
+    assert bands.candidates(near.values) == {1}
+    later = Bands()
+    for i, s in enumerate(sigs, 1):  # added one by one, as imports do
+        later.add(i, s.values)
+    assert later.candidates(near.values) == {1}
