@@ -274,3 +274,42 @@ def test_search_collapses_copies_remembers_the_choice_and_the_mark_opens_the_lis
 
     # the choice is remembered for the next window
     assert _setting() is True
+
+
+def test_the_comparison_runs_on_the_worker_and_a_dialog_closed_meanwhile_is_left_alone(
+        threaded_window: Any, tmp_path: Path, corpus_texts: dict[str, str], qtbot: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from tests.ui.conftest import facade_async
+    from workbench.services import Workbench
+
+    win = threaded_window
+    text = corpus_texts[CRIMES]
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(text, encoding="utf-8")
+    (src / "b.txt").write_text(text.replace("Bachelet", "the High Commissioner"),
+                               encoding="utf-8")
+    report, _ = facade_async(win, qtbot, lambda wb: wb.import_paths([src / "a.txt",
+                                                                      src / "b.txt"]))
+    a, b = (int(o.document_id) for o in report.imported)
+    threads: list[str] = []
+    real = Workbench.compare
+
+    def compare(self: Any, left: Any, right: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real(self, left, right)
+
+    monkeypatch.setattr(Workbench, "compare", compare)
+    dlg = win.copies_ui.compare(a, b)
+    assert dlg.comparison is None and "Comparing" in dlg.status.text()  # the window goes on
+    qtbot.waitUntil(lambda: dlg.comparison is not None, timeout=30000)
+    assert threads and threads[0] != threading.main_thread().name
+    assert dlg.counter.text().startswith("Change 1 of ")
+
+    closed = win.copies_ui.compare(a, b)
+    closed.close()  # before the answer: it must not be shown into a deleted dialog
+    facade_async(win, qtbot, lambda wb: None)
+    qtbot.wait(50)
+    assert len(threads) == 2 and win.copies_ui.compares == [dlg]

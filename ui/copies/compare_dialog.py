@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
@@ -213,11 +214,19 @@ class CompareDialog(QDialog):
 
         self.session.query(work, self._show, "compare the copies", self._failed)
 
+    def _gone(self) -> bool:
+        # Closed before the worker answered: the dialog deletes itself on close.
+        return not shiboken6.isValid(self) or not self.isVisible()
+
     def _failed(self, exc: BaseException) -> None:
+        if self._gone():
+            return
         self.status.setText("The two copies could not be compared.")
         self.session.presenter.show(exc, "compare the copies")
 
     def _show(self, answer: tuple[dict[str, Any], str, str]) -> None:
+        if self._gone():
+            return
         result, left_text, right_text = answer
         self.comparison = result
         self.changes = list(result.get("changes", []))
