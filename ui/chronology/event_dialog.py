@@ -80,6 +80,7 @@ class EventDialog(QDialog):
         self.statement.setAccessibleName("Statement")
         self.statement.setPlaceholderText("What happened, in one or two sentences")
         self.statement.setTabChangesFocus(True)
+        self.statement.setMaximumHeight(self.statement.fontMetrics().lineSpacing() * 5 + 16)
         self.date = QLineEdit()
         self.date.setAccessibleName("Date")
         self.date.setPlaceholderText("e.g. 5 March 2018, March 2018, 2017–2019, before June 2018")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
@@ -35,6 +36,7 @@ from ..dialogs.confirm import confirm
 from ..flow_layout import FlowLayout
 from ..links.picker import short
 from ..session import Session
+from ..table_fit import ColumnFitter
 from . import ops
 from .event_dialog import EventDialog
 from .reading import describe, shown_date
@@ -54,6 +56,19 @@ def sources_text(sources: list[dict[str, Any]]) -> str:
         page = f", p. {s['page']}" if s.get("page") else ""
         parts.append(f"{s.get('title') or ''}{page}")
     return "; ".join(parts)
+
+
+def _labelled(text: str, widget: QWidget) -> QWidget:
+    """A label and its field as one piece, so a wrapping row never parts them."""
+    pair = QWidget()
+    row = QHBoxLayout(pair)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(4)
+    label = QLabel(text)
+    label.setBuddy(widget)
+    row.addWidget(label)
+    row.addWidget(widget)
+    return pair
 
 
 class EventTable(QTableWidget):
@@ -93,14 +108,12 @@ class ChronologyPanel(QWidget):
                                          "Anyone")
         self.collection = self._filter_combo("Filter by collection", "Any collection")
         filters = FlowLayout(spacing=6)
-        labels = {}
+        pairs = {}
         for label, combo in (("Tag:", self.tag), ("Entity:", self.entity),
                              ("Collection:", self.collection)):
-            labels[label] = lab = QLabel(label)
-            lab.setBuddy(combo)
-            filters.addWidget(lab)
-            filters.addWidget(combo)
-        self.entity_label = labels["Entity:"]
+            pairs[label] = pair = _labelled(label, combo)
+            filters.addWidget(pair)
+        self.entity_label = pairs["Entity:"]  # the label and its combo, hidden together
         self.table = EventTable(0, len(COLUMNS))
         self.table.setAccessibleName("Events in date order")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
@@ -112,9 +125,12 @@ class ChronologyPanel(QWidget):
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 120), (2, 90), (3, 110), (4, 150)):
+        for col, width in ((0, 104), (2, 88), (3, 100), (4, 140)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(col, width)
+        # In a narrow pane (1024 px) the tags, then the status, step aside for the statement
+        # (the status stays in the combo above, the tags in the sources' highlights).
+        self.fitter = ColumnFitter(self.table, [3, 2], title=1, title_min=150)
         self.table.itemDoubleClicked.connect(lambda _i: self.edit_current())
         self.table.enter_pressed.connect(self.edit_current)
         self.table.delete_pressed.connect(self.delete_current)
@@ -139,10 +155,7 @@ class ChronologyPanel(QWidget):
             self.buttons[key] = button
             actions.addWidget(button)
             if key == "delete":
-                status_label = QLabel("Status:")
-                status_label.setBuddy(self.status)
-                actions.addWidget(status_label)
-                actions.addWidget(self.status)
+                actions.addWidget(_labelled("Status:", self.status))
         self.empty = QLabel("No events yet. Make one from a highlight: in the viewer's "
                             "Highlights tab, choose “New event from highlight…”.")
         self.empty.setObjectName("emptyHint")
@@ -203,9 +216,7 @@ class ChronologyPanel(QWidget):
         self._set_choices(self.tag, choices.get("tags", []))
         self._set_choices(self.entity, choices.get("entities", []))
         self._set_choices(self.collection, choices.get("collections", []))
-        has_entities = self.session.has("list_entities")
-        self.entity.setVisible(has_entities)
-        self.entity_label.setVisible(has_entities)
+        self.entity_label.setVisible(self.session.has("list_entities"))
 
     @staticmethod
     def _set_choices(combo: QComboBox, values: list[str]) -> None:

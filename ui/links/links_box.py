@@ -65,6 +65,9 @@ class LinksBox(QWidget):
         self.list = LinksList()
         self.list.setAccessibleName("Links of the selected highlight")
         self.list.setWordWrap(True)
+        # Each link's lines wrap to the pane's width instead of scrolling sideways.
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.list.setToolTip("Enter opens the other highlight; Delete unlinks")
         self.list.itemDoubleClicked.connect(lambda _i: self._open())
         self.list.open_pressed.connect(self._open)
