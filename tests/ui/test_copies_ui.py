@@ -73,7 +73,8 @@ def test_the_mapping_between_two_copies_follows_the_changes() -> None:
 
 
 def test_the_viewer_shows_other_copies_and_the_list_confirms_rejects_and_copies_the_hash(
-        window: Any, copies: tuple[int, int, Any], qtbot: Any) -> None:
+        window: Any, copies: tuple[int, int, Any], qtbot: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     a, b, _parts = copies
     window.resize(1024, 700)
     window.open_document(a)
@@ -113,7 +114,12 @@ def test_the_viewer_shows_other_copies_and_the_list_confirms_rejects_and_copies_
     assert ui.button.isVisible()
 
     dialog.show_for(a)
-    qtbot.mouseClick(dialog.reject_button, Qt.MouseButton.LeftButton)
+    asked: list[str] = []
+    monkeypatch.setattr("ui.copies.copies_bar.confirm",
+                        lambda _parent, _title, text: asked.append(text) or len(asked) != 1)
+    qtbot.mouseClick(dialog.reject_button, Qt.MouseButton.LeftButton)  # answered No
+    assert dialog.tree.topLevelItemCount() == 1 and f"--reset {b}" in asked[0]
+    qtbot.mouseClick(dialog.reject_button, Qt.MouseButton.LeftButton)  # answered Yes
     assert dialog.tree.topLevelItemCount() == 0
     assert facade(window, lambda wb: wb.copies(b)) == []
     assert not ui.button.isVisible()  # the open document (b) has no copy any more

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..dialogs.confirm import confirm
 from ..elided_label import ElidedLabel
 from ..session import Session
 
@@ -206,8 +207,14 @@ class CopiesDialog(QDialog):
             QGuiApplication.clipboard().setText(str(copy["sha256"]))
 
     def set_status(self, status: str) -> None:
-        other, doc_id = self.current_copy(), self.doc_id
+        other, doc_id, copy = self.current_copy(), self.doc_id, self._current()
         if other is None or doc_id is None:
+            return
+        if status == "rejected" and not confirm(
+                self, "Not a copy",
+                f"“{(copy or {}).get('title') or other}” will no longer be shown as a copy of "
+                f"this document, here or in search results.\n\nThe command line can undo "
+                f"it: workbench copies {doc_id} --reset {other}"):
             return
         self.session.mutate(lambda wb: wb.set_copy_status(doc_id, other, status),
                             doing="mark the copy")
