@@ -18,13 +18,14 @@ import weakref
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from .. import audit
 from ..errors import Cancelled
 from ..library import Library
-from ..models import CopySignature, Document, DocumentCopy, TextLayer
+from ..models import CopySignature, DocumentCopy, TextLayer, utcnow
 from .signature import NUM_PERM, Signature, containment, jaccard, sign
 
 if TYPE_CHECKING:
@@ -132,21 +133,23 @@ def _sign_chunk(library: Library, bands: Bands,
     with library.read() as s:
         layers = _latest_layers(s, ids)
     sigs = {doc: (layer, sign(text)) for doc, layer, text in layers}
-    added: list[tuple[int, Signature]] = []
+    if not sigs:
+        return 0, []
     with library.transaction() as s:
-        for doc, (layer, sig) in sigs.items():
-            row = s.get(CopySignature, doc)
-            if row is None:
-                row = CopySignature(document_id=doc)
-                s.add(row)
-            row.layer_id, row.num_perm, row.shingles = layer, NUM_PERM, sig.shingles
-            row.minhash = sig.to_bytes()
+        # One statement for the chunk: a query and a flush per document cost more than
+        # signing it (measured: 15 ms a document against 4 for the signature).
+        stmt = sqlite_insert(CopySignature)
+        s.connection().execute(stmt.on_conflict_do_update(
+            index_elements=[CopySignature.document_id],
+            set_={"layer_id": stmt.excluded.layer_id, "num_perm": stmt.excluded.num_perm,
+                  "shingles": stmt.excluded.shingles, "minhash": stmt.excluded.minhash}),
+            [{"document_id": doc, "layer_id": layer, "num_perm": NUM_PERM,
+              "shingles": sig.shingles, "minhash": sig.to_bytes()}
+             for doc, (layer, sig) in sigs.items()])
+        for doc, (_layer, sig) in sigs.items():  # this chunk's documents find each other too
             if sig.shingles:
-                added.append((doc, sig))
-        s.flush()
-        for doc, sig in added:  # this chunk's documents find each other too
-            bands.add(doc, sig.values)
-        changed = _record_pairs(s, bands, sigs)
+                bands.add(doc, sig.values)
+        changed = _record_pairs(s, bands, {d: sig for d, (_l, sig) in sigs.items()})
         if changed["found"] or changed["dropped"]:
             audit.record(s, audit.MODIFICATION, "document_copy", None, {
                 "operation": "found copies", "found": changed["found"],
@@ -156,41 +159,51 @@ def _sign_chunk(library: Library, bands: Bands,
 
 
 def _record_pairs(s: Session, bands: Bands,
-                  sigs: dict[int, tuple[int, Signature]]) -> dict[str, list[Any]]:
-    found: list[list[Any]] = []
+                  sigs: dict[int, Signature]) -> dict[str, list[Any]]:
+    """Pairs of ``sigs``' documents with their copies, against those already recorded: new
+    ones added, found ones that no longer hold dropped, the user's word kept."""
+    candidates = {doc: bands.candidates(sig.values) - {doc}
+                  for doc, sig in sigs.items() if sig.shingles}
+    stored = _stored(s, sorted(set().union(*candidates.values()))) if candidates else {}
+    keep: dict[tuple[int, int], float] = {}
+    for doc, others in candidates.items():
+        sig = sigs[doc]
+        for other_id in others:
+            other = stored.get(other_id)
+            if other is None:  # deleted, or not signed yet: found when it is
+                continue
+            j = jaccard(sig, other)
+            if is_copy(j, sig.shingles, other.shingles):
+                keep[(min(doc, other_id), max(doc, other_id))] = round(j, 3)
+    docs = list(sigs)
+    existing = s.execute(select(DocumentCopy).where(
+        or_(DocumentCopy.first_id.in_(docs), DocumentCopy.second_id.in_(docs)))).scalars().all()
     dropped: list[list[int]] = []
-    for doc, (_layer, sig) in sigs.items():
-        keep: dict[tuple[int, int], float] = {}
-        if sig.shingles:
-            others = sorted(bands.candidates(sig.values) - {doc})
-            for other_id, other in _stored(s, others):
-                j = jaccard(sig, other)
-                if is_copy(j, sig.shingles, other.shingles):
-                    keep[(min(doc, other_id), max(doc, other_id))] = round(j, 3)
-        existing = s.execute(select(DocumentCopy).where(
-            or_(DocumentCopy.first_id == doc, DocumentCopy.second_id == doc))).scalars().all()
-        for row in existing:
-            key = (row.first_id, row.second_id)
-            if key in keep:
-                if row.status == FOUND:
-                    row.similarity = keep[key]
-                del keep[key]
-            elif row.status == FOUND:  # the texts no longer look alike
-                dropped.append([row.first_id, row.second_id])
-                s.delete(row)
-        for (a, b), j in keep.items():
-            s.add(DocumentCopy(first_id=a, second_id=b, similarity=j, status=FOUND))
-            found.append([a, b, j])
-        s.flush()
+    for row in existing:
+        key = (row.first_id, row.second_id)
+        if key in keep:
+            if row.status == FOUND and row.similarity != keep[key]:
+                row.similarity = keep[key]
+            del keep[key]
+        elif row.status == FOUND:  # the texts no longer look alike
+            dropped.append([row.first_id, row.second_id])
+            s.delete(row)
+    s.flush()
+    found = [[a, b, j] for (a, b), j in sorted(keep.items())]
+    if found:
+        s.connection().execute(insert(DocumentCopy), [
+            {"first_id": a, "second_id": b, "similarity": j, "status": FOUND,
+             "found_at": utcnow()} for a, b, j in found])
     return {"found": found, "dropped": dropped}
 
 
-def _stored(s: Session, ids: list[int]) -> list[tuple[int, Signature]]:
-    if not ids:
-        return []
-    rows = s.execute(select(CopySignature.document_id, CopySignature.minhash,
-                            CopySignature.shingles)
-                     .where(CopySignature.document_id.in_(ids), CopySignature.shingles > 0)
-                     .join(Document, Document.id == CopySignature.document_id)).all()
-    return [(int(d), Signature.from_bytes(m, int(n))) for d, m, n in rows]
-
+def _stored(s: Session, ids: list[int]) -> dict[int, Signature]:
+    """The stored signatures of ``ids`` (those too short to have copies left out)."""
+    out: dict[int, Signature] = {}
+    for n in range(0, len(ids), 500):
+        rows = s.execute(select(CopySignature.document_id, CopySignature.minhash,
+                                CopySignature.shingles)
+                         .where(CopySignature.document_id.in_(ids[n:n + 500]),
+                                CopySignature.shingles > 0)).all()
+        out.update((int(d), Signature.from_bytes(m, int(k))) for d, m, k in rows)
+    return out
