@@ -216,3 +216,15 @@ def test_chinese_copies_are_found_by_characters(wb: Any, tmp_path: Path) -> None
 def test_copies_of_an_unknown_document_is_a_user_error(wb: Any) -> None:
     with pytest.raises(UserError):
         wb.copies(12345)
+
+
+def test_listing_the_copies_of_a_re_read_document_signs_it_again(
+        wb: Any, tmp_path: Path, corpus_texts: dict[str, str]) -> None:
+    from workbench.extract.base import Extraction
+
+    texts = list(corpus_texts.values())
+    a = _txt(wb, tmp_path, "a", texts[0])
+    b = _txt(wb, tmp_path, "b", texts[0] + "\n\nUpdated.")
+    assert [x["document_id"] for x in wb.copies(b)] == [a]
+    wb.add_text_layer(b, Extraction(pages=[texts[2]], extractor="ocr", extractor_version="1"))
+    assert wb.copies(b) == [] and wb.copies(a) == []  # the found pair is dropped
