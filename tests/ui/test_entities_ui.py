@@ -361,3 +361,37 @@ def test_reachable_by_keyboard_on_a_small_screen(window: Any, qtbot: Any, tmp_pa
     window.sidebar.select("entities", None)
     _settle(qtbot)
     assert window.middle.currentWidget() is panel
+
+
+def test_mentions_are_found_off_the_gui_thread(threaded_window: Any, qtbot: Any,
+                                               tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from tests.ui.conftest import facade_async
+    from workbench.services import Workbench
+
+    win = threaded_window
+    panel = _panel(win)
+    for name, text in (("english.txt", ENGLISH), ("chinese.txt", CHINESE)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    facade_async(win, qtbot, lambda wb: wb.import_paths([tmp_path / "english.txt",
+                                                         tmp_path / "chinese.txt"]))
+    facade_async(win, qtbot, lambda wb: wb.wait_for_index(60))
+    win.refresh_sidebar()  # the library's pages replace the first-run page
+    qtbot.waitUntil(lambda: win.central.currentWidget() is win.splitter, timeout=30000)
+    threads: list[str] = []
+    real = Workbench.entity_mentions
+
+    def mentions(self: Any, *args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Workbench, "entity_mentions", mentions)
+    changes = facade_async(win, qtbot, lambda wb: wb.add_entity("person", NAMES[0],
+                                                                aliases=NAMES[1:]))
+    win.session.broadcast(changes)
+    win.acts["entities"].trigger()
+    qtbot.waitUntil(lambda: panel.mentions.topLevelItemCount() == 2, timeout=30000)
+    assert threads and all(t.startswith("workbench-db") for t in threads)
+    assert "3 mentions in 2 documents" in panel.state.text()

@@ -79,7 +79,9 @@ class EntityDialog(QDialog):
         form.addRow("&Kind:", self.kind)
         form.addRow("&Name:", self.name)
         form.addRow("Other &names:", self.aliases)
-        form.addRow("N&ote:", note_row)
+        note_label = QLabel("N&ote:")
+        note_label.setBuddy(self.note)  # a row of two widgets gets no buddy of its own
+        form.addRow(note_label, note_row)
         self.problem = QLabel("")
         self.problem.setObjectName("secondary")
         self.problem.setWordWrap(True)

@@ -20,6 +20,7 @@ from ..search.delegate import HTML_ROLE, RichDelegate
 from ..search.render import emphasise
 
 MARK_ROLE = Qt.ItemDataRole.UserRole + 1  # (document id, (start, end, words))
+TITLE_CHARS = 90  # a title made of a text's first line can be a paragraph: cut, whole in tooltip
 
 
 def mention_mark(mention: dict[str, Any]) -> tuple[int, int, str]:
@@ -60,7 +61,9 @@ class MentionsView(QTreeWidget):
             found = doc.get("mentions", [])
             title = doc.get("title") or f"Document {doc['document_id']}"
             top = QTreeWidgetItem(self, [title])
-            top.setData(0, HTML_ROLE, f"<b>{html.escape(title)}</b> "
+            top.setToolTip(0, title)
+            shown = title if len(title) <= TITLE_CHARS else title[:TITLE_CHARS - 1] + "…"
+            top.setData(0, HTML_ROLE, f"<b>{html.escape(shown)}</b> "
                         f"<span style='color:#7a8594'>· "
                         f"{_count(len(found), len(found) >= self.limit)}</span>")
             if found:

@@ -18,6 +18,7 @@ from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -103,9 +104,13 @@ class EntitiesPanel(QWidget):
         self.table.setAccessibleName("Entity register")
         self.table.setRootIsDecorated(False)
         self.table.setHeaderLabels(["Kind", "Name", "Names", "Documents"])
-        self.table.setColumnWidth(0, 110)
-        self.table.setColumnWidth(1, 260)
-        self.table.setColumnWidth(2, 70)
+        header = self.table.header()
+        header.setStretchLastSection(False)
+        # The name takes what is left; kind and the two counts keep to their width, so all
+        # four columns show in a 400 px pane (1024 px screen) without scrolling sideways.
+        for col in (0, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         self.table.currentItemChanged.connect(lambda *_: self._chosen())
@@ -133,7 +138,7 @@ class EntitiesPanel(QWidget):
         split.setChildrenCollapsible(False)
         split.addWidget(self.table)
         split.addWidget(detail)
-        split.setSizes([220, 320])
+        split.setSizes([150, 390])  # the mentions get the room: the register is short
 
         register = QWidget()
         rl = QVBoxLayout(register)

@@ -44,6 +44,9 @@ def _ask(builder: DossierBuilder, did: int, entities: list[dict[str, Any]],
 
     def done(changes: Any) -> None:
         dialog.accept()
+        bar = getattr(builder, "alias_warning", None)
+        if bar is not None:
+            bar.hide()  # the person is redacted: a warning about one of their names is moot
         show_warnings(builder, changes)
 
     dialog.submitted.connect(lambda eid, label, reason: ops.redact_entity(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 
 class AliasWarning(QFrame):
@@ -33,11 +33,16 @@ class AliasWarning(QFrame):
         self.instead.clicked.connect(self._instead)
         self.close_button = QPushButton("Dismiss")
         self.close_button.clicked.connect(self.hide)
-        layout = QHBoxLayout(self)
+        # The words across the whole width, the buttons under them: beside them, the text
+        # was squeezed into a column ten lines tall on a small screen.
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.instead)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
-        layout.addWidget(self.text, 1)
-        layout.addWidget(self.instead)
-        layout.addWidget(self.close_button)
+        layout.addWidget(self.text)
+        layout.addLayout(buttons)
         self._action: Callable[[], None] | None = None
         self.hide()
 
