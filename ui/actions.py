@@ -97,7 +97,8 @@ def shortcut_rows() -> list[tuple[str, str]]:
             continue
         seq = QKeySequence(spec.shortcut).toString(QKeySequence.SequenceFormat.NativeText)
         rows.append((spec.text.replace("&", "").rstrip("…"), seq))
-    rows += [("Next match / previous match (find bar)", "Enter / Shift+Enter"),
+    rows += [("Entities: people, organisations, places", "Ctrl+Shift+E"),
+             ("Next match / previous match (find bar)", "Enter / Shift+Enter"),
              ("Close the find bar", "Esc"), ("Open the selected search hit", "Enter"),
              ("Rename the selected dossier section", "F2"),
              ("Zoom the page in / out (Original tab)", "Ctrl+= / Ctrl+-"),

@@ -339,6 +339,9 @@ def test_reachable_by_keyboard_on_a_small_screen(window: Any, qtbot: Any, tmp_pa
     window.resize(1024, 700)
     window.show_documents()
     assert window.acts["entities"].shortcut() == QKeySequence("Ctrl+Shift+E")
+    from ui.actions import shortcut_rows  # Help → Keyboard shortcuts lists it
+
+    assert any(keys == "Ctrl+Shift+E" and "Entities" in what for what, keys in shortcut_rows())
     window.activateWindow()
     qtbot.keySequence(window, QKeySequence("Ctrl+Shift+E"))
     _settle(qtbot)
