@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..models import CollectionRecord, Document, DocumentCopy
 from ..records import record_of
-from .finder import CONFIRMED, REJECTED
+from .service import CONFIRMED, REJECTED
 
 
 def cited_copies(s: Session, doc_id: int) -> tuple[tuple[str, str], ...]:

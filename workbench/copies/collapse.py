@@ -7,7 +7,7 @@ from sqlalchemy import select
 from ..index.results import SearchHit
 from ..library import Library
 from ..models import DocumentCopy
-from .finder import REJECTED
+from .service import REJECTED
 
 
 def collapse(library: Library, hits: list[SearchHit]) -> list[SearchHit]:

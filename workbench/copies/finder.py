@@ -26,6 +26,7 @@ from .. import audit
 from ..errors import Cancelled
 from ..library import Library
 from ..models import CopySignature, DocumentCopy, TextLayer, utcnow
+from .service import FOUND
 from .signature import NUM_PERM, Signature, containment, jaccard, sign
 
 if TYPE_CHECKING:
@@ -40,8 +41,6 @@ CONTAINED = 0.8  # of the smaller text's shingles in the larger...
 MIN_JACCARD = 0.2  # ...when they still overlap this much (an excerpt is not a copy)
 CHUNK = 200  # documents signed per transaction
 
-FOUND, CONFIRMED, REJECTED = "found", "confirmed", "rejected"
-STATUSES = (FOUND, CONFIRMED, REJECTED)
 
 ProgressCb = Callable[[int, int], None]
 

@@ -13,9 +13,12 @@ from ..errors import UserError
 from ..library import Library
 from ..models import CopySignature, Document, DocumentCopy, TextLayer
 from ..records import record_of
-from . import finder
 
 __all__ = ["CopiesMixin"]
+
+# A pair's status: found by the library, or the user's word.
+FOUND, CONFIRMED, REJECTED = "found", "confirmed", "rejected"
+STATUSES = (FOUND, CONFIRMED, REJECTED)
 
 
 class CopiesMixin:
@@ -26,7 +29,9 @@ class CopiesMixin:
         """Sign ``doc_ids`` (None: every document lacking a signature of its latest text, as
         in a library from before copies were found) and record their copies.
         ``progress(done, total)``; ``cancel``: a ``CancelToken`` or a callable."""
-        found = finder.find_copies(self.library, doc_ids, progress, cancel)
+        from .finder import find_copies
+
+        found = find_copies(self.library, doc_ids, progress, cancel)
         return {"signed": found["signed"], "pairs": found["pairs"]}
 
     def copies(self, doc_ref: str | int) -> list[dict[str, Any]]:
@@ -35,7 +40,9 @@ class CopiesMixin:
             doc_id = resolve_document(s, doc_ref).id
             stale = self.library.writable and _stale(s, doc_id)
         if stale:  # a new text layer since it was signed: sign it again first
-            finder.find_copies(self.library, [doc_id])
+            from .finder import find_copies
+
+            find_copies(self.library, [doc_id])
         with self.library.read() as s:
             rows = _pairs(s, doc_id)
             out = []
@@ -51,7 +58,7 @@ class CopiesMixin:
                     "captured_at": iso(rec.captured_at) if rec is not None else None,
                     "imported_at": iso(other.created_at), "sha256": other.sha256,
                     "similarity": round(float(similarity), 3), "status": status})
-        out.sort(key=lambda c: (c["status"] != finder.CONFIRMED, -c["similarity"],
+        out.sort(key=lambda c: (c["status"] != CONFIRMED, -c["similarity"],
                                 c["document_id"]))
         return out
 
@@ -64,7 +71,7 @@ class CopiesMixin:
         with self.library.read() as s:
             for column in (DocumentCopy.first_id, DocumentCopy.second_id):
                 q = (select(column, func.count()).where(column.in_(ids),
-                                                        DocumentCopy.status != finder.REJECTED)
+                                                        DocumentCopy.status != REJECTED)
                      .group_by(column))
                 for doc, n in s.execute(q):
                     counts[int(doc)] += int(n)
@@ -73,9 +80,9 @@ class CopiesMixin:
     def set_copy_status(self, doc_ref: str | int, other_ref: str | int,
                         status: str) -> Changes:
         """Confirm, reject (never found again) or return to found the pair of two documents."""
-        if status not in finder.STATUSES:
+        if status not in STATUSES:
             raise UserError(f"Unknown copy status {status!r}",
-                            "use one of: " + ", ".join(finder.STATUSES))
+                            "use one of: " + ", ".join(STATUSES))
         with self.library.transaction() as s:
             a = resolve_document(s, doc_ref).id
             b = resolve_document(s, other_ref).id
@@ -130,7 +137,7 @@ def _stale(s: Any, doc_id: int) -> bool:
 def _pairs(s: Any, doc_id: int) -> list[tuple[int, float, str]]:
     rows = s.execute(select(DocumentCopy).where(
         or_(DocumentCopy.first_id == doc_id, DocumentCopy.second_id == doc_id),
-        DocumentCopy.status != finder.REJECTED)).scalars().all()
+        DocumentCopy.status != REJECTED)).scalars().all()
     return [(r.second_id if r.first_id == doc_id else r.first_id, r.similarity, r.status)
             for r in rows]
 
