@@ -162,10 +162,18 @@ def test_mentions_by_document_open_the_document_at_the_mention(window: Any, qtbo
 
 def test_edit_names_and_delete_from_the_register(window: Any, qtbot: Any, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    _library(window, tmp_path)
+    docs = _library(window, tmp_path)
     eid = _register_ekpar(window)
     panel = _open_panel(window, qtbot)
     _click_item(qtbot, panel.table, _row_of(panel, NAMES[0]))
+    # The document open in the reader is linked to him ("Documents" counts it).
+    window.open_document(docs["uyghur.txt"])
+    _settle(qtbot)
+    qtbot.mouseClick(panel.link_button, Qt.MouseButton.LeftButton)
+    _settle(qtbot)
+    linked = facade(window, lambda wb: wb.get_entity(eid))["linked_documents"]
+    assert [d["document_id"] for d in linked] == [docs["uyghur.txt"]]
+    assert _row_of(panel, NAMES[0]).text(3) == "1"
     qtbot.mouseClick(panel.edit_button, Qt.MouseButton.LeftButton)
     dialog = panel.dialog
     assert dialog.other_names() == NAMES[1:]
