@@ -98,6 +98,7 @@ def shortcut_rows() -> list[tuple[str, str]]:
         seq = QKeySequence(spec.shortcut).toString(QKeySequence.SequenceFormat.NativeText)
         rows.append((spec.text.replace("&", "").rstrip("…"), seq))
     rows += [("Entities: people, organisations, places", "Ctrl+Shift+E"),
+             ("Chronology: events in date order", "Ctrl+5"),
              ("Next match / previous match (find bar)", "Enter / Shift+Enter"),
              ("Close the find bar", "Esc"), ("Open the selected search hit", "Enter"),
              ("Rename the selected dossier section", "F2"),

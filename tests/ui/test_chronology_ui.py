@@ -31,6 +31,7 @@ def library(win: Any, tmp_path: Path) -> dict[str, Any]:
         (tmp_path / name).write_text(text, encoding="utf-8")
     win.imports.start([tmp_path / "camp.txt", tmp_path / "other.txt"])
     win.imports.plan_dialog.accept()
+    win.imports.summary_dialog.accept()  # (modal: the window's shortcuts wait for it)
     docs = {d["title"][:6]: d["id"] for d in facade(win, lambda wb: wb.list_documents())}
     camp, other = docs["On 5 M"], docs["The ca"]
 
@@ -291,3 +292,52 @@ def test_the_builder_adds_a_chronology_section(window: Any, tmp_path: Path, qtbo
 
     shown = window.builder.items.item(window.builder.items.count() - 1).data(HTML_ROLE)
     assert "Transfers, dated" in shown and "tagged Transfers" in shown
+
+
+def test_keyboard_sidebar_ambiguous_dates_added_sources_and_a_refusal(
+        window: Any, tmp_path: Path, qtbot: Any) -> None:
+    ids = library(window, tmp_path)
+    # the sidebar's LIBRARY → Chronology, and Ctrl+5, show the view
+    window.sidebar.select("chronology", None)
+    assert window.middle.currentWidget() is window.chronology
+    window.show_documents()
+    assert window.acts["chronology"].shortcut().toString() == "Ctrl+5"
+    from ui.actions import shortcut_rows  # Help → Keyboard shortcuts lists it
+
+    assert any(keys == "Ctrl+5" and "Chronology" in what for what, keys in shortcut_rows())
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    qtbot.keyClick(window.search_field, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    assert window.middle.currentWidget() is window.chronology
+
+    dialog = event_from_highlight(window, qtbot, ids["camp"], ids["trucks"])
+    dialog.date.clear()
+    qtbot.keyClicks(dialog.date, "05/03/2018")  # the core's reason is shown, and the forms
+    assert "ambiguous" in dialog.reading.text() and "2018年3月5日" in dialog.reading.text()
+    assert not dialog.save.isEnabled()
+    dialog.date.setText("early 2018")
+    assert dialog.reading.text() == "Read as range: January 2018 – April 2018"
+
+    # Add source…: a second highlight found by typing
+    qtbot.mouseClick(dialog.add_source, Qt.MouseButton.LeftButton)
+    picker = dialog.picker
+    qtbot.keyClicks(picker.picker.search, "enlarged")
+    qtbot.keyClick(picker.picker.search, Qt.Key.Key_Return)
+    assert picker.picker.chosen_id() == ids["enlarged"]
+    qtbot.keyClick(picker.picker.list, Qt.Key.Key_Return)
+    assert not picker.isVisible()
+    assert dialog.source_ids() == [ids["trucks"], ids["enlarged"]]
+
+    # the source is deleted meanwhile: the core refuses, the dialog stays with what was typed
+    facade(window, lambda wb: wb.delete_highlight(ids["enlarged"]))
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.error.isVisible()
+    assert str(ids["enlarged"]) in dialog.error.text()
+    assert facade(window, lambda wb: wb.list_events()) == []
+    dialog.sources.setCurrentRow(1)
+    qtbot.mouseClick(dialog.remove_source, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    events = facade(window, lambda wb: wb.list_events())
+    assert [(e["date"]["text"], [s["highlight_id"] for s in e["sources"]]) for e in events] == [
+        ("early 2018", [ids["trucks"]])]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.ui.conftest import facade
 from workbench.changes import Changes
@@ -26,6 +26,7 @@ def two_highlights(win: Any, tmp_path: Path) -> dict[str, int]:
         (tmp_path / name).write_text(text, encoding="utf-8")
     win.imports.start([tmp_path / "camp.txt", tmp_path / "factory.txt"])
     win.imports.plan_dialog.accept()
+    win.imports.summary_dialog.accept()  # (modal: the window's shortcuts wait for it)
     docs = {d["title"][:7]: d["id"] for d in facade(win, lambda wb: wb.list_documents())}
     camp, guard = docs["Witness"], docs["A guard"]
     a = facade(win, lambda wb: wb.add_highlight(camp, quote="saw the trucks leave the camp",
@@ -99,7 +100,11 @@ def test_link_two_highlights_and_see_the_link_from_both_sides(
     assert len(facade(window, lambda wb: wb.highlight_links(ids["b"]))) == 1
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.Yes)
-    qtbot.mouseClick(box.unlink_button, Qt.MouseButton.LeftButton)
+    # the Delete key too, in an active window (where Edit → Delete document also wants it)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    box.list.setFocus()
+    qtbot.keyClick(box.list, Qt.Key.Key_Delete)
     assert facade(window, lambda wb: wb.highlight_links(ids["b"])) == []
     assert box.list.count() == 0 and "none yet" in box.title.text()
 

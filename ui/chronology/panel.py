@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -76,6 +76,16 @@ class EventTable(QTableWidget):
 
     enter_pressed = Signal()
     delete_pressed = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        # The window's Delete shortcut (Edit → Delete document) would take the key first.
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier
+                and self.currentRow() >= 0):
+            event.accept()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.currentRow() >= 0:

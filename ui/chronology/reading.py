@@ -65,15 +65,17 @@ def read(text: str) -> tuple[bool, str]:
     if not text:
         return False, f"Type a date. Accepted: {ACCEPTED}"
     try:
-        from workbench.chronology.dates import parse_date
+        from workbench.chronology import dates
     except ImportError:  # a core without the chronology: the save will say
         return True, "The date is read when the event is saved."
+    accepted = getattr(dates, "ACCEPTED", ACCEPTED)
     try:
-        d = parse_date(text)
-    except Exception:  # any refusal: say what is accepted instead
-        return False, f"Not a date I can read. Accepted: {ACCEPTED}"
-    if d is None:
-        return False, f"Not a date I can read. Accepted: {ACCEPTED}"
+        d = dates.parse_date(text)
+    except Exception as exc:  # a refusal: its reason (an ambiguous 05/03), and the forms
+        message = str(getattr(exc, "message", "") or "")
+        why = message.split(": ", 1)[1] if ": " in message else ""
+        lead = f"Not a date I can read: {why}." if why else "Not a date I can read."
+        return False, f"{lead} Accepted: {accepted}"
     return True, "Read as " + describe(d.kind, d.date_from, d.date_to)
 
 

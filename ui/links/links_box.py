@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -39,6 +39,16 @@ class LinksList(QListWidget):
 
     open_pressed = Signal()
     delete_pressed = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        # The window's Delete shortcut (Edit → Delete document) would take the key first.
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier
+                and self.currentItem() is not None):
+            event.accept()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.currentItem() is not None:
