@@ -161,6 +161,16 @@ def test_filter_change_status_edit_delete_and_open_a_source(
     panel.collection.setCurrentIndex(0)
     panel.collection.activated.emit(0)
     assert len(shown_statements(panel)) == 3
+    if window.session.has("add_entity"):  # by entity: a source quote names the place
+        facade(window, lambda wb: wb.add_entity("place", "Factory"))
+        window.session.broadcast(Changes(entities=True))
+        assert panel.entity.isVisible()
+        panel.entity.setCurrentIndex(panel.entity.findData("Factory"))
+        panel.entity.activated.emit(panel.entity.currentIndex())
+        assert shown_statements(panel) == ["Workers moved"]
+        panel.entity.setCurrentIndex(0)
+        panel.entity.activated.emit(0)
+        assert len(shown_statements(panel)) == 3
 
     # the status combo changes the chosen event's status
     panel.table.setFocus()
