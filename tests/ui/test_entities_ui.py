@@ -189,11 +189,14 @@ def test_edit_names_and_delete_from_the_register(window: Any, qtbot: Any, tmp_pa
     asked: list[str] = []
     monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a, **k: (
         asked.append(text), QMessageBox.StandardButton.Yes)[1])
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=3000)
     panel.table.setFocus()
-    qtbot.keyClick(panel.table, Qt.Key.Key_Delete)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Delete)  # not Edit → Delete document's shortcut
     _settle(qtbot)
-    assert asked and NAMES[0] in asked[0]
+    assert asked and NAMES[0] in asked[0], asked
     assert facade(window, lambda wb: wb.list_entities()) == []
+    assert len(facade(window, lambda wb: wb.list_documents())) == len(docs)
     assert panel.table.topLevelItemCount() == 0
 
 
@@ -227,7 +230,10 @@ def test_confirm_one_suggestion_and_dismiss_another(window: Any, qtbot: Any,
     hrw = next(view.table.topLevelItem(i) for i in range(view.table.topLevelItemCount())
                if view.table.topLevelItem(i).text(0) == "Human Rights Watch")
     _click_item(qtbot, view.table, hrw)
-    qtbot.mouseClick(view.dismiss_button, Qt.MouseButton.LeftButton)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=3000)
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_Delete)  # dismisses it (as the Dismiss button)
     assert "Human Rights Watch" not in [r["name"] for r in view.rows]
     panel.load_suggestions()  # read again: the dismissal holds for this library
     _settle(qtbot)

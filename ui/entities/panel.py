@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -42,8 +42,24 @@ from .suggestions import SuggestionsView
 ID = Qt.ItemDataRole.UserRole
 
 
+def claims_delete(event: QEvent, chosen: bool) -> bool:
+    """Delete on a list with a chosen row is the list's own (delete the entity, dismiss the
+    suggestion): claimed before the window's Edit → Delete document shortcut takes it."""
+    if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Delete
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier and chosen):
+        event.accept()
+        return True
+    return False
+
+
 class _Register(QTreeWidget):
     delete_pressed = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        if claims_delete(event, self.currentItem() is not None):
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Delete and self.currentItem() is not None:

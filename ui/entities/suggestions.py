@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -47,6 +47,16 @@ def dismiss(library: str, name: str) -> None:
     QSettings().setValue(_key(library), sorted(dismissed(library) | {name}))
 
 
+class _Suggestions(QTreeWidget):
+    def event(self, event: QEvent) -> bool:
+        # Delete dismisses the chosen suggestion, not the reader's document (Edit menu).
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_Delete and self.currentItem() is not None):
+            event.accept()
+            return True
+        return super().event(event)
+
+
 class SuggestionsView(QWidget):
     register_requested = Signal(dict)  # the suggestion (name, kind_guess, ...)
     dismissed = Signal(str)
@@ -59,7 +69,7 @@ class SuggestionsView(QWidget):
                        "Register the ones that are people, organisations or places.")
         intro.setWordWrap(True)
         intro.setObjectName("secondary")
-        self.table = QTreeWidget()
+        self.table = _Suggestions()
         self.table.setAccessibleName("Suggestions")
         self.table.setRootIsDecorated(False)
         self.table.setHeaderLabels(["Name", "Kind", "Documents", "Found as"])
