@@ -42,12 +42,11 @@ def band_keys(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     in 16 queries at 100k documents)."""
     import numpy as np
 
-    v = values[:, :BANDS * ROWS].astype(np.uint64).reshape(-1, BANDS, ROWS)
-    mixed = (v[:, :, 0] * np.uint64(_M1)) ^ (v[:, :, 1] * np.uint64(_M2)) ^ v[:, :, 2]
-    # Wrap-around multiplication is intended; fold the high half in so no bits are lost.
-    mixed = (mixed ^ (mixed >> np.uint64(32))) & np.uint64((1 << _KEY_BITS) - 1)
-    band = np.arange(BANDS, dtype=np.uint64) << np.uint64(_KEY_BITS)
-    return (mixed | band).astype(np.uint32)
+    v = values[:, :BANDS * ROWS].reshape(-1, BANDS, ROWS)
+    with np.errstate(over="ignore"):  # the wrap-around is intended (mod 2^32)
+        mixed = (v[:, :, 0] * np.uint32(_M1)) ^ (v[:, :, 1] * np.uint32(_M2)) ^ v[:, :, 2]
+    band = np.arange(BANDS, dtype=np.uint32) << np.uint32(_KEY_BITS)
+    return (mixed >> np.uint32(32 - _KEY_BITS)) | band
 
 
 class Bands:
