@@ -351,3 +351,48 @@ def test_keyboard_sidebar_ambiguous_dates_added_sources_and_a_refusal(
     events = facade(window, lambda wb: wb.list_events())
     assert [(e["date"]["text"], [s["highlight_id"] for s in e["sources"]]) for e in events] == [
         ("early 2018", [ids["trucks"]])]
+
+
+def test_the_chronology_fits_1024x700_at_double_text(double_window: Any, tmp_path: Path,
+                                                     qtbot: Any) -> None:
+    from tests.ui.test_window_fit import _clipped, _cut_buttons, _overlaps
+
+    win = double_window
+    ids = library(win, tmp_path)
+    make_events(win, ids)
+    win.resize(1024, 700)
+    QApplication.processEvents()
+    qtbot.wait(30)
+    panel = win.chronology
+    assert win.size() == QSize(1024, 700), "the window's minimum size is larger than the screen"
+    assert _cut_buttons(panel) == [] and _overlaps(panel) == [] and _clipped(panel) == []
+    assert panel.table.isVisible() and panel.table.height() >= 80
+    choose_highlight(win, qtbot, ids["camp"], ids["trucks"])
+    QApplication.processEvents()
+    pane = win.highlighter.pane
+    assert win.size() == QSize(1024, 700)
+    assert _cut_buttons(pane) == [] and _overlaps(pane) == []
+
+
+@pytest.fixture
+def double_window(qtbot: Any, library_path: Path) -> Any:
+    """A window made at double text size, as Preferences → Text size makes it."""
+    from ui import theme
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+    from ui.tasks import TaskManager
+
+    app = make_application()
+    theme.set_text_scale(2.0)
+    theme.apply_theme(app)
+    win = MainWindow(TaskManager(sync=True))
+    qtbot.addWidget(win)
+    win.show()
+    win.showNormal()
+    win.open_path(library_path)
+    try:
+        yield win
+    finally:
+        win.close()
+        theme.set_text_scale(1.0)
+        theme.apply_theme(app)

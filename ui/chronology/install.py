@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QMenu, QPushButton, QTreeWidgetItem, QWidget
 
+from ..flow_layout import FlowLayout
 from ..sidebar import KIND, PAYLOAD
 from . import ops
 from .panel import ChronologyPanel
@@ -85,10 +86,9 @@ def _install_highlight_hooks(window: Any, panel: ChronologyPanel) -> None:
     button.setToolTip("Add the selected highlight to the chronology as a dated event")
     button.clicked.connect(lambda: new_event_from(current()))
     strip = QWidget()
-    row = QHBoxLayout(strip)
+    row = FlowLayout(strip, spacing=4)
     row.setContentsMargins(0, 0, 0, 0)
     row.addWidget(button)
-    row.addStretch(1)
     pane = controller.pane
     layout = pane.layout()
     layout.insertWidget(layout.indexOf(pane.list) + 1, strip)

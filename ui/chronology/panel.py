@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,6 +37,7 @@ from ..flow_layout import FlowLayout
 from ..links.picker import short
 from ..session import Session
 from ..table_fit import ColumnFitter
+from ..window_fit import VerticalScroller
 from . import ops
 from .event_dialog import EventDialog
 from .reading import describe, shown_date
@@ -174,11 +175,18 @@ class ChronologyPanel(QWidget):
         self.info = QLabel("")
         self.info.setObjectName("secondary")
         self.info.setWordWrap(True)
+        controls = QWidget()
+        cl = QVBoxLayout(controls)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(title)
+        cl.addLayout(filters)
+        cl.addLayout(actions)
+        # At 200 % text the filters and buttons wrap onto many rows: they scroll within at
+        # most half the page, and the events keep the rest.
+        self.controls = VerticalScroller(controls)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
-        layout.addWidget(title)
-        layout.addLayout(filters)
-        layout.addLayout(actions)
+        layout.addWidget(self.controls)
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.info)
@@ -286,8 +294,23 @@ class ChronologyPanel(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._fit_controls()
         if self._dirty:
             self.reload()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_controls()
+
+    def _fit_controls(self) -> None:
+        content = self.controls.widget()
+        if content is None:
+            return
+        width = self.controls.viewport().width() or self.controls.width()
+        layout = content.layout()
+        needed = (layout.totalHeightForWidth(width) if layout is not None
+                  and layout.hasHeightForWidth() else content.sizeHint().height())
+        self.controls.setFixedHeight(max(60, min(needed, self.height() // 2)))
 
     # --- the chosen event ---------------------------------------------------------------------
 

@@ -35,7 +35,7 @@ class LinksController:
         pane = self.highlighter.pane
         self.box = LinksBox(pane)
         layout = pane.layout()
-        layout.insertWidget(layout.indexOf(pane.list) + 1, self.box, 2)
+        layout.insertWidget(layout.indexOf(pane.list) + 1, self.box, 1)
         pane.list.currentItemChanged.connect(lambda *_: self.reload())
         self.box.link_requested.connect(lambda: self.link_from(self.current_id()))
         self.box.open_requested.connect(self.open_other)

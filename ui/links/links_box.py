@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..flow_layout import FlowLayout
 from . import ops
 from .picker import short
 
@@ -92,12 +92,10 @@ class LinksBox(QWidget):
         self.open_button.clicked.connect(self._open)
         self.unlink_button = QPushButton("Unlink")
         self.unlink_button.clicked.connect(self._unlink)
-        self.buttons = QHBoxLayout()
-        self.buttons.setSpacing(4)
-        self.buttons.addWidget(self.link_button)
-        self.buttons.addStretch(1)
-        self.buttons.addWidget(self.open_button)
-        self.buttons.addWidget(self.unlink_button)
+        # A row that wraps at a large text size rather than cutting the buttons' text.
+        self.buttons = FlowLayout(spacing=4)
+        for button in (self.link_button, self.open_button, self.unlink_button):
+            self.buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(4)
