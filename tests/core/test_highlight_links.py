@@ -154,8 +154,15 @@ def test_deleting_a_highlight_drops_its_links(bench) -> None:
     wb, h = bench
     wb.link_highlights(h["a"], h["b"], "corroborates")
     wb.link_highlights(h["b"], h["c"], "contradicts")
-    wb.delete_highlight(h["b"])
+    event = wb.add_event("The transfer", "March 2018", highlights=[h["b"], h["a"]])
+    changes = wb.delete_highlight(h["b"])
     assert wb.highlight_links(h["a"]) == [] and wb.highlight_links(h["c"]) == []
+    # the window redraws the links and the chronology; the audit event names what went
+    assert changes.links and changes.events
+    (deleted,) = [e for e in wb.audit_events(object_type="highlight", object_id=str(h["b"]))
+                  if e["type"] == "deletion"]
+    assert len(deleted["details"]["links_removed"]) == 2
+    assert deleted["details"]["event_sources_removed"] == [event.event_ids[0]]
 
 
 # --- W3C -------------------------------------------------------------------------------------

@@ -124,13 +124,27 @@ class AnnotationsMixin(TagsMixin, ExchangeMixin, PassagesMixin):
         return self._highlight_changed(hid, doc_id, tags_changed)
 
     def delete_highlight(self, highlight_id: int) -> Changes:
+        from workbench.models import EventSource, HighlightLink
+
         with self.library.transaction() as s:
             h = H.get_row(s, highlight_id)
             had_tags = bool(H.tag_ids(s, h.id))
-            audit.record(s, audit.DELETION, "highlight", h.id, H.audit_details(s, h))
+            # Its links and its place among an event's sources go with it (the database
+            # cascades): the audit event names them, the window redraws them.
+            links = sorted(s.execute(select(HighlightLink.id).where(
+                (HighlightLink.first_id == h.id) | (HighlightLink.second_id == h.id)))
+                .scalars())
+            events = sorted(s.execute(select(EventSource.event_id).where(
+                EventSource.highlight_id == h.id)).scalars())
+            details = H.audit_details(s, h)
+            if links or events:
+                details = {**details, "links_removed": links, "event_sources_removed": events}
+            audit.record(s, audit.DELETION, "highlight", h.id, details)
             hid, doc_id = h.id, h.document_id
             s.delete(h)
-        return self._highlight_changed(hid, doc_id, had_tags)
+        changes = self._highlight_changed(hid, doc_id, had_tags)
+        changes.links, changes.events = bool(links), bool(events)
+        return changes
 
     def _highlight_changed(self, hid: int, doc_id: int, tags_changed: bool) -> Changes:
         if tags_changed:
