@@ -72,6 +72,10 @@ def test_an_alias_added_after_the_rule_is_hidden_at_the_next_export(bench, tmp_p
     path = tmp_path / "out.html"
     bench.export(d, "html", path)
     _assert_gone(path, "html", [EN, ZH])
+    # the export's audit event counts the rules the user made: one, whatever his names
+    (sent,) = [e for e in bench.audit_events(object_type="dossier", object_id=str(d))
+               if e["type"] == "dissemination"]
+    assert sent["details"]["redactions"] == 1
 
 
 def test_deleting_a_person_a_rule_names_is_refused(bench):

@@ -504,9 +504,12 @@ class DossiersMixin(PagesMixin):
         if not self.library.writable:  # a read-only library: the export is not recorded
             return {**result.to_json(), "recorded": False}
         with self.library.transaction() as s:
+            # The rules as the user made them (a person's rule is one, whatever their names).
+            rules = s.execute(select(func.count(Redaction.id))
+                              .where(Redaction.dossier_id == view.id)).scalar_one()
             audit.record(s, audit.DISSEMINATION, "dossier", view.id, {
                 "format": result.format, "sha256": result.sha256, "size": result.size,
-                "exhibits": len(view.exhibits), "redactions": len(view.labels),
+                "exhibits": len(view.exhibits), "redactions": int(rules),
                 "bates": bool(bates), "files": result.files,
                 "excluded_originals": result.excluded_originals})
         return {**result.to_json(), "recorded": True}
