@@ -119,19 +119,24 @@ def find_copies(library: Library, doc_ids: Iterable[int] | None = None,
     return {"signed": signed, "pairs": pairs, "document_ids": sorted(touched)}
 
 
-def _latest_layers(s: Session, ids: list[int]) -> list[tuple[int, int, str]]:
+def _signatures(library: Library, ids: list[int]) -> dict[int, tuple[int, Signature]]:
+    """Each document's latest layer id and the signature of its text; texts are read one at
+    a time, so a chunk of long texts is never held in memory at once."""
     latest = (select(func.max(TextLayer.id)).where(TextLayer.document_id.in_(ids))
               .group_by(TextLayer.document_id))
-    return [(int(d), int(i), t) for d, i, t in s.execute(
-        select(TextLayer.document_id, TextLayer.id, TextLayer.text)
-        .where(TextLayer.id.in_(latest)))]
+    out: dict[int, tuple[int, Signature]] = {}
+    with library.read() as s:
+        layers = s.execute(select(TextLayer.document_id, TextLayer.id)
+                           .where(TextLayer.id.in_(latest))).all()
+        for doc, layer in layers:
+            text = s.execute(select(TextLayer.text).where(TextLayer.id == layer)).scalar_one()
+            out[int(doc)] = (int(layer), sign(text))
+    return out
 
 
 def _sign_chunk(library: Library, bands: Bands,
                 ids: list[int]) -> tuple[int, list[tuple[int, int]]]:
-    with library.read() as s:
-        layers = _latest_layers(s, ids)
-    sigs = {doc: (layer, sign(text)) for doc, layer, text in layers}
+    sigs = _signatures(library, ids)
     if not sigs:
         return 0, []
     with library.transaction() as s:
