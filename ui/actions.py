@@ -99,6 +99,8 @@ def shortcut_rows() -> list[tuple[str, str]]:
         rows.append((spec.text.replace("&", "").rstrip("…"), seq))
     rows += [("Entities: people, organisations, places", "Ctrl+Shift+E"),
              ("Chronology: events in date order", "Ctrl+5"),
+             ("Other copies of the open document (viewer)", "Alt+C"),
+             ("Next / previous change (comparing two copies)", "F8 / Shift+F8"),
              ("Next match / previous match (find bar)", "Enter / Shift+Enter"),
              ("Close the find bar", "Esc"), ("Open the selected search hit", "Enter"),
              ("Rename the selected dossier section", "F2"),

@@ -319,3 +319,11 @@ def test_the_comparison_runs_on_the_worker_and_a_dialog_closed_meanwhile_is_left
     facade_async(win, qtbot, lambda wb: None)
     qtbot.wait(50)
     assert len(threads) == 2 and win.copies_ui.compares == [dlg]
+
+
+def test_the_copies_keys_are_in_the_shortcuts_list(qapp: Any) -> None:
+    from ui.actions import shortcut_rows
+
+    rows = dict(shortcut_rows())
+    assert rows["Other copies of the open document (viewer)"] == "Alt+C"
+    assert rows["Next / previous change (comparing two copies)"] == "F8 / Shift+F8"
