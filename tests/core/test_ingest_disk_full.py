@@ -85,7 +85,9 @@ def test_originals_that_cannot_be_written_stop_the_batch(wb: Workbench, tmp_path
 
 
 def test_a_database_that_cannot_grow_stops_the_batch(wb: Workbench, tmp_path: Path) -> None:
-    files = _files(tmp_path / "in", 12)
+    # 12 pages of room hold 10 or 11 of these files, depending on how full the schema's own
+    # pages are: 20 files leave some not attempted whatever the schema.
+    files = _files(tmp_path / "in", 20)
     engine = wb.library.store.engine
     with engine.connect() as con:
         pages = con.exec_driver_sql("PRAGMA page_count").scalar_one()
@@ -97,8 +99,8 @@ def test_a_database_that_cannot_grow_stops_the_batch(wb: Workbench, tmp_path: Pa
     engine.dispose()  # every new connection is held to the cap
     report, _ = wb.import_paths(files)
     out = report.to_json()
-    assert 0 < len(out["imported"]) < 12
-    _check_stopped(out, 12)
+    assert 0 < len(out["imported"]) < 19
+    _check_stopped(out, 20)
     event.remove(engine, "connect", _cap)
     engine.dispose()
     _check_nothing_half_written(wb, out)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
@@ -216,7 +215,10 @@ class CompareDialog(QDialog):
 
     def _gone(self) -> bool:
         # Closed before the worker answered: the dialog deletes itself on close.
-        return not shiboken6.isValid(self) or not self.isVisible()
+        try:
+            return not self.isVisible()
+        except RuntimeError:  # its C++ side is deleted already
+            return True
 
     def _failed(self, exc: BaseException) -> None:
         if self._gone():
