@@ -327,3 +327,42 @@ def test_the_copies_keys_are_in_the_shortcuts_list(qapp: Any) -> None:
     rows = dict(shortcut_rows())
     assert rows["Other copies of the open document (viewer)"] == "Alt+C"
     assert rows["Next / previous change (comparing two copies)"] == "F8 / Shift+F8"
+
+
+def _in_view(view: Any, offset: int) -> bool:
+    top = view.cursorForPosition(QPoint(2, 2)).position()
+    bottom = view.cursorForPosition(QPoint(2, view.viewport().height() - 2)).position()
+    return top <= view.qt(offset) <= bottom
+
+
+def test_the_comparison_opens_on_its_first_change_on_both_sides(
+        threaded_window: Any, tmp_path: Path, corpus_texts: dict[str, str],
+        qtbot: Any) -> None:
+    """A PDF and a web capture of one article, a paragraph missing from the capture: the
+    comparison opened (on the worker, the dialog already shown) with one side scrolled to the
+    end and the other elsewhere, the change nowhere in sight, until F8 was pressed: the texts
+    going in and their scroll bars appearing scrolled the sides after the jump to change 1."""
+    from tests.support.files import make_html_capture, make_pdf, split_pages
+    from tests.ui.conftest import facade_async
+
+    win = threaded_window
+    text = corpus_texts[CRIMES]
+    title, _, body = text.partition("\n\n")
+    paras = body.split("\n\n")
+    del paras[len(paras) * 2 // 3]
+    src = tmp_path / "in"
+    src.mkdir()
+    make_pdf(src / "a.pdf", split_pages(text), title=title)
+    make_html_capture(src / "a.html", title, "\n\n".join(paras))
+    report, changes = facade_async(win, qtbot, lambda wb: wb.import_paths(
+        [src / "a.pdf", src / "a.html"]))
+    a, b = (int(o.document_id) for o in report.imported)
+    win.session.broadcast(changes)
+    win.resize(1600, 1000)
+    dlg = win.copies_ui.compare(a, b)
+    qtbot.waitUntil(lambda: dlg.comparison is not None, timeout=30000)
+    qtbot.wait(300)  # the texts laid out and painted
+    assert dlg.counter.text() == f"Change 1 of {len(dlg.changes)}"
+    first = dlg.changes[0]
+    for side, view in dlg.sides.items():
+        assert _in_view(view, int(first[side][0])), side

@@ -65,6 +65,9 @@ class CompareText(QPlainTextEdit):
         self.setReadOnly(True)
         self.setAccessibleName(name)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        # a scroll bar appearing with the text would narrow the view and wrap it again later,
+        # moving a side away from the change it was just scrolled to
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.display = DisplayText("", [(0, 0, 0)])
@@ -233,6 +236,7 @@ class CompareDialog(QDialog):
         self.comparison = result
         self.changes = list(result.get("changes", []))
         dark = theme.is_dark()
+        self._syncing = True  # the texts going in scroll both sides: no side follows the other
         for side, text in (("left", left_text), ("right", right_text)):
             info = result[side]
             self.titles[side].setText(info.get("title") or f"Document {info['document_id']}")
@@ -242,6 +246,7 @@ class CompareDialog(QDialog):
             self._lengths[side] = len(text)
             ranges = [(int(ch[side][0]), int(ch[side][1]), ch["kind"]) for ch in self.changes]
             self.sides[side].show_text(text, ranges, dark)
+        self._syncing = False
         n = len(self.changes)
         similarity = float(result.get("similarity", 0.0))
         self.status.setText(
