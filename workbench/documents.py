@@ -25,7 +25,7 @@ from .document_queries import (
     latest_layer,
     resolve_document,
 )
-from .errors import NotFound
+from .errors import NotFound, WorkbenchError
 from .library import Library
 from .models import (
     AuditEvent,
@@ -65,7 +65,7 @@ class DocumentsMixin:
 
         report = run_import(self.library, plan, options, progress, cancel)
         ids = [o.document_id for o in report.imported if o.document_id]
-        copies = _find_copies(self.library, ids)
+        copies = find_copies_of(self.library, ids)
         return report, Changes(documents=bool(ids), collections=bool(ids), index=bool(ids),
                                copies=copies, document_ids=ids)
 
@@ -270,16 +270,22 @@ class DocumentsMixin:
             return resolve_document(s, ref).collection_record
 
 
-def _find_copies(library: Library, ids: list[int]) -> bool:
-    """Find the other copies of the documents just imported (committed already); whether
-    any pair was found. A failure here never fails the import: the documents stay unsigned
-    and the next ``find_copies`` (``workbench copies --scan``) signs them."""
+def find_copies_of(library: Library, ids: list[int]) -> bool:
+    """Find the other copies of documents whose text was just committed (an import, a new
+    text layer); whether any pair was found or dropped. A failure here never fails what
+    came before: the documents stay unsigned and the next ``find_copies`` (``workbench
+    copies --scan``) signs them."""
     if not ids:
         return False
     from .copies.finder import find_copies
 
     try:
         return bool(find_copies(library, ids)["pairs"])
-    except Exception:
-        log.exception("finding the copies of %d imported documents failed", len(ids))
+    except Exception as exc:  # a full disk, a read-only folder: one line, not a traceback
+        reason = (exc.message if isinstance(exc, WorkbenchError)
+                  else f"{type(exc).__name__}: {exc}")
+        log.warning("other copies of %d document%s not looked for (%s); `workbench copies "
+                    "--scan` looks for them later", len(ids), "" if len(ids) == 1 else "s",
+                    reason)
+        log.debug("finding copies failed", exc_info=True)
         return False

@@ -187,10 +187,13 @@ def test_an_edited_text_is_signed_again(wb: Any, tmp_path: Path,
     a = _txt(wb, tmp_path, "a", texts[0])
     b = _txt(wb, tmp_path, "b", texts[1])
     assert wb.copies(a) == []
-    wb.add_text_layer(b, Extraction(pages=[texts[0]], extractor="test", extractor_version="1"))
-    assert wb.find_copies() == {"signed": 1, "pairs": 1}
-    assert [x["document_id"] for x in wb.copies(a)] == [b]
+    # a new text layer (re-extraction, OCR) is signed at once: the command line's read-only
+    # `copies` and a search folding copies see the new pair without a scan
+    changes = wb.add_text_layer(b, Extraction(pages=[texts[0]], extractor="test",
+                                              extractor_version="1"))
+    assert changes["copies_changed"] is True
     assert wb.find_copies() == {"signed": 0, "pairs": 0}
+    assert [x["document_id"] for x in wb.copies(a)] == [b]
 
 
 def test_short_texts_have_no_copies(wb: Any, tmp_path: Path) -> None:
@@ -228,3 +231,25 @@ def test_listing_the_copies_of_a_re_read_document_signs_it_again(
     assert [x["document_id"] for x in wb.copies(b)] == [a]
     wb.add_text_layer(b, Extraction(pages=[texts[2]], extractor="ocr", extractor_version="1"))
     assert wb.copies(b) == [] and wb.copies(a) == []  # the found pair is dropped
+
+
+def test_copies_not_found_for_want_of_room_cost_a_warning_not_the_import(
+        wb: Any, tmp_path: Path, corpus_texts: dict[str, str],
+        monkeypatch: Any, caplog: Any) -> None:
+    """The import is committed before copies are looked for: a full disk then costs one line
+    saying how to look for them later, never a traceback or the import."""
+    import logging
+
+    from workbench.copies import finder
+    from workbench.errors import LibraryFull
+
+    def full(*_a: Any, **_k: Any) -> Any:
+        raise LibraryFull("The library's disk is full: the database could not grow", "free space")
+
+    monkeypatch.setattr(finder, "find_copies", full)
+    with caplog.at_level(logging.WARNING):
+        a = _txt(wb, tmp_path, "a", next(iter(corpus_texts.values())))
+    assert wb.show_document(a)["id"] == a
+    (line,) = [r for r in caplog.records if "not looked for" in r.getMessage()]
+    assert line.exc_info is None and "disk is full" in line.getMessage()
+    assert "workbench copies --scan" in line.getMessage()
