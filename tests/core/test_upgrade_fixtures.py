@@ -64,7 +64,26 @@ def held(db: Path) -> dict[str, Any]:
                 "redactions": sorted(tuple(r) for r in con.execute(
                     f"SELECT text, {label} FROM redactions WHERE dossier_id = ?", (d_id,)))}
         pages = "page_geometry" in [r[1] for r in con.execute("PRAGMA table_info(highlights)")]
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        connections = "entities" in tables and {  # schema 0005 on: connections between sources
+            "copies": sorted(tuple(r) for r in con.execute(
+                "SELECT a.sha256, b.sha256, c.status FROM document_copies c "
+                "JOIN documents a ON a.id = c.first_id JOIN documents b ON b.id = c.second_id")),
+            "entities": sorted((k, n, tuple(sorted(r[0] for r in con.execute(
+                "SELECT name FROM entity_names WHERE entity_id = ?", (i,)))))
+                for i, k, n in con.execute("SELECT id, kind, name FROM entities")),
+            "entity_rules": sorted(r[0] for r in con.execute(
+                "SELECT e.name FROM redactions r JOIN entities e ON e.id = r.entity_id")),
+            "events": sorted(tuple(r) for r in con.execute(
+                "SELECT statement, date_text, date_from, date_to, status FROM events")),
+            "links": sorted(tuple(r) for r in con.execute(
+                "SELECT a.quote, b.quote, l.relation FROM highlight_links l "
+                "JOIN highlights a ON a.id = l.first_id JOIN highlights b ON b.id = l.second_id")),
+            "chronology_items": con.execute(
+                "SELECT count(*) FROM dossier_items WHERE kind = 'chronology'").fetchone()[0],
+        }
         return {
+            "connections": connections,
             "pages": pages and {  # schema 0004 on: the page as evidence
                 "geometry": sorted((q, g) for q, g in con.execute(
                     "SELECT quote, page_geometry FROM highlights "  # JSON null is stored as 'null'
@@ -122,6 +141,37 @@ def _pages_shown(wb: Workbench) -> dict[str, Any]:
             "facsimiles": sorted(facsimiles), "areas": sorted(areas)}
 
 
+def _connections_shown(wb: Workbench) -> dict[str, Any]:
+    """Copies, entities, entity rules, events, links and chronology sections as today's code
+    shows them."""
+    docs = {d["id"]: d["sha256"] for d in wb.list_documents()}
+    copies = set()
+    for doc_id, sha in docs.items():
+        for c in wb.copies(doc_id):
+            pair = sorted([(doc_id, sha), (c["document_id"], c["sha256"])])
+            copies.add((pair[0][1], pair[1][1], c["status"]))
+    rules, chronology = [], 0
+    for d in wb.list_dossiers():
+        rules += [r["entity"] for r in wb.list_redactions(d["id"]) if r.get("entity_id")]
+        chronology += sum(e.get("kind") == "chronology"
+                          for e in wb.get_dossier(d["id"])["entries"])
+    links = set()
+    for h in wb.list_highlights():
+        for link in wb.highlight_links(h["id"]):
+            pair = sorted([h["quote"], link["other"]["quote"]])
+            links.add((pair[0], pair[1], link["relation"]))
+    return {
+        "copies": sorted(copies),
+        "entities": sorted((e["kind"], e["name"], tuple(sorted(e["names"])))
+                           for e in wb.list_entities()),
+        "entity_rules": sorted(rules),
+        "events": sorted((e["statement"], e["date"]["text"], e["date"]["from"], e["date"]["to"],
+                          e["status"]) for e in wb.list_events()),
+        "links": sorted(links),
+        "chronology_items": chronology,
+    }
+
+
 @pytest.mark.parametrize("kept", KEPT, ids=[p.name for p in KEPT])
 def test_kept_library_opens_upgraded_and_intact(kept: Path, tmp_path: Path) -> None:
     before = held(kept / "library.sqlite")
@@ -152,6 +202,13 @@ def test_kept_library_opens_upgraded_and_intact(kept: Path, tmp_path: Path) -> N
             assert before["pages"]["geometry"] and before["pages"]["facsimiles"]
             assert before["pages"]["areas"]
             assert _pages_shown(wb) == before["pages"]
+        if before["connections"]:
+            assert all(before["connections"].values()), before["connections"]
+            shown_now = _connections_shown(wb)
+            # a link is stored once, in one direction: compare them as unordered pairs
+            before["connections"]["links"] = sorted(
+                (*sorted(x[:2]), x[2]) for x in before["connections"]["links"])
+            assert shown_now == before["connections"]
         # The kept folder has no index: it is rebuilt from the database on open.
         assert wb.wait_for_index(60)
         assert wb.search("Obokata").total >= 1

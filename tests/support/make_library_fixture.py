@@ -13,7 +13,9 @@ What it holds (schema 0002 on; 0001 has the two texts, one highlight and a dossi
 three documents (two texts, a saved web page), two highlights with tags and a note, a dossier
 with both as exhibits and a term redacted under a printed label. From schema 0004 also a PDF
 with a highlight placed on its page and a region highlight without text, the first shown as a
-facsimile exhibit of pages 1-2, and an area redaction on page 1.
+facsimile exhibit of pages 1-2, and an area redaction on page 1. From schema 0005 also the
+first article as a saved page (its confirmed copy), a person with two names redacted from the
+dossier, a dated event, a corroborating link and a chronology section.
 """
 
 from __future__ import annotations
@@ -54,6 +56,31 @@ def _page_evidence(wb: Workbench, tmp: Path, dossier: int) -> None:
                    label="privacy")
 
 
+def _connections(wb: Workbench, tmp: Path, dossier: int, highlights: list[int]) -> None:
+    """The fixture article again as a saved page (a copy, confirmed), a person with names in
+    three scripts redacted from the dossier, a dated event on a highlight, a corroborating
+    link between the two highlights and a chronology section (schema 0005)."""
+    from tests.support.files import make_html_capture
+
+    text = (HERE / "corpus" / TEXTS[0]).read_text(encoding="utf-8")
+    title, _, body = text.partition("\n\n")
+    page = make_html_capture(tmp / "copy.html", title, body,
+                             url="https://example.org/forced-labour")
+    report, _ = wb.import_paths([page])
+    copy = report.imported[0].document_id
+    wb.find_copies()
+    [original] = [c["document_id"] for c in wb.copies(copy)]
+    wb.set_copy_status(original, copy, "confirmed")
+    person = wb.add_entity("person", "Tomoya Obokata", aliases=["小保方智也"],
+                           note="fixture: private note").entity_ids[0]
+    wb.link_entity_document(person, original)
+    wb.redact_entity(dossier, person, "fixture: the person", label="witness safety")
+    wb.add_event("The Special Rapporteur's report is dated", "19 July 2022",
+                 highlights=[highlights[0]], status="undisputed")
+    wb.link_highlights(highlights[0], highlights[1], "corroborates", note="fixture: why")
+    wb.add_chronology_section(dossier)
+
+
 def build(dest_root: Path) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "files"
@@ -77,6 +104,9 @@ def build(dest_root: Path) -> Path:
                            label="witness safety")
             if hasattr(wb, "redact_area"):  # schema 0004 on: the page as evidence
                 _page_evidence(wb, Path(tmp), dossier)
+            if hasattr(wb, "add_chronology_section"):  # schema 0005 on: connections
+                _connections(wb, Path(tmp), dossier,
+                             [finding.highlight_ids[0], who.highlight_ids[0]])
             rev = current_revision(wb.library.store.engine)
         # One self-contained file: everything checkpointed, no -wal beside it.
         con = sqlite3.connect(lib / "library.sqlite")
