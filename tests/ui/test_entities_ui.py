@@ -412,3 +412,28 @@ def test_mentions_are_found_off_the_gui_thread(threaded_window: Any, qtbot: Any,
     qtbot.waitUntil(lambda: panel.mentions.topLevelItemCount() == 2, timeout=30000)
     assert threads and all(t.startswith("workbench-db") for t in threads)
     assert "3 mentions in 2 documents" in panel.state.text()
+
+
+def test_a_mentions_context_shows_the_cut_once_and_no_cut_where_there_is_none(
+        window: Any, qtbot: Any, tmp_path: Path) -> None:
+    """The core's context already says where it was cut ("…"): each mention read "……" on both
+    sides, and a name at the very start of a note read as if text came before it."""
+    from ui.search.delegate import HTML_ROLE
+
+    long = ("Background. " * 30 + "Then Ekpar Asat was taken. " + "Aftermath. " * 30 + "\n")
+    docs = _import(window, tmp_path, {"english.txt": ENGLISH, "long.txt": long})
+    facade(window, lambda wb: wb.wait_for_index(60))
+    _register_ekpar(window)
+    panel = _open_panel(window, qtbot)
+    _click_item(qtbot, panel.table, _row_of(panel, NAMES[0]))
+    qtbot.waitUntil(lambda: panel.mentions.topLevelItemCount() == 2, timeout=20000)
+
+    def first_row(doc_id: int) -> str:
+        i = next(i for i in range(2) if panel.mentions.documents[i]["document_id"] == doc_id)
+        html = panel.mentions.topLevelItem(i).child(0).data(0, HTML_ROLE)
+        return str(html).split("<br>", 1)[1]
+
+    cut = first_row(docs["long.txt"])
+    assert "……" not in cut and cut.startswith("…") and cut.endswith("…")
+    start = first_row(docs["english.txt"])  # "Ekpar Asat, a young entrepreneur…"
+    assert not start.startswith("…") and "……" not in start

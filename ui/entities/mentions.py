@@ -75,7 +75,7 @@ class MentionsView(QTreeWidget):
                 spans = [(int(a), int(b)) for a, b in m.get("context_spans") or []]
                 row.setData(0, HTML_ROLE, f"<span style='color:#7a8594'>{html.escape(page)}"
                             f"{html.escape(m.get('name', ''))}</span><br>"
-                            f"…{emphasise(context, spans, 0)}…")
+                            f"{emphasise(context, spans, 0)}")  # "…" where the core cut it
                 row.setToolTip(0, context)
                 row.setData(0, MARK_ROLE, (doc["document_id"], mention_mark(m)))
             top.setExpanded(True)
