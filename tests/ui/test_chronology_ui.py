@@ -396,3 +396,46 @@ def double_window(qtbot: Any, library_path: Path) -> Any:
         win.close()
         theme.set_text_scale(1.0)
         theme.apply_theme(app)
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_the_status_box_looks_unavailable_until_an_event_is_chosen(
+        window: Any, tmp_path: Path, qtbot: Any, monkeypatch: Any, dark: bool) -> None:
+    """With no event chosen the Status box is disabled, but it was drawn in the full text
+    colour like the filters beside it (the dark theme most of all): a click on it did nothing."""
+    from PySide6.QtGui import QColor
+
+    from ui import theme
+
+    monkeypatch.setenv("WORKBENCH_THEME", "dark" if dark else "light")
+    theme.apply_theme(QApplication.instance())
+    try:
+        ids = library(window, tmp_path)
+        make_events(window, ids)
+        panel = window.chronology
+        window.acts["chronology"].trigger()
+        panel.table.clearSelection()
+        panel.table.setCurrentCell(-1, -1)
+        QApplication.processEvents()
+        assert not panel.status.isEnabled()
+        back = QColor(theme.colors()["window"])
+
+        def strongest(widget: Any) -> int:
+            """The text's contrast: the largest distance of a pixel from the window colour
+            in the left half of the box (its text, not its arrow)."""
+            img = widget.grab().toImage()
+            best = 0
+            for x in range(4, img.width() // 2):
+                for y in range(2, img.height() - 2):
+                    c = img.pixelColor(x, y)
+                    best = max(best, abs(c.lightness() - back.lightness()))
+            return best
+
+        disabled = strongest(panel.status)
+        panel.status.setEnabled(True)
+        enabled = strongest(panel.status)
+        panel.status.setEnabled(False)
+        assert disabled < enabled - 30, (disabled, enabled)
+    finally:
+        monkeypatch.delenv("WORKBENCH_THEME")
+        theme.apply_theme(QApplication.instance())
