@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..dossier.citations import Source, source_from
+from ..dossier.citations import Source, short_citation, source_from
 from ..dossier.redaction import Rule, Segment, apply, redact_plain
 from ..models import CollectionRecord, Document, DossierItem
 from ..redact.matcher import Matcher
@@ -41,11 +41,7 @@ class TableSource:
 
     @property
     def citation(self) -> str:
-        parts = [("Title", self.source.title)]
-        if self.page:
-            parts.append(("Page", str(self.page)))
-        parts.append(("SHA-256", self.source.short_hash))
-        return "; ".join(f"{k}: {v}" for k, v in parts)
+        return short_citation(self.source, self.page)
 
 
 @dataclass(frozen=True)

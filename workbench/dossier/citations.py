@@ -147,6 +147,16 @@ def citation_text(src: Source, page: int | None) -> str:
     return "; ".join(f"{k}: {v}" for k, v in citation_parts(src, page))
 
 
+def short_citation(src: Source, page: int | None, sep: str = "; ") -> str:
+    """Title, page and short hash: a source cited inside a listing (a chronology's row, an
+    exhibit's corroborating sources), whose full citation is in the appendix."""
+    parts = [("Title", src.title)]
+    if page:
+        parts.append(("Page", str(page)))
+    parts.append(("SHA-256", src.short_hash))
+    return sep.join(f"{k}: {v}" for k, v in parts)
+
+
 def _date_parts(value: str | None) -> dict[str, Any] | None:
     if not value:
         return None

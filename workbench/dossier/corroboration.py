@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ..annotate.links import CORROBORATING, links_of
 from ..models import CollectionRecord, Document, DossierItem, Highlight
 from ..redact.matcher import Matcher
-from .citations import Source, source_from
+from .citations import Source, short_citation, source_from
 from .redaction import Rule, Segment, apply
 
 HEADING = "Corroborated by:"
@@ -37,11 +37,7 @@ class Corroboration:
 
     @property
     def citation(self) -> str:
-        parts = [("Title", self.source.title)]
-        if self.page:
-            parts.append(("Page", str(self.page)))
-        parts.append(("SHA-256", self.source.short_hash))
-        text = " · ".join(f"{k}: {v}" for k, v in parts)  # as an exhibit's citation
+        text = short_citation(self.source, self.page, " · ")  # as an exhibit's citation
         return f"{text} · {SAME_EVENT}" if self.relation == "same-event" else text
 
 
