@@ -437,3 +437,48 @@ def test_a_mentions_context_shows_the_cut_once_and_no_cut_where_there_is_none(
     assert "……" not in cut and cut.startswith("…") and cut.endswith("…")
     start = first_row(docs["english.txt"])  # "Ekpar Asat, a young entrepreneur…"
     assert not start.startswith("…") and "……" not in start
+
+
+def test_a_pdf_and_its_web_page_copy_are_told_apart_in_the_mentions(
+        window: Any, qtbot: Any, tmp_path: Path) -> None:
+    """An article saved as a PDF and as a web page has one title: the two groups of mentions
+    looked identical. Each group's header now says the document's kind and its file name (a
+    PDF) or source host (a web page), a long file name elided, and the pane is no wider."""
+    from tests.support.files import make_html_capture, make_pdf
+    from ui.search.delegate import HTML_ROLE
+
+    title = "Uyghur entrepreneur missing since 2016"
+    body = ("Ekpar Asat, a young entrepreneur from Aksu, disappeared in 2016 after he took "
+            "part in a State Department programme.")
+    long_name = "ekpar-asat-report-saved-from-the-ministry-site-before-it-was-taken-down.pdf"
+    src = tmp_path / "in"
+    src.mkdir()
+    make_pdf(src / long_name, [body], title=title)
+    make_html_capture(src / "article.html", title, body,
+                      url="https://news.example.org/2016/uyghur-entrepreneur")
+    _report, changes = facade(window, lambda wb: wb.import_paths(
+        [src / long_name, src / "article.html"]))
+    window.session.broadcast(changes)
+    facade(window, lambda wb: wb.wait_for_index(60))
+    _register_ekpar(window)
+    window.showNormal()
+    window.resize(1024, 700)
+    panel = _open_panel(window, qtbot)
+    _settle(qtbot)
+    width = panel.mentions.width()
+    _click_item(qtbot, panel.table, _row_of(panel, NAMES[0]))
+    qtbot.waitUntil(lambda: panel.mentions.topLevelItemCount() == 2, timeout=20000)
+    _settle(qtbot)
+    headers = [str(panel.mentions.topLevelItem(i).data(0, HTML_ROLE)) for i in range(2)]
+    tips = [panel.mentions.topLevelItem(i).toolTip(0) for i in range(2)]
+    assert all(title in h for h in headers)
+    assert headers[0] != headers[1]
+    pdf = next(i for i in range(2) if "PDF" in headers[i])
+    page = 1 - pdf
+    assert "web page" in headers[page] and "news.example.org" in headers[page]
+    assert "…" in headers[pdf] and long_name not in headers[pdf]  # elided
+    assert long_name[:12] in headers[pdf] and long_name[-8:] in headers[pdf]
+    assert long_name in tips[pdf] and "news.example.org" in tips[page]
+    assert window.width() == 1024 and panel.mentions.width() == width
+    bar = panel.mentions.horizontalScrollBar()
+    assert bar.maximum() == 0

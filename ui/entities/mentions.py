@@ -3,8 +3,10 @@
 A tree over ``entity_mentions`` (found by the core with the search analysis, so a name in
 another case, with accents, in full-width forms or another script variant is found too): a
 document row says how many mentions it holds, each mention row shows its page and the text
-around it with the name emphasised. Enter or a double-click opens the document at the
-mention (``opened``: document id and the viewer's mark, as a search hit opens).
+around it with the name emphasised; a document row also says the document's kind and its
+source host or file name, so a PDF and its saved web page of one title are told apart.
+Enter or a double-click opens the document at the mention (``opened``: document id and the
+viewer's mark, as a search hit opens).
 """
 
 from __future__ import annotations
@@ -35,6 +37,28 @@ def mention_mark(mention: dict[str, Any]) -> tuple[int, int, str]:
     return int(mention["start"]), int(mention["end"]), words
 
 
+KINDS = {"pdf": "PDF", "html": "web page", "mhtml": "web page", "warc": "web archive",
+         "wacz": "web archive", "email": "e-mail", "mbox": "e-mail", "docx": "Word document",
+         "odt": "ODT document", "image": "image", "text": "text", "markdown": "Markdown"}
+WEB = {"html", "mhtml", "warc", "wacz"}
+ORIGIN_CHARS = 40  # a file name or host is cut in its middle: its start and end tell it
+
+
+def origin(doc: dict[str, Any]) -> tuple[str, str]:
+    """What tells a document apart from another of its title (a PDF and its saved web page):
+    its kind and its source host (web pages) or file name, shown and whole."""
+    raw = str(doc.get("kind") or "")
+    kind = KINDS.get(raw, raw.upper())
+    name = str(doc.get("original_filename") or "").replace("\\", "/").rsplit("/", 1)[-1]
+    where = str(doc.get("site") or "") if raw in WEB else ""
+    where = where or name or str(doc.get("site") or "")
+    whole = " · ".join(p for p in (kind, where) if p)
+    if len(where) > ORIGIN_CHARS:
+        half = (ORIGIN_CHARS - 1) // 2
+        where = where[:half] + "…" + where[-(ORIGIN_CHARS - 1 - half):]
+    return " · ".join(p for p in (kind, where) if p), whole
+
+
 def _count(n: int, more: bool) -> str:
     return f"{n}{'+' if more else ''} mention{'' if n == 1 and not more else 's'}"
 
@@ -60,12 +84,14 @@ class MentionsView(QTreeWidget):
         for doc in documents:
             found = doc.get("mentions", [])
             title = doc.get("title") or f"Document {doc['document_id']}"
-            top = QTreeWidgetItem(self, [title])
-            top.setToolTip(0, title)
+            where, whole = origin(doc)
+            top = QTreeWidgetItem(self, [f"{title} ({whole})" if whole else title])
+            top.setToolTip(0, f"{title}\n{whole}" if whole else title)
             shown = title if len(title) <= TITLE_CHARS else title[:TITLE_CHARS - 1] + "…"
             top.setData(0, HTML_ROLE, f"<b>{html.escape(shown)}</b> "
                         f"<span style='color:#7a8594'>· "
-                        f"{_count(len(found), len(found) >= self.limit)}</span>")
+                        f"{_count(len(found), len(found) >= self.limit)}"
+                        f"{'<br>' + html.escape(where) if where else ''}</span>")
             if found:
                 top.setData(0, MARK_ROLE, (doc["document_id"], mention_mark(found[0])))
             for m in found:

@@ -20,7 +20,7 @@ from ..changes import Changes
 from ..document_queries import resolve_document
 from ..errors import UserError
 from ..library import Library
-from ..models import Entity, EntityDocument, EntityName, Redaction, utcnow
+from ..models import Document, Entity, EntityDocument, EntityName, Redaction, utcnow
 from . import register as reg
 
 
@@ -205,13 +205,27 @@ class EntitiesMixin:
     def entity_mentions(self, ref: str | int, *,
                         limit_per_document: int = 20) -> list[dict[str, Any]]:
         """Every place one of the entity's names can be read in a document's latest text
-        (see ``entities.mentions``), by document title."""
+        (see ``entities.mentions``), by document title; each document with its ``kind``,
+        ``original_filename`` and ``site``."""
         from .mentions import find_mentions
 
         with self.library.read() as s:
             names = reg.names_of(s, reg.get_entity(s, ref))
-        return find_mentions(self.library, self._entity_search, names,
-                             limit_per_document=limit_per_document)
+        found = find_mentions(self.library, self._entity_search, names,
+                              limit_per_document=limit_per_document)
+        # What tells two documents of one title apart (a PDF and its saved web page).
+        about: dict[int, tuple[str, str | None, str | None]] = {}
+        ids = [int(d["document_id"]) for d in found]
+        with self.library.read() as s:
+            for i in range(0, len(ids), 500):
+                q = select(Document.id, Document.kind, Document.original_filename,
+                           Document.site).where(Document.id.in_(ids[i:i + 500]))
+                for doc_id, kind, filename, site in s.execute(q):
+                    about[int(doc_id)] = (kind, filename, site)
+        for d in found:
+            kind, filename, site = about.get(int(d["document_id"]), ("", None, None))
+            d.update(kind=kind, original_filename=filename, site=site)
+        return found
 
     def _entity_search(self, query: str, limit: int, offset: int) -> tuple[list[int], int]:
         index = self._index()  # type: ignore[attr-defined]
