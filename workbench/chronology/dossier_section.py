@@ -17,12 +17,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..dossier.citations import Source, short_citation, source_from
+from ..dossier.citations import Source, cached_source, short_citation
 from ..dossier.redaction import Rule, Segment, apply, redact_plain
-from ..models import CollectionRecord, Document, DossierItem
+from ..models import DossierItem
 from ..redact.matcher import Matcher
 from . import queries
 
@@ -76,17 +75,6 @@ def section_events(session: Session, item: DossierItem) -> list[dict[str, Any]]:
     return queries.events(session, queries.resolve_filter(session, item.chronology))
 
 
-def _source(session: Session, doc_id: int, cache: dict[int, Source]) -> Source | None:
-    if doc_id not in cache:
-        doc = session.get(Document, doc_id)
-        if doc is None:
-            return None
-        rec = session.execute(select(CollectionRecord).where(
-            CollectionRecord.document_id == doc_id)).scalar_one_or_none()
-        cache[doc_id] = source_from(doc, rec)
-    return cache[doc_id]
-
-
 def raw_strings(session: Session, item: DossierItem, cache: dict[int, Source]) -> list[str]:
     """Every unredacted string the section may print."""
     if item.kind != KIND:
@@ -95,7 +83,7 @@ def raw_strings(session: Session, item: DossierItem, cache: dict[int, Source]) -
     for ev in section_events(session, item):
         out += [ev["date"]["text"], ev["statement"]]
         for s in ev["sources"]:
-            src = _source(session, s["document_id"], cache)
+            src = cached_source(session, s["document_id"], cache)
             out += [s["quote"], *(src.strings() if src else [])]
     return out
 
@@ -118,7 +106,7 @@ def chronology_table(session: Session, item: DossierItem, rules: list[Rule], mat
     for ev in section_events(session, item):
         cited = []
         for s in ev["sources"]:
-            raw = _source(session, s["document_id"], raw_sources)
+            raw = cached_source(session, s["document_id"], raw_sources)
             if raw is None:
                 continue
             if matcher and matcher.find_in_readings(s["quote"]) is not None:

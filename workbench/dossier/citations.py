@@ -14,6 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from ..models import CollectionRecord, Document
 from ..records import LABELS, record_of
 from .redaction import FACSIMILE_LABEL, Rule, redact_plain
@@ -111,6 +114,19 @@ def source_from(doc: Document, rec: CollectionRecord | None) -> Source:
         http_status=rec.http_status if rec else None,
         copies=cited_copies(session, doc.id) if session is not None else (),
     )
+
+
+def cached_source(session: Session, doc_id: int, cache: dict[int, Source]) -> Source | None:
+    """The unredacted ``Source`` of a document (None when it is gone), read once per
+    ``cache``: a listing cites the same document in many rows."""
+    if doc_id not in cache:
+        doc = session.get(Document, doc_id)
+        if doc is None:
+            return None
+        rec = session.execute(select(CollectionRecord).where(
+            CollectionRecord.document_id == doc_id)).scalar_one_or_none()
+        cache[doc_id] = source_from(doc, rec)
+    return cache[doc_id]
 
 
 def citation_parts(src: Source, page: int | None) -> list[tuple[str, str]]:

@@ -14,13 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..annotate.links import CORROBORATING, links_of
-from ..models import CollectionRecord, Document, DossierItem, Highlight
+from ..models import DossierItem, Highlight
 from ..redact.matcher import Matcher
-from .citations import Source, short_citation, source_from
+from .citations import Source, cached_source, short_citation
 from .redaction import Rule, Segment, apply
 
 HEADING = "Corroborated by:"
@@ -49,23 +48,12 @@ def linked(session: Session, item: DossierItem) -> list[tuple[str, Highlight]]:
             for link, other in links_of(session, item.highlight_id, CORROBORATING)]
 
 
-def _source(session: Session, doc_id: int, cache: dict[int, Source]) -> Source | None:
-    if doc_id not in cache:
-        doc = session.get(Document, doc_id)
-        if doc is None:
-            return None
-        rec = session.execute(select(CollectionRecord).where(
-            CollectionRecord.document_id == doc_id)).scalar_one_or_none()
-        cache[doc_id] = source_from(doc, rec)
-    return cache[doc_id]
-
-
 def raw_strings(session: Session, item: DossierItem,
                 cache: dict[int, Source]) -> list[str]:
     """Every unredacted string the item's listing may print (quotes and source fields)."""
     out: list[str] = []
     for _, h in linked(session, item):
-        src = _source(session, h.document_id, cache)
+        src = cached_source(session, h.document_id, cache)
         out += [h.quote, *(src.strings() if src else [])]
     return out
 
@@ -82,7 +70,7 @@ def corroborations(session: Session, item: DossierItem, rules: list[Rule], match
     when its quote holds a redacted text, its document to ``redacted_docs``."""
     out = []
     for relation, h in linked(session, item):
-        raw = _source(session, h.document_id, raw_sources)
+        raw = cached_source(session, h.document_id, raw_sources)
         if raw is None:
             continue
         if matcher.find_in_readings(h.quote) is not None:

@@ -18,6 +18,15 @@ from ..models import Dossier, DossierItem, DossierSection
 EXHIBIT_KINDS = ("highlight", "document")
 
 
+def require_reason(reason: str, example: str = "names a witness") -> str:
+    """The stripped reason of a new redaction rule; every rule needs one (kept in the library,
+    never exported)."""
+    if not reason.strip():
+        raise UserError("A redaction needs a reason",
+                        f"e.g. --reason '{example}' (kept in this library, never exported)")
+    return reason.strip()
+
+
 def get_dossier(session: Session, ref: str | int) -> Dossier:
     """A dossier by id, or by its exact title when that names exactly one."""
     text = str(ref).strip()

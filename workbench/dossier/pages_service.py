@@ -53,10 +53,7 @@ class PagesMixin:
         out of bundles, as its bytes still show what the area hides."""
         from .service import _changed
 
-        if not reason.strip():
-            raise UserError("A redaction needs a reason",
-                            "e.g. --reason 'shows a witness' face' (kept in this library, "
-                            "never exported)")
+        editing.require_reason(reason, "shows a face")
         label = clean_label(label)
         with self.library.transaction() as s:
             d = editing.get_dossier(s, dossier)

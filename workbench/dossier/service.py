@@ -324,10 +324,7 @@ class DossiersMixin(PagesMixin):
         dossier in every export: a person, not a string."""
         from ..entities.redaction import new_entity_rule
 
-        if not reason.strip():
-            raise UserError("A redaction needs a reason",
-                            "e.g. --reason 'names a witness' (kept in this library, never "
-                            "exported)")
+        editing.require_reason(reason)
         label = clean_label(label)
         with self.library.transaction() as s:
             d = editing.get_dossier(s, dossier)
@@ -346,10 +343,7 @@ class DossiersMixin(PagesMixin):
                 reason: str, label: str | None) -> DossierChanges:
         if not text.strip():
             raise UserError("Give the text to redact")
-        if not reason.strip():
-            raise UserError("A redaction needs a reason",
-                            "e.g. --reason 'names a witness' (kept in this library, never "
-                            "exported)")
+        editing.require_reason(reason)
         label = clean_label(label)
         with self.library.transaction() as s:
             d = editing.get_dossier(s, dossier)
