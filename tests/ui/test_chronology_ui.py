@@ -439,3 +439,59 @@ def test_the_status_box_looks_unavailable_until_an_event_is_chosen(
     finally:
         monkeypatch.delenv("WORKBENCH_THEME")
         theme.apply_theme(QApplication.instance())
+
+
+def test_a_new_highlight_can_be_made_an_event_at_once(window: Any, tmp_path: Path,
+                                                      qtbot: Any) -> None:
+    """After a highlight was made, the links box spoke of “the selected highlight” (it follows
+    the list's current item) while “New event from highlight…” stayed disabled until the
+    highlight was clicked (it followed the selection). Both now follow the current highlight:
+    the one just made is current, its links are shown, and it becomes an event at once."""
+    from PySide6.QtCore import QItemSelectionModel
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    if getattr(window, "chronology", None) is None or getattr(window, "links", None) is None:
+        pytest.skip("this core build has no chronology or links")
+    (tmp_path / "camp.txt").write_text(CAMP, encoding="utf-8")
+    window.imports.start([tmp_path / "camp.txt"])
+    window.imports.plan_dialog.accept()
+    window.imports.summary_dialog.accept()
+    window.documents.table.selectRow(0)
+    pane, button, box = window.highlighter.pane, window.new_event_button, window.links.box
+
+    def make(quote: str) -> int:
+        window.viewer.tabs.setCurrentIndex(0)  # the Text tab
+        window.activateWindow()
+        qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=3000)
+        view = window.viewer.text
+        start = window.viewer.text_info.text.index(quote)
+        view.setFocus()
+        view.select_range(start, start + len(quote))
+        qtbot.keyClick(view, Qt.Key.Key_H)
+        dialog = window.highlighter.dialog
+        qtbot.waitUntil(lambda: dialog.isActiveWindow(), timeout=3000)
+        save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+        QApplication.processEvents()
+        made = facade(window, lambda wb: wb.list_highlights(doc=window.viewer.doc_id))
+        return int(next(h["id"] for h in made if h["quote"] == quote))
+
+    for quote in ("On 5 March 2018 the trucks left the camp",
+                  "Workers were moved to the factory in June 2017"):
+        hid = make(quote)
+        window.viewer.tabs.setCurrentWidget(pane)
+        QApplication.processEvents()
+        current = pane.list.currentItem()
+        assert current is not None and current.data(Qt.ItemDataRole.UserRole) == hid
+        assert box.highlight_id == hid and "selected highlight" in box.title.text()
+        assert button.isVisible() and button.isEnabled()
+    # Current but no longer selected (Ctrl+click): both still speak of the same highlight.
+    pane.list.selectionModel().select(pane.list.currentIndex(),
+                                      QItemSelectionModel.SelectionFlag.Deselect)
+    QApplication.processEvents()
+    assert box.highlight_id == hid and button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialog = window.chronology.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert "Workers were moved" in dialog.statement.toPlainText()
+    dialog.reject()

@@ -79,11 +79,12 @@ def _install_highlight_hooks(window: Any, panel: ChronologyPanel) -> None:
                     lambda suggestion: _open_dialog(panel, suggestion, h))
 
     def current() -> int | None:
-        ids = controller.selected_highlight_ids()
-        return ids[0] if ids else None
+        # The list's current highlight, as the links box above shows (a highlight just made
+        # is current without having been clicked).
+        return controller.current_highlight_id()
 
     button = QPushButton("New event from highlight…")
-    button.setToolTip("Add the selected highlight to the chronology as a dated event")
+    button.setToolTip("Add the chosen highlight to the chronology as a dated event")
     button.clicked.connect(lambda: new_event_from(current()))
     strip = QWidget()
     row = FlowLayout(strip, spacing=4)
@@ -94,7 +95,7 @@ def _install_highlight_hooks(window: Any, panel: ChronologyPanel) -> None:
     layout.insertWidget(layout.indexOf(pane.list) + 1, strip)
     strip.setVisible(False)
     controller.viewer.loaded.connect(lambda _doc: strip.setVisible(bool(controller.highlights)))
-    pane.list.itemSelectionChanged.connect(lambda: button.setEnabled(current() is not None))
+    pane.list.currentItemChanged.connect(lambda *_: button.setEnabled(current() is not None))
     button.setEnabled(False)
     window.new_event_button = button
     window.new_event_from_highlight = new_event_from

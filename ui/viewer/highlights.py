@@ -169,6 +169,7 @@ class HighlightController:
         self.current_dossier: Callable[[], int | None] = lambda: None
         # Other features' entries in the list's context menu: hook(menu, highlight id).
         self.menu_hooks: list[Callable[[QMenu, int], None]] = []
+        self._made: int | None = None  # a highlight just made: current once it is listed
         self.pane = HighlightsPane()
         viewer.tabs.insertTab(1, self.pane, "Highlights")
         viewer.extra_loaders.append(ops.load_for_document)
@@ -203,6 +204,30 @@ class HighlightController:
         n = len(self.highlights)
         self.viewer.tabs.setTabText(self.viewer.tabs.indexOf(self.pane),
                                     f"Highlights ({n})" if n else "Highlights")
+        if self._made is not None and self._choose(self._made):
+            self._made = None
+
+    def made(self, changes: Any) -> None:
+        """A highlight was just made: it becomes the list's current highlight (what its links,
+        “New event from highlight…” and the other actions act on), now if the list already
+        holds it, else once the reload lists it."""
+        ids = list(getattr(changes, "highlight_ids", None) or [])
+        if ids and not self._choose(int(ids[0])):
+            self._made = int(ids[0])
+
+    def _choose(self, highlight_id: int) -> bool:
+        lst = self.pane.list
+        for row in range(lst.count()):
+            item = lst.item(row)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == highlight_id:
+                lst.setCurrentItem(item)
+                lst.scrollToItem(item)
+                return True
+        return False
+
+    def current_highlight_id(self) -> int | None:
+        """The list's current highlight (the one its links box shows), selected or not."""
+        return _item_id(self.pane.list.currentItem())
 
     def _show_in_text(self, item: QListWidgetItem | None) -> None:
         h = self._find(_item_id(item))
@@ -228,7 +253,8 @@ class HighlightController:
         self.dialog = HighlightDialog(quote, self.tags, parent=self.viewer.window())
         dialog = self.dialog
         dialog.accepted.connect(lambda: ops.add_highlight(
-            self.session, doc_id, start, end, dialog.chosen_tags(), dialog.note_text()))
+            self.session, doc_id, start, end, dialog.chosen_tags(), dialog.note_text(),
+            self.made))
         dialog.open()
         return True
 

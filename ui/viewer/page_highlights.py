@@ -119,11 +119,12 @@ class PageHighlights:
         region = sel.mode == "region"
         dialog.accepted.connect(lambda: page_ops.add_page_highlight(
             self.session, doc_id, sel.page, sel.rects, region, dialog.chosen_tags(),
-            dialog.note_text(), lambda _c: self._made()))
+            dialog.note_text(), self._made))
         dialog.open()
         return True
 
-    def _made(self) -> None:
+    def _made(self, changes: Any) -> None:
+        self.c.made(changes)  # the new highlight becomes the list's current one
         self.selection, self.range = None, None
         self.view.clear_selection()
         self.original.set_hint("")
