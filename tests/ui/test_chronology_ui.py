@@ -495,3 +495,54 @@ def test_a_new_highlight_can_be_made_an_event_at_once(window: Any, tmp_path: Pat
     assert dialog is not None and dialog.isVisible()
     assert "Workers were moved" in dialog.statement.toPlainText()
     dialog.reject()
+
+
+def test_deleting_a_highlight_says_which_events_and_links_go_with_it(
+        window: Any, tmp_path: Path, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The question before deleting a highlight spoke only of dossier exhibits, though the
+    chronology events it is a source of lose it and its links go with it. It now counts what is
+    lost: events left without any source, events losing one of their sources, links."""
+    ids = library(window, tmp_path)
+    if getattr(window, "links", None) is None:
+        pytest.skip("this core build has no links between highlights")
+
+    def work(wb: Any) -> None:
+        wb.add_event("Trucks left the camp", "5 March 2018", highlights=[ids["trucks"]])
+        wb.add_event("The camp emptied", "2018", highlights=[ids["trucks"], ids["enlarged"]])
+        wb.add_event("Workers moved", "June 2017", highlights=[ids["moved"]])
+        wb.link_highlights(ids["trucks"], ids["moved"], "same-event")
+        wb.link_highlights(ids["trucks"], ids["enlarged"], "corroborates")
+
+    facade(window, work)
+    window.session.broadcast(Changes(events=True, links=True))
+    asked: list[str] = []
+
+    def question(_parent: Any, _title: str, text: str, *a: Any, **k: Any) -> Any:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    pane = window.highlighter.pane
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=3000)
+    choose_highlight(window, qtbot, ids["camp"], ids["trucks"])
+    pane.list.setFocus()
+    qtbot.keyClick(pane.list, Qt.Key.Key_Delete)
+    QApplication.processEvents()
+    assert len(asked) == 1
+    text = asked[0]
+    assert "It is the only source of 1 event in the chronology" in text
+    assert "one of the sources of 1 more" in text
+    assert "2 links to other highlights go with it" in text
+    assert "keep a copy of the quote" in text  # the exhibits, as before
+    # Answered No: nothing deleted.
+    assert ids["trucks"] in {h["id"] for h in window.highlighter.highlights}
+
+    # One link, one event of which it is one of two sources.
+    choose_highlight(window, qtbot, ids["other"], ids["enlarged"])
+    pane.list.setFocus()
+    qtbot.keyClick(pane.list, Qt.Key.Key_Delete)
+    QApplication.processEvents()
+    assert "It is one of the sources of 1 event in the chronology" in asked[-1]
+    assert "1 link to another highlight goes with it" in asked[-1]
+    assert "only source" not in asked[-1]

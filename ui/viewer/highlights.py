@@ -14,7 +14,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,6 +49,16 @@ class HighlightList(QListWidget):
 
     delete_pressed = Signal()
     enter_pressed = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        # The window's Delete shortcut (Edit → Delete document) would take the key first.
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier
+                and self.currentItem() is not None):
+            event.accept()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.currentItem() is not None:
@@ -275,12 +285,23 @@ class HighlightController:
             ops.edit_highlight(self.session, h["id"], dialog.chosen_tags(), dialog.note_text())
 
     def delete(self, highlight_id: int | None) -> None:
+        """Asks first, saying what goes with the highlight (its place among chronology
+        events' sources, its links), read on the worker thread."""
         if highlight_id is None or self._find(highlight_id) is None:
             return
-        if confirm(self.viewer, "Delete highlight",
-                   "Delete this highlight? Dossier exhibits made from it keep a copy of "
-                   "the quote."):
-            ops.delete_highlight(self.session, highlight_id)
+        hid = highlight_id
+
+        def work(wb: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+            events = wb.list_events() if self.session.has("list_events") else []
+            links = wb.highlight_links(hid) if self.session.has("highlight_links") else []
+            return events, links
+
+        def ask(found: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
+            if self._find(hid) is not None and confirm(
+                    self.viewer, "Delete highlight", delete_question(hid, *found)):
+                ops.delete_highlight(self.session, hid)
+
+        self.session.query(work, ask, "read what the highlight is part of")
 
     def add_to_dossier(self, from_note: bool) -> None:
         ids, dossier_id = self.selected_highlight_ids(), self.current_dossier()
@@ -330,6 +351,38 @@ class HighlightController:
 
     def selected_highlight_ids(self) -> list[int]:
         return [int(i.data(Qt.ItemDataRole.UserRole)) for i in self.pane.list.selectedItems()]
+
+
+def delete_question(highlight_id: int, events: list[dict[str, Any]],
+                    links: list[dict[str, Any]]) -> str:
+    """“Delete this highlight?” with what is lost: chronology events it is the only source of
+    (they stay, with no source), events it is one of the sources of, and its links."""
+    only = shared = 0
+    for event in events:
+        sources = {int(s["highlight_id"]) for s in event.get("sources") or []}
+        if highlight_id in sources:
+            if len(sources) == 1:
+                only += 1
+            else:
+                shared += 1
+    parts = []
+    if only:
+        parts.append(f"the only source of {_n(only, 'event')} in the chronology "
+                     f"(left without a source)")
+    if shared:
+        parts.append(f"one of the sources of {shared} more" if only else
+                     f"one of the sources of {_n(shared, 'event')} in the chronology")
+    lost = [f"It is {' and '.join(parts)}"] if parts else []
+    if links:
+        lost.append(f"{len(links)} links to other highlights go with it" if len(links) > 1
+                    else "1 link to another highlight goes with it")
+    said = f" {'; '.join(lost)}." if lost else ""
+    return (f"Delete this highlight?{said} Dossier exhibits made from it keep a copy of the "
+            "quote.")
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _item_id(item: QListWidgetItem | None) -> int | None:
