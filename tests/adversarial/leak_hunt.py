@@ -152,12 +152,19 @@ class Ctx:
         end = first.end() + last.end()
         return int(self.wb.add_highlight(doc, start=first.start(), end=end).highlight_ids[0])
 
-    def finish(self, d: int, plan: Plan, *items: dict[str, Any]) -> int:
+    def finish(self, d: int, plan: Plan, *items: dict[str, Any], by_person: bool = False) -> int:
+        """Add the items, the anchor note and the rule: a term rule, or (``by_person``) a
+        rule naming a person of whom the term is one alias (issue 18)."""
         for kw in items:
             self.wb.add_item(d, **kw)
         if self.redact:
             self.wb.add_item(d, note=f"Interview notes: {plan.term}.")
-            self.wb.redact_term(d, plan.term, REASON)
+            if by_person:
+                person = self.wb.add_entity("person", f"Witness {self.n}",
+                                            aliases=[plan.term]).entity_ids[0]
+                self.wb.redact_entity(d, person, REASON)
+            else:
+                self.wb.redact_term(d, plan.term, REASON)
         return d
 
 
@@ -396,6 +403,36 @@ def _excerpt_facsimile(ctx: Ctx, plan: Plan, docs: dict[str, int]) -> tuple[int,
                       {"highlight": h, "facsimile": True}), [quote_]
 
 
+def _excerpt_by_person(ctx: Ctx, plan: Plan, docs: dict[str, int]) -> tuple[int, list[str]]:
+    """The marked excerpt, redacted by a rule naming a person (the term is one alias)."""
+    d = ctx.dossier()
+    h = ctx.marked_highlight(docs["doc"])
+    c = ctx.clean_highlight(docs["clean"])
+    quote_ = ctx.wb.get_highlight(h)["quote"]
+    return ctx.finish(d, plan, {"highlight": c}, {"highlight": h}, by_person=True), [quote_]
+
+
+def _event_statement(ctx: Ctx, plan: Plan, docs: dict[str, int]) -> tuple[int, list[str]]:
+    """A chronology section whose event statement names the term (issue 18)."""
+    d = ctx.dossier()
+    h = ctx.clean_highlight(docs["clean"])
+    statement = f"{plan.spelled} was moved to the camp"
+    ctx.wb.add_event(statement, "March 2018", highlights=[h])
+    ctx.wb.add_chronology_section(d)
+    return ctx.finish(d, plan, {"highlight": h}), [statement]
+
+
+def _corroborating_quote(ctx: Ctx, plan: Plan, docs: dict[str, int]
+                         ) -> tuple[int, list[str]]:
+    """The marked excerpt only as a source corroborating a clean exhibit (issue 18)."""
+    d = ctx.dossier()
+    h = ctx.marked_highlight(docs["doc"])
+    c = ctx.clean_highlight(docs["clean"])
+    ctx.wb.link_highlights(c, h, "corroborates")
+    quote_ = ctx.wb.get_highlight(h)["quote"]
+    return ctx.finish(d, plan, {"highlight": c}), [quote_]
+
+
 def _whole(ctx: Ctx, plan: Plan, docs: dict[str, int]) -> tuple[int, list[str]]:
     d = ctx.dossier()
     c = ctx.clean_highlight(docs["clean"])
@@ -518,6 +555,12 @@ PLACES: dict[str, Place] = {p.id: p for p in (
           _dossier_field("organisation")),
     Place("case_name", "case (collection) name", _clean_file, _dossier_field("case"),
           _no_newline),
+    Place("pdf_excerpt_by_person", "excerpt of a PDF, redacted by a person rule (an alias)",
+          _with_clean(_files_pdf), _excerpt_by_person),
+    Place("event_statement", "a chronology section's event statement", _clean_file,
+          _event_statement),
+    Place("corroborating_quote", "a quote listed only as corroborating an exhibit",
+          _with_clean(_files_txt("utf-8")), _corroborating_quote),
 )}
 
 # Where every applicable variant is tried; in SECONDARY_PLACES the exact form and four in
