@@ -25,7 +25,7 @@ from .document_queries import (
     latest_layer,
     resolve_document,
 )
-from .errors import NotFound, WorkbenchError
+from .errors import NotFound
 from .library import Library
 from .models import (
     AuditEvent,
@@ -61,6 +61,7 @@ class DocumentsMixin:
     def run_import(self, plan: ImportPlan, options: ImportOptions | None = None,
                    progress: ProgressFn | None = None,
                    cancel: CancelToken | None = None) -> tuple[ImportReport, Changes]:
+        from .copies.finder import find_copies_of
         from .ingest import run_import
 
         report = run_import(self.library, plan, options, progress, cancel)
@@ -268,24 +269,3 @@ class DocumentsMixin:
     def collection_record(self, ref: str | int) -> CollectionRecord | None:
         with self.library.read() as s:
             return resolve_document(s, ref).collection_record
-
-
-def find_copies_of(library: Library, ids: list[int]) -> bool:
-    """Find the other copies of documents whose text was just committed (an import, a new
-    text layer); whether any pair was found or dropped. A failure here never fails what
-    came before: the documents stay unsigned and the next ``find_copies`` (``workbench
-    copies --scan``) signs them."""
-    if not ids:
-        return False
-    from .copies.finder import find_copies
-
-    try:
-        return bool(find_copies(library, ids)["pairs"])
-    except Exception as exc:  # a full disk, a read-only folder: one line, not a traceback
-        reason = (exc.message if isinstance(exc, WorkbenchError)
-                  else f"{type(exc).__name__}: {exc}")
-        log.warning("other copies of %d document%s not looked for (%s); `workbench copies "
-                    "--scan` looks for them later", len(ids), "" if len(ids) == 1 else "s",
-                    reason)
-        log.debug("finding copies failed", exc_info=True)
-        return False

@@ -81,6 +81,18 @@ def sync_committed(log_file: Path | None) -> None:
         os.close(fd)
 
 
+def upsert(connection: Any, model: Any, rows: list[dict[str, Any]], key: list[str]) -> None:
+    """Insert ``rows`` into ``model``'s table, replacing the row of any ``key`` already there,
+    in one statement: the dialect's own upsert (SQLite and PostgreSQL spell it alike)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    stmt: Any = dialect.insert(model)
+    replaced = {c.name: stmt.excluded[c.name] for c in model.__table__.columns
+                if c.name not in key}
+    connection.execute(stmt.on_conflict_do_update(index_elements=key, set_=replaced), rows)
+
+
 def sqlite_url(db_path: Path, key: str | None = None) -> str:
     """The URL of the database at ``db_path``; with ``key`` (SQLCipher's raw-key literal,
     ``LibraryKey.db_key_hex``) an encrypted one, keyed as each connection opens.

@@ -89,3 +89,13 @@ def test_the_facade_mixin_defines_no_document_queries() -> None:
 
     for name in QUERIES:
         assert hasattr(document_queries, name), name
+
+
+def test_sqlalchemys_sqlite_dialect_is_spoken_only_in_store() -> None:
+    """SQLite-only SQL (an upsert's ON CONFLICT, a PRAGMA) lives in ``workbench.store``, so a
+    shared PostgreSQL can serve through the same models (the design's sixth principle)."""
+    users = sorted(f for f, m, n in _imports()
+                   if f.startswith("workbench/") and (m.startswith("sqlalchemy.dialects.sqlite")
+                                                       or (m == "sqlalchemy.dialects"
+                                                           and "sqlite" in n)))
+    assert users == ["workbench/store.py"], users

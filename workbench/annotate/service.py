@@ -242,7 +242,7 @@ class AnnotationsMixin(TagsMixin, ExchangeMixin, PassagesMixin):
                 result.update(problems=list(doc.problems), status=doc.status,
                               language=doc.language)
         self.library.index.documents_changed([doc_id])
-        from workbench.documents import find_copies_of
+        from workbench.copies.finder import find_copies_of
 
         # Signed again now, so a read-only `copies` and a search folding copies see it.
         result["copies_changed"] = find_copies_of(self.library, [doc_id])

@@ -13,21 +13,24 @@ again, whatever the texts become.
 
 from __future__ import annotations
 
+import logging
 import threading
 import weakref
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, or_, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..errors import Cancelled
+from ..errors import Cancelled, WorkbenchError
 from ..library import Library
 from ..models import CopySignature, DocumentCopy, TextLayer, utcnow
+from ..store import upsert
 from .service import FOUND
 from .signature import NUM_PERM, Signature, containment, jaccard, sign
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from .bands import Bands
@@ -142,14 +145,10 @@ def _sign_chunk(library: Library, bands: Bands,
     with library.transaction() as s:
         # One statement for the chunk: a query and a flush per document cost more than
         # signing it (measured: 15 ms a document against 4 for the signature).
-        stmt = sqlite_insert(CopySignature)
-        s.connection().execute(stmt.on_conflict_do_update(
-            index_elements=[CopySignature.document_id],
-            set_={"layer_id": stmt.excluded.layer_id, "num_perm": stmt.excluded.num_perm,
-                  "shingles": stmt.excluded.shingles, "minhash": stmt.excluded.minhash}),
-            [{"document_id": doc, "layer_id": layer, "num_perm": NUM_PERM,
-              "shingles": sig.shingles, "minhash": sig.to_bytes()}
-             for doc, (layer, sig) in sigs.items()])
+        upsert(s.connection(), CopySignature,
+               [{"document_id": doc, "layer_id": layer, "num_perm": NUM_PERM,
+                 "shingles": sig.shingles, "minhash": sig.to_bytes()}
+                for doc, (layer, sig) in sigs.items()], key=["document_id"])
         for doc, (_layer, sig) in sigs.items():  # this chunk's documents find each other too
             if sig.shingles:
                 bands.add(doc, sig.values)
@@ -211,3 +210,22 @@ def _stored(s: Session, ids: list[int]) -> dict[int, Signature]:
                                 CopySignature.shingles > 0)).all()
         out.update((int(d), Signature.from_bytes(m, int(k))) for d, m, k in rows)
     return out
+
+
+def find_copies_of(library: Library, ids: list[int]) -> bool:
+    """Find the other copies of documents whose text was just committed (an import, a new
+    text layer); whether any pair was found or dropped. A failure here never fails what
+    came before: the documents stay unsigned and the next ``find_copies`` (``workbench
+    copies --scan``) signs them."""
+    if not ids:
+        return False
+    try:
+        return bool(find_copies(library, ids)["pairs"])
+    except Exception as exc:  # a full disk, a read-only folder: one line, not a traceback
+        reason = (exc.message if isinstance(exc, WorkbenchError)
+                  else f"{type(exc).__name__}: {exc}")
+        log.warning("other copies of %d document%s not looked for (%s); `workbench copies "
+                    "--scan` looks for them later", len(ids), "" if len(ids) == 1 else "s",
+                    reason)
+        log.debug("finding copies failed", exc_info=True)
+        return False
