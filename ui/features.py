@@ -14,6 +14,8 @@ from workbench.changes import Changes
 def install_features(window: Any) -> None:
     window.change_listeners = []
     window.sidebar_handlers = []
+    # Each page's sidebar entry, (kind, payload) or None: the sidebar follows the page shown.
+    window.sidebar_pages = []
     window.search_panel = window.highlighter = window.builder = None
     session = window.session
     if session.has("search"):
@@ -98,6 +100,10 @@ def _install_dossiers(window: Any) -> None:
             builder.open_dossier(payload)
 
     window.sidebar_handlers.append(on_sidebar)
+    window.sidebar_pages.append(lambda page: ("dossier", builder.dossier_id)
+                                if page is builder and builder.dossier_id is not None
+                                else None)
+    builder.dossier_opened.connect(lambda _id: window.sync_sidebar())
 
     def dropped_on_dossier(dossier_id: int, highlights: list[int], documents: list[int]) -> None:
         from .operations.dossiers import add_missing

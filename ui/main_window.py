@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
         self.middle = window_fit.PageStack()
         self.middle.setAccessibleName("Lists")
         self.middle.addWidget(self.documents)
+        self.middle.currentChanged.connect(lambda _i: self.sync_sidebar())
         self.viewer = DocumentViewer(self.session)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -260,9 +261,7 @@ class MainWindow(QMainWindow):
         empty = data.get("total", 0) == 0
         self.central.setCurrentWidget(self.empty if empty else self.splitter)
         if self.sidebar.current_choice() is None:
-            self.sidebar.blockSignals(True)
-            self.sidebar.setCurrentItem(self.sidebar.all_item)
-            self.sidebar.blockSignals(False)
+            self.sync_sidebar()
 
     # --- changes ---
 
@@ -388,6 +387,23 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         self.search_field.setFocus()
         self.search_field.selectAll()
+
+    def sync_sidebar(self) -> None:
+        """The sidebar highlights the entry of the page shown (View → Entities, Ctrl+5, the
+        dossier builder…), quietly: following a page never chooses it again."""
+        page = self.middle.currentWidget()
+        choice: tuple[str, Any] | None = None
+        if page is self.documents:
+            name = self.documents.model.collection
+            choice = ("collection", name) if name else ("all", None)
+        elif page is not None and page is self.search_panel:
+            current = self.sidebar.current_choice()
+            if current is not None and current[0] in ("tag", "saved_search"):
+                return  # the hits of the tag or saved search chosen there
+        for follow in getattr(self, "sidebar_pages", []):
+            if choice is None:
+                choice = follow(page)
+        self.sidebar.follow(choice)
 
     def _sidebar_chosen(self, kind: str, payload: Any) -> None:
         if kind == "all":

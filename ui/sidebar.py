@@ -154,6 +154,26 @@ class Sidebar(QTreeWidget):
         return items[0].data(0, KIND), items[0].data(0, PAYLOAD)
 
     def select(self, kind: str, payload: Any) -> None:
+        found = self._find(kind, payload)
+        if found is not None:
+            self.setCurrentItem(found)
+
+    def follow(self, choice: tuple[str, Any] | None) -> None:
+        """Highlights the entry of the page the window shows (None: no entry) without
+        choosing it: no ``chosen``, so no navigation is triggered again."""
+        if choice is not None and self.current_choice() == choice:
+            return
+        found = None if choice is None else self._find(*choice)
+        self.blockSignals(True)
+        try:
+            if found is not None:
+                self.setCurrentItem(found)
+            else:
+                self.clearSelection()
+        finally:
+            self.blockSignals(False)
+
+    def _find(self, kind: str, payload: Any) -> QTreeWidgetItem | None:
         def walk(item: QTreeWidgetItem) -> QTreeWidgetItem | None:
             for i in range(item.childCount()):
                 child = item.child(i)
@@ -166,9 +186,7 @@ class Sidebar(QTreeWidget):
                     return found
             return None
 
-        found = walk(self.invisibleRootItem())
-        if found is not None:
-            self.setCurrentItem(found)
+        return walk(self.invisibleRootItem())
 
     def _selected(self) -> None:
         choice = self.current_choice()

@@ -39,6 +39,7 @@ def install_chronology(window: Any) -> None:
     _add_sidebar_entry(window)
     window.sidebar_handlers.append(lambda kind, _payload: show() if kind == "chronology"
                                    else None)
+    window.sidebar_pages.append(lambda page: ("chronology", None) if page is panel else None)
     if window.highlighter is not None:
         _install_highlight_hooks(window, panel)
     from . import dossier

@@ -59,6 +59,7 @@ FORMATS = [("PDF", "pdf"), ("Word (DOCX)", "docx"), ("HTML", "html"),
 
 class DossierBuilder(QWidget):
     exported = Signal(object)  # the export result dict
+    dossier_opened = Signal(int)  # the dossier now shown (the sidebar highlights it)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -249,6 +250,7 @@ class DossierBuilder(QWidget):
         if idx >= 0:
             self.chooser.setCurrentIndex(idx)
         self.reload()
+        self.dossier_opened.emit(self.dossier_id)
 
     def reload(self) -> None:
         if self.dossier_id is not None:

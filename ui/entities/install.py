@@ -73,6 +73,7 @@ def install_entities(window: Any) -> None:
             window.middle.setCurrentWidget(panel)
 
     window.sidebar_handlers.append(on_sidebar)
+    window.sidebar_pages.append(lambda page: ("entities", None) if page is panel else None)
 
 
 def _text_menu(window: Any, panel: EntitiesPanel, menu: QMenu, selected: str) -> None:
