@@ -72,6 +72,10 @@ class LinksBox(QWidget):
         self.highlight_id: int | None = None
         self.title = QLabel("Links")
         self.title.setObjectName("secondary")
+        # Wrapped, so its sentence never sets the viewer's width: unwrapped, the box showing
+        # with a document's first highlight widened the viewer and the text view rewrapped
+        # under the reader (test_saving_a_highlight_keeps_the_reading_position).
+        self.title.setWordWrap(True)
         self.list = LinksList()
         self.list.setAccessibleName("Links of the selected highlight")
         self.list.setWordWrap(True)
