@@ -546,3 +546,12 @@ def test_deleting_a_highlight_says_which_events_and_links_go_with_it(
     assert "It is one of the sources of 1 event in the chronology" in asked[-1]
     assert "1 link to another highlight goes with it" in asked[-1]
     assert "only source" not in asked[-1]
+
+
+def test_an_event_without_a_source_says_so() -> None:
+    """An event whose only highlight was deleted stays, and its Sources cell says it has
+    none rather than showing nothing (a reader could take an empty cell for a layout fault)."""
+    from ui.chronology.panel import sources_text
+
+    assert sources_text([]) == "(no source)"
+    assert sources_text([{"title": "UN report", "page": 3}]) == "UN report, p. 3"

@@ -56,7 +56,7 @@ def sources_text(sources: list[dict[str, Any]]) -> str:
     for s in sources:
         page = f", p. {s['page']}" if s.get("page") else ""
         parts.append(f"{s.get('title') or ''}{page}")
-    return "; ".join(parts)
+    return "; ".join(parts) if parts else "(no source)"
 
 
 def _labelled(text: str, widget: QWidget) -> QWidget:
