@@ -31,6 +31,14 @@ TRIGGER_SQL = (
     "WHEN NEW.text IS NOT OLD.text "
     "BEGIN UPDATE text_layers SET text_sha256 = NULL WHERE id = NEW.id; END"
 )
+# PostgreSQL's twin of the trigger (a shared library, issue 19): cleared before the row is
+# written, so an UPDATE that sets both the text and a hash still leaves no hash, as on SQLite.
+PG_TRIGGER_SQL = (
+    f"CREATE FUNCTION {TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN NEW.text_sha256 := NULL; RETURN NEW; END $$",
+    f"CREATE TRIGGER {TRIGGER} BEFORE UPDATE OF text ON text_layers FOR EACH ROW "
+    f"WHEN (NEW.text IS DISTINCT FROM OLD.text) EXECUTE FUNCTION {TRIGGER}()",
+)
 BATCH = 500
 
 
@@ -53,11 +61,17 @@ def upgrade() -> None:
         last = rows[-1][0]
     if conn.dialect.name == "sqlite":
         op.execute(TRIGGER_SQL)
+    elif conn.dialect.name == "postgresql":
+        for statement in PG_TRIGGER_SQL:
+            op.execute(statement)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}")
+    elif op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON text_layers")
+        op.execute(f"DROP FUNCTION IF EXISTS {TRIGGER}()")
     with op.batch_alter_table('text_layers', schema=None) as batch_op:
         batch_op.drop_index('ix_text_layers_hash')
         batch_op.drop_column('text_sha256')
