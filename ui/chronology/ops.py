@@ -110,17 +110,3 @@ def export(session: Session, fmt: str, path: Path, filters: Filters,
            on_done: Callable[[dict[str, Any]], None]) -> Task:
     return session.query(lambda wb: wb.export_chronology(fmt, path, **filters.kwargs()),
                          on_done, "export the chronology")
-
-
-def source_mark(session: Session, highlight_id: int,
-                on_done: Callable[[tuple[int, tuple[int, int, str] | None]], None]) -> Task:
-    """Where a source highlight is: its document and the mark the viewer scrolls to."""
-
-    def work(wb: Any) -> tuple[int, tuple[int, int, str] | None]:
-        h = wb.get_highlight(highlight_id)
-        if h.get("status") != "anchored":
-            return int(h["document_id"]), None
-        return int(h["document_id"]), (int(h["start"]), int(h["end"]),
-                                       " ".join(h["quote"].split()[:5]))
-
-    return session.query(work, on_done, "open the source")

@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,9 +32,11 @@ from PySide6.QtWidgets import (
 
 from workbench.changes import Changes
 
+from ..delete_key import claim_delete_key
 from ..dialogs.confirm import confirm
 from ..flow_layout import FlowLayout
 from ..links.picker import short
+from ..operations import highlights as highlight_ops
 from ..session import Session
 from ..table_fit import ColumnFitter
 from ..window_fit import VerticalScroller
@@ -73,29 +75,14 @@ def _labelled(text: str, widget: QWidget) -> QWidget:
 
 
 class EventTable(QTableWidget):
-    """Enter edits the event; Delete asks to delete it."""
+    """Enter edits the chosen event (Delete is claimed by the panel, ``claim_delete_key``)."""
 
     enter_pressed = Signal()
-    delete_pressed = Signal()
-
-    def event(self, event: QEvent) -> bool:
-        # The window's Delete shortcut (Edit → Delete document) would take the key first.
-        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
-                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
-                and event.modifiers() == Qt.KeyboardModifier.NoModifier
-                and self.currentRow() >= 0):
-            event.accept()
-            return True
-        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self.currentRow() >= 0:
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.enter_pressed.emit()
-                return
-            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-                self.delete_pressed.emit()
-                return
+        if self.currentRow() >= 0 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.enter_pressed.emit()
+            return
         super().keyPressEvent(event)
 
 
@@ -144,7 +131,7 @@ class ChronologyPanel(QWidget):
         self.fitter = ColumnFitter(self.table, [3, 2], title=1, title_min=150)
         self.table.itemDoubleClicked.connect(lambda _i: self.edit_current())
         self.table.enter_pressed.connect(self.edit_current)
-        self.table.delete_pressed.connect(self.delete_current)
+        claim_delete_key(self.table, self.delete_current)
         self.table.currentCellChanged.connect(lambda *_: self._chosen())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
@@ -395,8 +382,9 @@ class ChronologyPanel(QWidget):
             menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
 
     def _open(self, highlight_id: int) -> None:
-        ops.source_mark(self.session, highlight_id,
-                        lambda where: self.source_opened.emit(where[0], where[1]))
+        highlight_ops.highlight_mark(
+            self.session, highlight_id,
+            lambda where: self.source_opened.emit(where[0], where[1]), "open the source")
 
     def export(self, fmt: str) -> None:
         if not self.events:

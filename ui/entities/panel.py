@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from workbench.changes import Changes
 
+from ..delete_key import claim_delete_key
 from ..dialogs.confirm import confirm
 from ..session import Session
 from . import ops
@@ -40,32 +41,6 @@ from .mentions import MentionsView
 from .suggestions import SuggestionsView
 
 ID = Qt.ItemDataRole.UserRole
-
-
-def claims_delete(event: QEvent, chosen: bool) -> bool:
-    """Delete on a list with a chosen row is the list's own (delete the entity, dismiss the
-    suggestion): claimed before the window's Edit → Delete document shortcut takes it."""
-    if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Delete
-            and event.modifiers() == Qt.KeyboardModifier.NoModifier and chosen):
-        event.accept()
-        return True
-    return False
-
-
-class _Register(QTreeWidget):
-    delete_pressed = Signal()
-
-    def event(self, event: QEvent) -> bool:
-        if claims_delete(event, self.currentItem() is not None):
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Delete and self.currentItem() is not None:
-            self.delete_pressed.emit()
-            return
-        super().keyPressEvent(event)
 
 
 class EntitiesPanel(QWidget):
@@ -116,7 +91,7 @@ class EntitiesPanel(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
 
-        self.table = _Register()
+        self.table = QTreeWidget()
         self.table.setAccessibleName("Entity register")
         self.table.setRootIsDecorated(False)
         self.table.setHeaderLabels(["Kind", "Name", "Names", "Documents"])
@@ -131,7 +106,7 @@ class EntitiesPanel(QWidget):
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         self.table.currentItemChanged.connect(lambda *_: self._chosen())
         self.table.itemActivated.connect(lambda *_: self.mentions.setFocus())
-        self.table.delete_pressed.connect(self.delete_current)
+        claim_delete_key(self.table, self.delete_current)
 
         self.heading = QLabel("")
         self.heading.setObjectName("dialogHeading")

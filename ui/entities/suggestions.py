@@ -13,8 +13,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSettings, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..delete_key import claim_delete_key
 from .dialogs import kind_label
 
 SOURCES = {"capitalised": "capitalised in the texts", "alias-group": "an alias group",
@@ -47,16 +47,6 @@ def dismiss(library: str, name: str) -> None:
     QSettings().setValue(_key(library), sorted(dismissed(library) | {name}))
 
 
-class _Suggestions(QTreeWidget):
-    def event(self, event: QEvent) -> bool:
-        # Delete dismisses the chosen suggestion, not the reader's document (Edit menu).
-        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
-                and event.key() == Qt.Key.Key_Delete and self.currentItem() is not None):
-            event.accept()
-            return True
-        return super().event(event)
-
-
 class SuggestionsView(QWidget):
     register_requested = Signal(dict)  # the suggestion (name, kind_guess, ...)
     dismissed = Signal(str)
@@ -69,7 +59,9 @@ class SuggestionsView(QWidget):
                        "Register the ones that are people, organisations or places.")
         intro.setWordWrap(True)
         intro.setObjectName("secondary")
-        self.table = _Suggestions()
+        self.table = QTreeWidget()
+        # Delete dismisses the chosen suggestion, not the reader's document (Edit menu).
+        claim_delete_key(self.table, self.dismiss_current)
         self.table.setAccessibleName("Suggestions")
         self.table.setRootIsDecorated(False)
         self.table.setHeaderLabels(["Name", "Kind", "Documents", "Found as"])
@@ -140,9 +132,3 @@ class SuggestionsView(QWidget):
         self.rows = [r for r in self.rows if r["name"] != name]
         self.dismissed.emit(name)
         self._enable()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Delete and self.table.hasFocus():
-            self.dismiss_current()
-            return
-        super().keyPressEvent(event)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMenu
 from workbench.changes import Changes
 
 from ..dialogs.confirm import confirm
+from ..operations import highlights as highlight_ops
 from . import ops
 from .link_dialog import LinkDialog
 from .links_box import LinksBox
@@ -121,7 +122,7 @@ class LinksController:
                 self.select(other)
             self.window.open_document(doc_id, mark)
 
-        ops.open_mark(self.session, other, opened)
+        highlight_ops.highlight_mark(self.session, other, opened, "open the linked highlight")
 
     def unlink(self, link: dict[str, Any]) -> None:
         hid = self.box.highlight_id

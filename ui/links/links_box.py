@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..delete_key import claim_delete_key
 from ..flow_layout import FlowLayout
 from . import ops
 from .picker import short
@@ -35,29 +36,15 @@ def link_line(link: dict[str, Any]) -> str:
 
 
 class LinksList(QListWidget):
-    """Enter opens the other highlight; Delete unlinks."""
+    """Enter opens the other highlight (Delete unlinks: ``claim_delete_key`` in the box)."""
 
     open_pressed = Signal()
-    delete_pressed = Signal()
-
-    def event(self, event: QEvent) -> bool:
-        # The window's Delete shortcut (Edit → Delete document) would take the key first.
-        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
-                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
-                and event.modifiers() == Qt.KeyboardModifier.NoModifier
-                and self.currentItem() is not None):
-            event.accept()
-            return True
-        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self.currentItem() is not None:
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.open_pressed.emit()
-                return
-            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-                self.delete_pressed.emit()
-                return
+        if self.currentItem() is not None and event.key() in (Qt.Key.Key_Return,
+                                                               Qt.Key.Key_Enter):
+            self.open_pressed.emit()
+            return
         super().keyPressEvent(event)
 
 
@@ -85,7 +72,7 @@ class LinksBox(QWidget):
         self.list.setToolTip("Enter opens the other highlight; Delete unlinks")
         self.list.itemDoubleClicked.connect(lambda _i: self._open())
         self.list.open_pressed.connect(self._open)
-        self.list.delete_pressed.connect(self._unlink)
+        claim_delete_key(self.list, self._unlink)
         self.list.currentItemChanged.connect(lambda *_: self._enable())
         self.link_button = QPushButton("Link to highlight…")
         self.link_button.setToolTip("Link the selected highlight to another as corroborating, "

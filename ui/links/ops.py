@@ -58,17 +58,3 @@ def link(session: Session, a: int, b: int, relation: str, note: str,
 def unlink(session: Session, a: int, b: int, relation: str | None = None) -> Task:
     return session.mutate(lambda wb: wb.unlink_highlights(a, b, relation),
                           doing="unlink the highlights")
-
-
-def open_mark(session: Session, highlight_id: int,
-              on_done: Callable[[tuple[int, tuple[int, int, str] | None]], None]) -> Task:
-    """The other highlight's document and the mark the viewer scrolls to."""
-
-    def work(wb: Any) -> tuple[int, tuple[int, int, str] | None]:
-        h = wb.get_highlight(highlight_id)
-        if h.get("status") != "anchored":
-            return int(h["document_id"]), None
-        return int(h["document_id"]), (int(h["start"]), int(h["end"]),
-                                       " ".join(h["quote"].split()[:5]))
-
-    return session.query(work, on_done, "open the linked highlight")

@@ -35,6 +35,24 @@ def delete_highlight(session: Session, highlight_id: int) -> Task:
                           doing="delete the highlight")
 
 
+Mark = tuple[int, int, str]  # start, end and the first words: where the viewer scrolls to
+
+
+def highlight_mark(session: Session, highlight_id: int,
+                   on_done: Callable[[tuple[int, Mark | None]], None], doing: str) -> Task:
+    """A highlight's document and the mark the viewer scrolls to (None when it is not anchored),
+    for opening a highlight named elsewhere: an event's source, a link's other end."""
+
+    def work(wb: Any) -> tuple[int, Mark | None]:
+        h = wb.get_highlight(highlight_id)
+        if h.get("status") != "anchored":
+            return int(h["document_id"]), None
+        return int(h["document_id"]), (int(h["start"]), int(h["end"]),
+                                       " ".join(h["quote"].split()[:5]))
+
+    return session.query(work, on_done, doing)
+
+
 def accept_candidate(session: Session, highlight_id: int) -> Task:
     return session.mutate(lambda wb: wb.accept_candidate(highlight_id),
                           doing="re-anchor the highlight")

@@ -14,7 +14,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..delete_key import claim_delete_key
 from ..dialogs.confirm import confirm
 from ..dialogs.highlight_dialog import HighlightDialog
 from ..operations import codebook as codebook_ops
@@ -44,30 +45,16 @@ DEFAULT_COLOR = "#f5d742"
 
 
 class HighlightList(QListWidget):
-    """Drag source: carries highlight ids so the dossier builder can take them. Delete asks to
-    delete the current highlight; Enter shows it in the text."""
+    """Drag source: carries highlight ids so the dossier builder can take them. Enter shows the
+    current highlight in the text (Delete asks to delete it: ``claim_delete_key``)."""
 
-    delete_pressed = Signal()
     enter_pressed = Signal()
 
-    def event(self, event: QEvent) -> bool:
-        # The window's Delete shortcut (Edit → Delete document) would take the key first.
-        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
-                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
-                and event.modifiers() == Qt.KeyboardModifier.NoModifier
-                and self.currentItem() is not None):
-            event.accept()
-            return True
-        return super().event(event)
-
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self.currentItem() is not None:
-            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-                self.delete_pressed.emit()
-                return
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.enter_pressed.emit()
-                return
+        if self.currentItem() is not None and event.key() in (Qt.Key.Key_Return,
+                                                               Qt.Key.Key_Enter):
+            self.enter_pressed.emit()
+            return
         super().keyPressEvent(event)
 
     def mimeData(self, items: Any) -> QMimeData:
@@ -188,7 +175,7 @@ class HighlightController:
         hl = self.pane.list
         hl.itemDoubleClicked.connect(lambda item: self.edit(_item_id(item)))
         hl.enter_pressed.connect(lambda: self._show_in_text(hl.currentItem()))
-        hl.delete_pressed.connect(lambda: self.delete(_item_id(hl.currentItem())))
+        claim_delete_key(hl, lambda: self.delete(_item_id(hl.currentItem())))
         hl.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         hl.customContextMenuRequested.connect(self._list_menu)
         self.pane.accept_button.clicked.connect(lambda: self._orphan(ops.accept_candidate))
