@@ -12,6 +12,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel
 
+from workbench.search.backend import Activity
+
 from .session import Session
 
 
@@ -36,10 +38,11 @@ class IndexStatus(QObject):
         self._asking = True
         self.session.query(_light_status, self._show, on_error=self._failed)
 
-    def _show(self, status: dict[str, Any]) -> None:
+    def _show(self, status: Activity) -> None:
         self._asking = False
         state = status.get("state", "idle")
-        if state in ("idle", "read-only") and not status.get("pending"):
+        # "unavailable": another Whoosh, nothing is indexed until it is put back
+        if state in ("idle", "read-only", "unavailable") and not status.get("pending"):
             self.label.setText("")
             self.timer.stop()
             return
@@ -52,12 +55,7 @@ class IndexStatus(QObject):
         self.label.setText("")
 
 
-def _light_status(wb: Any) -> dict[str, Any]:
+def _light_status(wb: Any) -> Activity:
     """The writer's progress only (``index_status`` also sizes the folder: too slow to poll)."""
-    from workbench.index.hook import SearchIndex
-    from workbench.index.writer import describe
-
-    idx = wb.library.index
-    if isinstance(idx, SearchIndex):
-        return describe(idx.worker)
-    return {"state": "idle"}
+    activity: Activity = wb.index_activity()
+    return activity

@@ -161,7 +161,7 @@ class Library:
                 store = _guarded_open(path, writable, key)
             lib = cls(path, store, lock, key)
             if attach_index and writable:
-                from .index import attach
+                from .search import attach
 
                 # At once: its writer thread checks the index against the database meanwhile.
                 lib.index = attach(lib)
@@ -183,7 +183,7 @@ class Library:
         if self._index is None:
             with self._attaching:
                 if self._index is None:
-                    from .index import attach
+                    from .search import attach
 
                     self._index = attach(self)
         return self._index

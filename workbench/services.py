@@ -16,9 +16,9 @@ from .copies.service import CopiesMixin
 from .documents import DocumentsMixin
 from .dossier.service import DossiersMixin
 from .entities.service import EntitiesMixin
-from .index.service import SearchMixin
 from .library import Library
 from .pages.service import PagesMixin
+from .search.service import SearchMixin
 from .xray_service import XrayMixin
 
 __all__ = ["Changes", "Workbench"]

@@ -54,10 +54,10 @@ def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     n = int(args[0]) if args else 100_000
     if "--no-index" in sys.argv:
-        import workbench.index
+        import workbench.search
         from workbench.library import NullIndex
 
-        workbench.index.attach = lambda lib: NullIndex()  # type: ignore[assignment]
+        workbench.search.attach = lambda lib: NullIndex()  # type: ignore[assignment]
     lib = TMP / "library"
     build_s = make_library(lib, n)
 

@@ -26,12 +26,12 @@ NEVER = {
     "charset_normalizer", "confusable_homoglyphs", "cryptography", "sqlcipher3",
 }
 # The search engine: only `search` needs it.
-SEARCH_ONLY = {"whoosh", "numpy", "workbench.index.hook", "workbench.index.engine"}
+SEARCH_ONLY = {"whoosh", "numpy", "workbench.search.whoosh.hook", "workbench.search.whoosh.engine"}
 # Workbench's own heavy parts no read command needs: the import pipeline and its
 # extractors, export, the index writer, the leak check's scanner, the encryption.
 NEVER_OURS = {
-    "workbench.ingest", "workbench.extract", "workbench.export", "workbench.index.writer",
-    "workbench.index.rebuild", "workbench.redact.scan", "workbench.backup",
+    "workbench.ingest", "workbench.extract", "workbench.export", "workbench.search.whoosh.writer",
+    "workbench.search.whoosh.rebuild", "workbench.redact.scan", "workbench.backup",
     "workbench.crypto.keys", "workbench.crypto.sealed",
 }
 

@@ -18,7 +18,7 @@ def test_a_rebuild_in_two_worker_processes_seals_every_index_file(
         tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     if (os.cpu_count() or 1) < 2:
         pytest.skip("the parallel rebuild needs two cores")
-    from workbench.index import sidecar, writer
+    from workbench.search.whoosh import sidecar, writer
 
     monkeypatch.setattr(writer, "PARALLEL_MIN", 1)  # two workers even for four documents
     monkeypatch.setattr(sidecar, "MIN_DOCS", 1)  # ... each writing its segment's sidecar

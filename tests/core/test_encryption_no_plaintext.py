@@ -110,7 +110,7 @@ def test_an_encrypted_library_leaves_no_plaintext_and_searches_as_a_plain_one(
         tmp_path: Path, private_tmp: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     if not Path("/dev/shm").is_dir():
         pytest.skip("no /dev/shm on this system")
-    from workbench.index import sidecar
+    from workbench.search.whoosh import sidecar
 
     monkeypatch.setattr(sidecar, "MIN_DOCS", 1)  # every segment gets its sidecar
     systmp, ram = private_tmp

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from whoosh.filedb.filestore import FileStorage
 
-from workbench.index.engine import read_pointer
+from workbench.search.whoosh.engine import read_pointer
 from workbench.services import Workbench
 
 

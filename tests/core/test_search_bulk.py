@@ -15,13 +15,13 @@ import pytest
 from whoosh import index as windex
 from whoosh import query as wq
 
-from workbench.index.bulk import BulkSegmentWriter, invert
-from workbench.index.bulkquery import BulkEval, Unsupported, postings
-from workbench.index.engine import writer_args
-from workbench.index.parse import parse
-from workbench.index.query import compile_query
-from workbench.index.rebuild import commit_segments, plan_parts
-from workbench.index.schema import IndexDoc, build_schema, to_fields
+from workbench.search.parse import parse
+from workbench.search.whoosh.bulk import BulkSegmentWriter, invert
+from workbench.search.whoosh.bulkquery import BulkEval, Unsupported, postings
+from workbench.search.whoosh.engine import writer_args
+from workbench.search.whoosh.query import compile_query
+from workbench.search.whoosh.rebuild import commit_segments, plan_parts
+from workbench.search.whoosh.schema import IndexDoc, build_schema, to_fields
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 COMMON = frozenset({"the", "of", "and", "camps", "forced", "labour"})  # pairs become grams
@@ -103,8 +103,8 @@ def test_bulk_segment_reads_back_exactly_as_whoosh_own(tmp_path: Path) -> None:
 def test_bulk_sidecar_is_the_segment_postings_as_arrays(tmp_path: Path) -> None:
     """The sidecar written from memory equals one read back from the segment through
     Whoosh, byte for byte; and its arrays hold each term's postings and positions."""
-    from workbench.index import sidecar
-    from workbench.index.phrase import decode_positions
+    from workbench.search.whoosh import sidecar
+    from workbench.search.whoosh.phrase import decode_positions
 
     ib = windex.create_in(str(tmp_path), build_schema(COMMON))
     bulk = BulkSegmentWriter(ib, **writer_args())
@@ -166,7 +166,7 @@ def test_invert_counts_stems_grams_and_keeps_title_apart() -> None:
 def searcher(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> object:
     """Three segments (one with deletions), written by Whoosh's own writer; read through
     Whoosh's blocks, or with a sidecar beside two of them (one with the deletions)."""
-    from workbench.index import sidecar
+    from workbench.search.whoosh import sidecar
 
     folder = tmp_path_factory.mktemp("ix")
     ix = windex.create_in(str(folder), build_schema(COMMON))
@@ -216,7 +216,7 @@ def test_bulk_evaluation_matches_whoosh(searcher: object, text: str) -> None:
 
 
 def _lengths(leaf: object, field: str) -> bytes:
-    from workbench.index.bulkquery import length_bytes
+    from workbench.search.whoosh.bulkquery import length_bytes
 
     return length_bytes(leaf, field)
 
@@ -242,7 +242,7 @@ def test_parts_are_even_and_bounded() -> None:
 def test_bounded_edit_distance_agrees_with_whoosh() -> None:
     from whoosh.support.levenshtein import damerau_levenshtein
 
-    from workbench.index.query import within
+    from workbench.search.whoosh.query import within
 
     rng = random.Random(5)
     for _ in range(3000):
@@ -280,8 +280,8 @@ def test_incremental_commits_keep_sidecar_segments_and_add_one_to_a_big_merge(
     """A rebuilt segment (with its sidecar) is never merged by the incremental writer's
     commits; the small segments it merges get a sidecar once their merge is large enough,
     and every query still answers as Whoosh does."""
-    from workbench.index import sidecar
-    from workbench.index.engine import commit_guarded, merge_small, sync_sidecars
+    from workbench.search.whoosh import sidecar
+    from workbench.search.whoosh.engine import commit_guarded, merge_small, sync_sidecars
 
     docs = documents(160)
     ix = windex.create_in(str(tmp_path), build_schema(COMMON))
@@ -333,7 +333,7 @@ def test_ids_and_weights_are_cut_out_of_either_block_protocol(protocol: int) -> 
     pattern that skips the positions reads both, including one to three weights."""
     import pickle
 
-    from workbench.index.bulkquery import _IDS_WEIGHTS, _PROTO
+    from workbench.search.whoosh.bulkquery import _IDS_WEIGHTS, _PROTO
 
     blocks = [((1, 2, 3, 4, 5), (1.0, 2.0, 4.0, 1.0, 3.0), (b"a", b"b")),
               ((3,), None, (b"x",)), ((1, 2), (1.0, 4.0), ()), ((5, 6, 7), 2.0, None),
@@ -348,7 +348,7 @@ def test_ids_and_weights_are_cut_out_of_either_block_protocol(protocol: int) -> 
 def test_wildcard_pattern_finds_the_same_words_with_and_without_its_literal() -> None:
     """``Pattern.find_in`` looks only at lines holding the longest literal; it must find
     exactly the words a full regular-expression scan finds."""
-    from workbench.index.query import Pattern
+    from workbench.search.whoosh.query import Pattern
 
     rng = random.Random(11)
     words = sorted({"".join(rng.choices("aksztn", k=rng.randint(1, 9))) for _ in range(5000)}

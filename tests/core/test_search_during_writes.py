@@ -23,7 +23,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import OPTIMIZE
 
 from workbench.errors import UserError
-from workbench.index import writer
+from workbench.search.whoosh import writer
 from workbench.services import Workbench
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
@@ -153,7 +153,7 @@ def test_a_document_found_during_a_rebuild_is_found_when_the_new_index_takes_ove
     """Documents imported while a rebuild runs are added to the index in use at once; the
     new generation, built from the documents there were when it started, must hold them
     too by the moment it replaces that index (they vanished until the next commit)."""
-    from workbench.index import rebuild
+    from workbench.search.whoosh import rebuild
 
     imported(wb)
     assert wb.wait_for_index(30)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from workbench.errors import UserError
-from workbench.index.engine import POINTER, commit_guarded, open_current, read_pointer
 from workbench.library import Library
+from workbench.search.whoosh.engine import POINTER, commit_guarded, open_current, read_pointer
 from workbench.services import Workbench
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
@@ -135,7 +135,7 @@ def test_damaged_index_is_rebuilt(library_path: Path, damage: str) -> None:
 def test_damaged_sidecar_is_rewritten_from_its_segment(library_path: Path) -> None:
     """A sidecar (the rebuilt segment's postings as arrays) whose bytes were overwritten is
     found by its checksums when the library opens, and rewritten to the same bytes."""
-    from workbench.index import sidecar
+    from workbench.search.whoosh import sidecar
 
     with Workbench.open(library_path) as wb:
         imported(wb)
@@ -166,7 +166,7 @@ def test_reader_answers_from_the_segments_when_a_sidecar_is_garbage(
     segment, the search answers from Whoosh's own files instead of from garbage."""
     import numpy as np
 
-    from workbench.index import sidecar
+    from workbench.search.whoosh import sidecar
 
     with Workbench.open(library_path) as wb:
         imported(wb)
@@ -277,7 +277,7 @@ def test_plain_word_fallback_says_so(corpus_wb: Workbench) -> None:
 
 def test_parallel_rebuild_keeps_every_document(wb: Workbench,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from workbench.index import writer
+    from workbench.search.whoosh import writer
 
     ids = imported(wb)
     monkeypatch.setattr(writer, "PARALLEL_MIN", 1)  # two writer processes even for 3 documents
@@ -290,7 +290,7 @@ def test_document_imported_during_a_rebuild_is_searchable_before_it_ends(
         wb: Workbench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
-    from workbench.index import rebuild
+    from workbench.search.whoosh import rebuild
 
     imported(wb)
     assert wb.wait_for_index(60)
@@ -339,7 +339,7 @@ def test_parallel_rebuild_from_a_script_without_a_main_guard(tmp_path: Path) -> 
         "import sys\n"
         "from pathlib import Path\n"
         "from workbench.services import Workbench\n"
-        "from workbench.index import writer\n"
+        "from workbench.search.whoosh import writer\n"
         "writer.PARALLEL_MIN = 1\n"
         f"with Workbench.open(Path(sys.argv[1]), create=True) as wb:\n"
         f"    wb.import_paths(sorted(Path({str(CORPUS)!r}).glob('*.txt')))\n"
@@ -355,7 +355,7 @@ def test_parallel_rebuild_from_a_script_without_a_main_guard(tmp_path: Path) -> 
 def test_rebuild_measures_the_archive_own_common_words(wb: Workbench, library_path: Path,
                                                        tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from workbench.index import writer
+    from workbench.search.whoosh import writer
 
     for i in range(4):
         (tmp_path / f"n{i}.txt").write_text(f"Zorblat quux statement {i}. The zorblat quux "

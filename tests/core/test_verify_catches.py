@@ -274,8 +274,8 @@ def test_damaged_database_is_a_finding_not_a_crash(library_path: Path, tmp_path:
 def test_index_stamps_from_before_text_hashes_are_not_all_stale() -> None:
     """An index written before stamps held the text hash is not rebuilt for it: its entries
     match while the layer's hash is intact, and are re-indexed once the text is updated."""
-    from workbench.index.schema import decode_stamp_hash, encode_stamp
-    from workbench.index.writer import _stale
+    from workbench.search.whoosh.schema import decode_stamp_hash, encode_stamp
+    from workbench.search.whoosh.writer import _stale
 
     assert decode_stamp_hash(b"5:7") == (5, 7, None)
     assert decode_stamp_hash(encode_stamp(5, 7, "ab" * 32)) == (5, 7, "ab" * 8)

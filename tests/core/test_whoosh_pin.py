@@ -56,7 +56,7 @@ def test_the_installed_whoosh_is_the_verified_one() -> None:
     """Fails loudly in an environment with another Whoosh (and when the pin drifts)."""
     import whoosh
 
-    from workbench.index import whoosh_pin
+    from workbench.search.whoosh import whoosh_pin
 
     assert whoosh.versionstring() == whoosh_pin.VERIFIED
     deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -97,7 +97,7 @@ def test_another_whoosh_is_refused_and_the_index_left_alone(
 
 def test_the_engine_itself_refuses_to_open_or_create_an_index(
         indexed: Path, other_whoosh: None) -> None:
-    from workbench.index import engine
+    from workbench.search.whoosh import engine
 
     before = sorted(p.name for p in (indexed / "index").iterdir())
     with pytest.raises(SearchEngineMismatch):

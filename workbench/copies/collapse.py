@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..index.results import SearchHit
 from ..library import Library
 from ..models import DocumentCopy
+from ..search.results import SearchHit
 from .service import REJECTED
 
 

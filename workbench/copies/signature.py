@@ -1,7 +1,7 @@
 """A text's MinHash signature: what finding its other copies compares.
 
 Shingles are five consecutive words folded the way search folds them (case, accents, width,
-Arabic marks: ``index.analysis.fold``), so a PDF's and a web page's reading of one article
+Arabic marks: ``search.analysis.fold``), so a PDF's and a web page's reading of one article
 give the same shingles whatever their line breaks, quotes or hyphens. Scripts written without
 spaces (Chinese, Japanese, Korean, Thai, Lao, Khmer, Burmese) give character 4-grams instead,
 since their "words" are whole runs. Each shingle is hashed with CRC-32 (stable across runs and
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ..index import analysis
+from ..search import analysis
 
 if TYPE_CHECKING:
     import numpy as np

@@ -18,10 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..index.hook import load_texts
-from ..index.snippets import page_of
 from ..library import Library
 from ..redact.matcher import matcher_for
+from ..search import load_texts, page_of
 
 CONTEXT = 60  # characters each side of a mention
 PAGE = 1000  # search hits asked for at a time (the index's own maximum)
@@ -36,7 +35,7 @@ Search = Callable[[str, int, int], tuple[list[int], int]]
 def name_query(name: str) -> str | None:
     """The search query that finds documents holding every word of ``name``: each folded
     term of the search analysis as its own quoted word, so no word is read as syntax."""
-    from ..index.analysis import terms
+    from ..search.analysis import terms
 
     words = terms(name.translate(_SYNTAX))
     return " ".join(f'"{w}"' for w in dict.fromkeys(words)) or None

@@ -228,8 +228,8 @@ class EntitiesMixin:
         return found
 
     def _entity_search(self, query: str, limit: int, offset: int) -> tuple[list[int], int]:
-        index = self._index()  # type: ignore[attr-defined]
-        result = index.search(query, limit, offset, None, facets=False, snippets=False)
+        result = self.search(query, limit, offset,  # type: ignore[attr-defined]
+                             facets=False, snippets=False)
         return [h.document_id for h in result.hits], int(result.total)
 
     def entity_suggestions(self, limit: int = 50) -> list[dict[str, Any]]:

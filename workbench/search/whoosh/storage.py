@@ -1,4 +1,4 @@
-"""The search index of an encrypted library, sealed: a Whoosh storage and the folder registry.
+"""The search index of an encrypted library, sealed: a Whoosh storage over sealed files.
 
 Whoosh reads and writes its files only through a ``Storage``. ``SealedStorage`` hands it
 ``StructFile``s over sealed readers and writers (``sealed.py``; no mmap, no file number), and
@@ -16,7 +16,7 @@ from typing import Any
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 
-from .registry import key_for
+from ...crypto.registry import key_for
 
 # sealed.py (and the cryptography package) load only for an encrypted library's index: a
 # plain library's search must not pay for them.
@@ -45,18 +45,18 @@ class SealedStorage(FileStorage):  # type: ignore[misc]
             from whoosh.filedb.filestore import ReadOnlyError
 
             raise ReadOnlyError
-        from .sealed import SealedWriter
+        from ...crypto.sealed import SealedWriter
 
         writer = SealedWriter(self._fpath(name), self.file_key, exclusive=excl, sync=False)
         return _structfile(writer, name, **kwargs)
 
     def open_file(self, name: str, **kwargs: Any) -> StructFile:
-        from .sealed import SealedReader
+        from ...crypto.sealed import SealedReader
 
         return _structfile(SealedReader(self._fpath(name), self.file_key), name, **kwargs)
 
     def file_length(self, name: str) -> int:
-        from .sealed import HEADER_SIZE, plaintext_size
+        from ...crypto.sealed import HEADER_SIZE, plaintext_size
 
         path = self._fpath(name)
         with open(path, "rb") as fh:
@@ -69,7 +69,7 @@ class SealedStorage(FileStorage):  # type: ignore[misc]
         # in a private folder in memory, plain, and are deleted with the writer.
         import tempfile
 
-        from . import scratch
+        from ...crypto import scratch
 
         # In the open library's scratch folder when this process's temp folder is it (then
         # removed with it even when Whoosh leaves the folder behind), else a new one.

@@ -1,5 +1,7 @@
 """Text analysis shared by indexing, querying and snippets: one tokenizer, one normaliser.
 
+Engine-neutral (it loads no search engine): every backend indexes and queries the same terms.
+
 Why our own rather than Whoosh's analyzers: the same function must run over the document when
 it is indexed, over the query when it is parsed, and over the text layer when snippets and spans
 are cut, and every token must carry offsets into the *original* text. So tokens are found on
@@ -19,7 +21,7 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
-from whoosh.lang.porter import stem as _porter
+from .porter import stem as _porter
 
 STEM_MARK = "~"
 # Two adjacent common words are also indexed as one term, ``GRAM_MARK + "of the"``, at the
@@ -129,3 +131,43 @@ def stem_key(term: str) -> str | None:
     """The marker term indexed next to ``term`` when its stem differs, else None."""
     s = stem(term)
     return None if s == term else STEM_MARK + s
+
+
+def keyword(value: str) -> str:
+    """How a tag or collection name is stored and looked up: folded words, ``/`` kept."""
+    return "/".join(" ".join(terms(part)) for part in value.split("/"))
+
+
+def source_keys(sources: list[str]) -> list[str]:
+    """Host names as they are (lower case); a site name folded, whole and word by word."""
+    keys: set[str] = set()
+    for s in sources:
+        if "." in s and " " not in s.strip():
+            keys.add(s.strip().lower())
+        keys.add(keyword(s))
+        keys.update(terms(s))
+    return sorted(k for k in keys if k)
+
+
+def tag_keys(paths: list[str]) -> list[str]:
+    """Each tag path, its ancestors (a parent matches its children) and its own name."""
+    keys: set[str] = set()
+    for path in paths:
+        parts = [p for p in keyword(path).split("/") if p]
+        for i in range(1, len(parts) + 1):
+            keys.add("/".join(parts[:i]))
+        if parts:
+            keys.add(parts[-1])
+    return sorted(keys)
+
+
+def common_words(texts: list[str], limit: int = 96, share: float = 0.5) -> frozenset[str]:
+    """The words in at least ``share`` of ``texts`` (at most ``limit``, most frequent first):
+    the archive's own common words, whose pairs get grams. Chinese bigrams are left out."""
+    from collections import Counter
+
+    df: Counter[str] = Counter()
+    for text in texts:
+        df.update({w for w in terms(text) if not is_cjk(w)})
+    floor = max(1, int(share * len(texts)))
+    return frozenset(w for w, n in df.most_common(limit) if n >= floor)

@@ -139,8 +139,8 @@ def _align(n: int) -> int:
 
 
 def _create(path: str) -> Any:
-    from ..crypto.registry import key_for
-    from ..crypto.sealed import SealedWriter
+    from ...crypto.registry import key_for
+    from ...crypto.sealed import SealedWriter
 
     key = key_for(path)
     return open(path, "wb") if key is None else SealedWriter(path, key, sync=False)
@@ -161,12 +161,12 @@ class _PlainFile:
 
 
 def _open_read(path: Path) -> Any:
-    from ..crypto.registry import key_for
+    from ...crypto.registry import key_for
 
     key = key_for(path)
     if key is None:  # a plain library: no cryptography to load
         return _PlainFile(path)
-    from ..crypto.sealed import SealedReader
+    from ...crypto.sealed import SealedReader
 
     return SealedReader(path, key)
 
@@ -382,7 +382,7 @@ def open_for(leaf: Any) -> Sidecar | None:
 def write_for_leaf(leaf: Any, path: str | os.PathLike[str]) -> None:
     """Write a sidecar for an existing segment, reading its postings through Whoosh (for
     segments the incremental writer merged; the bulk writer writes its own from memory)."""
-    from .analysis import STEM_MARK
+    from ..analysis import STEM_MARK
     from .bulkquery import postings
     from .phrase import decode_positions
 

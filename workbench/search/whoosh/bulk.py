@@ -26,8 +26,8 @@ from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from ..analysis import DEFAULT_COMMON, GRAM_MARK, STEM_MARK, gram, stem, tokens
 from . import sidecar
-from .analysis import DEFAULT_COMMON, GRAM_MARK, STEM_MARK, gram, stem, tokens
 from .schema import TITLE_GAP
 from .sidecar import SidecarWriter
 

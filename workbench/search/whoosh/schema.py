@@ -8,14 +8,26 @@ an index with another version is rebuilt.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh import columns, fields
 from whoosh.analysis import Token, Tokenizer
 
-from .analysis import DEFAULT_COMMON, STEM_MARK, fold, gram, is_cjk, stem, terms, tokens
+from ..analysis import (  # noqa: F401 (keyword, tag_keys, common_words: read from here too)
+    DEFAULT_COMMON,
+    STEM_MARK,
+    common_words,
+    fold,
+    gram,
+    keyword,
+    source_keys,
+    stem,
+    tag_keys,
+    tokens,
+)
+from ..backend import IndexDoc
 
 SCHEMA_VERSION = 5
 TITLE_GAP = 50  # positions between the title and the text in ``body``: no phrase spans both
@@ -62,6 +74,12 @@ class WorkbenchTokenizer(Tokenizer):  # type: ignore[misc]
                 pos += 1
 
 
+# Whoosh keeps the schema pickled in each index's table of contents, so an index written
+# before the engine moved to workbench/search/whoosh/ names this module by its old name: the
+# old name finds it, and those indexes open without a rebuild.
+sys.modules.setdefault("workbench.index.schema", sys.modules[__name__])
+
+
 def build_schema(common: frozenset[str] = DEFAULT_COMMON) -> fields.Schema:
     analyzer = WorkbenchTokenizer(common)
     return fields.Schema(
@@ -78,64 +96,6 @@ def build_schema(common: frozenset[str] = DEFAULT_COMMON) -> fields.Schema:
         meta=fields.COLUMN(columns.VarBytesColumn()),
         stamp=fields.COLUMN(columns.VarBytesColumn()),
     )
-
-
-@dataclass
-class IndexDoc:
-    """Everything the index needs about one document, read from the database."""
-
-    doc_id: int
-    layer_id: int | None
-    title: str
-    text: str
-    kind: str
-    language: str | None
-    date: str | None  # YYYYMMDD (00 for an unknown month or day)
-    year: int | None
-    sources: list[str] = field(default_factory=list)
-    collections: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)  # full tag paths, as the user wrote them
-    text_sha256: str | None = None  # the layer's stored hash (None: its text was updated)
-
-
-def keyword(value: str) -> str:
-    """How a tag or collection name is stored and looked up: folded words, ``/`` kept."""
-    return "/".join(" ".join(terms(part)) for part in value.split("/"))
-
-
-def source_keys(sources: list[str]) -> list[str]:
-    """Host names as they are (lower case); a site name folded, whole and word by word."""
-    keys: set[str] = set()
-    for s in sources:
-        if "." in s and " " not in s.strip():
-            keys.add(s.strip().lower())
-        keys.add(keyword(s))
-        keys.update(terms(s))
-    return sorted(k for k in keys if k)
-
-
-def tag_keys(paths: list[str]) -> list[str]:
-    """Each tag path, its ancestors (a parent matches its children) and its own name."""
-    keys: set[str] = set()
-    for path in paths:
-        parts = [p for p in keyword(path).split("/") if p]
-        for i in range(1, len(parts) + 1):
-            keys.add("/".join(parts[:i]))
-        if parts:
-            keys.add(parts[-1])
-    return sorted(keys)
-
-
-def common_words(texts: list[str], limit: int = 96, share: float = 0.5) -> frozenset[str]:
-    """The words in at least ``share`` of ``texts`` (at most ``limit``, most frequent first):
-    the archive's own common words, whose pairs get grams. Chinese bigrams are left out."""
-    from collections import Counter
-
-    df: Counter[str] = Counter()
-    for text in texts:
-        df.update({w for w in terms(text) if not is_cjk(w)})
-    floor = max(1, int(share * len(texts)))
-    return frozenset(w for w, n in df.most_common(limit) if n >= floor)
 
 
 SEP, SUB = "\x1f", "\x1e"

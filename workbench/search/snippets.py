@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .analysis import stem, tokens
-from .query import Plan
+from .backend import Marks
 
 WINDOW = 200  # characters of context per snippet
 LEAD = 60  # characters before the first match of a snippet
@@ -30,12 +30,12 @@ class Snippet:
                 "spans": [list(s) for s in self.spans]}
 
 
-def match_spans(text: str, plan: Plan) -> list[tuple[int, int]]:
+def match_spans(text: str, plan: Marks) -> list[tuple[int, int]]:
     """Every place in ``text`` the plan's words and phrases occur, in order, overlaps merged."""
     if plan.empty or not text:
         return []
     toks = list(tokens(text))
-    first: dict[str, list[list[str]]] = {}
+    first: dict[str, list[tuple[str, ...]]] = {}
     for ph in plan.phrases:
         first.setdefault(ph[0], []).append(ph)
     found: list[tuple[int, int]] = []

@@ -13,7 +13,7 @@ raises arbitrary exceptions (``TypeError``, ``struct.error``...), so any excepti
 reported as ``IndexProblem`` and leads to a rebuild.
 
 Every index file is opened through ``storage`` (and small files through ``read_small`` /
-``write_small``): in an encrypted library they are sealed (``crypto/storage.py``).
+``write_small``): in an encrypted library they are sealed (``storage.py``).
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
+from ..analysis import DEFAULT_COMMON
 from . import whoosh_pin
-from .analysis import DEFAULT_COMMON
 from .schema import SCHEMA_VERSION, build_schema
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ class IndexBusy(IndexProblem):
 
 def storage(folder: Path | str) -> Any:
     """The Whoosh storage of the index at ``folder`` (sealed in an encrypted library)."""
-    from ..crypto.storage import storage_for
+    from .storage import storage_for
 
     return storage_for(folder)
 
@@ -72,8 +72,8 @@ def open_index(folder: Path | str, schema: Any = None) -> windex.Index:
 
 def write_small(path: Path, data: bytes) -> None:
     """A small index file (sealed in an encrypted library)."""
-    from ..crypto.registry import key_for
-    from ..crypto.sealed import seal_bytes
+    from ...crypto.registry import key_for
+    from ...crypto.sealed import seal_bytes
 
     key = key_for(path)
     if key is None:
@@ -83,12 +83,12 @@ def write_small(path: Path, data: bytes) -> None:
 
 
 def read_small(path: Path) -> bytes:
-    from ..crypto.registry import key_for
+    from ...crypto.registry import key_for
 
     key = key_for(path)
     if key is None:  # a plain library: no cryptography to load
         return path.read_bytes()
-    from ..crypto.sealed import open_bytes
+    from ...crypto.sealed import open_bytes
 
     return open_bytes(path, key)
 

@@ -16,7 +16,7 @@ the standalone build carries no metadata for it.
 
 from __future__ import annotations
 
-from ..errors import SearchEngineMismatch
+from ...errors import SearchEngineMismatch
 
 DISTRIBUTION = "whoosh-reloaded"  # pinned exactly in pyproject.toml
 VERIFIED = "2.7.5"

@@ -35,8 +35,8 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
+from ..analysis import gram
 from . import sidecar
-from .analysis import gram
 from .phrase import FastPhrase, decode_positions
 from .termset import TermSet
 

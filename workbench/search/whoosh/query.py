@@ -1,4 +1,5 @@
-"""Turning a parsed query into a Whoosh query, with bounded expansion and alias groups.
+"""Turning the neutral parsed query (``backend.Node``) into a Whoosh query, with bounded
+expansion and alias groups.
 
 Prefix, wildcard and fuzzy terms are expanded here against the index's term list, never by
 Whoosh: at most ``MAX_EXPANSION`` terms each (the most frequent win) after scanning at most
@@ -10,6 +11,7 @@ query also yields a ``Plan``: which words and phrases a snippet should mark.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -18,13 +20,13 @@ from whoosh import query as wq
 from whoosh.query import spans as wspans
 from whoosh.reading import IndexReader
 
-from ..errors import UserError
-from . import parse as p
+from ...errors import UserError
+from .. import parse as p
+from ..analysis import GRAM_MARK, STEM_MARK, fold, is_cjk, keyword, stem, terms
+from ..backend import Marks
 from . import sidecar
-from .analysis import GRAM_MARK, STEM_MARK, fold, is_cjk, stem, terms
 from .engine import per_leaf
 from .phrase import FastPhrase
-from .schema import keyword
 from .sidecar import FieldPostings
 from .termset import TermSet
 
@@ -46,21 +48,14 @@ class Plan:
     def empty(self) -> bool:
         return not (self.exact or self.stems or self.phrases)
 
-
-def alias_map(groups: list[list[str]]) -> dict[str, list[str]]:
-    """Each spelling's folded key -> every spelling of its group."""
-    out: dict[str, list[str]] = {}
-    for group in groups:
-        for term in group:
-            key = " ".join(terms(term))
-            if key:
-                out.setdefault(key, [])
-                out[key] += [t for t in group if t not in out[key]]
-    return out
+    def marks(self) -> Marks:
+        """The plan as the backend protocol hands it to the snippet code."""
+        return Marks(frozenset(self.exact), frozenset(self.stems),
+                     tuple(tuple(ph) for ph in self.phrases))
 
 
 class Compiler:
-    def __init__(self, reader: IndexReader, aliases: dict[str, list[str]]) -> None:
+    def __init__(self, reader: IndexReader, aliases: Mapping[str, Sequence[str]]) -> None:
         self.reader = reader
         self.aliases = aliases
         self.plan = Plan()
@@ -480,6 +475,6 @@ def date_range(node: p.Node) -> tuple[str, str]:
 
 
 def compile_query(node: p.Node, reader: IndexReader,
-                  aliases: dict[str, list[str]]) -> tuple[wq.Query, Plan]:
+                  aliases: Mapping[str, Sequence[str]]) -> tuple[wq.Query, Plan]:
     c = Compiler(reader, aliases)
     return c.compile(node), c.plan

@@ -7,29 +7,41 @@ transaction each with an audit event and return a ``Changes`` value.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import time
+from typing import Any, TypedDict
 
 from sqlalchemy import select
 
 from .. import audit
 from ..changes import Changes
-from ..errors import Cancelled, UserError
+from ..errors import UserError
 from ..library import Library
 from ..models import AliasGroup, SavedSearch
+from .backend import Activity, CancelFn, Filters, IndexStatus, ProgressFn, SearchBackend
 from .results import DocumentMatches, SearchResult
 
-ProgressFn = Callable[[int, int], None]
+MAX_LIMIT = 1000
+
+
+class AliasGroupInfo(TypedDict):
+    id: int
+    name: str
+    terms: list[str]
+
+
+class SavedSearchInfo(TypedDict):
+    id: int
+    name: str
+    query: str
+    created_at: str
 
 
 class SearchMixin:
     library: Library
 
-    def _index(self) -> Any:
-        from .hook import SearchIndex
-
+    def _index(self) -> SearchBackend:
         idx = self.library.index
-        if not isinstance(idx, SearchIndex):
+        if not isinstance(idx, SearchBackend):
             raise UserError("This library was opened without its search index")
         return idx
 
@@ -37,17 +49,32 @@ class SearchMixin:
 
     def search(self, query: str, limit: int = 20, offset: int = 0,
                filters: dict[str, Any] | None = None, *, facets: bool = True,
-               collapse_copies: bool = False) -> SearchResult:
+               collapse_copies: bool = False, snippets: bool = True) -> SearchResult:
         """Ranked documents matching ``query`` (see docs/cli/search.md for the language).
 
         ``filters`` narrows by facet values: ``{"collection": ..., "tag": ..., "kind": ...,
         "language": ..., "year": ...}`` (a value or a list of values). Raises ``UserError`` for
         a query that cannot be read; broken syntax is read as plain words (``result.notice``).
         ``collapse_copies``: a hit whose document is a copy of a better hit on the same page
-        is folded into it (``SearchHit.copies``).
+        is folded into it (``SearchHit.copies``). ``snippets=False``: hits without snippets
+        or spans (callers that want only the documents).
         """
-        result: SearchResult = self._index().search(query, limit, offset, filters,
-                                                    facets=facets)
+        from .hits import library_aliases, make_hits
+        from .parse import parse
+
+        started = time.perf_counter()
+        limit, offset = max(0, min(int(limit), MAX_LIMIT)), max(0, int(offset))
+        node, notice = parse(query)
+        wanted = Filters.from_dict(filters)
+        backend = self._index()
+        found = backend.search(node, wanted, want=offset + limit, facets=facets,
+                               aliases=library_aliases(self.library))
+        notice = " ".join(n for n in (notice, *found.notices) if n) or None
+        page = list(zip(found.ids, found.scores, strict=True))[offset:offset + limit]
+        hits, gone = make_hits(self.library, page, found.marks, snippets)
+        result = SearchResult(query, max(0, found.total - gone), hits,
+                              {k: list(v) for k, v in found.facets.items()}, offset, limit,
+                              notice, (time.perf_counter() - started) * 1000)
         if collapse_copies:
             from ..copies.collapse import collapse
 
@@ -57,47 +84,44 @@ class SearchMixin:
     def search_in_document(self, doc_ref: str | int, query: str) -> DocumentMatches:
         """Every match of ``query`` in one document's latest text layer, in order."""
         from ..document_queries import resolve_document
+        from .hits import library_aliases, load_texts
+        from .parse import parse
+        from .snippets import match_spans, page_of
 
         with self.library.read() as s:
             doc_id = resolve_document(s, doc_ref).id
-        return self._index().search_in_document(doc_id, query)  # type: ignore[no-any-return]
+        node, _notice = parse(query)
+        found = self._index().document_matches(doc_id, node, library_aliases(self.library))
+        row = load_texts(self.library, [doc_id]).get(doc_id)
+        if row is None:
+            raise UserError(f"Document {doc_id} has no text layer")
+        _title, _kind, layer_id, text, pages = row
+        spans = match_spans(text, found.marks)
+        return DocumentMatches(doc_id, layer_id or 0, query, found.matches, spans,
+                               [page_of(pages, s) for s, _e in spans])
 
     # --- the index itself -------------------------------------------------------------------
 
-    def index_status(self) -> dict[str, Any]:
+    def index_status(self) -> IndexStatus:
         """State (idle, checking, indexing, rebuilding, read-only), progress and sizes."""
-        return self._index().status()  # type: ignore[no-any-return]
+        return self._index().status()
+
+    def index_activity(self) -> Activity:
+        """The index writer's state and progress only (cheap enough to poll)."""
+        return self._index().activity()
 
     def wait_for_index(self, timeout: float | None = 30.0) -> bool:
         """Block until the writer has nothing queued; False if ``timeout`` ran out first."""
-        return self._index().wait_idle(timeout)  # type: ignore[no-any-return]
+        return self._index().wait_idle(timeout)
 
-    def reindex(self, progress: ProgressFn | None = None, cancel: Any = None) -> Changes:
+    def reindex(self, progress: ProgressFn | None = None, cancel: CancelFn = None) -> Changes:
         """Rebuild the index from the database and wait for it (searches work meanwhile).
 
         ``cancel`` is an object with a ``cancelled`` attribute (``progress.CancelToken``) or a
         callable returning True to stop; the old index then stays in use.
         """
         self.library.require_writable()
-        idx = self._index()
-        from .whoosh_pin import check
-
-        check()  # another Whoosh: the index has no writer, and a rebuild would write wrongly
-        worker = idx.worker
-        worker.request_rebuild("requested")
-        while not worker.wait_idle(0.1):
-            if progress is not None:
-                progress(worker.progress.done, worker.progress.total)
-            stop = cancel() if callable(cancel) else getattr(cancel, "cancelled", False)
-            if stop:
-                worker.cancel_rebuild()
-                worker.wait_idle(30)
-                raise Cancelled()
-        if progress is not None:
-            total = idx.status().get("indexed_documents") or 0
-            progress(total, total)
-        if worker.last_error:
-            raise UserError(f"Rebuilding the search index failed: {worker.last_error}")
+        self._index().rebuild(progress, cancel)
         return Changes(index=True)
 
     # --- alias groups -----------------------------------------------------------------------
@@ -120,7 +144,7 @@ class SearchMixin:
             audit.record(s, event, "alias_group", row.id, {"name": name, "terms": len(clean)})
         return Changes(searches=True)
 
-    def list_alias_groups(self) -> list[dict[str, Any]]:
+    def list_alias_groups(self) -> list[AliasGroupInfo]:
         with self.library.read() as s:
             return [{"id": g.id, "name": g.name, "terms": list(g.terms or [])}
                     for g in s.execute(select(AliasGroup).order_by(AliasGroup.name)).scalars()]
@@ -157,7 +181,7 @@ class SearchMixin:
             audit.record(s, event, "saved_search", row.id, {"name": name})
         return Changes(searches=True)
 
-    def list_saved_searches(self) -> list[dict[str, Any]]:
+    def list_saved_searches(self) -> list[SavedSearchInfo]:
         with self.library.read() as s:
             rows = s.execute(select(SavedSearch).order_by(SavedSearch.name)).scalars()
             return [{"id": r.id, "name": r.name, "query": r.query,

@@ -80,7 +80,7 @@ def _in_processes(db_url: str, folder: Path, parts: list[list[int]], procs: int,
     counts: Any = ctx.Queue()
     stop: Any = ctx.Event()
     done = 0
-    from ..crypto.registry import key_for
+    from ...crypto.registry import key_for
 
     # An encrypted library's index key, handed over the pipe to the workers (never on disk).
     sealed = (str(folder), key_for(folder))
@@ -170,7 +170,7 @@ def _init_worker(counts: Any, stop: Any, sealed: tuple[str, bytes | None] = ("",
     global _COUNTS, _STOP
     _COUNTS, _STOP = counts, stop
     if sealed[1] is not None:
-        from ..crypto import registry, scratch
+        from ...crypto import registry, scratch
 
         registry.register(sealed[0], sealed[1])
         scratch.redirect_tempdir(scratch.make())
@@ -193,8 +193,8 @@ def _worker_part(db_url: str, folder: str, ids: list[int]) -> tuple[Any, int]:
 def write_part(db_url: str, folder: str, ids: list[int], progress: Callable[[int], None],
                cancelled: Callable[[], bool]) -> tuple[Any, int]:
     """One segment holding the documents ``ids`` (those that still exist); (segment, count)."""
-    from ..store import Store, make_engine
-    from .source import load_documents, tag_paths
+    from ...store import Store, make_engine
+    from ..source import load_documents, tag_paths
 
     store = Store(make_engine(db_url))
     ix = open_index(folder)

@@ -17,17 +17,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select
 from whoosh import index as windex
 
-from ..errors import LibraryFull
-from ..library import Library
-from ..models import TextLayer
-from ..write_errors import library_write_error
+from ...errors import LibraryFull
+from ...library import Library
+from ...models import TextLayer
+from ...write_errors import library_write_error
+from ..analysis import DEFAULT_COMMON
+from ..backend import Activity
+from ..source import all_index_state, load_documents, tag_paths
 from . import rebuild
-from .analysis import DEFAULT_COMMON
 from .engine import (
     IndexProblem,
     cancel_guarded,
@@ -44,7 +45,6 @@ from .engine import (
     writer_args,
 )
 from .schema import STAMP_HASH, build_schema, common_words, decode_stamp_hash, to_fields
-from .source import all_index_state, load_documents, tag_paths
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -430,7 +430,7 @@ def wait(pred: Callable[[], bool], timeout: float, step: float = 0.05) -> bool:
     return True
 
 
-def describe(worker: IndexWorker | None) -> dict[str, Any]:
+def describe(worker: IndexWorker | None) -> Activity:
     if worker is None:
         return {"state": "read-only", "done": 0, "total": 0}
     p = worker.progress

@@ -1,4 +1,5 @@
-"""``SearchIndex``: the library's index hook and the one object that searches.
+"""``WhooshBackend``: the Whoosh engine behind ``backend.SearchBackend``, and the library's
+index hook.
 
 A writable library gets a writer thread (``writer.IndexWorker``) that first checks the index
 against the database and repairs or rebuilds it in the background; a read-only library only
@@ -10,33 +11,41 @@ kept for the next writer, ``pending.py``).
 
 from __future__ import annotations
 
-import time
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from ..errors import UserError
-from ..library import Library
-from ..models import AliasGroup, Document, Page, TextLayer
+from ...errors import Cancelled, UserError
+from ...library import Library
+from ...models import Document
+from ..analysis import fold, keyword
+from ..backend import (
+    Activity,
+    CancelFn,
+    DocumentMatch,
+    Filters,
+    IndexStatus,
+    Matches,
+    Node,
+    ProgressFn,
+)
 from . import facets, pending, sidecar, whoosh_pin
 from .bulkquery import BulkEval, Unsupported, best
 from .engine import IndexBusy, IndexProblem, SearcherHolder, read_pointer
-from .parse import parse
-from .query import Plan, alias_map, compile_query
-from .results import DocumentMatches, SearchHit, SearchResult
-from .schema import SCHEMA_VERSION, decode_stamp, keyword
-from .snippets import make_snippets, match_spans, page_of
+from .query import compile_query
+from .schema import SCHEMA_VERSION, decode_stamp
 
 if TYPE_CHECKING:  # the writer loads with a writable library: a reader only searches
     from .writer import IndexWorker
 
-MAX_LIMIT = 1000
-SNIPPET_SCAN = 2_000_000
+INCOMPLETE_PHRASE = ("A phrase of very common words was checked in part only: the results are "
+                     "correct but may be incomplete.")
 
 
-class SearchIndex:
+class WhooshBackend:
     def __init__(self, library: Library) -> None:
         self.library = library
         self.holder = SearcherHolder(library.index_dir)
@@ -121,45 +130,35 @@ class SearchIndex:
         return (f"{lack} (it could not be written: {worker.write_problem}); results may be "
                 "missing them. Run `workbench reindex` once the library can be written.")
 
-    def _aliases(self) -> dict[str, list[str]]:
-        with self.library.read() as s:
-            return alias_map([list(t or []) for t in s.execute(select(AliasGroup.terms))
-                              .scalars()])
-
-    def search(self, query: str, limit: int = 20, offset: int = 0,
-               filters: dict[str, Any] | None = None, facets: bool = True,
-               snippets: bool = True) -> SearchResult:
-        started = time.perf_counter()
-        limit, offset = max(0, min(int(limit), MAX_LIMIT)), max(0, int(offset))
-        node, notice = parse(query)
-        aliases = self._aliases()
+    def search(self, query: Node, filters: Filters, *, want: int, facets: bool,
+               aliases: Mapping[str, Sequence[str]]) -> Matches:
+        notices: list[str] = []
         with self.holder.lock:
             searcher = self._searcher()
-            q, plan = compile_query(node, searcher.reader(), aliases)
+            q, plan = compile_query(query, searcher.reader(), aliases)
             fq = filter_query(filters)
             if fq is not None:
                 q = wq.And([q, fq])
             lacking = self._incomplete(searcher)
             if lacking:
-                notice = ((notice + " ") if notice else "") + lacking
+                notices.append(lacking)
             if not searcher.doc_count_all():  # an empty index has no columns
-                return SearchResult(query, 0, [], {}, offset, limit, notice)
-            top, total, docset = self._run(searcher, q, offset + limit, facets)
+                return Matches((), (), 0, {}, plan.marks(), tuple(notices))
+            top, total, docset = self._run(searcher, q, want, facets)
             stamps = self.holder.column(searcher, "stamp")
-            page: list[tuple[int, float]] = []
-            for score, docnum in top[offset:offset + limit]:
+            ids: list[int] = []
+            scores: list[float] = []
+            for score, docnum in top[:want]:
                 st = decode_stamp(stamps[docnum])
                 if st is not None:
-                    page.append((st[0], float(score)))
+                    ids.append(st[0])
+                    scores.append(float(score))
             counts = self._facets(searcher, docset) if docset else {}
         if any(getattr(x, "incomplete", False) for x in q.leaves()) or \
                 getattr(q, "incomplete", False):
-            notice = ((notice + " ") if notice else "") + (
-                "A phrase of very common words was checked in part only: the results are "
-                "correct but may be incomplete.")
-        hits, gone = self._hits(page, plan, snippets)
-        return SearchResult(query, max(0, total - gone), hits, counts, offset, limit, notice,
-                            (time.perf_counter() - started) * 1000)
+            notices.append(INCOMPLETE_PHRASE)
+        return Matches(tuple(ids), tuple(scores), total,
+                       {k: tuple(v) for k, v in counts.items()}, plan.marks(), tuple(notices))
 
     def _run(self, searcher: Searcher, q: wq.Query, want: int,
              facets: bool) -> tuple[list[tuple[float, int]], int, Any]:
@@ -180,55 +179,54 @@ class SearchIndex:
     def _facets(self, searcher: Searcher, docnums: Any) -> dict[str, list[tuple[str, int]]]:
         return facets.count(self.holder.facet_table(searcher), docnums)
 
-    def _hits(self, page: list[tuple[int, float]], plan: Plan,
-              want_snippets: bool) -> tuple[list[SearchHit], int]:
-        if not page:
-            return [], 0
-        ids = [i for i, _ in page]
-        texts = load_texts(self.library, ids)
-        hits, gone = [], 0
-        for doc_id, score in page:
-            row = texts.get(doc_id)
-            if row is None:  # deleted behind the index's back: the database wins
-                gone += 1
-                continue
-            title, kind, layer_id, text, pages = row
-            # Snippets come from the first SNIPPET_SCAN characters: a 50 MB text layer must not
-            # cost seconds per hit (search_in_document still reads all of it).
-            spans = match_spans(text[:SNIPPET_SCAN], plan) if want_snippets else []
-            snips = make_snippets(text, spans, pages) if spans else []
-            first = snips[0] if snips else None
-            hits.append(SearchHit(
-                document_id=doc_id, title=title, score=score, layer_id=layer_id,
-                page=first.page if first else (page_of(pages, 0) if pages else None),
-                snippet=first.text if first else text[:200],
-                spans=list(first.spans) if first else [], snippets=snips, kind=kind))
-        return hits, gone
-
-    def search_in_document(self, doc_id: int, query: str) -> DocumentMatches:
-        node, _notice = parse(query)
-        aliases = self._aliases()
+    def document_matches(self, doc_id: int, query: Node,
+                         aliases: Mapping[str, Sequence[str]]) -> DocumentMatch:
         with self.holder.lock:
             searcher = self._searcher()
-            q, plan = compile_query(node, searcher.reader(), aliases)
+            q, plan = compile_query(query, searcher.reader(), aliases)
             mine = wq.And([q, wq.Term("id", str(doc_id))])
             matches = searcher.doc_count_all() > 0 and bool(searcher.search(mine, limit=1))
-        row = load_texts(self.library, [doc_id]).get(doc_id)
-        if row is None:
-            raise UserError(f"Document {doc_id} has no text layer")
-        _title, _kind, layer_id, text, pages = row
-        spans = match_spans(text, plan)
-        return DocumentMatches(doc_id, layer_id or 0, query, matches, spans,
-                               [page_of(pages, s) for s, _e in spans])
+        return DocumentMatch(matches, plan.marks())
 
-    # --- status -----------------------------------------------------------------------------
+    # --- rebuild and check --------------------------------------------------------------------
 
-    def status(self) -> dict[str, Any]:
+    def rebuild(self, progress: ProgressFn | None = None, cancel: CancelFn = None) -> None:
+        whoosh_pin.check()  # another Whoosh: no writer, and a rebuild would write wrongly
+        worker = self.worker
+        if worker is None:
+            raise UserError("The search index cannot be rebuilt by a reader",
+                            "open the library for writing")
+        worker.request_rebuild("requested")
+        while not worker.wait_idle(0.1):
+            if progress is not None:
+                progress(worker.progress.done, worker.progress.total)
+            stop = cancel() if callable(cancel) else getattr(cancel, "cancelled", False)
+            if stop:
+                worker.cancel_rebuild()
+                worker.wait_idle(30)
+                raise Cancelled()
+        if progress is not None:
+            total = self.status().get("indexed_documents") or 0
+            progress(total, total)
+        if worker.last_error:
+            raise UserError(f"Rebuilding the search index failed: {worker.last_error}")
+
+    def check(self) -> None:
+        if self.worker is not None:
+            self.worker.request_check()
+
+    def activity(self) -> Activity:
         from .writer import describe
 
         out = describe(self.worker)
-        if self.refused is not None:  # "problem" below says why
+        if self.refused is not None:
             out["state"] = "unavailable"
+        return out
+
+    # --- status -----------------------------------------------------------------------------
+
+    def status(self) -> IndexStatus:
+        out: IndexStatus = {**self.activity()}  # with another Whoosh, "problem" says why
         ptr = read_pointer(self.library.index_dir) or {}
         out.update({"schema": SCHEMA_VERSION, "generation": ptr.get("current"),
                     "path": str(self.library.index_dir)})
@@ -256,51 +254,17 @@ class SearchIndex:
             return None
 
 
-def filter_query(filters: dict[str, Any] | None) -> wq.Query | None:
-    """``{"collection": "Case A", "tag": [...], "kind": "pdf", "language": "en", "year": 2022}``."""
-    if not filters:
+def filter_query(filters: Filters) -> wq.Query | None:
+    """The Whoosh query for ``filters`` (None: no filter)."""
+    if filters.empty:
         return None
     parts: list[wq.Query] = []
-    for key, value in filters.items():
-        values = value if isinstance(value, list | tuple | set) else [value]
-        if key in ("collection", "tag"):
-            parts.append(wq.Or([wq.Term(key, keyword(str(v))) for v in values]))
-        elif key in ("kind", "lang", "language"):
-            from .analysis import fold
-
-            parts.append(wq.Or([wq.Term("kind" if key == "kind" else "lang", fold(str(v)))
-                                for v in values]))
-        elif key == "year":
-            parts.append(wq.Or([wq.Term("year", f"{int(v):04d}") for v in values]))
-        else:
-            raise UserError(f"Unknown search filter {key!r}",
-                            "use collection, tag, kind, language or year")
+    for name, values in (("collection", filters.collections), ("tag", filters.tags)):
+        if values:
+            parts.append(wq.Or([wq.Term(name, keyword(v)) for v in values]))
+    for name, values in (("kind", filters.kinds), ("lang", filters.languages)):
+        if values:
+            parts.append(wq.Or([wq.Term(name, fold(v)) for v in values]))
+    if filters.years:
+        parts.append(wq.Or([wq.Term("year", f"{y:04d}") for y in filters.years]))
     return wq.And(parts)
-
-
-def load_texts(library: Library, ids: list[int]
-               ) -> dict[int, tuple[str, str, int | None, str, list[tuple[int, int, int]]]]:
-    """Title, kind, latest layer id, its text and its pages, for each id that still exists."""
-    with library.read() as s:
-        docs = {i: (t, k) for i, t, k in s.execute(
-            select(Document.id, Document.title, Document.kind).where(Document.id.in_(ids)))}
-        latest = (select(TextLayer.document_id, func.max(TextLayer.version).label("v"))
-                  .where(TextLayer.document_id.in_(list(docs)))
-                  .group_by(TextLayer.document_id).subquery())
-        layers: dict[int, tuple[int, int, str]] = {}
-        for lid, did, ver, text in s.execute(
-                select(TextLayer.id, TextLayer.document_id, TextLayer.version, TextLayer.text)
-                .join(latest, (latest.c.document_id == TextLayer.document_id)
-                      & (latest.c.v == TextLayer.version))):
-            layers[did] = (lid, ver, text)
-        pages: dict[int, list[tuple[int, int, int]]] = {}
-        layer_ids = [v[0] for v in layers.values()]
-        for lid, n, a, b in s.execute(select(Page.layer_id, Page.number, Page.start, Page.end)
-                                      .where(Page.layer_id.in_(layer_ids))
-                                      .order_by(Page.number)):
-            pages.setdefault(lid, []).append((n, a, b))
-    out = {}
-    for doc_id, (title, kind) in docs.items():
-        lid, _v, text = layers.get(doc_id, (None, 0, ""))
-        out[doc_id] = (title, kind, lid, text, pages.get(lid, []) if lid else [])
-    return out

@@ -27,7 +27,7 @@ from ..models import (
     TextLayer,
 )
 from ..records import record_of
-from .schema import IndexDoc
+from .backend import IndexDoc
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 

@@ -1,0 +1,92 @@
+"""Engine-neutral parts of a search: alias groups in, hits with snippets out.
+
+A backend answers with document ids and ``Marks``; this module turns them into the
+``SearchHit`` values the facade returns, reading titles and text layers from the database
+(the truth: a document deleted behind the index's back is dropped) and cutting snippets with
+the shared analysis, so every backend's hits look alike.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ..library import Library
+from ..models import AliasGroup, Document, Page, TextLayer
+from .analysis import terms
+from .backend import Marks
+from .results import SearchHit
+from .snippets import make_snippets, match_spans, page_of
+
+SNIPPET_SCAN = 2_000_000
+
+
+def alias_map(groups: list[list[str]]) -> dict[str, list[str]]:
+    """Each spelling's folded key -> every spelling of its group."""
+    out: dict[str, list[str]] = {}
+    for group in groups:
+        for term in group:
+            key = " ".join(terms(term))
+            if key:
+                out.setdefault(key, [])
+                out[key] += [t for t in group if t not in out[key]]
+    return out
+
+
+def library_aliases(library: Library) -> dict[str, list[str]]:
+    """The library's alias groups as ``alias_map`` gives them to a backend."""
+    with library.read() as s:
+        return alias_map([list(t or []) for t in s.execute(select(AliasGroup.terms)).scalars()])
+
+
+def make_hits(library: Library, page: list[tuple[int, float]], marks: Marks,
+              want_snippets: bool = True) -> tuple[list[SearchHit], int]:
+    """The hits for ``(document id, score)`` pairs, and how many ids no longer exist."""
+    if not page:
+        return [], 0
+    texts = load_texts(library, [i for i, _ in page])
+    hits, gone = [], 0
+    for doc_id, score in page:
+        row = texts.get(doc_id)
+        if row is None:  # deleted behind the index's back: the database wins
+            gone += 1
+            continue
+        title, kind, layer_id, text, pages = row
+        # Snippets come from the first SNIPPET_SCAN characters: a 50 MB text layer must not
+        # cost seconds per hit (search_in_document still reads all of it).
+        spans = match_spans(text[:SNIPPET_SCAN], marks) if want_snippets else []
+        snips = make_snippets(text, spans, pages) if spans else []
+        first = snips[0] if snips else None
+        hits.append(SearchHit(
+            document_id=doc_id, title=title, score=score, layer_id=layer_id,
+            page=first.page if first else (page_of(pages, 0) if pages else None),
+            snippet=first.text if first else text[:200],
+            spans=list(first.spans) if first else [], snippets=snips, kind=kind))
+    return hits, gone
+
+
+def load_texts(library: Library, ids: list[int]
+               ) -> dict[int, tuple[str, str, int | None, str, list[tuple[int, int, int]]]]:
+    """Title, kind, latest layer id, its text and its pages, for each id that still exists."""
+    with library.read() as s:
+        docs = {i: (t, k) for i, t, k in s.execute(
+            select(Document.id, Document.title, Document.kind).where(Document.id.in_(ids)))}
+        latest = (select(TextLayer.document_id, func.max(TextLayer.version).label("v"))
+                  .where(TextLayer.document_id.in_(list(docs)))
+                  .group_by(TextLayer.document_id).subquery())
+        layers: dict[int, tuple[int, int, str]] = {}
+        for lid, did, ver, text in s.execute(
+                select(TextLayer.id, TextLayer.document_id, TextLayer.version, TextLayer.text)
+                .join(latest, (latest.c.document_id == TextLayer.document_id)
+                      & (latest.c.v == TextLayer.version))):
+            layers[did] = (lid, ver, text)
+        pages: dict[int, list[tuple[int, int, int]]] = {}
+        layer_ids = [v[0] for v in layers.values()]
+        for lid, n, a, b in s.execute(select(Page.layer_id, Page.number, Page.start, Page.end)
+                                      .where(Page.layer_id.in_(layer_ids))
+                                      .order_by(Page.number)):
+            pages.setdefault(lid, []).append((n, a, b))
+    out = {}
+    for doc_id, (title, kind) in docs.items():
+        lid, _v, text = layers.get(doc_id, (None, 0, ""))
+        out[doc_id] = (title, kind, lid, text, pages.get(lid, []) if lid else [])
+    return out

@@ -1,0 +1,15 @@
+"""The Whoosh search backend: Whoosh plus the sidecar engine built on its private internals.
+
+The only package of Workbench that imports Whoosh (a test holds every other module to that).
+``WhooshBackend`` implements ``workbench.search.backend.SearchBackend``; the rest of the core,
+the CLI and the UI reach it through ``workbench.search`` and the facade only.
+Whoosh distribution: whoosh-reloaded 2.7.5, pinned exactly; the engine's format code is
+verified against that version alone and refuses another (``whoosh_pin.py``,
+docs/SEARCH_ENGINE.md). Its known bugs are guarded in ``engine.py``.
+"""
+
+from __future__ import annotations
+
+from .hook import WhooshBackend
+
+__all__ = ["WhooshBackend"]
