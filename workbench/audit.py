@@ -74,7 +74,11 @@ def record(
     details: dict[str, Any] | None = None,
     actor: str | None = None,
 ) -> AuditEvent:
-    """Append one event inside the caller's transaction (the writer lock serialises appends)."""
+    """Append one event inside the caller's transaction (the writer lock serialises appends;
+    on a server database, an advisory lock held to the commit: store_pg.lock_audit_chain)."""
+    from .store_pg import lock_audit_chain
+
+    lock_audit_chain(session)
     last = session.execute(
         select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
     ).first()

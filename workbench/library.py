@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import __version__, audit_head
+from . import __version__, audit_head, shared
 from .blobs import BlobStore
 from .crypto import is_encrypted, registry, scratch
 from .damage import reported, restore_hint
@@ -46,10 +46,12 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from .crypto.keys import LibraryKey
+    from .store_pg import ServerWriter
 
 MARKER = "workbench-library.json"
 DB_NAME = "library.sqlite"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the newest marker this build opens; 2: a shared library's (shared/)
+PERSONAL_FORMAT = 1
 
 
 class IndexHook(Protocol):
@@ -74,15 +76,18 @@ class NullIndex:
 
 
 class Library:
-    def __init__(self, path: Path, store: Store, lock: WriterLock | None,
-                 key: LibraryKey | None = None) -> None:
+    def __init__(self, path: Path, store: Store, lock: WriterLock | ServerWriter | None,
+                 key: LibraryKey | None = None, *, originals: Path | None = None,
+                 index_dir: Path | None = None) -> None:
         self.path = path
         self.store = store
         self.lock = lock
         # An encrypted library's key (None for a plain one): its originals, index files and
         # temporary files are sealed or kept in memory (workbench/crypto/).
         self.key = key
-        self.originals = BlobStore(path / "originals", key=key)
+        # A shared library's originals and index live elsewhere (workbench/shared/)
+        self.originals = BlobStore(originals or path / "originals", key=key)
+        self._index_dir = index_dir or path / "index"
         # None: the search index is attached when first used (see ``index``).
         self._index: IndexHook | None = NullIndex()
         self._attaching = threading.Lock()
@@ -112,7 +117,7 @@ class Library:
             crypto_keys.check_new_passphrase(passphrase)
         path.mkdir(parents=True, exist_ok=True)
         key = crypto_keys.create(path, passphrase) if passphrase is not None else None
-        marker: dict[str, Any] = {"format": FORMAT_VERSION,
+        marker: dict[str, Any] = {"format": PERSONAL_FORMAT,
                                   "created_by": f"workbench {__version__}"}
         if key is not None:
             marker["encrypted"] = True
@@ -135,14 +140,18 @@ class Library:
                 "create one with `workbench init`, or pass --library PATH",
             )
         try:
-            fmt = json.loads(marker.read_text(encoding="utf-8")).get("format", 0)
-        except ValueError as exc:
+            info = json.loads(marker.read_text(encoding="utf-8"))
+            fmt = info.get("format", 0)
+        except (ValueError, AttributeError) as exc:
             raise LibraryError(f"The library marker {marker} is unreadable") from exc
         if fmt > FORMAT_VERSION:
             raise LibraryError(
                 f"The library at {path} was made by a newer Workbench (format {fmt})",
                 "update Workbench to open it",
             )
+        if shared.is_shared(info):
+            return shared.open_library(cls, path, info, writable=writable,
+                                       attach_index=attach_index)
         if key is None and is_encrypted(path):
             from .crypto.keys import unlock  # cryptography: only for an encrypted library
 
@@ -227,7 +236,7 @@ class Library:
 
     @property
     def index_dir(self) -> Path:
-        return self.path / "index"
+        return self._index_dir
 
     @property
     def tmp_dir(self) -> Path:

@@ -8,10 +8,12 @@ carries a password: libpq finds it the usual ways (``PGPASSWORD``, ``~/.pgpass``
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
-from .errors import UserError
+from .errors import LibraryError, UserError
+from .store import Store, is_current, upgrade
 
 DRIVER = "postgresql+psycopg"
 
@@ -37,3 +39,75 @@ def make_pg_engine(url: str) -> Engine:
     # pool_pre_ping: a desktop keeps a shared library open for hours; a server restart or a
     # dropped connection in between costs one reconnect, not an error on the next click
     return create_engine(engine_url(url), future=True, pool_pre_ping=True)
+
+
+def check_no_password(url: str) -> None:
+    """Refuse a URL that carries a password: the marker holding it is a file people copy."""
+    if make_url(engine_url(url)).password is not None:
+        raise UserError("The database URL holds a password, which would be written into the "
+                        "library's marker for anyone who copies it",
+                        "leave it out of the URL; PostgreSQL's client finds it in PGPASSWORD, "
+                        "~/.pgpass or a PGSERVICE entry")
+
+
+def safe_url(url: str) -> str:
+    """``url`` fit to print: any password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: nothing in it to hide reliably
+        return "(the database URL)"
+
+
+def open_pg_store(url: str, *, upgrade_schema: bool = True) -> Store:
+    """A store on the server database at ``url``, its schema brought to head (or, without
+    ``upgrade_schema``, checked to be there: a reader changes nothing).
+
+    Nothing is backed up before an upgrade: a server database is backed up with the server's
+    own tools (pg_dump), by whoever runs it.
+    """
+    from sqlalchemy.exc import OperationalError
+
+    engine = make_pg_engine(url)
+    try:
+        if upgrade_schema:
+            upgrade(engine, None)
+        elif not is_current(engine):
+            raise LibraryError(f"The shared library's database {safe_url(url)} needs an "
+                               "upgrade", "open it once for writing to upgrade it")
+    except OperationalError as exc:
+        engine.dispose()
+        raise LibraryError(f"Cannot reach the shared library's database {safe_url(url)}: "
+                           f"{str(exc.orig).strip().splitlines()[0]}",
+                           "check that the server runs and that your password is in "
+                           "PGPASSWORD or ~/.pgpass") from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(engine)
+
+
+# Any fixed number, the same in every process: the key of the advisory lock that serialises
+# appends to the audit chain ("WBAUDIT" in ASCII).
+AUDIT_LOCK_KEY = 0x5742415544495400
+
+
+def lock_audit_chain(session: Session) -> None:
+    """Serialise appending to the audit chain across every process writing to the server.
+
+    A transaction-level advisory lock: held from the transaction's first audit event to its
+    commit or rollback, so the next writer reads the chain's end only once this one's events
+    are committed, and several writers at once still make one chain. On SQLite the library's
+    writer lock already makes appends one at a time: nothing to do.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+
+
+class ServerWriter:
+    """What stands for the writer lock of a library on a server: none is taken, as PostgreSQL's
+    transactions let several writers in at once; ``held`` until the library is closed."""
+
+    held = True
+
+    def release(self) -> None:
+        self.held = False

@@ -34,3 +34,26 @@ def pg_empty(pg_cluster: Cluster) -> Iterator[str]:
     name = pg_cluster.new_database()
     yield pg_cluster.url(name)
     pg_cluster.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster: Cluster) -> str:
+    """A database migrated to head once, which ``pg_db`` clones."""
+    from workbench.store import upgrade
+    from workbench.store_pg import make_pg_engine
+
+    name = pg_cluster.new_database()
+    engine = make_pg_engine(pg_cluster.url(name))
+    try:
+        upgrade(engine, None)
+    finally:
+        engine.dispose()  # a template must have no connection left when it is cloned
+    return name
+
+
+@pytest.fixture
+def pg_db(pg_cluster: Cluster, pg_template: str) -> Iterator[str]:
+    """The URL of a new database already at the schema's head (no library in it yet)."""
+    name = pg_cluster.new_database(template=pg_template)
+    yield pg_cluster.url(name)
+    pg_cluster.drop_database(name)

@@ -33,6 +33,12 @@ def register(sub: Any) -> None:
                 needs_library=False)
     p.add_argument("--encrypt", action="store_true",
                    help="encrypt the new library with a passphrase (asked twice)")
+    p.add_argument("--database", metavar="URL",
+                   help="make a shared library on this PostgreSQL database "
+                        "(postgresql://USER@HOST/DB, no password); --library is its marker")
+    p.add_argument("--store", metavar="PATH", type=argtypes.path,
+                   help="with --database: the shared folder for the originals")
+    p.add_argument("--name", metavar="NAME", help="with --database: the shared library's name")
 
     p = command(sub, "import", cmd_import, "import files and folders (folders recurse)",
                 writes=True)
@@ -119,11 +125,29 @@ def cmd_init(args: argparse.Namespace) -> Result:
 
     path = library_path(args)
     _require_folder_place(path)
+    if args.database or args.store:
+        return _init_shared(args, path.absolute())
     secret = init_passphrase(args, path, path / MARKER)
     with Library.create(path, passphrase=secret) as lib:
         payload = {"library": str(lib.path), "encrypted": lib.key is not None}
     return Result(payload, f"{'Encrypted library' if secret else 'Library'} ready at "
                            f"{safe(path)}")
+
+
+def _init_shared(args: argparse.Namespace, path: Path) -> Result:
+    from .. import shared
+    from ..errors import UserError
+    from ..store_pg import safe_url
+
+    if not (args.database and args.store) or args.encrypt:
+        raise UserError("A shared library needs both --database URL and --store PATH, and "
+                        "cannot be --encrypt-ed", "e.g. `workbench --library MARKER init "
+                        "--database postgresql://me@server/case --store /mnt/share/case`")
+    info = shared.create(path, args.database, Path(args.store), args.name)
+    payload = {"library": str(path), "shared": True, "database": safe_url(info["database"]),
+               "store": info["store"], "library_id": info["library_id"], "name": info["name"]}
+    return Result(payload, f"Shared library {info['name']!r} ready: open it with "
+                           f"--library {safe(path)}")
 
 
 def _require_folder_place(path: Path) -> None:
