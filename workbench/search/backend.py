@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypedDict, runtime_checkable
 
 from ..errors import UserError
+from ..progress import CancelToken
 from .parse import (
     FIELD_ALIASES,
     And,
@@ -64,8 +65,9 @@ FIELD_NAMES = frozenset(_FIELDS) - set(FIELD_ALIASES)
 FACETS = ("collection", "tag", "kind", "year", "language")
 
 ProgressFn = Callable[[int, int], None]  # (done, total) documents
-# Asked between steps: True stops. A ``progress.CancelToken`` (its ``cancelled``) or a callable.
-CancelFn = Any
+# Asked between steps: a ``progress.CancelToken`` (stops once ``cancelled``) or a callable
+# returning True to stop.
+CancelFn = CancelToken | Callable[[], bool] | None
 
 
 @dataclass
