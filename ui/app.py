@@ -6,6 +6,10 @@ overrides); ``workbench gui --library PATH`` passes a path, and ``workbench gui 
 files to import, bundles to verify or a library to open (``open_files``). A library another
 process holds (``LibraryLocked``) is reported by the error presenter in one clear message.
 The user's theme and text size (Preferences) apply before the window is built.
+
+Start-up order (issue 16): the window is built and painted first, on Qt and the UI's own
+modules only; the worker imports the core (SQLAlchemy, the facade) as it opens the library,
+while the window says "Opening library…"; the language model warms up once the library is open.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import logging.handlers
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
@@ -70,16 +75,38 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def warm_up() -> None:
-    """Load what would otherwise load during the first import, before the window shows.
+    """Load what would otherwise load during the first import: the language model.
 
-    py3langid's model load (done lazily by ``workbench.language``) holds the GIL in long C calls
-    (``tolist``, ``frombytes``): measured here as a 544 ms stall of the GUI thread when it
-    happened on the worker during an import. Paying it before the window appears costs the
-    user nothing visible.
+    py3langid's model was once a 544 ms stall of the GUI thread when it loaded on the worker
+    during an import (long C calls holding the GIL); it is memory-mapped now and opens in
+    milliseconds, and what is left is importing py3langid and numpy (≈ 0.1 s of Python).
+    ``run_app`` does it on a background thread once the library is open (``_warm_up_later``),
+    never before the window's first paint.
     """
     from workbench.language import detect_language
 
-    detect_language("Workbench loads its language model once, before the window appears.")
+    detect_language("Workbench loads its language model once, after the window appears.")
+
+
+# How long after the library opens the warm-up starts: the window has filled its list and
+# the worker has read the sidebar by then, so the warm-up competes with neither.
+WARM_UP_DELAY_MS = 1000
+
+
+def _warm_up_later(window: Any) -> None:
+    from PySide6.QtCore import QTimer
+
+    def start() -> None:
+        window.session.opened.disconnect(start)
+
+        def warm() -> None:
+            from workbench.language import preload
+
+            preload()  # a daemon thread: the GUI thread and the worker stay free
+
+        QTimer.singleShot(WARM_UP_DELAY_MS, warm)
+
+    window.session.opened.connect(start)
 
 
 def library_to_open(library_path: Path | None) -> tuple[Path, bool]:
@@ -110,7 +137,7 @@ def run_app(library_path: Path | None, paths: Sequence[Path] = ()) -> int:
     window.presenter.install_excepthook()
     opening = sort_paths(paths, library_path)
     path, create = library_to_open(opening.library)
-    warm_up()
+    _warm_up_later(window)
     window.show()
     FileOpener(window, opening)  # the window owns it; made first, it waits for the library
     window.open_path(path, create=create)

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench import backup as core
 from workbench.crypto import is_encrypted
 from workbench.errors import Cancelled
 from workbench.progress import Progress
@@ -145,6 +144,8 @@ class BackupFlow(QObject):
         self._open_progress("Backing up", f"Backing up the library to {dest}")
 
         def work(wb: Any, task: Task) -> dict[str, Any]:
+            from workbench import backup as core  # on the worker: it loads SQLAlchemy
+
             return core.backup(wb.library, dest, progress=task.report, cancel=task.cancel)
 
         self._watch(self.session.run(work, self._backed_up, "back up the library",
@@ -197,6 +198,8 @@ class BackupFlow(QObject):
         self._open_progress("Restoring", f"Restoring {source} into {target}")
 
         def work(task: Task) -> dict[str, Any]:
+            from workbench import backup as core
+
             return core.restore(source, target, progress=task.report, cancel=task.cancel,
                                 passphrase=passphrase)
 
@@ -274,7 +277,13 @@ class BackupFlow(QObject):
         """Record backups left pending, then show the reminder if one is due."""
         self.reminder.hide()
         days = preferences.load().backup_reminder_days
-        self.session.query(lambda wb: core.status(wb.library), lambda st: self._remind(st, days),
+
+        def status(wb: Any) -> dict[str, Any]:
+            from workbench import backup as core
+
+            return core.status(wb.library)
+
+        self.session.query(status, lambda st: self._remind(st, days),
                            "check the library's last backup")
 
     def _remind(self, status: dict[str, Any], days: int) -> None:

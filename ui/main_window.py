@@ -2,6 +2,11 @@
 
 It wires panels to the session and to operations; it holds no domain logic. Panels refresh from
 the ``Changes`` each operation returns (``on_changes``), never by reloading everything.
+
+The window is built and painted before the core behind it is imported (issue 16): the worker
+imports the facade as it opens the library, meanwhile the window says "Opening …", and the
+panels that depend on the core's features (search, highlights, dossiers…) and the index status
+are installed when the session says the core is loaded, just before the library shows.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ from .viewer.viewer import DocumentViewer
 if TYPE_CHECKING:
     from .codebook.panel import CodebookPanel
     from .dossier.builder import DossierBuilder
+    from .index_status import IndexStatus
     from .search.panel import SearchPanel
     from .viewer.highlights import HighlightController
 
@@ -62,6 +68,8 @@ class MainWindow(QMainWindow):
         self.tasks = tasks or TaskManager(parent=self)
         self.session = Session(self.tasks, self.presenter, self)
         self.session.changed.connect(self.on_changes)
+        # First among the session's listeners: the panels are there before ``opened`` is sent.
+        self.session.core_loaded.connect(self._core_loaded)
         self.imports = ImportFlow(self.session, self)
         self.acts = actions.build_actions(self)
         self._build_recent_menu()
@@ -77,14 +85,10 @@ class MainWindow(QMainWindow):
         self.index_label.setAccessibleName("Search index progress")
         self.statusBar().addPermanentWidget(self.index_label)
         self.statusBar().addPermanentWidget(self.library_status)
-        from .index_status import IndexStatus
-
-        self.index_status = IndexStatus(self.session, self.index_label)
+        self.index_status: IndexStatus | None = None  # with the core (``_core_loaded``)
+        self.features_installed = False
         self.tasks.busy_changed.connect(self._busy)
         window_fit.fit_to_screen(self)
-        from .features import install_features
-
-        install_features(self)
         from .backup_actions import BackupFlow
 
         self.backups = BackupFlow(self)
@@ -93,6 +97,15 @@ class MainWindow(QMainWindow):
         self.encryption = EncryptionFlow(self)
         self._opening: Path | None = None
         window_fit.restore_layout(self)
+
+    def _core_loaded(self) -> None:
+        """The core is imported (the library opened, or failed to): what depends on it."""
+        from .features import install_features
+        from .index_status import IndexStatus
+
+        self.index_status = IndexStatus(self.session, self.index_label)
+        install_features(self)
+        self.features_installed = True
         # Polish the (still hidden) main panes now, so the switch from the first-run page to
         # them after the first import does not stall the GUI thread for a few frames.
         for child in self.splitter.findChildren(QWidget):
@@ -158,8 +171,13 @@ class MainWindow(QMainWindow):
                                  "File → New library.")
         self.no_library.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_library.setObjectName("emptyHint")
+        # Shown from the first paint until the library's list is filled (``open_path``).
+        self.opening = QLabel("")
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.opening.setObjectName("emptyHint")
         self.central = QStackedWidget()
         self.central.addWidget(self.no_library)
+        self.central.addWidget(self.opening)
         self.central.addWidget(self.empty)
         self.central.addWidget(self.splitter)
         wrap = QWidget()
@@ -191,6 +209,8 @@ class MainWindow(QMainWindow):
             self.encryption.ask_and_open(path)
             return
         self.statusBar().showMessage(f"Opening {path}…")
+        self.opening.setText(f"Opening library…\n\n{path}")
+        self.central.setCurrentWidget(self.opening)
         self._opening = path
         self.session.open_library(path, create, self._opened, self._open_failed,
                                   passphrase=passphrase)
@@ -214,7 +234,8 @@ class MainWindow(QMainWindow):
         self.show_documents()
         self.documents.set_collection(None)
         self.refresh_sidebar()
-        self.index_status.watch()
+        if self.index_status is not None:
+            self.index_status.watch()
         self.backups.library_opened()
 
     def _open_failed(self, exc: BaseException) -> None:
@@ -266,7 +287,7 @@ class MainWindow(QMainWindow):
     # --- changes ---
 
     def on_changes(self, changes: Changes) -> None:
-        if changes.index or changes.documents:
+        if (changes.index or changes.documents) and self.index_status is not None:
             self.index_status.watch()
         if changes.documents or changes.collections:
             self.documents.model.reload()
@@ -418,6 +439,9 @@ class MainWindow(QMainWindow):
     # --- feature actions (wired by features.py when the core offers them) ---
 
     def _missing(self, what: str) -> None:
+        if not self.features_installed:  # asked for in the moment the library opens
+            self.statusBar().showMessage(f"{what} is available once the library is open.", 4000)
+            return
         self.statusBar().showMessage(f"{what} is not available in this build.", 4000)
 
     def run_search(self) -> None:

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
-from workbench.library import MARKER
+# The marker's name from the light module that also defines it: workbench.library loads
+# SQLAlchemy, which the window must not wait for as it starts (issue 16).
+from workbench.crypto import MARKER
 
 if TYPE_CHECKING:
     from .main_window import MainWindow

@@ -3,6 +3,11 @@
 Widgets never hold the facade; they ask the session to run a function of it on the worker.
 ``query`` returns a value; ``mutate`` expects a ``Changes`` (or ``(value, Changes)``) and then
 broadcasts ``changed`` so that each panel redraws only what the change touched.
+
+The facade's module (SQLAlchemy, the models, every mixin: about half a second) is imported on
+the worker as the library opens, never while the window is being built and first painted;
+``core_loaded`` tells the window, once, before ``opened``, that it may install the panels that
+depend on it.
 """
 
 from __future__ import annotations
@@ -10,20 +15,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from workbench.changes import Changes
-from workbench.services import Workbench
 
 from .errors import ErrorPresenter
 from .tasks import Task, TaskManager
+
+if TYPE_CHECKING:
+    from workbench.services import Workbench
 
 log = logging.getLogger(__name__)
 
 
 class Session(QObject):
+    core_loaded = Signal()  # once: the facade's module is imported (emitted before ``opened``)
     changed = Signal(object)  # Changes
     opened = Signal(object)  # Path of the library now open
     closed = Signal()
@@ -38,11 +46,14 @@ class Session(QObject):
         self.path: Path | None = None
         # Why the open library is read-only (its folder cannot be written), else None.
         self.read_only: str | None = None
+        self.core_ready = False
 
     # --- capabilities: what the core offers right now (read from the class, thread-safe) ----
 
     @staticmethod
     def has(*names: str) -> bool:
+        from workbench.services import Workbench
+
         return all(callable(getattr(Workbench, n, None)) for n in names)
 
     @property
@@ -96,6 +107,7 @@ class Session(QObject):
                      passphrase: str | None = None) -> Task:
         def work(task: Task) -> Path:
             from workbench.errors import LibraryReadOnly
+            from workbench.services import Workbench
 
             self._close_now()
             self.read_only = None
@@ -110,16 +122,23 @@ class Session(QObject):
 
         def done(real: Path) -> None:
             self.path = real
+            self._announce_core()
             self.opened.emit(real)
             if on_done:
                 on_done(real)
 
         def failed(exc: BaseException) -> None:
             self.path = None
+            self._announce_core()
             self.closed.emit()
             (on_error or self._error("open the library"))(exc)
 
         return self.tasks.run(work, done, failed, label="open library")
+
+    def _announce_core(self) -> None:
+        if not self.core_ready:
+            self.core_ready = True
+            self.core_loaded.emit()
 
     def _close_now(self) -> None:
         wb, self._wb = self._wb, None

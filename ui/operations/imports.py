@@ -7,18 +7,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from workbench.changes import Changes
-from workbench.ingest import ImportOptions, ImportPlan, ImportReport
-from workbench.services import Workbench
+from workbench.ingest_types import ImportOptions, ImportPlan, ImportReport  # light (issue 16)
 
 from ..dialogs.import_dialogs import ImportPlanDialog, ImportProgressDialog, ImportSummaryDialog
 from ..preferences import ocr_languages
 from ..session import Session
 from ..tasks import ProgressPoller, Task
+
+if TYPE_CHECKING:
+    from workbench.services import Workbench
 
 
 class ImportFlow(QObject):
