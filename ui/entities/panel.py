@@ -2,8 +2,9 @@
 across the library, and the names the library suggests.
 
 Above, the register (kind, shown name, how many names, linked documents), filtered by kind
-or by typing; Add…, Edit… and Delete… beside it. Below, the chosen entity's names and its
-mentions grouped by document (``MentionsView``), found on the worker thread. A second tab
+or by typing; Add…, Edit… and Delete… beside it. Below, the chosen entity's names, the
+documents linked to it (``LinkedDocuments``: open one, or unlink it) and its mentions grouped
+by document (``MentionsView``), found on the worker thread. A second tab
 lists suggestions to register or dismiss. Every change goes through ``ops``; the page redraws
 from the ``Changes`` the session broadcasts (``on_changes``).
 """
@@ -37,6 +38,7 @@ from ..dialogs.confirm import confirm
 from ..session import Session
 from . import ops
 from .dialogs import EntityDialog, kind_label, names_text
+from .linked import LinkedDocuments
 from .mentions import MentionsView
 from .suggestions import SuggestionsView
 
@@ -118,11 +120,15 @@ class EntitiesPanel(QWidget):
         self.names.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.state = QLabel("")
         self.state.setObjectName("secondary")
+        self.linked = LinkedDocuments()
+        self.linked.unlink_requested.connect(self.unlink_document)
+        self.linked.open_requested.connect(lambda doc_id: self.mention_opened.emit(doc_id, None))
         detail = QWidget()
         dl = QVBoxLayout(detail)
         dl.setContentsMargins(0, 0, 0, 0)
         dl.addWidget(self.heading)
         dl.addWidget(self.names)
+        dl.addWidget(self.linked)
         dl.addWidget(self.state)
         dl.addWidget(self.mentions, 1)
         split = QSplitter(Qt.Orientation.Vertical)
@@ -253,10 +259,13 @@ class EntitiesPanel(QWidget):
                                if not self.entities else "")
             self.state.setText("")
             self.mentions.set_mentions([])
+            self.linked.setVisible(False)
             return
         names = entity.get("names") or [entity["name"]]
         self.heading.setText(f"{entity['name']} — {kind_label(entity['kind']).lower()}")
         self.names.setText(f"{names_text(len(names))}: " + " · ".join(names))
+        self.linked.setVisible(True)
+        self._load_linked(entity)
         if entity["id"] == self._shown_id or not self.isVisible():
             return  # shown already, or found when the page is shown (``showEvent``)
         self._shown_id = entity["id"]
@@ -280,6 +289,20 @@ class EntitiesPanel(QWidget):
             self.session.presenter.show(exc, "find the entity's mentions")
 
         ops.mentions(self.session, eid, found, failed)
+
+    def _load_linked(self, entity: dict[str, Any]) -> None:
+        """Its linked documents, read again whenever it is chosen or the register reloads (a
+        link or unlink changes the entities)."""
+        if not entity.get("documents"):
+            self.linked.set_documents([])  # the register's count says none: no query
+            return
+        eid = entity["id"]
+
+        def read(found: dict[str, Any]) -> None:
+            if eid == self.current_id():
+                self.linked.set_documents(found.get("linked_documents") or [])
+
+        ops.get_entity(self.session, eid, read)
 
     def _enable(self) -> None:
         on = self.current_id() is not None
@@ -355,6 +378,16 @@ class EntitiesPanel(QWidget):
             return
         ops.link_document(self.session, entity["id"], doc_id, lambda _c: self.message.emit(
             f"Linked the open document to {entity['name']}"))
+
+    def unlink_document(self, doc_id: int, title: str) -> None:
+        entity = self.current()
+        if entity is None:
+            return
+        if confirm(self, "Unlink document",
+                   f"Unlink “{title}” from {entity['name']}? The document stays in the "
+                   "library; only its link to this entity goes."):
+            ops.unlink_document(self.session, entity["id"], doc_id, lambda _c: self.message.emit(
+                f"Unlinked “{title}” from {entity['name']}"))
 
     def _register_suggestion(self, row: dict[str, Any]) -> None:
         dialog = self.add_entity(row["name"], row.get("kind_guess"))
