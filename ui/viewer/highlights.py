@@ -14,7 +14,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,7 +36,7 @@ from ..operations import codebook as codebook_ops
 from ..operations import highlights as ops
 from ..search.delegate import HTML_ROLE, RichDelegate
 from ..session import Session
-from .page_highlights import PageHighlights
+from .page_highlights import PageHighlights, list_item
 from .text_view import Painted
 from .viewer import DocumentViewer
 
@@ -166,6 +166,7 @@ class HighlightController:
         self.current_dossier: Callable[[], int | None] = lambda: None
         # Other features' entries in the list's context menu: hook(menu, highlight id).
         self.menu_hooks: list[Callable[[QMenu, int], None]] = []
+        self.last_menu: QMenu | None = None  # the context menu last shown (tests look at it)
         self._made: int | None = None  # a highlight just made: current once it is listed
         self.pane = HighlightsPane()
         viewer.tabs.insertTab(1, self.pane, "Highlights")
@@ -214,13 +215,12 @@ class HighlightController:
 
     def _choose(self, highlight_id: int) -> bool:
         lst = self.pane.list
-        for row in range(lst.count()):
-            item = lst.item(row)
-            if item is not None and item.data(Qt.ItemDataRole.UserRole) == highlight_id:
-                lst.setCurrentItem(item)
-                lst.scrollToItem(item)
-                return True
-        return False
+        item = list_item(lst, highlight_id)
+        if item is None:
+            return False
+        lst.setCurrentItem(item)
+        lst.scrollToItem(item)
+        return True
 
     def current_highlight_id(self) -> int | None:
         """The list's current highlight (the one its links box shows), selected or not."""
@@ -306,10 +306,19 @@ class HighlightController:
         item = self.pane.list.itemAt(pos)
         if item is None:
             return
-        hid = _item_id(item)
+        self.show_menu(_item_id(item), self.pane.list.viewport().mapToGlobal(pos),
+                       self.pane.list)
+
+    def show_menu(self, hid: int | None, where: QPoint, parent: QWidget) -> None:
+        """A highlight's context menu (the list's, and the page's for a highlight drawn there):
+        edit, show in the text, add to the dossier, other features' entries (“New event from
+        highlight…”, “Link to highlight…”), delete."""
+        item = list_item(self.pane.list, hid)
+        if item is None:
+            return
         notes = [h["note"] for h in self.highlights
                  if h["id"] in self.selected_highlight_ids() and h["note"]]
-        menu = QMenu(self.pane.list)
+        menu = QMenu(parent)
         menu.addAction("Edit note and tags…", lambda: self.edit(hid) if hid else None)
         menu.addAction("Show in the text", lambda: self._show_in_text(item))
         menu.addSeparator()
@@ -326,7 +335,7 @@ class HighlightController:
         menu.addSeparator()
         menu.addAction("Delete…", lambda: self.delete(hid))
         self.last_menu = menu
-        menu.popup(self.pane.list.viewport().mapToGlobal(pos))
+        menu.popup(where)
 
     def _orphan(self, op: Any) -> None:
         item = self.pane.orphans.currentItem()

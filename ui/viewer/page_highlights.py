@@ -7,15 +7,18 @@ they take (``page_text_at`` previews that range in the dialog and selects it in 
 and ``add_page_highlight`` makes the same highlight the text view would, with its geometry.
 A Shift-drag or the Region tool makes a region highlight (its quote may be empty). Clicking a
 painted highlight selects it in the Highlights tab; choosing one there marks it on the page.
+A right-click on one (or the menu key) opens the list's menu for it (“New event from
+highlight…”, “Link to highlight…”…); Delete asks to delete the one marked, as in the list.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QListWidgetItem
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
+from ..delete_key import claim_delete_key
 from ..dialogs.highlight_dialog import HighlightDialog
 from . import page_ops
 from .page_marks import PageMark, Selection
@@ -42,6 +45,10 @@ class PageHighlights:
         self.view.selection_cleared.connect(lambda: self.original.set_hint(""))
         self.view.highlight_clicked.connect(self._clicked)
         self.view.highlight_activated.connect(controller.edit)
+        self.view.highlight_menu_requested.connect(self._menu)
+        # Delete on the page asks to delete the highlight marked there, as it does in the list.
+        claim_delete_key(self.view, lambda: controller.delete(self.view.overlays.marked),
+                         lambda: self.view.overlays.marked is not None)
         controller.pane.list.currentItemChanged.connect(self._list_current)
         available = self.session.has("add_page_highlight")
         if available:
@@ -132,7 +139,7 @@ class PageHighlights:
     # --- choosing a highlight -----------------------------------------------------------------
 
     def _clicked(self, highlight_id: int) -> None:
-        item = _item(self.c.pane.list, highlight_id)
+        item = list_item(self.c.pane.list, highlight_id)
         if item is None:
             return
         self._from_page = True
@@ -141,6 +148,15 @@ class PageHighlights:
         finally:
             self._from_page = False
         self.original.set_hint("Selected in the Highlights tab · double-click to edit it")
+
+    def _menu(self, highlight_id: int, where: QPoint) -> None:
+        """The list's menu for a highlight on the page (right-click, the menu key): the same
+        actions, “New event from highlight…” and “Link to highlight…” among them."""
+        shown = self.c.last_menu
+        if shown is not None and shown.isVisible():
+            return  # the menu key's press and the context event it also brings: one menu
+        self._clicked(highlight_id)
+        self.c.show_menu(highlight_id, where, self.view)
 
     def _list_current(self, item: QListWidgetItem | None, _previous: Any = None) -> None:
         hid = None if item is None else item.data(Qt.ItemDataRole.UserRole)
@@ -169,9 +185,10 @@ class PageHighlights:
                                        self.c.current_dossier(), self.viewer.window(), done)
 
 
-def _item(widget: Any, highlight_id: int) -> QListWidgetItem | None:
+def list_item(widget: QListWidget, highlight_id: int | None) -> QListWidgetItem | None:
+    """The Highlights list's row of a highlight."""
     for row in range(widget.count()):
         item = widget.item(row)
-        if item.data(Qt.ItemDataRole.UserRole) == highlight_id:
+        if item is not None and item.data(Qt.ItemDataRole.UserRole) == highlight_id:
             return item
     return None

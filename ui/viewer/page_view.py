@@ -9,15 +9,17 @@ paints marks over them (``page_marks``). One widget paints every page: 300 page 
 cost layout work on every zoom.
 
 Keys: Page Up/Down (a screen within a tall page, else a page), Home/End, Ctrl+= / Ctrl++ /
-Ctrl+- / Ctrl+0, Escape; Ctrl+wheel zooms about the mouse. A drag selects text (Shift-drag or the
-region tool: a rectangle; the redact tool: an area to redact); a click on a highlight chooses it.
+Ctrl+- / Ctrl+0, Escape, the menu key (Shift+F10) for the chosen highlight's menu; Ctrl+wheel
+zooms about the mouse. A drag selects text (Shift-drag or the region tool: a rectangle; the
+redact tool: an area to redact); a click on a highlight chooses it, a right-click opens its menu.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -40,6 +42,7 @@ class PageView(QAbstractScrollArea):
     selection_cleared = Signal()
     highlight_clicked = Signal(int)
     highlight_activated = Signal(int)  # double-click: edit it
+    highlight_menu_requested = Signal(int, QPoint)  # right-click or menu key; global position
     words_wanted = Signal(int)  # a shown page whose OCR words are not loaded yet
     tool_changed = Signal(str)  # Escape too: the tool buttons follow
 
@@ -319,6 +322,9 @@ class PageView(QAbstractScrollArea):
             self.go_to_page(1)
         elif key == Qt.Key.Key_End:
             self.go_to_page(self.pages.count)
+        elif key == Qt.Key.Key_Menu or (key == Qt.Key.Key_F10
+                                        and mods == Qt.KeyboardModifier.ShiftModifier):
+            self._menu_for_marked()
         elif key == Qt.Key.Key_Escape and (self.selection is not None or self.tool != "text"):
             self.clear_selection()
             self.set_tool("text")
@@ -433,6 +439,33 @@ class PageView(QAbstractScrollArea):
                 self.highlight_activated.emit(ids[0])
                 return
         super().mouseDoubleClickEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if event.reason() != QContextMenuEvent.Reason.Mouse:
+            self._menu_for_marked()
+            return
+        hit = self._hit(QPointF(event.pos()))
+        ids = self.overlays.marks_at(hit[0] + 1, hit[1].x(), hit[1].y()) if hit else []
+        if ids:
+            self.overlays.marked = ids[0]
+            self.viewport().update()
+            self.highlight_menu_requested.emit(ids[0], event.globalPos())
+
+    def _menu_for_marked(self) -> None:
+        """The menu key: the marked highlight's menu, by its first rectangle when in view."""
+        marked = self.overlays.marked
+        if marked is None:
+            return
+        vp = self.viewport()
+        at = QPoint(vp.width() // 3, vp.height() // 3)
+        where = self.overlays.first_rect(marked)
+        if where is not None:
+            x, y, _w, h = self.pages.rect_to_content(where[0] - 1, where[1])
+            spot = QPoint(round(x - self.horizontalScrollBar().value()),
+                          round(y + h - self.verticalScrollBar().value()))
+            if vp.rect().contains(spot):
+                at = spot
+        self.highlight_menu_requested.emit(marked, vp.mapToGlobal(at))
 
     def viewportEvent(self, event: object) -> bool:
         from PySide6.QtCore import QEvent
