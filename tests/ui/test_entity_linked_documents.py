@@ -71,6 +71,11 @@ def test_unlink_a_document_from_an_entity(window: Any, qtbot: Any, tmp_path: Pat
     qtbot.keyClick(linked.list, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: linked.list.count() == 0, timeout=10000)
     assert len(asked) == 3
+    # A right-to-left title is isolated in the left-to-right question, so its punctuation and
+    # the quotes around it stay where they belong (the walk saw its full stop jump).
+    uyghur = next(d["title"] for d in facade(window, lambda wb: wb.list_documents())
+                  if d["id"] == docs["uyghur.txt"])
+    assert f"“\u2068{uyghur}\u2069”" in asked[2]
     assert facade(window, lambda wb: wb.get_entity(eid))["linked_documents"] == []
     assert len(facade(window, lambda wb: wb.list_documents())) == len(docs)
     assert "none" in linked.title.text().lower()

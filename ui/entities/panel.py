@@ -383,9 +383,11 @@ class EntitiesPanel(QWidget):
         entity = self.current()
         if entity is None:
             return
+        # The title isolated (FSI … PDI): a right-to-left one keeps its own full stop and
+        # leaves the quotes and the sentence around it in their places.
         if confirm(self, "Unlink document",
-                   f"Unlink “{title}” from {entity['name']}? The document stays in the "
-                   "library; only its link to this entity goes."):
+                   f"Unlink “\u2068{title}\u2069” from \u2068{entity['name']}\u2069? The "
+                   "document stays in the library; only its link to this entity goes."):
             ops.unlink_document(self.session, entity["id"], doc_id, lambda _c: self.message.emit(
                 f"Unlinked “{title}” from {entity['name']}"))
 
