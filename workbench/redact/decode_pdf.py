@@ -4,13 +4,14 @@
   ``pdftotext`` (in its own process, when it is installed), page by page;
 - every string and name reachable through pypdf (metadata, bookmarks, links, annotations,
   alt text, form fields), and embedded files, each read as a file of its own;
+- page text by pypdf too, page by page: a long PDF's in worker processes (``pypdf_text``);
 - the raw bytes as latin-1 (and UTF-8), every stream inflated (Flate from the bytes, so
   streams of earlier revisions and orphaned objects are read too; other filters through
   pypdf's ``get_data``; images skipped), and the literal and hex strings of the file and of
   its object streams decoded (octal escapes, UTF-16BE and UTF-8 byte-order marks).
 
-The three sources overlap in time: ``pdftotext`` and PDFium start first and are collected
-last, while pypdf and the stream scan run here. A PDF that opens only with a password is
+The sources overlap in time: ``pdftotext``, PDFium and pypdf's page-text workers start
+first, while pypdf's objects and the stream scan run here. A PDF that opens only with a password is
 ``Unreadable``; so is a part one of the extractors could not read.
 """
 
@@ -22,9 +23,12 @@ import subprocess
 import threading
 from collections.abc import Callable, Generator, Iterator
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .decode import Context, Item, Reading, Unreadable
+
+if TYPE_CHECKING:
+    from .pypdf_text import PageTexts
 
 _STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
 _OBJ = re.compile(rb"(\d+)\s+(\d+)\s+obj\b")
@@ -73,13 +77,16 @@ def read_pdf(ctx: Context, data: bytes, depth: int) -> Iterator[Item]:
         stderr=subprocess.DEVNULL)
     poppler = None if proc is None else Background(lambda: proc.communicate(data, timeout=600))
     pdfium = Background(lambda: _pdfium_pages(data, stop))
+    from .pypdf_text import PageTexts
+
+    pypdf_pages = PageTexts.start(data)  # a long PDF's pypdf page text, in worker processes
     try:
         yield Reading("PDF bytes as latin-1", data.decode("latin-1"), markup=False)
         if not data.isascii():
             yield Reading("PDF bytes as UTF-8", data.decode("utf-8", "replace"), markup=False)
         decoded: set[tuple[int, int]] = set()
         yield from _raw_streams(ctx, data, decoded)
-        locked = yield from _pypdf(ctx, data, depth, decoded)
+        locked = yield from _pypdf(ctx, data, depth, decoded, pypdf_pages)
         if locked:
             return
         try:
@@ -94,6 +101,7 @@ def read_pdf(ctx: Context, data: bytes, depth: int) -> Iterator[Item]:
             yield from _poppler_pages(poppler, proc)
     finally:
         stop.set()
+        pypdf_pages.close()
         if proc is not None and proc.poll() is None:
             proc.kill()
         if poppler is not None:
@@ -256,10 +264,11 @@ def pdf_text(raw: bytes) -> str:
 # --- pypdf -----------------------------------------------------------------------------------
 
 
-def _pypdf(ctx: Context, data: bytes, depth: int,
-           decoded: set[tuple[int, int]]) -> Generator[Item, None, bool]:
-    """Objects, the streams the byte scan could not decode and embedded files; returns True
-    when the PDF is locked by a password (then no extractor can read its text)."""
+def _pypdf(ctx: Context, data: bytes, depth: int, decoded: set[tuple[int, int]],
+           pages: PageTexts) -> Generator[Item, None, bool]:
+    """Objects, page text (``pages``: read ahead by workers, or here), the streams the byte
+    scan could not decode and embedded files; returns True when the PDF is locked by a
+    password (then no extractor can read its text)."""
     from pypdf import PdfReader
 
     try:
@@ -278,12 +287,9 @@ def _pypdf(ctx: Context, data: bytes, depth: int,
     # pypdf's page text too: a recipient's tool may read a page that way, and it orders and
     # joins characters unlike PDFium and pdftotext (the leak hunt found a name hidden among
     # bidi controls that only pypdf's reading showed, once text layers came from PDFium).
-    for number, page in enumerate(reader.pages, 1):
-        try:
-            text = page.extract_text()
-        except Exception as exc:  # a damaged content stream
-            yield Unreadable(f"page {number} text (pypdf)",
-                             f"pypdf cannot read it ({type(exc).__name__})")
+    for number, text, why in pages.pages(reader):
+        if text is None:  # a damaged content stream
+            yield Unreadable(f"page {number} text (pypdf)", f"pypdf cannot read it ({why})")
             continue
         yield Reading(f"page {number} text (pypdf)", text, markup=False)
     for key, stream in streams:
