@@ -76,6 +76,7 @@ def test_unlink_a_document_from_an_entity(window: Any, qtbot: Any, tmp_path: Pat
     uyghur = next(d["title"] for d in facade(window, lambda wb: wb.list_documents())
                   if d["id"] == docs["uyghur.txt"])
     assert f"“\u2068{uyghur}\u2069”" in asked[2]
+    assert f"“\u2068{uyghur}\u2069”" in window.statusBar().currentMessage()  # and what it says
     assert facade(window, lambda wb: wb.get_entity(eid))["linked_documents"] == []
     assert len(facade(window, lambda wb: wb.list_documents())) == len(docs)
     assert "none" in linked.title.text().lower()

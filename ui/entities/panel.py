@@ -389,7 +389,7 @@ class EntitiesPanel(QWidget):
                    f"Unlink “\u2068{title}\u2069” from \u2068{entity['name']}\u2069? The "
                    "document stays in the library; only its link to this entity goes."):
             ops.unlink_document(self.session, entity["id"], doc_id, lambda _c: self.message.emit(
-                f"Unlinked “{title}” from {entity['name']}"))
+                f"Unlinked “\u2068{title}\u2069” from \u2068{entity['name']}\u2069"))
 
     def _register_suggestion(self, row: dict[str, Any]) -> None:
         dialog = self.add_entity(row["name"], row.get("kind_guess"))
