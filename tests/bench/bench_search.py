@@ -181,8 +181,7 @@ def run_queries(lib: str, queries: dict[str, list[str]], repeat: int) -> dict[st
 
     t0 = time.perf_counter()
     wb = Workbench.open(lib, writable=False)
-    idx = wb.library.index
-    first = idx.search("report", limit=20, facets=False, snippets=False)
+    first = wb.search("report", limit=20, facets=False, snippets=False)
     out: dict[str, Any] = {"open_and_first_query_ms": round((time.perf_counter() - t0) * 1e3, 1),
                            "classes": {}}
     for cls, qs in queries.items():
@@ -190,20 +189,20 @@ def run_queries(lib: str, queries: dict[str, list[str]], repeat: int) -> dict[st
         for _ in range(repeat):
             for q in qs:
                 t = time.perf_counter()
-                r = idx.search(q, limit=20, facets=False, snippets=False)
+                r = wb.search(q, limit=20, facets=False, snippets=False)
                 times.append((time.perf_counter() - t) * 1e3)
                 totals.append(r.total)
         out["classes"][cls] = {**percentiles(times), "median_hits": statistics.median(totals)}
     snip, facet, full = [], [], []
     for q in queries["term"] + queries["phrase"]:
         t = time.perf_counter()
-        idx.search(q, limit=20, facets=False, snippets=False)
+        wb.search(q, limit=20, facets=False, snippets=False)
         bare = time.perf_counter() - t
         t = time.perf_counter()
-        idx.search(q, limit=20, facets=False, snippets=True)
+        wb.search(q, limit=20, facets=False, snippets=True)
         snip.append((time.perf_counter() - t - bare) * 1e3)
         t = time.perf_counter()
-        idx.search(q, limit=20, facets=True, snippets=False)
+        wb.search(q, limit=20, facets=True, snippets=False)
         facet.append((time.perf_counter() - t - bare) * 1e3)
         t = time.perf_counter()
         wb.search(q, limit=20)
