@@ -12,6 +12,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,6 +37,9 @@ CREATION = "creation"
 REPLICATION = "replication"
 
 
+AUTHOR_ENV = "WORKBENCH_AUTHOR"  # the name a personal library's events are written under
+
+
 def current_actor() -> str:
     try:
         return getpass.getuser()
@@ -49,21 +53,30 @@ def canonical_json(value: Any) -> str:
 
 def event_hash(
     *, seq: int, at: str, actor: str, event_type: str, object_type: str,
-    object_id: str | None, details: str, prev_hash: str,
+    object_id: str | None, details: str, prev_hash: str, author: str | None = None,
 ) -> str:
-    record = canonical_json(
-        {
-            "seq": seq,
-            "at": at,
-            "actor": actor,
-            "type": event_type,
-            "object_type": object_type,
-            "object_id": object_id,
-            "details": details,
-            "prev": prev_hash,
-        }
-    )
-    return hashlib.sha256(record.encode("utf-8")).hexdigest()
+    fields: dict[str, Any] = {
+        "seq": seq,
+        "at": at,
+        "actor": actor,
+        "type": event_type,
+        "object_type": object_type,
+        "object_id": object_id,
+        "details": details,
+        "prev": prev_hash,
+    }
+    # Events from before authors (schema 0006) were hashed without the key: they still verify.
+    if author is not None:
+        fields["author"] = author
+    return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
+
+
+def current_author(session: Session) -> str:
+    """Who writes this session's events: the database role on a server (store_pg), else the
+    name configured in ``WORKBENCH_AUTHOR``, else the user logged in."""
+    from .store_pg import server_role
+
+    return server_role(session) or os.environ.get(AUTHOR_ENV) or current_actor()
 
 
 def record(
@@ -86,13 +99,15 @@ def record(
     prev = last[1] if last else GENESIS
     at = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
     who = actor or current_actor()
+    author = current_author(session)
     oid = None if object_id is None else str(object_id)
     body = canonical_json(details or {})
     ev = AuditEvent(
         id=seq, at=at, actor=who, event_type=event_type, object_type=object_type,
-        object_id=oid, details=body, prev_hash=prev,
+        object_id=oid, details=body, prev_hash=prev, author=author,
         hash=event_hash(seq=seq, at=at, actor=who, event_type=event_type,
-                        object_type=object_type, object_id=oid, details=body, prev_hash=prev),
+                        object_type=object_type, object_id=oid, details=body, prev_hash=prev,
+                        author=author),
     )
     session.add(ev)
     session.flush()
@@ -126,7 +141,8 @@ def verify_chain(events: Iterable[AuditEvent]) -> list[ChainProblem]:
             problems.append(ChainProblem(ev.id, "link to the previous event is broken"))
         actual = event_hash(seq=ev.id, at=ev.at, actor=ev.actor, event_type=ev.event_type,
                             object_type=ev.object_type, object_id=ev.object_id,
-                            details=ev.details, prev_hash=ev.prev_hash)
+                            details=ev.details, prev_hash=ev.prev_hash,
+                            author=getattr(ev, "author", None))
         if actual != ev.hash:
             problems.append(ChainProblem(ev.id, "contents were altered after it was written"))
         prev_hash = ev.hash
@@ -139,4 +155,5 @@ def event_dict(ev: AuditEvent) -> dict[str, Any]:
         "id": ev.id, "at": ev.at, "actor": ev.actor, "type": ev.event_type,
         "object_type": ev.object_type, "object_id": ev.object_id,
         "details": json.loads(ev.details), "prev_hash": ev.prev_hash, "hash": ev.hash,
+        "author": ev.author,
     }

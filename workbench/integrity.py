@@ -272,12 +272,13 @@ def _integrity_lines(con: sqlite3.Connection, limit: int = 10) -> list[str]:
 
 def _read_events(con: sqlite3.Connection) -> list[SimpleNamespace]:
     out: list[SimpleNamespace] = []
+    cols = ["id", "at", "actor", "event_type", "object_type", "object_id", "details",
+            "prev_hash", "hash"]
     try:
-        for row in con.execute("SELECT id, at, actor, event_type, object_type, object_id, "
-                               "details, prev_hash, hash FROM audit_events ORDER BY id"):
-            out.append(SimpleNamespace(**dict(zip(
-                ("id", "at", "actor", "event_type", "object_type", "object_id", "details",
-                 "prev_hash", "hash"), row, strict=True))))
+        if any(r[1] == "author" for r in con.execute("PRAGMA table_info(audit_events)")):
+            cols.append("author")  # schema 0006 on: hashed with the event
+        for row in con.execute(f"SELECT {', '.join(cols)} FROM audit_events ORDER BY id"):
+            out.append(SimpleNamespace(**dict(zip(cols, row, strict=True))))
     except sqlite3.DatabaseError:
         pass  # the chain is walked as far as it can be read
     return out

@@ -228,6 +228,8 @@ class AuditEvent(Base):
     details: Mapped[str] = mapped_column(Text)  # canonical JSON, hashed verbatim
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # who wrote it (revision 0006; None before): hashed with the event when present
+    author: Mapped[str | None] = mapped_column(String(128), nullable=True)
 
 
 # --- tags and highlights ------------------------------------------------------------------

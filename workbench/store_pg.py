@@ -103,6 +103,18 @@ def lock_audit_chain(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
 
 
+_ROLE = "workbench.server_role"  # session.info: the role, read once per session
+
+
+def server_role(session: Session) -> str | None:
+    """The database role this session writes as, on a server (None on SQLite)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    if _ROLE not in session.info:
+        session.info[_ROLE] = session.execute(text("SELECT current_user")).scalar_one()
+    return str(session.info[_ROLE])
+
+
 class ServerWriter:
     """What stands for the writer lock of a library on a server: none is taken, as PostgreSQL's
     transactions let several writers in at once; ``held`` until the library is closed."""

@@ -83,7 +83,8 @@ def test_recomputed_hash_still_breaks_the_chain(wb: Workbench, tmp_path: Path) -
         forged_details = ev.details.replace("doc0", "docX")
         forged = audit.event_hash(seq=1, at=ev.at, actor=ev.actor, event_type=ev.event_type,
                                   object_type=ev.object_type, object_id=ev.object_id,
-                                  details=forged_details, prev_hash=ev.prev_hash)
+                                  details=forged_details, prev_hash=ev.prev_hash,
+                                  author=ev.author)
     with _raw(wb) as con:
         con.execute("UPDATE audit_events SET details=?, hash=? WHERE id=1",
                     (forged_details, forged))

@@ -176,8 +176,8 @@ def test_old_layers_without_a_recorded_hash_are_counted(library_path: Path,
             body = audit.canonical_json(d)
             h = audit.event_hash(seq=seq, at=at, actor=actor, event_type=etype,
                                  object_type=otype, object_id=oid, details=body, prev_hash=prev)
-            con.execute("UPDATE audit_events SET details=?, prev_hash=?, hash=? WHERE id=?",
-                        (body, prev, h, seq))
+            con.execute("UPDATE audit_events SET details=?, prev_hash=?, hash=?, author=NULL "
+                        "WHERE id=?", (body, prev, h, seq))  # nor an author (schema 0006)
             prev = h
     con.close()
     head = json.loads((library_path / audit_head.HEAD_NAME).read_text())

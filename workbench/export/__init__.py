@@ -64,7 +64,7 @@ def bundle_inputs(library: Library, view: DossierView, held: ExitStack) -> Any:
             (AuditEvent.object_type == "highlight")
             & AuditEvent.object_id.in_([str(h) for h in hl_ids]),
         )).order_by(AuditEvent.id)).scalars().all()
-        rows = [{**event_dict(e), "actor": "withheld"} for e in events]
+        rows = [{**event_dict(e), "actor": "withheld", "author": "withheld"} for e in events]
     return BundleInputs(
         originals={s.sha256: held.enter_context(library.originals.materialize(s.sha256))
                    for s in view.sources if library.originals.exists(s.sha256)},
