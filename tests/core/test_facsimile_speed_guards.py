@@ -276,3 +276,73 @@ def test_an_export_reads_each_burnt_page_once(wb: Any, dossier: int, tmp_path: P
     assert runs == ["renderer"] and checks == []
     wb.export(dossier, "bundle", tmp_path / "out.zip")
     assert runs == ["renderer"] * 2 and checks == []
+
+
+def test_facsimiles_without_redaction_are_written_while_others_wait_for_ocr(
+        tmp_path: Path) -> None:
+    """An exhibit whose burnt page's OCR is still under way does not hold back the writing
+    of the exhibits after it that have nothing to wait for (they were written only once
+    every OCR had finished: on the export's critical path)."""
+    import threading
+    from concurrent.futures import Future
+
+    from workbench.export.facsimile import build_facsimiles
+    from workbench.export.facsimile_raster import OcrPool, burn_page
+
+    src = _source(tmp_path / "src.pdf")
+    rect = _name_rect(src)
+    doc = pdfium.PdfDocument(str(src))
+    with OcrPool() as pool:
+        burnt = burn_page(pool, doc[0], 1, [rect], 200, "eng", False)
+    doc.close()
+    pending: Future[tuple[bytes | None, str]] = Future()
+    burnt.ocr = pending
+    waiting = FacsimileRequest(src, [FacsimilePage(1, [], [rect])], "Exhibit 1", 1)
+    plain = FacsimileRequest(src, [FacsimilePage(1, [], [])], "Exhibit 2", 1)
+    outs = [tmp_path / "one.pdf", tmp_path / "two.pdf"]
+    done = threading.Thread(target=build_facsimiles, args=(
+        [(waiting, outs[0]), (plain, outs[1])],), kwargs={"prepared": [{0: burnt}, {}]})
+    done.start()
+    try:
+        for _ in range(200):
+            if outs[1].exists():
+                break
+            done.join(0.05)
+        assert outs[1].exists() and not outs[0].exists()
+    finally:
+        pending.set_result((None, ""))
+        done.join()
+    assert outs[0].exists()
+
+
+def test_the_contents_links_compute_the_anchors_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each link looked every anchor's final page up again (twice): 400 exhibits' links
+    made 320,000 page lookups."""
+    from pypdf import PdfWriter
+
+    from workbench.export import pdf_assemble
+    from workbench.export.pdf_layout import Part
+
+    pdf = FPDF(unit="pt", format="A4")
+    for _ in range(40):
+        pdf.add_page()
+    part = Part(bytes(pdf.output()), 40,
+                anchors={f"item-{i}": (i, 10.0, 10.0, 20.0, 20.0) for i in range(40)},
+                links=[(0, f"item-{i}", (1.0, 1.0, 5.0, 5.0)) for i in range(40)])
+    layout = pdf_assemble.Layout([part])
+    for after in range(0, 40, 4):
+        layout.insert(after, 2)
+    writer = PdfWriter()
+    writer.append(pypdf.PdfReader(io.BytesIO(part.pdf)))
+    for _ in range(20):
+        writer.add_blank_page(595, 842)
+    calls: list[int] = []
+    real = pdf_assemble.Layout.final
+
+    def final(self: Any, flow: int) -> int:
+        calls.append(flow)
+        return real(self, flow)
+    monkeypatch.setattr(pdf_assemble.Layout, "final", final)
+    pdf_assemble._links(writer, layout)
+    assert len(writer.pages[0]["/Annots"]) == 40
+    assert len(calls) <= 2 * (40 + 40)

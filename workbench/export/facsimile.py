@@ -96,8 +96,19 @@ def build_facsimiles(jobs: list[tuple[FacsimileRequest, Path]], workers: int | N
     with OcrPool(workers) as pool:
         burnt = [_burn_all(pool, req, readers, done) for (req, _out), done in
                  zip(jobs, ahead, strict=True)]
-        return [_write(pool, req, out, pages, readers) for (req, out), pages in
-                zip(jobs, burnt, strict=True)]
+        # Those with nothing to wait for first: they are written while Tesseract reads the
+        # others' pages, not after the last reading.
+        order = sorted(range(len(jobs)), key=lambda i: _waits(burnt[i]))
+        results: dict[int, FacsimileResult] = {}
+        for i in order:
+            req, out = jobs[i]
+            results[i] = _write(pool, req, out, burnt[i], readers)
+        return [results[i] for i in range(len(jobs))]
+
+
+def _waits(burnt: dict[int, Burnt]) -> bool:
+    """Whether writing this facsimile would wait for an OCR still under way."""
+    return any(b.ocr is not None and not b.ocr.done() for b in burnt.values())
 
 
 def _name(req: FacsimileRequest) -> str:

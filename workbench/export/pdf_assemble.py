@@ -198,13 +198,14 @@ def _links(writer: Any, layout: Layout) -> None:
     from pypdf.annotations import Link
     from pypdf.generic import Fit
 
+    anchors = layout.anchors  # computed, not stored: once, not twice per link
     for part, offset in zip(layout.parts, layout.offsets, strict=True):
         for page, target, (x1, y1, x2, y2) in part.links:
-            if target not in layout.anchors:
+            if target not in anchors:
                 continue
             at = layout.final(page + offset)
             height = float(writer.pages[at].mediabox.height)
-            to_page, tx, ty = layout.anchors[target]
+            to_page, tx, ty = anchors[target]
             to_height = float(writer.pages[to_page].mediabox.height)
             link = Link(rect=(x1 * PX, height - y2 * PX, x2 * PX, height - y1 * PX),
                         border=[0, 0, 0], target_page_index=to_page,
