@@ -8,7 +8,9 @@ carries a password: libpq finds it the usual ways (``PGPASSWORD``, ``~/.pgpass``
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine, text
+from typing import Any
+
+from sqlalchemy import Engine, Integer, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -101,6 +103,20 @@ def lock_audit_chain(session: Session) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+
+
+def reset_sequences(connection: Any, tables: list[Any]) -> None:
+    """After rows were inserted with their ids (a copied library), start each table's id
+    sequence after the largest id, so the next row does not collide."""
+    for table in tables:
+        pk = list(table.primary_key.columns)
+        if len(pk) != 1 or not isinstance(pk[0].type, Integer) or pk[0].autoincrement is False:
+            continue
+        seq = connection.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
+                                 {"t": table.name, "c": pk[0].name}).scalar()
+        if seq is not None:
+            connection.execute(text(f'SELECT setval(:s, COALESCE((SELECT max("{pk[0].name}") '
+                                    f'FROM "{table.name}"), 0) + 1, false)'), {"s": seq})
 
 
 _ROLE = "workbench.server_role"  # session.info: the role, read once per session

@@ -32,13 +32,14 @@ from . import (
     leakscan_cmds,
     ocr_cmds,
     search_cmds,
+    shared_cmds,
     xray_cmds,
 )
 from .common import EXIT_SOME_FAILED, EXIT_USAGE, Result, safe
 
 COMMAND_MODULES = [core_cmds, search_cmds, annotate_cmds, dossier_cmds, ocr_cmds, leakscan_cmds,
                    backup_cmds, crypto_cmds, doctor_cmds, xray_cmds, event_cmds,
-                   entity_cmds, copies_cmds]
+                   entity_cmds, copies_cmds, shared_cmds]
 
 
 MAX_ERROR = 500  # characters of an error: a 100 KB value typed by mistake is not echoed whole
