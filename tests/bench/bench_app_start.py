@@ -9,6 +9,9 @@ the same rows, to its first paint. Prints JSON.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/bench_app_start.py --runs 5
     QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/bench_app_start.py --docs 100000
+
+``--compare DIR`` adds, in the same turns, the app from another checkout (e.g. a ``git
+worktree`` of an older commit): before and after measured under the same load.
 """
 
 from __future__ import annotations
@@ -140,6 +143,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--docs", type=int, default=0, help="documents in the second library")
+    parser.add_argument("--compare", type=Path, help="another checkout's app, in the same turns")
     args = parser.parse_args()
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -149,11 +153,16 @@ def main() -> None:
             libs[f"{args.docs}"] = _library(Path(tmp), args.docs)
         rows: dict[str, list[dict[str, float]]] = {}
         bare_rows = {"empty": 0, **({f"{args.docs}": args.docs} if args.docs else {})}
-        _run(WORKBENCH_CHILD.format(root=str(ROOT)), str(libs["empty"]), env)  # warm caches
+        for root in [ROOT] + ([args.compare.resolve()] if args.compare else []):
+            _run(WORKBENCH_CHILD.format(root=str(root)), str(libs["empty"]), env)  # warm caches
         for _ in range(args.runs):  # contenders in turns, so load hits them alike
             for name, lib in libs.items():
                 rows.setdefault(f"workbench/{name}", []).append(
                     _run(WORKBENCH_CHILD.format(root=str(ROOT)), str(lib), env))
+                if args.compare:
+                    rows.setdefault(f"compare/{name}", []).append(
+                        _run(WORKBENCH_CHILD.format(root=str(args.compare.resolve())),
+                             str(lib), env))
                 rows.setdefault(f"bare/{name}", []).append(
                     _run(BARE_CHILD.format(), str(bare_rows[name]), env))
     out: dict[str, object] = {"runs": args.runs, "load": os.getloadavg()[0]}
@@ -162,6 +171,10 @@ def main() -> None:
     for name in libs:
         wb, bare = out[f"workbench/{name}"], out[f"bare/{name}"]
         out[f"ratio/{name}"] = round(wb["usable_s"] / bare["shown_s"], 2)  # type: ignore[index]
+        if args.compare:
+            other = out[f"compare/{name}"]
+            out[f"ratio/compare/{name}"] = round(
+                other["usable_s"] / bare["shown_s"], 2)  # type: ignore[index]
     print(json.dumps(out, indent=2))
 
 
