@@ -93,11 +93,17 @@ def test_pages_a_dead_worker_left_are_read_here(tmp_path: Path,
     assert f"page {LATE} text (pypdf)" in {f.place for f in report.findings}
 
 
+def _no_module() -> list[str]:
+    raise ModuleNotFoundError("no file for the worker module workbench.redact.pypdf_text")
+
+
 @pytest.mark.usefixtures("two_cores")
-def test_a_worker_that_cannot_start_leaves_nothing_unread(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("command", [lambda: ["/nonexistent/no-such-program"], _no_module],
+                         ids=["no program", "no module file"])
+def test_a_worker_that_cannot_start_leaves_nothing_unread(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: object) -> None:
     data = _pdf(tmp_path)
-    monkeypatch.setattr(pypdf_text, "_command", lambda: [str(tmp_path / "no-such-program")])
+    monkeypatch.setattr(pypdf_text, "_command", command)
     items = list(read_bytes("long.pdf", data))
     assert not [i for i in items if isinstance(i, Unreadable)]
     assert _pypdf_readings(data) == _expected(data)

@@ -144,7 +144,7 @@ class PageTexts:
         for part in range(cores):
             try:
                 workers.append(_Worker(data, part, cores))
-            except OSError:  # no worker to start: those pages are read here
+            except Exception:  # no worker to start (no program, no module file): read here
                 break
         # Workers answer for the share they were given of ``cores`` parts; the others
         # (never started) are read here.
