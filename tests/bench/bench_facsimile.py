@@ -77,7 +77,8 @@ def _cpu() -> float:
 
 
 def _children_cpu() -> float:
-    """CPU of finished child processes: Tesseract's runs, pdftotext, layout workers."""
+    """CPU of finished child processes: Tesseract's runs, pdftotext, layout workers and
+    the leak check's pypdf page-text workers."""
     t = os.times()
     return t.children_user + t.children_system
 
@@ -145,11 +146,15 @@ def breakdown(wb: object, dossier: int, root: Path) -> dict[str, object]:
         stats = write_pdf(view, out, facsimiles=plans)
         written = time.perf_counter()
     matcher = matcher_of(view.rules)
+    cpu = _cpu()
     scan_paths([out], matcher)
-    scanned = time.perf_counter()
+    scanned, cpu = time.perf_counter(), _cpu() - cpu
     read_images(out, matcher)
     return {"view_and_plan": round(planned - clock, 2), "write_pdf": round(written - planned, 2),
-            "of_which_facsimiles": stats["facsimiles_s"], "leak_scan": round(scanned - written, 2),
+            "of_which_facsimiles": stats["facsimiles_s"],
+            "of_which_assembly": stats["assemble_s"], "leak_scan": round(scanned - written, 2),
+            # with its child processes: pdftotext and pypdf's page-text workers
+            "leak_scan_cpu": round(cpu, 1),
             "leak_ocr": round(time.perf_counter() - scanned, 2)}
 
 
