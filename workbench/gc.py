@@ -4,13 +4,16 @@ A killed import can leave an original stored with no document (the process died 
 copy and the commit) and ``.incoming-*`` temporary files of copies cut short. ``verify`` lists
 them; ``collect`` removes them, audited by one ``deletion`` event listing their hashes, or with
 ``adopt`` imports each stray as a document through the normal import path (extracted,
-indexed, audited), so nothing the user may still want is deleted unasked. Only
+indexed, audited), so nothing the user may still want is deleted unasked. In a shared
+library's store, where other desktops import at the same time, only strays older than a day
+are collected. Only
 ``Document.sha256`` names an original: exports, dossiers and attachments all go through it.
 """
 
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,10 @@ def collect(library: Library, *, adopt: bool = False) -> dict[str, Any]:
     with library.read() as s:
         known = set(s.execute(select(Document.sha256)).scalars())
     strays = find_strays(library.originals, known)
+    if library.shared:
+        # Others may be importing into the shared store now (no writer lock keeps them out):
+        # an original stored moments ago may be about to be named by their commit.
+        strays = [x for x in strays if _age(Path(x["path"])) > SHARED_GRACE_SECONDS]
     blobs = [x["sha256"] for x in strays if x["kind"] == "stray original"]
     temps = [Path(x["path"]) for x in strays if x["kind"] == "stray temporary file"]
     adopted: list[dict[str, Any]] = []
@@ -52,6 +59,16 @@ def collect(library: Library, *, adopt: bool = False) -> dict[str, Any]:
             tmp.unlink(missing_ok=True)
     return {"removed": removed, "temporary_files": len(temps), "adopted": adopted,
             "failed": failed}
+
+
+SHARED_GRACE_SECONDS = 24 * 3600  # a shared store's strays younger than this are kept
+
+
+def _age(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except OSError:
+        return 0.0  # gone meanwhile: not ours to remove
 
 
 def _adopt(library: Library, blobs: list[str]

@@ -76,6 +76,9 @@ class NullIndex:
 
 
 class Library:
+    # True for a shared library (workbench/shared/): others may write to it at the same time
+    shared = False
+
     def __init__(self, path: Path, store: Store, lock: WriterLock | ServerWriter | None,
                  key: LibraryKey | None = None, *, originals: Path | None = None,
                  index_dir: Path | None = None) -> None:

@@ -117,3 +117,27 @@ def test_a_marker_pointing_at_another_librarys_database_is_refused(
     finally:
         pg_cluster.drop_database(one)
         pg_cluster.drop_database(two)
+
+
+def test_gc_leaves_a_fresh_stray_in_the_shared_store_for_others_imports(
+        pg_db: str, tmp_path: Path, cache_home: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+    import time
+
+    store = tmp_path / "store"
+    cli = Cli(tmp_path / "case", capsys)
+    cli("init", "--database", pg_db, "--store", str(store))
+    # what another desktop's import has just stored and is about to commit a document for
+    data = b"stored by a colleague's import, not yet committed"
+    fresh = hashlib.sha256(data).hexdigest()
+    (store / fresh[:2] / fresh[2:4]).mkdir(parents=True)
+    (store / fresh[:2] / fresh[2:4] / fresh).write_bytes(data)
+    old_data = b"left by an import killed last week"
+    old = hashlib.sha256(old_data).hexdigest()
+    (store / old[:2] / old[2:4]).mkdir(parents=True)
+    (store / old[:2] / old[2:4] / old).write_bytes(old_data)
+    week_ago = time.time() - 7 * 24 * 3600
+    os.utime(store / old[:2] / old[2:4] / old, (week_ago, week_ago))
+    assert cli("gc")["removed"] == [old]
+    assert (store / fresh[:2] / fresh[2:4] / fresh).exists()

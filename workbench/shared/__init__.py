@@ -124,6 +124,7 @@ def open_library(cls: Any, path: Path, info: dict[str, Any], *, writable: bool,
     except BaseException:
         store.close()
         raise
+    lib.shared = True
     if attach_index:
         lib._index = None  # attached on first use, by the library itself
         if writable:
