@@ -17,6 +17,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -109,3 +112,25 @@ def test_the_window_is_painted_before_the_core_is_imported(library_path: Path) -
     assert usable["focus"] == "QTableView"  # the documents list has the keys, as before
     assert all(usable[k] for k in ("search", "builder", "highlighter", "chronology",
                                    "entities"))
+
+
+def test_a_feature_asked_for_while_the_library_opens_says_to_wait(qtbot: Any,
+                                                                 library_path: Path) -> None:
+    """Ctrl+K in the moment between the first paint and the library's list: the search panel
+    is not installed yet, which is not 'not available in this build'."""
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+    from ui.tasks import TaskManager
+
+    make_application()
+    win = MainWindow(TaskManager(sync=True))
+    qtbot.addWidget(win)
+    win.show()
+    win.search_field.setText("camp")
+    qtbot.keyClick(win.search_field, Qt.Key.Key_Return)
+    assert win.statusBar().currentMessage() == "Search is available once the library is open."
+    win.open_path(library_path)
+    assert win.search_panel is not None
+    qtbot.keyClick(win.search_field, Qt.Key.Key_Return)
+    assert win.middle.currentWidget() is win.search_panel
+    win.close()
