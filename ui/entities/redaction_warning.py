@@ -9,6 +9,7 @@ term's own rule.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -47,6 +48,8 @@ class AliasWarning(QFrame):
         self.hide()
 
     def show_warnings(self, warnings: list[str], action: Callable[[], None] | None) -> None:
+        if action is not None:
+            warnings = [in_window_words(w) for w in warnings]
         self.text.setText("⚠ " + "\n⚠ ".join(warnings))
         self._action = action
         self.instead.setVisible(action is not None)
@@ -58,3 +61,12 @@ class AliasWarning(QFrame):
         self.hide()
         if action is not None:
             action()
+
+
+COMMAND = re.compile(r"redact the (\w+) \(`[^`]*`\) to hide every name")
+
+
+def in_window_words(warning: str) -> str:
+    """The core's warning says how to redact the person on the command line; the window has a
+    button for it, named instead."""
+    return COMMAND.sub(r"“Redact the person instead” hides every name of the \1", warning)
