@@ -90,9 +90,9 @@ def _click_item_list(qtbot: Any, view: Any, item: Any) -> None:
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_three_linked_documents_show_whole(window: Any, qtbot: Any, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch,
-                                           theme: str) -> None:
+def test_linked_documents_show_whole_rows(window: Any, qtbot: Any, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch,
+                                          theme: str) -> None:
     """The walk found the third of three linked documents cut in half under a scroll bar: the
     list's height did not count the theme's padding of its rows."""
     from ui import theme as looks
@@ -109,6 +109,27 @@ def test_three_linked_documents_show_whole(window: Any, qtbot: Any, tmp_path: Pa
     lst = panel.linked.list
     qtbot.waitUntil(lambda: lst.count() == 3, timeout=10000)
     _settle(qtbot)
-    last = lst.visualItemRect(lst.item(2))
-    assert lst.verticalScrollBar().maximum() == 0
-    assert last.bottom() <= lst.viewport().height(), (last, lst.viewport().height())
+    # Two rows whole, the third a scroll away: the mentions below keep the room.
+    rows = [lst.visualItemRect(lst.item(i)) for i in range(3)]
+    assert rows[1].bottom() < lst.viewport().height() <= rows[2].top() + 1, (
+        rows, lst.viewport().height())
+    assert lst.verticalScrollBar().maximum() > 0
+
+
+def test_the_mentions_keep_their_room_on_a_small_screen(window: Any, qtbot: Any,
+                                                        tmp_path: Path) -> None:
+    """At 1024x700 three linked documents took the mentions' room: one document of them was
+    left in view (found walking issue 18)."""
+    docs = _library(window, tmp_path)
+    eid = _register_ekpar(window)
+    for name in ("english.txt", "uyghur.txt", "chinese.txt"):
+        window.session.broadcast(facade(window, lambda wb, d=docs[name]:
+                                        wb.link_entity_document(eid, d)))
+    window.showNormal()
+    window.resize(1024, 700)
+    panel = _open_panel(window, qtbot)
+    _click_item(qtbot, panel.table, _row_of(panel, NAMES[0]))
+    qtbot.waitUntil(lambda: panel.linked.list.count() == 3, timeout=10000)
+    qtbot.waitUntil(lambda: panel.mentions.topLevelItemCount() == 3, timeout=20000)
+    _settle(qtbot)
+    assert panel.mentions.viewport().height() >= 100, panel.mentions.viewport().height()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from ..delete_key import claim_delete_key
 
 DOC = Qt.ItemDataRole.UserRole
-ROWS_SHOWN = 3  # the mentions below get the room; more rows scroll
+ROWS_SHOWN = 2  # the mentions below keep their room (1024x700 too); more rows scroll
 
 
 class LinkedDocuments(QWidget):
