@@ -346,3 +346,25 @@ def test_the_contents_links_compute_the_anchors_once(monkeypatch: pytest.MonkeyP
     pdf_assemble._links(writer, layout)
     assert len(writer.pages[0]["/Annots"]) == 40
     assert len(calls) <= 2 * (40 + 40)
+
+
+def test_the_page_stamps_are_laid_out_before_waiting_for_the_facsimiles(
+        wb: Any, dossier: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The footers need only the page count, known once the facsimiles' pages are reserved:
+    laid out while Tesseract reads the burnt pages, not after its last reading."""
+    from workbench.export import pdf as pdf_export
+
+    order: list[str] = []
+    real_render, real_stamps = pdf_export.render_plans, pdf_export.pdf_stamps
+
+    def render(*args: Any, **kwargs: Any) -> Any:
+        order.append("facsimiles")
+        return real_render(*args, **kwargs)
+
+    def stamps(*args: Any, **kwargs: Any) -> Any:
+        order.append("stamps")
+        return real_stamps(*args, **kwargs)
+    monkeypatch.setattr(pdf_export, "render_plans", render)
+    monkeypatch.setattr(pdf_export, "pdf_stamps", stamps)
+    wb.export(dossier, "pdf", tmp_path / "out.pdf")
+    assert order == ["stamps", "facsimiles"]
