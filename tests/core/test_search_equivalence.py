@@ -1,8 +1,10 @@
 """Query equivalence, per backend: every search backend finds exactly the documents a naive scan
 finds, for each kind of query the language has.
 
-The ``backend`` fixture names the backends to run (today ``whoosh``; issue 19's PostgreSQL
-backend is added to ``BACKENDS`` and runs the same cases). A small seeded multilingual corpus
+The ``backend`` fixture names the backends to run: ``whoosh`` (a personal library) and
+``postgres`` (a shared library on a throwaway PostgreSQL cluster, searched by the server's own
+index, issue 19; it skips without the PostgreSQL binaries and fails without them under
+WORKBENCH_REQUIRE_POSTGRES=1, as tests/pg do). A small seeded multilingual corpus
 (English with stems, accented Latin, Arabic with harakat, Chinese, tags, collections) is
 imported once per backend; each query goes through the facade *and* straight through the
 backend protocol (``SearchBackend.search`` of the parsed tree), and both must give the ids the
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +25,7 @@ import pytest
 
 from workbench.search.analysis import fold, keyword, stem, terms
 
-BACKENDS = ["whoosh"]
+BACKENDS = ["whoosh", "postgres"]
 SEED = 16
 
 ENGLISH = ["detention", "detained", "detainees", "camp", "camps", "witness", "witnesses",
@@ -75,7 +78,14 @@ def backend(request: pytest.FixtureRequest, corpus: list[Doc],
         path = where / f"{d.name}.txt"
         path.write_text(f"{d.text}\n", encoding="utf-8")
         files.append(path)
-    with Workbench.open(where / "lib", create=True, program="tests") as wb:
+    with ExitStack() as stack:
+        if request.param == "postgres":
+            lib = _shared_library(stack, where)
+            opened = Workbench.open(lib, program="tests")
+            assert type(opened.library.index).__name__ == "PostgresBackend"
+        else:
+            opened = Workbench.open(where / "lib", create=True, program="tests")
+        wb = stack.enter_context(opened)
         report, _changes = wb.import_paths(files)
         by_name = {Path(o.path).stem: o.document_id for o in report.imported}
         assert len(by_name) == len(corpus)
@@ -89,6 +99,20 @@ def backend(request: pytest.FixtureRequest, corpus: list[Doc],
             wb.add_to_collection(members, name)
         assert wb.wait_for_index(120)
         yield wb
+
+
+def _shared_library(stack: ExitStack, where: Path) -> Path:
+    """A new shared library on a throwaway cluster (closed with ``stack``); its marker."""
+    from tests.support.postgres import start_cluster
+    from workbench.shared import create
+
+    cluster = start_cluster()
+    stack.callback(cluster.stop)
+    patch = stack.enter_context(pytest.MonkeyPatch.context())
+    patch.setenv("XDG_CACHE_HOME", str(where / "cache"))
+    patch.delenv("WORKBENCH_SHARED_SEARCH", raising=False)
+    create(where / "shared", cluster.url(cluster.new_database()), where / "store")
+    return where / "shared"
 
 
 # --- the naive evaluation ------------------------------------------------------------------

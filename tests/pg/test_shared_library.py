@@ -57,8 +57,9 @@ def test_a_shared_library_works_end_to_end(pg_db: str, tmp_path: Path, cache_hom
 
     hits = cli("search", "Bachelet")
     assert report["id"] in [h["document_id"] for h in hits["hits"]]
-    indexes = list((cache_home / "Workbench").rglob(saved["library_id"]))
-    assert indexes, "the local index is kept in the cache folder, under the library id"
+    # searched by the server's own index (issue 19 part 4): no local index to build
+    assert cli("index-status")["backend"] == "postgres"
+    assert not list((cache_home / "Workbench").rglob(saved["library_id"]))
 
     h = cli("highlight", "add", str(report["id"]), "--quote",
             "Michelle Bachelet finally released her long-overdue report on Xinjiang",

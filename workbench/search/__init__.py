@@ -22,7 +22,17 @@ __all__ = ["attach", "load_texts", "page_of"]
 
 
 def attach(library: Library) -> SearchBackend:
-    """The search backend for ``library``, attached as its index hook (the Whoosh one)."""
+    """The search backend for ``library``, attached as its index hook: Whoosh for a personal
+    library; for a shared one the server's own index (``postgres/``), or, where
+    ``$WORKBENCH_SHARED_SEARCH=local``, this desktop's Whoosh index of it (docs/cli/shared.md)."""
+    if getattr(library, "shared", False):
+        from .postgres import LocalIndex, PostgresBackend, choose
+
+        if choose() == "server":
+            return PostgresBackend(library)
+        from .whoosh import WhooshBackend
+
+        return LocalIndex(library, WhooshBackend(library))
     from .whoosh import WhooshBackend
 
     return WhooshBackend(library)

@@ -174,6 +174,7 @@ class IndexStatus(Activity, total=False):
     """``Activity`` plus what the index holds (``workbench index-status --json``). Engine
     details (``schema``, ``generation``, ``segments``...) may be added by a backend."""
 
+    backend: str  # which index serves: "whoosh" or "postgres" (set by the facade)
     path: str
     indexed_documents: int | None
     database_documents: int

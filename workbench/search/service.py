@@ -103,8 +103,11 @@ class SearchMixin:
     # --- the index itself -------------------------------------------------------------------
 
     def index_status(self) -> IndexStatus:
-        """State (idle, checking, indexing, rebuilding, read-only), progress and sizes."""
-        return self._index().status()
+        """State (idle, checking, indexing, rebuilding, read-only), progress and sizes, and
+        which backend serves (``backend``: ``whoosh``, or ``postgres`` for a shared library
+        searched by its server)."""
+        idx = self._index()
+        return {"backend": str(getattr(idx, "name", "whoosh")), **idx.status()}
 
     def index_activity(self) -> Activity:
         """The index writer's state and progress only (cheap enough to poll)."""

@@ -1,0 +1,351 @@
+"""``PostgresBackend``: a shared library's search served by its PostgreSQL server.
+
+The index is in the library's own database (revision 0007, schema ``wbsearch``), so every
+desktop searches the same index and a colleague's import is found as soon as it is committed:
+the desktop that commits writes the documents' rows right after its commit
+(``documents_changed``), in one transaction that also keeps the vocabulary's counts. Writers
+on several desktops take turns through a transaction-level advisory lock, so two of them
+indexing the same document never collide. A deleted document's rows go with it (a foreign
+key). ``check`` compares the index with the database (rows missing, or built from another
+layer or another text hash) in a background thread and re-indexes what drifted; ``rebuild``
+replaces everything in one transaction, so searches keep seeing the old rows until it
+commits, and a cancelled rebuild leaves them as they were.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from ...errors import Cancelled, UserError
+from ...library import Library
+from ..backend import (
+    FACETS,
+    Activity,
+    CancelFn,
+    DocumentMatch,
+    Filters,
+    IndexStatus,
+    Matches,
+    Node,
+    ProgressFn,
+)
+from ..source import all_index_state, load_documents, tag_paths
+from .lexemes import STAMP_HASH, Row, row_of
+from .query import Compiler, filter_sql
+from .vocab import Vocabulary
+
+log = logging.getLogger(__name__)
+
+FACET_VALUES = 30  # as the Whoosh backend's facets.FACET_VALUES
+BATCH = 200  # documents read and written per step of a rebuild or repair
+# The advisory lock index writers take turns by ("WBSEARCH" in ASCII).
+INDEX_LOCK_KEY = 0x5742534541524348 & 0x7FFFFFFFFFFFFFFF
+NAME = "postgres"
+
+
+def _stop(cancel: CancelFn) -> bool:
+    return bool(cancel() if callable(cancel) else getattr(cancel, "cancelled", False))
+
+
+class PostgresBackend:
+    name = NAME
+
+    def __init__(self, library: Library, *, check: bool = True) -> None:
+        self.library = library
+        self.vocab = Vocabulary()
+        self.state = "idle"
+        self.done = self.total = 0
+        self.last_error: str | None = None
+        self.last_rebuild_reason: str | None = None
+        self._busy = threading.Lock()  # one repair or rebuild at a time in this process
+        self._thread: threading.Thread | None = None
+        if check and library.writable:
+            self.check()
+
+    # --- the IndexHook protocol -------------------------------------------------------------
+
+    def documents_changed(self, ids: list[int]) -> None:
+        if ids and self.library.writable:
+            self._guarded(self.index, ids)
+
+    def documents_removed(self, ids: list[int]) -> None:
+        if ids and self.library.writable:
+            self._guarded(self.remove, ids)
+
+    def _guarded(self, step: Any, ids: list[int]) -> None:
+        # The user's change is committed already: an index write that fails must not turn it
+        # into an error. It is logged, shown by index-status, and the next check repairs it.
+        try:
+            step(ids)
+            self.last_error = None
+        except Exception as exc:
+            log.warning("search index write failed: %s", exc)
+            self.last_error = str(exc)
+
+    def close(self) -> None:
+        self.wait_idle(30)
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def index(self, ids: list[int]) -> None:
+        """Write the rows of these documents (those that still exist) and drop the rest."""
+        with self.library.read() as s:
+            docs = load_documents(s, sorted(set(ids)))
+        rows = [row_of(d) for d in docs]
+        with self.library.store.engine.begin() as conn:
+            _lock(conn)
+            _delete(conn, sorted(set(ids)))
+            _insert(conn, rows)
+
+    def remove(self, ids: list[int]) -> None:
+        with self.library.store.engine.begin() as conn:
+            _lock(conn)
+            _delete(conn, sorted(set(ids)))
+
+    def rebuild(self, progress: ProgressFn | None = None, cancel: CancelFn = None) -> None:
+        if not self.library.writable:
+            raise UserError("The search index cannot be rebuilt by a reader",
+                            "open the library for writing")
+        with self._busy:
+            self.state, self.last_rebuild_reason = "rebuilding", "requested"
+            try:
+                self._rebuild(progress, cancel)
+            except Cancelled:
+                raise
+            except Exception as exc:
+                self.last_error = str(exc)
+                raise UserError(f"Rebuilding the search index failed: {exc}") from exc
+            finally:
+                self.state = "idle"
+
+    def _rebuild(self, progress: ProgressFn | None, cancel: CancelFn) -> None:
+        with self.library.read() as s:
+            ids = sorted(all_index_state(s))
+            paths = tag_paths(s)
+        self.done, self.total = 0, len(ids)
+        with self.library.store.engine.begin() as conn:  # one transaction: all or nothing
+            _lock(conn)
+            conn.execute(text("DELETE FROM wbsearch.docs"))
+            conn.execute(text("DELETE FROM wbsearch.terms"))
+            for start in range(0, len(ids), BATCH):
+                if _stop(cancel):
+                    raise Cancelled()  # the transaction rolls back: the old rows stay
+                with self.library.read() as s:
+                    docs = load_documents(s, ids[start:start + BATCH], paths)
+                _insert(conn, [row_of(d) for d in docs])
+                self.done = min(len(ids), start + BATCH)
+                if progress is not None:
+                    progress(self.done, self.total)
+        if progress is not None:
+            progress(len(ids), len(ids))
+
+    def drift(self) -> tuple[list[int], list[int]]:
+        """``(stale, extra)``: documents whose rows are missing or built from another layer
+        or text hash, and rows of documents the database no longer holds."""
+        with self.library.read() as s:
+            truth = all_index_state(s)
+            held = {int(d): (layer, sha) for d, layer, sha in s.execute(text(
+                "SELECT doc_id, layer_id, text_sha FROM wbsearch.docs"))}
+        stale = [d for d, (layer, sha) in truth.items()
+                 if held.get(d) != (layer, (sha or "")[:STAMP_HASH])]
+        extra = [d for d in held if d not in truth]
+        return sorted(stale), sorted(extra)
+
+    def check(self) -> None:
+        """Compare the index with the database and repair it, in a background thread."""
+        if not self.library.writable:
+            return
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._thread = threading.Thread(target=self._repair, name="wbsearch-check",
+                                        daemon=True)
+        self._thread.start()
+
+    def _repair(self) -> None:
+        with self._busy:
+            self.state = "checking"
+            try:
+                stale, extra = self.drift()
+                self.state, self.done, self.total = "indexing", 0, len(stale)
+                if extra:
+                    self.remove(extra)
+                for start in range(0, len(stale), BATCH):
+                    self.index(stale[start:start + BATCH])
+                    self.done = min(len(stale), start + BATCH)
+                self.last_error = None
+            except Exception as exc:  # shown by status; the next check tries again
+                log.warning("search index check failed: %s", exc)
+                self.last_error = str(exc)
+            finally:
+                self.state = "idle"
+
+    # --- searching --------------------------------------------------------------------------
+
+    def _compile(self, s: Session, query: Node, filters: Filters,
+                 aliases: Mapping[str, Sequence[str]]) -> tuple[Compiler, str]:
+        c = Compiler(s, self.vocab, aliases)
+        sql = c.compile(query)
+        allowed = filter_sql(filters, c)
+        if allowed is not None:
+            sql = f"({sql}) INTERSECT ({allowed})"
+        return c, sql
+
+    def search(self, query: Node, filters: Filters, *, want: int, facets: bool,
+               aliases: Mapping[str, Sequence[str]]) -> Matches:
+        with self.library.read() as s:
+            c, sql = self._compile(s, query, filters, aliases)
+            params = dict(c.params)
+            if c.rank:
+                params["rank"] = " | ".join(f"( {q} )" for q in c.rank)
+                ranked = ("r AS (SELECT b.doc_id, sum(ts_rank_cd(b.body, "
+                          "CAST(:rank AS tsquery))) AS s FROM wbsearch.body b JOIN m "
+                          "USING (doc_id) WHERE b.body @@ CAST(:rank AS tsquery) "
+                          "GROUP BY b.doc_id)")
+            else:  # fields only: every match scores alike
+                ranked = "r AS (SELECT doc_id, 1.0::real AS s FROM m)"
+            params["want"] = max(1, want)
+            rows = s.execute(text(
+                f"WITH m AS MATERIALIZED ({sql}), {ranked} "
+                "SELECT m.doc_id, COALESCE(r.s, 0), count(*) OVER () FROM m "
+                "LEFT JOIN r USING (doc_id) ORDER BY 2 DESC, 1 LIMIT :want"), params).all()
+            total = int(rows[0][2]) if rows else 0
+            counts = self._facets(s, sql, c.params) if facets and total else {}
+        top = rows[:want]
+        notices = tuple(self.vocab.notices)
+        self.vocab.notices.clear()
+        return Matches(tuple(int(r[0]) for r in top), tuple(float(r[1]) for r in top), total,
+                       counts, c.plan.marks(), notices)
+
+    def _facets(self, s: Session, sql: str, params: dict[str, Any]
+                ) -> dict[str, tuple[tuple[str, int], ...]]:
+        rows = s.execute(text(
+            f"WITH m AS MATERIALIZED ({sql}), d AS (SELECT * FROM wbsearch.docs "
+            "JOIN m USING (doc_id)) "
+            "SELECT 'kind', facet_kind, count(*) FROM d GROUP BY 2 "
+            "UNION ALL SELECT 'language', facet_language, count(*) FROM d GROUP BY 2 "
+            "UNION ALL SELECT 'year', COALESCE(year::text, ''), count(*) FROM d GROUP BY 2 "
+            "UNION ALL SELECT 'collection', v, count(*) FROM d, unnest(facet_collections) v "
+            "GROUP BY 2 "
+            "UNION ALL SELECT 'tag', v, count(*) FROM d, unnest(facet_tags) v GROUP BY 2"),
+            params).all()
+        counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+        for name, value, n in rows:
+            counters[name][str(value)] += int(n)
+        counters["year"].pop("", None)
+        counters["language"].pop("", None)
+        return {k: tuple(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_VALUES])
+                for k, c in counters.items()}
+
+    def document_matches(self, doc_id: int, query: Node,
+                         aliases: Mapping[str, Sequence[str]]) -> DocumentMatch:
+        with self.library.read() as s:
+            c, sql = self._compile(s, query, Filters(), aliases)
+            found = s.execute(text(f"SELECT EXISTS (SELECT 1 FROM ({sql}) m "
+                                   "WHERE m.doc_id = :doc)"),
+                              {**c.params, "doc": doc_id}).scalar_one()
+        self.vocab.notices.clear()
+        return DocumentMatch(bool(found), c.plan.marks())
+
+    # --- state ------------------------------------------------------------------------------
+
+    def activity(self) -> Activity:
+        out: Activity = {"state": self.state if self.library.writable or self.state != "idle"
+                         else "read-only", "done": self.done, "total": self.total,
+                         "pending": 0, "last_error": self.last_error,
+                         "last_rebuild_reason": self.last_rebuild_reason}
+        return out
+
+    def status(self) -> IndexStatus:
+        from ...store_pg import safe_url
+
+        out: IndexStatus = {**self.activity()}
+        out["path"] = (f"{safe_url(self.library.store.engine.url.render_as_string())} "
+                       "(schema wbsearch)")
+        try:
+            with self.library.read() as s:
+                out["indexed_documents"] = int(s.execute(text(
+                    "SELECT count(*) FROM wbsearch.docs")).scalar_one())
+                out["size_bytes"] = int(s.execute(text(
+                    "SELECT COALESCE(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = 'wbsearch' AND c.relkind = 'r'")).scalar_one())
+        except Exception as exc:  # status must never fail
+            out["indexed_documents"] = None
+            out["size_bytes"] = 0
+            out["problem"] = str(exc).strip().splitlines()[0]
+        try:
+            with self.library.read() as s:
+                out["database_documents"] = int(s.execute(text(
+                    "SELECT count(*) FROM documents")).scalar_one())
+        except Exception as exc:
+            out.setdefault("problem", str(exc).strip().splitlines()[0])
+        return out
+
+
+def _lock(conn: Connection) -> None:
+    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": INDEX_LOCK_KEY})
+
+
+def _delete(conn: Connection, ids: list[int]) -> None:
+    """Drop the documents' rows and take their terms out of the vocabulary's counts."""
+    if not ids:
+        return
+    conn.execute(text(
+        "WITH gone AS (SELECT 'body' AS field, t AS term, count(DISTINCT b.doc_id) AS n "
+        "  FROM wbsearch.body b, unnest(tsvector_to_array(b.body)) t "
+        "  WHERE b.doc_id = ANY(:ids) GROUP BY t "
+        " UNION ALL SELECT 'title', t, count(*) FROM wbsearch.docs d, "
+        "  unnest(tsvector_to_array(d.title)) t WHERE d.doc_id = ANY(:ids) GROUP BY t) "
+        "UPDATE wbsearch.terms v SET df = v.df - gone.n FROM gone "
+        "WHERE v.field = gone.field AND v.term = gone.term COLLATE \"C\""), {"ids": ids})
+    conn.execute(text("DELETE FROM wbsearch.terms WHERE df <= 0"))
+    conn.execute(text("DELETE FROM wbsearch.docs WHERE doc_id = ANY(:ids)"), {"ids": ids})
+
+
+def _insert(conn: Connection, rows: list[Row]) -> None:
+    if not rows:
+        return
+    conn.execute(text(
+        "INSERT INTO wbsearch.docs (doc_id, layer_id, text_sha, title, kind, lang, date, "
+        "year, sources, collections, tags, facet_kind, facet_language, facet_collections, "
+        "facet_tags) VALUES (:doc_id, :layer_id, :text_sha, CAST(:title AS tsvector), :kind, "
+        ":lang, :date, :year, :sources, :collections, :tags, :facet_kind, :facet_language, "
+        ":facet_collections, :facet_tags)"),
+        [{"doc_id": r.doc_id, "layer_id": r.layer_id, "text_sha": r.text_sha,
+          "title": r.title, "kind": r.kind, "lang": r.lang, "date": r.date, "year": r.year,
+          "sources": r.sources, "collections": r.collections, "tags": r.tags,
+          "facet_kind": r.facet_kind, "facet_language": r.facet_language,
+          "facet_collections": r.facet_collections, "facet_tags": r.facet_tags}
+         for r in rows])
+    conn.execute(text(
+        "INSERT INTO wbsearch.body (doc_id, chunk, body) "
+        "VALUES (:doc_id, :chunk, CAST(:body AS tsvector))"),
+        [{"doc_id": r.doc_id, "chunk": k, "body": b}
+         for r in rows for k, b in enumerate(r.body)])
+    df: Counter[tuple[str, str]] = Counter()
+    for r in rows:
+        for fname, ts in r.vocabulary.items():
+            df.update((fname, t) for t in ts)
+    if df:
+        keys = sorted(df)  # one order for every writer: no deadlock between them
+        conn.execute(text(
+            "INSERT INTO wbsearch.terms (field, term, df) "
+            "SELECT * FROM unnest(CAST(:f AS text[]), CAST(:t AS text[]), "
+            "CAST(:n AS integer[])) "
+            "ON CONFLICT (field, term) DO UPDATE SET df = wbsearch.terms.df + EXCLUDED.df"),
+            {"f": [k[0] for k in keys], "t": [k[1] for k in keys], "n": [df[k] for k in keys]})

@@ -1,0 +1,141 @@
+"""A document's rows in the server's index: the shared analysis written as ``tsvector`` literals.
+
+PostgreSQL's text parser never sees the text: every lexeme is a term of
+``workbench.search.analysis`` exactly as the Whoosh backend indexes it (the exact term, its
+``~stem`` at the same position, a gram for each pair of common words at the first word's
+position), quoted in the ``tsvector`` input syntax, so folding, Arabic forms and CJK bigrams
+are the project's own.
+
+The body is cut into overlapping windows of ``WINDOW`` positions, ``STRIDE`` apart: PostgreSQL
+keeps at most 256 positions of one lexeme in a value (and none past 16,383), and a window of
+256 positions can never hold more, so no position is ever dropped. A phrase or a ``near`` of
+up to ``OVERLAP`` words lies wholly inside one window wherever it starts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from ..analysis import (
+    DEFAULT_COMMON,
+    GRAM_MARK,
+    STEM_MARK,
+    fold,
+    gram,
+    keyword,
+    source_keys,
+    stem,
+    tag_keys,
+    tokens,
+)
+from ..backend import IndexDoc
+
+WINDOW = 256
+OVERLAP = 64
+STRIDE = WINDOW - OVERLAP
+TITLE_GAP = 50  # as the Whoosh index: no phrase spans the title and the text
+MAX_LEXEME = 2046  # bytes: PostgreSQL refuses longer lexemes (a run of letters that long)
+MAX_TITLE_POS = 16383
+MARKS = (STEM_MARK, GRAM_MARK)  # index-only terms: never in the vocabulary
+
+
+def quote(term: str) -> str:
+    """``term`` as one quoted lexeme of the ``tsvector``/``tsquery`` input syntax."""
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def positioned(parts: Iterable[str], common: frozenset[str] = DEFAULT_COMMON
+               ) -> Iterator[tuple[str, int]]:
+    """``(term, position)`` of the parts of a field (0-based, ``TITLE_GAP`` between parts), as
+    the Whoosh backend's tokenizer gives them."""
+    pos = 0
+    for n, part in enumerate(parts):
+        if n:
+            pos += TITLE_GAP
+        prev = None
+        for term, _start, _end in tokens(part):
+            yield term, pos
+            s = stem(term)
+            if s != term:
+                yield STEM_MARK + s, pos
+            if prev is not None and term in common:
+                yield gram(prev, term), pos - 1
+            prev = term if term in common else None
+            pos += 1
+
+
+def vector(pairs: Iterable[tuple[str, int]]) -> str:
+    """A ``tsvector`` literal of ``(term, 1-based position)`` pairs."""
+    where: dict[str, list[int]] = defaultdict(list)
+    for term, pos in pairs:
+        if term and len(term.encode("utf-8")) <= MAX_LEXEME:
+            where[term].append(pos)
+    return " ".join(f"{quote(t)}:{','.join(map(str, sorted(set(ps))))}"
+                    for t, ps in where.items())
+
+
+def windows(pairs: list[tuple[str, int]]) -> list[str]:
+    """The body's ``tsvector`` literals, one per window (at least one, maybe empty)."""
+    if not pairs:
+        return [""]
+    count = max(p for _t, p in pairs) // STRIDE + 1
+    out: list[list[tuple[str, int]]] = [[] for _ in range(count)]
+    for term, pos in pairs:
+        k = pos // STRIDE  # the last window starting at or before ``pos``
+        out[k].append((term, pos - k * STRIDE + 1))
+        # also in the windows before that still reach this position
+        j = k - 1
+        while j >= 0 and pos - j * STRIDE < WINDOW:
+            out[j].append((term, pos - j * STRIDE + 1))
+            j -= 1
+    return [vector(w) for w in out]
+
+
+@dataclass
+class Row:
+    """What the index stores of one document."""
+
+    doc_id: int
+    layer_id: int | None
+    text_sha: str
+    title: str  # tsvector literal
+    body: list[str]  # tsvector literals, one per window
+    kind: str
+    lang: str | None
+    date: str | None
+    year: int | None
+    sources: list[str]
+    collections: list[str]
+    tags: list[str]
+    facet_kind: str
+    facet_language: str
+    facet_collections: list[str]
+    facet_tags: list[str]
+    vocabulary: dict[str, set[str]]  # field -> its terms (index-only terms left out)
+
+
+STAMP_HASH = 16  # hex digits of the layer's text hash kept, as the Whoosh index's stamp
+
+
+def row_of(doc: IndexDoc) -> Row:
+    body = list(positioned([doc.title, doc.text]))
+    title = [(t, min(p + 1, MAX_TITLE_POS)) for t, p in positioned([doc.title])]
+    vocab = {"body": {t for t, _p in body if not t.startswith(MARKS)},
+             "title": {t for t, _p in title if not t.startswith(MARKS)}}
+    return Row(
+        doc_id=doc.doc_id, layer_id=doc.layer_id,
+        text_sha=(doc.text_sha256 or "")[:STAMP_HASH],
+        title=vector(title), body=windows(body),
+        kind=fold(doc.kind or "") or "unknown",
+        lang=fold(doc.language) if doc.language else None,
+        date=doc.date, year=doc.year,
+        sources=source_keys(doc.sources) if doc.sources else [],
+        collections=sorted({keyword(c) for c in doc.collections}),
+        tags=tag_keys(doc.tags) if doc.tags else [],
+        facet_kind=doc.kind or "unknown", facet_language=doc.language or "",
+        facet_collections=list(doc.collections), facet_tags=list(doc.tags),
+        vocabulary={f: {t for t in ts if len(t.encode("utf-8")) <= MAX_LEXEME}
+                    for f, ts in vocab.items()},
+    )
