@@ -151,6 +151,8 @@ class PostgresBackend:
                 self.done = min(len(ids), start + BATCH)
                 if progress is not None:
                     progress(self.done, self.total)
+            if _stop(cancel):  # up to the commit, a cancel keeps the old rows
+                raise Cancelled()
         if progress is not None:
             progress(len(ids), len(ids))
 

@@ -1,0 +1,134 @@
+"""A shared library searched by its PostgreSQL server's own index (issue 19, part 4): what the
+equivalence cases (tests/core/test_search_equivalence.py) do not reach — two desktops, long
+texts, drift, rebuilds, the desktop's local choice and a server without pg_trgm."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from workbench.cli import main
+from workbench.errors import Cancelled
+from workbench.services import Workbench
+
+
+@pytest.fixture
+def case(pg_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The marker of a new shared library on the throwaway cluster."""
+    from workbench.shared import create
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("WORKBENCH_SHARED_SEARCH", raising=False)
+    create(tmp_path / "case", pg_db, tmp_path / "store")
+    return tmp_path / "case"
+
+
+@pytest.fixture
+def desk(case: Path) -> Iterator[Workbench]:
+    with Workbench.open(case, program="tests") as wb:
+        yield wb
+
+
+def _import(wb: Workbench, where: Path, name: str, body: str) -> int:
+    path = where / f"{name}.txt"
+    path.write_text(body, encoding="utf-8")
+    report, _changes = wb.import_paths([path])
+    return report.imported[0].document_id or 0
+
+
+def _ids(wb: Workbench, query: str) -> list[int]:
+    return sorted(h.document_id for h in wb.search(query, limit=100, facets=False).hits)
+
+
+def test_a_colleagues_import_is_found_at_once_on_another_desktop(
+        desk: Workbench, case: Path, tmp_path: Path) -> None:
+    with Workbench.open(case, program="tests") as other:
+        assert other.index_status()["backend"] == "postgres"
+        doc = _import(desk, tmp_path, "memo", "The quarterly memo names Qelbinur Sidik.")
+        # no wait_for_index: the row was written with the import
+        assert _ids(other, "qelbinur") == [doc]
+        assert _ids(other, '"names qelbinur sidik"') == [doc]
+        desk.delete_document(doc)
+        assert _ids(other, "qelbinur") == []
+
+
+def test_a_long_text_keeps_every_position(desk: Workbench, tmp_path: Path) -> None:
+    # PostgreSQL keeps 256 positions of a lexeme and none past 16,383: the windows must not
+    # lose a phrase far into the text, nor one made of a word repeated thousands of times
+    filler = " ".join(["camp"] * 20_000)
+    doc = _import(desk, tmp_path, "long", f"{filler} zebra crossing {filler} camp yak")
+    assert _ids(desk, '"zebra crossing"') == [doc]
+    assert _ids(desk, '"camp yak"') == [doc]
+    assert _ids(desk, '"crossing camp camp camp"') == [doc]
+    assert _ids(desk, '"zebra yak"~3') == []
+    assert _ids(desk, "zebra AND yak") == [doc]  # in different windows: still one document
+    found = desk.search("zebra", limit=5)
+    assert found.hits[0].snippets and "zebra" in json.dumps(found.to_json()).lower()
+
+
+def test_check_repairs_missing_and_stale_rows(desk: Workbench, tmp_path: Path) -> None:
+    a = _import(desk, tmp_path, "a", "first text about orchards")
+    b = _import(desk, tmp_path, "b", "second text about vineyards")
+    engine = desk.library.store.engine
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM wbsearch.docs WHERE doc_id = :d"), {"d": a})
+        conn.execute(text("UPDATE wbsearch.docs SET text_sha = 'stale' WHERE doc_id = :d"),
+                     {"d": b})
+    idx = desk.library.index
+    assert idx.drift() == ([a, b], [])  # type: ignore[attr-defined]
+    assert _ids(desk, "orchards") == []
+    idx.check()  # type: ignore[attr-defined]
+    assert desk.wait_for_index(60)
+    assert idx.drift() == ([], [])  # type: ignore[attr-defined]
+    assert _ids(desk, "orchards") == [a] and _ids(desk, "vineyards") == [b]
+
+
+def test_a_cancelled_rebuild_keeps_the_old_index(desk: Workbench, tmp_path: Path) -> None:
+    docs = [_import(desk, tmp_path, f"d{n}", f"text number {n} about pomegranates")
+            for n in range(3)]
+    calls = iter([False, True])
+    with pytest.raises(Cancelled):
+        desk.reindex(cancel=lambda: next(calls, True))
+    assert _ids(desk, "pomegranates") == docs
+    done: list[tuple[int, int]] = []
+    desk.reindex(progress=lambda d, t: done.append((d, t)))
+    assert done[-1] == (3, 3) and _ids(desk, "pomegranates") == docs
+    with desk.library.read() as s:  # the vocabulary counts each document once
+        df = s.execute(text("SELECT df FROM wbsearch.terms WHERE field = 'body' "
+                            "AND term = 'pomegranates'")).scalar_one()
+    assert df == 3
+
+
+def test_a_desktop_may_search_its_local_index_and_still_feeds_the_servers(
+        case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("WORKBENCH_SHARED_SEARCH", "local")
+    with Workbench.open(case, program="tests") as local:
+        assert local.index_status()["backend"] == "whoosh"
+        doc = _import(local, tmp_path, "field-notes", "Notes from the tamarisk grove.")
+        assert local.wait_for_index(60)
+        assert _ids(local, "tamarisk") == [doc]
+    monkeypatch.delenv("WORKBENCH_SHARED_SEARCH")
+    capsys.readouterr()
+    assert main(["--library", str(case), "search", "tamarisk", "--json"]) == 0
+    assert [h["document_id"] for h in json.loads(capsys.readouterr().out)["hits"]] == [doc]
+    monkeypatch.setenv("WORKBENCH_SHARED_SEARCH", "nearby")
+    assert main(["--library", str(case), "search", "tamarisk"]) == 2
+    assert "WORKBENCH_SHARED_SEARCH" in capsys.readouterr().err
+
+
+def test_without_a_trigram_index_wildcards_scan_the_vocabulary_and_say_so_once(
+        desk: Workbench, tmp_path: Path) -> None:
+    doc = _import(desk, tmp_path, "w", "Kazakhstan and Kyrgyzstan and Tajikistan")
+    with_index = _ids(desk, "*stan")
+    with desk.library.store.engine.begin() as conn:
+        conn.execute(text("DROP INDEX wbsearch.ix_wbsearch_terms_trgm"))
+    desk.library.index.vocab.trigrams = None  # type: ignore[attr-defined]
+    first = desk.search("*stan", limit=10)
+    assert sorted(h.document_id for h in first.hits) == with_index == [doc]
+    assert first.notice is not None and "pg_trgm" in first.notice
+    assert desk.search("*stan", limit=10).notice is None
