@@ -233,6 +233,8 @@ def test_search_collapses_copies_remembers_the_choice_and_the_mark_opens_the_lis
     html = panel.results.item(0).data(Qt.ItemDataRole.UserRole + 10)
     assert "+1 copy" in html
     assert "1 other copy folded in" in panel.info.text()
+    # the header counts the rows shown, not the documents before folding
+    assert panel.info.text().startswith("1 document (1 other copy folded in)"), panel.info.text()
     assert not panel.more.isVisible()  # both ranked hits were read: nothing more to fetch
 
     # a click on "+1 copy" in the row opens the list of the hit's copies

@@ -148,10 +148,17 @@ class SearchPanel(QWidget):
             self._fill_facets(result.facets)
             self._restore_place()
         n = self.total
-        text = f"{n:,} document{'s' if n != 1 else ''} · {result.elapsed_ms:.0f} ms"
         folded = sum(len(_folded(hit)) for hit in self.hits)
         if folded:
-            text += f" · {folded:,} other cop{'ies' if folded != 1 else 'y'} folded in"
+            # Count the rows shown: the copies folded into them are not rows of their own.
+            # Until every page is read, more copies may fold in, so the count is a ceiling.
+            shown = n - folded
+            more = self.fetched < self.total
+            text = (f"{'up to ' if more else ''}{shown:,} document{'s' if shown != 1 else ''}"
+                    f" ({folded:,} other cop{'ies' if folded != 1 else 'y'} folded in)"
+                    f" · {result.elapsed_ms:.0f} ms")
+        else:
+            text = f"{n:,} document{'s' if n != 1 else ''} · {result.elapsed_ms:.0f} ms"
         if result.notice:
             text += f" · {result.notice}"
         if n == 0:
