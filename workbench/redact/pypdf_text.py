@@ -118,8 +118,12 @@ class _Worker:
             self.proc.kill()
         self.proc.wait()
         self._writer.join()
-        if self.proc.stdout is not None:
-            self.proc.stdout.close()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream is not None:
+                try:
+                    stream.close()
+                except OSError:  # its write failed when it died: nothing to flush
+                    pass
 
 
 class PageTexts:
