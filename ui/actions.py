@@ -109,5 +109,6 @@ def shortcut_rows() -> list[tuple[str, str]]:
              ("Previous / next page (Original tab)", "Page Up / Page Down"),
              ("First / last page (Original tab)", "Home / End"),
              ("Select a region of the page (Original tab)", "Shift+drag"),
+             ("Menu of the chosen page highlight (Original tab)", "Shift+F10 / Menu"),
              ("Clear the page selection (Original tab)", "Esc")]
     return rows

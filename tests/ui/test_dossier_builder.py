@@ -355,9 +355,10 @@ def test_a_whole_document_exhibit_has_no_space_before_its_closing_quote() -> Non
 
     entry = {"kind": "document", "label": "Exhibit 1", "source": {"title": "Note"},
              "body": [("\nThey were taken from the city.\n", None)]}
-    assert "“They were taken from the city.”" in item_html(entry)
+    # (the quote is isolated, FSI … PDI, inside its marks: tests/ui/test_builder_rows.py)
+    assert "“\u2068They were taken from the city.\u2069”" in item_html(entry)
     plain = {"kind": "document", "label": "Exhibit 2", "source": {}, "text": " the city.\n"}
-    assert "“the city.”" in item_html(plain)
+    assert "“\u2068the city.\u2069”" in item_html(plain)
 
 
 def test_redacting_after_an_emoji_and_non_latin_text(window: Any, qtbot: Any) -> None:

@@ -85,17 +85,33 @@ def _body(entry: dict[str, Any]) -> str:
     return html.escape(text if len(text) < PREVIEW_CHARS else text[:PREVIEW_CHARS] + "…")
 
 
+def _quoted(text_html: str) -> str:
+    """The quote between curly quotation marks, isolated (FSI … PDI): a right-to-left quote
+    (Uyghur, Arabic) would otherwise pull the marks into its run, drawn on the wrong sides."""
+    return f"“\u2068{text_html}\u2069”"
+
+
 def chronology_html(entry: dict[str, Any]) -> str:
-    """A chronology section: its title and which events its table shows."""
+    """A chronology section: its title, which events its table shows and how many it lists
+    now (``events_shown``, from the builder's load): an empty one says so rather than
+    reading as if it held every event."""
     spec = entry.get("chronology") or {}
     which = [f"tagged {', '.join(map(str, spec['tags']))}" if spec.get("tags") else "",
              "about one entity" if spec.get("entity_id") else "",
              "in one collection" if spec.get("collection_id") else ""]
     scope = "; ".join(w for w in which if w) or "every event"
+    count = entry.get("events_shown")
+    if count == 0:
+        now = (" — <span style='color:#7a8594'>no events yet: they are listed here as they "
+               "are added in the Chronology (Ctrl+5)</span>")
+    elif isinstance(count, int):
+        now = f" — {count:,} event{'s' if count != 1 else ''}"
+    else:
+        now = ""
     return (f"<div><span style='font-weight:700; color:#2f6fde'>"
             f"{html.escape(str(spec.get('title') or 'Chronology'))}</span></div>"
             f"<div style='margin-top:3px'>Table of events in date order: "
-            f"{html.escape(scope)}</div>")
+            f"{html.escape(scope)}{now}</div>")
 
 
 def item_html(entry: dict[str, Any]) -> str:
@@ -120,7 +136,7 @@ def item_html(entry: dict[str, Any]) -> str:
         meta.append("<span style='color:#c0392b'>source deleted — quote kept</span>")
     out = (f"<div><span style='font-weight:700; color:#2f6fde'>{label}</span>"
            f"&nbsp;&nbsp;<span style='color:#7a8594; font-size:90%'>{' · '.join(meta)}</span></div>"
-           f"<div style='margin-top:3px'>{'“' + text + '”' if entry['kind'] != 'note' else text}"
+           f"<div style='margin-top:3px'>{_quoted(text) if entry['kind'] != 'note' else text}"
            "</div>")
     commentary = (segments_html(entry["commentary_shown"], 10_000)
                   if "commentary_shown" in entry else html.escape(entry.get("commentary") or ""))

@@ -225,5 +225,7 @@ def load(wb: Any, dossier_id: int) -> dict[str, Any]:
         entry["body"] = [(seg.text, seg.mark or None) for seg in it.body]
         entry["commentary_shown"] = [(seg.text, seg.mark or None) for seg in it.commentary]
         entry["source_shown"] = it.source.title if it.source else None
+        if it.chronology is not None:  # the events its table lists now (none: it says so)
+            entry["events_shown"] = len(it.chronology.rows)
     data["layout"] = layout
     return data
