@@ -419,6 +419,9 @@ class Store:
         # Wraps a burst of commits (an import) so the audit head is written once for them
         # (audit_head.HeadKeeper.batch); does nothing without a head keeper.
         self.audit_batch: Callable[[], AbstractContextManager[None]] = nullcontext
+        # Run first in every write transaction: a server database without the library's
+        # writer lock serialises its writers here (store_pg.lock_writers).
+        self.before_write: Callable[[Session], None] | None = None
 
     @classmethod
     def open_sqlite(cls, db_path: Path, key: str | None = None) -> Store:
@@ -434,6 +437,8 @@ class Store:
     def transaction(self) -> Iterator[Session]:
         session = self._sessions()
         try:
+            if self.before_write is not None:
+                self.before_write(session)
             yield session
             head = session.info.pop(HEAD_INFO, None)
             session.commit()

@@ -85,7 +85,9 @@ def open_pg_store(url: str, *, upgrade_schema: bool = True) -> Store:
     except BaseException:
         engine.dispose()
         raise
-    return Store(engine)
+    store = Store(engine)
+    store.before_write = lock_writers
+    return store
 
 
 # Any fixed number, the same in every process: the key of the advisory lock that serialises
@@ -96,13 +98,27 @@ AUDIT_LOCK_KEY = 0x5742415544495400
 def lock_audit_chain(session: Session) -> None:
     """Serialise appending to the audit chain across every process writing to the server.
 
-    A transaction-level advisory lock: held from the transaction's first audit event to its
-    commit or rollback, so the next writer reads the chain's end only once this one's events
-    are committed, and several writers at once still make one chain. On SQLite the library's
-    writer lock already makes appends one at a time: nothing to do.
+    A transaction-level advisory lock: held until the transaction commits or rolls back, so
+    the next writer reads the chain's end only once this one's events are committed, and
+    several writers at once still make one chain. Taken again in the same transaction, it is
+    simply held. On SQLite the library's writer lock already makes appends one at a time.
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+
+
+def lock_writers(session: Session) -> None:
+    """Take the audit lock at the start of every write transaction on the server.
+
+    The core was written for one writer at a time (SQLite's writer lock): it looks for a tag,
+    a collection or an entity by name and adds it when missing, which two writers at once
+    would both do (four processes tagging under one new parent made four parents). Holding
+    the lock from the first statement keeps that true: the writers' transactions, short by
+    design (an import extracts outside them), run one after another, each seeing what the one
+    before committed (READ COMMITTED), while readers and extraction still run in parallel.
+    Taking it first also means no transaction holds row locks while it waits for it.
+    """
+    lock_audit_chain(session)
 
 
 def reset_sequences(connection: Any, tables: list[Any]) -> None:
