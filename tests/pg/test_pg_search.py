@@ -66,6 +66,9 @@ def test_a_long_text_keeps_every_position(desk: Workbench, tmp_path: Path) -> No
     assert _ids(desk, '"crossing camp camp camp"') == [doc]
     assert _ids(desk, '"zebra yak"~3') == []
     assert _ids(desk, "zebra AND yak") == [doc]  # in different windows: still one document
+    camps = desk.search("camp", limit=10, facets=True)  # in every window: one document
+    assert camps.total == 1 and [h.document_id for h in camps.hits] == [doc]
+    assert camps.facets["kind"] == [("text", 1)]
     found = desk.search("zebra", limit=5)
     assert found.hits[0].snippets and "zebra" in json.dumps(found.to_json()).lower()
 

@@ -92,7 +92,8 @@ class Compiler:
         if isinstance(q, Sql):
             return q.sql
         if q.fname == "body":
-            return (f"SELECT doc_id FROM wbsearch.body WHERE body @@ "
+            # a document matches in several windows: it is one match
+            return (f"SELECT DISTINCT doc_id FROM wbsearch.body WHERE body @@ "
                     f"CAST({self.param(q.query)} AS tsquery)")
         return f"{DOCS} WHERE title @@ CAST({self.param(q.query)} AS tsquery)"
 
