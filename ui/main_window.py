@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QToolBar,
@@ -171,10 +172,13 @@ class MainWindow(QMainWindow):
                                  "File → New library.")
         self.no_library.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_library.setObjectName("emptyHint")
-        # Shown from the first paint until the library's list is filled (``open_path``).
+        # Shown from the first paint until the library's list is filled (``open_path``). Its
+        # width is ignored: a stack asks for the widest of its pages, and a long library name
+        # at double text size must not widen the window past a small screen.
         self.opening = QLabel("")
         self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.opening.setObjectName("emptyHint")
+        self.opening.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.central = QStackedWidget()
         self.central.addWidget(self.no_library)
         self.central.addWidget(self.opening)
@@ -209,7 +213,7 @@ class MainWindow(QMainWindow):
             self.encryption.ask_and_open(path)
             return
         self.statusBar().showMessage(f"Opening {path}…")
-        self.opening.setText(f"Opening library…\n\n{path}")
+        self.opening.setText(f"Opening library…\n\n{path.name}")  # the path: status bar
         self.central.setCurrentWidget(self.opening)
         self._opening = path
         self.session.open_library(path, create, self._opened, self._open_failed,
@@ -219,8 +223,13 @@ class MainWindow(QMainWindow):
         remember_library(path)
         self.encryption.opened()
         read_only = self.session.read_only
-        self.setWindowTitle(f"{path.name}{' (read-only)' if read_only else ''} — Workbench")
-        self.library_status.setText(f"{path} (read-only)" if read_only else str(path))
+        from .dialogs.shared_library import shared_caption  # "Case — shared on host"
+
+        shared = shared_caption(path)
+        self.setWindowTitle(f"{shared or path.name}{' (read-only)' if read_only else ''}"
+                            " — Workbench")
+        where = f"{shared} · {path}" if shared else str(path)
+        self.library_status.setText(f"{where} (read-only)" if read_only else where)
         self.empty.set_library(str(path))
         if read_only:  # said once, and kept: every change will be refused
             self.statusBar().showMessage(f"Opened read-only. {read_only}.")
@@ -251,6 +260,11 @@ class MainWindow(QMainWindow):
 
     def new_encrypted_library(self) -> None:
         self.encryption.new_encrypted_library()
+
+    def new_shared_library(self) -> None:
+        from .dialogs.shared_library import new_shared_library
+
+        self.shared_dialog = new_shared_library(self)
 
     def change_passphrase(self) -> None:
         self.encryption.change_passphrase()

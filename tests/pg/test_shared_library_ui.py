@@ -1,0 +1,80 @@
+"""File → New shared library… against a real PostgreSQL server, through the real dialog: the
+URL typed, the originals' folder and the marker given in the dialog's fields, Create clicked;
+the library is made on the server, the window opens it and says it is shared, and the typed
+password is kept nowhere on disk. A database that already holds a library is said in the
+dialog. (The paths that need no server: tests/ui/test_shared_library_dialog.py.)"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.ui.conftest import _isolated_settings, _window, facade  # noqa: F401 (a fixture)
+from tests.ui.test_shared_library_dialog import click_create, fill, open_dialog
+
+SECRET = "not-in-any-file-7f3a"
+
+
+@pytest.fixture
+def gui(qtbot: Any, library_path: Path) -> Iterator[Any]:
+    """The main window on a personal library (tests/ui/conftest.py's ``window``)."""
+    yield from _window(qtbot, library_path, sync=True)
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    # the dialog hands a typed password to libpq through this process's environment
+    monkeypatch.setenv("PGPASSWORD", "")
+    monkeypatch.delenv("PGPASSWORD")
+    yield tmp_path / "cache"
+
+
+def test_new_shared_library_is_made_on_the_server_and_opened(
+        gui: Any, qtbot: Any, tmp_path: Path, pg_empty: str, cache_home: Path) -> None:
+    marker, store = tmp_path / "cases" / "xinjiang", tmp_path / "share" / "originals"
+    dialog = open_dialog(gui)
+    fill(qtbot, dialog, pg_empty, store, marker, name="Xinjiang")
+    qtbot.keyClicks(dialog.password, SECRET)  # the test cluster trusts its socket
+    click_create(qtbot, dialog)
+    assert not dialog.isVisible(), dialog.error.text()
+
+    saved = json.loads((marker / "workbench-library.json").read_text(encoding="utf-8"))
+    assert saved["database"] == pg_empty and saved["store"] == str(store)
+    assert saved["name"] == "Xinjiang" and store.is_dir()
+    # the window opened it, and says it is shared
+    assert gui.session.path == marker
+    assert facade(gui, lambda wb: wb.library.shared) is True
+    assert gui.windowTitle() == "Xinjiang — shared on this computer's server — Workbench"
+    assert "Xinjiang — shared on" in gui.library_status.text()
+    # it works: a document imported into it is stored in the shared folder
+    note = tmp_path / "note.txt"
+    note.write_text("The trucks left the camp at night.\n", encoding="utf-8")
+    facade(gui, lambda wb: wb.import_paths([note]))
+    assert facade(gui, lambda wb: len(wb.list_documents())) == 1
+    assert any(p.is_file() for p in store.rglob("*"))
+
+    # the password was handed to libpq for this process only, never written down
+    assert os.environ.get("PGPASSWORD") == SECRET
+    assert dialog.password.text() == ""
+    for folder in (marker, tmp_path / "config", tmp_path / "state", cache_home):
+        for f in (p for p in folder.rglob("*") if p.is_file()):
+            assert SECRET.encode() not in f.read_bytes(), f
+
+
+def test_a_database_holding_a_library_is_said_in_the_dialog(
+        gui: Any, qtbot: Any, tmp_path: Path, pg_empty: str, cache_home: Path) -> None:
+    from workbench import shared
+
+    shared.create(tmp_path / "first", pg_empty, tmp_path / "originals", "First")
+    dialog = open_dialog(gui)
+    fill(qtbot, dialog, pg_empty, tmp_path / "originals", tmp_path / "second")
+    click_create(qtbot, dialog)
+    assert dialog.isVisible() and "already holds a shared library" in dialog.error.text()
+    assert dialog.focusWidget() is dialog.url
+    assert not (tmp_path / "second").exists()

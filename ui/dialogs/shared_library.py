@@ -1,0 +1,309 @@
+"""File → New shared library…: a team's library on a PostgreSQL server, made from the window.
+
+The dialog asks for the server's URL, the password (optional), the originals' folder every
+member reaches, the case's name and where this desktop keeps its marker, then runs the core's
+``workbench.shared.create`` on the single worker (as ``init --database`` does) and opens the
+new library. The password is never stored: the URL the marker keeps has none (the core
+refuses one), and a typed password is handed to libpq through ``PGPASSWORD`` in this
+process's environment only, where the library opened afterwards finds it too.
+
+A problem is said inside the dialog in the core's words, with the field to fix focused: each
+check runs in the order a person fills the form (URL, marker folder, originals' folder, then
+the server), so the field that failed is known without reading the message.
+
+``shared_caption`` gives the window's title for an open shared library ("Xinjiang — shared
+on db.example.org"), read from its marker.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..preferences import library_dialog_folder
+
+URL, PASSWORD, STORE, NAME, MARKER = "url", "password", "store", "name", "marker"
+MARKER_FILE = "workbench-library.json"
+
+
+class FieldProblem(Exception):
+    """A check failed: which field to fix, and the core's error (message and hint)."""
+
+    def __init__(self, field: str, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.field, self.error = field, error
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("secondary")
+    label.setWordWrap(True)
+    return label
+
+
+def _writable_place(path: Path, what: str) -> None:
+    """Refuse a folder that cannot be made or written, before the server is touched: the core
+    writes the marker only after the library exists on the server."""
+    from workbench.errors import UserError
+
+    for place in (path, *path.parents):
+        if place.exists():
+            if not place.is_dir():
+                raise UserError(f"Cannot use {path} for {what}: {place} is a file, not a "
+                                "folder", "choose a folder")
+            if not os.access(place, os.W_OK | os.X_OK):
+                raise UserError(f"Cannot write in {place} for {what}",
+                                "choose a folder you can write")
+            return
+
+
+def create_shared(marker: Path, url: str, store: Path, name: str | None,
+                  password: str) -> dict[str, Any]:
+    """Run on the worker: every check, then the core's ``shared.create``. Each failure comes
+    back as a ``FieldProblem`` naming the field to fix."""
+    from workbench import shared
+    from workbench.errors import UserError
+    from workbench.store_pg import check_no_password
+
+    try:
+        if not url.strip():
+            raise UserError("Give the server's address", "e.g. postgresql://me@db.example.org/case")
+        check_no_password(url)
+    except Exception as exc:
+        raise FieldProblem(URL, exc) from exc
+    try:
+        if marker.exists() and marker.is_dir() and any(marker.iterdir()):
+            raise UserError(f"Cannot keep the marker in {marker}: the folder is not empty",
+                            "choose an empty or new folder")
+        _writable_place(marker, "this desktop's marker")
+    except Exception as exc:
+        raise FieldProblem(MARKER, exc) from exc
+    try:
+        if not str(store).strip() or str(store) == ".":
+            raise UserError("Choose the originals' folder",
+                            "a folder every member of the team can reach")
+        _writable_place(store, "the originals")
+    except Exception as exc:
+        raise FieldProblem(STORE, exc) from exc
+    if password:
+        # For this process only (never written anywhere): libpq reads it at each connection,
+        # including the library's own once it is opened.
+        os.environ["PGPASSWORD"] = password
+    try:
+        return shared.create(marker, url.strip(), store, name or None)
+    except Exception as exc:
+        text = str(getattr(exc, "message", "") or exc).lower()
+        field = (PASSWORD if "password authentication failed" in text
+                 else URL if "database" in text
+                 else STORE if "originals' folder" in text
+                 else MARKER if "marker" in text else URL)
+        raise FieldProblem(field, exc) from exc
+
+
+class SharedLibraryDialog(QDialog):
+    """The form; ``created`` carries the marker folder once the library exists."""
+
+    created = Signal(Path)
+
+    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent or window)
+        self.main = window  # (QWidget.window() is Qt's)
+        self.busy = False
+        self.last_error: BaseException | None = None
+        self.setWindowTitle("New shared library")
+        self.setAccessibleName("New shared library")
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        intro = QLabel("A library the whole team works on at once: its database on a "
+                       "PostgreSQL server, its originals in a shared folder.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.fields: dict[str, QLineEdit] = {}
+        self.url = self._field(URL, "Server address", "postgresql://me@db.example.org/case")
+        form.addRow("&Server:", self.url)
+        form.addRow("", _hint("postgresql://user@host/database — an empty database on your "
+                              "team's server; no password in it"))
+        self.password = self._field(PASSWORD, "Password", "if the server asks for one")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        form.addRow("&Password:", self.password)
+        form.addRow("", _hint("Used now, never saved; or kept in ~/.pgpass or PGPASSWORD"))
+        self.store = self._field(STORE, "Originals' folder", "")
+        form.addRow("&Originals:", self._with_browse(self.store, "Choose the originals' "
+                                                     "folder (a network share)"))
+        form.addRow("", _hint("A folder every member of the team can reach, e.g. a "
+                              "network share"))
+        self.name = self._field(NAME, "Case name", "e.g. Xinjiang")
+        form.addRow("Case &name:", self.name)
+        self.marker = self._field(MARKER, "Marker folder on this desktop", "")
+        form.addRow("&Marker:", self._with_browse(self.marker, "Where this desktop keeps the "
+                                                  "library's marker (an empty folder)"))
+        form.addRow("", _hint("A small folder this desktop opens the library by; "
+                              "colleagues can be given a copy"))
+        layout.addLayout(form)
+
+        self.error = QLabel("")
+        self.error.setObjectName("errorText")
+        self.error.setStyleSheet("color: #c0392b")
+        self.error.setWordWrap(True)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # the server's steps are not counted: a busy bar
+        self.progress.setAccessibleName("Creating the shared library")
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.status = _hint("")
+        self.status.hide()
+        layout.addWidget(self.status)
+        layout.addWidget(self.progress)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.create_button = self.buttons.addButton(
+            "&Create", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.create_button.setDefault(True)
+        self.buttons.accepted.connect(self.start)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        self._marker_edited = False
+        self.marker.textEdited.connect(lambda _t: setattr(self, "_marker_edited", True))
+        self.name.textChanged.connect(self._suggest_marker)
+        self._suggest_marker("")
+
+    # --- building ----------------------------------------------------------------------------
+
+    def _field(self, key: str, name: str, placeholder: str) -> QLineEdit:
+        field = QLineEdit()
+        field.setAccessibleName(name)
+        field.setObjectName(key)
+        field.setPlaceholderText(placeholder)
+        self.fields[key] = field
+        return field
+
+    def _with_browse(self, field: QLineEdit, caption: str) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(field, 1)
+        button = QPushButton("Browse…")
+        button.setAccessibleName(f"Browse for: {field.accessibleName()}")
+        button.clicked.connect(lambda: self._browse(field, caption))
+        row.addWidget(button)
+        return box
+
+    def _browse(self, field: QLineEdit, caption: str) -> None:
+        start = field.text().strip() or library_dialog_folder()
+        folder = QFileDialog.getExistingDirectory(self, caption, start)
+        if folder:
+            field.setText(folder)
+            if field is self.marker:
+                self._marker_edited = True
+
+    def _suggest_marker(self, name: str) -> None:
+        """Beside the usual libraries, named after the case, until the person picks one."""
+        if self._marker_edited:
+            return
+        slug = "".join(c if c.isalnum() or c in "-_ " else "-" for c in name.strip())
+        base = Path(library_dialog_folder())
+        folder = base / (slug.strip() or "Shared case")
+        n = 2
+        while folder.exists() and any(folder.iterdir()):
+            folder = base / f"{slug.strip() or 'Shared case'} {n}"
+            n += 1
+        self.marker.setText(str(folder))
+
+    # --- creating ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self.busy:
+            return
+        url, password = self.url.text().strip(), self.password.text()
+        store = Path(self.store.text().strip()).expanduser()
+        marker = Path(self.marker.text().strip()).expanduser().absolute()
+        name = self.name.text().strip() or None
+        self._set_busy(True)
+        self.main.tasks.run(
+            lambda _task: create_shared(marker, url, store, name, password),
+            lambda _info: self._done(marker), self._failed, label="create a shared library")
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        for field in self.fields.values():
+            field.setEnabled(not busy)
+        self.create_button.setEnabled(not busy)
+        self.progress.setVisible(busy)
+        self.status.setVisible(busy)
+        self.status.setText("Creating the library on the server…" if busy else "")
+        if busy:
+            self.error.hide()
+
+    def _done(self, marker: Path) -> None:
+        self._set_busy(False)
+        self.password.clear()
+        self.accept()
+        self.created.emit(marker)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        field, error = (exc.field, exc.error) if isinstance(exc, FieldProblem) else (URL, exc)
+        self.last_error = error
+        message = str(getattr(error, "message", "") or error)
+        hint = str(getattr(error, "hint", "") or "")
+        self.error.setText(message + (f"\n{hint[:1].upper()}{hint[1:]}." if hint else ""))
+        self.error.show()
+        target = self.fields[field]
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        target.selectAll()
+
+    def reject(self) -> None:
+        if self.busy:  # the server's transaction is under way: it finishes or fails first
+            return
+        self.password.clear()
+        super().reject()
+
+
+def new_shared_library(window: Any) -> SharedLibraryDialog:
+    """File → New shared library…: the dialog; the window opens the library it makes."""
+    dialog = SharedLibraryDialog(window)
+    dialog.created.connect(lambda marker: window.open_path(marker))
+    dialog.open()
+    return dialog
+
+
+def shared_caption(path: Path) -> str | None:
+    """"Xinjiang — shared on db.example.org" for the shared library whose marker is at
+    ``path``; None for a personal library (or a marker that cannot be read)."""
+    try:
+        info = json.loads((path / MARKER_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(info, dict) or not isinstance(info.get("database"), str):
+        return None
+    parts = urlsplit(info["database"])
+    host = parts.hostname or (parse_qs(parts.query).get("host") or [""])[0]
+    where = ("this computer's server" if not host or host.startswith("/")
+             or host in ("localhost", "127.0.0.1", "::1") else host)
+    return f"{info.get('name') or path.name} — shared on {where}"
