@@ -135,3 +135,8 @@ def test_without_a_trigram_index_wildcards_scan_the_vocabulary_and_say_so_once(
     assert sorted(h.document_id for h in first.hits) == with_index == [doc]
     assert first.notice is not None and "pg_trgm" in first.notice
     assert desk.search("*stan", limit=10).notice is None
+    desk.library.index.check()  # type: ignore[attr-defined]  # pg_trgm is there: made again
+    assert desk.wait_for_index(60)
+    with desk.library.read() as s:
+        assert s.execute(text("SELECT count(*) FROM pg_indexes WHERE indexname = "
+                              "'ix_wbsearch_terms_trgm'")).scalar_one() == 1

@@ -182,6 +182,7 @@ class PostgresBackend:
         with self._busy:
             self.state = "checking"
             try:
+                self._trigram_index()
                 stale, extra = self.drift()
                 self.state, self.done, self.total = "indexing", 0, len(stale)
                 if extra:
@@ -195,6 +196,20 @@ class PostgresBackend:
                 self.last_error = str(exc)
             finally:
                 self.state = "idle"
+
+    def _trigram_index(self) -> None:
+        """Make the vocabulary's trigram index once ``pg_trgm`` is there (installed by the
+        server's administrator after revision 0007 could not): wildcards stop scanning."""
+        from .vocab import TRIGRAM_INDEX
+
+        with self.library.store.engine.begin() as conn:
+            wanted = conn.execute(text(
+                "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') AND NOT "
+                "EXISTS (SELECT 1 FROM pg_indexes WHERE schemaname = 'wbsearch' "
+                "AND indexname = 'ix_wbsearch_terms_trgm')")).scalar_one()
+            if wanted:
+                conn.execute(text(TRIGRAM_INDEX))
+                self.vocab.trigrams = None
 
     # --- searching --------------------------------------------------------------------------
 

@@ -17,7 +17,10 @@ MAX_EXPANSION = 64
 
 NO_TRIGRAMS = ("Wildcard searches scan the whole vocabulary here: the PostgreSQL server has no "
                "pg_trgm extension in this database (ask its administrator to run CREATE "
-               "EXTENSION pg_trgm, then reopen the library).")
+               "EXTENSION pg_trgm, then open the library for writing once).")
+# As revision 0007 makes it (when it can).
+TRIGRAM_INDEX = ("CREATE INDEX IF NOT EXISTS ix_wbsearch_terms_trgm ON wbsearch.terms "
+                 "USING gin (term gin_trgm_ops)")
 
 
 class Vocabulary:
