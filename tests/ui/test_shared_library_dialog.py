@@ -73,3 +73,20 @@ def test_the_marker_is_suggested_from_the_case_name_and_the_window_is_unchanged(
                      Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
     assert window.session.path == library_path  # the open library stays open
+
+
+def test_enter_in_a_field_creates_rather_than_browses(window: Any, qtbot: Any, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # Walk: the first Browse… button was drawn as the dialog's default, and Enter opened the
+    # folder picker instead of creating.
+    from PySide6.QtWidgets import QFileDialog
+
+    browsed: list[Any] = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
+                        staticmethod(lambda *a, **k: browsed.append(a) or ""))
+    dialog = open_dialog(window)
+    fill(qtbot, dialog, "mysql://me@db.example.org/case", tmp_path / "o", tmp_path / "m")
+    qtbot.keyClick(dialog.url, Qt.Key.Key_Return)
+    assert not browsed
+    assert "Not a PostgreSQL URL" in dialog.error.text()
+    assert dialog.create_button.isDefault()

@@ -209,6 +209,7 @@ class SharedLibraryDialog(QDialog):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(field, 1)
         button = QPushButton("Browse…")
+        button.setAutoDefault(False)  # Enter in a field creates; it never opens the picker
         button.setAccessibleName(f"Browse for: {field.accessibleName()}")
         button.clicked.connect(lambda: self._browse(field, caption))
         row.addWidget(button)
