@@ -140,3 +140,25 @@ def test_without_a_trigram_index_wildcards_scan_the_vocabulary_and_say_so_once(
     with desk.library.read() as s:
         assert s.execute(text("SELECT count(*) FROM pg_indexes WHERE indexname = "
                               "'ix_wbsearch_terms_trgm'")).scalar_one() == 1
+
+
+def test_a_server_refusing_pg_trgm_still_upgrades_and_searches(
+        pg_empty: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.shared import create
+    from workbench.store_pg import make_pg_engine
+
+    # what stands in for a refused CREATE EXTENSION: a function of the same name in the way
+    engine = make_pg_engine(pg_empty)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE FUNCTION public.similarity(text, text) RETURNS real "
+                          "LANGUAGE sql AS 'SELECT 0::real'"))
+    engine.dispose()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("WORKBENCH_SHARED_SEARCH", raising=False)
+    create(tmp_path / "case", pg_empty, tmp_path / "store")  # revision 0007 goes on without it
+    with Workbench.open(tmp_path / "case", program="tests") as wb:
+        assert wb.wait_for_index(60)
+        doc = _import(wb, tmp_path, "w", "Kazakhstan and Kyrgyzstan")
+        found = wb.search("*stan", limit=10)
+        assert [h.document_id for h in found.hits] == [doc]
+        assert found.notice is not None and "CREATE EXTENSION pg_trgm" in found.notice
