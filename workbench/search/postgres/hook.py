@@ -67,6 +67,7 @@ class PostgresBackend:
         self.last_rebuild_reason: str | None = None
         self._busy = threading.Lock()  # one repair or rebuild at a time in this process
         self._thread: threading.Thread | None = None
+        self._closing = False
         if check and library.writable:
             self.check()
 
@@ -91,7 +92,8 @@ class PostgresBackend:
             self.last_error = str(exc)
 
     def close(self) -> None:
-        self.wait_idle(30)
+        self._closing = True  # a repair under way stops after its batch (the next open's
+        self.wait_idle(30)  # check picks up what it left)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         thread = self._thread
@@ -188,6 +190,8 @@ class PostgresBackend:
                 if extra:
                     self.remove(extra)
                 for start in range(0, len(stale), BATCH):
+                    if self._closing:
+                        break
                     self.index(stale[start:start + BATCH])
                     self.done = min(len(stale), start + BATCH)
                 self.last_error = None
