@@ -90,3 +90,17 @@ def test_enter_in_a_field_creates_rather_than_browses(window: Any, qtbot: Any, t
     assert not browsed
     assert "Not a PostgreSQL URL" in dialog.error.text()
     assert dialog.create_button.isDefault()
+
+
+def test_the_error_makes_room_instead_of_squeezing_the_fields(window: Any, qtbot: Any,
+                                                              tmp_path: Path) -> None:
+    # Walk: a three-line error shown under the form squeezed every field and hint.
+    dialog = open_dialog(window)
+    fill(qtbot, dialog, "postgresql://me@/case?host=/nonexistent-socket-dir", tmp_path / "o",
+         tmp_path / "m")
+    click_create(qtbot, dialog)
+    assert dialog.error.isVisible()
+    qtbot.wait(50)
+    for field in dialog.fields.values():
+        assert field.height() >= field.sizeHint().height(), field.accessibleName()
+    assert dialog.error.height() >= dialog.error.heightForWidth(dialog.error.width())

@@ -131,7 +131,7 @@ class SharedLibraryDialog(QDialog):
         self.setWindowTitle("New shared library")
         self.setAccessibleName("New shared library")
         self.setMinimumWidth(520)
-        layout = QVBoxLayout(self)
+        layout = self.box = QVBoxLayout(self)
         intro = QLabel("A library the whole team works on at once: its database on a "
                        "PostgreSQL server, its originals in a shared folder.")
         intro.setWordWrap(True)
@@ -260,6 +260,15 @@ class SharedLibraryDialog(QDialog):
         self.status.setText("Creating the library on the server…" if busy else "")
         if busy:
             self.error.hide()
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to what is shown now (an error of three lines, the busy bar) rather than
+        squeeze the fields; a dialog keeps the size it was first shown at otherwise."""
+        self.box.activate()
+        need = self.box.totalHeightForWidth(self.width())
+        if need > self.height():
+            self.resize(self.width(), need)
 
     def _done(self, marker: Path) -> None:
         self._set_busy(False)
@@ -275,6 +284,7 @@ class SharedLibraryDialog(QDialog):
         hint = str(getattr(error, "hint", "") or "")
         self.error.setText(message + (f"\n{hint[:1].upper()}{hint[1:]}." if hint else ""))
         self.error.show()
+        self._fit_height()
         target = self.fields[field]
         target.setFocus(Qt.FocusReason.OtherFocusReason)
         target.selectAll()
