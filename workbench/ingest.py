@@ -318,6 +318,10 @@ def _finish(library: Library, entry: tuple[int, PlanItem, Future[_Job]],
         report(i, FileOutcome(path, UNREADABLE, sha256=item.sha256,
                               error=f"could not be saved to the library ({type(exc).__name__})"))
         return None
+    if outcome.status == DUPLICATE:  # another desktop saved the same file first
+        shutil.rmtree(children_dir(library, item.sha256), ignore_errors=True)
+        report(i, outcome)
+        return None
     # Hand each document to the index as soon as it is committed, not at the end of the
     # batch: a long import stays searchable as it goes (the index writer batches its commits).
     library.index.documents_changed([outcome.document_id or 0])

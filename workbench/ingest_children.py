@@ -37,7 +37,19 @@ log = logging.getLogger(__name__)
 
 
 def persist_outcome(library: Library, req: PersistRequest, path: str) -> FileOutcome:
+    """Save one extraction as a document, or, when a document with the same SHA-256 was
+    committed since the import was planned, say it is a duplicate of that one."""
+    from .models import Document
+
     with library.transaction() as session:
+        # The write transaction holds the writers' lock (a shared library's advisory lock,
+        # a personal library's writer lock): another desktop importing the same file at the
+        # same moment has committed before this reads, so its document is seen here.
+        existing = session.execute(select(Document.id).where(Document.sha256 == req.sha256)
+                                   ).scalar_one_or_none()
+        if existing is not None:
+            return FileOutcome(path, DUPLICATE, document_id=existing, sha256=req.sha256,
+                               parent_id=req.parent_id)
         doc = persist_document(session, req)
         layer = session.execute(select(TextLayer).where(TextLayer.document_id == doc.id)
                                 ).scalar_one()
@@ -147,7 +159,9 @@ def _import_child(library: Library, pool: ExtractorPool, child: Child, label: st
         return [FileOutcome(label, UNREADABLE, parent_id=parent.document_id,
                             error=f"could not be imported ({type(exc).__name__})")]
     outcomes = [out]
-    if sub.children:
+    if out.status == DUPLICATE:  # another desktop saved it first, with its own children
+        shutil.rmtree(children_dir(library, sha), ignore_errors=True)
+    elif sub.children:
         if depth < MAX_CHILD_DEPTH:
             outcomes.extend(import_children(library, pool, sub, out, options, cancel,
                                              progress, depth + 1))
