@@ -256,6 +256,10 @@ class MainWindow(QMainWindow):
         if isinstance(exc, WrongPassphrase) and self._opening is not None:
             self.encryption.ask_and_open(self._opening, str(exc))  # said in the dialog
             return
+        from .dialogs.shared_library import ask_server_password
+
+        if ask_server_password(self, self._opening, exc):  # its server wants a password
+            return
         self.presenter.show(exc, "open the library")
 
     def new_encrypted_library(self) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.ui.conftest import _isolated_settings, _window, facade  # noqa: F401 (a fixture)
-from tests.ui.test_shared_library_dialog import click_create, fill, open_dialog
+from tests.ui.test_shared_library_dialog import click_create, click_ok, fill, open_dialog
 
 SECRET = "not-in-any-file-7f3a"
 
@@ -78,3 +78,48 @@ def test_a_database_holding_a_library_is_said_in_the_dialog(
     assert dialog.isVisible() and "already holds a shared library" in dialog.error.text()
     assert dialog.focusWidget() is dialog.url
     assert not (tmp_path / "second").exists()
+
+
+@pytest.fixture
+def password_role(pg_cluster: Any, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """A role the server asks a password of (scram), and a database it owns; other roles
+    keep trusting the socket, so the other tests sharing the cluster are unchanged."""
+    role, password = f"wbpw{os.getpid()}", "right-pass-5"
+    db = pg_cluster.new_database()
+    pg_cluster.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'",
+                       f"ALTER DATABASE {db} OWNER TO {role}")
+    hba = pg_cluster.data / "pg_hba.conf"
+    before = hba.read_text()
+    hba.write_text(f"local all {role} scram-sha-256\n" + before)
+    pg_cluster.execute("SELECT pg_reload_conf()")
+    yield pg_cluster.url(db, user=role), password
+    hba.write_text(before)
+    pg_cluster.execute("SELECT pg_reload_conf()")
+    pg_cluster.drop_database(db)
+    pg_cluster.execute(f"DROP ROLE IF EXISTS {role}")
+
+
+def test_opening_a_shared_library_asks_for_the_servers_password(
+        gui: Any, qtbot: Any, tmp_path: Path, cache_home: Path, password_role: tuple[str, str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench import shared
+
+    url, password = password_role
+    marker = tmp_path / "team"
+    monkeypatch.setenv("PGPASSWORD", password)
+    shared.create(marker, url, tmp_path / "originals", "Team")
+    monkeypatch.delenv("PGPASSWORD")
+
+    gui.open_path(marker)  # as File → Open library…, a recent library or `gui --library`
+    ask = gui.server_password_dialog
+    assert ask.isVisible() and "no password supplied" in ask.problem.text()
+    qtbot.keyClicks(ask.password, "wrong")
+    click_ok(qtbot, ask)
+    ask = gui.server_password_dialog
+    assert ask.isVisible() and "password authentication failed" in ask.problem.text()
+    qtbot.keyClicks(ask.password, password)
+    click_ok(qtbot, ask)
+    assert gui.session.path == marker
+    assert gui.windowTitle().startswith("Team — shared on this computer's server")
+    for f in (p for p in marker.rglob("*") if p.is_file()):
+        assert password.encode() not in f.read_bytes()

@@ -33,6 +33,10 @@ def click_create(qtbot: Any, dialog: Any) -> None:
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
 
 
+def click_ok(qtbot: Any, dialog: Any) -> None:
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+
 @pytest.mark.parametrize(("url", "said"), [
     ("mysql://me@db.example.org/case", "Not a PostgreSQL URL"),
     ("postgresql://me:hunter2@db.example.org/case", "holds a password"),

@@ -12,7 +12,9 @@ check runs in the order a person fills the form (URL, marker folder, originals' 
 the server), so the field that failed is known without reading the message.
 
 ``shared_caption`` gives the window's title for an open shared library ("Xinjiang — shared
-on db.example.org"), read from its marker.
+on db.example.org"), read from its marker. Opening one whose server wants a password it was
+not given (File → Open library…, a recent library, ``gui --library``) asks for it
+(``ask_server_password``), again with the server's answer while it is wrong.
 """
 
 from __future__ import annotations
@@ -302,6 +304,69 @@ def new_shared_library(window: Any) -> SharedLibraryDialog:
     dialog.created.connect(lambda marker: window.open_path(marker))
     dialog.open()
     return dialog
+
+
+# What libpq says when the server wants a password it was not given, or not this one.
+PASSWORD_PROBLEMS = ("no password supplied", "password authentication failed")
+
+
+class ServerPasswordDialog(QDialog):
+    """The server's password for opening a shared library: asked again with the server's
+    answer when it was wrong; handed to libpq for this process only, never stored."""
+
+    def __init__(self, parent: QWidget, path: Path, problem: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Server password")
+        self.setAccessibleName("Server password")
+        self.setMinimumWidth(440)
+        layout = QVBoxLayout(self)
+        caption = shared_caption(path) or path.name
+        intro = QLabel(f"The server of “\u2068{caption}\u2069” asks for your password.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.problem = QLabel(problem)
+        self.problem.setStyleSheet("color: #c0392b")
+        self.problem.setWordWrap(True)
+        layout.addWidget(self.problem)
+        form = QFormLayout()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Password")
+        self.password.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        form.addRow("&Password:", self.password)
+        layout.addLayout(form)
+        layout.addWidget(_hint("Used while Workbench runs, never saved. To be asked no more, "
+                               "keep it in ~/.pgpass."))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.addButton("&Open", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.password.setFocus()
+
+
+def ask_server_password(window: Any, path: Path | None, exc: BaseException) -> bool:
+    """When opening the shared library at ``path`` failed for want of the right password,
+    ask for it and open again (True); anything else is not for this dialog (False)."""
+    message = str(getattr(exc, "message", "") or exc)
+    if path is None or shared_caption(path) is None or not any(
+            p in message for p in PASSWORD_PROBLEMS):
+        return False
+    dialog = ServerPasswordDialog(window, path, message)
+
+    def given() -> None:
+        password = dialog.password.text()
+        dialog.password.clear()
+        if password:
+            os.environ["PGPASSWORD"] = password  # this process only, for libpq
+        window.open_path(path)
+
+    dialog.accepted.connect(given)
+    dialog.rejected.connect(dialog.password.clear)
+    window.server_password_dialog = dialog
+    dialog.open()
+    return True
 
 
 def shared_caption(path: Path) -> str | None:
