@@ -113,6 +113,9 @@ def test_opening_a_shared_library_asks_for_the_servers_password(
     gui.open_path(marker)  # as File → Open library…, a recent library or `gui --library`
     ask = gui.server_password_dialog
     assert ask.isVisible() and "no password supplied" in ask.problem.text()
+    # walk: it read "The server of “Team — shared on this computer's server” asks…"
+    assert ask.intro.text() == ("“\u2068Team\u2069” is shared on this computer's server, "
+                                "which asks for your password.")
     qtbot.keyClicks(ask.password, "wrong")
     click_ok(qtbot, ask)
     ask = gui.server_password_dialog

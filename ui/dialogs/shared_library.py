@@ -320,10 +320,11 @@ class ServerPasswordDialog(QDialog):
         self.setAccessibleName("Server password")
         self.setMinimumWidth(440)
         layout = QVBoxLayout(self)
-        caption = shared_caption(path) or path.name
-        intro = QLabel(f"The server of “\u2068{caption}\u2069” asks for your password.")
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+        name, where = shared_place(path) or (path.name, "its server")
+        self.intro = QLabel(f"“\u2068{name}\u2069” is shared on {where}, which asks for your "
+                            "password.")
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
         self.problem = QLabel(problem)
         self.problem.setStyleSheet("color: #c0392b")
         self.problem.setWordWrap(True)
@@ -372,6 +373,12 @@ def ask_server_password(window: Any, path: Path | None, exc: BaseException) -> b
 def shared_caption(path: Path) -> str | None:
     """"Xinjiang — shared on db.example.org" for the shared library whose marker is at
     ``path``; None for a personal library (or a marker that cannot be read)."""
+    place = shared_place(path)
+    return None if place is None else f"{place[0]} — shared on {place[1]}"
+
+
+def shared_place(path: Path) -> tuple[str, str] | None:
+    """(the case's name, its server's host) from the marker at ``path``; None if personal."""
     try:
         info = json.loads((path / MARKER_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -382,4 +389,4 @@ def shared_caption(path: Path) -> str | None:
     host = parts.hostname or (parse_qs(parts.query).get("host") or [""])[0]
     where = ("this computer's server" if not host or host.startswith("/")
              or host in ("localhost", "127.0.0.1", "::1") else host)
-    return f"{info.get('name') or path.name} — shared on {where}"
+    return str(info.get("name") or path.name), where
