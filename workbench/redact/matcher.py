@@ -28,7 +28,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
-from urllib.parse import unquote, unquote_plus
 
 from .fold import fold, fold_with_map
 
@@ -167,6 +166,21 @@ class Matcher:
 
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});?")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _run_decoded(match: re.Match[str]) -> str:
+    return bytes.fromhex(match.group().replace("%", "")).decode("utf-8", "replace")
+
+
+def percent_decoded(text: str, *, plus: bool = False) -> str:
+    """``urllib.parse.unquote`` (``unquote_plus`` with ``plus``), the same reading, but only
+    the runs of ``%XX`` are touched: urllib splits the text at every non-ASCII character and
+    decodes each piece, which took 0.6 s on a 4 MB PDF read as latin-1. Decoding run by run
+    gives the same text, because UTF-8 never joins an ASCII byte to a sequence."""
+    if plus:
+        text = text.replace("+", " ")
+    return _PERCENT_RUN.sub(_run_decoded, text) if "%" in text else text
 
 
 def readings(text: str) -> Iterator[tuple[str, str]]:
@@ -189,10 +203,10 @@ def readings(text: str) -> Iterator[tuple[str, str]]:
                        html.unescape(_TAG.sub("", _BREAK_TAG.sub(" ", text))))
         yield from new("markup as spaces", html.unescape(_TAG.sub(" ", text)))
     if "%" in text and _PERCENT.search(text):
-        decoded = unquote(text)
+        decoded = percent_decoded(text)
         yield from new("percent-decoded", decoded)
-        yield from new("percent-decoded", unquote_plus(text))
-        yield from new("percent-decoded", unquote(decoded))
+        yield from new("percent-decoded", percent_decoded(text, plus=True))
+        yield from new("percent-decoded", percent_decoded(decoded))
         if "&" in decoded:  # an entity inside the percent-encoding: Ekpar%20%26%2365%3Bsat
             yield from new("percent- and entity-decoded", html.unescape(decoded))
 
