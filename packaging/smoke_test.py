@@ -304,6 +304,19 @@ def unpack(archive: Path, into: Path) -> Path:
     return top
 
 
+def postgres_driver(run: Runner) -> str:
+    """A shared library's driver is in the build: ``init --database`` on a server that is not
+    there fails as a connection the user can fix, not as a module the build left out."""
+    proc = subprocess.run(
+        [str(run.exe), "--library", "shared", "init", "--database",
+         "postgresql://nobody@/nodb?host=/nonexistent-socket-dir", "--store", "store"],
+        cwd=run.cwd, env=run.env, capture_output=True, text=True, timeout=120)
+    check(proc.returncode == 1 and "Cannot reach" in proc.stderr
+          and "Traceback" not in proc.stderr,
+          f"init --database: exit {proc.returncode}: {proc.stderr.strip()[-500:]}")
+    return "loads (an absent server is reported as unreachable)"
+
+
 def cli_main_path(run: Runner, work: Path, out: Path, summary: dict[str, Any], *,
                   watch_workers: bool = True) -> dict[str, Any]:
     """The main path every platform's build must walk (init, import a PDF, an HTML page and an
@@ -485,6 +498,7 @@ def main() -> int:
         run = Runner(top / "Workbench", tmp / "home", tmp / "work")
         by_path = cli_main_path(run, tmp / "work", tmp / "out", summary)
         summary["system_tools"] = doctor(run)
+        summary["postgres_driver"] = postgres_driver(run)
         summary["ocr"] = ocr(run, tmp / "work", by_path["report.pdf"]["id"])
         summary["layout_worker_s"] = layout_worker(run)
         summary["cli_steps_s"] = run.times

@@ -50,7 +50,8 @@ def version() -> str:
 def hiddenimports() -> list[str]:
     from PyInstaller.utils.hooks import collect_submodules
 
-    return collect_submodules("workbench") + collect_submodules("ui")
+    # psycopg is loaded by SQLAlchemy's dialect by name, so no import statement names it.
+    return collect_submodules("workbench") + collect_submodules("ui") + ["psycopg"]
 
 
 def datas() -> list[tuple[str, str]]:
