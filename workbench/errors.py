@@ -30,6 +30,18 @@ class NotFound(UserError):
     """A document, highlight, tag, dossier or file that was named does not exist."""
 
 
+class ConflictError(UserError):
+    """Someone else changed what is being edited since the editor last read it (a shared
+    library's optimistic concurrency, ``shared/versions.py``): nothing was written. Names who
+    and when, from the audit log, and the row's version now, so the caller can reload or
+    overwrite."""
+
+    def __init__(self, message: str, hint: str | None = None, *, author: str = "",
+                 at: str = "", version: int = 0) -> None:
+        super().__init__(message, hint)
+        self.author, self.at, self.version = author, at, version
+
+
 class LibraryError(WorkbenchError):
     """The library folder cannot be opened, upgraded or written."""
 

@@ -289,6 +289,9 @@ class Highlight(Base):
     # Where it sits on the original page(s), PDF points from the top-left (migration 0004):
     # {"kind": "text"|"region", "pages": [{"page": N, "quads": [[x0, y0, x1, y1], ...]}]}.
     page_geometry: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # Row version (migration 0008): one more per transaction that changes it, so an edit
+    # made against an older one is refused (workbench.shared.versions).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class HighlightTag(Base):
@@ -323,6 +326,9 @@ class Dossier(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     modified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Row version (migration 0008): one more per transaction that changes it, so an edit
+    # made against an older one is refused (workbench.shared.versions).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class DossierSection(Base):
@@ -452,6 +458,9 @@ class Entity(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     modified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Row version (migration 0008): one more per transaction that changes it, so an edit
+    # made against an older one is refused (workbench.shared.versions).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class EntityName(Base):
@@ -501,6 +510,9 @@ class Event(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     modified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Row version (migration 0008): one more per transaction that changes it, so an edit
+    # made against an older one is refused (workbench.shared.versions).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class EventSource(Base):

@@ -14,7 +14,10 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import CORPUS
+from tests.support.postgres import Cluster
 from workbench.cli import main
+from workbench.errors import ConflictError
+from workbench.services import Workbench
 from workbench.store_pg import AUDIT_LOCK_KEY, make_pg_engine
 
 IMPORTER = """
@@ -74,3 +77,60 @@ def test_the_same_file_imported_by_two_desktops_at_once_is_a_duplicate_for_the_s
             assert conn.execute(text("SELECT count(*) FROM documents")).scalar() == 1
     finally:
         engine.dispose()
+
+
+def desktop_of(pg_cluster: Cluster, pg_db: str, marker: Path, who: str) -> Path:
+    """A marker of the same shared library opened as the server role ``who`` (its own
+    desktop): the role is made when missing and may write the library's tables."""
+    database = pg_db.split("@/", 1)[1].split("?")[0]
+    pg_cluster.execute(f"DO $$BEGIN CREATE ROLE {who} LOGIN; "
+                       "EXCEPTION WHEN duplicate_object THEN NULL; END$$", database="postgres")
+    pg_cluster.execute(*[f"GRANT ALL ON ALL {what} IN SCHEMA {schema} TO {who}"
+                         for what in ("TABLES", "SEQUENCES") for schema in ("public", "wbsearch")],
+                       f"GRANT USAGE ON SCHEMA wbsearch TO {who}", database=database)
+    mine = marker.parent / f"marker-{who}"
+    mine.mkdir()
+    info = json.loads((marker / "workbench-library.json").read_text())
+    info["database"] = pg_cluster.url(database, user=who)
+    (mine / "workbench-library.json").write_text(json.dumps(info))
+    return mine
+
+
+def test_two_desktops_editing_one_dossier_the_stale_edit_is_refused_and_overwrite_audited(
+        pg_cluster: Cluster, pg_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    marker = make_shared(pg_db, tmp_path, capsys)
+    alice_at = desktop_of(pg_cluster, pg_db, marker, "alice")
+    bob_at = desktop_of(pg_cluster, pg_db, marker, "bob")
+    with Workbench.open(alice_at) as alice, Workbench.open(bob_at) as bob:
+        alice.create_dossier("Findings")
+        # both open the dossier
+        seen_by_alice = alice.list_dossiers()[0]
+        seen_by_bob = bob.get_dossier(seen_by_alice["id"])
+        assert seen_by_alice["version"] == seen_by_bob["version"] == 1
+        dossier = seen_by_bob["id"]
+        alice.add_item(dossier, note="Witness 4 saw the convoy",
+                       expected_version=seen_by_alice["version"])
+
+        with pytest.raises(ConflictError) as caught:
+            bob.update_dossier(dossier, title="Findings (Bob)",
+                               expected_version=seen_by_bob["version"])
+        assert caught.value.message.startswith("Changed by alice at ")
+        assert "since you opened it: reload to see their change, or overwrite" in \
+            caught.value.message
+        now = bob.get_dossier(dossier)  # nothing lost: Alice's item is there, title unchanged
+        assert now["title"] == "Findings" and len(now["entries"]) == 1
+        assert now["version"] == 2
+
+        bob.update_dossier(dossier, title="Findings (Bob)",
+                           expected_version=seen_by_bob["version"], force=True)
+        after = alice.get_dossier(dossier)
+        assert after["title"] == "Findings (Bob)" and len(after["entries"]) == 1
+        assert after["version"] == 3
+        last = alice.audit_events(object_type="dossier", object_id=str(dossier))[-1]
+        assert last["author"] == "bob"
+        assert last["details"]["overwrote"]["changed_by"] == "alice"
+        assert last["details"]["overwrote"]["version_seen"] == 1
+        checked = alice.verify()
+        assert checked["ok"] is True, checked["problems"]

@@ -161,4 +161,5 @@ def to_dicts(session: Session, rows: list[Highlight]) -> list[dict[str, Any]]:
         "os_user": h.os_user, "created_at": iso(h.created_at), "modified_at": iso(h.modified_at),
         # Where it sits on the original page(s) (workbench.pages.geometry), or None.
         "page_geometry": h.page_geometry,
+        "version": h.version,  # what an edit passes back as expected_version
     } for h in rows]

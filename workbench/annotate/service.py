@@ -40,6 +40,7 @@ from workbench.models import (
 )
 from workbench.pages.highlight import set_text_geometry
 from workbench.persist import add_text_layer, layer_details
+from workbench.shared.versions import versioned
 
 if TYPE_CHECKING:
     from workbench.extract.base import Extraction
@@ -82,11 +83,13 @@ class AnnotationsMixin(TagsMixin, ExchangeMixin, PassagesMixin):
             hid, doc_id = h.id, doc.id
         return self._highlight_changed(hid, doc_id, bool(tags))
 
+    @versioned("highlight")
     def edit_highlight(self, highlight_id: int, *, note: str | None = None,
                        color: str | None = None, tags: list[str] | None = None,
                        add_tags: list[str] | tuple[str, ...] = (),
                        remove_tags: list[str] | tuple[str, ...] = (),
-                       start: int | None = None, end: int | None = None) -> Changes:
+                       start: int | None = None, end: int | None = None,
+                       expected_version: int | None = None, force: bool = False) -> Changes:
         """Change the note, colour, tags (``tags`` replaces, ``add_tags``/``remove_tags``
         adjust) or the range (offsets in the document's latest text layer)."""
         with self.library.transaction() as s:

@@ -153,7 +153,8 @@ def event_dict(ev: Event, sources: list[dict[str, Any]], tags: list[str]) -> dic
     return {"id": ev.id, "statement": ev.statement,
             "date": {"text": ev.date_text, "kind": ev.date_kind, "from": ev.date_from,
                      "to": ev.date_to},
-            "status": ev.status, "note": ev.note, "tags": tags, "sources": sources}
+            "status": ev.status, "note": ev.note, "tags": tags, "sources": sources,
+            "version": ev.version}
 
 
 def sort_key(ev: dict[str, Any]) -> tuple[str, str, int]:

@@ -24,6 +24,7 @@ from ..errors import NotFound, UserError
 from ..ids import row_id
 from ..library import Library
 from ..models import Event, EventSource, Highlight, utcnow
+from ..shared.versions import versioned
 from . import queries
 
 # ``dates`` compiles its patterns on import (~50 ms): loaded when a date is read, so that
@@ -107,9 +108,11 @@ class ChronologyMixin:
                 "status": state, "highlight_ids": [h.id for h in hs]})
             return _changed(ev.id, [h.id for h in hs])
 
+    @versioned("event")
     def edit_event(self, event_id: int | str, *, statement: str | None = None,
                    date: str | None = None, status: str | None = None,
-                   note: str | None = None) -> EventChanges:
+                   note: str | None = None,
+                   expected_version: int | None = None, force: bool = False) -> EventChanges:
         """Change what is given; a date that cannot be read changes nothing."""
         from .dates import parse_date
 
@@ -147,7 +150,10 @@ class ChronologyMixin:
             audit.record(s, audit.DELETION, "event", key, {"highlight_ids": hids})
             return _changed(key, hids)
 
-    def add_event_source(self, event_id: int | str, highlight_id: int | str) -> EventChanges:
+    @versioned("event")
+    def add_event_source(self, event_id: int | str, highlight_id: int | str,
+                         *, expected_version: int | None = None,
+                         force: bool = False) -> EventChanges:
         with self.library.transaction() as s:
             ev, h = _event(s, event_id), _highlight(s, highlight_id)
             if s.get(EventSource, (ev.id, h.id)) is not None:
@@ -158,8 +164,11 @@ class ChronologyMixin:
                          {"action": "add source", "highlight_id": h.id})
             return _changed(ev.id, [h.id])
 
+    @versioned("event")
     def remove_event_source(self, event_id: int | str,
-                            highlight_id: int | str) -> EventChanges:
+                            highlight_id: int | str,
+                            *, expected_version: int | None = None,
+                            force: bool = False) -> EventChanges:
         with self.library.transaction() as s:
             ev = _event(s, event_id)
             key = row_id(str(highlight_id))

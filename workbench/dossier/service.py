@@ -33,6 +33,7 @@ from ..models import (
     Redaction,
     utcnow,
 )
+from ..shared.versions import versioned
 from . import editing
 from .corroboration import HEADING as CORROBORATION_HEADING
 from .facsimile import default_pages, format_pages, set_item_facsimile
@@ -63,7 +64,8 @@ def _summary(s: Session, d: Dossier) -> dict[str, Any]:
             "author": d.author, "organisation": d.organisation, "description": d.description,
             "prefix": d.exhibit_prefix, "items": int(n), "frozen": d.frozen_at is not None,
             "frozen_at": iso(d.frozen_at), "version_of": d.version_of_id,
-            "created_at": iso(d.created_at), "modified_at": iso(d.modified_at)}
+            "created_at": iso(d.created_at), "modified_at": iso(d.modified_at),
+            "version": d.version}
 
 
 def _facsimile_fields(s: Session, it: DossierItem) -> dict[str, Any]:
@@ -149,7 +151,9 @@ class DossiersMixin(PagesMixin):
                 view.redacted_documents |= documents_containing(s, cited, view.rules)
             return view
 
-    def update_dossier(self, ref: str | int, **fields: Any) -> DossierChanges:
+    @versioned("dossier")
+    def update_dossier(self, ref: str | int, *, expected_version: int | None = None,
+                       force: bool = False, **fields: Any) -> DossierChanges:
         allowed = {"title", "author", "organisation", "description", "prefix", "case"}
         unknown = set(fields) - allowed
         if unknown:
@@ -174,12 +178,14 @@ class DossiersMixin(PagesMixin):
 
     # --- items and sections ----------------------------------------------------------------
 
+    @versioned("dossier")
     def add_item(self, dossier: str | int, *, highlight: int | None = None,
                  document: str | int | None = None, note: str | None = None,
                  section: str | None = None, commentary: str = "",
                  position: int | None = None,
                  commentary_from_note: bool = False, facsimile: bool = False,
-                 pages: str | None = None) -> DossierChanges:
+                 pages: str | None = None,
+                 expected_version: int | None = None, force: bool = False) -> DossierChanges:
         """Add an exhibit. ``commentary_from_note``: a highlight's note becomes the exhibit's
         commentary when none is given (an explicit choice: notes can be private memos).
         ``facsimile``: shown as its source's own pages too (``pages`` like ``"3-4,7"``;
@@ -225,8 +231,10 @@ class DossiersMixin(PagesMixin):
                              if it.facsimile else {})})
             return _changed(d.id, item_ids=[it.id])
 
+    @versioned("dossier")
     def move_item(self, dossier: str | int, item: str | int, position: int,
-                  section: str | None = None) -> DossierChanges:
+                  section: str | None = None,
+                  *, expected_version: int | None = None, force: bool = False) -> DossierChanges:
         with self.library.transaction() as s:
             d = editing.get_dossier(s, dossier)
             editing.require_editable(d)
@@ -238,7 +246,9 @@ class DossiersMixin(PagesMixin):
                          {"action": "move item", "item_id": it.id, "position": position})
             return _changed(d.id, item_ids=[it.id])
 
-    def remove_item(self, dossier: str | int, item: str | int) -> DossierChanges:
+    @versioned("dossier")
+    def remove_item(self, dossier: str | int, item: str | int,
+                    *, expected_version: int | None = None, force: bool = False) -> DossierChanges:
         with self.library.transaction() as s:
             d = editing.get_dossier(s, dossier)
             editing.require_editable(d)
@@ -251,8 +261,11 @@ class DossiersMixin(PagesMixin):
                          {"action": "remove item", "item_id": item_id})
             return _changed(d.id, item_ids=[item_id])
 
+    @versioned("dossier")
     def set_item_corroboration(self, dossier: str | int, item: str | int,
-                               on: bool) -> DossierChanges:
+                               on: bool,
+                               *, expected_version: int | None = None,
+                               force: bool = False) -> DossierChanges:
         """Whether a highlight exhibit lists, after its citation, the sources linked to it
         as corroborating it or describing the same event ("Corroborated by:")."""
         with self.library.transaction() as s:
@@ -268,7 +281,10 @@ class DossiersMixin(PagesMixin):
                          {"action": "set corroboration", "item_id": it.id, "on": bool(on)})
             return _changed(d.id, item_ids=[it.id])
 
-    def set_commentary(self, dossier: str | int, item: str | int, text: str) -> DossierChanges:
+    @versioned("dossier")
+    def set_commentary(self, dossier: str | int, item: str | int, text: str,
+                       *, expected_version: int | None = None,
+                       force: bool = False) -> DossierChanges:
         with self.library.transaction() as s:
             d = editing.get_dossier(s, dossier)
             editing.require_editable(d)
@@ -279,7 +295,9 @@ class DossiersMixin(PagesMixin):
                          {"action": "set commentary", "item_id": it.id})
             return _changed(d.id, item_ids=[it.id])
 
-    def add_section(self, dossier: str | int, title: str) -> DossierChanges:
+    @versioned("dossier")
+    def add_section(self, dossier: str | int, title: str,
+                    *, expected_version: int | None = None, force: bool = False) -> DossierChanges:
         with self.library.transaction() as s:
             d = editing.get_dossier(s, dossier)
             editing.require_editable(d)
@@ -290,8 +308,11 @@ class DossiersMixin(PagesMixin):
                          {"action": "add section", "section_id": sec.id})
             return _changed(d.id)
 
+    @versioned("dossier")
     def rename_section(self, dossier: str | int, section: str | int,
-                       title: str) -> DossierChanges:
+                       title: str,
+                       *, expected_version: int | None = None,
+                       force: bool = False) -> DossierChanges:
         with self.library.transaction() as s:
             d = editing.get_dossier(s, dossier)
             editing.require_editable(d)
@@ -305,21 +326,28 @@ class DossiersMixin(PagesMixin):
 
     # --- redaction -------------------------------------------------------------------------
 
+    @versioned("dossier")
     def redact_term(self, dossier: str | int, term: str, reason: str,
-                    label: str | None = None) -> DossierChanges:
+                    label: str | None = None,
+                    *, expected_version: int | None = None, force: bool = False) -> DossierChanges:
         """Hide every occurrence of ``term`` across the dossier in every export.
 
         Exports print ``label`` in its place (``[REDACTED]`` by default, or
         ``[REDACTED: witness safety]``); ``reason`` is private, kept in the library."""
         return self._redact(dossier, None, term, reason, label)
 
+    @versioned("dossier")
     def redact_quote(self, dossier: str | int, item: str | int, quote: str,
-                     reason: str, label: str | None = None) -> DossierChanges:
+                     reason: str, label: str | None = None,
+                     *, expected_version: int | None = None, force: bool = False) -> DossierChanges:
         """Hide ``quote`` in one item (and, so it cannot leak, wherever else it appears)."""
         return self._redact(dossier, item, quote, reason, label)
 
+    @versioned("dossier")
     def redact_entity(self, dossier: str | int, entity: str | int, reason: str,
-                      label: str | None = None) -> DossierChanges:
+                      label: str | None = None,
+                      *, expected_version: int | None = None,
+                      force: bool = False) -> DossierChanges:
         """Hide every name and alias of an entity (as it has them at each export) across the
         dossier in every export: a person, not a string."""
         from ..entities.redaction import new_entity_rule
@@ -421,7 +449,10 @@ class DossiersMixin(PagesMixin):
         with self.library.read() as s:
             return self._redaction_dicts(s, editing.get_dossier(s, dossier).id)
 
-    def remove_redaction(self, dossier: str | int, redaction_id: int) -> DossierChanges:
+    @versioned("dossier")
+    def remove_redaction(self, dossier: str | int, redaction_id: int,
+                         *, expected_version: int | None = None,
+                         force: bool = False) -> DossierChanges:
         with self.library.transaction() as s:
             d = editing.get_dossier(s, dossier)
             editing.require_editable(d)
@@ -436,7 +467,9 @@ class DossiersMixin(PagesMixin):
 
     # --- freezing and versions -------------------------------------------------------------
 
-    def freeze(self, dossier: str | int) -> DossierChanges:
+    @versioned("dossier")
+    def freeze(self, dossier: str | int,
+               *, expected_version: int | None = None, force: bool = False) -> DossierChanges:
         with self.library.transaction() as s:
             d = editing.get_dossier(s, dossier)
             editing.require_editable(d)

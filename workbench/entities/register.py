@@ -99,7 +99,7 @@ def entity_dict(s: Session, e: Entity, *, documents: int | None = None) -> dict[
         documents = int(s.execute(select(func.count()).select_from(EntityDocument)
                                   .where(EntityDocument.entity_id == e.id)).scalar_one())
     return {"id": e.id, "kind": e.kind, "name": e.name, "names": names_of(s, e),
-            "documents": documents, "note": e.note}
+            "documents": documents, "note": e.note, "version": e.version}
 
 
 def all_names(s: Session) -> dict[int, list[str]]:

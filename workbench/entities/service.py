@@ -21,6 +21,7 @@ from ..document_queries import resolve_document
 from ..errors import UserError
 from ..library import Library
 from ..models import Document, Entity, EntityDocument, EntityName, Redaction, utcnow
+from ..shared.versions import versioned
 from . import register as reg
 
 
@@ -73,8 +74,10 @@ class EntitiesMixin:
             audit.record(s, audit.CREATION, "entity", e.id, {"kind": kind, "names": len(names)})
             return _changed(e.id)
 
+    @versioned("entity")
     def edit_entity(self, ref: str | int, *, name: str | None = None, kind: str | None = None,
-                    note: str | None = None) -> EntityChanges:
+                    note: str | None = None,
+                    expected_version: int | None = None, force: bool = False) -> EntityChanges:
         """Change the shown name (the old one stays as an alias: a name never silently stops
         being hidden), the kind or the private note."""
         with self.library.transaction() as s:
@@ -103,7 +106,9 @@ class EntitiesMixin:
                              {"action": "edit", "changed": changed})
             return _changed(e.id)
 
-    def add_alias(self, ref: str | int, name: str) -> EntityChanges:
+    @versioned("entity")
+    def add_alias(self, ref: str | int, name: str,
+                  *, expected_version: int | None = None, force: bool = False) -> EntityChanges:
         """Another name of the entity; every dossier redacting the entity hides it from its
         next export on."""
         new = reg.clean_name(name)
@@ -120,7 +125,9 @@ class EntitiesMixin:
                          {"action": "add alias", "name_id": row.id})
             return _changed(e.id)
 
-    def remove_alias(self, ref: str | int, name: str) -> EntityChanges:
+    @versioned("entity")
+    def remove_alias(self, ref: str | int, name: str,
+                     *, expected_version: int | None = None, force: bool = False) -> EntityChanges:
         with self.library.transaction() as s:
             e = reg.get_entity(s, ref)
             row = reg.name_row(s, e, name)
