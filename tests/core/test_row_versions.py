@@ -5,6 +5,7 @@ an overwrite is explicit and audited. The same API serves a shared library (test
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -82,3 +83,32 @@ def test_highlights_entities_and_events_refuse_a_stale_edit(wb: Workbench) -> No
     with pytest.raises(ConflictError):
         wb.edit_event(ev["id"], statement="stale", expected_version=1)
     assert json.dumps(wb.get_event(ev["id"])["version"]) == "2"
+
+
+def test_the_cli_refuses_a_stale_edit_with_exit_1_and_the_message(
+        library_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.cli import main
+
+    def run(*args: str) -> tuple[int, Any, str]:
+        capsys.readouterr()
+        rc = main(["--library", str(library_path), *args, "--json"])
+        out, err = capsys.readouterr()
+        return rc, json.loads(out) if rc == 0 and out.strip() else None, err
+
+    monkeypatch.setenv("WORKBENCH_AUTHOR", "carol")
+    assert run("dossier", "create", "Report")[0] == 0
+    _, listed, _ = run("dossier", "list")
+    assert listed[0]["version"] == 1
+    rc, added, _ = run("dossier", "add", "Report", "--note", "one", "--expected-version", "1")
+    assert rc == 0
+    rc, _, err = run("dossier", "comment", "Report", str(added["item"]), "stale",
+                     "--expected-version", "1")
+    assert rc == 1
+    assert err.startswith("workbench: error: Changed by carol at ") and \
+        "since you opened it: reload to see their change, or overwrite" in err
+    assert len(err.strip().splitlines()) == 1
+    rc, shown, _ = run("dossier", "show", "Report")
+    assert shown["version"] == 2 and shown["entries"][0]["commentary"] == ""
+    assert run("dossier", "comment", "Report", str(added["item"]), "fresh",
+               "--expected-version", "2")[0] == 0

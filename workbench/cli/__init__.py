@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..errors import PassphraseRequired, UserError, WorkbenchError, bug_report
+from ..errors import ConflictError, PassphraseRequired, UserError, WorkbenchError, bug_report
 from ..paths import default_library_path
 from . import (
     annotate_cmds,
@@ -110,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
         result = run(raw)
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
+    except ConflictError as exc:  # someone changed it since: not a usage mistake
+        sys.stderr.write(f"workbench: error: {_brief(safe(exc))}\n")
+        return EXIT_SOME_FAILED
     except (UserError, PassphraseRequired) as exc:
         sys.stderr.write(f"workbench: error: {_brief(safe(exc))}\n")
         return EXIT_USAGE

@@ -100,6 +100,7 @@ def _register_highlight(hs: Any) -> None:
                    help="remove a tag")
     p.add_argument("--start", type=argtypes.char_offset, metavar="N")
     p.add_argument("--end", type=argtypes.char_offset, metavar="N")
+    argtypes.add_expected_version(p)
 
     p = command(hs, "delete", cmd_delete, "delete a highlight", writes=True)
     p.add_argument("id", type=argtypes.record_id, metavar="ID")
@@ -251,7 +252,8 @@ def cmd_show(wb: Workbench, args: argparse.Namespace) -> Result:
 
 def cmd_edit(wb: Workbench, args: argparse.Namespace) -> Result:
     wb.edit_highlight(args.id, note=args.note, color=args.color, add_tags=args.tag,
-                      remove_tags=args.untag, start=args.start, end=args.end)
+                      remove_tags=args.untag, start=args.start, end=args.end,
+                      expected_version=args.expected_version)
     h = wb.get_highlight(args.id)
     return Result(h, f"Updated highlight {h['id']}")
 

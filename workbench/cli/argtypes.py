@@ -160,3 +160,14 @@ def term(value: str) -> str:
         raise argparse.ArgumentTypeError(
             f"the term is {len(value)} characters long; at most {MAX_TERM}")
     return value
+
+
+version = _named("version", whole_number(1, MAX_ID, "versions are numbered from 1"))
+
+
+def add_expected_version(parser: argparse.ArgumentParser) -> None:
+    """``--expected-version N``: refuse the edit (exit 1) when someone changed the row since
+    it was at version N (the ``"version"`` its ``--json`` gave); docs/cli/shared.md."""
+    parser.add_argument("--expected-version", type=version, metavar="N",
+                        help="refuse the edit if it changed since version N (its --json "
+                             "'version')")

@@ -57,6 +57,7 @@ def register(sub: Any) -> None:
     p.add_argument("--pages", metavar="R", type=pages_arg,
                    help="with --facsimile: the pages, e.g. 3-4,7 (default: the pages the "
                         "highlight spans, or every page of a document)")
+    argtypes.add_expected_version(p)
 
     p = command(g, "facsimile", cmd_facsimile,
                 "show an exhibit as its source's own pages, or stop", writes=True)
@@ -74,6 +75,7 @@ def register(sub: Any) -> None:
     p.add_argument("item", metavar="ITEM", type=argtypes.name_ref,
                    help="item id or exhibit label")
     p.add_argument("state", choices=["on", "off"])
+    argtypes.add_expected_version(p)
 
     p = command(g, "move", cmd_move, "move an item to a position in its section", writes=True)
     p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref)
@@ -81,15 +83,18 @@ def register(sub: Any) -> None:
                    help="item id or exhibit label")
     p.add_argument("position", type=argtypes.position, metavar="POSITION", help="1-based")
     p.add_argument("--section", metavar="NAME", help="move it into this section")
+    argtypes.add_expected_version(p)
 
     p = command(g, "remove", cmd_remove, "remove an item", writes=True)
     p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref)
     p.add_argument("item", metavar="ITEM", type=argtypes.name_ref)
+    argtypes.add_expected_version(p)
 
     p = command(g, "comment", cmd_comment, "set an item's commentary", writes=True)
     p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref)
     p.add_argument("item", metavar="ITEM", type=argtypes.name_ref)
     p.add_argument("text", metavar="TEXT")
+    argtypes.add_expected_version(p)
 
     p = command(g, "redact", cmd_redact,
                 "redact a term everywhere in the dossier, or a quote in one item", writes=True)
@@ -113,9 +118,11 @@ def register(sub: Any) -> None:
     p = command(g, "unredact", cmd_unredact, "remove a redaction", writes=True)
     p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref)
     p.add_argument("redaction", type=argtypes.record_id, metavar="REDACTION")
+    argtypes.add_expected_version(p)
 
     p = command(g, "freeze", cmd_freeze, "freeze numbering and content", writes=True)
     p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref)
+    argtypes.add_expected_version(p)
 
     p = command(g, "new-version", cmd_new_version, "an editable copy of a dossier",
                 writes=True)
@@ -226,7 +233,8 @@ def cmd_add(wb: Workbench, args: argparse.Namespace) -> Result:
     ch = wb.add_item(args.dossier, highlight=args.highlight, document=args.document,
                      note=args.note, section=args.section, commentary=args.commentary,
                      commentary_from_note=args.commentary_from_note,
-                     facsimile=args.facsimile, pages=args.pages)
+                     facsimile=args.facsimile, pages=args.pages,
+                     expected_version=args.expected_version)
     item_id = ch.item_ids[0]
     label = next(i["label"] for i in wb.get_dossier(_id(ch))["entries"] if i["id"] == item_id)
     return Result({"dossier": _id(ch), "item": item_id, "label": label},
@@ -245,7 +253,8 @@ def cmd_facsimile(wb: Workbench, args: argparse.Namespace) -> Result:
 
 
 def cmd_corroboration(wb: Workbench, args: argparse.Namespace) -> Result:
-    ch = wb.set_item_corroboration(args.dossier, args.item, args.state == "on")
+    ch = wb.set_item_corroboration(args.dossier, args.item, args.state == "on",
+                                   expected_version=args.expected_version)
     item = next(i for i in wb.get_dossier(_id(ch))["entries"] if i["id"] == ch.item_ids[0])
     data = {"dossier": _id(ch), "item": item["id"], "label": item["label"],
             "corroboration": item["corroboration"]}
@@ -255,12 +264,13 @@ def cmd_corroboration(wb: Workbench, args: argparse.Namespace) -> Result:
 
 
 def cmd_move(wb: Workbench, args: argparse.Namespace) -> Result:
-    ch = wb.move_item(args.dossier, args.item, args.position, section=args.section)
+    ch = wb.move_item(args.dossier, args.item, args.position, section=args.section,
+                      expected_version=args.expected_version)
     return _order(wb, _id(ch), f"Moved item {ch.item_ids[0]}")
 
 
 def cmd_remove(wb: Workbench, args: argparse.Namespace) -> Result:
-    ch = wb.remove_item(args.dossier, args.item)
+    ch = wb.remove_item(args.dossier, args.item, expected_version=args.expected_version)
     return _order(wb, _id(ch), f"Removed item {ch.item_ids[0]}")
 
 
@@ -271,7 +281,8 @@ def _order(wb: Workbench, dossier_id: int, text: str) -> Result:
 
 
 def cmd_comment(wb: Workbench, args: argparse.Namespace) -> Result:
-    ch = wb.set_commentary(args.dossier, args.item, args.text)
+    ch = wb.set_commentary(args.dossier, args.item, args.text,
+                           expected_version=args.expected_version)
     return Result({"dossier": _id(ch), "item": ch.item_ids[0]}, "Commentary saved")
 
 
@@ -303,13 +314,14 @@ def cmd_redact(wb: Workbench, args: argparse.Namespace) -> Result:
 
 
 def cmd_unredact(wb: Workbench, args: argparse.Namespace) -> Result:
-    ch = wb.remove_redaction(args.dossier, args.redaction)
+    ch = wb.remove_redaction(args.dossier, args.redaction,
+                             expected_version=args.expected_version)
     return Result({"dossier": _id(ch), "removed": args.redaction},
                   f"Removed redaction {args.redaction}")
 
 
 def cmd_freeze(wb: Workbench, args: argparse.Namespace) -> Result:
-    ch = wb.freeze(args.dossier)
+    ch = wb.freeze(args.dossier, expected_version=args.expected_version)
     d = wb.get_dossier(_id(ch))
     return Result({"id": d["id"], "frozen_at": d["frozen_at"]}, f"Froze dossier {d['id']}")
 

@@ -64,6 +64,7 @@ def register(sub: Any) -> None:
                    help="the name to show (the old one stays as an alias)")
     p.add_argument("--kind", choices=KINDS)
     p.add_argument("--note", metavar="TEXT", help="your note (private: never exported)")
+    argtypes.add_expected_version(p)
 
     p = command(g, "delete", cmd_delete, "delete an entity (refused while a redaction names it)",
                 writes=True)
@@ -140,7 +141,8 @@ def cmd_link(wb: Workbench, args: argparse.Namespace) -> Result:
 
 
 def cmd_edit(wb: Workbench, args: argparse.Namespace) -> Result:
-    ch = wb.edit_entity(args.entity, name=args.name, kind=args.kind, note=args.note)
+    ch = wb.edit_entity(args.entity, name=args.name, kind=args.kind, note=args.note,
+                        expected_version=args.expected_version)
     return _shown(wb, ch.entity_ids[0], "Updated")
 
 

@@ -55,6 +55,7 @@ def register(sub: Any) -> None:
                    help="add a source highlight (repeatable)")
     p.add_argument("--remove-highlight", action="append", default=[], type=_id,
                    metavar="ID", help="remove a source highlight (repeatable)")
+    argtypes.add_expected_version(p)
 
     p = command(ev, "delete", cmd_delete, "delete an event (its highlights stay)", writes=True)
     p.add_argument("id", metavar="ID", type=_id)
@@ -104,8 +105,9 @@ def cmd_add(wb: Workbench, args: argparse.Namespace) -> Result:
 
 
 def cmd_edit(wb: Workbench, args: argparse.Namespace) -> Result:
+    # checked by the first step, which always writes (then the sources, one step each)
     wb.edit_event(args.id, statement=args.statement, date=args.date, status=args.status,
-                  note=args.note)
+                  note=args.note, expected_version=args.expected_version)
     for h in args.highlight:
         wb.add_event_source(args.id, h)
     for h in args.remove_highlight:
