@@ -63,3 +63,26 @@ def test_the_shortcuts_list_names_the_page_highlights_menu_key(window: Any, qtbo
     dialog.close()
     keys = [k for a, k in rows.items() if "highlight" in a.lower() and "menu" in a.lower()]
     assert keys and "Shift+F10" in keys[0], rows
+
+
+def test_a_right_to_left_quote_is_drawn_between_its_marks(qapp: Any) -> None:
+    # Walk: isolated or not, the row's paragraph took the quote's right-to-left direction, so
+    # the opening mark was drawn at the right end and the row was right-aligned.
+    from PySide6.QtGui import QTextDocument
+
+    from ui.dossier.items import item_html
+
+    entry = {"kind": "highlight", "label": "Exhibit 1",
+             "source": {"title": "گۇۋاھچى: «" + UYGHUR + "» دېدى."}, "body": [(UYGHUR, None)]}
+    doc = QTextDocument()
+    doc.setHtml(item_html(entry))
+    doc.setTextWidth(700)
+    assert doc.size().height() > 0  # laid out: its lines exist
+    block = doc.begin().next()  # after the heading: "Exhibit 1  <title> · p. 1"
+    assert block.isValid() and "Exhibit" in doc.begin().text()
+    text = block.text()
+    assert text.startswith("“") and text.endswith("”"), text
+    line = block.layout().lineAt(0)
+    opening, closing = line.cursorToX(0)[0], line.cursorToX(len(text) - 1)[0]
+    assert opening < closing, (opening, closing)
+    assert block.textDirection() == Qt.LayoutDirection.LeftToRight

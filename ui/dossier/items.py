@@ -87,7 +87,10 @@ def _body(entry: dict[str, Any]) -> str:
 
 def _quoted(text_html: str) -> str:
     """The quote between curly quotation marks, isolated (FSI … PDI): a right-to-left quote
-    (Uyghur, Arabic) would otherwise pull the marks into its run, drawn on the wrong sides."""
+    (Uyghur, Arabic) would otherwise pull the marks into its run, drawn on the wrong sides.
+    Its paragraph is also set left-to-right (``dir='ltr'``), as the window reads: Qt takes a
+    paragraph's direction from its first strong letter even inside an isolate, which drew
+    the opening mark at the right end and right-aligned the row."""
     return f"“\u2068{text_html}\u2069”"
 
 
@@ -124,8 +127,8 @@ def item_html(entry: dict[str, Any]) -> str:
     if entry["kind"] == "note":
         label = label or "Note"
     title = entry.get("source_shown") if "source_shown" in entry else src.get("title")
-    if title:
-        meta.append(html.escape(title))
+    if title:  # isolated: a right-to-left title keeps its own full stop (as ui/entities)
+        meta.append(f"\u2068{html.escape(title)}\u2069")
     if entry.get("page"):
         meta.append(f"p. {entry['page']}")
     if entry.get("facsimile") and entry["kind"] != "note":
@@ -136,8 +139,9 @@ def item_html(entry: dict[str, Any]) -> str:
         meta.append("<span style='color:#c0392b'>source deleted — quote kept</span>")
     out = (f"<div><span style='font-weight:700; color:#2f6fde'>{label}</span>"
            f"&nbsp;&nbsp;<span style='color:#7a8594; font-size:90%'>{' · '.join(meta)}</span></div>"
-           f"<div style='margin-top:3px'>{_quoted(text) if entry['kind'] != 'note' else text}"
-           "</div>")
+           + (f"<div dir='ltr' style='margin-top:3px'>{_quoted(text)}"
+              if entry["kind"] != "note" else f"<div style='margin-top:3px'>{text}")
+           + "</div>")
     commentary = (segments_html(entry["commentary_shown"], 10_000)
                   if "commentary_shown" in entry else html.escape(entry.get("commentary") or ""))
     if commentary:
