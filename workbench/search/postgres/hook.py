@@ -218,34 +218,33 @@ class PostgresBackend:
     # --- searching --------------------------------------------------------------------------
 
     def _compile(self, s: Session, query: Node, filters: Filters,
-                 aliases: Mapping[str, Sequence[str]]) -> tuple[Compiler, str]:
+                 aliases: Mapping[str, Sequence[str]]) -> tuple[Compiler, str, str | None]:
+        """The compiler, the SQL of the matching ids, and of the filters' ids (or None)."""
         c = Compiler(s, self.vocab, aliases)
         sql = c.compile(query)
         allowed = filter_sql(filters, c)
         if allowed is not None:
             sql = f"({sql}) INTERSECT ({allowed})"
-        return c, sql
+        return c, sql, allowed
 
     def search(self, query: Node, filters: Filters, *, want: int, facets: bool,
                aliases: Mapping[str, Sequence[str]]) -> Matches:
         with self.library.read() as s:
-            c, sql = self._compile(s, query, filters, aliases)
+            c, sql, allowed = self._compile(s, query, filters, aliases)
             params = dict(c.params)
-            if c.rank:
-                params["rank"] = " | ".join(f"( {q} )" for q in c.rank)
-                # MATERIALIZED: ranked once (the planner, misled by a phrase's estimate,
-                # re-ranked every window for each match: seconds at 300 documents)
-                ranked = ("r AS MATERIALIZED (SELECT b.doc_id, sum(ts_rank_cd(b.body, "
-                          "CAST(:rank AS tsquery))) AS s FROM wbsearch.body b WHERE b.doc_id "
-                          "IN (SELECT doc_id FROM m) AND b.body @@ CAST(:rank AS tsquery) "
-                          "GROUP BY b.doc_id)")
-            else:  # fields only: every match scores alike
-                ranked = "r AS (SELECT doc_id, 1.0::real AS s FROM m)"
             params["want"] = max(1, want)
-            rows = s.execute(text(
-                f"WITH m AS MATERIALIZED ({sql}), {ranked} "
-                "SELECT m.doc_id, COALESCE(r.s, 0), count(*) OVER () FROM m "
-                "LEFT JOIN r USING (doc_id) ORDER BY 2 DESC, 1 LIMIT :want"), params).all()
+            one = c.body_only()
+            if one is not None:  # the common case: the windows are read once
+                params["rank"] = one
+                within = "" if allowed is None else f" AND doc_id IN ({allowed})"
+                rows = s.execute(text(
+                    "WITH r AS MATERIALIZED (SELECT doc_id, sum(ts_rank(body, "
+                    "CAST(:rank AS tsquery))) AS s FROM wbsearch.body WHERE body @@ "
+                    f"CAST(:rank AS tsquery){within} GROUP BY doc_id) "
+                    "SELECT doc_id, s, count(*) OVER () FROM r ORDER BY 2 DESC, 1 "
+                    "LIMIT :want"), params).all()
+            else:
+                rows = s.execute(text(self._ranked(sql, c, params)), params).all()
             total = int(rows[0][2]) if rows else 0
             counts = self._facets(s, sql, c.params) if facets and total else {}
         top = rows[:want]
@@ -253,6 +252,23 @@ class PostgresBackend:
         self.vocab.notices.clear()
         return Matches(tuple(int(r[0]) for r in top), tuple(float(r[1]) for r in top), total,
                        counts, c.plan.marks(), notices)
+
+    @staticmethod
+    def _ranked(sql: str, c: Compiler, params: dict[str, Any]) -> str:
+        """The best matches of ``sql`` by their positive body terms, with the total."""
+        if c.rank:
+            params["rank"] = " | ".join(f"( {q} )" for q in c.rank)
+            # MATERIALIZED: ranked once (the planner, misled by a phrase's estimate, re-ranked
+            # every window for each match: seconds at 300 documents)
+            ranked = ("r AS MATERIALIZED (SELECT b.doc_id, sum(ts_rank(b.body, "
+                      "CAST(:rank AS tsquery))) AS s FROM wbsearch.body b WHERE b.doc_id "
+                      "IN (SELECT doc_id FROM m) AND b.body @@ CAST(:rank AS tsquery) "
+                      "GROUP BY b.doc_id)")
+        else:  # fields only: every match scores alike
+            ranked = "r AS (SELECT doc_id, 1.0::real AS s FROM m)"
+        return (f"WITH m AS MATERIALIZED ({sql}), {ranked} "
+                "SELECT m.doc_id, COALESCE(r.s, 0), count(*) OVER () FROM m "
+                "LEFT JOIN r USING (doc_id) ORDER BY 2 DESC, 1 LIMIT :want")
 
     def _facets(self, s: Session, sql: str, params: dict[str, Any]
                 ) -> dict[str, tuple[tuple[str, int], ...]]:
@@ -277,7 +293,7 @@ class PostgresBackend:
     def document_matches(self, doc_id: int, query: Node,
                          aliases: Mapping[str, Sequence[str]]) -> DocumentMatch:
         with self.library.read() as s:
-            c, sql = self._compile(s, query, Filters(), aliases)
+            c, sql, _allowed = self._compile(s, query, Filters(), aliases)
             found = s.execute(text(f"SELECT EXISTS (SELECT 1 FROM ({sql}) m "
                                    "WHERE m.doc_id = :doc)"),
                               {**c.params, "doc": doc_id}).scalar_one()
