@@ -126,3 +126,19 @@ def test_opening_a_shared_library_asks_for_the_servers_password(
     assert gui.windowTitle().startswith("Team — shared on this computer's server")
     for f in (p for p in marker.rglob("*") if p.is_file()):
         assert password.encode() not in f.read_bytes()
+
+
+def test_a_server_wanting_a_password_points_at_the_password_field(
+        gui: Any, qtbot: Any, tmp_path: Path, cache_home: Path,
+        password_role: tuple[str, str]) -> None:
+    # Walk: "fe_sendauth: no password supplied" focused the server's address instead.
+    url, password = password_role
+    dialog = open_dialog(gui)
+    fill(qtbot, dialog, url, tmp_path / "originals", tmp_path / "team", name="Team")
+    click_create(qtbot, dialog)
+    assert "no password supplied" in dialog.error.text()
+    assert dialog.focusWidget() is dialog.password
+    qtbot.keyClicks(dialog.password, password)
+    click_create(qtbot, dialog)
+    assert not dialog.isVisible(), dialog.error.text()
+    assert gui.session.path == tmp_path / "team"

@@ -44,6 +44,8 @@ from ..preferences import library_dialog_folder
 
 URL, PASSWORD, STORE, NAME, MARKER = "url", "password", "store", "name", "marker"
 MARKER_FILE = "workbench-library.json"
+# What libpq says when the server wants a password it was not given, or not this one.
+PASSWORD_PROBLEMS = ("no password supplied", "password authentication failed")
 
 
 class FieldProblem(Exception):
@@ -113,7 +115,7 @@ def create_shared(marker: Path, url: str, store: Path, name: str | None,
         return shared.create(marker, url.strip(), store, name or None)
     except Exception as exc:
         text = str(getattr(exc, "message", "") or exc).lower()
-        field = (PASSWORD if "password authentication failed" in text
+        field = (PASSWORD if any(problem in text for problem in PASSWORD_PROBLEMS)
                  else URL if "database" in text
                  else STORE if "originals' folder" in text
                  else MARKER if "marker" in text else URL)
@@ -304,10 +306,6 @@ def new_shared_library(window: Any) -> SharedLibraryDialog:
     dialog.created.connect(lambda marker: window.open_path(marker))
     dialog.open()
     return dialog
-
-
-# What libpq says when the server wants a password it was not given, or not this one.
-PASSWORD_PROBLEMS = ("no password supplied", "password authentication failed")
 
 
 class ServerPasswordDialog(QDialog):
