@@ -32,7 +32,7 @@ def test_gui_thread_never_blocks_during_import_and_search(threaded_window: Any, 
                                                           qtbot: Any) -> None:
     from ui.app import warm_up
 
-    warm_up()  # as run_app does before showing the window
+    warm_up()  # the language model, as run_app opens it (on a thread) once the library is open
     win = threaded_window
     _make_files(tmp_path / "many", 300)
     heart = Heartbeat().start()
