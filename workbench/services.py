@@ -19,13 +19,15 @@ from .entities.service import EntitiesMixin
 from .library import Library
 from .pages.service import PagesMixin
 from .search.service import SearchMixin
+from .shared.feed import SharedChangesMixin
 from .xray_service import XrayMixin
 
 __all__ = ["Changes", "Workbench"]
 
 
 class Workbench(DocumentsMixin, SearchMixin, AnnotationsMixin, DossiersMixin, PagesMixin,
-                XrayMixin, LinksMixin, EntitiesMixin, ChronologyMixin, CopiesMixin):
+                XrayMixin, LinksMixin, EntitiesMixin, ChronologyMixin, CopiesMixin,
+                SharedChangesMixin):
     def __init__(self, library: Library) -> None:
         self.library = library
 

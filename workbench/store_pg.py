@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, Integer, create_engine, text
+from sqlalchemy import Engine, Integer, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from .errors import LibraryError, UserError
+from .models import AuditEvent
 from .store import Store, is_current, upgrade
 
 DRIVER = "postgresql+psycopg"
@@ -119,6 +120,20 @@ def lock_writers(session: Session) -> None:
     Taking it first also means no transaction holds row locks while it waits for it.
     """
     lock_audit_chain(session)
+
+
+CHANGES_CHANNEL = "workbench_changes"  # shared.feed listens on it
+
+
+@event.listens_for(Session, "after_flush")
+def _notify_changes(session: Session, _context: Any) -> None:
+    """Tell every desktop listening that a change is on its way: ``NOTIFY`` with the newest
+    audit event's number, which PostgreSQL delivers only when (and if) the transaction
+    commits. Every change writes an audit event, so every change is announced."""
+    seqs = [o.id for o in session.new if isinstance(o, AuditEvent)]
+    if seqs and session.get_bind().dialect.name == "postgresql":
+        session.connection().execute(text("SELECT pg_notify(:channel, :seq)"),
+                                     {"channel": CHANGES_CHANNEL, "seq": str(max(seqs))})
 
 
 def reset_sequences(connection: Any, tables: list[Any]) -> None:

@@ -26,7 +26,7 @@ def upgrade() -> None:
     for table in TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column("version", sa.Integer(), nullable=False,
-                                          server_default="1"))
+                                          server_default=sa.text("1")))
 
 
 def downgrade() -> None:
