@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..analysis import (
     DEFAULT_COMMON,
@@ -41,21 +42,31 @@ MAX_TITLE_POS = 16383
 MARKS = (STEM_MARK, GRAM_MARK)  # index-only terms: never in the vocabulary
 
 
+@lru_cache(maxsize=200_000)
 def quote(term: str) -> str:
     """``term`` as one quoted lexeme of the ``tsvector``/``tsquery`` input syntax."""
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+def _fits(term: str) -> bool:
+    return len(term) * 4 <= MAX_LEXEME or len(term.encode("utf-8")) <= MAX_LEXEME
+
+
 def positioned(parts: Iterable[str], common: frozenset[str] = DEFAULT_COMMON
                ) -> Iterator[tuple[str, int]]:
     """``(term, position)`` of the parts of a field (0-based, ``TITLE_GAP`` between parts), as
-    the Whoosh backend's tokenizer gives them."""
+    the Whoosh backend's tokenizer gives them; each term's positions come in increasing order.
+    A term too long to be a lexeme (a run of 500 letters and more) is left out."""
     pos = 0
     for n, part in enumerate(parts):
         if n:
             pos += TITLE_GAP
         prev = None
         for term, _start, _end in tokens(part):
+            if not _fits(term):
+                prev = None
+                pos += 1
+                continue
             yield term, pos
             s = stem(term)
             if s != term:
@@ -66,14 +77,17 @@ def positioned(parts: Iterable[str], common: frozenset[str] = DEFAULT_COMMON
             pos += 1
 
 
+def _render(where: dict[str, list[int]]) -> str:
+    return " ".join(f"{quote(t)}:{','.join(map(str, ps))}" for t, ps in where.items())
+
+
 def vector(pairs: Iterable[tuple[str, int]]) -> str:
-    """A ``tsvector`` literal of ``(term, 1-based position)`` pairs."""
+    """A ``tsvector`` literal of ``(term, 1-based position)`` pairs (each term's positions in
+    increasing order)."""
     where: dict[str, list[int]] = defaultdict(list)
     for term, pos in pairs:
-        if term and len(term.encode("utf-8")) <= MAX_LEXEME:
-            where[term].append(pos)
-    return " ".join(f"{quote(t)}:{','.join(map(str, sorted(set(ps))))}"
-                    for t, ps in where.items())
+        where[term].append(pos)
+    return _render(where)
 
 
 def windows(pairs: list[tuple[str, int]]) -> list[str]:
@@ -81,16 +95,14 @@ def windows(pairs: list[tuple[str, int]]) -> list[str]:
     if not pairs:
         return [""]
     count = max(p for _t, p in pairs) // STRIDE + 1
-    out: list[list[tuple[str, int]]] = [[] for _ in range(count)]
+    out: list[dict[str, list[int]]] = [defaultdict(list) for _ in range(count)]
     for term, pos in pairs:
         k = pos // STRIDE  # the last window starting at or before ``pos``
-        out[k].append((term, pos - k * STRIDE + 1))
-        # also in the windows before that still reach this position
-        j = k - 1
-        while j >= 0 and pos - j * STRIDE < WINDOW:
-            out[j].append((term, pos - j * STRIDE + 1))
-            j -= 1
-    return [vector(w) for w in out]
+        rel = pos - k * STRIDE
+        out[k][term].append(rel + 1)
+        if k and rel < OVERLAP:  # the window before reaches it too (no other does)
+            out[k - 1][term].append(rel + STRIDE + 1)
+    return [_render(w) for w in out]
 
 
 @dataclass
@@ -136,6 +148,5 @@ def row_of(doc: IndexDoc) -> Row:
         tags=tag_keys(doc.tags) if doc.tags else [],
         facet_kind=doc.kind or "unknown", facet_language=doc.language or "",
         facet_collections=list(doc.collections), facet_tags=list(doc.tags),
-        vocabulary={f: {t for t in ts if len(t.encode("utf-8")) <= MAX_LEXEME}
-                    for f, ts in vocab.items()},
+        vocabulary=vocab,
     )
