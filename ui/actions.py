@@ -29,6 +29,8 @@ SPECS: list[Spec] = [
          "A library whose every stored byte is encrypted with a passphrase"),
     Spec("new_shared_library", "&File", "New &shared library…", None, "new_shared_library",
          "A library the whole team works on at once, on a PostgreSQL server"),
+    Spec("share_library", "&File", "S&hare this library…", None, "share_library",
+         "Copy this library into a new shared one on a PostgreSQL server"),
     Spec("open_library", "&File", "&Open library…", QKeySequence.StandardKey.Open, "open_library"),
     Spec("import_files", "&File", "&Import files…", "Ctrl+I", "import_files",
          "Import files into the library (or drop them on the window)"),

@@ -270,6 +270,13 @@ class MainWindow(QMainWindow):
 
         self.shared_dialog = new_shared_library(self)
 
+    def share_library(self) -> None:
+        from .dialogs.shared_library import share_library
+
+        dialog = share_library(self)  # None, and said, when it cannot be shared
+        if dialog is not None:
+            self.shared_dialog = dialog
+
     def change_passphrase(self) -> None:
         self.encryption.change_passphrase()
 

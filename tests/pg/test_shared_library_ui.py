@@ -142,3 +142,39 @@ def test_a_server_wanting_a_password_points_at_the_password_field(
     click_create(qtbot, dialog)
     assert not dialog.isVisible(), dialog.error.text()
     assert gui.session.path == tmp_path / "team"
+
+
+def test_share_this_library_copies_it_into_a_new_shared_one_and_opens_it(
+        gui: Any, qtbot: Any, tmp_path: Path, pg_empty: str, cache_home: Path,
+        library_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text("The trucks left the camp at night.\n", encoding="utf-8")
+    facade(gui, lambda wb: wb.import_paths([note]))
+    gui.acts["share_library"].trigger()  # File → Share this library…
+    dialog = gui.shared_dialog
+    assert dialog.isVisible() and dialog.create_button.text() == "&Share"
+    assert dialog.name.text() == library_path.name  # the case keeps its name by default
+    marker, store = tmp_path / "team", tmp_path / "share" / "originals"
+    fill(qtbot, dialog, pg_empty, store, marker)
+    click_create(qtbot, dialog)
+    assert not dialog.isVisible(), dialog.error.text()
+    assert gui.session.path == marker
+    assert facade(gui, lambda wb: wb.library.shared) is True
+    assert [d["title"] for d in facade(gui, lambda wb: wb.list_documents())] == [
+        "The trucks left the camp at night."]
+    qtbot.waitUntil(lambda: "the copy verified" in gui.statusBar().currentMessage())
+    assert (library_path / "library.sqlite").exists()  # the personal library stays as it was
+
+
+def test_share_this_library_that_fails_reopens_the_personal_library(
+        gui: Any, qtbot: Any, tmp_path: Path, pg_empty: str, cache_home: Path,
+        library_path: Path) -> None:
+    from workbench import shared
+
+    shared.create(tmp_path / "first", pg_empty, tmp_path / "originals", "First")
+    gui.acts["share_library"].trigger()
+    dialog = gui.shared_dialog
+    fill(qtbot, dialog, pg_empty, tmp_path / "originals", tmp_path / "team")
+    click_create(qtbot, dialog)
+    assert "already holds" in dialog.error.text() and dialog.focusWidget() is dialog.url
+    assert gui.session.path == library_path and gui.session.is_open

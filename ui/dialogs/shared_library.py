@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -80,11 +80,13 @@ def _writable_place(path: Path, what: str) -> None:
 
 
 def create_shared(marker: Path, url: str, store: Path, name: str | None,
-                  password: str) -> dict[str, Any]:
-    """Run on the worker: every check, then the core's ``shared.create``. Each failure comes
-    back as a ``FieldProblem`` naming the field to fix."""
+                  password: str, source: Path | None = None) -> dict[str, Any]:
+    """Run on the worker: every check, then the core's ``shared.create`` (or, given the
+    personal library ``source``, ``shared.copy.share``). Each failure comes back as a
+    ``FieldProblem`` naming the field to fix."""
     from workbench import shared
     from workbench.errors import UserError
+    from workbench.shared.copy import share
     from workbench.store_pg import check_no_password
 
     try:
@@ -112,6 +114,8 @@ def create_shared(marker: Path, url: str, store: Path, name: str | None,
         # including the library's own once it is opened.
         os.environ["PGPASSWORD"] = password
     try:
+        if source is not None:
+            return share(source, marker, url.strip(), store, name or None)
         return shared.create(marker, url.strip(), store, name or None)
     except Exception as exc:
         text = str(getattr(exc, "message", "") or exc).lower()
@@ -127,17 +131,24 @@ class SharedLibraryDialog(QDialog):
 
     created = Signal(Path)
 
-    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent or window)
+    def __init__(self, window: Any, source: Path | None = None) -> None:
+        super().__init__(window)
         self.main = window  # (QWidget.window() is Qt's)
+        self.source = source  # Share this library…: the open personal library
         self.busy = False
         self.last_error: BaseException | None = None
-        self.setWindowTitle("New shared library")
-        self.setAccessibleName("New shared library")
+        self.result_info: dict[str, Any] = {}
+        title = "Share this library" if source else "New shared library"
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
         self.setMinimumWidth(520)
         layout = self.box = QVBoxLayout(self)
-        intro = QLabel("A library the whole team works on at once: its database on a "
-                       "PostgreSQL server, its originals in a shared folder.")
+        intro = QLabel(
+            f"Copy “\u2068{source.name}\u2069” — every original, highlight, dossier and audit "
+            "event — into a new library the whole team works on at once, on a PostgreSQL "
+            "server. It is closed while it is copied, and stays as it was." if source else
+            "A library the whole team works on at once: its database on a PostgreSQL server, "
+            "its originals in a shared folder.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
@@ -186,7 +197,7 @@ class SharedLibraryDialog(QDialog):
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.create_button = self.buttons.addButton(
-            "&Create", QDialogButtonBox.ButtonRole.AcceptRole)
+            "&Share" if source else "&Create", QDialogButtonBox.ButtonRole.AcceptRole)
         self.create_button.setDefault(True)
         self.buttons.accepted.connect(self.start)
         self.buttons.rejected.connect(self.reject)
@@ -196,6 +207,8 @@ class SharedLibraryDialog(QDialog):
         self.marker.textEdited.connect(lambda _t: setattr(self, "_marker_edited", True))
         self.name.textChanged.connect(self._suggest_marker)
         self._suggest_marker("")
+        if source is not None:
+            self.name.setText(source.name)
 
     # --- building ----------------------------------------------------------------------------
 
@@ -249,10 +262,16 @@ class SharedLibraryDialog(QDialog):
         store = Path(self.store.text().strip()).expanduser()
         marker = Path(self.marker.text().strip()).expanduser().absolute()
         name = self.name.text().strip() or None
+        source = self.source
         self._set_busy(True)
+        if source is not None:
+            # The copy holds the personal library's writer lock: the window lets go of it
+            # (reopened if the copy fails).
+            self.main.session.close()
         self.main.tasks.run(
-            lambda _task: create_shared(marker, url, store, name, password),
-            lambda _info: self._done(marker), self._failed, label="create a shared library")
+            lambda _task: create_shared(marker, url, store, name, password, source),
+            lambda info: self._done(marker, info), self._failed,
+            label="share the library" if source else "create a shared library")
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -261,7 +280,8 @@ class SharedLibraryDialog(QDialog):
         self.create_button.setEnabled(not busy)
         self.progress.setVisible(busy)
         self.status.setVisible(busy)
-        self.status.setText("Creating the library on the server…" if busy else "")
+        self.status.setText(("Copying the library to the server…" if self.source else
+                             "Creating the library on the server…") if busy else "")
         if busy:
             self.error.hide()
         self._fit_height()
@@ -274,14 +294,17 @@ class SharedLibraryDialog(QDialog):
         if need > self.height():
             self.resize(self.width(), need)
 
-    def _done(self, marker: Path) -> None:
+    def _done(self, marker: Path, info: dict[str, Any]) -> None:
         self._set_busy(False)
         self.password.clear()
+        self.result_info = info
         self.accept()
         self.created.emit(marker)
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
+        if self.source is not None and not self.main.session.is_open:
+            self.main.open_path(self.source)  # it was closed for the copy, and left as it was
         field, error = (exc.field, exc.error) if isinstance(exc, FieldProblem) else (URL, exc)
         self.last_error = error
         message = str(getattr(error, "message", "") or error)
@@ -304,6 +327,38 @@ def new_shared_library(window: Any) -> SharedLibraryDialog:
     """File → New shared library…: the dialog; the window opens the library it makes."""
     dialog = SharedLibraryDialog(window)
     dialog.created.connect(lambda marker: window.open_path(marker))
+    dialog.open()
+    return dialog
+
+
+def share_library(window: Any) -> SharedLibraryDialog | None:
+    """File → Share this library…: the open personal library copied into a new shared one,
+    which the window then opens (saying whether the copy verified)."""
+    path = window.session.path
+    if path is None or shared_caption(path) is not None:
+        window.statusBar().showMessage("Open a personal library to share it" if path is None
+                                       else "This library is already shared", 5000)
+        return None
+    dialog = SharedLibraryDialog(window, source=path)
+
+    def shared(marker: Path) -> None:
+        info = dialog.result_info
+        copied = info.get("copied") or {}
+        said = (f"Shared {copied.get('documents', 0):,} documents, "
+                f"{copied.get('highlights', 0):,} highlights and "
+                f"{copied.get('dossiers', 0):,} dossiers; "
+                + ("the copy verified" if info.get("ok") else
+                   "the copy did NOT verify: File → Verify library says why"))
+
+        def announce(_path: Any) -> None:
+            window.session.opened.disconnect(announce)
+            # after the window's own "Library open", which would replace it
+            QTimer.singleShot(0, lambda: window.statusBar().showMessage(said, 15000))
+
+        window.session.opened.connect(announce)
+        window.open_path(marker)
+
+    dialog.created.connect(shared)
     dialog.open()
     return dialog
 
