@@ -18,6 +18,10 @@ def install_features(window: Any) -> None:
     window.sidebar_pages = []
     window.search_panel = window.highlighter = window.builder = None
     session = window.session
+    if session.has("changes_since", "listen_for_changes"):
+        from .shared_changes import install_shared_changes
+
+        install_shared_changes(window)
     if session.has("search"):
         _install_search(window)
     if session.has("list_highlights", "add_highlight", "list_tags"):

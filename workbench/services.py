@@ -42,6 +42,7 @@ class Workbench(DocumentsMixin, SearchMixin, AnnotationsMixin, DossiersMixin, Pa
                                 passphrase=passphrase))
 
     def close(self) -> None:
+        self.stop_listening()  # no word of others' changes to a library that is closed
         self.library.close()
 
     def __enter__(self) -> Workbench:

@@ -167,8 +167,15 @@ class SharedChangesMixin:
     def listen_for_changes(self, on_change: Callable[[], None],
                            poll: float = POLL_SECONDS) -> ChangeListener | None:
         """A started ``ChangeListener`` on a shared library (None on a personal one, whose
-        only writer is this desktop). Stop it before closing the library."""
+        only writer is this desktop). Closing the library stops it."""
         conninfo = conninfo_of(self.library)
         if conninfo is None:
             return None
-        return ChangeListener(conninfo, on_change, poll).start()
+        listener = ChangeListener(conninfo, on_change, poll).start()
+        self.__dict__.setdefault("_change_listeners", []).append(listener)
+        return listener
+
+    def stop_listening(self) -> None:
+        """Stop every listener this facade started (``close`` does)."""
+        for listener in self.__dict__.pop("_change_listeners", []):
+            listener.stop()
