@@ -163,6 +163,9 @@ def test_share_this_library_copies_it_into_a_new_shared_one_and_opens_it(
     assert [d["title"] for d in facade(gui, lambda wb: wb.list_documents())] == [
         "The trucks left the camp at night."]
     qtbot.waitUntil(lambda: "the copy verified" in gui.statusBar().currentMessage())
+    # walk: it read "1 dossiers"
+    assert gui.statusBar().currentMessage().startswith(
+        "Shared 1 document, 0 highlights and 0 dossiers;"), gui.statusBar().currentMessage()
     assert (library_path / "library.sqlite").exists()  # the personal library stays as it was
 
 

@@ -331,6 +331,11 @@ def new_shared_library(window: Any) -> SharedLibraryDialog:
     return dialog
 
 
+def _count(copied: dict[str, Any], noun: str) -> str:
+    n = int(copied.get(f"{noun}s") or 0)
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def share_library(window: Any) -> SharedLibraryDialog | None:
     """File → Share this library…: the open personal library copied into a new shared one,
     which the window then opens (saying whether the copy verified)."""
@@ -344,9 +349,8 @@ def share_library(window: Any) -> SharedLibraryDialog | None:
     def shared(marker: Path) -> None:
         info = dialog.result_info
         copied = info.get("copied") or {}
-        said = (f"Shared {copied.get('documents', 0):,} documents, "
-                f"{copied.get('highlights', 0):,} highlights and "
-                f"{copied.get('dossiers', 0):,} dossiers; "
+        said = (f"Shared {_count(copied, 'document')}, {_count(copied, 'highlight')} and "
+                f"{_count(copied, 'dossier')}; "
                 + ("the copy verified" if info.get("ok") else
                    "the copy did NOT verify: File → Verify library says why"))
 
