@@ -276,6 +276,10 @@ class BackupFlow(QObject):
     def library_opened(self) -> None:
         """Record backups left pending, then show the reminder if one is due."""
         self.reminder.hide()
+        from .dialogs.shared_library import shared_caption
+
+        if self.session.path is not None and shared_caption(self.session.path):
+            return  # a shared library is backed up on its server (pg_dump), not from a desktop
         days = preferences.load().backup_reminder_days
 
         def status(wb: Any) -> dict[str, Any]:

@@ -181,3 +181,23 @@ def test_share_this_library_that_fails_reopens_the_personal_library(
     click_create(qtbot, dialog)
     assert "already holds" in dialog.error.text() and dialog.focusWidget() is dialog.url
     assert gui.session.path == library_path and gui.session.is_open
+
+
+def test_a_shared_library_is_not_nagged_to_be_backed_up_from_the_desktop(
+        gui: Any, qtbot: Any, tmp_path: Path, pg_empty: str, cache_home: Path) -> None:
+    # Walk: "This library has never been backed up … Back up now" over a shared library,
+    # which its server's keepers back up (pg_dump), not a desktop.
+    from workbench import shared
+    from workbench.services import Workbench
+
+    marker = tmp_path / "team"
+    shared.create(marker, pg_empty, tmp_path / "originals", "Team")
+    note = tmp_path / "note.txt"
+    note.write_text("The trucks left the camp at night.\n", encoding="utf-8")
+    with Workbench.open(marker) as wb:
+        wb.import_paths([note])
+    gui.open_path(marker)
+    assert gui.session.path == marker
+    qtbot.wait(300)  # the reminder is decided after the library shows
+    assert not gui.backups.reminder.isVisible(), gui.backups.reminder.label.text()
+    # (a personal library with documents and no backup still is: tests/ui/test_backup_ui.py)
