@@ -373,8 +373,17 @@ class DossierBuilder(QWidget):
     def _save_commentary(self) -> None:
         item_id = self.selected_item()
         if self.dossier_id is not None and item_id is not None:
-            ops.set_commentary(self.session, self.dossier_id, item_id,
-                               self.commentary.toPlainText())
+            from ..conflicts import on_conflict
+
+            dossier, text, seen = self.dossier_id, self.commentary.toPlainText(), \
+                self.data.get("version")
+            ops.set_commentary(self.session, dossier, item_id, text, expected_version=seen,
+                               on_error=on_conflict(
+                                   self, self.session.presenter, "save the commentary",
+                                   reload=self.reload,
+                                   overwrite=lambda: ops.set_commentary(
+                                       self.session, dossier, item_id, text,
+                                       expected_version=seen, force=True)))
 
     def _add_section(self) -> None:
         title, ok = QInputDialog.getText(self, "Add section", "Section title:")

@@ -105,9 +105,15 @@ def remove_item(session: Session, dossier_id: int, item_id: int) -> Task:
                           doing="remove the exhibit")
 
 
-def set_commentary(session: Session, dossier_id: int, item_id: int, text: str) -> Task:
-    return session.mutate(lambda wb: wb.set_commentary(dossier_id, item_id, text),
-                          doing="save the commentary")
+def set_commentary(session: Session, dossier_id: int, item_id: int, text: str, *,
+                   expected_version: int | None = None, force: bool = False,
+                   on_error: Callable[[BaseException], None] | None = None) -> Task:
+    """``expected_version``: the dossier's version shown; a change by someone else since is
+    refused (``ConflictError``, to ``on_error``) unless ``force``."""
+    return session.mutate(lambda wb: wb.set_commentary(dossier_id, item_id, text,
+                                                       expected_version=expected_version,
+                                                       force=force),
+                          doing="save the commentary", on_error=on_error)
 
 
 def add_section(session: Session, dossier_id: int, title: str) -> Task:

@@ -25,9 +25,15 @@ def add_highlight(session: Session, doc_id: int, start: int, end: int, tags: lis
                           on_done, "highlight the passage")
 
 
-def edit_highlight(session: Session, highlight_id: int, tags: list[str], note: str) -> Task:
-    return session.mutate(lambda wb: wb.edit_highlight(highlight_id, tags=tags, note=note),
-                          doing="change the highlight")
+def edit_highlight(session: Session, highlight_id: int, tags: list[str], note: str, *,
+                   expected_version: int | None = None, force: bool = False,
+                   on_error: Callable[[BaseException], None] | None = None) -> Task:
+    """``expected_version``: the highlight's version shown; a change by someone else since
+    is refused (``ConflictError``, to ``on_error``) unless ``force``."""
+    return session.mutate(lambda wb: wb.edit_highlight(highlight_id, tags=tags, note=note,
+                                                       expected_version=expected_version,
+                                                       force=force),
+                          doing="change the highlight", on_error=on_error)
 
 
 def delete_highlight(session: Session, highlight_id: int) -> Task:

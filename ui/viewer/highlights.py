@@ -269,7 +269,17 @@ class HighlightController:
         if code == HighlightDialog.DELETE:
             self.delete(h["id"])
         elif code == 1:
-            ops.edit_highlight(self.session, h["id"], dialog.chosen_tags(), dialog.note_text())
+            from ..conflicts import on_conflict
+
+            hid, tags, note, seen = h["id"], dialog.chosen_tags(), dialog.note_text(), \
+                h.get("version")
+            ops.edit_highlight(self.session, hid, tags, note, expected_version=seen,
+                               on_error=on_conflict(
+                                   self.viewer.window(), self.session.presenter,
+                                   "change the highlight", reload=self.viewer.reload,
+                                   overwrite=lambda: ops.edit_highlight(
+                                       self.session, hid, tags, note, expected_version=seen,
+                                       force=True)))
 
     def delete(self, highlight_id: int | None) -> None:
         """Asks first, saying what goes with the highlight (its place among chronology
