@@ -20,6 +20,7 @@ from .library import Library
 from .pages.service import PagesMixin
 from .search.service import SearchMixin
 from .shared.feed import SharedChangesMixin
+from .shared.roles import RolesMixin
 from .xray_service import XrayMixin
 
 __all__ = ["Changes", "Workbench"]
@@ -27,7 +28,7 @@ __all__ = ["Changes", "Workbench"]
 
 class Workbench(DocumentsMixin, SearchMixin, AnnotationsMixin, DossiersMixin, PagesMixin,
                 XrayMixin, LinksMixin, EntitiesMixin, ChronologyMixin, CopiesMixin,
-                SharedChangesMixin):
+                SharedChangesMixin, RolesMixin):
     def __init__(self, library: Library) -> None:
         self.library = library
 

@@ -41,7 +41,23 @@ def engine_url(url: str) -> str:
 def make_pg_engine(url: str) -> Engine:
     # pool_pre_ping: a desktop keeps a shared library open for hours; a server restart or a
     # dropped connection in between costs one reconnect, not an error on the next click
-    return create_engine(engine_url(url), future=True, pool_pre_ping=True)
+    engine = create_engine(engine_url(url), future=True, pool_pre_ping=True)
+    event.listen(engine, "handle_error", _refused_in_words)
+    return engine
+
+
+def _refused_in_words(context: Any) -> None:
+    """The server refused a write the role's level does not allow (shared/roles.py): say so
+    as a ``UserError`` instead of a database error."""
+    import psycopg
+
+    if isinstance(context.original_exception, psycopg.errors.InsufficientPrivilege):
+        from .shared.roles import refusal
+
+        said = refusal(str(context.original_exception), context.engine.url.username
+                       if context.engine is not None else None)
+        if said is not None:
+            raise said from context.original_exception
 
 
 def check_no_password(url: str) -> None:
@@ -118,8 +134,22 @@ def lock_writers(session: Session) -> None:
     design (an import extracts outside them), run one after another, each seeing what the one
     before committed (READ COMMITTED), while readers and extraction still run in parallel.
     Taking it first also means no transaction holds row locks while it waits for it.
+
+    A role that may not append to the audit log (a reader: shared/roles.py) is told so here,
+    before anything is written.
     """
-    lock_audit_chain(session)
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    _, may_write = session.execute(  # one round trip: the lock, and whether it may write
+        text("SELECT pg_advisory_xact_lock(:key)::text, "
+             "has_table_privilege('audit_events', 'INSERT')"),
+        {"key": AUDIT_LOCK_KEY}).one()
+    if not may_write:
+        from .shared.roles import refusal
+
+        said = refusal("permission denied for table audit_events", server_role(session))
+        assert said is not None
+        raise said
 
 
 CHANGES_CHANNEL = "workbench_changes"  # shared.feed listens on it

@@ -1,4 +1,5 @@
-"""``workbench share``: a personal library copied into a new shared one (workbench/shared/)."""
+"""``workbench share``: a personal library copied into a new shared one (workbench/shared/);
+``workbench role grant``: a colleague's level in it (shared/roles.py)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ def register(sub: Any) -> None:
     p.add_argument("--store", metavar="PATH", type=argtypes.path, required=True,
                    help="the shared folder for the originals")
     p.add_argument("--name", metavar="NAME", help="the shared library's name")
+    register_roles(sub)
 
 
 def cmd_share(args: argparse.Namespace) -> Result:
@@ -40,3 +42,20 @@ def cmd_share(args: argparse.Namespace) -> Result:
             f"{result['originals']} originals; open it with --library {safe(marker)}; the copy "
             + ("verified" if result["ok"] else "did NOT verify: run `workbench verify` on it"))
     return Result(result, text, code=0 if result["ok"] else 1)
+
+
+def register_roles(sub: Any) -> None:
+    from .common import group
+
+    g = group(sub, "role", "who may do what in a shared library (PostgreSQL grants)")
+    p = command(g, "grant", cmd_role_grant,
+                "make a server role a reader, editor or owner of this shared library",
+                writes=True)
+    p.add_argument("user", metavar="USER", help="the colleague's role on the server")
+    p.add_argument("level", choices=["reader", "editor", "owner"])
+
+
+def cmd_role_grant(wb: Any, args: argparse.Namespace) -> Result:
+    granted = wb.grant_role(args.user, args.level)
+    return Result(granted, f"{safe(args.user)} is now {'a' if args.level == 'reader' else 'an'} "
+                  f"{args.level} of this shared library")
