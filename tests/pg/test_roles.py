@@ -56,10 +56,14 @@ def test_readers_and_editors_are_held_to_their_level_by_the_server(
             eddie.freeze(dossier)
         assert eddie.get_dossier(dossier)["frozen"] is False
         assert eddie.list_redactions(dossier) == []
+    assert main(["--library", str(marker), "role", "grant", "eddie", "owner"]) == 0
+    with Workbench.open(eddie_at) as eddie:  # now an owner: redacts and freezes
+        eddie.redact_term(dossier, "Bachelet", "witness safety")
+        eddie.freeze(dossier)
+        assert eddie.get_dossier(dossier)["frozen"] is True
     with Workbench.open(marker) as owner:
-        owner.redact_term(dossier, "Bachelet", "witness safety")
         grants = [e["details"] for e in owner.audit_events(object_type="library")
                   if e["details"].get("action") == "role grant"]
-        assert {(g["role"], g["level"]) for g in grants} == {("rita", "reader"),
-                                                             ("eddie", "editor")}
+        assert [(g["role"], g["level"]) for g in grants] == [
+            ("rita", "reader"), ("eddie", "editor"), ("eddie", "owner")]
         assert owner.verify()["ok"] is True
