@@ -13,11 +13,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from workbench.changes import Changes
 
 log = logging.getLogger(__name__)
+
+# While changes keep coming (a colleague's long import commits each document), the views
+# refresh at most about twice a second rather than once per document.
+GATHER_MS = 500
 
 
 class SharedChanges(QObject):
@@ -70,9 +74,9 @@ class SharedChanges(QObject):
         self.seq = max(self.seq, new_seq)
         if changes != Changes():
             self.session.broadcast(changes)
-        if self._again:
+        if self._again:  # more came meanwhile (a long import): gather them a moment first
             self._again = False
-            self._ask()
+            QTimer.singleShot(GATHER_MS, self._ask)
 
     def _failed(self, exc: BaseException) -> None:
         self._asking = False
