@@ -65,3 +65,27 @@ def test_a_commentary_saved_over_someone_elses_change_asks_reload_or_overwrite(
                                                           object_id=str(did)))[-1]
         assert event["author"] == "bob" and event["details"]["overwrote"]["changed_by"] \
             == "alice"
+
+
+def test_a_highlight_edited_over_someone_elses_change_can_be_overwritten(
+        window: Any, qtbot: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.ui.test_highlight_dialog import QUOTE, _open_document, _press_h_on, _save_button
+
+    _open_document(window, tmp_path, qtbot, f"Witness B said {QUOTE}.\n")
+    qtbot.mouseClick(_save_button(_press_h_on(window, qtbot, QUOTE)), Qt.MouseButton.LeftButton)
+    doc = window.viewer.doc_id
+    hid = facade(window, lambda wb: wb.list_highlights(doc=doc))[0]["id"]
+    window.highlighter.edit(hid)
+    dialog = window.highlighter.dialog
+    # meanwhile another desktop changes its note; this window has not heard of it yet
+    monkeypatch.setenv("WORKBENCH_AUTHOR", "alice")
+    facade(window, lambda wb: wb.edit_highlight(hid, note="Alice's note"))
+    monkeypatch.setenv("WORKBENCH_AUTHOR", "bob")
+
+    seen: list[str] = []
+    _answer_box("Overwrite", seen)
+    dialog.note.setPlainText("Bob's note")
+    qtbot.mouseClick(_save_button(dialog), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen[0].startswith("Changed by alice at ")
+    assert facade(window, lambda wb: wb.get_highlight(hid))["note"] == "Bob's note"
