@@ -184,7 +184,10 @@ class PostgresBackend:
         with self._busy:
             self.state = "checking"
             try:
-                self._trigram_index()
+                try:
+                    self._trigram_index()
+                except Exception as exc:  # e.g. an editor who does not own the table
+                    log.info("no trigram index made: %s", exc)
                 stale, extra = self.drift()
                 self.state, self.done, self.total = "indexing", 0, len(stale)
                 if extra:
