@@ -145,11 +145,9 @@ def lock_writers(session: Session) -> None:
              "has_table_privilege('audit_events', 'INSERT')"),
         {"key": AUDIT_LOCK_KEY}).one()
     if not may_write:
-        from .shared.roles import refusal
+        from .shared.roles import reader_refusal
 
-        said = refusal("permission denied for table audit_events", server_role(session))
-        assert said is not None
-        raise said
+        raise reader_refusal(server_role(session))
 
 
 CHANGES_CHANNEL = "workbench_changes"  # shared.feed listens on it

@@ -56,11 +56,33 @@ def test_readers_and_editors_are_held_to_their_level_by_the_server(
             eddie.freeze(dossier)
         assert eddie.get_dossier(dossier)["frozen"] is False
         assert eddie.list_redactions(dossier) == []
+        out = tmp_path / "eddie.html"
+        with pytest.raises(UserError, match="Only an owner of this shared case may export"):
+            eddie.export(dossier, "html", out)
+        assert not out.exists()  # refused before anything was written
+        eddie.export_highlights("csv", tmp_path / "eddie.csv")  # an editor's own coding
+    # the server itself refuses an editor's record of a dossier's export
+    from sqlalchemy import text
+
+    from workbench import audit
+    with Workbench.open(eddie_at) as eddie:
+        with pytest.raises(UserError, match="Only an owner"), \
+                eddie.library.transaction() as s:
+            audit.record(s, audit.DISSEMINATION, "dossier", dossier, {"format": "html"})
+        # nor may anyone but the log's owner rewrite it
+        with pytest.raises(UserError, match="only ever added to"), \
+                eddie.library.transaction() as s:
+            s.execute(text("UPDATE audit_events SET actor = 'x'"))
+    with Workbench.open(rita_at) as rita:
+        with pytest.raises(UserError, match="readers export nothing"):
+            rita.export_highlights("csv", tmp_path / "rita.csv")
+        assert not (tmp_path / "rita.csv").exists()
     assert main(["--library", str(marker), "role", "grant", "eddie", "owner"]) == 0
     with Workbench.open(eddie_at) as eddie:  # now an owner: redacts and freezes
         eddie.redact_term(dossier, "Bachelet", "witness safety")
         eddie.freeze(dossier)
         assert eddie.get_dossier(dossier)["frozen"] is True
+        assert eddie.export(dossier, "html", tmp_path / "owner.html")["recorded"] is True
     with Workbench.open(marker) as owner:
         grants = [e["details"] for e in owner.audit_events(object_type="library")
                   if e["details"].get("action") == "role grant"]

@@ -67,6 +67,9 @@ class ExchangeMixin:
         if format not in FORMATS:
             raise UserError(f"Unknown export format {format!r}",
                             f"choose one of {', '.join(FORMATS)}")
+        from ..shared.roles import check_export
+
+        check_export(self.library, dossier=False)  # a shared case's readers export nothing
         path = Path(path)
         if format == "qdc":
             with self.library.read() as s:

@@ -61,6 +61,9 @@ class PassagesMixin:
         if format not in FORMATS:
             raise UserError(f"Unknown passages format {format!r}",
                             f"choose one of {', '.join(FORMATS)}")
+        from ..shared.roles import check_export
+
+        check_export(self.library, dossier=False)  # a shared case's readers export nothing
         info = self.get_tag(tag)
         rows = self.tag_passages(info["id"])
         if highlight_ids is not None:

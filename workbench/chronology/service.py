@@ -256,6 +256,9 @@ class ChronologyMixin:
         if format not in FORMATS:
             raise UserError(f"Unknown chronology format {format!r}",
                             f"choose one of {', '.join(FORMATS)}")
+        from ..shared.roles import check_export
+
+        check_export(self.library, dossier=False)  # a shared case's readers export nothing
         rows = self.list_events(tags=tags, entity=entity, collection=collection)
         path = Path(out)
         write(format, path, rows)

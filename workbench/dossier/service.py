@@ -524,7 +524,9 @@ class DossiersMixin(PagesMixin):
         ``progress`` receives ``workbench.progress.Progress`` steps (write, check, done);
         ``cancel`` is a ``CancelToken`` checked between steps (raises ``Cancelled``)."""
         from ..export import run_export
+        from ..shared.roles import check_export
 
+        check_export(self.library, dossier=True)  # a shared case's owners export dossiers
         view = self.dossier_view(dossier, full_text=True)
         result = run_export(self.library, view, format, Path(out), bates=bates,
                             progress=progress, cancel=cancel)

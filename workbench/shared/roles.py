@@ -6,12 +6,12 @@ Three levels, each a set of grants on the library's tables (schemas ``public`` a
 * reader: reads and searches (SELECT), changes nothing;
 * editor: imports, highlights, tags, dossiers and the rest, but not redactions, nor a
   dossier's frozen state;
-* owner: everything an editor does, plus redacting and freezing.
+* owner: everything an editor does, plus redacting, freezing and exporting a dossier.
 
 Granting a level first takes back whatever the role had, so it can also lower one. The
 server refuses what a level does not allow, whatever program a person uses; the core says
-it in words (``refusal``) rather than as a database error. Export recording is not yet
-restricted: an editor's export writes its audit event like any change.
+it in words (``refusal``) rather than as a database error, and checks an export before
+writing its file (``check_export``).
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ def grant_statements(role: str, level: str, columns: dict[str, list[str]]) -> li
         return sql
     sql += [f"GRANT INSERT, UPDATE, DELETE ON {t} TO {role}" for t in every]
     sql += [f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {role}" for s in SCHEMAS]
-    sql += [f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {role}"]
+    sql += [f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {role}",
+            f"REVOKE UPDATE, DELETE ON audit_events FROM {role}"]  # appended to, only
     if level == "editor":
         sql += [f"REVOKE INSERT, UPDATE, DELETE ON {t} FROM {role}" for t in OWNER_ONLY_TABLES]
         for table, owner_only in OWNER_ONLY_COLUMNS.items():
@@ -53,6 +54,46 @@ def grant_statements(role: str, level: str, columns: dict[str, list[str]]) -> li
             sql += [f"REVOKE UPDATE ON {table} FROM {role}",
                     f"GRANT UPDATE ({allowed}) ON {table} TO {role}"]
     return sql
+
+
+# Recording a dossier's export is an owner's (an owner may write redactions): the server
+# refuses the audit event of anyone else's, and the audit log stays append-only for every
+# role but its table's owner (no policy allows UPDATE or DELETE). Made by the first grant.
+AUDIT_POLICIES = [
+    "ALTER TABLE audit_events ENABLE ROW LEVEL SECURITY",
+    """DO $$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_policies WHERE tablename = 'audit_events'
+                     AND policyname = 'workbench_read') THEN
+        CREATE POLICY workbench_read ON audit_events FOR SELECT USING (true);
+      END IF;
+      IF NOT EXISTS (SELECT 1 FROM pg_policies WHERE tablename = 'audit_events'
+                     AND policyname = 'workbench_append') THEN
+        CREATE POLICY workbench_append ON audit_events FOR INSERT WITH CHECK (
+          event_type <> 'dissemination' OR object_type <> 'dossier'
+          OR has_table_privilege('redactions', 'INSERT'));
+      END IF;
+    END $$""",
+]
+
+
+def check_export(library: Library, *, dossier: bool) -> None:
+    """Before anything is written: may this desktop's role record this export? A reader
+    exports nothing, only an owner exports a dossier (the server would refuse its audit
+    event after the file was written). Nothing to check in a personal library."""
+    if library.store.engine.dialect.name != "postgresql":
+        return
+    with library.read() as s:
+        role, may_record, may_redact = s.execute(text(
+            "SELECT current_user, has_table_privilege('audit_events', 'INSERT'), "
+            "has_table_privilege('redactions', 'INSERT')")).one()
+    if not may_record:
+        raise UserError(f"You are a reader of this shared case (as {role}): readers export "
+                        "nothing, and nothing was written",
+                        "ask one of its owners to export it for you")
+    if dossier and not may_redact:
+        raise UserError(f"Only an owner of this shared case may export a dossier (as {role} "
+                        "you are an editor): nothing was written",
+                        "ask one of its owners to export it, or to make you an owner")
 
 
 def grant(library: Library, user: str, level: str) -> dict[str, Any]:
@@ -72,24 +113,35 @@ def grant(library: Library, user: str, level: str) -> dict[str, Any]:
             "SELECT column_name FROM information_schema.columns WHERE table_schema = "
             "'public' AND table_name = :t ORDER BY ordinal_position"), {"t": t})]
             for t in OWNER_ONLY_COLUMNS}
-        for sql in grant_statements(role, level, columns):
+        for sql in grant_statements(role, level, columns) + AUDIT_POLICIES:
             s.execute(text(sql))
         audit.record(s, audit.MODIFICATION, "library", None,
                      {"action": "role grant", "role": user, "level": level})
     return {"role": user, "level": level}
 
 
+def reader_refusal(role: str | None) -> UserError:
+    who = f"as {role}" if role else "with your role"
+    return UserError(f"You are a reader of this shared case ({who}): nothing was changed",
+                     "ask one of its owners to make you an editor (`workbench role grant`)")
+
+
 def refusal(message: str, role: str | None) -> UserError | None:
     """A server's "permission denied" in words a person can act on, or None."""
+    who = f"as {role}" if role else "with your role"
+    if 'row-level security policy for table "audit_events"' in message:
+        return UserError(f"Only an owner of this shared case may export a dossier ({who} "
+                         "you are an editor): the export was not recorded",
+                         "ask one of its owners to export it, or to make you an owner")
     if "permission denied" not in message:
         return None
-    who = f"as {role}" if role else "with your role"
     table = message.split("permission denied for table", 1)[-1].strip().split()[0] \
         if "permission denied for table" in message else ""
-    if table == "audit_events" or table == "":
-        return UserError(f"You are a reader of this shared case ({who}): nothing was changed",
-                         "ask one of its owners to make you an editor "
-                         "(`workbench role grant`)")
+    if table == "audit_events":
+        return UserError("The audit log of this shared case is only ever added to: nothing "
+                         "was changed")
+    if table == "":
+        return reader_refusal(role)
     if table in OWNER_ONLY_TABLES or table in OWNER_ONLY_COLUMNS:
         return UserError(f"Only an owner of this shared case may redact or freeze a dossier "
                          f"({who} you are an editor): nothing was changed",
