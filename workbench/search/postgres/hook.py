@@ -45,6 +45,7 @@ from .vocab import Vocabulary
 log = logging.getLogger(__name__)
 
 FACET_VALUES = 30  # as the Whoosh backend's facets.FACET_VALUES
+ANALYZE_AFTER = 1000  # documents re-indexed by a check before the statistics are renewed
 BATCH = 200  # documents read and written per step of a rebuild or repair
 # The advisory lock index writers take turns by ("WBSEARCH" in ASCII).
 INDEX_LOCK_KEY = 0x5742534541524348 & 0x7FFFFFFFFFFFFFFF
@@ -155,8 +156,19 @@ class PostgresBackend:
                     progress(self.done, self.total)
             if _stop(cancel):  # up to the commit, a cancel keeps the old rows
                 raise Cancelled()
+        self._analyze()
         if progress is not None:
             progress(len(ids), len(ids))
+
+    def _analyze(self) -> None:
+        """Fresh planner statistics after many rows changed: without them the planner took
+        a frequent word for a rare one and read every window of the archive (a term query
+        at 10,000 documents: p95 0.5 s)."""
+        try:
+            with self.library.store.engine.begin() as conn:
+                conn.execute(text("ANALYZE wbsearch.docs, wbsearch.body, wbsearch.terms"))
+        except Exception as exc:  # a role that does not own the tables: autovacuum will
+            log.info("search tables not analysed: %s", exc)
 
     def drift(self) -> tuple[list[int], list[int]]:
         """``(stale, extra)``: documents whose rows are missing or built from another layer
@@ -197,6 +209,8 @@ class PostgresBackend:
                         break
                     self.index(stale[start:start + BATCH])
                     self.done = min(len(stale), start + BATCH)
+                if len(stale) >= ANALYZE_AFTER:
+                    self._analyze()
                 self.last_error = None
             except Exception as exc:  # shown by status; the next check tries again
                 log.warning("search index check failed: %s", exc)
