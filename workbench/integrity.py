@@ -69,7 +69,10 @@ def verify(library: Library, *, record: bool = True) -> dict[str, Any]:
               "audit_events_checked": len(events), "problems": problems,
               "text_layers_checked": checked, "text_layers_without_hash": without,
               "strays": find_strays(library.originals, {sha for _, sha in docs})}
-    if record and library.writable:
+    from .shared.roles import may_record
+
+    # a shared case's reader checks the library too, without recording it
+    if record and library.writable and may_record(library):
         with library.transaction() as s:
             audit.record(s, audit.FIXITY_CHECK, "library", None,
                          {"ok": result["ok"], "documents": len(docs),

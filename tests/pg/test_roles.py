@@ -77,6 +77,8 @@ def test_readers_and_editors_are_held_to_their_level_by_the_server(
         with pytest.raises(UserError, match="readers export nothing"):
             rita.export_highlights("csv", tmp_path / "rita.csv")
         assert not (tmp_path / "rita.csv").exists()
+        checked = rita.verify()  # a reader checks the chain, and records nothing
+        assert checked["ok"] is True, checked["problems"]
     assert main(["--library", str(marker), "role", "grant", "eddie", "owner"]) == 0
     with Workbench.open(eddie_at) as eddie:  # now an owner: redacts and freezes
         eddie.redact_term(dossier, "Bachelet", "witness safety")

@@ -76,6 +76,16 @@ AUDIT_POLICIES = [
 ]
 
 
+def may_record(library: Library) -> bool:
+    """Whether this desktop's role may append to the audit log (False: a shared case's
+    reader, whose checks are then not recorded)."""
+    if library.store.engine.dialect.name != "postgresql":
+        return True
+    with library.read() as s:
+        return bool(s.execute(text(
+            "SELECT has_table_privilege('audit_events', 'INSERT')")).scalar())
+
+
 def check_export(library: Library, *, dossier: bool) -> None:
     """Before anything is written: may this desktop's role record this export? A reader
     exports nothing, only an owner exports a dossier (the server would refuse its audit
