@@ -66,7 +66,8 @@ def corpus() -> list[Doc]:
     return _make_corpus()
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
+@pytest.fixture(scope="module", params=[
+    pytest.param(b, marks=pytest.mark.postgres) if b == "postgres" else b for b in BACKENDS])
 def backend(request: pytest.FixtureRequest, corpus: list[Doc],
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A facade whose library's index is the backend under test, holding ``corpus``."""
