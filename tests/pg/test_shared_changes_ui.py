@@ -45,3 +45,24 @@ def test_a_document_another_desktop_imports_appears_in_the_open_window(
     listener = win.shared_changes.listener
     win.session.close()  # closing the library stops listening (the app's quit does it)
     assert not listener._thread.is_alive()
+
+
+def test_a_colleagues_dossier_edit_refreshes_the_open_builder(
+        shared_window: Any, qtbot: Any) -> None:
+    from workbench.services import Workbench
+
+    win = shared_window
+    if win.builder is None:
+        pytest.skip("this core build has no dossiers")
+    qtbot.waitUntil(lambda: win.shared_changes.listener is not None
+                    and win.shared_changes.listener.listening, timeout=10000)
+    with Workbench.open(win.session.path) as colleague:  # another desktop, its own connection
+        did = colleague.create_dossier("Findings").dossier_ids[0]
+        qtbot.waitUntil(lambda: did in [d["id"] for d in win.sidebar_data.get("dossiers", [])],
+                        timeout=10000)
+        win.builder.open_dossier(did)
+        qtbot.waitUntil(lambda: win.builder.data.get("title") == "Findings", timeout=5000)
+        colleague.update_dossier(did, title="Findings (revised)")
+        colleague.add_item(did, note="Witness 4 saw the convoy")
+        qtbot.waitUntil(lambda: win.builder.data.get("title") == "Findings (revised)"
+                        and len(win.builder.data.get("entries", [])) == 1, timeout=10000)
