@@ -23,10 +23,12 @@ TABLES = ("highlights", "dossiers", "entities", "events")
 
 
 def upgrade() -> None:
+    # A plain ADD COLUMN, never batch mode: on SQLite batch mode may rebuild the table, and
+    # dropping the old ``highlights`` cascades (foreign keys are on) to every row that names a
+    # highlight: its tags, links, event sources and dossier items.
     for table in TABLES:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(sa.Column("version", sa.Integer(), nullable=False,
-                                          server_default=sa.text("1")))
+        op.add_column(table, sa.Column("version", sa.Integer(), nullable=False,
+                                       server_default=sa.text("1")))
 
 
 def downgrade() -> None:
