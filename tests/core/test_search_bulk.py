@@ -242,7 +242,7 @@ def test_parts_are_even_and_bounded() -> None:
 def test_bounded_edit_distance_agrees_with_whoosh() -> None:
     from whoosh.support.levenshtein import damerau_levenshtein
 
-    from workbench.search.whoosh.query import within
+    from workbench.search.query_values import within
 
     rng = random.Random(5)
     for _ in range(3000):

@@ -28,6 +28,7 @@ from ...errors import UserError
 from .. import parse as p
 from ..analysis import STEM_MARK, fold, is_cjk, keyword, stem, terms
 from ..backend import Filters, Marks
+from ..query_values import date_range
 from .lexemes import OVERLAP, quote
 from .vocab import Vocabulary
 
@@ -335,27 +336,3 @@ def like_pattern(literal: list[str]) -> str:
     return "".join(out)
 
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
-
-
-def date_bound(text: str, high: bool) -> str:
-    """A date bound as a YYYYMMDD key (as ``whoosh/query.py``'s, which this must equal)."""
-    if text in ("*", ""):
-        return "99991299" if high else "00000000"
-    m = _DATE.match(text)
-    if not m:
-        raise UserError(f"“{text}” is not a date", "write 2022, 2022-08 or 2022-08-31")
-    y = m.group(1)
-    mo = int(m.group(2)) if m.group(2) else (12 if high else 0)
-    d = int(m.group(3)) if m.group(3) else (99 if high else 0)
-    if mo > 12 or (m.group(3) and not 1 <= d <= 31) or (m.group(2) and mo == 0):
-        raise UserError(f"“{text}” is not a date", "write 2022, 2022-08 or 2022-08-31")
-    return f"{y}{mo:02d}{d:02d}"
-
-
-def date_range(node: p.Node) -> tuple[str, str]:
-    if isinstance(node, p.Range):
-        return date_bound(node.lo, False), date_bound(node.hi, True)
-    if isinstance(node, (p.Word, p.Phrase)):
-        return date_bound(node.text.strip(), False), date_bound(node.text.strip(), True)
-    raise UserError("date: takes a year, a month, a day or a [from TO to] range")

@@ -13,6 +13,8 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from ..query_values import within
+
 MAX_EXPANSION = 64
 
 NO_TRIGRAMS = ("Wildcard searches scan the whole vocabulary here: the PostgreSQL server has no "
@@ -70,24 +72,3 @@ class Vocabulary:
             self.notices.append(NO_TRIGRAMS)
 
 
-def within(a: str, b: str, k: int) -> bool:
-    """Whether ``a`` and ``b`` are at most ``k`` edits apart (insert, delete, substitute, swap
-    two neighbours): the same test as the Whoosh backend's ``whoosh/query.within``, kept here
-    so this package never loads Whoosh."""
-    if a == b:
-        return True
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        ai = a[i - 1]
-        for j in range(1, len(b) + 1):
-            cost = 0 if ai == b[j - 1] else 1
-            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and ai == b[j - 2] and a[i - 2] == b[j - 1]:
-                v = min(v, prev2[j - 2] + 1)
-            cur[j] = v
-        if min(cur) > k:
-            return False
-        prev2, prev = prev, cur
-    return prev[-1] <= k
