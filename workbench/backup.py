@@ -302,6 +302,11 @@ def backup(library: Library, dest: Path, *, with_index: bool = False,
     Raises ``UserError`` for a bad destination, ``Cancelled`` (nothing is left), and
     ``IntegrityProblem`` when the copy fails its check (nothing is left either).
     """
+    if library.shared:  # its database is the server's to back up, its originals a share's
+        raise LibraryError(
+            "A shared library is backed up on its server, not by Workbench",
+            "back up its PostgreSQL database with pg_dump (or the server's own backups) and "
+            "its originals folder with the share's backups")
     started = time.perf_counter()
     dest = Path(dest).absolute()
     check_destination(library.path, dest)
