@@ -198,6 +198,8 @@ class Collection(Base):
     name: Mapped[str] = mapped_column(String(256), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Row version (migration 0009): as for highlights and dossiers (workbench.shared.versions).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class CollectionMember(Base):
@@ -249,6 +251,8 @@ class Tag(Base):
     color: Mapped[str] = mapped_column(String(9), default="#f5d742")
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Row version (migration 0009): as for highlights and dossiers (workbench.shared.versions).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class DocumentTag(Base):
