@@ -25,7 +25,7 @@ from .document_queries import (
     latest_layer,
     resolve_document,
 )
-from .errors import NotFound
+from .errors import NotFound, UserError
 from .library import Library
 from .models import (
     AuditEvent,
@@ -37,6 +37,7 @@ from .models import (
     TextLayer,
     utcnow,
 )
+from .shared.versions import versioned
 
 if TYPE_CHECKING:  # the import pipeline loads when something is imported, not to list or show
     from .ingest import ImportOptions, ImportPlan, ImportReport
@@ -215,7 +216,12 @@ class DocumentsMixin:
         return Changes(documents=True, highlights=True, dossiers=True, index=True,
                        document_ids=[doc_id])
 
-    def add_to_collection(self, refs: list[str | int], name: str) -> Changes:
+    # A collection's edits take the ``version`` last seen (``expected_version``): one made
+    # since by someone else refuses them unless ``force`` (workbench.shared.versions).
+
+    @versioned("collection")
+    def add_to_collection(self, refs: list[str | int], name: str, *,
+                          expected_version: int | None = None, force: bool = False) -> Changes:
         from .persist import ensure_collection
 
         with self.library.transaction() as s:
@@ -231,13 +237,59 @@ class DocumentsMixin:
         self.library.index.documents_changed(ids)
         return Changes(collections=True, index=True, document_ids=ids)
 
+    @versioned("collection")
+    def remove_from_collection(self, refs: list[str | int], collection: str | int, *,
+                               expected_version: int | None = None,
+                               force: bool = False) -> Changes:
+        """Take documents out of a collection (the documents stay in the library)."""
+        from .chronology.queries import find_collection
+
+        with self.library.transaction() as s:
+            col = find_collection(s, collection)
+            ids = []
+            for ref in refs:
+                doc = resolve_document(s, ref)
+                member = s.get(CollectionMember, (col.id, doc.id))
+                if member is not None:
+                    s.delete(member)
+                    ids.append(doc.id)
+            audit.record(s, audit.MODIFICATION, "collection", col.id,
+                         {"operation": "remove", "name": col.name, "removed_documents": ids})
+        self.library.index.documents_changed(ids)
+        return Changes(collections=True, index=True, document_ids=ids)
+
+    @versioned("collection")
+    def rename_collection(self, collection: str | int, new_name: str, *,
+                          expected_version: int | None = None, force: bool = False) -> Changes:
+        from .chronology.queries import find_collection
+
+        name = new_name.strip()
+        if not name:
+            raise UserError("A collection's name cannot be empty")
+        with self.library.transaction() as s:
+            col = find_collection(s, collection)
+            other = s.execute(select(Collection.id).where(Collection.name == name)).scalar()
+            if other is not None and other != col.id:
+                raise UserError(f"A collection named {name[:80]!r} already exists",
+                                "choose another name, or add its documents to that one")
+            old, col.name = col.name, name
+            ids = sorted(s.execute(select(CollectionMember.document_id)
+                                   .where(CollectionMember.collection_id == col.id)).scalars())
+            audit.record(s, audit.MODIFICATION, "collection", col.id,
+                         {"operation": "rename", "name": name, "old_name": old})
+        # collection: searches read the name from the index
+        self.library.index.documents_changed(ids)
+        return Changes(collections=True, index=bool(ids), document_ids=ids)
+
     def list_collections(self) -> list[dict[str, Any]]:
         with self.library.read() as s:
             rows = s.execute(
-                select(Collection.id, Collection.name, func.count(CollectionMember.document_id))
+                select(Collection.id, Collection.name, func.count(CollectionMember.document_id),
+                       Collection.version)
                 .outerjoin(CollectionMember).group_by(Collection.id).order_by(Collection.name)
             ).all()
-            return [{"id": i, "name": n, "documents": c} for i, n, c in rows]
+            return [{"id": i, "name": n, "documents": c, "version": v}
+                    for i, n, c, v in rows]
 
     # --- integrity ---------------------------------------------------------------------------
 
@@ -255,9 +307,17 @@ class DocumentsMixin:
         return collect(self.library, adopt=adopt)
 
     def audit_events(self, *, object_type: str | None = None, object_id: str | None = None,
-                     limit: int | None = None) -> list[dict[str, Any]]:
+                     limit: int | None = None, author: str | None = None,
+                     kind: str | None = None) -> list[dict[str, Any]]:
+        """The audit events in order, of ``author`` and of ``kind`` (history.KINDS) if given."""
+        from .history.query import kind_condition
+
         with self.library.read() as s:
             q = select(AuditEvent).order_by(AuditEvent.id)
+            if author:
+                q = q.where(AuditEvent.author == author)
+            if kind:
+                q = q.where(kind_condition(kind))
             if object_type:
                 q = q.where(AuditEvent.object_type == object_type)
             if object_id is not None:

@@ -2,7 +2,9 @@
 
 ``TagsMixin`` is part of ``AnnotationsMixin``. Each change is one transaction with its audit
 event (ids only: tag names are the user's own words and stay out of the log), and tells the
-search index which documents' tags changed (the index reads tags from the database).
+search index which documents' tags changed (the index reads tags from the database). An
+edit given the ``version`` last seen (``expected_version``) is refused when someone changed
+the tag since, unless ``force`` (``workbench.shared.versions``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from workbench.document_queries import resolve_document
 from workbench.errors import UserError
 from workbench.library import Library
 from workbench.models import DocumentTag, HighlightTag, Tag
+from workbench.shared import versions
+from workbench.shared.versions import versioned
 
 
 class TagsMixin:
@@ -83,8 +87,10 @@ class TagsMixin:
                 audit.record(s, audit.CREATION, "tag", t.id, {"parent_id": t.parent_id})
         return Changes(tags=True)
 
+    @versioned("tag")
     def edit_tag(self, ref: str | int, *, color: str | None = None,
-                 description: str | None = None) -> Changes:
+                 description: str | None = None, expected_version: int | None = None,
+                 force: bool = False) -> Changes:
         with self.library.transaction() as s:
             tag = T.get_tag(s, ref)
             fields: list[str] = []
@@ -100,7 +106,9 @@ class TagsMixin:
         # Highlights are painted in their tags' colours: a new colour redraws them too.
         return Changes(tags=True, highlights=color is not None)
 
-    def rename_tag(self, ref: str | int, new_name: str) -> Changes:
+    @versioned("tag")
+    def rename_tag(self, ref: str | int, new_name: str, *,
+                   expected_version: int | None = None, force: bool = False) -> Changes:
         with self.library.transaction() as s:
             tag = T.get_tag(s, ref)
             T.rename(s, tag, new_name)
@@ -108,7 +116,9 @@ class TagsMixin:
             docs = T.affected_documents(s, [tag.id, *T.descendants(s, tag.id)])
         return self._tags_changed(docs)
 
-    def move_tag(self, ref: str | int, new_parent: str | int | None) -> Changes:
+    @versioned("tag")
+    def move_tag(self, ref: str | int, new_parent: str | int | None, *,
+                 expected_version: int | None = None, force: bool = False) -> Changes:
         """Put a tag (with its sub-tags and links) under ``new_parent``; None = top level."""
         with self.library.transaction() as s:
             tag = T.get_tag(s, ref)
@@ -121,11 +131,15 @@ class TagsMixin:
             docs = T.affected_documents(s, [tag.id, *T.descendants(s, tag.id)])
         return self._tags_changed(docs)
 
-    def merge_tags(self, source: str | int, target: str | int) -> Changes:
-        """Fold ``source`` into ``target``: every link and sub-tag moves over."""
+    @versioned("tag")
+    def merge_tags(self, source: str | int, target: str | int, *,
+                   expected_version: int | None = None, force: bool = False) -> Changes:
+        """Fold ``source`` into ``target``: every link and sub-tag moves over.
+        ``expected_version`` is the source's, the tag the person chose to merge away."""
         with self.library.transaction() as s:
             src, dst = T.get_tag(s, source), T.get_tag(s, target)
             src_id = src.id
+            overwrote = versions.check(s, "tag", src_id)
             merged = [src_id, *T.descendants(s, src_id)]
             docs = T.affected_documents(s, merged)
             # Which highlights wore the merged tags: with the event, each highlight's coding
@@ -135,7 +149,8 @@ class TagsMixin:
             stats = T.merge(s, src, dst)
             audit.record(s, audit.MODIFICATION, "tag", dst.id,
                          {"operation": "merge", "merged_tag_id": src_id,
-                          "merged_tag_ids": merged, "highlight_ids": moved, **stats})
+                          "merged_tag_ids": merged, "highlight_ids": moved, **stats,
+                          **({"overwrote": overwrote} if overwrote else {})})
         return self._tags_changed(docs)
 
     def delete_tag(self, ref: str | int, *, cascade: bool = False,
@@ -191,7 +206,8 @@ def _tag_rows(s: Session) -> list[dict[str, Any]]:
         t: Tag = tags[tid]
         rows.append({"id": t.id, "path": paths[tid], "name": t.name, "parent_id": t.parent_id,
                      "depth": paths[tid].count(T.SEPARATOR), "color": t.color,
-                     "description": t.description, "highlights": int(n_hl.get(tid, 0)),
+                     "description": t.description, "version": t.version,
+                     "highlights": int(n_hl.get(tid, 0)),
                      "documents": int(n_doc.get(tid, 0))})
     totals = {r["id"]: r["highlights"] for r in rows}
     for r in sorted(rows, key=lambda r: -r["depth"]):

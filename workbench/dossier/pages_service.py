@@ -3,7 +3,9 @@
 ``PagesMixin`` is part of ``DossiersMixin`` (and so of ``services.Workbench``). As for every
 dossier edit, each call is one transaction with its audit event (ids, pages and rectangles;
 never text), a frozen dossier refuses it, and it returns a ``DossierChanges`` the builder and
-the page viewer refresh from.
+the page viewer refresh from. Given the dossier's ``version`` last seen
+(``expected_version``), an edit is refused when someone changed the dossier since, unless
+``force`` (``workbench.shared.versions``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from .. import audit
 from ..document_queries import iso, resolve_document
 from ..errors import UserError
 from ..models import Redaction, utcnow
+from ..shared.versions import versioned
 from . import editing
 from .facsimile import Rect, area_json, check_area, is_pdf, page_count, pdf_page_size
 from .facsimile import set_item_facsimile as _set
@@ -28,8 +31,10 @@ if TYPE_CHECKING:
 class PagesMixin:
     library: Library
 
+    @versioned("dossier")
     def set_facsimile(self, dossier: str | int, item: str | int, facsimile: bool,
-                      pages: str | None = None) -> DossierChanges:
+                      pages: str | None = None, *, expected_version: int | None = None,
+                      force: bool = False) -> DossierChanges:
         """Show ``item`` as its source's own pages (``pages`` like ``"3-4,7"``, None for the
         default: the pages its highlight spans, or every page of a document) or not."""
         from .service import _changed
@@ -45,8 +50,11 @@ class PagesMixin:
                           "facsimile": it.facsimile, "pages": it.facsimile_pages})
             return _changed(d.id, item_ids=[it.id])
 
+    @versioned("dossier")
     def redact_area(self, dossier: str | int, document: str | int, page: int, rect: Rect,
-                    reason: str, *, label: str | None = None) -> DossierChanges:
+                    reason: str, *, label: str | None = None,
+                    expected_version: int | None = None, force: bool = False
+                    ) -> DossierChanges:
         """Black out ``rect`` (PDF points from the top-left corner of ``page`` as displayed)
         on every facsimile of ``document`` in the dossier: what a term cannot name, such as
         a face, a signature or a name drawn as an image. The document's original then stays

@@ -1,14 +1,17 @@
 """Row versions: an edit made against what someone last saw is refused once another person
 changed it since (issue 19: no lost update), in a shared or a personal library alike.
 
-Highlights, dossiers, entities and events carry ``version`` (migration 0008). It goes up by
+Highlights, dossiers, entities and events carry ``version`` (migration 0008), tags and
+collections too (0009). It goes up by
 one in every transaction that writes a ``modification`` audit event on the row: every change
 the core makes writes one, so the versions follow every edit path without each having to
 remember (a dossier's event also covers its items, sections and redactions). The facade's
 edit methods are marked with ``versioned``: called with ``expected_version=N`` they check,
 in the edit's own transaction and so under the writers' lock, that the row is still at N,
 raising ``ConflictError`` naming who changed it and when (the audit log's last event on it);
-with ``force=True`` the edit overwrites, and its audit event records what it replaced.
+with ``force=True`` the edit overwrites, and its audit event records what it replaced. An edit
+whose event names another row than the one the person saw (a tag merged into another: the
+event is the target's) checks that row itself with ``check``.
 """
 
 from __future__ import annotations
@@ -25,13 +28,13 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..errors import ConflictError
-from ..models import AuditEvent, Dossier, Entity, Event, Highlight
+from ..models import AuditEvent, Collection, Dossier, Entity, Event, Highlight, Tag
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 MODELS: dict[str, Any] = {"highlight": Highlight, "dossier": Dossier, "entity": Entity,
-                          "event": Event}
+                          "event": Event, "tag": Tag, "collection": Collection}
 _BUMPED = "workbench.versions_bumped"  # session.info: rows already bumped this transaction
 
 
@@ -89,19 +92,35 @@ def _when(at: str) -> str:
     return at.replace("T", " ").split(".")[0].rstrip("Z") + " UTC"
 
 
-def _conflict(session: Session, ev: AuditEvent, current: int,
-              expectation: _Expectation) -> dict[str, Any] | None:
+def _conflict(session: Session, object_type: str, object_id: str, current: int,
+              expectation: _Expectation) -> dict[str, Any]:
     """Refuse (``ConflictError``) or, forced, what the overwrite replaced."""
-    assert ev.object_id is not None
-    author, at = last_change(session, ev.object_type, ev.object_id)
+    author, at = last_change(session, object_type, object_id)
     if not expectation.force:
         raise ConflictError(
             f"Changed by {author} at {at} since you opened it: reload to see their change, "
             "or overwrite",
-            f"{ev.object_type} {ev.object_id} is now at version {current}, you saw version "
+            f"{object_type} {object_id} is now at version {current}, you saw version "
             f"{expectation.version}", author=author, at=at, version=current)
     return {"version_seen": expectation.version, "version_replaced": current,
             "changed_by": author, "changed_at": at}
+
+
+def check(session: Session, object_type: str, object_id: int) -> dict[str, Any] | None:
+    """Check the edit's expected version against ``object_id`` now, for an edit whose audit
+    event is written on another row (it then is not checked again). Returns what a forced
+    edit replaced, for its event's details, or None when nothing was replaced."""
+    expectation = _expected.get()
+    if (expectation is None or expectation.checked or expectation.object_type != object_type
+            or expectation.version is None):
+        return None
+    expectation.checked = True
+    with session.no_autoflush:
+        row = session.get(MODELS[object_type], object_id)
+    current = int(getattr(row, "version", None) or 1)
+    if expectation.version == current:
+        return None
+    return _conflict(session, object_type, str(object_id), current, expectation)
 
 
 def _record_overwrite(session: Session, ev: AuditEvent, overwrote: dict[str, Any]) -> None:
@@ -135,9 +154,8 @@ def _bump_versions(session: Session, _context: Any, _instances: Any) -> None:
         if (expectation is not None and not expectation.checked
                 and expectation.object_type == ev.object_type
                 and expectation.version is not None and expectation.version != current):
-            overwrote = _conflict(session, ev, current, expectation)
-            if overwrote is not None:
-                _record_overwrite(session, ev, overwrote)
+            _record_overwrite(session, ev, _conflict(session, ev.object_type, ev.object_id,
+                                                     current, expectation))
         if expectation is not None and expectation.object_type == ev.object_type:
             expectation.checked = True
         row.version = current + 1
