@@ -132,9 +132,10 @@ def test_damaged_index_is_rebuilt(library_path: Path, damage: str) -> None:
         assert wb.index_status()["last_rebuild_reason"]
 
 
-def test_damaged_sidecar_is_rewritten_from_its_segment(library_path: Path) -> None:
-    """A sidecar (the rebuilt segment's postings as arrays) whose bytes were overwritten is
-    found by its checksums when the library opens, and rewritten to the same bytes."""
+def test_damaged_sidecar_is_found_and_the_index_rebuilt(library_path: Path) -> None:
+    """A sidecar (the rebuilt segment's postings, and the only copy of its positions) whose
+    bytes were overwritten is found by its checksums when the library opens, and the index
+    is rebuilt from the database: the same answers after."""
     from workbench.search.whoosh import sidecar
 
     with Workbench.open(library_path) as wb:
@@ -155,9 +156,10 @@ def test_damaged_sidecar_is_rewritten_from_its_segment(library_path: Path) -> No
     assert sidecar.verify(side, 3) is not None
     with Workbench.open(library_path) as wb:
         assert wb.wait_for_index(30)
-        assert side.read_bytes() == good
         assert {q: hits(wb, q) for q in queries} == before
-        assert wb.index_status()["last_rebuild_reason"] is None  # repaired, not rebuilt
+        assert "checksum" in (wb.index_status()["last_rebuild_reason"] or "")
+    [again] = current_dir(library_path).glob("*" + sidecar.EXT)
+    assert sidecar.verify(again, 3) is None
 
 
 def test_reader_answers_from_the_segments_when_a_sidecar_is_garbage(

@@ -4,12 +4,19 @@ Whoosh's own ``SegmentWriter.add_document`` sends every posting through a sortin
 pickled tuple, then back through ``FieldWriter.add_postings`` one call per posting, looking up
 the document's field length each time: about 25 ms of pure Python per 8 KB document, which
 capped a full build at ~65 documents/s on two cores. ``BulkSegmentWriter`` keeps the same
-codec, files and bytes but inverts each document once (a dict of term -> positions), keeps
+codec and files but inverts each document once (a dict of term -> positions), keeps
 postings per term in compact arrays, and writes each term's blocks in one go at the end,
 with the segment's sidecar (``sidecar.py``: the same postings as flat arrays) beside it.
-Tests check that readers see exactly what Whoosh's own writer would have written (so
-incremental writers and merges cannot tell the difference), and that the sidecar equals one
-read back from the segment.
+
+**Positions are stored once, in the sidecar.** In ``body`` and ``title`` Whoosh's blocks
+keep each posting's id and weight (what its scoring, statistics and term infos read) but no
+value: a pickled position list per posting was two thirds of the index and three times what
+the sidecar's flat array of the same positions takes. Every reader of positions goes through
+the sidecar (``phrase.leaf_positions``); the segment is marked (``sidecar.mark_positionless``)
+so that no merge folds it into a segment written by Whoosh and a lost sidecar is an error
+that leads to a rebuild, never a phrase answered from empty values. Tests check that readers
+see the same terms, ids, weights and statistics as Whoosh's own writer writes, and the
+sidecar the same positions.
 """
 
 from __future__ import annotations
@@ -18,7 +25,6 @@ import os
 import re
 from array import array
 from pickle import dumps
-from struct import Struct
 from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
@@ -31,10 +37,8 @@ from . import sidecar
 from .schema import TITLE_GAP
 from .sidecar import SidecarWriter
 
-_UINT = Struct("!I")
 _POSITION_FIELDS = ("body", "title")
 _STEM_BYTE = STEM_MARK.encode()
-_SINGLE: dict[int, bytes] = {}  # most postings hold one position: encode each once
 _ASCII_WORD = re.compile(r"[a-z0-9]+")  # as ``analysis.tokens`` for ASCII text
 
 
@@ -91,24 +95,9 @@ def invert(value: str, common: frozenset[str] = DEFAULT_COMMON
     return post, sum(map(len, post.values()))
 
 
-def encode_positions(poslist: list[int]) -> bytes:
-    """Whoosh's ``Positions.encode``: a count, then the pickled list of deltas."""
-    if len(poslist) == 1:
-        p = poslist[0]
-        enc = _SINGLE.get(p)
-        if enc is None:
-            enc = _SINGLE[p] = _UINT.pack(1) + dumps(poslist, 2)
-        return enc
-    base, deltas = 0, []
-    for p in poslist:
-        deltas.append(p - base)
-        base = p
-    return _UINT.pack(len(deltas)) + dumps(deltas, 2)
-
-
 class _Postings:
-    """One term's postings in this segment: document numbers, weights, encoded values (most
-    are the shared one-position encodings of ``_SINGLE``, so the list costs a pointer each)."""
+    """One term's postings in this segment: document numbers, weights, encoded values (none
+    in the phrase fields, whose positions go to the sidecar)."""
 
     __slots__ = ("ids", "positions", "values", "weights")
 
@@ -150,22 +139,16 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
                 if fieldname in _POSITION_FIELDS:
                     post, length = invert(value, self._common)
                     get = table.get
-                    single = _SINGLE
+                    # Positions go to the sidecar only: Whoosh's blocks keep ids and
+                    # weights (see the module doc), so no value is encoded per posting.
                     for term, poslist in post.items():
                         p = get(term)
                         if p is None:
                             p = table[term] = _Postings()
                         p.ids.append(docnum)
+                        p.weights.append(len(poslist))
                         if term[0] != STEM_MARK:
                             p.positions.extend(poslist)
-                        if len(poslist) == 1:
-                            p.weights.append(1.0)
-                            enc = single.get(poslist[0])
-                            p.values.append(enc if enc is not None else
-                                            encode_positions(poslist))
-                        else:
-                            p.weights.append(len(poslist))
-                            p.values.append(encode_positions(poslist))
                 else:
                     for btext, freq, weight, vbytes in field.index(value):
                         if field.scorable:
@@ -228,6 +211,7 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
         """Finish the segment's files and return its ``Segment`` (for the caller's TOC)."""
         self._check_state()
         seg = self._finalize_segment()
+        sidecar.mark_positionless(seg)
         self.is_closed = True
         return seg
 

@@ -7,7 +7,8 @@ over every document of the searcher (matches, scores): each term's whole posting
 scored with BM25 by numpy, AND / OR / NOT are element-wise operations, and a phrase checks
 positions as one sorted intersection of (document, start) keys per word. Postings come from
 the segment's sidecar (``sidecar.py``: flat arrays mapped from disk) or, for a segment
-without one, from Whoosh's blocks (one unpickle per 128 postings, positions left packed).
+without one, from Whoosh's blocks (one unpickle per 128 postings, positions left packed;
+a segment the bulk writer wrote keeps its positions in its sidecar only).
 The total and the facets come from the same pass. Queries with other node types
 (proximity, ranges) raise ``Unsupported`` and take Whoosh's own path.
 
@@ -417,6 +418,8 @@ class BulkEval:
             if fp.has_positions(got.at):
                 return fp.positions_of(got.at, sel)
         leaf = self.leaves[n][0]
+        if sidecar.positions_only_in_sidecar(leaf.segment()):  # Whoosh's blocks hold none
+            raise sidecar.PositionsLost("a search sidecar is missing or damaged")
         wanted = got.ids[sel].tolist()
         raw = postings(leaf, fieldname, btext, values=True, only=wanted)
         vmap = dict(zip(raw[0], raw[2], strict=True)) if raw is not None else {}

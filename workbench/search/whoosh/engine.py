@@ -263,8 +263,9 @@ def merge_small(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
     folder = Path(writer.storage.folder)
     kept: list[Any] = []
     rest: list[Any] = []
-    for seg in segments:
-        (kept if (folder / sidecar.filename(seg)).exists() else rest).append(seg)
+    for seg in segments:  # a positionless segment is never merged, even without its file
+        big = sidecar.positions_only_in_sidecar(seg) or (folder / sidecar.filename(seg)).exists()
+        (kept if big else rest).append(seg)
     return kept + list(MERGE_SMALL(writer, rest))
 
 
@@ -272,7 +273,9 @@ def sync_sidecars(ix: windex.Index, verify: bool = False) -> list[str]:
     """Give each segment of at least ``sidecar.MIN_DOCS`` documents without a sidecar one
     (segments the incremental writer merged), and with ``verify``, check every sidecar
     against its checksums and rewrite a damaged one from its segment. Only the table of
-    contents is read unless a segment needs writing. Returns the problems found."""
+    contents is read unless a segment needs writing. Returns the problems found; raises
+    ``sidecar.PositionsLost`` when the sidecar of a segment whose positions are there only
+    (the bulk writer's) is missing or damaged: the caller rebuilds the index."""
     from whoosh.reading import SegmentReader
 
     from . import sidecar
@@ -287,7 +290,11 @@ def sync_sidecars(ix: windex.Index, verify: bool = False) -> list[str]:
             if problem is None:
                 continue
             problems.append(f"{path.name}: {problem}")
+            if sidecar.positions_only_in_sidecar(seg):
+                raise sidecar.PositionsLost(f"{path.name}: {problem}")
             log.warning("search sidecar %s is damaged (%s): rewriting it", path.name, problem)
+        elif sidecar.positions_only_in_sidecar(seg):
+            raise sidecar.PositionsLost(f"{path.name} is missing")
         elif seg.doc_count_all() < sidecar.MIN_DOCS:
             continue
         reader = SegmentReader(ix.storage, toc.schema, seg)

@@ -33,7 +33,6 @@ from ..backend import (
     ProgressFn,
 )
 from . import facets, pending, sidecar, whoosh_pin
-from .bulkquery import BulkEval, Unsupported, best
 from .engine import IndexBusy, IndexProblem, SearcherHolder, read_pointer
 from .query import compile_query
 from .schema import SCHEMA_VERSION, decode_stamp
@@ -109,6 +108,18 @@ class WhooshBackend:
             raise UserError(f"The search index is not usable ({exc.reason})",
                             "run `workbench reindex`, or open the library for writing") from exc
 
+    def _lost(self, exc: sidecar.PositionsLost) -> UserError:
+        """A segment's positions were in a sidecar that is gone: phrases cannot be checked
+        until the index is rebuilt (the writer's check does so; a writer starts it now)."""
+        if self.worker is not None:
+            self.worker.request_rebuild(f"damaged ({exc})")
+            return UserError("The search index was damaged and is being rebuilt",
+                             "try again in a moment")
+        return UserError(f"The search index is damaged ({exc}): phrases cannot be checked "
+                         "until it is rebuilt",
+                         "it is rebuilt when the library is next opened for writing, or run "
+                         "`workbench reindex`")
+
     def _incomplete(self, searcher: Searcher) -> str | None:
         """What a search must say when the index lacks documents the database holds: it
         could not be written (the library's disk is full), or this reader's index has not
@@ -144,7 +155,10 @@ class WhooshBackend:
                 notices.append(lacking)
             if not searcher.doc_count_all():  # an empty index has no columns
                 return Matches((), (), 0, {}, plan.marks(), tuple(notices))
-            top, total, docset = self._run(searcher, q, want, facets)
+            try:
+                top, total, docset = self._run(searcher, q, want, facets)
+            except sidecar.PositionsLost as exc:
+                raise self._lost(exc) from exc
             stamps = self.holder.column(searcher, "stamp")
             ids: list[int] = []
             scores: list[float] = []
@@ -167,6 +181,9 @@ class WhooshBackend:
         The common shapes go through ``BulkEval`` (one pass, whole posting lists); others
         through Whoosh's collector, which counts with a second pass over the matches.
         """
+        # Here, not at the top: it loads numpy, which attaching the index never needs.
+        from .bulkquery import BulkEval, Unsupported, best
+
         try:
             docs, scores = BulkEval(searcher, self.holder.lengths).matches(q)
         except Unsupported:
@@ -185,7 +202,10 @@ class WhooshBackend:
             searcher = self._searcher()
             q, plan = compile_query(query, searcher.reader(), aliases)
             mine = wq.And([q, wq.Term("id", str(doc_id))])
-            matches = searcher.doc_count_all() > 0 and bool(searcher.search(mine, limit=1))
+            try:
+                matches = searcher.doc_count_all() > 0 and bool(searcher.search(mine, limit=1))
+            except sidecar.PositionsLost as exc:
+                raise self._lost(exc) from exc
         return DocumentMatch(matches, plan.marks())
 
     # --- rebuild and check --------------------------------------------------------------------

@@ -4,6 +4,9 @@ Whoosh 2.7's ``Phrase`` builds a Python ``Span`` object for every position of ev
 every candidate document; on common words at 10,000 documents that measured 15-22 s per
 query. ``FastPhrase`` finds the candidates with a plain intersection of the words' postings,
 checks positions with integer sets, and then scores the survivors like the words' AND query.
+``Near`` does the same for proximity. Both read positions through ``leaf_positions``: from
+the segment's sidecar, where the bulk writer keeps them (and only there), else from
+Whoosh's blocks (segments written by Whoosh's own writer).
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ import pickle
 import time
 from collections.abc import Iterator
 from itertools import accumulate
+from types import SimpleNamespace
 from typing import Any
 
 from whoosh import matching
 from whoosh import query as wq
+from whoosh.query import spans as wspans
 from whoosh.system import _INT_SIZE as _COUNT
 
 BUDGET_S = 1.0
@@ -47,7 +52,8 @@ class FastPhrase(wq.Phrase):  # type: ignore[misc]
             self.incomplete = True
         if not ids:
             return matching.NullMatcher()
-        return matching.FilterMatcher(both.matcher(searcher, context), ids, boost=self.boost)
+        return matching.FilterMatcher(both.matcher(searcher, context), ids,
+                                      boost=getattr(self, "boost", 1.0))
 
 
 def decode_positions(value: bytes) -> Iterator[int]:
@@ -66,6 +72,47 @@ def positions(value: bytes, shift: int) -> set[int]:
     return set(map((-shift).__add__, decode_positions(value)))
 
 
+def leaf_positions(leaf: Any, fieldname: str, btext: bytes, docs: list[int]
+                   ) -> dict[int, list[int]]:
+    """The positions of term ``btext`` in each of ``docs`` (sorted document numbers of
+    segment reader ``leaf``) that holds it: from the segment's sidecar, else from Whoosh's
+    blocks. A segment whose positions are in its sidecar only, without a usable sidecar,
+    raises ``sidecar.PositionsLost``: an empty answer would be a wrong one."""
+    import numpy as np
+
+    from . import sidecar
+    from .bulkquery import postings
+
+    side = sidecar.for_leaf(leaf)
+    fp = side.fields.get(fieldname) if side is not None else None
+    if fp is not None:
+        i = fp.find(btext)
+        if i < 0:
+            return {}
+        if fp.has_positions(i):
+            ids = fp.postings(i)[0].astype(np.int64)
+            want = np.asarray(docs, dtype=np.int64)
+            at = np.minimum(np.searchsorted(ids, want), max(0, len(ids) - 1))
+            held = ids[at] == want if len(ids) else np.zeros(len(want), dtype=bool)
+            counts, pos = fp.positions_of(i, at[held])
+            ends = np.cumsum(counts).tolist()
+            flat = pos.tolist()
+            return {d: flat[e - n:e] for d, n, e in
+                    zip(want[held].tolist(), counts.tolist(), ends, strict=True)}
+    if sidecar.positions_only_in_sidecar(leaf.segment() if hasattr(leaf, "segment") else None):
+        raise sidecar.PositionsLost("a search sidecar is missing or damaged")
+    raw = postings(leaf, fieldname, btext, values=True, only=docs)
+    if raw is None:
+        return {}
+    wanted = set(docs)
+    return {d: list(decode_positions(v)) for d, v in zip(raw[0], raw[2], strict=True)
+            if d in wanted}
+
+
+def _parts(searcher: Any) -> list[tuple[Any, int]]:
+    return [(searcher, 0)] if searcher.is_atomic() else list(searcher.subsearchers)
+
+
 def phrase_docs(searcher: Any, fieldname: str, texts: list[bytes],
                 both: wq.Query) -> tuple[set[int], bool]:
     """Document numbers (of this searcher) where the words occur one after another.
@@ -75,30 +122,76 @@ def phrase_docs(searcher: Any, fieldname: str, texts: list[bytes],
     result holds only the documents checked so far: never a false match, possibly not all.
     """
     deadline = time.monotonic() + BUDGET_S
-    parts = [(searcher, 0)] if searcher.is_atomic() else list(searcher.subsearchers)
     found: set[int] = set()
-    for sub, offset in parts:
+    for sub, offset in _parts(searcher):
         r = sub.reader()
         if any((fieldname, t) not in r for t in texts):
             continue
-        candidates = sorted(both.matcher(sub).all_ids())
-        if not candidates:
-            continue
-        ms = [r.postings(fieldname, t) for t in texts]
-        for n, doc in enumerate(candidates):
-            if n % 128 == 127 and time.monotonic() > deadline:
+        alive = sorted(both.matcher(sub).all_ids())
+        starts: dict[int, set[int]] = {}
+        for i, t in enumerate(texts):
+            if not alive:
+                break
+            if time.monotonic() > deadline:
                 return found, False
-            cur: set[int] | None = None
-            for i, m in enumerate(ms):
-                if m.id() < doc:
-                    m.skip_to(doc)
-                if not m.is_active() or m.id() != doc:
-                    cur = set()
-                    break
-                shifted = positions(m.value(), i)
-                cur = shifted if cur is None else cur & shifted
-                if not cur:
-                    break
-            if cur:
-                found.add(doc + offset)
+            got = leaf_positions(r, fieldname, t, alive)
+            nxt: dict[int, set[int]] = {}
+            for doc in alive:
+                shifted = {p - i for p in got.get(doc, ())}
+                if i:
+                    shifted &= starts[doc]
+                if shifted:
+                    nxt[doc] = shifted
+            starts = nxt
+            alive = sorted(nxt)
+        found.update(doc + offset for doc in alive)
     return found, True
+
+
+class _Spans:
+    """A word's positions in one document, shaped as the matchers ``SpanNear2`` reads."""
+
+    __slots__ = ("_spans",)
+
+    def __init__(self, positions: list[int]) -> None:
+        self._spans = [wspans.Span(p) for p in sorted(positions)]
+
+    def spans(self) -> list[Any]:
+        return self._spans
+
+
+class Near(wspans.SpanNear2):  # type: ignore[misc]
+    """``"a b"~N``: Whoosh's ``SpanNear2`` (the same span rule, by Whoosh's own code), with
+    each word's positions read through ``leaf_positions`` instead of Whoosh's posting values
+    (which a segment written by the bulk writer does not keep). Scored as the words' AND."""
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        words = [q for q in self.qs if isinstance(q, wq.Term)]
+        if len(words) != len(self.qs) or len({q.fieldname for q in words}) != 1:
+            return super().matcher(searcher, context)
+        fieldname = words[0].fieldname
+        if fieldname not in searcher.schema:
+            return matching.NullMatcher()
+        field = searcher.schema[fieldname]
+        texts = [field.to_bytes(q.text) for q in words]
+        both = wq.And(list(words))
+        rule = wspans.SpanNear2.SpanNear2Matcher._get_spans
+        ids: set[int] = set()
+        for sub, offset in _parts(searcher):
+            r = sub.reader()
+            if any((fieldname, t) not in r for t in texts):
+                continue
+            cands = sorted(both.matcher(sub).all_ids())
+            if not cands:
+                continue
+            got = [leaf_positions(r, fieldname, t, cands) for t in texts]
+            for doc in cands:
+                probe = SimpleNamespace(slop=self.slop, mindist=self.mindist,
+                                        ordered=self.ordered,
+                                        ms=[_Spans(g.get(doc, [])) for g in got])
+                if rule(probe):
+                    ids.add(doc + offset)
+        if not ids:
+            return matching.NullMatcher()
+        return matching.FilterMatcher(both.matcher(searcher, context), ids,
+                                      boost=getattr(self, "boost", 1.0))

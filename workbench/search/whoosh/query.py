@@ -17,7 +17,6 @@ from itertools import islice
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.query import spans as wspans
 from whoosh.reading import IndexReader
 
 from ...errors import UserError
@@ -27,7 +26,7 @@ from ..backend import Marks
 from ..query_values import date_range, within
 from . import sidecar
 from .engine import per_leaf
-from .phrase import FastPhrase
+from .phrase import FastPhrase, Near
 from .sidecar import FieldPostings
 from .termset import TermSet
 
@@ -158,8 +157,7 @@ class Compiler:
             plan.phrases.append(ts)
             return FastPhrase(fname, ts)
         plan.exact.update(ts)
-        return wspans.SpanNear2([wq.Term(fname, t) for t in ts], slop=max(1, slop),
-                                ordered=False)
+        return Near([wq.Term(fname, t) for t in ts], slop=max(1, slop), ordered=False)
 
     def fuzzy(self, text: str, dist: int, fname: str, plan: Plan) -> wq.Query | None:
         ts = terms(text)

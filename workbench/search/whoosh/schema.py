@@ -29,7 +29,7 @@ from ..analysis import (  # noqa: F401 (keyword, tag_keys, common_words: read fr
 )
 from ..backend import IndexDoc
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6  # 6: positions in the sidecars only (bulk.py)
 TITLE_GAP = 50  # positions between the title and the text in ``body``: no phrase spans both
 
 

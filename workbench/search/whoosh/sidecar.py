@@ -14,6 +14,10 @@ with the segment) holds the same postings as arrays that numpy maps straight fro
 - for phrase fields, ``qstart`` and ``pos``: each posting's positions, in posting order,
   as many as its weight (stem terms keep none: phrases use exact words only).
 
+In a segment the bulk writer wrote, the sidecar is where the positions are: Whoosh's own
+blocks keep ids and weights only (``bulk.py``), so such a sidecar cannot be derived again
+from its segment; when it is lost or damaged the index is rebuilt from the database.
+
 The sidecar is derived and optional: a segment without one (small segments written by the
 incremental writer) is read through Whoosh. A file whose size or document count disagrees
 with its segment is ignored. In an encrypted library the file is sealed (``crypto/``): it
@@ -31,10 +35,11 @@ import weakref
 import zlib
 from array import array
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import numpy as np
-from numpy.typing import NDArray
+if TYPE_CHECKING:  # numpy is imported where it is used: attaching the index never needs it
+    import numpy as np
+    from numpy.typing import NDArray
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +52,24 @@ MIN_DOCS = 2000  # smaller segments are cheap to read through Whoosh
 
 def filename(segment: Any) -> str:
     return str(segment.make_filename(EXT))
+
+
+# A segment whose phrase-field positions are in its sidecar only (``bulk.py``) carries this
+# attribute; Whoosh pickles segments whole into its table of contents, so it stays with it.
+_POSITIONLESS = "wb_positions_in_sidecar"
+
+
+class PositionsLost(Exception):
+    """A segment keeps its positions in its sidecar only, and the sidecar is missing or
+    unusable: phrases cannot be answered from it (the writer's check rebuilds the index)."""
+
+
+def mark_positionless(segment: Any) -> None:
+    setattr(segment, _POSITIONLESS, True)
+
+
+def positions_only_in_sidecar(segment: Any) -> bool:
+    return bool(getattr(segment, _POSITIONLESS, False))
 
 
 class _Field:
@@ -91,6 +114,8 @@ class SidecarWriter:
 
     def write(self, path: str | os.PathLike[str]) -> None:
         """Write the file (under a temporary name first, so a crash leaves no half file)."""
+        import numpy as np
+
         sections: list[tuple[str, NDArray[Any]]] = []
         header: dict[str, Any] = {"doc_count": self.doc_count, "fields": {}}
         for name, f in self._fields.items():
@@ -187,6 +212,8 @@ class FieldPostings:
     """
 
     def __init__(self, fd: Any, sections: dict[str, _Section]) -> None:
+        import numpy as np
+
         self._fd = fd  # a _PlainFile or a sealed reader
         self._sec = sections
         self._blob_bytes = self._read("terms", 0, sections["terms"].size).tobytes()
@@ -200,6 +227,8 @@ class FieldPostings:
 
     def _read(self, name: str, start: int, count: int) -> NDArray[Any]:
         """Elements [start, start + count) of one section."""
+        import numpy as np
+
         sec = self._sec[name]
         size = sec.dtype.itemsize
         raw = self._fd.pread(count * size, sec.offset + start * size)
@@ -236,12 +265,16 @@ class FieldPostings:
         return self._lower(prefix), self._lower(prefix + b"\xff")  # 0xff is never in UTF-8
 
     def doc_frequencies(self, lo: int, hi: int) -> NDArray[Any]:
+        import numpy as np
+
         if lo >= hi:
             return np.zeros(0, dtype=np.int64)
         return np.diff(self._read("pstart", lo, hi - lo + 1).astype(np.int64))
 
     def doc_frequency_of(self, terms: list[bytes]) -> list[int]:
         """How many documents hold each of ``terms`` (0 for a term not in the field)."""
+        import numpy as np
+
         out = []
         for t in terms:
             i = self.find(t)
@@ -263,6 +296,8 @@ class FieldPostings:
     def positions_of(self, i: int, sel: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
         """For the postings ``sel`` (indexes into term ``i``'s list): each one's position
         count, and all their positions concatenated in that order."""
+        import numpy as np
+
         a, b = self._read("pstart", i, 2).tolist()
         q0, q1 = self._read("qstart", i, 2).tolist()
         counts = self._read("weights", a, b - a).astype(np.int64)
@@ -274,6 +309,8 @@ class FieldPostings:
 
 def _ranges(starts: NDArray[Any], lengths: NDArray[Any]) -> NDArray[Any]:
     """The concatenation of ``arange(s, s + n)`` for each pair, without a Python loop."""
+    import numpy as np
+
     total = int(lengths.sum())
     if not total:
         return np.zeros(0, dtype=np.int64)
@@ -289,6 +326,8 @@ class Sidecar:
     """An open sidecar file; ``fields`` holds each field's ``FieldPostings``."""
 
     def __init__(self, path: Path, doc_count: int) -> None:
+        import numpy as np
+
         st = os.stat(path)
         fd = _open_read(path)
         self._closer = weakref.finalize(self, fd.close)
@@ -324,6 +363,8 @@ class Sidecar:
 def verify(path: Path, doc_count: int) -> str | None:
     """What is wrong with the sidecar at ``path`` (every section's checksum is compared),
     or None when it is sound."""
+    import numpy as np
+
     try:
         fh = _open_read(path)
         try:
@@ -381,11 +422,14 @@ def open_for(leaf: Any) -> Sidecar | None:
 
 def write_for_leaf(leaf: Any, path: str | os.PathLike[str]) -> None:
     """Write a sidecar for an existing segment, reading its postings through Whoosh (for
-    segments the incremental writer merged; the bulk writer writes its own from memory)."""
+    segments the incremental writer merged; the bulk writer writes its own from memory).
+    Raises ``PositionsLost`` for a segment whose positions are nowhere else."""
     from ..analysis import STEM_MARK
     from .bulkquery import postings
     from .phrase import decode_positions
 
+    if positions_only_in_sidecar(leaf.segment()):
+        raise PositionsLost(f"{Path(path).name}: the segment's positions were only there")
     out = SidecarWriter(leaf.doc_count_all())
     current = None
     for fieldname, btext in leaf.all_terms():
