@@ -112,8 +112,9 @@ class Session(QObject):
             self._close_now()
             self.read_only = None
             try:
+                # The search index is attached once the list is shown (``IndexStatus``).
                 wb = Workbench.open(path, create=create, program="Workbench desktop app",
-                                    passphrase=passphrase)
+                                    passphrase=passphrase, index_on_first_use=True)
             except LibraryReadOnly as exc:  # a read-only disk or share: it can still be read
                 wb = Workbench.open(path, writable=False, passphrase=passphrase)
                 self.read_only = exc.message

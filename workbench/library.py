@@ -104,11 +104,12 @@ class Library:
 
     @classmethod
     def create(cls, path: Path, program: str = "workbench", *,
-               passphrase: str | None = None) -> Library:
+               passphrase: str | None = None, index_on_first_use: bool = False) -> Library:
         """Create a library (an encrypted one with ``passphrase``), or open the one there."""
         path = Path(path).absolute()
         if (path / MARKER).exists():
-            return cls.open(path, program=program, passphrase=passphrase)
+            return cls.open(path, program=program, passphrase=passphrase,
+                            index_on_first_use=index_on_first_use)
         if path.exists() and any(path.iterdir()):
             raise LibraryError(
                 f"Cannot create a library in {path}: the folder is not empty",
@@ -125,16 +126,19 @@ class Library:
         if key is not None:
             marker["encrypted"] = True
         (path / MARKER).write_text(json.dumps(marker), encoding="utf-8")
-        return cls.open(path, program=program, key=key)
+        return cls.open(path, program=program, key=key, index_on_first_use=index_on_first_use)
 
     @classmethod
     def open(
         cls, path: Path, *, writable: bool = True, program: str = "workbench",
         attach_index: bool = True, passphrase: str | None = None, key: LibraryKey | None = None,
+        index_on_first_use: bool = False,
     ) -> Library:
         """Open the library at ``path``. An encrypted one needs its ``passphrase`` (else
         ``PassphraseRequired``; a wrong one: ``WrongPassphrase``) or its unwrapped ``key``
-        (e.g. of the library a backup copy was taken from)."""
+        (e.g. of the library a backup copy was taken from). ``index_on_first_use``: a writable
+        library's search index too is attached when first used (``index``), not at once (the
+        desktop app attaches it once its list is shown: importing the engine takes a while)."""
         path = Path(path).absolute()
         marker = path / MARKER
         if not marker.exists():
@@ -172,7 +176,7 @@ class Library:
             with reported(path), writes_to(path, "opening it for writing"):
                 store = _guarded_open(path, writable, key)
             lib = cls(path, store, lock, key)
-            if attach_index and writable:
+            if attach_index and writable and not index_on_first_use:
                 from .search import attach
 
                 # At once: its writer thread checks the index against the database meanwhile.

@@ -34,13 +34,22 @@ class Workbench(DocumentsMixin, SearchMixin, AnnotationsMixin, DossiersMixin, Pa
 
     @classmethod
     def open(cls, path: str | Path, *, writable: bool = True, create: bool = False,
-             program: str = "workbench", passphrase: str | None = None) -> Workbench:
+             program: str = "workbench", passphrase: str | None = None,
+             index_on_first_use: bool = False) -> Workbench:
         """Open (or with ``create``, create) the library at ``path``; an encrypted library
-        needs its ``passphrase`` (``PassphraseRequired``, ``WrongPassphrase``)."""
+        needs its ``passphrase`` (``PassphraseRequired``, ``WrongPassphrase``).
+        ``index_on_first_use``: the search index is attached by the first call that needs it
+        or by ``attach_index``, not during the open (the desktop app, issue 16)."""
         if create:
-            return cls(Library.create(Path(path), program=program, passphrase=passphrase))
+            return cls(Library.create(Path(path), program=program, passphrase=passphrase,
+                                      index_on_first_use=index_on_first_use))
         return cls(Library.open(Path(path), writable=writable, program=program,
-                                passphrase=passphrase))
+                                passphrase=passphrase, index_on_first_use=index_on_first_use))
+
+    def attach_index(self) -> None:
+        """Attach the search index now if it is not yet: its writer then checks it against
+        the database and repairs any drift, as an open that attaches at once does."""
+        self.library.index  # noqa: B018 - the property attaches it
 
     def close(self) -> None:
         self.stop_listening()  # no word of others' changes to a library that is closed
