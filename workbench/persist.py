@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from . import __version__
 from .audit import current_actor
 from .models import Collection, CollectionMember, CollectionRecord, Document, Page, TextLayer
+from .ocr_metadata import OCR_METADATA, OCR_READINGS, is_ocr
+from .ocr_metadata import layer_ocr as layer_ocr  # re-exported: its readers import it here
 from .timeutil import parse_iso_utc
 
 if TYPE_CHECKING:  # types only: `show` reads layer metadata here without the extractors
@@ -161,37 +163,6 @@ def language_of(ex: Extraction) -> str | None:
 
     return detect_language(PAGE_SEPARATOR.join(ex.pages[:50])) or normalise_code(
         ex.metadata.get("language"))
-
-
-# How an OCR layer's languages were chosen and its mean word confidence: the extractor's
-# metadata keys, kept on the document (Document.extra) under these names and, per text-layer
-# version, under OCR_READINGS. The top-level keys describe the document's current reading
-# (`show`, the docs name them); OCR_READINGS keeps every OCR layer's, so older layers can
-# still say how they were read. An import writes only the top level, for layer 1.
-OCR_METADATA = {"ocr_languages_chosen": "languages_chosen", "ocr_confidence": "confidence"}
-OCR_READINGS = "ocr_readings"
-
-
-def is_ocr(method: str | None) -> bool:
-    """``ocr`` or ``text+ocr`` (a PDF with some scanned pages)."""
-    return "ocr" in (method or "").split("+")
-
-
-def layer_ocr(extra: dict[str, Any] | None, version: int, method: str | None
-              ) -> dict[str, Any] | None:
-    """``{"languages_chosen", "confidence"}`` of an OCR text layer (``None`` for a layer read
-    without OCR); values the extractor did not give (languages named by the user, an older
-    Workbench) are ``None``."""
-    if not is_ocr(method):
-        return None
-    extra = extra or {}
-    readings = extra.get(OCR_READINGS)
-    if isinstance(readings, dict):  # a reading after the import: every OCR layer is kept
-        saved = readings.get(str(version))
-        source = saved if isinstance(saved, dict) else {}
-    else:  # only the import's reading, at the top level
-        source = extra if version == 1 else {}
-    return {name: source.get(key) for key, name in OCR_METADATA.items()}
 
 
 def set_reading_metadata(doc: Document, extraction: Extraction, version: int) -> None:

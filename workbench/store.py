@@ -10,7 +10,6 @@ the engine URL (``sqlite_url``).
 
 from __future__ import annotations
 
-import ast
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
@@ -26,6 +25,9 @@ from sqlalchemy.pool import QueuePool
 from .audit import HEAD_INFO
 from .bundled import data_dir
 from .errors import LibraryError, WorkbenchError
+from .schema_files import Graph, revision_graph, single_head
+from .schema_files import connect_raw as connect_raw  # re-exported: older callers import it here
+from .schema_files import stored_revision as stored_revision  # likewise
 
 
 def _find_migrations() -> Path | None:
@@ -111,17 +113,6 @@ def url_key(url: URL) -> str | None:
     return url.password if url.drivername == CIPHER_DRIVER else None
 
 
-def connect_raw(db_path: Path | str, key: str | None = None, **kwargs: Any) -> Any:
-    """A DBAPI connection to the file (``sqlcipher3`` keyed first when ``key`` is given)."""
-    if key is None:
-        return sqlite3.connect(str(db_path), **kwargs)
-    import sqlcipher3
-
-    conn = sqlcipher3.connect(str(db_path), **kwargs)
-    conn.execute(f'PRAGMA key = "{key}"')
-    return conn
-
-
 def make_engine(url: str) -> Engine:
     # SQLAlchemy's SQLCipher dialect defaults to one connection per thread, closed when a
     # sixth thread connects; the pool a plain file database gets serves threads better.
@@ -180,52 +171,9 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-_Graph = tuple[set[str], set[str]]
-# Every open reads the graph twice (refuse_newer, is_current): parsed once per set of files.
-_graphs: dict[tuple[tuple[str, int, int], ...], _Graph | None] = {}
-
-
-def _revision_graph() -> _Graph | None:
-    """(every revision, every revision some other one follows), read from the revision files
-    without importing Alembic; None when a file does not say plainly."""
-    files = sorted((migrations_dir() / "versions").glob("*.py"))
-    try:  # a file added, removed or changed (tests write their own) is read again
-        seen = tuple((str(p), s.st_mtime_ns, s.st_size) for p, s in
-                     ((p, p.stat()) for p in files))
-    except OSError:
-        return _read_graph(files)
-    if seen not in _graphs:
-        _graphs[seen] = _read_graph(files)
-    graph = _graphs[seen]
-    return None if graph is None else (set(graph[0]), set(graph[1]))
-
-
-def _read_graph(files: list[Path]) -> _Graph | None:
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in files:
-        values: dict[str, Any] = {}
-        try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-        except (OSError, SyntaxError, ValueError):
-            return None
-        for node in tree.body:
-            if (isinstance(node, ast.Assign) and len(node.targets) == 1
-                    and isinstance(node.targets[0], ast.Name)
-                    and node.targets[0].id in ("revision", "down_revision")):
-                try:
-                    values[node.targets[0].id] = ast.literal_eval(node.value)
-                except ValueError:
-                    return None
-        if not isinstance(values.get("revision"), str):
-            return None
-        revisions.add(values["revision"])
-        down = values.get("down_revision")
-        if isinstance(down, str):
-            parents.add(down)
-        elif isinstance(down, tuple | list):
-            parents.update(down)
-    return revisions, parents
+def _revision_graph() -> Graph | None:
+    """(every revision, every revision some other one follows) of this build's migrations."""
+    return revision_graph(migrations_dir() / "versions")
 
 
 def script_head() -> str | None:
@@ -235,40 +183,13 @@ def script_head() -> str | None:
     for each command-line call. Returns None when the files do not give one clear head (then
     the caller asks Alembic itself).
     """
-    graph = _revision_graph()
-    if graph is None:
-        return None
-    heads = graph[0] - graph[1]
-    return next(iter(heads)) if len(heads) == 1 else None
+    return single_head(_revision_graph())
 
 
 def known_revisions() -> set[str]:
     """Every schema revision this build's migrations know (empty when they cannot be read)."""
     graph = _revision_graph()
     return graph[0] if graph is not None else set()
-
-
-def stored_revision(db_path: Path, key: str | None = None) -> str | None:
-    """The schema revision the database at ``db_path`` records, read without writing a byte or
-    creating a file beside it (no ``-wal``/``-shm``): ``immutable`` unless a ``-wal`` holds
-    changes, which only a WAL read sees. None when there is none or it cannot be read (the
-    ordinary open then reports what is wrong, in its own words)."""
-    wal = db_path.with_name(db_path.name + "-wal")
-    pending = wal.exists() and wal.stat().st_size > 0
-    uri = f"{db_path.absolute().as_uri()}?mode=ro" + ("" if pending else "&immutable=1")
-    try:
-        con = connect_raw(uri, key, uri=True)
-    except Exception:  # sqlite3 and sqlcipher3 raise their own classes
-        return None
-    try:
-        found = con.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                            "AND name = 'alembic_version'").fetchone()
-        row = con.execute("SELECT version_num FROM alembic_version").fetchone() if found else None
-    except Exception:  # damaged, or an encrypted file read without its key
-        return None
-    finally:
-        con.close()
-    return row[0] if row and isinstance(row[0], str) else None
 
 
 def refuse_newer(revision: str | None, where: Path) -> None:

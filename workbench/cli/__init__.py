@@ -83,10 +83,15 @@ def run(argv: list[str] | None = None) -> Result:
     if not args.needs_library:
         return args.handler(args)
     from ..errors import LibraryDamaged, LibraryReadOnly
-    from ..services import Workbench
 
     try:
         secret = crypto_cmds.passphrase_for(args, library_path(args))
+        if getattr(args, "fast_read", False):
+            result = _run_fast(args, secret)
+            if result is not None:
+                return result
+        from ..services import Workbench  # the facade: SQLAlchemy, its ORM, every mixin
+
         try:
             wb = Workbench.open(library_path(args), writable=args.writes, passphrase=secret)
         except LibraryReadOnly:
@@ -99,6 +104,19 @@ def run(argv: list[str] | None = None) -> Result:
         return args.on_damaged(library_path(args), args, exc)  # type: ignore[no-any-return]
     with wb:
         return args.handler(wb, args)
+
+
+def _run_fast(args: argparse.Namespace, secret: str | None) -> Result | None:
+    """The command on the read-only path without SQLAlchemy (``workbench.fast_read``); None
+    when that path does not serve this library or request: the facade then runs it, and
+    refuses or reports whatever is unusual in its own words."""
+    from ..fast_read import FastReader, Unsupported
+
+    try:
+        with FastReader.open(library_path(args), secret) as reader:
+            return args.handler(reader, args)  # type: ignore[no-any-return]
+    except Unsupported:
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,14 +42,16 @@ def json_parent() -> argparse.ArgumentParser:
 
 def command(sub: Any, name: str, handler: Handler, help: str, *, writes: bool = False,
             needs_library: bool = True, aliases: tuple[str, ...] = (),
-            read_only_ok: bool = False) -> argparse.ArgumentParser:
+            read_only_ok: bool = False, fast_read: bool = False) -> argparse.ArgumentParser:
     """Add a sub-command. ``writes`` takes the writer lock; read-only commands do not.
     ``read_only_ok``: a command that writes only its audit record (verify, export) still runs
-    on a library whose folder is read-only, opened read-only (its handler says so)."""
+    on a library whose folder is read-only, opened read-only (its handler says so).
+    ``fast_read``: the handler also runs on a ``workbench.fast_read.FastReader`` (a plain
+    library read without SQLAlchemy), tried first; the facade serves what it cannot."""
     p: argparse.ArgumentParser = sub.add_parser(name, help=help, description=help,
                                                 parents=[json_parent()], aliases=list(aliases))
     p.set_defaults(handler=handler, writes=writes, needs_library=needs_library,
-                   read_only_ok=read_only_ok)
+                   read_only_ok=read_only_ok, fast_read=fast_read)
     return p
 
 

@@ -14,6 +14,7 @@ from . import argtypes
 from .common import EXIT_SOME_FAILED, Result, command, not_recorded, one_line, safe, table
 
 if TYPE_CHECKING:  # the import pipeline and the facade load when a command runs
+    from ..fast_read import FastReader
     from ..progress import Progress
     from ..services import Workbench
 
@@ -58,14 +59,15 @@ def register(sub: Any) -> None:
                    help="in folders, also import what symbolic links point to outside the "
                         "folder (by default such links are reported and skipped)")
 
-    p = command(sub, "list", cmd_list, "list documents")
+    p = command(sub, "list", cmd_list, "list documents", fast_read=True)
     p.add_argument("--collection", metavar="NAME")
     p.add_argument("--limit", type=argtypes.count, metavar="N")
     p.add_argument("--failed-redactions", action="store_true",
                    help="only PDFs where the import found text under a box drawn over it "
                         "(see `workbench xray DOC`)")
 
-    p = command(sub, "show", cmd_show, "show a document's metadata, provenance and text")
+    p = command(sub, "show", cmd_show, "show a document's metadata, provenance and text",
+                fast_read=True)
     p.add_argument("doc", metavar="DOC", type=argtypes.document_ref,
                    help="document id or unique SHA-256 prefix")
     p.add_argument("--text", action="store_true", help="include the text")
@@ -215,7 +217,7 @@ def _terminal_progress() -> Callable[[Progress], None]:
     return show
 
 
-def cmd_list(wb: Workbench, args: argparse.Namespace) -> Result:
+def cmd_list(wb: Workbench | FastReader, args: argparse.Namespace) -> Result:
     docs = wb.list_documents(collection=args.collection, limit=args.limit,
                              failed_redactions=args.failed_redactions)
     payload = [{k: d[k] for k in ("id", "title", "kind", "pages", "sha256", "imported_at")}
@@ -226,7 +228,7 @@ def cmd_list(wb: Workbench, args: argparse.Namespace) -> Result:
     return Result(payload, text)
 
 
-def cmd_show(wb: Workbench, args: argparse.Namespace) -> Result:
+def cmd_show(wb: Workbench | FastReader, args: argparse.Namespace) -> Result:
     info = wb.show_document(args.doc)
     if args.text or args.page:
         t = wb.document_text(info["id"])

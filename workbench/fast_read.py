@@ -1,0 +1,317 @@
+"""The read-only commands' path to a library's database, without SQLAlchemy.
+
+``workbench list`` and ``show`` are run from scripts, often in loops; importing SQLAlchemy,
+its ORM and our models costs ≈ 0.3 s a call before a row is read (docs/PERFORMANCE.md, "Fixed
+cost of a command"), where the query itself takes milliseconds. So these commands read a
+personal library's SQLite file (SQLCipher for an encrypted one) through the DB-API, with plain
+SQL, and give exactly what the facade's methods of the same names give (``FastReader``: the
+command handlers run unchanged on either; ``tests/core/test_fast_read.py`` compares the two
+outputs byte for byte on a varied library).
+
+This is a second way to read the database, so it is kept narrow and it never decides anything
+unusual. It serves only the plain case: a personal library, its database present and not
+empty, at this build's schema head, opened read-only as the facade would (``mode=ro``, no
+file written). Anything else — a shared library, a library from a newer Workbench or one that
+needs an upgrade, an empty, swapped-in or damaged database, a document or page that is not
+there, a date or value not in the form SQLAlchemy writes — raises ``Unsupported``, and the
+caller runs the command through the facade, which then refuses or reports in its own words.
+So every safety check of a read stays where it is, and an error is never worded twice. The
+SQL mirrors the statements the ORM sends (same joins, same order), so rows come back in the
+same order even where the facade does not sort.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
+
+from . import records
+from .bundled import data_dir
+from .errors import WorkbenchError
+from .ids import row_id
+from .ocr_metadata import layer_ocr
+from .schema_files import connect_raw, revision_graph, single_head, stored_revision
+
+if TYPE_CHECKING:
+    from .models import CollectionRecord, Document
+
+MARKER = "workbench-library.json"  # library.MARKER, DB_NAME, FORMAT_VERSION: not imported,
+DB_NAME = "library.sqlite"  # library.py loads SQLAlchemy (tests/core/test_fast_read.py
+FORMAT_VERSION = 2  # holds them equal)
+
+_DOCUMENT = ("id, sha256, title, kind, media_type, language, size, original_filename, author, "
+             "site, published, created_at, modified_at, status, problems, page_count, "
+             "parent_id, extra")
+# How SQLAlchemy's SQLite DateTime stores a value (microseconds always six digits).
+_STORED_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{6})?")
+
+
+class Unsupported(Exception):
+    """Not a case for this path: the facade serves it (and says what is wrong, if anything)."""
+
+
+@dataclass
+class FastText:
+    """A text layer and its page ranges: what ``show --text/--page`` reads of
+    ``document_queries.DocumentText``."""
+
+    text: str
+    pages: list[tuple[int, int, int]]  # (number, start, end)
+
+    def page_text(self, number: int) -> str:
+        for n, start, end in self.pages:
+            if n == number:
+                return self.text[start:end]
+        raise Unsupported("no such page")  # the facade's NotFound says how many there are
+
+
+def _time(value: object) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _STORED_TIME.fullmatch(value):
+        raise Unsupported("a time not in SQLAlchemy's form")
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _iso(value: object) -> str | None:
+    dt = _time(value)
+    return None if dt is None else dt.isoformat().replace("+00:00", "Z")
+
+
+def _json(value: object) -> Any:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise Unsupported("a JSON value not stored as text")
+    try:
+        return json.loads(value)
+    except ValueError:
+        raise Unsupported("JSON that does not decode") from None  # the facade: damage
+
+
+def _current_head() -> str | None:
+    try:
+        return single_head(revision_graph(data_dir("migrations") / "versions"))
+    except WorkbenchError:
+        return None
+
+
+class FastReader:
+    """``list_documents``, ``show_document``, ``document_text`` and ``document_record`` of
+    the facade, for the command line, on one read-only connection."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    @classmethod
+    def open(cls, path: Path, passphrase: str | None = None) -> FastReader:
+        """The library at ``path`` opened read-only, or ``Unsupported``."""
+        path = Path(path).absolute()
+        try:
+            info = json.loads((path / MARKER).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise Unsupported("no readable marker") from None
+        if (not isinstance(info, dict) or "database" in info
+                or not isinstance(info.get("format", 0), int)
+                or info.get("format", 0) > FORMAT_VERSION):
+            raise Unsupported("a shared library, or a marker this path does not read")
+        db = path / DB_NAME
+        try:
+            if db.stat().st_size == 0:
+                raise Unsupported("an empty database")
+        except OSError:
+            raise Unsupported("no database") from None
+        key = _key(path, info, passphrase)
+        head = _current_head()
+        if head is None or stored_revision(db, key) != head:
+            raise Unsupported("not at this build's schema head")  # newer, older, unreadable
+        wal = path / f"{DB_NAME}-wal"
+        pending = wal.exists() and wal.stat().st_size > 0
+        # As library._open_readonly: in a folder nobody can write, the file cannot change.
+        frozen = not os.access(path, os.W_OK) and not pending
+        uri = f"{db.as_uri()}?mode=ro" + ("&immutable=1" if frozen else "")
+        try:
+            conn = connect_raw(uri, key, uri=True, isolation_level=None)
+            conn.execute("PRAGMA busy_timeout=10000")
+            conn.execute("PRAGMA query_only=ON")
+            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        except Exception:  # sqlite3's and sqlcipher3's own classes
+            raise Unsupported("the database cannot be read here") from None
+        if revision is None or revision[0] != head:
+            conn.close()
+            raise Unsupported("not at this build's schema head")
+        return cls(conn)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> FastReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        try:
+            return list(self._conn.execute(sql, params).fetchall())
+        except Exception:  # damage, a lock held too long: the facade reports it
+            raise Unsupported("a query failed") from None
+
+    # --- the facade's reads ------------------------------------------------------------------
+
+    def list_documents(self, *, collection: str | None = None, limit: int | None = None,
+                       failed_redactions: bool = False) -> list[dict[str, Any]]:
+        """As ``DocumentsMixin.list_documents`` in id order (no offset, sort or search)."""
+        sql = f"SELECT {_prefixed('documents')} FROM documents"
+        params: list[Any] = []
+        if collection:
+            sql += (" JOIN collection_members ON documents.id = collection_members.document_id"
+                    " JOIN collections ON collections.id = collection_members.collection_id")
+        where = []
+        if failed_redactions:
+            where.append("json_array_length(documents.extra, ?) > ?")
+            params += ["$.xray", 0]
+        if collection:
+            where.append("collections.name = ?")
+            params.append(collection)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY documents.id, documents.id"
+        if limit:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, 0]
+        return [_summary(_document(r)) for r in self._rows(sql, tuple(params))]
+
+    def show_document(self, ref: str | int) -> dict[str, Any]:
+        doc = self._resolve(ref)
+        rows = self._rows(
+            "SELECT original_path, source_url, final_url, captured_at, imported_at, importer, "
+            "importer_version, os_user, http_status, extra FROM collection_records "
+            "WHERE ? = collection_records.document_id", (doc.id,))
+        rec = None if not rows else SimpleNamespace(**dict(zip(
+            ("original_path", "source_url", "final_url", "captured_at", "imported_at",
+             "importer", "importer_version", "os_user", "http_status", "extra"), rows[0],
+            strict=True)))
+        layers = self._rows(
+            "SELECT id, version, extractor, extractor_version, method, languages, text, "
+            "created_at FROM text_layers WHERE text_layers.document_id = ? "
+            "ORDER BY text_layers.version", (doc.id,))
+        cols = [name for (name,) in self._rows(
+            "SELECT collections.name FROM collections JOIN collection_members "
+            "ON collections.id = collection_members.collection_id "
+            "WHERE collection_members.document_id = ?", (doc.id,))]
+        out = _summary(doc)
+        out.update({
+            "media_type": doc.media_type, "size": doc.size,
+            "original_filename": doc.original_filename, "author": doc.author,
+            "problems": list(doc.problems), "extra": doc.extra, "collections": cols,
+            "record": self._record(doc, rec).to_json(),
+            "collection_record": None if rec is None else {
+                "original_path": rec.original_path, "source_url": rec.source_url,
+                "final_url": rec.final_url, "captured_at": _iso(rec.captured_at),
+                "imported_at": _iso(rec.imported_at), "importer": rec.importer,
+                "importer_version": rec.importer_version, "os_user": rec.os_user,
+                "http_status": rec.http_status, "extra": _json(rec.extra),
+            },
+            "text_layers": [{"id": lid, "version": version, "extractor": extractor,
+                             "extractor_version": extractor_version, "method": method,
+                             "languages": languages,
+                             "ocr": layer_ocr(doc.extra, version, method),
+                             "created_at": _iso(created), "characters": len(text)}
+                            for (lid, version, extractor, extractor_version, method,
+                                 languages, text, created) in layers],
+        })
+        return out
+
+    def document_text(self, ref: str | int) -> FastText:
+        doc = self._resolve(ref)
+        layer = self._rows(
+            "SELECT id, text FROM text_layers WHERE text_layers.document_id = ? "
+            "ORDER BY text_layers.version DESC LIMIT ? OFFSET ?", (doc.id, 1, 0))
+        if not layer:
+            raise Unsupported("no text layer")  # the facade's NotFound
+        layer_id, text = layer[0]
+        pages = self._rows('SELECT pages.number, pages.start, pages."end" FROM pages '
+                           "WHERE pages.layer_id = ? ORDER BY pages.number", (layer_id,))
+        return FastText(text, [(int(n), int(a), int(b)) for n, a, b in pages])
+
+    def document_record(self, ref: str | int) -> records.Record:
+        doc = self._resolve(ref)
+        rows = self._rows("SELECT source_url FROM collection_records "
+                          "WHERE ? = collection_records.document_id", (doc.id,))
+        rec = SimpleNamespace(source_url=rows[0][0]) if rows else None
+        return self._record(doc, rec)
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _record(doc: SimpleNamespace, rec: SimpleNamespace | None) -> records.Record:
+        # record_of reads attributes only: the rows stand in for the ORM's objects
+        return records.record_of(cast("Document", doc), cast("CollectionRecord | None", rec))
+
+    def _resolve(self, ref: str | int) -> SimpleNamespace:
+        """``document_queries.resolve_document``'s answer; a reference it would refuse
+        (none, several) is the facade's to word."""
+        text = str(ref).strip()
+        doc_id = row_id(text) if len(text) < 12 else None
+        if doc_id is not None:
+            rows = self._rows(f"SELECT {_prefixed('documents')} FROM documents "
+                              "WHERE documents.id = ?", (doc_id,))
+            if rows:
+                return _document(rows[0])
+        if 6 <= len(text) <= 64 and all(c in "0123456789abcdef" for c in text.lower()):
+            rows = self._rows(f"SELECT {_prefixed('documents')} FROM documents "
+                              "WHERE documents.sha256 LIKE ? LIMIT ? OFFSET ?",
+                              (text.lower() + "%", 2, 0))
+            if len(rows) == 1:
+                return _document(rows[0])
+        raise Unsupported("no such document, or several")
+
+
+def _prefixed(table: str) -> str:
+    return ", ".join(f"{table}.{c.strip()}" for c in _DOCUMENT.split(","))
+
+
+def _document(row: tuple[Any, ...]) -> SimpleNamespace:
+    doc = SimpleNamespace(**dict(zip((c.strip() for c in _DOCUMENT.split(",")), row,
+                                     strict=True)))
+    doc.created_at = _time(doc.created_at)
+    doc.modified_at = _time(doc.modified_at)
+    doc.problems = _json(doc.problems)
+    doc.extra = _json(doc.extra)
+    return doc
+
+
+def _summary(doc: SimpleNamespace) -> dict[str, Any]:
+    """``document_queries.document_summary`` of a row."""
+    created = doc.created_at
+    return {
+        "id": doc.id, "title": doc.title, "kind": doc.kind, "pages": doc.page_count,
+        "sha256": doc.sha256,
+        "imported_at": None if created is None else created.isoformat().replace("+00:00", "Z"),
+        "status": doc.status, "language": doc.language, "published": doc.published,
+        "site": doc.site, "parent_id": doc.parent_id,
+    }
+
+
+def _key(path: Path, info: dict[str, Any], passphrase: str | None) -> str | None:
+    """An encrypted library's SQLCipher key (None for a plain one), unwrapped as
+    ``Library.open`` does; a missing or wrong passphrase is the facade's to say."""
+    from .crypto import is_encrypted
+
+    if not (info.get("encrypted") or is_encrypted(path)):
+        return None
+    if passphrase is None:
+        raise Unsupported("no passphrase")
+    from .crypto.keys import unlock  # cryptography: only for an encrypted library
+
+    try:
+        return unlock(path, passphrase).db_key_hex
+    except WorkbenchError:
+        raise Unsupported("the key did not unlock") from None
