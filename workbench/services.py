@@ -16,6 +16,7 @@ from .copies.service import CopiesMixin
 from .documents import DocumentsMixin
 from .dossier.service import DossiersMixin
 from .entities.service import EntitiesMixin
+from .history import HistoryMixin
 from .library import Library
 from .pages.service import PagesMixin
 from .search.service import SearchMixin
@@ -28,7 +29,7 @@ __all__ = ["Changes", "Workbench"]
 
 class Workbench(DocumentsMixin, SearchMixin, AnnotationsMixin, DossiersMixin, PagesMixin,
                 XrayMixin, LinksMixin, EntitiesMixin, ChronologyMixin, CopiesMixin,
-                SharedChangesMixin, RolesMixin):
+                SharedChangesMixin, RolesMixin, HistoryMixin):
     def __init__(self, library: Library) -> None:
         self.library = library
 

@@ -29,6 +29,7 @@ from . import (
     dossier_cmds,
     entity_cmds,
     event_cmds,
+    history_cmds,
     leakscan_cmds,
     ocr_cmds,
     search_cmds,
@@ -39,7 +40,7 @@ from .common import EXIT_SOME_FAILED, EXIT_USAGE, Result, safe
 
 COMMAND_MODULES = [core_cmds, search_cmds, annotate_cmds, dossier_cmds, ocr_cmds, leakscan_cmds,
                    backup_cmds, crypto_cmds, doctor_cmds, xray_cmds, event_cmds,
-                   entity_cmds, copies_cmds, shared_cmds]
+                   entity_cmds, copies_cmds, shared_cmds, history_cmds]
 
 
 MAX_ERROR = 500  # characters of an error: a 100 KB value typed by mistake is not echoed whole

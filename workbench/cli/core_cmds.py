@@ -89,11 +89,20 @@ def register(sub: Any) -> None:
     p = command(sub, "delete", cmd_delete, "delete a document and its original", writes=True)
     p.add_argument("doc", metavar="DOC", type=argtypes.document_ref)
 
-    p = command(sub, "collections", cmd_collections, "list collections, or add documents to one",
+    p = command(sub, "collections", cmd_collections,
+                "list collections; add documents to one, take them out, or rename it",
                 writes=True)
-    p.add_argument("--add", nargs="+", metavar="DOC", type=argtypes.document_ref,
-                   help="documents to add")
-    p.add_argument("--to", metavar="NAME", help="the collection to add them to")
+    change = p.add_mutually_exclusive_group()
+    change.add_argument("--add", nargs="+", metavar="DOC", type=argtypes.document_ref,
+                        help="documents to add (with --to)")
+    change.add_argument("--remove", nargs="+", metavar="DOC", type=argtypes.document_ref,
+                        help="documents to take out (with --from); they stay in the library")
+    change.add_argument("--rename", metavar="NAME", help="a collection to rename (with --to)")
+    p.add_argument("--to", metavar="NAME",
+                   help="the collection to add them to, or the new name")
+    p.add_argument("--from", dest="from_", metavar="NAME",
+                   help="the collection to take them out of")
+    argtypes.add_expected_version(p)
 
     p = command(sub, "verify", cmd_verify,
                 "re-hash originals and text, check the audit chain and the database",
@@ -109,6 +118,9 @@ def register(sub: Any) -> None:
     p.add_argument("--object-type", metavar="TYPE")
     p.add_argument("--object-id", metavar="ID")
     p.add_argument("--limit", type=argtypes.count, metavar="N")
+    from .history_cmds import add_filters
+
+    add_filters(p)
 
     p = command(sub, "gui", cmd_gui, "open the desktop app", needs_library=False)
     # `workbench gui --library PATH` as well as `workbench --library PATH gui`; SUPPRESS keeps
@@ -301,12 +313,21 @@ def cmd_delete(wb: Workbench, args: argparse.Namespace) -> Result:
 
 
 def cmd_collections(wb: Workbench, args: argparse.Namespace) -> Result:
-    if args.add:
-        if not args.to:
-            from ..errors import UserError
+    from ..errors import UserError
 
-            raise UserError("--add needs --to NAME")
-        wb.add_to_collection(args.add, args.to)
+    seen = args.expected_version
+    if (args.add or args.rename) and not args.to:
+        raise UserError(f"--{'add' if args.add else 'rename'} needs --to NAME")
+    if args.add:
+        wb.add_to_collection(args.add, args.to, expected_version=seen)
+    elif args.remove:
+        if not args.from_:
+            raise UserError("--remove needs --from NAME")
+        wb.remove_from_collection(args.remove, args.from_, expected_version=seen)
+    elif args.rename:
+        wb.rename_collection(args.rename, args.to, expected_version=seen)
+    elif seen is not None:
+        raise UserError("--expected-version goes with --add, --remove or --rename")
     cols = wb.list_collections()
     return Result(cols, table([[c["id"], c["name"], c["documents"]] for c in cols],
                               ["ID", "NAME", "DOCUMENTS"]))
@@ -394,7 +415,7 @@ def cmd_gc(wb: Workbench, args: argparse.Namespace) -> Result:
 
 def cmd_audit(wb: Workbench, args: argparse.Namespace) -> Result:
     events = wb.audit_events(object_type=args.object_type, object_id=args.object_id,
-                             limit=args.limit)
+                             limit=args.limit, author=args.author, kind=args.kind)
     text = table([[e["id"], e["at"], e["actor"], e["type"], e["object_type"], e["object_id"]]
                   for e in events], ["ID", "AT", "ACTOR", "TYPE", "OBJECT", "OBJECT ID"])
     return Result(events, text)
