@@ -56,6 +56,8 @@ SPECS: list[Spec] = [
     Spec("search", "&View", "&Search", "Ctrl+K", "focus_search", "Search the library"),
     Spec("show_dossiers", "&View", "Dossier &builder", "Ctrl+3", "show_dossier"),
     Spec("filter_docs", "&View", "&Filter documents", "Ctrl+L", "focus_filter"),
+    Spec("history", "&View", "&History…", "Ctrl+Shift+H", "show_history",
+         "Who did what: every change to the library, newest first, with its author"),
     Spec("codebook", "&Tags", "&Codebook", "Ctrl+2", "show_codebook",
          "Rename, move, merge, recolour and delete tags; list and export their passages"),
     Spec("new_dossier", "&Dossier", "&New dossier…", "Ctrl+Shift+D", "new_dossier"),

@@ -346,6 +346,22 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Verifying every original and the audit chain…")
         self.session.query(lambda wb: wb.verify(), self._verified, "verify the library")
 
+    def show_history(self) -> None:
+        """View → History…: who did what (ui/history)."""
+        if not self.session.is_open:
+            self.statusBar().showMessage("Open a library to see its history.", 6000)
+            return
+        if getattr(self, "history_view", None) is None:
+            from .history.view import HistoryView
+
+            self.history_view = HistoryView(self.session, self)
+            self.session.changed.connect(self.history_view.on_changes)
+            self.session.opened.connect(self.history_view.on_opened)
+        self.history_view.show()
+        self.history_view.raise_()
+        self.history_view.activateWindow()
+        self.history_view.refresh()
+
     def _verified(self, result: dict[str, Any]) -> None:
         from . import verify_report
 

@@ -1,0 +1,1 @@
+"""The History window (View → History…): who did what in the library, newest first."""
