@@ -6,6 +6,7 @@ replaced."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,7 @@ def test_a_stale_collection_edit_is_refused(wb: Workbench,
     monkeypatch.setenv("WORKBENCH_AUTHOR", "alice")
     wb.add_to_collection([two], "Xinjiang", expected_version=seen)
     monkeypatch.setenv("WORKBENCH_AUTHOR", "bob")
-    with pytest.raises(ConflictError, match="^Changed by alice"):
+    with pytest.raises(ConflictError, match=r"^Changed by alice"):
         wb.rename_collection("Xinjiang", "XJ", expected_version=seen)
     with pytest.raises(ConflictError):
         wb.remove_from_collection([one], "Xinjiang", expected_version=seen)
@@ -107,7 +108,7 @@ def test_a_dossiers_area_term_and_facsimile_edits_refuse_a_stale_version(
     monkeypatch.setenv("WORKBENCH_AUTHOR", "alice")
     wb.redact_area(d, doc, 2, (50, 60, 150, 90), "a face", expected_version=seen)
     monkeypatch.setenv("WORKBENCH_AUTHOR", "bob")
-    with pytest.raises(ConflictError, match="^Changed by alice"):
+    with pytest.raises(ConflictError, match=r"^Changed by alice"):
         wb.redact_area(d, doc, 1, (50, 60, 150, 90), "a signature", expected_version=seen)
     with pytest.raises(ConflictError):
         wb.set_facsimile(d, item, True, expected_version=seen)
@@ -122,3 +123,55 @@ def test_a_dossiers_area_term_and_facsimile_edits_refuse_a_stale_version(
     assert _last_event(wb, "dossier", d)["details"]["overwrote"]["version_seen"] == seen
     assert wb.get_dossier(d)["version"] == seen + 3
     assert len(wb.list_redactions(d)) == 2
+
+
+def test_the_cli_takes_expected_version_on_tag_collection_and_redaction_edits(
+        library_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.cli import main
+
+    def run(*args: str) -> tuple[int, Any, str]:
+        capsys.readouterr()
+        rc = main(["--library", str(library_path), *args, "--json"])
+        out, err = capsys.readouterr()
+        return rc, json.loads(out) if rc == 0 and out.strip() else None, err
+
+    monkeypatch.setenv("WORKBENCH_AUTHOR", "carol")
+    rc, tag, _ = run("tag", "add", "Camps")
+    assert rc == 0 and tag["version"] == 1
+    rc, tag, _ = run("tag", "rename", "Camps", "Sites", "--expected-version", "1")
+    assert rc == 0 and tag["version"] == 2
+    for stale in (("tag", "rename", "Sites", "Old"), ("tag", "edit", "Sites", "--color",
+                  "#00ff00"), ("tag", "move", "Sites", "--top"), ("tag", "merge", "Sites",
+                  "Other")):
+        if stale[1] == "merge":
+            assert run("tag", "add", "Other")[0] == 0
+        rc, _, err = run(*stale, "--expected-version", "1")
+        assert rc == 1, stale
+        assert err.startswith("workbench: error: Changed by carol at ")
+        assert len(err.strip().splitlines()) == 1
+    assert [t["version"] for t in run("tag", "list")[1] if t["path"] == "Sites"] == [2]
+
+    doc = tmp_path / "a.txt"
+    doc.write_text("A witness statement about the camp.", encoding="utf-8")
+    assert run("import", str(doc))[0] == 0
+    rc, cols, _ = run("collections", "--add", "1", "--to", "Case", "--expected-version", "1")
+    assert rc == 0 and cols == [{"id": 1, "name": "Case", "documents": 1, "version": 2}]
+    rc, _, err = run("collections", "--rename", "Case", "--to", "X", "--expected-version", "1")
+    assert rc == 1 and "Changed by carol" in err
+    rc, cols, _ = run("collections", "--rename", "Case", "--to", "X",
+                      "--expected-version", "2")
+    assert rc == 0 and cols[0]["name"] == "X" and cols[0]["version"] == 3
+    rc, cols, _ = run("collections", "--remove", "1", "--from", "X",
+                      "--expected-version", "3")
+    assert rc == 0 and cols[0]["documents"] == 0
+
+    assert run("dossier", "create", "Report")[0] == 0
+    assert run("dossier", "add", "Report", "--document", "1")[0] == 0  # now version 2
+    rc, _, err = run("dossier", "redact", "Report", "--term", "witness", "--reason", "r",
+                     "--expected-version", "1")
+    assert rc == 1 and "Changed by carol" in err
+    assert run("dossier", "redact", "Report", "--term", "witness", "--reason", "r",
+               "--expected-version", "2")[0] == 0
+    rc, _, err = run("dossier", "facsimile", "Report", "1", "on", "--expected-version", "2")
+    assert rc == 1 and "Changed by carol" in err

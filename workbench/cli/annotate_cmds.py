@@ -146,10 +146,12 @@ def _register_tag(ts: Any) -> None:
     p.add_argument("path", metavar="PATH")
     p.add_argument("--color", metavar="HEX")
     p.add_argument("--description", metavar="TEXT")
+    argtypes.add_expected_version(p)
 
     p = command(ts, "rename", cmd_tag_rename, "rename a tag (links are kept)", writes=True)
     p.add_argument("path", metavar="PATH")
     p.add_argument("name", metavar="NEW_NAME")
+    argtypes.add_expected_version(p)
 
     p = command(ts, "move", cmd_tag_move, "move a tag under another one (links are kept)",
                 writes=True)
@@ -157,11 +159,13 @@ def _register_tag(ts: Any) -> None:
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--to", metavar="PARENT", help="the new parent tag")
     where.add_argument("--top", action="store_true", help="make it a top-level tag")
+    argtypes.add_expected_version(p)
 
     p = command(ts, "merge", cmd_tag_merge, "merge SOURCE into TARGET (links move over)",
                 writes=True)
     p.add_argument("source", metavar="SOURCE")
     p.add_argument("target", metavar="TARGET")
+    argtypes.add_expected_version(p)  # the version of SOURCE, the tag merged away
 
     p = command(ts, "delete", cmd_tag_delete, "delete a tag", writes=True)
     p.add_argument("path", metavar="PATH")
@@ -338,27 +342,29 @@ def cmd_tag_list(wb: Workbench, args: argparse.Namespace) -> Result:
 
 
 def cmd_tag_edit(wb: Workbench, args: argparse.Namespace) -> Result:
-    wb.edit_tag(args.path, color=args.color, description=args.description)
+    wb.edit_tag(args.path, color=args.color, description=args.description,
+                expected_version=args.expected_version)
     t = wb.get_tag(args.path)
     return Result(t, f"Updated tag {one_line(t['path'])}")
 
 
 def cmd_tag_rename(wb: Workbench, args: argparse.Namespace) -> Result:
     tag_id = wb.get_tag(args.path)["id"]
-    wb.rename_tag(tag_id, args.name)
+    wb.rename_tag(tag_id, args.name, expected_version=args.expected_version)
     t = wb.get_tag(tag_id)
     return Result(t, f"Renamed to {one_line(t['path'])}")
 
 
 def cmd_tag_move(wb: Workbench, args: argparse.Namespace) -> Result:
     tag_id = wb.get_tag(args.path)["id"]
-    wb.move_tag(tag_id, None if args.top else args.to)
+    wb.move_tag(tag_id, None if args.top else args.to,
+                expected_version=args.expected_version)
     t = wb.get_tag(tag_id)
     return Result(t, f"Moved to {one_line(t['path'])}")
 
 
 def cmd_tag_merge(wb: Workbench, args: argparse.Namespace) -> Result:
-    wb.merge_tags(args.source, args.target)
+    wb.merge_tags(args.source, args.target, expected_version=args.expected_version)
     t = wb.get_tag(args.target)
     return Result(t, f"Merged {one_line(args.source)} into {one_line(t['path'])}")
 

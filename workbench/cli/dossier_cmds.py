@@ -67,6 +67,7 @@ def register(sub: Any) -> None:
     p.add_argument("state", choices=["on", "off"])
     p.add_argument("--pages", metavar="R", type=pages_arg,
                    help="the pages, e.g. 3-4,7 (default: as for dossier add)")
+    argtypes.add_expected_version(p)
 
     p = command(g, "corroboration", cmd_corroboration,
                 "list after an excerpt the sources linked to it as corroborating it, or stop",
@@ -114,6 +115,7 @@ def register(sub: Any) -> None:
     p.add_argument("--label", metavar="LABEL",
                    help="printed in every export in the text's place, as [REDACTED: LABEL] "
                         "(default: [REDACTED]); a short category such as 'witness safety'")
+    argtypes.add_expected_version(p)
 
     p = command(g, "unredact", cmd_unredact, "remove a redaction", writes=True)
     p.add_argument("dossier", metavar="DOSSIER", type=argtypes.name_ref)
@@ -242,7 +244,8 @@ def cmd_add(wb: Workbench, args: argparse.Namespace) -> Result:
 
 
 def cmd_facsimile(wb: Workbench, args: argparse.Namespace) -> Result:
-    ch = wb.set_facsimile(args.dossier, args.item, args.state == "on", args.pages)
+    ch = wb.set_facsimile(args.dossier, args.item, args.state == "on", args.pages,
+                          expected_version=args.expected_version)
     item = next(i for i in wb.get_dossier(_id(ch))["entries"] if i["id"] == ch.item_ids[0])
     data = {"dossier": _id(ch), "item": item["id"], "label": item["label"],
             "facsimile": item["facsimile"], "facsimile_pages": item["facsimile_pages"]}
@@ -289,16 +292,16 @@ def cmd_comment(wb: Workbench, args: argparse.Namespace) -> Result:
 def cmd_redact(wb: Workbench, args: argparse.Namespace) -> Result:
     if sum(map(bool, (args.term, args.item or args.quote, args.area, args.entity))) > 1:
         raise UserError("Give one of --term, --item with --quote, --area or --entity")
+    seen: dict[str, Any] = {"label": args.label, "expected_version": args.expected_version}
     if args.entity:
-        ch = wb.redact_entity(args.dossier, args.entity, args.reason, label=args.label)
+        ch = wb.redact_entity(args.dossier, args.entity, args.reason, **seen)
     elif args.area:
         doc, page, rect = args.area
-        ch = wb.redact_area(args.dossier, doc, page, rect, args.reason, label=args.label)
+        ch = wb.redact_area(args.dossier, doc, page, rect, args.reason, **seen)
     elif args.term:
-        ch = wb.redact_term(args.dossier, args.term, args.reason, label=args.label)
+        ch = wb.redact_term(args.dossier, args.term, args.reason, **seen)
     elif args.item and args.quote:
-        ch = wb.redact_quote(args.dossier, args.item, args.quote, args.reason,
-                             label=args.label)
+        ch = wb.redact_quote(args.dossier, args.item, args.quote, args.reason, **seen)
     else:
         raise UserError("Give --term TEXT, --item ITEM with --quote TEXT, --area "
                         "DOC:PAGE:x0,y0,x1,y1 or --entity ENTITY")
