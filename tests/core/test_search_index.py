@@ -182,7 +182,7 @@ def test_reader_answers_from_the_segments_when_a_sidecar_is_garbage(
     header = json.loads(raw[12:12 + int.from_bytes(raw[4:12], "little")])
     off, dtype, n, _crc = header["sections"][header["fields"]["body"]["ids"]]
     size = np.dtype(dtype).itemsize * n
-    raw[off:off + size] = np.full(n, 4_000_000, dtype=dtype).tobytes()
+    raw[off:off + size] = np.full(n, np.iinfo(dtype).max, dtype=dtype).tobytes()
     side.write_bytes(bytes(raw))
     with Workbench.open(library_path, writable=False) as ro:
         assert {q: hits(ro, q) for q in queries} == before
