@@ -171,7 +171,21 @@ class SharedChangesMixin:
         conninfo = conninfo_of(self.library)
         if conninfo is None:
             return None
-        listener = ChangeListener(conninfo, on_change, poll).start()
+        tell = on_change
+        follower = self.__dict__.get("_local_follower")
+        if follower is None:  # a local index of the case follows the changes too (follow.py)
+            from .follow import start_following
+
+            follower = start_following(self.library, latest(self.library))
+            self.__dict__["_local_follower"] = follower
+        if follower is not None:
+            def tell() -> None:
+                try:  # first: the caller then searches an index that holds the change
+                    follower.catch_up()
+                except Exception:  # the index is derived: the next word or open repairs it
+                    log.exception("the local index did not follow a change")
+                on_change()
+        listener = ChangeListener(conninfo, tell, poll).start()
         self.__dict__.setdefault("_change_listeners", []).append(listener)
         return listener
 
@@ -179,3 +193,6 @@ class SharedChangesMixin:
         """Stop every listener this facade started (``close`` does)."""
         for listener in self.__dict__.pop("_change_listeners", []):
             listener.stop()
+        follower = self.__dict__.pop("_local_follower", None)
+        if follower is not None:
+            follower.stop()

@@ -1,0 +1,55 @@
+"""A desktop's own Whoosh index of a shared case follows the database's change sequence while
+the case is open (issue 19 part 4, WORKBENCH_SHARED_SEARCH=local): what another desktop
+imports is found by the local search within seconds, what it deletes is no longer found."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS
+from tests.pg.test_shared_concurrency import make_shared
+from workbench.services import Workbench
+
+
+def _found(wb: Workbench, word: str) -> list[int]:
+    return [h.document_id for h in wb.search(word, facets=False).hits]
+
+
+def _within(seconds: float, ok: object) -> float:
+    started = time.monotonic()
+    while not ok():  # type: ignore[operator]
+        assert time.monotonic() - started < seconds, f"not within {seconds} s"
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def test_a_colleagues_import_and_deletion_reach_my_local_index_while_it_is_open(
+        pg_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    marker = make_shared(pg_db, tmp_path, capsys)
+    monkeypatch.setenv("WORKBENCH_SHARED_SEARCH", "local")
+    # two desktops: each its own cache folder, so its own local index
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "mine"))
+    mine = Workbench.open(marker)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "theirs"))
+    theirs = Workbench.open(marker)
+    try:
+        assert mine.index_status()["backend"] == "whoosh"
+        assert mine.library.index_dir != theirs.library.index_dir
+        listener = mine.listen_for_changes(lambda: None)
+        assert listener is not None
+        _within(10, lambda: listener.listening)
+
+        report, _ = theirs.import_paths([CORPUS / "un-report-crimes-against-humanity.txt"])
+        doc = report.imported[0].document_id
+        took = _within(2.0, lambda: doc in _found(mine, "Bachelet"))
+        print(f"found by the local index {took:.2f} s after the commit")
+
+        theirs.delete_document(doc)
+        _within(2.0, lambda: doc not in _found(mine, "Bachelet"))
+    finally:
+        mine.close()
+        theirs.close()
