@@ -294,9 +294,15 @@ def _simple(what: str) -> Callable[[AuditEvent, dict[str, Any], Names], str | No
 
 
 def _collection(ev: AuditEvent, d: dict[str, Any], n: Names) -> str | None:
+    name = _q(str(d.get("name") or ev.object_id))
+    if d.get("operation") == "rename":
+        return f"renamed the collection {_q(str(d.get('old_name') or ''))} to {name}"
+    out = d.get("removed_documents")
+    if isinstance(out, list):
+        return f"took {_n(len(out), 'document')} out of the collection {name}"
     added = d.get("added_documents")
     count = len(added) if isinstance(added, list) else 0
-    return f"added {_n(count, 'document')} to the collection {_q(str(d.get('name') or ''))}"
+    return f"added {_n(count, 'document')} to the collection {name}"
 
 
 def _copies(ev: AuditEvent, d: dict[str, Any], n: Names) -> str | None:
