@@ -6,8 +6,9 @@ Usage: .venv/bin/python tests/bench/bench_cli.py [--docs 20] [--runs 5] [--out F
 A library of ``--docs`` text documents cut from ``tests/fixtures/corpus`` is made with the real
 command line (``workbench init`` and ``import``). Then each command runs as a fresh process,
 ``--runs`` times after one warm-up run (so the page cache and ``.pyc`` files are warm for every
-contender alike), all contenders in turns, and its wall time (median) and peak RSS
-(``os.wait4``: that process alone) are taken. References, measured in the same run the same way:
+contender alike), all contenders in turns, and its wall time (median), CPU time (user +
+system, median) and peak RSS (``os.wait4``: that process alone) are taken. References,
+measured in the same run the same way:
 
 - ``python -c pass``: the interpreter's own start, the floor of any Python command;
 - an FTS5 query from a fresh ``python -c`` process over an FTS5 table of the same texts
@@ -19,7 +20,9 @@ same three commands are also run by that version's code (``PYTHONPATH=DIR``) on 
 library, in the same turns: before and after from one run.
 
 With ``--breakdown``, also where a command's start-up goes: fresh processes that only import
-SQLAlchemy, its ORM, Workbench's models, the facade, or build the command line's parser.
+SQLAlchemy, its ORM, Workbench's models, the facade, the read path of ``list``/``show``
+(``workbench.fast_read``), Whoosh, numpy or the search engine, or build the command line's
+parser.
 
 Prints one JSON object; the ratios are to those references. Not part of the test suite;
 figures go to docs/PERFORMANCE.md ("## Fixed cost of a command").
@@ -61,6 +64,10 @@ BREAKDOWN = {  # each a fresh `python -c`: the cumulative cost of importing up t
     "import workbench.models": "import workbench.models",
     "import workbench.services (the facade)": "import workbench.services",
     "import workbench.cli and build its parser": "import workbench.cli as c; c.build_parser()",
+    # what `list`/`show` load besides the parser: the read path without SQLAlchemy
+    "import workbench.fast_read": "import workbench.fast_read",
+    # what `search` loads besides the facade
+    "import workbench.search.whoosh.engine": "import workbench.search.whoosh.engine",
     "import whoosh.index": "import whoosh.index",
     "import numpy": "import numpy",
 }
@@ -114,8 +121,10 @@ PYTHONPATH: dict[str, str] = {}  # label -> the source tree its command runs fro
 NEUTRAL = Path(tempfile.gettempdir())
 
 
-def run_once(cmd: list[str], label: str = "") -> tuple[float, int]:
-    """Wall seconds and peak RSS (MB) of one process running ``cmd`` to its end."""
+def run_once(cmd: list[str], label: str = "") -> tuple[float, int, float]:
+    """Wall seconds, peak RSS (MB) and CPU seconds (user + system) of one process running
+    ``cmd`` to its end. CPU time is what the process itself spent: on a loaded machine, where
+    wall time mostly measures the wait for a core, it is the steadier figure."""
     env = None
     if label in PYTHONPATH:
         env = {**os.environ, "PYTHONPATH": PYTHONPATH[label]}
@@ -128,7 +137,7 @@ def run_once(cmd: list[str], label: str = "") -> tuple[float, int]:
     err = proc.stderr.read() if proc.stderr else b""
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()[-500:]}")
-    return wall, usage.ru_maxrss // 1024  # Linux: kilobytes
+    return wall, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime  # Linux: kB
 
 
 def measure(cmds: dict[str, list[str]], runs: int) -> dict[str, dict[str, Any]]:
@@ -138,13 +147,16 @@ def measure(cmds: dict[str, list[str]], runs: int) -> dict[str, dict[str, Any]]:
         run_once(cmd, name)  # warm-up
     walls: dict[str, list[float]] = {name: [] for name in cmds}
     rss: dict[str, list[int]] = {name: [] for name in cmds}
+    cpu: dict[str, list[float]] = {name: [] for name in cmds}
     for _ in range(runs):
         for name, cmd in cmds.items():
-            w, m = run_once(cmd, name)
+            w, m, c = run_once(cmd, name)
             walls[name].append(w)
             rss[name].append(m)
+            cpu[name].append(c)
     return {name: {"median_s": round(statistics.median(walls[name]), 4),
                    "min_s": round(min(walls[name]), 4), "max_s": round(max(walls[name]), 4),
+                   "cpu_median_s": round(statistics.median(cpu[name]), 4),
                    "peak_rss_mb": max(rss[name])} for name in cmds}
 
 
@@ -190,12 +202,14 @@ def main() -> None:
             r = measured[name]
             r["ratio_to_python_floor"] = round(r["median_s"] / floor["median_s"], 2)
             r["ratio_to_fts5_query"] = round(r["median_s"] / fts5["median_s"], 2)
+            r["cpu_ratio_to_python_floor"] = round(r["cpu_median_s"] / floor["cpu_median_s"], 2)
             r["rss_ratio_to_fts5_query"] = round(r["peak_rss_mb"] / fts5["peak_rss_mb"], 2)
             results[name] = r
         stages = {}
         for label in stage_cmds:
             r = measured[label]
             r["ratio_to_python_floor"] = round(r["median_s"] / floor["median_s"], 2)
+            r["cpu_ratio_to_python_floor"] = round(r["cpu_median_s"] / floor["cpu_median_s"], 2)
             stages[label] = r
         out = {
             "docs": args.docs, "runs": args.runs, "cores": os.cpu_count(),
