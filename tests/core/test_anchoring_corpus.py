@@ -20,6 +20,7 @@ import pytest
 
 from tests.conftest import CORPUS
 from tests.support.files import make_html_capture, make_pdf, split_pages
+from tests.support.libraries import copy_library, make_library
 from workbench.annotate.anchoring import norm_quote
 from workbench.extract.base import Extraction
 from workbench.persist import PAGE_SEPARATOR
@@ -89,7 +90,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     pdf = make_pdf(base / "report.pdf", split_pages(text), title=title)
     html = make_html_capture(base / "report.html", title, body,
                              url="https://chinadigitaltimes.net/2022/09/un-report/")
-    Library.create(base / "lib").close()
+    make_library(base / "lib")
     # Without the search index: it is not under test here and would triple the import time.
     with Workbench(Library.open(base / "lib", attach_index=False)) as wb:
         report, _ = wb.import_paths([pdf, html])
@@ -103,7 +104,7 @@ def imported(template: dict[str, Any], tmp_path: Path) -> Iterator[dict[str, Any
     from workbench.services import Workbench
 
     dest = tmp_path / "lib"
-    shutil.copytree(template["path"], dest, ignore=shutil.ignore_patterns("library.lock"))
+    copy_library(template["path"], dest, ignore=shutil.ignore_patterns("library.lock"))
     with Workbench(Library.open(dest, attach_index=False)) as wb:
         yield {**template, "wb": wb}
 

@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import CORPUS
 from tests.support.files import make_html_capture
+from tests.support.libraries import copy_library, make_library
 from workbench.errors import NotFound, UserError
 from workbench.extract.base import Extraction
 
@@ -55,7 +56,7 @@ def corpus_template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     edited = text.replace("long-overdue", "long overdue").replace("finally", "at last")
     (base / "syndicated.txt").write_text(edited, encoding="utf-8")
     files.append(base / "syndicated.txt")
-    Library.create(base / "lib").close()
+    make_library(base / "lib")
     # Without the search index: it is not under test here and would triple the import time.
     with Workbench(Library.open(base / "lib", attach_index=False)) as wb:
         report, _ = wb.import_paths(files)
@@ -71,8 +72,8 @@ def lib(corpus_template: dict[str, Any], tmp_path: Path) -> Iterator[dict[str, A
     from workbench.services import Workbench
 
     dest = tmp_path / "lib"
-    shutil.copytree(corpus_template["path"], dest,
-                    ignore=shutil.ignore_patterns("library.lock"))
+    copy_library(corpus_template["path"], dest,
+                 ignore=shutil.ignore_patterns("library.lock"))
     with Workbench(Library.open(dest, attach_index=False)) as wb:
         wb.library.index = RecordingIndex()
         yield {**corpus_template, "wb": wb}

@@ -12,7 +12,12 @@ from workbench import audit
 from workbench.models import AuditEvent
 from workbench.services import Workbench
 
+AUTHOR_BY_ROLE = pytest.mark.sqlite_only(
+    "a personal library's author is $WORKBENCH_AUTHOR or the user logged in; a shared one's is "
+    "the database role it was written as (tests/pg/test_concurrent_writers.py)")
 
+
+@AUTHOR_BY_ROLE
 def test_a_new_event_names_its_author_and_a_changed_author_breaks_the_chain(
         library_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(audit.AUTHOR_ENV, "A. Researcher")
@@ -35,6 +40,7 @@ def test_a_new_event_names_its_author_and_a_changed_author_breaks_the_chain(
         (last_id, "contents were altered after it was written")]
 
 
+@AUTHOR_BY_ROLE
 def test_without_a_configured_name_the_author_is_the_os_user(
         library_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(audit.AUTHOR_ENV, raising=False)

@@ -14,6 +14,10 @@ from workbench import audit_head
 from workbench.ingest import ImportOptions
 from workbench.services import Workbench
 
+pytestmark = pytest.mark.sqlite_only(
+    "audit-head.json guards a personal library's SQLite file against truncation or an older "
+    "copy; a shared library's database is the server's to keep and has no head file")
+
 
 def _notes(folder: Path, n: int) -> Path:
     folder.mkdir()

@@ -22,6 +22,11 @@ from workbench.progress import CancelToken, Progress
 from workbench.services import Workbench
 from workbench.timeutil import parse_iso_utc
 
+pytestmark = pytest.mark.sqlite_only(
+    "workbench backup copies a personal library's folder and SQLite file; a shared library's "
+    "server and share are backed up with their own tools (refused in words: "
+    "tests/pg/test_shared_backup.py)")
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

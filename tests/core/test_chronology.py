@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.support.libraries import copy_library, make_library
 from workbench.errors import NotFound, UserError
 
 WITNESS = ("Statement of a witness. In March 2018 the authorities began detaining people in "
@@ -30,11 +30,11 @@ def chronology_library(dest: Path, factory_dir: Path) -> Path:
         src.mkdir()
         (src / "witness.txt").write_text(WITNESS, encoding="utf-8")
         (src / "report.txt").write_text(REPORT, encoding="utf-8")
-        with Workbench.open(base, create=True, program="tests") as wb:
+        with Workbench.open(make_library(base), program="tests") as wb:
             wb.import_paths([src / "witness.txt", src / "report.txt"])
             wb.add_to_collection([docs(wb)["witness.txt"]], "Witnesses")
         _prepared["lib"] = base
-    shutil.copytree(_prepared["lib"], dest)
+    copy_library(_prepared["lib"], dest)
     return dest
 
 

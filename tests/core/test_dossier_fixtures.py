@@ -6,8 +6,9 @@ folder is copied for each user instead.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
+
+from tests.support.libraries import copy_library, make_library, opens_libraries
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 _prepared: dict[str, Path] = {}
@@ -21,21 +22,22 @@ NON_LATIN_NOTE = ("Non-Latin check: 新疆维吾尔自治区 and العربية 
                   "and a flag 🇨🇳 and “curly quotes”.")
 
 
+@opens_libraries
 def corpus_library(dest: Path, factory_dir: Path) -> Path:
-    """A library with the three corpus excerpts imported, copied to ``dest``."""
+    """A library with the three corpus excerpts imported, copied to ``dest`` (on the run's
+    engine: tests/support/libraries.py)."""
     if "corpus" not in _prepared:
         from workbench.services import Workbench
 
-        base = factory_dir / "corpus-lib"
-        with Workbench.open(base, create=True, program="tests") as wb:
+        base = make_library(factory_dir / "corpus-lib")
+        with Workbench.open(base, program="tests") as wb:
             wb.import_paths(sorted(CORPUS.glob("*.txt")), )
             for d in wb.list_documents():
                 if d["title"].startswith(REPORT):
                     wb.edit_document(d["id"], author="China Digital Times staff",
                                      site="China Digital Times", published="2022-09-01")
         _prepared["corpus"] = base
-    shutil.copytree(_prepared["corpus"], dest)
-    return dest
+    return copy_library(_prepared["corpus"], dest)
 
 
 def doc_ids(wb: object) -> dict[str, int]:

@@ -6,12 +6,12 @@ a poster in full-width letters, an unrelated note) and copied for each test.
 
 from __future__ import annotations
 
-import shutil
 import unicodedata
 from pathlib import Path
 
 import pytest
 
+from tests.support.libraries import copy_library, make_library
 from workbench.errors import UserError
 from workbench.redact.fold import fold
 
@@ -43,7 +43,7 @@ def base_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name, text in TEXTS.items():
         (src / name).write_text(text, encoding="utf-8")
     lib = tmp_path_factory.mktemp("entity-lib") / "lib"
-    with Workbench.open(lib, create=True, program="tests") as wb:
+    with Workbench.open(make_library(lib), program="tests") as wb:
         wb.import_paths(sorted(src.iterdir()))
         assert wb.wait_for_index(60)
     return lib
@@ -54,7 +54,7 @@ def bench(base_library: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     from workbench.services import Workbench
 
     lib = tmp_path / "lib"
-    shutil.copytree(base_library, lib)
+    copy_library(base_library, lib)
     with Workbench.open(lib) as wb:
         yield wb
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.libraries import copy_library, make_library
 from workbench.errors import NotFound, UserError
 
 TEXTS = {
@@ -36,13 +37,11 @@ def _open(path: Path) -> Any:
 
 
 def _make_library(root: Path) -> Path:
-    from workbench.library import Library
-
     src = root / "files"
     src.mkdir()
     for name, text in TEXTS.items():
         (src / name).write_text(text, encoding="utf-8")
-    Library.create(root / "lib").close()
+    make_library(root / "lib")
     wb = _open(root / "lib")
     try:
         report, _ = wb.import_paths(sorted(src.iterdir()))
@@ -73,9 +72,7 @@ def _highlights(wb: Any) -> dict[str, int]:
 
 @pytest.fixture
 def bench(template: Path, tmp_path: Path) -> Iterator[tuple[Any, dict[str, int]]]:
-    import shutil
-
-    shutil.copytree(template, tmp_path / "lib")
+    copy_library(template, tmp_path / "lib")
     wb = _open(tmp_path / "lib")
     try:
         yield wb, _highlights(wb)
@@ -194,9 +191,7 @@ def test_w3c_export_carries_links_as_linking_annotations_without_notes(bench, tm
 
 def _fresh(template: Path, tmp_path: Path) -> Path:
     """Another library holding the same documents and no highlight."""
-    import shutil
-
-    return Path(shutil.copytree(template, tmp_path / "other"))
+    return Path(copy_library(template, tmp_path / "other"))
 
 
 def test_w3c_import_into_a_fresh_library_restores_the_links(bench, template, tmp_path) -> None:
@@ -308,10 +303,8 @@ def test_a_name_only_in_a_corroborating_quote_can_be_redacted(bench) -> None:
 
 @pytest.fixture(scope="module")
 def exported(template: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    import shutil
-
     root = tmp_path_factory.mktemp("links-export")
-    shutil.copytree(template, root / "lib")
+    copy_library(template, root / "lib")
     wb = _open(root / "lib")
     try:
         h = _highlights(wb)

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.support.files import make_pdf
+from tests.support.libraries import copy_library, make_library
 from workbench.errors import UserError
 from workbench.pages.boxes import read_page_boxes, union
 
@@ -29,7 +30,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     pdf = make_pdf(base / "report.pdf", ["Cover page of the report.", PAGE2])
     txt = base / "notes.txt"
     txt.write_text("Plain notes without pages.\n", encoding="utf-8")
-    Library.create(base / "lib").close()
+    make_library(base / "lib")
     with Workbench(Library.open(base / "lib", attach_index=False)) as wb:
         report, _ = wb.import_paths([pdf, txt])
     ids = {Path(o.path).name: o.document_id for o in report.imported}
@@ -43,7 +44,7 @@ def lib(template: dict[str, Any], tmp_path: Path) -> Iterator[dict[str, Any]]:
     from workbench.services import Workbench
 
     dest = tmp_path / "lib"
-    shutil.copytree(template["path"], dest, ignore=shutil.ignore_patterns("library.lock"))
+    copy_library(template["path"], dest, ignore=shutil.ignore_patterns("library.lock"))
     with Workbench(Library.open(dest, attach_index=False)) as wb:
         yield {**template, "wb": wb}
 
@@ -203,7 +204,7 @@ def test_scanned_pdf_keeps_its_ocr_word_boxes(tmp_path: Path) -> None:
     image = scan("en")
     pdf = tmp_path / "scan.pdf"
     image.save(str(pdf), "PDF", resolution=100.0)  # type: ignore[attr-defined]
-    Library.create(tmp_path / "lib").close()
+    make_library(tmp_path / "lib")
     with Workbench(Library.open(tmp_path / "lib", attach_index=False)) as wb:
         report, _ = wb.import_paths([pdf])
         doc = report.imported[0].document_id

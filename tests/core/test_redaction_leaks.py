@@ -9,7 +9,6 @@ a dossier, redacts the name and exports. Whether the name can still be read is j
 from __future__ import annotations
 
 import json
-import shutil
 import zipfile
 from email.message import EmailMessage
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 
 from tests.support.files import make_pdf
 from tests.support.leak_reading import readable_in
+from tests.support.libraries import copy_library, make_library
 from workbench.errors import ExportError
 
 FORMATS = ("pdf", "docx", "html", "bundle")
@@ -85,7 +85,7 @@ def base_library(tmp_path_factory) -> Path:
     (src / "failclosed.txt").write_text(
         "Forms: Ek-\npar spoke; E k p a r wrote; EkparAsat signed; Ekpar-\nAsat left. "
         "The end.", encoding="utf-8")
-    with Workbench.open(lib, create=True, program="tests") as wb:
+    with Workbench.open(make_library(lib), program="tests") as wb:
         wb.import_paths(sorted(p for p in src.iterdir()))
         (src / "interview.txt").write_text("Interview transcript: the detention lasted two "
                                            "years and ended without trial.", encoding="utf-8")
@@ -99,7 +99,7 @@ def wb(base_library, tmp_path):
     from workbench.services import Workbench
 
     lib = tmp_path / "lib"
-    shutil.copytree(base_library, lib)
+    copy_library(base_library, lib)
     with Workbench.open(lib) as b:
         yield b
 

@@ -1,4 +1,5 @@
-"""Fixtures of the PostgreSQL tests: one throwaway cluster per test process, a database per test.
+"""Fixtures of the PostgreSQL tests: one throwaway cluster per test process (``pg_cluster``,
+in tests/conftest.py, which the core run on PostgreSQL shares), a database per test.
 
 Every test in this folder is marked ``postgres``; without the server binaries they skip (or,
 with ``WORKBENCH_REQUIRE_POSTGRES=1``, fail: see tests/support/postgres.py).
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.postgres import Cluster, start_cluster
+from tests.support.postgres import Cluster
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -19,13 +20,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.postgres)
-
-
-@pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[Cluster]:
-    cluster = start_cluster()
-    yield cluster
-    cluster.stop()
 
 
 @pytest.fixture

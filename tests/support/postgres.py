@@ -13,6 +13,7 @@ silently.
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import shutil
@@ -104,6 +105,26 @@ class Cluster:
 
     def drop_database(self, name: str) -> None:
         self.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+_process: dict[str, Cluster | BaseException] = {}
+
+
+def process_cluster() -> Cluster:
+    """This test process's cluster, started on first use and stopped when the process exits
+    (the ``pg_cluster`` fixture, and the libraries of a run on PostgreSQL: libraries.py)."""
+    found = _process.get("cluster")
+    if isinstance(found, BaseException):  # it could not start: say why again, not try again
+        raise found.with_traceback(None)
+    if found is None:
+        try:
+            found = start_cluster()
+        except (pytest.skip.Exception, pytest.fail.Exception) as exc:
+            _process["cluster"] = exc
+            raise
+        _process["cluster"] = found
+        atexit.register(found.stop)
+    return found
 
 
 def start_cluster() -> Cluster:
