@@ -64,8 +64,10 @@ class CodebookPanel(QWidget):
         self._memo_tag: int | None = None  # whose memo the editor holds
         self.tree = CodebookTree()
         self.tree.currentItemChanged.connect(lambda *_: self._tag_chosen())
-        self.tree.renamed.connect(lambda tid, name: ops.rename_tag(self.session, tid, name))
-        self.tree.moved.connect(lambda tid, parent: ops.move_tag(self.session, tid, parent))
+        self.tree.renamed.connect(lambda tid, name: self._edit(
+            tid, "rename the tag", lambda **kw: ops.rename_tag(self.session, tid, name, **kw)))
+        self.tree.moved.connect(lambda tid, parent: self._edit(
+            tid, "move the tag", lambda **kw: ops.move_tag(self.session, tid, parent, **kw)))
         self.tree.delete_requested.connect(self.delete_tag)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._tree_menu)
@@ -215,7 +217,8 @@ class CodebookPanel(QWidget):
         if unsaved and not keep and previous is not None:
             # Moving to another tag saves the memo typed for the last one (after the editor
             # has moved on: the save's refresh comes back through here).
-            ops.set_description(self.session, previous, typed)
+            self._edit(previous, "save the tag's memo", lambda **kw: ops.set_description(
+                self.session, previous, typed, **kw))
         if row is None:
             self.passages.set_rows(None, [])
             return
@@ -228,6 +231,17 @@ class CodebookPanel(QWidget):
             self.passages.set_rows(tag, rows)
 
     # --- changing tags ------------------------------------------------------------------------
+
+    def _edit(self, tag_id: int, doing: str, save: Callable[..., object]) -> None:
+        """Save an edit of ``tag_id`` made against the version this tree shows: when someone
+        else changed the tag since, ask (ui/conflicts.py) to reload or to overwrite."""
+        from ..conflicts import on_conflict
+
+        row = self.tree.rows.get(tag_id)
+        seen = None if row is None else row.get("version")
+        save(seen=seen, on_error=on_conflict(
+            self, self.session.presenter, doing, reload=self.reload,
+            overwrite=lambda: save(seen=seen, force=True)))
 
     def _add_tag(self) -> None:
         path = self.new_tag.text().strip().strip("/")
@@ -264,7 +278,9 @@ class CodebookPanel(QWidget):
 
         def chosen(dialog: TagPickerDialog) -> None:
             if tag_id is not None:
-                ops.move_tag(self.session, tag_id, dialog.chosen_id())
+                parent = dialog.chosen_id()
+                self._edit(tag_id, "move the tag", lambda **kw: ops.move_tag(
+                    self.session, tag_id, parent, **kw))
 
         self._pick("Move tag", "Move “{path}”, with its sub-tags and passages, under:", True,
                    chosen)
@@ -285,7 +301,8 @@ class CodebookPanel(QWidget):
                     f"{_plural(use['documents'], 'document')} move to “{target['path']}”, "
                     f"and “{row['path']}” is deleted. This cannot be undone.")
             if confirm(self, "Merge tags", text):
-                ops.merge_tags(self.session, row["id"], target_id)
+                self._edit(row["id"], "merge the tags", lambda **kw: ops.merge_tags(
+                    self.session, row["id"], target_id, **kw))
 
         ops.tag_usage(self.session, row["id"], ask)
 
@@ -328,7 +345,8 @@ class CodebookPanel(QWidget):
     def set_color(self, color: str) -> None:
         tid = self.tree.current_id()
         if tid is not None:
-            ops.set_color(self.session, tid, color)
+            self._edit(tid, "change the tag's colour",
+                       lambda **kw: ops.set_color(self.session, tid, color, **kw))
 
     def _memo_edited(self) -> None:
         row = self.tree.current_row()
@@ -339,7 +357,9 @@ class CodebookPanel(QWidget):
         tid = self.tree.current_id()
         if tid is not None:
             self.save_memo.setEnabled(False)
-            ops.set_description(self.session, tid, self.memo.toPlainText().strip())
+            text = self.memo.toPlainText().strip()
+            self._edit(tid, "save the tag's memo",
+                       lambda **kw: ops.set_description(self.session, tid, text, **kw))
 
     def _tree_menu(self, pos: Any) -> None:
         menu = QMenu(self)

@@ -8,6 +8,7 @@ what was typed, so a refused term or quote can be corrected; the dialogs are kep
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..dialogs.dossier_dialogs import RedactQuoteDialog, RedactTermDialog
@@ -33,8 +34,11 @@ def redact_term(builder: DossierBuilder) -> None:
         return
     dialog = RedactTermDialog(builder)
     builder.redact_term_dialog = dialog
+    seen = builder.data.get("version")  # the dossier as shown: a change since asks
 
     def failed(exc: BaseException) -> None:
+        if _conflict(builder, dialog, exc, lambda: save(*dialog_values[0], force=True)):
+            return
         dialog.failed()
         session.presenter.show(exc, "mark the redaction")
 
@@ -47,9 +51,34 @@ def redact_term(builder: DossierBuilder) -> None:
 
             show_warnings(builder, changes, term, label, reason)
 
-    dialog.submitted.connect(lambda term, label, reason: ops.redact_term(
-        session, did, term, reason, label, lambda v: done(v, term, label, reason), failed))
+    dialog_values: list[tuple[str, str, str]] = [("", "", "")]
+
+    def save(term: str, label: str, reason: str, force: bool = False) -> None:
+        dialog_values[0] = (term, label, reason)
+        ops.redact_term(session, did, term, reason, label,
+                        lambda v: done(v, term, label, reason), failed,
+                        expected_version=seen, force=force)
+
+    dialog.submitted.connect(save)
     dialog.open()
+
+
+def _conflict(builder: DossierBuilder, dialog: Any, exc: BaseException,
+              overwrite: Callable[[], object]) -> bool:
+    """Someone changed the dossier since the builder showed it: ask (ui/conflicts.py) to
+    reload, closing the dialog with nothing saved, or to overwrite. False for other errors."""
+    from workbench.errors import ConflictError
+
+    from .. import conflicts
+
+    if not isinstance(exc, ConflictError):
+        return False
+    if conflicts.ask(dialog, exc.message) == conflicts.OVERWRITE:
+        overwrite()
+    else:
+        dialog.reject()
+        builder.reload()
+    return True
 
 
 def rule_text(builder: DossierBuilder, rule: dict[str, Any], where: str) -> str:
@@ -64,7 +93,16 @@ def rule_text(builder: DossierBuilder, rule: dict[str, Any], where: str) -> str:
 def remove_selected(builder: DossierBuilder) -> None:
     item = builder.redactions.currentItem()
     if item is not None and builder.dossier_id is not None:
-        ops.remove_redaction(builder.session, builder.dossier_id, int(item.data(ITEM_ID)))
+        from ..conflicts import on_conflict
+
+        did, rid, seen = builder.dossier_id, int(item.data(ITEM_ID)), builder.data.get("version")
+        ops.remove_redaction(builder.session, did, rid, expected_version=seen,
+                             on_error=on_conflict(
+                                 builder, builder.session.presenter, "remove the redaction",
+                                 reload=builder.reload,
+                                 overwrite=lambda: ops.remove_redaction(
+                                     builder.session, did, rid, expected_version=seen,
+                                     force=True)))
 
 
 def redact_in_item(builder: DossierBuilder) -> None:
@@ -89,10 +127,19 @@ def _open(builder: DossierBuilder, did: int, entry: dict[str, Any],
                                builder)
     builder.redact_dialog = dialog
 
+    seen = builder.data.get("version")
+    typed: list[tuple[str, str, str]] = [("", "", "")]
+
     def failed(exc: BaseException) -> None:
+        if _conflict(builder, dialog, exc, lambda: save(*typed[0], force=True)):
+            return
         dialog.failed()
         session.presenter.show(exc, "redact the text")
 
-    dialog.submitted.connect(lambda quote, label, reason: ops.redact_quote(
-        session, did, entry["id"], quote, reason, lambda _v: dialog.accept(), failed, label))
+    def save(quote: str, label: str, reason: str, force: bool = False) -> None:
+        typed[0] = (quote, label, reason)
+        ops.redact_quote(session, did, entry["id"], quote, reason, lambda _v: dialog.accept(),
+                         failed, label, expected_version=seen, force=force)
+
+    dialog.submitted.connect(save)
     dialog.open()

@@ -31,27 +31,47 @@ def add_tag(session: Session, path: str) -> Task:
     return session.mutate(lambda wb: wb.add_tag(path), doing="create the tag")
 
 
-def rename_tag(session: Session, tag_id: int, name: str) -> Task:
-    return session.mutate(lambda wb: wb.rename_tag(tag_id, name), doing="rename the tag")
+OnError = Callable[[BaseException], None] | None
 
 
-def move_tag(session: Session, tag_id: int, parent_id: int | None) -> Task:
-    return session.mutate(lambda wb: wb.move_tag(tag_id, parent_id), doing="move the tag")
+# The edits below take the tag's version shown (``seen``): a change by someone else since is
+# refused (``ConflictError``, to ``on_error``: ui/conflicts.py asks reload or overwrite)
+# unless ``force``.
+
+def rename_tag(session: Session, tag_id: int, name: str, *, seen: int | None = None,
+               force: bool = False, on_error: OnError = None) -> Task:
+    return session.mutate(lambda wb: wb.rename_tag(tag_id, name, expected_version=seen,
+                                                   force=force),
+                          doing="rename the tag", on_error=on_error)
 
 
-def merge_tags(session: Session, source_id: int, target_id: int) -> Task:
-    return session.mutate(lambda wb: wb.merge_tags(source_id, target_id),
-                          doing="merge the tags")
+def move_tag(session: Session, tag_id: int, parent_id: int | None, *, seen: int | None = None,
+             force: bool = False, on_error: OnError = None) -> Task:
+    return session.mutate(lambda wb: wb.move_tag(tag_id, parent_id, expected_version=seen,
+                                                 force=force),
+                          doing="move the tag", on_error=on_error)
 
 
-def set_color(session: Session, tag_id: int, color: str) -> Task:
-    return session.mutate(lambda wb: wb.edit_tag(tag_id, color=color),
-                          doing="change the tag's colour")
+def merge_tags(session: Session, source_id: int, target_id: int, *, seen: int | None = None,
+               force: bool = False, on_error: OnError = None) -> Task:
+    """``seen``: the version of the tag merged away."""
+    return session.mutate(lambda wb: wb.merge_tags(source_id, target_id,
+                                                   expected_version=seen, force=force),
+                          doing="merge the tags", on_error=on_error)
 
 
-def set_description(session: Session, tag_id: int, text: str) -> Task:
-    return session.mutate(lambda wb: wb.edit_tag(tag_id, description=text),
-                          doing="save the tag's memo")
+def set_color(session: Session, tag_id: int, color: str, *, seen: int | None = None,
+              force: bool = False, on_error: OnError = None) -> Task:
+    return session.mutate(lambda wb: wb.edit_tag(tag_id, color=color, expected_version=seen,
+                                                 force=force),
+                          doing="change the tag's colour", on_error=on_error)
+
+
+def set_description(session: Session, tag_id: int, text: str, *, seen: int | None = None,
+                    force: bool = False, on_error: OnError = None) -> Task:
+    return session.mutate(lambda wb: wb.edit_tag(tag_id, description=text,
+                                                 expected_version=seen, force=force),
+                          doing="save the tag's memo", on_error=on_error)
 
 
 def tag_usage(session: Session, tag_id: int, on_done: Callable[[Any], None]) -> Task:

@@ -129,10 +129,14 @@ def rename_section(session: Session, dossier_id: int, section_id: int, title: st
 def redact_quote(session: Session, dossier_id: int, item_id: int, quote: str, reason: str,
                  on_done: Callable[[Any], None] | None = None,
                  on_error: Callable[[BaseException], None] | None = None,
-                 label: str | None = None) -> Task:
-    """``label`` is printed in the exports (None: ``REDACTED``); ``reason`` stays private."""
+                 label: str | None = None, *, expected_version: int | None = None,
+                 force: bool = False) -> Task:
+    """``label`` is printed in the exports (None: ``REDACTED``); ``reason`` stays private.
+    ``expected_version``/``force``: as for ``set_commentary``."""
     return session.mutate(lambda wb: wb.redact_quote(dossier_id, item_id, quote, reason,
-                                                     label=label),
+                                                     label=label,
+                                                     expected_version=expected_version,
+                                                     force=force),
                           on_done, "redact the text", on_error)
 
 
@@ -148,9 +152,13 @@ def new_version(session: Session, dossier_id: int,
 
 def redact_term(session: Session, dossier_id: int, term: str, reason: str,
                 label: str | None = None, on_done: Callable[[Any], None] | None = None,
-                on_error: Callable[[BaseException], None] | None = None) -> Task:
-    """``label`` is printed in the exports (None: ``REDACTED``); ``reason`` stays private."""
-    return session.mutate(lambda wb: wb.redact_term(dossier_id, term, reason, label=label),
+                on_error: Callable[[BaseException], None] | None = None, *,
+                expected_version: int | None = None, force: bool = False) -> Task:
+    """``label`` is printed in the exports (None: ``REDACTED``); ``reason`` stays private.
+    ``expected_version``/``force``: as for ``set_commentary``."""
+    return session.mutate(lambda wb: wb.redact_term(dossier_id, term, reason, label=label,
+                                                    expected_version=expected_version,
+                                                    force=force),
                           on_done, "mark the redaction", on_error)
 
 
@@ -181,9 +189,13 @@ def set_facsimile(session: Session, dossier_id: int, item_id: int, facsimile: bo
                           None, "show the exhibit as its original pages", on_error)
 
 
-def remove_redaction(session: Session, dossier_id: int, redaction_id: int) -> Task:
-    return session.mutate(lambda wb: wb.remove_redaction(dossier_id, redaction_id),
-                          doing="remove the redaction")
+def remove_redaction(session: Session, dossier_id: int, redaction_id: int, *,
+                     expected_version: int | None = None, force: bool = False,
+                     on_error: Callable[[BaseException], None] | None = None) -> Task:
+    return session.mutate(lambda wb: wb.remove_redaction(dossier_id, redaction_id,
+                                                         expected_version=expected_version,
+                                                         force=force),
+                          doing="remove the redaction", on_error=on_error)
 
 
 def export(session: Session, dossier_id: int, fmt: str, out: Path, bates: str | None,

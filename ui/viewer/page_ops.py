@@ -28,9 +28,14 @@ def add_page_highlight(session: Session, doc_id: int, page: int, rects: list[Rec
 
 def redact_area(session: Session, dossier_id: int, doc_id: int, page: int, rect: Rect,
                 reason: str, label: str, on_done: Callable[[Any], None],
-                on_error: Callable[[BaseException], None]) -> Task:
+                on_error: Callable[[BaseException], None], *,
+                expected_version: int | None = None, force: bool = False) -> Task:
+    """``expected_version``: the dossier's version when the dialog listed it; a change by
+    someone else since is refused (``ConflictError``, to ``on_error``) unless ``force``."""
     return session.mutate(lambda wb: wb.redact_area(dossier_id, doc_id, page, rect, reason,
-                                                    label=label or None),
+                                                    label=label or None,
+                                                    expected_version=expected_version,
+                                                    force=force),
                           on_done, "redact the area", on_error)
 
 

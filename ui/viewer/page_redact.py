@@ -92,9 +92,12 @@ class AreaRedaction:
         self.session, self.doc_id, self.page, self.rect = session, doc_id, page, rect
         self.current, self.parent, self.done = current, parent, done
         self.dialog: AreaRedactDialog | None = None
+        self.seen: dict[int, int | None] = {}  # each dossier's version as listed
         page_ops.list_dossiers(session, self._open)
 
     def _open(self, dossiers: list[dict[str, Any]]) -> None:
+        # what each dossier was when the person chose: an edit by someone else since asks
+        self.seen = {d["id"]: d.get("version") for d in dossiers}
         self.dialog = AreaRedactDialog(self.page, dossiers, self.current, self.parent)
         self.dialog.submitted.connect(self._submit)
         self.dialog.rejected.connect(lambda: self.done(""))
@@ -109,9 +112,23 @@ class AreaRedaction:
             dialog.accept()
             self.done(f"The area on page {self.page} is redacted in “{title}”.")
 
+        def save(force: bool = False) -> None:
+            page_ops.redact_area(self.session, dossier_id, self.doc_id, self.page, self.rect,
+                                 reason, label, ok, failed,
+                                 expected_version=self.seen.get(dossier_id), force=force)
+
         def failed(exc: BaseException) -> None:
+            from workbench.errors import ConflictError
+
+            from .. import conflicts
+
+            if isinstance(exc, ConflictError):  # changed by someone since the list was read
+                if conflicts.ask(dialog, exc.message) == conflicts.OVERWRITE:
+                    save(force=True)
+                else:  # reload: keep nothing of this edit, their change stands
+                    dialog.reject()
+                return
             self.session.presenter.show(exc, "redact the area")
             dialog.failed()
 
-        page_ops.redact_area(self.session, dossier_id, self.doc_id, self.page, self.rect,
-                             reason, label, ok, failed)
+        save()
