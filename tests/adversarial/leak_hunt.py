@@ -1069,6 +1069,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--variant", action="append", help="only these variant ids")
     ap.add_argument("--format", action="append", choices=FORMATS, help="only these formats")
     ap.add_argument("--limit", type=int, help="at most this many dossiers")
+    ap.add_argument("--skip", type=int, default=0,
+                    help="leave out the first N plans (after the filters): resumes a stopped "
+                         "run, whose -v log numbers each plan it finished")
     ap.add_argument("--jobs", type=int, default=1, help="worker processes (one library each)")
     ap.add_argument("--keep", type=Path, help="keep the libraries and exports in this folder")
     ap.add_argument("--list", action="store_true", help="print the plans and exit")
@@ -1084,6 +1087,8 @@ def main(argv: list[str] | None = None) -> int:
         plans = [p for p in plans if p.term in args.term]
     if args.variant:
         plans = [p for p in plans if p.variant in args.variant]
+    if args.skip:
+        plans = plans[args.skip:]
     if args.limit:
         plans = plans[:args.limit]
     if args.list:
