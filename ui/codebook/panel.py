@@ -239,8 +239,11 @@ class CodebookPanel(QWidget):
 
         row = self.tree.rows.get(tag_id)
         seen = None if row is None else row.get("version")
+        # Reload: every view of the tags (this tree, the sidebar, highlights in their
+        # colours) redraws with their change.
         save(seen=seen, on_error=on_conflict(
-            self, self.session.presenter, doing, reload=self.reload,
+            self, self.session.presenter, doing,
+            reload=lambda: self.session.broadcast(Changes(tags=True, highlights=True)),
             overwrite=lambda: save(seen=seen, force=True)))
 
     def _add_tag(self) -> None:
