@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -82,8 +83,8 @@ class HistoryView(QDialog):
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # When and Who are fitted to their text as each page arrives (``_count``): sized
+        # "to contents" while the table was still empty, they stayed cut to "20..." and "al..."
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
 
         self.notice = QLabel(PRIVATE_NOTICE)
@@ -94,6 +95,10 @@ class HistoryView(QDialog):
         self.verify_button.setToolTip("Check that no recorded change was altered, removed or "
                                       "inserted since it was written, whoever wrote it")
         self.verify_button.clicked.connect(self.verify)
+        # Not the dialog's default: Enter in a filter must not start a check, and the default
+        # button's bold label did not fit the width sized for the plain one ("/erify the chair")
+        self.verify_button.setAutoDefault(False)
+        self.verify_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Chain check progress")
         self.progress.hide()
@@ -104,7 +109,9 @@ class HistoryView(QDialog):
         self.chain_result.setWordWrap(True)
         self.chain_result.setAccessibleName("Chain check result")
         self.chain_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.cancel_button.setAutoDefault(False)
         close = QPushButton("Close")
+        close.setAutoDefault(False)
         close.clicked.connect(self.close)
         check = QHBoxLayout()
         for w in (self.verify_button, self.progress, self.cancel_button):
@@ -152,6 +159,8 @@ class HistoryView(QDialog):
             self.refresh()
 
     def _count(self) -> None:
+        for column in (0, 1):
+            self.table.resizeColumnToContents(column)
         n = self.model.rowCount()
         more = " (scroll for older)" if self.model.more else ""
         self.count.setText(f"{n:,} change{'s' if n != 1 else ''} shown{more}" if n
