@@ -35,6 +35,7 @@ from workbench.changes import Changes
 from ..delete_key import claim_delete_key
 from ..dialogs.confirm import confirm
 from ..flow_layout import FlowLayout
+from ..lazy_panel import LazyPanel
 from ..links.picker import short
 from ..operations import highlights as highlight_ops
 from ..session import Session
@@ -86,7 +87,7 @@ class EventTable(QTableWidget):
         super().keyPressEvent(event)
 
 
-class ChronologyPanel(QWidget):
+class ChronologyPanel(LazyPanel):
     source_opened = Signal(int, object)  # document id, mark (start, end, words) or None
     message = Signal(str)
 
@@ -99,6 +100,11 @@ class ChronologyPanel(QWidget):
         self._dirty = True
         self._last_export: str | None = None
         self._select_after: int | None = None  # an event just saved, chosen once it is shown
+        session.changed.connect(self.on_changes)
+        session.opened.connect(lambda _path: self.reset())
+
+    def _build(self) -> None:
+        """The page's widgets, when first shown or used (``LazyPanel``)."""
         title = QLabel("Chronology")
         title.setObjectName("paneTitle")
         self.tag = self._filter_combo("Filter by tag", "Any tag")
@@ -177,9 +183,7 @@ class ChronologyPanel(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.info)
-        session.changed.connect(self.on_changes)
-        session.opened.connect(lambda _path: self.reset())
-        self._chosen()
+        self._show_rows()  # the events read so far, or "No events yet…"
 
     def _filter_combo(self, name: str, any_text: str) -> QComboBox:
         combo = QComboBox()
@@ -194,10 +198,12 @@ class ChronologyPanel(QWidget):
 
     def reset(self) -> None:
         self.events = []
+        self._dirty = True
+        if not self.built:  # built empty, and read, when first shown
+            return
         self._show_rows()
         for combo in (self.tag, self.entity, self.collection):
             self._set_choices(combo, [])
-        self._dirty = True
         if self.isVisible():
             self.reload()
 
@@ -287,7 +293,8 @@ class ChronologyPanel(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._fit_controls()
+        if self.built:  # a hidden page of the stack is resized too
+            self._fit_controls()
 
     def _fit_controls(self) -> None:
         content = self.controls.widget()

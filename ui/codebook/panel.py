@@ -36,6 +36,7 @@ from workbench.changes import Changes
 
 from ..dialogs.confirm import confirm
 from ..flow_layout import FlowLayout
+from ..lazy_panel import LazyPanel
 from ..operations import codebook as ops
 from ..session import Session
 from ..sidebar import color_dot
@@ -49,7 +50,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-class CodebookPanel(QWidget):
+class CodebookPanel(LazyPanel):
     passage_opened = Signal(int, object)  # document id, mark (start, end, words) or None
     message = Signal(str)
 
@@ -62,6 +63,11 @@ class CodebookPanel(QWidget):
         self._dirty = True
         self._pending_tag: int | None = None  # to choose once the tree has loaded
         self._memo_tag: int | None = None  # whose memo the editor holds
+        session.changed.connect(self.on_changes)
+        session.opened.connect(lambda _path: self.reset())
+
+    def _build(self) -> None:
+        """The page's widgets, when first shown or used (``LazyPanel``)."""
         self.tree = CodebookTree()
         self.tree.currentItemChanged.connect(lambda *_: self._tag_chosen())
         self.tree.renamed.connect(lambda tid, name: self._edit(
@@ -147,13 +153,14 @@ class CodebookPanel(QWidget):
         layout.addWidget(self.status)
         self.status.hide()  # shown with a message: empty, it took a line from the passages
         self.message.connect(self._say)
-        session.changed.connect(self.on_changes)
-        session.opened.connect(lambda _path: self.reset())
         self._tag_chosen()
 
     # --- loading ------------------------------------------------------------------------------
 
     def reset(self) -> None:
+        if not self.built:  # built empty, and read, when first shown
+            self._dirty = True
+            return
         self.tree.set_tags([])
         self.passages.set_rows(None, [])
         self._say("")

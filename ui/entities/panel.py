@@ -35,6 +35,7 @@ from workbench.changes import Changes
 
 from ..delete_key import claim_delete_key
 from ..dialogs.confirm import confirm
+from ..lazy_panel import LazyPanel
 from ..session import Session
 from . import ops
 from .dialogs import EntityDialog, kind_label, names_text
@@ -45,7 +46,7 @@ from .suggestions import SuggestionsView
 ID = Qt.ItemDataRole.UserRole
 
 
-class EntitiesPanel(QWidget):
+class EntitiesPanel(LazyPanel):
     mention_opened = Signal(int, object)  # document id, mark (start, end, words)
     message = Signal(str)
 
@@ -59,6 +60,9 @@ class EntitiesPanel(QWidget):
         self._dirty = True
         self._shown_id: int | None = None  # whose mentions are shown (or being found)
         self._select_after: int | str | None = None
+
+    def _build(self) -> None:
+        """The page's widgets, when first shown or used (``LazyPanel``)."""
         self.mentions = MentionsView()
         self.mentions.opened.connect(self.mention_opened)
 
@@ -157,6 +161,8 @@ class EntitiesPanel(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.tabs, 1)
         self._enable()
+        if self.entities:  # read at the open, before the page was built
+            self._fill()
 
     # --- loading ----------------------------------------------------------------------------
 
@@ -172,7 +178,7 @@ class EntitiesPanel(QWidget):
             return
         self._dirty = False
         ops.list_entities(self.session, self._loaded)
-        if self.tabs.currentWidget() is self.suggestions and self.isVisible():
+        if self.built and self.tabs.currentWidget() is self.suggestions and self.isVisible():
             self.load_suggestions()
 
     def library_opened(self) -> None:
@@ -199,7 +205,8 @@ class EntitiesPanel(QWidget):
 
     def _loaded(self, entities: list[dict[str, Any]]) -> None:
         self.entities = entities
-        self._fill()
+        if self.built:
+            self._fill()
 
     def _fill(self) -> None:
         keep = self._select_after if self._select_after is not None else self.current_id()

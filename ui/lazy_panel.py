@@ -1,0 +1,47 @@
+"""Feature panels that build their widgets on first use (issue 16).
+
+Installing the window's feature pages (codebook, entities, chronology) used to build every
+widget of each before the library's list could show: a tenth of a second on a quiet machine,
+several times that on a busy one, for pages most starts never open. A ``LazyPanel`` is a page
+of the middle stack from the start (menus, shortcuts and sidebar entries reach it as before,
+``middle.currentWidget() is window.entities`` holds), but its ``_build`` runs only when it is
+first shown, or when code first touches a widget ``_build`` makes. So a caller never sees a
+half-built panel: reaching for ``panel.table`` builds it, then answers.
+
+A subclass keeps in ``__init__`` only its state and its session connections, and its methods
+that run at every open or change (``reset``, ``on_changes``…) keep to that state while
+``built`` is false; ``_build`` then shows what the state holds.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QWidget
+
+
+class LazyPanel(QWidget):
+    built = False  # set (first) by build_now
+
+    def _build(self) -> None:
+        raise NotImplementedError
+
+    def build_now(self) -> None:
+        if not self.built:
+            self.built = True  # first: a lookup inside _build must not build again
+            self._build()
+
+    def setVisible(self, visible: bool) -> None:
+        # Before it becomes visible, so its widgets appear with it (no empty frame).
+        if visible:
+            self.build_now()
+        super().setVisible(visible)
+
+    if not TYPE_CHECKING:  # at run time only: mypy still checks every attribute by name
+
+        def __getattr__(self, name: str) -> Any:
+            # Only called for a name not found: a widget _build has not made yet.
+            if self.built or name.startswith("__"):
+                raise AttributeError(name)
+            self.build_now()
+            return getattr(self, name)
