@@ -230,7 +230,7 @@ def test_hostile_value_fails_cleanly(command: tuple[str, ...], name: str, kind: 
     argv = ["--library", str(lib), *args]
     import workbench.cli
 
-    monkeypatch.setattr(workbench.cli, "build_parser", lambda: _PARSER)  # the same, once
+    monkeypatch.setattr(workbench.cli, "build_parser", lambda command=None: _PARSER)  # once
     capsys.readouterr()
     code = main(argv)
     out, err = capsys.readouterr()

@@ -57,7 +57,10 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command tree, or (``command``) the top level with that sub-command alone:
+    a command run from a script pays for its own options only (docs/PERFORMANCE.md, "Fixed
+    cost of a command"). ``parser_for`` decides which."""
     parser = _Parser(
         prog="workbench",
         description="Offline research workbench: import, search, highlight, tag, build and "
@@ -70,9 +73,60 @@ def build_parser() -> argparse.ArgumentParser:
     crypto_cmds.add_global_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
                                 parser_class=_Parser)
+    target: Any = sub if command is None else _Only(sub, command)
     for module in COMMAND_MODULES:
-        module.register(sub)
+        module.register(target)
     return parser
+
+
+# The global options and whether each takes a value (build_parser and crypto_cmds add them);
+# one missing here only makes parser_for build the whole tree.
+_GLOBAL = {"--library": True, "--passphrase-fd": True, "--json": False}
+
+
+def parser_for(argv: list[str]) -> argparse.ArgumentParser:
+    """The parser for ``argv``: its named command alone when the words before it are global
+    options written in full; otherwise (no command, ``--help``, ``--version``, an abbreviated
+    or unknown option, an unknown command) the whole tree, so that help, usage and every
+    error message are the whole tree's."""
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        name = word.split("=", 1)[0] if word.startswith("--") else word
+        if name in _GLOBAL:
+            i += 2 if _GLOBAL[name] and "=" not in word else 1  # skip its value
+            continue
+        if word.startswith("-"):
+            break
+        parser = build_parser(word)
+        return parser if _only_has(parser, word) else build_parser()
+    return build_parser()
+
+
+def _only_has(parser: argparse.ArgumentParser, name: str) -> bool:
+    return any(isinstance(a, argparse._SubParsersAction) and name in a.choices
+               for a in parser._actions)
+
+
+class _Only:
+    """The sub-parsers action as ``register`` sees it, keeping one command: the others are
+    added to ``_Ignored``, which accepts every call and builds nothing."""
+
+    def __init__(self, sub: Any, name: str) -> None:
+        self._sub, self._name = sub, name
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        if name == self._name or self._name in kwargs.get("aliases", ()):
+            return self._sub.add_parser(name, **kwargs)
+        return _IGNORED
+
+
+class _Ignored:
+    def __getattr__(self, _name: str) -> Any:
+        return lambda *args, **kwargs: self
+
+
+_IGNORED = _Ignored()
 
 
 def library_path(args: argparse.Namespace) -> Path:
@@ -80,7 +134,8 @@ def library_path(args: argparse.Namespace) -> Path:
 
 
 def run(argv: list[str] | None = None) -> Result:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser_for(argv).parse_args(argv)
     if not args.needs_library:
         return args.handler(args)
     from ..errors import LibraryDamaged, LibraryReadOnly
