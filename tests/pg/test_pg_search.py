@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -162,3 +163,57 @@ def test_a_server_refusing_pg_trgm_still_upgrades_and_searches(
         found = wb.search("*stan", limit=10)
         assert [h.document_id for h in found.hits] == [doc]
         assert found.notice is not None and "CREATE EXTENSION pg_trgm" in found.notice
+
+
+def _ranked_windows(desk: Workbench, query: str, want: int) -> tuple[list[int], int, int]:
+    """The ids found, the total, and how many body windows ``ts_rank`` read for them (from
+    the plan of the search's own statement, run again under EXPLAIN ANALYZE)."""
+    from sqlalchemy import event
+
+    engine = desk.library.store.engine
+    seen: list[tuple[str, Any]] = []
+
+    def keep(_conn: Any, _cur: Any, statement: str, params: Any, _ctx: Any,
+             _many: bool) -> None:
+        if "ts_rank" in statement:
+            seen.append((statement, params))
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        found = desk.search(query, limit=want, facets=False, snippets=False)
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    assert len(seen) == 1, seen
+    statement, params = seen[0]
+    with engine.connect() as conn:
+        cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cur.execute("EXPLAIN (ANALYZE, VERBOSE, FORMAT JSON) " + statement, params)
+        plan = cur.fetchone()[0][0]["Plan"]
+
+    def ranked(node: dict[str, Any]) -> int:
+        if any("ts_rank" in out for out in node.get("Output", [])) and \
+                node["Node Type"] == "Aggregate":
+            return sum(int(c["Actual Rows"]) * int(c["Actual Loops"]) for c in node["Plans"]
+                       if c.get("Parent Relationship") == "Outer")  # not its InitPlan
+        return sum(ranked(c) for c in node.get("Plans", []))
+
+    return [h.document_id for h in found.hits], found.total, ranked(plan)
+
+
+def test_a_phrase_or_prefix_matching_many_ranks_only_the_newest_candidates(
+        desk: Workbench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ranking reads every window it ranks: a frequent phrase or a short prefix ranked all its
+    # matches (p95 0.4 s at 10,000 documents). The total is counted; only the newest
+    # RANK_CANDIDATES matches are ranked.
+    from workbench.search.postgres import hook
+
+    monkeypatch.setattr(hook, "RANK_CANDIDATES", 3, raising=False)
+    docs = [_import(desk, tmp_path, f"n{k}", f"Note {k}: the zebra crossing by the harbour")
+            for k in range(8)]
+    for query in ('"zebra crossing"', "harb*"):
+        ids, total, windows = _ranked_windows(desk, query, 2)
+        assert total == 8, query
+        assert windows == 3, (query, windows)  # one window each: not all eight
+        assert set(ids) <= set(docs[-3:]) and len(ids) == 2
+    ids, total, windows = _ranked_windows(desk, '"zebra crossing"', 20)
+    assert sorted(ids) == docs and total == 8  # asked for more: every match ranked
