@@ -490,8 +490,12 @@ def main() -> None:
     ap.add_argument("--processes", type=int, default=5)
     ap.add_argument("--seed", type=int, default=19)
     args = ap.parse_args()
+    import signal
+
     from tests.support.postgres import start_cluster
 
+    # stopped (SIGTERM): the cluster is still stopped and removed, by the ``finally`` below
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     cluster = start_cluster()
     try:
         with tempfile.TemporaryDirectory() as tmpname:
