@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -59,6 +59,21 @@ if TYPE_CHECKING:
     from .viewer.highlights import HighlightController
 
 
+# The modules ``_core_loaded`` installs the feature panels from: imported on the worker as the
+# library opens (``Session.preload``), so the GUI thread does not stall importing them.
+FEATURE_MODULES = ("ui.features", "ui.index_status", "ui.shared_changes", "ui.search.panel",
+                   "ui.viewer.highlights", "ui.operations.highlights", "ui.dossier.builder",
+                   "ui.codebook.install", "ui.copies.install", "ui.entities.install",
+                   "ui.chronology.install", "ui.chronology.dossier", "ui.links.install")
+
+
+def _import_features() -> None:
+    import importlib
+
+    for name in FEATURE_MODULES:
+        importlib.import_module(name)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, tasks: TaskManager | None = None) -> None:
         super().__init__()
@@ -71,6 +86,7 @@ class MainWindow(QMainWindow):
         self.session.changed.connect(self.on_changes)
         # First among the session's listeners: the panels are there before ``opened`` is sent.
         self.session.core_loaded.connect(self._core_loaded)
+        self.session.preload = _import_features
         self.imports = ImportFlow(self.session, self)
         self.acts = actions.build_actions(self)
         self._build_recent_menu()
@@ -107,8 +123,12 @@ class MainWindow(QMainWindow):
         self.index_status = IndexStatus(self.session, self.index_label)
         install_features(self)
         self.features_installed = True
-        # Polish the (still hidden) main panes now, so the switch from the first-run page to
-        # them after the first import does not stall the GUI thread for a few frames.
+        # Polish the (still hidden) main panes soon, so the switch from the first-run page to
+        # them after the first import does not stall the GUI thread for a few frames; after
+        # the list is shown, in a turn of its own (issue 16: no long stall while opening).
+        QTimer.singleShot(0, self._polish_panes)
+
+    def _polish_panes(self) -> None:
         for child in self.splitter.findChildren(QWidget):
             child.ensurePolished()
 

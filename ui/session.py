@@ -47,6 +47,9 @@ class Session(QObject):
         # Why the open library is read-only (its folder cannot be written), else None.
         self.read_only: str | None = None
         self.core_ready = False
+        # Run on the worker once the library is open, before ``core_loaded``: the window
+        # imports the modules of its feature panels there, not on the GUI thread (issue 16).
+        self.preload: Callable[[], None] | None = None
 
     # --- capabilities: what the core offers right now (read from the class, thread-safe) ----
 
@@ -119,6 +122,11 @@ class Session(QObject):
                 wb = Workbench.open(path, writable=False, passphrase=passphrase)
                 self.read_only = exc.message
             self._wb = wb
+            if self.preload is not None:
+                try:
+                    self.preload()
+                except Exception:  # only an early start: the GUI thread imports them again
+                    log.exception("could not preload the window's feature modules")
             return wb.library.path
 
         def done(real: Path) -> None:

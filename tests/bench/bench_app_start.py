@@ -146,6 +146,10 @@ def main() -> None:
     parser.add_argument("--compare", type=Path, help="another checkout's app, in the same turns")
     args = parser.parse_args()
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    # Compiled modules, as an installed app has them: with PYTHONDONTWRITEBYTECODE a checkout
+    # without __pycache__ (a fresh worktree) compiled every module at every start and looked
+    # a second slower. The warm-up runs below write them.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as tmp:
         env["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")  # no remembered library or window
         libs = {"empty": _library(Path(tmp), 0)}

@@ -4,8 +4,9 @@
 
 Documents are inserted straight into the database (no files, no index: this measures the
 window, not the import). Reports: time from "open" until the list shows its first rows, the
-worst gap of a 50 ms GUI-thread heartbeat meanwhile, and the same for a sort by title (which
-sorts in the database) and a filter. With ``--no-index`` the search index is not attached: a
+worst gap of a 50 ms GUI-thread heartbeat meanwhile and over the next 5 s (the search index is
+attached then and checks itself against the database), and the same for a sort by title
+(which sorts in the database) and a filter. With ``--no-index`` the search index is not attached: a
 library built this way has no index yet, and the index's first full check of 100k documents
 otherwise runs at the same time and competes for the CPU and the GIL.
 """
@@ -25,6 +26,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 TMP = Path(tempfile.mkdtemp(prefix="workbench-bench-"))
 os.environ["XDG_CONFIG_HOME"] = str(TMP / "config")
 os.environ["XDG_STATE_HOME"] = str(TMP / "state")
+AFTER_OPEN_S = 5  # heartbeat after the first rows: the index's attach and check
 
 
 def make_library(path: Path, n: int) -> float:
@@ -68,7 +70,6 @@ def main() -> None:
     from ui.main_window import MainWindow
 
     app = make_application(["bench"])
-    heart = Heartbeat().start()
 
     def wait(cond: object, limit: float = 120) -> None:
         end = time.perf_counter() + limit
@@ -78,12 +79,26 @@ def main() -> None:
 
     win = MainWindow()
     win.show()
+    # The heartbeat from the shown window on: building it happens before the app's event loop
+    # runs (nothing can be clicked yet), and it is the app start's own benchmark.
+    for _ in range(20):
+        app.processEvents()
+    heart = Heartbeat().start()
     t0 = time.perf_counter()
     win.open_path(lib)
     model = win.documents.model
     wait(lambda: model.rowCount() == n and model.data(model.index(0, 0)) not in (None, "…"))
     open_s = time.perf_counter() - t0
     open_gap = heart.worst()
+    heart.reset()
+
+    # The search index is attached once the list is shown (issue 16), and its writer then
+    # checks it against the database (here: 100k documents it has never seen). The GUI must
+    # stay fluid through that too: the heartbeat for the next few seconds.
+    t_after = time.perf_counter()
+    wait(lambda: time.perf_counter() - t_after > AFTER_OPEN_S, AFTER_OPEN_S + 1)
+    after_gap = heart.worst()
+    attached = "whoosh" in sys.modules
     heart.reset()
 
     t1 = time.perf_counter()
@@ -106,6 +121,8 @@ def main() -> None:
     print(json.dumps({
         "documents": n, "build_library_s": round(build_s, 2),
         "open_to_first_rows_s": round(open_s, 3), "open_worst_gui_gap_ms": round(open_gap * 1000),
+        f"next_{AFTER_OPEN_S}s_worst_gui_gap_ms": round(after_gap * 1000),
+        "index_attached_meanwhile": attached,
         "sort_by_title_s": round(sort_s, 2), "sort_worst_gui_gap_ms": round(sort_gap * 1000),
         "first_title_after_sort": first, "filter_s": round(filter_s, 2),
         "filter_rows": filtered, "filter_worst_gui_gap_ms": round(filter_gap * 1000),

@@ -100,6 +100,16 @@ def opened(self, path):
 
 mw.MainWindow._opened = opened
 
+# The feature panels' modules are imported on the worker, not by the GUI thread's install.
+original_core_loaded = mw.MainWindow._core_loaded
+
+def core_loaded(self):
+    seen["core_loaded"] = {"not_imported": [m for m in mw.FEATURE_MODULES
+                                            if m not in sys.modules]}
+    original_core_loaded(self)
+
+mw.MainWindow._core_loaded = core_loaded
+
 # The list filled: its count landed and the sidebar was read (both queries on the worker, after
 # the open). The search index (Whoosh, numpy) must not have been attached before.
 original_sidebar = mw.MainWindow._sidebar_loaded
@@ -133,6 +143,8 @@ def test_the_window_is_painted_before_the_core_is_imported(library_path: Path) -
     assert usable["focus"] == "QTableView"  # the documents list has the keys, as before
     assert all(usable[k] for k in ("search", "builder", "highlighter", "chronology",
                                    "entities"))
+    # The GUI thread installs the panels from modules the worker imported (no import stall).
+    assert seen["core_loaded"]["not_imported"] == []
 
 
 def test_the_search_index_is_attached_after_the_list_is_filled(library_path: Path) -> None:
