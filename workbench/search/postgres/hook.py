@@ -258,9 +258,9 @@ class PostgresBackend:
             params = dict(c.params)
             params["want"] = max(1, want)
             params["cands"] = max(RANK_CANDIDATES, want)
-            rows = s.execute(text(self._ranked(sql, c, params)), params).all()
+            rows = s.execute(text(self._ranked(sql, c, params, facets)), params).all()
             total = int(rows[0][2]) if rows else 0
-            counts = self._facets(s, sql, c.params) if facets and total else {}
+            counts = _facet_counts(rows[0][3] or []) if facets and total else {}
         top = rows[:want]
         notices = tuple(self.vocab.notices)
         self.vocab.notices.clear()
@@ -268,8 +268,10 @@ class PostgresBackend:
                        counts, c.plan.marks(), notices)
 
     @staticmethod
-    def _ranked(sql: str, c: Compiler, params: dict[str, Any]) -> str:
-        """The best matches of ``sql`` by their positive body terms, with the total.
+    def _ranked(sql: str, c: Compiler, params: dict[str, Any], facets: bool = False) -> str:
+        """The best matches of ``sql`` by their positive body terms, with the total and (when
+        ``facets``) the facet counts as ``[name, value, count]`` rows: the matches are found
+        once for all three (a second statement found a phrase's matches again).
 
         The total is a count of the matching ids (the GIN index answers a word, a prefix or
         an expansion without reading a window; a phrase reads only the windows holding all
@@ -288,31 +290,23 @@ class PostgresBackend:
                       "GROUP BY b.doc_id)")
         else:  # fields only: every match scores alike
             ranked = "r AS (SELECT doc_id, 1.0::real AS s FROM c)"
+        counted = ", NULL"
+        if facets:
+            ranked += (", d AS MATERIALIZED (SELECT facet_kind, facet_language, year, "
+                       "facet_collections, facet_tags FROM wbsearch.docs JOIN m USING (doc_id))")
+            counted = (", (SELECT json_agg(json_build_array(k, v, n)) FROM ("
+                       "SELECT 'kind' AS k, facet_kind AS v, count(*) AS n FROM d GROUP BY 2 "
+                       "UNION ALL SELECT 'language', facet_language, count(*) FROM d GROUP BY 2 "
+                       "UNION ALL SELECT 'year', COALESCE(year::text, ''), count(*) FROM d "
+                       "GROUP BY 2 UNION ALL SELECT 'collection', v, count(*) FROM d, "
+                       "unnest(facet_collections) v GROUP BY 2 "
+                       "UNION ALL SELECT 'tag', v, count(*) FROM d, unnest(facet_tags) v "
+                       "GROUP BY 2) f)")
         return (f"WITH m AS MATERIALIZED ({sql}), "
                 "c AS MATERIALIZED (SELECT doc_id FROM m ORDER BY doc_id DESC LIMIT :cands), "
                 f"{ranked} "
-                "SELECT c.doc_id, COALESCE(r.s, 0), (SELECT count(*) FROM m) FROM c "
+                f"SELECT c.doc_id, COALESCE(r.s, 0), (SELECT count(*) FROM m){counted} FROM c "
                 "LEFT JOIN r USING (doc_id) ORDER BY 2 DESC, 1 LIMIT :want")
-
-    def _facets(self, s: Session, sql: str, params: dict[str, Any]
-                ) -> dict[str, tuple[tuple[str, int], ...]]:
-        rows = s.execute(text(
-            f"WITH m AS MATERIALIZED ({sql}), d AS (SELECT * FROM wbsearch.docs "
-            "JOIN m USING (doc_id)) "
-            "SELECT 'kind', facet_kind, count(*) FROM d GROUP BY 2 "
-            "UNION ALL SELECT 'language', facet_language, count(*) FROM d GROUP BY 2 "
-            "UNION ALL SELECT 'year', COALESCE(year::text, ''), count(*) FROM d GROUP BY 2 "
-            "UNION ALL SELECT 'collection', v, count(*) FROM d, unnest(facet_collections) v "
-            "GROUP BY 2 "
-            "UNION ALL SELECT 'tag', v, count(*) FROM d, unnest(facet_tags) v GROUP BY 2"),
-            params).all()
-        counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-        for name, value, n in rows:
-            counters[name][str(value)] += int(n)
-        counters["year"].pop("", None)
-        counters["language"].pop("", None)
-        return {k: tuple(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_VALUES])
-                for k, c in counters.items()}
 
     def document_matches(self, doc_id: int, query: Node,
                          aliases: Mapping[str, Sequence[str]]) -> DocumentMatch:
@@ -359,6 +353,17 @@ class PostgresBackend:
         except Exception as exc:
             out.setdefault("problem", str(exc).strip().splitlines()[0])
         return out
+
+
+def _facet_counts(rows: list[list[Any]]) -> dict[str, tuple[tuple[str, int], ...]]:
+    """The most frequent ``FACET_VALUES`` values of each facet, from ``[name, value, n]``."""
+    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    for name, value, n in rows:
+        counters[name][str(value)] += int(n)
+    counters["year"].pop("", None)
+    counters["language"].pop("", None)
+    return {k: tuple(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_VALUES])
+            for k, c in counters.items()}
 
 
 def analyze(conn: Connection) -> None:
