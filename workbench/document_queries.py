@@ -84,7 +84,8 @@ def document_query(collection: str | None, contains: str | None, *,
     (``extra["xray"]`` not empty, see ``xray.py``)."""
     q = select(Document)
     if failed_redactions:
-        q = q.where(func.json_array_length(Document.extra, "$.xray") > 0)
+        # the JSON type's own path (not SQLite's '$.xray' argument): PostgreSQL has it too
+        q = q.where(func.json_array_length(Document.extra["xray"]) > 0)
     if collection:
         q = q.join(CollectionMember).join(Collection).where(Collection.name == collection)
     if contains:
