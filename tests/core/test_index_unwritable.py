@@ -19,6 +19,10 @@ from whoosh.filedb.filestore import FileStorage
 from workbench.search.whoosh.engine import read_pointer
 from workbench.services import Workbench
 
+pytestmark = pytest.mark.sqlite_only(
+    "the Whoosh index in a personal library's folder; a shared library is searched by its "
+    "server's index (tests/pg/test_pg_search.py)")
+
 
 def _texts(folder: Path, names: range) -> list[Path]:
     folder.mkdir(exist_ok=True)

@@ -84,6 +84,8 @@ def test_originals_that_cannot_be_written_stop_the_batch(wb: Workbench, tmp_path
     _check_nothing_half_written(wb, out)
 
 
+@pytest.mark.sqlite_only("a full disk is made by capping the SQLite file's pages "
+                         "(PRAGMA max_page_count)")
 def test_a_database_that_cannot_grow_stops_the_batch(wb: Workbench, tmp_path: Path) -> None:
     # 12 pages of room hold 10 or 11 of these files, depending on how full the schema's own
     # pages are: 20 files leave some not attempted whatever the schema.

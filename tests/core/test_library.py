@@ -20,11 +20,14 @@ from workbench.services import Workbench
 from workbench.store import current_revision, head_revision
 
 
+@pytest.mark.sqlite_only("a personal library's folder layout: its SQLite file beside the originals")
 def test_layout(library_path: Path) -> None:
     names = {p.name for p in library_path.iterdir()}
     assert {"workbench-library.json", "library.sqlite", "originals"} <= names
 
 
+@pytest.mark.sqlite_only("the single-writer lock file of a personal library; a shared library has "
+                         "none: several people write at once (tests/pg/test_concurrent_writers.py)")
 def test_second_writer_gets_a_clear_message(library_path: Path) -> None:
     with Library.open(library_path):
         with pytest.raises(LibraryLocked) as err:
@@ -35,6 +38,8 @@ def test_second_writer_gets_a_clear_message(library_path: Path) -> None:
             assert not reader.writable
 
 
+@pytest.mark.sqlite_only("the single-writer lock file of a personal library; a shared library has "
+                         "none: several people write at once (tests/pg/test_concurrent_writers.py)")
 def test_lock_held_by_another_process_and_taken_over_after_it_dies(library_path: Path) -> None:
     code = textwrap.dedent(f"""
         import sys, time

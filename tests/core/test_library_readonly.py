@@ -30,6 +30,8 @@ def test_write_problem_names_the_system_reason(tmp_path: Path,
     assert write_problem(tmp_path) == "Read-only file system"
 
 
+@pytest.mark.sqlite_only("a personal library's folder holds its database, so a folder that cannot "
+                         "be written makes it read-only; a shared one's database is on its server")
 def test_opening_for_writing_is_refused_and_reading_works(
         library_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(library_mod, "write_problem", lambda path: "Read-only file system")

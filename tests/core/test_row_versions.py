@@ -85,6 +85,8 @@ def test_highlights_entities_and_events_refuse_a_stale_edit(wb: Workbench) -> No
     assert json.dumps(wb.get_event(ev["id"])["version"]) == "2"
 
 
+@pytest.mark.sqlite_only("names the editor by WORKBENCH_AUTHOR; on a shared library it is the "
+                         "database role (tests/pg/test_shared_concurrency.py)")
 def test_the_cli_refuses_a_stale_edit_with_exit_1_and_the_message(
         library_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:

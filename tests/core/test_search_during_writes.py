@@ -69,6 +69,12 @@ def while_a_segment_opens(monkeypatch: pytest.MonkeyPatch, action: Callable[[], 
     return fired
 
 
+WHOOSH_SEGMENTS = pytest.mark.sqlite_only(
+    "the Whoosh index's segments and generations in a personal library's folder; a shared "
+    "library is searched by its server's index (tests/pg/test_pg_search.py)")
+
+
+@WHOOSH_SEGMENTS
 def test_a_commit_merging_away_the_segments_being_opened_loses_no_hit(
         wb: Workbench, merging: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
     other = merging["un-weighs-in-breach-of-human-rights-law"]
@@ -84,6 +90,7 @@ def test_a_commit_merging_away_the_segments_being_opened_loses_no_hit(
     assert result.facets["kind"]  # the facets were read from the same segments
 
 
+@WHOOSH_SEGMENTS
 def test_a_rebuild_replacing_the_generation_being_opened_loses_no_hit(
         wb: Workbench, merging: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
     worker = wb.library.index.worker  # type: ignore[attr-defined]
@@ -95,6 +102,7 @@ def test_a_rebuild_replacing_the_generation_being_opened_loses_no_hit(
 
 
 
+@WHOOSH_SEGMENTS
 def test_segments_merged_away_while_they_open_are_not_taken_for_damage(
         wb: Workbench, monkeypatch: pytest.MonkeyPatch) -> None:
     """The next segment's files are already gone when the searcher opens it: that is the
@@ -123,6 +131,7 @@ def test_segments_merged_away_while_they_open_are_not_taken_for_damage(
     assert worker.last_rebuild_reason == reason  # no rebuild was asked for
 
 
+@WHOOSH_SEGMENTS
 def test_an_index_that_never_holds_still_says_so_without_a_rebuild(
         wb: Workbench, merging: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
     """A commit every time the searcher opens a segment: the search gives up after a few

@@ -24,6 +24,11 @@ def imported(wb: Workbench) -> dict[str, int]:
     return {Path(o.path).stem: o.document_id for o in report.outcomes if o.document_id}
 
 
+WHOOSH_FOLDER = pytest.mark.sqlite_only(
+    "the Whoosh index in a personal library's folder (its files, pointer, sidecars, rebuilds); a "
+    "shared library is searched by its server's index (tests/pg/test_pg_search.py)")
+
+
 def hits(wb: Workbench, query: str) -> set[int]:
     return {h.document_id for h in wb.search(query, limit=50).hits}
 
@@ -65,6 +70,7 @@ def test_edits_and_deletions_reach_the_index(wb: Workbench) -> None:
     assert wb.index_status()["indexed_documents"] == len(ids) - 1
 
 
+@WHOOSH_FOLDER
 def test_deleted_index_folder_is_rebuilt(library_path: Path) -> None:
     with Workbench.open(library_path) as wb:
         ids = imported(wb)
@@ -75,6 +81,7 @@ def test_deleted_index_folder_is_rebuilt(library_path: Path) -> None:
         assert wb.index_status()["last_rebuild_reason"] == "missing"
 
 
+@pytest.mark.sqlite_only("deletes a row through the library's SQLite file, behind its back")
 def test_document_removed_behind_the_index_back(library_path: Path) -> None:
     with Workbench.open(library_path) as wb:
         ids = imported(wb)
@@ -104,6 +111,7 @@ def test_document_added_behind_the_index_back_is_indexed(library_path: Path) -> 
         assert ids["un-special-rapporteur-forced-labour"] in hits(wb, "Obokata")
 
 
+@WHOOSH_FOLDER
 @pytest.mark.parametrize("damage", ["toc", "segment", "schema", "pointer"])
 def test_damaged_index_is_rebuilt(library_path: Path, damage: str) -> None:
     with Workbench.open(library_path) as wb:
@@ -132,6 +140,7 @@ def test_damaged_index_is_rebuilt(library_path: Path, damage: str) -> None:
         assert wb.index_status()["last_rebuild_reason"]
 
 
+@WHOOSH_FOLDER
 def test_damaged_sidecar_is_found_and_the_index_rebuilt(library_path: Path) -> None:
     """A sidecar (the rebuilt segment's postings, and the only copy of its positions) whose
     bytes were overwritten is found by its checksums when the library opens, and the index
@@ -162,6 +171,7 @@ def test_damaged_sidecar_is_found_and_the_index_rebuilt(library_path: Path) -> N
     assert sidecar.verify(again, 3) is None
 
 
+@WHOOSH_FOLDER
 def test_reader_answers_from_the_segments_when_a_sidecar_is_garbage(
         library_path: Path) -> None:
     """A read-only process cannot repair a sidecar; when its postings point outside the
@@ -188,6 +198,7 @@ def test_reader_answers_from_the_segments_when_a_sidecar_is_garbage(
         assert {q: hits(ro, q) for q in queries} == before
 
 
+@WHOOSH_FOLDER
 def test_read_only_library_never_writes_the_index(library_path: Path) -> None:
     with Workbench.open(library_path) as wb:
         imported(wb)
@@ -224,6 +235,7 @@ def test_searches_work_while_the_writer_writes(wb: Workbench, tmp_path: Path) ->
     assert len(hits(wb, "quokkas")) == 30
 
 
+@WHOOSH_FOLDER
 def test_failed_commit_releases_the_write_lock(wb: Workbench) -> None:
     imported(wb)
     assert wb.wait_for_index(30)
@@ -277,6 +289,7 @@ def test_plain_word_fallback_says_so(corpus_wb: Workbench) -> None:
     assert r.total >= 1
 
 
+@WHOOSH_FOLDER
 def test_parallel_rebuild_keeps_every_document(wb: Workbench,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from workbench.search.whoosh import writer
@@ -288,6 +301,7 @@ def test_parallel_rebuild_keeps_every_document(wb: Workbench,
     assert ids["un-special-rapporteur-forced-labour"] in hits(wb, "Obokata")
 
 
+@WHOOSH_FOLDER
 def test_document_imported_during_a_rebuild_is_searchable_before_it_ends(
         wb: Workbench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
@@ -354,6 +368,7 @@ def test_parallel_rebuild_from_a_script_without_a_main_guard(tmp_path: Path) -> 
     assert proc.stdout.split()[-1] == str(len(list(CORPUS.glob("*.txt"))))
 
 
+@WHOOSH_FOLDER
 def test_rebuild_measures_the_archive_own_common_words(wb: Workbench, library_path: Path,
                                                        tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from tests.conftest import CORPUS
 from workbench import audit
 from workbench.changes import Changes
@@ -12,6 +14,8 @@ from workbench.services import Workbench
 from workbench.shared.feed import ChangeListener, changes_from
 
 
+@pytest.mark.sqlite_only("ends by checking that a personal library, with its one writer, has no "
+                         "change listener; a shared one's: tests/pg/test_shared_changes.py")
 def test_events_read_back_as_the_changes_a_window_applies(wb: Workbench) -> None:
     seq, none = wb.changes_since(None)
     assert none == Changes()

@@ -46,6 +46,12 @@ TWO = {"a.txt": "Witness statement\n\nEkpar Memet told the court.", "b.txt": "A 
 # --- 1, 2: the audit head outside the database ------------------------------------------------
 
 
+SQLITE_FILE = pytest.mark.sqlite_only(
+    "damages, truncates, swaps or edits the library's SQLite file (or its audit-head.json and "
+    "backups) behind its back; a shared library's database is the server's to keep")
+
+
+@SQLITE_FILE
 def test_zero_byte_database_is_refused_and_reported(library_path: Path, tmp_path: Path) -> None:
     _import(library_path, tmp_path, TWO)
     _drop_db(library_path)
@@ -61,6 +67,7 @@ def test_zero_byte_database_is_refused_and_reported(library_path: Path, tmp_path
     assert "workbench restore" in result["restore"]["hint"]
 
 
+@SQLITE_FILE
 def test_deleted_last_audit_row_is_caught(library_path: Path, tmp_path: Path) -> None:
     _import(library_path, tmp_path, TWO)
     _raw(library_path, "DELETE FROM audit_events WHERE id = (SELECT max(id) FROM audit_events)")
@@ -73,6 +80,7 @@ def test_deleted_last_audit_row_is_caught(library_path: Path, tmp_path: Path) ->
     assert result["documents_checked"] == 2  # the rest of the library was still checked
 
 
+@SQLITE_FILE
 def test_older_copy_and_other_library_are_caught(library_path: Path, tmp_path: Path) -> None:
     _import(library_path, tmp_path, {"a.txt": "First."})
     old = tmp_path / "old.sqlite"
@@ -92,6 +100,7 @@ def test_older_copy_and_other_library_are_caught(library_path: Path, tmp_path: P
     assert "head" in kinds
 
 
+@SQLITE_FILE
 def test_head_catches_up_after_a_crash_and_old_libraries_get_one(
         library_path: Path, tmp_path: Path) -> None:
     head_file = library_path / audit_head.HEAD_NAME
@@ -109,6 +118,7 @@ def test_head_catches_up_after_a_crash_and_old_libraries_get_one(
     assert head["seq"] == 4 and len(head["library_id"]) >= 32
 
 
+@SQLITE_FILE
 def test_fixity_check_does_not_heal_a_shortened_chain(library_path: Path,
                                                        tmp_path: Path) -> None:
     with Workbench.open(library_path) as wb:
@@ -124,6 +134,7 @@ def test_fixity_check_does_not_heal_a_shortened_chain(library_path: Path,
 # --- 3: text edited in the database -----------------------------------------------------------
 
 
+@SQLITE_FILE
 def test_text_edited_in_the_database_is_reported_and_reindexed(
         library_path: Path, tmp_path: Path) -> None:
     [doc_id, _] = _import(library_path, tmp_path, TWO)
@@ -158,6 +169,7 @@ def test_text_hash_is_in_every_creating_event(wb: Workbench, tmp_path: Path) -> 
     assert wb.verify()["ok"]
 
 
+@SQLITE_FILE
 def test_old_layers_without_a_recorded_hash_are_counted(library_path: Path,
                                                         tmp_path: Path) -> None:
     _import(library_path, tmp_path, TWO)
@@ -192,6 +204,8 @@ def test_old_layers_without_a_recorded_hash_are_counted(library_path: Path,
 # --- 4: stray originals -----------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("gc collects a shared store's strays only after a day, since others may "
+                         "be importing at that moment (docs/cli/shared.md)")
 def test_stray_originals_are_listed_and_collected(wb: Workbench, tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Kept.", encoding="utf-8")
     wb.import_paths([tmp_path / "a.txt"])
@@ -215,6 +229,8 @@ def test_stray_originals_are_listed_and_collected(wb: Workbench, tmp_path: Path)
     assert len(wb.list_documents()) == 1  # the document's own original is no stray
 
 
+@pytest.mark.sqlite_only("gc collects a shared store's strays only after a day, since others may "
+                         "be importing at that moment (docs/cli/shared.md)")
 def test_gc_adopt_imports_strays_as_documents(wb: Workbench) -> None:
     sha, _ = wb.library.originals.put_bytes(b"Ekpar Memet, a recovered statement.")
     out = wb.collect_strays(adopt=True)
@@ -246,6 +262,7 @@ def _damage(lib: Path, how: str) -> None:
     db.write_bytes(bytes(data))
 
 
+@SQLITE_FILE
 @pytest.mark.parametrize("how", ["header", "middle", "half"])
 def test_damaged_database_is_a_finding_not_a_crash(library_path: Path, tmp_path: Path,
                                                    how: str) -> None:
@@ -286,6 +303,7 @@ def test_index_stamps_from_before_text_hashes_are_not_all_stale() -> None:
     assert _stale((6, "ab" * 8), (7, "ab" * 32))
 
 
+@SQLITE_FILE
 def test_the_restore_hint_is_a_command_that_works(library_path: Path, tmp_path: Path) -> None:
     """The hint names `workbench restore BACKUP NEW-FOLDER` (restore takes a backup folder and
     a target); a bare database copy from before an upgrade is named apart, never passed to

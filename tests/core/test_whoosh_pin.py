@@ -24,6 +24,10 @@ from workbench.services import Workbench
 ROOT = Path(__file__).resolve().parents[2]
 OTHER = "2.7.4"  # the original Whoosh's last release: same API, unverified here
 
+pytestmark = pytest.mark.sqlite_only(
+    "the Whoosh index in a personal library's folder; a shared library is searched by its "
+    "server's index (tests/pg/test_pg_search.py)")
+
 
 def _index_files(library: Path) -> dict[str, tuple[int, int]]:
     """Every file of the index but the ids of edits kept for the next writer."""
