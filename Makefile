@@ -4,7 +4,7 @@ VENV := .venv
 UV_VERSION := 0.13.8
 export QT_QPA_PLATFORM ?= $(if $(DISPLAY)$(WAYLAND_DISPLAY),,offscreen)
 
-.PHONY: run test setup system-deps lint typecheck pytest dist dist-check bench lock clean
+.PHONY: run test setup system-deps lint typecheck pytest pytest-pg dist dist-check bench lock clean
 
 run: setup
 	$(VENV)/bin/workbench gui
@@ -35,6 +35,14 @@ typecheck:
 pytest:
 	$(VENV)/bin/pytest -n 2 --dist loadfile -q -m "not serial"
 	$(VENV)/bin/pytest -q -m serial
+
+# The core tests whose library comes from the test fixtures, again on PostgreSQL: each library
+# a shared one on a throwaway cluster per worker (tests/conftest.py, tests/support/libraries.py).
+# Tests of what only a SQLite file has are skipped there, each with its reason (sqlite_only).
+# Not yet part of `test`: failures remain to triage and it does not yet fit the time budget.
+pytest-pg:
+	WORKBENCH_TEST_DATABASE=postgres $(VENV)/bin/pytest -n 2 --dist loadfile -q \
+		-m "not serial and not postgres" tests/core
 
 # The standalone Linux app: dist/Workbench-<version>-linux-<arch>.tar.gz (packaging/build_dist.py).
 dist: setup
