@@ -67,6 +67,9 @@ FEATURE_MODULES = ("ui.features", "ui.index_status", "ui.shared_changes", "ui.se
                    "ui.chronology.install", "ui.chronology.dossier", "ui.links.install")
 
 
+POLISH_AFTER_MS = 300  # after the list of a large library has its first rows
+
+
 def _import_features() -> None:
     import importlib
 
@@ -124,9 +127,9 @@ class MainWindow(QMainWindow):
         install_features(self)
         self.features_installed = True
         # Polish the (still hidden) main panes soon, so the switch from the first-run page to
-        # them after the first import does not stall the GUI thread for a few frames; after
+        # them after the first import does not stall the GUI thread for a few frames; once
         # the list is shown, in a turn of its own (issue 16: no long stall while opening).
-        QTimer.singleShot(0, self._polish_panes)
+        QTimer.singleShot(POLISH_AFTER_MS, self._polish_panes)
 
     def _polish_panes(self) -> None:
         for child in self.splitter.findChildren(QWidget):

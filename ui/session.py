@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.changes import Changes
 
@@ -47,6 +47,7 @@ class Session(QObject):
         # Why the open library is read-only (its folder cannot be written), else None.
         self.read_only: str | None = None
         self.core_ready = False
+        self._open_token: object | None = None
         # Run on the worker once the library is open, before ``core_loaded``: the window
         # imports the modules of its feature panels there, not on the GUI thread (issue 16).
         self.preload: Callable[[], None] | None = None
@@ -129,9 +130,23 @@ class Session(QObject):
                     log.exception("could not preload the window's feature modules")
             return wb.library.path
 
+        token = self._open_token = object()  # this open, until another or a close
+
         def done(real: Path) -> None:
-            self.path = real
+            first = not self.core_ready
             self._announce_core()
+            if first and not self.tasks.sync:
+                # The window has just built its panels: the list follows in a turn of its
+                # own, so the GUI thread answers in between (issue 16: no long stall). A
+                # timer, not 0 ms (a posted call, run in the same batch): due timers first.
+                QTimer.singleShot(1, lambda: finish(real))
+            else:
+                finish(real)
+
+        def finish(real: Path) -> None:
+            if self._open_token is not token:  # closed, or another library opened, meanwhile
+                return
+            self.path = real
             self.opened.emit(real)
             if on_done:
                 on_done(real)
@@ -161,7 +176,7 @@ class Session(QObject):
         """Close on the worker and wait (at quit, or in tests)."""
         self.tasks.cancel_all()
         self.tasks.run_blocking(self._close_now)
-        self.path = None
+        self.path = self._open_token = None
 
 
 def _split(result: Any) -> tuple[Any, Changes | None]:

@@ -207,3 +207,40 @@ def test_a_feature_page_is_built_when_first_used_from_its_shortcut(window: Any,
     assert entities.table.topLevelItem(0).text(1) == "Ekpar Asat"
     chronology = window.chronology  # "No events yet…": built and shown whole
     assert chronology.empty.isVisibleTo(chronology) and "No events" in chronology.empty.text()
+
+
+def test_the_list_follows_the_panels_in_a_turn_of_its_own(qtbot: Any,
+                                                          library_path: Path) -> None:
+    """Installing the panels and filling the list are two stalls of the GUI thread, not one:
+    a timer due meanwhile (the heartbeat, a repaint) runs between them."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+    from ui.tasks import TaskManager
+
+    make_application()
+    win = MainWindow(TaskManager())
+    qtbot.addWidget(win)
+    win.show()
+    marks: dict[str, float] = {}
+    beats: list[float] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: beats.append(time.perf_counter()))
+
+    def installed() -> None:
+        time.sleep(0.03)  # a slow machine's install: the 10 ms timer is due after it
+        marks["installed"] = time.perf_counter()
+
+    win.session.core_loaded.connect(installed)
+    win.session.opened.connect(lambda _p: marks.setdefault("opened", time.perf_counter()))
+    timer.start()
+    win.open_path(library_path)
+    qtbot.waitUntil(lambda: "opened" in marks, timeout=30000)
+    timer.stop()
+    assert any(marks["installed"] < b < marks["opened"] for b in beats)
+    assert win.session.is_open and win.search_panel is not None
+    win.close()
