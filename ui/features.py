@@ -82,13 +82,28 @@ def _install_search(window: Any) -> None:
 
 
 def _install_highlights(window: Any) -> None:
-    from .operations.highlights import move_tag
     from .viewer.highlights import HighlightController
 
     window.highlighter = HighlightController(window.session, window.viewer)
     if window.session.has("move_tag"):
-        window.sidebar.tag_dropped.connect(
-            lambda tag_id, parent: move_tag(window.session, tag_id, parent))
+        window.sidebar.tag_dropped.connect(lambda tag_id, parent: _tag_dropped(window, tag_id,
+                                                                               parent))
+
+
+def _tag_dropped(window: Any, tag_id: int, parent_id: int | None) -> None:
+    """A tag dragged onto another in the sidebar moves with the version the sidebar shows:
+    when someone else changed it since, ask (ui/conflicts.py) to reload or to overwrite."""
+    from .conflicts import on_conflict
+    from .operations.highlights import move_tag
+
+    session = window.session
+    seen = next((t.get("version") for t in window.sidebar_data.get("tags", [])
+                 if t.get("id") == tag_id), None)
+    move_tag(session, tag_id, parent_id, seen=seen, on_error=on_conflict(
+        window, session.presenter, "move the tag",
+        # every view of the tags reads them again (their change, not this move)
+        reload=lambda: session.broadcast(Changes(tags=True, highlights=True)),
+        overwrite=lambda: move_tag(session, tag_id, parent_id, seen=seen, force=True)))
 
 
 def _install_dossiers(window: Any) -> None:

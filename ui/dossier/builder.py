@@ -359,8 +359,25 @@ class DossierBuilder(QWidget):
 
     def _set_facsimile(self, item_id: int, on: bool, pages: str | None) -> None:
         if self.dossier_id is not None:
-            ops.set_facsimile(self.session, self.dossier_id, item_id, on, pages,
-                              on_error=self._facsimile_refused)
+            did, seen = self.dossier_id, self.data.get("version")  # the dossier as shown
+
+            def refused(exc: BaseException) -> None:
+                from workbench.errors import ConflictError
+
+                from .. import conflicts
+
+                if not isinstance(exc, ConflictError):
+                    self._facsimile_refused(exc)
+                elif conflicts.ask(self, exc.message) == conflicts.OVERWRITE:
+                    ops.set_facsimile(self.session, did, item_id, on, pages,
+                                      on_error=self._facsimile_refused,
+                                      expected_version=seen, force=True)
+                else:  # their change stands: show the dossier as it is now
+                    self.facsimile.show_entry(self._entry())
+                    self.reload()
+
+            ops.set_facsimile(self.session, did, item_id, on, pages, on_error=refused,
+                              expected_version=seen)
 
     def _facsimile_refused(self, exc: BaseException) -> None:
         self.session.presenter.show(exc, "show the exhibit as its original pages")

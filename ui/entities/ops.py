@@ -93,10 +93,14 @@ def unlink_document(session: Session, entity_id: int, doc_id: int,
 
 
 def redact_entity(session: Session, dossier_id: int, entity_id: int, reason: str,
-                  label: str | None, on_done: Done = None, on_error: Failed = None) -> Task:
-    """``label`` is printed in the exports (None: ``REDACTED``); ``reason`` stays private."""
+                  label: str | None, on_done: Done = None, on_error: Failed = None, *,
+                  expected_version: int | None = None, force: bool = False) -> Task:
+    """``label`` is printed in the exports (None: ``REDACTED``); ``reason`` stays private.
+    ``expected_version``: the dossier's version as the builder showed it; a change by
+    someone else since is refused (``ConflictError``, to ``on_error``) unless ``force``."""
     def work(wb: Any) -> Any:
-        return wb.redact_entity(dossier_id, entity_id, reason, label=label)
+        return wb.redact_entity(dossier_id, entity_id, reason, label=label,
+                                expected_version=expected_version, force=force)
 
     return session.mutate(work, on_done, "redact the person", on_error)
 

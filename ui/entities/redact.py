@@ -8,6 +8,7 @@ bar as ``alias_warning``, for the tests to drive.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
@@ -37,8 +38,18 @@ def _ask(builder: DossierBuilder, did: int, entities: list[dict[str, Any]],
     session = builder.session
     dialog = RedactPersonDialog(entities, chosen, builder)
     builder.redact_person_dialog = dialog  # type: ignore[attr-defined]
+    seen = builder.data.get("version")  # the dossier as shown: a change since asks
 
-    def failed(exc: BaseException) -> None:
+    def save(eid: int, label: str, reason: str, force: bool = False) -> None:
+        ops.redact_entity(session, did, eid, reason, label or None, done,
+                          lambda exc: failed(exc, lambda: save(eid, label, reason, True)),
+                          expected_version=seen, force=force)
+
+    def failed(exc: BaseException, overwrite: Callable[[], None]) -> None:
+        from ..dossier.redacting import _conflict
+
+        if _conflict(builder, dialog, exc, overwrite):
+            return  # Reload closed the dialog with nothing saved, or Overwrite saves it
         dialog.failed()
         session.presenter.show(exc, "redact the person")
 
@@ -49,8 +60,7 @@ def _ask(builder: DossierBuilder, did: int, entities: list[dict[str, Any]],
             bar.hide()  # the person is redacted: a warning about one of their names is moot
         show_warnings(builder, changes)
 
-    dialog.submitted.connect(lambda eid, label, reason: ops.redact_entity(
-        session, did, eid, reason, label or None, done, failed))
+    dialog.submitted.connect(save)
     dialog.open()
 
 

@@ -182,10 +182,13 @@ def printed_mark(label: str) -> tuple[str, str | None]:
 
 
 def set_facsimile(session: Session, dossier_id: int, item_id: int, facsimile: bool,
-                  pages: str | None, on_error: Callable[[BaseException], None] | None = None
-                  ) -> Task:
-    """Show an exhibit as its source's own pages (``pages`` like "3-4,7"; None: default)."""
-    return session.mutate(lambda wb: wb.set_facsimile(dossier_id, item_id, facsimile, pages),
+                  pages: str | None, on_error: Callable[[BaseException], None] | None = None,
+                  *, expected_version: int | None = None, force: bool = False) -> Task:
+    """Show an exhibit as its source's own pages (``pages`` like "3-4,7"; None: default).
+    ``expected_version``/``force``: as for ``set_commentary``."""
+    return session.mutate(lambda wb: wb.set_facsimile(dossier_id, item_id, facsimile, pages,
+                                                      expected_version=expected_version,
+                                                      force=force),
                           None, "show the exhibit as its original pages", on_error)
 
 

@@ -69,8 +69,14 @@ def discard_orphan(session: Session, highlight_id: int) -> Task:
                           doing="discard the orphaned highlight")
 
 
-def move_tag(session: Session, tag_id: int, parent_id: int | None) -> Task:
-    return session.mutate(lambda wb: wb.move_tag(tag_id, parent_id), doing="move the tag")
+def move_tag(session: Session, tag_id: int, parent_id: int | None, *, seen: int | None = None,
+             force: bool = False,
+             on_error: Callable[[BaseException], None] | None = None) -> Task:
+    """``seen``: the tag's version where it was dragged; a change by someone else since is
+    refused (``ConflictError``, to ``on_error``: ui/conflicts.py asks) unless ``force``."""
+    return session.mutate(lambda wb: wb.move_tag(tag_id, parent_id, expected_version=seen,
+                                                 force=force),
+                          doing="move the tag", on_error=on_error)
 
 
 def load_for_document(wb: Any, doc_id: int) -> dict[str, Any]:
