@@ -47,8 +47,8 @@ log = logging.getLogger(__name__)
 FACET_VALUES = 30  # as the Whoosh backend's facets.FACET_VALUES
 ANALYZE_AFTER = 1000  # documents re-indexed by a check before the statistics are renewed
 BATCH = 200  # documents read and written per step of a rebuild or repair
-# The matches ranked by ts_rank (the newest, by id) when more match: ranking reads every
-# window of a match, counting them does not (search()).
+# The matches ranked by ts_rank when more match (those matching in the most windows, else
+# the newest): ranking reads every window of a match, counting them does not (_ranked()).
 RANK_CANDIDATES = 200
 # Statistics of the body's lexemes: with PostgreSQL's default (100) a wildcard's 64 rare
 # terms were estimated at two to three times their windows, enough to scan every window.
@@ -254,11 +254,18 @@ class PostgresBackend:
                aliases: Mapping[str, Sequence[str]]) -> Matches:
         with self.library.read() as s:
             _tune(s)
-            c, sql, _allowed = self._compile(s, query, filters, aliases)
+            c, sql, allowed = self._compile(s, query, filters, aliases)
             params = dict(c.params)
             params["want"] = max(1, want)
             params["cands"] = max(RANK_CANDIDATES, want)
-            rows = s.execute(text(self._ranked(sql, c, params, facets)), params).all()
+            one = c.body_only()
+            if one is not None:  # the common case: the matching windows counted per document
+                within = "" if allowed is None else f" AND doc_id IN ({allowed})"
+                params["one"] = one
+                sql = ("SELECT doc_id, count(*) AS w FROM wbsearch.body WHERE body @@ "
+                       f"CAST(:one AS tsquery){within} GROUP BY doc_id")
+            rows = s.execute(text(self._ranked(sql, c, params, facets, one is not None)),
+                             params).all()
             total = int(rows[0][2]) if rows else 0
             counts = _facet_counts(rows[0][3] or []) if facets and total else {}
         top = rows[:want]
@@ -268,7 +275,8 @@ class PostgresBackend:
                        counts, c.plan.marks(), notices)
 
     @staticmethod
-    def _ranked(sql: str, c: Compiler, params: dict[str, Any], facets: bool = False) -> str:
+    def _ranked(sql: str, c: Compiler, params: dict[str, Any], facets: bool = False,
+                windows: bool = False) -> str:
         """The best matches of ``sql`` by their positive body terms, with the total and (when
         ``facets``) the facet counts as ``[name, value, count]`` rows: the matches are found
         once for all three (a second statement found a phrase's matches again).
@@ -277,9 +285,12 @@ class PostgresBackend:
         an expansion without reading a window; a phrase reads only the windows holding all
         its words). ``ts_rank`` reads every window it ranks, and ranking every match was
         the cost of a frequent word or a short prefix (98 % of a ``vin*`` query): only the
-        newest ``RANK_CANDIDATES`` matches (by id) are ranked. A query matching fewer
+        ``RANK_CANDIDATES`` matches most likely to rank first are ranked: those matching in
+        the most windows (``windows``: ``sql`` gives each id's count ``w``; the score is a sum
+        over windows, so these are the heaviest), else the newest. A query matching fewer
         documents is ranked in full, as before.
         """
+        order = "w DESC, doc_id DESC" if windows else "doc_id DESC"
         if c.rank:
             params["rank"] = " | ".join(f"( {q} )" for q in c.rank)
             # MATERIALIZED: ranked once (the planner, misled by a phrase's estimate, re-ranked
@@ -303,7 +314,7 @@ class PostgresBackend:
                        "UNION ALL SELECT 'tag', v, count(*) FROM d, unnest(facet_tags) v "
                        "GROUP BY 2) f)")
         return (f"WITH m AS MATERIALIZED ({sql}), "
-                "c AS MATERIALIZED (SELECT doc_id FROM m ORDER BY doc_id DESC LIMIT :cands), "
+                f"c AS MATERIALIZED (SELECT doc_id FROM m ORDER BY {order} LIMIT :cands), "
                 f"{ranked} "
                 f"SELECT c.doc_id, COALESCE(r.s, 0), (SELECT count(*) FROM m){counted} FROM c "
                 "LEFT JOIN r USING (doc_id) ORDER BY 2 DESC, 1 LIMIT :want")

@@ -79,6 +79,7 @@ class Compiler:
         self.plan = Plan()
         self.params: dict[str, Any] = {}
         self.rank: list[str] = []  # positive body tsqueries: what the score ranks by
+        self.root: Q | None = None
 
     def param(self, value: Any) -> str:
         name = f"p{len(self.params)}"
@@ -87,7 +88,14 @@ class Compiler:
 
     def compile(self, node: p.Node) -> str:
         q = self.node(node, "body", True)
+        self.root = q
         return NONE if q is None else self.sql(q)
+
+    def body_only(self) -> str | None:
+        """The ``tsquery`` when the whole query is one over the body (a word, a phrase, an
+        expansion, alternatives of them): its windows are counted per document then."""
+        q = self.root
+        return q.query if isinstance(q, Ts) and q.fname == "body" else None
 
     def sql(self, q: Q) -> str:
         if isinstance(q, Sql):
