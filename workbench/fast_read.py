@@ -40,6 +40,7 @@ from .schema_files import connect_raw, revision_graph, single_head, stored_revis
 
 if TYPE_CHECKING:
     from .models import CollectionRecord, Document
+    from .search.results import SearchResult
 
 MARKER = "workbench-library.json"  # library.MARKER, DB_NAME, FORMAT_VERSION: not imported,
 DB_NAME = "library.sqlite"  # library.py loads SQLAlchemy (tests/core/test_fast_read.py
@@ -106,8 +107,10 @@ class FastReader:
     """``list_documents``, ``show_document``, ``document_text`` and ``document_record`` of
     the facade, for the command line, on one read-only connection."""
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Any, path: Path | None = None, encrypted: bool = False) -> None:
         self._conn = conn
+        self.path = path  # the library's folder
+        self.encrypted = encrypted
 
     @classmethod
     def open(cls, path: Path, passphrase: str | None = None) -> FastReader:
@@ -146,7 +149,7 @@ class FastReader:
         if revision is None or revision[0] != head:
             conn.close()
             raise Unsupported("not at this build's schema head")
-        return cls(conn)
+        return cls(conn, path, key is not None)
 
     def close(self) -> None:
         self._conn.close()
@@ -247,6 +250,68 @@ class FastReader:
                           "WHERE ? = collection_records.document_id", (doc.id,))
         rec = SimpleNamespace(source_url=rows[0][0]) if rows else None
         return self._record(doc, rec)
+
+    def search(self, query: str, limit: int = 20, offset: int = 0,
+               filters: dict[str, Any] | None = None, *, facets: bool = True,
+               collapse_copies: bool = False) -> SearchResult:
+        """As ``SearchMixin.search``, for a plain query of a plain library's own index
+        (``workbench.search.search_read_only``); a filter, copies folded, an encrypted
+        library's sealed index and whatever that module does not serve go to the facade."""
+        from .search import search_read_only
+
+        if filters or collapse_copies or self.encrypted or self.path is None:
+            raise Unsupported("not a plain search")
+        result = search_read_only(self.path / "index", query, limit=limit, offset=offset,
+                                  facets=facets, alias_groups=self._alias_groups,
+                                  texts=self._texts, document_count=self._document_count)
+        if result is None:
+            raise Unsupported("the index is not plain to read")
+        return result
+
+    def search_in_document(self, doc_ref: str | int, query: str) -> Any:
+        raise Unsupported("find-in-document")  # its engine query is the facade's to run
+
+    def _alias_groups(self) -> list[list[str]]:
+        """``hits.library_aliases``' read: each group's terms, in the table's order."""
+        return [list(_json(terms) or []) for (terms,) in
+                self._rows("SELECT alias_groups.terms FROM alias_groups")]
+
+    def _document_count(self) -> int:
+        return int(self._rows("SELECT count(documents.id) AS count_1 FROM documents")[0][0])
+
+    def _texts(self, ids: list[int]) -> dict[int, tuple[str, str, int | None, str,
+                                                       list[tuple[int, int, int]]]]:
+        """``hits.load_texts``: title, kind, latest layer id, its text and its pages, for each
+        id that still exists."""
+        marks = ", ".join("?" * len(ids))
+        docs = {i: (t, k) for i, t, k in self._rows(
+            "SELECT documents.id, documents.title, documents.kind FROM documents "
+            f"WHERE documents.id IN ({marks})", tuple(ids))} if ids else {}
+        layers: dict[int, tuple[int, str]] = {}
+        if docs:
+            marks = ", ".join("?" * len(docs))
+            for lid, did, text in self._rows(
+                    "SELECT text_layers.id, text_layers.document_id, text_layers.text "
+                    "FROM text_layers JOIN (SELECT text_layers.document_id AS document_id, "
+                    "max(text_layers.version) AS v FROM text_layers "
+                    f"WHERE text_layers.document_id IN ({marks}) "
+                    "GROUP BY text_layers.document_id) AS anon_1 "
+                    "ON anon_1.document_id = text_layers.document_id "
+                    "AND anon_1.v = text_layers.version", tuple(docs)):
+                layers[did] = (lid, text)
+        pages: dict[int, list[tuple[int, int, int]]] = {}
+        if layers:
+            marks = ", ".join("?" * len(layers))
+            for lid, n, a, b in self._rows(
+                    'SELECT pages.layer_id, pages.number, pages.start, pages."end" FROM pages '
+                    f"WHERE pages.layer_id IN ({marks}) ORDER BY pages.number",
+                    tuple(v[0] for v in layers.values())):
+                pages.setdefault(lid, []).append((n, a, b))
+        out = {}
+        for doc_id, (title, kind) in docs.items():
+            lid, text = layers.get(doc_id, (None, ""))
+            out[doc_id] = (title, kind, lid, text, pages.get(lid, []) if lid else [])
+        return out
 
     # --- helpers -------------------------------------------------------------------------------
 

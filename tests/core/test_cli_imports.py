@@ -3,9 +3,9 @@
 Each command runs in a fresh interpreter, as the `workbench` command line does, on a tiny
 library; afterwards the process reports which modules it had loaded. The heavy packages a
 command does not need (the PDF, web, office and OCR readers, WeasyPrint, Qt, Alembic, and for
-`list`/`show` Whoosh, numpy, SQLAlchemy and the facade too) must not be among them: each
-costs tens to hundreds of milliseconds of start-up on every call (tests/bench/bench_cli.py
-measures the whole).
+`list`/`show` Whoosh, numpy, SQLAlchemy and the facade too, for `search` the facade) must not
+be among them: each costs tens to hundreds of milliseconds of start-up on every call
+(tests/bench/bench_cli.py measures the whole).
 No timing here: the mechanism is tested, so the test cannot flake on a loaded machine.
 """
 
@@ -28,8 +28,8 @@ NEVER = {
 }
 # The search engine: only `search` needs it.
 SEARCH_ONLY = {"whoosh", "numpy", "workbench.search.whoosh.hook", "workbench.search.whoosh.engine"}
-# The facade, SQLAlchemy and its ORM (≈ 0.3 s idle): `list` and `show` read a plain library
-# through workbench/fast_read.py instead.
+# The facade, SQLAlchemy and its ORM (≈ 0.3 s idle): `list`, `show` and `search` read a plain
+# library through workbench/fast_read.py instead (`search`: workbench/search/read_only.py).
 FACADE = {"sqlalchemy", "workbench.services", "workbench.models", "workbench.store",
           "workbench.library"}
 # Workbench's own heavy parts no read command needs: the import pipeline and its
@@ -91,9 +91,22 @@ def test_list_and_show_load_no_search_engine_nor_readers(
     assert heavy(modules, FACADE) == []
 
 
-def test_search_loads_the_engine_but_no_readers_nor_writers(
+def test_search_loads_the_engine_but_no_readers_nor_writers_nor_the_facade(
         tiny_library: Path, tmp_path: Path) -> None:
     modules = loaded_by(tiny_library, "search", "labour", tmp_path=tmp_path)
     assert "whoosh" in modules  # it really searched
+    assert "workbench.search.read_only" in modules  # on the read path without the facade
     assert heavy(modules, NEVER) == []
     assert heavy(modules, NEVER_OURS) == []  # a reader searches: it writes no index
+    assert heavy(modules, {"workbench.services"}) == []
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "workbench/search/whoosh/__init__.py imports hook.py (WhooshBackend) at once, and hook.py "
+    "imports SQLAlchemy, workbench.library and workbench.models at its top: any module of "
+    "the engine package loads them. When the engine package loads them only where used, "
+    "this passes (strict: then drop this mark)"))
+def test_search_loads_no_sqlalchemy(tiny_library: Path, tmp_path: Path) -> None:
+    modules = loaded_by(tiny_library, "search", "labour", tmp_path=tmp_path)
+    assert "workbench.search.read_only" in modules
+    assert heavy(modules, FACADE) == []

@@ -12,11 +12,13 @@ from . import argtypes
 from .common import Result, command, group, one_line, table
 
 if TYPE_CHECKING:
+    from ..fast_read import FastReader
     from ..services import Workbench
 
 
 def register(sub: Any) -> None:
-    p = command(sub, "search", cmd_search, "search the library (see docs/cli/search.md)")
+    p = command(sub, "search", cmd_search, "search the library (see docs/cli/search.md)",
+                fast_read=True)
     p.add_argument("query", metavar="QUERY", nargs="+",
                    help="the query; several arguments are joined with spaces")
     p.add_argument("--limit", type=argtypes.count, default=20, metavar="N",
@@ -51,7 +53,7 @@ def register(sub: Any) -> None:
     p.add_argument("name", metavar="NAME")
 
 
-def cmd_search(wb: Workbench, args: argparse.Namespace) -> Result:
+def cmd_search(wb: Workbench | FastReader, args: argparse.Namespace) -> Result:
     query = " ".join(args.query)
     if args.doc:
         m = wb.search_in_document(args.doc, query)

@@ -9,16 +9,32 @@ below.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .hits import load_texts
 from .snippets import page_of
 
 if TYPE_CHECKING:
     from ..library import Library
     from .backend import SearchBackend
+    from .hits import load_texts
+    from .read_only import search_read_only
 
-__all__ = ["attach", "load_texts", "page_of"]
+__all__ = ["attach", "load_texts", "page_of", "search_read_only"]
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded when used: importing the package must not load SQLAlchemy (hits.load_texts
+    # reads through the ORM) nor the engine, so `workbench search` on a plain library can
+    # run without either (read_only.py).
+    if name == "load_texts":
+        from .hits import load_texts
+
+        return load_texts
+    if name == "search_read_only":
+        from .read_only import search_read_only
+
+        return search_read_only
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def attach(library: Library) -> SearchBackend:

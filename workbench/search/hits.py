@@ -3,21 +3,60 @@
 A backend answers with document ids and ``Marks``; this module turns them into the
 ``SearchHit`` values the facade returns, reading titles and text layers from the database
 (the truth: a document deleted behind the index's back is dropped) and cutting snippets with
-the shared analysis, so every backend's hits look alike.
+the shared analysis, so every backend's hits look alike. ``run_search`` is a whole search from
+the query to the ``SearchResult``; the facade runs it over the ORM, and ``workbench search`` on
+a plain library over ``workbench.fast_read`` (``read_only.py``): one code, the same answer.
+SQLAlchemy is imported only by the functions that read through the ORM.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ..library import Library
-from ..models import AliasGroup, Document, Page, TextLayer
 from .analysis import terms
-from .backend import Marks
-from .results import SearchHit
+from .backend import Filters, Marks, Matches, Node
+from .results import SearchHit, SearchResult
 from .snippets import make_snippets, match_spans, page_of
 
+if TYPE_CHECKING:
+    from ..library import Library
+
 SNIPPET_SCAN = 2_000_000
+MAX_LIMIT = 1000
+# Title, kind, latest layer id, its text and its pages (number, start, end) of a document.
+Texts = dict[int, tuple[str, str, int | None, str, list[tuple[int, int, int]]]]
+
+
+class Searches(Protocol):
+    """The one method of ``backend.SearchBackend`` a search runs."""
+
+    def search(self, query: Node, filters: Filters, *, want: int, facets: bool,
+               aliases: Mapping[str, Sequence[str]]) -> Matches: ...
+
+
+def run_search(backend: Callable[[], Searches], query: str, limit: int, offset: int,
+               filters: dict[str, Any] | None, *, facets: bool, snippets: bool,
+               aliases: Callable[[], Mapping[str, Sequence[str]]],
+               texts: Callable[[list[int]], Texts]) -> SearchResult:
+    """``SearchMixin.search`` without copies folded: the query read, the backend asked, the
+    hits made from ``texts`` (the database's titles and text layers)."""
+    from .parse import parse
+
+    started = time.perf_counter()
+    limit, offset = max(0, min(int(limit), MAX_LIMIT)), max(0, int(offset))
+    node, notice = parse(query)
+    wanted = Filters.from_dict(filters)
+    found = backend().search(node, wanted, want=offset + limit, facets=facets,
+                             aliases=aliases())
+    notice = " ".join(n for n in (notice, *found.notices) if n) or None
+    page = list(zip(found.ids, found.scores, strict=True))[offset:offset + limit]
+    hits, gone = hits_of(texts([i for i, _ in page]) if page else {}, page, found.marks,
+                         snippets)
+    return SearchResult(query, max(0, found.total - gone), hits,
+                        {k: list(v) for k, v in found.facets.items()}, offset, limit,
+                        notice, (time.perf_counter() - started) * 1000)
 
 
 def alias_map(groups: list[list[str]]) -> dict[str, list[str]]:
@@ -34,6 +73,10 @@ def alias_map(groups: list[list[str]]) -> dict[str, list[str]]:
 
 def library_aliases(library: Library) -> dict[str, list[str]]:
     """The library's alias groups as ``alias_map`` gives them to a backend."""
+    from sqlalchemy import select
+
+    from ..models import AliasGroup
+
     with library.read() as s:
         return alias_map([list(t or []) for t in s.execute(select(AliasGroup.terms)).scalars()])
 
@@ -43,7 +86,12 @@ def make_hits(library: Library, page: list[tuple[int, float]], marks: Marks,
     """The hits for ``(document id, score)`` pairs, and how many ids no longer exist."""
     if not page:
         return [], 0
-    texts = load_texts(library, [i for i, _ in page])
+    return hits_of(load_texts(library, [i for i, _ in page]), page, marks, want_snippets)
+
+
+def hits_of(texts: Texts, page: list[tuple[int, float]], marks: Marks,
+            want_snippets: bool = True) -> tuple[list[SearchHit], int]:
+    """``make_hits`` from the documents' ``texts`` as ``load_texts`` gives them."""
     hits, gone = [], 0
     for doc_id, score in page:
         row = texts.get(doc_id)
@@ -64,9 +112,12 @@ def make_hits(library: Library, page: list[tuple[int, float]], marks: Marks,
     return hits, gone
 
 
-def load_texts(library: Library, ids: list[int]
-               ) -> dict[int, tuple[str, str, int | None, str, list[tuple[int, int, int]]]]:
+def load_texts(library: Library, ids: list[int]) -> Texts:
     """Title, kind, latest layer id, its text and its pages, for each id that still exists."""
+    from sqlalchemy import func, select
+
+    from ..models import Document, Page, TextLayer
+
     with library.read() as s:
         docs = {i: (t, k) for i, t, k in s.execute(
             select(Document.id, Document.title, Document.kind).where(Document.id.in_(ids)))}
@@ -85,7 +136,7 @@ def load_texts(library: Library, ids: list[int]
                                       .where(Page.layer_id.in_(layer_ids))
                                       .order_by(Page.number)):
             pages.setdefault(lid, []).append((n, a, b))
-    out = {}
+    out: Texts = {}
     for doc_id, (title, kind) in docs.items():
         lid, _v, text = layers.get(doc_id, (None, 0, ""))
         out[doc_id] = (title, kind, lid, text, pages.get(lid, []) if lid else [])

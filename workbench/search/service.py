@@ -7,7 +7,6 @@ transaction each with an audit event and return a ``Changes`` value.
 
 from __future__ import annotations
 
-import time
 from typing import Any, TypedDict
 
 from sqlalchemy import select
@@ -17,10 +16,8 @@ from ..changes import Changes
 from ..errors import UserError
 from ..library import Library
 from ..models import AliasGroup, SavedSearch
-from .backend import Activity, CancelFn, Filters, IndexStatus, ProgressFn, SearchBackend
+from .backend import Activity, CancelFn, IndexStatus, ProgressFn, SearchBackend
 from .results import DocumentMatches, SearchResult
-
-MAX_LIMIT = 1000
 
 
 class AliasGroupInfo(TypedDict):
@@ -59,22 +56,13 @@ class SearchMixin:
         is folded into it (``SearchHit.copies``). ``snippets=False``: hits without snippets
         or spans (callers that want only the documents).
         """
-        from .hits import library_aliases, make_hits
-        from .parse import parse
+        from .hits import library_aliases, load_texts, run_search
 
-        started = time.perf_counter()
-        limit, offset = max(0, min(int(limit), MAX_LIMIT)), max(0, int(offset))
-        node, notice = parse(query)
-        wanted = Filters.from_dict(filters)
-        backend = self._index()
-        found = backend.search(node, wanted, want=offset + limit, facets=facets,
-                               aliases=library_aliases(self.library))
-        notice = " ".join(n for n in (notice, *found.notices) if n) or None
-        page = list(zip(found.ids, found.scores, strict=True))[offset:offset + limit]
-        hits, gone = make_hits(self.library, page, found.marks, snippets)
-        result = SearchResult(query, max(0, found.total - gone), hits,
-                              {k: list(v) for k, v in found.facets.items()}, offset, limit,
-                              notice, (time.perf_counter() - started) * 1000)
+        # run_search is shared with `workbench search`'s read without the facade
+        # (read_only.py): what changes here changes there.
+        result = run_search(self._index, query, limit, offset, filters, facets=facets,
+                            snippets=snippets, aliases=lambda: library_aliases(self.library),
+                            texts=lambda ids: load_texts(self.library, ids))
         if collapse_copies:
             from ..copies.collapse import collapse
 

@@ -1,0 +1,183 @@
+"""`workbench search` reads a plain library without the facade, and says exactly what the
+facade says (issue 16, the fixed cost of a command).
+
+The same command line runs twice over a varied library (English, Chinese and Arabic texts,
+titles in CJK, Arabic and with a bidi override, deleted documents, an OCR layer with pages, an
+alias group, tags, collections): once on the fast path (`workbench.fast_read` and
+`workbench.search.read_only`) and once with it switched off (the facade). For many queries —
+words, stems, phrases, proximity, fields, prefixes, wildcards, fuzzy words, CJK, Arabic, an
+alias, no hit, broken syntax, queries that cannot be read — stdout, stderr and the exit code
+must be the same bytes (the JSON's `elapsed_ms`, a clock reading, aside). What the fast path
+leaves to the facade (a filter, copies folded, find-in-document, an index that lags behind
+the database or is missing) is checked to be handed over, with the facade's words.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.core.test_fast_read import _varied
+from workbench import cli
+from workbench.fast_read import FastReader, Unsupported
+
+CHINESE = ("新疆维吾尔自治区的强迫劳动问题。联合国人权事务高级专员办事处发布了关于新疆的报告，"
+           "报告说可能构成危害人类罪。")
+ARABIC = ("أصدرت الأمم المتحدة تقريرا عن العمل القسري في شينجيانغ. وقال التقرير إن الانتهاكات "
+          "الجسيمة قد تشكل جرائم ضد الإنسانية.")
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from workbench.services import Workbench
+
+    where = tmp_path_factory.mktemp("fast-search")
+    lib = where / "lib"
+    _varied(lib, where / "files")
+    (where / "zh.txt").write_text(CHINESE, encoding="utf-8")
+    (where / "ar.txt").write_text(ARABIC, encoding="utf-8")
+    with Workbench.open(lib, program="tests") as wb:
+        wb.import_paths([where / "zh.txt", where / "ar.txt"])
+        wb.add_alias_group("Urumqi", ["Urumqi", "Ürümqi", "Wulumuqi", "乌鲁木齐"])
+        wb.add_alias_group("Forced", ["forced labour", "forced labor"])
+        wb.tag_document(2, "Forced labour/Findings")
+        wb.tag_document(4, "Forced labour")
+        assert wb.wait_for_index(120)
+    return lib
+
+
+QUERIES = [
+    "report", "reports", "Xinjiang report", "labour", "labor", "forced labour",
+    '"forced labor"', '"crimes against humanity"~3', '"human rights" AND Bachelet',
+    "Bachelet OR Obokata", "report NOT Bachelet", "-Xinjiang report", "title:新疆强迫劳动报告",
+    "title:plain", 'tag:"Forced labour"', "tag:forced*", 'collection:"案件 A"',
+    "collection:second", "kind:text", "lang:ar", "lang:en report", "source:example.org",
+    "date:2022", "date:[2022-01-01 TO *]", "detain*", "humanit*", "lab?r", "Obokatta~",
+    "Urumqi", "新疆", "强迫劳动", "新", "العمل القسري", "الإنسانية", "تقرير",
+    "Ümlaut", "nothingmatchesthisword", '"human rights', "(report AND", "AND",
+    "*", "", "x" * 1001, "word:x", "page two",
+]
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = cli.main(argv)
+    out, err = capsys.readouterr()
+    return code, _steady(out), err
+
+
+def _steady(out: str) -> str:
+    """The output with the JSON's clock reading (``elapsed_ms``) set to 0."""
+    try:
+        value = json.loads(out)
+    except ValueError:
+        return out
+    if isinstance(value, dict) and "elapsed_ms" in value:
+        value["elapsed_ms"] = 0
+        return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    return out
+
+
+@pytest.fixture
+def spied(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each command was served by the fast path (True) or handed to the facade."""
+    served: list[bool] = []
+    real = cli._run_fast
+
+    def spy(args: Any, secret: str | None) -> Any:
+        result = real(args, secret)
+        served.append(result is not None)
+        return result
+    monkeypatch.setattr(cli, "_run_fast", spy)
+    return served
+
+
+def _both(argv: list[str], capsys: pytest.CaptureFixture[str],
+          monkeypatch: pytest.MonkeyPatch) -> tuple[tuple[int, str, str], tuple[int, str, str]]:
+    fast = _run(argv, capsys)
+    with monkeypatch.context() as m:
+        def refuse(*_a: Any, **_k: Any) -> FastReader:
+            raise Unsupported("switched off by the test")
+        m.setattr(FastReader, "open", refuse)
+        facade = _run(argv, capsys)
+    return fast, facade
+
+
+def test_every_search_prints_the_same_bytes_on_both_paths(
+        library: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        spied: list[bool]) -> None:
+    outcomes: list[tuple[int, int]] = []
+    refused = set()
+    for i, query in enumerate(QUERIES):
+        # JSON for each (it holds everything); the text and a page without facets for some:
+        # every run costs a facade open, and the suite must stay fast.
+        variants = [["--json"], *([[]] if i % 2 else []),
+                    *([["--limit", "2", "--offset", "1", "--no-facets", "--json"]]
+                      if i % 5 == 0 else [])]
+        for extra in variants:
+            argv = ["--library", str(library), "search", *extra, "--", query]
+            before = len(spied)
+            fast, facade = _both(argv, capsys, monkeypatch)
+            assert fast == facade, argv
+            assert "Traceback" not in fast[2]
+            total = json.loads(fast[1])["total"] if fast[1].startswith("{") else -1
+            outcomes.append((fast[0], total))
+            if fast[0] == 2:
+                refused.add(query)
+            # Served by the fast path, then by the facade; a query that cannot be read was
+            # refused by the fast path itself (it raised: no answer to count), then the facade.
+            assert spied[before:] == ([True, False] if fast[0] == 0 else [False]), argv
+    # Really varied: hits, no hits and refused queries (exit 2, one line) were all compared.
+    assert refused == {"AND", "*", "", "x" * 1001}
+    assert (0, 0) in outcomes and max(total for _code, total in outcomes) >= 5
+
+
+def test_the_fast_path_found_what_the_queries_ask_for(
+        library: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def ids(query: str) -> list[int]:
+        assert cli.main(["--library", str(library), "search", "--json", "--", query]) == 0
+        return [h["document_id"] for h in json.loads(capsys.readouterr().out)["hits"]]
+    assert set(ids("新疆")) == {1, 13} and set(ids("العمل القسري")) == {2, 14}
+    assert ids("Wulumuqi") == ids("Urumqi") and 4 in ids('tag:"Forced labour"')
+    assert ids("nothingmatchesthisword") == [] and 6 not in ids("report")
+
+
+@pytest.mark.parametrize("extra", [["--collection", "案件 A"], ["--collapse-copies"],
+                                   ["--in", "2"]], ids=["filter", "collapse", "in"])
+def test_what_the_fast_path_leaves_to_the_facade_reads_the_same(
+        library: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        spied: list[bool], extra: list[str]) -> None:
+    argv = ["--library", str(library), "search", *extra, "report", "--json"]
+    fast, facade = _both(argv, capsys, monkeypatch)
+    assert fast == facade and fast[0] == 0
+    assert spied == [False, False]
+
+
+@pytest.mark.parametrize("damage", ["lagging", "missing"])
+def test_an_index_behind_the_database_or_missing_is_left_to_the_facade(
+        library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch, spied: list[bool], damage: str) -> None:
+    from workbench.services import Workbench
+
+    lib = tmp_path / "lib"
+    shutil.copytree(library, lib, ignore=shutil.ignore_patterns("*.lock"))
+    if damage == "lagging":  # a document the index has not seen: the reader's notice
+        from workbench.library import NullIndex
+
+        (tmp_path / "new.txt").write_text("A report nobody indexed yet.", encoding="utf-8")
+        with Workbench.open(lib, program="tests", index_on_first_use=True) as wb:
+            wb.library.index = NullIndex()  # as a writer that stopped before indexing
+            wb.import_paths([tmp_path / "new.txt"])
+    else:
+        shutil.rmtree(lib / "index")
+    argv = ["--library", str(lib), "search", "report", "--json"]
+    fast, facade = _both(argv, capsys, monkeypatch)
+    assert fast == facade
+    if damage == "lagging":
+        assert fast[0] == 0 and "The search index is incomplete: 1 of" in fast[1]
+    else:
+        assert fast[0] != 0 and fast[2].startswith("workbench: error: ")
+    assert spied == [False, False]
