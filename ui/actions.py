@@ -110,6 +110,8 @@ def shortcut_rows() -> list[tuple[str, str]]:
              ("Next match / previous match (find bar)", "Enter / Shift+Enter"),
              ("Close the find bar", "Esc"), ("Open the selected search hit", "Enter"),
              ("Rename the selected dossier section", "F2"),
+             ("Rename the chosen collection (sidebar)", "F2"),
+             ("Remove the chosen documents from the collection shown", "Delete"),
              ("Zoom the page in / out (Original tab)", "Ctrl+= / Ctrl+-"),
              ("Zoom the page about the mouse (Original tab)", "Ctrl+wheel"),
              ("Previous / next page (Original tab)", "Page Up / Page Down"),

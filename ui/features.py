@@ -28,6 +28,11 @@ def install_features(window: Any) -> None:
         _install_highlights(window)
     if session.has("create_dossier", "get_dossier", "add_item"):
         _install_dossiers(window)
+    from . import collections_ui
+
+    window.collections_ui = session.has(*collections_ui.NEEDS)
+    if window.collections_ui:
+        collections_ui.install_collections(window)
     from .codebook.install import NEEDS, install_codebook
 
     window.codebook = None

@@ -446,6 +446,10 @@ class MainWindow(QMainWindow):
             menu.addAction("Add to the open dossier", lambda: self.builder.add([], ids)
                            if self.builder else None)
         menu.addAction("Add to collection…", lambda: self._add_to_collection(ids))
+        if getattr(self, "collections_ui", False):
+            from .collections_ui import add_menu_actions
+
+            add_menu_actions(self, menu)  # "Remove from collection" in a collection's list
         menu.addAction("Show collection record", self.viewer.show_record)
         menu.addSeparator()
         menu.addAction("Delete…", self._confirm_delete)

@@ -3,6 +3,7 @@
 A thin tree over plain data (``operations.library.sidebar_data`` builds it on the worker). Items
 carry ``(kind, payload)``; choosing one emits ``chosen``. Tags can be dragged onto other tags to
 reparent them when the core offers ``move_tag``; the move itself is an operation, not done here.
+F2 on an entry asks for its renaming (``rename_requested``: collections, ui/collections_ui.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QFont,
     QIcon,
+    QKeyEvent,
     QPainter,
     QPixmap,
 )
@@ -44,6 +46,7 @@ class Sidebar(QTreeWidget):
     chosen = Signal(str, object)  # kind, payload
     tag_dropped = Signal(int, object)  # tag id, new parent id (None = top level)
     dossier_dropped = Signal(int, list, list)  # dossier id, highlight ids, document ids
+    rename_requested = Signal(str, object)  # F2 on the chosen entry: kind, payload
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -192,6 +195,14 @@ class Sidebar(QTreeWidget):
         choice = self.current_choice()
         if choice is not None and choice[0] not in ("section", "hint"):
             self.chosen.emit(*choice)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        choice = self.current_choice()
+        if event.key() == Qt.Key.Key_F2 and choice is not None \
+                and choice[0] not in ("section", "hint"):
+            self.rename_requested.emit(*choice)  # whoever renames that kind answers
+            return
+        super().keyPressEvent(event)
 
     def _dossier_target(self, event: QDropEvent | QDragMoveEvent) -> QTreeWidgetItem | None:
         mime = event.mimeData()
