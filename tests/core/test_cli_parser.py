@@ -73,3 +73,46 @@ def test_an_error_in_a_named_commands_options_reads_as_before() -> None:
     assert code == 2
     usage = _subcommands(FULL)["search"].format_usage()
     assert err.startswith(usage) and "argument --limit" in err
+
+
+def test_the_command_table_names_what_each_module_registers() -> None:
+    """`cli.COMMANDS` says which module registers each command, so that a command run imports
+    its own module alone; a command added to a module and not to the table fails here."""
+    import importlib
+
+    from workbench import cli
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.names: list[str] = []
+
+        def add_parser(self, name: str, **kwargs: object) -> object:
+            self.names += [name, *kwargs.get("aliases", ())]  # type: ignore[misc]
+            return cli._IGNORED
+
+    registered: dict[str, str] = {}
+    for module in cli.MODULES:
+        recorder = Recorder()
+        importlib.import_module(f"workbench.cli.{module}").register(recorder)
+        registered.update(dict.fromkeys(recorder.names, module))
+    assert registered == cli.COMMANDS
+    assert list(registered) == list(_subcommands(FULL))  # `workbench --help`'s order
+
+
+def test_a_named_command_imports_its_own_module_alone() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from workbench.cli import parser_for\n"
+            "parser_for(['--library', 'x', 'list', '--json'])\n"
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('workbench.cli.'))))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    from workbench.cli import MODULES
+
+    assert "workbench.cli.core_cmds" in out
+    # crypto_cmds adds the global --passphrase-fd; `audit` takes history_cmds' filters
+    others = {f"workbench.cli.{m}" for m in MODULES} - {
+        "workbench.cli.core_cmds", "workbench.cli.crypto_cmds", "workbench.cli.history_cmds"}
+    assert sorted(others & set(out)) == []

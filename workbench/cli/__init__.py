@@ -12,35 +12,37 @@ import argparse
 import json
 import logging
 import sys
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..errors import ConflictError, PassphraseRequired, UserError, WorkbenchError, bug_report
 from ..paths import default_library_path
-from . import (
-    annotate_cmds,
-    argtypes,
-    backup_cmds,
-    copies_cmds,
-    core_cmds,
-    crypto_cmds,
-    doctor_cmds,
-    dossier_cmds,
-    entity_cmds,
-    event_cmds,
-    history_cmds,
-    leakscan_cmds,
-    ocr_cmds,
-    search_cmds,
-    shared_cmds,
-    xray_cmds,
-)
+from . import argtypes, crypto_cmds
 from .common import EXIT_SOME_FAILED, EXIT_USAGE, Result, safe
 
-COMMAND_MODULES = [core_cmds, search_cmds, annotate_cmds, dossier_cmds, ocr_cmds, leakscan_cmds,
-                   backup_cmds, crypto_cmds, doctor_cmds, xray_cmds, event_cmds,
-                   entity_cmds, copies_cmds, shared_cmds, history_cmds]
+# The modules that register the commands, in `workbench --help`'s order, and which registers
+# each command: a command run imports its own module alone (the others cost 40 ms of CPU,
+# docs/PERFORMANCE.md, "Fixed cost of a command"). tests/core/test_cli_parser.py holds the
+# table to what the modules register: a new command goes in both (one missing from the
+# table still runs, with the whole tree).
+MODULES = ["core_cmds", "search_cmds", "annotate_cmds", "dossier_cmds", "ocr_cmds",
+           "leakscan_cmds", "backup_cmds", "crypto_cmds", "doctor_cmds", "xray_cmds",
+           "event_cmds", "entity_cmds", "copies_cmds", "shared_cmds", "history_cmds"]
+COMMANDS = {
+    **dict.fromkeys(["init", "import", "list", "show", "edit", "delete", "collections",
+                     "verify", "gc", "audit", "gui"], "core_cmds"),
+    **dict.fromkeys(["search", "reindex", "index-status", "alias", "saved-search"],
+                    "search_cmds"),
+    **dict.fromkeys(["highlight", "tag", "orphans", "reextract"], "annotate_cmds"),
+    "dossier": "dossier_cmds", "verify-bundle": "dossier_cmds", "ocr": "ocr_cmds",
+    "leakscan": "leakscan_cmds", "backup": "backup_cmds", "restore": "backup_cmds",
+    "passphrase": "crypto_cmds", "doctor": "doctor_cmds", "xray": "xray_cmds",
+    "event": "event_cmds", "entity": "entity_cmds", "copies": "copies_cmds",
+    "compare": "copies_cmds", "share": "shared_cmds", "role": "shared_cmds",
+    "history": "history_cmds",
+}
 
 
 MAX_ERROR = 500  # characters of an error: a 100 KB value typed by mistake is not echoed whole
@@ -74,8 +76,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
                                 parser_class=_Parser)
     target: Any = sub if command is None else _Only(sub, command)
-    for module in COMMAND_MODULES:
-        module.register(target)
+    for name in MODULES if command is None else [COMMANDS[command]]:
+        import_module(f"{__name__}.{name}").register(target)
     return parser
 
 
@@ -96,16 +98,10 @@ def parser_for(argv: list[str]) -> argparse.ArgumentParser:
         if name in _GLOBAL:
             i += 2 if _GLOBAL[name] and "=" not in word else 1  # skip its value
             continue
-        if word.startswith("-"):
+        if word.startswith("-") or word not in COMMANDS:
             break
-        parser = build_parser(word)
-        return parser if _only_has(parser, word) else build_parser()
+        return build_parser(word)
     return build_parser()
-
-
-def _only_has(parser: argparse.ArgumentParser, name: str) -> bool:
-    return any(isinstance(a, argparse._SubParsersAction) and name in a.choices
-               for a in parser._actions)
 
 
 class _Only:
