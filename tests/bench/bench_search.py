@@ -234,6 +234,8 @@ def bench_fts5(path: Path, lib: Path, queries: dict[str, list[str]], repeat: int
     con = sqlite3.connect(path)
     con.execute("CREATE VIRTUAL TABLE fts USING fts5(title, body, "
                 "tokenize='unicode61 remove_diacritics 2')")
+    load0 = loadavg()
+    cpu0 = time.process_time()
     t0 = time.perf_counter()
     rows = src.execute("SELECT d.id, d.title, t.text FROM documents d JOIN text_layers t "
                        "ON t.document_id = d.id")
@@ -243,8 +245,12 @@ def bench_fts5(path: Path, lib: Path, queries: dict[str, list[str]], repeat: int
         n += len(batch)
     con.commit()
     build = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
     out: dict[str, Any] = {"documents": n, "build_s": round(build, 1),
                            "docs_per_s": round(n / build, 1),
+                           "build_cpu_s": round(cpu, 1),
+                           "build_cpu_s_per_1000_docs": round(cpu / max(1, n) * 1000, 2),
+                           "build_loadavg_before_after": [load0, loadavg()],
                            "mb_per_s": round(total_bytes / 1e6 / build, 2),
                            "index_mb": round(path.stat().st_size / 1e6, 1), "classes": {}}
     for cls, qs in queries.items():
@@ -276,6 +282,23 @@ def bench_fts5(path: Path, lib: Path, queries: dict[str, list[str]], repeat: int
 
 
 # --- main -------------------------------------------------------------------------------------
+
+
+def loadavg() -> float:
+    """The 1-minute load average: on a shared machine, beside every time measured."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except OSError:
+        return -1.0
+
+
+def cpu_seconds() -> float:
+    """User + system CPU of this process and its finished children (the build's workers):
+    what a build costs, which the load of a shared machine disturbs far less than its wall
+    time."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def newly_imported(lib: Path, tmp: Path) -> dict[str, float]:
@@ -324,16 +347,22 @@ def main() -> None:
         result: dict[str, Any] = {"documents": args.docs, "seed": args.seed,
                                   "corpus_mb": round(total_bytes / 1e6, 1),
                                   "generate_and_insert_s": round(time.perf_counter() - t0, 1)}
+        load0 = loadavg()
+        cpu0 = cpu_seconds()
         t0 = time.perf_counter()
         with Workbench.open(lib) as wb:  # the writer's check finds every document missing
             assert wb.wait_for_index(24 * 3600)
             status = wb.index_status()
         build = time.perf_counter() - t0
+        cpu = cpu_seconds() - cpu0
         size = sum(p.stat().st_size for p in (lib / "index").rglob("*") if p.is_file())
         result["whoosh"] = {
             "indexed": status["indexed_documents"], "build_s": round(build, 1),
             "docs_per_s": round(args.docs / build, 1),
             "mb_per_s": round(total_bytes / 1e6 / build, 2), "index_mb": round(size / 1e6, 1),
+            "build_cpu_s": round(cpu, 1),
+            "build_cpu_s_per_1000_docs": round(cpu / args.docs * 1000, 2),
+            "build_loadavg_before_after": [load0, loadavg()],
             "build_peak_rss_mb": round(
                 resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         }
@@ -351,6 +380,8 @@ def main() -> None:
             for cls in CLASSES}
         result["ratio_fts5_over_whoosh_build_speed"] = round(
             result["fts5"]["docs_per_s"] / result["whoosh"]["docs_per_s"], 1)
+        result["ratio_whoosh_over_fts5_build_cpu"] = round(
+            result["whoosh"]["build_cpu_s"] / max(0.01, result["fts5"]["build_cpu_s"]), 1)
         result["queries"] = queries
     text = json.dumps(result, ensure_ascii=False, indent=2)
     if args.out:

@@ -24,18 +24,25 @@ from __future__ import annotations
 import os
 import re
 from array import array
+from hashlib import md5
+from itertools import repeat
 from pickle import dumps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
-from whoosh.system import pack_ushort
+from whoosh.filedb.filetables import OrderedHashWriter
+from whoosh.filedb.filetables import _lengths as _HASH_LENGTHS
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from ..analysis import DEFAULT_COMMON, GRAM_MARK, STEM_MARK, gram, stem, tokens
+from ..analysis import DEFAULT_COMMON, STEM_MARK, gram, stem, tokens
 from . import sidecar
 from .schema import TITLE_GAP
 from .sidecar import SidecarWriter
+
+if TYPE_CHECKING:  # numpy is imported where it is used
+    from numpy.typing import NDArray
 
 _POSITION_FIELDS = ("body", "title")
 _STEM_BYTE = STEM_MARK.encode()
@@ -47,65 +54,132 @@ def invert(value: str, common: frozenset[str] = DEFAULT_COMMON
     """``term -> positions`` of one text value, exactly as ``WorkbenchTokenizer`` indexes it
     (exact terms, ``~stem`` at the same position, a gram for each pair of adjacent ``common``
     words, ``TITLE_GAP`` after each NUL), and the field length Whoosh records (every token
-    counted, stems and grams included)."""
-    post: dict[str, list[int]] = {}
-    pos = 0
-    for n, part in enumerate(value.split("\x00")):
-        if n:
-            pos += TITLE_GAP
-        words = (_ASCII_WORD.findall(part.lower()) if part.isascii()
-                 else [t for t, _s, _e in tokens(part)])
-        get = post.get
-        prev = None
-        for term in words:
-            lst = get(term)
-            if lst is None:
-                post[term] = [pos]
-            else:
-                lst.append(pos)
-            if term in common:
-                if prev is not None:
-                    g = gram(prev, term)
-                    lst = get(g)
-                    if lst is None:
-                        post[g] = [pos - 1]
-                    else:
-                        lst.append(pos - 1)
-                prev = term
-            else:
-                prev = None
-            pos += 1
-    stems: dict[str, list[int]] = {}
-    merged: set[str] = set()
-    for term, lst in post.items():
-        if term[0] == GRAM_MARK:
-            continue
-        s = stem(term)
-        if s != term:
-            key = STEM_MARK + s
-            have = stems.get(key)
-            if have is None:
-                stems[key] = list(lst)
-            else:
-                have.extend(lst)
-                merged.add(key)
-    for key in merged:
-        stems[key].sort()
-    post.update(stems)
-    return post, sum(map(len, post.values()))
+    counted, stems and grams included). One document through ``Inversion`` (for tests)."""
+    inv = Inversion(common)
+    length = inv.add(value, 0)
+    out: dict[str, list[int]] = {}
+    if not length:
+        return out, 0
+    tids, pos = inv.tids[0], inv.pos[0]
+    for t, p in zip(tids.tolist(), pos.tolist(), strict=True):
+        out.setdefault(inv.strings[t], []).append(p)
+    return {k: sorted(v) for k, v in out.items()}, length
+
+
+class Inversion:
+    """One phrase field's occurrences in a segment, as arrays: per document the term ids and
+    positions of its words, then of their ``~stem`` terms, then of its grams.
+
+    The analysis stays ``analysis.tokens`` (ASCII text through the same regular expression
+    it uses); what is new is that a word costs a dictionary lookup in C (``map``), and a
+    word's stem, whether it is common, and a pair's gram are looked up once per distinct
+    word or pair in the segment, then per occurrence as numpy indexing.
+    """
+
+    def __init__(self, common: frozenset[str]) -> None:
+        import numpy as np
+
+        self.vocab: dict[str, int] = {}
+        self.strings: list[str] = []
+        self._common = sorted(common)
+        self._cindex = {w: i for i, w in enumerate(self._common)}
+        k = max(1, len(self._common))
+        self._gram_tid = np.full(k * k, -1, dtype=np.int32)
+        self._k = k
+        self._stem_tid = np.full(1024, -1, dtype=np.int32)  # term id -> its ~stem's, or -1
+        self._cidx = np.full(1024, -1, dtype=np.int32)  # term id -> index in common, or -1
+        self.docnums: list[int] = []
+        self.tids: list[NDArray[Any]] = []
+        self.pos: list[NDArray[Any]] = []
+
+    def _new_id(self, term: str) -> int:
+        import numpy as np
+
+        i = len(self.strings)
+        self.vocab[term] = i
+        self.strings.append(term)
+        if i >= len(self._stem_tid):
+            grow = np.full(len(self._stem_tid), -1, dtype=np.int32)
+            self._stem_tid = np.concatenate((self._stem_tid, grow))
+            self._cidx = np.concatenate((self._cidx, grow))
+        return i
+
+    def _learn(self, words: set[str]) -> None:
+        for w in sorted(words):
+            i = self._new_id(w)
+            self._cidx[i] = self._cindex.get(w, -1)
+            s = stem(w)
+            if s != w:
+                key = STEM_MARK + s
+                sid = self.vocab.get(key)
+                self._stem_tid[i] = self._new_id(key) if sid is None else sid
+
+    def add(self, value: str, docnum: int) -> int:
+        """One document's value; its field length as Whoosh counts it (every token)."""
+        import numpy as np
+
+        parts = value.split("\x00")
+        words: list[str] = []
+        lens: list[int] = []
+        for part in parts:
+            ws = (_ASCII_WORD.findall(part.lower()) if part.isascii()
+                  else [t for t, _s, _e in tokens(part)])
+            words += ws
+            lens.append(len(ws))
+        n = len(words)
+        if not n:
+            return 0
+        vocab = self.vocab
+        t = np.fromiter(map(vocab.get, words, repeat(-1, n)), dtype=np.int32, count=n)
+        if int(t.min()) < 0:  # words this segment has not seen yet
+            miss = np.flatnonzero(t < 0).tolist()
+            self._learn({words[i] for i in miss})
+            t[miss] = [vocab[words[i]] for i in miss]
+        pos = np.arange(n, dtype=np.uint32)
+        part_of = None
+        if len(parts) > 1:  # TITLE_GAP positions after each NUL
+            part_of = np.repeat(np.arange(len(parts), dtype=np.uint32), lens)
+            pos += part_of * TITLE_GAP
+        st = self._stem_tid[t]
+        has_stem = st >= 0
+        c = self._cidx[t]
+        pair = (c[:-1] >= 0) & (c[1:] >= 0)  # two adjacent common words, in one part
+        if part_of is not None:
+            pair &= part_of[:-1] == part_of[1:]
+        keys = c[:-1][pair] * self._k + c[1:][pair]
+        g = self._gram_tid[keys]
+        if len(g) and int(g.min()) < 0:
+            for key in np.unique(keys[g < 0]).tolist():
+                a, b = divmod(key, self._k)
+                self._gram_tid[key] = self._new_id(gram(self._common[a], self._common[b]))
+            g = self._gram_tid[keys]
+        tids = np.concatenate((t, st[has_stem], g))
+        self.docnums.append(docnum)
+        self.tids.append(tids)
+        self.pos.append(np.concatenate((pos, pos[has_stem], pos[:-1][pair])))
+        return len(tids)
+
+    def ranks(self) -> tuple[NDArray[Any], list[int]]:
+        """Each term id's rank in the sorted order of the terms (code points: UTF-8 order),
+        and the term ids in that order."""
+        import numpy as np
+
+        order = sorted(range(len(self.strings)), key=self.strings.__getitem__)
+        rank = np.empty(len(order), dtype=np.int32)
+        rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int32)
+        return rank, order
 
 
 class _Postings:
-    """One term's postings in this segment: document numbers, weights, encoded values (none
-    in the phrase fields, whose positions go to the sidecar)."""
+    """One term's postings in a field other than the phrase fields (few terms per document):
+    document numbers, weights, encoded values."""
 
-    __slots__ = ("ids", "positions", "values", "weights")
+    __slots__ = ("ids", "values", "weights")
 
     def __init__(self) -> None:
         self.ids = array("I")
         self.weights = array("f")
         self.values: list[bytes] = []
-        self.positions = array("I")  # phrase fields, exact terms: for the sidecar
 
 
 class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
@@ -116,9 +190,9 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, _lk=False, **kwargs)
-        # field -> term -> postings; text fields keyed by str (UTF-8 sorts as code points, so
-        # encoding once per term at the end gives the same order), other fields by bytes
-        self._terms: dict[str, dict[Any, _Postings]] = {}
+        # the phrase fields' occurrences as arrays; other fields: term (bytes) -> postings
+        self._text: dict[str, Inversion] = {}
+        self._terms: dict[str, dict[bytes, _Postings]] = {}
         self._lengths: dict[str, array[int]] = {}
         self._common = getattr(self.schema["body"].analyzer, "common", DEFAULT_COMMON)
 
@@ -135,21 +209,13 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
             field = schema[fieldname]
             length = 0
             if field.indexed:
-                table = self._terms.setdefault(fieldname, {})
                 if fieldname in _POSITION_FIELDS:
-                    post, length = invert(value, self._common)
-                    get = table.get
-                    # Positions go to the sidecar only: Whoosh's blocks keep ids and
-                    # weights (see the module doc), so no value is encoded per posting.
-                    for term, poslist in post.items():
-                        p = get(term)
-                        if p is None:
-                            p = table[term] = _Postings()
-                        p.ids.append(docnum)
-                        p.weights.append(len(poslist))
-                        if term[0] != STEM_MARK:
-                            p.positions.extend(poslist)
+                    inv = self._text.get(fieldname)
+                    if inv is None:
+                        inv = self._text[fieldname] = Inversion(self._common)
+                    length = inv.add(value, docnum)
                 else:
+                    table = self._terms.setdefault(fieldname, {})
                     for btext, freq, weight, vbytes in field.index(value):
                         if field.scorable:
                             length += freq
@@ -179,24 +245,24 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
         fw = self.fieldwriter
         blocklimit = self.codec._blocklimit
         side = SidecarWriter(self.docnum)
-        for fieldname in sorted(self._terms):
+        for fieldname in sorted(set(self._terms) | set(self._text)):
             field = self.schema[fieldname]
             fw.start_field(fieldname, field)
             side.start_field(fieldname)
-            with_pos = fieldname in _POSITION_FIELDS
-            fixed = field.format.fixed_value_size()
-            lengths = self._field_lengths(fieldname)
             prefix = pack_ushort(fw._fieldid)
-            table = self._terms[fieldname]
-            for key in sorted(table):
-                p = table.pop(key)  # each term's arrays are freed once copied to the sidecar
-                info = _write_term(fw._postfile, p, lengths, fixed, blocklimit)
-                btext = key.encode("utf-8") if isinstance(key, str) else key
-                fw._tindex.add(prefix + btext, info.to_bytes())
-                side.add_term(btext, p.ids, p.weights,
-                              p.positions if with_pos and btext[:1] != _STEM_BYTE else None)
+            if fieldname in self._text:
+                _write_text_field(fw, side, self._text.pop(fieldname), prefix,
+                                  self._lengths.get(fieldname), blocklimit)
+            else:
+                fixed = field.format.fixed_value_size()
+                lengths = self._field_lengths(fieldname)
+                table = self._terms.pop(fieldname)
+                for key in sorted(table):
+                    p = table.pop(key)
+                    info = _write_term(fw._postfile, p, lengths, fixed, blocklimit)
+                    fw._tindex.add(prefix + key, info.to_bytes())
+                    side.add_term(key, p.ids, p.weights, None)
             fw.finish_field()
-            del self._terms[fieldname]
         self.fieldwriter.close()
         side.write(os.path.join(self.storage.folder, sidecar.filename(self.newsegment)))
 
@@ -214,6 +280,194 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
         sidecar.mark_positionless(seg)
         self.is_closed = True
         return seg
+
+
+_CHUNK = 1 << 18  # postings turned into Python numbers at a time (memory stays flat)
+
+
+def _write_text_field(fw: Any, side: SidecarWriter, inv: Inversion, prefix: bytes,
+                      raw_lengths: array[int] | None, blocklimit: int) -> None:
+    """A phrase field's terms: Whoosh's posting blocks (ids and weights), its term infos,
+    and the sidecar's arrays (with the positions), all from one sort of the occurrences.
+
+    The bytes are those ``_write_term`` writes for one term at a time (a test rebuilds them
+    from Whoosh's own segment): per block of ``blocklimit`` postings, the pickled block info
+    and (id deltas, weights, no values); per term, the W3 term info. Statistics per block
+    and per term are numpy reductions; what stays Python is one pickle per block and one
+    term-info record per term.
+    """
+    import numpy as np
+
+    if not inv.tids:
+        side.add_arrays(b"", np.zeros(1, np.uint64), np.zeros(1, np.uint64),
+                        np.zeros(0, np.uint32), np.zeros(0, np.float32),
+                        np.zeros(0, np.uint32), np.zeros(1, np.uint64))
+        return
+    rank, order_strings = inv.ranks()
+    counts = np.fromiter(map(len, inv.tids), dtype=np.int64, count=len(inv.tids))
+    r = rank[np.concatenate(inv.tids)]
+    inv.tids.clear()
+    docs = np.repeat(np.asarray(inv.docnums, dtype=np.int32), counts)
+    order = np.argsort(r, kind="stable")  # by term; each term's by document then position
+    r = r[order]
+    docs = docs[order]
+    pos = np.concatenate(inv.pos)[order]
+    inv.pos.clear()
+    del order
+    n = len(r)
+    # postings: one per (term, document) run of occurrences
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(r[1:], r[:-1], out=new[1:])
+    new[1:] |= docs[1:] != docs[:-1]
+    pstart = np.flatnonzero(new)
+    del new
+    p_rank = r[pstart]
+    ids = docs[pstart].astype(np.uint32)
+    weights = np.diff(np.append(pstart, n)).astype(np.float32)
+    firsts = np.flatnonzero(np.diff(p_rank)) + 1
+    tstart = np.concatenate(([0], firsts, [len(ids)])).astype(np.int64)  # in postings
+    t_rank = p_rank[tstart[:-1]]
+    del p_rank
+    strings = inv.strings
+    terms = [strings[order_strings[k]].encode("utf-8") for k in t_rank.tolist()]
+    # sidecar: every term's postings; positions for exact words and grams, not stems
+    is_stem = np.fromiter(map(_STEM_BYTE.__eq__, [t[:1] for t in terms]), dtype=bool,
+                          count=len(terms))
+    entry_start = np.append(pstart[tstart[:-1]], n)  # each term's first occurrence
+    keep_term = ~is_stem
+    keep = np.repeat(keep_term, np.diff(entry_start))
+    kept = np.concatenate(([0], np.cumsum(keep)))
+    qstart = kept[entry_start].astype(np.uint64)
+    positions = pos[keep]
+    del pos, keep, r, docs, pstart
+    blob = b"\0".join(terms) + b"\0"
+    toff = np.concatenate(([0], np.cumsum([len(t) + 1 for t in terms]))).astype(np.uint64)
+    side.add_arrays(blob, toff, tstart.astype(np.uint64), ids, weights, positions, qstart)
+    del positions
+    _write_blocks(fw, prefix, terms, tstart, ids, weights, raw_lengths, blocklimit)
+
+
+def _write_blocks(fw: Any, prefix: bytes, terms: list[bytes], tstart: NDArray[Any],
+                  ids: NDArray[Any], weights: NDArray[Any], raw_lengths: array[int] | None,
+                  blocklimit: int) -> None:
+    import numpy as np
+
+    df = np.diff(tstart)
+    nblocks = -(-df // blocklimit)
+    bterm = np.repeat(np.arange(len(df)), nblocks)
+    first_block = np.cumsum(nblocks) - nblocks
+    bstart = tstart[bterm] + (np.arange(len(bterm)) - first_block[bterm]) * blocklimit
+    bend = np.minimum(bstart + blocklimit, tstart[bterm + 1])
+    w64 = weights.astype(np.float64)
+    bmax = np.maximum.reduceat(w64, bstart)
+    bmin = np.minimum.reduceat(w64, bstart)
+    if raw_lengths is not None:  # each document's length byte; 0 for none
+        lbyte = np.fromiter((length_to_byte(x) if x else 0 for x in raw_lengths),
+                            dtype=np.int16, count=len(raw_lengths))
+        pb = lbyte[ids]
+        maxb = np.maximum.reduceat(pb, bstart)
+        minb = np.minimum.reduceat(np.where(pb > 0, pb, 256), bstart)
+        minb[minb == 256] = 0  # no length: None in the block, 0 as a byte
+    else:
+        maxb = minb = np.zeros(len(bstart), dtype=np.int16)
+    # Whoosh's block ids are deltas from the previous posting, the first one absolute
+    deltas = np.diff(ids.astype(np.int64), prepend=0)
+    deltas[bstart] = ids[bstart]
+    # per term: total weight, max weight (over blocks, from 0), min and max length
+    t_weight = np.add.reduceat(w64, tstart[:-1])
+    t_maxw = np.maximum(0.0, np.maximum.reduceat(bmax, first_block))
+    t_minb = np.minimum.reduceat(np.where(minb > 0, minb, 256), first_block)
+    t_minb[t_minb == 256] = 0
+    t_maxb = np.maximum.reduceat(maxb, first_block)
+    pack = W3TermInfo._struct.pack
+    postfile = fw._postfile
+    off = postfile.tell()
+    for c0 in range(0, len(terms), 4096):
+        c1 = min(len(terms), c0 + 4096)
+        b0, b1 = int(first_block[c0]), (int(first_block[c1]) if c1 < len(terms)
+                                          else len(bstart))
+        p0, p1 = int(tstart[c0]), int(tstart[c1])
+        d_l = deltas[p0:p1].tolist()
+        w_l = w64[p0:p1].tolist()
+        id_l = ids[p0:p1].tolist()
+        bs_l = (bstart[b0:b1] - p0).tolist()
+        be_l = (bend[b0:b1] - p0).tolist()
+        bmax_l = bmax[b0:b1].tolist()
+        same_l = (bmin[b0:b1] == bmax[b0:b1]).tolist()
+        minb_l = minb[b0:b1].tolist()
+        maxb_l = maxb[b0:b1].tolist()
+        nb_l = nblocks[c0:c1].tolist()
+        tw_l = t_weight[c0:c1].tolist()
+        tmw_l = t_maxw[c0:c1].tolist()
+        tmin_l = t_minb[c0:c1].tolist()
+        tmax_l = t_maxb[c0:c1].tolist()
+        df_l = df[c0:c1].tolist()
+        ts_l = (tstart[c0:c1 + 1] - p0).tolist()
+        out: list[bytes] = []
+        infos: list[bytes] = []
+        k = 0
+        for j in range(c1 - c0):
+            start = off
+            out.append(WHOOSH3_HEADER_MAGIC)
+            off += 4
+            last = k + nb_l[j] - 1
+            while True:
+                s, e = bs_l[k], be_l[k]
+                mw = bmax_l[k]
+                if same_l[k]:
+                    wrep: Any = None if mw == 1.0 else mw
+                else:
+                    wrep = tuple(w_l[s:e])
+                # Protocol 5, where Whoosh writes 2 (see _write_term)
+                data = dumps((tuple(d_l[s:e]), wrep, ()), 5)
+                info = dumps((e - s, id_l[e - 1], max(0.0, mw), 0, minb_l[k], maxb_l[k]), 2)
+                size = len(info) + len(data)
+                out.append(pack_int(-size if k == last else size))
+                out.append(info)
+                out.append(data)
+                off += 4 + size
+                if k == last:
+                    break
+                k += 1
+            k += 1
+            infos.append(pack(0, tw_l[j], df_l[j], tmin_l[j], tmax_l[j], tmw_l[j],
+                              id_l[ts_l[j]], id_l[ts_l[j + 1] - 1])
+                         + pack_long(start) + pack_int(off - start))
+            if len(out) > 4096:
+                postfile.write(b"".join(out))
+                out.clear()
+        postfile.write(b"".join(out))
+        _add_terms(fw._tindex, [prefix + t for t in terms[c0:c1]], infos)
+    assert postfile.tell() == off
+
+
+def _add_terms(tindex: Any, keys: list[bytes], values: list[bytes]) -> None:
+    """``OrderedHashWriter.add(key, value)`` for each pair, in one write: the same bytes,
+    hashes and key index as Whoosh's own (keys must be sorted and after those added)."""
+    if tindex.hashtype != 0 or not isinstance(tindex, OrderedHashWriter):
+        for k, v in zip(keys, values, strict=True):
+            tindex.add(k, v)
+        return
+    if not keys:
+        return
+    if keys[0] <= tindex.lastkey:
+        raise ValueError(f"Keys must increase: {tindex.lastkey!r}..{keys[0]!r}")
+    dbfile = tindex.dbfile
+    pos = dbfile.tell()
+    buckets = tindex.buckets
+    index = tindex.index
+    lengths = _HASH_LENGTHS.pack
+    out: list[bytes] = []
+    for k, v in zip(keys, values, strict=True):
+        index.append(pos)
+        # md5_hash: the digest's last four bytes, big-endian
+        h = int.from_bytes(md5(k, usedforsecurity=False).digest()[12:], "big")
+        buckets[h & 255].append((h, pos))
+        out += (lengths(len(k), len(v)), k, v)
+        pos += 8 + len(k) + len(v)
+    dbfile.write(b"".join(out))
+    tindex.lastkey = keys[-1]
 
 
 def _write_term(postfile: Any, p: _Postings, lengths: list[int] | None, fixed: int | None,

@@ -73,9 +73,11 @@ def positions_only_in_sidecar(segment: Any) -> bool:
 
 
 class _Field:
-    __slots__ = ("blob", "ids", "positions", "pstart", "qstart", "terms", "toff", "weights")
+    __slots__ = ("arrays", "blob", "ids", "positions", "pstart", "qstart", "terms", "toff",
+                 "weights")
 
     def __init__(self, positions: bool) -> None:
+        self.arrays: dict[str, Any] | None = None  # a whole field given at once
         self.terms = bytearray()
         self.toff = array("Q", [0])
         self.pstart = array("Q", [0])
@@ -112,6 +114,17 @@ class SidecarWriter:
                 f.positions.extend(positions)
             f.qstart.append(len(f.positions))
 
+    def add_arrays(self, terms: bytes, toff: NDArray[Any], pstart: NDArray[Any],
+                   ids: NDArray[Any], weights: NDArray[Any], positions: NDArray[Any],
+                   qstart: NDArray[Any]) -> None:
+        """The whole current field at once, as the arrays ``add_term`` would have built
+        (``terms``: every term NUL-terminated; ``toff``, ``pstart``, ``qstart``: uint64
+        offsets; ``ids`` uint32, ``weights`` float32, ``positions`` uint32)."""
+        f = self._cur
+        assert f is not None and f.positions is not None and len(f.toff) == 1
+        f.arrays = {"terms": terms, "toff": toff, "pstart": pstart, "ids": ids,
+                    "weights": weights, "positions": positions, "qstart": qstart}
+
     def write(self, path: str | os.PathLike[str]) -> None:
         """Write the file (under a temporary name first, so a crash leaves no half file)."""
         import numpy as np
@@ -119,18 +132,28 @@ class SidecarWriter:
         sections: list[tuple[str, NDArray[Any]]] = []
         header: dict[str, Any] = {"doc_count": self.doc_count, "fields": {}}
         for name, f in self._fields.items():
-            parts: dict[str, NDArray[Any]] = {
-                "terms": np.frombuffer(bytes(f.terms), dtype=np.uint8),
+            got = f.arrays or {
+                "terms": bytes(f.terms),
                 "toff": np.frombuffer(f.toff, dtype=np.uint64),
                 "pstart": np.frombuffer(f.pstart, dtype=np.uint64),
-                "ids": _narrow(np.frombuffer(f.ids, dtype=np.uint32), self.doc_count),
-                "weights": _narrow_weights(np.frombuffer(f.weights, dtype=np.float32)),
+                "ids": np.frombuffer(f.ids, dtype=np.uint32),
+                "weights": np.frombuffer(f.weights, dtype=np.float32),
+                "positions": (None if f.positions is None
+                              else np.frombuffer(f.positions, dtype=np.uint32)),
+                "qstart": None if f.qstart is None else np.frombuffer(f.qstart, np.uint64),
             }
-            if f.positions is not None and f.qstart is not None:
-                pos = np.frombuffer(f.positions, dtype=np.uint32)
+            parts: dict[str, NDArray[Any]] = {
+                "terms": np.frombuffer(got["terms"], dtype=np.uint8),
+                "toff": got["toff"],
+                "pstart": got["pstart"],
+                "ids": _narrow(got["ids"], self.doc_count),
+                "weights": _narrow_weights(got["weights"]),
+            }
+            if got["positions"] is not None and got["qstart"] is not None:
+                pos = got["positions"]
                 pos = _narrow(pos, int(pos.max()) + 1 if len(pos) else 0)
                 parts["positions"] = pos
-                parts["qstart"] = np.frombuffer(f.qstart, dtype=np.uint64)
+                parts["qstart"] = got["qstart"]
             header["fields"][name] = {k: len(sections) + i for i, k in enumerate(parts)}
             sections += list(parts.items())
         # offsets are filled in once the header's own size is known (two passes: it only grows
