@@ -70,7 +70,10 @@ def rename(window: Any, name: str) -> None:
         return
     dialog = QInputDialog(window)
     dialog.setWindowTitle("Rename collection")
-    dialog.setLabelText(f"New name for “{name}”:")
+    # A long name is elided in the label (it widened the box past the screen); the field
+    # holds it whole, to edit.
+    shown_name = dialog.fontMetrics().elidedText(name, Qt.TextElideMode.ElideMiddle, 360)
+    dialog.setLabelText(f"New name for “{shown_name}”:")
     dialog.setTextValue(name)
     dialog.setOkButtonText("Rename")
     edit = dialog.findChild(QLineEdit)

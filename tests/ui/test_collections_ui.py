@@ -150,3 +150,18 @@ def test_remove_from_collection_over_someone_elses_rename_asks(
         event = _last_event(window, "collection", cid)
         assert event["author"] == "bob"
         assert event["details"]["overwrote"]["changed_by"] == "alice"
+
+
+def test_the_rename_box_of_a_long_collection_name_fits_the_window(
+        window: Any, qtbot: Any, tmp_path: Path) -> None:
+    long = "Forced labour transfers from the camps of Aksu county, witness statements " * 4
+    cid, _docs = _collection(window, qtbot, tmp_path)
+    facade(window, lambda wb: wb.rename_collection(cid, long.strip()))
+    window.session.broadcast(Changes(collections=True))
+    qtbot.waitUntil(lambda: window.sidebar._find("collection", long.strip()) is not None,
+                    timeout=5000)
+    _click_sidebar(window, qtbot, "collection", long.strip())
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_F2)
+    dialog = window.collection_rename_dialog
+    assert dialog.isVisible() and dialog.textValue() == long.strip()  # the whole name to edit
+    assert dialog.width() <= 640, dialog.width()  # the label names it, elided
