@@ -21,7 +21,7 @@ STATEMENT = (f"Witness {WITNESS} saw the trucks leave the camp at night.\n"
 
 def _builder(win: Any) -> Any:
     if win.builder is None:
-        pytest.skip("this core build has no dossiers")
+        pytest.fail("this core build has no dossiers")
     return win.builder
 
 

@@ -16,7 +16,7 @@ from tests.ui.test_page_viewer import _open_original
 def test_ocr_words_outlined_on_a_scan(window: Any, tmp_path: Path, qtbot: Any) -> None:
     require_program("tesseract")
     if not window.session.has("page_words"):
-        pytest.skip("this core build has no page words")
+        pytest.fail("this core build has no page words")
     view = _open_original(window, make_scan(tmp_path / "scan.png", "en"), qtbot)
     doc = window.viewer.doc_id
     words = facade(window, lambda wb: wb.page_words(doc, 1))

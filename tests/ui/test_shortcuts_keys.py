@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 def test_keys_drive_the_main_actions(window: Any, tmp_path: Path, qtbot: Any) -> None:
     if window.highlighter is None:
-        pytest.skip("this core build has no highlights")
+        pytest.fail("this core build has no highlights")
     f = tmp_path / "k.txt"
     f.write_text("The guards moved the detainees at dawn.\n", encoding="utf-8")
     window.imports.start([f])

@@ -337,7 +337,7 @@ def test_the_dossier_builder_fits_1024x700(scaled_window: Any, tmp_path: Path,
                                           qtbot: Any) -> None:
     win = scaled_window
     if win.builder is None:
-        pytest.skip("this core build has no dossiers")
+        pytest.fail("this core build has no dossiers")
     did = _fill_dossier(win, tmp_path)
     win.refresh_sidebar()
     win.builder.open_dossier(did)
