@@ -44,24 +44,45 @@ def single_head(graph: Graph | None) -> str | None:
     return next(iter(heads)) if len(heads) == 1 else None
 
 
+def _header(source: str) -> str:
+    """The lines of a revision file before its first function, where Alembic writes
+    ``revision`` and ``down_revision``: parsing only them is a tenth of the work, which every
+    command pays (docs/PERFORMANCE.md, "Fixed cost of a command")."""
+    cut = source.find("\ndef ")
+    return source if cut < 0 else source[:cut + 1]
+
+
+def _assigned(source: str) -> dict[str, Any] | None:
+    """``revision`` and ``down_revision`` as ``source`` assigns them at its top level; None
+    when it does not parse or assigns something other than a literal."""
+    values: dict[str, Any] = {}
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id in ("revision", "down_revision")):
+            try:
+                values[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                return None
+    return values
+
+
 def _read_graph(files: list[Path]) -> Graph | None:
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in files:
-        values: dict[str, Any] = {}
         try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-        except (OSError, SyntaxError, ValueError):
+            source = path.read_text(encoding="utf-8")
+        except (OSError, ValueError):
             return None
-        for node in tree.body:
-            if (isinstance(node, ast.Assign) and len(node.targets) == 1
-                    and isinstance(node.targets[0], ast.Name)
-                    and node.targets[0].id in ("revision", "down_revision")):
-                try:
-                    values[node.targets[0].id] = ast.literal_eval(node.value)
-                except ValueError:
-                    return None
-        if not isinstance(values.get("revision"), str):
+        values = _assigned(_header(source))
+        if values is None or "revision" not in values or "down_revision" not in values:
+            values = _assigned(source)  # the header does not say: the whole file
+        if values is None or not isinstance(values.get("revision"), str):
             return None
         revisions.add(values["revision"])
         down = values.get("down_revision")

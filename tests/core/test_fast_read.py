@@ -225,3 +225,34 @@ def test_the_fast_path_names_the_library_files_as_the_library_does() -> None:
 
     assert (fast_read.MARKER, fast_read.DB_NAME, fast_read.FORMAT_VERSION) == (
         library.MARKER, library.DB_NAME, library.FORMAT_VERSION)
+
+
+def test_the_revision_files_are_read_from_their_header_with_the_same_answer(
+        tmp_path: Path) -> None:
+    """The revision graph is read from each file's lines before its first function (where
+    Alembic writes `revision` and `down_revision`: a tenth of the file, ~10 ms less on every
+    command), and from the whole file when the header does not say."""
+    import ast
+
+    from workbench import schema_files
+    from workbench.bundled import data_dir
+
+    versions = data_dir("migrations") / "versions"
+    files = sorted(versions.glob("*.py"))
+    whole: dict[str, Any] = {}
+    for path in files:
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") in (
+                    "revision", "down_revision"):
+                whole.setdefault(path.name, {})[node.targets[0].id] \
+                    = ast.literal_eval(node.value)
+    expected = ({v["revision"] for v in whole.values()},
+                {v["down_revision"] for v in whole.values() if v["down_revision"]})
+    assert schema_files._read_graph(files) == expected
+    assert [schema_files._header(p.read_text(encoding="utf-8")) != p.read_text(encoding="utf-8")
+            for p in files] == [True] * len(files)  # really only the header was parsed
+    late = tmp_path / "0099_late.py"
+    late.write_text('"""a revision named after a function"""\n\ndef upgrade() -> None:\n'
+                    '    pass\n\n\nrevision = "0099"\ndown_revision = "0001"\n',
+                    encoding="utf-8")
+    assert schema_files._read_graph([late]) == ({"0099"}, {"0001"})
