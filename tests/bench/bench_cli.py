@@ -17,7 +17,8 @@ measured in the same run the same way:
 
 With ``--before DIR`` (a source tree of another version, e.g. ``git worktree add DIR REV``), the
 same three commands are also run by that version's code (``PYTHONPATH=DIR``) on the same
-library, in the same turns: before and after from one run.
+library, in the same turns: before and after from one run. ``--tree NAME=DIR`` does the same
+for any other tree (e.g. a proposed change), its commands labelled ``list (NAME)``...
 
 With ``--breakdown``, also where a command's start-up goes: fresh processes that only import
 SQLAlchemy, its ORM, Workbench's models, the facade, the read path of ``list``/``show``
@@ -63,11 +64,18 @@ BREAKDOWN = {  # each a fresh `python -c`: the cumulative cost of importing up t
     "import sqlalchemy.orm": "import sqlalchemy.orm",
     "import workbench.models": "import workbench.models",
     "import workbench.services (the facade)": "import workbench.services",
-    "import workbench.cli and build its parser": "import workbench.cli as c; c.build_parser()",
+    "import workbench.cli and build its whole parser":
+        "import workbench.cli as c; c.build_parser()",
+    # what a command pays: its own sub-parser (and module) only
+    "import workbench.cli and build the parser of search":
+        "import workbench.cli as c; c.parser_for(['search', 'x'])",
     # what `list`/`show` load besides the parser: the read path without SQLAlchemy
     "import workbench.fast_read": "import workbench.fast_read",
-    # what `search` loads besides the facade
+    # what `search` loads besides: the read path, then the engine (its package's __init__
+    # loads hook.py: SQLAlchemy, the library, the models), then numpy (bulkquery)
+    "import workbench.search.read_only": "import workbench.search.read_only",
     "import workbench.search.whoosh.engine": "import workbench.search.whoosh.engine",
+    "import workbench.search.whoosh.bulkquery": "import workbench.search.whoosh.bulkquery",
     "import whoosh.index": "import whoosh.index",
     "import numpy": "import numpy",
 }
@@ -168,6 +176,8 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="build the library here and keep it")
     ap.add_argument("--before", type=Path, metavar="DIR",
                     help="a source tree of another version: run the commands with it too")
+    ap.add_argument("--tree", action="append", default=[], metavar="NAME=DIR",
+                    help="another source tree whose commands run too, labelled NAME")
     ap.add_argument("--breakdown", action="store_true",
                     help="also time the import of each layer in a fresh process")
     args = ap.parse_args()
@@ -187,10 +197,12 @@ def main() -> None:
             "show": workbench(lib, "show", "1", "--json"),
             "search": workbench(lib, "search", WORD, "--json"),
         }
-        if args.before:
-            for name in list(commands):
-                commands[f"{name} (before)"] = commands[name]
-                PYTHONPATH[f"{name} (before)"] = str(args.before.resolve())
+        trees = [("before", args.before)] if args.before else []
+        trees += [(t.split("=", 1)[0], Path(t.split("=", 1)[1])) for t in args.tree]
+        for label, tree in trees:
+            for name in ("list", "show", "search"):
+                commands[f"{name} ({label})"] = commands[name]
+                PYTHONPATH[f"{name} ({label})"] = str(tree.resolve())
         stage_cmds = {label: [PYTHON, "-c", code] for label, code in BREAKDOWN.items()
                       } if args.breakdown else {}
         measured = measure({"floor": [PYTHON, "-c", "pass"],
