@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.support.libraries import database_of, make_library, on_postgres
+from tests.support.libraries import (
+    databases_made,
+    drop_databases_since,
+    make_library,
+    on_postgres,
+)
 
 if TYPE_CHECKING:
     from tests.support.postgres import Cluster
@@ -86,6 +91,19 @@ def pg_cluster() -> Cluster:
     return process_cluster()
 
 
+@pytest.fixture(autouse=True)
+def _drop_the_tests_databases() -> Iterator[None]:
+    """On PostgreSQL, drop the databases of the libraries a test made (its fixtures' too:
+    autouse, this is set up before them and torn down after them); a module's or a process's
+    prepared library is made before the mark or copied from, and kept."""
+    if not on_postgres():
+        yield
+        return
+    mark = databases_made()
+    yield
+    drop_databases_since(mark)
+
+
 @pytest.fixture
 def library_path(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A fresh, empty library folder, copied from a prepared one (migrations run once); on
@@ -93,11 +111,7 @@ def library_path(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     database is cloned from a prepared one."""
     dest = tmp_path / "library"
     if on_postgres():
-        from tests.support.postgres import process_cluster
-
-        make_library(dest)
-        yield dest
-        process_cluster().drop_database(str(database_of(dest)))
+        yield make_library(dest)  # dropped at the teardown (_drop_the_tests_databases)
         return
     if "lib" not in _template:
         from workbench.library import Library
