@@ -140,6 +140,8 @@ def test_change_passphrase_rewraps_the_key_only(enc_path: Path, tmp_path: Path) 
         assert [h.document_id for h in wb.search("Dabancheng").hits] == [1]
 
 
+@pytest.mark.sqlite_only("a plain personal library is a SQLite file (its header read here); "
+                         "a shared one's database is on its server")
 def test_a_plain_library_is_unchanged(library_path: Path) -> None:
     assert not is_encrypted(library_path)
     assert (library_path / DB_NAME).read_bytes().startswith(b"SQLite format 3")

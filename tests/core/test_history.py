@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import CORPUS
+from tests.support.libraries import writing_as
 from workbench.errors import Cancelled, UserError
 from workbench.progress import CancelToken, Progress
 
@@ -17,27 +18,30 @@ REPORT = CORPUS / "un-report-crimes-against-humanity.txt"
 
 
 def _two_authors(wb: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, Any]:
-    monkeypatch.setenv("WORKBENCH_AUTHOR", "alice")
-    report, _ = wb.import_paths([REPORT])
-    doc = report.imported[0].document_id
-    hid = wb.add_highlight(doc, quote="Michelle Bachelet finally released",
-                           note="call her office first").highlight_ids[0]
-    monkeypatch.setenv("WORKBENCH_AUTHOR", "bob")
-    d = wb.create_dossier("Submission").dossier_ids[0]
-    wb.add_item(d, highlight=hid)
-    wb.redact_term(d, "Bachelet", "her brother is detained", label="witness safety")
-    wb.export(d, "html", tmp_path / "out.html")
-    return {"doc": doc, "highlight": hid, "dossier": d}
+    """Alice imports and highlights, Bob builds and exports a dossier; ``before``: the authors
+    of what the library held already (a shared library's chain starts with its creation)."""
+    before = wb.history_authors()
+    with writing_as(wb, "alice", monkeypatch) as alice:
+        report, _ = alice.import_paths([REPORT])
+        doc = report.imported[0].document_id
+        hid = alice.add_highlight(doc, quote="Michelle Bachelet finally released",
+                                  note="call her office first").highlight_ids[0]
+    with writing_as(wb, "bob", monkeypatch) as bob:
+        d = bob.create_dossier("Submission").dossier_ids[0]
+        bob.add_item(d, highlight=hid)
+        bob.redact_term(d, "Bachelet", "her brother is detained", label="witness safety")
+        bob.export(d, "html", tmp_path / "out.html")
+    return {"doc": doc, "highlight": hid, "dossier": d, "before": before}
 
 
 def test_history_says_who_did_what_newest_first_and_filters_by_author_and_kind(
         wb: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    _two_authors(wb, monkeypatch, tmp_path)
+    before = _two_authors(wb, monkeypatch, tmp_path)["before"]
     page = wb.history(limit=50)
     ids = [r.id for r in page.rows]
     assert ids == sorted(ids, reverse=True) and page.before is None
-    assert {r.author for r in page.rows} == {"alice", "bob"}
-    assert wb.history_authors() == ["alice", "bob"]
+    assert {r.author for r in page.rows} == {"alice", "bob", *before}
+    assert wb.history_authors() == sorted({"alice", "bob", *before})
     text_of = {r.kind: r.sentence for r in page.rows}
     assert text_of["import"].startswith("alice imported “UN Report")
     assert text_of["highlight"] == ("alice added highlight “Michelle Bachelet finally released” "
@@ -75,12 +79,13 @@ def test_history_pages_back_without_gaps_or_repeats(
 
 def test_the_chain_is_checked_with_progress_and_says_where_it_broke(
         wb: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    _two_authors(wb, monkeypatch, tmp_path)
+    before = _two_authors(wb, monkeypatch, tmp_path)["before"]
     reports: list[Progress] = []
     result = wb.verify_audit_chain(progress=reports.append)
     assert result.ok and result.events == len(wb.history(limit=1000).rows)
     assert reports and reports[-1].done == reports[-1].total == result.events
-    assert "intact" in result.sentence and result.authors == ["alice", "bob"]
+    assert "intact" in result.sentence
+    assert result.authors == sorted({"alice", "bob", *before})
 
     with wb.library.store.engine.begin() as conn:  # someone edits an event behind our back
         conn.execute(text("UPDATE audit_events SET details = '{}' WHERE id = 3"))

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import CORPUS
+from tests.support.libraries import library_as, writing_as
 from workbench.errors import ConflictError
 from workbench.services import Workbench
 
@@ -25,13 +26,12 @@ def test_a_stale_dossier_edit_is_refused_naming_who_changed_it_and_an_overwrite_
     d = wb.list_dossiers()[0]
     assert d["version"] == 1
     seen = d["version"]
-    monkeypatch.setenv("WORKBENCH_AUTHOR", "alice")
-    wb.add_item(d["id"], note="Alice's note", expected_version=seen)
+    with writing_as(wb, "alice", monkeypatch) as alice:
+        alice.add_item(d["id"], note="Alice's note", expected_version=seen)
     assert wb.get_dossier(d["id"])["version"] == 2  # an item's change is the dossier's
 
-    monkeypatch.setenv("WORKBENCH_AUTHOR", "bob")
-    with pytest.raises(ConflictError) as caught:
-        wb.update_dossier(d["id"], title="Bob's title", expected_version=seen)
+    with writing_as(wb, "bob", monkeypatch) as bob, pytest.raises(ConflictError) as caught:
+        bob.update_dossier(d["id"], title="Bob's title", expected_version=seen)
     err = caught.value
     assert err.message.startswith("Changed by alice at ")
     assert err.message.endswith(" since you opened it: reload to see their change, "
@@ -41,7 +41,8 @@ def test_a_stale_dossier_edit_is_refused_naming_who_changed_it_and_an_overwrite_
     assert err.at == when.replace("T", " ").split(".")[0] + " UTC"
     assert wb.get_dossier(d["id"])["title"] == "Report"  # nothing was lost or written
 
-    wb.update_dossier(d["id"], title="Bob's title", expected_version=seen, force=True)
+    with writing_as(wb, "bob", monkeypatch) as bob:
+        bob.update_dossier(d["id"], title="Bob's title", expected_version=seen, force=True)
     now = wb.get_dossier(d["id"])
     assert now["title"] == "Bob's title" and now["version"] == 3
     last = _last_event(wb, "dossier", d["id"])
@@ -85,8 +86,6 @@ def test_highlights_entities_and_events_refuse_a_stale_edit(wb: Workbench) -> No
     assert json.dumps(wb.get_event(ev["id"])["version"]) == "2"
 
 
-@pytest.mark.sqlite_only("names the editor by WORKBENCH_AUTHOR; on a shared library it is the "
-                         "database role (tests/pg/test_shared_concurrency.py)")
 def test_the_cli_refuses_a_stale_edit_with_exit_1_and_the_message(
         library_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -94,11 +93,11 @@ def test_the_cli_refuses_a_stale_edit_with_exit_1_and_the_message(
 
     def run(*args: str) -> tuple[int, Any, str]:
         capsys.readouterr()
-        rc = main(["--library", str(library_path), *args, "--json"])
+        rc = main(["--library", str(carols), *args, "--json"])
         out, err = capsys.readouterr()
         return rc, json.loads(out) if rc == 0 and out.strip() else None, err
 
-    monkeypatch.setenv("WORKBENCH_AUTHOR", "carol")
+    carols = library_as(library_path, "carol", monkeypatch)
     assert run("dossier", "create", "Report")[0] == 0
     _, listed, _ = run("dossier", "list")
     assert listed[0]["version"] == 1

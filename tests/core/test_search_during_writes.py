@@ -157,6 +157,7 @@ def test_an_index_that_never_holds_still_says_so_without_a_rebuild(
     assert worker.last_rebuild_reason == reason
 
 
+@WHOOSH_SEGMENTS  # the rebuild writes a new Whoosh generation and swaps it in
 def test_a_document_found_during_a_rebuild_is_found_when_the_new_index_takes_over(
         wb: Workbench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Documents imported while a rebuild runs are added to the index in use at once; the

@@ -102,6 +102,8 @@ def test_phrases_and_proximity_answer_alike_from_either_store(pair: tuple[Path, 
         assert set(ours) == want
 
 
+@pytest.mark.sqlite_only("the Whoosh index and its sidecars in the library's folder: a shared "
+                         "library is searched in PostgreSQL (wbsearch)")
 def test_a_lost_sidecar_is_an_error_then_a_rebuild(library_path: Path) -> None:
     """A positionless segment without its sidecar cannot answer a phrase: the search says so
     (no wrong, empty answer), the writer's check rebuilds, and the phrase is found again."""

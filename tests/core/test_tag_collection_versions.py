@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import CORPUS
 from tests.support.files import make_pdf
+from tests.support.libraries import library_as, writing_as
 from workbench.errors import ConflictError
 from workbench.services import Workbench
 
@@ -32,17 +33,18 @@ def test_a_stale_tag_edit_is_refused_and_an_overwrite_says_what_it_replaced(
     wb.add_tag("Places")
     camps = _tag(wb, "Camps")
     assert camps["version"] == 1 and wb.get_tag(camps["id"])["version"] == 1
-    monkeypatch.setenv("WORKBENCH_AUTHOR", "alice")
-    wb.rename_tag(camps["id"], "Detention sites", expected_version=1)
+    with writing_as(wb, "alice", monkeypatch) as alice:
+        alice.rename_tag(camps["id"], "Detention sites", expected_version=1)
     assert _tag(wb, "Detention sites")["version"] == 2
 
-    monkeypatch.setenv("WORKBENCH_AUTHOR", "bob")
-    for stale in (lambda: wb.rename_tag(camps["id"], "Camps (Bob)", expected_version=1),
-                  lambda: wb.edit_tag(camps["id"], color="#ff0000", expected_version=1),
-                  lambda: wb.move_tag(camps["id"], "Places", expected_version=1),
-                  lambda: wb.merge_tags(camps["id"], "Places", expected_version=1)):
-        with pytest.raises(ConflictError, match=r"^Changed by alice at .* since you opened"):
-            stale()
+    with writing_as(wb, "bob", monkeypatch) as bob:
+        for stale in (lambda: bob.rename_tag(camps["id"], "Camps (Bob)", expected_version=1),
+                      lambda: bob.edit_tag(camps["id"], color="#ff0000", expected_version=1),
+                      lambda: bob.move_tag(camps["id"], "Places", expected_version=1),
+                      lambda: bob.merge_tags(camps["id"], "Places", expected_version=1)):
+            with pytest.raises(ConflictError,
+                               match=r"^Changed by alice at .* since you opened"):
+                stale()
     now = wb.get_tag(camps["id"])  # nothing of Bob's was written, Alice's name stands
     assert (now["path"], now["version"]) == ("Detention sites", 2)
     assert now["color"] == camps["color"]
@@ -73,13 +75,13 @@ def test_a_stale_collection_edit_is_refused(wb: Workbench,
     wb.add_to_collection([one], "Xinjiang")
     col = next(c for c in wb.list_collections() if c["name"] == "Xinjiang")
     seen = col["version"]
-    monkeypatch.setenv("WORKBENCH_AUTHOR", "alice")
-    wb.add_to_collection([two], "Xinjiang", expected_version=seen)
-    monkeypatch.setenv("WORKBENCH_AUTHOR", "bob")
-    with pytest.raises(ConflictError, match=r"^Changed by alice"):
-        wb.rename_collection("Xinjiang", "XJ", expected_version=seen)
-    with pytest.raises(ConflictError):
-        wb.remove_from_collection([one], "Xinjiang", expected_version=seen)
+    with writing_as(wb, "alice", monkeypatch) as alice:
+        alice.add_to_collection([two], "Xinjiang", expected_version=seen)
+    with writing_as(wb, "bob", monkeypatch) as bob:
+        with pytest.raises(ConflictError, match=r"^Changed by alice at "):
+            bob.rename_collection("Xinjiang", "XJ", expected_version=seen)
+        with pytest.raises(ConflictError):
+            bob.remove_from_collection([one], "Xinjiang", expected_version=seen)
     now = next(c for c in wb.list_collections() if c["id"] == col["id"])
     assert (now["name"], now["documents"], now["version"]) == ("Xinjiang", 2, seen + 1)
 
@@ -105,11 +107,11 @@ def test_a_dossiers_area_term_and_facsimile_edits_refuse_a_stale_version(
         monkeypatch: pytest.MonkeyPatch) -> None:
     d, doc, item = pdf_dossier
     seen = wb.get_dossier(d)["version"]
-    monkeypatch.setenv("WORKBENCH_AUTHOR", "alice")
-    wb.redact_area(d, doc, 2, (50, 60, 150, 90), "a face", expected_version=seen)
-    monkeypatch.setenv("WORKBENCH_AUTHOR", "bob")
-    with pytest.raises(ConflictError, match=r"^Changed by alice"):
-        wb.redact_area(d, doc, 1, (50, 60, 150, 90), "a signature", expected_version=seen)
+    with writing_as(wb, "alice", monkeypatch) as alice:
+        alice.redact_area(d, doc, 2, (50, 60, 150, 90), "a face", expected_version=seen)
+    with writing_as(wb, "bob", monkeypatch) as bob, \
+            pytest.raises(ConflictError, match=r"^Changed by alice at "):
+        bob.redact_area(d, doc, 1, (50, 60, 150, 90), "a signature", expected_version=seen)
     with pytest.raises(ConflictError):
         wb.set_facsimile(d, item, True, expected_version=seen)
     with pytest.raises(ConflictError):
@@ -132,11 +134,11 @@ def test_the_cli_takes_expected_version_on_tag_collection_and_redaction_edits(
 
     def run(*args: str) -> tuple[int, Any, str]:
         capsys.readouterr()
-        rc = main(["--library", str(library_path), *args, "--json"])
+        rc = main(["--library", str(carols), *args, "--json"])
         out, err = capsys.readouterr()
         return rc, json.loads(out) if rc == 0 and out.strip() else None, err
 
-    monkeypatch.setenv("WORKBENCH_AUTHOR", "carol")
+    carols = library_as(library_path, "carol", monkeypatch)
     rc, tag, _ = run("tag", "add", "Camps")
     assert rc == 0 and tag["version"] == 1
     rc, tag, _ = run("tag", "rename", "Camps", "Sites", "--expected-version", "1")
@@ -158,7 +160,7 @@ def test_the_cli_takes_expected_version_on_tag_collection_and_redaction_edits(
     rc, cols, _ = run("collections", "--add", "1", "--to", "Case", "--expected-version", "1")
     assert rc == 0 and cols == [{"id": 1, "name": "Case", "documents": 1, "version": 2}]
     rc, _, err = run("collections", "--rename", "Case", "--to", "X", "--expected-version", "1")
-    assert rc == 1 and "Changed by carol" in err
+    assert rc == 1 and "Changed by carol at " in err
     rc, cols, _ = run("collections", "--rename", "Case", "--to", "X",
                       "--expected-version", "2")
     assert rc == 0 and cols[0]["name"] == "X" and cols[0]["version"] == 3
@@ -170,8 +172,8 @@ def test_the_cli_takes_expected_version_on_tag_collection_and_redaction_edits(
     assert run("dossier", "add", "Report", "--document", "1")[0] == 0  # now version 2
     rc, _, err = run("dossier", "redact", "Report", "--term", "witness", "--reason", "r",
                      "--expected-version", "1")
-    assert rc == 1 and "Changed by carol" in err
+    assert rc == 1 and "Changed by carol at " in err
     assert run("dossier", "redact", "Report", "--term", "witness", "--reason", "r",
                "--expected-version", "2")[0] == 0
     rc, _, err = run("dossier", "facsimile", "Report", "1", "on", "--expected-version", "2")
-    assert rc == 1 and "Changed by carol" in err
+    assert rc == 1 and "Changed by carol at " in err
