@@ -179,3 +179,31 @@ def test_bulk_build_costs_at_most_a_few_times_fts5(tmp_path: Path) -> None:
     commit_segments(tmp_path, [bulk.segment()])
     ours = time.process_time() - t
     assert ours <= 12 * fts5, f"bulk {ours:.2f} CPU-s, FTS5 {fts5:.2f} CPU-s"
+
+
+def test_term_index_is_written_as_whoosh_writes_it(tmp_path: Path) -> None:
+    """The term index's keys, key index and hash tables, written in bulk, are the bytes
+    Whoosh's ``OrderedHashWriter`` writes key by key (enough keys to widen its key index)."""
+    from types import MethodType
+
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.filedb.filetables import OrderedHashWriter
+
+    from workbench.search.whoosh.bulk import _add_terms, _write_hashes
+
+    rng = random.Random(4)
+    keys = sorted({bytes(rng.choices(b"abcdef\x00\xff", k=rng.randint(1, 12)))
+                   for _ in range(9000)})
+    values = [bytes(rng.choices(b"xyz", k=rng.randint(0, 40))) for _ in keys]
+    st = FileStorage(str(tmp_path))
+    theirs = OrderedHashWriter(st.create_file("a"))
+    for k, v in zip(keys, values, strict=True):
+        theirs.add(k, v)
+    theirs.close()
+    ours = OrderedHashWriter(st.create_file("b"))
+    ours._write_hashes = MethodType(_write_hashes, ours)
+    half = len(keys) // 2
+    _add_terms(ours, keys[:half], values[:half])
+    _add_terms(ours, keys[half:], values[half:])
+    ours.close()
+    assert (tmp_path / "a").read_bytes() == (tmp_path / "b").read_bytes()

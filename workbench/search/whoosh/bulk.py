@@ -27,11 +27,13 @@ from array import array
 from hashlib import md5
 from itertools import repeat
 from pickle import dumps
+from types import MethodType
 from typing import TYPE_CHECKING, Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.filedb.filetables import _lengths as _HASH_LENGTHS
+from whoosh.filedb.filetables import _pointer as _HASH_POINTER
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
@@ -243,6 +245,8 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         fw = self.fieldwriter
+        if type(fw._tindex) is OrderedHashWriter:
+            fw._tindex._write_hashes = MethodType(_write_hashes, fw._tindex)
         blocklimit = self.codec._blocklimit
         side = SidecarWriter(self.docnum)
         for fieldname in sorted(set(self._terms) | set(self._text)):
@@ -456,18 +460,47 @@ def _add_terms(tindex: Any, keys: list[bytes], values: list[bytes]) -> None:
     dbfile = tindex.dbfile
     pos = dbfile.tell()
     buckets = tindex.buckets
-    index = tindex.index
     lengths = _HASH_LENGTHS.pack
     out: list[bytes] = []
+    starts: list[int] = []
     for k, v in zip(keys, values, strict=True):
-        index.append(pos)
+        starts.append(pos)
         # md5_hash: the digest's last four bytes, big-endian
         h = int.from_bytes(md5(k, usedforsecurity=False).digest()[12:], "big")
         buckets[h & 255].append((h, pos))
         out += (lengths(len(k), len(v)), k, v)
         pos += 8 + len(k) + len(v)
     dbfile.write(b"".join(out))
+    # the key index (a GrowableArray): widened as its append would, then extended at once
+    index = tindex.index
+    if isinstance(index.array, array) and starts[-1] >= _ARRAY_LIMIT.get(
+            index.array.typecode, 1 << 63):
+        index._retype(starts[-1])
+    index.array.extend(starts)
     tindex.lastkey = keys[-1]
+
+
+_ARRAY_LIMIT = {"B": 1 << 8, "H": 1 << 16, "i": 1 << 31, "I": 1 << 32}
+_NO_SLOT = (0, 0)
+
+
+def _write_hashes(self: Any) -> None:
+    """``HashWriter._write_hashes`` with one write per bucket instead of one per slot: the
+    same 256 tables (slot ``(hash >> 8) % (2 * entries)``, then the next free one)."""
+    dbfile = self.dbfile
+    pack = _HASH_POINTER.pack
+    empty = pack(*_NO_SLOT)
+    for entries in self.buckets:
+        pos = dbfile.tell()
+        numslots = 2 * len(entries)
+        self.directory.append((pos, numslots))
+        table: list[Any] = [None] * numslots
+        for hashval, position in entries:
+            slot = (hashval >> 8) % numslots
+            while table[slot] is not None:
+                slot = (slot + 1) % numslots
+            table[slot] = (hashval, position)
+        dbfile.write(b"".join([empty if e is None else pack(*e) for e in table]))
 
 
 def _write_term(postfile: Any, p: _Postings, lengths: list[int] | None, fixed: int | None,
