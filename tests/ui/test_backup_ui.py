@@ -97,7 +97,7 @@ def test_restore_from_the_file_menu_and_open_it(window: Any, qtbot: Any, tmp_pat
     _fill(window, tmp_path, 2)
     facade(window, lambda wb: core.backup(wb.library, tmp_path / "lib backup"))
     asked = _dialogs(monkeypatch, tmp_path / "lib backup", tmp_path / "restored")
-    _file_menu_action(window, "&Restore from backup…").trigger()
+    _file_menu_action(window, "Res&tore from backup…").trigger()
     assert asked == ["Choose a backup folder (it holds backup.json)",
                      "Restore into a new or empty folder"]
     box = window.backups.result_box
@@ -115,7 +115,7 @@ def test_a_failed_restore_says_why_in_one_box(window: Any, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "not a backup").mkdir()
     _dialogs(monkeypatch, tmp_path / "not a backup", tmp_path / "r")
-    _file_menu_action(window, "&Restore from backup…").trigger()
+    _file_menu_action(window, "Res&tore from backup…").trigger()
     assert len(window.presenter.shown) == 1
     assert "is not a Workbench backup" in window.presenter.shown[0]
     assert window.backups.dialog is None and not (tmp_path / "r").exists()
@@ -204,7 +204,7 @@ def test_backups_taken_while_the_app_had_the_library_are_recorded_on_open(
 def test_file_menu_order(window: Any) -> None:
     texts = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
     i = texts.index("&Verify library")
-    assert texts[i + 1:i + 3] == ["&Back up library…", "&Restore from backup…"]
+    assert texts[i + 1:i + 3] == ["&Back up library…", "Res&tore from backup…"]
 
 
 def test_restore_an_encrypted_backup_asks_for_its_passphrase(
@@ -225,7 +225,7 @@ def test_restore_an_encrypted_backup_asks_for_its_passphrase(
         return secret, True
 
     monkeypatch.setattr("ui.backup_actions.QInputDialog.getText", passphrase)
-    _file_menu_action(window, "&Restore from backup…").trigger()
+    _file_menu_action(window, "Res&tore from backup…").trigger()
     assert asked == ["Encrypted backup"]
     assert not window.presenter.shown
     assert window.backups.last_result["verified"]["ok"]
