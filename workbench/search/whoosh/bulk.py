@@ -25,7 +25,7 @@ import os
 import re
 from array import array
 from hashlib import md5
-from itertools import repeat
+from itertools import accumulate, chain, repeat
 from pickle import dumps
 from types import MethodType
 from typing import TYPE_CHECKING, Any
@@ -425,11 +425,10 @@ def _write_blocks(fw: Any, prefix: bytes, terms: list[bytes], tstart: NDArray[An
                     wrep = tuple(w_l[s:e])
                 # Protocol 5, where Whoosh writes 2 (see _write_term)
                 data = dumps((tuple(d_l[s:e]), wrep, ()), 5)
-                info = dumps((e - s, id_l[e - 1], max(0.0, mw), 0, minb_l[k], maxb_l[k]), 2)
+                info = dumps((e - s, id_l[e - 1], mw if mw > 0.0 else 0.0, 0, minb_l[k],
+                              maxb_l[k]), 2)
                 size = len(info) + len(data)
-                out.append(pack_int(-size if k == last else size))
-                out.append(info)
-                out.append(data)
+                out += (pack_int(-size if k == last else size), info, data)
                 off += 4 + size
                 if k == last:
                     break
@@ -438,9 +437,6 @@ def _write_blocks(fw: Any, prefix: bytes, terms: list[bytes], tstart: NDArray[An
             infos.append(pack(0, tw_l[j], df_l[j], tmin_l[j], tmax_l[j], tmw_l[j],
                               id_l[ts_l[j]], id_l[ts_l[j + 1] - 1])
                          + pack_long(start) + pack_int(off - start))
-            if len(out) > 4096:
-                postfile.write(b"".join(out))
-                out.clear()
         postfile.write(b"".join(out))
         _add_terms(fw._tindex, [prefix + t for t in terms[c0:c1]], infos)
     assert postfile.tell() == off
@@ -458,19 +454,17 @@ def _add_terms(tindex: Any, keys: list[bytes], values: list[bytes]) -> None:
     if keys[0] <= tindex.lastkey:
         raise ValueError(f"Keys must increase: {tindex.lastkey!r}..{keys[0]!r}")
     dbfile = tindex.dbfile
-    pos = dbfile.tell()
     buckets = tindex.buckets
-    lengths = _HASH_LENGTHS.pack
-    out: list[bytes] = []
-    starts: list[int] = []
-    for k, v in zip(keys, values, strict=True):
-        starts.append(pos)
-        # md5_hash: the digest's last four bytes, big-endian
-        h = int.from_bytes(md5(k, usedforsecurity=False).digest()[12:], "big")
+    sizes = [8 + len(k) + len(v) for k, v in zip(keys, values, strict=True)]
+    starts = list(accumulate(sizes, initial=dbfile.tell()))
+    starts.pop()
+    # md5_hash: the digest's last four bytes, big-endian
+    hashes = [int.from_bytes(md5(k, usedforsecurity=False).digest()[12:], "big")
+              for k in keys]
+    for h, pos in zip(hashes, starts, strict=True):
         buckets[h & 255].append((h, pos))
-        out += (lengths(len(k), len(v)), k, v)
-        pos += 8 + len(k) + len(v)
-    dbfile.write(b"".join(out))
+    heads = map(_HASH_LENGTHS.pack, map(len, keys), map(len, values))
+    dbfile.write(b"".join(chain.from_iterable(zip(heads, keys, values, strict=True))))
     # the key index (a GrowableArray): widened as its append would, then extended at once
     index = tindex.index
     if isinstance(index.array, array) and starts[-1] >= _ARRAY_LIMIT.get(
