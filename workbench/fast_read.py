@@ -109,6 +109,9 @@ class FastReader:
 
     def __init__(self, conn: Any, path: Path | None = None, encrypted: bool = False) -> None:
         self._conn = conn
+        # The tags, read once per reader (one read of a library that does not change under it)
+        self._tag_rows: dict[int, tuple[Any, ...]] | None = None
+        self._paths: dict[int, str] | None = None
         self.path = path  # the library's folder
         self.encrypted = encrypted
 
@@ -168,9 +171,14 @@ class FastReader:
 
     # --- the facade's reads ------------------------------------------------------------------
 
-    def list_documents(self, *, collection: str | None = None, limit: int | None = None,
-                       failed_redactions: bool = False) -> list[dict[str, Any]]:
-        """As ``DocumentsMixin.list_documents`` in id order (no offset, sort or search)."""
+    def list_documents(self, *, collection: str | None = None, offset: int = 0,
+                       limit: int | None = None, failed_redactions: bool = False,
+                       order_by: str | None = None, descending: bool = False,
+                       contains: str | None = None) -> list[dict[str, Any]]:
+        """As ``DocumentsMixin.list_documents`` in id order; a sort or a search is the
+        facade's."""
+        if order_by not in (None, "id") or descending or contains:
+            raise Unsupported("a sorted or searched list")
         sql = f"SELECT {_prefixed('documents')} FROM documents"
         params: list[Any] = []
         if collection:
@@ -188,7 +196,10 @@ class FastReader:
         sql += " ORDER BY documents.id, documents.id"
         if limit:
             sql += " LIMIT ? OFFSET ?"
-            params += [limit, 0]
+            params += [limit, offset]
+        elif offset:
+            sql += " LIMIT -1 OFFSET ?"
+            params.append(offset)
         return [_summary(_document(r)) for r in self._rows(sql, tuple(params))]
 
     def show_document(self, ref: str | int) -> dict[str, Any]:
@@ -311,6 +322,110 @@ class FastReader:
         for doc_id, (title, kind) in docs.items():
             lid, text = layers.get(doc_id, (None, ""))
             out[doc_id] = (title, kind, lid, text, pages.get(lid, []) if lid else [])
+        return out
+
+    # --- what the desktop window shows as a library opens (ui/session.py) ---------------------
+
+    def count_documents(self, *, collection: str | None = None, contains: str | None = None,
+                        failed_redactions: bool = False) -> int:
+        if collection or contains or failed_redactions:
+            raise Unsupported("a filtered count")
+        return self._document_count()
+
+    def document_tags(self, doc_ref: str | int) -> list[str]:
+        """``TagsMixin.document_tags``: the document's tag paths, sorted."""
+        doc = self._resolve(doc_ref)
+        paths = self._tag_paths()
+        return sorted(paths[i] for (i,) in self._rows(
+            "SELECT document_tags.tag_id FROM document_tags "
+            "WHERE document_tags.document_id = ?", (doc.id,)))
+
+    def list_collections(self) -> list[dict[str, Any]]:
+        return [{"id": i, "name": n, "documents": c, "version": v} for i, n, c, v in self._rows(
+            "SELECT collections.id, collections.name, count(collection_members.document_id) "
+            "AS count_1, collections.version FROM collections LEFT OUTER JOIN "
+            "collection_members ON collections.id = collection_members.collection_id "
+            "GROUP BY collections.id ORDER BY collections.name")]
+
+    def list_tags(self, *, tree: bool = False) -> list[dict[str, Any]]:
+        """``tagservice._tag_rows``: every tag in path order with its direct and total counts."""
+        if tree:
+            raise Unsupported("the tag tree")
+        tags = self._tags()
+        paths = self._tag_paths()
+        n_hl = dict(self._rows("SELECT highlight_tags.tag_id, count(*) AS count_1 "
+                               "FROM highlight_tags GROUP BY highlight_tags.tag_id"))
+        n_doc = dict(self._rows("SELECT document_tags.tag_id, count(*) AS count_1 "
+                                "FROM document_tags GROUP BY document_tags.tag_id"))
+        rows: list[dict[str, Any]] = []
+        for tid in sorted(tags, key=lambda i: paths[i].casefold()):
+            name, parent, color, description, version = tags[tid]
+            rows.append({"id": tid, "path": paths[tid], "name": name, "parent_id": parent,
+                         "depth": paths[tid].count("/"), "color": color,
+                         "description": description, "version": version,
+                         "highlights": int(n_hl.get(tid, 0)),
+                         "documents": int(n_doc.get(tid, 0))})
+        totals = {r["id"]: r["highlights"] for r in rows}
+        for r in sorted(rows, key=lambda r: -r["depth"]):
+            if r["parent_id"] is not None:
+                totals[r["parent_id"]] += totals[r["id"]]
+        for r in rows:
+            r["highlights_total"] = totals[r["id"]]
+        return rows
+
+    def list_saved_searches(self) -> list[dict[str, Any]]:
+        out = []
+        for i, name, query, created in self._rows(
+                "SELECT saved_searches.id, saved_searches.name, saved_searches.query, "
+                "saved_searches.created_at FROM saved_searches ORDER BY saved_searches.name"):
+            if created is None:
+                raise Unsupported("a saved search without a time")  # the facade fails on it
+            out.append({"id": i, "name": name, "query": query, "created_at": _iso(created)})
+        return out
+
+    def list_dossiers(self) -> list[dict[str, Any]]:
+        """``DossiersMixin.list_dossiers``: each dossier's summary, in id order."""
+        items = dict(self._rows("SELECT dossier_items.dossier_id, count(dossier_items.id) "
+                                "FROM dossier_items GROUP BY dossier_items.dossier_id"))
+        names = dict(self._rows("SELECT collections.id, collections.name FROM collections"))
+        return [{"id": i, "title": title, "case": names.get(case) if case else None,
+                 "author": author, "organisation": organisation, "description": description,
+                 "prefix": prefix, "items": int(items.get(i, 0)), "frozen": frozen is not None,
+                 "frozen_at": _iso(frozen), "version_of": version_of,
+                 "created_at": _iso(created), "modified_at": _iso(modified), "version": version}
+                for (i, title, case, author, organisation, description, prefix, frozen,
+                     version_of, created, modified, version) in self._rows(
+                    "SELECT dossiers.id, dossiers.title, dossiers.collection_id, dossiers.author, "
+                    "dossiers.organisation, dossiers.description, dossiers.exhibit_prefix, "
+                    "dossiers.frozen_at, dossiers.version_of_id, dossiers.created_at, "
+                    "dossiers.modified_at, dossiers.version FROM dossiers ORDER BY dossiers.id")]
+
+    def _tags(self) -> dict[int, tuple[Any, ...]]:
+        # The facade's ``select(Tag)``: no ORDER BY, so ties in path order fall the same way.
+        if self._tag_rows is None:
+            self._tag_rows = {r[0]: r[1:] for r in self._rows(
+                "SELECT tags.id, tags.name, tags.parent_id, tags.color, tags.description, "
+                "tags.version FROM tags")}
+        return self._tag_rows
+
+    def _tag_paths(self) -> dict[int, str]:
+        """``tags.path_map``: every tag id and its full path (parents joined by ``/``)."""
+        if self._paths is not None:
+            return self._paths
+        tags = self._tags()
+        out: dict[int, str] = {}
+
+        def path_of(tag_id: int) -> str:
+            if tag_id not in out:
+                if tag_id not in tags:
+                    raise Unsupported("a tag whose parent is missing")  # the facade: damage
+                name, parent = tags[tag_id][0], tags[tag_id][1]
+                out[tag_id] = name if parent is None else path_of(parent) + "/" + name
+            return out[tag_id]
+
+        for tid in tags:
+            path_of(tid)
+        self._paths = out
         return out
 
     # --- helpers -------------------------------------------------------------------------------
