@@ -67,7 +67,7 @@ class Names:
         self.events = self._read(session, Event.id, Event.statement, want["event"])
         self.tags: dict[int, str] = {}
         if want["tag"]:
-            from ..search.source import tag_paths
+            from ..search import tag_paths
 
             self.tags = tag_paths(session)
 

@@ -18,8 +18,10 @@ if TYPE_CHECKING:
     from .backend import SearchBackend
     from .hits import load_texts
     from .read_only import search_read_only
+    from .source import tag_paths
 
-__all__ = ["attach", "load_texts", "page_of", "search_read_only"]
+__all__ = ["attach", "load_texts", "page_of", "search_read_only", "shared_search_choice",
+           "tag_paths"]
 
 
 def __getattr__(name: str) -> Any:
@@ -34,7 +36,19 @@ def __getattr__(name: str) -> Any:
         from .read_only import search_read_only
 
         return search_read_only
+    if name == "tag_paths":
+        from .source import tag_paths
+
+        return tag_paths
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def shared_search_choice() -> str:
+    """Which index serves a shared case's searches on this desktop: ``"server"`` (the
+    database's own) or ``"local"`` (a Whoosh index of it), from ``$WORKBENCH_SHARED_SEARCH``."""
+    from .postgres import choose
+
+    return choose()
 
 
 def attach(library: Library) -> SearchBackend:

@@ -143,9 +143,9 @@ def start_following(library: Library, seq: int) -> LocalFollower | None:
     """A follower for a shared case searched locally (None otherwise), from event ``seq``.
     An index attached before this started may have missed what came between: its drift
     check is asked to look again (new, changed and deleted texts)."""
-    from ..search.postgres import choose
+    from ..search import shared_search_choice
 
-    if not getattr(library, "shared", False) or choose() != "local":
+    if not getattr(library, "shared", False) or shared_search_choice() != "local":
         return None
     local = local_index_of(library)
     if local is not None:
