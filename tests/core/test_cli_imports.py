@@ -101,11 +101,6 @@ def test_search_loads_the_engine_but_no_readers_nor_writers_nor_the_facade(
     assert heavy(modules, {"workbench.services"}) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "workbench/search/whoosh/__init__.py imports hook.py (WhooshBackend) at once, and hook.py "
-    "imports SQLAlchemy, workbench.library and workbench.models at its top: any module of "
-    "the engine package loads them. When the engine package loads them only where used, "
-    "this passes (strict: then drop this mark)"))
 def test_search_loads_no_sqlalchemy(tiny_library: Path, tmp_path: Path) -> None:
     modules = loaded_by(tiny_library, "search", "labour", tmp_path=tmp_path)
     assert "workbench.search.read_only" in modules

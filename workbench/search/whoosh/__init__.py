@@ -10,6 +10,19 @@ docs/SEARCH_ENGINE.md). Its known bugs are guarded in ``engine.py``.
 
 from __future__ import annotations
 
-from .hook import WhooshBackend
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .hook import WhooshBackend
 
 __all__ = ["WhooshBackend"]
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded when used: hook.py imports SQLAlchemy and the library, which a reader of the
+    # index without the facade (workbench/search/read_only.py) must not load.
+    if name == "WhooshBackend":
+        from .hook import WhooshBackend
+
+        return WhooshBackend
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
