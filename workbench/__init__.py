@@ -11,6 +11,7 @@ it is reinstalled); installed from a wheel or frozen, from the distribution's me
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 def _from_pyproject(pyproject: Path) -> str | None:
@@ -37,4 +38,14 @@ def _version() -> str:
         return "0+unknown"  # neither a checkout nor installed: still runs, says so
 
 
-__version__ = _version()
+_cache: dict[str, str] = {}
+
+
+def __getattr__(name: str) -> Any:
+    # Read when first asked for, not at import: parsing pyproject.toml with tomllib is
+    # ≈ 9 ms of every command's start, and `list`/`show`/`search` never record a version.
+    if name == "__version__":
+        if name not in _cache:
+            _cache[name] = _version()
+        return _cache[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
