@@ -57,12 +57,14 @@ def invert(value: str, common: frozenset[str] = DEFAULT_COMMON
     (exact terms, ``~stem`` at the same position, a gram for each pair of adjacent ``common``
     words, ``TITLE_GAP`` after each NUL), and the field length Whoosh records (every token
     counted, stems and grams included). One document through ``Inversion`` (for tests)."""
+    import numpy as np
+
     inv = Inversion(common)
     length = inv.add(value, 0)
     out: dict[str, list[int]] = {}
     if not length:
         return out, 0
-    tids, pos = inv.tids[0], inv.pos[0]
+    tids, pos = np.frombuffer(inv.tids, np.int32), np.frombuffer(inv.pos, np.uint32)
     for t, p in zip(tids.tolist(), pos.tolist(), strict=True):
         out.setdefault(inv.strings[t], []).append(p)
     return {k: sorted(v) for k, v in out.items()}, length
@@ -90,9 +92,12 @@ class Inversion:
         self._k = k
         self._stem_tid = np.full(1024, -1, dtype=np.int32)  # term id -> its ~stem's, or -1
         self._cidx = np.full(1024, -1, dtype=np.int32)  # term id -> index in common, or -1
+        # every document's occurrences, appended as raw int32 term ids / uint32 positions
+        # (one buffer each: no per-document arrays to concatenate, half the peak memory)
         self.docnums: list[int] = []
-        self.tids: list[NDArray[Any]] = []
-        self.pos: list[NDArray[Any]] = []
+        self.counts: list[int] = []
+        self.tids = bytearray()
+        self.pos = bytearray()
 
     def _new_id(self, term: str) -> int:
         import numpy as np
@@ -157,8 +162,9 @@ class Inversion:
             g = self._gram_tid[keys]
         tids = np.concatenate((t, st[has_stem], g))
         self.docnums.append(docnum)
-        self.tids.append(tids)
-        self.pos.append(np.concatenate((pos, pos[has_stem], pos[:-1][pair])))
+        self.counts.append(len(tids))
+        self.tids += tids.tobytes()
+        self.pos += np.concatenate((pos, pos[has_stem], pos[:-1][pair])).tobytes()
         return len(tids)
 
     def ranks(self) -> tuple[NDArray[Any], list[int]]:
@@ -302,21 +308,23 @@ def _write_text_field(fw: Any, side: SidecarWriter, inv: Inversion, prefix: byte
     """
     import numpy as np
 
-    if not inv.tids:
+    if not inv.counts:
         side.add_arrays(b"", np.zeros(1, np.uint64), np.zeros(1, np.uint64),
                         np.zeros(0, np.uint32), np.zeros(0, np.float32),
                         np.zeros(0, np.uint32), np.zeros(1, np.uint64))
         return
     rank, order_strings = inv.ranks()
-    counts = np.fromiter(map(len, inv.tids), dtype=np.int64, count=len(inv.tids))
-    r = rank[np.concatenate(inv.tids)]
-    inv.tids.clear()
-    docs = np.repeat(np.asarray(inv.docnums, dtype=np.int32), counts)
+    counts = np.asarray(inv.counts, dtype=np.int64)
+    r = rank[np.frombuffer(inv.tids, dtype=np.int32)]
+    inv.tids = bytearray()
+    # a segment's document numbers fit in 16 bits (rebuild.PART_DOCS): half the memory
+    dtype = np.uint16 if inv.docnums[-1] < 1 << 16 else np.int32
+    docs = np.repeat(np.asarray(inv.docnums, dtype=dtype), counts)
     order = np.argsort(r, kind="stable")  # by term; each term's by document then position
     r = r[order]
     docs = docs[order]
-    pos = np.concatenate(inv.pos)[order]
-    inv.pos.clear()
+    pos = np.frombuffer(inv.pos, dtype=np.uint32)[order]
+    inv.pos = bytearray()
     del order
     n = len(r)
     # postings: one per (term, document) run of occurrences
@@ -339,10 +347,9 @@ def _write_text_field(fw: Any, side: SidecarWriter, inv: Inversion, prefix: byte
     is_stem = np.fromiter(map(_STEM_BYTE.__eq__, [t[:1] for t in terms]), dtype=bool,
                           count=len(terms))
     entry_start = np.append(pstart[tstart[:-1]], n)  # each term's first occurrence
-    keep_term = ~is_stem
-    keep = np.repeat(keep_term, np.diff(entry_start))
-    kept = np.concatenate(([0], np.cumsum(keep)))
-    qstart = kept[entry_start].astype(np.uint64)
+    per_term = np.diff(entry_start)
+    keep = np.repeat(~is_stem, per_term)
+    qstart = np.concatenate(([0], np.cumsum(np.where(is_stem, 0, per_term)))).astype(np.uint64)
     positions = pos[keep]
     del pos, keep, r, docs, pstart
     blob = b"\0".join(terms) + b"\0"
@@ -363,9 +370,8 @@ def _write_blocks(fw: Any, prefix: bytes, terms: list[bytes], tstart: NDArray[An
     first_block = np.cumsum(nblocks) - nblocks
     bstart = tstart[bterm] + (np.arange(len(bterm)) - first_block[bterm]) * blocklimit
     bend = np.minimum(bstart + blocklimit, tstart[bterm + 1])
-    w64 = weights.astype(np.float64)
-    bmax = np.maximum.reduceat(w64, bstart)
-    bmin = np.minimum.reduceat(w64, bstart)
+    bmax = np.maximum.reduceat(weights, bstart).astype(np.float64)
+    bmin = np.minimum.reduceat(weights, bstart).astype(np.float64)
     if raw_lengths is not None:  # each document's length byte; 0 for none
         lbyte = np.fromiter((length_to_byte(x) if x else 0 for x in raw_lengths),
                             dtype=np.int16, count=len(raw_lengths))
@@ -376,10 +382,10 @@ def _write_blocks(fw: Any, prefix: bytes, terms: list[bytes], tstart: NDArray[An
     else:
         maxb = minb = np.zeros(len(bstart), dtype=np.int16)
     # Whoosh's block ids are deltas from the previous posting, the first one absolute
-    deltas = np.diff(ids.astype(np.int64), prepend=0)
+    deltas = np.diff(ids.astype(np.int32), prepend=0)
     deltas[bstart] = ids[bstart]
     # per term: total weight, max weight (over blocks, from 0), min and max length
-    t_weight = np.add.reduceat(w64, tstart[:-1])
+    t_weight = np.add.reduceat(weights, tstart[:-1], dtype=np.float64)
     t_maxw = np.maximum(0.0, np.maximum.reduceat(bmax, first_block))
     t_minb = np.minimum.reduceat(np.where(minb > 0, minb, 256), first_block)
     t_minb[t_minb == 256] = 0
@@ -393,7 +399,7 @@ def _write_blocks(fw: Any, prefix: bytes, terms: list[bytes], tstart: NDArray[An
                                           else len(bstart))
         p0, p1 = int(tstart[c0]), int(tstart[c1])
         d_l = deltas[p0:p1].tolist()
-        w_l = w64[p0:p1].tolist()
+        w_l = weights[p0:p1].tolist()
         id_l = ids[p0:p1].tolist()
         bs_l = (bstart[b0:b1] - p0).tolist()
         be_l = (bend[b0:b1] - p0).tolist()
