@@ -12,6 +12,7 @@ left behind fails here, not at someone's desk.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,8 +28,14 @@ def _module_of(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _imports() -> Iterator[tuple[str, str, set[str]]]:
-    """``(file, absolute module, names)`` for every ``from X import names`` in the trees."""
+@functools.cache
+def _imports() -> tuple[tuple[str, str, frozenset[str]], ...]:
+    """``(file, absolute module, names)`` for every ``from X import names`` in the trees, read
+    once for the module's tests (parsing the three trees is most of their time)."""
+    return tuple(_walk())
+
+
+def _walk() -> Iterator[tuple[str, str, frozenset[str]]]:
     for tree in TREES:
         for path in sorted((ROOT / tree).rglob("*.py")):
             if "__pycache__" in path.parts:
@@ -43,7 +50,8 @@ def _imports() -> Iterator[tuple[str, str, set[str]]]:
                     module = ".".join(base + ([node.module] if node.module else []))
                 else:
                     module = node.module or ""
-                yield (str(path.relative_to(ROOT)), module, {a.name for a in node.names})
+                yield (str(path.relative_to(ROOT)), module,
+                       frozenset(a.name for a in node.names))
 
 
 def test_the_walk_sees_relative_and_absolute_imports() -> None:

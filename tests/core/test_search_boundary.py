@@ -10,6 +10,7 @@ against ``backend.py`` can be swapped in. The import checks read the source with
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import subprocess
 import sys
@@ -21,8 +22,14 @@ ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "workbench" / "search" / "whoosh"
 
 
-def _imports(tree: str) -> Iterator[tuple[Path, str]]:
-    """``(file, absolute module)`` for every import in ``tree`` (relative ones resolved)."""
+@functools.cache
+def _imports(tree: str) -> tuple[tuple[Path, str], ...]:
+    """``(file, absolute module)`` for every import in ``tree`` (relative ones resolved), read
+    once per tree for the module's tests (parsing is most of their time)."""
+    return tuple(_walk(tree))
+
+
+def _walk(tree: str) -> Iterator[tuple[Path, str]]:
     for path in sorted((ROOT / tree).rglob("*.py")):
         if "__pycache__" in path.parts:
             continue
