@@ -5,8 +5,9 @@ widget of each before the library's list could show: a tenth of a second on a qu
 several times that on a busy one, for pages most starts never open. A ``LazyPanel`` is a page
 of the middle stack from the start (menus, shortcuts and sidebar entries reach it as before,
 ``middle.currentWidget() is window.entities`` holds), but its ``_build`` runs only when it is
-first shown, or when code first touches a widget ``_build`` makes. So a caller never sees a
-half-built panel: reaching for ``panel.table`` builds it, then answers.
+first shown, or when code first touches a widget ``_build`` makes (by name, or by searching
+its children). So a caller never sees a half-built panel: reaching for ``panel.table``
+builds it, then answers.
 
 A subclass keeps in ``__init__`` only its state and its session connections, and its methods
 that run at every open or change (``reset``, ``on_changes``…) keep to that state while
@@ -36,6 +37,15 @@ class LazyPanel(QWidget):
         if visible:
             self.build_now()
         super().setVisible(visible)
+
+    # Asking for its children (a search by type or name) is touching its widgets too.
+    def findChildren(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        self.build_now()
+        return super().findChildren(*args, **kwargs)
+
+    def findChild(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        self.build_now()
+        return super().findChild(*args, **kwargs)
 
     if not TYPE_CHECKING:  # at run time only: mypy still checks every attribute by name
 

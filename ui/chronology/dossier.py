@@ -72,6 +72,10 @@ class ChronologySectionDialog(QDialog):
 
 
 def install_in_builder(window: Any) -> None:
+    window.builder.when_built(lambda: _add_button(window))  # the builder is built on first use
+
+
+def _add_button(window: Any) -> None:
     builder = window.builder
     button = QPushButton("Add chronology section…")
     button.setToolTip("A table of the chronology's events (all, or by tag, entity or "

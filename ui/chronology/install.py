@@ -44,7 +44,7 @@ def install_chronology(window: Any) -> None:
         _install_highlight_hooks(window, panel)
     from . import dossier
 
-    if window.builder is not None and hasattr(window.builder, "edit_row") \
+    if window.builder is not None and hasattr(window.builder, "when_built") \
             and window.session.has(*dossier.NEEDS):
         dossier.install_in_builder(window)
 

@@ -6,6 +6,12 @@ shows its redactions as the exports print them. Section and item actions are but
 context menu on the list. Export runs on the worker behind a progress dialog whose Cancel sets
 the task's flag; it ends in one dialog offering "Open folder". The redaction dialogs are in
 ``redacting``; ``note_offer`` offers a highlight's note as its exhibit's commentary.
+
+It is a ``LazyPanel`` (issue 16): its widgets are built the first time it is shown or a
+widget of it is touched, not as the library opens. Until then ``set_dossiers``,
+``open_dossier``, ``reset`` and ``_show`` keep to its state (the dossiers, the dossier open
+and its data), which ``_build`` then shows; features that add to its widgets do it through
+``when_built``.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from ..dialogs.dossier_dialogs import (
 )
 from ..elided_label import ElidedLabel
 from ..flow_layout import FlowLayout
+from ..lazy_panel import LazyPanel
 from ..operations import dossiers as ops
 from ..session import Session
 from . import redacting
@@ -57,9 +64,12 @@ FORMATS = [("PDF", "pdf"), ("Word (DOCX)", "docx"), ("HTML", "html"),
            ("Bundle with originals", "bundle")]
 
 
-class DossierBuilder(QWidget):
+class DossierBuilder(LazyPanel):
     exported = Signal(object)  # the export result dict
     dossier_opened = Signal(int)  # the dossier now shown (the sidebar highlights it)
+    # Read by ``entities.redact`` (None: not read yet); a class default, so asking for it
+    # does not build the panel.
+    entity_register: dict[int, dict[str, Any]] | None = None
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +77,8 @@ class DossierBuilder(QWidget):
         self.dossier_id: int | None = None
         self._select_after: int | None = None  # a new exhibit to select once it is listed
         self.data: dict[str, Any] = {}
+        self._dossiers: list[dict[str, Any]] = []  # the chooser's, as the sidebar read them
+        self._on_build: list[Callable[[], None]] = []
         self.last_export: dict[str, Any] | None = None
         self.result_box: QMessageBox | None = None
         self.new_dialog: NewDossierDialog | None = None
@@ -74,6 +86,17 @@ class DossierBuilder(QWidget):
         self.redact_dialog: RedactQuoteDialog | None = None
         self.redact_term_dialog: RedactTermDialog | None = None
         self.exporter = ExportFlow(self)
+
+    def when_built(self, hook: Callable[[], None]) -> None:
+        """Run ``hook`` once the widgets exist (now, if they do): for features adding to
+        them (the chronology's button, the corroboration toggle)."""
+        if self.built:
+            hook()
+        else:
+            self._on_build.append(hook)
+
+    def _build(self) -> None:
+        session = self.session
         self.chooser = QComboBox()
         self.chooser.setAccessibleName("Dossier")
         # A long dossier title elides in the box instead of pushing the buttons over it.
@@ -220,22 +243,36 @@ class DossierBuilder(QWidget):
         layout.addWidget(self.meta)
         layout.addWidget(self.hint)
         layout.addWidget(split, 1)
+        hooks, self._on_build = self._on_build, []
+        for hook in hooks:
+            hook()
+        self._fill_chooser()
+        if self.data and self.data.get("id") == self.dossier_id:
+            self._show(self.data)
 
     # --- loading ----------------------------------------------------------------------------------
 
     def set_dossiers(self, dossiers: list[dict[str, Any]]) -> None:
+        self._dossiers = list(dossiers)
+        if self.built:
+            self._fill_chooser()
+        if self.dossier_id is None and dossiers:
+            self.open_dossier(dossiers[-1]["id"])
+
+    def _fill_chooser(self) -> None:
         self.chooser.blockSignals(True)
         self.chooser.clear()
-        for d in dossiers:
+        for d in self._dossiers:
             self.chooser.addItem(f"{d['title']}  ({d.get('items', 0)})", d["id"])
         if self.dossier_id is not None:
             self.chooser.setCurrentIndex(max(self.chooser.findData(self.dossier_id), 0))
         self.chooser.blockSignals(False)
-        if self.dossier_id is None and dossiers:
-            self.open_dossier(dossiers[-1]["id"])
 
     def reset(self) -> None:
         self.dossier_id, self.data, self._select_after = None, {}, None
+        self._dossiers = []
+        if not self.built:
+            return
         self.freeze_button.setEnabled(False)
         self.items.clear()
         self.redactions.clear()
@@ -246,7 +283,7 @@ class DossierBuilder(QWidget):
         if dossier_id is None:
             return
         self.dossier_id = int(dossier_id)
-        idx = self.chooser.findData(self.dossier_id)
+        idx = self.chooser.findData(self.dossier_id) if self.built else -1
         if idx >= 0:
             self.chooser.setCurrentIndex(idx)
         self.reload()
@@ -261,6 +298,8 @@ class DossierBuilder(QWidget):
         if data["id"] != self.dossier_id:
             return
         self.data = data
+        if not self.built:  # shown by _build
+            return
         current = self.items.currentItem()
         keep = current.data(ITEM_ID) if current is not None else None
         self.items.set_entries(data["entries"], data.get("layout"))
@@ -329,7 +368,7 @@ class DossierBuilder(QWidget):
         def added(noted: list[int]) -> None:
             if noted:
                 # Listed already when the reload ran first (a synchronous worker), else later.
-                if not self.items.select_item(noted[0]):
+                if not self.built or not self.items.select_item(noted[0]):
                     self._select_after = noted[0]
                 if on_noted is not None:
                     on_noted(len(noted))

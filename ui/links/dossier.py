@@ -39,6 +39,10 @@ class CorroborationToggle(QCheckBox):
 
 
 def install_in_builder(window: Any) -> None:
+    window.builder.when_built(lambda: _add_toggle(window))  # the builder is built on first use
+
+
+def _add_toggle(window: Any) -> None:
     builder = window.builder
     toggle = CorroborationToggle(builder, window.session)
     row = builder.facsimile
