@@ -11,6 +11,7 @@ are installed when the session says the core is loaded, just before the library 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -77,6 +78,14 @@ def _import_features() -> None:
         importlib.import_module(name)
 
 
+def _read_early(reader: Any) -> dict[str, Any]:
+    """On the worker, before the facade (``Session.preread``): the list's first rows and the
+    sidebar, through the same functions the facade's reads go through."""
+    from .models.documents import first_block
+
+    return {"sidebar": sidebar_data(reader), "rows": first_block(reader)}
+
+
 class MainWindow(QMainWindow):
     def __init__(self, tasks: TaskManager | None = None) -> None:
         super().__init__()
@@ -90,6 +99,12 @@ class MainWindow(QMainWindow):
         # First among the session's listeners: the panels are there before ``opened`` is sent.
         self.session.core_loaded.connect(self._core_loaded)
         self.session.preload = _import_features
+        self.session.preread = _read_early
+        self.session.previewed.connect(self._previewed)
+        # Shown from the early read, before the facade (issue 16); and what was asked for
+        # then that needs the core (a document, a panel), done once it is installed.
+        self._early = False
+        self._deferred: dict[str, Callable[[], None]] = {}
         self.imports = ImportFlow(self.session, self)
         self.acts = actions.build_actions(self)
         self._build_recent_menu()
@@ -242,7 +257,30 @@ class MainWindow(QMainWindow):
         self.session.open_library(path, create, self._opened, self._open_failed,
                                   passphrase=passphrase)
 
+    def _previewed(self, data: dict[str, Any]) -> None:
+        """The list and the sidebar as read before the facade opened (``Session.previewed``):
+        shown now, as ``_opened`` would show them; the facade reads them again behind."""
+        path = self.session.path
+        assert path is not None
+        self._early = True
+        self.setWindowTitle(f"{path.name} — Workbench")  # a personal library, not shared
+        self.empty.set_library(str(path))
+        self.viewer.clear()
+        self.show_documents()
+        sidebar = data["sidebar"]
+        self.documents.model.fill(int(sidebar.get("total", 0)), data["rows"])
+        self._sidebar_loaded(sidebar)
+
+    def _defer(self, what: str, then: Callable[[], None]) -> bool:
+        """While the early list shows, keep a request that needs the core for when it is
+        installed (the latest of each kind); False when no library is on its way."""
+        if not self._early:
+            return False
+        self._deferred[what] = then
+        return True
+
     def _opened(self, path: Path) -> None:
+        early, self._early = self._early, False
         remember_library(path)
         self.encryption.opened()
         read_only = self.session.read_only
@@ -258,21 +296,33 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Opened read-only. {read_only}.")
         else:
             self.statusBar().showMessage("Library open", 3000)
-        self.viewer.clear()
+        if not early:  # else cleared when the early list showed, and used since
+            self.viewer.clear()
         if self.builder is not None:  # nothing of the previous library may linger
             self.builder.reset()
         if self.search_panel is not None:
             self.search_panel.run("")
-        self.show_documents()
-        self.documents.set_collection(None)
+        if early:  # the list shown is read again through the facade, kept if the same
+            self.documents.model.refresh()
+        else:
+            self.show_documents()
+            self.documents.set_collection(None)
         self.refresh_sidebar()
         if self.index_status is not None:
             self.index_status.watch()
         self.backups.library_opened()
+        deferred, self._deferred = list(self._deferred.values()), {}
+        for then in deferred:
+            then()
 
     def _open_failed(self, exc: BaseException) -> None:
         from workbench.errors import WrongPassphrase
 
+        if self._early:  # nothing read early of a library that did not open may stay
+            self._early, self._deferred = False, {}
+            self.documents.model.fill(0, [])
+            self.sidebar.set_data({})
+            self.setWindowTitle("Workbench")
         self.central.setCurrentWidget(self.no_library)
         self.library_status.setText("")
         self.statusBar().clearMessage()
@@ -411,7 +461,9 @@ class MainWindow(QMainWindow):
         self.backups.restore()
 
     def open_document(self, doc_id: int, mark: tuple[int, int, str] | None = None) -> None:
-        self.viewer.open_document(doc_id, mark)
+        # From the early list: opened once the panels that add to the viewer are installed.
+        if not self._defer("document", lambda: self.viewer.open_document(doc_id, mark)):
+            self.viewer.open_document(doc_id, mark)
 
     def _row_clicked(self, index: Any) -> None:
         doc_id = self.documents.model.document_id(index.row())
@@ -506,15 +558,18 @@ class MainWindow(QMainWindow):
 
     # --- feature actions (wired by features.py when the core offers them) ---
 
-    def _missing(self, what: str) -> None:
+    def _missing(self, what: str, then: Callable[[], None] | None = None) -> None:
         if not self.features_installed:  # asked for in the moment the library opens
+            if then is not None and self._defer(what, then):
+                self.statusBar().showMessage(f"{what} opens once the library is open.", 4000)
+                return
             self.statusBar().showMessage(f"{what} is available once the library is open.", 4000)
             return
         self.statusBar().showMessage(f"{what} is not available in this build.", 4000)
 
     def run_search(self) -> None:
         if self.search_panel is None:
-            return self._missing("Search")
+            return self._missing("Search", self.run_search)
         self.middle.setCurrentWidget(self.search_panel)
         self.search_panel.run(self.search_field.text())
 
@@ -526,12 +581,12 @@ class MainWindow(QMainWindow):
 
     def show_dossier(self) -> None:
         if self.builder is None:
-            return self._missing("The dossier builder")
+            return self._missing("The dossier builder", self.show_dossier)
         self.middle.setCurrentWidget(self.builder)
 
     def show_codebook(self) -> None:
         if self.codebook is None:
-            return self._missing("The codebook")
+            return self._missing("The codebook", self.show_codebook)
         self.middle.setCurrentWidget(self.codebook)
 
     def new_dossier(self) -> None:

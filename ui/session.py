@@ -8,6 +8,16 @@ The facade's module (SQLAlchemy, the models, every mixin: about half a second) i
 the worker as the library opens, never while the window is being built and first painted;
 ``core_loaded`` tells the window, once, before ``opened``, that it may install the panels that
 depend on it.
+
+At the first open, a plain personal library is also read ahead of the facade (issue 16):
+the worker first hands ``preread`` a ``workbench.fast_read.FastReader`` (plain SQL, no
+SQLAlchemy) and ``previewed`` brings what it read — the list's first rows and the sidebar —
+to the window, while the core is still being imported behind it. From then the session
+counts as open: work asked for meanwhile is queued on the worker behind the facade's open,
+so it runs once, with the facade. What the reader does not serve (a shared library, one
+needing an upgrade or from a newer Workbench, damage…) raises ``Unsupported`` and is shown
+only by today's path, so the facade's checks and words stay the only ones. If the facade's
+open then fails, the failure is shown as before and the work queued behind it is dropped.
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.changes import Changes
+from workbench.errors import Cancelled
 
 from .errors import ErrorPresenter
 from .tasks import Task, TaskManager
@@ -34,6 +45,7 @@ class Session(QObject):
     core_loaded = Signal()  # once: the facade's module is imported (emitted before ``opened``)
     changed = Signal(object)  # Changes
     opened = Signal(object)  # Path of the library now open
+    previewed = Signal(object)  # what ``preread`` read before the facade (first open only)
     closed = Signal()
 
     def __init__(self, tasks: TaskManager, presenter: ErrorPresenter,
@@ -51,6 +63,12 @@ class Session(QObject):
         # Run on the worker once the library is open, before ``core_loaded``: the window
         # imports the modules of its feature panels there, not on the GUI thread (issue 16).
         self.preload: Callable[[], None] | None = None
+        # Run on the worker with a FastReader before the facade opens, at the first open:
+        # what the window shows of the library while the core loads. None: no early read.
+        self.preread: Callable[[Any], Any] | None = None
+        # Set on the worker when an open that was previewed fails: the work queued behind it
+        # (clicks on the early list) is dropped quietly, the failure being said once.
+        self._dropped = False
 
     # --- capabilities: what the core offers right now (read from the class, thread-safe) ----
 
@@ -67,6 +85,8 @@ class Session(QObject):
     # --- running work -------------------------------------------------------------------------
 
     def _facade(self) -> Workbench:
+        if self._wb is None and self._dropped:
+            raise Cancelled("the library did not open")
         if self._wb is None:
             from workbench.errors import UserError
 
@@ -109,19 +129,34 @@ class Session(QObject):
                      on_done: Callable[[Path], None] | None = None,
                      on_error: Callable[[BaseException], None] | None = None,
                      passphrase: str | None = None) -> Task:
+        token = self._open_token = object()  # this open, until another or a close
+        # Not for an encrypted library: its key would be derived twice (the slow step).
+        early = (self.preread is not None and not create and passphrase is None
+                 and not self.core_ready)
+        if early:
+            self.tasks.run(lambda task: self._read_early(path),
+                           lambda data: self._show_early(token, path, data),
+                           lambda exc: log.exception("early read", exc_info=exc),
+                           label="read the library")
+
         def work(task: Task) -> Path:
             from workbench.errors import LibraryReadOnly
             from workbench.services import Workbench
 
+            self._dropped = False
             self._close_now()
             self.read_only = None
             try:
-                # The search index is attached once the list is shown (``IndexStatus``).
-                wb = Workbench.open(path, create=create, program="Workbench desktop app",
-                                    passphrase=passphrase, index_on_first_use=True)
-            except LibraryReadOnly as exc:  # a read-only disk or share: it can still be read
-                wb = Workbench.open(path, writable=False, passphrase=passphrase)
-                self.read_only = exc.message
+                try:
+                    # The search index is attached once the list is shown (``IndexStatus``).
+                    wb = Workbench.open(path, create=create, program="Workbench desktop app",
+                                        passphrase=passphrase, index_on_first_use=True)
+                except LibraryReadOnly as exc:  # a read-only disk or share: still readable
+                    wb = Workbench.open(path, writable=False, passphrase=passphrase)
+                    self.read_only = exc.message
+            except BaseException:
+                self._dropped = early  # what was asked of the early list is not run
+                raise
             self._wb = wb
             if self.preload is not None:
                 try:
@@ -129,8 +164,6 @@ class Session(QObject):
                 except Exception:  # only an early start: the GUI thread imports them again
                     log.exception("could not preload the window's feature modules")
             return wb.library.path
-
-        token = self._open_token = object()  # this open, until another or a close
 
         def done(real: Path) -> None:
             first = not self.core_ready
@@ -153,11 +186,30 @@ class Session(QObject):
 
         def failed(exc: BaseException) -> None:
             self.path = None
+            if early:  # behind the work dropped (queued meanwhile), asking works as before
+                self.tasks.run(lambda task: setattr(self, "_dropped", False))
             self._announce_core()
             self.closed.emit()
             (on_error or self._error("open the library"))(exc)
 
         return self.tasks.run(work, done, failed, label="open library")
+
+    def _read_early(self, path: Path) -> Any:
+        """On the worker: ``preread`` over a FastReader, or None where it does not serve."""
+        from workbench.fast_read import FastReader, Unsupported
+
+        assert self.preread is not None
+        try:
+            with FastReader.open(path) as reader:
+                return self.preread(reader)
+        except Unsupported:
+            return None
+
+    def _show_early(self, token: object, path: Path, data: Any) -> None:
+        if data is None or self._open_token is not token or self.core_ready:
+            return  # not served; or closed, reopened or already open meanwhile
+        self.path = Path(path).absolute()  # open from now: work queues behind the facade
+        self.previewed.emit(data)
 
     def _announce_core(self) -> None:
         if not self.core_ready:

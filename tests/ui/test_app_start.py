@@ -38,6 +38,18 @@ import ui.main_window as mw
 HEAVY = tuple(sys.argv[2].split(","))
 seen = {}
 
+# "hold": the worker's import of SQLAlchemy waits until the list is filled (or 15 s), so a
+# list that waited for the core shows only after that, with SQLAlchemy loaded.
+import threading
+listed = threading.Event()
+if sys.argv[3:] == ["hold"]:
+    class Hold:
+        def find_spec(self, name, path=None, target=None):
+            if name == "sqlalchemy" and threading.current_thread() is not threading.main_thread():
+                seen.setdefault("held", listed.wait(15))
+            return None
+    sys.meta_path.insert(0, Hold())
+
 def heavy_loaded():
     return sorted(h for h in HEAVY if h in sys.modules)
 
@@ -116,16 +128,21 @@ original_sidebar = mw.MainWindow._sidebar_loaded
 
 def sidebar_loaded(self, data):
     original_sidebar(self, data)
-    seen.setdefault("filled", {"heavy": heavy_loaded()})
+    model = self.documents.model
+    seen.setdefault("filled", {"heavy": heavy_loaded(), "count": model.rowCount(),
+                               "rows": [r["title"] for r in model._blocks.get(0, [])],
+                               "sidebar": self.sidebar.all_item.text(0),
+                               "page": page_text(self)})
+    listed.set()
 
 mw.MainWindow._sidebar_loaded = sidebar_loaded
 app_module.run_app(Path(sys.argv[1]))
 """
 
 
-def _start(library: Path) -> dict[str, dict[str, object]]:
+def _start(library: Path, *extra: str) -> dict[str, dict[str, object]]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(library), ",".join(HEAVY)],
+    proc = subprocess.run([sys.executable, "-c", CHILD, str(library), ",".join(HEAVY), *extra],
                           capture_output=True, text=True, env=env, timeout=120, cwd=ROOT)
     line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
     assert line is not None, f"the app did not start:\n{proc.stdout}\n{proc.stderr[-3000:]}"
@@ -153,8 +170,8 @@ def test_the_search_index_is_attached_after_the_list_is_filled(library_path: Pat
     itself against the database (its drift repair) as before."""
     seen = _start(library_path)
     filled = seen["filled"]["heavy"]
-    assert "sqlalchemy" in filled  # the library was open and read
     assert "whoosh" not in filled and "numpy" not in filled, filled
+    assert "whoosh" not in seen["usable"]["heavy"] or "sqlalchemy" in seen["usable"]["heavy"]
     assert "whoosh" in seen["attached"]["heavy"], "the index was never attached"
 
 
@@ -243,4 +260,213 @@ def test_the_list_follows_the_panels_in_a_turn_of_its_own(qtbot: Any,
     timer.stop()
     assert any(marks["installed"] < b < marks["opened"] for b in beats)
     assert win.session.is_open and win.search_panel is not None
+    win.close()
+
+
+TITLES = ["First report", "Second report", "Third report"]
+
+
+def _with_documents(library: Path, tmp_path: Path) -> Path:
+    from workbench.services import Workbench
+
+    files = tmp_path / "files"
+    files.mkdir()
+    paths = []
+    for i, title in enumerate(TITLES):
+        path = files / f"{i}.txt"
+        path.write_text(f"{title}. A camp, a witness, a statement number {i}.", encoding="utf-8")
+        paths.append(path)
+    with Workbench.open(library) as wb:
+        wb.import_paths(paths)
+        for doc_id, title in enumerate(TITLES, start=1):
+            wb.edit_document(doc_id, title=title)
+        wb.add_to_collection([1, 2], "Case A")
+    return library
+
+
+def test_the_list_is_filled_before_sqlalchemy_is_imported(library_path: Path,
+                                                          tmp_path: Path) -> None:
+    """A plain personal library's list and sidebar are read in plain SQL (FastReader) while
+    the worker imports the core: the worker's import of SQLAlchemy is held until the list is
+    filled, and the list is there without it. Then the facade takes over as before."""
+    seen = _start(_with_documents(library_path, tmp_path), "hold")
+    filled, usable = seen["filled"], seen["usable"]
+    assert seen.get("held") is True, "the list waited for the core's import"
+    # (the worker is inside ``import workbench.services``, held at its first line's import)
+    assert "sqlalchemy" not in filled["heavy"] and "workbench.models" not in filled["heavy"]
+    assert (filled["count"], filled["rows"]) == (3, TITLES)
+    assert filled["sidebar"] == "All documents  (3)" and filled["page"] == "QSplitter"
+    assert "sqlalchemy" in usable["heavy"] and "workbench.services" in usable["heavy"]
+    assert all(usable[k] for k in ("search", "builder", "highlighter", "chronology",
+                                   "entities"))
+
+
+def test_a_document_and_the_builder_asked_for_as_the_list_shows_open_with_the_core(
+        qtbot: Any, library_path: Path, tmp_path: Path, monkeypatch: Any) -> None:
+    """A click on a row and Ctrl+3 in the moment the list shows but the facade is not yet
+    open (its open held here): each is done once the core is up, once, and the list the
+    facade then reads is the one shown."""
+    import threading
+
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+    from ui.tasks import TaskManager
+    from workbench.services import Workbench
+
+    lib = _with_documents(library_path, tmp_path)
+    gate = threading.Event()
+    original_open = Workbench.open
+    shown: list[Any] = []
+    original_show = Workbench.show_document
+
+    def held_open(*args: Any, **kwargs: Any) -> Any:
+        gate.wait(30)
+        return original_open(*args, **kwargs)
+
+    def counted_show(self: Any, ref: Any) -> Any:
+        shown.append(ref)
+        return original_show(self, ref)
+
+    monkeypatch.setattr(Workbench, "open", held_open)
+    monkeypatch.setattr(Workbench, "show_document", counted_show)
+    make_application()
+    win = MainWindow(TaskManager())
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()
+    win.open_path(lib)
+    model, table = win.documents.model, win.documents.table
+    qtbot.waitUntil(lambda: win.central.currentWidget() is win.splitter
+                    and model.rowCount() == 3 and model.data(model.index(2, 0)) == TITLES[2],
+                    timeout=20000)
+    assert not win.features_installed and win.builder is None and not gate.is_set()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=table.visualRect(model.index(1, 0)).center())
+    qtbot.keyClick(table, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert "once the library is open" in win.statusBar().currentMessage()
+    gate.set()
+    qtbot.waitUntil(lambda: win.viewer.doc_id == 2, timeout=30000)
+    assert win.viewer.title.text() == TITLES[1]
+    qtbot.waitUntil(lambda: win.builder is not None
+                    and win.middle.currentWidget() is win.builder, timeout=10000)
+    qtbot.wait(200)  # the facade's own read of the list has come back by now
+    assert shown == [2], "the document was opened more than once"
+    assert [model.data(model.index(r, 0)) for r in range(3)] == TITLES
+    assert win.session.is_open and table.selectionModel().isRowSelected(1)
+    win.close()
+
+
+def test_a_library_the_plain_reader_does_not_serve_opens_as_before(
+        qtbot: Any, library_path: Path, tmp_path: Path) -> None:
+    """A library that needs an upgrade is shown once the facade has upgraded it (no early
+    list); one from a newer Workbench is refused before anything of it is shown."""
+    import shutil
+    import sqlite3
+
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+    from ui.tasks import TaskManager
+
+    make_application()
+    old = tmp_path / "old"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "libraries" / "schema-0001", old)
+    newer = _with_documents(library_path, tmp_path)
+    con = sqlite3.connect(newer / "library.sqlite")
+    con.execute("UPDATE alembic_version SET version_num = 'ffff_from_the_future'")
+    con.commit()
+    con.close()
+    for lib, opens in ((old, True), (newer, False)):
+        win = MainWindow(TaskManager(sync=True))
+        qtbot.addWidget(win)
+        early: list[Any] = []
+        errors: list[BaseException] = []
+        win.session.previewed.connect(early.append)
+        win.presenter.show = (  # type: ignore[method-assign]
+            lambda exc, doing=None, seen=errors: seen.append(exc))
+        win.show()
+        win.open_path(lib)
+        assert early == []
+        if opens:
+            assert errors == [] and win.session.is_open
+            assert win.central.currentWidget() in (win.splitter, win.empty)
+        else:
+            assert not win.session.is_open and win.central.currentWidget() is win.no_library
+            assert [type(e).__name__ for e in errors] and "newer Workbench" in str(errors[0])
+            assert win.documents.model.rowCount() == 0
+        win.close()
+
+
+def test_the_dossier_builder_is_built_when_first_shown(window: Any, qtbot: Any) -> None:
+    """The builder costs nothing at the open: the sidebar's dossiers, the dossier it opens and
+    a change to it are kept as state; Ctrl+3 builds it showing them, with the buttons other
+    features add (the chronology's section, the corroboration toggle)."""
+    from tests.ui.conftest import facade
+
+    builder = window.builder
+    assert builder is not None and not builder.built
+    window.session.broadcast(facade(window, lambda wb: wb.create_dossier("Brief")))
+    changes = facade(window, lambda wb: wb.add_item(1, note="A first note"))
+    window.session.broadcast(changes)
+    assert not builder.built and builder.dossier_id == 1 and len(builder.data["entries"]) == 1
+    assert builder.entity_register is None and not builder.built  # asked for: not built
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=3000)
+    window.documents.table.setFocus()
+    qtbot.keyClick(window.documents.table, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.middle.currentWidget() is builder and builder.built
+    assert builder.chooser.currentText() == "Brief  (1)" and builder.items.count() >= 1
+    assert "1 item" in builder.meta.text()
+    assert builder.chronology_button.parent() is not None
+    assert builder.corroboration.parent() is not None
+
+
+def test_an_early_list_whose_library_then_fails_to_open_shows_the_failure_once(
+        qtbot: Any, library_path: Path, tmp_path: Path, monkeypatch: Any) -> None:
+    """The list shows, then the facade's open fails (another process holds the library):
+    the window says so as before, once; a document clicked meanwhile is dropped, not run
+    on nothing; the early list and sidebar are gone; asking works as before after it."""
+    import threading
+
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+    from ui.tasks import TaskManager
+    from workbench.errors import LibraryLocked
+    from workbench.services import Workbench
+
+    lib = _with_documents(library_path, tmp_path)
+    gate = threading.Event()
+
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        gate.wait(30)
+        raise LibraryLocked("The library is open in another Workbench", "close it there")
+
+    monkeypatch.setattr(Workbench, "open", locked)
+    make_application()
+    win = MainWindow(TaskManager())
+    qtbot.addWidget(win)
+    errors: list[tuple[str, Any]] = []
+    real_show = win.presenter.show  # says nothing of a Cancelled (a quiet stop)
+    win.presenter.show = (  # type: ignore[method-assign]
+        lambda exc, doing=None: None if type(exc).__name__ == "Cancelled"
+        else errors.append((type(exc).__name__, doing)))
+    assert real_show.__func__.__code__.co_names.count("Cancelled")  # as the real one does
+    win.show()
+    win.open_path(lib)
+    model, table = win.documents.model, win.documents.table
+    qtbot.waitUntil(lambda: model.rowCount() == 3 and win.central.currentWidget()
+                    is win.splitter, timeout=20000)
+    win.documents.filter.setText("Second")  # a query queued behind the open
+    win.documents._apply_filter()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=table.visualRect(model.index(0, 0)).center())
+    gate.set()
+    qtbot.waitUntil(lambda: win.central.currentWidget() is win.no_library, timeout=20000)
+    qtbot.wait(300)
+    assert errors == [("LibraryLocked", "open the library")]
+    assert not win.session.is_open and model.rowCount() == 0
+    assert win.sidebar.all_item.text(0) == "All documents  (0)" and win.viewer.doc_id is None
+    done: list[Any] = []
+    win.session.query(lambda wb: wb, done.append)  # after the failure: said as before
+    qtbot.waitUntil(lambda: len(errors) == 2, timeout=10000)
+    assert errors[1][0] == "UserError" and done == []
     win.close()

@@ -166,6 +166,47 @@ class DocumentTableModel(QAbstractTableModel):
         self.endResetModel()
         self.loaded.emit()
 
+    def fill(self, total: int, rows: list[dict[str, Any]]) -> None:
+        """Show the whole library's count and its first block, read before the facade was
+        open (issue 16: ``Session.previewed``); ``refresh`` then reads them again through it."""
+        self._generation += 1
+        self.beginResetModel()
+        self._blocks, self._pending = ({0: rows} if rows else {}), set()
+        self._count = self.total = total
+        self.endResetModel()
+        self.loaded.emit()
+
+    def refresh(self) -> None:
+        """Read the count and the blocks shown again; change the view only if they differ
+        (no flash of empty rows when the answer is the same)."""
+        gen, held = self._generation, sorted(self._blocks)
+        collection, needle = self.collection, self.needle or None
+        failed = self.failed_redactions
+        opts = {"collection": collection, "contains": needle, "failed_redactions": failed,
+                "order_by": self.sort_key, "descending": self.descending}
+
+        def work(wb: Any) -> tuple[int, int, dict[int, list[dict[str, Any]]]]:
+            total = wb.count_documents()
+            shown = (wb.count_documents(collection=collection, contains=needle,
+                                        failed_redactions=failed)
+                     if collection or needle or failed else total)
+            return total, shown, {b: _with_tags(wb, wb.list_documents(
+                offset=b * BLOCK, limit=BLOCK, **opts)) for b in held}
+
+        def done(res: tuple[int, int, dict[int, list[dict[str, Any]]]]) -> None:
+            total, shown, blocks = res
+            if gen != self._generation or (total, shown, blocks) == (
+                    self.total, self._count, self._blocks):
+                return
+            self._generation += 1
+            self.beginResetModel()
+            self._blocks, self._pending = blocks, set()
+            self._count, self.total = shown, total
+            self.endResetModel()
+            self.loaded.emit()
+
+        self.session.query(work, done, "list documents")
+
     def _fetch(self, block: int) -> None:
         if block in self._pending or not self.session.is_open:
             return
@@ -190,6 +231,11 @@ class DocumentTableModel(QAbstractTableModel):
         last = min(first + len(rows), self._count) - 1
         if last >= first:
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+
+
+def first_block(wb: Any) -> list[dict[str, Any]]:
+    """The rows the list first shows: all documents, in their natural order (worker side)."""
+    return _with_tags(wb, wb.list_documents(offset=0, limit=BLOCK))
 
 
 def _with_tags(wb: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
