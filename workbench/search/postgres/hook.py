@@ -10,6 +10,13 @@ key). ``check`` compares the index with the database (rows missing, or built fro
 layer or another text hash) in a background thread and re-indexes what drifted; ``rebuild``
 replaces everything in one transaction, so searches keep seeing the old rows until it
 commits, and a cancelled rebuild leaves them as they were.
+
+The rows are derived from the database, so what they hold is versioned (``lexemes.FORMAT``):
+the version is one row of the vocabulary table (field ``format``, never a field a query
+expands in), written by a rebuild in its own transaction, so it always describes the rows
+beside it, and every role that may read or write the index may read or write it (no new
+table, no grant, no migration). A query is compiled for the format the rows have; the check
+rebuilds an older index in its background thread.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ from ..backend import (
     ProgressFn,
 )
 from ..source import all_index_state, load_documents, tag_paths
-from .lexemes import STAMP_HASH, Row, row_of
+from .lexemes import FORMAT, STAMP_HASH, Row, row_of
 from .query import Compiler, filter_sql
 from .vocab import Vocabulary
 
@@ -75,6 +82,7 @@ class PostgresBackend:
         self._busy = threading.Lock()  # one repair or rebuild at a time in this process
         self._thread: threading.Thread | None = None
         self._closing = False
+        self._pairs = False  # the rows were seen to hold FORMAT (a format only ever rises)
         if check and library.writable:
             self.check()
 
@@ -143,14 +151,18 @@ class PostgresBackend:
                 self.state = "idle"
 
     def _rebuild(self, progress: ProgressFn | None, cancel: CancelFn) -> None:
-        with self.library.read() as s:
-            ids = sorted(all_index_state(s))
-            paths = tag_paths(s)
-        self.done, self.total = 0, len(ids)
         with self.library.store.engine.begin() as conn:  # one transaction: all or nothing
             _lock(conn)
+            # the documents read once the lock is held: one committed since is indexed by
+            # its writer after this commits (it waits for the lock), none is lost
+            with self.library.read() as s:
+                ids = sorted(all_index_state(s))
+                paths = tag_paths(s)
+            self.done, self.total = 0, len(ids)
             conn.execute(text("DELETE FROM wbsearch.docs"))
             conn.execute(text("DELETE FROM wbsearch.terms"))
+            conn.execute(text(f"INSERT INTO wbsearch.terms (field, term, df) "
+                              f"VALUES ('{FORMAT_FIELD}', '', :n)"), {"n": FORMAT})
             for start in range(0, len(ids), BATCH):
                 if _stop(cancel):
                     raise Cancelled()  # the transaction rolls back: the old rows stay
@@ -206,6 +218,12 @@ class PostgresBackend:
                     self._trigram_index()
                 except Exception as exc:  # e.g. an editor who does not own the table
                     log.info("no trigram index made: %s", exc)
+                if stored_format(self.library.store.engine) < FORMAT:
+                    # rows of an older format: all of them rebuilt (searches read the old
+                    # rows, rightly, until this commits)
+                    self.state, self.last_rebuild_reason = "rebuilding", "index format"
+                    self._rebuild(None, lambda: self._closing)
+                    return
                 stale, extra = self.drift()
                 self.state, self.done, self.total = "indexing", 0, len(stale)
                 if extra:
@@ -218,6 +236,8 @@ class PostgresBackend:
                 if len(stale) >= ANALYZE_AFTER:
                     self._analyze()
                 self.last_error = None
+            except Cancelled:  # closed during a rebuild: the next open's check rebuilds
+                pass
             except Exception as exc:  # shown by status; the next check tries again
                 log.warning("search index check failed: %s", exc)
                 self.last_error = str(exc)
@@ -243,7 +263,9 @@ class PostgresBackend:
     def _compile(self, s: Session, query: Node, filters: Filters,
                  aliases: Mapping[str, Sequence[str]]) -> tuple[Compiler, str, str | None]:
         """The compiler, the SQL of the matching ids, and of the filters' ids (or None)."""
-        c = Compiler(s, self.vocab, aliases)
+        if not self._pairs:
+            self._pairs = stored_format(s) == FORMAT
+        c = Compiler(s, self.vocab, aliases, pairs=self._pairs)
         sql = c.compile(query)
         allowed = filter_sql(filters, c)
         if allowed is not None:
@@ -375,6 +397,21 @@ def _facet_counts(rows: list[list[Any]]) -> dict[str, tuple[tuple[str, int], ...
     counters["language"].pop("", None)
     return {k: tuple(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_VALUES])
             for k, c in counters.items()}
+
+
+FORMAT_FIELD = "format"  # the vocabulary row holding the rows' format (lexemes.FORMAT)
+
+
+def stored_format(db: Any) -> int:
+    """The format of the index's rows (1 when none is stored: written before formats were);
+    ``db`` is a session, a connection or an engine."""
+    sql = text(f"SELECT max(df) FROM wbsearch.terms WHERE field = '{FORMAT_FIELD}'")
+    if hasattr(db, "connect") and not hasattr(db, "execute"):
+        with db.connect() as conn:
+            value = conn.execute(sql).scalar_one()
+    else:
+        value = db.execute(sql).scalar_one()
+    return 1 if value is None else int(value)
 
 
 def analyze(conn: Connection) -> None:

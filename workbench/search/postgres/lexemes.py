@@ -2,9 +2,16 @@
 
 PostgreSQL's text parser never sees the text: every lexeme is a term of
 ``workbench.search.analysis`` exactly as the Whoosh backend indexes it (the exact term, its
-``~stem`` at the same position, a gram for each pair of common words at the first word's
-position), quoted in the ``tsvector`` input syntax, so folding, Arabic forms and CJK bigrams
-are the project's own.
+``~stem`` at the same position), quoted in the ``tsvector`` input syntax, so folding, Arabic
+forms and CJK bigrams are the project's own. Every pair of neighbouring words is also a lexeme
+(``analysis.gram``, at the first word's position; the Whoosh index keeps only pairs of common
+words): a two-word phrase is then one GIN lookup, and a longer one is its pairs at
+consecutive positions, tested only in the windows holding all its pairs instead of every
+window holding all its words.
+
+``FORMAT`` says what the rows hold; the index stores it (``hook.py``), and a query is compiled
+for the format the rows have, so an index written before is never misread (its phrases are
+the words' positions) until the check rebuilds it.
 
 The body is cut into overlapping windows of ``WINDOW`` positions, ``STRIDE`` apart: PostgreSQL
 keeps at most 256 positions of one lexeme in a value (and none past 16,383), and a window of
@@ -20,7 +27,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..analysis import (
-    DEFAULT_COMMON,
     GRAM_MARK,
     STEM_MARK,
     fold,
@@ -40,6 +46,9 @@ TITLE_GAP = 50  # as the Whoosh index: no phrase spans the title and the text
 MAX_LEXEME = 2046  # bytes: PostgreSQL refuses longer lexemes (a run of letters that long)
 MAX_TITLE_POS = 16383
 MARKS = (STEM_MARK, GRAM_MARK)  # index-only terms: never in the vocabulary
+# What the rows hold: 1, windows with pairs of common words only; 2, with every pair of
+# neighbouring words. A change of what the rows hold must bump it (the check rebuilds).
+FORMAT = 2
 
 
 @lru_cache(maxsize=200_000)
@@ -52,11 +61,17 @@ def _fits(term: str) -> bool:
     return len(term) * 4 <= MAX_LEXEME or len(term.encode("utf-8")) <= MAX_LEXEME
 
 
-def positioned(parts: Iterable[str], common: frozenset[str] = DEFAULT_COMMON
-               ) -> Iterator[tuple[str, int]]:
+def pair(first: str, second: str) -> str | None:
+    """The lexeme of two neighbouring words, or None when it would be too long for one."""
+    g = gram(first, second)
+    return g if _fits(g) else None
+
+
+def positioned(parts: Iterable[str]) -> Iterator[tuple[str, int]]:
     """``(term, position)`` of the parts of a field (0-based, ``TITLE_GAP`` between parts), as
-    the Whoosh backend's tokenizer gives them; each term's positions come in increasing order.
-    A term too long to be a lexeme (a run of 500 letters and more) is left out."""
+    the Whoosh backend's tokenizer gives them, and each pair of neighbouring words (``pair``)
+    at the first one's position. A term too long to be a lexeme (a run of 500 letters and
+    more) is left out."""
     pos = 0
     for n, part in enumerate(parts):
         if n:
@@ -71,9 +86,9 @@ def positioned(parts: Iterable[str], common: frozenset[str] = DEFAULT_COMMON
             s = stem(term)
             if s != term:
                 yield STEM_MARK + s, pos
-            if prev is not None and term in common:
-                yield gram(prev, term), pos - 1
-            prev = term if term in common else None
+            if prev is not None and (g := pair(prev, term)) is not None:
+                yield g, pos - 1
+            prev = term
             pos += 1
 
 

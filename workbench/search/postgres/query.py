@@ -7,7 +7,8 @@ keeps a document whose words fall in different windows a match. Alternatives of 
 (``OR``, alias groups, expansions) are merged into one ``tsquery``.
 
 What a query means follows ``whoosh/query.py`` term for term: a plain word is its stem or
-``~stem``; a quoted phrase its exact terms at consecutive positions (``<->``); ``"a b"~N`` the
+``~stem``; a quoted phrase its pairs of neighbouring words (one lexeme each, ``lexemes.pair``)
+at consecutive positions, or its words' when the index predates pairs (``pairs``); ``"a b"~N`` the
 two within N words in either order (``<1>`` ... ``<N>`` both ways); a prefix ``:*``; wildcards
 and fuzzy words are expanded against the vocabulary table (at most ``MAX_EXPANSION`` terms, the
 most frequent); fields and dates are columns. The compiled query also yields the ``Plan`` of
@@ -29,7 +30,7 @@ from .. import parse as p
 from ..analysis import STEM_MARK, fold, is_cjk, keyword, stem, terms
 from ..backend import Filters, Marks
 from ..query_values import date_range
-from .lexemes import OVERLAP, quote
+from .lexemes import OVERLAP, pair, quote
 from .vocab import Vocabulary
 
 TEXT_FIELDS = {"body", "title"}
@@ -72,7 +73,8 @@ Q = Ts | Sql
 
 class Compiler:
     def __init__(self, session: Session, vocab: Vocabulary,
-                 aliases: Mapping[str, Sequence[str]]) -> None:
+                 aliases: Mapping[str, Sequence[str]], *, pairs: bool = False) -> None:
+        self.pairs = pairs  # the rows hold every pair of neighbouring words (lexemes.FORMAT)
         self.vocab = vocab
         self.session = session
         self.aliases = aliases
@@ -221,7 +223,12 @@ class Compiler:
             return self.ts(fname, quote(ts[0]), positive)
         if slop is None:
             plan.phrases.append(ts)
-            return self.ts(fname, " <-> ".join(quote(t) for t in ts), positive)
+            grams = [pair(a, b) for a, b in pairwise(ts)] if self.pairs else [None]
+            if None in grams:  # an index without pairs, or a pair too long to be a lexeme
+                return self.ts(fname, " <-> ".join(quote(t) for t in ts), positive)
+            # "a b c" is the pair "a b" followed by the pair "b c": the GIN index gives the
+            # windows holding both pairs, not every window holding the three words
+            return self.ts(fname, " <-> ".join(quote(g) for g in grams if g), positive)
         plan.exact.update(ts)
         n = min(max(1, slop), MAX_NEAR)
         # Each neighbouring pair within n words, in either order (two words: exactly "near").
