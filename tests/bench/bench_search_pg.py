@@ -2,7 +2,7 @@
 the same run and the same corpus beside it (issue 19: query p95 per query type at 100k and 1M).
 
 Usage: .venv/bin/python tests/bench/bench_search_pg.py [--docs 10000] [--seed 7] [--repeat 3]
-           [--workers 2] [--keep DIR | --reuse DIR] [--out FILE]
+           [--workers 2] [--keep DIR | --reuse DIR [--reload]] [--out FILE]
 
 The archive is ``bench_search.py``'s (same generator, seed and queries). It is written into a
 personal library whose Whoosh index is built by the production path (the writer's rebuild), an
@@ -16,7 +16,10 @@ Queries of Whoosh and PostgreSQL run in separate read-only processes (``bench_se
 --queries-only``); FTS5's in this one.
 
 ``--keep DIR`` builds in DIR (which must not exist) and keeps it; ``--reuse DIR`` runs the
-queries again on a kept DIR (after a change to the backend's queries) without building.
+queries again on a kept DIR (after a change to the backend's queries) without building;
+with ``--reload`` it first loads the PostgreSQL search rows again by the same fast path (after
+a change to what the rows hold, ``lexemes.FORMAT``), leaving the library's rows, the Whoosh
+index and FTS5 as they are.
 Prints one JSON object, with the load average beside the figures. Not part of the test suite;
 figures go to docs/PERFORMANCE.md (issue 19, search).
 """
@@ -154,7 +157,8 @@ def load_search_rows(url: str, n: int, workers: int) -> dict[str, float]:
 
     import psycopg
 
-    from workbench.search.postgres.hook import analyze
+    from workbench.search.postgres.hook import FORMAT_FIELD, analyze
+    from workbench.search.postgres.lexemes import FORMAT
     from workbench.store_pg import make_pg_engine
 
     out: dict[str, float] = {}
@@ -175,6 +179,7 @@ def load_search_rows(url: str, n: int, workers: int) -> dict[str, float]:
             "COPY wbsearch.terms (field, term, df) FROM STDIN") as copy:
         for (fname, term), k in df.items():
             copy.write_row((fname, term, k))
+        copy.write_row((FORMAT_FIELD, "", FORMAT))  # what the rows hold, as a rebuild writes
     out["vocabulary_s"] = round(time.perf_counter() - t0, 1)
     t0 = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
@@ -191,6 +196,36 @@ def load_search_rows(url: str, n: int, workers: int) -> dict[str, float]:
 
 
 # --- queries ----------------------------------------------------------------------------------
+
+
+def reload_search_rows(where: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """The kept run's search rows emptied and loaded again (the library's rows stay)."""
+    import psycopg
+
+    out: dict[str, Any] = {"load_avg_at_start": load()}
+    url = (where / "url").read_text().strip()
+    cluster = cluster_in(where / "pg", fresh=False)
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            count, last = conn.execute("SELECT count(*), max(id) FROM documents").fetchone()
+            t0 = time.perf_counter()
+            conn.execute("TRUNCATE wbsearch.body, wbsearch.docs, wbsearch.terms")
+            out["truncate_s"] = round(time.perf_counter() - t0, 1)
+        out.update(load_search_rows(url, int(last), args.workers))  # runs' imports: ids past n
+        from workbench.services import Workbench
+
+        t0 = time.perf_counter()
+        with Workbench.open(where / "shared") as wb:  # its check finds nothing to repair
+            assert wb.wait_for_index(24 * 3600)
+            status = wb.index_status()
+        assert status["indexed_documents"] == count, status
+        assert status["last_rebuild_reason"] is None, status
+        out["open_and_check_s"] = round(time.perf_counter() - t0, 1)
+        out["index_mb"] = round((status.get("size_bytes") or 0) / 1e6, 1)
+    finally:
+        stop_keeping(cluster)
+    out["load_avg_at_end"] = load()
+    return out
 
 
 def queries_in_a_process(lib: Path, args: argparse.Namespace) -> dict[str, Any]:
@@ -346,6 +381,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="processes analysing documents")
     ap.add_argument("--keep", type=Path, metavar="DIR", help="build in DIR and keep it")
     ap.add_argument("--reuse", type=Path, metavar="DIR", help="only the queries, on a kept DIR")
+    ap.add_argument("--reload", action="store_true",
+                    help="with --reuse: load the PostgreSQL search rows again first")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
     os.environ.pop("WORKBENCH_SHARED_SEARCH", None)
@@ -355,6 +392,10 @@ def main() -> None:
     if args.reuse:
         where = args.reuse.absolute()
         result["build"] = json.loads((where / "build.json").read_text())
+        if args.reload:
+            os.environ["XDG_CACHE_HOME"] = str(where / "cache")
+            result["reload"] = reload_search_rows(where, args)
+            (where / "reload.json").write_text(json.dumps(result["reload"]))
     else:
         if args.keep:
             where = args.keep.absolute()
