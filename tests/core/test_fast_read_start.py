@@ -18,6 +18,10 @@ import pytest
 
 from workbench.fast_read import FastReader, Unsupported
 
+pytestmark = pytest.mark.sqlite_only(
+    "FastReader reads a personal library's SQLite file; a shared library's window is filled by "
+    "the facade (FastReader refuses its marker: Unsupported)")
+
 
 def _filled(lib: Path, files: Path) -> None:
     from workbench.services import Workbench
