@@ -3,12 +3,25 @@ bad values with an actionable message, audit each edit, and cite the corrected r
 
 from __future__ import annotations
 
+import io
 import json
+import subprocess
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
-from tests.e2e.test_cli_core import wb
-
 CAPTURED_URL = "https://www.example.org/2022/08/report.html"
+
+
+def wb(lib: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``workbench --library LIB ARGS`` run in this process: the same parser, output and exit
+    code as the separate process of tests/e2e/test_cli_core.py (which runs the command line
+    as a user does), without starting Python and importing the facade for each command."""
+    from workbench.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["--library", str(lib), *args])
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
 
 
 def _library(tmp_path: Path) -> tuple[Path, int]:
