@@ -4,11 +4,13 @@ commands refuse it in one sentence; strays are listed and collected."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,13 +23,19 @@ def wb(lib: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _library(tmp_path: Path) -> Path:
+    """A library of three statements, made by the CLI in this process (the setting up is not
+    under test: each command checked below runs in its own process, as a user runs it)."""
+    from workbench.cli import main
+
     lib = tmp_path / "lib"
     for i in range(3):
         (tmp_path / f"s{i}.txt").write_text(f"Statement {i} about Ekpar. " * 300,
                                             encoding="utf-8")
-    assert wb(lib, "init").returncode == 0
-    run = wb(lib, "import", *(str(tmp_path / f"s{i}.txt") for i in range(3)))
-    assert run.returncode == 0, run.stderr
+    err = io.StringIO()
+    with redirect_stdout(io.StringIO()), redirect_stderr(err):
+        assert main(["--library", str(lib), "init"]) == 0, err.getvalue()
+        assert main(["--library", str(lib), "import",
+                     *(str(tmp_path / f"s{i}.txt") for i in range(3))]) == 0, err.getvalue()
     return lib
 
 
