@@ -308,3 +308,11 @@ def test_an_index_of_an_older_format_answers_rightly_and_is_rebuilt_by_the_check
         assert conn.execute(text("SELECT count(*) FROM wbsearch.body, unnest(body) u "
                                  "WHERE u.lexeme LIKE E'\\x1e%'")).scalar_one() > 0
     assert _ids(desk, '"zebra crossing"') == [doc]
+    # a second desktop that found the old format too, and got the lock after the first
+    # rebuilt it, rebuilds nothing
+    where = text("SELECT ctid::text FROM wbsearch.docs WHERE doc_id = :d")
+    with engine.connect() as conn:
+        before = conn.execute(where, {"d": doc}).scalar_one()
+    PostgresBackend(desk.library, check=False)._rebuild(None, None, older_only=True)
+    with engine.connect() as conn:
+        assert conn.execute(where, {"d": doc}).scalar_one() == before

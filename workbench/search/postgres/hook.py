@@ -150,9 +150,14 @@ class PostgresBackend:
             finally:
                 self.state = "idle"
 
-    def _rebuild(self, progress: ProgressFn | None, cancel: CancelFn) -> None:
+    def _rebuild(self, progress: ProgressFn | None, cancel: CancelFn,
+                 older_only: bool = False) -> None:
+        """Replace every row; ``older_only``: unless, once the lock is held, the rows are
+        found of this format (another desktop rebuilt them meanwhile)."""
         with self.library.store.engine.begin() as conn:  # one transaction: all or nothing
             _lock(conn)
+            if older_only and stored_format(conn) >= FORMAT:
+                return
             # the documents read once the lock is held: one committed since is indexed by
             # its writer after this commits (it waits for the lock), none is lost
             with self.library.read() as s:
@@ -222,7 +227,7 @@ class PostgresBackend:
                     # rows of an older format: all of them rebuilt (searches read the old
                     # rows, rightly, until this commits)
                     self.state, self.last_rebuild_reason = "rebuilding", "index format"
-                    self._rebuild(None, lambda: self._closing)
+                    self._rebuild(None, lambda: self._closing, older_only=True)
                     return
                 stale, extra = self.drift()
                 self.state, self.done, self.total = "indexing", 0, len(stale)
