@@ -462,7 +462,9 @@ class MainWindow(QMainWindow):
 
     def open_document(self, doc_id: int, mark: tuple[int, int, str] | None = None) -> None:
         # From the early list: opened once the panels that add to the viewer are installed.
-        if not self._defer("document", lambda: self.viewer.open_document(doc_id, mark)):
+        if self._defer("document", lambda: self.viewer.open_document(doc_id, mark)):
+            self.statusBar().showMessage("The document opens once the library is open.", 4000)
+        else:
             self.viewer.open_document(doc_id, mark)
 
     def _row_clicked(self, index: Any) -> None:
@@ -553,6 +555,8 @@ class MainWindow(QMainWindow):
         elif kind == "collection":
             self.documents.set_collection(str(payload))
             self.show_documents()
+        elif self._defer("sidebar", lambda: self._sidebar_chosen(kind, payload)):
+            return  # a tag, search or dossier of the early sidebar: its panel comes with the core
         for handler in getattr(self, "sidebar_handlers", []):
             handler(kind, payload)
 

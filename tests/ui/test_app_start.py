@@ -281,6 +281,7 @@ def _with_documents(library: Path, tmp_path: Path) -> Path:
         for doc_id, title in enumerate(TITLES, start=1):
             wb.edit_document(doc_id, title=title)
         wb.add_to_collection([1, 2], "Case A")
+        wb.tag_document(3, "Witness")
     return library
 
 
@@ -342,6 +343,7 @@ def test_a_document_and_the_builder_asked_for_as_the_list_shows_open_with_the_co
     assert not win.features_installed and win.builder is None and not gate.is_set()
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton,
                      pos=table.visualRect(model.index(1, 0)).center())
+    assert win.statusBar().currentMessage() == "The document opens once the library is open."
     qtbot.keyClick(table, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert "once the library is open" in win.statusBar().currentMessage()
     gate.set()
@@ -350,9 +352,44 @@ def test_a_document_and_the_builder_asked_for_as_the_list_shows_open_with_the_co
     qtbot.waitUntil(lambda: win.builder is not None
                     and win.middle.currentWidget() is win.builder, timeout=10000)
     qtbot.wait(200)  # the facade's own read of the list has come back by now
+    assert win.builder.built
     assert shown == [2], "the document was opened more than once"
     assert [model.data(model.index(r, 0)) for r in range(3)] == TITLES
     assert win.session.is_open and table.selectionModel().isRowSelected(1)
+    win.close()
+
+
+def test_a_tag_chosen_in_the_early_sidebar_shows_its_documents_with_the_core(
+        qtbot: Any, library_path: Path, tmp_path: Path, monkeypatch: Any) -> None:
+    """The early sidebar lists the tags; a click on one before the search panel is there is
+    kept and shows the tag's documents once it is."""
+    import threading
+
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+    from ui.tasks import TaskManager
+    from workbench.services import Workbench
+
+    lib = _with_documents(library_path, tmp_path)
+    gate = threading.Event()
+    original_open = Workbench.open
+    monkeypatch.setattr(Workbench, "open",
+                        lambda *a, **k: (gate.wait(30), original_open(*a, **k))[1])
+    make_application()
+    win = MainWindow(TaskManager())
+    qtbot.addWidget(win)
+    win.show()
+    win.open_path(lib)
+    qtbot.waitUntil(lambda: win.sidebar._find("tag", 1) is not None, timeout=20000)
+    item = win.sidebar._find("tag", 1)
+    assert item is not None and item.text(0).startswith("Witness")
+    qtbot.mouseClick(win.sidebar.viewport(), Qt.MouseButton.LeftButton,
+                     pos=win.sidebar.visualItemRect(item).center())
+    assert win.search_panel is None and not gate.is_set()
+    gate.set()
+    qtbot.waitUntil(lambda: win.search_panel is not None
+                    and win.middle.currentWidget() is win.search_panel, timeout=30000)
+    assert win.search_field.text() == 'tag:"Witness"'
     win.close()
 
 
