@@ -79,16 +79,9 @@ class _Reader:
 
     def _run(self, searcher: Any, q: Any, want: int,
              facets: bool) -> tuple[list[tuple[float, int]], int, Any]:
-        from .whoosh.bulkquery import BulkEval, Unsupported, best
+        from .whoosh.evaluate import best_matches
 
-        try:
-            docs, scores = BulkEval(searcher, self.holder.lengths).matches(q)
-        except Unsupported:
-            results = searcher.search(q, limit=max(1, want))
-            docset = results.docs() if facets else None
-            total = len(docset) if docset is not None else len(results)
-            return [(float(s), d) for s, d in results.top_n], total, docset
-        return best(docs, scores, max(1, want)), len(docs), docs.tolist() if facets else None
+        return best_matches(searcher, q, want, facets, self.holder.lengths)
 
     def _facets(self, searcher: Any, docnums: Any) -> dict[str, list[tuple[str, int]]]:
         from .whoosh import facets

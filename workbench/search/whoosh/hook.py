@@ -34,6 +34,7 @@ from ..backend import (
 )
 from . import facets, pending, sidecar, whoosh_pin
 from .engine import IndexBusy, IndexProblem, SearcherHolder, read_pointer
+from .evaluate import best_matches
 from .query import compile_query
 from .schema import SCHEMA_VERSION, decode_stamp
 
@@ -176,22 +177,7 @@ class WhooshBackend:
 
     def _run(self, searcher: Searcher, q: wq.Query, want: int,
              facets: bool) -> tuple[list[tuple[float, int]], int, Any]:
-        """Best ``want`` matches as (score, docnum), the total, and every match (for facets).
-
-        The common shapes go through ``BulkEval`` (one pass, whole posting lists); others
-        through Whoosh's collector, which counts with a second pass over the matches.
-        """
-        # Here, not at the top: it loads numpy, which attaching the index never needs.
-        from .bulkquery import BulkEval, Unsupported, best
-
-        try:
-            docs, scores = BulkEval(searcher, self.holder.lengths).matches(q)
-        except Unsupported:
-            results = searcher.search(q, limit=max(1, want))
-            docset = results.docs() if facets else None
-            total = len(docset) if docset is not None else len(results)
-            return [(float(s), d) for s, d in results.top_n], total, docset
-        return best(docs, scores, max(1, want)), len(docs), docs.tolist() if facets else None
+        return best_matches(searcher, q, want, facets, self.holder.lengths)
 
     def _facets(self, searcher: Searcher, docnums: Any) -> dict[str, list[tuple[str, int]]]:
         return facets.count(self.holder.facet_table(searcher), docnums)
