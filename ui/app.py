@@ -8,8 +8,9 @@ process holds (``LibraryLocked``) is reported by the error presenter in one clea
 The user's theme and text size (Preferences) apply before the window is built.
 
 Start-up order (issue 16): the window is built and painted first, on Qt and the UI's own
-modules only; the worker imports the core (SQLAlchemy, the facade) as it opens the library,
-while the window says "Opening library…"; the language model warms up once the library is open.
+modules only; the worker reads a plain personal library's list and sidebar in plain SQL and
+the window shows them, then imports the core (SQLAlchemy, the facade) and opens the library
+behind them (``ui/session.py``); the language model warms up once the library is open.
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ the ``Changes`` each operation returns (``on_changes``), never by reloading ever
 The window is built and painted before the core behind it is imported (issue 16): the worker
 imports the facade as it opens the library, meanwhile the window says "Opening …", and the
 panels that depend on the core's features (search, highlights, dossiers…) and the index status
-are installed when the session says the core is loaded, just before the library shows.
+are installed when the session says the core is loaded, just before the library shows. A
+plain personal library's list and sidebar show before that, read without the core
+(``_previewed``); what is asked of them that needs the core waits for it (``_defer``).
 """
 
 from __future__ import annotations
@@ -251,6 +253,7 @@ class MainWindow(QMainWindow):
             self.encryption.ask_and_open(path)
             return
         self.statusBar().showMessage(f"Opening {path}…")
+        self._early, self._deferred = False, {}  # nothing of an open this one replaces
         self.opening.setText(f"Opening library…\n\n{path.name}")  # the path: status bar
         self.central.setCurrentWidget(self.opening)
         self._opening = path
