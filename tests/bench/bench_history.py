@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -30,8 +30,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from workbench import audit  # noqa: E402
-from workbench.services import Workbench  # noqa: E402
+from workbench import audit
+from workbench.services import Workbench
 
 AUTHORS = ["alice", "bob", "chen", "dina"]
 KINDS = [("ingestion", "document"), ("modification", "dossier"), ("creation", "highlight"),
@@ -86,7 +86,7 @@ def main() -> None:
     fill(db, args.events)
     filled = time.perf_counter() - t
     out: dict[str, Any] = {"events": args.events, "fill_s": round(filled, 1),
-                           "loadavg_before": open("/proc/loadavg").read().split()[:3]}
+                           "loadavg_before": Path("/proc/loadavg").read_text().split()[:3]}
     with Workbench.open(where, writable=False) as wb:
         con = sqlite3.connect(db)
         ref = median_ms(lambda: con.execute(
@@ -123,9 +123,9 @@ def main() -> None:
         out["reference_verify_all_at_once_s"] = round(time.perf_counter() - t, 2)
         out["verify_ratio"] = round(out["verify_chain_s"] / out["reference_verify_all_at_once_s"],
                                     2)
-    out["loadavg_after"] = open("/proc/loadavg").read().split()[:3]
+    out["loadavg_after"] = Path("/proc/loadavg").read_text().split()[:3]
     print(json.dumps(out, indent=1))
-    os.system(f"rm -rf {where.parent}")
+    shutil.rmtree(where.parent, ignore_errors=True)
 
 
 if __name__ == "__main__":
