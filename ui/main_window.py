@@ -7,8 +7,9 @@ The window is built and painted before the core behind it is imported (issue 16)
 imports the facade as it opens the library, meanwhile the window says "Opening …", and the
 panels that depend on the core's features (search, highlights, dossiers…) and the index status
 are installed when the session says the core is loaded, just before the library shows. A
-plain personal library's list and sidebar show before that, read without the core
-(``_previewed``); what is asked of them that needs the core waits for it (``_defer``).
+plain personal library's list and sidebar show before that, read without the core. That
+start sequence (open, early list, core loaded, opened or failed) is ``library_opening.py``'s
+``LibraryOpening``, mixed into the window.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -43,10 +44,11 @@ from .documents_panel import DocumentsPanel
 from .elided_label import ElidedLabel
 from .empty_state import EmptyState
 from .errors import ErrorPresenter
+from .library_opening import LibraryOpening, _import_features, _read_early
 from .models.documents import narrow_hide_order
 from .operations import documents as doc_ops
 from .operations.imports import ImportFlow
-from .operations.library import recent_libraries, remember_library, sidebar_data
+from .operations.library import recent_libraries, sidebar_data
 from .preferences import library_dialog_folder
 from .session import Session
 from .sidebar import Sidebar
@@ -62,33 +64,7 @@ if TYPE_CHECKING:
     from .viewer.highlights import HighlightController
 
 
-# The modules ``_core_loaded`` installs the feature panels from: imported on the worker as the
-# library opens (``Session.preload``), so the GUI thread does not stall importing them.
-FEATURE_MODULES = ("ui.features", "ui.index_status", "ui.shared_changes", "ui.search.panel",
-                   "ui.viewer.highlights", "ui.operations.highlights", "ui.dossier.builder",
-                   "ui.codebook.install", "ui.copies.install", "ui.entities.install",
-                   "ui.chronology.install", "ui.chronology.dossier", "ui.links.install")
-
-
-POLISH_AFTER_MS = 300  # after the list of a large library has its first rows
-
-
-def _import_features() -> None:
-    import importlib
-
-    for name in FEATURE_MODULES:
-        importlib.import_module(name)
-
-
-def _read_early(reader: Any) -> dict[str, Any]:
-    """On the worker, before the facade (``Session.preread``): the list's first rows and the
-    sidebar, through the same functions the facade's reads go through."""
-    from .models.documents import first_block
-
-    return {"sidebar": sidebar_data(reader), "rows": first_block(reader)}
-
-
-class MainWindow(QMainWindow):
+class MainWindow(LibraryOpening, QMainWindow):
     def __init__(self, tasks: TaskManager | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Workbench")
@@ -134,23 +110,6 @@ class MainWindow(QMainWindow):
         self.encryption = EncryptionFlow(self)
         self._opening: Path | None = None
         window_fit.restore_layout(self)
-
-    def _core_loaded(self) -> None:
-        """The core is imported (the library opened, or failed to): what depends on it."""
-        from .features import install_features
-        from .index_status import IndexStatus
-
-        self.index_status = IndexStatus(self.session, self.index_label)
-        install_features(self)
-        self.features_installed = True
-        # Polish the (still hidden) main panes soon, so the switch from the first-run page to
-        # them after the first import does not stall the GUI thread for a few frames; once
-        # the list is shown, in a turn of its own (issue 16: no long stall while opening).
-        QTimer.singleShot(POLISH_AFTER_MS, self._polish_panes)
-
-    def _polish_panes(self) -> None:
-        for child in self.splitter.findChildren(QWidget):
-            child.ensurePolished()
 
     # --- construction ---
 
@@ -246,97 +205,6 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("No recent libraries").setEnabled(False)
 
     # --- library ---
-
-    def open_path(self, path: Path, create: bool = False,
-                  passphrase: str | None = None) -> None:
-        if passphrase is None and self.encryption.needs_passphrase(path, create):
-            self.encryption.ask_and_open(path)
-            return
-        self.statusBar().showMessage(f"Opening {path}…")
-        self._early, self._deferred = False, {}  # nothing of an open this one replaces
-        self.opening.setText(f"Opening library…\n\n{path.name}")  # the path: status bar
-        self.central.setCurrentWidget(self.opening)
-        self._opening = path
-        self.session.open_library(path, create, self._opened, self._open_failed,
-                                  passphrase=passphrase)
-
-    def _previewed(self, data: dict[str, Any]) -> None:
-        """The list and the sidebar as read before the facade opened (``Session.previewed``):
-        shown now, as ``_opened`` would show them; the facade reads them again behind."""
-        path = self.session.path
-        assert path is not None
-        self._early = True
-        self.setWindowTitle(f"{path.name} — Workbench")  # a personal library, not shared
-        self.empty.set_library(str(path))
-        self.viewer.clear()
-        self.show_documents()
-        sidebar = data["sidebar"]
-        self.documents.model.fill(int(sidebar.get("total", 0)), data["rows"])
-        self._sidebar_loaded(sidebar)
-
-    def _defer(self, what: str, then: Callable[[], None]) -> bool:
-        """While the early list shows, keep a request that needs the core for when it is
-        installed (the latest of each kind); False when no library is on its way."""
-        if not self._early:
-            return False
-        self._deferred[what] = then
-        return True
-
-    def _opened(self, path: Path) -> None:
-        early, self._early = self._early, False
-        remember_library(path)
-        self.encryption.opened()
-        read_only = self.session.read_only
-        from .dialogs.shared_library import shared_caption  # "Case — shared on host"
-
-        shared = shared_caption(path)
-        self.setWindowTitle(f"{shared or path.name}{' (read-only)' if read_only else ''}"
-                            " — Workbench")
-        where = f"{shared} · {path}" if shared else str(path)
-        self.library_status.setText(f"{where} (read-only)" if read_only else where)
-        self.empty.set_library(str(path))
-        if read_only:  # said once, and kept: every change will be refused
-            self.statusBar().showMessage(f"Opened read-only. {read_only}.")
-        else:
-            self.statusBar().showMessage("Library open", 3000)
-        if not early:  # else cleared when the early list showed, and used since
-            self.viewer.clear()
-        if self.builder is not None:  # nothing of the previous library may linger
-            self.builder.reset()
-        if self.search_panel is not None:
-            self.search_panel.run("")
-        if early:  # the list shown is read again through the facade, kept if the same
-            self.documents.model.refresh()
-        else:
-            self.show_documents()
-            self.documents.set_collection(None)
-        self.refresh_sidebar()
-        if self.index_status is not None:
-            self.index_status.watch()
-        self.backups.library_opened()
-        deferred, self._deferred = list(self._deferred.values()), {}
-        for then in deferred:
-            then()
-
-    def _open_failed(self, exc: BaseException) -> None:
-        from workbench.errors import WrongPassphrase
-
-        if self._early:  # nothing read early of a library that did not open may stay
-            self._early, self._deferred = False, {}
-            self.documents.model.fill(0, [])
-            self.sidebar.set_data({})
-            self.setWindowTitle("Workbench")
-        self.central.setCurrentWidget(self.no_library)
-        self.library_status.setText("")
-        self.statusBar().clearMessage()
-        if isinstance(exc, WrongPassphrase) and self._opening is not None:
-            self.encryption.ask_and_open(self._opening, str(exc))  # said in the dialog
-            return
-        from .dialogs.shared_library import ask_server_password
-
-        if ask_server_password(self, self._opening, exc):  # its server wants a password
-            return
-        self.presenter.show(exc, "open the library")
 
     def new_encrypted_library(self) -> None:
         self.encryption.new_encrypted_library()

@@ -34,6 +34,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 import ui.app as app_module
 import ui.main_window as mw
+import ui.library_opening as opening
 
 HEAVY = tuple(sys.argv[2].split(","))
 seen = {}
@@ -116,7 +117,7 @@ mw.MainWindow._opened = opened
 original_core_loaded = mw.MainWindow._core_loaded
 
 def core_loaded(self):
-    seen["core_loaded"] = {"not_imported": [m for m in mw.FEATURE_MODULES
+    seen["core_loaded"] = {"not_imported": [m for m in opening.FEATURE_MODULES
                                             if m not in sys.modules]}
     original_core_loaded(self)
 
