@@ -37,6 +37,7 @@ from .errors import WorkbenchError
 from .ids import row_id
 from .ocr_metadata import layer_ocr
 from .schema_files import connect_raw, revision_graph, single_head, stored_revision
+from .tag_tree import tag_paths
 
 if TYPE_CHECKING:
     from .models import CollectionRecord, Document
@@ -413,20 +414,11 @@ class FastReader:
         if self._paths is not None:
             return self._paths
         tags = self._tags()
-        out: dict[int, str] = {}
-
-        def path_of(tag_id: int) -> str:
-            if tag_id not in out:
-                if tag_id not in tags:
-                    raise Unsupported("a tag whose parent is missing")  # the facade: damage
-                name, parent = tags[tag_id][0], tags[tag_id][1]
-                out[tag_id] = name if parent is None else path_of(parent) + "/" + name
-            return out[tag_id]
-
-        for tid in tags:
-            path_of(tid)
-        self._paths = out
-        return out
+        try:
+            self._paths = tag_paths({tid: (row[0], row[1]) for tid, row in tags.items()})
+        except KeyError:
+            raise Unsupported("a tag whose parent is missing") from None  # the facade: damage
+        return self._paths
 
     # --- helpers -------------------------------------------------------------------------------
 

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from workbench.errors import NotFound, UserError
 from workbench.ids import row_id
 from workbench.models import DocumentTag, Highlight, HighlightTag, Tag
+from workbench.tag_tree import SEPARATOR, tag_paths
 
-SEPARATOR = "/"
 DEFAULT_COLOR = "#f5d742"  # a highlight's own colour when none is given
 # New top-level tags take the first colour here that no tag uses yet, so codes are told apart
 # at a glance; sub-tags take their parent's. Mid-light hues: they read under dark text (the
@@ -58,18 +58,7 @@ def all_tags(session: Session) -> dict[int, Tag]:
 def path_map(session: Session, tags: dict[int, Tag] | None = None) -> dict[int, str]:
     """Every tag id -> its full path, computed once for the whole tree."""
     tags = tags if tags is not None else all_tags(session)
-    out: dict[int, str] = {}
-
-    def path_of(tag_id: int) -> str:
-        if tag_id not in out:
-            tag = tags[tag_id]
-            out[tag_id] = (tag.name if tag.parent_id is None
-                           else path_of(tag.parent_id) + SEPARATOR + tag.name)
-        return out[tag_id]
-
-    for tid in tags:
-        path_of(tid)
-    return out
+    return tag_paths({t.id: (t.name, t.parent_id) for t in tags.values()})
 
 
 def child_named(session: Session, parent_id: int | None, name: str) -> Tag | None:
