@@ -43,8 +43,8 @@ class _Reader:
                aliases: Mapping[str, Sequence[str]]) -> Matches:
         from .whoosh import sidecar, whoosh_pin
         from .whoosh.engine import IndexProblem
+        from .whoosh.evaluate import checked_in_part, document_ids
         from .whoosh.query import compile_query
-        from .whoosh.schema import decode_stamp
 
         if not filters.empty or whoosh_pin.problem() is not None:
             raise _NotPlain()
@@ -62,17 +62,9 @@ class _Reader:
                 top, total, docset = self._run(searcher, q, want, facets)
             except sidecar.PositionsLost:
                 raise _NotPlain() from None
-            stamps = self.holder.column(searcher, "stamp")
-            ids: list[int] = []
-            scores: list[float] = []
-            for score, docnum in top[:want]:
-                st = decode_stamp(stamps[docnum])
-                if st is not None:
-                    ids.append(st[0])
-                    scores.append(float(score))
+            ids, scores = document_ids(self.holder, searcher, top, want)
             counts = self._facets(searcher, docset) if docset else {}
-        if any(getattr(x, "incomplete", False) for x in q.leaves()) or \
-                getattr(q, "incomplete", False):
+        if checked_in_part(q):
             raise _NotPlain()  # a phrase checked in part: the facade's notice
         return Matches(tuple(ids), tuple(scores), total,
                        {k: tuple(v) for k, v in counts.items()}, plan.marks(), ())

@@ -34,9 +34,9 @@ from ..backend import (
 )
 from . import facets, pending, sidecar, whoosh_pin
 from .engine import IndexBusy, IndexProblem, SearcherHolder, read_pointer
-from .evaluate import best_matches
+from .evaluate import best_matches, checked_in_part, document_ids
 from .query import compile_query
-from .schema import SCHEMA_VERSION, decode_stamp
+from .schema import SCHEMA_VERSION
 
 if TYPE_CHECKING:  # the writer loads with a writable library: a reader only searches
     from .writer import IndexWorker
@@ -160,17 +160,9 @@ class WhooshBackend:
                 top, total, docset = self._run(searcher, q, want, facets)
             except sidecar.PositionsLost as exc:
                 raise self._lost(exc) from exc
-            stamps = self.holder.column(searcher, "stamp")
-            ids: list[int] = []
-            scores: list[float] = []
-            for score, docnum in top[:want]:
-                st = decode_stamp(stamps[docnum])
-                if st is not None:
-                    ids.append(st[0])
-                    scores.append(float(score))
+            ids, scores = document_ids(self.holder, searcher, top, want)
             counts = self._facets(searcher, docset) if docset else {}
-        if any(getattr(x, "incomplete", False) for x in q.leaves()) or \
-                getattr(q, "incomplete", False):
+        if checked_in_part(q):
             notices.append(INCOMPLETE_PHRASE)
         return Matches(tuple(ids), tuple(scores), total,
                        {k: tuple(v) for k, v in counts.items()}, plan.marks(), tuple(notices))
