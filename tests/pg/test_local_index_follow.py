@@ -53,3 +53,42 @@ def test_a_colleagues_import_and_deletion_reach_my_local_index_while_it_is_open(
     finally:
         mine.close()
         theirs.close()
+
+
+def test_a_tag_renamed_moved_merged_or_deleted_elsewhere_is_searched_by_its_new_name_only(
+        pg_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    marker = make_shared(pg_db, tmp_path, capsys)
+    monkeypatch.setenv("WORKBENCH_SHARED_SEARCH", "local")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "mine"))
+    mine = Workbench.open(marker)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "theirs"))
+    theirs = Workbench.open(marker)
+    try:
+        listener = mine.listen_for_changes(lambda: None)
+        assert listener is not None
+        _within(10, lambda: listener.listening)
+        report, _ = theirs.import_paths([CORPUS / "un-report-crimes-against-humanity.txt"])
+        doc = report.imported[0].document_id
+        for path in ("Ochre", "Umber", "Sienna", "Cobalt", "Cobalt/Teal"):
+            theirs.tag_document(doc, path)
+        _within(2.0, lambda: doc in _found(mine, 'tag:"Cobalt/Teal"'))
+
+        theirs.rename_tag("Ochre", "Saffron")
+        _within(2.0, lambda: doc in _found(mine, 'tag:"Saffron"'))
+        assert doc not in _found(mine, 'tag:"Ochre"')
+
+        theirs.move_tag("Umber", "Saffron")
+        _within(2.0, lambda: doc in _found(mine, 'tag:"Saffron/Umber"'))
+
+        theirs.merge_tags("Sienna", "Saffron")  # Sienna's links go to Saffron, Sienna goes
+        _within(2.0, lambda: doc not in _found(mine, 'tag:"Sienna"'))
+
+        # a deleted tag (with its sub-tag and their links) leaves no trace in my index
+        theirs.delete_tag("Cobalt", cascade=True)
+        _within(2.0, lambda: doc not in _found(mine, 'tag:"Cobalt"'))
+        assert doc not in _found(mine, 'tag:"Teal"')
+        assert doc in _found(mine, 'tag:"Saffron"')
+    finally:
+        mine.close()
+        theirs.close()

@@ -163,8 +163,11 @@ class TagsMixin:
             target = None if reassign_to is None else T.get_tag(s, reassign_to)
             docs = T.affected_documents(s, [tag_id, *T.descendants(s, tag_id)])
             result = T.delete_tag(s, tag, cascade=cascade, reassign_to=target)
+            # The documents that carried it, by id: a desktop's own index of a shared case
+            # drops the tag from them when it hears the event (workbench/shared/follow.py).
             audit.record(s, audit.DELETION, "tag", tag_id, {
-                **result, "reassigned_to": target.id if target else None})
+                **result, "reassigned_to": target.id if target else None,
+                "document_ids": docs})
         return self._tags_changed(docs)
 
     def tag_document(self, doc_ref: str | int, path: str) -> Changes:

@@ -9,9 +9,10 @@ and those to drop (deleted). ``LocalFollower.catch_up`` reads them and hands the
 index's writer; the facade's ``listen_for_changes`` calls it on the listener's own thread
 before telling the caller, so the window (and any headless caller that listens) searches an
 index that already holds the change. A change to the text of a document a check would see is
-also caught by the index's drift check on the next open; a tag deleted with its links is not
-(its documents keep it in the local index until they next change or the index is rebuilt:
-its event no longer says which they were).
+also caught by the index's drift check on the next open. A tag deleted elsewhere takes its
+links with it, so its event names the documents that wore it (``document_ids``): they are
+indexed again without it. (An older event, from before it named them, cannot: those
+documents keep the tag in the local index until they next change or ``reindex``.)
 """
 
 from __future__ import annotations
@@ -78,6 +79,10 @@ def touched(session: Session, events: Iterable[Event]) -> tuple[set[int], set[in
                 collections.add(oid)
         elif object_type == "tag" and oid is not None and event_type == audit.MODIFICATION:
             tags.add(oid)  # renamed, moved, merged into: its documents' tag paths changed
+        elif object_type == "tag" and event_type == audit.DELETION:
+            # Its links are gone with it: only the event still says which documents wore it
+            # (or one of its sub-tags), so theirs are indexed again without it.
+            changed.update(i for i in (d.get("document_ids") or []) if isinstance(i, int))
     if tags:
         from ..annotate.tags import affected_documents, descendants
 
