@@ -57,10 +57,12 @@ def tiny_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     text = where / "report.txt"
     text.write_text("Forced labour in the region, said the rapporteur's report.\n",
                     encoding="utf-8")
+    (where / "second.txt").write_text("The rapporteur heard of labour camps.\n",
+                                      encoding="utf-8")
     lib = where / "lib"
     with Workbench.open(lib, create=True, program="tests") as wb:
-        report, _changes = wb.import_paths([text])
-        assert [o.document_id for o in report.imported] == [1]
+        report, _changes = wb.import_paths([text, where / "second.txt"])
+        assert [o.document_id for o in report.imported] == [1, 2]
         assert wb.wait_for_index(60)
     return lib
 
@@ -105,3 +107,15 @@ def test_search_loads_no_sqlalchemy(tiny_library: Path, tmp_path: Path) -> None:
     modules = loaded_by(tiny_library, "search", "labour", tmp_path=tmp_path)
     assert "workbench.search.read_only" in modules
     assert heavy(modules, FACADE) == []
+
+
+@pytest.mark.parametrize("query", [
+    "labour", '"forced labour" OR rapport* -camps', '"the rapporteur"~2 labour',
+], ids=["term", "phrase-prefix-not", "proximity"])
+def test_search_of_a_small_library_loads_no_numpy(
+        tiny_library: Path, tmp_path: Path, query: str) -> None:
+    # numpy costs ~0.1 s of start-up: a small index is searched in plain Python
+    # (workbench/search/whoosh/plain_eval.py), whatever the query's shape.
+    modules = loaded_by(tiny_library, "search", query, tmp_path=tmp_path)
+    assert "whoosh" in modules and "workbench.search.read_only" in modules
+    assert heavy(modules, {"numpy"}) == []

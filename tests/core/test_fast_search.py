@@ -10,6 +10,11 @@ alias, no hit, broken syntax, queries that cannot be read — stdout, stderr and
 must be the same bytes (the JSON's `elapsed_ms`, a clock reading, aside). What the fast path
 leaves to the facade (a filter, copies folded, find-in-document, an index that lags behind
 the database or is missing) is checked to be handed over, with the facade's words.
+
+The library is small, so the fast path evaluates queries without numpy
+(``whoosh/plain_eval.py``); the facade's run is made to use the numpy evaluator (``BulkEval``),
+so the bytes compared come from both evaluators, and every query the plain evaluator answers
+is also answered by ``BulkEval`` on the same searcher: the same documents and the same floats.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import pytest
 from tests.core.test_fast_read import _varied
 from workbench import cli
 from workbench.fast_read import FastReader, Unsupported
+from workbench.search.whoosh import plain_eval
 
 CHINESE = ("新疆维吾尔自治区的强迫劳动问题。联合国人权事务高级专员办事处发布了关于新疆的报告，"
            "报告说可能构成危害人类罪。")
@@ -82,6 +88,30 @@ def _steady(out: str) -> str:
 
 
 @pytest.fixture
+def evaluators(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Which evaluator answered each query ("plain" or "numpy"); every plain answer is
+    checked against ``BulkEval``'s on the same searcher, float for float."""
+    from workbench.search.whoosh.bulkquery import BulkEval
+
+    used: list[str] = []
+    real_plain, real_bulk = plain_eval.PlainEval.matches, BulkEval.matches
+
+    def plain(self: Any, q: Any) -> Any:
+        docs, scores = real_plain(self, q)
+        used.append("plain")
+        numpy_docs, numpy_scores = real_bulk(BulkEval(self.searcher, self.lengths), q)
+        assert (docs, scores) == (numpy_docs.tolist(), numpy_scores.tolist()), q
+        return docs, scores
+
+    def bulk(self: Any, q: Any) -> Any:
+        used.append("numpy")
+        return real_bulk(self, q)
+    monkeypatch.setattr(plain_eval.PlainEval, "matches", plain)
+    monkeypatch.setattr(BulkEval, "matches", bulk)
+    return used
+
+
+@pytest.fixture
 def spied(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Whether each command was served by the fast path (True) or handed to the facade."""
     served: list[bool] = []
@@ -102,13 +132,14 @@ def _both(argv: list[str], capsys: pytest.CaptureFixture[str],
         def refuse(*_a: Any, **_k: Any) -> FastReader:
             raise Unsupported("switched off by the test")
         m.setattr(FastReader, "open", refuse)
+        m.setattr(plain_eval, "SMALL_DOCS", 0)  # the facade's run: numpy's evaluator
         facade = _run(argv, capsys)
     return fast, facade
 
 
 def test_every_search_prints_the_same_bytes_on_both_paths(
         library: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-        spied: list[bool]) -> None:
+        spied: list[bool], evaluators: list[str]) -> None:
     outcomes: list[tuple[int, int]] = []
     refused = set()
     for i, query in enumerate(QUERIES):
@@ -133,6 +164,9 @@ def test_every_search_prints_the_same_bytes_on_both_paths(
     # Really varied: hits, no hits and refused queries (exit 2, one line) were all compared.
     assert refused == {"AND", "*", "", "x" * 1001}
     assert (0, 0) in outcomes and max(total for _code, total in outcomes) >= 5
+    # Both evaluators really ran: the plain one on the fast path, numpy's for the facade
+    # (the queries they cannot take, such as proximity, go to Whoosh's own collector).
+    assert evaluators.count("plain") >= 30 and evaluators.count("numpy") >= 30
 
 
 def test_the_fast_path_found_what_the_queries_ask_for(

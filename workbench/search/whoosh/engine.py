@@ -372,7 +372,7 @@ def pin(leaf: Any, schema: Any) -> None:
     """Open now every file of segment reader ``leaf`` that a search reads and Whoosh would
     open on first use: the columns and the field lengths. An open file still reads once a
     later commit deletes it (a reader of a missing column gets defaults, silently)."""
-    from .bulkquery import length_bytes
+    from .blocks import length_bytes
 
     if leaf.segment() is None:  # an empty index
         return
@@ -416,7 +416,7 @@ class SearcherHolder:
 
     def lengths(self, leaf: Any, fieldname: str) -> bytes:
         """Each document's length byte for ``fieldname`` in segment reader ``leaf``."""
-        from .bulkquery import length_bytes
+        from .blocks import length_bytes
 
         return per_leaf(leaf, ("lengths", fieldname),  # type: ignore[no-any-return]
                         partial(length_bytes, leaf, fieldname))

@@ -2,7 +2,8 @@
 search path (``search/read_only.py``, which must not load SQLAlchemy) both run.
 
 Kept apart from ``hook.py`` because that module imports the library and SQLAlchemy; and
-``bulkquery`` (numpy) is imported only when a query is evaluated, never by attaching.
+``bulkquery`` (numpy) is imported only when a query of a large index is evaluated, never by
+attaching: a small one is evaluated by ``plain_eval`` (no numpy, same results).
 """
 
 from __future__ import annotations
@@ -14,13 +15,20 @@ def best_matches(searcher: Any, q: Any, want: int, facets: bool,
                  lengths: Any) -> tuple[list[tuple[float, int]], int, Any]:
     """Best ``want`` matches as (score, docnum), the total, and every match (for facets).
 
-    The common shapes go through ``BulkEval`` (one pass, whole posting lists); others
-    through Whoosh's collector, which counts with a second pass over the matches.
-    ``lengths`` is the searcher holder's field-length reader.
+    The common shapes go through ``BulkEval`` (one pass, whole posting lists), or for a
+    small index ``PlainEval``; others through Whoosh's collector, which counts with a second
+    pass over the matches. ``lengths`` is the searcher holder's field-length reader.
     """
-    from .bulkquery import BulkEval, Unsupported, best
+    from . import plain_eval
+    from .plain_eval import Unsupported
 
     try:
+        if plain_eval.fits(searcher):
+            found, values = plain_eval.PlainEval(searcher, lengths).matches(q)
+            top = plain_eval.best(found, values, max(1, want))
+            return top, len(found), found if facets else None
+        from .bulkquery import BulkEval, best
+
         docs, scores = BulkEval(searcher, lengths).matches(q)
     except Unsupported:
         results = searcher.search(q, limit=max(1, want))

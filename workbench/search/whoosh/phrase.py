@@ -78,14 +78,14 @@ def leaf_positions(leaf: Any, fieldname: str, btext: bytes, docs: list[int]
     segment reader ``leaf``) that holds it: from the segment's sidecar, else from Whoosh's
     blocks. A segment whose positions are in its sidecar only, without a usable sidecar,
     raises ``sidecar.PositionsLost``: an empty answer would be a wrong one."""
-    import numpy as np
-
     from . import sidecar
-    from .bulkquery import postings
+    from .blocks import postings
 
     side = sidecar.for_leaf(leaf)
     fp = side.fields.get(fieldname) if side is not None else None
     if fp is not None:
+        import numpy as np  # a sidecar is read with numpy; a small index has none
+
         i = fp.find(btext)
         if i < 0:
             return {}
