@@ -4,13 +4,19 @@ A thin tree over plain data (``operations.library.sidebar_data`` builds it on th
 carry ``(kind, payload)``; choosing one emits ``chosen``. Tags can be dragged onto other tags to
 reparent them when the core offers ``move_tag``; the move itself is an operation, not done here.
 F2 on an entry asks for its renaming (``rename_requested``: collections, ui/collections_ui.py).
+
+The rows the core's panels answer (Entities, Chronology under LIBRARY) are there from the first
+paint, greyed until their panel claims them (``entry``), so nothing moves when the core
+arrives after the early list (issue 16). A name too long for the sidebar is cut before its
+count, which stays in view (``_CountDelegate``).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
@@ -22,12 +28,25 @@ from PySide6.QtGui import (
     QPainter,
     QPixmap,
 )
-from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 HIGHLIGHT_MIME = "application/x-workbench-highlights"
 DOCUMENT_MIME = "application/x-workbench-documents"
 KIND = Qt.ItemDataRole.UserRole
 PAYLOAD = Qt.ItemDataRole.UserRole + 1
+# Rows under LIBRARY that a panel of the core answers: (kind, label, tooltip), in this order.
+ENTRIES = (("entities", "Entities", "People, organisations and places (Ctrl+Shift+E)"),
+           ("chronology", "Chronology", "Events in date order, with their sources (Ctrl+5)"))
+_COUNTED = re.compile(r"^(.*)(  \(\d+\))$", re.DOTALL)  # "Name  (12)"
 
 
 def color_dot(color: str, size: int = 12) -> QIcon:
@@ -75,6 +94,22 @@ class Sidebar(QTreeWidget):
             self.sections[key] = item
         self._style_sections()
         self.all_item = self._leaf(self.sections["library"], "All documents", "all", None)
+        self._entries: dict[str, QTreeWidgetItem] = {}
+        for kind, label, tip in ENTRIES:
+            item = self._leaf(self.sections["library"], label, kind, None)
+            item.setToolTip(0, f"{tip}: once the library is open")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)  # greyed: nothing answers it yet
+            self._entries[kind] = item
+        self._counts = _CountDelegate(self)
+        self.setItemDelegate(self._counts)
+
+    def entry(self, kind: str) -> QTreeWidgetItem:
+        """The reserved LIBRARY row of ``kind`` (``ENTRIES``), made choosable: the panel that
+        answers it claims it when it is installed."""
+        item = self._entries[kind]
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        item.setToolTip(0, next(tip for k, _label, tip in ENTRIES if k == kind))
+        return item
 
     def _style_sections(self) -> None:
         for item in getattr(self, "sections", {}).values():
@@ -251,6 +286,39 @@ class Sidebar(QTreeWidget):
         parent_id = target.data(0, PAYLOAD) if target.data(0, KIND) == "tag" else None
         if parent_id != dragged.data(0, PAYLOAD):
             self.tag_dropped.emit(dragged.data(0, PAYLOAD), parent_id)
+
+
+class _CountDelegate(QStyledItemDelegate):
+    """Paints "Name  (12)" with the name elided, never the count: a collection or tag's
+    count is what a user reads the sidebar for. ``painted`` keeps the text last painted for
+    each name (what a user sees)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.painted: dict[str, str] = {}
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        text = str(opt.text)
+        counted = _COUNTED.match(text)
+        if counted is not None:
+            metrics = opt.fontMetrics
+            # The style draws the text inside its rectangle less a margin on each side.
+            margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None,
+                                       widget) + 1
+            room = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt,
+                                        widget).width() - 2 * margin
+            if metrics.horizontalAdvance(text) > room:
+                name, count = counted.group(1), counted.group(2)
+                opt.text = metrics.elidedText(
+                    name, Qt.TextElideMode.ElideRight,
+                    max(0, room - metrics.horizontalAdvance(count))) + count
+            self.painted[counted.group(1)] = str(opt.text)
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
 
 
 def _ids(raw: bytes) -> list[int]:

@@ -12,13 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QTreeWidgetItem
+from PySide6.QtWidgets import QMenu
 
 from workbench.changes import Changes
 
-from ..sidebar import KIND, PAYLOAD
 from . import ops
 from .panel import EntitiesPanel
 
@@ -62,11 +60,7 @@ def install_entities(window: Any) -> None:
     window.viewer.text.menu_extenders.append(
         lambda menu, selected: _text_menu(window, panel, menu, selected))
 
-    leaf = QTreeWidgetItem(window.sidebar.sections["library"], ["Entities"])
-    leaf.setData(0, KIND, "entities")
-    leaf.setData(0, PAYLOAD, None)
-    leaf.setToolTip(0, f"People, organisations and places ({SHORTCUT})")
-    leaf.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    window.sidebar.entry("entities")  # its row is there from the first paint, greyed
 
     def on_sidebar(kind: str, _payload: Any) -> None:
         if kind == "entities":
