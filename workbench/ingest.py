@@ -69,27 +69,33 @@ def plan_import(library: Library, paths: Iterable[str | Path],
     items: list[PlanItem] = []
     seen: dict[str, Path] = {}
     files = list(walk((Path(p) for p in paths), follow_links))
+    found_items: list[PlanItem] = []
+    for n, found in enumerate(files):
+        if cancel:
+            cancel.check()
+        if progress:
+            progress(Progress(n, len(files), str(found.path), "plan"))
+        found_items.append(_plan_found(found))
+    # The hashes are looked up in chunks, not one query per file: that was most of the plan's
+    # CPU, spent on the desktop's worker thread against the GUI thread's GIL (the heartbeat).
+    hashes = sorted({i.sha256 for i in found_items if i.status == "new" and i.sha256})
+    known: dict[str, int] = {}
     with library.read() as session:
         from .models import Document
 
-        for n, found in enumerate(files):
-            path = found.path
-            if cancel:
-                cancel.check()
-            if progress:
-                progress(Progress(n, len(files), str(path), "plan"))
-            item = _plan_found(found)
-            if item.status == "new" and item.sha256:
-                doc_id = session.execute(
-                    select(Document.id).where(Document.sha256 == item.sha256)
-                ).scalar_one_or_none()
-                if doc_id is not None:
-                    item.status, item.duplicate_of = "duplicate", doc_id
-                elif item.sha256 in seen:
-                    item.status, item.duplicate_in_batch = "duplicate", seen[item.sha256]
-                else:
-                    seen[item.sha256] = path
-            items.append(item)
+        for at in range(0, len(hashes), 500):
+            known.update(session.execute(select(Document.sha256, Document.id).where(
+                Document.sha256.in_(hashes[at:at + 500]))).tuples().all())
+    for item in found_items:
+        if item.status == "new" and item.sha256:
+            doc_id = known.get(item.sha256)
+            if doc_id is not None:
+                item.status, item.duplicate_of = "duplicate", doc_id
+            elif item.sha256 in seen:
+                item.status, item.duplicate_in_batch = "duplicate", seen[item.sha256]
+            else:
+                seen[item.sha256] = item.path
+        items.append(item)
     return ImportPlan(items)
 
 
@@ -209,11 +215,22 @@ def run_import(library: Library, plan: ImportPlan, options: ImportOptions | None
         for i, item in enumerate(plan.items):
             if item.status == "duplicate":
                 report(i, _duplicate_outcome(item, by_path))
+        if imported or child_outcomes:
+            _searchable_on_return(library)
     finally:
         if own_pool:
             pool.close()
     return ImportReport([outcomes[i] for i in sorted(outcomes)] + child_outcomes,
                         stopped=str(stopped) if stopped is not None else None)
+
+
+def _searchable_on_return(library: Library) -> None:
+    """A shared library's search rows are written in batches (search/postgres/writer.py):
+    the last one is written now, so every desktop finds the import's documents once it
+    returns. A personal library's Whoosh writer goes on in the background, as before."""
+    flush = getattr(library.index, "flush", None)
+    if flush is not None:
+        flush(60.0)
 
 
 def _duplicate_outcome(item: PlanItem, by_path: dict[Path, FileOutcome]) -> FileOutcome:
