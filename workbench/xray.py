@@ -74,6 +74,9 @@ PROBLEM = "possible failed redaction"
 BUDGET_SHARE = 0.25
 MAX_SECONDS = 20.0
 PAIRS = 1_000_000  # text x cover box comparisons at once (a few MB)
+# Up to this many text x cover pairs a page is compared in plain Python (≈ 2 ms at most):
+# loading numpy for it would cost a worker 0.2 s and 15 MB (tests/core/test_import_lean.py).
+PYTHON_PAIRS = 10_000
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,29 @@ class _Plan:
         self.wanted = {address(t.handle): t for t in objects.texts if t.order in keep}
 
     def _pairs(self, texts: list[TextObj], covers: list[Cover]) -> None:
+        if len(texts) * len(covers) <= PYTHON_PAIRS:
+            self._pairs_plain(texts, covers)
+        else:
+            self._pairs_numpy(texts, covers)
+        for lists in (self.later, self.below):
+            for found in lists.values():
+                found.sort(key=lambda c: -c.order)
+
+    def _pairs_plain(self, texts: list[TextObj], covers: list[Cover]) -> None:
+        after: tuple[list[int], list[int]] = ([], [])
+        before: tuple[list[int], list[int]] = ([], [])
+        for ti, t in enumerate(texts):  # in numpy.nonzero's order: text, then cover
+            tx0, ty0, tx1, ty1 = t.box
+            for ci, c in enumerate(covers):
+                cx0, cy0, cx1, cy1 = c.box
+                if tx0 < cx1 and cx0 < tx1 and ty0 < cy1 and cy0 < ty1:
+                    found = after if c.order > t.order else before if c.order < t.order else None
+                    if found is not None:
+                        found[0].append(ti)
+                        found[1].append(ci)
+        self._note(texts, covers, after, before)
+
+    def _pairs_numpy(self, texts: list[TextObj], covers: list[Cover]) -> None:
         import numpy as np
 
         cb = np.array([c.box for c in covers], dtype=float)
@@ -194,9 +220,6 @@ class _Plan:
             hit = ((tb[:, None, 0] < cb[None, :, 2]) & (cb[None, :, 0] < tb[:, None, 2])
                    & (tb[:, None, 1] < cb[None, :, 3]) & (cb[None, :, 1] < tb[:, None, 3]))
             self._note(block, covers, np.nonzero(hit & (co > to)), np.nonzero(hit & (co < to)))
-        for lists in (self.later, self.below):
-            for found in lists.values():
-                found.sort(key=lambda c: -c.order)
 
     def _note(self, texts: list[TextObj], covers: list[Cover], after: Any, before: Any
               ) -> None:

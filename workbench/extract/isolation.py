@@ -98,13 +98,23 @@ class WorkerProcess:
         self.proc.wait()
 
     def close(self) -> None:
+        self.ask_to_exit()
+        self.wait_exit()
+
+    def ask_to_exit(self) -> None:
+        """Close the channel: the worker exits once it has answered what it was asked."""
         if self.proc.poll() is None:
             try:
                 assert self.proc.stdin is not None
                 self.proc.stdin.close()
-                self.proc.wait(timeout=5)
-            except (OSError, subprocess.TimeoutExpired):
+            except OSError:
                 self.kill()
+
+    def wait_exit(self, timeout: float = 5.0) -> None:
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
 
 
 class ExtractorPool:
@@ -142,8 +152,10 @@ class ExtractorPool:
         self._closed = True
         with self._lock:
             workers, self._all = self._all, []
+        for w in workers:  # all asked first: they exit side by side, not one after another
+            w.ask_to_exit()
         for w in workers:
-            w.close()
+            w.wait_exit()
 
     def __enter__(self) -> ExtractorPool:
         return self

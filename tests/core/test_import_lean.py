@@ -1,0 +1,84 @@
+"""What an import costs beyond reading the files (issue 16): closing the workers, and the
+failed-redaction check on an ordinary page, must not add the interpreter's teardown or a
+numpy import to every import's time and to each worker's memory.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from tests.support import slow_teardown
+from tests.support import xray_pdfs as X
+from workbench import xray
+from workbench.extract.base import ExtractOptions
+from workbench.extract.isolation import ExtractorPool, Limits
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_closing_the_pool_skips_the_workers_teardown_but_runs_their_exit_handlers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mark = tmp_path / "exit-handler-ran"
+    monkeypatch.setenv("WB_TEST_EXIT_MARK", str(mark))
+    doc = tmp_path / "note.txt"
+    doc.write_text("A short note.", encoding="utf-8")
+    pool = ExtractorPool(2, Limits(timeout=30, plugins=(slow_teardown.MODULE,)))
+    try:
+        # Both workers started: two files at once.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(2) as threads:
+            results = list(threads.map(
+                lambda _: pool.extract(doc, ExtractOptions(kind="text",
+                                                           children_dir=str(tmp_path))),
+                range(2)))
+        assert [r.pages for r in results] == [["A short note."]] * 2
+    finally:
+        started = time.monotonic()
+        pool.close()
+        took = time.monotonic() - started
+    # Each worker's module teardown would take TEARDOWN_S: the pool waits for none of it.
+    assert took < slow_teardown.TEARDOWN_S / 2, took
+    assert mark.read_text(encoding="utf-8") == "ran"
+
+
+SCAN = """
+import json, sys
+import pypdfium2 as pdfium
+from tests.support import xray_pdfs as X
+from workbench.xray import scan_pdf
+areas = scan_pdf(pdfium.PdfDocument(X.pdf_bytes([X.black_box_over_text()])))
+print(json.dumps({"areas": [[a.kind, a.text] for a in areas],
+                  "numpy": "numpy" in sys.modules}))
+"""
+
+
+def test_a_box_over_text_on_an_ordinary_page_is_found_without_loading_numpy() -> None:
+    # numpy is 15 MB and 0.2 s of a worker's start: an ordinary page has a few boxes.
+    out = subprocess.run([sys.executable, "-c", SCAN], cwd=ROOT, capture_output=True,
+                         text=True, check=True, timeout=60)
+    found = json.loads(out.stdout.strip().splitlines()[-1])
+    assert found == {"areas": [[xray.SHAPE, X.NAME]], "numpy": False}
+
+
+def test_boxes_compared_in_python_or_in_numpy_blocks_give_the_same_answer(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    page = X.Page(X.shaded_table_header().content + X.black_box_over_text().content
+                  + X.text_coloured_like_box().content)
+
+    def scan() -> list[xray.XrayArea]:
+        return xray.scan_pdf(pdfium.PdfDocument(X.pdf_bytes([page])))
+
+    plain = scan()
+    assert {a.kind for a in plain} >= {xray.SHAPE}
+    monkeypatch.setattr(xray, "PYTHON_PAIRS", 0)  # every page in numpy
+    assert scan() == plain
+    monkeypatch.setattr(xray, "PAIRS", 1)  # one text at a time
+    assert scan() == plain
