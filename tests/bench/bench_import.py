@@ -7,8 +7,10 @@ Prints one JSON object. Not part of the test suite; figures go to docs/PERFORMAN
 Measured in the same run, each in a fresh process so its memory is its own:
 - ``reference_pdfium``: pypdfium2 reading every page's text in one process (the floor);
 - ``reference_pypdf``: pypdf's ``extract_text`` in one process, one core (on 30 files);
-- ``import``: ``Workbench.import_paths`` into a fresh library (plan and hash → store original →
-  extract in the worker pool → persist → index hook), timed around that call;
+- ``import``: ``Workbench.import_paths`` into a new, empty library (plan and hash → store
+  original → extract in the worker pool → persist → index hook → copies), timed around that
+  call; the library is created beforehand by another process, as a user's library exists
+  before they import into it (creating one runs the migrations: Alembic, ≈ 20 MB more);
 - ``real``: the same import and pdfium reference on real PDFs (``--real``; by default the PDF
   manuals Debian ships when they are installed).
 
@@ -18,6 +20,10 @@ extraction workers): ``peak_rss_mb`` is the largest sum of resident sets seen at
 with shared pages divided among the processes sharing them (what the tree really costs).
 A 10 ms sampler can miss a shorter spike; ``hwm_mb`` is each process's own high-water mark
 (the kernel's ``VmHWM``, last read before it ended), which it cannot miss, by process.
+``cpu_s`` is the CPU time of the child and the workers it waited for (user + system).
+
+``--tree DIR`` imports ``workbench`` from another checkout (a worktree of an earlier commit),
+so a before and an after can be measured in turns in the same run.
 """
 
 from __future__ import annotations
@@ -90,13 +96,22 @@ for f in files:
 print(json.dumps({"pages": pages, "elapsed_s": time.perf_counter() - t0}))
 """
 
+CREATE = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from workbench.services import Workbench
+Workbench.open(Path(sys.argv[1]), create=True).close()
+print("{}")
+"""
+
 IMPORT = """
 import json, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[4])
 from workbench.ingest import ImportOptions
 from workbench.services import Workbench
-wb = Workbench.open(Path(sys.argv[2]), create=True)
+wb = Workbench.open(Path(sys.argv[2]))
 try:
     t0 = time.perf_counter()
     report, _ = wb.import_paths([Path(sys.argv[1])], ImportOptions(workers=int(sys.argv[3])))
@@ -157,14 +172,16 @@ def run_child(code: str, *args: str) -> dict[str, Any]:
     sampler.start()
     assert proc.stdout is not None
     out = proc.stdout.read()
-    proc.wait()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
     done.set()
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"benchmark child failed with {proc.returncode}")
     result: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
     result.update(peak_rss_mb=round(peak_rss / 1024, 1), peak_pss_mb=round(peak_pss / 1024, 1),
-                  hwm_mb=[round(hwm[p] / 1024, 1) for p in sorted(hwm)])
+                  hwm_mb=[round(hwm[p] / 1024, 1) for p in sorted(hwm)],
+                  cpu_s=round(usage.ru_utime + usage.ru_stime, 2))
     return result
 
 
@@ -172,9 +189,11 @@ def pages_per_s(r: dict[str, Any]) -> float:
     return round(r["pages"] / r["elapsed_s"], 1)
 
 
-def compare(src: Path, lib: Path, workers: int) -> dict[str, Any]:
+def compare(src: Path, lib: Path, workers: int, tree: Path = ROOT) -> dict[str, Any]:
     ref = run_child(PDFIUM, str(src))
-    imp = run_child(IMPORT, str(src), str(lib), str(workers), str(ROOT))
+    shutil.rmtree(lib, ignore_errors=True)
+    run_child(CREATE, str(lib), str(tree))
+    imp = run_child(IMPORT, str(src), str(lib), str(workers), str(tree))
     return {
         "import": {**imp, "pages_per_s": pages_per_s(imp),
                    "elapsed_s": round(imp["elapsed_s"], 2)},
@@ -193,6 +212,8 @@ def main() -> None:
                     help="keep the generated PDFs here and reuse them on the next run")
     ap.add_argument("--real", type=Path, nargs="*",
                     help="real PDFs for the mix (default: Debian's PDF manuals if installed)")
+    ap.add_argument("--tree", type=Path, default=ROOT,
+                    help="import workbench from this checkout (default: this one)")
     args = ap.parse_args()
     real = args.real if args.real is not None else [p for p in DEBIAN_PDFS if p.exists()]
     with tempfile.TemporaryDirectory() as tmp:
@@ -207,13 +228,14 @@ def main() -> None:
             pdfs = make_corpus(src, args.files, args.pages)
         gen_s = time.perf_counter() - t0
 
-        generated = compare(src, root / "lib", args.workers)
+        generated = compare(src, root / "lib", args.workers, args.tree.resolve())
         pypdf = run_child(PYPDF, str(src))
         result: dict[str, Any] = {
             "benchmark": "import",
             "files": args.files,
             "pages_per_file": args.pages,
             "workers": args.workers,
+            "tree": str(args.tree),
             **generated,
             "reference_pypdf_one_core": {**pypdf, "pages_per_s": pages_per_s(pypdf)},
             "generate_s": round(gen_s, 1),
@@ -227,7 +249,8 @@ def main() -> None:
             for i, p in enumerate(real):
                 shutil.copyfile(p, mix / f"{i:02}-{p.name}")
             result["real"] = {"files": [p.name for p in real],
-                              **compare(mix, root / "lib-real", args.workers)}
+                              **compare(mix, root / "lib-real", args.workers,
+                                        args.tree.resolve())}
     print(json.dumps(result, indent=2))
 
 
