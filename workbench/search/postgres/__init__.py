@@ -73,7 +73,11 @@ class LocalIndex:
             self.local.close()
 
     def wait_idle(self, timeout: float | None = None) -> bool:
-        return self.local.wait_idle(timeout)
+        server = self.server.wait_idle(timeout)  # its queued rows written
+        return self.local.wait_idle(timeout) and server
+
+    def flush(self, timeout: float | None = None) -> bool:
+        return self.server.flush(timeout)
 
     def search(self, query: Node, filters: Filters, *, want: int, facets: bool,
                aliases: Mapping[str, Sequence[str]]) -> Matches:

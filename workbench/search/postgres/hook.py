@@ -2,8 +2,9 @@
 
 The index is in the library's own database (revision 0007, schema ``wbsearch``), so every
 desktop searches the same index and a colleague's import is found as soon as it is committed:
-the desktop that commits writes the documents' rows right after its commit
-(``documents_changed``), in one transaction that also keeps the vocabulary's counts. Writers
+the desktop that commits writes the documents' rows within ``writer.GATHER`` seconds of its
+commit (``documents_changed``), in batches (``writer.py``; an import's last one before the import
+returns), each in one transaction that also keeps the vocabulary's counts. Writers
 on several desktops take turns through a transaction-level advisory lock, so two of them
 indexing the same document never collide. A deleted document's rows go with it (a foreign
 key). ``check`` compares the index with the database (rows missing, or built from another
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -48,6 +50,7 @@ from ..source import all_index_state, load_documents, tag_paths
 from .lexemes import FORMAT, STAMP_HASH, Row, row_of
 from .query import Compiler, filter_sql
 from .vocab import Vocabulary
+from .writer import BatchWriter
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +85,8 @@ class PostgresBackend:
         self._busy = threading.Lock()  # one repair or rebuild at a time in this process
         self._thread: threading.Thread | None = None
         self._closing = False
+        # the rows of documents_changed/removed, written in batches off the caller's path
+        self._writer = BatchWriter(self._write)
         self._pairs = False  # the rows were seen to hold FORMAT (a format only ever rises)
         if check and library.writable:
             self.check()
@@ -90,11 +95,24 @@ class PostgresBackend:
 
     def documents_changed(self, ids: list[int]) -> None:
         if ids and self.library.writable:
-            self._guarded(self.index, ids)
+            self._writer.changed(ids)
 
     def documents_removed(self, ids: list[int]) -> None:
         if ids and self.library.writable:
-            self._guarded(self.remove, ids)
+            self._writer.removed(ids)
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Write the queued rows now and wait for them (the end of an import: its documents
+        are then found by search on every desktop when it returns)."""
+        return self._writer.flush(timeout)
+
+    def _write(self, changed: list[int], removed: list[int]) -> None:
+        """One batch of the writer: its documents' texts read in one go, their rows
+        written in one transaction (``index``)."""
+        if removed:
+            self._guarded(self.remove, removed)
+        if changed:
+            self._guarded(self.index, changed)
 
     def _guarded(self, step: Any, ids: list[int]) -> None:
         # The user's change is committed already: an index write that fails must not turn it
@@ -107,13 +125,18 @@ class PostgresBackend:
             self.last_error = str(exc)
 
     def close(self) -> None:
+        self._writer.close(30)  # the queued rows written
         self._closing = True  # a repair under way stops after its batch (the next open's
         self.wait_idle(30)  # check picks up what it left)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
+        """Every queued row written and the check (if one runs) done."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        if not self._writer.flush(timeout):
+            return False
         thread = self._thread
         if thread is not None:
-            thread.join(timeout)
+            thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
             return not thread.is_alive()
         return True
 
@@ -362,7 +385,7 @@ class PostgresBackend:
     def activity(self) -> Activity:
         out: Activity = {"state": self.state if self.library.writable or self.state != "idle"
                          else "read-only", "done": self.done, "total": self.total,
-                         "pending": 0, "last_error": self.last_error,
+                         "pending": self._writer.pending(), "last_error": self.last_error,
                          "last_rebuild_reason": self.last_rebuild_reason}
         return out
 
