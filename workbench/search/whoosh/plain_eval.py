@@ -32,10 +32,11 @@ from .termset import TermSet
 
 B, K1 = 0.75, 1.2
 BUDGET_S = 1.0  # phrase checking stops here (the result then says it may be incomplete)
-# Up to here the plain evaluator is cheaper than importing numpy (measured with
-# tests/bench/bench_cli.py; docs/PERFORMANCE.md). Below sidecar.MIN_DOCS, so no segment of
-# such an index gains a sidecar while it is searched.
-SMALL_DOCS = 1000
+# Without sidecars both evaluators spend their time reading Whoosh's blocks: measured at
+# 1,000 and 2,000 documents, this one took 0.8-1.2x BulkEval's time (within 0.6 ms on every
+# query shape), against ~80 ms of CPU to import numpy (docs/PERFORMANCE.md). Larger indexes
+# have sidecars (segments of sidecar.MIN_DOCS or more), which are read with numpy.
+SMALL_DOCS = 5000
 
 Scored = dict[int, float]  # the documents matched (by number) and their scores
 
