@@ -138,6 +138,9 @@ def _index_chunk(job: tuple[str, list[int]]) -> tuple[int, Counter[tuple[str, st
                 copy.write_row((r.doc_id, r.layer_id, r.text_sha, r.title, r.kind, r.lang,
                                 r.date, r.year, r.sources, r.collections, r.tags, r.facet_kind,
                                 r.facet_language, r.facet_collections, r.facet_tags))
+        with cur.copy("COPY wbsearch.words (doc_id, words) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row((r.doc_id, r.words))
         with cur.copy("COPY wbsearch.body (doc_id, chunk, body) FROM STDIN") as copy:
             for r in rows:
                 for k, b in enumerate(r.body):
@@ -188,7 +191,7 @@ def load_search_rows(url: str, n: int, workers: int) -> dict[str, float]:
             conn.execute(sql)
         out["create_indexes_s"] = round(time.perf_counter() - t0, 1)
         t0 = time.perf_counter()
-        conn.execute("VACUUM wbsearch.docs, wbsearch.body, wbsearch.terms")
+        conn.execute("VACUUM wbsearch.docs, wbsearch.body, wbsearch.words, wbsearch.terms")
     with make_pg_engine(url).begin() as sa_conn:
         analyze(sa_conn)  # the backend's own, as after its rebuild
     out["vacuum_analyze_s"] = round(time.perf_counter() - t0, 1)
@@ -206,10 +209,16 @@ def reload_search_rows(where: Path, args: argparse.Namespace) -> dict[str, Any]:
     url = (where / "url").read_text().strip()
     cluster = cluster_in(where / "pg", fresh=False)
     try:
+        from workbench.store import upgrade
+        from workbench.store_pg import make_pg_engine
+
+        engine = make_pg_engine(url)  # a kept run made before a revision of the search tables
+        upgrade(engine, None)
+        engine.dispose()
         with psycopg.connect(url, autocommit=True) as conn:
             count, last = conn.execute("SELECT count(*), max(id) FROM documents").fetchone()
             t0 = time.perf_counter()
-            conn.execute("TRUNCATE wbsearch.body, wbsearch.docs, wbsearch.terms")
+            conn.execute("TRUNCATE wbsearch.body, wbsearch.words, wbsearch.docs, wbsearch.terms")
             out["truncate_s"] = round(time.perf_counter() - t0, 1)
         out.update(load_search_rows(url, int(last), args.workers))  # runs' imports: ids past n
         from workbench.services import Workbench

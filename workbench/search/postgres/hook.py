@@ -87,7 +87,7 @@ class PostgresBackend:
         self._closing = False
         # the rows of documents_changed/removed, written in batches off the caller's path
         self._writer = BatchWriter(self._write)
-        self._pairs = False  # the rows were seen to hold FORMAT (a format only ever rises)
+        self._format = 0  # the rows' format last seen (a format only ever rises)
         if check and library.writable:
             self.check()
 
@@ -291,9 +291,9 @@ class PostgresBackend:
     def _compile(self, s: Session, query: Node, filters: Filters,
                  aliases: Mapping[str, Sequence[str]]) -> tuple[Compiler, str, str | None]:
         """The compiler, the SQL of the matching ids, and of the filters' ids (or None)."""
-        if not self._pairs:
-            self._pairs = stored_format(s) == FORMAT
-        c = Compiler(s, self.vocab, aliases, pairs=self._pairs)
+        if self._format < FORMAT:
+            self._format = stored_format(s)
+        c = Compiler(s, self.vocab, aliases, fmt=self._format)
         sql = c.compile(query)
         allowed = filter_sql(filters, c)
         if allowed is not None:
@@ -331,14 +331,14 @@ class PostgresBackend:
         ``facets``) the facet counts as ``[name, value, count]`` rows: the matches are found
         once for all three (a second statement found a phrase's matches again).
 
-        The total is a count of the matching ids (the GIN index answers a word, a prefix or
-        an expansion without reading a window; a phrase reads only the windows holding all
-        its words). ``ts_rank`` reads every window it ranks, and ranking every match was
-        the cost of a frequent word or a short prefix (98 % of a ``vin*`` query): only the
-        ``RANK_CANDIDATES`` matches most likely to rank first are ranked: those matching in
-        the most windows (``windows``: ``sql`` gives each id's count ``w``; the score is a sum
-        over windows, so these are the heaviest), else the newest. A query matching fewer
-        documents is ranked in full, as before.
+        The total is a count of the matching ids (format 3: the counting rows' GIN index
+        answers a word, a prefix, an expansion or a two-word phrase without reading a window;
+        a longer phrase reads the windows of the documents holding all its pairs).
+        ``ts_rank`` reads every window it ranks, and ranking every match was the cost of a
+        frequent word or a short prefix (98 % of a ``vin*`` query): only the
+        ``RANK_CANDIDATES`` matches most likely to rank first are ranked: the newest (before
+        format 3, when ``windows``: those matching in the most windows, ``sql`` giving each
+        id's count ``w``). A query matching fewer documents is ranked in full, as before.
         """
         order = "w DESC, doc_id DESC" if windows else "doc_id DESC"
         if c.rank:
@@ -446,7 +446,7 @@ def analyze(conn: Connection) -> None:
     """Renew the planner's statistics of the search tables (their owner only)."""
     conn.execute(text("ALTER TABLE wbsearch.body ALTER COLUMN body SET STATISTICS "
                       f"{BODY_STATISTICS}"))
-    conn.execute(text("ANALYZE wbsearch.docs, wbsearch.body, wbsearch.terms"))
+    conn.execute(text("ANALYZE wbsearch.docs, wbsearch.body, wbsearch.words, wbsearch.terms"))
 
 
 def _tune(s: Session) -> None:
@@ -497,6 +497,9 @@ def _insert(conn: Connection, rows: list[Row]) -> None:
           "facet_kind": r.facet_kind, "facet_language": r.facet_language,
           "facet_collections": r.facet_collections, "facet_tags": r.facet_tags}
          for r in rows])
+    conn.execute(text(
+        "INSERT INTO wbsearch.words (doc_id, words) VALUES (:doc_id, CAST(:words AS tsvector))"),
+        [{"doc_id": r.doc_id, "words": r.words} for r in rows])
     conn.execute(text(
         "INSERT INTO wbsearch.body (doc_id, chunk, body) "
         "VALUES (:doc_id, :chunk, CAST(:body AS tsvector))"),

@@ -3,11 +3,15 @@
 PostgreSQL's text parser never sees the text: every lexeme is a term of
 ``workbench.search.analysis`` exactly as the Whoosh backend indexes it (the exact term, its
 ``~stem`` at the same position), quoted in the ``tsvector`` input syntax, so folding, Arabic
-forms and CJK bigrams are the project's own. Every pair of neighbouring words is also a lexeme
-(``analysis.gram``, at the first word's position; the Whoosh index keeps only pairs of common
-words): a two-word phrase is then one GIN lookup, and a longer one is its pairs at
-consecutive positions, tested only in the windows holding all its pairs instead of every
-window holding all its words.
+forms and CJK bigrams are the project's own.
+
+Each document has one row of its distinct lexemes without positions (``words``): every term,
+its ``~stem``, and every pair of neighbouring words (``analysis.gram``; the Whoosh index keeps
+only pairs of common words). Matches are counted and filtered there, one row per document: a
+word, a prefix or a two-word phrase (its pair) without reading a window; a longer phrase is
+checked for positions only in the documents holding all its pairs. The windows hold the
+terms with their positions, not the pairs (format 2 kept them there too: 3.2x the index), and
+are read to rank the best candidates and to check positions.
 
 ``FORMAT`` says what the rows hold; the index stores it (``hook.py``), and a query is compiled
 for the format the rows have, so an index written before is never misread (its phrases are
@@ -47,8 +51,10 @@ MAX_LEXEME = 2046  # bytes: PostgreSQL refuses longer lexemes (a run of letters 
 MAX_TITLE_POS = 16383
 MARKS = (STEM_MARK, GRAM_MARK)  # index-only terms: never in the vocabulary
 # What the rows hold: 1, windows with pairs of common words only; 2, with every pair of
-# neighbouring words. A change of what the rows hold must bump it (the check rebuilds).
-FORMAT = 2
+# neighbouring words; 3, windows without pairs and one row of lexemes per document (words,
+# stems, every pair) without positions. A change of what the rows hold must bump it (the
+# check rebuilds).
+FORMAT = 3
 
 
 @lru_cache(maxsize=200_000)
@@ -105,6 +111,11 @@ def vector(pairs: Iterable[tuple[str, int]]) -> str:
     return _render(where)
 
 
+def stripped(terms: Iterable[str]) -> str:
+    """A ``tsvector`` literal of these lexemes without positions (the counting row)."""
+    return " ".join(quote(t) for t in dict.fromkeys(terms))
+
+
 def windows(pairs: list[tuple[str, int]]) -> list[str]:
     """The body's ``tsvector`` literals, one per window (at least one, maybe empty)."""
     if not pairs:
@@ -128,7 +139,8 @@ class Row:
     layer_id: int | None
     text_sha: str
     title: str  # tsvector literal
-    body: list[str]  # tsvector literals, one per window
+    body: list[str]  # tsvector literals, one per window (terms and stems, no pairs)
+    words: str  # tsvector literal without positions: every lexeme, pairs too (FORMAT 3)
     kind: str
     lang: str | None
     date: str | None
@@ -154,7 +166,9 @@ def row_of(doc: IndexDoc) -> Row:
     return Row(
         doc_id=doc.doc_id, layer_id=doc.layer_id,
         text_sha=(doc.text_sha256 or "")[:STAMP_HASH],
-        title=vector(title), body=windows(body),
+        title=vector(title),
+        body=windows([(t, p) for t, p in body if not t.startswith(GRAM_MARK)]),
+        words=stripped(t for t, _p in body),
         kind=fold(doc.kind or "") or "unknown",
         lang=fold(doc.language) if doc.language else None,
         date=doc.date, year=doc.year,

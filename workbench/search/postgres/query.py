@@ -1,14 +1,18 @@
 """The neutral parsed query (``backend.Node``) as SQL over the server's index tables.
 
 Every node becomes a set of document ids (``SELECT doc_id ...``): a word, phrase or expansion
-of the body is a ``tsquery`` over the body's windows, ``AND`` is ``INTERSECT``, ``OR`` is
+of the body is a ``tsquery`` over each document's row of lexemes without positions
+(``wbsearch.words``, index format 3), and, when positions matter (a phrase of three words
+and more, a ``near``), also over the windows of the documents that row lets through;
+before format 3, over the windows alone. ``AND`` is ``INTERSECT``, ``OR`` is
 ``UNION``, ``NOT`` is ``EXCEPT``. Evaluating the boolean operators on documents, not on rows,
 keeps a document whose words fall in different windows a match. Alternatives of one field
 (``OR``, alias groups, expansions) are merged into one ``tsquery``.
 
 What a query means follows ``whoosh/query.py`` term for term: a plain word is its stem or
-``~stem``; a quoted phrase its pairs of neighbouring words (one lexeme each, ``lexemes.pair``)
-at consecutive positions, or its words' when the index predates pairs (``pairs``); ``"a b"~N`` the
+``~stem``; a quoted phrase of two words their pair (one lexeme, ``lexemes.pair``), of more its
+pairs, then its words at consecutive positions in the windows (format 2: its pairs at
+consecutive positions in the windows; format 1: its words'); ``"a b"~N`` the
 two within N words in either order (``<1>`` ... ``<N>`` both ways); a prefix ``:*``; wildcards
 and fuzzy words are expanded against the vocabulary table (at most ``MAX_EXPANSION`` terms, the
 most frequent); fields and dates are columns. The compiled query also yields the ``Plan`` of
@@ -55,10 +59,21 @@ class Plan:
 
 @dataclass(frozen=True)
 class Ts:
-    """A ``tsquery`` over one text field: not yet a set, so alternatives can merge."""
+    """A ``tsquery`` over one text field: not yet a set, so alternatives can merge.
+
+    ``query`` is over the title or the body's windows (with positions; what ranks);
+    ``words``, when not None, is over the counting row instead of ``query`` (a phrase's
+    pairs, its words); ``exact``: the counting row alone decides (else the windows of the
+    documents it lets through are checked with ``query``)."""
 
     fname: str
     query: str
+    words: str | None = None
+    exact: bool = True
+
+    @property
+    def counted(self) -> str:
+        return self.query if self.words is None else self.words
 
 
 class Sql:
@@ -73,8 +88,10 @@ Q = Ts | Sql
 
 class Compiler:
     def __init__(self, session: Session, vocab: Vocabulary,
-                 aliases: Mapping[str, Sequence[str]], *, pairs: bool = False) -> None:
-        self.pairs = pairs  # the rows hold every pair of neighbouring words (lexemes.FORMAT)
+                 aliases: Mapping[str, Sequence[str]], *, fmt: int = 1) -> None:
+        self.fmt = fmt  # what the rows hold (lexemes.FORMAT)
+        self.pairs = fmt == 2  # the windows hold every pair of neighbouring words
+        self.counting = fmt >= 3  # a row of lexemes per document, pairs too
         self.vocab = vocab
         self.session = session
         self.aliases = aliases
@@ -95,23 +112,38 @@ class Compiler:
 
     def body_only(self) -> str | None:
         """The ``tsquery`` when the whole query is one over the body (a word, a phrase, an
-        expansion, alternatives of them): its windows are counted per document then."""
+        expansion, alternatives of them) and the index has no counting row: its windows are
+        counted per document then."""
         q = self.root
+        if self.counting:
+            return None
         return q.query if isinstance(q, Ts) and q.fname == "body" else None
 
     def sql(self, q: Q) -> str:
         if isinstance(q, Sql):
             return q.sql
+        if q.fname == "body" and self.counting:
+            counted = (f"SELECT doc_id FROM wbsearch.words WHERE words @@ "
+                       f"CAST({self.param(q.counted)} AS tsquery)")
+            if q.exact:
+                return counted
+            # positions checked in the windows of the documents holding every pair (or
+            # word) only: ARRAY() has them found first, then their windows by the key
+            return (f"SELECT DISTINCT doc_id FROM wbsearch.body WHERE doc_id = ANY(ARRAY("
+                    f"{counted})) AND body @@ CAST({self.param(q.query)} AS tsquery)")
         if q.fname == "body":
             # a document matches in several windows: it is one match
             return (f"SELECT DISTINCT doc_id FROM wbsearch.body WHERE body @@ "
                     f"CAST({self.param(q.query)} AS tsquery)")
         return f"{DOCS} WHERE title @@ CAST({self.param(q.query)} AS tsquery)"
 
-    def ts(self, fname: str, query: str, positive: bool) -> Ts:
+    def ts(self, fname: str, query: str, positive: bool, words: str | None = None,
+           exact: bool = True) -> Ts:
         if positive and fname == "body":
             self.rank.append(query)
-        return Ts(fname, query)
+        if fname != "body" or not self.counting:
+            return Ts(fname, query)
+        return Ts(fname, query, words, exact)
 
     # --- tree ---------------------------------------------------------------------------------
 
@@ -123,14 +155,15 @@ class Compiler:
     def either(self, parts: list[Q]) -> Q:
         if len(parts) == 1:
             return parts[0]
-        merged: dict[str, list[str]] = {}
+        merged: dict[str, list[Ts]] = {}
         rest: list[Q] = []
         for x in parts:
             if isinstance(x, Ts):
-                merged.setdefault(x.fname, []).append(f"( {x.query} )")
+                merged.setdefault(x.fname, []).append(x)
             else:
                 rest.append(x)
-        out = [Ts(f, " | ".join(qs)) for f, qs in merged.items()] + rest
+        out: list[Q] = [_merged(f, ts) for f, ts in merged.items()]
+        out += rest
         if len(out) == 1:
             return out[0]
         return Sql(" UNION ".join(f"({self.sql(x)})" for x in out))
@@ -221,11 +254,21 @@ class Compiler:
         if len(ts) == 1:
             plan.exact.add(ts[0])
             return self.ts(fname, quote(ts[0]), positive)
+        every = " & ".join(quote(t) for t in ts)  # what the counting row must hold at least
         if slop is None:
             plan.phrases.append(ts)
+            words = " <-> ".join(quote(t) for t in ts)
+            if self.counting and fname == "body":
+                grams = [pair(a, b) for a, b in pairwise(ts)]
+                if None in grams:  # a pair too long to be a lexeme: the words, then checked
+                    return self.ts(fname, words, positive, every, exact=False)
+                # two words: their pair decides; more: the documents holding all the pairs,
+                # then checked for the words in a row
+                return self.ts(fname, words, positive, " & ".join(quote(g) for g in grams
+                                                                  if g), exact=len(ts) == 2)
             grams = [pair(a, b) for a, b in pairwise(ts)] if self.pairs else [None]
             if None in grams:  # an index without pairs, or a pair too long to be a lexeme
-                return self.ts(fname, " <-> ".join(quote(t) for t in ts), positive)
+                return self.ts(fname, words, positive)
             # "a b c" is the pair "a b" followed by the pair "b c": the GIN index gives the
             # windows holding both pairs, not every window holding the three words
             return self.ts(fname, " <-> ".join(quote(g) for g in grams if g), positive)
@@ -237,7 +280,7 @@ class Compiler:
             qa, qb = quote(a), quote(b)
             pairs.append("( " + " | ".join(f"{x} <{k}> {y}" for k in range(1, n + 1)
                                            for x, y in ((qa, qb), (qb, qa))) + " )")
-        return self.ts(fname, " & ".join(pairs), positive)
+        return self.ts(fname, " & ".join(pairs), positive, every, exact=False)
 
     def expansion(self, fname: str, found: set[str], positive: bool) -> Q:
         if not found:
@@ -299,6 +342,19 @@ class Compiler:
         if scalar:
             return Sql(f"{DOCS} WHERE {column} = {self.param(value)}")
         return Sql(f"{DOCS} WHERE {column} && CAST({self.param(values)} AS text[])")
+
+
+def _merged(fname: str, ts: list[Ts]) -> Ts:
+    """Alternatives of one field as one ``tsquery``: a document matches one of them in a
+    window iff it matches their union there; the counting row lets through the union of
+    what it lets through, and decides alone when it decides for each."""
+    if len(ts) == 1:
+        return ts[0]
+    query = " | ".join(f"( {x.query} )" for x in ts)
+    if all(x.words is None for x in ts):
+        return Ts(fname, query, None, all(x.exact for x in ts))
+    return Ts(fname, query, " | ".join(f"( {x.counted} )" for x in ts),
+              all(x.exact for x in ts))
 
 
 def filter_sql(filters: Filters, c: Compiler) -> str | None:
