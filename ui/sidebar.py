@@ -164,9 +164,7 @@ class Sidebar(QTreeWidget):
         for text, kind, payload, count, icon in rows:
             self._leaf(parent, text, kind, payload, count, icon)
         if not rows:
-            hint = QTreeWidgetItem(parent, [empty])
-            hint.setFlags(Qt.ItemFlag.NoItemFlags)
-            hint.setData(0, KIND, "hint")
+            self._hint(parent, empty)
 
     def _fill_tags(self, tags: list[dict[str, Any]]) -> None:
         parent = self.sections["tags"]
@@ -182,8 +180,14 @@ class Sidebar(QTreeWidget):
             items[tag["id"]] = item
             item.setExpanded(True)
         if not tags:
-            hint = QTreeWidgetItem(parent, ["Tags you add to highlights appear here"])
-            hint.setFlags(Qt.ItemFlag.NoItemFlags)
+            self._hint(parent, "Tags you add to highlights appear here")
+
+    @staticmethod
+    def _hint(parent: QTreeWidgetItem, text: str) -> None:
+        hint = QTreeWidgetItem(parent, [text])
+        hint.setFlags(Qt.ItemFlag.NoItemFlags)
+        hint.setData(0, KIND, "hint")
+        hint.setToolTip(0, text)  # a narrow sidebar cuts it: the whole of it on hover
 
     def current_choice(self) -> tuple[str, Any] | None:
         items = self.selectedItems()

@@ -91,3 +91,15 @@ def test_a_long_collection_name_is_cut_before_its_count(window: Any, qtbot: Any,
     width = sidebar.fontMetrics().horizontalAdvance(shown)
     assert width <= sidebar.visualItemRect(item).width()
     assert item.toolTip(0) == name
+
+
+def test_a_hint_cut_in_a_narrow_sidebar_reads_whole_in_its_tooltip(window: Any) -> None:
+    """Seen in the walk at 1024x700: "Tags you add to highlig…", "Save a search to keep
+    it …" were cut with no way to read the rest."""
+    sidebar = window.sidebar
+    hints = [sidebar.sections[s].child(0) for s in ("collections", "tags", "searches",
+                                                     "dossiers")]
+    assert [h.text(0) for h in hints] == [
+        "No collections yet", "Tags you add to highlights appear here",
+        "Save a search to keep it here", "No dossiers yet"]
+    assert all(h.toolTip(0) == h.text(0) for h in hints)
