@@ -40,8 +40,9 @@ def gram(first: str, second: str) -> str:
 # Bidi controls, zero-width joiners, soft hyphen, BOM: invisible, and they must not split words.
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
-_INVISIBLE_LEAD = re.compile(f"^[{_INVISIBLE}]+")
-_INVISIBLE_TRAIL = re.compile(f"[{_INVISIBLE}]+$")
+# The same characters one by one, for str.strip (how many lead or trail a word)
+_INVISIBLE_CHARS = ("\u00ad\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff")
 # Combining marks that belong inside a word (Latin accents, Arabic harakat, Indic signs).
 _MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0670" \
          "\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0900-\u0903\u093a-\u094f"
@@ -112,14 +113,21 @@ def tokens(text: str) -> Iterator[tuple[str, int, int]]:
             for i in range(len(raw) - 1):
                 yield folded[i:i + 2], start + i, start + i + 2
             continue
-        term = fold(raw)
+        term, lead, trail = _word(raw)
         if term:
-            end = m.end()
-            if not raw.isascii():  # a span never starts or ends on an invisible control
-                lead = len(raw) - len(_INVISIBLE_LEAD.sub("", raw, count=1))
-                trail = len(raw) - len(_INVISIBLE_TRAIL.sub("", raw, count=1))
-                start, end = start + lead, end - trail
-            yield term, start, end
+            yield term, start + lead, m.end() - trail
+
+
+@lru_cache(maxsize=200_000)
+def _word(raw: str) -> tuple[str, int, int]:
+    """A word's term and how many invisible controls lead and trail it (a span never starts
+    or ends on one): once per distinct word, not per occurrence (the two were regular
+    expressions run on every non-ASCII word of a text)."""
+    if raw.isascii():
+        return fold(raw), 0, 0
+    lead = len(raw) - len(raw.lstrip(_INVISIBLE_CHARS))
+    trail = len(raw) - len(raw.rstrip(_INVISIBLE_CHARS))
+    return fold(raw), lead, trail
 
 
 def terms(text: str) -> list[str]:
