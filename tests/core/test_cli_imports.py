@@ -119,3 +119,33 @@ def test_search_of_a_small_library_loads_no_numpy(
     modules = loaded_by(tiny_library, "search", query, tmp_path=tmp_path)
     assert "whoosh" in modules and "workbench.search.read_only" in modules
     assert heavy(modules, {"numpy"}) == []
+
+
+@pytest.fixture(scope="module")
+def rebuilt_library(tiny_library: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny library with its index rebuilt by the bulk writer (a repair, an upgrade):
+    its segment keeps the positions in a sidecar only."""
+    import shutil
+
+    from workbench.services import Workbench
+
+    lib = tmp_path_factory.mktemp("cli-imports-rebuilt") / "lib"
+    shutil.copytree(tiny_library, lib, ignore=shutil.ignore_patterns("*.lock"))
+    with Workbench.open(lib, program="tests") as wb:
+        wb.reindex()
+        assert wb.wait_for_index(60)
+    assert list((lib / "index").rglob("*.wbx")), "the rebuild wrote no sidecar"
+    return lib
+
+
+@pytest.mark.parametrize("query", [
+    "labour", '"forced labour" OR rapport* -camps', '"the rapporteur"~2 labour',
+    "rapp?rteur", "labor~",
+], ids=["term", "phrase-prefix-not", "proximity", "wildcard", "fuzzy"])
+def test_search_of_a_small_rebuilt_library_loads_no_numpy(
+        rebuilt_library: Path, tmp_path: Path, query: str) -> None:
+    # A rebuilt index has sidecars (the positions live only there): a small one's are read
+    # in plain Python too (workbench/search/whoosh/sidecar_plain.py).
+    modules = loaded_by(rebuilt_library, "search", query, tmp_path=tmp_path)
+    assert "whoosh" in modules and "workbench.search.read_only" in modules
+    assert heavy(modules, {"numpy"}) == []

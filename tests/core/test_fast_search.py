@@ -215,3 +215,48 @@ def test_an_index_behind_the_database_or_missing_is_left_to_the_facade(
     else:
         assert fast[0] != 0 and fast[2].startswith("workbench: error: ")
     assert spied == [False, False]
+
+
+@pytest.fixture(scope="module")
+def rebuilt(library: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same library with its index rebuilt by the bulk writer (a repair, an upgrade):
+    every segment has a sidecar, the only place its positions are kept."""
+    from workbench.services import Workbench
+
+    lib = tmp_path_factory.mktemp("fast-search-rebuilt") / "lib"
+    shutil.copytree(library, lib, ignore=shutil.ignore_patterns("*.lock"))
+    with Workbench.open(lib, program="tests") as wb:
+        wb.reindex()
+        assert wb.wait_for_index(120)
+    assert list((lib / "index").rglob("*.wbx"))
+    return lib
+
+
+def test_a_rebuilt_index_prints_the_same_bytes_on_both_paths(
+        rebuilt: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        spied: list[bool], evaluators: list[str]) -> None:
+    # The fast path reads the sidecars in plain Python (whoosh/sidecar_plain.py), the
+    # facade's run with numpy (BulkEval, sidecar.FieldPostings): same bytes, same floats.
+    from workbench.search.whoosh import sidecar, sidecar_plain
+
+    read: list[str] = []
+    real_plain = sidecar_plain.PlainFieldPostings.positions_in
+    real_numpy = sidecar.FieldPostings.positions_of
+
+    def plain(self: Any, *a: Any) -> Any:
+        read.append("plain")
+        return real_plain(self, *a)
+
+    def numpy(self: Any, *a: Any) -> Any:
+        read.append("numpy")
+        return real_numpy(self, *a)
+    monkeypatch.setattr(sidecar_plain.PlainFieldPostings, "positions_in", plain)
+    monkeypatch.setattr(sidecar.FieldPostings, "positions_of", numpy)
+    for query in QUERIES:
+        argv = ["--library", str(rebuilt), "search", "--json", "--", query]
+        fast, facade = _both(argv, capsys, monkeypatch)
+        assert fast == facade, argv
+        assert "Traceback" not in fast[2]
+    assert evaluators.count("plain") >= 30 and evaluators.count("numpy") >= 30
+    # the phrases' positions really came from the sidecars, through both readers
+    assert "plain" in read and "numpy" in read

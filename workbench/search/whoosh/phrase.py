@@ -72,17 +72,26 @@ def positions(value: bytes, shift: int) -> set[int]:
     return set(map((-shift).__add__, decode_positions(value)))
 
 
-def leaf_positions(leaf: Any, fieldname: str, btext: bytes, docs: list[int]
-                   ) -> dict[int, list[int]]:
+def leaf_positions(leaf: Any, fieldname: str, btext: bytes, docs: list[int],
+                   plain: bool = False) -> dict[int, list[int]]:
     """The positions of term ``btext`` in each of ``docs`` (sorted document numbers of
     segment reader ``leaf``) that holds it: from the segment's sidecar, else from Whoosh's
     blocks. A segment whose positions are in its sidecar only, without a usable sidecar,
-    raises ``sidecar.PositionsLost``: an empty answer would be a wrong one."""
+    raises ``sidecar.PositionsLost``: an empty answer would be a wrong one. ``plain``: the
+    index is small (``plain_eval.small``), its sidecar is read without numpy."""
     from . import sidecar
     from .blocks import postings
 
     side = sidecar.for_leaf(leaf)
-    fp = side.fields.get(fieldname) if side is not None else None
+    if plain and side is not None:
+        pf = side.plain_fields.get(fieldname)
+        if pf is not None:
+            i = pf.find(btext)
+            if i < 0:
+                return {}
+            if pf.has_positions(i):
+                return pf.positions_in(i, docs)  # type: ignore[no-any-return]
+    fp = side.fields.get(fieldname) if side is not None and not plain else None
     if fp is not None:
         import numpy as np  # a sidecar is read with numpy; a small index has none
 
@@ -121,7 +130,10 @@ def phrase_docs(searcher: Any, fieldname: str, texts: list[bytes],
     documents has tens of thousands of candidates); the second value then is False and the
     result holds only the documents checked so far: never a false match, possibly not all.
     """
+    from .plain_eval import small
+
     deadline = time.monotonic() + BUDGET_S
+    plain = small(searcher)
     found: set[int] = set()
     for sub, offset in _parts(searcher):
         r = sub.reader()
@@ -134,7 +146,7 @@ def phrase_docs(searcher: Any, fieldname: str, texts: list[bytes],
                 break
             if time.monotonic() > deadline:
                 return found, False
-            got = leaf_positions(r, fieldname, t, alive)
+            got = leaf_positions(r, fieldname, t, alive, plain)
             nxt: dict[int, set[int]] = {}
             for doc in alive:
                 shifted = {p - i for p in got.get(doc, ())}
@@ -176,6 +188,9 @@ class Near(wspans.SpanNear2):  # type: ignore[misc]
         texts = [field.to_bytes(q.text) for q in words]
         both = wq.And(list(words))
         rule = wspans.SpanNear2.SpanNear2Matcher._get_spans
+        from .plain_eval import small
+
+        plain = small(searcher)
         ids: set[int] = set()
         for sub, offset in _parts(searcher):
             r = sub.reader()
@@ -184,7 +199,7 @@ class Near(wspans.SpanNear2):  # type: ignore[misc]
             cands = sorted(both.matcher(sub).all_ids())
             if not cands:
                 continue
-            got = [leaf_positions(r, fieldname, t, cands) for t in texts]
+            got = [leaf_positions(r, fieldname, t, cands, plain) for t in texts]
             for doc in cands:
                 probe = SimpleNamespace(slop=self.slop, mindist=self.mindist,
                                         ordered=self.ordered,

@@ -3,8 +3,8 @@
 ``bulkquery.BulkEval`` scores whole posting lists with numpy, which costs ~0.1 s of CPU to
 import: half of what a ``workbench search`` of a small library may take (the target is
 0.2 s, docs/PERFORMANCE.md, "Fixed cost of a command"). An index of at most ``SMALL_DOCS``
-documents whose segments have no sidecar (the incremental writer's small segments; a
-rebuilt index has sidecars, which are read with numpy) is evaluated here instead: the same
+documents is evaluated here instead (postings from Whoosh's blocks; the positions of a
+segment the bulk writer wrote from its sidecar, read by ``sidecar_plain.py``): the same
 query shapes, the same steps in the same order, with a dict of document number -> score
 where ``BulkEval`` has two arrays over every document. Each score is the same sequence of
 float operations (BM25F from the same norm table, sums in the same order), so both answer
@@ -18,7 +18,6 @@ from __future__ import annotations
 import heapq
 import time
 from math import log
-from pathlib import Path
 from typing import Any
 
 from whoosh import query as wq
@@ -35,7 +34,8 @@ BUDGET_S = 1.0  # phrase checking stops here (the result then says it may be inc
 # Without sidecars both evaluators spend their time reading Whoosh's blocks: measured at
 # 1,000 and 2,000 documents, this one took 0.8-1.2x BulkEval's time (within 0.6 ms on every
 # query shape), against ~80 ms of CPU to import numpy (docs/PERFORMANCE.md). Larger indexes
-# have sidecars (segments of sidecar.MIN_DOCS or more), which are read with numpy.
+# have sidecars (segments of sidecar.MIN_DOCS or more), which are read with numpy; a small
+# index's sidecars (a rebuild writes one for every segment) are read in plain Python.
 SMALL_DOCS = 5000
 
 Scored = dict[int, float]  # the documents matched (by number) and their scores
@@ -45,21 +45,18 @@ class Unsupported(Exception):
     """The query has a node this evaluator does not handle."""
 
 
+def small(searcher: Any) -> bool:
+    """Whether the index ``searcher`` (or one of its segments' searchers) reads is small
+    enough to be read without numpy, its sidecars included."""
+    top = searcher
+    while top.has_parent():
+        top = top.get_parent()
+    return int(top.reader().doc_count_all()) <= SMALL_DOCS
+
+
 def fits(searcher: Any) -> bool:
-    """Whether ``searcher``'s index is small and has no sidecar: this module serves it."""
-    reader = searcher.reader()
-    if reader.doc_count_all() > SMALL_DOCS:
-        return False
-    for leaf, _base in reader.leaf_readers():
-        seg = leaf.segment() if hasattr(leaf, "segment") else None
-        if seg is None:
-            continue
-        if sidecar.positions_only_in_sidecar(seg):
-            return False
-        folder = getattr(getattr(leaf, "_storage", None), "folder", None)
-        if folder is None or (Path(folder) / sidecar.filename(seg)).exists():
-            return False
-    return True
+    """Whether ``searcher``'s index is small: this module serves it."""
+    return int(searcher.reader().doc_count_all()) <= SMALL_DOCS
 
 
 class PlainEval:
@@ -270,6 +267,11 @@ class PlainEval:
                    wanted: list[int]) -> list[list[int]]:
         """The positions of term ``btext`` in each of ``wanted`` (documents holding it)."""
         leaf = self.leaves[n][0]
+        side = sidecar.for_leaf(leaf)
+        pf = side.plain_fields.get(fieldname) if side is not None else None
+        if pf is not None and (i := pf.find(btext)) >= 0 and pf.has_positions(i):
+            got = pf.positions_in(i, wanted)
+            return [got.get(d, []) for d in wanted]
         if sidecar.positions_only_in_sidecar(leaf.segment()):  # Whoosh's blocks hold none
             raise sidecar.PositionsLost("a search sidecar is missing or damaged")
         raw = postings(leaf, fieldname, btext, values=True, only=wanted)

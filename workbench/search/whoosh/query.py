@@ -24,10 +24,10 @@ from .. import parse as p
 from ..analysis import GRAM_MARK, STEM_MARK, fold, is_cjk, keyword, stem, terms
 from ..backend import Marks
 from ..query_values import date_range, within
-from . import sidecar
+from . import plain_eval, sidecar
 from .engine import per_leaf
 from .phrase import FastPhrase, Near
-from .sidecar import FieldPostings
+from .sidecar import TermDictionary
 from .termset import TermSet
 
 MAX_EXPANSION = 64
@@ -59,6 +59,8 @@ class Compiler:
         self.reader = reader
         self.aliases = aliases
         self.plan = Plan()
+        # a small index's sidecars are read without numpy (whoosh/sidecar_plain.py)
+        self.plain = int(reader.doc_count_all()) <= plain_eval.SMALL_DOCS
 
     def compile(self, node: p.Node) -> wq.Query:
         q = self.node(node, "body", True)
@@ -175,7 +177,7 @@ class Compiler:
             # Each segment's dictionary on its own: Whoosh's merged view of all of them costs a
             # heap operation per word per segment, and a word is checked once.
             for leaf, _base in self.reader.leaf_readers():
-                side = side_terms(leaf, fname, t[:keep])
+                side = side_terms(leaf, fname, t[:keep], self.plain)
                 source = side if side is not None else (
                     raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
                     for raw in islice(leaf.expand_prefix(fname, t[:keep]), MAX_SCAN))
@@ -220,15 +222,16 @@ class Compiler:
         many candidates."""
         leaves = [leaf for leaf, _base in self.reader.leaf_readers()]
         big = max(leaves, key=lambda r: r.doc_count_all())
-        cands = pat.find_in(word_list(big, fname))
+        cands = pat.find_in(word_list(big, fname, self.plain))
         if len(cands) < 4 * MAX_EXPANSION and len(leaves) > 1:
             for leaf in leaves:
                 if leaf is not big:
-                    cands |= pat.find_in(word_list(leaf, fname))
+                    cands |= pat.find_in(word_list(leaf, fname, self.plain))
             big = None
         if len(cands) <= MAX_EXPANSION:
             return cands
-        counted = side_counts([big] if big is not None else leaves, fname, cands)
+        counted = side_counts([big] if big is not None else leaves, fname, cands,
+                              self.plain)
         if counted is not None:
             return most_frequent(counted)
         return self.top(cands, fname, big)
@@ -246,7 +249,7 @@ class Compiler:
         leaves = [leaf for leaf, _base in self.reader.leaf_readers()]
         if bound and len(leaves) > 1:
             big = max(leaves, key=lambda r: r.doc_count_all())
-            counted = side_scan(big, fname, prefix, rx)
+            counted = side_scan(big, fname, prefix, rx, self.plain)
             if counted is not None:
                 if len(counted) >= 4 * MAX_EXPANSION:
                     return most_frequent(counted)
@@ -257,7 +260,7 @@ class Compiler:
         totals: dict[str, int] = {}
         unknown: set[str] = set()
         for leaf in leaves:  # each dictionary on its own (Whoosh's merged view is slower)
-            counted = side_scan(leaf, fname, prefix, rx)
+            counted = side_scan(leaf, fname, prefix, rx, self.plain)
             if counted is None:
                 unknown |= self._scan(leaf, fname, prefix, rx)
                 continue
@@ -313,34 +316,40 @@ class Compiler:
         return wq.Term(name, value) if value else None
 
 
-def _range_terms(fp: FieldPostings, lo: int, hi: int) -> list[str]:
+def _side_field(side: sidecar.Sidecar, fname: str, plain: bool) -> Any:
+    """A sidecar's reader of ``fname`` (None: not in it): plain Python for a small index
+    (``plain``), numpy's otherwise; both answer the same."""
+    return (side.plain_fields if plain else side.fields).get(fname)
+
+
+def _range_terms(fp: TermDictionary, lo: int, hi: int) -> list[str]:
     if lo >= hi:
         return []
     raw = fp.term_bytes(lo, hi)
     return raw.decode("utf-8", "replace").split("\0")[:-1]
 
 
-def side_terms(leaf: Any, fname: str, prefix: str) -> list[str] | None:
+def side_terms(leaf: Any, fname: str, prefix: str, plain: bool = False) -> list[str] | None:
     """Every term of ``fname`` starting with ``prefix`` in the segment's sidecar (None: the
     segment has no sidecar). Index-only terms are left out."""
     side = sidecar.for_leaf(leaf)
     if side is None:
         return None
-    fp = side.fields.get(fname)
+    fp = _side_field(side, fname, plain)
     if fp is None:
         return []
     lo, hi = fp.prefix_range(prefix.encode("utf-8"))
     return [t for t in _range_terms(fp, lo, hi) if not t.startswith(MARKS)]
 
 
-def side_scan(leaf: Any, fname: str, prefix: str, rx: Pattern | None
+def side_scan(leaf: Any, fname: str, prefix: str, rx: Pattern | None, plain: bool = False
               ) -> dict[str, int] | None:
     """``term -> documents`` for the terms of ``fname`` starting with ``prefix`` (and
     matching ``rx``) in the segment's sidecar; None when the segment has none."""
     side = sidecar.for_leaf(leaf)
     if side is None:
         return None
-    fp = side.fields.get(fname)
+    fp = _side_field(side, fname, plain)
     if fp is None:
         return {}
     lo, hi = fp.prefix_range(prefix.encode("utf-8"))
@@ -349,12 +358,14 @@ def side_scan(leaf: Any, fname: str, prefix: str, rx: Pattern | None
         found = [t for t in set(rx.lines.findall(text)) if not t.startswith(MARKS)]
         return dict(zip(found, fp.doc_frequency_of([t.encode("utf-8") for t in found]),
                         strict=True))
-    dfs = fp.doc_frequencies(lo, hi).tolist()
+    dfs = fp.doc_frequencies(lo, hi)
+    dfs = dfs if plain else dfs.tolist()
     return {t: n for t, n in zip(_range_terms(fp, lo, hi), dfs, strict=True)
             if not t.startswith(MARKS)}
 
 
-def side_counts(leaves: list[Any], fname: str, words: set[str]) -> dict[str, int] | None:
+def side_counts(leaves: list[Any], fname: str, words: set[str],
+                plain: bool = False) -> dict[str, int] | None:
     """How many documents of ``leaves`` hold each of ``words`` (None: a leaf has no sidecar)."""
     out = dict.fromkeys(words, 0)
     keys = sorted(words)
@@ -363,7 +374,7 @@ def side_counts(leaves: list[Any], fname: str, words: set[str]) -> dict[str, int
         side = sidecar.for_leaf(leaf)
         if side is None:
             return None
-        fp = side.fields.get(fname)
+        fp = _side_field(side, fname, plain)
         if fp is not None:
             for t, n in zip(keys, fp.doc_frequency_of(raw), strict=True):
                 out[t] += n
@@ -404,13 +415,13 @@ def most_frequent(counted: dict[str, int]) -> set[str]:
     return set(sorted(counted, key=lambda t: (-counted[t], t))[:MAX_EXPANSION])
 
 
-def word_list(leaf: Any, fname: str) -> str:
+def word_list(leaf: Any, fname: str, plain: bool = False) -> str:
     """Every word of one segment's ``fname`` dictionary, one per line (index-only terms left
     out), kept while the segment reader lives."""
     def make() -> str:
         side = sidecar.for_leaf(leaf)
         if side is not None:  # the sidecar's sorted blob: index-only terms are two runs
-            fp = side.fields.get(fname)
+            fp = _side_field(side, fname, plain)
             if fp is None:
                 return ""
             runs = sorted(fp.prefix_range(m.encode("utf-8")) for m in MARKS)

@@ -38,7 +38,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # numpy is imported where it is used: attaching the index never needs it
-    import numpy as np
     from numpy.typing import NDArray
 
 log = logging.getLogger(__name__)
@@ -240,12 +239,23 @@ def _open_read(path: Path) -> Any:
 
 class _Section(NamedTuple):
     offset: int
-    dtype: np.dtype[Any]
+    dtype: str  # numpy's name of the elements' type, as written ("<u2", "<f4", "|u1"...)
     size: int  # elements
+    itemsize: int  # bytes an element
 
 
-class FieldPostings:
-    """One field's terms and postings in one sidecar.
+def _itemsize(dtype: str) -> int:
+    """The bytes of one element of numpy type ``dtype`` ("<u4": 4), read without numpy (a
+    small index's sidecar is read in plain Python, ``sidecar_plain.py``)."""
+    if len(dtype) < 3 or dtype[0] not in "<>|=" or dtype[1] not in "uif" \
+            or not dtype[2:].isdigit():
+        raise ValueError(f"unknown section type {dtype!r}")
+    return int(dtype[2:])
+
+
+class TermDictionary:
+    """One field's sorted terms in one sidecar, looked up in plain Python (what both readers
+    of a field, ``FieldPostings`` and ``sidecar_plain.PlainFieldPostings``, share).
 
     The sorted terms and their offsets are read into memory (the binary search touches ~20
     of them per lookup); postings and positions are read with ``os.pread`` when a query asks
@@ -253,30 +263,10 @@ class FieldPostings:
     touched pages count as the process's own memory: 840 MB at 100,000 documents).
     """
 
-    def __init__(self, fd: Any, sections: dict[str, _Section]) -> None:
-        import numpy as np
-
-        self._fd = fd  # a _PlainFile or a sealed reader
-        self._sec = sections
-        self._blob_bytes = self._read("terms", 0, sections["terms"].size).tobytes()
-        toff = self._read("toff", 0, sections["toff"].size)
-        if len(self._blob_bytes) < 2**32:  # half the memory; plain ints when indexed
-            self._toff = memoryview(toff.astype(np.uint32).tobytes()).cast("I")
-        else:
-            self._toff = memoryview(toff.astype(np.uint64).tobytes()).cast("Q")
-        self.nterms = sections["toff"].size - 1
-        self.has_phrase_positions = "positions" in sections
-
-    def _read(self, name: str, start: int, count: int) -> NDArray[Any]:
-        """Elements [start, start + count) of one section."""
-        import numpy as np
-
-        sec = self._sec[name]
-        size = sec.dtype.itemsize
-        raw = self._fd.pread(count * size, sec.offset + start * size)
-        if len(raw) != count * size:
-            raise OSError("search sidecar is shorter than its header says")
-        return np.frombuffer(raw, dtype=sec.dtype)
+    _blob_bytes: bytes
+    _toff: Any  # each term's offset in the blob (indexable, plain ints)
+    nterms: int
+    has_phrase_positions: bool
 
     def term(self, i: int) -> bytes:
         return self._blob_bytes[self._toff[i]:self._toff[i + 1] - 1]
@@ -305,6 +295,36 @@ class FieldPostings:
     def prefix_range(self, prefix: bytes) -> tuple[int, int]:
         """Term numbers [lo, hi) of the terms starting with ``prefix``."""
         return self._lower(prefix), self._lower(prefix + b"\xff")  # 0xff is never in UTF-8
+
+
+class FieldPostings(TermDictionary):
+    """One field's terms and postings in one sidecar, read as numpy arrays (the bulk
+    evaluator's; ``sidecar_plain.PlainFieldPostings`` reads a small index's without numpy)."""
+
+    def __init__(self, fd: Any, sections: dict[str, _Section]) -> None:
+        import numpy as np
+
+        self._fd = fd  # a _PlainFile or a sealed reader
+        self._sec = sections
+        self._blob_bytes = self._read("terms", 0, sections["terms"].size).tobytes()
+        toff = self._read("toff", 0, sections["toff"].size)
+        if len(self._blob_bytes) < 2**32:  # half the memory; plain ints when indexed
+            self._toff = memoryview(toff.astype(np.uint32).tobytes()).cast("I")
+        else:
+            self._toff = memoryview(toff.astype(np.uint64).tobytes()).cast("Q")
+        self.nterms = sections["toff"].size - 1
+        self.has_phrase_positions = "positions" in sections
+
+    def _read(self, name: str, start: int, count: int) -> NDArray[Any]:
+        """Elements [start, start + count) of one section."""
+        import numpy as np
+
+        sec = self._sec[name]
+        size = sec.itemsize
+        raw = self._fd.pread(count * size, sec.offset + start * size)
+        if len(raw) != count * size:
+            raise OSError("search sidecar is shorter than its header says")
+        return np.frombuffer(raw, dtype=np.dtype(sec.dtype))
 
     def doc_frequencies(self, lo: int, hi: int) -> NDArray[Any]:
         import numpy as np
@@ -365,11 +385,11 @@ def _ranges(starts: NDArray[Any], lengths: NDArray[Any]) -> NDArray[Any]:
 
 
 class Sidecar:
-    """An open sidecar file; ``fields`` holds each field's ``FieldPostings``."""
+    """An open sidecar file; ``fields`` holds each field's ``FieldPostings`` (numpy),
+    ``plain_fields`` each field's ``sidecar_plain.PlainFieldPostings`` (plain Python, for a
+    small index: no numpy to import). Each is read when first asked for."""
 
     def __init__(self, path: Path, doc_count: int) -> None:
-        import numpy as np
-
         st = os.stat(path)
         fd = _open_read(path)
         self._closer = weakref.finalize(self, fd.close)
@@ -383,14 +403,38 @@ class Sidecar:
             header = json.loads(fd.pread(hlen, _HEAD.size))
             if header["doc_count"] != doc_count or header["size"] != fd.size:
                 raise ValueError("sidecar does not match its segment")
-            secs = [_Section(int(off), np.dtype(dt), int(n))
+            secs = [_Section(int(off), str(dt), int(n), _itemsize(str(dt)))
                     for off, dt, n, _crc in header["sections"]]
+            for sec in secs:  # the readers below read within these bounds only
+                if sec.offset < 0 or sec.size < 0 \
+                        or sec.offset + sec.size * sec.itemsize > fd.size:
+                    raise OSError("search sidecar is shorter than its header says")
             self.doc_count = doc_count
-            self.fields = {name: FieldPostings(fd, {k: secs[i] for k, i in parts.items()})
+            self._fd = fd
+            self._parts = {name: {k: secs[i] for k, i in parts.items()}
                            for name, parts in header["fields"].items()}
         except BaseException:
             self._closer()
             raise
+        self._fields: dict[str, FieldPostings] | None = None
+        self._plain: dict[str, TermDictionary] | None = None
+
+    @property
+    def fields(self) -> dict[str, FieldPostings]:
+        if self._fields is None:
+            self._fields = {name: FieldPostings(self._fd, parts)
+                            for name, parts in self._parts.items()}
+        return self._fields
+
+    @property
+    def plain_fields(self) -> dict[str, Any]:
+        """Each field's ``sidecar_plain.PlainFieldPostings``."""
+        if self._plain is None:
+            from .sidecar_plain import PlainFieldPostings
+
+            self._plain = {name: PlainFieldPostings(self._fd, parts)
+                           for name, parts in self._parts.items()}
+        return self._plain
 
 
     def is_current(self) -> bool:
