@@ -4,6 +4,15 @@ files in the same run, in an empty case and in one already holding many document
 
 Usage: .venv/bin/python tests/bench/bench_pg_import.py [--importers 5] [--pdfs 12] [--pages 5]
            [--txt 12] [--seed-docs 100000] [--workers 0]
+       .venv/bin/python tests/bench/bench_pg_import.py --personal-vs-shared 1000 [--rounds 2]
+           [--shared-pdfs 0] [--pages 5]
+
+``--personal-vs-shared N``: one importer of N small .txt files (and ``--shared-pdfs`` text
+PDFs) into a personal (SQLite) library and into a shared one on the same throwaway cluster,
+in turns (``--rounds`` of each, a fresh library each time, a fresh process each): the wall
+time of ``import_paths``, then until ``wait_for_index`` says every search row is written,
+and the importing process's own CPU seconds; ``shared_over_personal`` is the ratio of the
+medians (issue 19: an import into a shared case as fast as into a personal one).
 
 A throwaway PostgreSQL cluster (tests/support/postgres.py) in a temporary folder, removed
 after. Each importer has a set of its own generated files (``bench_import.make_corpus``'s
@@ -65,6 +74,84 @@ print(json.dumps({"start": start, "end": end, "imported": len(report.imported),
                   "failed": len(report.failed), "duplicates": len(report.duplicates),
                   "pages": sum(o.pages for o in report.imported)}))
 """
+
+
+IMPORT_ONE = """
+import json, resource, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from workbench.ingest import ImportOptions
+from workbench.services import Workbench
+marker, folders = sys.argv[2], [Path(p) for p in sys.argv[3:]]
+with Workbench.open(marker) as wb:
+    wb.wait_for_index(None)  # the check an open starts: not timed
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
+    start = time.perf_counter()
+    report, _ = wb.import_paths(folders, ImportOptions())
+    imported = time.perf_counter() - start
+    wb.wait_for_index(None)
+    indexed = time.perf_counter() - start
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    status = wb.index_status()
+print(json.dumps({"import_s": imported, "indexed_s": indexed,
+                  "cpu_s": cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime,
+                  "imported": len(report.imported), "failed": len(report.failed),
+                  "indexed_documents": status.get("indexed_documents"),
+                  "backend": status.get("backend")}))
+"""
+
+
+def make_small(folder: Path, txt: int, pdfs: int, pages: int) -> Path:
+    """``txt`` small .txt files (120-300 words, seeded) and ``pdfs`` text PDFs."""
+    folder.mkdir(parents=True)
+    rng = random.Random(19)
+    for i in range(txt):
+        words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(120, 300)))
+        (folder / f"small-{i:05}.txt").write_text(f"Statement {i}. {words}\n")
+    if pdfs:
+        make_corpus(folder, pdfs, pages, seed=19)
+    return folder
+
+
+def personal_vs_shared(args: argparse.Namespace) -> dict[str, Any]:
+    """The same files imported into a personal and into a shared library, in turns."""
+    import statistics
+
+    from tests.support.postgres import start_cluster
+    from workbench.library import Library
+    from workbench.shared import create
+
+    out: dict[str, Any] = {"cpus": os.cpu_count(), "args": vars(args)}
+    runs: dict[str, list[dict[str, Any]]] = {"personal": [], "shared": []}
+    cluster = start_cluster()
+    try:
+        with tempfile.TemporaryDirectory() as tmpname:
+            tmp = Path(tmpname)
+            os.environ["XDG_CACHE_HOME"] = str(tmp / "cache")
+            files = make_small(tmp / "files", args.personal_vs_shared, args.shared_pdfs,
+                               args.pages)
+            for n in range(args.rounds):
+                for kind in ("personal", "shared"):
+                    marker = tmp / f"{kind}-{n}"
+                    if kind == "shared":
+                        create(marker, cluster.url(cluster.new_database()), tmp / f"store-{n}")
+                    else:
+                        Library.create(marker).close()
+                    load = os.getloadavg()[0]
+                    proc = subprocess.run(
+                        [sys.executable, "-c", IMPORT_ONE, str(ROOT), str(marker), str(files)],
+                        stdout=subprocess.PIPE, text=True, cwd=str(ROOT), check=True)
+                    r = json.loads(proc.stdout.strip().splitlines()[-1])
+                    r["load_avg"] = [round(load, 2), round(os.getloadavg()[0], 2)]
+                    runs[kind].append({k: round(v, 3) if isinstance(v, float) else v
+                                       for k, v in r.items()})
+    finally:
+        cluster.stop()
+    out.update(runs)
+    for key in ("import_s", "indexed_s", "cpu_s"):
+        mid = {k: statistics.median(r[key] for r in v) for k, v in runs.items()}
+        out[f"shared_over_personal_{key}"] = round(mid["shared"] / mid["personal"], 2)
+    return out
 
 
 def make_sets(root: Path, importers: int, pdfs: int, pages: int, txt: int) -> list[Path]:
@@ -182,7 +269,15 @@ def main() -> None:
     ap.add_argument("--seed-docs", type=int, default=100_000)
     ap.add_argument("--workers", type=int, default=0,
                     help="extraction workers per importer (0: the default)")
+    ap.add_argument("--personal-vs-shared", type=int, default=0, metavar="N",
+                    help="instead: N small .txt files into a personal and a shared library")
+    ap.add_argument("--shared-pdfs", type=int, default=0,
+                    help="with --personal-vs-shared: text PDFs imported too")
+    ap.add_argument("--rounds", type=int, default=2)
     args = ap.parse_args()
+    if args.personal_vs_shared:
+        print(json.dumps(personal_vs_shared(args), indent=1))
+        return
     import signal
 
     # stopped (SIGTERM): the cluster is still stopped and removed, by the ``finally`` below
