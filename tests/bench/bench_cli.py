@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python tests/bench/bench_cli.py [--docs 20] [--runs 5] [--out FILE]
            [--keep DIR]   (build the library in DIR and keep it)
+           [--rebuilt]    (also search a copy whose index `workbench reindex` rebuilt)
 
 A library of ``--docs`` text documents cut from ``tests/fixtures/corpus`` is made with the real
 command line (``workbench init`` and ``import``). Then each command runs as a fresh process,
@@ -19,6 +20,10 @@ With ``--before DIR`` (a source tree of another version, e.g. ``git worktree add
 same three commands are also run by that version's code (``PYTHONPATH=DIR``) on the same
 library, in the same turns: before and after from one run. ``--tree NAME=DIR`` does the same
 for any other tree (e.g. a proposed change), its commands labelled ``list (NAME)``...
+
+With ``--rebuilt``, ``search (rebuilt)`` searches a copy of the library whose index the bulk
+writer rebuilt (``workbench reindex``, as a repair or an upgrade does): its segments keep
+their positions in sidecars (``MAIN_*.wbx``), read without numpy for a small index.
 
 With ``--breakdown``, also where a command's start-up goes: fresh processes that only import
 SQLAlchemy, its ORM, Workbench's models, the facade, the read path of ``list``/``show``
@@ -178,6 +183,8 @@ def main() -> None:
                     help="a source tree of another version: run the commands with it too")
     ap.add_argument("--tree", action="append", default=[], metavar="NAME=DIR",
                     help="another source tree whose commands run too, labelled NAME")
+    ap.add_argument("--rebuilt", action="store_true",
+                    help="also search a copy of the library whose index was rebuilt")
     ap.add_argument("--breakdown", action="store_true",
                     help="also time the import of each layer in a fresh process")
     args = ap.parse_args()
@@ -197,10 +204,20 @@ def main() -> None:
             "show": workbench(lib, "show", "1", "--json"),
             "search": workbench(lib, "search", WORD, "--json"),
         }
+        if args.rebuilt:
+            import shutil
+
+            again = where / "rebuilt"
+            shutil.copytree(lib, again, ignore=shutil.ignore_patterns("*.lock"))
+            subprocess.run(workbench(again, "reindex"), check=True, capture_output=True)
+            assert list((again / "index").rglob("*.wbx")), "the rebuild wrote no sidecar"
+            commands["search (rebuilt)"] = workbench(again, "search", WORD, "--json")
         trees = [("before", args.before)] if args.before else []
         trees += [(t.split("=", 1)[0], Path(t.split("=", 1)[1])) for t in args.tree]
         for label, tree in trees:
-            for name in ("list", "show", "search"):
+            for name in ("list", "show", "search", "search (rebuilt)"):
+                if name not in commands:
+                    continue
                 commands[f"{name} ({label})"] = commands[name]
                 PYTHONPATH[f"{name} ({label})"] = str(tree.resolve())
         stage_cmds = {label: [PYTHON, "-c", code] for label, code in BREAKDOWN.items()
