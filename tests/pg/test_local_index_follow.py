@@ -4,6 +4,7 @@ imports is found by the local search within seconds, what it deletes is no longe
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -94,4 +95,63 @@ def test_a_tag_renamed_moved_merged_or_deleted_elsewhere_is_searched_by_its_new_
         assert doc in _found(mine, 'tag:"Saffron"')
     finally:
         mine.close()
+        theirs.close()
+
+
+def _open_mine(marker: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workbench:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "mine"))
+    wb = Workbench.open(marker)
+    assert wb.wait_for_index(60)
+    return wb
+
+
+def test_what_a_colleague_changed_while_my_library_was_closed_reaches_my_index_on_opening(
+        pg_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    marker = make_shared(pg_db, tmp_path, capsys)
+    monkeypatch.setenv("WORKBENCH_SHARED_SEARCH", "local")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "theirs"))
+    theirs = Workbench.open(marker)
+    try:
+        report, _ = theirs.import_paths([CORPUS / "un-report-crimes-against-humanity.txt",
+                                         CORPUS / "un-special-rapporteur-forced-labour.txt"])
+        a, b = (o.document_id for o in report.imported)
+        for path in ("Ochre", "Cobalt/Teal"):
+            theirs.tag_document(a, path)
+        mine = _open_mine(marker, tmp_path, monkeypatch)  # my index is built, then closed
+        assert a in _found(mine, 'tag:"Ochre"')
+        mine.close()
+
+        theirs.rename_tag("Ochre", "Saffron")
+        theirs.delete_tag("Cobalt", cascade=True)
+        theirs.tag_document(b, "Umber")
+        theirs.add_to_collection([b], "Hearings")
+
+        mine = _open_mine(marker, tmp_path, monkeypatch)
+        try:
+            assert mine.index_activity()["last_rebuild_reason"] is None  # caught up, not rebuilt
+            assert _found(mine, 'tag:"Saffron"') == [a]
+            assert _found(mine, 'tag:"Ochre"') == []
+            assert _found(mine, 'tag:"Cobalt"') == [] and _found(mine, 'tag:"Teal"') == []
+            assert _found(mine, 'tag:"Umber"') == [b]
+            assert _found(mine, 'collection:"Hearings"') == [b]
+        finally:
+            mine.close()
+
+        # A position my index cannot trust (here: ahead of the database, as after the
+        # database was restored from an older dump) is not followed: the index is rebuilt.
+        followed = next((tmp_path / "mine").rglob("followed.json"))
+        data = json.loads(followed.read_text(encoding="utf-8"))
+        followed.write_text(json.dumps({**data, "seq": data["seq"] + 1000}), encoding="utf-8")
+        theirs.rename_tag("Saffron", "Vermilion")
+        mine = _open_mine(marker, tmp_path, monkeypatch)
+        try:
+            assert mine.index_activity()["last_rebuild_reason"]
+            assert _found(mine, 'tag:"Vermilion"') == [a] and _found(mine, 'tag:"Saffron"') == []
+        finally:
+            mine.close()
+        # the rebuilt index's own position replaced the one it could not trust
+        assert data["seq"] < json.loads(followed.read_text(encoding="utf-8"))["seq"] \
+            < data["seq"] + 1000
+    finally:
         theirs.close()

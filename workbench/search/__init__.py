@@ -62,7 +62,7 @@ def attach(library: Library) -> SearchBackend:
             return PostgresBackend(library)
         from .whoosh import WhooshBackend
 
-        return LocalIndex(library, WhooshBackend(library))
+        return LocalIndex(library, WhooshBackend)
     from .whoosh import WhooshBackend
 
     return WhooshBackend(library)

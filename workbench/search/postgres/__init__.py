@@ -11,7 +11,7 @@ index current for everyone else.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .hook import NAME, PostgresBackend
@@ -37,6 +37,14 @@ __all__ = ["CHOICE_ENV", "NAME", "LocalIndex", "PostgresBackend", "choose"]
 CHOICE_ENV = "WORKBENCH_SHARED_SEARCH"
 
 
+def _generation(library: Library) -> str | None:
+    """The local index's current generation (None: there is none yet)."""
+    from ..whoosh.engine import read_pointer
+
+    current = (read_pointer(library.index_dir) or {}).get("current")
+    return None if current is None else str(current)
+
+
 def choose() -> str:
     """``"server"`` or ``"local"``, from ``$WORKBENCH_SHARED_SEARCH``."""
     from ...errors import UserError
@@ -54,9 +62,18 @@ class LocalIndex:
 
     name = "whoosh"
 
-    def __init__(self, library: Library, local: SearchBackend) -> None:
-        self.local = local
+    def __init__(self, library: Library, make: Callable[[Library], SearchBackend]) -> None:
+        from ...shared.follow import LocalFollower, start_of
+
+        # Where the index follows the change sequence on from, read before its writer (made
+        # by ``make``) starts: a rebuild it begins then reads the database after that point.
+        start = start_of(library) if library.writable else None
+        self.local = make(library)
         self.server = PostgresBackend(library, check=False)
+        self.follower = LocalFollower(library, start.seq, self.local, start=start,
+                                      generation=lambda: _generation(library)) if start else None
+        if self.follower is not None:
+            self.follower.begin()
 
     def documents_changed(self, ids: list[int]) -> None:
         self.server.documents_changed(ids)
@@ -71,6 +88,8 @@ class LocalIndex:
             self.server.close()
         finally:
             self.local.close()
+            if self.follower is not None:  # its writer drained: keep the position reached
+                self.follower.closed()
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         server = self.server.wait_idle(timeout)  # its queued rows written
