@@ -67,7 +67,10 @@ class DocumentsMixin:
 
         report = run_import(self.library, plan, options, progress, cancel)
         ids = [o.document_id for o in report.imported if o.document_id]
-        copies = find_copies_of(self.library, ids)
+        # The workers shingled the texts they read: no text is read or shingled again here.
+        presigned = {o.document_id: o.signing for o in report.imported
+                     if o.document_id and o.signing}
+        copies = find_copies_of(self.library, ids, presigned)
         return report, Changes(documents=bool(ids), collections=bool(ids), index=bool(ids),
                                copies=copies, document_ids=ids)
 

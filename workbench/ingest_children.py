@@ -50,9 +50,7 @@ def persist_outcome(library: Library, req: PersistRequest, path: str) -> FileOut
         if existing is not None:
             return FileOutcome(path, DUPLICATE, document_id=existing, sha256=req.sha256,
                                parent_id=req.parent_id)
-        doc = persist_document(session, req)
-        layer = session.execute(select(TextLayer).where(TextLayer.document_id == doc.id)
-                                ).scalar_one()
+        doc, layer = persist_document(session, req)
         audit.record(session, audit.INGESTION, "document", doc.id, {
             **layer_details(layer),
             "sha256": doc.sha256, "filename": doc.original_filename, "kind": doc.kind,
@@ -66,7 +64,20 @@ def persist_outcome(library: Library, req: PersistRequest, path: str) -> FileOut
         status = IMPORTED if doc.status == "ok" else IMPORTED_WITH_PROBLEMS
         return FileOutcome(path, status, document_id=doc.id, sha256=doc.sha256,
                            title=doc.title, pages=doc.page_count, problems=list(doc.problems),
-                           parent_id=req.parent_id)
+                           parent_id=req.parent_id, signing=_signing(req.extraction, layer))
+
+
+def _signing(extraction: Extraction, layer: TextLayer) -> tuple[int, str, bytes] | None:
+    """The worker's shingle hashes when they are of exactly this layer's text."""
+    signing = extraction.signing
+    if not signing or signing.get("text_sha256") != layer.text_sha256:
+        return None
+    from .copies.signature import decode_hashes
+
+    try:
+        return layer.id, signing["text_sha256"], decode_hashes(signing["hashes"])
+    except (KeyError, TypeError, ValueError):  # the text is signed again after the import
+        return None
 
 
 MAX_CHILD_DEPTH = 3

@@ -98,6 +98,10 @@ class FileOutcome:
     # For a file given to the import: the plan's verdict on it (PlanItem.status), which
     # decides where the report counts it. None for an item found inside a file.
     planned: str | None = None
+    # The imported text layer's id and text hash, and its shingle hashes from the worker that
+    # read it, for finding its copies without reading and shingling the text again
+    # (copies.finder).
+    signing: tuple[int, str, bytes] | None = field(default=None, repr=False, compare=False)
 
     @property
     def failed(self) -> bool:

@@ -116,7 +116,7 @@ def ensure_collection(session: Session, name: str) -> Collection:
     return col
 
 
-def persist_document(session: Session, req: PersistRequest) -> Document:
+def persist_document(session: Session, req: PersistRequest) -> tuple[Document, TextLayer]:
     ex = req.extraction
     meta = ex.metadata
     status, problems = document_status(ex)
@@ -144,12 +144,12 @@ def persist_document(session: Session, req: PersistRequest) -> Document:
         os_user=current_actor(), http_status=req.http_status,
         extra={k: v for k, v in req.collection_extra.items() if _jsonable(v)},
     ))
-    add_text_layer(session, doc, ex)
+    layer = add_text_layer(session, doc, ex)
     if req.collection:
         col = ensure_collection(session, req.collection)
         session.add(CollectionMember(collection_id=col.id, document_id=doc.id))
     session.flush()
-    return doc
+    return doc, layer
 
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, or_, select
@@ -28,7 +28,7 @@ from ..library import Library
 from ..models import CopySignature, DocumentCopy, TextLayer, utcnow
 from ..store import upsert
 from .service import FOUND
-from .signature import NUM_PERM, Signature, containment, jaccard, sign
+from .signature import NUM_PERM, Signature, containment, jaccard, sign, sign_hashes
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,9 @@ CHUNK = 200  # documents signed per transaction
 
 
 ProgressCb = Callable[[int, int], None]
+# A document's text-layer id, that layer's text hash and the shingle hashes of its text (an
+# import's workers shingle what they read: ``FileOutcome.signing``).
+Presigned = Mapping[int, tuple[int, str, bytes]]
 
 _bands: weakref.WeakKeyDictionary[Library, Bands] = weakref.WeakKeyDictionary()
 _bands_lock = threading.Lock()
@@ -93,10 +96,12 @@ def stale_documents(s: Session) -> list[int]:
 
 def find_copies(library: Library, doc_ids: Iterable[int] | None = None,
                 progress: ProgressCb | None = None,
-                cancel: Any = None) -> dict[str, Any]:
+                cancel: Any = None, presigned: Presigned | None = None) -> dict[str, Any]:
     """Sign ``doc_ids`` (None: every document lacking a signature of its latest text) and
     record their copies. Returns ``{"signed", "pairs", "document_ids"}`` (pairs found or
-    dropped; the documents whose copies changed)."""
+    dropped; the documents whose copies changed). A document in ``presigned`` whose latest
+    layer is the one named there, its text unchanged, is signed from its hashes, its text
+    not read."""
     library.require_writable()
     if doc_ids is None:
         with library.read() as s:
@@ -112,7 +117,7 @@ def find_copies(library: Library, doc_ids: Iterable[int] | None = None,
         if progress is not None:
             progress(n, len(targets))
         chunk = targets[n:n + CHUNK]
-        done, changed = _sign_chunk(library, bands, chunk)
+        done, changed = _sign_chunk(library, bands, chunk, presigned or {})
         signed += done
         pairs += len(changed)
         for a, b in changed:
@@ -122,24 +127,29 @@ def find_copies(library: Library, doc_ids: Iterable[int] | None = None,
     return {"signed": signed, "pairs": pairs, "document_ids": sorted(touched)}
 
 
-def _signatures(library: Library, ids: list[int]) -> dict[int, tuple[int, Signature]]:
+def _signatures(library: Library, ids: list[int],
+                presigned: Presigned) -> dict[int, tuple[int, Signature]]:
     """Each document's latest layer id and the signature of its text; texts are read one at
     a time, so a chunk of long texts is never held in memory at once."""
     latest = (select(func.max(TextLayer.id)).where(TextLayer.document_id.in_(ids))
               .group_by(TextLayer.document_id))
     out: dict[int, tuple[int, Signature]] = {}
     with library.read() as s:
-        layers = s.execute(select(TextLayer.document_id, TextLayer.id)
+        layers = s.execute(select(TextLayer.document_id, TextLayer.id, TextLayer.text_sha256)
                            .where(TextLayer.id.in_(latest))).all()
-        for doc, layer in layers:
+        for doc, layer, sha in layers:
+            given = presigned.get(int(doc))
+            if given is not None and given[:2] == (layer, sha):
+                out[int(doc)] = (int(layer), sign_hashes(given[2]))
+                continue
             text = s.execute(select(TextLayer.text).where(TextLayer.id == layer)).scalar_one()
             out[int(doc)] = (int(layer), sign(text))
     return out
 
 
-def _sign_chunk(library: Library, bands: Bands,
-                ids: list[int]) -> tuple[int, list[tuple[int, int]]]:
-    sigs = _signatures(library, ids)
+def _sign_chunk(library: Library, bands: Bands, ids: list[int],
+                presigned: Presigned) -> tuple[int, list[tuple[int, int]]]:
+    sigs = _signatures(library, ids, presigned)
     if not sigs:
         return 0, []
     with library.transaction() as s:
@@ -212,7 +222,8 @@ def _stored(s: Session, ids: list[int]) -> dict[int, Signature]:
     return out
 
 
-def find_copies_of(library: Library, ids: list[int]) -> bool:
+def find_copies_of(library: Library, ids: list[int],
+                   presigned: Presigned | None = None) -> bool:
     """Find the other copies of documents whose text was just committed (an import, a new
     text layer); whether any pair was found or dropped. A failure here never fails what
     came before: the documents stay unsigned and the next ``find_copies`` (``workbench
@@ -220,7 +231,7 @@ def find_copies_of(library: Library, ids: list[int]) -> bool:
     if not ids:
         return False
     try:
-        return bool(find_copies(library, ids)["pairs"])
+        return bool(find_copies(library, ids, presigned=presigned)["pairs"])
     except Exception as exc:  # a full disk, a read-only folder: one line, not a traceback
         reason = (exc.message if isinstance(exc, WorkbenchError)
                   else f"{type(exc).__name__}: {exc}")

@@ -21,6 +21,10 @@ PERMISSION = "permission denied"
 NOT_FOUND = "not found"
 CRASHED = "extractor crashed"
 
+# How a document's pages are joined into its text layer: ``persist.PAGE_SEPARATOR`` (kept
+# there for readers that must not load the extractors; a test holds the two equal).
+PAGE_SEPARATOR = "\n\n"
+
 
 @dataclass
 class Child:
@@ -58,6 +62,9 @@ class Extraction:
     # What the failed-redaction check found (``workbench.xray``), without the hidden text:
     # [{"page": N, "bbox": [x0, y0, x1, y1], "characters": n, "kind": ...}].
     xray: list[dict[str, Any]] = field(default_factory=list)
+    # The text's shingle hashes for finding its copies, computed by the worker that read it
+    # (``copies.signature.shingle_hashes``): {"text_sha256", "hashes"} (base64), or empty.
+    signing: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

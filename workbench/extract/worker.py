@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExtractionError
-from .base import CRASHED, TOO_LARGE, UNSUPPORTED, ExtractOptions
+from .base import CRASHED, PAGE_SEPARATOR, TOO_LARGE, UNSUPPORTED, Extraction, ExtractOptions
 from .formats import by_kind
 
 _cache: dict[str, Any] = {}
@@ -52,6 +52,7 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
         except KeyError:
             return {"ok": False, "status": UNSUPPORTED, "error": f"no extractor for {opts.kind}"}
         result = extractor.extract(Path(request["path"]), opts)
+        _sign(result)
         return {"ok": True, "result": result.to_json()}
     except ExtractionError as exc:
         return {"ok": False, "status": exc.status, "error": exc.message}
@@ -66,6 +67,22 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
         where = f"{Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else "?"
         return {"ok": False, "status": CRASHED,
                 "error": f"the extractor failed ({type(exc).__name__} at {where})"}
+
+
+def _sign(result: Extraction) -> None:
+    """The text's shingle hashes for its copies (``Extraction.signing``), here where the text
+    is and in parallel, not in the importing process after the import. A failure only
+    leaves them out: the importing process then signs the text itself, as it always could."""
+    if result.container or not any(page.strip() for page in result.pages):
+        return
+    from ..copies.signature import encode_hashes, shingle_hashes, text_sha256
+
+    try:
+        text = PAGE_SEPARATOR.join(result.pages)
+        result.signing = {"text_sha256": text_sha256(text),
+                          "hashes": encode_hashes(shingle_hashes(text))}
+    except (MemoryError, RecursionError, ValueError):
+        result.signing = {}
 
 
 def main() -> None:
