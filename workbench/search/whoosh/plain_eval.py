@@ -164,10 +164,28 @@ class PlainEval:
         texts = [b for w in words if (b := self._btext(fieldname, w)) is not None]
         for leaf, base in self.leaves:
             for btext in texts:
-                got = postings(leaf, fieldname, btext)
+                got = self._find(leaf, fieldname, btext)
                 if got is not None:
                     out.update(base + d for d in got[0])
         return out
+
+    def _find(self, leaf: Any, fieldname: str, btext: bytes
+              ) -> tuple[list[int], list[float]] | None:
+        """Term ``btext``'s postings (ids, weights) in one segment: from its sidecar, else
+        from Whoosh's blocks (as ``BulkEval.find``, so the same weights: a sidecar keeps
+        them as 16-bit or 32-bit numbers)."""
+        side = sidecar.for_leaf(leaf)
+        if side is None:
+            got = postings(leaf, fieldname, btext)
+            return None if got is None else (got[0], got[1])
+        pf = side.plain_fields.get(fieldname)
+        i = pf.find(btext) if pf is not None else -1
+        if pf is None or i < 0:
+            return None
+        ids, ws = pf.postings(i)
+        if ids and (max(ids) >= leaf.doc_count_all() or len(ws) != len(ids)):
+            raise ValueError(f"postings out of range in {side.path.name}")
+        return ids, ws
 
     def norm_table(self, fieldname: str) -> list[float]:
         """BM25's length factor for each of the 256 length bytes, for this index's average."""
@@ -191,7 +209,7 @@ class PlainEval:
         table = self.norm_table(fieldname) if field.scorable else None
         k1 = K1 + 1
         for leaf, base in self.leaves:
-            got = postings(leaf, fieldname, btext)
+            got = self._find(leaf, fieldname, btext)
             if got is None:
                 continue
             if table is not None:
@@ -220,7 +238,7 @@ class PlainEval:
         for n, (leaf, base) in enumerate(self.leaves):
             lists: list[dict[int, float]] = []  # each term's document -> weight
             for btext in texts:
-                got = postings(leaf, fieldname, btext)
+                got = self._find(leaf, fieldname, btext)
                 if got is None:
                     break
                 lists.append(dict(zip(got[0], map(float, got[1]), strict=True)))
