@@ -355,7 +355,7 @@ def test_the_page_stamps_are_laid_out_before_waiting_for_the_facsimiles(
     from workbench.export import pdf as pdf_export
 
     order: list[str] = []
-    real_render, real_stamps = pdf_export.render_plans, pdf_export.pdf_stamps
+    real_render, real_stamps = pdf_export.render_plans, pdf_export.draw_stamps
 
     def render(*args: Any, **kwargs: Any) -> Any:
         order.append("facsimiles")
@@ -365,6 +365,6 @@ def test_the_page_stamps_are_laid_out_before_waiting_for_the_facsimiles(
         order.append("stamps")
         return real_stamps(*args, **kwargs)
     monkeypatch.setattr(pdf_export, "render_plans", render)
-    monkeypatch.setattr(pdf_export, "pdf_stamps", stamps)
+    monkeypatch.setattr(pdf_export, "draw_stamps", stamps)
     wb.export(dossier, "pdf", tmp_path / "out.pdf")
     assert order == ["stamps", "facsimiles"]

@@ -7,13 +7,13 @@ output does not depend on what the computer has installed.
 
 Layout is WeasyPrint's cost, so the work is split in independent documents laid out at once
 on every core (``pdf_layout``): the cover and contents, and the body in slices. The pages
-where exhibits landed are then known, so one more small document carries, page by page, the
-footer ("Page i of n"), the Bates number and the contents' page numbers; it is laid over the
-joined pages (``pdf_assemble``). A facsimile exhibit ends its page; its pages are rendered
-apart (``facsimile_plan``), once their place and so their Bates numbers are known, and
-inserted after it; they keep their own stamp and Bates number. Metadata holds only what the
-user chose (title, author, organisation), the export time and a fixed producer: no user,
-host, path or library name.
+where exhibits landed are then known, so the footer ("Page i of n"), the Bates number and the
+contents' page numbers are drawn over the joined pages (``pdf_stamps``, ``pdf_assemble``; a
+Bates prefix in another script is laid out by WeasyPrint as one more document instead).
+A facsimile exhibit ends its page; its pages are rendered apart (``facsimile_plan``), once
+their place and so their Bates numbers are known, and inserted after it; they keep their own
+stamp and Bates number. Metadata holds only what the user chose (title, author, organisation),
+the export time and a fixed producer: no user, host, path or library name.
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ from .html import (
 )
 from .pdf_assemble import Layout, assemble
 from .pdf_layout import LayoutPool, Part, WorkerError, lay_out
+from .pdf_stamps import DrawnStamps, drawable
+from .pdf_stamps import draw as draw_stamps
 
 log = logging.getLogger(__name__)
 
@@ -134,23 +136,28 @@ def _write(view: DossierView, path: Path, bates: str | None, workers: int,
         todo = _place_facsimiles(view, layout, plans, bates)
         laid_out = time.perf_counter()
         numbers = toc_stamps(front, layout)
-        # The stamps need only the page count and the contents' positions: split them too.
         # An inserted facsimile page has its own stamp, so it gets none here.
         inserted = layout.inserted()
-        ranges = [pages for r in _ranges(layout.pages, workers + 1, numbers)
-                  if (pages := [i for i in r if i not in inserted])]
-        for proc, pages in zip(procs, ranges[1:], strict=False):
-            proc.submit(pdf_stamps(view, pages, layout.pages, bates, numbers), base)
-        # Laid out before the facsimiles are rendered: their burnt pages' OCR is still under
-        # way (started while planning), and rendering ends by waiting for it.
-        stamps = [lay_out(pdf_stamps(view, ranges[0], layout.pages, bates, numbers), base)]
+        stamps: list[Part] | DrawnStamps
+        if drawable(bates):
+            stamps = draw_stamps([i for i in range(layout.pages) if i not in inserted],
+                                 layout.pages, bates, numbers)
+        else:  # a Bates prefix in another script: laid out, split like the body
+            ranges = [pages for r in _ranges(layout.pages, workers + 1, numbers)
+                      if (pages := [i for i in r if i not in inserted])]
+            for proc, pages in zip(procs, ranges[1:], strict=False):
+                proc.submit(pdf_stamps(view, pages, layout.pages, bates, numbers), base)
+            # Laid out before the facsimiles are rendered: their burnt pages' OCR is still
+            # under way (started while planning), and rendering ends by waiting for it.
+            stamps = [lay_out(pdf_stamps(view, ranges[0], layout.pages, bates, numbers), base)]
         stamped = time.perf_counter()
         render_plans([(plan, folder / plan.file_name(), numbers_of_plan)
                       for plan, _after, _slot, numbers_of_plan in todo])
         for plan, after, slot, _numbers in todo:
             layout.fill(after, slot, folder / plan.file_name())
         rendered = time.perf_counter()
-        stamps += [p.result() for p in procs[:len(ranges) - 1]]
+        if not isinstance(stamps, DrawnStamps):
+            stamps += [p.result() for p in procs[:len(ranges) - 1]]
     joined = time.perf_counter()
     assemble(layout, stamps, path, title=view.title, author=view.byline or None,
              when=view.generated_at)
@@ -160,4 +167,5 @@ def _write(view: DossierView, path: Path, bates: str | None, workers: int,
             "layout_s": round(laid_out - clock, 2), "stamps_s": round(stamped - laid_out, 2),
             "assemble_s": round(time.perf_counter() - joined, 2),
             "front_cpu_s": round(front.cpu_s, 2), "body_cpu_s": [round(p.cpu_s, 2) for p in body],
-            "stamps_cpu_s": [round(p.cpu_s, 2) for p in stamps]}
+            "stamps_cpu_s": [] if isinstance(stamps, DrawnStamps) else
+            [round(p.cpu_s, 2) for p in stamps]}

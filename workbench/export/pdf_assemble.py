@@ -12,13 +12,14 @@ library or software version).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from .pdf_layout import Part
+from .pdf_stamps import DrawnStamps
 
 PX = 0.75  # PDF points per CSS pixel
 PRODUCER = "Workbench"
@@ -91,13 +92,15 @@ def pdf_date(when: datetime) -> str:
     return when.strftime("D:%Y%m%d%H%M%SZ")
 
 
-def _stamp(writer: Any, stamps: Sequence[Part], skip: Collection[int] = ()) -> None:
-    """Lay each stamp page over its page: the page's own content is wrapped in ``q``/``Q``
+def _stamp(writer: Any, stamps: Sequence[Part] | DrawnStamps,
+           skip: Collection[int] = ()) -> None:
+    """Lay each page's stamp over it: the page's own content is wrapped in ``q``/``Q``
     (WeasyPrint leaves its flipped coordinate system set), then the stamp's content follows,
-    its resource names prefixed so they cannot clash with the page's (both parts may name a
-    different font subset alike). pypdf's ``merge_page`` does the same but parses every
-    page's content stream: measured 0.9 CPU-s of 2 for 152 pages."""
-    from pypdf import PdfReader
+    with its resources merged into the page's. Stamps are drawn (``DrawnStamps``: their font
+    under a name of their own) or, for a Bates prefix the drawn font lacks, the pages of a
+    laid-out stamp document (their resource names prefixed, so they cannot clash with the
+    page's: both parts may name a different font subset alike). pypdf's ``merge_page`` does
+    the same but parses every page's content stream: measured 0.9 CPU-s of 2 for 152 pages."""
     from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
 
     def stream(data: bytes) -> Any:
@@ -106,33 +109,46 @@ def _stamp(writer: Any, stamps: Sequence[Part], skip: Collection[int] = ()) -> N
         return writer._add_object(obj.flate_encode())
 
     push, pop = stream(b"q\n"), stream(b"\nQ\n")
-    overlays = []
-    for part in stamps:
-        reader = PdfReader(BytesIO(part.pdf))
-        for page in reader.pages:
-            overlays.append((page, page["/Resources"].get_object()))
     # Inserted facsimile pages keep their own stamp: nothing is drawn over the source's page.
     own_pages = [p for i, p in enumerate(writer.pages) if i not in skip]
-    if len(overlays) != len(own_pages):
-        raise RuntimeError(f"{len(overlays)} stamp pages for {len(own_pages)} pages")
+    count = len(stamps.pages) if isinstance(stamps, DrawnStamps) else sum(
+        part.pages for part in stamps)
+    if count != len(own_pages):
+        raise RuntimeError(f"{count} stamp pages for {len(own_pages)} pages")
+    overlays = _drawn(writer, stamps, own_pages) if isinstance(stamps, DrawnStamps) else \
+        _laid_out(writer, stamps)
     merged: dict[tuple[int, int], Any] = {}
-    renamed: dict[int, tuple[Any, re.Pattern[bytes]]] = {}
-    for page, (stamp, stamp_res) in zip(own_pages, overlays, strict=True):
-        key = id(stamp_res)
-        if key not in renamed:
-            renamed[key] = _renamed_resources(writer, stamp_res)
-        resources, names = renamed[key]
+    for page, (data, resources) in zip(own_pages, overlays, strict=True):
         own = page["/Resources"].get_object()
-        pair = (id(own), key)
+        pair = (id(own), id(resources))
         if pair not in merged:
             merged[pair] = writer._add_object(_merge_resources(own, resources))
-        content = stamp.get_contents()
-        raw = content.get_data() if content is not None else b""
-        data = names.sub(rb"/" + STAMP_PREFIX + rb"\1", raw)
         contents = page.raw_get("/Contents")
         body = list(contents) if isinstance(contents, ArrayObject) else [contents]
         page[NameObject("/Contents")] = ArrayObject([push, *body, pop, stream(data)])
         page[NameObject("/Resources")] = merged[pair]
+
+
+def _drawn(writer: Any, stamps: DrawnStamps, pages: Sequence[Any]) -> Iterator[tuple[bytes, Any]]:
+    resources = stamps.resources(writer)
+    for k, page in enumerate(pages):
+        yield stamps.ops(k, float(page.mediabox.height)), resources
+
+
+def _laid_out(writer: Any, stamps: Sequence[Part]) -> Iterator[tuple[bytes, Any]]:
+    from pypdf import PdfReader
+
+    renamed: dict[int, tuple[Any, re.Pattern[bytes]]] = {}
+    for part in stamps:
+        for stamp in PdfReader(BytesIO(part.pdf)).pages:
+            stamp_res = stamp["/Resources"].get_object()
+            key = id(stamp_res)
+            if key not in renamed:
+                renamed[key] = _renamed_resources(writer, stamp_res)
+            resources, names = renamed[key]
+            content = stamp.get_contents()
+            raw = content.get_data() if content is not None else b""
+            yield names.sub(rb"/" + STAMP_PREFIX + rb"\1", raw), resources
 
 
 STAMP_PREFIX = b"WBstamp"
@@ -213,8 +229,8 @@ def _links(writer: Any, layout: Layout) -> None:
             writer.add_annotation(page_number=at, annotation=link)
 
 
-def assemble(layout: Layout, stamps: Sequence[Part], path: Path, *, title: str, author: str | None,
-             when: datetime) -> None:
+def assemble(layout: Layout, stamps: Sequence[Part] | DrawnStamps, path: Path, *, title: str,
+             author: str | None, when: datetime) -> None:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
