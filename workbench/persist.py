@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from . import __version__
@@ -75,9 +75,11 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def add_text_layer(session: Session, doc: Document, extraction: Extraction) -> TextLayer:
-    """A new text-layer version for ``doc``; earlier layers stay as they are."""
-    latest = session.execute(
+def add_text_layer(session: Session, doc: Document, extraction: Extraction, *,
+                   first: bool = False) -> TextLayer:
+    """A new text-layer version for ``doc``; earlier layers stay as they are. ``first``: the
+    document was saved just now and has none (its version is not looked up)."""
+    latest = None if first else session.execute(
         select(func.max(TextLayer.version)).where(TextLayer.document_id == doc.id)
     ).scalar_one_or_none()
     text, ranges = join_pages(extraction.pages)
@@ -89,11 +91,11 @@ def add_text_layer(session: Session, doc: Document, extraction: Extraction) -> T
     )
     session.add(layer)
     session.flush()
-    session.add_all(
-        Page(layer_id=layer.id, number=n, start=s, end=e, has_text=bool(text[s:e].strip()))
-        for n, (s, e) in enumerate(ranges, start=1)
-    )
-    session.flush()
+    if ranges:  # one INSERT, not an ORM object and a statement per page
+        session.execute(insert(Page), [
+            {"layer_id": layer.id, "number": n, "start": s, "end": e,
+             "has_text": bool(text[s:e].strip())}
+            for n, (s, e) in enumerate(ranges, start=1)])
     if extraction.ocr_words:  # OCR word boxes exist only now: kept as the pages' boxes
         from .pages.ocr_boxes import store_ocr_words
 
@@ -144,7 +146,7 @@ def persist_document(session: Session, req: PersistRequest) -> tuple[Document, T
         os_user=current_actor(), http_status=req.http_status,
         extra={k: v for k, v in req.collection_extra.items() if _jsonable(v)},
     ))
-    layer = add_text_layer(session, doc, ex)
+    layer = add_text_layer(session, doc, ex, first=True)
     if req.collection:
         col = ensure_collection(session, req.collection)
         session.add(CollectionMember(collection_id=col.id, document_id=doc.id))
