@@ -6,8 +6,10 @@ the task's latest step ten times a second and its Cancel sets the task's cancel 
 core turns into ``Cancelled`` between steps, leaving nothing behind. The reminder is a bar above
 the panes, never a dialog: after a library opens, when its last backup (a recorded event, or
 one still pending) is older than the days set in Preferences, it says so and offers
-"Back up now". Opening the library also records backups that other processes took while the
-app held the writer lock (``workbench.backup.record_pending``).
+"Back up now". Where the early list is shown before the core loads, the last backup is read
+with it (``FastReader.last_backup``) and the bar is in its first paint, so nothing moves when
+the core arrives (issue 16). Opening the library also records backups that other processes
+took while the app held the writer lock (``workbench.backup.record_pending``).
 """
 
 from __future__ import annotations
@@ -124,6 +126,7 @@ class BackupFlow(QObject):
         self.result_box: QMessageBox | None = None
         self.last_result: dict[str, Any] | None = None
         self.reminder = ReminderBar(self.back_up)
+        self._early = False  # the bar was decided with the early list (``previewed``)
         central = window.centralWidget()
         layout = central.layout() if central is not None else None
         assert isinstance(layout, QVBoxLayout)
@@ -273,36 +276,67 @@ class BackupFlow(QObject):
 
     # --- the reminder -----------------------------------------------------------------------
 
+    def previewed(self, early: dict[str, Any] | None, documents: int) -> None:
+        """The early list is shown (``FastReader`` read the last backup): the bar, if due,
+        shows with it in the same paint, so it does not push the panes down once the core
+        is there (issue 16). ``None``: not read early; the core's check decides."""
+        self.reminder.hide()  # the previous library's
+        self._early = early is not None
+        if early is not None:
+            self._show(self._due(early["last_backup"], documents,
+                                 preferences.load().backup_reminder_days), at_once=True)
+
     def library_opened(self) -> None:
-        """Record backups left pending, then show the reminder if one is due."""
-        self.reminder.hide()
+        """Record backups left pending, then show the reminder if one is due (kept as it is
+        when the early list showed it: not hidden and shown again)."""
+        early, self._early = self._early, False
+        if not early:
+            self.reminder.hide()
         from .dialogs.shared_library import shared_caption
 
         if self.session.path is not None and shared_caption(self.session.path):
+            self.reminder.hide()
             return  # a shared library is backed up on its server (pg_dump), not from a desktop
         days = preferences.load().backup_reminder_days
+        dismissed = early and self.reminder.isHidden() and bool(self.reminder.label.text())
 
         def status(wb: Any) -> dict[str, Any]:
             from workbench import backup as core
 
             return core.status(wb.library)
 
-        self.session.query(status, lambda st: self._remind(st, days),
+        self.session.query(status, lambda st: self._remind(st, days, early, dismissed),
                            "check the library's last backup")
 
-    def _remind(self, status: dict[str, Any], days: int) -> None:
-        if days <= 0 or not status["documents"]:
+    def _remind(self, status: dict[str, Any], days: int, early: bool = False,
+                dismissed: bool = False) -> None:
+        if dismissed:  # "Not now" while the core loaded
             return
-        last: datetime | None = status["last_backup"]
+        self._show(self._due(status["last_backup"], status["documents"], days), at_once=early)
+
+    @staticmethod
+    def _due(last: datetime | None, documents: int, days: int) -> str | None:
+        """The reminder's words, or None when no backup is due."""
+        if days <= 0 or not documents:
+            return None
         if last is None:
             text = "This library has never been backed up."
         else:
             age = (now() - last).days
             if age < days:
-                return
+                return None
             text = (f"The last backup of this library was {age} day{'s' if age != 1 else ''} "
                     f"ago ({last.astimezone().strftime('%d %b %Y')}).")
-        self.reminder.label.setText(text + " A backup on another disk keeps your originals, "
-                                    "highlights and dossiers safe.")
-        # Shown once the window has painted the library: a bar, never a dialog.
-        QTimer.singleShot(0, self.reminder.show)
+        return text + " A backup on another disk keeps your originals, highlights and " \
+            "dossiers safe."
+
+    def _show(self, text: str | None, *, at_once: bool) -> None:
+        if text is None:
+            self.reminder.hide()
+            self.reminder.label.setText("")
+            return
+        self.reminder.label.setText(text)
+        if at_once:  # with the early list: in its first paint
+            self.reminder.show()
+        else:  # once the window has painted the library: a bar, never a dialog
+            QTimer.singleShot(0, self.reminder.show)

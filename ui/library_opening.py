@@ -53,9 +53,16 @@ def _import_features() -> None:
 def _read_early(reader: Any) -> dict[str, Any]:
     """On the worker, before the facade (``Session.preread``): the list's first rows and the
     sidebar, through the same functions the facade's reads go through."""
+    from workbench.fast_read import Unsupported
+
     from .models.documents import first_block
 
-    return {"sidebar": sidebar_data(reader), "rows": first_block(reader)}
+    data = {"sidebar": sidebar_data(reader), "rows": first_block(reader)}
+    try:  # the backup reminder shows with the list, not above it once the core is there
+        data["backup"] = {"last_backup": reader.last_backup()}
+    except Unsupported:  # the core's check says it
+        pass
+    return data
 
 
 class LibraryOpening(_Window):
@@ -109,6 +116,7 @@ class LibraryOpening(_Window):
         sidebar = data["sidebar"]
         self.documents.model.fill(int(sidebar.get("total", 0)), data["rows"])
         self._sidebar_loaded(sidebar)
+        self.backups.previewed(data.get("backup"), int(sidebar.get("total", 0)))
 
     def _defer(self, what: str, then: Callable[[], None]) -> bool:
         """While the early list shows, keep a request that needs the core for when it is

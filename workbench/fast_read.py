@@ -283,6 +283,26 @@ class FastReader:
     def search_in_document(self, doc_ref: str | int, query: str) -> Any:
         raise Unsupported("find-in-document")  # its engine query is the facade's to run
 
+    def last_backup(self) -> datetime | None:
+        """``backup.last_backup``: the newest backup recorded in the audit log or still
+        pending beside the library (the window's early read: the reminder's first paint)."""
+        from .timeutil import parse_iso_utc
+
+        times = []
+        for at, details in self._rows("SELECT at, details FROM audit_events "
+                                      "WHERE event_type = ?", ("replication",)):
+            d = _json(details)
+            if isinstance(d, dict) and d.get("action") == "backup":
+                times.append(d.get("created_at") or at)
+        pending = self.path / "replication-pending" if self.path else None  # backup.PENDING_DIR
+        for path in sorted(pending.glob("*.json")) if pending and pending.is_dir() else []:
+            try:
+                times.append(json.loads(path.read_text(encoding="utf-8"))["created_at"])
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+        known = [t for t in (parse_iso_utc(t) for t in times) if t is not None]
+        return max(known) if known else None
+
     def _alias_groups(self) -> list[list[str]]:
         """``hits.library_aliases``' read: each group's terms, in the table's order."""
         return [list(_json(terms) or []) for (terms,) in
