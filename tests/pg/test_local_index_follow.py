@@ -98,10 +98,15 @@ def test_a_tag_renamed_moved_merged_or_deleted_elsewhere_is_searched_by_its_new_
         theirs.close()
 
 
-def _open_mine(marker: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workbench:
+def _open_mine(marker: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+               what: str = "") -> Workbench:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "mine"))
+    started, cpu = time.monotonic(), time.process_time()
     wb = Workbench.open(marker)
     assert wb.wait_for_index(60)
+    if what:
+        print(f"{what}: open + index idle {time.monotonic() - started:.2f} s, "
+              f"{time.process_time() - cpu:.2f} CPU-s")
     return wb
 
 
@@ -127,7 +132,7 @@ def test_what_a_colleague_changed_while_my_library_was_closed_reaches_my_index_o
         theirs.tag_document(b, "Umber")
         theirs.add_to_collection([b], "Hearings")
 
-        mine = _open_mine(marker, tmp_path, monkeypatch)
+        mine = _open_mine(marker, tmp_path, monkeypatch, "followed on from its position")
         try:
             assert mine.index_activity()["last_rebuild_reason"] is None  # caught up, not rebuilt
             assert _found(mine, 'tag:"Saffron"') == [a]
@@ -144,7 +149,7 @@ def test_what_a_colleague_changed_while_my_library_was_closed_reaches_my_index_o
         data = json.loads(followed.read_text(encoding="utf-8"))
         followed.write_text(json.dumps({**data, "seq": data["seq"] + 1000}), encoding="utf-8")
         theirs.rename_tag("Saffron", "Vermilion")
-        mine = _open_mine(marker, tmp_path, monkeypatch)
+        mine = _open_mine(marker, tmp_path, monkeypatch, "position not trusted, rebuilt")
         try:
             assert mine.index_activity()["last_rebuild_reason"]
             assert _found(mine, 'tag:"Vermilion"') == [a] and _found(mine, 'tag:"Saffron"') == []
