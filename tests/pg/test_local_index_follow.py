@@ -143,20 +143,27 @@ def test_what_a_colleague_changed_while_my_library_was_closed_reaches_my_index_o
         finally:
             mine.close()
 
-        # A position my index cannot trust (here: ahead of the database, as after the
-        # database was restored from an older dump) is not followed: the index is rebuilt.
+        # A position my index cannot trust is not followed: the index is rebuilt. Ahead of
+        # the database (restored from an older dump), naming an event whose hash is not the
+        # database's (another history), or another library's (a copied cache folder).
         followed = next((tmp_path / "mine").rglob("followed.json"))
-        data = json.loads(followed.read_text(encoding="utf-8"))
-        followed.write_text(json.dumps({**data, "seq": data["seq"] + 1000}), encoding="utf-8")
-        theirs.rename_tag("Saffron", "Vermilion")
-        mine = _open_mine(marker, tmp_path, monkeypatch, "position not trusted, rebuilt")
-        try:
-            assert mine.index_activity()["last_rebuild_reason"]
-            assert _found(mine, 'tag:"Vermilion"') == [a] and _found(mine, 'tag:"Saffron"') == []
-        finally:
-            mine.close()
-        # the rebuilt index's own position replaced the one it could not trust
-        assert data["seq"] < json.loads(followed.read_text(encoding="utf-8"))["seq"] \
-            < data["seq"] + 1000
+        names = ["Saffron", "Vermilion", "Carmine", "Madder"]
+        for n, wrong in enumerate(({"seq": 1000}, {"hash": "0" * 64}, {"library_id": "x"})):
+            data = json.loads(followed.read_text(encoding="utf-8"))
+            bad = {k: (data[k] + v if k == "seq" else v) for k, v in wrong.items()}
+            followed.write_text(json.dumps({**data, **bad}), encoding="utf-8")
+            theirs.rename_tag(names[n], names[n + 1])
+            mine = _open_mine(marker, tmp_path, monkeypatch,
+                              f"position not trusted ({', '.join(wrong)}), rebuilt")
+            try:
+                reason = mine.index_activity()["last_rebuild_reason"] or ""
+                assert "change sequence" in reason or "no longer in the database" in reason
+                assert _found(mine, f'tag:"{names[n + 1]}"') == [a]
+                assert _found(mine, f'tag:"{names[n]}"') == []
+            finally:
+                mine.close()
+            # the rebuilt index's own position replaced the one it could not trust
+            assert json.loads(followed.read_text(encoding="utf-8")) != {**data, **bad}
+            assert json.loads(followed.read_text(encoding="utf-8"))["seq"] > data["seq"]
     finally:
         theirs.close()
