@@ -29,22 +29,18 @@ from ..analysis import DEFAULT_COMMON
 from ..backend import Activity
 from ..source import all_index_state, load_documents, tag_paths
 from . import rebuild
+from .batch import merge_small, write_batch
 from .engine import (
     IndexProblem,
-    cancel_guarded,
-    commit_guarded,
     make_current,
-    merge_small,
     new_generation,
     open_current,
     open_index,
-    open_writer,
     read_common,
     remove_stale_generations,
     sync_sidecars,
-    writer_args,
 )
-from .schema import STAMP_HASH, build_schema, common_words, decode_stamp_hash, to_fields
+from .schema import STAMP_HASH, build_schema, common_words, decode_stamp_hash
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -244,25 +240,16 @@ class IndexWorker:
 
     def _write_changes(self, ix: windex.Index, changed: set[int], removed: set[int],
                        progress: IndexProgress) -> None:
-        writer = open_writer(ix, timeout=10.0, **writer_args())
-        try:
-            with self.library.read() as s:
-                paths = tag_paths(s)
-                todo = sorted(changed)
-                for i in range(0, len(todo), BATCH):
-                    chunk = todo[i:i + BATCH]
-                    docs = load_documents(s, chunk, paths)
-                    for doc in docs:
-                        writer.update_document(**to_fields(doc))
-                    for gone in set(chunk) - {d.doc_id for d in docs}:
-                        writer.delete_by_term("id", str(gone))
-                    progress.done += len(chunk)
-            for doc_id in removed:
-                writer.delete_by_term("id", str(doc_id))
-        except BaseException:
-            cancel_guarded(writer)
-            raise
-        commit_guarded(writer, mergetype=merge_small)
+        # One bulk segment (batch.py); the small segments merge_small picks are read again
+        # from the database into it.
+        with self.library.read() as s:
+            paths = tag_paths(s)
+
+            def done(n: int) -> None:
+                progress.done += n
+
+            write_batch(ix, changed, removed, lambda ids: load_documents(s, ids, paths),
+                        done, mergetype=merge_small)
         self.on_commit()
         sync_sidecars(ix)  # a merge made a large segment: give it the fast path too
 
