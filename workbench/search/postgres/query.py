@@ -128,9 +128,12 @@ class Compiler:
             if q.exact:
                 return counted
             # positions checked in the windows of the documents holding every pair (or
-            # word) only: ARRAY() has them found first, then their windows by the key
-            return (f"SELECT DISTINCT doc_id FROM wbsearch.body WHERE doc_id = ANY(ARRAY("
-                    f"{counted})) AND body @@ CAST({self.param(q.query)} AS tsquery)")
+            # word) only, each document's until one holds the phrase (LIMIT 1: a frequent
+            # phrase is in its first windows; all of them were tested)
+            return (f"SELECT w.doc_id FROM wbsearch.words w, LATERAL (SELECT 1 FROM "
+                    f"wbsearch.body b WHERE b.doc_id = w.doc_id AND b.body @@ "
+                    f"CAST({self.param(q.query)} AS tsquery) LIMIT 1) x "
+                    f"WHERE w.words @@ CAST({self.param(q.counted)} AS tsquery)")
         if q.fname == "body":
             # a document matches in several windows: it is one match
             return (f"SELECT DISTINCT doc_id FROM wbsearch.body WHERE body @@ "
