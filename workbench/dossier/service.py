@@ -10,6 +10,7 @@ resolved ``DossierView``. A frozen dossier refuses every edit; ``new_version`` c
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -527,9 +528,10 @@ class DossiersMixin(PagesMixin):
         from ..shared.roles import check_export
 
         check_export(self.library, dossier=True)  # a shared case's owners export dossiers
-        view = self.dossier_view(dossier, full_text=True)
-        result = run_export(self.library, view, format, Path(out), bates=bates,
-                            progress=progress, cancel=cancel)
+        with self._early_layout(dossier, format):
+            view = self.dossier_view(dossier, full_text=True)
+            result = run_export(self.library, view, format, Path(out), bates=bates,
+                                progress=progress, cancel=cancel)
         if not self.library.writable:  # a read-only library: the export is not recorded
             return {**result.to_json(), "recorded": False}
         with self.library.transaction() as s:
@@ -542,6 +544,18 @@ class DossiersMixin(PagesMixin):
                 "bates": bool(bates), "files": result.files,
                 "excluded_originals": result.excluded_originals})
         return {**result.to_json(), "recorded": True}
+
+    def _early_layout(self, dossier: str | int, format: str) -> AbstractContextManager[None]:
+        """The PDF layout processes a big dossier's export will use, started before its view
+        is built (issue 16: their start then overlaps the view); nothing for other formats."""
+        if format.lower() not in ("pdf", "bundle"):
+            return nullcontext()
+        from ..export.pdf import early_layout
+
+        with self.library.read() as s:
+            items = s.execute(select(func.count(DossierItem.id)).where(
+                DossierItem.dossier_id == editing.get_dossier(s, dossier).id)).scalar_one()
+        return early_layout(int(items), format.lower())
 
     def sources_csl(self, dossier: str | int) -> list[dict[str, Any]]:
         from .citations import csl_json

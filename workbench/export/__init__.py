@@ -9,7 +9,7 @@ is deleted, so the user never finds a partial or leaking file.
 from __future__ import annotations
 
 import tempfile
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +127,7 @@ def run_export(library: Library, view: DossierView, fmt: str, out: Path,
                bates: str | None = None, progress: Progress | None = None,
                cancel: Any = None) -> ExportResult:
     from ..dossier.redaction import matcher_of
+    from ..redact.pypdf_text import reading_ahead
     from .leakcheck import check_file
 
     fmt = fmt.lower()
@@ -159,11 +160,13 @@ def run_export(library: Library, view: DossierView, fmt: str, out: Path,
     try:
         check_cancel(cancel)
         say(0, f"writing {fmt}")
-        files, excluded = _write(library, view, fmt, tmp, out, bates)
-        check_cancel(cancel)
-        say(1, "checking the export for redacted text")
-        checks = check_file(tmp, view.rules, fmt, dossier=view.id,
-                            facsimiles=any(it.facsimile for it in view.items))
+        # A PDF's leak check may start its page-text workers while the PDF is joined.
+        with reading_ahead() if matcher and fmt in ("pdf", "bundle") else nullcontext():
+            files, excluded = _write(library, view, fmt, tmp, out, bates)
+            check_cancel(cancel)
+            say(1, "checking the export for redacted text")
+            checks = check_file(tmp, view.rules, fmt, dossier=view.id,
+                                facsimiles=any(it.facsimile for it in view.items))
         digest_of = tmp / "tagmanifest-sha256.txt" if tmp.is_dir() else tmp
         digest = file_digest(digest_of)
         size = (sum(p.stat().st_size for p in tmp.rglob("*") if p.is_file())

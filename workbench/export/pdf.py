@@ -23,11 +23,12 @@ import logging
 import os
 import tempfile
 import time
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from pathlib import Path
 from typing import Any
 
 from ..dossier.model import DossierView
+from ..redact.pypdf_text import read_ahead
 from .common import resources_dir
 from .facsimile_plan import FacsimilePlan, bates_numbers, iter_plans, render_plans
 from .html import (
@@ -39,7 +40,7 @@ from .html import (
     pdf_stamps,
 )
 from .pdf_assemble import Layout, assemble
-from .pdf_layout import LayoutPool, Part, WorkerError, lay_out
+from .pdf_layout import LayoutPool, Part, WorkerError, lay_out, started_early
 from .pdf_stamps import DrawnStamps, drawable
 from .pdf_stamps import draw as draw_stamps
 
@@ -54,10 +55,24 @@ MAX_WORKERS = 3
 
 def default_workers(view: DossierView) -> int:
     """Extra layout processes for this dossier: one per further core, if it is big enough."""
-    if len(view.items) < PARALLEL_MIN_ITEMS:
+    return workers_for(len(view.items))
+
+
+def workers_for(items: int) -> int:
+    """Extra layout processes for a dossier of ``items`` items."""
+    if items < PARALLEL_MIN_ITEMS:
         return 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(0, min((cores or 1) - 1, MAX_WORKERS))
+
+
+def early_layout(items: int, fmt: str) -> AbstractContextManager[None]:
+    """Around an export of ``fmt`` of a dossier of ``items`` items, before its view is built:
+    the layout processes it will use are started now (none for a small dossier, or a format
+    without a PDF), so their start overlaps the view and the HTML instead of following them.
+    The writer still decides how many it uses, from the view, as before: the same PDF."""
+    count = workers_for(items) if fmt in ("pdf", "bundle") else 0
+    return started_early(count) if count else nullcontext()
 
 
 def toc_stamps(front: Part, layout: Layout) -> list[Stamp]:
@@ -135,6 +150,9 @@ def _write(view: DossierView, path: Path, bates: str | None, workers: int,
         layout = Layout([front, *body])
         todo = _place_facsimiles(view, layout, plans, bates)
         laid_out = time.perf_counter()
+        # The page count is known: a leak check's page-text workers start now, while the
+        # pages are stamped and joined on this core (issue 16).
+        read_ahead(layout.pages)
         numbers = toc_stamps(front, layout)
         # An inserted facsimile page has its own stamp, so it gets none here.
         inserted = layout.inserted()

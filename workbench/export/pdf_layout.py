@@ -22,6 +22,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -170,13 +173,41 @@ class Worker:
             self._proc.wait()
 
 
+# Workers started ahead of the export's layout (``started_early``), for this thread's export.
+_EARLY: ContextVar[list[Worker] | None] = ContextVar("early_layout_workers", default=None)
+
+
+@contextmanager
+def started_early(count: int) -> Iterator[None]:
+    """Start ``count`` workers now, so their interpreter start and WeasyPrint's import overlap
+    what the export does before its layout (the dossier view, the HTML); the next
+    ``LayoutPool`` in this context takes them. Those not taken are ended on leaving."""
+    early: list[Worker] = []
+    try:
+        for _ in range(count):
+            early.append(Worker())
+    except WorkerError:  # the pool starts its own, or reports why it cannot
+        pass
+    token = _EARLY.set(early)
+    try:
+        yield
+    finally:
+        _EARLY.reset(token)
+        for worker in early:
+            worker.close()
+
+
 class LayoutPool:
-    """Worker processes for one export; a context manager, so they never outlive it."""
+    """Worker processes for one export; a context manager, so they never outlive it.
+    Workers started early (``started_early``) are taken first."""
 
     def __init__(self, workers: int) -> None:
         self.workers: list[Worker] = []
+        early = _EARLY.get()
+        while early and len(self.workers) < workers:
+            self.workers.append(early.pop(0))
         try:
-            for _ in range(workers):
+            while len(self.workers) < workers:
                 self.workers.append(Worker())
         except WorkerError:
             self.__exit__()

@@ -10,6 +10,11 @@ and searches them. ``PageTexts.pages`` then gives every page's reading in order 
 worker, or read here when its worker could not start, died or answered for other pages — so
 nothing is ever left unread; it is the very call the scanner made before, on the very bytes.
 
+An export that will be leak-checked (``reading_ahead``) starts the workers earlier, once its
+layout shows the PDF will be long enough (``read_ahead``): their start and pypdf's import
+then overlap the joining of the pages, and ``PageTexts.start`` hands the finished file's
+bytes to them. They read it exactly as workers started by ``start`` would.
+
 The workers run this file on its own (``subprocess_cmd.standalone_call``: no package
 imported, only pypdf) and are started afresh, never forked. Nothing here but ``serve`` and
 ``read_slice`` runs in them, so this module imports nothing of Workbench at its top.
@@ -23,6 +28,8 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from io import BytesIO
 from typing import Any
 
@@ -59,8 +66,11 @@ def _reader(data: bytes) -> Any:
 
 
 def serve() -> None:
-    """The worker: one job ``(data, part, parts)`` on stdin, its ``read_slice`` on stdout."""
+    """The worker: one job ``(data, part, parts)`` on stdin, its ``read_slice`` on stdout.
+    pypdf is imported before the job is read: a worker started early is ready for it."""
     import logging
+
+    import pypdf  # noqa: F401
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # the parent logs what it reads
     try:
@@ -84,11 +94,15 @@ def _command() -> list[str]:
 
 
 class _Worker:
-    """One worker process reading one run of pages; its job is written by a thread."""
+    """One worker process reading one run of pages; its job (``send``) is written by a
+    thread."""
 
-    def __init__(self, data: bytes, part: int, parts: int) -> None:
+    def __init__(self) -> None:
         self.proc = subprocess.Popen(_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL)
+        self._writer: threading.Thread | None = None
+
+    def send(self, data: bytes, part: int, parts: int) -> None:
         job = pickle.dumps((data, part, parts), protocol=pickle.HIGHEST_PROTOCOL)
         self._writer = threading.Thread(target=self._send, args=(job,), daemon=True)
         self._writer.start()
@@ -117,7 +131,8 @@ class _Worker:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
-        self._writer.join()
+        if self._writer is not None:
+            self._writer.join()
         for stream in (self.proc.stdin, self.proc.stdout):
             if stream is not None:
                 try:
@@ -135,7 +150,15 @@ class PageTexts:
     @classmethod
     def start(cls, data: bytes) -> PageTexts:
         """Start the workers for ``data`` if it is worth it; none for a short PDF, one that
-        pypdf cannot open (the scanner says so) or a single core."""
+        pypdf cannot open (the scanner says so) or a single core. Workers started ahead
+        (``read_ahead``) are given the bytes at once: the PDF was known to be long."""
+        ahead = _AHEAD.get()
+        if ahead:
+            early = ahead[:]
+            ahead.clear()  # theirs is this PDF; a PDF read after it starts its own
+            for part, worker in enumerate(early):
+                worker.send(data, part, len(early))
+            return cls(early)
         cores = min(_cores(), MAX_WORKERS)
         if cores < 2:
             return cls([])
@@ -147,7 +170,9 @@ class PageTexts:
         workers: list[_Worker] = []
         for part in range(cores):
             try:
-                workers.append(_Worker(data, part, cores))
+                worker = _Worker()
+                worker.send(data, part, cores)
+                workers.append(worker)
             except Exception:  # no worker to start (no program, no module file): read here
                 break
         # Workers answer for the share they were given of ``cores`` parts; the others
@@ -167,3 +192,35 @@ class PageTexts:
     def close(self) -> None:
         for worker in self.workers:
             worker.close()
+
+
+# Workers started while an export is written, for the leak check of what it writes.
+_AHEAD: ContextVar[list[_Worker] | None] = ContextVar("pypdf_text_ahead", default=None)
+
+
+@contextmanager
+def reading_ahead() -> Iterator[None]:
+    """Around writing a PDF and leak-checking it (in this thread): ``read_ahead`` may start
+    the workers before the file is complete. Any not handed a PDF are ended on leaving."""
+    ahead: list[_Worker] = []
+    token = _AHEAD.set(ahead)
+    try:
+        yield
+    finally:
+        _AHEAD.reset(token)
+        for worker in ahead:
+            worker.close()
+
+
+def read_ahead(pages: int) -> None:
+    """The PDF being written will have ``pages`` pages: start its page-text workers now if
+    ``PageTexts.start`` would start them for it, and a leak check will read it."""
+    ahead = _AHEAD.get()
+    cores = min(_cores(), MAX_WORKERS)
+    if ahead is None or ahead or pages < MIN_PAGES or cores < 2:
+        return
+    for _ in range(cores):
+        try:
+            ahead.append(_Worker())
+        except Exception:  # none to start: PageTexts.start reads those pages itself
+            break
