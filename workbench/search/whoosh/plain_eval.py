@@ -16,6 +16,7 @@ from ``BulkEval``.
 from __future__ import annotations
 
 import heapq
+import logging
 import time
 from math import log
 from typing import Any
@@ -37,6 +38,8 @@ BUDGET_S = 1.0  # phrase checking stops here (the result then says it may be inc
 # have sidecars (segments of sidecar.MIN_DOCS or more), which are read with numpy; a small
 # index's sidecars (a rebuild writes one for every segment) are read in plain Python.
 SMALL_DOCS = 5000
+
+logger = logging.getLogger(__name__)
 
 Scored = dict[int, float]  # the documents matched (by number) and their scores
 
@@ -72,6 +75,7 @@ class PlainEval:
         self.incomplete = False
         self.deadline = time.monotonic() + BUDGET_S
         self.dead: set[int] = set()
+        self.use_sidecars = True
         for leaf, base in self.leaves:
             if leaf.has_deletions():
                 count = leaf.doc_count_all()
@@ -79,7 +83,16 @@ class PlainEval:
 
     def matches(self, q: wq.Query) -> tuple[list[int], list[float]]:
         """The live documents ``q`` matches (ascending numbers) and their scores."""
-        got = self._eval(q)
+        try:
+            got = self._eval(q)
+        except (IndexError, ValueError, OSError) as exc:
+            if not any(sidecar.for_leaf(leaf) is not None for leaf, _base in self.leaves):
+                raise
+            # as BulkEval: a damaged sidecar (the writer's check rewrites it) is not read;
+            # the postings come from Whoosh's blocks
+            logger.warning("search sidecar unusable (%s): reading the segments instead", exc)
+            self.use_sidecars = False
+            got = self._eval(q)
         docs = sorted(d for d in got if d not in self.dead)
         return docs, [got[d] for d in docs]
 
@@ -174,7 +187,7 @@ class PlainEval:
         """Term ``btext``'s postings (ids, weights) in one segment: from its sidecar, else
         from Whoosh's blocks (as ``BulkEval.find``, so the same weights: a sidecar keeps
         them as 16-bit or 32-bit numbers)."""
-        side = sidecar.for_leaf(leaf)
+        side = sidecar.for_leaf(leaf) if self.use_sidecars else None
         if side is None:
             got = postings(leaf, fieldname, btext)
             return None if got is None else (got[0], got[1])
@@ -285,7 +298,7 @@ class PlainEval:
                    wanted: list[int]) -> list[list[int]]:
         """The positions of term ``btext`` in each of ``wanted`` (documents holding it)."""
         leaf = self.leaves[n][0]
-        side = sidecar.for_leaf(leaf)
+        side = sidecar.for_leaf(leaf) if self.use_sidecars else None
         pf = side.plain_fields.get(fieldname) if side is not None else None
         if pf is not None and (i := pf.find(btext)) >= 0 and pf.has_positions(i):
             got = pf.positions_in(i, wanted)
