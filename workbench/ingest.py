@@ -19,7 +19,7 @@ import logging
 import shutil
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -141,6 +141,8 @@ def run_import(library: Library, plan: ImportPlan, options: ImportOptions | None
                pool: ExtractorPool | None = None) -> ImportReport:
     library.require_writable()
     options = options or ImportOptions()
+    # The setting is read once for the batch (it was a read transaction for every file)
+    options = replace(options, ocr_languages=ocr_languages(library, options))
     from . import language
 
     language.preload()  # persist detects each document's language: open the model meanwhile
@@ -263,7 +265,7 @@ def _store_and_extract(library: Library, pool: ExtractorPool, item: PlanItem,
         sha, job.stored_new = library.originals.put_file(item.path, expected_sha256=item.sha256)
         opts = ExtractOptions(
             kind=item.format.kind, children_dir=str(children_dir(library, sha)),
-            ocr_languages=ocr_languages(library, options), source_url=options.source_url,
+            ocr_languages=options.ocr_languages or "auto", source_url=options.source_url,
             extra={"time_limit": options.limits.timeout},
         )
         # From the stored bytes (decrypted into memory in an encrypted library): the text

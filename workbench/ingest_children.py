@@ -28,8 +28,7 @@ from .ingest_types import (
     ImportOptions,
 )
 from .library import Library
-from .models import TextLayer
-from .persist import PersistRequest, layer_details, persist_document
+from .persist import PersistRequest, SavedLayer, layer_details, persist_document
 from .progress import CancelToken, Progress, ProgressFn
 from .timeutil import parse_iso_utc
 
@@ -67,7 +66,7 @@ def persist_outcome(library: Library, req: PersistRequest, path: str) -> FileOut
                            parent_id=req.parent_id, signing=_signing(req.extraction, layer))
 
 
-def _signing(extraction: Extraction, layer: TextLayer) -> tuple[int, str, bytes] | None:
+def _signing(extraction: Extraction, layer: SavedLayer) -> tuple[int, str, bytes] | None:
     """The worker's shingle hashes when they are of exactly this layer's text."""
     signing = extraction.signing
     if not signing or signing.get("text_sha256") != layer.text_sha256:

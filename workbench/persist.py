@@ -8,11 +8,11 @@ The caller owns the transaction and the audit event.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import CursorResult, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from . import __version__
@@ -91,19 +91,48 @@ def add_text_layer(session: Session, doc: Document, extraction: Extraction, *,
     )
     session.add(layer)
     session.flush()
+    _insert_pages(session, layer.id, extraction, text, ranges)
+    return layer
+
+
+def _insert_pages(session: Session, layer_id: int, extraction: Extraction, text: str,
+                  ranges: list[tuple[int, int]]) -> None:
     if ranges:  # one INSERT, not an ORM object and a statement per page
-        session.execute(insert(Page), [
-            {"layer_id": layer.id, "number": n, "start": s, "end": e,
+        session.execute(insert(_table(Page)), [
+            {"layer_id": layer_id, "number": n, "start": s, "end": e,
              "has_text": bool(text[s:e].strip())}
             for n, (s, e) in enumerate(ranges, start=1)])
     if extraction.ocr_words:  # OCR word boxes exist only now: kept as the pages' boxes
         from .pages.ocr_boxes import store_ocr_words
 
-        store_ocr_words(session, layer.id, extraction)
-    return layer
+        store_ocr_words(session, layer_id, extraction)
 
 
-def layer_details(layer: TextLayer) -> dict[str, Any]:
+@dataclass(frozen=True)
+class SavedLayer:
+    """A text layer as the import wrote it (no ORM object: see ``persist_document``)."""
+
+    id: int
+    version: int
+    text_sha256: str
+
+
+@dataclass(frozen=True)
+class SavedDocument:
+    """What the import's outcome and audit event need of a document just saved."""
+
+    id: int
+    sha256: str
+    title: str
+    kind: str
+    size: int
+    original_filename: str
+    status: str
+    problems: list[str]
+    page_count: int
+
+
+def layer_details(layer: TextLayer | SavedLayer) -> dict[str, Any]:
     """What the audit event that creates a layer records of it: ``verify`` re-derives the
     hash from the text (integrity.py)."""
     return {"layer_id": layer.id, "text_sha256": layer.text_sha256}
@@ -118,41 +147,70 @@ def ensure_collection(session: Session, name: str) -> Collection:
     return col
 
 
-def persist_document(session: Session, req: PersistRequest) -> tuple[Document, TextLayer]:
+def persist_document(session: Session, req: PersistRequest
+                     ) -> tuple[SavedDocument, SavedLayer]:
+    """The document, its collection record, first text layer and pages, written as Core
+    inserts: an ORM object and its flush cost ~1 ms each on the importing thread (issue 16),
+    and nothing here reads them back. The caller writes the audit event."""
     ex = req.extraction
     meta = ex.metadata
     status, problems = document_status(ex)
     title = str(meta.get("title") or "").strip() or req.filename.rsplit(".", 1)[0] or req.filename
-    doc = Document(
-        sha256=req.sha256, title=title[:1000], kind=req.fmt.kind,
-        media_type=meta.get("media_type") or req.fmt.media_type,
-        language=language_of(ex), size=req.size, original_filename=req.filename,
-        author=meta.get("author"), site=meta.get("site"), published=meta.get("published"),
-        status=status, problems=problems, page_count=len(ex.pages), parent_id=req.parent_id,
-        extra={k: v for k, v in meta.items()
-               if k not in {"title", "author", "site", "published", "language", "media_type",
-                            "canonical_url", "source_url", "captured_at"} and _jsonable(v)},
-    )
+    extra = {k: v for k, v in meta.items()
+             if k not in {"title", "author", "site", "published", "language", "media_type",
+                          "canonical_url", "source_url", "captured_at"} and _jsonable(v)}
     if req.fmt.kind == "pdf":  # what the failed-redaction check found (xray.py), no text
-        doc.extra = {**doc.extra, "xray": list(ex.xray)}
-    session.add(doc)
-    session.flush()
-    session.add(CollectionRecord(
-        document_id=doc.id, original_path=req.original_path,
-        source_url=req.source_url or meta.get("source_url") or meta.get("canonical_url"),
-        final_url=meta.get("canonical_url"),
-        captured_at=req.captured_at or parse_iso_utc(meta.get("captured_at")),
-        imported_at=datetime.now(UTC), importer="workbench", importer_version=__version__,
-        os_user=current_actor(), http_status=req.http_status,
-        extra={k: v for k, v in req.collection_extra.items() if _jsonable(v)},
-    ))
-    layer = add_text_layer(session, doc, ex, first=True)
+        extra = {**extra, "xray": list(ex.xray)}
+    now = datetime.now(UTC)
+    doc = SavedDocument(
+        id=0, sha256=req.sha256, title=title[:1000], kind=req.fmt.kind, size=req.size,
+        original_filename=req.filename, status=status, problems=problems,
+        page_count=len(ex.pages))
+    doc_id = _insert(session, Document, {
+        "sha256": doc.sha256, "title": doc.title, "kind": doc.kind,
+        "media_type": meta.get("media_type") or req.fmt.media_type,
+        "language": language_of(ex), "size": doc.size,
+        "original_filename": doc.original_filename, "author": meta.get("author"),
+        "site": meta.get("site"), "published": meta.get("published"),
+        "created_at": now, "modified_at": now, "status": status, "problems": problems,
+        "page_count": doc.page_count, "parent_id": req.parent_id, "extra": extra})
+    doc = replace(doc, id=doc_id)
+    _insert(session, CollectionRecord, {
+        "document_id": doc_id, "original_path": req.original_path,
+        "source_url": req.source_url or meta.get("source_url") or meta.get("canonical_url"),
+        "final_url": meta.get("canonical_url"),
+        "captured_at": req.captured_at or parse_iso_utc(meta.get("captured_at")),
+        "imported_at": now, "importer": "workbench", "importer_version": __version__,
+        "os_user": current_actor(), "http_status": req.http_status,
+        "extra": {k: v for k, v in req.collection_extra.items() if _jsonable(v)}})
+    # A new document has no layer yet: its first is version 1, nothing to look up
+    text, ranges = join_pages(ex.pages)
+    layer = SavedLayer(id=0, version=1, text_sha256=text_hash(text))
+    layer = replace(layer, id=_insert(session, TextLayer, {
+        "document_id": doc_id, "version": 1, "extractor": ex.extractor,
+        "extractor_version": ex.extractor_version, "method": ex.method,
+        "languages": ex.languages, "text": text, "text_sha256": layer.text_sha256,
+        "created_at": now}))
+    _insert_pages(session, layer.id, ex, text, ranges)
     if req.collection:
         col = ensure_collection(session, req.collection)
-        session.add(CollectionMember(collection_id=col.id, document_id=doc.id))
-    session.flush()
+        _insert(session, CollectionMember, {"collection_id": col.id, "document_id": doc_id})
     return doc, layer
 
+
+def _table(model: Any) -> Table:
+    return cast(Table, model.__table__)
+
+
+def _insert(session: Session, model: Any, values: dict[str, Any]) -> int:
+    """One row through the table (no ORM object, no flush); its new primary key. A None
+    for a column with a default is left out, so the default applies, as the ORM does."""
+    table = _table(model)
+    values = {k: v for k, v in values.items()
+              if v is not None or table.c[k].default is None}
+    result = cast(CursorResult[Any], session.execute(insert(table).values(values)))
+    key = result.inserted_primary_key
+    return int(key[0]) if key and key[0] is not None else 0
 
 
 def language_of(ex: Extraction) -> str | None:

@@ -1,0 +1,43 @@
+"""The statements an import sends for each file it saves (issue 16: the importing process's
+own thread is the import's critical path; each round trip and each ORM flush is CPU there)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+
+from tests.support.files import make_pdf
+
+
+def _import_counting(wb: Any, paths: list[Path]) -> list[str]:
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_a: Any) -> None:
+        if threading.current_thread().name != "workbench-index":  # the index reads texts
+            statements.append(" ".join(statement.split()))
+
+    engine = wb.library.store.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        report, _changes = wb.import_paths(paths)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert len(report.imported) == len(paths)
+    return statements
+
+
+def test_an_import_reads_its_settings_once_and_sends_seven_statements_a_file(
+        wb: Any, tmp_path: Path) -> None:
+    pdfs = [make_pdf(tmp_path / f"r{n}.pdf", [f"Report {n}, page {p}." for p in range(3)])
+            for n in range(9)]
+    three = _import_counting(wb, pdfs[:3])
+    six = _import_counting(wb, pdfs[3:])
+    for run in (three, six):  # ocr_languages was read in a transaction of its own per file
+        assert len([s for s in run if "FROM settings" in s]) <= 1, run
+    # each more file: the duplicate check, document, collection record, text layer, pages,
+    # the chain's end and the audit event (the fixed part of an import cancels out)
+    assert (len(six) - len(three)) / 3 <= 7, six
+    assert wb.verify()["ok"]
