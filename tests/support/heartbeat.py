@@ -7,10 +7,14 @@ late (no beat for ``watch_ms``) and, while it is, samples what every thread is r
 (``sys._current_frames``): the GUI thread's own stack (a slow slot or repaint) and the
 other threads' (a worker holding the GIL). ``culprits()`` then tells which stacks were seen
 most during the gaps: ``WORKBENCH_HEARTBEAT_CULPRITS=1 pytest -s tests/ui/test_heartbeat.py``.
+It also lists the garbage collections that ended in a late beat (``gc.callbacks``): a
+collection holds the GIL from start to end, whatever the switch interval (issue 16: the
+worst gaps during an import were full collections on the worker thread).
 """
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 import time
@@ -59,6 +63,25 @@ class Heartbeat:
         # each late beat's gap (ms) and the CPU (ms) each thread of the process used in it
         self.late_gaps: list[tuple[int, dict[str, int]]] = []
         self._cpu: dict[str, float] = {}
+        # each late beat's garbage collections: (its index in late_gaps, generation, thread,
+        # CPU ms, wall ms)
+        self.late_collections: list[tuple[int, int, str, float, float]] = []
+        self._collections: list[tuple[float, int, str, float, float]] = []  # since the beat
+        self._gc_start: dict[int, tuple[float, float]] = {}
+
+    def _collected(self, phase: str, info: dict[str, int]) -> None:
+        # Runs on the thread that collects, holding the GIL: a list append is safe.
+        ident = threading.get_ident()
+        if phase == "start":
+            self._gc_start[ident] = (time.perf_counter(), time.thread_time())
+            return
+        began = self._gc_start.pop(ident, None)
+        if began is None:
+            return
+        name = "GUI" if ident == self._gui else threading.current_thread().name
+        self._collections.append((time.perf_counter(), info["generation"], name,
+                                  (time.thread_time() - began[1]) * 1000,
+                                  (time.perf_counter() - began[0]) * 1000))
 
     def _beat(self) -> None:
         now = time.perf_counter()
@@ -70,7 +93,11 @@ class Heartbeat:
                         for n, c in cpu.items()}
                 self.late_gaps.append((round((now - self._last) * 1000),
                                        {n: ms for n, ms in used.items() if ms >= 5}))
+                self.late_collections += [(len(self.late_gaps) - 1, gen, name, c, w)
+                                          for _end, gen, name, c, w in self._collections
+                                          if w >= 5]
             self._cpu = cpu
+            self._collections.clear()
         self._last = now
 
     def start(self) -> Heartbeat:
@@ -81,6 +108,7 @@ class Heartbeat:
             self._watchdog = threading.Thread(target=self._watch, name="heartbeat-watchdog",
                                               daemon=True)
             self._watchdog.start()
+            gc.callbacks.append(self._collected)
         return self
 
     def _watch(self, every_s: float = 0.005, depth: int = 6) -> None:
@@ -107,9 +135,13 @@ class Heartbeat:
         """The stacks seen most while a beat was late, most frequent first (a report)."""
         lines = [f"{len(self.late_gaps)} late beats, worst first: gap ms, then each thread's "
                  "CPU ms in it"]
-        for gap, used in sorted(self.late_gaps, key=lambda g: -g[0])[:top]:
+        worst = sorted(enumerate(self.late_gaps), key=lambda g: -g[1][0])[:top]
+        for at, (gap, used) in worst:
             lines.append(f"  {gap} ms: " + ", ".join(
                 f"{n} {ms}" for n, ms in sorted(used.items(), key=lambda u: -u[1])))
+            lines += [f"    a generation-{gen} garbage collection on {name}: {cpu:.0f} ms of "
+                      f"CPU, {wall:.0f} ms" for g, gen, name, cpu, wall in self.late_collections
+                      if g == at]
         lines.append(f"{self.late_samples} samples of the threads not waiting, taken while a "
                      "beat was late")
         for (name, where), n in self.samples.most_common(top):
@@ -128,6 +160,8 @@ class Heartbeat:
         if self._watchdog is not None:
             self._watchdog.join()
             self._watchdog = None
+            if self._collected in gc.callbacks:
+                gc.callbacks.remove(self._collected)
 
     def worst(self) -> float:
         return max(self.gaps) if self.gaps else 0.0
