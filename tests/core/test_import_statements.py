@@ -41,3 +41,32 @@ def test_an_import_reads_its_settings_once_and_sends_seven_statements_a_file(
     # the chain's end and the audit event (the fixed part of an import cancels out)
     assert (len(six) - len(three)) / 3 <= 7, six
     assert wb.verify()["ok"]
+
+
+IMPORTS = (
+    "import json, sys\n"
+    "from pathlib import Path\n"
+    "from workbench.services import Workbench\n"
+    "with Workbench.open(Path(sys.argv[1])) as wb:\n"
+    "    report, _ = wb.import_paths([Path(sys.argv[2])])\n"
+    "    assert len(report.imported) == 1\n"
+    "print(json.dumps(sorted(sys.modules)))\n"
+)
+
+
+def test_importing_into_a_plain_library_loads_no_encryption(library_path: Path,
+                                                            tmp_path: Path) -> None:
+    """The index writer's sidecars (a bulk segment's, for every import batch) loaded
+    ``cryptography`` to write a plain file: ~11 MB more in the importing process."""
+    import json
+    import subprocess
+    import sys
+
+    text = tmp_path / "note.txt"
+    text.write_text("The rapporteur heard of labour camps in the region.\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-c", IMPORTS, str(library_path), str(text)],
+                         capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2])
+    modules = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert "workbench.search.whoosh.bulk" in modules  # the index was written, the bulk way
+    assert not {"cryptography", "workbench.crypto.sealed"} & modules

@@ -206,10 +206,13 @@ def _align(n: int) -> int:
 
 def _create(path: str) -> Any:
     from ...crypto.registry import key_for
-    from ...crypto.sealed import SealedWriter
 
     key = key_for(path)
-    return open(path, "wb") if key is None else SealedWriter(path, key, sync=False)
+    if key is None:  # a plain library: no cryptography to load (~11 MB, issue 16)
+        return open(path, "wb")
+    from ...crypto.sealed import SealedWriter
+
+    return SealedWriter(path, key, sync=False)
 
 
 class _PlainFile:
