@@ -8,7 +8,8 @@ worst gap of a 50 ms GUI-thread heartbeat meanwhile and over the next 5 s (the s
 attached then and checks itself against the database), and the same for a sort by title
 (which sorts in the database) and a filter. With ``--no-index`` the search index is not attached: a
 library built this way has no index yet, and the index's first full check of 100k documents
-otherwise runs at the same time and competes for the CPU and the GIL.
+otherwise runs at the same time and competes for the CPU and the GIL. ``--no-freeze``: the
+open does not freeze the heap (``ui.session._freeze_heap``), to compare in the same run.
 """
 
 from __future__ import annotations
@@ -60,6 +61,10 @@ def main() -> None:
         from workbench.library import NullIndex
 
         workbench.search.attach = lambda lib: NullIndex()  # type: ignore[assignment]
+    if "--no-freeze" in sys.argv:  # as before the open froze the heap (issue 16), to compare
+        import ui.session
+
+        ui.session._freeze_heap = lambda: None
     lib = TMP / "library"
     build_s = make_library(lib, n)
 
