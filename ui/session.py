@@ -225,6 +225,8 @@ class Session(QObject):
                 wb.close()
             except Exception:  # closing must not stop the app from quitting
                 log.exception("error while closing the library")
+            del wb
+            _thaw_heap()
 
     def close(self) -> None:
         """Close on the worker and wait (at quit, or in tests)."""
@@ -240,12 +242,30 @@ def _freeze_heap() -> None:
     models, the language model) and holds the GIL throughout: 87-91 ms of CPU measured, and
     the window's worst late beats during an import (issue 16). What is loaded by now lives as
     long as the app, so the collector need not walk it again (``gc.freeze``: O(1)). Cyclic
-    garbage not yet collected is kept with it, once an open: not done for a task manager that
-    runs inline (tests', which open hundreds of libraries in one process and have no worker
-    thread for the GUI thread to wait on)."""
+    garbage not yet collected is kept with it until the library closes (``_thaw_heap``). Not
+    done for a task manager that runs inline (tests', which open hundreds of libraries in one
+    process and have no worker thread for the GUI thread to wait on)."""
     import gc
 
+    global _frozen
     gc.freeze()
+    _frozen = True
+
+
+_frozen = False  # whether an open froze the heap, until that library closes
+
+
+def _thaw_heap() -> None:
+    """As a library closes: what its open froze may be collected again, and is, at once (one
+    full collection, while the window says it is opening the next or the app quits), so its
+    facade, index and caches are not kept for the app's life by a reference cycle."""
+    global _frozen
+    if _frozen:
+        import gc
+
+        _frozen = False
+        gc.unfreeze()
+        gc.collect()
 
 
 def _split(result: Any) -> tuple[Any, Changes | None]:

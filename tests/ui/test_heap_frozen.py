@@ -32,3 +32,27 @@ def test_a_window_whose_tasks_run_inline_freezes_nothing(window: Any) -> None:
     would keep every earlier test's uncollected garbage for good."""
     assert window.session.is_open
     assert _walked(window.session._wb)
+
+
+def test_a_library_closed_for_another_is_not_kept_frozen(threaded_window: Any, qtbot: Any,
+                                                         tmp_path: Any) -> None:
+    """What the open froze is thawed and collected when that library closes: a facade, its
+    index and caches caught in a reference cycle would otherwise stay for the app's life."""
+    import shutil
+    import weakref
+
+    win = threaded_window
+    qtbot.waitUntil(lambda: win.session.core_ready and win.session._wb is not None,
+                    timeout=30000)
+    first = win.session._wb
+    first.kept_in_a_cycle = first  # only a full collection can free it
+    gone = weakref.ref(first)
+    del first
+    other = tmp_path / "other"
+    shutil.copytree(win.session.path, other)
+    win.open_path(other)
+    qtbot.waitUntil(lambda: win.session._wb is not None and gone() is not win.session._wb
+                    and win.session.path == other, timeout=30000)
+    gc.collect()
+    assert gone() is None
+    assert not _walked(win.session._wb)  # the library open now is frozen in its turn
