@@ -38,6 +38,11 @@ CREATION = "creation"
 REPLICATION = "replication"
 
 
+# The chain's end, built once and run on the session's connection (no ORM dispatch): an
+# import asks it for every document (issue 16)
+_CHAIN_END = select(AuditEvent.__table__.c.id, AuditEvent.__table__.c.hash).order_by(
+    AuditEvent.__table__.c.id.desc()).limit(1)
+
 AUTHOR_ENV = "WORKBENCH_AUTHOR"  # the name a personal library's events are written under
 
 
@@ -96,9 +101,7 @@ def record(
     from .store_pg import lock_audit_chain
 
     lock_audit_chain(session)
-    last = session.execute(
-        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-    ).first()
+    last = session.connection().execute(_CHAIN_END).first()
     seq = (last[0] + 1) if last else 1
     prev = last[1] if last else GENESIS
     at = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
