@@ -86,10 +86,13 @@ def sync_committed(log_file: Path | None) -> None:
 def upsert(connection: Any, model: Any, rows: list[dict[str, Any]], key: list[str]) -> None:
     """Insert ``rows`` into ``model``'s table, replacing the row of any ``key`` already there,
     in one statement: the dialect's own upsert (SQLite and PostgreSQL spell it alike)."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    stmt: Any = dialect.insert(model)
+    # only the dialect in use: importing sqlalchemy.dialects.postgresql costs a personal
+    # library's import 19 modules
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt: Any = insert(model)
     replaced = {c.name: stmt.excluded[c.name] for c in model.__table__.columns
                 if c.name not in key}
     connection.execute(stmt.on_conflict_do_update(index_elements=key, set_=replaced), rows)

@@ -70,3 +70,7 @@ def test_importing_into_a_plain_library_loads_no_encryption(library_path: Path,
     modules = set(json.loads(out.stdout.strip().splitlines()[-1]))
     assert "workbench.search.whoosh.bulk" in modules  # the index was written, the bulk way
     assert not {"cryptography", "workbench.crypto.sealed"} & modules
+    # the copies' signatures are upserted with SQLite's dialect alone (PostgreSQL's is 19
+    # modules more)
+    assert "workbench.copies.finder" in modules
+    assert "sqlalchemy.dialects.postgresql" not in modules
