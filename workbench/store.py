@@ -88,11 +88,15 @@ def upsert(connection: Any, model: Any, rows: list[dict[str, Any]], key: list[st
     in one statement: the dialect's own upsert (SQLite and PostgreSQL spell it alike)."""
     # only the dialect in use: importing sqlalchemy.dialects.postgresql costs a personal
     # library's import 19 modules
+    stmt: Any
     if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt = pg_insert(model)
     else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt: Any = insert(model)
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(model)
     replaced = {c.name: stmt.excluded[c.name] for c in model.__table__.columns
                 if c.name not in key}
     connection.execute(stmt.on_conflict_do_update(index_elements=key, set_=replaced), rows)
