@@ -22,18 +22,16 @@ from __future__ import annotations
 import logging
 import time
 from itertools import chain
-from math import log
 from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 from whoosh import query as wq
-from whoosh.util.numeric import byte_to_length
 
 from . import sidecar
 from .blocks import _IDS_WEIGHTS, _PROTO, length_bytes, postings  # noqa: F401 (tests read them here)
 from .phrase import FastPhrase, decode_positions
-from .plain_eval import BUDGET_S, K1, B, Unsupported, phrase_items
+from .plain_eval import BUDGET_S, K1, EvalBase, Unsupported, phrase_items
 from .termset import TermSet
 
 logger = logging.getLogger(__name__)
@@ -55,7 +53,7 @@ class Matches(NamedTuple):
     score: NDArray[np.float64]
 
 
-class BulkEval:
+class BulkEval(EvalBase):
     """Evaluates a compiled query over every segment of ``searcher``; see the module doc."""
 
     def __init__(self, searcher: Any, lengths: Any) -> None:
@@ -135,22 +133,6 @@ class BulkEval:
             return self._empty()
         raise Unsupported(type(q).__name__)
 
-    def estimate(self, q: wq.Query) -> int:
-        """Roughly how many documents ``q`` matches (to evaluate the rarest part first)."""
-        if isinstance(q, FastPhrase):
-            return min((self.df(q.fieldname, w) for w in q.words), default=0)
-        if isinstance(q, TermSet):
-            return sum(self.df(q.fieldname, w) for w in q.words[:8])
-        if isinstance(q, wq.Term):
-            return self.df(q.fieldname, q.text)
-        if isinstance(q, wq.AndNot):
-            return self.estimate(q.a)
-        if isinstance(q, wq.And):
-            return min((self.estimate(c) for c in q.subqueries), default=0)
-        if isinstance(q, wq.Or):
-            return sum(self.estimate(c) for c in q.subqueries)
-        return self.size
-
     def docs(self, q: wq.Query) -> NDArray[np.bool_]:
         """The documents ``q`` matches, unscored (the excluded side of NOT)."""
         if isinstance(q, wq.Term) and not isinstance(q, FastPhrase):
@@ -179,10 +161,6 @@ class BulkEval:
             elif (fp := side.fields.get(fieldname)) is not None:
                 total += fp.doc_frequency_of([btext])[0]
         return total
-
-    def idf(self, fieldname: str, text: Any) -> float:
-        """Whoosh's idf (``WeightingModel.idf``), with ``df`` for the frequency."""
-        return log(self.size / (self.df(fieldname, text) + 1)) + 1
 
     def find(self, n: int, fieldname: str, btext: bytes) -> Found | None:
         """Term ``btext``'s postings in leaf number ``n``: from its sidecar, else via Whoosh."""
@@ -213,21 +191,12 @@ class BulkEval:
 
     def norm_table(self, fieldname: str) -> NDArray[np.float64]:
         """BM25's length factor for each of the 256 length bytes, for this index's average."""
-        avgfl = self.searcher.avg_field_length(fieldname) or 1
-        return np.array([K1 * ((1 - B) + B * (byte_to_length(b) if b else 1) / avgfl)
-                         for b in range(256)])
-
+        return np.array(self.norm_factors(fieldname))
     def _norms(self, leaf: Any, fieldname: str, table: NDArray[np.float64]
                ) -> NDArray[np.float64]:
         """``table`` applied to every document's length byte in ``leaf``."""
         lens = np.frombuffer(self.lengths(leaf, fieldname), dtype=np.uint8)
         return table[lens]
-
-    def _btext(self, fieldname: str, text: Any) -> bytes | None:
-        schema = self.searcher.schema
-        if fieldname not in schema:
-            return None
-        return bytes(schema[fieldname].to_bytes(text))
 
     def term(self, fieldname: str, text: Any, boost: float = 1.0) -> Matches:
         out = self._empty()

@@ -62,7 +62,51 @@ def fits(searcher: Any) -> bool:
     return int(searcher.reader().doc_count_all()) <= SMALL_DOCS
 
 
-class PlainEval:
+class EvalBase:
+    """What ``PlainEval`` and ``BulkEval`` (numpy) compute alike: which part of a query is
+    the rarest, Whoosh's idf, BM25's length factors and a term's bytes. A subclass gives
+    ``searcher``, ``size`` (documents, deleted ones included) and ``df``."""
+
+    searcher: Any
+    size: int
+
+    def df(self, fieldname: str, text: Any) -> int:
+        raise NotImplementedError
+
+    def estimate(self, q: wq.Query) -> int:
+        """Roughly how many documents ``q`` matches (to evaluate the rarest part first)."""
+        if isinstance(q, FastPhrase):
+            return min((self.df(q.fieldname, w) for w in q.words), default=0)
+        if isinstance(q, TermSet):
+            return sum(self.df(q.fieldname, w) for w in q.words[:8])
+        if isinstance(q, wq.Term):
+            return self.df(q.fieldname, q.text)
+        if isinstance(q, wq.AndNot):
+            return self.estimate(q.a)
+        if isinstance(q, wq.And):
+            return min((self.estimate(c) for c in q.subqueries), default=0)
+        if isinstance(q, wq.Or):
+            return sum(self.estimate(c) for c in q.subqueries)
+        return self.size
+
+    def idf(self, fieldname: str, text: Any) -> float:
+        """Whoosh's idf (``WeightingModel.idf``), with ``df`` for the frequency."""
+        return log(self.size / (self.df(fieldname, text) + 1)) + 1
+
+    def norm_factors(self, fieldname: str) -> list[float]:
+        """BM25's length factor for each of the 256 length bytes, for this index's average."""
+        avgfl = self.searcher.avg_field_length(fieldname) or 1
+        return [K1 * ((1 - B) + B * (byte_to_length(b) if b else 1) / avgfl)
+                for b in range(256)]
+
+    def _btext(self, fieldname: str, text: Any) -> bytes | None:
+        schema = self.searcher.schema
+        if fieldname not in schema:
+            return None
+        return bytes(schema[fieldname].to_bytes(text))
+
+
+class PlainEval(EvalBase):
     """``BulkEval`` over dicts: evaluates a compiled query over every segment of ``searcher``
     (which ``fits``)."""
 
@@ -133,22 +177,6 @@ class PlainEval:
             return {}
         raise Unsupported(type(q).__name__)
 
-    def estimate(self, q: wq.Query) -> int:
-        """Roughly how many documents ``q`` matches (to evaluate the rarest part first)."""
-        if isinstance(q, FastPhrase):
-            return min((self.df(q.fieldname, w) for w in q.words), default=0)
-        if isinstance(q, TermSet):
-            return sum(self.df(q.fieldname, w) for w in q.words[:8])
-        if isinstance(q, wq.Term):
-            return self.df(q.fieldname, q.text)
-        if isinstance(q, wq.AndNot):
-            return self.estimate(q.a)
-        if isinstance(q, wq.And):
-            return min((self.estimate(c) for c in q.subqueries), default=0)
-        if isinstance(q, wq.Or):
-            return sum(self.estimate(c) for c in q.subqueries)
-        return self.size
-
     def docs(self, q: wq.Query) -> set[int]:
         """The documents ``q`` matches, unscored (the excluded side of NOT)."""
         if isinstance(q, wq.Term) and not isinstance(q, FastPhrase):
@@ -167,10 +195,6 @@ class PlainEval:
         if self._btext(fieldname, text) is None:
             return 0
         return sum(int(leaf.doc_frequency(fieldname, text)) for leaf, _base in self.leaves)
-
-    def idf(self, fieldname: str, text: Any) -> float:
-        """Whoosh's idf (``WeightingModel.idf``), with ``df`` for the frequency."""
-        return log(self.size / (self.df(fieldname, text) + 1)) + 1
 
     def _termset(self, fieldname: str, words: Any) -> set[int]:
         out: set[int] = set()
@@ -200,18 +224,6 @@ class PlainEval:
             raise ValueError(f"postings out of range in {side.path.name}")
         return ids, ws
 
-    def norm_table(self, fieldname: str) -> list[float]:
-        """BM25's length factor for each of the 256 length bytes, for this index's average."""
-        avgfl = self.searcher.avg_field_length(fieldname) or 1
-        return [K1 * ((1 - B) + B * (byte_to_length(b) if b else 1) / avgfl)
-                for b in range(256)]
-
-    def _btext(self, fieldname: str, text: Any) -> bytes | None:
-        schema = self.searcher.schema
-        if fieldname not in schema:
-            return None
-        return bytes(schema[fieldname].to_bytes(text))
-
     def term(self, fieldname: str, text: Any, boost: float = 1.0) -> Scored:
         out: Scored = {}
         btext = self._btext(fieldname, text)
@@ -219,7 +231,7 @@ class PlainEval:
             return out
         field = self.searcher.schema[fieldname]
         idf = self.idf(fieldname, text) * boost
-        table = self.norm_table(fieldname) if field.scorable else None
+        table = self.norm_factors(fieldname) if field.scorable else None
         k1 = K1 + 1
         for leaf, base in self.leaves:
             got = self._find(leaf, fieldname, btext)
@@ -246,7 +258,7 @@ class PlainEval:
         idfs = [self.idf(fieldname, t) for t, _off in items]
         texts = [bytes(field.to_bytes(t)) for t, _off in items]
         offsets = [off for _t, off in items]
-        table = self.norm_table(fieldname)
+        table = self.norm_factors(fieldname)
         k1 = K1 + 1
         for n, (leaf, base) in enumerate(self.leaves):
             lists: list[dict[int, float]] = []  # each term's document -> weight
