@@ -34,7 +34,7 @@ CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 def add_doc(wb: Workbench, pages: list[str], n: int) -> int:
     fmt = next(f for f in FORMATS if f.kind == "text")
     with wb.library.transaction() as s:
-        doc = persist_document(s, PersistRequest(
+        doc, _layer = persist_document(s, PersistRequest(
             sha256=f"{n:064x}", size=sum(map(len, pages)), fmt=fmt, filename=f"d{n}.txt",
             original_path=None, extraction=Extraction(pages, "bench", "1")))
         return doc.id
