@@ -15,7 +15,6 @@ two short notes that say the same thing are not copies of one source.
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 import sys
 import unicodedata
@@ -158,7 +157,21 @@ def sign_hashes(hashes: bytes) -> Signature:
 def text_sha256(text: str) -> str:
     """What a worker's hashes are checked against: the text layer's own hash
     (``persist.text_hash``), so hashes of any other text are never used."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _sha256()(text.encode("utf-8")).hexdigest()
+
+
+def _sha256() -> Any:
+    """The interpreter's own SHA-256 where it has one: ``hashlib`` loads OpenSSL's libcrypto
+    (3.8 MB resident in each extraction worker, which needs no other digest). The same
+    digest either way; OpenSSL's is faster, but a text is hashed once (~0.1 ms)."""
+    try:
+        from _sha256 import sha256  # Python 3.11
+    except ImportError:
+        try:
+            from _sha2 import sha256  # type: ignore[import-not-found,no-redef]  # 3.12+
+        except ImportError:
+            from hashlib import sha256  # type: ignore[assignment]
+    return sha256
 
 
 def encode_hashes(hashes: bytes) -> str:
