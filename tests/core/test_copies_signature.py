@@ -8,7 +8,7 @@ import zlib
 import numpy as np
 
 from workbench.copies.bands import Bands
-from workbench.copies.signature import NUM_PERM, jaccard, shingles, sign
+from workbench.copies.signature import BLOCK, NUM_PERM, jaccard, shingles, sign
 
 
 def test_the_signature_is_datasketchs_minhash(corpus_texts: dict[str, str]) -> None:
@@ -18,7 +18,10 @@ def test_the_signature_is_datasketchs_minhash(corpus_texts: dict[str, str]) -> N
                "和其他穆斯林群体的任意和歧视性拘留可能构成国际罪行，特别是危害人类罪。报告记录了"
                "酷刑、性暴力、强迫劳动和家庭分离的指控，并建议有关国家政府立即释放所有被任意剥夺"
                "自由的人，澄清失踪者的下落，并审查国内安全法律框架。")
-    for text in [*corpus_texts.values(), chinese]:
+    # All of them in one: several of sign_hashes' blocks of shingles and a partial last one.
+    whole = "\n\n".join(corpus_texts.values())
+    assert len(shingles(whole)) > 2 * BLOCK and len(shingles(whole)) % BLOCK
+    for text in [*corpus_texts.values(), chinese, whole]:
         ours = sign(text)
         theirs = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32, scheme="affine32")
         theirs.update_batch(list(shingles(text)))

@@ -32,7 +32,7 @@ WORDS = 5
 CHARS = 4
 MIN_SHINGLES = 45
 SEED = 1
-BLOCK = 4096  # shingles a time: a block is 2 MB of 32-bit values
+BLOCK = 1024  # shingles a time: a block is 0.5 MB of 32-bit values
 
 # Runs of scripts written without spaces between words.
 _UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf"
@@ -148,9 +148,17 @@ def sign_hashes(hashes: bytes) -> Signature:
     a, b = _permutations()
     hashed = _fmix32(found).reshape(-1, 1)
     values = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    # One block's matrix, computed in place: the importing process signs while its index
+    # writer works, and ``h * a + b`` made two such temporaries a block (4 MB at the
+    # import's memory peak, kept by the allocator once freed).
+    work = np.empty((min(BLOCK, len(hashed)), NUM_PERM), dtype=np.uint32)
     with np.errstate(over="ignore"):  # the wrap-around is the modulo 2^32
         for i in range(0, len(hashed), BLOCK):
-            values = np.minimum(values, (hashed[i:i + BLOCK] * a + b).min(axis=0))
+            block = hashed[i:i + BLOCK]
+            out = work[:len(block)]
+            np.multiply(block, a, out=out)
+            np.add(out, b, out=out)
+            np.minimum(values, out.min(axis=0), out=values)
     return Signature(values, len(found))
 
 
