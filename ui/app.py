@@ -10,7 +10,8 @@ The user's theme and text size (Preferences) apply before the window is built.
 Start-up order (issue 16): the window is built and painted first, on Qt and the UI's own
 modules only; the worker reads a plain personal library's list and sidebar in plain SQL and
 the window shows them, then imports the core (SQLAlchemy, the facade) and opens the library
-behind them (``ui/session.py``); the language model warms up once the library is open.
+behind them (``ui/session.py``); the language model is opened when an import starts
+(``ui/operations/imports.py``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import logging.handlers
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
@@ -75,41 +75,6 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def warm_up() -> None:
-    """Load what would otherwise load during the first import: the language model.
-
-    py3langid's model was once a 544 ms stall of the GUI thread when it loaded on the worker
-    during an import (long C calls holding the GIL); it is memory-mapped now and opens in
-    milliseconds, and what is left is importing py3langid and numpy (≈ 0.1 s of Python).
-    ``run_app`` does it on a background thread once the library is open (``_warm_up_later``),
-    never before the window's first paint.
-    """
-    from workbench.language import detect_language
-
-    detect_language("Workbench loads its language model once, after the window appears.")
-
-
-# How long after the library opens the warm-up starts: the window has filled its list and
-# the worker has read the sidebar by then, so the warm-up competes with neither.
-WARM_UP_DELAY_MS = 1000
-
-
-def _warm_up_later(window: Any) -> None:
-    from PySide6.QtCore import QTimer
-
-    def start() -> None:
-        window.session.opened.disconnect(start)
-
-        def warm() -> None:
-            from workbench.language import preload
-
-            preload()  # a daemon thread: the GUI thread and the worker stay free
-
-        QTimer.singleShot(WARM_UP_DELAY_MS, warm)
-
-    window.session.opened.connect(start)
-
-
 def library_to_open(library_path: Path | None) -> tuple[Path, bool]:
     """The library and whether it may be created there."""
     from .preferences import chosen_library
@@ -138,7 +103,6 @@ def run_app(library_path: Path | None, paths: Sequence[Path] = ()) -> int:
     window.presenter.install_excepthook()
     opening = sort_paths(paths, library_path)
     path, create = library_to_open(opening.library)
-    _warm_up_later(window)
     window.show()
     FileOpener(window, opening)  # the window owns it; made first, it waits for the library
     window.open_path(path, create=create)

@@ -277,11 +277,13 @@ class MainWindow(LibraryOpening, QMainWindow):
     # --- actions ---
 
     def import_files(self) -> None:
+        self.imports.prepare()  # while the person chooses
         files, _ = QFileDialog.getOpenFileNames(self, "Import files")
         if files:
             self.imports.start([Path(f) for f in files])
 
     def import_folder(self) -> None:
+        self.imports.prepare()
         folder = QFileDialog.getExistingDirectory(self, "Import a folder")
         if folder:
             self.imports.start([Path(folder)])
@@ -529,6 +531,7 @@ class MainWindow(LibraryOpening, QMainWindow):
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and self.session.is_open:
             event.acceptProposedAction()
+            self.imports.prepare()  # while the files are carried to the drop
 
     def dropEvent(self, event: QDropEvent) -> None:
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]

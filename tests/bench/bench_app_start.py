@@ -4,7 +4,9 @@ Each run is a fresh ``python`` process. Workbench: ``ui.app.run_app`` exactly as
 ``workbench gui`` calls it, on an empty library and on a library of N generated documents;
 "shown" is the window's first paint, "usable" is the document list filled (below),
 "opened" the session's ``opened`` (the facade open, the panels installed: what a click on
-the early list waits for), and the process's peak RSS once idle after both. The
+the early list waits for), the process's peak RSS 0.3 s after both (``rss_mb``) and its
+resident memory 3 s after them (``idle_rss_mb``: what an idle window holds, with whatever it
+loads once up, such as a language model opened a second after the open). The
 reference, from the same run: a bare ``QMainWindow`` holding a ``QTableView`` with a model of
 the same rows, to its first paint. Prints JSON.
 
@@ -37,6 +39,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 WORKBENCH_CHILD = r"""
 import os, resource, sys, time
+def vm_rss():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+IDLE_MS = 3000  # after the first paint / the open: what an idle window holds
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -50,9 +58,12 @@ def mark(name):
         def report():
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print("RESULT", marks["shown"], marks["usable"], rss, marks["opened"], flush=True)
+        def idle():
+            print("IDLE", vm_rss(), flush=True)
             from PySide6.QtWidgets import QApplication
             QApplication.instance().quit()
         QTimer.singleShot(300, report)  # idle a moment: what it holds once up
+        QTimer.singleShot(IDLE_MS, idle)  # what it holds a while later, idle
 
 class Watch(QObject):
     def eventFilter(self, obj, event):
@@ -107,6 +118,12 @@ app_module.run_app(Path(sys.argv[1]))
 
 BARE_CHILD = r"""
 import resource, sys, time
+def vm_rss():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+IDLE_MS = 3000  # after the first paint / the open: what an idle window holds
 from PySide6.QtCore import QAbstractTableModel, QEvent, QObject, QTimer, Qt
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
@@ -137,8 +154,11 @@ class Watch(QObject):
             def report():
                 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
                 print("RESULT", done[0], done[0], rss, done[0], flush=True)
+            def idle():
+                print("IDLE", vm_rss(), flush=True)
                 app.quit()
             QTimer.singleShot(300, report)
+            QTimer.singleShot(IDLE_MS, idle)
         return False
 watch = Watch()
 app.installEventFilter(watch)
@@ -156,8 +176,10 @@ def _run(child: str, arg: str, env: dict[str, str]) -> dict[str, float]:
         raise SystemExit(f"the child did not report:\n{proc.stdout}\n{proc.stderr[-3000:]}")
     # perf_counter is CLOCK_MONOTONIC on Linux: the same clock in parent and child
     _, shown, usable, rss, opened = line.split()
+    idle = next((x for x in proc.stdout.splitlines() if x.startswith("IDLE")), "IDLE nan")
     return {"shown_s": float(shown) - start, "usable_s": float(usable) - start,
-            "opened_s": float(opened) - start, "rss_mb": float(rss)}
+            "opened_s": float(opened) - start, "rss_mb": float(rss),
+            "idle_rss_mb": float(idle.split()[1])}
 
 
 def _library(folder: Path, docs: int) -> Path:

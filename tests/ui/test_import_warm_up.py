@@ -1,0 +1,47 @@
+"""The language model (py3langid and numpy, ~27 MB) is opened when an import starts, while
+the plan is made and shown, not a second after every open: a window that imports nothing
+keeps it out of its memory (issue 16: idle memory)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from workbench import language
+
+
+def test_an_import_opens_the_language_model_as_it_starts(
+        threaded_window: Any, tmp_path: Path, qtbot: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(language, "preload", lambda: calls.append("preload"))
+    (tmp_path / "a.txt").write_text("A witness statement about the camp.\n", encoding="utf-8")
+    win = threaded_window
+    win.imports.start([tmp_path / "a.txt"])
+    assert calls == ["preload"]  # before the plan is made, let alone confirmed
+    qtbot.waitUntil(lambda: win.imports.plan_dialog is not None, timeout=30000)
+    win.imports.plan_dialog.reject()
+
+
+
+def test_files_dragged_over_the_window_open_the_language_model_before_the_drop(
+        threaded_window: Any, tmp_path: Path, qtbot: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent
+    from PySide6.QtWidgets import QApplication
+
+    calls: list[str] = []
+    monkeypatch.setattr(language, "preload", lambda: calls.append("preload"))
+    (tmp_path / "a.txt").write_text("A witness statement.\n", encoding="utf-8")
+    win = threaded_window
+    qtbot.waitUntil(lambda: win.session.is_open, timeout=30000)
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(tmp_path / "a.txt"))])
+    event = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, data,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(win, event)
+    assert event.isAccepted()
+    assert calls == ["preload"]
