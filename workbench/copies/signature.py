@@ -171,14 +171,13 @@ def text_sha256(text: str) -> str:
 def _sha256() -> Any:
     """The interpreter's own SHA-256 where it has one: ``hashlib`` loads OpenSSL's libcrypto
     (3.8 MB resident in each extraction worker, which needs no other digest). The same
-    digest either way; OpenSSL's is faster, but a text is hashed once (~0.1 ms)."""
+    digest either way; OpenSSL's is faster, but a text is hashed once (~0.1 ms). The
+    project's Python is 3.11 (requirements.lock, the standalone build); a later one, where
+    the module is named ``_sha2``, gets hashlib's."""
     try:
-        from _sha256 import sha256  # Python 3.11
+        from _sha256 import sha256
     except ImportError:
-        try:
-            from _sha2 import sha256  # type: ignore[import-not-found,no-redef]  # 3.12+
-        except ImportError:
-            from hashlib import sha256  # type: ignore[assignment]
+        from hashlib import sha256  # type: ignore[assignment]
     return sha256
 
 
