@@ -10,9 +10,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import CORPUS
 from workbench import backup
 from workbench.fast_read import FastReader
+
+pytestmark = pytest.mark.sqlite_only(
+    "the plain read path serves a plain personal library only; a shared one goes to the facade")
 
 
 def _last(library_path: Path) -> Any:

@@ -7,9 +7,14 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from tests.support.files import make_pdf
+
+pytestmark = pytest.mark.sqlite_only(
+    "counts what a personal library's import sends and loads; a shared one also writes the "
+    "server's change notice and search rows (tests/pg/test_pg_search_writer.py)")
 
 
 def _import_counting(wb: Any, paths: list[Path]) -> list[str]:

@@ -7,9 +7,14 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import event, select
 
 from tests.support.files import make_pdf
+
+pytestmark = pytest.mark.sqlite_only(
+    "counts a personal library's statements; a shared one's search writer reads the texts "
+    "back in batches by design (tests/pg/test_pg_search_writer.py)")
 
 
 def test_an_imported_documents_pages_are_written_at_once_and_nothing_is_read_back(
