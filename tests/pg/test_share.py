@@ -67,3 +67,36 @@ def test_a_database_already_holding_a_library_is_not_shared_into(
     assert "already holds" in again.err
     assert not (tmp_path / "second" / "workbench-library.json").exists()
     assert json.loads((tmp_path / "first" / "workbench-library.json").read_text())
+
+
+def test_a_shared_copy_is_searchable_when_share_returns_however_slow_its_index(
+        pg_db: str, library_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server's search rows of the copy are written before `share` returns: its check
+    was cut short by the close (a loaded CI machine), and every later command's check again,
+    so the team's first search found nothing."""
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    from workbench.search.postgres.hook import PostgresBackend
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    mine = Cli(library_path, capsys)
+    mine("import", str(CORPUS / "un-special-rapporteur-forced-labour.txt"))
+    slow = PostgresBackend._repair
+
+    def repair_slowly(self: PostgresBackend) -> None:
+        time.sleep(1.0)  # the check starts late, as on a busy machine
+        slow(self)
+
+    monkeypatch.setattr(PostgresBackend, "_repair", repair_slowly)
+    team = Cli(tmp_path / "team", capsys)
+    assert team("share", str(library_path), "--database", pg_db,
+                "--store", str(tmp_path / "store"))["ok"] is True
+    engine = create_engine(pg_db.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM wbsearch.docs")).scalar_one() == 1
+    finally:
+        engine.dispose()

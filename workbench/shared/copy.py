@@ -125,9 +125,15 @@ def _verify_copy(marker: Path, copied: dict[str, int]) -> dict[str, Any]:
     from ..integrity import verify
     from ..library import Library
 
-    # With the index attached: this desktop's own search index of the copy is built meanwhile
+    # With the index attached: the copy's search index is built meanwhile, and waited for
+    # before the library closes, so the team's first search finds the copy (a close cuts a
+    # check short, and every later command's check again on a busy machine)
     with Library.open(marker) as lib:
         result = verify(lib)
+        from ..search.backend import SearchBackend
+
+        if isinstance(lib.index, SearchBackend):
+            lib.index.wait_idle(None)
         with lib.read() as s:
             for table in Base.metadata.sorted_tables:
                 found = s.execute(select(func.count()).select_from(table)).scalar_one()
