@@ -10,13 +10,12 @@ small commits leave few segments, and that their answers are a fresh rebuild's.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.core.test_search_build_fast import zipf_documents
+from tests.support.call_count import counting_calls
 from workbench.search.backend import IndexDoc
 from workbench.services import Workbench
 
@@ -39,20 +38,12 @@ def _batch_events(wb: Workbench, folder: Path, docs: list[IndexDoc],
     ix, _gen = new_generation(folder, frozenset(["ba", "ko", "ri", "tu"]))
     worker = wb.library.index.worker  # type: ignore[attr-defined]
     assert worker.wait_idle(30)
-    events = 0
-
-    def count(_frame: Any, event: str, _arg: Any) -> None:
-        nonlocal events
-        if event in ("call", "c_call"):
-            events += 1
-
-    sys.setprofile(count)
     try:
-        worker._write_changes(ix, set(by_id), set(), writer_mod.IndexProgress("indexing"))
+        with counting_calls() as counted:
+            worker._write_changes(ix, set(by_id), set(), writer_mod.IndexProgress("indexing"))
     finally:
-        sys.setprofile(None)
         ix.close()
-    return events
+    return counted[0]
 
 
 @WHOOSH

@@ -13,7 +13,6 @@ per word.
 from __future__ import annotations
 
 import random
-import sys
 from pathlib import Path
 from pickle import dumps
 from typing import Any
@@ -24,6 +23,7 @@ from whoosh.system import pack_int
 from whoosh.util.numeric import length_to_byte
 
 from tests.core.test_search_bulk import COMMON, _all_postings, documents, segment_files
+from tests.support.call_count import counting_calls
 from workbench.search.backend import IndexDoc
 from workbench.search.whoosh import sidecar
 from workbench.search.whoosh.bulk import BulkSegmentWriter
@@ -161,22 +161,12 @@ def _build_events(tmp_path: Path, docs: list[IndexDoc]) -> int:
     """Python-level calls (of Python and of C functions) a bulk build of ``docs`` makes."""
     fields = [to_fields(d) for d in docs]
     ix = windex.create_in(str(tmp_path), build_schema(frozenset(["ba", "ko", "ri", "tu"])))
-    events = 0
-
-    def count(_frame: Any, event: str, _arg: Any) -> None:
-        nonlocal events
-        if event in ("call", "c_call"):
-            events += 1
-
-    sys.setprofile(count)
-    try:
+    with counting_calls() as counted:
         bulk = BulkSegmentWriter(ix, **writer_args())
         for f in fields:
             bulk.add_index_fields(f)
         commit_segments(tmp_path, [bulk.segment()])
-    finally:
-        sys.setprofile(None)
-    return events
+    return counted[0]
 
 
 def test_bulk_build_does_no_python_work_per_word(tmp_path: Path) -> None:
