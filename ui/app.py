@@ -27,7 +27,10 @@ from PySide6.QtWidgets import QApplication
 
 from workbench.paths import default_library_path
 
+from . import pyside_source_scan
 from .errors import log_file
+
+pyside_source_scan.install()  # before the window's modules are imported: see the module
 
 APP_ID = "Workbench"
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.crypto.keys import MIN_PASSPHRASE
+from workbench.crypto import MIN_PASSPHRASE
 
 UNLOCK, NEW, CHANGE = "unlock", "new", "change"
 

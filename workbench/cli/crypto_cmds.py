@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..crypto import change_passphrase, is_encrypted
+from ..crypto import MIN_PASSPHRASE, change_passphrase, is_encrypted
 from ..errors import PassphraseRequired, UserError
 from .common import Result, command, safe
 
@@ -113,8 +113,6 @@ def new_passphrase(args: argparse.Namespace, path: Path, what: str = "passphrase
         if _prompt("Type it again: ", path) != new:
             raise UserError("The two passphrases typed differ; nothing was changed",
                             "type the same passphrase twice")
-    from ..crypto.keys import MIN_PASSPHRASE  # cryptography: only when a passphrase is set
-
     if len(new) < MIN_PASSPHRASE:
         raise UserError(f"The passphrase is too short (at least {MIN_PASSPHRASE} characters)",
                         "choose a longer one: several words are easy to remember")

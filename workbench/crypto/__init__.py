@@ -38,6 +38,9 @@ MARKER = "workbench-library.json"
 # keys.py's file name, here too: asking whether a library is encrypted must not load the
 # cryptography package (every command asks; only an encrypted library needs it).
 KEY_FILE = "keys.json"
+# The shortest passphrase accepted; here, not in keys.py, so that the window's passphrase dialog
+# can say it without importing cryptography (issue 16: idle memory).
+MIN_PASSPHRASE = 8
 
 
 def __getattr__(name: str) -> Any:  # LibraryKey, unlock: loaded when first asked for

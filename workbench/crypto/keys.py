@@ -39,13 +39,12 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ..atomic import write_json
 from ..errors import LibraryError, PassphraseRequired, WrongPassphrase
-from . import KEY_FILE  # defined beside is_encrypted, which must not import this module
+from . import KEY_FILE, MIN_PASSPHRASE  # beside is_encrypted, which must not import this
 
 FORMAT = 1
 # Argon2id as RFC 9106's second recommendation (64 MiB, t=3, 4 lanes): ~0.15 s here.
 KDF_PARAMS: dict[str, int] = {"memory_kib": 64 * 1024, "iterations": 3, "lanes": 4}
 _WRAP_AAD = b"workbench data key v1"
-MIN_PASSPHRASE = 8
 
 
 class LibraryKey:

@@ -451,9 +451,8 @@ class Sidecar:
 
 def verify(path: Path, doc_count: int) -> str | None:
     """What is wrong with the sidecar at ``path`` (every section's checksum is compared),
-    or None when it is sound."""
-    import numpy as np
-
+    or None when it is sound. Plain Python: every open's index check calls it, and the
+    window need not hold numpy for it (issue 16: idle memory)."""
     try:
         fh = _open_read(path)
         try:
@@ -466,7 +465,7 @@ def verify(path: Path, doc_count: int) -> str | None:
             if header["size"] != fh.size:
                 return "size differs from its header"
             for off, dt, n, crc in header["sections"]:
-                left, got, at = n * np.dtype(dt).itemsize, 0, off
+                left, got, at = n * _itemsize(dt), 0, off
                 while left:
                     chunk = fh.pread(min(left, 1 << 22), at)
                     if not chunk:
