@@ -146,7 +146,9 @@ class HeadKeeper:
         self.head: Head | None = None
         self._batches = 0
         self._pending = False  # self.head is ahead of the file (inside a batch)
-        self._written_at = 0.0
+        # Never written: -inf, not 0.0, since monotonic() counts from the machine's boot (a
+        # test's hour-long coalescing on a machine up for minutes never wrote the first one).
+        self._written_at = float("-inf")
         self._log: Path | None = None  # the database's commit log file, looked up once
         self._log_known = False
 
