@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -31,6 +32,9 @@ from .library import Library
 from .persist import PersistRequest, SavedLayer, layer_details, persist_document
 from .progress import CancelToken, Progress, ProgressFn
 from .timeutil import parse_iso_utc
+
+if TYPE_CHECKING:
+    from .copies.signature import Signature
 
 log = logging.getLogger(__name__)
 
@@ -66,17 +70,21 @@ def persist_outcome(library: Library, req: PersistRequest, path: str) -> FileOut
                            parent_id=req.parent_id, signing=_signing(req.extraction, layer))
 
 
-def _signing(extraction: Extraction, layer: SavedLayer) -> tuple[int, str, bytes] | None:
-    """The worker's shingle hashes when they are of exactly this layer's text."""
+def _signing(extraction: Extraction, layer: SavedLayer) -> tuple[int, str, Signature] | None:
+    """The signature of this layer's text from the worker's shingle hashes, when they are of
+    exactly that text. Finished here, as each file is saved: the outcome lives until the whole
+    import is done, and a text's hashes are ~100× its signature (issue 16: import memory)."""
     signing = extraction.signing
     if not signing or signing.get("text_sha256") != layer.text_sha256:
         return None
-    from .copies.signature import decode_hashes
+    from .copies.signature import decode_hashes, sign_hashes
 
     try:
-        return layer.id, signing["text_sha256"], decode_hashes(signing["hashes"])
+        hashes = decode_hashes(signing["hashes"])
     except (KeyError, TypeError, ValueError):  # the text is signed again after the import
         return None
+    extraction.signing = {}
+    return layer.id, layer.text_sha256, sign_hashes(hashes)
 
 
 MAX_CHILD_DEPTH = 3

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .extract import Limits
 from .extract.formats import Format
+
+if TYPE_CHECKING:
+    from .copies.signature import Signature
 
 # Outcome statuses
 IMPORTED = "imported"
@@ -98,10 +101,11 @@ class FileOutcome:
     # For a file given to the import: the plan's verdict on it (PlanItem.status), which
     # decides where the report counts it. None for an item found inside a file.
     planned: str | None = None
-    # The imported text layer's id and text hash, and its shingle hashes from the worker that
-    # read it, for finding its copies without reading and shingling the text again
-    # (copies.finder).
-    signing: tuple[int, str, bytes] | None = field(default=None, repr=False, compare=False)
+    # The imported text layer's id and text hash, and its text's signature, finished from the
+    # shingle hashes of the worker that read it, for finding its copies without reading and
+    # shingling the text again (copies.finder).
+    signing: tuple[int, str, Signature] | None = field(default=None, repr=False,
+                                                       compare=False)
 
     @property
     def failed(self) -> bool:

@@ -86,3 +86,22 @@ def test_an_import_signs_no_text_in_the_importing_process(
     for _doc, layer, minhash, count in rows:
         want = sign(texts[layer])
         assert count == want.shingles and minhash == want.to_bytes()
+
+
+def test_an_imports_outcomes_hold_finished_signatures_not_the_shingle_hashes(
+        wb: Any, tmp_path: Path, corpus_texts: dict[str, str]) -> None:
+    """Each imported file's outcome lives until the whole import is done: it keeps the
+    document's MinHash (128 values), not the worker's hash of every shingle, which for a long
+    text is 100× that and, over a 10,000-file import, hundreds of MB (issue 16: import memory)."""
+    text = "\n\n".join(corpus_texts.values())
+    (tmp_path / "long.txt").write_text(text, encoding="utf-8")
+    report, _ = wb.import_paths([tmp_path / "long.txt"])
+    (outcome,) = report.imported
+    assert outcome.signing is not None
+    _layer, sha, signed = outcome.signing
+    assert sha == signature.text_sha256(text)
+    assert isinstance(signed, signature.Signature)
+    assert len(signature.shingles(text)) > 2000  # its hashes alone would be > 8 KB
+    assert signed.values.nbytes == 4 * signature.NUM_PERM
+    want = sign(text)
+    assert signed.shingles == want.shingles and np.array_equal(signed.values, want.values)

@@ -28,7 +28,7 @@ from ..library import Library
 from ..models import CopySignature, DocumentCopy, TextLayer, utcnow
 from ..store import upsert
 from .service import FOUND
-from .signature import NUM_PERM, Signature, containment, jaccard, sign, sign_hashes
+from .signature import NUM_PERM, Signature, containment, jaccard, sign
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +46,10 @@ CHUNK = 200  # documents signed per transaction
 
 
 ProgressCb = Callable[[int, int], None]
-# A document's text-layer id, that layer's text hash and the shingle hashes of its text (an
-# import's workers shingle what they read: ``FileOutcome.signing``).
-Presigned = Mapping[int, tuple[int, str, bytes]]
+# A document's text-layer id, that layer's text hash and its text's signature (an import's
+# workers shingle what they read, the importing process signs it as each file is saved:
+# ``FileOutcome.signing``).
+Presigned = Mapping[int, tuple[int, str, Signature]]
 
 _bands: weakref.WeakKeyDictionary[Library, Bands] = weakref.WeakKeyDictionary()
 _bands_lock = threading.Lock()
@@ -100,7 +101,7 @@ def find_copies(library: Library, doc_ids: Iterable[int] | None = None,
     """Sign ``doc_ids`` (None: every document lacking a signature of its latest text) and
     record their copies. Returns ``{"signed", "pairs", "document_ids"}`` (pairs found or
     dropped; the documents whose copies changed). A document in ``presigned`` whose latest
-    layer is the one named there, its text unchanged, is signed from its hashes, its text
+    layer is the one named there, its text unchanged, keeps the signature given, its text
     not read."""
     library.require_writable()
     if doc_ids is None:
@@ -140,7 +141,7 @@ def _signatures(library: Library, ids: list[int],
         for doc, layer, sha in layers:
             given = presigned.get(int(doc))
             if given is not None and given[:2] == (layer, sha):
-                out[int(doc)] = (int(layer), sign_hashes(given[2]))
+                out[int(doc)] = (int(layer), given[2])
                 continue
             text = s.execute(select(TextLayer.text).where(TextLayer.id == layer)).scalar_one()
             out[int(doc)] = (int(layer), sign(text))
