@@ -41,6 +41,9 @@ class Workbench(DocumentsMixin, SearchMixin, AnnotationsMixin, DossiersMixin, Pa
         needs its ``passphrase`` (``PassphraseRequired``, ``WrongPassphrase``).
         ``index_on_first_use``: the search index is attached by the first call that needs it
         or by ``attach_index``, not during the open (the desktop app, issue 16)."""
+        from .malloc_arenas import limit_arenas
+
+        limit_arenas()  # before the library's threads start
         if create:
             return cls(Library.create(Path(path), program=program, passphrase=passphrase,
                                       index_on_first_use=index_on_first_use))
