@@ -188,6 +188,37 @@ def test_new_passphrase_dialog_refuses_a_mismatch_and_a_short_one(qtbot: Any,
     assert dialog.take() == ("", GOOD) and dialog.new.text() == ""
 
 
+
+def test_a_problem_shown_in_the_passphrase_dialog_leaves_every_line_visible(
+        qtbot: Any, tmp_path: Path) -> None:
+    """The red problem line pushed the hint under the buttons: the dialog kept its height and
+    the hint's second line was cut off (found walking the window, light and dark, both sizes)."""
+    from PySide6.QtWidgets import QLabel
+
+    from ui.dialogs.passphrase import CHANGE, NEW, PassphraseDialog
+
+    for mode in (NEW, CHANGE):
+        dialog = PassphraseDialog(None, tmp_path, mode)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        if mode == CHANGE:
+            qtbot.keyClicks(dialog.current, "the old one")
+        qtbot.keyClicks(dialog.new, "abcde")
+        qtbot.keyClicks(dialog.again, "abcde")
+        qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
+        assert "too short" in dialog.problem.text()
+        qtbot.wait(50)  # the layout's pass
+        for label in dialog.findChildren(QLabel):
+            if not label.isVisible() or not label.wordWrap():
+                continue
+            need = label.heightForWidth(label.width())
+            assert label.height() >= need, (mode, label.text(), label.height(), need)
+        hint = dialog.findChild(QLabel, "passphrase_hint")
+        assert hint is not None
+        assert hint.geometry().bottom() < dialog.buttons.geometry().top()
+
+
 def test_the_log_file_takes_nothing_while_an_encrypted_library_is_open(
         window: Any, qtbot: Any, encrypted_path: Path, tmp_path: Path) -> None:
     import logging

@@ -51,7 +51,7 @@ class PassphraseDialog(QDialog):
         titles = {UNLOCK: "Unlock library", NEW: "Encrypt the new library",
                   CHANGE: "Change passphrase"}
         self.setWindowTitle(titles[mode])
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         intro = {
             UNLOCK: f"“{path.name}” is encrypted. Enter its passphrase to open it.",
             NEW: (f"Choose a passphrase for “{path.name}”. Everything the library stores is "
@@ -83,6 +83,7 @@ class PassphraseDialog(QDialog):
             hint = QLabel(f"At least {MIN_PASSPHRASE} characters; several words are easy to "
                           "remember and hard to guess.")
             hint.setWordWrap(True)
+            hint.setObjectName("passphrase_hint")
             form.addRow("", hint)
         layout.addLayout(form)
         self.buttons = QDialogButtonBox(
@@ -98,6 +99,13 @@ class PassphraseDialog(QDialog):
     def show_problem(self, text: str) -> None:
         self.problem.setText(text)
         self.problem.setVisible(True)
+        # A shown dialog keeps its height when a line appears, and its word-wrapped labels
+        # do not raise its minimum: grow it to what the layout needs at this width, or the
+        # hint's last line goes under the buttons.
+        self._layout.activate()
+        need = self._layout.totalHeightForWidth(self.width())
+        if need > self.height():
+            self.resize(self.width(), need)
 
     def _check(self) -> None:
         if self.mode == UNLOCK:
