@@ -19,7 +19,7 @@ system-deps:
 $(VENV)/.installed: requirements.lock pyproject.toml | system-deps
 	test -x $(VENV)/bin/python || $(PY) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check "uv==$(UV_VERSION)"
-	$(VENV)/bin/uv pip sync -q -p $(VENV)/bin/python requirements.lock
+	$(VENV)/bin/uv pip sync -q --compile-bytecode -p $(VENV)/bin/python requirements.lock
 	$(VENV)/bin/uv pip install -q -p $(VENV)/bin/python --no-deps -e .
 	touch $@
 
