@@ -33,11 +33,16 @@ FALLBACK_FAMILIES = ["Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "So
 LIGHT = {"window": "#f6f7f9", "base": "#ffffff", "alt": "#f3f5f8", "text": "#1f2328",
          "muted": "#5f6b7a", "border": "#d9dee5", "accent": "#2f6fde", "accent_text": "#ffffff",
          "sidebar": "#eef1f5", "button": "#ffffff", "hover": "#e6ecf5", "selection": "#cfe0fb",
-         "selection_text": "#10223f", "bevel_light": "#ffffff", "bevel_dark": "#a0a0a0"}
+         "selection_text": "#10223f", "bevel_light": "#ffffff", "bevel_dark": "#a0a0a0",
+         "bad": "#c0392b", "warn": "#875a00", "ok": "#1a7f37"}
 DARK = {"window": "#1e2127", "base": "#16181d", "alt": "#1b1e23", "text": "#e6e9ef",
         "muted": "#98a2b3", "border": "#343a44", "accent": "#5b93f0", "accent_text": "#0b1220",
         "sidebar": "#1a1d22", "button": "#2a2f37", "hover": "#2c3440", "selection": "#2c4a7c",
-        "selection_text": "#f1f5ff", "bevel_light": "#2a2f37", "bevel_dark": "#0f1114"}
+        "selection_text": "#f1f5ff", "bevel_light": "#2a2f37", "bevel_dark": "#0f1114",
+        "bad": "#ff7b72", "warn": "#e3b341", "ok": "#56d364"}
+# Status text: a problem, a warning, a success; each at least 4.5:1 (WCAG AA) on the theme's
+# backgrounds (tests/ui/test_theme_tones.py).
+TONES = ("bad", "warn", "ok")
 
 
 MIN_DARK_HIGHLIGHT_LIGHTNESS = 150  # dark text stays readable on it (0-255)
@@ -77,6 +82,11 @@ def is_dark() -> bool:
 
 def colors() -> dict[str, str]:
     return DARK if is_dark() else LIGHT
+
+
+def tone(name: str) -> str:
+    """The current theme's colour for status text ``name`` (one of ``TONES``)."""
+    return colors()[name]
 
 
 def apply_theme(app: QApplication) -> None:

@@ -10,7 +10,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
-STATUS_COLORS = {"bad": "#c0392b", "warn": "#b9770e", "ok": "#1e8449"}
+from .. import theme
+
 Row = tuple[Sequence[str], str | None]  # cells, tone (bad | warn | ok | None)
 Index = QModelIndex | QPersistentModelIndex
 
@@ -20,7 +21,7 @@ class RowsModel(QAbstractTableModel):
         super().__init__()
         self.headers = list(headers)
         self.rows = list(rows)
-        self._brushes = {k: QBrush(QColor(v)) for k, v in STATUS_COLORS.items()}
+        self._brushes = {k: QBrush(QColor(theme.tone(k))) for k in theme.TONES}
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 
 from workbench.crypto import MIN_PASSPHRASE
 
+from .. import theme
+
 UNLOCK, NEW, CHANGE = "unlock", "new", "change"
 
 
@@ -66,7 +68,7 @@ class PassphraseDialog(QDialog):
         self.problem = QLabel(problem)
         self.problem.setObjectName("passphrase_problem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #c0392b;")
+        self.problem.setStyleSheet(f"color: {theme.tone('bad')};")
         self.problem.setVisible(bool(problem))
         layout.addWidget(self.problem)
         form = QFormLayout()

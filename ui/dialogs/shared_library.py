@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import theme
 from ..preferences import library_dialog_folder
 
 URL, PASSWORD, STORE, NAME, MARKER = "url", "password", "store", "name", "marker"
@@ -180,7 +181,7 @@ class SharedLibraryDialog(QDialog):
 
         self.error = QLabel("")
         self.error.setObjectName("errorText")
-        self.error.setStyleSheet("color: #c0392b")
+        self.error.setStyleSheet(f"color: {theme.tone('bad')}")
         self.error.setWordWrap(True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.hide()
@@ -383,7 +384,7 @@ class ServerPasswordDialog(QDialog):
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
         self.problem = QLabel(problem)
-        self.problem.setStyleSheet("color: #c0392b")
+        self.problem.setStyleSheet(f"color: {theme.tone('bad')}")
         self.problem.setWordWrap(True)
         layout.addWidget(self.problem)
         form = QFormLayout()

@@ -136,7 +136,8 @@ def item_html(entry: dict[str, Any]) -> str:
         pages = str(entry.get("facsimile_pages") or "")
         meta.append(html.escape(f"original {pages_text(pages)}" if pages else "original pages"))
     if entry.get("missing"):
-        meta.append("<span style='color:#c0392b'>source deleted — quote kept</span>")
+        bad = theme.tone("bad")
+        meta.append(f"<span style='color:{bad}'>source deleted — quote kept</span>")
     out = (f"<div><span style='font-weight:700; color:#2f6fde'>{label}</span>"
            f"&nbsp;&nbsp;<span style='color:#7a8594; font-size:90%'>{' · '.join(meta)}</span></div>"
            + (f"<div dir='ltr' style='margin-top:3px'>{_quoted(text)}"
