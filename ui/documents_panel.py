@@ -2,6 +2,10 @@
 
 Down or Up in the filter field enters the table on its current row (the first when none is),
 so Ctrl+L, a few letters and Down reach a document without the mouse.
+
+A new current row opens its document, so a row becomes current only by the user's hand: the
+focus entering the list (as the library opens, back from a menu or another window, Ctrl+1)
+opens nothing, and the first Down, Up or Home then opens the first row.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -31,6 +35,27 @@ from PySide6.QtWidgets import (
 from .elided_label import ElidedLabel
 from .models.documents import DocumentTableModel
 from .session import Session
+
+
+class DocumentTable(QTableView):
+    """The list's table. Qt makes the first row current, without selecting it, when the focus
+    enters a view that has no current row; here that would open the first document without
+    the user asking (session 13: it opened by itself after an unlock, when the person went to
+    the menu). The focus leaves the list without a current row instead, so the first key
+    lands on the first row (not the second) and opens it."""
+
+    quiet = False  # the current row is the focus's doing, not the user's
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        selection = self.selectionModel()
+        had_current = selection is not None and selection.currentIndex().isValid()
+        self.quiet = True
+        try:
+            super().focusInEvent(event)
+            if selection is not None and not had_current:
+                selection.clearCurrentIndex()
+        finally:
+            self.quiet = False
 
 
 class DocumentsPanel(QWidget):
@@ -60,7 +85,7 @@ class DocumentsPanel(QWidget):
             "Only PDFs where text still lies under boxes, images or annotations drawn over "
             "it, or in its background's colour")
         self.failed_redactions.toggled.connect(self._apply_failed_redactions)
-        self.table = QTableView()
+        self.table = DocumentTable()
         self.table.setAccessibleName("Documents")
         self.table.setModel(self.model)
         # no sort indicator at first: the natural (import) order keeps the model lazy
@@ -167,7 +192,7 @@ class DocumentsPanel(QWidget):
             self._restoring = False
 
     def _current_changed(self, current: QModelIndex, *_: object) -> None:
-        if self._restoring:
+        if self._restoring or self.table.quiet:
             return
         doc_id = self.model.document_id(current.row()) if current.isValid() else None
         if doc_id is not None:
