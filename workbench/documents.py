@@ -41,6 +41,7 @@ from .shared.versions import versioned
 
 if TYPE_CHECKING:  # the import pipeline loads when something is imported, not to list or show
     from .ingest import ImportOptions, ImportPlan, ImportReport
+    from .ingest_prepared import PreparedWorkers
     from .progress import CancelToken, ProgressFn
 
 EDITABLE_FIELDS = records.FIELDS
@@ -49,6 +50,7 @@ log = logging.getLogger(__name__)
 
 class DocumentsMixin:
     library: Library
+    _prepared: PreparedWorkers | None = None  # prepare_import's workers, made on first use
 
     # --- import ----------------------------------------------------------------------------
 
@@ -59,13 +61,41 @@ class DocumentsMixin:
 
         return plan_import(self.library, paths, progress, cancel, follow_links=follow_links)
 
+    def prepare_import(self, options: ImportOptions | None = None) -> None:
+        """Start the extraction workers before an import's files are known
+        (``ingest_prepared``): the next ``run_import`` with the same workers and limits takes
+        them; unused, they exit after two minutes. (``run_import`` opens the language model.)"""
+        from .ingest import ImportOptions
+
+        self.library.require_writable()
+        options = options or ImportOptions()
+        self._prepared_workers().prepare(options.workers, options.limits)
+
+    def _prepared_workers(self) -> PreparedWorkers:
+        if self._prepared is None:
+            from .ingest_prepared import PreparedWorkers
+
+            self._prepared = PreparedWorkers()
+        return self._prepared
+
+    def close_prepared_import(self) -> None:
+        """The workers ``prepare_import`` started and no import took exit (at close)."""
+        if self._prepared is not None:
+            self._prepared.close()
+
     def run_import(self, plan: ImportPlan, options: ImportOptions | None = None,
                    progress: ProgressFn | None = None,
                    cancel: CancelToken | None = None) -> tuple[ImportReport, Changes]:
         from .copies.finder import find_copies_of
-        from .ingest import run_import
+        from .ingest import ImportOptions, run_import
 
-        report = run_import(self.library, plan, options, progress, cancel)
+        options = options or ImportOptions()
+        pool = self._prepared_workers().take(options.workers, options.limits)
+        try:
+            report = run_import(self.library, plan, options, progress, cancel, pool=pool)
+        finally:
+            if pool is not None:
+                pool.close()
         ids = [o.document_id for o in report.imported if o.document_id]
         # The workers shingled the texts they read: no text is read or shingled again here.
         presigned = {o.document_id: o.signing for o in report.imported
@@ -77,6 +107,7 @@ class DocumentsMixin:
     def import_paths(self, paths: list[Any], options: ImportOptions | None = None,
                      progress: ProgressFn | None = None,
                      cancel: CancelToken | None = None) -> tuple[ImportReport, Changes]:
+        self.prepare_import(options)  # the workers start while the files are planned
         plan = self.plan_import(paths, progress, cancel,
                                 follow_links=bool(options and options.follow_links))
         return self.run_import(plan, options, progress, cancel)

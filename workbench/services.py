@@ -57,6 +57,7 @@ class Workbench(DocumentsMixin, SearchMixin, AnnotationsMixin, DossiersMixin, Pa
 
     def close(self) -> None:
         self.stop_listening()  # no word of others' changes to a library that is closed
+        self.close_prepared_import()
         self.library.close()
 
     def __enter__(self) -> Workbench:

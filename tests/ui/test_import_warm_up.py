@@ -45,3 +45,46 @@ def test_files_dragged_over_the_window_open_the_language_model_before_the_drop(
     QApplication.sendEvent(win, event)
     assert event.isAccepted()
     assert calls == ["preload"]
+
+
+def test_files_dragged_over_the_window_start_the_workers_the_import_then_takes(
+        threaded_window: Any, tmp_path: Path, qtbot: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The extraction workers (a fresh interpreter each) start while the person drags and
+    confirms the plan, and the import that follows uses those very processes."""
+    from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent
+    from PySide6.QtWidgets import QApplication
+
+    from workbench.extract import isolation
+
+    used: set[int] = set()
+    real_run = isolation.WorkerProcess.run
+
+    def run(self: isolation.WorkerProcess, *args: Any, **kwargs: Any) -> Any:
+        used.add(self.proc.pid)
+        return real_run(self, *args, **kwargs)
+
+    monkeypatch.setattr(isolation.WorkerProcess, "run", run)
+    (tmp_path / "a.txt").write_text("A witness statement.\n", encoding="utf-8")
+    win = threaded_window
+    qtbot.waitUntil(lambda: win.session.is_open, timeout=30000)
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(tmp_path / "a.txt"))])
+    event = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, data,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(win, event)
+
+    def waiting() -> list[isolation.WorkerProcess]:
+        prepared = win.session._wb._prepared if win.session._wb is not None else None
+        pool = prepared._pool if prepared is not None else None
+        return list(pool._all) if pool is not None else []
+
+    qtbot.waitUntil(lambda: len(waiting()) >= 1 and all(w.alive() for w in waiting()),
+                    timeout=30000)
+    started = {w.proc.pid for w in waiting()}
+    win.imports.start([tmp_path / "a.txt"])
+    qtbot.waitUntil(lambda: win.imports.plan_dialog is not None, timeout=30000)
+    win.imports.plan_dialog.accept()
+    qtbot.waitUntil(lambda: win.imports.summary_dialog is not None, timeout=60000)
+    assert used and used <= started

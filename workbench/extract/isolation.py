@@ -130,6 +130,19 @@ class ExtractorPool:
         self._lock = threading.Lock()
         self._closed = False
 
+    def warm(self) -> None:
+        """Start every worker now rather than at its first file (``ingest_prepared``)."""
+        started = []
+        for _ in range(self.size):
+            worker = self._idle.get()
+            if worker is None or not worker.alive():
+                worker = WorkerProcess(self.limits)
+                with self._lock:
+                    self._all.append(worker)
+            started.append(worker)
+        for worker in started:
+            self._idle.put(worker)
+
     @contextmanager
     def _worker(self) -> Iterator[WorkerProcess]:
         worker = self._idle.get()
