@@ -174,6 +174,9 @@ def measure(cmds: dict[str, list[str]], runs: int) -> dict[str, dict[str, Any]]:
 
 
 def main() -> None:
+    # Compiled modules, as an installed app has them (bench_app_start.py does the same):
+    # with PYTHONDONTWRITEBYTECODE every child compiled the checkout's modules again.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=20)
     ap.add_argument("--runs", type=int, default=5)

@@ -204,6 +204,9 @@ def compare(src: Path, lib: Path, workers: int, tree: Path = ROOT) -> dict[str, 
 
 
 def main() -> None:
+    # Compiled modules, as an installed app has them (bench_app_start.py does the same):
+    # with PYTHONDONTWRITEBYTECODE every child compiled the checkout's modules again.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     ap = argparse.ArgumentParser()
     ap.add_argument("--files", type=int, default=100)
     ap.add_argument("--pages", type=int, default=10)
