@@ -64,3 +64,21 @@ def facade_async(win: Any, qtbot: Any, fn: Any) -> Any:
     win.session.query(fn, out.append)
     qtbot.waitUntil(lambda: bool(out), timeout=60000)
     return out[0]
+
+
+def select_listed(window: Any, doc_id: int, qtbot: Any = None) -> None:
+    """Select ``doc_id`` in the documents list as a person would: once its rows are there.
+    The list loads its rows as it paints them; a test's window may not have painted yet, and
+    ``select_document`` of a row not loaded selects nothing (the focus used to make the first
+    row current, which hid that; it no longer does: tests/ui/test_open_selection.py)."""
+    model = window.documents.model
+
+    def listed() -> bool:
+        if model.rowCount():
+            model.data(model.index(0, 0))  # what a paint asks: the first block's rows
+        return model.row_of(doc_id) is not None
+
+    if qtbot is not None:
+        qtbot.waitUntil(listed, timeout=10000)
+    assert listed(), "the document is not in the list's first rows"
+    window.documents.select_document(doc_id)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.ui.conftest import facade
+from tests.ui.conftest import facade, select_listed
 
 
 def _setup(win: Any, tmp_path: Path) -> tuple[int, int, int, int]:
@@ -47,7 +47,7 @@ def test_ctrl_d_in_the_document_list_adds_the_selected_document(window: Any,
                                                                 tmp_path: Path) -> None:
     did, a, _b, hid = _setup(window, tmp_path)
     window.show_documents()
-    window.documents.select_document(a)  # the document open in the reader: it stays open
+    select_listed(window, a)  # the document open in the reader: it stays open
     window.documents.table.setFocus()
     assert window.highlighter.selected_highlight_ids() == [hid]  # still selected, out of focus
     window.acts["add_to_dossier"].trigger()
@@ -66,7 +66,7 @@ def test_ctrl_d_in_the_highlights_tab_adds_the_highlight(window: Any, tmp_path: 
 def test_ctrl_d_twice_says_it_is_already_in_the_dossier(window: Any, tmp_path: Path) -> None:
     did, _a, b, _hid = _setup(window, tmp_path)
     window.show_documents()
-    window.documents.select_document(b)
+    select_listed(window, b)
     window.documents.table.setFocus()
     window.acts["add_to_dossier"].trigger()
     window.acts["add_to_dossier"].trigger()
@@ -90,7 +90,7 @@ def test_ctrl_d_without_an_open_dossier_says_so(window: Any, tmp_path: Path) -> 
     _did, _a, b, _hid = _setup(window, tmp_path)
     window.builder.reset()
     window.show_documents()
-    window.documents.select_document(b)
+    select_listed(window, b)
     window.documents.table.setFocus()
     window.acts["add_to_dossier"].trigger()
     message = window.statusBar().currentMessage()
@@ -186,7 +186,7 @@ def test_ctrl_d_of_a_highlight_without_a_note_offers_nothing(window: Any, tmp_pa
     window.show_dossier()
     assert not window.builder.use_note.isVisible()
     window.show_documents()  # nor for a document
-    window.documents.select_document(b)
+    select_listed(window, b)
     window.documents.table.setFocus()
     window.acts["add_to_dossier"].trigger()
     assert window.statusBar().currentMessage() == "Added 1 item to the dossier."

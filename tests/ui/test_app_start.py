@@ -158,7 +158,7 @@ def test_the_window_is_painted_before_the_core_is_imported(library_path: Path) -
     # Once open, the window is the one the user always got.
     assert "sqlalchemy" in usable["heavy"] and "workbench.services" in usable["heavy"]
     assert usable["first_run"] is True
-    assert usable["focus"] == "QTableView"  # the documents list has the keys, as before
+    assert usable["focus"] == "DocumentTable"  # the documents list has the keys, as before
     assert all(usable[k] for k in ("search", "builder", "highlighter", "chronology",
                                    "entities"))
     # The GUI thread installs the panels from modules the worker imported (no import stall).

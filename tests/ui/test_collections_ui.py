@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QMenu
 
-from tests.ui.conftest import facade
+from tests.ui.conftest import facade, select_listed
 from tests.ui.test_conflict_ui import _answer_box
 from tests.ui.test_conflict_window_paths_ui import (
     _as_alice,
@@ -106,7 +106,7 @@ def test_delete_in_a_collections_list_takes_the_document_out_of_it(
     _click_sidebar(window, qtbot, "collection", "Camp")
     table = window.documents.table
     qtbot.waitUntil(lambda: window.documents.model.rowCount() == 2, timeout=5000)
-    window.documents.select_document(docs[0])
+    select_listed(window, docs[0], qtbot)
     table.setFocus()
     qtbot.keyClick(table, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: _names(window) == {"Camp": 1}, timeout=5000)
@@ -126,8 +126,8 @@ def test_remove_from_collection_over_someone_elses_rename_asks(
     cid, docs = _collection(window, qtbot, tmp_path)
     _click_sidebar(window, qtbot, "collection", "Camp")
     qtbot.waitUntil(lambda: window.documents.model.rowCount() == 2, timeout=5000)
+    select_listed(window, docs[0], qtbot)  # Bob's choice, then Alice renames meanwhile
     _as_alice(window, monkeypatch, lambda wb: wb.rename_collection(cid, "Camp (Alice)"))
-    window.documents.select_document(docs[0])
     seen: list[str] = []
     _answer_box(choice, seen)
     table = window.documents.table
