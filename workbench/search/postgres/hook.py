@@ -353,6 +353,8 @@ class PostgresBackend:
             ranked = "r AS (SELECT doc_id, 1.0::real AS s FROM c)"
         counted = ", NULL"
         if facets:
+            # d: an index-only scan of ix_wbsearch_docs_facets (revision 0011); the arrays are
+            # unnested only where they hold something (one function call a match, otherwise)
             ranked += (", d AS MATERIALIZED (SELECT facet_kind, facet_language, year, "
                        "facet_collections, facet_tags FROM wbsearch.docs JOIN m USING (doc_id))")
             counted = (", (SELECT json_agg(json_build_array(k, v, n)) FROM ("
@@ -360,9 +362,9 @@ class PostgresBackend:
                        "UNION ALL SELECT 'language', facet_language, count(*) FROM d GROUP BY 2 "
                        "UNION ALL SELECT 'year', COALESCE(year::text, ''), count(*) FROM d "
                        "GROUP BY 2 UNION ALL SELECT 'collection', v, count(*) FROM d, "
-                       "unnest(facet_collections) v GROUP BY 2 "
-                       "UNION ALL SELECT 'tag', v, count(*) FROM d, unnest(facet_tags) v "
-                       "GROUP BY 2) f)")
+                       "unnest(facet_collections) v WHERE cardinality(facet_collections) > 0 "
+                       "GROUP BY 2 UNION ALL SELECT 'tag', v, count(*) FROM d, "
+                       "unnest(facet_tags) v WHERE cardinality(facet_tags) > 0 GROUP BY 2) f)")
         return (f"WITH m AS MATERIALIZED ({sql}), "
                 f"c AS MATERIALIZED (SELECT doc_id FROM m ORDER BY {order} LIMIT :cands), "
                 f"{ranked} "
