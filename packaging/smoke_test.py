@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import email.message
 import hashlib
+import html
 import json
 import mailbox
 import os
@@ -415,6 +416,26 @@ def ocr(run: Runner, work: Path, pdf_id: int) -> str:
     return "ok"
 
 
+def copies(run: Runner, work: Path) -> str:
+    """An article imported as text and as a saved page: the build finds they are copies. (The
+    build once lacked numpy.random, which drawing the signature's permutations needed: no
+    copy was ever found in it, and the log alone said so.)"""
+    article = sorted(CORPUS.glob("*.txt"))[0].read_text(encoding="utf-8")
+    (work / "statement.txt").write_text(article, encoding="utf-8")
+    paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in article.split("\n") if p.strip())
+    (work / "statement.html").write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Statement</title></head>"
+        f"<body>{paragraphs}</body></html>", encoding="utf-8")
+    result = run.cli("import copies", "import", "statement.txt", "statement.html")
+    check(result["failed"] == [] and result["counts"]["imported"] == 2,
+          f"import copies: {json.dumps(result)[:800]}")
+    ids = {Path(item["path"]).name: item["id"] for item in result["imported"]}
+    found = run.cli("copies", "copies", str(ids["statement.txt"]))
+    check([c["document_id"] for c in found["copies"]] == [ids["statement.html"]],
+          f"copies of the statement: {json.dumps(found)[:800]}")
+    return "ok"
+
+
 def doctor(run: Runner) -> dict[str, Any]:
     """The optional system tools as the build sees them: name -> version (None: missing).
 
@@ -500,6 +521,7 @@ def main() -> int:
         summary["system_tools"] = doctor(run)
         summary["postgres_driver"] = postgres_driver(run)
         summary["ocr"] = ocr(run, tmp / "work", by_path["report.pdf"]["id"])
+        summary["copies"] = copies(run, tmp / "work")
         summary["layout_worker_s"] = layout_worker(run)
         summary["cli_steps_s"] = run.times
         gui(run, source_exe, tmp / "home", summary)

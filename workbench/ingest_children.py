@@ -84,7 +84,13 @@ def _signing(extraction: Extraction, layer: SavedLayer) -> tuple[int, str, Signa
     except (KeyError, TypeError, ValueError):  # the text is signed again after the import
         return None
     extraction.signing = {}
-    return layer.id, layer.text_sha256, sign_hashes(hashes)
+    try:
+        signed = sign_hashes(hashes)
+    except Exception:  # the copies are an extra: the document is saved, signed again later
+        log.warning("copy signature of layer %d not made now; `workbench copies --scan` "
+                    "makes it", layer.id, exc_info=True)
+        return None
+    return layer.id, layer.text_sha256, signed
 
 
 MAX_CHILD_DEPTH = 3

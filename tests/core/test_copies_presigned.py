@@ -105,3 +105,40 @@ def test_an_imports_outcomes_hold_finished_signatures_not_the_shingle_hashes(
     assert signed.values.nbytes == 4 * signature.NUM_PERM
     want = sign(text)
     assert signed.shingles == want.shingles and np.array_equal(signed.values, want.values)
+
+
+def test_the_written_out_permutations_are_datasketchs_for_the_seed() -> None:
+    """numpy.random is left out of the standalone build: the permutations are constants, and
+    they must be the ones numpy draws for SEED, as datasketch's MinHash does."""
+    gen = np.random.RandomState(signature.SEED)
+    a = gen.randint(0, 1 << 31, signature.NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, signature.NUM_PERM, dtype=np.uint32)
+    got_a, got_b = signature._permutations()
+    assert got_a.dtype == got_b.dtype == np.uint32
+    assert np.array_equal(got_a, a) and np.array_equal(got_b, b)
+
+
+def test_signing_draws_nothing_from_numpy_random() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from workbench.copies.signature import sign; "
+            "sign('A statement about the camp kitchens and the night shifts. ' * 20); "
+            "print('numpy.random' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parents[2]).stdout.strip()
+    assert out == "False"
+
+
+def test_a_signature_that_cannot_be_made_does_not_fail_the_files_import(
+        wb: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The standalone build once lacked what signing needs (numpy.random): the file must still
+    be saved, its copies looked for later."""
+    def broken(_hashes: bytes) -> Any:
+        raise ModuleNotFoundError("No module named 'numpy.random'")
+
+    monkeypatch.setattr(signature, "sign_hashes", broken)
+    (tmp_path / "a.txt").write_text("A statement about the camp kitchens. " * 30, "utf-8")
+    report, _ = wb.import_paths([tmp_path / "a.txt"])
+    assert len(report.imported) == 1 and not report.failed
+    assert report.imported[0].signing is None
