@@ -225,8 +225,9 @@ def test_the_worker_reads_a_text_pdf_without_loading_what_it_does_not_need(
         f"reply = worker.handle({{'path': {str(path)!r}, 'options': {{'kind': 'pdf'}}}})\n"
         # _hashlib maps OpenSSL's libcrypto (3.8 MB a worker) for the text's SHA-256, which
         # the interpreter's own _sha256 computes; search is the importing process's.
+        # the pool's side (subprocess, threads, queues) is the importing process's too
         "heavy = ['pypdf', 'cryptography', 'PIL', 'numpy', 'sqlalchemy', 'whoosh',\n"
-        "         '_hashlib', 'workbench.search']\n"
+        "         '_hashlib', 'workbench.search', 'workbench.extract.isolation']\n"
         "print(json.dumps({'ok': reply['ok'], 'pages': reply['result']['pages'],\n"
         "                  'signed': bool(reply['result']['signing']),\n"
         "                  'loaded': [m for m in heavy if m in sys.modules]}))\n"
