@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.worker_pids import record_worker_pids
 from workbench import ingest_prepared
 from workbench.extract import isolation
 from workbench.ingest import ImportOptions
@@ -43,14 +44,7 @@ def test_the_import_after_prepare_uses_the_prepared_workers_and_ends_them(
     wb.prepare_import(options)
     started = _waiting(wb)
     assert len(started) == 2 and all(w.alive() for w in started)
-    used: set[int] = set()
-    real_run = isolation.WorkerProcess.run
-
-    def run(self: isolation.WorkerProcess, *args: Any, **kwargs: Any) -> Any:
-        used.add(self.proc.pid)
-        return real_run(self, *args, **kwargs)
-
-    monkeypatch.setattr(isolation.WorkerProcess, "run", run)
+    used = record_worker_pids(monkeypatch)
     report, _ = wb.import_paths([_notes(tmp_path / "notes", 4)], options)
     assert len(report.imported) == 4
     assert used and used <= {w.proc.pid for w in started}

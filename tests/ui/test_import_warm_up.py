@@ -9,7 +9,22 @@ from typing import Any
 
 import pytest
 
+from tests.support.worker_pids import record_worker_pids
 from workbench import language
+
+
+def _drag_over(win: Any, path: Path) -> Any:
+    """Files dragged over the window (not dropped): the drag-enter event, sent."""
+    from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent
+    from PySide6.QtWidgets import QApplication
+
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, data,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(win, event)
+    return event
 
 
 def test_an_import_opens_the_language_model_as_it_starts(
@@ -29,20 +44,12 @@ def test_an_import_opens_the_language_model_as_it_starts(
 def test_files_dragged_over_the_window_open_the_language_model_before_the_drop(
         threaded_window: Any, tmp_path: Path, qtbot: Any,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-    from PySide6.QtGui import QDragEnterEvent
-    from PySide6.QtWidgets import QApplication
-
     calls: list[str] = []
     monkeypatch.setattr(language, "preload", lambda: calls.append("preload"))
     (tmp_path / "a.txt").write_text("A witness statement.\n", encoding="utf-8")
     win = threaded_window
     qtbot.waitUntil(lambda: win.session.is_open, timeout=30000)
-    data = QMimeData()
-    data.setUrls([QUrl.fromLocalFile(str(tmp_path / "a.txt"))])
-    event = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, data,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(win, event)
+    event = _drag_over(win, tmp_path / "a.txt")
     assert event.isAccepted()
     assert calls == ["preload"]
 
@@ -52,28 +59,13 @@ def test_files_dragged_over_the_window_start_the_workers_the_import_then_takes(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The extraction workers (a fresh interpreter each) start while the person drags and
     confirms the plan, and the import that follows uses those very processes."""
-    from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-    from PySide6.QtGui import QDragEnterEvent
-    from PySide6.QtWidgets import QApplication
-
     from workbench.extract import isolation
 
-    used: set[int] = set()
-    real_run = isolation.WorkerProcess.run
-
-    def run(self: isolation.WorkerProcess, *args: Any, **kwargs: Any) -> Any:
-        used.add(self.proc.pid)
-        return real_run(self, *args, **kwargs)
-
-    monkeypatch.setattr(isolation.WorkerProcess, "run", run)
+    used = record_worker_pids(monkeypatch)
     (tmp_path / "a.txt").write_text("A witness statement.\n", encoding="utf-8")
     win = threaded_window
     qtbot.waitUntil(lambda: win.session.is_open, timeout=30000)
-    data = QMimeData()
-    data.setUrls([QUrl.fromLocalFile(str(tmp_path / "a.txt"))])
-    event = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, data,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(win, event)
+    _drag_over(win, tmp_path / "a.txt")
 
     def waiting() -> list[isolation.WorkerProcess]:
         prepared = win.session._wb._prepared if win.session._wb is not None else None
