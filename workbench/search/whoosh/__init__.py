@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .lean_import import import_whoosh_compat
+
+import_whoosh_compat()  # before any module of this package imports Whoosh
+
 if TYPE_CHECKING:
     from .hook import WhooshBackend
 
