@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
@@ -61,15 +62,18 @@ class DocumentsMixin:
 
         return plan_import(self.library, paths, progress, cancel, follow_links=follow_links)
 
-    def prepare_import(self, options: ImportOptions | None = None) -> None:
+    def prepare_import(self, options: ImportOptions | None = None,
+                       files: int | None = None) -> None:
         """Start the extraction workers before an import's files are known
         (``ingest_prepared``): the next ``run_import`` with the same workers and limits takes
-        them; unused, they exit after two minutes. (``run_import`` opens the language model.)"""
+        them; unused, they exit after two minutes. ``files``: how many files the import will
+        read, when known (a single file starts one worker, not the pool's every one).
+        (``run_import`` opens the language model.)"""
         from .ingest import ImportOptions
 
         self.library.require_writable()
         options = options or ImportOptions()
-        self._prepared_workers().prepare(options.workers, options.limits)
+        self._prepared_workers().prepare(options.workers, options.limits, files)
 
     def _prepared_workers(self) -> PreparedWorkers:
         if self._prepared is None:
@@ -107,7 +111,9 @@ class DocumentsMixin:
     def import_paths(self, paths: list[Any], options: ImportOptions | None = None,
                      progress: ProgressFn | None = None,
                      cancel: CancelToken | None = None) -> tuple[ImportReport, Changes]:
-        self.prepare_import(options)  # the workers start while the files are planned
+        # The workers start while the files are planned; a folder's count is not known yet.
+        given = [Path(p) for p in paths]
+        self.prepare_import(options, None if any(p.is_dir() for p in given) else len(given))
         plan = self.plan_import(paths, progress, cancel,
                                 follow_links=bool(options and options.follow_links))
         return self.run_import(plan, options, progress, cancel)

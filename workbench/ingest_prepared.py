@@ -27,8 +27,9 @@ class PreparedWorkers:
         self._key: tuple[int | None, Limits] | None = None
         self._timer: threading.Timer | None = None
 
-    def prepare(self, size: int | None, limits: Limits) -> None:
-        """Start ``size`` workers under ``limits`` unless such a pool is already waiting."""
+    def prepare(self, size: int | None, limits: Limits, files: int | None = None) -> None:
+        """Start a pool of ``size`` workers under ``limits`` unless such a pool is already
+        waiting: as many workers as ``files`` can keep busy (None: unknown, all of them)."""
         with self._lock:
             if self._pool is not None and self._key == (size, limits):
                 self._restart_timer()
@@ -37,7 +38,7 @@ class PreparedWorkers:
         if old is not None:
             old.close()
         pool = ExtractorPool(size, limits)
-        pool.warm()
+        pool.warm(files)
         with self._lock:
             self._pool, self._key = pool, (size, limits)
             self._restart_timer()

@@ -69,6 +69,24 @@ def test_import_paths_starts_its_workers_before_it_plans(
     assert at_plan == [2]
 
 
+
+def test_a_single_file_starts_one_worker_not_the_pools_every_one(
+        wb: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench import ingest
+
+    at_plan: list[int] = []
+    real_plan = ingest.plan_import
+
+    def plan(*args: Any, **kwargs: Any) -> Any:
+        at_plan.append(sum(w.alive() for w in _waiting(wb)))
+        return real_plan(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "plan_import", plan)
+    one = _notes(tmp_path / "notes", 1) / "note-0.txt"
+    report, _ = wb.import_paths([one], ImportOptions(workers=2))
+    assert len(report.imported) == 1
+    assert at_plan == [1]
+
 def test_prepared_workers_nobody_takes_exit_on_their_own(
         wb: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ingest_prepared, "UNUSED_SECONDS", 0.3)

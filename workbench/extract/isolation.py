@@ -130,10 +130,11 @@ class ExtractorPool:
         self._lock = threading.Lock()
         self._closed = False
 
-    def warm(self) -> None:
-        """Start every worker now rather than at its first file (``ingest_prepared``)."""
+    def warm(self, count: int | None = None) -> None:
+        """Start ``count`` workers (None: all) now rather than at their first file
+        (``ingest_prepared``); the others start when a file needs them, as before."""
         started = []
-        for _ in range(self.size):
+        for _ in range(self.size if count is None else min(count, self.size)):
             worker = self._idle.get()
             if worker is None or not worker.alive():
                 worker = WorkerProcess(self.limits)
