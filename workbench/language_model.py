@@ -222,6 +222,5 @@ def _identifier(mapping: mmap.mmap, members: dict[str, _Member]) -> Any:
     # py3langid pre-shifts every state's row offset into a list of Python ints: 4.3 MB for
     # its ~120,000 states, held by the importing process (issue 16: import memory). The same
     # values in an array of machine ints are 1 MB, read as fast by the walk.
-    shifted = array("nextmove_row").astype(np.int64) << 8
-    identifier._rowbase = pyarray("q", shifted.astype("=i8").tobytes())
+    identifier._rowbase = pyarray("q", (array("nextmove_row").astype(np.int64) << 8).tobytes())
     return identifier

@@ -37,15 +37,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-WORKBENCH_CHILD = r"""
-import os, resource, sys, time
+# Both children: resident memory now, and when "idle" is read.
+MEMORY = r"""
 def vm_rss():
     for line in open("/proc/self/status"):
         if line.startswith("VmRSS"):
             return int(line.split()[1]) / 1024
     return float("nan")
 IDLE_MS = 3000  # after the first paint / the open: what an idle window holds
-from pathlib import Path
+"""
+
+WORKBENCH_CHILD = r"""
+import os, resource, sys, time
+""" + MEMORY + r"""from pathlib import Path
 sys.path.insert(0, {root!r})
 from PySide6.QtCore import QEvent, QObject, QTimer
 import ui.app as app_module
@@ -118,13 +122,7 @@ app_module.run_app(Path(sys.argv[1]))
 
 BARE_CHILD = r"""
 import resource, sys, time
-def vm_rss():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmRSS"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-IDLE_MS = 3000  # after the first paint / the open: what an idle window holds
-from PySide6.QtCore import QAbstractTableModel, QEvent, QObject, QTimer, Qt
+""" + MEMORY + r"""from PySide6.QtCore import QAbstractTableModel, QEvent, QObject, QTimer, Qt
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
 class Model(QAbstractTableModel):

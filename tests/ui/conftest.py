@@ -82,3 +82,14 @@ def select_listed(window: Any, doc_id: int, qtbot: Any = None) -> None:
         qtbot.waitUntil(listed, timeout=10000)
     assert listed(), "the document is not in the list's first rows"
     window.documents.select_document(doc_id)
+
+
+def import_three(win: Any, tmp_path: Path) -> None:
+    """Three short statements imported through the window (sync mode), the window active."""
+    for i in range(3):
+        (tmp_path / f"d{i}.txt").write_text(f"Statement number {i} about the camp.\n",
+                                            encoding="utf-8")
+    win.imports.start([tmp_path / f"d{i}.txt" for i in range(3)])
+    win.imports.plan_dialog.accept()
+    win.imports.summary_dialog.accept()
+    win.activateWindow()

@@ -10,20 +10,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-
-def _import_three(win: Any, tmp_path: Path) -> None:
-    for i in range(3):
-        (tmp_path / f"d{i}.txt").write_text(f"Statement number {i} about the camp.\n",
-                                            encoding="utf-8")
-    win.imports.start([tmp_path / f"d{i}.txt" for i in range(3)])
-    win.imports.plan_dialog.accept()
-    win.imports.summary_dialog.accept()
-    win.activateWindow()
+from tests.ui.conftest import import_three
 
 
 def test_down_from_the_filter_enters_the_list_on_its_first_row(window: Any, tmp_path: Path,
                                                                qtbot: Any) -> None:
-    _import_three(window, tmp_path)
+    import_three(window, tmp_path)
     panel = window.documents
     window.focus_filter()
     qtbot.keyClick(panel.filter, Qt.Key.Key_Down)
@@ -35,7 +27,7 @@ def test_down_from_the_filter_enters_the_list_on_its_first_row(window: Any, tmp_
 
 def test_up_or_down_from_the_filter_returns_to_the_current_row(window: Any, tmp_path: Path,
                                                                qtbot: Any) -> None:
-    _import_three(window, tmp_path)
+    import_three(window, tmp_path)
     panel = window.documents
     panel.table.selectRow(2)
     for key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
@@ -47,7 +39,7 @@ def test_up_or_down_from_the_filter_returns_to_the_current_row(window: Any, tmp_
 
 def test_typing_then_down_at_once_picks_the_first_match(window: Any, tmp_path: Path,
                                                    qtbot: Any) -> None:
-    _import_three(window, tmp_path)
+    import_three(window, tmp_path)
     panel = window.documents
     panel.table.selectRow(0)
     window.focus_filter()

@@ -16,21 +16,13 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QApplication
 
+from tests.ui.conftest import import_three
+
 GOOD = "correct horse battery"
 COMING_BACK = (Qt.FocusReason.PopupFocusReason,  # a menu closed
                Qt.FocusReason.ActiveWindowFocusReason,  # back from another window
                Qt.FocusReason.TabFocusReason, Qt.FocusReason.ShortcutFocusReason,
                Qt.FocusReason.OtherFocusReason)
-
-
-def _import_three(win: Any, tmp_path: Path) -> None:
-    for i in range(3):
-        (tmp_path / f"d{i}.txt").write_text(f"Statement number {i} about the camp.\n",
-                                            encoding="utf-8")
-    win.imports.start([tmp_path / f"d{i}.txt" for i in range(3)])
-    win.imports.plan_dialog.accept()
-    win.imports.summary_dialog.accept()
-    win.activateWindow()
 
 
 def _focus_back(widget: Any, reason: Qt.FocusReason) -> None:
@@ -52,7 +44,7 @@ def _nothing_opens(win: Any) -> None:
 
 
 def test_a_plain_library_opens_no_document_by_itself(window: Any, tmp_path: Path) -> None:
-    _import_three(window, tmp_path)
+    import_three(window, tmp_path)
     window.open_path(window.session.path)  # opened again: its list has no current row
     _nothing_opens(window)
 
@@ -73,7 +65,7 @@ def test_an_unlocked_library_opens_no_document_by_itself(window: Any, tmp_path: 
 
 def test_the_first_key_in_the_list_opens_its_first_row(window: Any, tmp_path: Path,
                                                        qtbot: Any) -> None:
-    _import_three(window, tmp_path)
+    import_three(window, tmp_path)
     window.open_path(window.session.path)
     panel = window.documents
     _focus_back(panel.table, Qt.FocusReason.PopupFocusReason)
@@ -89,7 +81,7 @@ def test_the_first_key_in_the_list_opens_its_first_row(window: Any, tmp_path: Pa
 
 
 def test_a_click_opens_the_row_clicked(window: Any, tmp_path: Path, qtbot: Any) -> None:
-    _import_three(window, tmp_path)
+    import_three(window, tmp_path)
     window.open_path(window.session.path)
     panel = window.documents
     rect = panel.table.visualRect(panel.model.index(2, 0))
@@ -102,7 +94,7 @@ def test_a_search_opens_no_hit_by_itself(window: Any, tmp_path: Path, qtbot: Any
     the list") was the first finding seen through a search: the reader showed the list's first
     document, opened by the focus, which was also the first hit. A search opens nothing; a
     hit opened is the result list's current, selected row."""
-    _import_three(window, tmp_path)
+    import_three(window, tmp_path)
     window.open_path(window.session.path)
     _focus_back(window.documents.table, Qt.FocusReason.ActiveWindowFocusReason)
     window.focus_search()
