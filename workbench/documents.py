@@ -63,23 +63,29 @@ class DocumentsMixin:
         return plan_import(self.library, paths, progress, cancel, follow_links=follow_links)
 
     def prepare_import(self, options: ImportOptions | None = None,
-                       files: int | None = None) -> None:
+                       files: int | None = None, preload: tuple[str, ...] | None = None
+                       ) -> None:
         """Start the extraction workers before an import's files are known
         (``ingest_prepared``): the next ``run_import`` with the same workers and limits takes
         them; unused, they exit after two minutes. ``files``: how many files the import will
-        read, when known (a single file starts one worker, not the pool's every one).
-        (``run_import`` opens the language model.)"""
+        read, when known (a single file starts one worker, not the pool's every one);
+        ``preload``: the kinds of file whose extractors they load while they wait (None:
+        ``ingest_prepared.PRELOAD``, PDFs). The language model opens meanwhile too."""
+        from . import language
         from .ingest import ImportOptions
+        from .ingest_prepared import PRELOAD
 
         self.library.require_writable()
         options = options or ImportOptions()
-        self._prepared_workers().prepare(options.workers, options.limits, files)
+        self._prepared_workers().prepare(options.workers, options.limits, files,
+                                         PRELOAD if preload is None else preload)
+        language.preload()
 
     def _prepared_workers(self) -> PreparedWorkers:
         if self._prepared is None:
-            from .ingest_prepared import PreparedWorkers
+            from .ingest_prepared import PreparedWorkers, adopt_early
 
-            self._prepared = PreparedWorkers()
+            self._prepared = adopt_early() or PreparedWorkers()
         return self._prepared
 
     def close_prepared_import(self) -> None:
@@ -112,8 +118,11 @@ class DocumentsMixin:
                      progress: ProgressFn | None = None,
                      cancel: CancelToken | None = None) -> tuple[ImportReport, Changes]:
         # The workers start while the files are planned; a folder's count is not known yet.
+        from .ingest_prepared import preload_for
+
         given = [Path(p) for p in paths]
-        self.prepare_import(options, None if any(p.is_dir() for p in given) else len(given))
+        self.prepare_import(options, None if any(p.is_dir() for p in given) else len(given),
+                            preload_for(given))
         plan = self.plan_import(paths, progress, cancel,
                                 follow_links=bool(options and options.follow_links))
         return self.run_import(plan, options, progress, cancel)

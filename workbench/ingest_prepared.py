@@ -7,15 +7,27 @@ window: files dragged over it, the import chooser or the plan being shown; ``imp
 before it plans), and the next import with the same worker count and limits takes them. Workers
 nobody takes within ``UNUSED_SECONDS`` exit, so a chooser opened and cancelled does not keep
 two processes for the rest of the session.
+
+Prepared workers import the PDF extractor while they wait (``PRELOAD``: PDFs are most of
+what people import, and PDFium's bindings the heaviest import), unless the files are known
+to hold no PDF. ``Workbench.prepare_import`` also opens the language model the import's
+documents are classified with.
+
+The command line's ``import`` starts its workers before the library is even open
+(``start_early``: the facade's modules take ~0.25 s to load, longer than a worker's start);
+the library's first ``prepare_import`` adopts them (``adopt_early``).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
+from pathlib import Path
 
 from .extract import ExtractorPool, Limits
 
 UNUSED_SECONDS = 120.0
+PRELOAD = ("pdf",)
 
 
 class PreparedWorkers:
@@ -27,9 +39,11 @@ class PreparedWorkers:
         self._key: tuple[int | None, Limits] | None = None
         self._timer: threading.Timer | None = None
 
-    def prepare(self, size: int | None, limits: Limits, files: int | None = None) -> None:
+    def prepare(self, size: int | None, limits: Limits, files: int | None = None,
+                preload: tuple[str, ...] = PRELOAD) -> None:
         """Start a pool of ``size`` workers under ``limits`` unless such a pool is already
-        waiting: as many workers as ``files`` can keep busy (None: unknown, all of them)."""
+        waiting: as many workers as ``files`` can keep busy (None: unknown, all of them),
+        each importing the extractors of ``preload`` kinds while it waits."""
         with self._lock:
             if self._pool is not None and self._key == (size, limits):
                 self._restart_timer()
@@ -38,7 +52,7 @@ class PreparedWorkers:
         if old is not None:
             old.close()
         pool = ExtractorPool(size, limits)
-        pool.warm(files)
+        pool.warm(files, preload)
         with self._lock:
             self._pool, self._key = pool, (size, limits)
             self._restart_timer()
@@ -73,3 +87,41 @@ class PreparedWorkers:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+
+
+def preload_for(paths: Iterable[Path]) -> tuple[str, ...]:
+    """What workers for these files load ahead: the PDF extractor unless none can be a PDF
+    (a folder may hold some; a file is judged by its name, the plan reads its bytes)."""
+    return PRELOAD if any(p.is_dir() or p.suffix.lower() == ".pdf" for p in paths) else ()
+
+
+_early: PreparedWorkers | None = None
+_early_lock = threading.Lock()
+
+
+def start_early(size: int | None, limits: Limits, paths: list[Path]) -> None:
+    """Start the workers for an import of ``paths`` before any library is open (the command
+    line's ``import``); ``adopt_early`` hands them to the library's first import."""
+    global _early
+    files = None if any(p.is_dir() for p in paths) else len(paths)
+    workers = PreparedWorkers()
+    workers.prepare(size, limits, files, preload_for(paths))
+    with _early_lock:
+        old, _early = _early, workers
+    if old is not None:
+        old.close()
+
+
+def adopt_early() -> PreparedWorkers | None:
+    """The workers ``start_early`` started, once: the caller owns them from now on."""
+    global _early
+    with _early_lock:
+        workers, _early = _early, None
+    return workers
+
+
+def close_early() -> None:
+    """The early workers no library adopted exit (the command failed before importing)."""
+    workers = adopt_early()
+    if workers is not None:
+        workers.close()

@@ -43,13 +43,22 @@ def _model() -> Any:
     return _identifier
 
 
+_loading: threading.Thread | None = None
+_loading_lock = threading.Lock()
+
+
 def preload() -> threading.Thread | None:
-    """Open the model in a background thread (None when it is already open)."""
+    """Open the model in a background thread (None when it is already open); the thread
+    already opening it when one is."""
+    global _loading
     if _identifier is not None:
         return None
-    thread = threading.Thread(target=_preload, name="language-model", daemon=True)
-    thread.start()
-    return thread
+    with _loading_lock:
+        if _loading is not None and _loading.is_alive():
+            return _loading
+        _loading = threading.Thread(target=_preload, name="language-model", daemon=True)
+        _loading.start()
+        return _loading
 
 
 def _preload() -> None:

@@ -115,3 +115,103 @@ def test_closing_the_library_ends_prepared_workers(library_path: Path) -> None:
     assert len(started) == 2
     wb.close()
     assert _exited(started)
+
+
+# --- what prepared workers load while they wait, and the command line's early start -------
+
+def _recorded_preloads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    seen: list[tuple[str, ...]] = []
+    real_init = isolation.WorkerProcess.__init__
+
+    def init(self: isolation.WorkerProcess, limits: Any, preload: tuple[str, ...] = ()
+             ) -> None:
+        seen.append(preload)
+        real_init(self, limits, preload)
+
+    monkeypatch.setattr(isolation.WorkerProcess, "__init__", init)
+    return seen
+
+
+def _maps_pdfium(pid: int, within: float = 20.0) -> bool:
+    end = time.monotonic() + within
+    while time.monotonic() < end:
+        try:
+            if "pdfium" in Path(f"/proc/{pid}/maps").read_text():
+                return True
+        except OSError:
+            return False
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc/PID/maps")
+def test_prepared_workers_load_the_pdf_extractor_before_their_first_file(wb: Any) -> None:
+    wb.prepare_import(ImportOptions(workers=1))
+    started = _waiting(wb)
+    assert len(started) == 1
+    assert _maps_pdfium(started[0].proc.pid)  # PDFium loaded, no file asked for yet
+
+
+def test_workers_for_files_that_cannot_be_pdfs_load_nothing_ahead(
+        wb: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _recorded_preloads(monkeypatch)
+    report, _ = wb.import_paths([_notes(tmp_path / "notes", 1) / "note-0.txt"],
+                                ImportOptions(workers=1))
+    assert len(report.imported) == 1
+    assert seen == [()]
+    folder = _notes(tmp_path / "more", 1)  # a folder may hold PDFs
+    report, _ = wb.import_paths([folder], ImportOptions(workers=1))
+    assert seen == [(), ("pdf",)]
+
+
+def test_prepare_import_opens_the_language_model(wb: Any) -> None:
+    from workbench import language
+
+    wb.prepare_import(ImportOptions(workers=1))
+    loading = language.preload()  # the thread prepare_import started, or None: open
+    if loading is not None:
+        loading.join(60)
+    assert language._identifier is not None
+
+
+def test_the_command_line_starts_its_workers_before_the_library_opens(
+        library_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.cli import main
+    from workbench.services import Workbench
+
+    at_open: list[int] = []
+    real_open = Workbench.open.__func__  # type: ignore[attr-defined]
+
+    def open_(cls: type, *args: Any, **kwargs: Any) -> Any:
+        early = ingest_prepared._early
+        pool = early._pool if early is not None else None
+        at_open.append(sum(w.alive() for w in pool._all) if pool is not None else 0)
+        return real_open(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Workbench, "open", classmethod(open_))
+    used = record_worker_pids(monkeypatch)
+    notes = _notes(tmp_path / "notes", 2)
+    code = main(["--library", str(library_path), "import", str(notes / "note-0.txt"),
+                 str(notes / "note-1.txt")])
+    assert code == 0
+    assert at_open == [2] and len(used) == 2
+    assert ingest_prepared._early is None
+
+
+def test_early_workers_end_when_the_library_cannot_be_opened(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.cli import main
+
+    started: list[isolation.WorkerProcess] = []
+    real_warm = isolation.ExtractorPool.warm
+
+    def warm(self: isolation.ExtractorPool, *args: Any, **kwargs: Any) -> None:
+        real_warm(self, *args, **kwargs)
+        started.extend(self._all)
+
+    monkeypatch.setattr(isolation.ExtractorPool, "warm", warm)
+    notes = _notes(tmp_path / "notes", 1)
+    code = main(["--library", str(tmp_path / "no-library-here"), "import", str(notes)])
+    assert code != 0
+    assert started and _exited(started)
+    assert ingest_prepared._early is None

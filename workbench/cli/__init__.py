@@ -134,10 +134,21 @@ def run(argv: list[str] | None = None) -> Result:
     args = parser_for(argv).parse_args(argv)
     if not args.needs_library:
         return args.handler(args)
+    try:
+        return _run_on_library(args)
+    finally:
+        early = sys.modules.get("workbench.ingest_prepared")
+        if early is not None:  # loaded by a command's before_open: none left running
+            early.close_early()
+
+
+def _run_on_library(args: argparse.Namespace) -> Result:
     from ..errors import LibraryDamaged, LibraryReadOnly
 
     try:
         secret = crypto_cmds.passphrase_for(args, library_path(args))
+        if args.before_open is not None:
+            args.before_open(args)
         if getattr(args, "fast_read", False):
             result = _run_fast(args, secret)
             if result is not None:

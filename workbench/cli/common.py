@@ -42,16 +42,20 @@ def json_parent() -> argparse.ArgumentParser:
 
 def command(sub: Any, name: str, handler: Handler, help: str, *, writes: bool = False,
             needs_library: bool = True, aliases: tuple[str, ...] = (),
-            read_only_ok: bool = False, fast_read: bool = False) -> argparse.ArgumentParser:
+            read_only_ok: bool = False, fast_read: bool = False,
+            before_open: Callable[[argparse.Namespace], None] | None = None
+            ) -> argparse.ArgumentParser:
     """Add a sub-command. ``writes`` takes the writer lock; read-only commands do not.
     ``read_only_ok``: a command that writes only its audit record (verify, export) still runs
     on a library whose folder is read-only, opened read-only (its handler says so).
     ``fast_read``: the handler also runs on a ``workbench.fast_read.FastReader`` (a plain
-    library read without SQLAlchemy), tried first; the facade serves what it cannot."""
+    library read without SQLAlchemy), tried first; the facade serves what it cannot.
+    ``before_open``: work that can start before the library opens and the facade's modules
+    load (``import`` starts its extraction workers)."""
     p: argparse.ArgumentParser = sub.add_parser(name, help=help, description=help,
                                                 parents=[json_parent()], aliases=list(aliases))
     p.set_defaults(handler=handler, writes=writes, needs_library=needs_library,
-                   read_only_ok=read_only_ok, fast_read=fast_read)
+                   read_only_ok=read_only_ok, fast_read=fast_read, before_open=before_open)
     return p
 
 

@@ -14,6 +14,7 @@ from . import argtypes
 from .common import EXIT_SOME_FAILED, Result, command, not_recorded, one_line, safe, table
 
 if TYPE_CHECKING:  # the import pipeline and the facade load when a command runs
+    from ..extract import Limits
     from ..fast_read import FastReader
     from ..progress import Progress
     from ..services import Workbench
@@ -42,7 +43,7 @@ def register(sub: Any) -> None:
     p.add_argument("--name", metavar="NAME", help="with --database: the shared library's name")
 
     p = command(sub, "import", cmd_import, "import files and folders (folders recurse)",
-                writes=True)
+                writes=True, before_open=start_import_workers)
     p.add_argument("paths", nargs="+", metavar="PATH", type=argtypes.path,
                    help="files or folders; put `--` before names that start with a dash")
     p.add_argument("--collection", metavar="NAME", help="add the documents to this collection")
@@ -177,15 +178,27 @@ def _require_folder_place(path: Path) -> None:
             return
 
 
-def cmd_import(wb: Workbench, args: argparse.Namespace) -> Result:
+def _import_limits(args: argparse.Namespace) -> Limits:
     from ..extract import Limits
+
+    return Limits(timeout=args.timeout, memory=args.memory * 1024 * 1024)
+
+
+def start_import_workers(args: argparse.Namespace) -> None:
+    """The extraction workers start while the library opens (``ingest_prepared.start_early``):
+    the import's first file then does not wait for a worker's start."""
+    from ..ingest_prepared import start_early
+
+    start_early(None, _import_limits(args), [Path(p) for p in args.paths])
+
+
+def cmd_import(wb: Workbench, args: argparse.Namespace) -> Result:
     from ..ingest import ImportOptions
     from ..ingest_types import NOT_ATTEMPTED
 
     options = ImportOptions(
         collection=args.collection, source_url=args.source_url,
-        ocr_languages=args.ocr_languages,
-        limits=Limits(timeout=args.timeout, memory=args.memory * 1024 * 1024),
+        ocr_languages=args.ocr_languages, limits=_import_limits(args),
         follow_links=args.follow_links,
     )
     show = sys.stderr.isatty()

@@ -25,6 +25,10 @@ CRASHED = "extractor crashed"
 # there for readers that must not load the extractors; a test holds the two equal).
 PAGE_SEPARATOR = "\n\n"
 
+# A worker's argument naming a kind whose extractor it imports before its first file
+# (``worker.preload``; ``isolation.WorkerProcess``).
+PRELOAD_OPTION = "--preload="
+
 
 @dataclass
 class Child:

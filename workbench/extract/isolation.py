@@ -23,7 +23,7 @@ from typing import Any
 
 from ..errors import ExtractionError
 from ..subprocess_cmd import module_command
-from .base import CRASHED, TIMED_OUT, TOO_LARGE, Extraction, ExtractOptions
+from .base import CRASHED, PRELOAD_OPTION, TIMED_OUT, TOO_LARGE, Extraction, ExtractOptions
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MEMORY = 1 << 30  # 1 GiB
@@ -39,12 +39,14 @@ class Limits:
 class WorkerProcess:
     """One worker process and the thread that reads its answers."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, preload: tuple[str, ...] = ()) -> None:
+        """``preload``: the kinds whose extractors it imports before its first file."""
         self.limits = limits
         env = dict(os.environ)
         env.setdefault("OMP_THREAD_LIMIT", "1")  # tesseract threads would multiply memory use
         env["PYTHONIOENCODING"] = "utf-8"
-        cmd = module_command("workbench.extract.worker", str(limits.memory), *limits.plugins)
+        cmd = module_command("workbench.extract.worker", str(limits.memory), *limits.plugins,
+                             *(PRELOAD_OPTION + kind for kind in preload))
         self.proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=env, cwd=str(Path(__file__).resolve().parents[2]),
@@ -130,14 +132,15 @@ class ExtractorPool:
         self._lock = threading.Lock()
         self._closed = False
 
-    def warm(self, count: int | None = None) -> None:
+    def warm(self, count: int | None = None, preload: tuple[str, ...] = ()) -> None:
         """Start ``count`` workers (None: all) now rather than at their first file
-        (``ingest_prepared``); the others start when a file needs them, as before."""
+        (``ingest_prepared``), importing the extractors of ``preload`` while they wait; the
+        others start when a file needs them, as before."""
         started = []
         for _ in range(self.size if count is None else min(count, self.size)):
             worker = self._idle.get()
             if worker is None or not worker.alive():
-                worker = WorkerProcess(self.limits)
+                worker = WorkerProcess(self.limits, preload)
                 with self._lock:
                     self._all.append(worker)
             started.append(worker)

@@ -19,7 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExtractionError
-from .base import CRASHED, PAGE_SEPARATOR, TOO_LARGE, UNSUPPORTED, Extraction, ExtractOptions
+from .base import (
+    CRASHED,
+    PAGE_SEPARATOR,
+    PRELOAD_OPTION,
+    TOO_LARGE,
+    UNSUPPORTED,
+    Extraction,
+    ExtractOptions,
+)
 from .formats import by_kind
 
 _cache: dict[str, Any] = {}
@@ -85,14 +93,33 @@ def _sign(result: Extraction) -> None:
         result.signing = {}
 
 
+def preload(kinds: list[str]) -> None:
+    """Import the extractors of ``kinds``, and what signing a text needs, before the first
+    file arrives: a prepared worker (``ingest_prepared``) is started while the person still
+    chooses files, so the import's first file does not wait for PDFium's bindings. A kind
+    that cannot load here fails its files as it always did, when they ask for it."""
+    for kind in kinds:
+        try:
+            _extractor(kind)
+        except Exception:  # the file's own request meets and reports the same error
+            continue
+    if kinds:
+        from ..copies import signature  # noqa: F401
+        from ..search import analysis  # noqa: F401
+
+
 def main() -> None:
     limit = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    kinds = [a.removeprefix(PRELOAD_OPTION) for a in sys.argv[2:]
+             if a.startswith(PRELOAD_OPTION)]
     for module in sys.argv[2:]:
-        importlib.import_module(module)  # plug-ins that register extra formats
+        if not module.startswith(PRELOAD_OPTION):
+            importlib.import_module(module)  # plug-ins that register extra formats
     # Keep the protocol channel private: anything a library prints goes to stderr.
     out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     sys.stdout = sys.stderr
     _limit_memory(limit)
+    preload(kinds)
     for line in sys.stdin:
         if not line.strip():
             continue
