@@ -23,9 +23,9 @@ def main() -> NoReturn:
     from .subprocess_cmd import run_internal
 
     run_internal(sys.argv[1:])  # a worker runs and exits; the rest is the command line
-    from .cli import main as cli_main
+    from .cli import entry
 
-    raise SystemExit(cli_main(sys.argv[1:] or ["gui"]))
+    entry(sys.argv[1:] or ["gui"])
 
 
 def _unshadow_system_libraries() -> None:
