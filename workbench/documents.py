@@ -96,6 +96,7 @@ class DocumentsMixin:
     def run_import(self, plan: ImportPlan, options: ImportOptions | None = None,
                    progress: ProgressFn | None = None,
                    cancel: CancelToken | None = None) -> tuple[ImportReport, Changes]:
+        from . import language
         from .copies.finder import find_copies_of
         from .ingest import ImportOptions, run_import
 
@@ -111,6 +112,7 @@ class DocumentsMixin:
         presigned = {o.document_id: o.signing for o in report.imported
                      if o.document_id and o.signing}
         copies = find_copies_of(self.library, ids, presigned)
+        language.release()  # the model's pages its texts mapped in: the window lives on
         return report, Changes(documents=bool(ids), collections=bool(ids), index=bool(ids),
                                copies=copies, document_ids=ids)
 

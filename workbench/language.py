@@ -61,6 +61,15 @@ def preload() -> threading.Thread | None:
         return _loading
 
 
+def release() -> None:
+    """Let go of the model's pages the detections so far mapped in (after an import: the
+    window lives on); the next detection maps what it needs again, from memory."""
+    if _identifier is not None:
+        from .language_model import release_pages
+
+        release_pages()
+
+
 def _preload() -> None:
     try:
         _model()

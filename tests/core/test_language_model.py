@@ -200,3 +200,75 @@ def test_preload_opens_the_model_once(monkeypatch: pytest.MonkeyPatch, cache: Pa
     thread.join(120)
     assert language._identifier is not None
     assert language.preload() is None  # already open: nothing to start
+
+
+# Fresh interpreter: how much of the cached copy is mapped in, after opening the model, after
+# a detection, and after ``language.release`` (argv: the cache folder, a text file, ROOT).
+RESIDENT = """
+import json, re, sys
+sys.path.insert(0, sys.argv[3])
+from pathlib import Path
+from workbench import language
+
+def resident_kb():
+    kb, current = 0, ''
+    with open('/proc/self/smaps') as fh:
+        for line in fh:
+            if re.match(r'^[0-9a-f]+-[0-9a-f]+ ', line):
+                current = line.split()[-1]
+            elif line.startswith('Rss:') and current.endswith('.npz'):
+                kb += int(line.split()[1])
+    return kb
+
+text = open(sys.argv[2], encoding='utf-8').read()
+language._model()
+opened = resident_kb()
+code = language.detect_language(text)
+detected = resident_kb()
+language.release()
+released = resident_kb()
+again = language.detect_language(text)
+print(json.dumps({'opened': opened, 'detected': detected, 'released': released,
+                  'codes': [code, again]}))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="reads /proc/self/smaps")
+def test_the_model_keeps_no_pages_mapped_in_beyond_a_detection(tmp_path: Path) -> None:
+    """The kernel maps 64 KB around each page a detection reads (fault-around, whatever
+    MADV_RANDOM says): the open's own check left ~6 MB mapped, and every import's texts
+    added theirs for the rest of the window's life. The pages stay in the page cache, so
+    mapping them again costs a minor fault, not a read."""
+    src = tmp_path / "text.txt"
+    src.write_text(english(20_000), encoding="utf-8")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    proc = subprocess.run([sys.executable, "-c", RESIDENT, str(tmp_path / "cache"), str(src),
+                           str(ROOT)], capture_output=True, text=True, env=env, timeout=300,
+                          cwd=str(ROOT))
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["codes"] == ["en", "en"]
+    assert out["opened"] < 1024, out  # the check's pages are let go once it has answered
+    assert out["detected"] > out["opened"]
+    assert out["released"] < 1024, out
+
+
+def test_an_import_lets_go_of_the_models_pages_when_it_ends(
+        wb: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real_release = language.release
+    real_detect = language.detect_language
+
+    def release() -> None:
+        calls.append("release")
+        real_release()
+
+    def detect(text: str) -> str | None:
+        calls.append("detect")
+        return real_detect(text)
+
+    monkeypatch.setattr(language, "release", release)
+    monkeypatch.setattr(language, "detect_language", detect)
+    (tmp_path / "a.txt").write_text(english(2_000), encoding="utf-8")
+    wb.import_paths([tmp_path / "a.txt"])
+    assert calls == ["detect", "release"]
