@@ -106,7 +106,7 @@ class DocumentsMixin:
             report = run_import(self.library, plan, options, progress, cancel, pool=pool)
         finally:
             if pool is not None:
-                pool.close()
+                pool.close(wait=False)
         ids = [o.document_id for o in report.imported if o.document_id]
         # The workers shingled the texts they read: no text is read or shingled again here.
         presigned = {o.document_id: o.signing for o in report.imported

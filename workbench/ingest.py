@@ -190,10 +190,12 @@ def run_import(library: Library, plan: ImportPlan, options: ImportOptions | None
             stopped = _finish(library, entry, options, report, child_outcomes, pool, cancel,
                               inner)
 
+    threads = ThreadPoolExecutor(max_workers=pool.size)
+    every_job_taken = False
     try:
         window = max(2, pool.size * 2)
         # One audit-head write for the batch's commits, not one (two fsyncs) per document.
-        with library.store.audit_batch(), ThreadPoolExecutor(max_workers=pool.size) as threads:
+        with library.store.audit_batch():
             pending: list[tuple[int, PlanItem, Future[_Job]]] = []
             for i, item in enumerate(plan.items):
                 if item.status == "failed":
@@ -213,6 +215,7 @@ def run_import(library: Library, plan: ImportPlan, options: ImportOptions | None
                         finish(pending.pop(0))
             while pending:
                 finish(pending.pop(0))
+            every_job_taken = True
         # Duplicates last, so a duplicate inside the batch can name the document it repeats.
         for i, item in enumerate(plan.items):
             if item.status == "duplicate":
@@ -220,8 +223,11 @@ def run_import(library: Library, plan: ImportPlan, options: ImportOptions | None
         if imported or child_outcomes:
             _searchable_on_return(library)
     finally:
+        # Once every job's result is taken the threads are idle and leave on their own;
+        # after an error some may still be extracting, and are waited for.
+        threads.shutdown(wait=not every_job_taken)
         if own_pool:
-            pool.close()
+            pool.close(wait=False)
     return ImportReport([outcomes[i] for i in sorted(outcomes)] + child_outcomes,
                         stopped=str(stopped) if stopped is not None else None)
 

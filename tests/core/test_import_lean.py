@@ -82,3 +82,36 @@ def test_boxes_compared_in_python_or_in_numpy_blocks_give_the_same_answer(
     assert scan() == plain
     monkeypatch.setattr(xray, "PAIRS", 1)  # one text at a time
     assert scan() == plain
+
+
+def test_an_import_returns_without_waiting_for_its_workers_to_exit(
+        wb: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers are asked to exit and reaped in the background: an import's last
+    milliseconds were spent waiting for processes whose work was done."""
+    from workbench.extract import isolation
+    from workbench.ingest import ImportOptions
+
+    started: list[isolation.WorkerProcess] = []
+    real_init = isolation.WorkerProcess.__init__
+
+    def init(self: isolation.WorkerProcess, *args: object, **kwargs: object) -> None:
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+        started.append(self)
+
+    monkeypatch.setattr(isolation.WorkerProcess, "__init__", init)
+    monkeypatch.setenv("WB_TEST_EXIT_SLEEP", "3")
+    monkeypatch.setenv("WB_TEST_EXIT_MARK", str(tmp_path / "exited"))
+    doc = tmp_path / "note.txt"
+    doc.write_text("A short note.", encoding="utf-8")
+    options = ImportOptions(workers=1, limits=Limits(timeout=30,
+                                                      plugins=(slow_teardown.MODULE,)))
+    began = time.monotonic()
+    report, _ = wb.import_paths([doc], options)  # type: ignore[attr-defined]
+    assert time.monotonic() - began < 2.5
+    assert len(report.imported) == 1 and len(started) == 1
+    assert started[0].proc.poll() is None  # still in its exit handler
+    end = time.monotonic() + 20
+    while started[0].proc.poll() is None and time.monotonic() < end:
+        time.sleep(0.05)
+    assert started[0].proc.returncode == 0  # reaped, having finished its exit
+    assert (tmp_path / "exited").read_text(encoding="utf-8") == "ran"

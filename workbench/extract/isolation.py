@@ -165,17 +165,30 @@ class ExtractorPool:
         with self._worker() as worker:
             return worker.run(path, options, self.limits.timeout)
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
+        """Ask every worker to exit; ``wait=False`` returns at once and a background thread
+        waits for them (killing any still there after ``wait_exit``'s grace), so an import
+        does not spend its last milliseconds on processes whose work is done."""
         self._closed = True
         with self._lock:
             workers, self._all = self._all, []
         for w in workers:  # all asked first: they exit side by side, not one after another
             w.ask_to_exit()
-        for w in workers:
-            w.wait_exit()
+        if not workers:
+            return
+        if wait:
+            _wait_all(workers)
+        else:
+            threading.Thread(target=_wait_all, args=(workers,), name="extraction-exit",
+                             daemon=True).start()
 
     def __enter__(self) -> ExtractorPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _wait_all(workers: list[WorkerProcess]) -> None:
+    for w in workers:
+        w.wait_exit()
