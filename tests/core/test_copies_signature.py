@@ -48,3 +48,48 @@ def test_bands_find_near_copies_only(corpus_texts: dict[str, str]) -> None:
     for i, s in enumerate(sigs, 1):  # added one by one, as imports do
         later.add(i, s.values)
     assert later.candidates(near.values) == {1}
+
+
+def _shingles_one_by_one(text: str) -> set[bytes]:
+    """The shingles as the definition says, one join at a time (the reference for the
+    sliced construction ``shingles`` uses)."""
+    import unicodedata
+
+    from workbench.copies import signature as S
+
+    out: set[bytes] = set()
+    words: list[str] = []
+    if text.isascii():
+        words = S._ASCII_WORD.findall(text.lower())
+    else:
+        text = unicodedata.normalize("NFKC", text)
+        last = 0
+        for m in S._UNSPACED_RE.finditer(text):
+            S._words(text[last:m.start()], words)
+            S._char_grams(m.group().casefold(), out)
+            last = m.end()
+        S._words(text[last:], words)
+    for i in range(max(0, len(words) - S.WORDS + 1)):
+        out.add(" ".join(words[i:i + S.WORDS]).encode())
+    if 0 < len(words) < S.WORDS:
+        out.add(" ".join(words).encode())
+    return out
+
+
+def test_shingles_are_the_five_word_windows_of_every_script(
+        corpus_texts: dict[str, str]) -> None:
+    texts = [
+        *corpus_texts.values(),
+        "",
+        "one",
+        "one two three four",
+        "one two three four five",
+        "Ürümqi: the “Region” — café, naïve; Straße STRASSE ﬁnal",  # folds and ligatures
+        # NFKC spells this ligature out as four words with spaces inside one token
+        "قال \ufdfa في الخطبة إن الحقوق مكفولة للجميع دون تمييز بين الناس",
+        "ئۇيغۇر تىلى ۋە مەدەنىيىتى قوغدىلىشى كېرەك، دېدى ئۇ مۇخبىرلارغا",
+        "新疆维吾尔自治区 the report 说 forced labour 强迫劳动 in 2022 年",
+        "Ελληνικά κείμενα και русский текст вместе with English words here",
+    ]
+    for text in texts:
+        assert shingles(text) == _shingles_one_by_one(text), text[:40]
