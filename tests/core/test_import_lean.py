@@ -115,3 +115,25 @@ def test_an_import_returns_without_waiting_for_its_workers_to_exit(
         time.sleep(0.05)
     assert started[0].proc.returncode == 0  # reaped, having finished its exit
     assert (tmp_path / "exited").read_text(encoding="utf-8") == "ran"
+
+
+SHINGLE = """
+import json, sys
+from workbench.extract import worker
+reply = worker.handle({"path": sys.argv[1], "options": {"kind": "text"}})
+print(json.dumps({"signed": bool(reply["result"]["signing"]),
+                  "loaded": sorted(m for m in sys.modules if m.startswith("workbench.search"))}))
+"""
+
+
+def test_a_worker_shingling_a_text_loads_only_searchs_analysis(tmp_path: Path) -> None:
+    # The package's other names (the query types, the engine boundary) were ~10 ms of the
+    # start of every worker that met a non-ASCII text.
+    doc = tmp_path / "note.txt"
+    doc.write_text("Le rapporteur a visité Ürümqi et a rencontré les témoins. " * 20,
+                   encoding="utf-8")
+    out = subprocess.run([sys.executable, "-c", SHINGLE, str(doc)], capture_output=True,
+                         text=True, timeout=120, cwd=str(ROOT), check=True)
+    found = json.loads(out.stdout.strip().splitlines()[-1])
+    assert found == {"signed": True, "loaded": ["workbench.search", "workbench.search.analysis",
+                                                "workbench.search.porter"]}

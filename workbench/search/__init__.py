@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .snippets import page_of
-
 if TYPE_CHECKING:
     from ..library import Library
     from .backend import SearchBackend
     from .hits import load_texts
     from .read_only import search_read_only
+    from .snippets import page_of
     from .source import tag_paths
 
 __all__ = ["attach", "load_texts", "page_of", "search_read_only", "shared_search_choice",
@@ -27,7 +26,12 @@ __all__ = ["attach", "load_texts", "page_of", "search_read_only", "shared_search
 def __getattr__(name: str) -> Any:
     # Loaded when used: importing the package must not load SQLAlchemy (hits.load_texts
     # reads through the ORM) nor the engine, so `workbench search` on a plain library can
-    # run without either (read_only.py).
+    # run without either (read_only.py); nor the query types (snippets.page_of), so an
+    # extraction worker that needs only ``analysis`` to shingle a text loads only that.
+    if name == "page_of":
+        from .snippets import page_of
+
+        return page_of
     if name == "load_texts":
         from .hits import load_texts
 
