@@ -80,3 +80,45 @@ def test_a_closed_output_pipe_does_not_turn_into_a_traceback(tmp_path: Path) -> 
     err = proc.stderr.read().decode()
     proc.wait(60)
     assert "Traceback" not in err
+
+
+# Runs the command as a child of a subreaper (Linux): a worker the command did not wait for
+# is handed to this process when the command exits, and shows up here.
+SUBREAPER = """
+import ctypes, json, os, subprocess, sys
+ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+cli = subprocess.run([sys.executable, "-m", "workbench", *sys.argv[1:]],
+                     capture_output=True, text=True)
+left = []
+try:
+    while True:
+        pid, _ = os.waitpid(-1, os.WNOHANG)
+        if pid == 0:
+            left.append("still running")
+            break
+        left.append(pid)
+except ChildProcessError:
+    pass
+print(json.dumps({"code": cli.returncode, "left": left}))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_CHILD_SUBREAPER")
+@pytest.mark.parametrize("content", ["good", "broken"])
+def test_an_import_command_leaves_no_worker_behind(tmp_path: Path, content: str) -> None:
+    """Helper walk (session 14): after an import whose file failed, the command exited while
+    a worker it had started was still there; it became a zombie of the system's init."""
+    from tests.support.files import make_pdf
+
+    lib = tmp_path / "lib"
+    subprocess.run([sys.executable, "-m", "workbench", "--library", str(lib), "init"],
+                   cwd=str(ROOT), check=True, capture_output=True, timeout=120)
+    pdf = make_pdf(tmp_path / "report.pdf", ["A page of the report. " * 40] * 3,
+                   title="Report")
+    if content == "broken":
+        pdf.write_bytes(pdf.read_bytes()[: pdf.stat().st_size // 3])
+    out = subprocess.run([sys.executable, "-c", SUBREAPER, "--library", str(lib), "import",
+                          str(pdf)], cwd=str(ROOT), capture_output=True, text=True,
+                         timeout=120)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result == {"code": 0 if content == "good" else 1, "left": []}

@@ -215,3 +215,16 @@ def test_early_workers_end_when_the_library_cannot_be_opened(
     assert code != 0
     assert started and _exited(started)
     assert ingest_prepared._early is None
+
+
+def test_a_one_file_import_uses_its_prepared_worker_and_starts_no_other(
+        wb: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Helper walk (session 14): a pool warmed with fewer workers than its size handed its
+    first file to a new worker (the idle queue gave the empty slot first), so a one-file
+    import started a second, cold worker beside the prepared one."""
+    seen = _recorded_preloads(monkeypatch)
+    used = record_worker_pids(monkeypatch)
+    one = _notes(tmp_path / "notes", 1) / "note-0.txt"
+    report, _ = wb.import_paths([one], ImportOptions(workers=2))
+    assert len(report.imported) == 1
+    assert seen == [()] and len(used) == 1

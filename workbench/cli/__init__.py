@@ -245,11 +245,16 @@ def entry(argv: list[str] | None = None) -> NoReturn:
 def finish(code: int) -> NoReturn:
     """Exit with ``code`` without tearing the interpreter down: after an import, freeing
     SQLAlchemy's, numpy's and Whoosh's modules one by one took 0.15 s of a 0.7 s command,
-    and nothing needs it. Exit handlers run (the log's flush, temporary folders) and the
-    output is flushed first. A non-daemon thread still running is waited for, as at any
-    exit, and the window (Qt saves its settings as its objects go) exits the ordinary way.
+    and nothing needs it. Exit handlers run (the log's flush, temporary folders), the
+    extraction workers the command asked to exit are reaped (not left to the system's init
+    as zombies), and the output is flushed first. A non-daemon thread still running is
+    waited for, as at any exit, and the window (Qt saves its settings as its objects go)
+    exits the ordinary way.
     An output pipe closed early (``| head``) ends the command quietly, not with a
     traceback."""
+    isolation = sys.modules.get("workbench.extract.isolation")
+    if isolation is not None:  # workers asked to exit are reaped, not orphaned
+        isolation.wait_for_closed_workers()
     main_thread = threading.main_thread()
     busy = any(t is not main_thread and not t.daemon and t.is_alive()
                for t in threading.enumerate())

@@ -125,9 +125,12 @@ class ExtractorPool:
     def __init__(self, size: int | None = None, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
         self.size = size or max(1, min(2, os.cpu_count() or 1))
-        self._idle: queue.Queue[WorkerProcess | None] = queue.Queue()
+        # Last in, first out: a running worker put back is handed out before an empty slot
+        # (None: a worker started on first use), so a pool warmed with fewer workers than
+        # its size gives its first files to the warm ones.
+        self._idle: queue.LifoQueue[WorkerProcess | None] = queue.LifoQueue()
         for _ in range(self.size):
-            self._idle.put(None)  # started lazily on first use
+            self._idle.put(None)
         self._all: list[WorkerProcess] = []
         self._lock = threading.Lock()
         self._closed = False
@@ -179,8 +182,11 @@ class ExtractorPool:
         if wait:
             _wait_all(workers)
         else:
-            threading.Thread(target=_wait_all, args=(workers,), name="extraction-exit",
-                             daemon=True).start()
+            reaper = threading.Thread(target=_wait_all, args=(workers,),
+                                      name="extraction-exit", daemon=True)
+            with _reapers_lock:
+                _reapers.append(reaper)
+            reaper.start()
 
     def __enter__(self) -> ExtractorPool:
         return self
@@ -192,3 +198,17 @@ class ExtractorPool:
 def _wait_all(workers: list[WorkerProcess]) -> None:
     for w in workers:
         w.wait_exit()
+
+
+_reapers: list[threading.Thread] = []
+_reapers_lock = threading.Lock()
+
+
+def wait_for_closed_workers() -> None:
+    """Wait until the workers of every pool closed without waiting have exited (each is
+    killed after ``wait_exit``'s grace): a process that leaves without the interpreter's
+    teardown (``cli.finish``) must not leave them to the system's init as zombies."""
+    with _reapers_lock:
+        reapers, _reapers[:] = list(_reapers), []
+    for reaper in reapers:
+        reaper.join()
