@@ -18,6 +18,8 @@ not wait for it.
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from typing import Any
 
@@ -44,6 +46,7 @@ def _model() -> Any:
 
 
 _loading: threading.Thread | None = None
+PRELOAD_NICENESS = 10  # added to the preloading thread's nice value (``_yield_to_the_workers``)
 _loading_lock = threading.Lock()
 
 
@@ -61,6 +64,19 @@ def preload() -> threading.Thread | None:
         return _loading
 
 
+def _yield_to_the_workers() -> None:
+    """Lower this thread's CPU priority (Linux: a thread is scheduled on its own): it opens
+    the model while the import's extraction workers start on the same cores, and the first
+    file's text, not the model, is what the import waits for first."""
+    if sys.platform.startswith("linux"):
+        try:
+            me = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, me,
+                           min(19, os.getpriority(os.PRIO_PROCESS, me) + PRELOAD_NICENESS))
+        except (AttributeError, OSError):
+            pass
+
+
 def release() -> None:
     """Let go of the model's pages the detections so far mapped in (after an import: the
     window lives on); the next detection maps what it needs again, from memory."""
@@ -71,6 +87,7 @@ def release() -> None:
 
 
 def _preload() -> None:
+    _yield_to_the_workers()
     try:
         _model()
     except Exception:  # the first detection meets the same error and returns None

@@ -272,3 +272,27 @@ def test_an_import_lets_go_of_the_models_pages_when_it_ends(
     (tmp_path / "a.txt").write_text(english(2_000), encoding="utf-8")
     wb.import_paths([tmp_path / "a.txt"])
     assert calls == ["detect", "release"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice: Linux")
+def test_the_model_opens_at_a_lower_priority_than_the_import(
+        monkeypatch: pytest.MonkeyPatch, cache: Path) -> None:
+    """The preloading thread yields the cores to the extraction workers starting beside it;
+    the rest of the process keeps its priority."""
+    import threading
+
+    seen: dict[str, int] = {}
+    real_model = language._model
+
+    def model() -> Any:
+        seen["thread"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        return real_model()
+
+    monkeypatch.setattr(language, "_identifier", None)
+    monkeypatch.setattr(language, "_model", model)
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    thread = language.preload()
+    assert thread is not None
+    thread.join(120)
+    assert seen["thread"] == min(19, own + language.PRELOAD_NICENESS)
+    assert os.getpriority(os.PRIO_PROCESS, 0) == own
