@@ -249,9 +249,8 @@ def finish(code: int) -> NoReturn:
     extraction workers the command asked to exit are reaped (not left to the system's init
     as zombies), and the output is flushed first. A non-daemon thread still running is
     waited for, as at any exit, and the window (Qt saves its settings as its objects go)
-    exits the ordinary way.
-    An output pipe closed early (``| head``) ends the command quietly, not with a
-    traceback."""
+    exits the ordinary way. An output pipe closed early (``| head``) ends the command
+    quietly, not with a traceback."""
     isolation = sys.modules.get("workbench.extract.isolation")
     if isolation is not None:  # workers asked to exit are reaped, not orphaned
         isolation.wait_for_closed_workers()
