@@ -75,7 +75,10 @@ class IndexStatus(QObject):
             self.label.setText("")
             self.timer.stop()
             return
-        done, total = status.get("done", 0), status.get("total", 0)
+        # The writer counts the batches since it was last idle; what is queued behind the
+        # current batch is part of the same work.
+        done = status.get("done", 0)
+        total = status.get("total", 0) + (status.get("pending") or 0)
         self.label.setText(f"Indexing {done:,} of {total:,}…" if total else "Indexing…")
 
     def _failed(self, exc: BaseException) -> None:

@@ -19,6 +19,11 @@ def test_the_index_progress_comes_through_the_facade(window: Any, qtbot: Any) ->
     assert "size_bytes" not in activity  # the cheap part only: no folder sizing per poll
     status._show({"state": "indexing", "done": 3, "total": 10})
     assert win.index_label.text() == "Indexing 3 of 10…"
+    # Documents queued behind the current batch count too (an import commits one by one).
+    status._show({"state": "indexing", "done": 1, "total": 1, "pending": 2})
+    assert win.index_label.text() == "Indexing 1 of 3…"
+    status._show({"state": "idle", "done": 1, "total": 1, "pending": 2})
+    assert win.index_label.text() == "Indexing 1 of 3…"
     # Another Whoosh turns search off: nothing is being indexed, so nothing is said.
     status._show({"state": "unavailable", "done": 0, "total": 0})
     assert win.index_label.text() == "" and not status.timer.isActive()

@@ -79,6 +79,9 @@ class IndexWorker:
         self._ix: windex.Index | None = None
         self._gen: str | None = None
         self.progress = IndexProgress("idle")
+        # Documents written since the writer last had nothing queued: an import's documents
+        # arrive in several batches, and its progress counts them all (``_apply``).
+        self._stretch = 0
         self.last_error: str | None = None
         self.last_rebuild_reason: str | None = None
         self.failures = 0
@@ -180,7 +183,11 @@ class IndexWorker:
                 self._failed(exc, changed, removed)
             finally:
                 with self._cond:
-                    self.progress = IndexProgress("idle")
+                    if self._has_work():  # the stretch goes on with what came meanwhile
+                        self.progress = IndexProgress("idle", self._stretch, self._stretch)
+                    else:
+                        self.progress = IndexProgress("idle")
+                        self._stretch = 0
                     self._busy = False
                     self._cond.notify_all()
 
@@ -235,8 +242,10 @@ class IndexWorker:
         except IndexProblem as exc:
             self._do_rebuild(exc.reason)
             return
-        self.progress = IndexProgress("indexing", 0, len(changed) + len(removed))
+        self.progress = IndexProgress("indexing", self._stretch,
+                                      self._stretch + len(changed) + len(removed))
         self._write_changes(ix, changed, removed, self.progress)
+        self._stretch = self.progress.done
 
     def _write_changes(self, ix: windex.Index, changed: set[int], removed: set[int],
                        progress: IndexProgress) -> None:
