@@ -65,8 +65,20 @@ class RowsTable(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate([360, 130] if len(headers) > 2 else [320]):
-            self.setColumnWidth(col, width)
+        if len(headers) > 2:
+            self.setColumnWidth(0, 360)
+            self.setColumnWidth(1, self._words_width(rows, 1))
+        else:
+            self.setColumnWidth(0, 320)
+
+    def _words_width(self, rows: Sequence[Row], col: int) -> int:
+        """Wide enough for the column's longest value in this font: its values are a few
+        short words ("Duplicate, skipped"), so the distinct ones are measured, not the rows
+        (at most 360 pixels: the last column stretches)."""
+        metrics = self.fontMetrics()
+        words = {cells[col] for cells, _tone in rows}
+        widest = max((metrics.horizontalAdvance(w) for w in words), default=0)
+        return min(360, max(90, widest + 2 * metrics.averageCharWidth() + 8))
 
     def text(self, row: int, col: int) -> str:
         assert self.rows_model is not None
