@@ -3,8 +3,8 @@
 Import, edits and deletions only enqueue ids and return; the thread waits while ids keep
 arriving (an import's stream of commits: ``COALESCE_GAP``), then reads those documents from the
 database and commits one segment, so a new document is searchable well under a second after
-its import commits. Searches run meanwhile on
-the last committed state. A rebuild writes a new generation and swaps it in when complete.
+its import commits. Searches run meanwhile on the last committed state. A rebuild writes a new
+generation and swaps it in when complete.
 ``close`` drains the queue (the CLI's ``import`` exits only once its documents are indexed).
 """
 
