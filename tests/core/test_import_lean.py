@@ -88,17 +88,10 @@ def test_an_import_returns_without_waiting_for_its_workers_to_exit(
         wb: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The workers are asked to exit and reaped in the background: an import's last
     milliseconds were spent waiting for processes whose work was done."""
-    from workbench.extract import isolation
+    from tests.support.worker_pids import record_started_workers
     from workbench.ingest import ImportOptions
 
-    started: list[isolation.WorkerProcess] = []
-    real_init = isolation.WorkerProcess.__init__
-
-    def init(self: isolation.WorkerProcess, *args: object, **kwargs: object) -> None:
-        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
-        started.append(self)
-
-    monkeypatch.setattr(isolation.WorkerProcess, "__init__", init)
+    started = record_started_workers(monkeypatch)
     monkeypatch.setenv("WB_TEST_EXIT_SLEEP", "3")
     monkeypatch.setenv("WB_TEST_EXIT_MARK", str(tmp_path / "exited"))
     doc = tmp_path / "note.txt"

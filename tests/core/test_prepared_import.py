@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.worker_pids import record_worker_pids
+from tests.support.worker_pids import preloads, record_started_workers, record_worker_pids
 from workbench import ingest_prepared
 from workbench.extract import isolation
 from workbench.ingest import ImportOptions
@@ -52,8 +52,8 @@ def test_the_import_after_prepare_uses_the_prepared_workers_and_ends_them(
     assert _waiting(wb) == []
 
 
-def test_import_paths_starts_its_workers_before_it_plans(
-        wb: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _alive_at_plan(wb: Any, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that gets, each time an import plans, how many prepared workers are running."""
     from workbench import ingest
 
     at_plan: list[int] = []
@@ -64,28 +64,25 @@ def test_import_paths_starts_its_workers_before_it_plans(
         return real_plan(*args, **kwargs)
 
     monkeypatch.setattr(ingest, "plan_import", plan)
+    return at_plan
+
+
+def test_import_paths_starts_its_workers_before_it_plans(
+        wb: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at_plan = _alive_at_plan(wb, monkeypatch)
     report, _ = wb.import_paths([_notes(tmp_path / "notes", 2)], ImportOptions(workers=2))
     assert len(report.imported) == 2
     assert at_plan == [2]
 
 
-
 def test_a_single_file_starts_one_worker_not_the_pools_every_one(
         wb: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from workbench import ingest
-
-    at_plan: list[int] = []
-    real_plan = ingest.plan_import
-
-    def plan(*args: Any, **kwargs: Any) -> Any:
-        at_plan.append(sum(w.alive() for w in _waiting(wb)))
-        return real_plan(*args, **kwargs)
-
-    monkeypatch.setattr(ingest, "plan_import", plan)
+    at_plan = _alive_at_plan(wb, monkeypatch)
     one = _notes(tmp_path / "notes", 1) / "note-0.txt"
     report, _ = wb.import_paths([one], ImportOptions(workers=2))
     assert len(report.imported) == 1
     assert at_plan == [1]
+
 
 def test_prepared_workers_nobody_takes_exit_on_their_own(
         wb: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -119,19 +116,6 @@ def test_closing_the_library_ends_prepared_workers(library_path: Path) -> None:
 
 # --- what prepared workers load while they wait, and the command line's early start -------
 
-def _recorded_preloads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
-    seen: list[tuple[str, ...]] = []
-    real_init = isolation.WorkerProcess.__init__
-
-    def init(self: isolation.WorkerProcess, limits: Any, preload: tuple[str, ...] = ()
-             ) -> None:
-        seen.append(preload)
-        real_init(self, limits, preload)
-
-    monkeypatch.setattr(isolation.WorkerProcess, "__init__", init)
-    return seen
-
-
 def _maps_pdfium(pid: int, within: float = 20.0) -> bool:
     end = time.monotonic() + within
     while time.monotonic() < end:
@@ -154,14 +138,14 @@ def test_prepared_workers_load_the_pdf_extractor_before_their_first_file(wb: Any
 
 def test_workers_for_files_that_cannot_be_pdfs_load_nothing_ahead(
         wb: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen = _recorded_preloads(monkeypatch)
+    started = record_started_workers(monkeypatch)
     report, _ = wb.import_paths([_notes(tmp_path / "notes", 1) / "note-0.txt"],
                                 ImportOptions(workers=1))
     assert len(report.imported) == 1
-    assert seen == [()]
+    assert [preloads(w) for w in started] == [()]
     folder = _notes(tmp_path / "more", 1)  # a folder may hold PDFs
     report, _ = wb.import_paths([folder], ImportOptions(workers=1))
-    assert seen == [(), ("pdf",)]
+    assert [preloads(w) for w in started] == [(), ("pdf",)]
 
 
 def test_prepare_import_opens_the_language_model(wb: Any) -> None:
@@ -202,14 +186,7 @@ def test_early_workers_end_when_the_library_cannot_be_opened(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from workbench.cli import main
 
-    started: list[isolation.WorkerProcess] = []
-    real_warm = isolation.ExtractorPool.warm
-
-    def warm(self: isolation.ExtractorPool, *args: Any, **kwargs: Any) -> None:
-        real_warm(self, *args, **kwargs)
-        started.extend(self._all)
-
-    monkeypatch.setattr(isolation.ExtractorPool, "warm", warm)
+    started = record_started_workers(monkeypatch)
     notes = _notes(tmp_path / "notes", 1)
     code = main(["--library", str(tmp_path / "no-library-here"), "import", str(notes)])
     assert code != 0
@@ -222,9 +199,9 @@ def test_a_one_file_import_uses_its_prepared_worker_and_starts_no_other(
     """Helper walk (session 14): a pool warmed with fewer workers than its size handed its
     first file to a new worker (the idle queue gave the empty slot first), so a one-file
     import started a second, cold worker beside the prepared one."""
-    seen = _recorded_preloads(monkeypatch)
+    started = record_started_workers(monkeypatch)
     used = record_worker_pids(monkeypatch)
     one = _notes(tmp_path / "notes", 1) / "note-0.txt"
     report, _ = wb.import_paths([one], ImportOptions(workers=2))
     assert len(report.imported) == 1
-    assert seen == [()] and len(used) == 1
+    assert [preloads(w) for w in started] == [()] and len(used) == 1
