@@ -119,12 +119,10 @@ class DocumentsMixin:
     def import_paths(self, paths: list[Any], options: ImportOptions | None = None,
                      progress: ProgressFn | None = None,
                      cancel: CancelToken | None = None) -> tuple[ImportReport, Changes]:
-        # The workers start while the files are planned; a folder's count is not known yet.
-        from .ingest_prepared import preload_for
+        # The workers start while the files are planned.
+        from .ingest_prepared import workers_for
 
-        given = [Path(p) for p in paths]
-        self.prepare_import(options, None if any(p.is_dir() for p in given) else len(given),
-                            preload_for(given))
+        self.prepare_import(options, *workers_for(Path(p) for p in paths))
         plan = self.plan_import(paths, progress, cancel,
                                 follow_links=bool(options and options.follow_links))
         return self.run_import(plan, options, progress, cancel)

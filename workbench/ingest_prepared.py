@@ -89,10 +89,20 @@ class PreparedWorkers:
             self._timer = None
 
 
-def preload_for(paths: Iterable[Path]) -> tuple[str, ...]:
-    """What workers for these files load ahead: the PDF extractor unless none can be a PDF
-    (a folder may hold some; a file is judged by its name, the plan reads its bytes)."""
-    return PRELOAD if any(p.is_dir() or p.suffix.lower() == ".pdf" for p in paths) else ()
+def workers_for(paths: Iterable[Path]) -> tuple[int | None, tuple[str, ...]]:
+    """For an import of ``paths``: how many files it reads (None when a folder is among
+    them: not known before it is walked), and the kinds its workers load ahead: the PDF
+    extractor unless none can be a PDF (a folder may hold some; a file is judged by its name,
+    the plan reads its bytes)."""
+    folders = files = 0
+    pdf = False
+    for path in paths:
+        if path.is_dir():
+            folders += 1
+        else:
+            files += 1
+            pdf = pdf or path.suffix.lower() == ".pdf"
+    return (None if folders else files), (PRELOAD if folders or pdf else ())
 
 
 _early: PreparedWorkers | None = None
@@ -103,9 +113,8 @@ def start_early(size: int | None, limits: Limits, paths: list[Path]) -> None:
     """Start the workers for an import of ``paths`` before any library is open (the command
     line's ``import``); ``adopt_early`` hands them to the library's first import."""
     global _early
-    files = None if any(p.is_dir() for p in paths) else len(paths)
     workers = PreparedWorkers()
-    workers.prepare(size, limits, files, preload_for(paths))
+    workers.prepare(size, limits, *workers_for(paths))
     with _early_lock:
         old, _early = _early, workers
     if old is not None:
