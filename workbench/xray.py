@@ -147,9 +147,11 @@ def scan_open_page(page: pdfium.PdfPage, number: int, deadline: float = float("i
     """One page already loaded (the import's, while it reads the text: loading a page is
     most of the cost); its text page is loaded here only when needed, unless given."""
     objects = walk(page.raw, deadline)
-    if not objects.texts:
+    if not objects.found:
         return []
     annots = annotation_covers(page.raw)
+    if not objects.covers and not annots and not objects.white:
+        return []  # nothing is drawn over the text, and none is in the page's colour
     plan = _Plan(objects, annots)
     if not plan.wanted:
         return []
@@ -173,16 +175,15 @@ class _Plan:
 
     def __init__(self, objects: PageObjects, annots: list[Cover]) -> None:
         covers = objects.covers + annots
+        texts = objects.texts()
         self.later: dict[int, list[Cover]] = {}  # text order -> covers drawn after, top first
         self.below: dict[int, list[Cover]] = {}  # text order -> covers drawn before, top first
-        self.suspect: set[int] = set()  # text orders whose colour may be their background's
-        for t in objects.texts:
-            if all(same_colour(c, WHITE) for c in t.colours):
-                self.suspect.add(t.order)
+        # text orders whose colour may be their background's (white: the page's)
+        self.suspect: set[int] = {t.order for t in texts if t.white}
         if covers:
-            self._pairs(objects.texts, covers)
+            self._pairs(texts, covers)
         keep = set(self.later) | self.suspect
-        self.wanted = {address(t.handle): t for t in objects.texts if t.order in keep}
+        self.wanted = {address(t.handle): t for t in texts if t.order in keep}
 
     def _pairs(self, texts: list[TextObj], covers: list[Cover]) -> None:
         if len(texts) * len(covers) <= PYTHON_PAIRS:

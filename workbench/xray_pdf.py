@@ -4,10 +4,12 @@ annotations, and the characters some of them hide (``xray.py`` owns the rules an
 Built on PDFium through pypdfium2's raw API. The Free Law Project's x-ray (BSD-2) documents the
 method, but it reads PDFs with PyMuPDF, which is AGPL: this is our own reading of the same idea.
 
-Speed is the design: the page objects are walked once (type, bounds, colours, render mode;
-form XObjects entered with their matrices), boxes are compared object against object, and
-PDFium's text page — the per-character boxes — is loaded only when a text object is under a
-later opaque object or annotation, or is painted in a colour that may be its background's.
+Speed is the design: the page objects are walked once (type, colours, render mode; form
+XObjects entered with their matrices), a text object's box is read only when the page has
+something that could hide it (an opaque object, an annotation, text in white), boxes are
+compared object against object, and PDFium's text page — the per-character boxes — is loaded
+only when a text object is under a later opaque object or annotation, or is painted in a
+colour that may be its background's.
 Annotations that PDFium draws from appearance streams (stamps, free text, ink) are judged by
 rendering the page with and without them, only on pages where one lies over text.
 
@@ -21,6 +23,7 @@ import ctypes
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -57,6 +60,10 @@ class TextObj:
     box: Rect
     colours: tuple[RGB, ...]  # what its glyphs are painted with (fill and/or stroke)
     handle: Any = None  # PDFium's object, valid while the page is open
+    white: bool = False  # every colour it is painted with is too close to white to see
+
+    def __post_init__(self) -> None:
+        self.white = _all_white(self.colours)
 
 
 @dataclass
@@ -88,9 +95,38 @@ class Hidden:
 
 
 @dataclass
+class _FoundText:
+    """A visible text object as the walk meets it, its box not read yet."""
+
+    order: int
+    handle: Any
+    matrix: Matrix
+    colours: tuple[RGB, ...]
+
+
+@dataclass
 class PageObjects:
-    texts: list[TextObj]
+    """What ``walk`` found: the opaque covers, and the visible text objects, whose boxes are
+    read by ``texts`` (most pages of text have nothing over their text, and skipping the
+    boxes there is a quarter of the walk)."""
+
+    found: list[_FoundText]
     covers: list[Cover]
+    white: bool = False  # some text object is painted in white
+    _texts: list[TextObj] | None = None
+
+    def texts(self) -> list[TextObj]:
+        """The text objects with a box (those without one are left out), read once."""
+        if self._texts is None:
+            buf = _Floats()
+            self._texts = []
+            for f in self.found:
+                box = buf.bounds(f.handle)
+                if box is None or box[2] <= box[0] or box[3] <= box[1]:
+                    continue
+                self._texts.append(TextObj(f.order, _map_box(f.matrix, box), f.colours,
+                                           f.handle))
+        return self._texts
 
 
 class _Floats:
@@ -149,7 +185,12 @@ def walk(page: Any, deadline: float) -> PageObjects:
     out = PageObjects([], [])
     buf = _Floats()
     order = 0
-    # (container, count, getter, matrix to page space, drawn with transparency)
+    # PDFium's functions bound once: the loop runs for every object of every page imported.
+    get_type, form, text, path, image = (R.FPDFPageObj_GetType, R.FPDF_PAGEOBJ_FORM,
+                                         R.FPDF_PAGEOBJ_TEXT, R.FPDF_PAGEOBJ_PATH,
+                                         R.FPDF_PAGEOBJ_IMAGE)
+    transparent = R.FPDFPageObj_HasTransparency
+    # (the container's objects, matrix to page space, drawn with transparency)
     stack: list[tuple[Iterator[Any], Matrix, bool]] = [
         (_children(page, R.FPDFPage_CountObjects, R.FPDFPage_GetObject), IDENTITY, False)]
     while stack:
@@ -163,51 +204,53 @@ def walk(page: Any, deadline: float) -> PageObjects:
             raise OutOfTime
         if order > MAX_OBJECTS:
             break
-        kind = R.FPDFPageObj_GetType(obj)
-        if kind == R.FPDF_PAGEOBJ_FORM:
+        kind = get_type(obj)
+        if kind == text:
+            colours = _text_colours(obj, buf)
+            if colours:
+                out.found.append(_FoundText(order, obj, matrix, colours))
+                out.white = out.white or _all_white(colours)
+            continue
+        if kind == form:
             inner = _mul(_matrix(obj), matrix)
             stack.append((_children(obj, R.FPDFFormObj_CountObjects, R.FPDFFormObj_GetObject),
-                          inner, faded or bool(R.FPDFPageObj_HasTransparency(obj))))
+                          inner, faded or bool(transparent(obj))))
             continue
-        if kind not in (R.FPDF_PAGEOBJ_TEXT, R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_IMAGE):
+        if (kind != path and kind != image) or faded or transparent(obj):
             continue
         box = buf.bounds(obj)
         if box is None or box[2] <= box[0] or box[3] <= box[1]:
             continue
         box = _map_box(matrix, box)
-        if kind == R.FPDF_PAGEOBJ_TEXT:
-            text = _text(obj, buf, order, box)
-            if text is not None:
-                text.handle = obj
-                out.texts.append(text)
-        elif not faded and not R.FPDFPageObj_HasTransparency(obj):
-            cover = _path(obj, buf, order, box, matrix) if kind == R.FPDF_PAGEOBJ_PATH \
-                else Cover(order, box, IMAGE)
-            if cover is not None:
-                out.covers.append(cover)
+        cover = _path(obj, buf, order, box, matrix) if kind == path else Cover(order, box, IMAGE)
+        if cover is not None:
+            out.covers.append(cover)
     return out
 
 
 def _children(parent: Any, count: Callable[[Any], int], get: Callable[[Any, int], Any]
               ) -> Iterator[Any]:
-    for i in range(count(parent)):
-        yield get(parent, i)
+    n = count(parent)
+    return map(get, repeat(parent, n), range(n))
 
 
-def _text(obj: Any, buf: _Floats, order: int, box: Rect) -> TextObj | None:
+def _text_colours(obj: Any, buf: _Floats) -> tuple[RGB, ...]:
+    """What a text object's glyphs are painted with; none when they paint nothing a reader
+    could see: invisible (mode 3: a scan's OCR layer), clip-only or fully transparent."""
     mode = R.FPDFTextObj_GetTextRenderMode(obj)
-    colours: list[RGB] = []
-    if mode in _VISIBLE_FILL:
-        fill = buf.colour(R.FPDFPageObj_GetFillColor, obj)
-        if fill is not None and fill[3] > 0:
-            colours.append(fill[:3])
-    if mode in _VISIBLE_STROKE:
-        stroke = buf.colour(R.FPDFPageObj_GetStrokeColor, obj)
-        if stroke is not None and stroke[3] > 0:
-            colours.append(stroke[:3])
-    # Invisible (mode 3: a scan's OCR layer), clip-only or fully transparent text hides
-    # nothing a reader could have seen.
-    return TextObj(order, box, tuple(colours)) if colours else None
+    fill = buf.colour(R.FPDFPageObj_GetFillColor, obj) if mode in _VISIBLE_FILL else None
+    stroke = buf.colour(R.FPDFPageObj_GetStrokeColor, obj) if mode in _VISIBLE_STROKE else None
+    if stroke is None or stroke[3] == 0:
+        return (fill[:3],) if fill is not None and fill[3] > 0 else ()
+    if fill is None or fill[3] == 0:
+        return (stroke[:3],)
+    return (fill[:3], stroke[:3])
+
+
+def _all_white(colours: tuple[RGB, ...]) -> bool:
+    """Every colour within ``SAME_COLOUR`` of white on each channel (``same_colour`` with
+    ``WHITE``, written out: it is asked of every text object)."""
+    return not colours or min(map(min, colours)) >= 255 - SAME_COLOUR
 
 
 def _path(obj: Any, buf: _Floats, order: int, box: Rect, matrix: Matrix) -> Cover | None:

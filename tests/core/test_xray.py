@@ -241,3 +241,24 @@ def test_boxes_are_compared_in_blocks_with_the_same_answer(monkeypatch):
     assert [a.kind for a in whole] == [xray.SHAPE]
     monkeypatch.setattr(xray, "PAIRS", 1)
     assert scan(page) == whole
+
+
+def test_a_page_with_nothing_that_could_hide_text_reads_no_text_box(monkeypatch):
+    # Most imported pages are plain text: their text objects' boxes are not read at all
+    # (a quarter of the walk), while any page with a cover, an annotation or white text is.
+    from workbench import xray_pdf
+
+    read: list[object] = []
+    bounds = xray_pdf._Floats.bounds
+
+    def counting(self: Any, obj: Any) -> Any:
+        read.append(xray_pdf.R.FPDFPageObj_GetType(obj))
+        return bounds(self, obj)
+
+    monkeypatch.setattr(xray_pdf._Floats, "bounds", counting)
+    assert scan(X.ordinary_page()) == []
+    assert read == []
+    for page in (X.black_box_over_text(), X.white_on_white(), X.square_annotation()):
+        read.clear()
+        assert scan(page) != []
+        assert xray_pdf.R.FPDF_PAGEOBJ_TEXT in read
