@@ -79,7 +79,10 @@ class IndexStatus(QObject):
         # current batch is part of the same work.
         done = status.get("done", 0)
         total = status.get("total", 0) + (status.get("pending") or 0)
-        self.label.setText(f"Indexing {done:,} of {total:,}…" if total else "Indexing…")
+        if total and done >= total:  # every document written; the segment is committing
+            self.label.setText("Saving the index…")
+        else:
+            self.label.setText(f"Indexing {done:,} of {total:,}…" if total else "Indexing…")
 
     def _failed(self, exc: BaseException) -> None:
         self._asking = False

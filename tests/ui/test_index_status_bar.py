@@ -24,6 +24,12 @@ def test_the_index_progress_comes_through_the_facade(window: Any, qtbot: Any) ->
     assert win.index_label.text() == "Indexing 1 of 3…"
     status._show({"state": "idle", "done": 1, "total": 1, "pending": 2})
     assert win.index_label.text() == "Indexing 1 of 3…"
+    # Every document is written and the segment is being committed: "800 of 800" would
+    # stay up for that half second as if the count were stuck.
+    status._show({"state": "indexing", "done": 800, "total": 800})
+    assert win.index_label.text() == "Saving the index…"
+    status._show({"state": "indexing", "done": 800, "total": 800, "pending": 1})
+    assert win.index_label.text() == "Indexing 800 of 801…"
     # Another Whoosh turns search off: nothing is being indexed, so nothing is said.
     status._show({"state": "unavailable", "done": 0, "total": 0})
     assert win.index_label.text() == "" and not status.timer.isActive()
