@@ -85,7 +85,7 @@ def plan_import(library: Library, paths: Iterable[str | Path],
 
         for at in range(0, len(hashes), 500):
             known.update(session.execute(select(Document.sha256, Document.id).where(
-                Document.sha256.in_(hashes[at:at + 500]))).tuples().all())
+                Document.sha256.in_(hashes[at:at + 500]))).all())
     for item in found_items:
         if item.status == "new" and item.sha256:
             doc_id = known.get(item.sha256)

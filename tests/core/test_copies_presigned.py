@@ -81,7 +81,7 @@ def test_an_import_signs_no_text_in_the_importing_process(
     with wb.library.read() as s:
         rows = s.execute(select(CopySignature.document_id, CopySignature.layer_id,
                                 CopySignature.minhash, CopySignature.shingles)).all()
-        texts = dict(s.execute(select(TextLayer.id, TextLayer.text)).tuples().all())
+        texts = dict(s.execute(select(TextLayer.id, TextLayer.text)).all())
     assert sorted(r[0] for r in rows) == sorted(ids.values())
     for _doc, layer, minhash, count in rows:
         want = sign(texts[layer])
