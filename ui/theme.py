@@ -96,6 +96,7 @@ def apply_theme(app: QApplication) -> None:
     _apply_font(app)
     qss = (RESOURCES / "style" / "app.qss").read_text(encoding="utf-8")
     qss = qss.replace("@icons", (RESOURCES / "icons").as_posix())
+    qss = qss.replace("@theme", "dark" if is_dark() else "light")  # icons drawn per theme
     for key in sorted(c, key=len, reverse=True):  # @selection_text before @selection
         qss = qss.replace("@" + key, c[key])
     qss = _PX.sub(lambda m: f"font-size: {round(int(m.group(1)) * _looks.scale)}px", qss)
