@@ -6,6 +6,12 @@ so Ctrl+L, a few letters and Down reach a document without the mouse.
 A new current row opens its document, so a row becomes current only by the user's hand: the
 focus entering the list (as the library opens, back from a menu or another window, Ctrl+1)
 opens nothing, and the first Down, Up or Home then opens the first row.
+
+The columns other than the title are as wide as what they hold (``column_width``): their
+header, or their widest value read so far, up to their usual width; the title stretches over
+the rest. Text files have no date or source, and those empty columns kept their 88 and 100
+pixels while every title was cut (session 15). A width the user drags a column to stays. In a
+narrow list the columns with nothing to show step aside first (``table_fit.ColumnFitter``).
 """
 
 from __future__ import annotations
@@ -33,8 +39,12 @@ from PySide6.QtWidgets import (
 )
 
 from .elided_label import ElidedLabel
-from .models.documents import DocumentTableModel
+from .models.documents import COLUMNS, DocumentTableModel, cell_text, narrow_hide_order
 from .session import Session
+from .table_fit import ColumnFitter
+
+# Each column's usual width, the most it is given (0: the title, which takes the rest).
+WIDTHS = [0, 62, 88, 100, 62, 96, 66, 130]
 
 
 class DocumentTable(QTableView):
@@ -104,13 +114,27 @@ class DocumentsPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in enumerate([0, 62, 88, 100, 62, 96, 66, 130]):
+        for col, width in enumerate(WIDTHS):
             if width:
                 self.table.setColumnWidth(col, width)
+        self._widest: dict[int, tuple[int, int]] = {}  # column: (pixels, row), since a reload
+        self._seen = False  # rows have been read since the last reload
+        self._headers: dict[int, int] = {}  # column: its header's width, measured while shown
+        self._by_hand: dict[int, int] = {}  # column: the width the user dragged it to
+        self._dragging = False  # a mouse button is down on the header
+        self.model.modelReset.connect(self._forget_widths)
+        self.model.loaded.connect(lambda: self._measure(0, self.model.rowCount() - 1))
+        self.model.dataChanged.connect(lambda top, bottom, *_: self._measure(top.row(),
+                                                                              bottom.row()))
+        header.viewport().installEventFilter(self)
+        header.sectionResized.connect(self._resized)
         self.table.setColumnHidden(7, True)  # "Imported": sortable, but rarely worth the width
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         header.setSortIndicatorShown(True)
         header.sortIndicatorChanged.connect(lambda *_: header.setSortIndicatorShown(True))
+        # In a narrow list the least useful columns step aside, the empty ones first.
+        self.fitter = ColumnFitter(self.table, narrow_hide_order(), wanted=self.column_width,
+                                   empty=self.column_empty)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.activated.connect(self._current_changed)
         self.model.loaded.connect(self._update_count)
@@ -141,7 +165,59 @@ class DocumentsPanel(QWidget):
                     and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
                 self.enter_list()
                 return True
+        if watched is self.table.horizontalHeader().viewport() and event.type() in (
+                QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
+                QEvent.Type.MouseButtonRelease):
+            self._dragging = event.type() != QEvent.Type.MouseButtonRelease
         return super().eventFilter(watched, event)
+
+    def column_width(self, col: int) -> int:
+        """The width column ``col`` is given: the one the user dragged it to, else its
+        header's or its widest value's, whichever is wider, and at most ``WIDTHS[col]``."""
+        if col in self._by_hand:
+            return self._by_hand[col]
+        header = self.table.horizontalHeader()
+        if not header.isSectionHidden(col):  # Qt measures a hidden section's header as 0
+            self._headers[col] = header.sectionSizeHint(col)
+        need = self._headers.get(col, WIDTHS[col])
+        if col in self._widest:
+            index = self.model.index(self._widest[col][1], col)
+            need = max(need, self.table.sizeHintForIndex(index).width())
+        return min(WIDTHS[col], need)
+
+    def column_empty(self, col: int) -> bool:
+        """Whether column ``col`` has no value in any row read (none read: not known, no)."""
+        return self._seen and col not in self._widest
+
+    def _forget_widths(self) -> None:
+        self._widest.clear()
+        self._seen = False
+
+    def _measure(self, first: int, last: int) -> None:
+        """Notes each column's widest value in the rows read from ``first`` to ``last`` and
+        sizes the columns again; with no row read yet (a reload on its way) they stay."""
+        rows = self.model.loaded_rows(first, last)
+        if not rows:
+            return
+        self._seen = True
+        metrics = self.table.fontMetrics()
+        for col, (key, _label) in enumerate(COLUMNS):
+            if not WIDTHS[col]:
+                continue  # the title: it takes what the others leave
+            for n, row in rows:
+                width = metrics.horizontalAdvance(cell_text(row, key))
+                if width > self._widest.get(col, (0, 0))[0]:
+                    self._widest[col] = (width, n)
+        header = self.table.horizontalHeader()
+        for col, usual in enumerate(WIDTHS):
+            # a hidden one is given its width as it comes back (table_fit.ColumnFitter)
+            if usual and not header.isSectionHidden(col):
+                self.table.setColumnWidth(col, self.column_width(col))
+        self.fitter.fit()  # a column may have become empty, or no longer be
+
+    def _resized(self, col: int, _old: int, new: int) -> None:
+        if self._dragging and WIDTHS[col]:
+            self._by_hand[col] = new
 
     def enter_list(self) -> None:
         """Focus the table on its current row, or on the first row (opening it) when none is."""

@@ -45,14 +45,12 @@ from .elided_label import ElidedLabel
 from .empty_state import EmptyState
 from .errors import ErrorPresenter
 from .library_opening import LibraryOpening, _import_features, _read_early
-from .models.documents import narrow_hide_order
 from .operations import documents as doc_ops
 from .operations.imports import ImportFlow
 from .operations.library import recent_libraries, sidebar_data
 from .preferences import library_dialog_folder
 from .session import Session
 from .sidebar import Sidebar
-from .table_fit import ColumnFitter
 from .tasks import TaskManager
 from .viewer.viewer import DocumentViewer
 
@@ -149,7 +147,6 @@ class MainWindow(LibraryOpening, QMainWindow):
         # A click (or Enter) on the row already selected opens it again: the reader may show
         # a search hit meanwhile, and that row no longer changes the current one (bug 4).
         self.documents.table.clicked.connect(self._row_clicked)
-        ColumnFitter(self.documents.table, narrow_hide_order())
         self.documents.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.documents.table.customContextMenuRequested.connect(self._document_menu)
         self.middle = window_fit.PageStack()

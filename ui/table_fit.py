@@ -4,10 +4,18 @@ The document list's columns (title, kind, date, source, pages, tags, status) wan
 1024 px the list gets ~420, and the table scrolled sideways, hiding the status and the tags
 off to the right (issue 14, bug 10). ``ColumnFitter`` hides columns, least useful first, while the
 title would be narrower than ``title_min``, and brings them back, in reverse order, when there
-is room again. Columns hidden by anyone else are left as they are.
+is room again, at the width they had or the one ``wanted`` gives (the document list's columns
+follow what the rows hold: a column's content may have changed while it was hidden). Columns
+hidden by anyone else are left as they are.
+
+A column with nothing to show (``empty``) steps aside first, comes back last, and gives its
+place to a stepped-aside column that has something: at 1024 px the list showed its empty Date,
+Source and Tags columns while the kind, pages and status of every row were hidden.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QTableView
@@ -15,12 +23,15 @@ from PySide6.QtWidgets import QTableView
 
 class ColumnFitter(QObject):
     def __init__(self, table: QTableView, hide_order: list[int], title: int = 0,
-                 title_min: int = 160) -> None:
+                 title_min: int = 160, wanted: Callable[[int], int] | None = None,
+                 empty: Callable[[int], bool] | None = None) -> None:
         super().__init__(table)
         self.table = table
         self.hide_order = hide_order  # column numbers, the first hidden first
         self.title = title
         self.title_min = title_min
+        self.wanted = wanted  # a column's width when it comes back, if not the one it had
+        self.empty = empty or (lambda _column: False)  # whether a column has nothing to show
         self.stepped_aside: list[tuple[int, int]] = []  # (column, width), in hiding order
         self._fitting = False
         table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -54,16 +65,28 @@ class ColumnFitter(QObject):
 
     def _fit(self, width: int) -> None:
         header = self.table.horizontalHeader()
+        shown = [c for c in self.hide_order if not header.isSectionHidden(c)]
+        if any(not self.empty(c) for c, _size in self.stepped_aside):
+            for column in [c for c in shown if self.empty(c)]:
+                self._step_aside(column)  # its place to one with something to show
         while self._others() + self.title_min > width:
             shown = [c for c in self.hide_order if not header.isSectionHidden(c)]
             if not shown:
                 break
-            self.stepped_aside.append((shown[0], header.sectionSize(shown[0])))
-            self.table.setColumnHidden(shown[0], True)
+            self._step_aside(next((c for c in shown if self.empty(c)), shown[0]))
         while self.stepped_aside:
-            column, size = self.stepped_aside[-1]
+            # the last stepped aside comes back first, one with something to show before any
+            n = max((i for i, (c, _size) in enumerate(self.stepped_aside) if not self.empty(c)),
+                    default=len(self.stepped_aside) - 1)
+            column, size = self.stepped_aside[n]
+            if self.wanted is not None:
+                size = self.wanted(column)
             if self._others() + size + self.title_min > width:
                 break
-            self.stepped_aside.pop()
+            del self.stepped_aside[n]
             self.table.setColumnHidden(column, False)
             header.resizeSection(column, size)
+
+    def _step_aside(self, column: int) -> None:
+        self.stepped_aside.append((column, self.table.horizontalHeader().sectionSize(column)))
+        self.table.setColumnHidden(column, True)

@@ -130,6 +130,16 @@ class DocumentTableModel(QAbstractTableModel):
         row = self.row(r)
         return None if row is None else int(row["id"])
 
+    def loaded_rows(self, first: int, last: int) -> list[tuple[int, dict[str, Any]]]:
+        """(row number, row) of the rows from ``first`` to ``last`` already read; fetches
+        nothing (the list sizes its columns by what has arrived)."""
+        found: list[tuple[int, dict[str, Any]]] = []
+        for block in range(max(first, 0) // BLOCK, last // BLOCK + 1):
+            for off, r in enumerate(self._blocks.get(block, [])):
+                if first <= block * BLOCK + off <= last:
+                    found.append((block * BLOCK + off, r))
+        return found
+
     def row_of(self, doc_id: int) -> int | None:
         for block, rows in self._blocks.items():
             for off, r in enumerate(rows):
