@@ -3,6 +3,7 @@ a 10,000-file import summary opens as fast as a 3-file one)."""
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +15,7 @@ from .. import theme
 
 Row = tuple[Sequence[str], str | None]  # cells, tone (bad | warn | ok | None)
 Index = QModelIndex | QPersistentModelIndex
+MEASURED = 50  # a column's longest values (by their characters) measured for its width
 
 
 class RowsModel(QAbstractTableModel):
@@ -59,24 +61,35 @@ class RowsTable(QTableView):
         self.setWordWrap(False)
         self.rows_model: RowsModel | None = None
 
-    def set_rows(self, headers: Sequence[str], rows: Sequence[Row]) -> None:
+    def set_rows(self, headers: Sequence[str], rows: Sequence[Row],
+                 stretch: int | None = None) -> None:
+        """``stretch``: the column that takes the room the others leave, each of them as wide
+        as its longest value; by default the last, with the first 360 pixels wide. The
+        import's tables stretch the file's path (0): at 360 pixels a long one was cut while
+        the details beside it had room to spare (session 15)."""
         self.rows_model = RowsModel(headers, rows)
         self.setModel(self.rows_model)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        if len(headers) > 2:
+        header.setStretchLastSection(stretch is None)
+        if stretch is not None:
+            header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+            for col in range(len(headers)):
+                if col != stretch:
+                    self.setColumnWidth(col, self._words_width(rows, col))
+        elif len(headers) > 2:
             self.setColumnWidth(0, 360)
             self.setColumnWidth(1, self._words_width(rows, 1))
         else:
             self.setColumnWidth(0, 320)
 
     def _words_width(self, rows: Sequence[Row], col: int) -> int:
-        """Wide enough for the column's longest value in this font: its values are a few
-        short words ("Duplicate, skipped"), so the distinct ones are measured, not the rows
-        (at most 360 pixels: the last column stretches)."""
+        """Wide enough for the column's longest value in this font, at most 360 pixels (another
+        column stretches). Only the longest few distinct values are measured, not the rows:
+        a result is a few words ("Duplicate, skipped"), and a 10,000-file import's details
+        differ mostly by a size or a document number."""
         metrics = self.fontMetrics()
-        words = {cells[col] for cells, _tone in rows}
+        words = heapq.nlargest(MEASURED, {cells[col] for cells, _tone in rows}, key=len)
         widest = max((metrics.horizontalAdvance(w) for w in words), default=0)
         return min(360, max(90, widest + 2 * metrics.averageCharWidth() + 8))
 
@@ -92,5 +105,6 @@ def readonly_table(name: str) -> RowsTable:
     return RowsTable(name)
 
 
-def fill_table(table: RowsTable, headers: Sequence[str], rows: Sequence[Row]) -> None:
-    table.set_rows(headers, rows)
+def fill_table(table: RowsTable, headers: Sequence[str], rows: Sequence[Row],
+               stretch: int | None = None) -> None:
+    table.set_rows(headers, rows, stretch)

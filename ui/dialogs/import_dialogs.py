@@ -74,7 +74,8 @@ class ImportPlanDialog(QDialog):
         self.heading.setObjectName("dialogHeading")
         self.table = readonly_table("Files in this import")
         items = sorted(plan.items, key=lambda i: _PLAN_ORDER.get(i.status, 3))
-        fill_table(self.table, ["File", "Result", "Details"], [_plan_row(i) for i in items])
+        fill_table(self.table, ["File", "Result", "Details"], [_plan_row(i) for i in items],
+                   stretch=0)  # the path takes what the result and the details leave
         self.collection = QComboBox()
         self.collection.setEditable(True)
         self.collection.setAccessibleName("Add to collection")
@@ -199,7 +200,7 @@ class ImportSummaryDialog(QDialog):
         self.heading = QLabel(" · ".join([f"<b>{escape(first)}</b>", *map(escape, rest)]))
         self.heading.setObjectName("dialogHeading")
         self.table = readonly_table("Import results per file")
-        fill_table(self.table, ["File", "Result", "Details"], outcome_rows(report))
+        fill_table(self.table, ["File", "Result", "Details"], outcome_rows(report), stretch=0)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.accept)
         buttons.accepted.connect(self.accept)
