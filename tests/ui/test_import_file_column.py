@@ -71,3 +71,26 @@ def test_the_file_column_takes_the_room_the_others_leave(window: Any, tmp_path: 
     assert summary.table.row_count() == 2
     _assert_paths_get_the_room(summary)
     summary.accept()
+
+
+def test_a_path_too_long_for_its_column_keeps_its_file_name(window: Any, tmp_path: Path,
+                                                            qtbot: Any) -> None:
+    # When even the whole width is not enough, the folders give way, not the file's name:
+    # "/tmp/…/2022-08-31 OHCHR assessmen…" hid which file a row was about.
+    from PySide6.QtCore import Qt
+
+    deep = tmp_path.joinpath(*["a folder with a long name"] * 6)
+    deep.mkdir(parents=True)
+    (deep / LONG).write_text("The assessment of the camps.\n", encoding="utf-8")
+    window.imports.start([deep / LONG])
+    plan = window.imports.plan_dialog
+    qtbot.waitExposed(plan)
+    plan.resize(820, 480)
+    QApplication.processEvents()
+    table = plan.table
+    assert table.fontMetrics().horizontalAdvance(str(deep / LONG)) > table.columnWidth(0)
+    assert table.textElideMode() == Qt.TextElideMode.ElideMiddle
+    shown = table.fontMetrics().elidedText(str(deep / LONG), table.textElideMode(),
+                                           table.columnWidth(0) - 8)
+    assert shown.endswith("Region.txt")
+    plan.reject()

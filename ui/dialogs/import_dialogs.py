@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from workbench.ingest_types import ImportPlan, ImportReport
 from workbench.progress import Progress
 
-from .common import fill_table, readonly_table
+from .common import RowsTable, fill_table, readonly_table
 
 _PLAN_ORDER = {"failed": 0, "duplicate": 1, "new": 2}
 
@@ -72,7 +72,7 @@ class ImportPlanDialog(QDialog):
         first, *rest = plan.headline()
         self.heading = QLabel(" · ".join([f"<b>{escape(first)}</b>", *map(escape, rest)]))
         self.heading.setObjectName("dialogHeading")
-        self.table = readonly_table("Files in this import")
+        self.table = _paths_table("Files in this import")
         items = sorted(plan.items, key=lambda i: _PLAN_ORDER.get(i.status, 3))
         fill_table(self.table, ["File", "Result", "Details"], [_plan_row(i) for i in items],
                    stretch=0)  # the path takes what the result and the details leave
@@ -199,7 +199,7 @@ class ImportSummaryDialog(QDialog):
             rest.append("cancelled by you")  # during the last file: nothing was left out
         self.heading = QLabel(" · ".join([f"<b>{escape(first)}</b>", *map(escape, rest)]))
         self.heading.setObjectName("dialogHeading")
-        self.table = readonly_table("Import results per file")
+        self.table = _paths_table("Import results per file")
         fill_table(self.table, ["File", "Result", "Details"], outcome_rows(report), stretch=0)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.accept)
@@ -208,3 +208,12 @@ class ImportSummaryDialog(QDialog):
         layout.addWidget(self.heading)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
+
+
+def _paths_table(name: str) -> RowsTable:
+    """A table whose first column is a file's path: when it is too long for the column, the
+    folders in its middle give way and the file's name stays (elided at the end, a long
+    path showed only folders)."""
+    table = readonly_table(name)
+    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    return table
