@@ -44,7 +44,7 @@ from .session import Session
 from .table_fit import ColumnFitter
 
 # Each column's usual width, the most it is given (0: the title, which takes the rest).
-WIDTHS = [0, 62, 88, 100, 62, 96, 66, 130]
+WIDTHS = [0, 100, 88, 100, 62, 96, 66, 130]
 
 
 class DocumentTable(QTableView):
@@ -179,11 +179,19 @@ class DocumentsPanel(QWidget):
         header = self.table.horizontalHeader()
         if not header.isSectionHidden(col):  # Qt measures a hidden section's header as 0
             self._headers[col] = header.sectionSizeHint(col)
-        need = self._headers.get(col, WIDTHS[col])
+        need = self._headers.get(col) or self._header_estimate(col)
         if col in self._widest:
             index = self.model.index(self._widest[col][1], col)
             need = max(need, self.table.sizeHintForIndex(index).width())
         return min(WIDTHS[col], need)
+
+    def _header_estimate(self, col: int) -> int:
+        """A header never measured while shown (hidden from the start in a narrow window):
+        its label and the sort arrow's room, not the column's usual width, which would give
+        "TEXT" in a 100-pixel Kind column the title's room."""
+        metrics = self.table.horizontalHeader().fontMetrics()
+        label = str(self.model.headerData(col, Qt.Orientation.Horizontal) or "")
+        return metrics.horizontalAdvance(label) + 4 * metrics.averageCharWidth()
 
     def column_empty(self, col: int) -> bool:
         """Whether column ``col`` has no value in any row read (none read: not known, no)."""

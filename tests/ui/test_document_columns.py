@@ -112,3 +112,19 @@ def test_a_column_the_user_widened_keeps_its_width(window: Any, tmp_path: Path,
     QApplication.processEvents()
     assert table.model().rowCount() == 1 and table.model().index(0, 0).data() == TITLES[0]
     assert table.columnWidth(3) == widened
+
+
+def test_the_longest_kind_is_shown_whole(window: Any, tmp_path: Path, qtbot: Any) -> None:
+    # "MARKDOWN" read "MAR…" in a 62-pixel Kind column (session 15's walk).
+    note = tmp_path / "notes.md"
+    note.write_text("# Field notes\n\nWhat was seen at the camp.\n", encoding="utf-8")
+    _import(window, [note])
+    window.showNormal()
+    window.resize(1600, 1000)
+    window.show_documents()
+    QApplication.processEvents()
+    qtbot.wait(30)
+    table = window.documents.table
+    index = table.model().index(0, 1)
+    assert index.data() == "MARKDOWN"
+    assert table.sizeHintForIndex(index).width() <= table.columnWidth(1)
