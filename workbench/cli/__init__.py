@@ -248,16 +248,19 @@ def finish(code: int) -> NoReturn:
     and nothing needs it. Exit handlers run (the log's flush, temporary folders), the
     extraction workers the command asked to exit are reaped (not left to the system's init
     as zombies), and the output is flushed first. A non-daemon thread still running is
-    waited for, as at any exit, and the window (Qt saves its settings as its objects go)
-    exits the ordinary way. An output pipe closed early (``| head``) ends the command
-    quietly, not with a traceback."""
+    waited for, as at any exit. The window leaves this way too, once it has closed its
+    library and saved its layout: PySide destroys the application in an exit handler, and
+    the interpreter's last garbage collection, skipped here, is where a reference-count slip
+    in a C extension once ended a quit with "Fatal Python error: bool_dealloc" (session 15).
+    An output pipe closed early (``| head``) ends the command quietly, not with a
+    traceback."""
     isolation = sys.modules.get("workbench.extract.isolation")
     if isolation is not None:  # workers asked to exit are reaped, not orphaned
         isolation.wait_for_closed_workers()
     main_thread = threading.main_thread()
     busy = any(t is not main_thread and not t.daemon and t.is_alive()
                for t in threading.enumerate())
-    if busy or "PySide6" in sys.modules:
+    if busy:
         _flush_quietly()
         raise SystemExit(code)
     atexit._run_exitfuncs()
