@@ -155,7 +155,7 @@ class RedactionFields:
         self.reason = QLineEdit()
         self.reason.setAccessibleName(
             "Private reason (kept in this library's log, never exported)")
-        self.reason.setPlaceholderText("why this is hidden — only you see it")
+        self.reason.setPlaceholderText("required — why this is hidden; only you see it")
         # Labels that say what each field does are long: above their fields, not beside them,
         # where they left the fields too narrow to read what was typed.
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
@@ -206,15 +206,32 @@ class _RedactionDialog(QDialog):
         self.ok.setText("Redact")
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
+        # Said beside the fields, not only by a disabled button: Enter with the reason
+        # missing did nothing at all, and no one had said a reason was required.
+        self.missing = QLabel("")
+        self.missing.setObjectName("secondary")
+        self.missing.setWordWrap(True)
+        self.missing.hide()
+        form.addRow(self.missing)
         target.textChanged.connect(self._check)
+        target.returnPressed.connect(self._to_what_is_missing)
         self._check()
         return form
+
+    def _to_what_is_missing(self) -> None:
+        """Enter in the text field with the reason empty: say so and go there to type it."""
+        if self._text() and not self.fields.reason.text().strip():
+            self.missing.setText("Type a private reason to redact: it is required.")
+            self.missing.show()
+            self.fields.reason.setFocus()
 
     def _text(self) -> str:
         return self.target.text().strip()
 
     def _check(self, *_: object) -> None:
         self.ok.setEnabled(bool(self._text()) and self.fields.ready())
+        if self.fields.reason.text().strip():
+            self.missing.hide()
 
     def _submit(self) -> None:
         if self.ok.isEnabled():
