@@ -121,7 +121,7 @@ def loud(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> N
     CSS should give it nothing to warn about either."""
     import workbench.export.pdf_layout as layout_mod
 
-    monkeypatch.setattr(layout_mod, "_quiet", lambda: None)
+    monkeypatch.setattr(layout_mod, "quiet_weasyprint", lambda: None)
     caplog.set_level(logging.WARNING, logger="weasyprint")
 
 

@@ -276,13 +276,14 @@ _BUILDERS = {"html": _html, "mhtml": _mhtml, "warc": _warc, "email": _email, "do
 # --- layout -----------------------------------------------------------------------------------
 
 def _write(body: str, out: Path, fetcher: RefusingFetcher | None) -> None:
+    from .pdf_layout import quiet_weasyprint
+
+    quiet_weasyprint()
     from weasyprint import CSS, HTML
 
     from .common import resources_dir
     from .html import font_faces
-    from .pdf_layout import _quiet
 
-    _quiet()
     fonts = resources_dir() / "fonts"
     fetcher = fetcher or RefusingFetcher(set())
     fetcher.allowed |= {f.as_uri() for f in fonts.iterdir()}

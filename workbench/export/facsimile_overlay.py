@@ -185,10 +185,11 @@ def stamps_html(pages: list[tuple[float, float, str, str | None]]) -> str:
 
 def weasy_stamps(pages: list[tuple[float, float, str, str | None]]) -> bytes:
     """The stamps laid out by WeasyPrint as one PDF, a page for each of ``pages``."""
+    from .pdf_layout import quiet_weasyprint
+
+    quiet_weasyprint()
     from weasyprint import HTML
 
     from .common import resources_dir
-    from .pdf_layout import _quiet
 
-    _quiet()
     return HTML(string=stamps_html(pages), base_url=str(resources_dir())).write_pdf()  # type: ignore[no-any-return]

@@ -46,9 +46,11 @@ class Part:
     cpu_s: float = 0.0  # CPU seconds this part's layout and drawing took (for benchmarks)
 
 
-def _quiet() -> None:
-    # WeasyPrint would log any unsupported CSS property at WARNING; keep the CLI's stderr
-    # clean. (Nothing is expected: tests/core/test_pdf_links.py lays out with this off.)
+def quiet_weasyprint() -> None:
+    """Called before WeasyPrint is imported: importing it lays out its own style sheets and
+    logs each at INFO. It would also log any unsupported CSS property at WARNING; the CLI's
+    stderr and the window's log stay clean. (Nothing is expected:
+    tests/core/test_pdf_links.py lays out with this off.)"""
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
 
@@ -78,9 +80,9 @@ def _join_runs(_document: Any, pdf: Any) -> None:
 def lay_out(html: str, base_url: str) -> Part:
     """Lay out and draw one part. Module level, so worker processes can run it."""
     started = time.process_time()
+    quiet_weasyprint()
     from weasyprint import HTML
 
-    _quiet()
     document = HTML(string=html, base_url=base_url).render()
     part = Part(b"", len(document.pages))
     for i, page in enumerate(document.pages):
@@ -224,9 +226,9 @@ class LayoutPool:
 def serve() -> None:
     """The worker's loop: import WeasyPrint at once (while the parent writes the HTML), then
     lay out each job and answer with the ``Part`` as a dict (or a message on failure)."""
+    quiet_weasyprint()
     import weasyprint  # noqa: F401
 
-    _quiet()
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     while True:
         try:
