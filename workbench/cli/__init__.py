@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from .. import __version__
-from ..errors import ConflictError, PassphraseRequired, UserError, WorkbenchError, bug_report
+from ..errors import (
+    ConflictError,
+    LibraryLocked,
+    PassphraseRequired,
+    UserError,
+    WorkbenchError,
+    bug_report,
+)
 from ..paths import default_library_path
 from . import argtypes, crypto_cmds
 from .common import EXIT_SOME_FAILED, EXIT_USAGE, Result, safe
@@ -48,6 +55,9 @@ COMMANDS = {
 }
 
 
+# Another program (the window) holds the library for writing: what works from here meanwhile.
+LOCKED_HINT = ("close it there first; commands that only read, such as list, show, search and "
+               "leakscan, work meanwhile")
 MAX_ERROR = 500  # characters of an error: a 100 KB value typed by mistake is not echoed whole
 
 
@@ -201,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"workbench: error: {_brief(safe(exc))}\n")
         return EXIT_USAGE
     except WorkbenchError as exc:
+        if isinstance(exc, LibraryLocked):  # the window's hint; this one can be followed here
+            exc.hint = LOCKED_HINT
         sys.stderr.write(f"workbench: error: {_brief(safe(exc))}\n")
         return EXIT_SOME_FAILED
     except KeyboardInterrupt:
