@@ -107,8 +107,10 @@ def register(sub: Any) -> None:
 
     p = command(sub, "verify", cmd_verify,
                 "re-hash originals and text, check the audit chain and the database",
-                writes=True, read_only_ok=True)
+                writes=True, read_only_ok=True, before_open=_not_a_bundle)
     p.set_defaults(on_damaged=verify_damaged)  # see cli.run: verify salvages, never refuses
+    # A file given here is most likely an exported bundle: said before any library opens.
+    p.add_argument("file", nargs="?", help=argparse.SUPPRESS)
 
     p = command(sub, "gc", cmd_gc, "remove stray originals left by an interrupted import "
                 "(or import them with --adopt)", writes=True)
@@ -344,6 +346,14 @@ def cmd_collections(wb: Workbench, args: argparse.Namespace) -> Result:
     cols = wb.list_collections()
     return Result(cols, table([[c["id"], c["name"], c["documents"]] for c in cols],
                               ["ID", "NAME", "DOCUMENTS"]))
+
+
+def _not_a_bundle(args: argparse.Namespace) -> None:
+    from ..errors import UserError
+
+    if args.file:
+        raise UserError(f"`workbench verify` checks the library itself; to verify an exported "
+                        f"bundle, run: workbench verify-bundle {args.file}")
 
 
 def cmd_verify(wb: Workbench, args: argparse.Namespace) -> Result:
