@@ -34,11 +34,14 @@ LIGHT = {"window": "#f6f7f9", "base": "#ffffff", "alt": "#f3f5f8", "text": "#1f2
          "muted": "#5f6b7a", "border": "#d9dee5", "accent": "#2f6fde", "accent_text": "#ffffff",
          "sidebar": "#eef1f5", "button": "#ffffff", "hover": "#e6ecf5", "selection": "#cfe0fb",
          "selection_text": "#10223f", "bevel_light": "#ffffff", "bevel_dark": "#a0a0a0",
+         # Selected text in the reading pane: a pale blue there was a highlight's twin.
+         "reading_selection": "#2f6fde", "reading_selection_text": "#ffffff",
          "bad": "#c0392b", "warn": "#875a00", "ok": "#1a7f37"}
 DARK = {"window": "#1e2127", "base": "#16181d", "alt": "#1b1e23", "text": "#e6e9ef",
         "muted": "#98a2b3", "border": "#343a44", "accent": "#5b93f0", "accent_text": "#0b1220",
         "sidebar": "#1a1d22", "button": "#2a2f37", "hover": "#2c3440", "selection": "#2c4a7c",
         "selection_text": "#f1f5ff", "bevel_light": "#2a2f37", "bevel_dark": "#0f1114",
+        "reading_selection": "#2c4a7c", "reading_selection_text": "#f1f5ff",
         "bad": "#ff7b72", "warn": "#e3b341", "ok": "#56d364"}
 # Status text: a problem, a warning, a success; each at least 4.5:1 (WCAG AA) on the theme's
 # backgrounds (tests/ui/test_theme_tones.py).
