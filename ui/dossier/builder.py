@@ -225,6 +225,7 @@ class DossierBuilder(LazyPanel):
         bl.addWidget(self.status)
         # On a short screen the editing area scrolls rather than squeezing its rows together.
         scroller = QScrollArea()
+        self.editing_area = scroller  # an export keeps where it is scrolled (export_flow)
         scroller.setWidget(bottom)
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QFrame.Shape.NoFrame)

@@ -51,6 +51,7 @@ class ExportFlow(QObject):
         self.dialog: ExportProgressDialog | None = None
         self.task: Task | None = None
         self._poller: ProgressPoller | None = None
+        self._scrolled = 0  # the editing area's scroll position when the export started
 
     def choose(self) -> None:
         b = self.builder
@@ -66,6 +67,9 @@ class ExportFlow(QObject):
         b = self.builder
         assert b.dossier_id is not None
         remember_bates_prefix(bates)  # offered again next time, in this and every new window
+        # Disabling the focused Export button hands the focus on, and the editing area
+        # scrolled to show where it went (its top): put back afterwards (``_close_progress``).
+        self._scrolled = b.editing_area.verticalScrollBar().value()
         b.export_button.setEnabled(False)
         b.status.setText("Exporting…")
         b.last_export = None
@@ -91,7 +95,10 @@ class ExportFlow(QObject):
             self._poller = None
         if self.dialog is not None:
             self.dialog.finish()
-        self.builder.export_button.setEnabled(True)
+        b = self.builder
+        b.export_button.setEnabled(True)
+        b.export_button.setFocus()  # Enter exports again, as before
+        b.editing_area.verticalScrollBar().setValue(self._scrolled)
 
     def _exported(self, result: dict[str, Any], out: Path) -> None:
         self._close_progress()

@@ -1,0 +1,49 @@
+"""Exporting keeps the dossier builder's editing area where the user scrolled it: at
+1024x700 the Export row is below the fold, and after every export the area jumped back to its
+top (session 15's walk), so the next export meant scrolling down again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QScrollArea
+
+from tests.ui.conftest import facade
+from tests.ui.test_dossier_builder import WITNESS, _builder, _highlight_dossier
+
+
+def test_an_export_keeps_the_editing_area_scrolled(window: Any, tmp_path: Path, qtbot: Any,
+                                                   monkeypatch: Any) -> None:
+    builder = _builder(window)
+    did, _doc = _highlight_dossier(window, tmp_path)
+    for term in (WITNESS, "trucks", "guards", "walls"):
+        facade(window, lambda wb, t=term: wb.redact_term(did, t, "protect a witness"))
+    window.refresh_sidebar()  # the library is no longer empty: its panes are shown
+    builder.open_dossier(did)
+    window.showNormal()
+    window.resize(1024, 700)
+    qtbot.waitExposed(window)
+    window.show_dossier()
+    qtbot.waitUntil(builder.isVisible, timeout=5000)
+    qtbot.wait(50)
+    [scroller] = [s for s in builder.findChildren(QScrollArea)
+                  if s.widget() is not None and s.widget().isAncestorOf(builder.export_button)]
+    split = scroller.parentWidget()
+    split.setSizes([split.height() - 140, 140])  # a short editing area, as on a small screen
+    qtbot.wait(50)
+    bar = scroller.verticalScrollBar()
+    assert bar.maximum() > 0  # the Export row is below the fold at this size
+    bar.setValue(bar.maximum())
+    builder.export_button.setFocus()
+    QApplication.processEvents()
+    scrolled = bar.value()
+    out = tmp_path / "case.html"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    builder.format.setCurrentIndex(builder.format.findData("html"))
+    qtbot.mouseClick(builder.export_button, Qt.MouseButton.LeftButton)
+    builder.result_box.close()
+    qtbot.wait(50)
+    assert out.exists()
+    assert bar.value() == scrolled
