@@ -123,7 +123,9 @@ class SearchPanel(QWidget):
             self.heading.setText("Search")
             self.info.setText("Type words, \"a phrase\", or field:value in the search box.")
             return
-        self.heading.setText(f"Results for “{self.query}”")
+        # A query with its own quotes (a phrase, a tag from the sidebar) is shown as typed.
+        shown = self.query if '"' in self.query else f"“{self.query}”"
+        self.heading.setText(f"Results for {shown}")
         self.info.setText("Searching…")
         self._fetch(0)
 

@@ -107,9 +107,21 @@ def hits_of(texts: Texts, page: list[tuple[int, float]], marks: Marks,
         hits.append(SearchHit(
             document_id=doc_id, title=title, score=score, layer_id=layer_id,
             page=first.page if first else (page_of(pages, 0) if pages else None),
-            snippet=first.text if first else text[:200],
+            snippet=first.text if first else opening(text),
             spans=list(first.spans) if first else [], snippets=snips, kind=kind))
     return hits, gone
+
+
+OPENING = 200  # characters of a hit's text shown when the query marks no word in it
+
+
+def opening(text: str) -> str:
+    """A hit's snippet when nothing in it is marked (a tag or a field filter alone): the text's
+    opening, cut at a word, with an ellipsis when there is more."""
+    if len(text) <= OPENING:
+        return text
+    cut = text.rfind(" ", 0, OPENING + 1)
+    return text[:cut if cut > OPENING // 2 else OPENING].rstrip() + "…"
 
 
 def load_texts(library: Library, ids: list[int]) -> Texts:
