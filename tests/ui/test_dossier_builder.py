@@ -258,6 +258,17 @@ def test_export_shows_where_the_file_went(window: Any, tmp_path: Path, qtbot: An
     assert "2 originals left out of the bundle" in note
 
 
+def export_html(builder: Any, out: Path, qtbot: Any, monkeypatch: Any) -> None:
+    """Export the open dossier as HTML to ``out`` with the Export button, and close the
+    result."""
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    builder.format.setCurrentIndex(builder.format.findData("html"))
+    qtbot.mouseClick(builder.export_button, Qt.MouseButton.LeftButton)
+    builder.result_box.close()
+    qtbot.wait(50)
+    assert out.exists()
+
+
 def test_a_long_export_path_does_not_widen_the_window(window: Any, tmp_path: Path,
                                                       qtbot: Any, monkeypatch: Any) -> None:
     """Walk at 1024x700: "Exported to <long path>" beside Export… pushed the window past the
@@ -271,12 +282,7 @@ def test_a_long_export_path_does_not_widen_the_window(window: Any, tmp_path: Pat
     before = (builder.minimumSizeHint().width(), window.minimumSizeHint().width())
     out = tmp_path / ("a-rather-long-folder-name-for-exports-" * 3) / "the-case-file.html"
     out.parent.mkdir()
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    builder.format.setCurrentIndex(builder.format.findData("html"))
-    qtbot.mouseClick(builder.export_button, Qt.MouseButton.LeftButton)
-    builder.result_box.close()
-    qtbot.wait(50)
-    assert out.exists()
+    export_html(builder, out, qtbot, monkeypatch)
     # The builder shares 1024 px with the sidebar and the reader: the note must not widen it.
     assert (builder.minimumSizeHint().width(), window.minimumSizeHint().width()) <= before
     assert builder.status.minimumSizeHint().width() < 300

@@ -7,11 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QScrollArea
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 from tests.ui.conftest import facade
-from tests.ui.test_dossier_builder import WITNESS, _builder, _highlight_dossier
+from tests.ui.test_dossier_builder import WITNESS, _builder, _highlight_dossier, export_html
 
 
 def test_an_export_keeps_the_editing_area_scrolled(window: Any, tmp_path: Path, qtbot: Any,
@@ -39,11 +38,5 @@ def test_an_export_keeps_the_editing_area_scrolled(window: Any, tmp_path: Path, 
     builder.export_button.setFocus()
     QApplication.processEvents()
     scrolled = bar.value()
-    out = tmp_path / "case.html"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    builder.format.setCurrentIndex(builder.format.findData("html"))
-    qtbot.mouseClick(builder.export_button, Qt.MouseButton.LeftButton)
-    builder.result_box.close()
-    qtbot.wait(50)
-    assert out.exists()
+    export_html(builder, tmp_path / "case.html", qtbot, monkeypatch)
     assert bar.value() == scrolled
