@@ -108,7 +108,7 @@ class _FoundText:
 class PageObjects:
     """What ``walk`` found: the opaque covers, and the visible text objects, whose boxes are
     read by ``texts`` (most pages of text have nothing over their text, and skipping the
-    boxes there is a quarter of the walk)."""
+    boxes there is about a fifth of the walk)."""
 
     found: list[_FoundText]
     covers: list[Cover]

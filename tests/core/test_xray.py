@@ -245,7 +245,7 @@ def test_boxes_are_compared_in_blocks_with_the_same_answer(monkeypatch):
 
 def test_a_page_with_nothing_that_could_hide_text_reads_no_text_box(monkeypatch):
     # Most imported pages are plain text: their text objects' boxes are not read at all
-    # (a quarter of the walk), while any page with a cover, an annotation or white text is.
+    # (about a fifth of the walk), while any page with a cover, an annotation or white text is.
     from workbench import xray_pdf
 
     read: list[object] = []
