@@ -2,8 +2,10 @@
 teardown of SQLAlchemy's, numpy's and Whoosh's modules took 0.15 s of a 0.7 s command).
 
 Exit handlers still run (the log's flush, temporary folders' clean-up), the output is
-flushed and the exit code kept; a command with a non-daemon thread still running, or the
-window (Qt saves its settings as its objects go), exits the ordinary way."""
+flushed and the exit code kept; a command with a non-daemon thread still running exits the
+ordinary way. The window leaves like a command since session 15 (PySide destroys the
+application in an exit handler; the interpreter's last collection once ended a quit with
+"Fatal Python error: bool_dealloc": tests/e2e/test_gui_exit.py)."""
 
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ finish(3)
 
 
 @pytest.mark.parametrize("case, torn_down", [("plain", False), ("thread", True),
-                                             ("qt", True)])
+                                             ("qt", False)])
 def test_finish_skips_the_teardown_but_not_exit_handlers_output_or_code(
         tmp_path: Path, case: str, torn_down: bool) -> None:
     out = subprocess.run([sys.executable, "-c", PROBE, str(tmp_path), case], cwd=str(ROOT),
