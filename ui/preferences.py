@@ -73,6 +73,19 @@ def remember_bates_prefix(prefix: str | None) -> None:
         QSettings().setValue(GROUP + "bates_prefix", prefix)
 
 
+def export_folder() -> Path:
+    """Where the next export's save dialog opens: the folder of the last export while it
+    exists, else the home folder (it opened there every time, and a second export meant
+    browsing back)."""
+    value = QSettings().value(GROUP + "export_folder", "")
+    folder = Path(str(value)) if value else None
+    return folder if folder is not None and folder.is_dir() else Path.home()
+
+
+def remember_export_folder(out: Path) -> None:
+    QSettings().setValue(GROUP + "export_folder", str(out.parent))
+
+
 def ocr_languages() -> str | None:
     """The OCR languages to pass to an import, or None to use the library's setting."""
     return load().ocr_languages.strip() or None

@@ -19,7 +19,7 @@ from workbench.errors import Cancelled
 
 from ..dialogs.dossier_dialogs import ExportProgressDialog
 from ..operations import dossiers as ops
-from ..preferences import remember_bates_prefix
+from ..preferences import export_folder, remember_bates_prefix, remember_export_folder
 from ..tasks import ProgressPoller, Task
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ class ExportFlow(QObject):
             return
         fmt = b.format.currentData()
         name = (b.data.get("title") or "dossier").replace("/", "-") + SUFFIX[fmt]
-        target, _ = QFileDialog.getSaveFileName(b, "Export dossier", str(Path.home() / name))
+        target, _ = QFileDialog.getSaveFileName(b, "Export dossier", str(export_folder() / name))
         if target:
             self.run(Path(target), fmt, b.bates.text().strip() or None)
 
@@ -67,6 +67,7 @@ class ExportFlow(QObject):
         b = self.builder
         assert b.dossier_id is not None
         remember_bates_prefix(bates)  # offered again next time, in this and every new window
+        remember_export_folder(out)  # where the next export's dialog opens
         # Disabling the focused Export button hands the focus on, and the editing area
         # scrolled to show where it went (its top): put back afterwards (``_close_progress``).
         self._scrolled = b.editing_area.verticalScrollBar().value()
