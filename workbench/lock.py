@@ -76,7 +76,7 @@ class WriterLock:
             fh.close()
             raise LibraryLocked(
                 f"This library is open for writing in {_describe(info)}",
-                "close it there first, or open the library read-only",
+                "close it there first",
             )
         # Free or stale (its holder died and the OS released it): take it over.
         fh.seek(0)

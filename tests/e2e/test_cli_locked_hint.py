@@ -1,6 +1,7 @@
 """A command that must write, run while the window holds the library, says what to do from
-the command line: its hint said "or open the library read-only", which the command line has
-no option for (session 15's walk tried ``dossier export`` beside the open window)."""
+the command line: its hint said "or open the library read-only", which neither the command
+line nor the window can do with a held library (session 15's walk tried ``dossier export``
+beside the open window)."""
 
 from __future__ import annotations
 

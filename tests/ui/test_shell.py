@@ -104,6 +104,9 @@ def test_second_instance_gets_a_clear_message(window: Any, library_path: Path,
     other.open_path(library_path)
     assert not other.session.is_open
     assert other.presenter.shown and "open for writing" in other.presenter.shown[-1]
+    # the lock's hint is one the window can follow: it has no read-only open of a held library
+    hint = other.presenter._open.informativeText()
+    assert "close it there first" in hint and "read-only" not in hint, hint
     assert other.central.currentWidget() is other.no_library
     other.close()
 

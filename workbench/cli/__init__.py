@@ -55,9 +55,8 @@ COMMANDS = {
 }
 
 
-# Another program (the window) holds the library for writing: what works from here meanwhile.
-LOCKED_HINT = ("close it there first; commands that only read, such as list, show, search and "
-               "leakscan, work meanwhile")
+# Another program (the window) holds the library for writing: what also works from here.
+LOCKED_ALSO = "commands that only read, such as list, show, search and leakscan, work meanwhile"
 MAX_ERROR = 500  # characters of an error: a 100 KB value typed by mistake is not echoed whole
 
 
@@ -211,8 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"workbench: error: {_brief(safe(exc))}\n")
         return EXIT_USAGE
     except WorkbenchError as exc:
-        if isinstance(exc, LibraryLocked):  # the window's hint; this one can be followed here
-            exc.hint = LOCKED_HINT
+        if isinstance(exc, LibraryLocked):  # what the command line can do meanwhile
+            exc.hint = f"{exc.hint}; {LOCKED_ALSO}" if exc.hint else LOCKED_ALSO
         sys.stderr.write(f"workbench: error: {_brief(safe(exc))}\n")
         return EXIT_SOME_FAILED
     except KeyboardInterrupt:
