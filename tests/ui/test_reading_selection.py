@@ -5,6 +5,7 @@ highlight from text still selected (session 15's walk)."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ def _over(color: QColor, base: QColor) -> tuple[int, int, int]:
 def test_a_selection_is_unlike_every_highlight_colour(name: str, qtbot: Any,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     app = QApplication.instance()
+    before = os.environ.get("WORKBENCH_THEME")
     monkeypatch.setenv("WORKBENCH_THEME", name)
     assert isinstance(app, QApplication)
     theme.apply_theme(app)
@@ -42,6 +44,10 @@ def test_a_selection_is_unlike_every_highlight_colour(name: str, qtbot: Any,
             painted = _over(theme.highlight_colors(color)[0], base)
             distance = sum((a - b) ** 2 for a, b in zip(painted, selection, strict=True)) ** 0.5
             assert distance > 80, (color, painted, selection, round(distance))
-    finally:
-        monkeypatch.undo()  # the theme the other tests run in
+    finally:  # the theme the other tests run in (monkeypatch.undo would also undo the
+        # settings' isolation the conftest set up for this test)
+        if before is None:
+            monkeypatch.delenv("WORKBENCH_THEME")
+        else:
+            monkeypatch.setenv("WORKBENCH_THEME", before)
         theme.apply_theme(app)
