@@ -275,7 +275,8 @@ class FastReader:
             raise Unsupported("not a plain search")
         result = search_read_only(self.path / "index", query, limit=limit, offset=offset,
                                   facets=facets, alias_groups=self._alias_groups,
-                                  texts=self._texts, document_count=self._document_count)
+                                  texts=self._texts, document_count=self._document_count,
+                                  highlights=self._highlights)
         if result is None:
             raise Unsupported("the index is not plain to read")
         return result
@@ -344,6 +345,21 @@ class FastReader:
             lid, text = layers.get(doc_id, (None, ""))
             out[doc_id] = (title, kind, lid, text, pages.get(lid, []) if lid else [])
         return out
+
+    def _highlights(self, ids: list[int]) -> dict[int, list[tuple[int, int, int, list[str]]]]:
+        """``tagged.load_highlights``: each anchored highlight's layer, offsets and tag paths."""
+        from .search import group_highlights
+
+        if not ids:
+            return {}
+        marks = ", ".join("?" * len(ids))
+        rows = self._rows(
+            "SELECT highlights.document_id, highlights.id, highlights.layer_id, "
+            'highlights.start, highlights."end", highlight_tags.tag_id FROM highlights '
+            "JOIN highlight_tags ON highlight_tags.highlight_id = highlights.id "
+            f"WHERE highlights.document_id IN ({marks}) AND highlights.status = 'anchored' "
+            "ORDER BY highlights.document_id, highlights.start, highlights.id", tuple(ids))
+        return group_highlights(rows, self._tag_paths()) if rows else {}
 
     # --- what the desktop window shows as a library opens (ui/session.py) ---------------------
 

@@ -52,6 +52,14 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
         wb.add_alias_group("Forced", ["forced labour", "forced labor"])
         wb.tag_document(2, "Forced labour/Findings")
         wb.tag_document(4, "Forced labour")
+        # passages tagged, so a tag search's snippets mark them on both paths
+        longest = max((len(wb.document_text(d["id"]).text), d["id"])
+                      for d in wb.list_documents())[1]
+        middle = len(wb.document_text(longest).text) // 2
+        assert middle > 100
+        wb.add_highlight(longest, start=middle, end=middle + 40,
+                         tags=["Forced labour/Findings", "Witness"])
+        wb.add_highlight(longest, start=0, end=12, tags=["Witness"])
         assert wb.wait_for_index(120)
     return lib
 
@@ -60,7 +68,9 @@ QUERIES = [
     "report", "reports", "Xinjiang report", "labour", "labor", "forced labour",
     '"forced labor"', '"crimes against humanity"~3', '"human rights" AND Bachelet',
     "Bachelet OR Obokata", "report NOT Bachelet", "-Xinjiang report", "title:新疆强迫劳动报告",
-    "title:plain", 'tag:"Forced labour"', "tag:forced*", 'collection:"案件 A"',
+    "title:plain", 'tag:"Forced labour"', "tag:forced*", "tag:witness",
+    "tag:findings report", "report -tag:witness", 'tag:"forced labour/findings"',
+    'collection:"案件 A"',
     "collection:second", "kind:text", "lang:ar", "lang:en report", "source:example.org",
     "date:2022", "date:[2022-01-01 TO *]", "detain*", "humanit*", "lab?r", "Obokatta~",
     "Urumqi", "新疆", "强迫劳动", "新", "العمل القسري", "الإنسانية", "تقرير",
@@ -155,6 +165,9 @@ def test_every_search_prints_the_same_bytes_on_both_paths(
             assert fast == facade, argv
             assert "Traceback" not in fast[2]
             total = json.loads(fast[1])["total"] if fast[1].startswith("{") else -1
+            if query == "tag:witness" and "--json" in extra:  # the tagged passages marked
+                hit, = json.loads(fast[1])["hits"]
+                assert len([s for sn in hit["snippets"] for s in sn["spans"]]) == 2
             outcomes.append((fast[0], total))
             if fast[0] == 2:
                 refused.add(query)

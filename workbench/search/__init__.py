@@ -18,9 +18,10 @@ if TYPE_CHECKING:
     from .read_only import search_read_only
     from .snippets import page_of
     from .source import tag_paths
+    from .tagged import group as group_highlights
 
-__all__ = ["attach", "load_texts", "page_of", "search_read_only", "shared_search_choice",
-           "tag_paths"]
+__all__ = ["attach", "group_highlights", "load_texts", "page_of", "search_read_only",
+           "shared_search_choice", "tag_paths"]
 
 
 def __getattr__(name: str) -> Any:
@@ -40,6 +41,10 @@ def __getattr__(name: str) -> Any:
         from .read_only import search_read_only
 
         return search_read_only
+    if name == "group_highlights":
+        from .tagged import group
+
+        return group
     if name == "tag_paths":
         from .source import tag_paths
 

@@ -19,6 +19,7 @@ from .analysis import terms
 from .backend import Filters, Marks, Matches, Node
 from .results import SearchHit, SearchResult
 from .snippets import make_snippets, match_spans, page_of
+from .tagged import Highlights, merge, tagged_spans, wanted_tags
 
 if TYPE_CHECKING:
     from ..library import Library
@@ -39,9 +40,12 @@ class Searches(Protocol):
 def run_search(backend: Callable[[], Searches], query: str, limit: int, offset: int,
                filters: dict[str, Any] | None, *, facets: bool, snippets: bool,
                aliases: Callable[[], Mapping[str, Sequence[str]]],
-               texts: Callable[[list[int]], Texts]) -> SearchResult:
+               texts: Callable[[list[int]], Texts],
+               highlights: Callable[[list[int]], Highlights] | None = None) -> SearchResult:
     """``SearchMixin.search`` without copies folded: the query read, the backend asked, the
-    hits made from ``texts`` (the database's titles and text layers)."""
+    hits made from ``texts`` (the database's titles and text layers) and, for a query that
+    asks for tags, ``highlights`` (``tagged.load_highlights``): their tagged passages are
+    marked as matches are."""
     from .parse import parse
 
     started = time.perf_counter()
@@ -52,8 +56,11 @@ def run_search(backend: Callable[[], Searches], query: str, limit: int, offset: 
                              aliases=aliases())
     notice = " ".join(n for n in (notice, *found.notices) if n) or None
     page = list(zip(found.ids, found.scores, strict=True))[offset:offset + limit]
-    hits, gone = hits_of(texts([i for i, _ in page]) if page else {}, page, found.marks,
-                         snippets)
+    ids = [i for i, _ in page]
+    tags = wanted_tags(node, wanted.tags) if snippets and highlights is not None else []
+    hits, gone = hits_of(texts(ids) if page else {}, page, found.marks, snippets,
+                         tagged=highlights(ids) if tags and page and highlights else None,
+                         tags=tags)
     return SearchResult(query, max(0, found.total - gone), hits,
                         {k: list(v) for k, v in found.facets.items()}, offset, limit,
                         notice, (time.perf_counter() - started) * 1000)
@@ -90,8 +97,10 @@ def make_hits(library: Library, page: list[tuple[int, float]], marks: Marks,
 
 
 def hits_of(texts: Texts, page: list[tuple[int, float]], marks: Marks,
-            want_snippets: bool = True) -> tuple[list[SearchHit], int]:
-    """``make_hits`` from the documents' ``texts`` as ``load_texts`` gives them."""
+            want_snippets: bool = True, *, tagged: Highlights | None = None,
+            tags: Sequence[str] = ()) -> tuple[list[SearchHit], int]:
+    """``make_hits`` from the documents' ``texts`` as ``load_texts`` gives them; with
+    ``tagged`` (the hits' highlights) the passages tagged with ``tags`` are spans too."""
     hits, gone = [], 0
     for doc_id, score in page:
         row = texts.get(doc_id)
@@ -102,7 +111,11 @@ def hits_of(texts: Texts, page: list[tuple[int, float]], marks: Marks,
         # Snippets come from the first SNIPPET_SCAN characters: a 50 MB text layer must not
         # cost seconds per hit (search_in_document still reads all of it).
         spans = match_spans(text[:SNIPPET_SCAN], marks) if want_snippets else []
-        snips = make_snippets(text, spans, pages) if spans else []
+        passages = tagged_spans(layer_id, tagged[doc_id], tags, len(text)) \
+            if tagged and doc_id in tagged else []
+        if passages:
+            spans = merge(spans, passages)
+        snips = make_snippets(text, spans, pages, prefer=passages) if spans else []
         first = snips[0] if snips else None
         hits.append(SearchHit(
             document_id=doc_id, title=title, score=score, layer_id=layer_id,

@@ -83,6 +83,8 @@ class Or(Node):
     children: list[Node] = field(default_factory=list)
 
 
+# A sign before a field, a phrase or a group; before a word it stays the word's (``-x``).
+_SIGNED = "|".join(sorted(FIELDS))
 _LEX = re.compile(r"""
     (?P<ws>\s+)
   | (?P<lp>\()
@@ -91,8 +93,9 @@ _LEX = re.compile(r"""
   | (?P<quote>")
   | (?P<range>\[(?P<rlo>[^\]\s]*)\s+TO\s+(?P<rhi>[^\]\s]*)\])
   | (?P<field>(?P<fname>[A-Za-z]+):(?=\S))
+  | (?P<sign>(?<![^\s(])[-+](?=(?i:SIGNED):\S|"|\())
   | (?P<word>[^\s()"]+)
-""", re.VERBOSE)
+""".replace("SIGNED", _SIGNED), re.VERBOSE)
 
 
 def prepare(raw: str) -> str:
@@ -125,6 +128,8 @@ def lex(text: str) -> list[tuple[str, object]]:
                 out.append(("word", m.group()))
         elif kind in ("lp", "rp"):
             out.append((kind, None))
+        elif kind == "sign":  # before a field, a phrase or a group (a word keeps its own)
+            out.append(("sign", m.group()))
         else:
             out.append(("word", m.group()))
     return out
@@ -176,6 +181,12 @@ class Parser:
         if self.is_op("NOT", "!"):
             self.i += 1
             return Not(self.parse_unary())
+        if t[0] == "sign":
+            self.i += 1
+            if self.peek() is None:
+                raise QuerySyntaxError("a sign has nothing after it")
+            inner = self.parse_unary()
+            return Not(inner) if t[1] == "-" else inner
         if t[0] == "word" and isinstance(t[1], str) and t[1][:1] in "-+" and len(t[1]) > 1:
             self.i += 1
             sign, rest = t[1][0], t[1][1:]

@@ -24,6 +24,7 @@ from typing import Any
 from .backend import Filters, Matches, Node
 from .hits import Texts, alias_map, run_search
 from .results import SearchResult
+from .tagged import Highlights
 
 
 class _NotPlain(Exception):
@@ -84,17 +85,19 @@ class _Reader:
 def search_read_only(index_dir: Path, query: str, *, limit: int, offset: int, facets: bool,
                      alias_groups: Callable[[], list[list[str]]],
                      texts: Callable[[list[int]], Texts],
-                     document_count: Callable[[], int]) -> SearchResult | None:
+                     document_count: Callable[[], int],
+                     highlights: Callable[[list[int]], Highlights] | None = None,
+                     ) -> SearchResult | None:
     """``Workbench.search(query, limit, offset, facets=facets)`` of a personal library opened
     read-only, or None where the facade must answer (see the module's docstring).
     ``alias_groups``, ``texts`` and ``document_count`` read the database: its alias groups'
     terms (as ``hits.library_aliases`` reads them), ``hits.load_texts`` of some ids, and how
-    many documents it holds."""
+    many documents it holds; ``highlights``, ``tagged.load_highlights`` of some ids."""
     reader = _Reader(index_dir, document_count)
     try:
         return run_search(lambda: reader, query, limit, offset, None, facets=facets,
                           snippets=True, aliases=lambda: alias_map(alias_groups()),
-                          texts=texts)
+                          texts=texts, highlights=highlights)
     except _NotPlain:
         return None
     finally:

@@ -57,12 +57,14 @@ class SearchMixin:
         or spans (callers that want only the documents).
         """
         from .hits import library_aliases, load_texts, run_search
+        from .tagged import load_highlights
 
         # run_search is shared with `workbench search`'s read without the facade
         # (read_only.py): what changes here changes there.
         result = run_search(self._index, query, limit, offset, filters, facets=facets,
                             snippets=snippets, aliases=lambda: library_aliases(self.library),
-                            texts=lambda ids: load_texts(self.library, ids))
+                            texts=lambda ids: load_texts(self.library, ids),
+                            highlights=lambda ids: load_highlights(self.library, ids))
         if collapse_copies:
             from ..copies.collapse import collapse
 

@@ -7,6 +7,7 @@ cached per distinct word, which keeps this to about a millisecond for an 8 KB do
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .analysis import stem, tokens
@@ -75,8 +76,10 @@ def page_of(pages: list[tuple[int, int, int]], offset: int) -> int | None:
 
 
 def make_snippets(text: str, spans: list[tuple[int, int]],
-                  pages: list[tuple[int, int, int]], limit: int = MAX_SNIPPETS) -> list[Snippet]:
-    """Up to ``limit`` windows around the densest groups of matches, in text order."""
+                  pages: list[tuple[int, int, int]], limit: int = MAX_SNIPPETS,
+                  prefer: Sequence[tuple[int, int]] = ()) -> list[Snippet]:
+    """Up to ``limit`` windows around the densest groups of matches, in text order; windows
+    that hold a span of ``prefer`` (a tag search's tagged passages) come before the rest."""
     windows: list[tuple[int, int, list[tuple[int, int]]]] = []
     i = 0
     while i < len(spans):
@@ -85,8 +88,9 @@ def make_snippets(text: str, spans: list[tuple[int, int]],
         inside = [sp for sp in spans[i:] if sp[1] <= we]
         i += max(1, len(inside))
         windows.append((ws, _snap_forward(text, we), inside))
-    best = sorted(windows, key=lambda w: (-len({text[s:e].casefold() for s, e in w[2]}),
-                                          -len(w[2]), w[0]))[:limit]
+    best = sorted(windows, key=lambda w: (
+        not any(a < w[1] and b > w[0] for a, b in prefer),
+        -len({text[s:e].casefold() for s, e in w[2]}), -len(w[2]), w[0]))[:limit]
     best.sort(key=lambda w: w[0])
     return [Snippet(ws, we, text[ws:we], sp, page_of(pages, sp[0][0]) if sp else None)
             for ws, we, sp in best]
