@@ -9,17 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
     QFont,
+    QHelpEvent,
     QMouseEvent,
     QTextCharFormat,
     QTextCursor,
     QTextFormat,
 )
-from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from ..theme import highlight_colors
 from .layout import DisplayText, build_display
@@ -180,8 +181,6 @@ class TextView(QPlainTextEdit):
             fmt.setBackground(background)
             if ink is not None:
                 fmt.setForeground(ink)
-            if h.label:
-                fmt.setToolTip(h.label)
             sels.append(self._selection(d.layer_to_qt(h.start), d.layer_to_qt(h.end), fmt))
         for n, (a, b) in enumerate(self.find_matches):
             fmt = QTextCharFormat()
@@ -237,6 +236,29 @@ class TextView(QPlainTextEdit):
         menu = self.context_menu()
         menu.exec(event.globalPos())
         menu.deleteLater()
+
+    # --- hovering and clicking highlights ---------------------------------------------------------
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        # A painted highlight is an extra selection, whose format's tooltip Qt never shows:
+        # the view answers the viewport's tooltip event itself, with the tags and the note.
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            tip = self.tooltip_at(self.cursorForPosition(event.pos()).position())
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def tooltip_at(self, qt_pos: int) -> str:
+        """What hovering ``qt_pos`` says: the highlight's tags and note, or "" off one."""
+        hid = self.highlight_at(qt_pos)
+        label = next((h.label for h in self.highlights if h.id == hid), "")
+        if hid is None:
+            return ""
+        return f"{label or 'No tag'}\nClick to edit this highlight"
 
     # --- clicks on highlights ------------------------------------------------------------------
 
