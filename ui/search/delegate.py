@@ -37,6 +37,9 @@ class RichDelegate(QStyledItemDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._cache: dict[tuple[str, int, str], QTextDocument] = {}
+        # (row, block number, the block's text before the click) of the last click in a row:
+        # which of a hit's snippets was clicked (``take_click``)
+        self._click: tuple[int, int, str] | None = None
 
     def _doc(self, option: QStyleOptionViewItem,
              index: QModelIndex | QPersistentModelIndex) -> QTextDocument:
@@ -86,13 +89,23 @@ class RichDelegate(QStyledItemDelegate):
         doc = self._doc(option, index)
         return QSize(int(doc.idealWidth()) + 2 * PAD, int(doc.size().height()) + 2 * PAD)
 
+    def take_click(self, row: int) -> tuple[int, str] | None:
+        """The block and the text before the last click, if it was in ``row`` (once)."""
+        click, self._click = self._click, None
+        return (click[1], click[2]) if click and click[0] == row else None
+
     def editorEvent(self, event: QEvent, model: QAbstractItemModel,
                     option: QStyleOptionViewItem,
                     index: QModelIndex | QPersistentModelIndex) -> bool:
         if event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent):
             rect = option.rect  # type: ignore[attr-defined]
             at = event.position() - QPointF(rect.left() + PAD, rect.top() + PAD)
-            href = self._doc(option, index).documentLayout().anchorAt(at)
+            doc = self._doc(option, index)
+            href = doc.documentLayout().anchorAt(at)
+            pos = doc.documentLayout().hitTest(at, Qt.HitTestAccuracy.FuzzyHit)
+            block = doc.findBlock(max(pos, 0))
+            self._click = (index.row(), block.blockNumber(),
+                           block.text()[:max(pos, 0) - block.position()])
             if href:
                 self.link_clicked.emit(model.index(index.row(), index.column()), href)
                 return True

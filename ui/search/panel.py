@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from ..flow_layout import FlowLayout
 from ..session import Session
 from .delegate import HTML_ROLE, RichDelegate
-from .render import first_match, hit_html
+from .render import first_match, hit_html, snippet_at
 
 PAGE = 25
 FACET_LABELS = {"collection": "All collections", "tag": "All tags", "kind": "All kinds",
@@ -74,7 +74,7 @@ class SearchPanel(QWidget):
             facet_row.addWidget(box)
         self.results = QListWidget()
         self.results.setAccessibleName("Search results")
-        delegate = RichDelegate(self.results)
+        self.delegate = delegate = RichDelegate(self.results)
         delegate.link_clicked.connect(
             lambda index, href: self.hit_link.emit(int(index.data(Qt.ItemDataRole.UserRole)),
                                                    href))
@@ -83,7 +83,7 @@ class SearchPanel(QWidget):
         self.results.setWordWrap(True)
         self.results.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.results.itemActivated.connect(self._activated)
-        self.results.itemClicked.connect(self._activated)
+        self.results.itemClicked.connect(self._clicked)
         self.more = QPushButton("More results")
         self.more.setAccessibleName("Load more results")
         self.more.clicked.connect(self._more)
@@ -214,10 +214,16 @@ class SearchPanel(QWidget):
     def _activated(self, item: QListWidgetItem) -> None:
         self.open_hit(int(item.data(Qt.ItemDataRole.UserRole)))
 
-    def open_hit(self, n: int) -> None:
+    def _clicked(self, item: QListWidgetItem) -> None:
+        # A click on a hit's second snippet opens that snippet's match, not the first.
+        n = int(item.data(Qt.ItemDataRole.UserRole))
+        click = self.delegate.take_click(self.results.row(item))
+        self.open_hit(n, snippet_at(*click) if click else 0)
+
+    def open_hit(self, n: int, snippet: int = 0) -> None:
         hit = self.hits[n]
         self.results.setCurrentRow(n)
-        self.hit_opened.emit(hit.document_id, first_match(hit))
+        self.hit_opened.emit(hit.document_id, first_match(hit, snippet))
 
     def current_document(self) -> int | None:
         """The document of the selected hit, if one is."""
