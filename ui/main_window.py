@@ -257,6 +257,8 @@ class MainWindow(LibraryOpening, QMainWindow):
             self.index_status.watch()
         if changes.documents or changes.collections:
             self.documents.model.reload()
+        elif changes.tags or changes.highlights:
+            self.documents.model.refresh()  # the Tags column: the document's and its passages'
         if changes.documents or changes.collections or changes.tags or changes.dossiers \
                 or changes.searches or changes.highlights:
             self.refresh_sidebar()

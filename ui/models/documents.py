@@ -35,7 +35,10 @@ def cell_text(row: dict[str, Any], key: str) -> str:
     if key == "title":
         return str(value or row.get("original_filename") or f"Document {row.get('id')}")
     if key == "tags":
-        return ", ".join(value or [])
+        own = list(value or [])
+        passages = row.get("passage_tags") or {}
+        return ", ".join(own + [f"{path} ({n})" for path, n in passages.items()
+                                if path not in own])
     if key == "kind":
         return str(value or "").upper()
     if key == "imported_at" and value:
@@ -87,6 +90,8 @@ class DocumentTableModel(QAbstractTableModel):
             return "…" if row is None else cell_text(row, key)
         if role == Qt.ItemDataRole.ToolTipRole and row is not None and key == "title":
             return cell_text(row, key)
+        if role == Qt.ItemDataRole.ToolTipRole and row is not None and key == "tags":
+            return tags_tooltip(row) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and key == "pages":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole and row is not None:
@@ -248,10 +253,26 @@ def first_block(wb: Any) -> list[dict[str, Any]]:
     return _with_tags(wb, wb.list_documents(offset=0, limit=BLOCK))
 
 
+def tags_tooltip(row: dict[str, Any]) -> str:
+    """The Tags cell's tooltip: which tags are the document's and which its passages'."""
+    lines = []
+    if row.get("tags"):
+        lines.append("Document: " + ", ".join(row["tags"]))
+    for path, n in (row.get("passage_tags") or {}).items():
+        lines.append(f"{path}: {n} passage{'s' if n != 1 else ''}")
+    return "\n".join(lines)
+
+
 def _with_tags(wb: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Adds each document's tag paths when the core can tell them (worker side)."""
+    """Adds each document's tag paths, and its passages' tags with their counts, when the
+    core can tell them (worker side)."""
     getter = getattr(wb, "document_tags", None)
     if callable(getter):
         for r in rows:
             r["tags"] = getter(r["id"])
+    passages = getattr(wb, "passage_tags", None)
+    if callable(passages) and rows:
+        found = passages([r["id"] for r in rows])
+        for r in rows:
+            r["passage_tags"] = found.get(r["id"], {})
     return rows

@@ -20,7 +20,7 @@ from workbench.changes import Changes
 from workbench.document_queries import resolve_document
 from workbench.errors import UserError
 from workbench.library import Library
-from workbench.models import DocumentTag, HighlightTag, Tag
+from workbench.models import DocumentTag, Highlight, HighlightTag, Tag
 from workbench.shared import versions
 from workbench.shared.versions import versioned
 
@@ -72,6 +72,25 @@ class TagsMixin:
             ids = s.execute(select(DocumentTag.tag_id)
                             .where(DocumentTag.document_id == doc.id)).scalars()
             return sorted(paths[i] for i in ids)
+
+    def passage_tags(self, doc_ids: list[int]) -> dict[int, dict[str, int]]:
+        """For each of ``doc_ids`` with tagged highlights: each tag path and how many of the
+        document's highlights carry it (the list's Tags column shows them beside the
+        document's own tags)."""
+        out: dict[int, dict[str, int]] = {}
+        if not doc_ids:
+            return out
+        with self.library.read() as s:
+            rows = s.execute(
+                select(Highlight.document_id, HighlightTag.tag_id, func.count())
+                .join(HighlightTag, HighlightTag.highlight_id == Highlight.id)
+                .where(Highlight.document_id.in_(doc_ids))
+                .group_by(Highlight.document_id, HighlightTag.tag_id)).all()
+            paths = T.path_map(s) if rows else {}
+        for doc_id, tag_id, n in rows:
+            out.setdefault(int(doc_id), {})[paths[tag_id]] = int(n)
+        return {d: dict(sorted(t.items(), key=lambda kv: kv[0].casefold()))
+                for d, t in out.items()}
 
     # --- change ------------------------------------------------------------------------------
 
