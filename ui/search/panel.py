@@ -45,6 +45,9 @@ class SearchPanel(QWidget):
         self.hits: list[Any] = []
         self.total = 0
         self.fetched = 0  # ranked hits read so far, copies folded into a hit included
+        # Which run an answer belongs to: the same query run again (a restored search, then a
+        # click on its tag) must not add the earlier run's answer to the new list.
+        self._run_id = 0
         # (document of the selected hit, scroll position) to put back when a refresh lands
         self._place: tuple[int | None, int] | None = None
         # What features add: keyword arguments for ``wb.search`` (e.g. collapse_copies), rich
@@ -118,6 +121,7 @@ class SearchPanel(QWidget):
         self.query = query.strip()
         self.filters = dict(filters or {})
         self.hits, self.total, self.fetched = [], 0, 0
+        self._run_id += 1
         self.results.clear()
         if not self.query:
             self.heading.setText("Search")
@@ -131,12 +135,13 @@ class SearchPanel(QWidget):
 
     def _fetch(self, offset: int) -> None:
         query, filters, options = self.query, dict(self.filters), dict(self.search_options)
+        run = self._run_id
         self.session.query(lambda wb: wb.search(query, PAGE, offset, filters or None, **options),
-                           lambda res: self._show(res, query, offset), "search the library")
+                           lambda res: self._show(res, run, offset), "search the library")
 
-    def _show(self, result: Any, query: str, offset: int) -> None:
-        if query != self.query:
-            return  # an older query finished after a newer one started
+    def _show(self, result: Any, run: int, offset: int) -> None:
+        if run != self._run_id:
+            return  # an earlier run finished after a newer one started
         self.total = result.total
         self.fetched = offset + sum(1 + len(_folded(hit)) for hit in result.hits)
         for hit in result.hits:
