@@ -74,9 +74,9 @@ def remember_bates_prefix(prefix: str | None) -> None:
 
 
 def export_folder() -> Path:
-    """Where the next export's save dialog opens: the folder of the last export while it
-    exists, else the home folder (it opened there every time, and a second export meant
-    browsing back)."""
+    """Where the next save dialog opens (``dialogs/save_as.py``: a dossier, the chronology,
+    passages, original bytes): the folder of the last file saved while it exists, else the
+    home folder (it opened there every time, and a second export meant browsing back)."""
     value = QSettings().value(GROUP + "export_folder", "")
     folder = Path(str(value)) if value else None
     return folder if folder is not None and folder.is_dir() else Path.home()

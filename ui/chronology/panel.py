@@ -10,7 +10,6 @@ operation in ``chronology/ops.py``; exports run on the worker like every other c
 from __future__ import annotations
 
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -18,7 +17,6 @@ from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,6 +32,7 @@ from workbench.changes import Changes
 
 from ..delete_key import claim_delete_key
 from ..dialogs.confirm import confirm
+from ..dialogs.save_as import ask_save_path, saved
 from ..flow_layout import FlowLayout
 from ..lazy_panel import LazyPanel
 from ..links.picker import short
@@ -397,18 +396,16 @@ class ChronologyPanel(LazyPanel):
         if not self.events:
             return
         filters = "CSV files (*.csv)" if fmt == "csv" else "Word documents (*.docx)"
-        target, _ = QFileDialog.getSaveFileName(self, "Export the chronology",
-                                                f"Chronology.{fmt}", filters)
-        if not target:
+        path = ask_save_path(self, "Export the chronology", f"Chronology.{fmt}", filters,
+                             f".{fmt}")
+        if path is None:
             return
-        path = Path(target)
-        if path.suffix.lower() != f".{fmt}":
-            path = path.with_name(path.name + f".{fmt}")
         self.info.setText(f"Exporting the chronology to {path.name}…")
         ops.export(self.session, fmt, path, self.filters(), self._exported)
 
     def _exported(self, out: dict[str, Any]) -> None:
         self._last_export = str(out.get("path"))
+        saved(self._last_export)  # the next save dialog opens in its folder
         text = f"Wrote {_plural(int(out.get('events', 0)), 'event')} to {out.get('path')}"
         self.info.setText(text)
         self.message.emit(text)

@@ -11,14 +11,12 @@ in place, export them, add them to the open dossier. Every change is an operatio
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QColorDialog,
-    QFileDialog,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -35,6 +33,7 @@ from PySide6.QtWidgets import (
 from workbench.changes import Changes
 
 from ..dialogs.confirm import confirm
+from ..dialogs.save_as import ask_save_path, saved
 from ..flow_layout import FlowLayout
 from ..lazy_panel import LazyPanel
 from ..operations import codebook as ops
@@ -410,14 +409,14 @@ class CodebookPanel(LazyPanel):
             return
         name = f"{row['name']} passages.{fmt}".replace("/", "-")
         filters = "CSV files (*.csv)" if fmt == "csv" else "Word documents (*.docx)"
-        target, _ = QFileDialog.getSaveFileName(self, "Export passages", name, filters)
-        if not target:
+        path = ask_save_path(self, "Export passages", name, filters, f".{fmt}")
+        if path is None:
             return
-        path = Path(target)
-        if path.suffix.lower() != f".{fmt}":
-            path = path.with_name(path.name + f".{fmt}")
-        ops.export_passages(self.session, row["id"], fmt, path, ids, lambda out: (
-            self.message.emit(f"Wrote {_plural(out['count'], 'passage')} to {out['path']}")))
+        ops.export_passages(self.session, row["id"], fmt, path, ids, self._passages_exported)
+
+    def _passages_exported(self, out: dict[str, Any]) -> None:
+        saved(out["path"])  # the next save dialog opens in its folder
+        self.message.emit(f"Wrote {_plural(out['count'], 'passage')} to {out['path']}")
 
     def add_to_dossier(self, from_note: bool) -> None:
         dossier_id = self.current_dossier()

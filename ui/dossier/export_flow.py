@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from workbench.errors import Cancelled
 
 from ..dialogs.dossier_dialogs import ExportProgressDialog
+from ..dialogs.save_as import ask_save_path, saved
 from ..operations import dossiers as ops
-from ..preferences import export_folder, remember_bates_prefix, remember_export_folder
+from ..preferences import remember_bates_prefix
 from ..tasks import ProgressPoller, Task
 
 if TYPE_CHECKING:
@@ -59,15 +60,14 @@ class ExportFlow(QObject):
             return
         fmt = b.format.currentData()
         name = (b.data.get("title") or "dossier").replace("/", "-") + SUFFIX[fmt]
-        target, _ = QFileDialog.getSaveFileName(b, "Export dossier", str(export_folder() / name))
-        if target:
-            self.run(Path(target), fmt, b.bates.text().strip() or None)
+        target = ask_save_path(b, "Export dossier", name)
+        if target is not None:
+            self.run(target, fmt, b.bates.text().strip() or None)
 
     def run(self, out: Path, fmt: str, bates: str | None) -> None:
         b = self.builder
         assert b.dossier_id is not None
         remember_bates_prefix(bates)  # offered again next time, in this and every new window
-        remember_export_folder(out)  # where the next export's dialog opens
         # Disabling the focused Export button hands the focus on, and the editing area
         # scrolled to show where it went (its top): put back afterwards (``_close_progress``).
         self._scrolled = b.editing_area.verticalScrollBar().value()
@@ -102,6 +102,7 @@ class ExportFlow(QObject):
         b.editing_area.verticalScrollBar().setValue(self._scrolled)
 
     def _exported(self, result: dict[str, Any], out: Path) -> None:
+        saved(out)  # the next save dialog, of any export, opens in its folder
         self._close_progress()
         b = self.builder
         b.last_export = result

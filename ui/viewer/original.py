@@ -9,13 +9,11 @@ save. What is painted and what a drag on the page does are wired by ``page_highl
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..dialogs.save_as import ask_save_path, saved
 from ..elided_label import ElidedLabel
 from ..session import Session
 from .page_marks import Overlays
@@ -301,11 +300,11 @@ class OriginalView(QWidget):
         if doc_id is None:
             return
         name = self.info.get("original_filename") or f"document-{doc_id}"
-        target, _ = QFileDialog.getSaveFileName(self, "Save original bytes",
-                                                str(Path.home() / name))
-        if target:
-            self.session.query(lambda wb: _copy(wb.original_path(doc_id), target),
-                               None, "save the original")
+        target = ask_save_path(self, "Save original bytes", name)
+        if target is not None:
+            # the folder is remembered once the bytes are there, not when a copy failed
+            self.session.query(lambda wb: _copy(wb.original_path(doc_id), str(target)),
+                               lambda _: saved(target), "save the original")
 
     def _show_other(self, path: str) -> None:
         self.path = path
