@@ -34,6 +34,16 @@ from ..operations.highlights import new_tag_colors
 from ..sidebar import color_dot
 
 NEW_TAG_COLOR = "#f5d742"  # a listed tag without a colour of its own
+OPENING_QUOTES = ("“", '"')
+CLOSING_QUOTES = ("”", '"')
+
+
+def quoted(passage: str) -> str:
+    """The passage in typographic quotes, each added only where the passage has none of its
+    own at that end: a passage ending with ” was shown “…”” (session 16's walk)."""
+    start = "" if passage.startswith(OPENING_QUOTES) else "“"
+    end = "" if passage.endswith(CLOSING_QUOTES) else "”"
+    return f"{start}{passage}{end}"
 
 
 class HighlightDialog(QDialog):
@@ -48,7 +58,7 @@ class HighlightDialog(QDialog):
         # True once a listed tag was ticked while the field held its text: that text was a filter
         self._typed_used = False
         q = quote if len(quote) < 400 else quote[:400] + "…"
-        self.quote = QLabel(f"“{q}”")
+        self.quote = QLabel(quoted(q))
         self.quote.setWordWrap(True)
         self.quote.setObjectName("quote")
         self.filter = QLineEdit()
