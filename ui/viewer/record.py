@@ -32,6 +32,7 @@ from workbench.errors import UserError
 
 from ..operations import records as ops
 from ..session import Session
+from .hash_field import HashField
 
 
 def _time(value: Any) -> str | None:
@@ -247,11 +248,13 @@ class RecordView(QScrollArea):
 
     def _display_field(self, label: str, text: str) -> QWidget:
         field: QWidget
-        if label in UNBREAKABLE:  # hashes, paths, URLs: one line, scrolls, copies whole
+        if label == "SHA-256":  # every digit shown, in lines of even groups, copies whole
+            field = HashField(text)
+        elif label in UNBREAKABLE:  # paths, URLs: one line, scrolls, copies whole
             line = QLineEdit(text)
             line.setReadOnly(True)
             line.setCursorPosition(0)
-            line.setObjectName("mono" if label == "SHA-256" else "recordLine")
+            line.setObjectName("recordLine")
             line.setToolTip(text)
             field = line
         else:
