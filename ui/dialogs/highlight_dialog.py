@@ -31,19 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..operations.highlights import new_tag_colors
+from ..quoting import quoted
 from ..sidebar import color_dot
 
 NEW_TAG_COLOR = "#f5d742"  # a listed tag without a colour of its own
-OPENING_QUOTES = ("“", '"')
-CLOSING_QUOTES = ("”", '"')
-
-
-def quoted(passage: str) -> str:
-    """The passage in typographic quotes, each added only where the passage has none of its
-    own at that end: a passage ending with ” was shown “…”” (session 16's walk)."""
-    start = "" if passage.startswith(OPENING_QUOTES) else "“"
-    end = "" if passage.endswith(CLOSING_QUOTES) else "”"
-    return f"{start}{passage}{end}"
 
 
 class HighlightDialog(QDialog):

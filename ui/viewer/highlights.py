@@ -34,6 +34,7 @@ from ..dialogs.confirm import confirm
 from ..dialogs.highlight_dialog import HighlightDialog
 from ..operations import codebook as codebook_ops
 from ..operations import highlights as ops
+from ..quoting import quoted
 from ..search.delegate import HTML_ROLE, RichDelegate
 from ..session import Session
 from .page_highlights import PageHighlights, list_item
@@ -114,16 +115,16 @@ class HighlightsPane(QWidget):
             tags = ", ".join(h.get("tags") or [])
             if h["status"] == "orphan":
                 cand = h.get("candidate") or {}
-                text = f"“{quote}”"
+                text = quoted(quote)
                 text += (f"\n→ candidate ({cand.get('method', '')}, score "
-                         f"{cand.get('score', 0):.2f}): “{cand.get('quote', '')[:200]}”"
+                         f"{cand.get('score', 0):.2f}): {quoted(cand.get('quote', '')[:200])}"
                          if cand else "\n→ no candidate found")
                 item = QListWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, h["id"])
                 self.orphans.addItem(item)
                 continue
             page = f"p. {h['page']} · " if h.get("page") else ""
-            text = f"“{quote}”\n{page}{tags or 'no tags'}" + (f"\n✎ {h['note']}" if h["note"]
+            text = f"{quoted(quote)}\n{page}{tags or 'no tags'}" + (f"\n✎ {h['note']}" if h["note"]
                                                              else "")
             item = QListWidgetItem()
             item.setData(HTML_ROLE, _highlight_html(h, quote, colors))
@@ -147,7 +148,7 @@ def _highlight_html(h: dict[str, Any], quote: str, colors: dict[str, str]) -> st
         f"<span style='background-color:{colors.get(t, DEFAULT_COLOR)}; color:#111;'>"
         f"&nbsp;{html.escape(t)}&nbsp;</span>" for t in h.get("tags") or [])
     page = f"p. {h['page']}" if h.get("page") else ""
-    out = (f"<div>“{html.escape(quote)}”</div>"
+    out = (f"<div>{html.escape(quoted(quote))}</div>"
            f"<div style='margin-top:3px'><small>{page}</small>&nbsp; "
            f"{chips or '<i>no tags</i>'}</div>")
     if h.get("note"):
