@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QToolButton
+from PySide6.QtWidgets import QApplication, QPushButton, QToolButton
 
-from tests.ui.test_codebook import coded_window
+from tests.ui.test_codebook import click_tag, coded_window
 from ui import theme
 
 OFF = 60  # a pixel this far from the button's background (in any channel) is ink
@@ -39,7 +39,7 @@ def _ink_columns(button: QToolButton) -> tuple[list[int], dict[int, list[int]]]:
     """The columns inside the button's frame that hold ink, and each one's inked rows."""
     QApplication.processEvents()
     image = button.grab().toImage()
-    back = QColor(theme.colors()["button"])
+    back = QColor(theme.colors()["button" if button.isEnabled() else "window"])
     rows: dict[int, list[int]] = {}
     for x in range(3, image.width() - 3):  # inside the 1 px frame and its rounded corners
         for y in range(3, image.height() - 3):
@@ -58,7 +58,13 @@ def test_the_colour_buttons_arrow_has_room(window: Any, tmp_path: Path, qtbot: A
     text = button.fontMetrics().horizontalAdvance(button.text())
     assert button.width() >= button.sizeHint().width()  # the row gives it what it asks
     assert button.sizeHint().width() >= PAD + text + GAP + ARROW + PAD, (button.sizeHint(), text)
+    _assert_arrow_apart(button, text, mode)  # disabled: no tag chosen yet
+    click_tag(qtbot, window.codebook, "Abuse")
+    assert button.isEnabled()
+    _assert_arrow_apart(button, text, mode)
 
+
+def _assert_arrow_apart(button: QToolButton, text: int, mode: str) -> None:
     columns, rows = _ink_columns(button)
     assert columns, "nothing drawn"
     # the arrow: the ink right of the widest gap between inked columns
@@ -75,3 +81,24 @@ def test_the_colour_buttons_arrow_has_room(window: Any, tmp_path: Path, qtbot: A
     text_middle = (min(text_rows) + max(text_rows)) / 2
     assert abs(arrow_middle - text_middle) <= 3, (mode, arrow_middle, text_middle)
     assert button.width() - 1 - max(arrow) >= GAP  # not in the corner either
+
+
+def _fill(button: QToolButton | QPushButton) -> QColor:
+    """The button's background, inside its frame, left of its text."""
+    QApplication.processEvents()
+    image = button.grab().toImage()
+    return image.pixelColor(4, image.height() // 2)
+
+
+def test_the_colour_button_greys_out_with_its_neighbours(window: Any, tmp_path: Path,
+                                                         qtbot: Any, mode: str) -> None:
+    """Without a tag chosen every tag button is disabled; the Colour button kept the
+    enabled buttons' white (light theme) beside its greyed neighbours."""
+    coded_window(window, tmp_path)
+    panel = window.codebook
+    qtbot.waitExposed(panel.color_button)
+    assert not panel.color_button.isEnabled() and not panel.buttons["rename"].isEnabled()
+    assert _fill(panel.color_button) == _fill(panel.buttons["rename"]), mode
+    click_tag(qtbot, panel, "Abuse")
+    assert panel.color_button.isEnabled()
+    assert _fill(panel.color_button) == _fill(panel.buttons["rename"]), mode
