@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..links.picker import HighlightPicker, short
+from ..quoting import quoted
 from ..session import Session
 from .ops import STATUSES, EventForm
 from .reading import read
@@ -34,7 +35,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 def source_line(src: dict[str, Any]) -> str:
     page = f", p. {src['page']}" if src.get("page") else ""
     title = src.get("title") or src.get("document_title") or ""
-    return f"“{short(src.get('quote') or '', 120)}” — {title}{page}"
+    return f"{quoted(short(src.get('quote') or '', 120))} — {title}{page}"
 
 
 class SourcePickerDialog(QDialog):

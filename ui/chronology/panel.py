@@ -37,6 +37,7 @@ from ..flow_layout import FlowLayout
 from ..lazy_panel import LazyPanel
 from ..links.picker import short
 from ..operations import highlights as highlight_ops
+from ..quoting import quoted
 from ..session import Session
 from ..table_fit import ColumnFitter
 from ..window_fit import VerticalScroller
@@ -381,7 +382,7 @@ class ChronologyPanel(LazyPanel):
             for s in sources:
                 page = f", p. {s['page']}" if s.get("page") else ""
                 menu.addAction(f"{short(s.get('title') or '', 60)}{page}: "
-                               f"“{short(s.get('quote') or '', 60)}”",
+                               f"{quoted(short(s.get('quote') or '', 60))}",
                                partial(self._open, int(s["highlight_id"])))
             self.last_menu = menu
             button = self.buttons["open"]
