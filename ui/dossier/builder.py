@@ -48,6 +48,7 @@ from ..dialogs.dossier_dialogs import (
     RedactTermDialog,
     RenameSectionDialog,
 )
+from ..elided_combo import ElidedComboBox
 from ..elided_label import ElidedLabel
 from ..flow_layout import FlowLayout
 from ..lazy_panel import LazyPanel
@@ -97,12 +98,14 @@ class DossierBuilder(LazyPanel):
 
     def _build(self) -> None:
         session = self.session
-        self.chooser = QComboBox()
+        self.chooser = ElidedComboBox()
         self.chooser.setAccessibleName("Dossier")
-        # A long dossier title elides in the box instead of pushing the buttons over it.
+        # A long dossier title elides ("…", whole in the tooltip) instead of pushing the
+        # buttons over it; asking for little keeps "Freeze…" (or "New version") on its row at
+        # 1024 px, and the box still takes all the room its row has left.
         self.chooser.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.chooser.setMinimumContentsLength(10)
+        self.chooser.setMinimumContentsLength(4)
         self.chooser.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.chooser.activated.connect(lambda _i: self.open_dossier(self.chooser.currentData()))
         new = QPushButton("New dossier…")

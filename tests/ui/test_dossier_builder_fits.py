@@ -1,0 +1,147 @@
+"""The dossier builder on a small laptop (1024x700) and a large screen (1360x840, the window a
+1600x1000 screen opens): session 16's walk found it cramped at 1024x700 — scroll areas inside
+a scroll area (the wheel over the redactions list scrolled the list, not the editing area),
+the Export row below the fold, a redactions list less than one row tall, the dossier chooser
+cut without an ellipsis and "Freeze…" wrapped onto a row of its own.
+
+Driven through the real window offscreen: the main window shown and resized, the builder
+opened with Ctrl+3, a wheel turned over the redactions list.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QToolTip,
+    QWidget,
+)
+
+from tests.ui.conftest import facade
+from ui.window_fit import PREFERRED, fitted_geometry
+
+TITLE = ("Submission to the UN Special Rapporteur on contemporary forms of slavery — "
+         "forced labour in the Xinjiang camps, 2017–2022")
+STATEMENTS = [
+    "Witness Ahmed Karimov saw the trucks leave the camp at night.\n",
+    "The guards shouted at the workers near the new walls of the factory.\n",
+]
+# The window as the app opens it on a 1024x700 and a 1600x1000 screen (ui/window_fit.py):
+# 1008x652 (the room left by the window's frame and title bar) and 1360x840.
+SIZES = [fitted_geometry(PREFERRED, QRect(0, 0, *screen))[0].toTuple()
+         for screen in ((1024, 700), (1600, 1000))]
+
+
+def _dossier(win: Any, tmp_path: Path, terms: list[str]) -> int:
+    """Two exhibits (a highlight and a whole document) and a redaction per term."""
+    paths = []
+    for i, text in enumerate(STATEMENTS):
+        paths.append(tmp_path / f"statement-{i}.txt")
+        paths[-1].write_text(text, encoding="utf-8")
+    report, _ = facade(win, lambda wb: wb.import_paths(paths))
+    first, second = (r.document_id for r in report.imported)
+    hid = facade(win, lambda wb: wb.add_highlight(
+        first, quote="saw the trucks leave the camp")).highlight_ids[0]
+    did: int = facade(win, lambda wb: wb.create_dossier(TITLE)).dossier_ids[0]
+    facade(win, lambda wb: wb.add_item(did, highlight=hid))
+    facade(win, lambda wb: wb.add_item(did, document=second))
+    for term in terms:
+        facade(win, lambda wb, t=term: wb.redact_term(
+            did, t, "the witness's family still lives near the camp and could be "
+            "identified from this"))
+    return did
+
+
+def _settle(qtbot: Any) -> None:
+    QApplication.processEvents()
+    qtbot.wait(60)
+
+
+def _open_at(win: Any, qtbot: Any, did: int, size: tuple[int, int]) -> Any:
+    """The window at ``size``, the builder opened as a person does: click, Ctrl+3."""
+    if win.builder is None:
+        pytest.fail("this core build has no dossiers")
+    win.refresh_sidebar()  # the library is no longer empty: its panes are shown
+    win.showNormal()
+    win.resize(*size)
+    qtbot.waitExposed(win)
+    win.builder.open_dossier(did)
+    qtbot.keyClick(win, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(win.builder.isVisible, timeout=5000)
+    _settle(qtbot)
+    return win.builder
+
+
+def _in_view(widget: QWidget, root: QWidget) -> bool:
+    """Whether all of ``widget`` is on screen inside ``root`` (not scrolled away or cut)."""
+    region = widget.visibleRegion().boundingRect()
+    top_left = widget.mapTo(root, QPoint(0, 0))
+    return (region == widget.rect() and top_left.x() >= 0 and top_left.y() >= 0
+            and top_left.x() + widget.width() <= root.width()
+            and top_left.y() + widget.height() <= root.height())
+
+
+def _same_row(a: QWidget, b: QWidget) -> bool:
+    return abs(a.geometry().center().y() - b.geometry().center().y()) < a.height() // 2
+
+
+SCREENS = pytest.mark.parametrize("size", SIZES, ids=["screen-1024x700", "screen-1600x1000"])
+
+
+def _opened(window: Any, tmp_path: Path, qtbot: Any, size: tuple[int, int]) -> Any:
+    did = _dossier(window, tmp_path, ["Ahmed Karimov", "factory"])
+    builder = _open_at(window, qtbot, did, size)
+    assert window.size().toTuple() == size
+    return builder
+
+
+@SCREENS
+def test_the_chooser_elides_the_title_and_names_it_in_its_tooltip(
+        window: Any, tmp_path: Path, qtbot: Any, size: tuple[int, int]) -> None:
+    chooser = _opened(window, tmp_path, qtbot, size).chooser
+    at = chooser.rect().center()
+    QApplication.sendEvent(chooser, QHelpEvent(QEvent.Type.ToolTip, at, chooser.mapToGlobal(at)))
+    assert TITLE in chooser.toolTip() and TITLE in QToolTip.text()
+    QToolTip.hideText()
+    assert chooser.currentText().startswith(TITLE)  # the item itself is not cut
+    shown = chooser.shown_text()  # what the box draws: cut with "…", not at the arrow
+    assert shown.endswith("…") and shown[:-1] in chooser.currentText()
+    assert chooser.fontMetrics().horizontalAdvance(shown) < chooser.width()
+
+
+@SCREENS
+def test_no_button_is_cut_and_freeze_keeps_the_chooser_row(
+        window: Any, tmp_path: Path, qtbot: Any, size: tuple[int, int]) -> None:
+    builder = _opened(window, tmp_path, qtbot, size)
+    # No button's text is wider than its button, and none is cut off at the pane's edge.
+    for b in builder.findChildren(QAbstractButton):
+        if b.isVisibleTo(builder) and b.text():
+            text = b.text().replace("&", "")
+            assert b.fontMetrics().horizontalAdvance(text) < b.width(), b.text()
+            assert b.sizeHint().width() <= b.width(), b.text()
+            left = b.mapTo(builder, QPoint(0, 0)).x()
+            assert left >= 0 and left + b.width() <= builder.width(), b.text()
+    # "Freeze…" stays on the chooser's row (it wrapped onto a row of its own).
+    assert _same_row(builder.chooser, builder.freeze_button)
+
+
+def test_a_frozen_dossier_keeps_new_version_on_the_chooser_row(
+        window: Any, tmp_path: Path, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Frozen, the button reads "New version", wider than "Freeze…": it too stays on its row
+    at 1024x700."""
+    from PySide6.QtWidgets import QMessageBox
+
+    did = _dossier(window, tmp_path, ["Ahmed Karimov", "factory"])
+    builder = _open_at(window, qtbot, did, SIZES[0])
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(builder.freeze_button, Qt.MouseButton.LeftButton)
+    _settle(qtbot)
+    assert builder.freeze_button.text() == "New version"
+    assert _same_row(builder.chooser, builder.freeze_button)
+    assert builder.chooser.shown_text().endswith("…") and TITLE in builder.chooser.toolTip()
