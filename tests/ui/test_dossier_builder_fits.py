@@ -14,11 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QRect, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QHelpEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
+    QAbstractScrollArea,
     QApplication,
+    QScrollArea,
     QToolTip,
     QWidget,
 )
@@ -129,6 +133,60 @@ def test_no_button_is_cut_and_freeze_keeps_the_chooser_row(
             assert left >= 0 and left + b.width() <= builder.width(), b.text()
     # "Freeze…" stays on the chooser's row (it wrapped onto a row of its own).
     assert _same_row(builder.chooser, builder.freeze_button)
+
+
+@SCREENS
+def test_the_redactions_list_shows_three_whole_rows(
+        window: Any, tmp_path: Path, qtbot: Any, size: tuple[int, int]) -> None:
+    red = _opened(window, tmp_path, qtbot, size).redactions
+    assert red.count() == 2
+    row = red.sizeHintForRow(0)
+    assert red.viewport().height() >= 3 * row, (red.viewport().height(), row)
+    # Each on one line, cut with "…" rather than scrolled sideways; the tooltip has it all.
+    assert not red.horizontalScrollBar().isVisible()
+    assert red.visualItemRect(red.item(0)).width() <= red.viewport().width()
+    full = red.item(0).text()
+    assert "the witness's family" in full and red.item(0).toolTip() == full
+
+
+def test_one_scroll_area_and_the_wheel_scrolls_it(window: Any, tmp_path: Path,
+                                                    qtbot: Any) -> None:
+    terms = ["Ahmed Karimov", "factory", "trucks", "guards", "walls", "workers"]
+    did = _dossier(window, tmp_path, terms)
+    builder = _open_at(window, qtbot, did, SIZES[0])
+
+    # At most one scroll area in the editing area, and no list scrolling inside it: a list
+    # there shows all its rows (the commentary box, a text editor, may scroll its own text).
+    areas = builder.findChildren(QScrollArea)
+    assert areas == [builder.editing_area]
+    inner = [w for w in builder.findChildren(QAbstractScrollArea)
+             if w is not builder.editing_area and builder.editing_area.isAncestorOf(w)]
+    assert builder.redactions in inner
+    for w in inner:
+        assert not isinstance(w, QScrollArea)
+        if isinstance(w, QAbstractItemView):
+            assert w.verticalScrollBar().maximum() == 0, w.accessibleName()
+            assert w.viewport().height() >= w.count() * w.sizeHintForRow(0)  # type: ignore[attr-defined]
+
+    # The wheel over the redactions list scrolls the editing area (it scrolled the list).
+    area = builder.editing_area
+    split = area.parentWidget()
+    split.setSizes([split.height() - 140, 140])  # a short editing area, as on a small screen
+    _settle(qtbot)
+    bar = area.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(builder.redactions.y())  # the list's first rows at the area's top
+    _settle(qtbot)
+    before = bar.value()
+    assert 0 < before < bar.maximum()  # the area can go on down
+    # A wheel turned by the user (through the window system, as a real one arrives: Qt
+    # passes it on to the parents only then) over the list's middle.
+    viewport = builder.redactions.viewport()
+    at = viewport.mapTo(window, viewport.rect().center())
+    QTest.wheelEvent(window.windowHandle(), QPointF(at), QPoint(0, -120))  # down
+    _settle(qtbot)
+    assert bar.value() > before  # the editing area moved down, not the list
+    assert builder.redactions.verticalScrollBar().value() == 0
 
 
 def test_a_frozen_dossier_keeps_new_version_on_the_chooser_row(

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QMenu,
     QMessageBox,
@@ -50,6 +49,7 @@ from ..dialogs.dossier_dialogs import (
 )
 from ..elided_combo import ElidedComboBox
 from ..elided_label import ElidedLabel
+from ..fitted_list import FittedList
 from ..flow_layout import FlowLayout
 from ..lazy_panel import LazyPanel
 from ..operations import dossiers as ops
@@ -164,9 +164,10 @@ class DossierBuilder(LazyPanel):
             edit_row.addWidget(b)
         self.edit_row = edit_row  # other features add their buttons here (chronology section)
 
-        self.redactions = QListWidget()
+        # As tall as its rows (three at least): inside the editing area's scroll it never
+        # scrolls itself, so the wheel over it scrolls the area (fitted_list).
+        self.redactions = FittedList(min_rows=3)
         self.redactions.setAccessibleName("Redactions")
-        self.redactions.setMaximumHeight(90)
         redact = QPushButton("Redact term…")
         redact.setAccessibleName("Redact a term")
         redact.setToolTip("Hide a word or name everywhere in this dossier")
@@ -329,6 +330,7 @@ class DossierBuilder(LazyPanel):
                      else f" (in {redacting.item_label(self, r['item_id'])})")
             # What the export prints, then the private reason (shown here only).
             item = QListWidgetItem(redacting.rule_text(self, r, where))
+            item.setToolTip(item.text())  # the row is cut with "…" at the list's width
             item.setData(ITEM_ID, r["id"])
             self.redactions.addItem(item)
 
