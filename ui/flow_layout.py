@@ -11,7 +11,7 @@ expands (a combo box, a line edit) share what is left of their row.
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
+from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget, QWidgetItem
 
 
 class FlowLayout(QLayout):
@@ -25,6 +25,14 @@ class FlowLayout(QLayout):
 
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
+
+    def insertWidget(self, index: int, widget: QWidget) -> None:
+        """As ``QBoxLayout.insertWidget``, for features that add a widget beside another
+        (``index`` out of range: at the end)."""
+        self.addChildWidget(widget)
+        at = index if 0 <= index <= len(self._items) else len(self._items)
+        self._items.insert(at, QWidgetItem(widget))
+        self.invalidate()
 
     def count(self) -> int:
         return len(self._items)

@@ -149,6 +149,16 @@ def test_the_redactions_list_shows_three_whole_rows(
     assert "the witness's family" in full and red.item(0).toolTip() == full
 
 
+@SCREENS
+def test_export_is_in_view_without_scrolling(
+        window: Any, tmp_path: Path, qtbot: Any, size: tuple[int, int]) -> None:
+    builder = _opened(window, tmp_path, qtbot, size)
+    builder.editing_area.verticalScrollBar().setValue(0)
+    _settle(qtbot)
+    assert _in_view(builder.export_button, builder)
+    assert _in_view(builder.format, builder) and _in_view(builder.bates, builder)
+
+
 def test_one_scroll_area_and_the_wheel_scrolls_it(window: Any, tmp_path: Path,
                                                     qtbot: Any) -> None:
     terms = ["Ahmed Karimov", "factory", "trucks", "guards", "walls", "workers"]

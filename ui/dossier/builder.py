@@ -7,6 +7,10 @@ context menu on the list. Export runs on the worker behind a progress dialog who
 the task's flag; it ends in one dialog offering "Open folder". The redaction dialogs are in
 ``redacting``; ``note_offer`` offers a highlight's note as its exhibit's commentary.
 
+Layout (session 16, for 1024x700): the exhibits above and the editing area below share a
+split (``editing_split``); the editing area is the page's one scroll area, and the lists in it
+show all their rows; the Export row stays in view under the split.
+
 It is a ``LazyPanel`` (issue 16): its widgets are built the first time it is shown or a
 widget of it is touched, not as the library opens. Until then ``set_dossiers``,
 ``open_dossier``, ``reset`` and ``_show`` keep to its state (the dossiers, the dossier open
@@ -23,7 +27,6 @@ from typing import Any
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -32,9 +35,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -54,8 +55,10 @@ from ..flow_layout import FlowLayout
 from ..lazy_panel import LazyPanel
 from ..operations import dossiers as ops
 from ..session import Session
+from ..window_fit import VerticalScroller
 from . import redacting
 from .adding import add_new
+from .editing_split import EditingSplit
 from .export_flow import ExportFlow
 from .facsimile_row import FacsimileRow
 from .items import ITEM_ID, SECTION, ExhibitList
@@ -212,42 +215,41 @@ class DossierBuilder(LazyPanel):
         # A long path here must not widen the pane (at 1024 px it squeezed the sidebar).
         self.status = ElidedLabel("", mode=Qt.TextElideMode.ElideMiddle)
         self.status.setObjectName("secondary")
+        # Beside Export… (it mostly says how an export went), taking what its row has left:
+        # a line of its own cost the exhibits a row at 1024x700.
+        self.status.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         ex_row = FlowLayout()
         ex_row.addWidget(self.format)
         ex_row.addWidget(self.bates)
         ex_row.addWidget(self.export_button)
+        ex_row.addWidget(self.status)
 
         bottom = QWidget()
         bl = QVBoxLayout(bottom)
         bl.setContentsMargins(0, 0, 0, 0)
         bl.addWidget(self.commentary)
-        bl.addWidget(self.facsimile)
+        # The selected exhibit's options share one row where they fit (the corroboration
+        # toggle is inserted after the facsimile row: ui/links/dossier.py).
+        options = QWidget()
+        FlowLayout(options).addWidget(self.facsimile)
+        bl.addWidget(options)
         bl.addLayout(edit_row)
         bl.addLayout(red_row)
         bl.addWidget(self.redactions)
-        bl.addLayout(ex_row)
-        bl.addWidget(self.status)
+        bl.addStretch(1)
         # On a short screen the editing area scrolls rather than squeezing its rows together.
-        scroller = QScrollArea()
+        # It is the builder's one scroll area: the lists in it show all their rows.
+        scroller = VerticalScroller(bottom)
         self.editing_area = scroller  # an export keeps where it is scrolled (export_flow)
-        scroller.setWidget(bottom)
-        scroller.setWidgetResizable(True)
-        scroller.setFrameShape(QFrame.Shape.NoFrame)
-        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        split = QSplitter()
-        split.setOrientation(split.orientation().Vertical)
-        split.setChildrenCollapsible(False)
-        split.addWidget(self.items)
-        split.addWidget(scroller)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([300, 200])  # the exhibits first: the editing area scrolls
+        self.split = split = EditingSplit(self.items, scroller)
+        # Export stays in view under the split, whatever the editing area is scrolled to.
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 8)
         layout.addLayout(top)
         layout.addWidget(self.meta)
         layout.addWidget(self.hint)
         layout.addWidget(split, 1)
+        layout.addLayout(ex_row)
         hooks, self._on_build = self._on_build, []
         for hook in hooks:
             hook()

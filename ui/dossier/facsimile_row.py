@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QSizePolicy, QWidget
 
 
 class FacsimileRow(QWidget):
@@ -41,6 +41,9 @@ class FacsimileRow(QWidget):
         layout.addWidget(self.check)
         layout.addWidget(self.pages)
         layout.addStretch(1)
+        # As wide as it needs and no wider: in the builder it shares a wrapping row with the
+        # exhibit's other options ("List corroborating sources").
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.show_entry(None)
 
     def show_entry(self, entry: dict[str, Any] | None) -> None:
