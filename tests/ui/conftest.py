@@ -122,3 +122,17 @@ def import_three(win: Any, tmp_path: Path) -> None:
     win.imports.plan_dialog.accept()
     win.imports.summary_dialog.accept()
     win.activateWindow()
+
+
+@pytest.fixture(params=["light", "dark"])
+def theme_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The test runs in each theme, the application's style sheet applied; put back after."""
+    from ui import theme
+    from ui.app import make_application
+
+    app = make_application()
+    monkeypatch.setenv("WORKBENCH_THEME", request.param)
+    theme.apply_theme(app)
+    yield request.param
+    monkeypatch.delenv("WORKBENCH_THEME")
+    theme.apply_theme(app)

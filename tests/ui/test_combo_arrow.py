@@ -7,7 +7,6 @@ the dark theme the same shades are near-black on near-black and did not show."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,18 +18,6 @@ from ui import theme
 
 OFF = 40  # a pixel this far from the background (in any channel) is drawn on it
 BAR = 0.8  # a line of such pixels this long across the arrow's area is a bar, not a glyph
-
-
-@pytest.fixture(params=["light", "dark"])
-def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    from ui.app import make_application
-
-    app = make_application()
-    monkeypatch.setenv("WORKBENCH_THEME", request.param)
-    theme.apply_theme(app)
-    yield request.param
-    monkeypatch.delenv("WORKBENCH_THEME")
-    theme.apply_theme(app)
 
 
 def _arrow_area(combo: QComboBox) -> tuple[QImage, list[list[bool]]]:
@@ -65,7 +52,7 @@ def _assert_arrow_on_background(combo: QComboBox) -> None:
 
 
 def test_the_collection_combo_arrow_has_no_bar(window: Any, tmp_path: Path, qtbot: Any,
-                                               mode: str) -> None:
+                                               theme_mode: str) -> None:
     (tmp_path / "statement.txt").write_text("A statement about the camp.\n", encoding="utf-8")
     window.imports.start([tmp_path / "statement.txt"])
     dialog = window.imports.plan_dialog

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QEvent, QPoint
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
@@ -26,12 +27,17 @@ def _hover(view: TextView, qt_pos: int, qtbot: Any) -> str:
     return QToolTip.text() if QToolTip.isVisible() else ""
 
 
-def test_hovering_a_highlight_shows_its_tags_and_note(qtbot: Any) -> None:
-    view = TextView()
-    qtbot.addWidget(view)
-    view.resize(600, 300)
-    view.show()
-    view.set_text(TEXT, [])
+@pytest.fixture
+def view(qtbot: Any) -> TextView:
+    shown = TextView()
+    qtbot.addWidget(shown)
+    shown.resize(600, 300)
+    shown.show()
+    shown.set_text(TEXT, [])
+    return shown
+
+
+def test_hovering_a_highlight_shows_its_tags_and_note(view: TextView, qtbot: Any) -> None:
     start = TEXT.index("The tagged")
     view.set_highlights([Painted(7, start, start + 29, "#f5d742",
                                  "Arbitrary detention, Witness — check the date")])
@@ -41,12 +47,7 @@ def test_hovering_a_highlight_shows_its_tags_and_note(qtbot: Any) -> None:
     QToolTip.hideText()
 
 
-def test_an_untagged_highlight_says_so(qtbot: Any) -> None:
-    view = TextView()
-    qtbot.addWidget(view)
-    view.resize(600, 300)
-    view.show()
-    view.set_text(TEXT, [])
+def test_an_untagged_highlight_says_so(view: TextView, qtbot: Any) -> None:
     start = TEXT.index("The tagged")
     view.set_highlights([Painted(8, start, start + 29, "#f5d742", "")])
     assert "No tag" in _hover(view, start + 5, qtbot)
