@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -129,6 +129,9 @@ class RecordView(QScrollArea):
         outer.addLayout(self.form)
         outer.addStretch(1)
         self.setWidget(self.inner)
+        # A narrower pane (its scroll bar appearing) left QFormLayout's wrapped values at their
+        # height for the old width: a long title lost its last line. Relaid out at each width.
+        self.inner.installEventFilter(self)
 
         self.info: dict[str, Any] = {}
         self.values: dict[str, str] = {}  # row label -> text shown
@@ -137,6 +140,13 @@ class RecordView(QScrollArea):
         self.editing = False
         self.saving = False
         self._build()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.inner and event.type() == QEvent.Type.Resize \
+                and isinstance(event, QResizeEvent) \
+                and event.size().width() != event.oldSize().width():
+            self.form.invalidate()
+        return super().eventFilter(watched, event)
 
     # --- states ---------------------------------------------------------------------------
 
