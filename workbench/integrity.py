@@ -71,12 +71,15 @@ def verify(library: Library, *, record: bool = True) -> dict[str, Any]:
               "strays": find_strays(library.originals, {sha for _, sha in docs})}
     from .shared.roles import may_record
 
-    # a shared case's reader checks the library too, without recording it
-    if record and library.writable and may_record(library):
-        with library.transaction() as s:
-            audit.record(s, audit.FIXITY_CHECK, "library", None,
-                         {"ok": result["ok"], "documents": len(docs),
-                          "problems": len(problems), "strays": len(result["strays"])})
+    # a shared case's reader checks the library too, without recording it; beside the window
+    # holding the library, the check's event is left for its next writer
+    if record and may_record(library):
+        from .pending_events import PENDING, RECORDED, note
+
+        state = note(library, audit.FIXITY_CHECK, "library", None,
+                     {"ok": result["ok"], "documents": len(docs),
+                      "problems": len(problems), "strays": len(result["strays"])})
+        result["recorded"], result["pending"] = state == RECORDED, state == PENDING
     return result
 
 

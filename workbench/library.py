@@ -176,6 +176,10 @@ class Library:
             with reported(path), writes_to(path, "opening it for writing"):
                 store = _guarded_open(path, writable, key)
             lib = cls(path, store, lock, key)
+            if writable and (path / "audit-pending").is_dir():  # pending_events.PENDING_DIR
+                from .pending_events import record_left
+
+                record_left(lib)  # what an export beside this writer's predecessor left
             if attach_index and writable and not index_on_first_use:
                 from .search import attach
 

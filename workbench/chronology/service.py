@@ -263,9 +263,11 @@ class ChronologyMixin:
         path = Path(out)
         write(format, path, rows)
         digest = sha256_file(path)[0]
-        if self.library.writable:
-            with self.library.transaction() as s:
-                audit.record(s, audit.DISSEMINATION, "events", None, {
-                    "format": f"chronology {format}", "count": len(rows), "sha256": digest,
-                    "event_ids": [r["id"] for r in rows]})
-        return {"format": format, "path": str(path), "events": len(rows), "sha256": digest}
+        from ..pending_events import PENDING, RECORDED, note
+
+        # Appended now; beside the window holding the library, left for its next writer.
+        state = note(self.library, audit.DISSEMINATION, "events", None, {
+            "format": f"chronology {format}", "count": len(rows), "sha256": digest,
+            "event_ids": [r["id"] for r in rows]})
+        return {"format": format, "path": str(path), "events": len(rows), "sha256": digest,
+                "recorded": state == RECORDED, "pending": state == PENDING}

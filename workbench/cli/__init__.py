@@ -56,7 +56,8 @@ COMMANDS = {
 
 
 # Another program (the window) holds the library for writing: what also works from here.
-LOCKED_ALSO = "commands that only read, such as list, show, search and leakscan, work meanwhile"
+LOCKED_ALSO = ("commands that only read, such as list, show, search and leakscan, and the "
+               "exports and verify work meanwhile")
 MAX_ERROR = 500  # characters of an error: a 100 KB value typed by mistake is not echoed whole
 
 
@@ -155,7 +156,7 @@ def run(argv: list[str] | None = None) -> Result:
 
 
 def _run_on_library(args: argparse.Namespace) -> Result:
-    from ..errors import LibraryDamaged, LibraryReadOnly
+    from ..errors import LibraryDamaged, LibraryLocked, LibraryReadOnly
 
     try:
         secret = crypto_cmds.passphrase_for(args, library_path(args))
@@ -169,7 +170,10 @@ def _run_on_library(args: argparse.Namespace) -> Result:
 
         try:
             wb = Workbench.open(library_path(args), writable=args.writes, passphrase=secret)
-        except LibraryReadOnly:
+        except (LibraryReadOnly, LibraryLocked):
+            # An export or a check runs on the library read-only: on a read-only disk, or
+            # beside the window holding it, which appends the event it leaves when the library
+            # is next opened for writing (pending_events).
             if not args.read_only_ok:
                 raise
             wb = Workbench.open(library_path(args), writable=False, passphrase=secret)

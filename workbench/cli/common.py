@@ -59,8 +59,13 @@ def command(sub: Any, name: str, handler: Handler, help: str, *, writes: bool = 
     return p
 
 
-def not_recorded(what: str) -> str:
-    """The note a ``read_only_ok`` command prints when it ran on a read-only library."""
+def not_recorded(what: str, pending: bool = False) -> str:
+    """The note a ``read_only_ok`` command prints when it ran on the library read-only:
+    ``pending``, beside the process that holds it, its event left for the next writer
+    (``pending_events``); else on a read-only library, not recorded at all."""
+    if pending:
+        return (f"workbench: note: another program holds the library for writing: this {what} "
+                f"is recorded in its audit log when the library is next opened for writing")
     return (f"workbench: note: the library is read-only (its folder cannot be written): "
             f"this {what} is not recorded in its audit log")
 

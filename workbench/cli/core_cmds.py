@@ -358,9 +358,10 @@ def _not_a_bundle(args: argparse.Namespace) -> None:
 
 def cmd_verify(wb: Workbench, args: argparse.Namespace) -> Result:
     result = wb.verify()
-    result["recorded"] = wb.library.writable
+    result.setdefault("recorded", wb.library.writable)
+    result.setdefault("pending", False)
     return Result(result, _verify_text(result), 0 if result["ok"] else EXIT_SOME_FAILED,
-                  stderr=[] if result["recorded"] else [not_recorded("check")])
+                  stderr=[] if result["recorded"] else [not_recorded("check", result["pending"])])
 
 
 def verify_damaged(path: Path, args: argparse.Namespace, exc: Exception) -> Result:

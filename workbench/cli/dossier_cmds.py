@@ -343,7 +343,8 @@ def cmd_export(wb: Workbench, args: argparse.Namespace) -> Result:
     result["leak_check_notes"] = leak_check_notes(result["leak_checks"])
     notes = [f"workbench: note: {note}" for note in result["leak_check_notes"]]
     return Result(result, f"Wrote {result['path']} (sha256 {result['sha256']})",
-                  stderr=notes if result["recorded"] else [not_recorded("export"), *notes])
+                  stderr=notes if result["recorded"]
+                  else [not_recorded("export", result.get("pending", False)), *notes])
 
 
 def cmd_sources(wb: Workbench, args: argparse.Namespace) -> Result:

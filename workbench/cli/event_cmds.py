@@ -10,7 +10,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from workbench.cli import argtypes
-from workbench.cli.common import Result, command, group, one_line, table
+from workbench.cli.common import Result, command, group, not_recorded, one_line, table
 
 if TYPE_CHECKING:  # the facade is imported when a command runs (cli.run), not to parse
     from workbench.services import Workbench
@@ -138,7 +138,9 @@ def cmd_show(wb: Workbench, args: argparse.Namespace) -> Result:
 def cmd_export(wb: Workbench, args: argparse.Namespace) -> Result:
     out = wb.export_chronology(args.format, args.out, **_filters(args))
     return Result(out, f"Wrote {out['events']} event{'s' if out['events'] != 1 else ''} to "
-                       f"{out['path']} (SHA-256 {out['sha256']})")
+                       f"{out['path']} (SHA-256 {out['sha256']})",
+                  stderr=[] if out["recorded"]
+                  else [not_recorded("export", out["pending"])])
 
 
 def cmd_suggest(wb: Workbench, args: argparse.Namespace) -> Result:

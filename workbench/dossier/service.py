@@ -532,18 +532,19 @@ class DossiersMixin(PagesMixin):
             view = self.dossier_view(dossier, full_text=True)
             result = run_export(self.library, view, format, Path(out), bates=bates,
                                 progress=progress, cancel=cancel)
-        if not self.library.writable:  # a read-only library: the export is not recorded
-            return {**result.to_json(), "recorded": False}
-        with self.library.transaction() as s:
+        from ..pending_events import PENDING, RECORDED, note
+
+        with self.library.read() as s:
             # The rules as the user made them (a person's rule is one, whatever their names).
             rules = s.execute(select(func.count(Redaction.id))
                               .where(Redaction.dossier_id == view.id)).scalar_one()
-            audit.record(s, audit.DISSEMINATION, "dossier", view.id, {
-                "format": result.format, "sha256": result.sha256, "size": result.size,
-                "exhibits": len(view.exhibits), "redactions": int(rules),
-                "bates": bool(bates), "files": result.files,
-                "excluded_originals": result.excluded_originals})
-        return {**result.to_json(), "recorded": True}
+        # Appended now; beside the window holding the library, left for its next writer.
+        state = note(self.library, audit.DISSEMINATION, "dossier", view.id, {
+            "format": result.format, "sha256": result.sha256, "size": result.size,
+            "exhibits": len(view.exhibits), "redactions": int(rules),
+            "bates": bool(bates), "files": result.files,
+            "excluded_originals": result.excluded_originals})
+        return {**result.to_json(), "recorded": state == RECORDED, "pending": state == PENDING}
 
     def _early_layout(self, dossier: str | int, format: str) -> AbstractContextManager[None]:
         """The PDF layout processes a big dossier's export will use, started before its view
