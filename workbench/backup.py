@@ -52,6 +52,7 @@ from .timeutil import parse_iso_utc
 MANIFEST = "backup.json"
 MANIFEST_FORMAT = 1
 PENDING_DIR = "replication-pending"
+PENDING_EVENTS = "audit-pending"  # pending_events.PENDING_DIR
 _NOT_COPIED = {LOCK_NAME, DB_NAME, MANIFEST}
 _NOT_COPIED_SUFFIXES = ("-wal", "-shm", "-journal", ".tmp")
 
@@ -104,6 +105,12 @@ def top_level_files(folder: Path) -> list[Path]:
 def copy_top_level_files(source: Path, dest: Path) -> None:
     for path in top_level_files(source):
         shutil.copy2(path, dest / path.name)
+    # Audit events left beside a writer (pending_events), appended by the copy's first writer.
+    left = sorted((source / PENDING_EVENTS).glob("*.json"))
+    if left:
+        (dest / PENDING_EVENTS).mkdir(exist_ok=True)
+        for path in left:
+            shutil.copy2(path, dest / PENDING_EVENTS / path.name)
 
 
 class Vanished(LibraryError):

@@ -58,3 +58,18 @@ def test_an_unreadable_file_is_left_for_a_person(tmp_path: Path) -> None:
     bad.write_text("{not json", encoding="utf-8")
     Workbench.open(lib).close()
     assert bad.exists() and _late(lib) == []
+
+
+def test_a_backup_carries_the_events_left(tmp_path: Path) -> None:
+    from workbench.backup import backup, restore
+
+    lib = tmp_path / "lib"
+    Workbench.open(lib, create=True).close()
+    with Workbench.open(lib, writable=False) as wb:
+        assert note(wb.library, audit.DISSEMINATION, "dossier", 3, {"sha256": "cd" * 32}) \
+            == PENDING
+        backup(wb.library, tmp_path / "backup")
+    restore(tmp_path / "backup", tmp_path / "restored")
+    Workbench.open(tmp_path / "restored").close()  # its first writer appends the event
+    late, = _late(tmp_path / "restored")
+    assert late["sha256"] == "cd" * 32
