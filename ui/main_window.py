@@ -14,11 +14,12 @@ start sequence (open, early list, core loaded, opened or failed) is ``library_op
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QEvent, Qt, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -249,6 +250,26 @@ class MainWindow(LibraryOpening, QMainWindow):
         self.central.setCurrentWidget(self.empty if empty else self.splitter)
         if self.sidebar.current_choice() is None:
             self.sync_sidebar()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() \
+                and self.session.is_open:
+            # Back from the command line: its exports beside this window left their audit
+            # events for the library's writer, which is this window (pending_events).
+            # Quietly: it is asked at every activation (from the library's first open on,
+            # when the facade may still be opening), and tried again at the next one.
+            self.session.query(lambda wb: wb.record_left_events(), self._left_recorded,
+                               on_error=lambda exc: logging.getLogger(__name__).warning(
+                                   "could not record the exports made meanwhile: %s", exc))
+
+    def _left_recorded(self, count: int) -> None:
+        if count:
+            self.statusBar().showMessage(
+                f"Recorded in the audit log: {count} export{'s' if count != 1 else ''} or "
+                "check made from the command line while the library was open here.", 8000)
+            if getattr(self, "history_view", None) is not None and self.history_view.isVisible():
+                self.history_view.refresh()
 
     # --- changes ---
 

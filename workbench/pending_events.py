@@ -7,7 +7,8 @@ appends the event when the library can be written and otherwise leaves it as one
 in ``audit-pending/`` of the library (sealed with the library's key when it is encrypted:
 an export's event names originals by their SHA-256); the next process that opens the library
 for writing appends each one (``record_left``), marked ``recorded_late`` with the time it
-happened, and removes its file. A file already appended before a crash is known by its
+happened, and removes its file; the window holding the library does so whenever it is active
+again (``Workbench.record_left_events``). A file already appended before a crash is known by its
 ``pending_id`` and not appended twice. Backups keep their own pending notes
 (``backup.record_pending``), which the app's backup reminder reads too.
 """

@@ -113,6 +113,13 @@ class HistoryMixin:
 
         return authors(self.library)
 
+    def record_left_events(self) -> int:
+        """Append the audit events left by exports and checks run while this process held
+        the library (``pending_events``); how many. Nothing on a library opened read-only."""
+        from ..pending_events import record_left
+
+        return record_left(self.library) if self.library.writable else 0
+
     def verify_audit_chain(self, progress: ProgressFn | None = None,
                            cancel: CancelToken | None = None) -> ChainCheck:
         """Walk the whole audit chain (every author's events), a batch at a time, reporting
