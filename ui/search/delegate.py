@@ -1,7 +1,7 @@
 """Paints rich-text list rows (title, meta line, snippet with emphasised words) that wrap.
 
 Laying out rich text is the expensive part (about 6 ms a row), and a list asks for each row's
-size and paint several times; laid-out documents are cached by (html, width, colour).
+size and paint several times; laid-out documents are cached by (html, width, colour, font).
 A click on a link in a row (``<a href=…>``, e.g. a hit's "+2 copies") emits ``link_clicked``.
 """
 
@@ -36,7 +36,7 @@ class RichDelegate(QStyledItemDelegate):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._cache: dict[tuple[str, int, str], QTextDocument] = {}
+        self._cache: dict[tuple[str, int, str, str], QTextDocument] = {}
         # (row, block number, the block's text before the click) of the last click in a row:
         # which of a hit's snippets was clicked (``take_click``)
         self._click: tuple[int, int, str] | None = None
@@ -50,7 +50,8 @@ class RichDelegate(QStyledItemDelegate):
             rect_width = view.width() - 24  # sizeHint is asked before rows have a width
         width = max(rect_width - 2 * PAD, 100)
         color = option.palette.color(QPalette.ColorRole.Text).name()  # type: ignore[attr-defined]
-        key = (html, width, color)
+        # The font too: a larger text size must lay the rows out again, not reuse them.
+        key = (html, width, color, option.font.key())  # type: ignore[attr-defined]
         doc = self._cache.get(key)
         if doc is None:
             if len(self._cache) > 2000:
