@@ -79,18 +79,20 @@ def plan_import(library: Library, paths: Iterable[str | Path],
     # The hashes are looked up in chunks, not one query per file: that was most of the plan's
     # CPU, spent on the desktop's worker thread against the GUI thread's GIL (the heartbeat).
     hashes = sorted({i.sha256 for i in found_items if i.status == "new" and i.sha256})
-    known: dict[str, int] = {}
+    known: dict[str, tuple[int, str]] = {}
     with library.read() as session:
         from .models import Document
 
         for at in range(0, len(hashes), 500):
-            known.update(session.execute(select(Document.sha256, Document.id).where(
-                Document.sha256.in_(hashes[at:at + 500]))).all())
+            known.update((sha, (doc_id, title)) for sha, doc_id, title in session.execute(
+                select(Document.sha256, Document.id, Document.title).where(
+                    Document.sha256.in_(hashes[at:at + 500]))))
     for item in found_items:
         if item.status == "new" and item.sha256:
-            doc_id = known.get(item.sha256)
-            if doc_id is not None:
-                item.status, item.duplicate_of = "duplicate", doc_id
+            twin = known.get(item.sha256)
+            if twin is not None:
+                item.status, item.duplicate_of = "duplicate", twin[0]
+                item.duplicate_title = twin[1]
             elif item.sha256 in seen:
                 item.status, item.duplicate_in_batch = "duplicate", seen[item.sha256]
             else:
@@ -244,11 +246,11 @@ def _searchable_on_return(library: Library) -> None:
 def _duplicate_outcome(item: PlanItem, by_path: dict[Path, FileOutcome]) -> FileOutcome:
     if item.duplicate_of is not None:
         return FileOutcome(str(item.path), DUPLICATE, document_id=item.duplicate_of,
-                           sha256=item.sha256)
+                           sha256=item.sha256, title=item.duplicate_title)
     first = by_path.get(item.duplicate_in_batch) if item.duplicate_in_batch else None
     if first is not None and first.document_id is not None:
         return FileOutcome(str(item.path), DUPLICATE, document_id=first.document_id,
-                           sha256=item.sha256)
+                           sha256=item.sha256, title=first.title)
     return FileOutcome(str(item.path), UNREADABLE, sha256=item.sha256,
                        error=f"same bytes as {item.duplicate_in_batch}, which did not import")
 

@@ -43,6 +43,7 @@ class PlanItem:
     size: int = 0
     format: Format | None = None
     duplicate_of: int | None = None  # document id already in the library
+    duplicate_title: str | None = None  # and its title, to name it to a person
     duplicate_in_batch: Path | None = None  # earlier file of this batch with the same bytes
     error: str | None = None
     failure: str | None = None  # a status from extract.base when status == "failed"

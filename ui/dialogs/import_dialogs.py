@@ -42,7 +42,7 @@ def _plan_row(item: object) -> tuple[list[str], str | None]:
         return [str(item.path), "Cannot be imported", item.error or item.failure or ""], "bad"
     if item.status == "duplicate":
         twin = item.duplicate_in_batch.name if item.duplicate_in_batch else "?"
-        where = (f"already in the library as document {item.duplicate_of}"
+        where = (f"already in the library as {_named(item.duplicate_title, item.duplicate_of)}"
                  if item.duplicate_of is not None else f"same bytes as {twin}")
         return [str(item.path), "Duplicate, skipped", where], "warn"
     kind = item.format.kind.upper() if item.format is not None else ""
@@ -162,6 +162,11 @@ class ImportProgressDialog(QDialog):
             self.cancel_button.click()
 
 
+def _named(title: str | None, doc_id: int | None) -> str:
+    """A document as a person knows it: its title, or its number when it has none."""
+    return f"“{title}”" if title else f"document {doc_id}"
+
+
 def outcome_rows(report: ImportReport) -> list[tuple[list[str], str | None]]:
     rows: list[tuple[list[str], str | None]] = []
     for o in sorted(report.outcomes, key=lambda o: (not o.failed, o.status == "duplicate")):
@@ -174,8 +179,8 @@ def outcome_rows(report: ImportReport) -> list[tuple[list[str], str | None]]:
             rows.append(([o.path, "Failed", f"{o.status}: {o.error}" if o.error
                           else o.status], "bad"))
         elif o.status == "duplicate":
-            rows.append(([o.path, "Duplicate, skipped", f"already in the library as document "
-                                                        f"{o.document_id}"], "warn"))
+            rows.append(([o.path, "Duplicate, skipped", "already in the library as "
+                          + _named(o.title, o.document_id)], "warn"))
         else:
             detail = f"document {o.document_id}, {o.pages} page{'s' if o.pages != 1 else ''}"
             if o.problems:
