@@ -49,7 +49,7 @@ from .library_opening import LibraryOpening, _import_features, _read_early
 from .operations import documents as doc_ops
 from .operations.imports import ImportFlow
 from .operations.library import recent_libraries, sidebar_data
-from .preferences import library_dialog_folder
+from .preferences import import_folder, library_dialog_folder, remember_import_folder
 from .session import Session
 from .sidebar import Sidebar
 from .tasks import TaskManager
@@ -298,14 +298,16 @@ class MainWindow(LibraryOpening, QMainWindow):
 
     def import_files(self) -> None:
         self.imports.prepare()  # while the person chooses
-        files, _ = QFileDialog.getOpenFileNames(self, "Import files")
+        files, _ = QFileDialog.getOpenFileNames(self, "Import files", str(import_folder()))
         if files:
+            remember_import_folder(Path(files[0]))
             self.imports.start([Path(f) for f in files])
 
     def import_folder(self) -> None:
         self.imports.prepare()
-        folder = QFileDialog.getExistingDirectory(self, "Import a folder")
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder", str(import_folder()))
         if folder:
+            remember_import_folder(Path(folder))
             self.imports.start([Path(folder)])
 
     def verify_library(self) -> None:

@@ -86,6 +86,20 @@ def remember_export_folder(out: Path) -> None:
     QSettings().setValue(GROUP + "export_folder", str(out.parent))
 
 
+def import_folder() -> Path:
+    """Where the import choosers open: the folder of the last files chosen while it exists,
+    else the home folder (they opened in the program's working folder)."""
+    value = QSettings().value(GROUP + "import_folder", "")
+    folder = Path(str(value)) if value else None
+    return folder if folder is not None and folder.is_dir() else Path.home()
+
+
+def remember_import_folder(chosen: Path) -> None:
+    """``chosen``: a file chosen (its folder is kept) or a folder (its parent, so the next
+    choice can be beside it)."""
+    QSettings().setValue(GROUP + "import_folder", str(chosen.parent))
+
+
 def ocr_languages() -> str | None:
     """The OCR languages to pass to an import, or None to use the library's setting."""
     return load().ocr_languages.strip() or None

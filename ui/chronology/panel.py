@@ -143,6 +143,7 @@ class ChronologyPanel(LazyPanel):
         self.table.customContextMenuRequested.connect(self._menu)
         self.status = QComboBox()
         self.status.setAccessibleName("Status of the chosen event")
+        self.status.setToolTip("Sets the status of the chosen event (not a filter)")
         for s in ops.STATUSES:
             self.status.addItem(s, s)
         self.status.activated.connect(self._status_chosen)
@@ -159,7 +160,7 @@ class ChronologyPanel(LazyPanel):
             self.buttons[key] = button
             actions.addWidget(button)
             if key == "delete":
-                actions.addWidget(_labelled("Status:", self.status))
+                actions.addWidget(_labelled("Set status:", self.status))
         self.empty = QLabel("No events yet. Make one from a highlight: in the viewer's "
                             "Highlights tab, choose “New event from highlight…”.")
         self.empty.setObjectName("emptyHint")

@@ -100,7 +100,11 @@ class EntitiesPanel(LazyPanel):
         self.table = QTreeWidget()
         self.table.setAccessibleName("Entity register")
         self.table.setRootIsDecorated(False)
-        self.table.setHeaderLabels(["Kind", "Name", "Names", "Documents"])
+        self.table.setHeaderLabels(["Kind", "Name", "Names", "Linked"])
+        # It counts the documents linked to the entity; those that mention it are found below.
+        self.table.headerItem().setToolTip(
+            3, "Documents linked to this entity (the mentions found in the library are listed "
+               "below when it is chosen)")
         header = self.table.header()
         header.setStretchLastSection(False)
         # The name takes what is left; kind and the two counts keep to their width, so all
