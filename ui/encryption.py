@@ -160,6 +160,20 @@ class EncryptionFlow(QObject):
         self.window.search_field.setEnabled(True)
         self.last_activity = time.monotonic()
         self._watch_activity(self.can_lock())
+        self.menu_state()
+
+    def menu_state(self) -> None:
+        """Change passphrase… and Lock library only where there is a passphrase."""
+        encrypted = self.can_lock()
+        for name, tip in (("change_passphrase", "Change the passphrase of the encrypted "
+                                                "library"),
+                          ("lock_library", "Close the encrypted library until its passphrase "
+                                           "is entered again")):
+            action = self.window.acts.get(name)
+            if action is not None:
+                action.setEnabled(encrypted)
+                action.setToolTip(tip if encrypted else
+                                  "This library is not encrypted: it has no passphrase")
 
     def _watch_activity(self, on: bool) -> None:
         # An app-wide filter is a Python call for every event the app delivers (a restyle
