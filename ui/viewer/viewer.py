@@ -81,6 +81,10 @@ class DocumentViewer(QWidget):
         self.tabs.setDocumentMode(True)
         self.text_page = text_page
         self._last_tab: QWidget | None = text_page
+        # The reader chose the Original tab and a document without pages (a web capture, a
+        # text) showed its Text tab instead: the next PDF or image opens on its pages again.
+        self._pages_wanted = False
+        self._switching = False  # a tab change made here, not by the reader
         self.tabs.addTab(text_page, "Text")
         self.tabs.addTab(self.original, "Original")
         self.tabs.addTab(self.record, "Record")
@@ -163,6 +167,7 @@ class DocumentViewer(QWidget):
         for apply, extra in zip(self.on_extras, extras, strict=False):
             apply(extra)
         self.stack.setCurrentIndex(1)
+        self._tab_for(info.get("kind") in PAGED_KINDS)
         if self.tabs.currentWidget() is self.original:
             self.original.ensure_loaded()
         if self._pending_mark:
@@ -191,7 +196,25 @@ class DocumentViewer(QWidget):
         self.tabs.setCurrentWidget(self.original)  # (which first follows the text's page)
         self.original.show_xray()
 
+    def _tab_for(self, paged: bool) -> None:
+        """The Original tab only for a document with pages to show; its notice for the others
+        (their original is not rendered) read as an empty document when switching to one."""
+        current = self.tabs.currentWidget()
+        target = None
+        if current is self.original and not paged:
+            target, self._pages_wanted = self.text_page, True
+        elif current is self.text_page and paged and self._pages_wanted:
+            target = self.original
+        if target is not None:
+            self._switching = True
+            try:
+                self.tabs.setCurrentWidget(target)
+            finally:
+                self._switching = False
+
     def _tab_changed(self, index: int) -> None:
+        if not self._switching:
+            self._pages_wanted = False  # the reader's own choice from now on
         # The Text and Original tabs stay on one page: each opens where the other was.
         was, self._last_tab = self._last_tab, self.tabs.widget(index)
         if self.tabs.widget(index) is self.original:
@@ -203,6 +226,9 @@ class DocumentViewer(QWidget):
             page = self.original.current_page()
             if page:
                 self.text.scroll_to_page(page)
+
+
+PAGED_KINDS = ("pdf", "image")  # what the Original tab draws as pages
 
 
 def _meta_line(info: dict[str, Any]) -> str:
