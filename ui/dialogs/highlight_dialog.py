@@ -62,6 +62,12 @@ class HighlightDialog(QDialog):
         self.hint.setAccessibleName("What the typed tag will do")
         self.tag_list = QListWidget()
         self.tag_list.setAccessibleName("Tags")
+        # In the empty list's place until the first tag: how to make one.
+        self.no_tags = QLabel("No tags yet. Type a name above and press Enter to create the "
+                              "first one; a / makes a sub-tag (Abuses/Detention).")
+        self.no_tags.setObjectName("emptyHint")
+        self.no_tags.setWordWrap(True)
+        self.no_tags.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self._tags = tags
         chosen_set = set(chosen or [])
         for tag in tags:
@@ -93,6 +99,8 @@ class HighlightDialog(QDialog):
         layout.addWidget(self.filter)
         layout.addWidget(self.hint)
         layout.addWidget(self.tag_list, 1)
+        layout.addWidget(self.no_tags, 1)
+        self._empty_state()
         layout.addWidget(QLabel("Note"))
         layout.addWidget(self.note)
         layout.addWidget(buttons)
@@ -107,7 +115,14 @@ class HighlightDialog(QDialog):
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         self.tag_list.addItem(item)
+        if hasattr(self, "no_tags"):
+            self._empty_state()
         return item
+
+    def _empty_state(self) -> None:
+        empty = self.tag_list.count() == 0
+        self.tag_list.setVisible(not empty)
+        self.no_tags.setVisible(empty)
 
     def _color_new_tags(self) -> None:
         """Paints each tag not yet in the library in the colour the core will give it (a new
