@@ -11,7 +11,6 @@ from PySide6.QtCore import QPoint, Qt
 from tests.ui.conftest import facade
 from ui.search.delegate import HTML_ROLE, PAD
 
-LINE_BREAK = "\u2028"  # a <br> in a rich-text document
 FILLER = "The delegation visited several towns and spoke with officials there. " * 5
 TEXT = "A first camp was seen near the river. " + FILLER + "A second camp stood by the road."
 
@@ -23,9 +22,8 @@ def _point_in_snippet(panel: Any, row: int, snippet: int) -> QPoint:
     # the row's laid-out document, as the delegate painted it
     doc = next(d for k, d in panel.results.itemDelegate()._cache.items()
                if k[0] == item.data(HTML_ROLE))
-    block = doc.findBlockByNumber(2)
-    rel = 0 if snippet == 0 else block.text().index(LINE_BREAK) + 3
-    line = block.layout().lineForTextPosition(rel)
+    block = doc.findBlockByNumber(2 + snippet)  # the title, the meta line, each snippet
+    line = block.layout().lineForTextPosition(3)
     top = doc.documentLayout().blockBoundingRect(block).top() + line.y() + line.height() / 2
     return QPoint(rect.left() + PAD + 30, int(rect.top() + PAD + top))
 

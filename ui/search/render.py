@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import unicodedata
 from typing import Any
 
 SHOWN = 2  # snippets shown under a hit
@@ -31,23 +32,39 @@ def hit_html(hit: Any) -> str:
     snippets = hit.snippets or []
     parts = []
     for sn in snippets[:SHOWN]:
-        parts.append("…" + emphasise(sn.text, [tuple(s) for s in sn.spans], sn.start) + "…")
+        parts.append((sn.text, "…" + emphasise(sn.text, [tuple(s) for s in sn.spans], sn.start)
+                      + "…"))
     if not parts and hit.snippet:
-        parts.append(html.escape(hit.snippet))
-    body = "<br>".join(parts)
+        parts.append((hit.snippet, html.escape(hit.snippet)))
+    # One paragraph each, in the direction of its own words: in one paragraph, a snippet
+    # that began with Arabic turned an English second one right-to-left.
+    body = "".join(f"<div dir='{direction(text)}' style='margin-top:{4 if i == 0 else 2}px'>"
+                   f"{shown}</div>" for i, (text, shown) in enumerate(parts))
     return (f"<div style='font-weight:600; font-size:105%'>{title}</div>"
             f"<div style='color:#7a8594; font-size:90%'>{' · '.join(meta)}</div>"
-            f"<div style='margin-top:4px'>{body}</div>")
+            f"{body}")
 
 
-BODY_BLOCK = 2  # hit_html's blocks: the title, the meta line, then the snippets
-LINE_BREAK = "\u2028"  # how a rich-text document holds a <br>
+def direction(text: str) -> str:
+    """``rtl`` when most of the text's letters are written right to left, else ``ltr``."""
+    rtl = ltr = 0
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            rtl += 1
+        elif kind == "L":
+            ltr += 1
+    return "rtl" if rtl > ltr else "ltr"
 
 
-def snippet_at(block_number: int, text_before: str) -> int:
+BODY_BLOCK = 2  # hit_html's blocks: the title, the meta line, then one per snippet
+
+
+def snippet_at(block_number: int, text_before: str = "") -> int:
     """Which snippet of a row a click fell in, from the block clicked in the row's rich-text
-    document and the block's text before the click: 0 outside the snippets."""
-    return text_before.count(LINE_BREAK) if block_number == BODY_BLOCK else 0
+    document: 0 outside the snippets."""
+    n = block_number - BODY_BLOCK
+    return n if 0 <= n < SHOWN else 0
 
 
 def first_match(hit: Any, snippet: int = 0) -> tuple[int, int, str] | None:
