@@ -36,12 +36,16 @@ LIGHT = {"window": "#f6f7f9", "base": "#ffffff", "alt": "#f3f5f8", "text": "#1f2
          "selection_text": "#10223f", "bevel_light": "#ffffff", "bevel_dark": "#a0a0a0",
          # Selected text in the reading pane: a pale blue there was a highlight's twin.
          "reading_selection": "#2f6fde", "reading_selection_text": "#ffffff",
+         # A search hit or mention opened in the reading pane: the selection's blue made it
+         # look selected; ink-dark, it is unlike a selection and every highlight colour.
+         "reading_mark": "#1f2937", "reading_mark_text": "#ffffff",
          "bad": "#c0392b", "warn": "#875a00", "ok": "#1a7f37"}
 DARK = {"window": "#1e2127", "base": "#16181d", "alt": "#1b1e23", "text": "#e6e9ef",
         "muted": "#98a2b3", "border": "#343a44", "accent": "#5b93f0", "accent_text": "#0b1220",
         "sidebar": "#1a1d22", "button": "#2a2f37", "hover": "#2c3440", "selection": "#2c4a7c",
         "selection_text": "#f1f5ff", "bevel_light": "#2a2f37", "bevel_dark": "#0f1114",
         "reading_selection": "#2c4a7c", "reading_selection_text": "#f1f5ff",
+        "reading_mark": "#e6e9ef", "reading_mark_text": "#111827",
         "bad": "#ff7b72", "warn": "#e3b341", "ok": "#56d364"}
 # Status text: a problem, a warning, a success; each at least 4.5:1 (WCAG AA) on the theme's
 # backgrounds (tests/ui/test_theme_tones.py).

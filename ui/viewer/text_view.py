@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
-from ..theme import highlight_colors
+from ..theme import colors, highlight_colors
 from .layout import DisplayText, build_display
 
 
@@ -189,8 +189,9 @@ class TextView(QPlainTextEdit):
             sels.append(self._selection(a, b, fmt))
         if self.mark_range:
             fmt = QTextCharFormat()
-            fmt.setBackground(QColor("#3d8bfd"))
-            fmt.setForeground(QColor("#ffffff"))
+            palette = colors()  # unlike a selection and every highlight (theme.py)
+            fmt.setBackground(QColor(palette["reading_mark"]))
+            fmt.setForeground(QColor(palette["reading_mark_text"]))
             a, b = self.mark_range
             sels.append(self._selection(d.layer_to_qt(a), d.layer_to_qt(b), fmt))
         self.setExtraSelections(sels)
