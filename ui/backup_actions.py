@@ -308,6 +308,27 @@ class BackupFlow(QObject):
         self.session.query(status, lambda st: self._remind(st, days, early, dismissed),
                            "check the library's last backup")
 
+    def documents_changed(self) -> None:
+        """Documents came or went: an empty library's first import makes a backup due (the
+        check ran when the library opened, with nothing to lose), unless the bar is shown
+        or was put off with "Not now" (its words are kept while hidden)."""
+        if self.reminder.isVisible() or self.reminder.label.text() \
+                or self.session.path is None or self.session.read_only:
+            return
+        from .dialogs.shared_library import shared_caption
+
+        if shared_caption(self.session.path):
+            return
+        days = preferences.load().backup_reminder_days
+
+        def status(wb: Any) -> dict[str, Any]:
+            from workbench import backup as core
+
+            return core.status(wb.library)
+
+        self.session.query(status, lambda st: self._remind(st, days),
+                           "check the library's last backup")
+
     def _remind(self, status: dict[str, Any], days: int, early: bool = False,
                 dismissed: bool = False) -> None:
         if dismissed:  # "Not now" while the core loaded

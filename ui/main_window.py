@@ -276,6 +276,8 @@ class MainWindow(LibraryOpening, QMainWindow):
     def on_changes(self, changes: Changes) -> None:
         if (changes.index or changes.documents) and self.index_status is not None:
             self.index_status.watch()
+        if changes.documents:
+            self.backups.documents_changed()  # a first import makes a backup due
         if changes.documents or changes.collections:
             self.documents.model.reload()
         elif changes.tags or changes.highlights:
