@@ -89,8 +89,29 @@ def test_a_path_too_long_for_its_column_keeps_its_file_name(window: Any, tmp_pat
     QApplication.processEvents()
     table = plan.table
     assert table.fontMetrics().horizontalAdvance(str(deep / LONG)) > table.columnWidth(0)
-    assert table.textElideMode() == Qt.TextElideMode.ElideMiddle
-    shown = table.fontMetrics().elidedText(str(deep / LONG), table.textElideMode(),
+    shown = table.fontMetrics().elidedText(str(deep / LONG), Qt.TextElideMode.ElideMiddle,
                                            table.columnWidth(0) - 8)
     assert shown.endswith("Region.txt")
     plan.reject()
+
+
+def test_only_the_path_column_elides_in_the_middle(window: Any, tmp_path: Path) -> None:
+    # A duplicate's title in the Details column was cut in its middle like a path
+    # ("“…te Crimes Against Humanity”"): its beginning says which document it is.
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    (tmp_path / "a.txt").write_text("The assessment of the camps.\n", encoding="utf-8")
+    window.imports.start([tmp_path / "a.txt"])
+    table = window.imports.plan_dialog.table
+
+    def elide(col: int) -> Qt.TextElideMode:
+        option = QStyleOptionViewItem()
+        option.textElideMode = table.textElideMode()  # type: ignore[attr-defined]
+        delegate = table.itemDelegateForColumn(col) or table.itemDelegate()
+        delegate.initStyleOption(option, table.model().index(0, col))
+        return option.textElideMode  # type: ignore[attr-defined,no-any-return]
+
+    assert elide(0) == Qt.TextElideMode.ElideMiddle
+    assert elide(2) == Qt.TextElideMode.ElideRight
+    window.imports.plan_dialog.reject()

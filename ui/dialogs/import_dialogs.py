@@ -13,7 +13,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -220,5 +222,13 @@ def _paths_table(name: str) -> RowsTable:
     folders in its middle give way and the file's name stays (elided at the end, a long
     path showed only folders)."""
     table = readonly_table(name)
-    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    # The path only: a duplicate's title in Details reads from its beginning.
+    table.setItemDelegateForColumn(0, _MiddleElided(table))
     return table
+
+
+class _MiddleElided(QStyledItemDelegate):
+    def initStyleOption(self, option: QStyleOptionViewItem,
+                        index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle  # type: ignore[attr-defined]
