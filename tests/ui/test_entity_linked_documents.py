@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from tests.ui.conftest import facade
+from tests.ui.conftest import facade, put_off_backup_reminder
 from tests.ui.test_entities_ui import (
     NAMES,
     _click_item,
@@ -125,6 +125,7 @@ def test_the_mentions_keep_their_room_on_a_small_screen(window: Any, qtbot: Any,
     for name in ("english.txt", "uyghur.txt", "chinese.txt"):
         window.session.broadcast(facade(window, lambda wb, d=docs[name]:
                                         wb.link_entity_document(eid, d)))
+    put_off_backup_reminder(window)
     window.showNormal()
     window.resize(1024, 700)
     panel = _open_panel(window, qtbot)
