@@ -96,6 +96,9 @@ class DocumentsPanel(QWidget):
             "it, or in its background's colour")
         self.failed_redactions.toggled.connect(self._apply_failed_redactions)
         self.table = DocumentTable()
+        # Tab leaves the list for the next pane (arrows move within it): by default a table
+        # keeps Tab to step through its cells, and keyboard only the focus never got out.
+        self.table.setTabKeyNavigation(False)
         self.table.setAccessibleName("Documents")
         self.table.setModel(self.model)
         # no sort indicator at first: the natural (import) order keeps the model lazy

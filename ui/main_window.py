@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -132,6 +133,13 @@ class MainWindow(LibraryOpening, QMainWindow):
                              spacer.sizePolicy().verticalPolicy())
         bar.addWidget(spacer)
         bar.addAction(self.acts["new_dossier"])
+        # A toolbar's buttons take no focus by default: keyboard only, "Import files" and
+        # "New dossier" could not be reached. Tab (not a click) gives them the focus, in screen
+        # order, and the sidebar comes next (its place in the chain is set in ``_build_panes``).
+        for name in ("import_files", "new_dossier"):
+            button = bar.widgetForAction(self.acts[name])
+            if button is not None:
+                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.addToolBar(bar)
         self.toolbar = bar
 
@@ -164,6 +172,12 @@ class MainWindow(LibraryOpening, QMainWindow):
         self.splitter.setStretchFactor(2, 3)
         self.splitter.setSizes([210, 660, 570])
         self.splitter.setChildrenCollapsible(False)
+        # Tab: toolbar (Import files, search, New dossier) → sidebar → list → reader.
+        stops = [self.toolbar.widgetForAction(self.acts["import_files"]), self.search_field,
+                 self.toolbar.widgetForAction(self.acts["new_dossier"]), self.sidebar]
+        for before, after in pairwise(stops):
+            if before is not None and after is not None:
+                QWidget.setTabOrder(before, after)
         self.empty = EmptyState(self.import_files, self.import_folder)
         self.no_library = QLabel("No library is open.\n\nUse File → Open library or "
                                  "File → New library.")

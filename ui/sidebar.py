@@ -16,12 +16,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
+    QFocusEvent,
     QFont,
     QIcon,
     QKeyEvent,
@@ -234,6 +242,19 @@ class Sidebar(QTreeWidget):
         choice = self.current_choice()
         if choice is not None and choice[0] not in ("section", "hint"):
             self.chosen.emit(*choice)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        # Tabbed into with no current entry, the focus would sit on nothing visible: mark the
+        # entry chosen (else "All documents") as current, without choosing it (no ``chosen``,
+        # so the focus alone never navigates). The style sheet frames it while focused.
+        if self.currentItem() is None and event.reason() != Qt.FocusReason.MouseFocusReason:
+            chosen = self.selectedItems()
+            item = chosen[0] if chosen else self.all_item
+            model = self.selectionModel()
+            if model is not None:
+                model.setCurrentIndex(self.indexFromItem(item),
+                                      QItemSelectionModel.SelectionFlag.NoUpdate)
+        super().focusInEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         choice = self.current_choice()

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QPushButton, QWidget
 
 from ..flow_layout import FlowLayout
+from ..tab_order import follow_layout
 from . import ops
 from .panel import ChronologyPanel
 
@@ -95,6 +96,8 @@ def _install_highlight_hooks(window: Any, panel: ChronologyPanel) -> None:
     pane.list.currentItemChanged.connect(lambda *_: button.setEnabled(current() is not None))
     button.setEnabled(False)
     window.new_event_button = button
+    # Tab in screen order: the strip sits above the links box, though made after it.
+    follow_layout(pane)
     window.new_event_from_highlight = new_event_from
     hooks = getattr(controller, "menu_hooks", None)
     if hooks is not None:

@@ -119,6 +119,7 @@ class ChronologyPanel(LazyPanel):
             filters.addWidget(pair)
         self.entity_label = pairs["Entity:"]  # the label and its combo, hidden together
         self.table = EventTable(0, len(COLUMNS))
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the next widget
         self.table.setAccessibleName("Events in date order")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -133,6 +133,7 @@ class PassagesView(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._filter)
         self.table = PassagesTable()
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the next widget
         self.table.setAccessibleName("Passages with this tag")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)

@@ -75,6 +75,7 @@ class HistoryView(QDialog):
         filters.addWidget(self.count)
 
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the next widget
         self.table.setAccessibleName("Changes, newest first")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -16,6 +16,7 @@ from workbench.changes import Changes
 
 from ..dialogs.confirm import confirm
 from ..operations import highlights as highlight_ops
+from ..tab_order import follow_layout
 from . import ops
 from .link_dialog import LinkDialog
 from .links_box import LinksBox
@@ -37,6 +38,7 @@ class LinksController:
         self.box = LinksBox(pane)
         layout = pane.layout()
         layout.insertWidget(layout.indexOf(pane.list) + 1, self.box, 1)
+        follow_layout(pane)  # Tab in screen order, the box's buttons after the list above
         pane.list.currentItemChanged.connect(lambda *_: self.reload())
         self.box.link_requested.connect(lambda: self.link_from(self.current_id()))
         self.box.open_requested.connect(self.open_other)

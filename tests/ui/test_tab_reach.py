@@ -1,0 +1,121 @@
+"""Keyboard only, Tab from the reading pane reaches every part of the window in a sensible order:
+the toolbar's "Import files" and "New dossier", the search box, the sidebar (with its current
+entry visibly marked while it has the focus), the list and the reader; no list keeps Tab for
+itself. In the Highlights tab, Tab follows the screen: the list, "New event from highlight…",
+then the links' list and Link, Open, Unlink left to right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from tests.ui.conftest import facade, import_three
+from tests.ui.test_links_ui import open_and_choose, two_highlights
+
+
+def _chain(qtbot: Any, start: QWidget, presses: int = 60,
+           key: Qt.Key = Qt.Key.Key_Tab) -> list[QWidget]:
+    """The widgets the focus visits from ``start``, pressing ``key`` on whatever has it."""
+    start.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is start, timeout=3000)
+    seen: list[QWidget] = [start]
+    for _ in range(presses):
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        qtbot.keyClick(focused, key)
+        now = QApplication.focusWidget()
+        assert now is not None, "the focus left the window"
+        seen.append(now)
+    return seen
+
+
+def _first(chain: list[QWidget], widget: QWidget) -> int:
+    assert widget in chain, f"{type(widget).__name__} {widget.accessibleName()!r} never " \
+                            "gets the focus"
+    return chain.index(widget)
+
+
+def _tab_into_sidebar(window: Any, qtbot: Any) -> None:
+    """Tab from the toolbar's last stop, "New dossier", as a keyboard user comes to it."""
+    dossier_button = window.toolbar.widgetForAction(window.acts["new_dossier"])
+    dossier_button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(dossier_button.hasFocus, timeout=3000)
+    qtbot.keyClick(dossier_button, Qt.Key.Key_Tab)
+
+
+def test_tab_from_the_reader_reaches_toolbar_search_sidebar_and_list(
+        window: Any, tmp_path: Path, qtbot: Any) -> None:
+    import_three(window, tmp_path)
+    window.activateWindow()
+    window.documents.table.selectRow(0)
+    assert window.viewer.doc_id is not None
+    reader = window.viewer.text
+    chain = _chain(qtbot, reader)
+    import_button = window.toolbar.widgetForAction(window.acts["import_files"])
+    dossier_button = window.toolbar.widgetForAction(window.acts["new_dossier"])
+    # After the reader's last stop the focus comes round to the toolbar, then down the panes.
+    order = [_first(chain, w) for w in (import_button, window.search_field, dossier_button,
+                                        window.sidebar, window.documents.table)]
+    assert order == sorted(order), "Tab does not go toolbar → search → sidebar → list"
+    # the list does not keep Tab for moving between its cells: the focus goes on to the reader
+    table = chain.index(window.documents.table)
+    assert reader in chain[table:]
+    # Shift+Tab goes back the same way
+    back = _chain(qtbot, window.sidebar, presses=3, key=Qt.Key.Key_Backtab)
+    assert back[1:4] == [dossier_button, window.search_field, import_button]
+
+
+def test_the_sidebar_shows_which_entry_has_the_focus(window: Any, tmp_path: Path,
+                                                     qtbot: Any) -> None:
+    import_three(window, tmp_path)
+    sidebar = window.sidebar
+    window.documents.table.setFocus()
+    qtbot.waitUntil(lambda: window.documents.table.hasFocus(), timeout=3000)
+    current = sidebar.currentItem()
+    assert current is not None and current.isSelected()  # "All documents", the page shown
+    rect = sidebar.visualItemRect(current)
+    before = sidebar.viewport().grab(rect).toImage()
+    _tab_into_sidebar(window, qtbot)
+    qtbot.waitUntil(sidebar.hasFocus, timeout=3000)
+    assert sidebar.currentItem() is current
+    after = sidebar.viewport().grab(rect).toImage()
+    assert before != after, "the sidebar's current entry looks the same with the focus"
+
+
+def test_sidebar_with_nothing_chosen_marks_an_entry_when_tabbed_into(
+        window: Any, tmp_path: Path, qtbot: Any) -> None:
+    import_three(window, tmp_path)
+    sidebar = window.sidebar
+    sidebar.setCurrentItem(None)
+    sidebar.clearSelection()
+    shown = window.middle.currentWidget()
+    _tab_into_sidebar(window, qtbot)
+    qtbot.waitUntil(sidebar.hasFocus, timeout=3000)
+    assert sidebar.currentItem() is not None  # something to see and to move from
+    assert window.middle.currentWidget() is shown  # the focus alone chooses nothing
+
+
+def test_highlights_tab_follows_the_screen(window: Any, tmp_path: Path, qtbot: Any) -> None:
+    ids = two_highlights(window, tmp_path)
+    facade(window, lambda wb: wb.link_highlights(ids["a"], ids["b"], "corroborates"))
+    open_and_choose(window, qtbot, ids["camp"], ids["a"])
+    box = window.links.box
+    qtbot.waitUntil(lambda: box.list.count() == 1, timeout=3000)
+    box.list.setCurrentRow(0)
+    new_event = getattr(window, "new_event_button", None)
+    if new_event is None:
+        pytest.fail("this core build has no chronology")
+    assert new_event.isEnabled() and box.open_button.isEnabled()
+    pane = window.highlighter.pane
+    chain = _chain(qtbot, pane.list, presses=12)
+    wanted = [new_event, box.list, box.link_button, box.open_button, box.unlink_button]
+    # that is the reading order on screen: top to bottom, left to right (a narrow pane wraps
+    # the links' buttons onto a second line)
+    places = [(w.mapTo(pane, w.rect().topLeft()).y(), w.mapTo(pane, w.rect().topLeft()).x())
+              for w in wanted]
+    assert places == sorted(places)
+    assert chain[1:6] == wanted
