@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -91,6 +91,46 @@ class PreferencesDialog(QDialog):
             QGuiApplication.primaryScreen()
         room = screen.availableGeometry().size() - QSize(16, 64)  # the frame and title bar
         self.resize(want.boundedTo(room))
+        self._refit_pending = False
+
+    # --- a text size applied while open -----------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        # Apply of a larger text size reaches the open dialog as a font change (and the style
+        # sheet's re-application as a style change). Its size was worked out for the old text:
+        # the scrolled page then asked for more width than it had and was cut on the right
+        # (combo arrows, "Standard location"). Once the children have the new font too
+        # (hence later, from the event loop), the dialog lays itself out again and grows.
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange) \
+                and not getattr(self, "_refit_pending", True):
+            self._refit_pending = True
+            QTimer.singleShot(0, self, self._refit)  # not after the dialog is gone
+        super().changeEvent(event)
+
+    def _refit(self) -> None:
+        self._refit_pending = False
+        page = self.groups_scroll.widget()
+        layout = self.layout()
+        if page is None or layout is None:
+            return
+        page.adjustSize()
+        layout.invalidate()
+        layout.activate()
+        margins = layout.contentsMargins()
+        # Beside the page: the dialog's margins and the vertical scroll bar, which shows
+        # whenever the page is taller than the room it is given.
+        width = (page.sizeHint().width() + margins.left() + margins.right()
+                 + self.groups_scroll.verticalScrollBar().sizeHint().width()
+                 + 2 * self.groups_scroll.frameWidth())
+        height = (page.sizeHint().height() + self.buttons.sizeHint().height()
+                  + margins.top() + margins.bottom() + layout.spacing())
+        want = QSize(max(width, self.minimumSizeHint().width()), height)
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().size() - QSize(16, 64)  # the frame and title bar
+        # Grows (a smaller text size leaves the size the person may have given it).
+        size = want.expandedTo(self.size()).boundedTo(room.expandedTo(self.minimumSize()))
+        if size != self.size():
+            self.resize(size)
 
     # --- the four groups ----------------------------------------------------------------------
 

@@ -1,0 +1,61 @@
+"""Preferences after Apply of a larger text size: the open dialog lays itself out again (and
+grows if it must), so nothing on its right is cut off: combo arrows, "Standard location", the
+theme note. Before, only a dialog opened afresh was laid out for the new size."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QWidget
+
+
+@pytest.fixture(autouse=True)
+def _normal_text_after(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("WORKBENCH_THEME", "light")  # and so the theme note shows
+    yield
+    from ui import theme
+
+    theme.set_text_scale(1.0)
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        theme.apply_theme(app)
+
+
+def _cut_off(dialog: Any) -> list[str]:
+    """The visible widgets that reach past the dialog's contents, or past what shows of the
+    scrolled page (its viewport) when they are on it."""
+    inside = dialog.contentsRect()
+    viewport = dialog.groups_scroll.viewport()
+    shown = QRect(viewport.mapTo(dialog, viewport.rect().topLeft()), viewport.size())
+    out = []
+    for child in dialog.findChildren(QWidget):
+        if not child.isVisibleTo(dialog) or child.window() is not dialog:
+            continue
+        rect = QRect(child.mapTo(dialog, child.rect().topLeft()), child.size())
+        if viewport.isAncestorOf(child):  # scrolls up and down, never sideways
+            if rect.right() > shown.right():
+                out.append(f"{type(child).__name__} {child.accessibleName()!r} {rect} "
+                           f"past the scrolled page's right edge {shown.right()}")
+        elif not inside.contains(rect):
+            out.append(f"{type(child).__name__} {child.accessibleName()!r} {rect}")
+    return out
+
+
+def test_apply_of_a_larger_text_size_relays_the_open_dialog(window: Any, qtbot: Any) -> None:
+    window.acts["preferences"].trigger()
+    dialog = window.preferences_dialog
+    qtbot.waitExposed(dialog)
+    assert _cut_off(dialog) == []
+    before = dialog.font().pointSizeF()
+    dialog.text_size.setCurrentIndex(dialog.text_size.findData(150))
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Apply),
+                     Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    qtbot.wait(50)  # the layout requests posted by the font change
+    assert dialog.font().pointSizeF() > before * 1.4  # the new size reached it
+    assert _cut_off(dialog) == []
+    for combo in dialog.findChildren(QComboBox):
+        assert combo.width() >= combo.sizeHint().width(), combo.accessibleName()
