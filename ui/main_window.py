@@ -172,12 +172,6 @@ class MainWindow(LibraryOpening, QMainWindow):
         self.splitter.setStretchFactor(2, 3)
         self.splitter.setSizes([210, 660, 570])
         self.splitter.setChildrenCollapsible(False)
-        # Tab: toolbar (Import files, search, New dossier) → sidebar → list → reader.
-        stops = [self.toolbar.widgetForAction(self.acts["import_files"]), self.search_field,
-                 self.toolbar.widgetForAction(self.acts["new_dossier"]), self.sidebar]
-        for before, after in pairwise(stops):
-            if before is not None and after is not None:
-                QWidget.setTabOrder(before, after)
         self.empty = EmptyState(self.import_files, self.import_folder)
         self.no_library = QLabel("No library is open.\n\nUse File → Open library or "
                                  "File → New library.")
@@ -200,6 +194,13 @@ class MainWindow(LibraryOpening, QMainWindow):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.central)
         self.setCentralWidget(wrap)
+        # Tab: toolbar (Import files, search, New dossier) → sidebar → list → reader. (Once
+        # the panes are in the window: Qt chains only widgets of one window.)
+        stops = [self.toolbar.widgetForAction(self.acts["import_files"]), self.search_field,
+                 self.toolbar.widgetForAction(self.acts["new_dossier"]), self.sidebar]
+        for before, after in pairwise(stops):
+            if before is not None and after is not None:
+                QWidget.setTabOrder(before, after)
 
     def _build_recent_menu(self) -> None:
         menu = self.menuBar().actions()[0].menu()

@@ -119,3 +119,14 @@ def test_highlights_tab_follows_the_screen(window: Any, tmp_path: Path, qtbot: A
               for w in wanted]
     assert places == sorted(places)
     assert chain[1:6] == wanted
+
+
+def test_the_toolbar_buttons_show_the_focus(window: Any, qtbot: Any) -> None:
+    for name in ("import_files", "new_dossier"):
+        button = window.toolbar.widgetForAction(window.acts[name])
+        window.search_field.setFocus()
+        qtbot.waitUntil(window.search_field.hasFocus, timeout=3000)
+        before = button.grab().toImage()
+        button.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(button.hasFocus, timeout=3000)
+        assert button.grab().toImage() != before, f"{name}: no sign of the focus"
