@@ -57,5 +57,7 @@ def test_apply_of_a_larger_text_size_relays_the_open_dialog(window: Any, qtbot: 
     qtbot.wait(50)  # the layout requests posted by the font change
     assert dialog.font().pointSizeF() > before * 1.4  # the new size reached it
     assert _cut_off(dialog) == []
+    # grown, but still on the screen (a dialog grown rightwards went past a 1024 px screen)
+    assert dialog.screen().availableGeometry().contains(dialog.frameGeometry())
     for combo in dialog.findChildren(QComboBox):
         assert combo.width() >= combo.sizeHint().width(), combo.accessibleName()

@@ -131,6 +131,13 @@ class PreferencesDialog(QDialog):
         size = want.expandedTo(self.size()).boundedTo(room.expandedTo(self.minimumSize()))
         if size != self.size():
             self.resize(size)
+        # Grown to the right or down, it may now reach past the screen: back onto it.
+        area = screen.availableGeometry()
+        frame = self.frameGeometry()
+        x = max(area.left(), min(frame.left(), area.right() - frame.width() + 1))
+        y = max(area.top(), min(frame.top(), area.bottom() - frame.height() + 1))
+        if (x, y) != (frame.left(), frame.top()):
+            self.move(x, y)
 
     # --- the four groups ----------------------------------------------------------------------
 
