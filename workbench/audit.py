@@ -164,3 +164,17 @@ def event_dict(ev: AuditEvent) -> dict[str, Any]:
         "details": json.loads(ev.details), "prev_hash": ev.prev_hash, "hash": ev.hash,
         "author": ev.author,
     }
+
+
+def mentioned(library: Any, marker: str, event_type: str | None = None) -> bool:
+    """Whether an audit event (of ``event_type``, when given) holds ``marker`` in its details:
+    how an event left for later (a backup's id, a pending event's id) is known as appended."""
+    from sqlalchemy import select
+
+    from .models import AuditEvent
+
+    q = select(AuditEvent.id).where(AuditEvent.details.contains(marker))
+    if event_type is not None:
+        q = q.where(AuditEvent.event_type == event_type)
+    with library.read() as s:
+        return s.execute(q.limit(1)).first() is not None

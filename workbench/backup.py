@@ -455,10 +455,7 @@ def record_pending(library: Library) -> int:
 
 
 def _recorded(library: Library, backup_id: str) -> bool:
-    with library.read() as s:
-        return s.execute(select(AuditEvent.id).where(
-            AuditEvent.event_type == audit.REPLICATION,
-            AuditEvent.details.contains(backup_id)).limit(1)).first() is not None
+    return audit.mentioned(library, backup_id, audit.REPLICATION)
 
 
 def backup_events(library: Library) -> Iterable[dict[str, Any]]:

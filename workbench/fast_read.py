@@ -37,7 +37,7 @@ from .errors import WorkbenchError
 from .ids import row_id
 from .ocr_metadata import layer_ocr
 from .schema_files import connect_raw, revision_graph, single_head, stored_revision
-from .tag_tree import tag_paths
+from .tag_tree import passage_counts, tag_paths
 
 if TYPE_CHECKING:
     from .models import CollectionRecord, Document
@@ -379,20 +379,15 @@ class FastReader:
 
     def passage_tags(self, doc_ids: list[int]) -> dict[int, dict[str, int]]:
         """``TagsMixin.passage_tags``: each document's highlights' tag paths and counts."""
-        out: dict[int, dict[str, int]] = {}
         if not doc_ids:
-            return out
+            return {}
         marks = ", ".join("?" * len(doc_ids))
         rows = self._rows(
             "SELECT highlights.document_id, highlight_tags.tag_id, count(*) FROM highlights "
             "JOIN highlight_tags ON highlight_tags.highlight_id = highlights.id "
             f"WHERE highlights.document_id IN ({marks}) "
             "GROUP BY highlights.document_id, highlight_tags.tag_id", tuple(doc_ids))
-        paths = self._tag_paths() if rows else {}
-        for doc_id, tag_id, n in rows:
-            out.setdefault(int(doc_id), {})[paths[tag_id]] = int(n)
-        return {d: dict(sorted(t.items(), key=lambda kv: kv[0].casefold()))
-                for d, t in out.items()}
+        return passage_counts(rows, self._tag_paths()) if rows else {}
 
     def list_collections(self) -> list[dict[str, Any]]:
         return [{"id": i, "name": n, "documents": c, "version": v} for i, n, c, v in self._rows(

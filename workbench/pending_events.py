@@ -74,7 +74,7 @@ def record_left(library: Library) -> int:
             details = dict(left["details"])
         except (OSError, ValueError, KeyError, TypeError):
             continue
-        if not _appended(library, pending_id):
+        if not audit.mentioned(library, pending_id):
             details.update(recorded_late=True, pending_id=pending_id, happened_at=left.get("at"))
             with library.transaction() as s:
                 audit.record(s, str(left["event_type"]), str(left["object_type"]),
@@ -82,16 +82,6 @@ def record_left(library: Library) -> int:
             done += 1
         path.unlink(missing_ok=True)
     return done
-
-
-def _appended(library: Library, pending_id: str) -> bool:
-    from sqlalchemy import select
-
-    from .models import AuditEvent
-
-    with library.read() as s:
-        return s.execute(select(AuditEvent.id).where(
-            AuditEvent.details.contains(pending_id)).limit(1)).first() is not None
 
 
 def _write(library: Library, path: Path, data: bytes) -> None:

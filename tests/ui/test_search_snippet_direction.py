@@ -26,6 +26,6 @@ def test_each_snippet_takes_the_direction_of_its_own_words() -> None:
 
 
 def test_a_click_names_the_snippet_by_its_paragraph() -> None:
-    assert snippet_at(2, "anything") == 0
-    assert snippet_at(3, "") == 1
-    assert snippet_at(1, "") == 0 and snippet_at(0, "") == 0  # the title, the meta line
+    assert snippet_at(2) == 0
+    assert snippet_at(3) == 1
+    assert snippet_at(1) == 0 and snippet_at(0) == 0  # the title, the meta line

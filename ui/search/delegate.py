@@ -37,9 +37,9 @@ class RichDelegate(QStyledItemDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._cache: dict[tuple[str, int, str, str], QTextDocument] = {}
-        # (row, block number, the block's text before the click) of the last click in a row:
-        # which of a hit's snippets was clicked (``take_click``)
-        self._click: tuple[int, int, str] | None = None
+        # (row, block number) of the last click in a row: which of a hit's snippets was
+        # clicked (``take_click``)
+        self._click: tuple[int, int] | None = None
 
     def _doc(self, option: QStyleOptionViewItem,
              index: QModelIndex | QPersistentModelIndex) -> QTextDocument:
@@ -90,10 +90,10 @@ class RichDelegate(QStyledItemDelegate):
         doc = self._doc(option, index)
         return QSize(int(doc.idealWidth()) + 2 * PAD, int(doc.size().height()) + 2 * PAD)
 
-    def take_click(self, row: int) -> tuple[int, str] | None:
-        """The block and the text before the last click, if it was in ``row`` (once)."""
+    def take_click(self, row: int) -> int | None:
+        """The block number of the last click, if it was in ``row`` (once)."""
         click, self._click = self._click, None
-        return (click[1], click[2]) if click and click[0] == row else None
+        return click[1] if click and click[0] == row else None
 
     def editorEvent(self, event: QEvent, model: QAbstractItemModel,
                     option: QStyleOptionViewItem,
@@ -105,8 +105,7 @@ class RichDelegate(QStyledItemDelegate):
             href = doc.documentLayout().anchorAt(at)
             pos = doc.documentLayout().hitTest(at, Qt.HitTestAccuracy.FuzzyHit)
             block = doc.findBlock(max(pos, 0))
-            self._click = (index.row(), block.blockNumber(),
-                           block.text()[:max(pos, 0) - block.position()])
+            self._click = (index.row(), block.blockNumber())
             if href:
                 self.link_clicked.emit(model.index(index.row(), index.column()), href)
                 return True

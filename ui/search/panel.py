@@ -222,8 +222,8 @@ class SearchPanel(QWidget):
     def _clicked(self, item: QListWidgetItem) -> None:
         # A click on a hit's second snippet opens that snippet's match, not the first.
         n = int(item.data(Qt.ItemDataRole.UserRole))
-        click = self.delegate.take_click(self.results.row(item))
-        self.open_hit(n, snippet_at(*click) if click else 0)
+        block = self.delegate.take_click(self.results.row(item))
+        self.open_hit(n, snippet_at(block) if block is not None else 0)
 
     def open_hit(self, n: int, snippet: int = 0) -> None:
         hit = self.hits[n]

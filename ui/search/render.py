@@ -60,7 +60,7 @@ def direction(text: str) -> str:
 BODY_BLOCK = 2  # hit_html's blocks: the title, the meta line, then one per snippet
 
 
-def snippet_at(block_number: int, text_before: str = "") -> int:
+def snippet_at(block_number: int) -> int:
     """Which snippet of a row a click fell in, from the block clicked in the row's rich-text
     document: 0 outside the snippets."""
     n = block_number - BODY_BLOCK

@@ -77,9 +77,10 @@ class TagsMixin:
         """For each of ``doc_ids`` with tagged highlights: each tag path and how many of the
         document's highlights carry it (the list's Tags column shows them beside the
         document's own tags)."""
-        out: dict[int, dict[str, int]] = {}
+        from workbench.tag_tree import passage_counts
+
         if not doc_ids:
-            return out
+            return {}
         with self.library.read() as s:
             rows = s.execute(
                 select(Highlight.document_id, HighlightTag.tag_id, func.count())
@@ -87,10 +88,7 @@ class TagsMixin:
                 .where(Highlight.document_id.in_(doc_ids))
                 .group_by(Highlight.document_id, HighlightTag.tag_id)).all()
             paths = T.path_map(s) if rows else {}
-        for doc_id, tag_id, n in rows:
-            out.setdefault(int(doc_id), {})[paths[tag_id]] = int(n)
-        return {d: dict(sorted(t.items(), key=lambda kv: kv[0].casefold()))
-                for d, t in out.items()}
+        return passage_counts(rows, paths)
 
     # --- change ------------------------------------------------------------------------------
 
