@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from tests.ui.conftest import facade, put_off_backup_reminder
+from tests.ui.conftest import backup_reminder_shown, facade
 from tests.ui.test_entities_ui import (
     NAMES,
     _click_item,
@@ -125,7 +125,7 @@ def test_the_mentions_keep_their_room_on_a_small_screen(window: Any, qtbot: Any,
     for name in ("english.txt", "uyghur.txt", "chinese.txt"):
         window.session.broadcast(facade(window, lambda wb, d=docs[name]:
                                         wb.link_entity_document(eid, d)))
-    put_off_backup_reminder(window)
+    assert backup_reminder_shown(window)  # the panes fit beside it
     window.showNormal()
     window.resize(1024, 700)
     panel = _open_panel(window, qtbot)
@@ -134,3 +134,33 @@ def test_the_mentions_keep_their_room_on_a_small_screen(window: Any, qtbot: Any,
     qtbot.waitUntil(lambda: panel.mentions.topLevelItemCount() == 3, timeout=20000)
     _settle(qtbot)
     assert panel.mentions.viewport().height() >= 100, panel.mentions.viewport().height()
+
+
+def test_the_register_is_as_tall_as_its_rows_until_dragged(window: Any, qtbot: Any,
+                                                          tmp_path: Path) -> None:
+    """One entity's register took three rows' height from the mentions; typing a filter
+    does not move the split, and a split the user dragged is kept."""
+    _library(window, tmp_path)
+    _register_ekpar(window)
+    window.showNormal()
+    window.resize(1024, 700)
+    panel = _open_panel(window, qtbot)
+    _settle(qtbot)
+    split = panel.split
+    table = panel.table
+    rows = table.topLevelItemCount()
+    assert rows == 1
+    row = max(table.sizeHintForRow(0), table.fontMetrics().height() + 6)
+    chrome = table.header().height() + 2 * table.frameWidth()
+    assert table.height() <= chrome + 2 * row + 2, (table.height(), chrome, row)
+    before = split.sizes()
+    qtbot.keyClicks(panel.filter, "zzz")  # nothing matches: the register shows no row
+    _settle(qtbot)
+    assert table.topLevelItemCount() == 0
+    assert split.sizes() == before
+    qtbot.keyClicks(panel.filter, "\b\b\b")
+    split.moveSplitter(before[0] + 60, 1)  # what dragging the handle does
+    dragged = split.sizes()
+    window.resize(1024, 720)
+    _settle(qtbot)
+    assert split.sizes()[0] == dragged[0]

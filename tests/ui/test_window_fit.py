@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
-from tests.ui.conftest import facade, put_off_backup_reminder
+from tests.ui.conftest import backup_reminder_shown, facade
 
 LONG_TITLE = ("UN Report: Serious Human Rights Violations in Xinjiang May Constitute Crimes "
               "Against Humanity | China Digital Times")
@@ -28,7 +28,7 @@ def _import(win: Any, paths: list[Path]) -> None:
     win.imports.plan_dialog.accept()
     if win.imports.summary_dialog is not None:
         win.imports.summary_dialog.accept()
-    put_off_backup_reminder(win)
+    assert backup_reminder_shown(win)  # the panes fit beside it
 
 
 def _page(tmp_path: Path) -> Path:
@@ -397,7 +397,7 @@ def test_the_codebook_fits_1024x700(scaled_window: Any, tmp_path: Path, qtbot: A
 
     win = scaled_window
     coded_window(win, tmp_path)
-    put_off_backup_reminder(win)
+    assert backup_reminder_shown(win)  # the panes fit beside it
     panel = win.codebook
     win.resize(1024, 700)
     _settle(qtbot)

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -41,6 +40,7 @@ from . import ops
 from .dialogs import EntityDialog, kind_label, names_text
 from .linked import LinkedDocuments
 from .mentions import MentionsView
+from .register_split import RegisterSplit
 from .suggestions import SuggestionsView
 
 ID = Qt.ItemDataRole.UserRole
@@ -139,11 +139,7 @@ class EntitiesPanel(LazyPanel):
         dl.addWidget(self.linked)
         dl.addWidget(self.state)
         dl.addWidget(self.mentions, 1)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.setChildrenCollapsible(False)
-        split.addWidget(self.table)
-        split.addWidget(detail)
-        split.setSizes([150, 390])  # the mentions get the room: the register is short
+        self.split = split = RegisterSplit(self.table, detail)
 
         register = QWidget()
         rl = QVBoxLayout(register)
@@ -237,6 +233,7 @@ class EntitiesPanel(LazyPanel):
                 chosen = item
         self.table.setSortingEnabled(True)
         self.table.blockSignals(False)
+        self.split.fit(len(self.entities))
         if chosen is None and self.table.topLevelItemCount():
             chosen = self.table.topLevelItem(0)
         if chosen is not None:
