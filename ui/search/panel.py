@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..flow_layout import FlowLayout
+from ..language_names import language_name
 from ..session import Session
 from .delegate import HTML_ROLE, RichDelegate
 from .render import first_match, hit_html, snippet_at
@@ -31,6 +32,13 @@ from .render import first_match, hit_html, snippet_at
 PAGE = 25
 FACET_LABELS = {"collection": "All collections", "tag": "All tags", "kind": "All kinds",
                 "year": "Any year", "language": "Any language"}
+# Facet -> how its values (the codes it filters by, kept as each entry's data) are shown.
+FACET_SHOWN: dict[str, Callable[[str], str]] = {"language": language_name}
+
+
+def facet_text(key: str, value: Any) -> str:
+    show = FACET_SHOWN.get(key)
+    return show(str(value)) if show is not None else str(value)
 
 
 class SearchPanel(QWidget):
@@ -192,11 +200,11 @@ class SearchPanel(QWidget):
             box.clear()
             box.addItem(FACET_LABELS[key], None)
             for value, count in facets.get(key, []):
-                box.addItem(f"{value} ({count})", value)
+                box.addItem(f"{facet_text(key, value)} ({count})", value)
             if chosen is not None:
                 idx = box.findData(chosen)
                 if idx < 0:
-                    box.addItem(str(chosen), chosen)
+                    box.addItem(facet_text(key, chosen), chosen)
                     idx = box.count() - 1
                 box.setCurrentIndex(idx)
             box.setVisible(box.count() > 1)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from workbench.changes import Changes
 from workbench.errors import UserError
 
+from ..language_names import language_name
 from ..operations import records as ops
 from ..session import Session
 from .hash_field import HashField
@@ -80,9 +81,20 @@ FIELDS = [
 ]
 
 
-def captured_text(entry: dict[str, Any]) -> str:
+# Record field -> how its stored value is shown (the line edit still holds the value itself).
+SHOWN = {"language": language_name}
+
+
+def shown_value(key: str | None, value: Any) -> str:
+    """A stored value as the tab shows it: a language by its name with its code kept."""
+    show = SHOWN.get(key or "")
+    return show(str(value)) if show is not None else str(value)
+
+
+def captured_text(entry: dict[str, Any], key: str | None = None) -> str:
     value = entry.get("captured")
-    return f"captured: {value}" if value not in (None, "") else "captured: none"
+    return (f"captured: {shown_value(key, value)}" if value not in (None, "")
+            else "captured: none")
 
 
 class RecordView(QScrollArea):
@@ -247,11 +259,11 @@ class RecordView(QScrollArea):
             elif value in (None, "", []):
                 continue
             else:
-                field = self._display_field(label, str(value))
+                field = self._display_field(label, shown_value(key, value))
                 if entry is not None and entry.get("corrected"):
                     field = self._with_captured(field, key or "", entry)
             if value not in (None, "", []):
-                self.values[label] = str(value)
+                self.values[label] = shown_value(key, value)
             key_label = QLabel(label)
             key_label.setObjectName("secondary")
             self.form.addRow(key_label, field)
@@ -282,7 +294,7 @@ class RecordView(QScrollArea):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(field)
-        note = QLabel(captured_text(entry))
+        note = QLabel(captured_text(entry, key))
         note.setObjectName("secondary")
         note.setWordWrap(True)
         note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
