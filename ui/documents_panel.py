@@ -43,8 +43,9 @@ from .models.documents import COLUMNS, DocumentTableModel, cell_text, narrow_hid
 from .session import Session
 from .table_fit import ColumnFitter
 
-# Each column's usual width, the most it is given (0: the title, which takes the rest).
-WIDTHS = [0, 100, 88, 100, 62, 96, 66, 130]
+# Each column's usual width, the most it is given (0: the title, which takes the rest). The
+# Kind column's holds the longest kind's name, "Word document" (``kind_names``).
+WIDTHS = [0, 120, 88, 100, 62, 96, 66, 130]
 
 
 class DocumentTable(QTableView):

@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.test_window_fit import _import
+from ui.kind_names import PHRASES, kind_name
 
 TITLES = ["Witness statement on the night transfers",
           "Satellite imagery of the eastern compound",
@@ -115,16 +116,22 @@ def test_a_column_the_user_widened_keeps_its_width(window: Any, tmp_path: Path,
 
 
 def test_the_longest_kind_is_shown_whole(window: Any, tmp_path: Path, qtbot: Any) -> None:
-    # "MARKDOWN" read "MAR…" in a 62-pixel Kind column (session 15's walk).
+    # "MARKDOWN" read "MAR…" in a 62-pixel Kind column (session 15's walk); the kinds' names
+    # (ui/kind_names.py, session 17) made "Word document" the longest.
+    from tests.support.formats import make_docx
+
     note = tmp_path / "notes.md"
     note.write_text("# Field notes\n\nWhat was seen at the camp.\n", encoding="utf-8")
-    _import(window, [note])
+    report = make_docx(tmp_path / "report.docx", ["What was seen at the camp, in Word."])
+    _import(window, [note, report])
     window.showNormal()
     window.resize(1600, 1000)
     window.show_documents()
     QApplication.processEvents()
     qtbot.wait(30)
     table = window.documents.table
-    index = table.model().index(0, 1)
-    assert index.data() == "MARKDOWN"
-    assert table.sizeHintForIndex(index).width() <= table.columnWidth(1)
+    indexes = [table.model().index(row, 1) for row in range(2)]
+    assert sorted(index.data() for index in indexes) == ["Markdown", "Word document"]
+    assert kind_name("docx") == max((kind_name(k) for k in PHRASES), key=len)
+    for index in indexes:
+        assert table.sizeHintForIndex(index).width() <= table.columnWidth(1), index.data()

@@ -475,7 +475,7 @@ def test_a_pdf_and_its_web_page_copy_are_told_apart_in_the_mentions(
     assert headers[0] != headers[1]
     pdf = next(i for i in range(2) if "PDF" in headers[i])
     page = 1 - pdf
-    assert "web page" in headers[page] and "news.example.org" in headers[page]
+    assert "Web page · " in headers[page] and "news.example.org" in headers[page]
     assert "…" in headers[pdf] and long_name not in headers[pdf]  # elided
     assert long_name[:12] in headers[pdf] and long_name[-8:] in headers[pdf]
     assert long_name in tips[pdf] and "news.example.org" in tips[page]

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ..dialogs.confirm import confirm
 from ..elided_label import ElidedLabel
+from ..kind_names import kind_name
 from ..session import Session
 
 COLUMNS = ("Copy", "Source", "Captured", "Similar", "Status", "SHA-256")
@@ -158,7 +159,7 @@ class CopiesDialog(QDialog):
                      sha[:12] + "…" if len(sha) > 12 else sha]
             item = QTreeWidgetItem(cells)
             item.setData(0, Qt.ItemDataRole.UserRole, int(copy["document_id"]))
-            for col, tip in enumerate((f"{cells[0]} ({str(copy.get('kind') or '').upper()})",
+            for col, tip in enumerate((f"{cells[0]} ({kind_name(copy.get('kind'))})",
                                        source_of(copy), str(copy.get("captured_at") or
                                                             copy.get("imported_at") or ""),
                                        f"similarity {float(copy.get('similarity', 0)):.3f}",

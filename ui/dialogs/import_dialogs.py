@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from workbench.ingest_types import ImportPlan, ImportReport
 from workbench.progress import Progress
 
+from ..kind_names import kind_name
 from .common import RowsTable, fill_table, readonly_table
 
 _PLAN_ORDER = {"failed": 0, "duplicate": 1, "new": 2}
@@ -47,7 +48,7 @@ def _plan_row(item: object) -> tuple[list[str], str | None]:
         where = (f"already in the library as {_named(item.duplicate_title, item.duplicate_of)}"
                  if item.duplicate_of is not None else f"same bytes as {twin}")
         return [str(item.path), "Duplicate, skipped", where], "warn"
-    kind = item.format.kind.upper() if item.format is not None else ""
+    kind = kind_name(item.format.kind) if item.format is not None else ""
     return [str(item.path), "To import", f"{kind} · {_size(item.size)}"], "ok"
 
 

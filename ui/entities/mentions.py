@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
+from ..kind_names import kind_name
 from ..search.delegate import HTML_ROLE, RichDelegate
 from ..search.render import emphasise
 
@@ -37,9 +38,6 @@ def mention_mark(mention: dict[str, Any]) -> tuple[int, int, str]:
     return int(mention["start"]), int(mention["end"]), words
 
 
-KINDS = {"pdf": "PDF", "html": "web page", "mhtml": "web page", "warc": "web archive",
-         "wacz": "web archive", "email": "e-mail", "mbox": "e-mail", "docx": "Word document",
-         "odt": "ODT document", "image": "image", "text": "text", "markdown": "Markdown"}
 WEB = {"html", "mhtml", "warc", "wacz"}
 ORIGIN_CHARS = 40  # a file name or host is cut in its middle: its start and end tell it
 
@@ -48,7 +46,7 @@ def origin(doc: dict[str, Any]) -> tuple[str, str]:
     """What tells a document apart from another of its title (a PDF and its saved web page):
     its kind and its source host (web pages) or file name, shown and whole."""
     raw = str(doc.get("kind") or "")
-    kind = KINDS.get(raw, raw.upper())
+    kind = kind_name(raw)
     name = str(doc.get("original_filename") or "").replace("\\", "/").rsplit("/", 1)[-1]
     where = str(doc.get("site") or "") if raw in WEB else ""
     where = where or name or str(doc.get("site") or "")

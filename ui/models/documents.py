@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from ..kind_names import kind_name
 from ..session import Session
 
 BLOCK = 250
@@ -40,7 +41,7 @@ def cell_text(row: dict[str, Any], key: str) -> str:
         return ", ".join(own + [f"{path} ({n})" for path, n in passages.items()
                                 if path not in own])
     if key == "kind":
-        return str(value or "").upper()
+        return kind_name(str(value or ""))
     if key == "imported_at" and value:
         return str(value)[:16].replace("T", " ")
     if key == "status":
@@ -88,8 +89,8 @@ class DocumentTableModel(QAbstractTableModel):
         key = COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:
             return "…" if row is None else cell_text(row, key)
-        if role == Qt.ItemDataRole.ToolTipRole and row is not None and key == "title":
-            return cell_text(row, key)
+        if role == Qt.ItemDataRole.ToolTipRole and row is not None and key in ("title", "kind"):
+            return cell_text(row, key)  # whole where the column is too narrow for it
         if role == Qt.ItemDataRole.ToolTipRole and row is not None and key == "tags":
             return tags_tooltip(row) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and key == "pages":

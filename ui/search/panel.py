@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..flow_layout import FlowLayout
+from ..kind_names import kind_name
 from ..language_names import language_name
 from ..session import Session
 from .delegate import HTML_ROLE, RichDelegate
@@ -33,7 +34,7 @@ PAGE = 25
 FACET_LABELS = {"collection": "All collections", "tag": "All tags", "kind": "All kinds",
                 "year": "Any year", "language": "Any language"}
 # Facet -> how its values (the codes it filters by, kept as each entry's data) are shown.
-FACET_SHOWN: dict[str, Callable[[str], str]] = {"language": language_name}
+FACET_SHOWN: dict[str, Callable[[str], str]] = {"language": language_name, "kind": kind_name}
 
 
 def facet_text(key: str, value: Any) -> str:

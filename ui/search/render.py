@@ -6,6 +6,8 @@ import html
 import unicodedata
 from typing import Any
 
+from ..kind_names import kind_name
+
 SHOWN = 2  # snippets shown under a hit
 MARK = ("<span style='background-color:#ffe08a; color:#111; font-weight:600'>", "</span>")
 
@@ -26,7 +28,7 @@ def emphasise(text: str, spans: list[tuple[int, int]], offset: int) -> str:
 
 def hit_html(hit: Any) -> str:
     title = html.escape(hit.title or f"Document {hit.document_id}")
-    meta = [hit.kind.upper()] if hit.kind else []
+    meta = [kind_name(hit.kind)] if hit.kind else []
     if hit.page:
         meta.append(f"page {hit.page}")
     snippets = hit.snippets or []

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ..dialogs.save_as import ask_save_path, saved
 from ..elided_label import ElidedLabel
+from ..kind_names import kind_phrase
 from ..session import Session
 from .page_marks import Overlays
 from .page_sources import ImageSource, PdfSource, Rect
@@ -314,8 +315,9 @@ class OriginalView(QWidget):
                     "from the network. Their reading text is in the Text tab; the captured bytes "
                     "are kept unchanged and can be saved with the button above.")
         else:
-            text = (f"This {kind or 'file'} is shown as reading text in the Text tab. The original "
-                    "bytes are kept unchanged and can be saved with the button above.")
+            text = (f"This {kind_phrase(kind) or 'file'} is shown as reading text in the Text "
+                    "tab. The original bytes are kept unchanged and can be saved with the button "
+                    "above.")
         self.message.setText(text)
         self.stack.setCurrentIndex(0)
 

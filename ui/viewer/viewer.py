@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..elided_label import ElidedLabel
+from ..kind_names import kind_name
 from ..session import Session
 from .direction import follow_text_direction
 from .find_bar import FindBar
@@ -232,7 +233,7 @@ PAGED_KINDS = ("pdf", "image")  # what the Original tab draws as pages
 
 
 def _meta_line(info: dict[str, Any]) -> str:
-    parts = [str(info.get("kind", "")).upper()]
+    parts = [kind_name(str(info.get("kind") or ""))]
     pages = info.get("pages")
     if pages:
         parts.append(f"{pages} page{'s' if pages != 1 else ''}")
