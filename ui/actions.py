@@ -2,6 +2,10 @@
 
 Registering actions by name (as Picard does with its action enum) keeps the menus, the toolbar
 and Help → Keyboard shortcuts in agreement; the shortcuts dialog is built from this same table.
+
+The views are numbered in one place, ``VIEW_KEYS``: Ctrl+1 to Ctrl+5 in the order the sidebar
+shows them from the top, and the View menu lists them in that order, the views a panel installs
+later (entities, chronology) put in their place by ``add_view_action``.
 """
 
 from __future__ import annotations
@@ -10,6 +14,12 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
+
+# Each view's Ctrl+number: the sidebar's order from the top (All documents, Entities,
+# Chronology under LIBRARY, the codebook of TAGS, the builder of DOSSIERS), without a gap.
+VIEW_KEYS = {"show_documents": "Ctrl+1", "entities": "Ctrl+2", "chronology": "Ctrl+3",
+             "codebook": "Ctrl+4", "show_dossiers": "Ctrl+5"}
+ENTITIES_KEY = "Ctrl+Shift+E"  # the register's key before it was numbered, still working
 
 
 @dataclass(frozen=True)
@@ -52,13 +62,14 @@ SPECS: list[Spec] = [
          "delete_document"),
     Spec("preferences", "&Edit", "&Preferences…", "Ctrl+,", "show_preferences",
          "Theme, text size, OCR languages, exhibit and Bates prefixes, default library"),
-    Spec("show_documents", "&View", "&Documents", "Ctrl+1", "show_documents"),
+    Spec("show_documents", "&View", "&Documents", VIEW_KEYS["show_documents"], "show_documents"),
+    Spec("show_dossiers", "&View", "Dossier &builder", VIEW_KEYS["show_dossiers"],
+         "show_dossier"),
     Spec("search", "&View", "&Search", "Ctrl+K", "focus_search", "Search the library"),
-    Spec("show_dossiers", "&View", "Dossier &builder", "Ctrl+3", "show_dossier"),
     Spec("filter_docs", "&View", "&Filter documents", "Ctrl+L", "focus_filter"),
     Spec("history", "&View", "H&istory…", "Ctrl+Shift+H", "show_history",
          "Who did what: every change to the library, newest first, with its author"),
-    Spec("codebook", "&Tags", "&Codebook", "Ctrl+2", "show_codebook",
+    Spec("codebook", "&Tags", "&Codebook", VIEW_KEYS["codebook"], "show_codebook",
          "Rename, move, merge, recolour and delete tags; list and export their passages"),
     Spec("new_dossier", "&Dossier", "&New dossier…", "Ctrl+Shift+D", "new_dossier"),
     Spec("add_to_dossier", "&Dossier", "&Add to dossier", "Ctrl+D", "add_to_dossier",
@@ -90,22 +101,57 @@ def build_actions(window: QMainWindow) -> dict[str, QAction]:
             action.setToolTip(spec.tip)
         action.triggered.connect(getattr(window, spec.method))
         menu.addAction(action)
-        if spec.name in ("restore", "delete_doc", "add_to_dossier"):
-            menu.addSeparator()
+        if spec.name in ("restore", "delete_doc", "add_to_dossier", "show_dossiers"):
+            menu.addSeparator()  # (after the numbered views: search, filter, history)
         actions[spec.name] = action
+    # The codebook is a view too: in View among the numbered ones, as well as under Tags.
+    add_view_action(window, "codebook", actions["codebook"])
     return actions
 
 
+def view_menu(window: QMainWindow) -> QMenu:
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if action.text() == "&View" and isinstance(menu, QMenu):
+            return menu
+    return window.menuBar().addMenu("&View")
+
+
+def add_view_action(window: QMainWindow, name: str, action: QAction) -> None:
+    """Gives the view ``name`` its number and puts its action in the View menu among the
+    numbered views, in number order (a panel installs its view after the menu is built)."""
+    number = _number(VIEW_KEYS[name]) or 0
+    shortcuts = [QKeySequence(VIEW_KEYS[name])]
+    if name == "entities":
+        shortcuts.append(QKeySequence(ENTITIES_KEY))
+    action.setShortcuts(shortcuts)
+    menu = view_menu(window)
+    later = [a for a in menu.actions() if (_number(a.shortcut().toString()) or 0) > number]
+    if later:
+        menu.insertAction(later[0], action)
+    else:
+        menu.addAction(action)
+
+
+def _number(keys: str) -> int | None:
+    """N for "Ctrl+N" (a numbered view's key), None for any other."""
+    return int(keys[5:]) if keys.startswith("Ctrl+") and keys[5:].isdigit() else None
+
+
 def shortcut_rows() -> list[tuple[str, str]]:
-    rows = []
+    # The numbered views first, in their order; then the menus' other actions, in menu order.
+    texts = {spec.name: spec.text for spec in SPECS}
+    texts.update({"entities": "Entities: people, organisations, places",
+                  "chronology": "Chronology: events in date order"})
+    rows = [(texts[name].replace("&", ""),
+             f"{keys} or {ENTITIES_KEY}" if name == "entities" else keys)
+            for name, keys in VIEW_KEYS.items()]
     for spec in SPECS:
-        if spec.shortcut is None:
+        if spec.shortcut is None or spec.name in VIEW_KEYS:
             continue
         seq = QKeySequence(spec.shortcut).toString(QKeySequence.SequenceFormat.NativeText)
         rows.append((spec.text.replace("&", "").rstrip("…"), seq))
-    rows += [("Entities: people, organisations, places", "Ctrl+Shift+E"),
-             ("Chronology: events in date order", "Ctrl+5"),
-             ("Other copies of the open document (viewer)", "Alt+C"),
+    rows += [("Other copies of the open document (viewer)", "Alt+C"),
              ("Next / previous change (comparing two copies)", "F8 / Shift+F8"),
              ("Next match / previous match (find bar)", "Enter / Shift+Enter"),
              ("Close the find bar", "Esc"), ("Open the selected search hit", "Enter"),

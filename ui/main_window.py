@@ -444,7 +444,7 @@ class MainWindow(LibraryOpening, QMainWindow):
         self.search_field.selectAll()
 
     def sync_sidebar(self) -> None:
-        """The sidebar highlights the entry of the page shown (View → Entities, Ctrl+5, the
+        """The sidebar highlights the entry of the page shown (View → Entities, Chronology, the
         dossier builder…), quietly: following a page never chooses it again."""
         page = self.middle.currentWidget()
         choice: tuple[str, Any] | None = None

@@ -47,13 +47,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .actions import VIEW_KEYS
+
 HIGHLIGHT_MIME = "application/x-workbench-highlights"
 DOCUMENT_MIME = "application/x-workbench-documents"
 KIND = Qt.ItemDataRole.UserRole
 PAYLOAD = Qt.ItemDataRole.UserRole + 1
 # Rows under LIBRARY that a panel of the core answers: (kind, label, tooltip), in this order.
-ENTRIES = (("entities", "Entities", "People, organisations and places (Ctrl+Shift+E)"),
-           ("chronology", "Chronology", "Events in date order, with their sources (Ctrl+5)"))
+ENTRIES = (("entities", "Entities",
+            f"People, organisations and places ({VIEW_KEYS['entities']})"),
+           ("chronology", "Chronology",
+            f"Events in date order, with their sources ({VIEW_KEYS['chronology']})"))
 _COUNTED = re.compile(r"^(.*)(  \(\d+\))$", re.DOTALL)  # "Name  (12)"
 
 

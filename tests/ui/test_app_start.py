@@ -204,10 +204,9 @@ def test_a_feature_page_is_built_when_first_used_from_its_shortcut(window: Any,
     when the library opens, and each is built, filled and focused by its shortcut."""
     from tests.ui.conftest import facade
 
-    pages = {"codebook": (Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier),
-             "entities": (Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier
-                          | Qt.KeyboardModifier.ShiftModifier),
-             "chronology": (Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)}
+    pages = {"codebook": (Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier),
+             "entities": (Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier),
+             "chronology": (Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)}
     assert [name for name in pages if getattr(window, name).built] == []
     changes = facade(window, lambda wb: wb.add_entity("person", "Ekpar Asat"))
     window.session.broadcast(changes)
@@ -305,7 +304,7 @@ def test_the_list_is_filled_before_sqlalchemy_is_imported(library_path: Path,
 
 def test_a_document_and_the_builder_asked_for_as_the_list_shows_open_with_the_core(
         qtbot: Any, library_path: Path, tmp_path: Path, monkeypatch: Any) -> None:
-    """A click on a row and Ctrl+3 in the moment the list shows but the facade is not yet
+    """A click on a row and Ctrl+5 in the moment the list shows but the facade is not yet
     open (its open held here): each is done once the core is up, once, and the list the
     facade then reads is the one shown."""
     import threading
@@ -345,7 +344,7 @@ def test_a_document_and_the_builder_asked_for_as_the_list_shows_open_with_the_co
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton,
                      pos=table.visualRect(model.index(1, 0)).center())
     assert win.statusBar().currentMessage() == "The document opens once the library is open."
-    qtbot.keyClick(table, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(table, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     assert "once the library is open" in win.statusBar().currentMessage()
     gate.set()
     qtbot.waitUntil(lambda: win.viewer.doc_id == 2, timeout=30000)
@@ -436,7 +435,7 @@ def test_a_library_the_plain_reader_does_not_serve_opens_as_before(
 
 def test_the_dossier_builder_is_built_when_first_shown(window: Any, qtbot: Any) -> None:
     """The builder costs nothing at the open: the sidebar's dossiers, the dossier it opens and
-    a change to it are kept as state; Ctrl+3 builds it showing them, with the buttons other
+    a change to it are kept as state; Ctrl+5 builds it showing them, with the buttons other
     features add (the chronology's section, the corroboration toggle)."""
     from tests.ui.conftest import facade
 
@@ -450,7 +449,7 @@ def test_the_dossier_builder_is_built_when_first_shown(window: Any, qtbot: Any) 
     window.activateWindow()
     qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=3000)
     window.documents.table.setFocus()
-    qtbot.keyClick(window.documents.table, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.documents.table, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     assert window.middle.currentWidget() is builder and builder.built
     assert builder.chooser.currentText() == "Brief  (1)" and builder.items.count() >= 1
     assert "1 item" in builder.meta.text()

@@ -307,17 +307,17 @@ def test_the_builder_adds_a_chronology_section(window: Any, tmp_path: Path, qtbo
 def test_keyboard_sidebar_ambiguous_dates_added_sources_and_a_refusal(
         window: Any, tmp_path: Path, qtbot: Any) -> None:
     ids = library(window, tmp_path)
-    # the sidebar's LIBRARY → Chronology, and Ctrl+5, show the view
+    # the sidebar's LIBRARY → Chronology, and Ctrl+3, show the view
     window.sidebar.select("chronology", None)
     assert window.middle.currentWidget() is window.chronology
     window.show_documents()
-    assert window.acts["chronology"].shortcut().toString() == "Ctrl+5"
+    assert window.acts["chronology"].shortcut().toString() == "Ctrl+3"
     from ui.actions import shortcut_rows  # Help → Keyboard shortcuts lists it
 
-    assert any(keys == "Ctrl+5" and "Chronology" in what for what, keys in shortcut_rows())
+    assert any(keys == "Ctrl+3" and "Chronology" in what for what, keys in shortcut_rows())
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
-    qtbot.keyClick(window.search_field, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.search_field, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.middle.currentWidget() is window.chronology
 
     dialog = event_from_highlight(window, qtbot, ids["camp"], ids["trucks"])

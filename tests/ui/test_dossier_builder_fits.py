@@ -5,7 +5,7 @@ the Export row below the fold, a redactions list less than one row tall, the dos
 cut without an ellipsis and "Freeze…" wrapped onto a row of its own.
 
 Driven through the real window offscreen: the main window shown and resized, the builder
-opened with Ctrl+3, a wheel turned over the redactions list.
+opened with Ctrl+5, a wheel turned over the redactions list.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def _settle(qtbot: Any) -> None:
 
 
 def _open_at(win: Any, qtbot: Any, did: int, size: tuple[int, int]) -> Any:
-    """The window at ``size``, the builder opened as a person does: click, Ctrl+3."""
+    """The window at ``size``, the builder opened as a person does: click, Ctrl+5."""
     if win.builder is None:
         pytest.fail("this core build has no dossiers")
     win.refresh_sidebar()  # the library is no longer empty: its panes are shown
@@ -76,7 +76,7 @@ def _open_at(win: Any, qtbot: Any, did: int, size: tuple[int, int]) -> Any:
     win.resize(*size)
     qtbot.waitExposed(win)
     win.builder.open_dossier(did)
-    qtbot.keyClick(win, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(win, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(win.builder.isVisible, timeout=5000)
     _settle(qtbot)
     return win.builder

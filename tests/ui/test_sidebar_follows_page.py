@@ -1,5 +1,5 @@
 """The sidebar's selection follows the page the window shows: after View → Entities
-(Ctrl+Shift+E), Chronology (Ctrl+5) or the dossier builder opened from the menu, "All documents"
+(Ctrl+2), Chronology (Ctrl+3) or the dossier builder opened from the menu, "All documents"
 stayed highlighted as if the documents list were shown. Each now highlights its own entry,
 without choosing it again (no navigation is triggered by the follow)."""
 
@@ -47,12 +47,12 @@ def test_the_sidebar_highlights_the_page_shown(window: Any, qtbot: Any,
     chosen: list[tuple[str, Any]] = []
     sidebar.chosen.connect(lambda kind, payload: chosen.append((kind, payload)))
 
-    qtbot.keySequence(window, QKeySequence("Ctrl+Shift+E"))
+    qtbot.keySequence(window, QKeySequence("Ctrl+2"))
     _settle(qtbot)
     assert window.middle.currentWidget() is window.entities
     assert sidebar.current_choice() == ("entities", None)
 
-    qtbot.keySequence(window, QKeySequence("Ctrl+5"))
+    qtbot.keySequence(window, QKeySequence("Ctrl+3"))
     _settle(qtbot)
     assert window.middle.currentWidget() is window.chronology
     assert sidebar.current_choice() == ("chronology", None)
@@ -62,7 +62,7 @@ def test_the_sidebar_highlights_the_page_shown(window: Any, qtbot: Any,
     assert sidebar.current_choice() == ("chronology", None)
     assert window.middle.currentWidget() is window.chronology
 
-    window.acts["show_dossiers"].trigger()  # View → Dossier builder (Ctrl+3)
+    window.acts["show_dossiers"].trigger()  # View → Dossier builder (Ctrl+5)
     _settle(qtbot)
     builder = window.builder
     assert window.middle.currentWidget() is builder and builder.dossier_id is not None

@@ -1,5 +1,5 @@
 """Puts the chronology into the window: the Chronology page of the middle stack (View →
-Chronology, Ctrl+5, and a "Chronology" entry under LIBRARY in the sidebar), and “New event from
+Chronology, Ctrl+3, and a "Chronology" entry under LIBRARY in the sidebar), and “New event from
 highlight…” in the viewer's Highlights tab (a button under the list and its context menu).
 
 Called from ``features.install_features`` when the core offers the chronology's methods; the
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QPushButton, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QPushButton, QWidget
 
+from ..actions import add_view_action
 from ..flow_layout import FlowLayout
 from ..tab_order import follow_layout
 from . import ops
@@ -20,7 +21,6 @@ from .panel import ChronologyPanel
 
 NEEDS = ("list_events", "add_event", "edit_event", "delete_event", "add_event_source",
          "remove_event_source", "event_suggestion", "export_chronology", "get_highlight")
-SHORTCUT = "Ctrl+5"
 
 
 def install_chronology(window: Any) -> None:
@@ -51,12 +51,9 @@ def install_chronology(window: Any) -> None:
 
 def _add_menu_action(window: Any, show: Any) -> None:
     action = QAction("C&hronology", window)
-    action.setShortcut(QKeySequence(SHORTCUT))
     action.setStatusTip("Events in date order, with their sources; export as CSV or DOCX")
     action.triggered.connect(show)
-    view = next((a.menu() for a in window.menuBar().actions()
-                 if a.text() == "&View" and isinstance(a.menu(), QMenu)), None)
-    (view if view is not None else window.menuBar().addMenu("&View")).addAction(action)
+    add_view_action(window, "chronology", action)  # its number, its place in View
     window.acts["chronology"] = action
 
 

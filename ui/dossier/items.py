@@ -14,6 +14,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
 from .. import theme
+from ..actions import VIEW_KEYS
 from ..search.delegate import HTML_ROLE, RichDelegate
 from .facsimile_row import pages_text
 
@@ -106,7 +107,7 @@ def chronology_html(entry: dict[str, Any]) -> str:
     count = entry.get("events_shown")
     if count == 0:
         now = (" — <span style='color:#7a8594'>no events yet: they are listed here as they "
-               "are added in the Chronology (Ctrl+5)</span>")
+               f"are added in the Chronology ({VIEW_KEYS['chronology']})</span>")
     elif isinstance(count, int):
         now = f" — {count:,} event{'s' if count != 1 else ''}"
     else:

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QPlainTextEdit, QPushButton, QWidget
 
+from ..actions import VIEW_KEYS
 from ..session import Session
 
 USE_NOTE = "Use the highlight's note"
@@ -23,8 +24,9 @@ def note_offer(noted: int) -> str:
     """The status bar's sentence after Ctrl+D added ``noted`` highlights that have a note."""
     if noted == 1:
         return (f"The highlight has a note: “{USE_NOTE}” under the exhibit's commentary in the "
-                "dossier builder (Ctrl+3) makes it the commentary.")
-    return (f"{noted} of the highlights have notes: in the dossier builder (Ctrl+3), select "
+                f"dossier builder ({VIEW_KEYS['show_dossiers']}) makes it the commentary.")
+    return (f"{noted} of the highlights have notes: in the dossier builder "
+            f"({VIEW_KEYS['show_dossiers']}), select "
             f"one and press “{USE_NOTE}” to make its note the commentary.")
 
 

@@ -1,5 +1,6 @@
 """Puts the entity register into the window: a page of the middle stack, reached from
-View → Entities (Ctrl+Shift+E) and from the sidebar's "Entities" under LIBRARY.
+View → Entities (Ctrl+2, or Ctrl+Shift+E as before the views were numbered) and from the
+sidebar's "Entities" under LIBRARY.
 
 Called from ``features.install_features`` when the core offers the register's methods. The
 window gains ``entities`` (the page) and ``acts["entities"]``; mentions open in the viewer
@@ -12,17 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from workbench.changes import Changes
 
+from ..actions import add_view_action
 from . import ops
 from .panel import EntitiesPanel
 
 NEEDS = ("add_entity", "list_entities", "get_entity", "edit_entity", "add_alias",
          "remove_alias", "delete_entity", "entity_mentions", "entity_suggestions")
-SHORTCUT = "Ctrl+Shift+E"
 MAX_NAME = 120  # a longer selection is a passage, not a name: no entity entries for it
 
 
@@ -50,11 +51,10 @@ def install_entities(window: Any) -> None:
 
     window.show_entities = show
     action = QAction("&Entities", window)
-    action.setShortcut(QKeySequence(SHORTCUT))
     action.setStatusTip("People, organisations and places: their names in every script, "
                         "their mentions across the library")
     action.triggered.connect(show)
-    _view_menu(window).addAction(action)
+    add_view_action(window, "entities", action)  # its number, its place in View
     window.acts["entities"] = action
 
     window.viewer.text.menu_extenders.append(
@@ -91,8 +91,3 @@ def _adder(window: Any, entity: dict[str, Any], name: str) -> Callable[[], None]
     return add
 
 
-def _view_menu(window: Any) -> Any:
-    for action in window.menuBar().actions():
-        if action.text().replace("&", "") == "View" and action.menu() is not None:
-            return action.menu()
-    return window.menuBar().addMenu("&View")
