@@ -26,6 +26,7 @@ from ..dialogs.save_as import ask_save_path, saved
 from ..elided_label import ElidedLabel
 from ..kind_names import kind_phrase
 from ..session import Session
+from .hint_line import HintLine
 from .page_marks import Overlays
 from .page_sources import ImageSource, PdfSource, Rect
 from .page_toolbar import PageToolbar
@@ -65,9 +66,7 @@ class OriginalView(QWidget):
         # One line kept for hints, even empty: a hint appearing under the toolbar moved the
         # page down under the mouse just as a selection was made.
         self.idle_hint = ""  # what the line says with nothing selected (set with the tools)
-        self.hint = ElidedLabel("")  # never widens the pane; the tooltip has it whole
-        self.hint.setObjectName("secondary")
-        self.hint.setMinimumHeight(self.hint.fontMetrics().height() + 2)
+        self.hint = HintLine()  # wraps: the whole hint reads in a narrow pane, never widens it
         pages = QWidget()
         pl = QVBoxLayout(pages)
         pl.setContentsMargins(0, 0, 0, 0)

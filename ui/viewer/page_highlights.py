@@ -30,6 +30,12 @@ if TYPE_CHECKING:
 DEFAULT_COLOR = "#f5d742"
 
 
+def selection_hint(mode: str) -> str:
+    """The hint once a drag has selected text (``mode`` "text") or a region on the page."""
+    what = "region" if mode == "region" else "selection"
+    return f"Press H to highlight the {what} · Esc clears it"
+
+
 class PageHighlights:
     def __init__(self, controller: HighlightController) -> None:
         self.c = controller
@@ -52,8 +58,15 @@ class PageHighlights:
         controller.pane.list.currentItemChanged.connect(self._list_current)
         available = self.session.has("add_page_highlight")
         if available:
-            self.original.idle_hint = ("Drag over text and press H to highlight · Shift-drag "
-                                       "for a region")
+            # Short: it reads on one line in the pane of a 1024 px window, on two or three at
+            # double text size (the tooltip says it in full).
+            self.original.idle_hint = "Drag over text or Shift-drag a region, then press H"
+            self.original.hint.setToolTip(
+                "Drag over text, or hold Shift and drag a rectangle for a region (a photo, a "
+                "signature, a scan), then press H to highlight it · Esc clears the selection")
+            # the room of the hints that follow one another as a drag ends is kept
+            self.original.hint.set_standing([self.original.idle_hint, selection_hint("text"),
+                                             selection_hint("region")])
             self.original.set_hint("")
         self.original.toolbar.region.setVisible(available)
         self.original.toolbar.redact.setVisible(self.session.has("redact_area"))
@@ -89,8 +102,7 @@ class PageHighlights:
             self._redact(doc_id, sel)
             return
         self.selection, self.range = sel, None
-        what = "region" if sel.mode == "region" else "selection"
-        self.original.set_hint(f"Press H to highlight the {what} · Esc clears it")
+        self.original.set_hint(selection_hint(sel.mode))
         if self.session.has("page_text_at"):
             page_ops.text_at(self.session, doc_id, sel.page, sel.rects,
                              lambda rng: self._range(sel, rng))
