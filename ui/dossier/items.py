@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, Q
 
 from .. import theme
 from ..actions import VIEW_KEYS
+from ..quoting import quote_marks
 from ..search.delegate import HTML_ROLE, RichDelegate
 from .facsimile_row import pages_text
 
@@ -91,8 +92,11 @@ def _quoted(text_html: str) -> str:
     (Uyghur, Arabic) would otherwise pull the marks into its run, drawn on the wrong sides.
     Its paragraph is also set left-to-right (``dir='ltr'``), as the window reads: Qt takes a
     paragraph's direction from its first strong letter even inside an isolate, which drew
-    the opening mark at the right end and right-aligned the row."""
-    return f"“\u2068{text_html}\u2069”"
+    the opening mark at the right end and right-aligned the row. A mark is added only where
+    the passage has none of its own (``quoting``): one that began and ended with its own
+    quotation marks was shown “”…””. (A redaction bar at an end is a tag, not a mark.)"""
+    start, end = quote_marks(html.unescape(text_html))
+    return f"{start}\u2068{text_html}\u2069{end}"
 
 
 def chronology_html(entry: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ from workbench.changes import Changes
 
 from ..dialogs.confirm import confirm
 from ..operations import highlights as highlight_ops
+from ..quoting import quoted
 from ..tab_order import follow_layout
 from . import ops
 from .link_dialog import LinkDialog
@@ -133,7 +134,7 @@ class LinksController:
         other = link["other"]
         if confirm(self.window, "Unlink highlights",
                    f"Remove the link “{ops.RELATION_TEXT.get(link['relation'])}” to "
-                   f"“{(other.get('quote') or '')[:80]}”? Its note goes with it."):
+                   f"{quoted((other.get('quote') or '')[:80])}? Its note goes with it."):
             ops.unlink(self.session, hid, int(other["highlight_id"]), link["relation"])
 
     def _menu(self, menu: QMenu, highlight_id: int) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..quoting import quoted
 from ..session import Session
 from . import ops
 from .picker import HighlightPicker, short
@@ -29,7 +30,8 @@ class LinkDialog(QDialog):
         self.setWindowTitle("Link to highlight")
         self.setAccessibleName("Link to highlight")
         self.resize(560, 520)
-        head = QLabel(f"Link “{short(source.get('quote') or '', 200)}” to another highlight.")
+        head = QLabel(f"Link {quoted(short(source.get('quote') or '', 200))} to another "
+                      "highlight.")
         head.setWordWrap(True)
         self.picker = HighlightPicker(session, {int(source["id"])})
         self.picker.changed.connect(self._enable)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ..delete_key import claim_delete_key
 from ..flow_layout import FlowLayout
+from ..quoting import quoted
 from . import ops
 from .picker import short
 
@@ -29,7 +30,7 @@ def link_line(link: dict[str, Any]) -> str:
     other = link.get("other") or {}
     page = f", p. {other['page']}" if other.get("page") else ""
     text = (f"{ops.RELATION_TEXT.get(link['relation'], link['relation']).capitalize()}: "
-            f"“{short(other.get('quote') or '', 140)}”\n{other.get('title') or ''}{page}")
+            f"{quoted(short(other.get('quote') or '', 140))}\n{other.get('title') or ''}{page}")
     if link.get("note"):
         text += f"\n✎ {link['note']} (private)"
     return text

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from ..quoting import quoted
 from ..session import Session
 from . import ops
 
@@ -22,7 +23,7 @@ def short(text: str, n: int = 160) -> str:
 def highlight_line(row: dict[str, Any]) -> str:
     page = f", p. {row['page']}" if row.get("page") else ""
     tags = f"  [{', '.join(row['tags'])}]" if row.get("tags") else ""
-    return f"“{short(row.get('quote') or '')}”\n{row.get('document_title') or ''}{page}{tags}"
+    return f"{quoted(short(row.get('quote') or ''))}\n{row.get('document_title') or ''}{page}{tags}"
 
 
 class SearchField(QLineEdit):
