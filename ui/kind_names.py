@@ -40,3 +40,11 @@ def kind_name(code: str | None) -> str:
     """The kind's name standing alone: "E-mail", "Web page", "PDF"; "" for none."""
     phrase = kind_phrase(code)
     return phrase[:1].upper() + phrase[1:]
+
+
+def kinds_named(text: str) -> list[str]:
+    """The codes whose name holds ``text`` (any case): what the document list's filter
+    passes the core (``or_kinds``) so that "web page" finds the web pages the Kind column
+    names so; their codes, typed as before, the core finds itself."""
+    needle = text.strip().casefold()
+    return sorted(code for code in PHRASES if needle and needle in kind_name(code).casefold())

@@ -10,6 +10,7 @@ writes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -77,11 +78,13 @@ SORT_KEYS: dict[str, Any] = {
 
 
 def document_query(collection: str | None, contains: str | None, *,
-                   failed_redactions: bool = False) -> Any:
+                   failed_redactions: bool = False, or_kinds: Sequence[str] = ()) -> Any:
     """The documents of ``collection`` whose title, site, kind or file name contains
     ``contains`` (a case-blind LIKE, wildcards escaped); unordered, for a list or a count.
-    ``failed_redactions``: only those where the import's check found text under a box
-    (``extra["xray"]`` not empty, see ``xray.py``)."""
+    ``or_kinds``, with ``contains``: the documents of these kinds match too (a window shows
+    a kind by a name of its own, "Web page" for ``html``, and finds the codes whose name holds
+    the text typed). ``failed_redactions``: only those where the import's check found text
+    under a box (``extra["xray"]`` not empty, see ``xray.py``)."""
     q = select(Document)
     if failed_redactions:
         # the JSON type's own path (not SQLite's '$.xray' argument): PostgreSQL has it too
@@ -90,8 +93,11 @@ def document_query(collection: str | None, contains: str | None, *,
         q = q.join(CollectionMember).join(Collection).where(Collection.name == collection)
     if contains:
         like = "%" + contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        q = q.where(or_(*(c.ilike(like, escape="\\") for c in (
-            Document.title, Document.site, Document.kind, Document.original_filename))))
+        matches = [c.ilike(like, escape="\\") for c in (
+            Document.title, Document.site, Document.kind, Document.original_filename)]
+        if or_kinds:
+            matches.append(Document.kind.in_(list(or_kinds)))
+        q = q.where(or_(*matches))
     return q
 
 

@@ -9,7 +9,7 @@ its summary) live below the facade, in ``document_queries``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -132,15 +132,17 @@ class DocumentsMixin:
     def list_documents(self, *, collection: str | None = None, offset: int = 0,
                        limit: int | None = None, order_by: str | None = None,
                        descending: bool = False, contains: str | None = None,
-                       failed_redactions: bool = False) -> list[dict[str, Any]]:
+                       failed_redactions: bool = False,
+                       or_kinds: Sequence[str] = ()) -> list[dict[str, Any]]:
         """Summaries in ``order_by`` order (a key of ``SORT_KEYS``; id by default), optionally
-        only those whose title, site, kind or file name contains ``contains``, or (with
-        ``failed_redactions``) where the import found a possible failed redaction. Sorting and
-        filtering happen in the database, so a GUI can page through 100k documents lazily."""
+        only those whose title, site, kind or file name contains ``contains`` (or whose kind
+        is one of ``or_kinds``: ``document_query``), or (with ``failed_redactions``) where the
+        import found a possible failed redaction. Sorting and filtering happen in the
+        database, so a GUI can page through 100k documents lazily."""
         with self.library.read() as s:
             col = SORT_KEYS.get(order_by or "id", Document.id)
-            q = document_query(collection, contains,
-                               failed_redactions=failed_redactions).order_by(
+            q = document_query(collection, contains, failed_redactions=failed_redactions,
+                               or_kinds=or_kinds).order_by(
                 col.desc() if descending else col, Document.id)
             if offset:
                 q = q.offset(offset)
@@ -149,10 +151,11 @@ class DocumentsMixin:
             return [document_summary(d) for d in s.execute(q).scalars()]
 
     def count_documents(self, *, collection: str | None = None,
-                        contains: str | None = None, failed_redactions: bool = False) -> int:
+                        contains: str | None = None, failed_redactions: bool = False,
+                        or_kinds: Sequence[str] = ()) -> int:
         with self.library.read() as s:
-            q = document_query(collection, contains, failed_redactions=failed_redactions
-                               ).with_only_columns(func.count(Document.id))
+            q = document_query(collection, contains, failed_redactions=failed_redactions,
+                               or_kinds=or_kinds).with_only_columns(func.count(Document.id))
             return int(s.execute(q).scalar_one())
 
     def resolve(self, ref: str | int) -> int:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -175,10 +176,11 @@ class FastReader:
     def list_documents(self, *, collection: str | None = None, offset: int = 0,
                        limit: int | None = None, failed_redactions: bool = False,
                        order_by: str | None = None, descending: bool = False,
-                       contains: str | None = None) -> list[dict[str, Any]]:
+                       contains: str | None = None,
+                       or_kinds: Sequence[str] = ()) -> list[dict[str, Any]]:
         """As ``DocumentsMixin.list_documents`` in id order; a sort or a search is the
         facade's."""
-        if order_by not in (None, "id") or descending or contains:
+        if order_by not in (None, "id") or descending or contains or or_kinds:
             raise Unsupported("a sorted or searched list")
         sql = f"SELECT {_prefixed('documents')} FROM documents"
         params: list[Any] = []
@@ -364,8 +366,8 @@ class FastReader:
     # --- what the desktop window shows as a library opens (ui/session.py) ---------------------
 
     def count_documents(self, *, collection: str | None = None, contains: str | None = None,
-                        failed_redactions: bool = False) -> int:
-        if collection or contains or failed_redactions:
+                        failed_redactions: bool = False, or_kinds: Sequence[str] = ()) -> int:
+        if collection or contains or failed_redactions or or_kinds:
             raise Unsupported("a filtered count")
         return self._document_count()
 

@@ -105,3 +105,25 @@ def test_search_hits_and_the_kind_filter_name_kinds_and_filter_by_code(
     box.activated.emit(box.currentIndex())
     assert panel.filters == {"kind": "email"}
     assert [h.kind for h in panel.hits] == ["email"]
+
+
+def test_the_list_filter_finds_a_kind_by_its_name_and_its_code(window: Any, qtbot: Any,
+                                                               tmp_path: Path) -> None:
+    """"Filter by title, source, kind…": the Kind column says "Web page", so typing that finds
+    the web page, as typing its code (``html``) still does."""
+    ids = _import(window, tmp_path)
+    panel = window.documents
+    model = panel.model
+
+    def listed(text: str) -> set[int]:
+        panel.filter.clear()
+        qtbot.keyClicks(panel.filter, text)
+        qtbot.waitUntil(lambda: model.needle == text, timeout=3000)  # after the debounce
+        return {model.document_id(r) for r in range(model.rowCount())} - {None}
+
+    assert listed("web page") == {ids["html"]}
+    assert listed("E-MAIL") == {ids["email"]}
+    assert listed("html") == {ids["html"]}  # the code, as before
+    assert listed("email") == {ids["email"]}
+    assert listed("camp") == {ids["html"]}  # a title, as before
+    assert listed("mail") == {ids["email"]}

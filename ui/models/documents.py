@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from ..kind_names import kind_name
+from ..kind_names import kind_name, kinds_named
 from ..session import Session
 
 BLOCK = 250
@@ -155,6 +155,12 @@ class DocumentTableModel(QAbstractTableModel):
 
     # --- loading ------------------------------------------------------------------------------
 
+    def _kinds(self) -> dict[str, list[str]]:
+        """The core's ``or_kinds`` for the filter: the kinds whose name (the Kind column's)
+        holds the text typed; nothing when none does."""
+        kinds = kinds_named(self.needle) if self.needle else []
+        return {"or_kinds": kinds} if kinds else {}
+
     def reload(self) -> None:
         """Recount with the current collection, filter and sort; drop cached rows."""
         self._generation += 1
@@ -162,12 +168,12 @@ class DocumentTableModel(QAbstractTableModel):
         if not self.session.is_open:
             return
         collection, needle = self.collection, self.needle or None
-        failed = self.failed_redactions
+        failed, kinds = self.failed_redactions, self._kinds()
 
         def work(wb: Any) -> tuple[int, int]:
             total = wb.count_documents()
             shown = (wb.count_documents(collection=collection, contains=needle,
-                                        failed_redactions=failed)
+                                        failed_redactions=failed, **kinds)
                      if collection or needle or failed else total)
             return total, shown
 
@@ -197,14 +203,14 @@ class DocumentTableModel(QAbstractTableModel):
         (no flash of empty rows when the answer is the same)."""
         gen, held = self._generation, sorted(self._blocks)
         collection, needle = self.collection, self.needle or None
-        failed = self.failed_redactions
+        failed, kinds = self.failed_redactions, self._kinds()
         opts = {"collection": collection, "contains": needle, "failed_redactions": failed,
-                "order_by": self.sort_key, "descending": self.descending}
+                "order_by": self.sort_key, "descending": self.descending, **kinds}
 
         def work(wb: Any) -> tuple[int, int, dict[int, list[dict[str, Any]]]]:
             total = wb.count_documents()
             shown = (wb.count_documents(collection=collection, contains=needle,
-                                        failed_redactions=failed)
+                                        failed_redactions=failed, **kinds)
                      if collection or needle or failed else total)
             return total, shown, {b: _with_tags(wb, wb.list_documents(
                 offset=b * BLOCK, limit=BLOCK, **opts)) for b in held}
@@ -231,7 +237,7 @@ class DocumentTableModel(QAbstractTableModel):
 
         opts = {"collection": self.collection, "contains": self.needle or None,
                 "failed_redactions": self.failed_redactions,
-                "order_by": self.sort_key, "descending": self.descending}
+                "order_by": self.sort_key, "descending": self.descending, **self._kinds()}
 
         def work(wb: Any) -> list[dict[str, Any]]:
             return _with_tags(wb, wb.list_documents(offset=block * BLOCK, limit=BLOCK, **opts))
