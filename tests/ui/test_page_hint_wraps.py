@@ -13,7 +13,7 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from tests.support.files import make_pdf
-from tests.ui.conftest import put_off_backup_reminder
+from tests.ui.conftest import backup_reminder_shown
 from tests.ui.test_chronology_ui import double_window  # noqa: F401 (a fixture)
 from tests.ui.test_page_highlights import _drag, _vp, _word_rect
 from tests.ui.test_page_viewer import _open_original
@@ -34,13 +34,18 @@ def _reads_whole(label: QLabel) -> bool:
     return need.width() <= rect.width() and need.height() <= rect.height()
 
 
-def _check(win: Any, qtbot: Any, tmp_path: Path) -> None:
+def _check(win: Any, qtbot: Any, tmp_path: Path, *, reminder: bool = True) -> None:
     if win.highlighter is None or not win.session.has("add_page_highlight", "page_words"):
         pytest.fail("this core build has no page highlights")
     win.showNormal()
     win.resize(1024, 700)
     view = _open_original(win, make_pdf(tmp_path / "r.pdf", PAGES), qtbot)
-    put_off_backup_reminder(win)  # the first import's reminder, as a person would
+    assert backup_reminder_shown(win)  # the first import brings it
+    if not reminder:
+        # At double text the viewer is 300 px wide on this screen and the page tools wrap:
+        # the hint's three lines fit once "Not now" gives the reminder's room back (with it
+        # shown, the hint's last line is cut and its tooltip holds the whole hint).
+        win.backups.reminder.dismiss_button.click()
     win.activateWindow()
     qtbot.waitUntil(lambda: win.isActiveWindow(), timeout=3000)
     QApplication.processEvents()
@@ -71,4 +76,4 @@ def test_the_page_hint_reads_whole_at_1024(window: Any, qtbot: Any, tmp_path: Pa
 
 def test_the_page_hint_reads_whole_at_1024_at_double_text(
         double_window: Any, qtbot: Any, tmp_path: Path) -> None:  # noqa: F811
-    _check(double_window, qtbot, tmp_path)
+    _check(double_window, qtbot, tmp_path, reminder=False)
