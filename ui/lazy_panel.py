@@ -12,6 +12,10 @@ builds it, then answers.
 A subclass keeps in ``__init__`` only its state and its session connections, and its methods
 that run at every open or change (``reset``, ``on_changes``…) keep to that state while
 ``built`` is false; ``_build`` then shows what the state holds.
+
+Made last, a page's widgets come last in the window's Tab order too: a page given ``tab_after``
+(the sidebar, for a page of the middle stack) has its stops put right after it once built, in
+screen order (``tab_order.follow_layout``).
 """
 
 from __future__ import annotations
@@ -20,9 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QWidget
 
+from .tab_order import follow_layout
+
 
 class LazyPanel(QWidget):
     built = False  # set (first) by build_now
+    tab_after: QWidget | None = None  # the Tab stop before the page, if its order is set
 
     def _build(self) -> None:
         raise NotImplementedError
@@ -31,6 +38,8 @@ class LazyPanel(QWidget):
         if not self.built:
             self.built = True  # first: a lookup inside _build must not build again
             self._build()
+            if self.tab_after is not None:
+                follow_layout(self, self.tab_after)
 
     def setVisible(self, visible: bool) -> None:
         # Before it becomes visible, so its widgets appear with it (no empty frame).

@@ -103,6 +103,9 @@ class VerticalScroller(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # No Tab stop of its own (it shows no focus): Tab goes to its content's widgets, and
+        # the area scrolls to the one that has the focus.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
     def minimumSizeHint(self) -> QSize:
         base = super().minimumSizeHint()

@@ -27,6 +27,7 @@ def install_chronology(window: Any) -> None:
     panel = ChronologyPanel(window.session)
     window.middle.addWidget(panel)
     window.chronology = panel
+    panel.tab_after = window.sidebar  # Tab: sidebar → this page → reader
     panel.source_opened.connect(window.open_document)
     panel.message.connect(lambda text: window.statusBar().showMessage(text, 6000))
 

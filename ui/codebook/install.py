@@ -23,6 +23,7 @@ def install_codebook(window: Any) -> None:
     panel = CodebookPanel(window.session)
     window.middle.addWidget(panel)
     window.codebook = panel
+    panel.tab_after = window.sidebar  # Tab: sidebar → this page → reader
     panel.passage_opened.connect(window.open_document)
     panel.message.connect(lambda text: window.statusBar().showMessage(text, 6000))
     def dossier() -> int | None:

@@ -106,6 +106,7 @@ class CodebookPanel(LazyPanel):
         self.memo = QPlainTextEdit()
         self.memo.setAccessibleName("Tag memo")
         self.memo.setPlaceholderText("Memo: what this code means, when to apply it…")
+        self.memo.setTabChangesFocus(True)  # Tab goes on (a tab character was never meant)
         self.memo.textChanged.connect(self._memo_edited)
         self.save_memo = QPushButton("Save memo")
         self.save_memo.clicked.connect(self._save_memo)

@@ -31,6 +31,7 @@ def install_entities(window: Any) -> None:
     panel = EntitiesPanel(window.session)
     window.middle.addWidget(panel)
     window.entities = panel
+    panel.tab_after = window.sidebar  # Tab: sidebar → this page → reader
     panel.mention_opened.connect(window.open_document)
     panel.message.connect(lambda text: window.statusBar().showMessage(text, 6000))
     panel.current_document = lambda: window.viewer.doc_id
