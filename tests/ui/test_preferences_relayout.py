@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QWidget
 
 
@@ -61,3 +61,47 @@ def test_apply_of_a_larger_text_size_relays_the_open_dialog(window: Any, qtbot: 
     assert dialog.screen().availableGeometry().contains(dialog.frameGeometry())
     for combo in dialog.findChildren(QComboBox):
         assert combo.width() >= combo.sizeHint().width(), combo.accessibleName()
+
+
+def _apply_text_size(dialog: Any, qtbot: Any, percent: int) -> None:
+    dialog.text_size.setCurrentIndex(dialog.text_size.findData(percent))
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Apply),
+                     Qt.MouseButton.LeftButton)
+    qtbot.wait(50)  # the layout requests posted by the font change
+
+
+def test_back_to_a_smaller_text_size_the_open_dialog_shrinks_again(window: Any,
+                                                                     qtbot: Any) -> None:
+    """Grown for 200 %, the dialog kept that size when the text went back to 100 %: half of
+    it empty, and on a small screen over most of the window."""
+    window.acts["preferences"].trigger()
+    dialog = window.preferences_dialog
+    qtbot.waitExposed(dialog)
+    original = dialog.size()
+    _apply_text_size(dialog, qtbot, 200)
+    grown = dialog.size()
+    assert grown.width() > original.width() * 1.2, (original, grown)
+    _apply_text_size(dialog, qtbot, 100)
+    back = dialog.size()
+    assert abs(back.width() - original.width()) <= original.width() * 0.05, (original, back)
+    assert abs(back.height() - original.height()) <= original.height() * 0.05, (original, back)
+    assert _cut_off(dialog) == []
+    assert dialog.screen().availableGeometry().contains(dialog.frameGeometry())
+
+
+def test_an_apply_that_keeps_the_text_size_keeps_the_dialog_s_size(window: Any,
+                                                                   qtbot: Any) -> None:
+    """A size the person dragged the dialog to stays through an Apply of anything but the text
+    size (the OCR languages, say); a new text size brings the size that text needs."""
+    window.acts["preferences"].trigger()
+    dialog = window.preferences_dialog
+    qtbot.waitExposed(dialog)
+    original = dialog.size()
+    chosen = original + QSize(60, -40)
+    dialog.resize(chosen)
+    qtbot.wait(20)
+    _apply_text_size(dialog, qtbot, 100)
+    assert dialog.size() == chosen
+    _apply_text_size(dialog, qtbot, 115)
+    _apply_text_size(dialog, qtbot, 100)
+    assert dialog.size() == original

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFont, QGuiApplication, QScreen
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -82,15 +82,8 @@ class PreferencesDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Apply).clicked.connect(self.apply)
         layout.addWidget(self.buttons)
         self._show(self.initial)
-        # The size the wrapped hints need (the minimum a form reports would squeeze its
-        # fields), but never more than the screen has room for.
-        page.adjustSize()
-        want = QSize(max(self.sizeHint().width(), page.sizeHint().width() + 40),
-                     page.sizeHint().height() + self.buttons.sizeHint().height() + 40)
-        screen = (parent.screen() if parent is not None else None) or \
-            QGuiApplication.primaryScreen()
-        room = screen.availableGeometry().size() - QSize(16, 64)  # the frame and title bar
-        self.resize(want.boundedTo(room))
+        self._fitted_font = QFont()  # the text the dialog's size was worked out for
+        self._fit()
         self._refit_pending = False
 
     # --- a text size applied while open -----------------------------------------------------
@@ -100,7 +93,8 @@ class PreferencesDialog(QDialog):
         # sheet's re-application as a style change). Its size was worked out for the old text:
         # the scrolled page then asked for more width than it had and was cut on the right
         # (combo arrows, "Standard location"). Once the children have the new font too
-        # (hence later, from the event loop), the dialog lays itself out again and grows.
+        # (hence later, from the event loop), the dialog lays itself out again and takes the
+        # size the new text needs: larger, or back to smaller.
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange) \
                 and not getattr(self, "_refit_pending", True):
             self._refit_pending = True
@@ -109,6 +103,20 @@ class PreferencesDialog(QDialog):
 
     def _refit(self) -> None:
         self._refit_pending = False
+        if self.font() == self._fitted_font:
+            return  # an Apply that left the text size alone keeps the size the person gave it
+        self._fit()
+
+    def _screen(self) -> QScreen:
+        parent = self.parentWidget()
+        return (self.screen() if self.isVisible() else None) or \
+            (parent.screen() if parent is not None else None) or \
+            QGuiApplication.primaryScreen()
+
+    def _fit(self) -> None:
+        """The size the text needs, both ways: grown for a larger text size, and back again
+        for a smaller one (it kept the large size, half of it empty and on a small screen
+        over most of the window); never larger than the screen."""
         page = self.groups_scroll.widget()
         layout = self.layout()
         if page is None or layout is None:
@@ -117,26 +125,32 @@ class PreferencesDialog(QDialog):
         layout.invalidate()
         layout.activate()
         margins = layout.contentsMargins()
-        # Beside the page: the dialog's margins and the vertical scroll bar, which shows
-        # whenever the page is taller than the room it is given.
+        # The size the wrapped hints need (the minimum a form reports would squeeze its
+        # fields). Beside the page: the dialog's margins and the vertical scroll bar, which
+        # shows whenever the page is taller than the room it is given.
         width = (page.sizeHint().width() + margins.left() + margins.right()
                  + self.groups_scroll.verticalScrollBar().sizeHint().width()
                  + 2 * self.groups_scroll.frameWidth())
         height = (page.sizeHint().height() + self.buttons.sizeHint().height()
                   + margins.top() + margins.bottom() + layout.spacing())
         want = QSize(max(width, self.minimumSizeHint().width()), height)
-        screen = self.screen() or QGuiApplication.primaryScreen()
+        screen = self._screen()
         room = screen.availableGeometry().size() - QSize(16, 64)  # the frame and title bar
-        # Grows (a smaller text size leaves the size the person may have given it).
-        size = want.expandedTo(self.size()).boundedTo(room.expandedTo(self.minimumSize()))
+        size = want.boundedTo(room.expandedTo(self.minimumSize()))
+        centre = self.frameGeometry().center()
         if size != self.size():
             self.resize(size)
-        # Grown to the right or down, it may now reach past the screen: back onto it.
+        self._fitted_font = QFont(self.font())
+        if not self.isVisible():
+            return  # placed over its parent when shown
+        # Where it was (its centre: grown and shrunk again, it is back where it opened), but
+        # on the screen: grown, it may reach past the screen's edges.
         area = screen.availableGeometry()
         frame = self.frameGeometry()
+        frame.moveCenter(centre)
         x = max(area.left(), min(frame.left(), area.right() - frame.width() + 1))
         y = max(area.top(), min(frame.top(), area.bottom() - frame.height() + 1))
-        if (x, y) != (frame.left(), frame.top()):
+        if (x, y) != (self.frameGeometry().left(), self.frameGeometry().top()):
             self.move(x, y)
 
     # --- the four groups ----------------------------------------------------------------------
