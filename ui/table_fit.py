@@ -11,6 +11,9 @@ hidden by anyone else are left as they are.
 A column with nothing to show (``empty``) steps aside first, comes back last, and gives its
 place to a stepped-aside column that has something: at 1024 px the list showed its empty Date,
 Source and Tags columns while the kind, pages and status of every row were hidden.
+
+A tree fits the same way (the codebook's tag names before their counts); ``title_min`` may be
+a function, for a minimum that follows the text size or what the rows hold.
 """
 
 from __future__ import annotations
@@ -18,25 +21,32 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QHeaderView, QTableView, QTreeView
 
 
 class ColumnFitter(QObject):
-    def __init__(self, table: QTableView, hide_order: list[int], title: int = 0,
-                 title_min: int = 160, wanted: Callable[[int], int] | None = None,
+    def __init__(self, table: QTableView | QTreeView, hide_order: list[int], title: int = 0,
+                 title_min: int | Callable[[], int] = 160,
+                 wanted: Callable[[int], int] | None = None,
                  empty: Callable[[int], bool] | None = None) -> None:
         super().__init__(table)
         self.table = table
+        self.header: QHeaderView = (table.horizontalHeader() if isinstance(table, QTableView)
+                                    else table.header())
         self.hide_order = hide_order  # column numbers, the first hidden first
         self.title = title
-        self.title_min = title_min
+        self._title_min = title_min
         self.wanted = wanted  # a column's width when it comes back, if not the one it had
         self.empty = empty or (lambda _column: False)  # whether a column has nothing to show
         self.stepped_aside: list[tuple[int, int]] = []  # (column, width), in hiding order
         self._fitting = False
         table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         table.viewport().installEventFilter(self)
-        table.horizontalHeader().sectionResized.connect(self._resized)
+        self.header.sectionResized.connect(self._resized)
+
+    @property
+    def title_min(self) -> int:
+        return self._title_min() if callable(self._title_min) else self._title_min
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
@@ -49,7 +59,7 @@ class ColumnFitter(QObject):
 
     def _others(self) -> int:
         """The width of the shown columns other than the title."""
-        header = self.table.horizontalHeader()
+        header = self.header
         return sum(header.sectionSize(c) for c in range(header.count())
                    if c != self.title and not header.isSectionHidden(c))
 
@@ -64,12 +74,13 @@ class ColumnFitter(QObject):
             self._fitting = False
 
     def _fit(self, width: int) -> None:
-        header = self.table.horizontalHeader()
+        header = self.header
+        title_min = self.title_min
         shown = [c for c in self.hide_order if not header.isSectionHidden(c)]
         if any(not self.empty(c) for c, _size in self.stepped_aside):
             for column in [c for c in shown if self.empty(c)]:
                 self._step_aside(column)  # its place to one with something to show
-        while self._others() + self.title_min > width:
+        while self._others() + title_min > width:
             shown = [c for c in self.hide_order if not header.isSectionHidden(c)]
             if not shown:
                 break
@@ -81,12 +92,27 @@ class ColumnFitter(QObject):
             column, size = self.stepped_aside[n]
             if self.wanted is not None:
                 size = self.wanted(column)
-            if self._others() + size + self.title_min > width:
+            if self._others() + size + title_min > width:
                 break
             del self.stepped_aside[n]
             self.table.setColumnHidden(column, False)
             header.resizeSection(column, size)
 
+    def measure_again(self) -> None:
+        """Brings every stepped-aside column back and fits again: for a new text size, at
+        which the widths they had no longer hold (a column sized to its contents then
+        measures itself afresh, and steps aside again if it must)."""
+        if self._fitting:
+            return
+        aside, self.stepped_aside = self.stepped_aside, []
+        self._fitting = True  # no fit at each column shown: once, when all are
+        try:
+            for column, _size in aside:
+                self.table.setColumnHidden(column, False)
+        finally:
+            self._fitting = False
+        self.fit()
+
     def _step_aside(self, column: int) -> None:
-        self.stepped_aside.append((column, self.table.horizontalHeader().sectionSize(column)))
+        self.stepped_aside.append((column, self.header.sectionSize(column)))
         self.table.setColumnHidden(column, True)

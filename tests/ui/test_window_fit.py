@@ -15,6 +15,7 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from tests.ui.conftest import backup_reminder_shown, facade
+from workbench.changes import Changes
 
 LONG_TITLE = ("UN Report: Serious Human Rights Violations in Xinjiang May Constitute Crimes "
               "Against Humanity | China Digital Times")
@@ -435,3 +436,83 @@ def test_the_codebook_shows_several_tags_at_1024x700(window: Any, tmp_path: Path
     # what the user sees of it: the upper area scrolls, so the tree may be taller than shown
     seen = tree.viewport().visibleRegion().boundingRect().height()
     assert seen >= 4 * tree.sizeHintForRow(0), seen
+
+
+def _tag_names_cut(tree: Any) -> list[str]:
+    """The tags whose names show in less than they need, or than ten characters of a long
+    one: the room beside the colour dot in what the tree's viewport shows of the name column."""
+    from PySide6.QtWidgets import QStyle, QTreeWidgetItemIterator
+
+    metrics = tree.fontMetrics()
+    dot = tree.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, tree)
+    out = []
+    it = QTreeWidgetItemIterator(tree)
+    while it.value() is not None:
+        item = it.value()
+        shown = tree.visualRect(tree.indexFromItem(item, 0)).intersected(tree.viewport().rect())
+        room = shown.width() - dot - 8  # the dot, and the margins around it and the text
+        name = item.text(0)
+        wanted = min(metrics.horizontalAdvance(name), metrics.horizontalAdvance(name[:10]))
+        if room < wanted:
+            out.append(f"{name!r}: {room} px of {wanted}")
+        it += 1
+    return out
+
+
+def test_the_codebook_shows_its_tag_names_at_1024x700(scaled_window: Any, tmp_path: Path,
+                                                      qtbot: Any) -> None:
+    """Regression (walk at 1024x700): the tag tree's name column collapsed to a colour dot and
+    "…" beside the counts (at 200 % text the "Passages" column took two thirds of the tree),
+    and in a narrowed middle pane to a few letters scrolled sideways."""
+    from tests.ui.test_codebook import coded_window
+
+    win = scaled_window
+    coded_window(win, tmp_path)
+    facade(win, lambda wb: wb.add_tag("Forced labour/Findings of the Special Rapporteur"))
+    win.session.broadcast(Changes(tags=True))
+    assert backup_reminder_shown(win)  # the panes fit beside it
+    win.resize(1024, 700)
+    win.show_codebook()
+    _settle(qtbot)
+    tree = win.codebook.tree
+    assert tree.topLevelItemCount() == 3
+    assert _tag_names_cut(tree) == []
+    sidebar, middle, reader = win.splitter.sizes()
+    win.splitter.setSizes([sidebar + middle // 2, 1, reader + middle // 2])  # as narrow as it goes
+    _settle(qtbot)
+    assert win.splitter.sizes()[1] <= middle  # (at 200 % it is as narrow as it goes already)
+    assert _tag_names_cut(tree) == []
+    assert win.size() == QSize(1024, 700)
+
+
+def test_the_codebook_s_tag_names_follow_a_text_size_applied_live(window: Any, tmp_path: Path,
+                                                                   qtbot: Any) -> None:
+    """Preferences → Text size while the codebook shows: at 200 % the names keep their room
+    (the counts step aside), back at 100 % the counts come back."""
+    from tests.ui.test_codebook import coded_window
+    from ui import theme
+
+    coded_window(window, tmp_path)
+    assert backup_reminder_shown(window)  # the panes fit beside it
+    window.showNormal()
+    window.resize(1024, 700)
+    window.show_codebook()
+    _settle(qtbot)
+    tree = window.codebook.tree
+    assert not tree.isColumnHidden(1)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        theme.set_text_scale(2.0)
+        theme.apply_theme(app)
+        _settle(qtbot)
+        assert _tag_names_cut(tree) == []
+        assert window.size() == QSize(1024, 700)
+        theme.set_text_scale(1.0)
+        theme.apply_theme(app)
+        _settle(qtbot)
+        assert _tag_names_cut(tree) == []
+        assert not tree.isColumnHidden(1), "the counts stayed aside at 100 %"
+    finally:
+        theme.set_text_scale(1.0)
+        theme.apply_theme(app)

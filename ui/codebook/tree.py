@@ -3,23 +3,30 @@
 A thin view over ``list_tags`` rows. It never changes a tag itself: a rename typed in place,
 a drop or the Delete key becomes a signal, the panel runs the operation, and the redraw comes
 from the ``Changes`` it returns (a refused drop or rename simply redraws as it was).
+
+The names keep the room to be read (``name_width``): in a narrow pane (1024 px at 200 % text,
+or a narrowed list pane) the "Passages" column, wide for its few digits, steps aside, and the
+tree asks its layout for that room, so the memo beside it gives way, not the names. They had
+shrunk to a colour dot and "…" beside their counts.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QStyle,
     QTreeWidget,
     QTreeWidgetItem,
     QWidget,
 )
 
 from ..sidebar import color_dot
+from ..table_fit import ColumnFitter
 
 TAG_ID = Qt.ItemDataRole.UserRole
 NAME = Qt.ItemDataRole.UserRole + 1
@@ -49,6 +56,57 @@ class CodebookTree(QTreeWidget):
         self.itemChanged.connect(self._item_changed)
         self.rows: dict[int, dict[str, Any]] = {}
         self._filling = False
+        self._name_width: int | None = None  # worked out again for new tags or a new text size
+        self._remeasure_pending = False
+        # The counts step aside for the names (the sidebar and the passages' heading count
+        # the passages too), and come back, at the width they had, when there is room.
+        self.fitter = ColumnFitter(self, [1], title=0, title_min=self.name_width)
+
+    # --- room for the names -------------------------------------------------------------------
+
+    def name_width(self) -> int:
+        """The name column's width in which every tag's name can be read: its indentation (at
+        most four levels' worth), its colour dot, and its name, or ten letters and "…" of a
+        long one."""
+        if self._name_width is None:
+            metrics = self.fontMetrics()
+            dot = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, self)
+            widest = metrics.horizontalAdvance("Tag name…")
+            for item, depth in self._walk():
+                name = item.text(0)
+                shown = name if len(name) <= 10 else name[:10] + "…"
+                # the branch marks: one for a top-level tag, one more for each level under it
+                indent = self.indentation() * (min(depth, 3) + 1)
+                widest = max(widest, indent + dot + 12 + metrics.horizontalAdvance(shown))
+            self._name_width = widest
+        return self._name_width
+
+    def _names_changed(self) -> None:
+        self._name_width = None
+        self.updateGeometry()
+        self.fitter.fit()
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        width = (self.name_width() + self.verticalScrollBar().sizeHint().width()
+                 + 2 * self.frameWidth())
+        return QSize(max(hint.width(), width), hint.height())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange) \
+                and not getattr(self, "_remeasure_pending", True):  # (not while being made)
+            # A new text size: the names need another width, and so do the counts (back at
+            # 100 % from 200 %, they stayed aside, measured for 200 %). Once the theme has
+            # reached every widget (hence later, from the event loop).
+            self._remeasure_pending = True
+            QTimer.singleShot(0, self, self._remeasure)
+
+    def _remeasure(self) -> None:
+        self._remeasure_pending = False
+        self._name_width = None
+        self.updateGeometry()
+        self.fitter.measure_again()
 
     # --- content ------------------------------------------------------------------------------
 
@@ -77,6 +135,7 @@ class CodebookTree(QTreeWidget):
         for tid, item in items.items():
             item.setExpanded(tid not in collapsed)
         self._filling = False
+        self._names_changed()
         if current in items:
             self.setCurrentItem(items[current])
 
@@ -89,6 +148,18 @@ class CodebookTree(QTreeWidget):
                 continue
             out[int(item.data(0, TAG_ID))] = item
             todo.extend(item.child(i) for i in range(item.childCount()))
+        return out
+
+    def _walk(self) -> list[tuple[QTreeWidgetItem, int]]:
+        """Every item, with its depth (0 for a top-level tag)."""
+        out: list[tuple[QTreeWidgetItem, int]] = []
+        todo = [(self.topLevelItem(i), 0) for i in range(self.topLevelItemCount())]
+        while todo:
+            item, depth = todo.pop()
+            if item is None:
+                continue
+            out.append((item, depth))
+            todo.extend((item.child(i), depth + 1) for i in range(item.childCount()))
         return out
 
     def item_for(self, tag_id: int) -> QTreeWidgetItem | None:
