@@ -150,7 +150,8 @@ class ChronologyPanel(LazyPanel):
         self.status.activated.connect(self._status_chosen)
         self.buttons: dict[str, QPushButton] = {}
         actions = FlowLayout(spacing=4)
-        for key, text, slot in (("new", "New event…", self.new_event),
+        # A lambda: clicked(bool) and triggered(bool) would arrive as the dialog's suggestion.
+        for key, text, slot in (("new", "New event…", lambda: self.new_event()),
                                 ("edit", "Edit…", self.edit_current),
                                 ("delete", "Delete…", self.delete_current),
                                 ("open", "Open source", self.open_source),
@@ -427,7 +428,7 @@ class ChronologyPanel(LazyPanel):
             menu.addSeparator()
             menu.addAction("Delete…", self.delete_current)
         else:
-            menu.addAction("New event…", self.new_event)
+            menu.addAction("New event…", lambda: self.new_event())
         self.last_menu = menu
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
