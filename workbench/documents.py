@@ -228,6 +228,14 @@ class DocumentsMixin:
             part.replace(copy)
         return str(copy)
 
+    def export_original(self, ref: str | int, out: str | Path) -> dict[str, Any]:
+        """Save the document's original bytes to ``out`` (outside an encrypted library's
+        folder), checked against its SHA-256 and recorded as an export: document_id, path,
+        sha256, bytes, recorded, pending (``original_export``)."""
+        from .original_export import export_original
+
+        return export_original(self.library, ref, out)
+
     # --- change ----------------------------------------------------------------------------
 
     def edit_document(self, ref: str | int, *, revert: Iterable[str] = (),

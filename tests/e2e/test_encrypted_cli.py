@@ -121,3 +121,24 @@ def test_a_bug_on_an_encrypted_library_writes_no_traceback_to_disk(
     assert cli.main(["--library", str(tmp_path / "plain"), "list"]) == 1
     log = (logs / "workbench-cli.log").read_text(encoding="utf-8")
     assert "RuntimeError" in log and "broken" in log and "Ekpar" not in log
+
+
+def test_exports_refuse_the_encrypted_librarys_folder(tmp_path: Path) -> None:
+    """`original` saves the exact bytes outside; it and `event export` refuse the library's
+    own folder, where their plaintext would sit among the encrypted files (session 17)."""
+    lib = tmp_path / "lib"
+    assert wb(lib, "init", "--encrypt", secret=SECRET + "\n").returncode == 0
+    src = tmp_path / "statement.txt"
+    src.write_bytes(b"The witness saw the camp gate closed.\n")
+    assert wb(lib, "import", str(src), secret=SECRET).returncode == 0
+    _one_line_error(wb(lib, "original", "1", "-o", str(lib / "statement.txt"), secret=SECRET),
+                    1, "encrypted library's folder")
+    _one_line_error(wb(lib, "event", "export", "--format", "csv", "-o", str(lib / "c.csv"),
+                       secret=SECRET), 1, "encrypted library's folder")
+    assert not (lib / "statement.txt").exists() and not (lib / "c.csv").exists()
+    run = wb(lib, "original", "1", "-o", str(tmp_path / "out.txt"), "--json", secret=SECRET)
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout)
+    assert (tmp_path / "out.txt").read_bytes() == src.read_bytes()
+    assert got["bytes"] == len(src.read_bytes()) and got["recorded"] is True
+    assert set(got) == {"document_id", "path", "sha256", "bytes", "recorded", "pending"}

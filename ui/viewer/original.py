@@ -16,6 +16,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -302,9 +303,18 @@ class OriginalView(QWidget):
         name = self.info.get("original_filename") or f"document-{doc_id}"
         target = ask_save_path(self, "Save original bytes", name)
         if target is not None:
-            # the folder is remembered once the bytes are there, not when a copy failed
-            self.session.query(lambda wb: _copy(wb.original_path(doc_id), str(target)),
-                               lambda _: saved(target), "save the original")
+            # The core writes it (checked against its SHA-256, recorded as an export, never
+            # into an encrypted library's folder); the folder is remembered once it is there.
+            self.session.query(lambda wb: wb.export_original(doc_id, str(target)),
+                               self._saved_original, "save the original")
+
+    def _saved_original(self, result: dict[str, Any]) -> None:
+        saved(result["path"])
+        win = self.window()
+        if isinstance(win, QMainWindow):
+            win.statusBar().showMessage(
+                f"Saved the original ({_size(result['bytes'])}, SHA-256 "
+                f"{result['sha256'][:12]}…, as collected) to {result['path']}", 10000)
 
     def _show_other(self, path: str) -> None:
         self.path = path
@@ -339,12 +349,6 @@ def _xray(wb: Any, doc_id: int) -> list[dict[str, Any]]:
 
 def _decode_image(path: str) -> tuple[str, QImage]:
     return path, QImage(path)  # QImage decoding is thread-safe: done on the worker
-
-
-def _copy(src: str, dest: str) -> None:
-    import shutil
-
-    shutil.copyfile(src, dest)
 
 
 def _size(n: Any) -> str:

@@ -67,10 +67,11 @@ class ExchangeMixin:
         if format not in FORMATS:
             raise UserError(f"Unknown export format {format!r}",
                             f"choose one of {', '.join(FORMATS)}")
+        from ..export_destination import check_destination
         from ..shared.roles import check_export
 
         check_export(self.library, dossier=False)  # a shared case's readers export nothing
-        path = Path(path)
+        path = check_destination(path, self.library)
         if format == "qdc":
             with self.library.read() as s:
                 tags = list(T.all_tags(s).values())

@@ -61,15 +61,16 @@ class PassagesMixin:
         if format not in FORMATS:
             raise UserError(f"Unknown passages format {format!r}",
                             f"choose one of {', '.join(FORMATS)}")
+        from ..export_destination import check_destination
         from ..shared.roles import check_export
 
         check_export(self.library, dossier=False)  # a shared case's readers export nothing
+        path = check_destination(path, self.library)
         info = self.get_tag(tag)
         rows = self.tag_passages(info["id"])
         if highlight_ids is not None:
             by_id = {r["id"]: r for r in rows}
             rows = [by_id[int(i)] for i in highlight_ids if int(i) in by_id]
-        path = Path(path)
         if format == "csv":
             n = _write_atomically(path, lambda p: write_csv(p, rows))
         else:

@@ -256,11 +256,12 @@ class ChronologyMixin:
         if format not in FORMATS:
             raise UserError(f"Unknown chronology format {format!r}",
                             f"choose one of {', '.join(FORMATS)}")
+        from ..export_destination import check_destination
         from ..shared.roles import check_export
 
         check_export(self.library, dossier=False)  # a shared case's readers export nothing
+        path = check_destination(out, self.library)
         rows = self.list_events(tags=tags, entity=entity, collection=collection)
-        path = Path(out)
         write(format, path, rows)
         digest = sha256_file(path)[0]
         from ..pending_events import PENDING, RECORDED, note

@@ -75,6 +75,14 @@ def register(sub: Any) -> None:
     p.add_argument("--page", type=argtypes.page, metavar="N",
                    help="only page N of the text (from 1)")
 
+    p = command(sub, "original", cmd_original,
+                "save a document's original bytes to a file, checked against its SHA-256",
+                writes=True, read_only_ok=True)
+    p.add_argument("doc", metavar="DOC", type=argtypes.document_ref,
+                   help="document id or unique SHA-256 prefix")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", type=argtypes.path,
+                   help="where to write it (not inside an encrypted library's folder)")
+
     p = command(sub, "edit", cmd_edit,
                 "correct a document's record (the captured values are kept)", writes=True)
     p.add_argument("doc", metavar="DOC", type=argtypes.document_ref,
@@ -319,6 +327,13 @@ def _record_lines(record: records.Record) -> list[str]:
     """One line per corrected field: the value now, then the value as captured."""
     return [f"{f.name}: {one_line(f.value or '(none)')} (captured: "
             f"{one_line(f.captured or '(none)')})" for f in record.corrections]
+
+
+def cmd_original(wb: Workbench, args: argparse.Namespace) -> Result:
+    out = wb.export_original(args.doc, args.output)
+    return Result(out, f"Wrote the original of document {out['document_id']} to {out['path']} "
+                       f"({out['bytes']} bytes, SHA-256 {out['sha256']})",
+                  stderr=[] if out["recorded"] else [not_recorded("export", out["pending"])])
 
 
 def cmd_delete(wb: Workbench, args: argparse.Namespace) -> Result:

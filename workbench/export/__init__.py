@@ -19,13 +19,13 @@ from ..audit import event_dict
 from ..blobs import file_digest
 from ..dossier.model import DossierView
 from ..errors import ExportError
+from ..export_destination import check_destination
 from ..library import Library
 from ..models import AuditEvent
 from .common import (
     ExportResult,
     Progress,
     check_cancel,
-    check_destination,
     os_error,
     place,
     remove,
@@ -137,10 +137,7 @@ def run_export(library: Library, view: DossierView, fmt: str, out: Path,
         require("pango", "write the dossier as PDF" if fmt == "pdf" else
                 "write the dossier as a bundle (it carries the dossier's PDF)")
     validate(view, fmt)
-    out = check_destination(out)
-    if library.key is not None and out.resolve().is_relative_to(library.path.resolve()):
-        raise ExportError("An export inside the encrypted library's folder would not be "
-                          "encrypted", "choose a folder outside the library")
+    out = check_destination(out, library)
     matcher = matcher_of(view.rules)
     if matcher.find_in_readings(out.name):
         raise ExportError("The output file name contains redacted text",

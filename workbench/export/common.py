@@ -43,21 +43,6 @@ class ExportResult:
                 "excluded_originals": self.excluded_originals, "leak_checks": self.checks}
 
 
-def check_destination(out: Path) -> Path:
-    out = out.expanduser().absolute()
-    folder = out.parent
-    if not folder.is_dir():
-        raise ExportError(f"Cannot export to {out}: the folder {folder} does not exist",
-                          "create it first or choose another destination")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise ExportError(f"Cannot export to {out}: the folder is not writable",
-                          "choose a folder you can write to")
-    if out.is_dir() and any(out.iterdir()):
-        raise ExportError(f"Cannot export to {out}: a non-empty folder is in the way",
-                          "choose a new name")
-    return out
-
-
 def temp_sibling(out: Path) -> Path:
     """A hidden name next to ``out``, so the final rename stays on one file system."""
     return out.parent / f".{out.name}.partial-{uuid.uuid4().hex[:8]}"
@@ -83,7 +68,7 @@ def os_error(exc: OSError, out: Path) -> ExportError:
 def place(tmp: Path, out: Path) -> None:
     """Move the checked temporary output to its final name (replacing an old file)."""
     if out.is_dir():
-        out.rmdir()  # check_destination allowed only an empty folder here
+        out.rmdir()  # export_destination.check_destination allowed only an empty folder here
     os.replace(tmp, out)
 
 
