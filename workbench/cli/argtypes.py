@@ -171,3 +171,16 @@ def add_expected_version(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--expected-version", type=version, metavar="N",
                         help="refuse the edit if it changed since version N (its --json "
                              "'version')")
+
+
+def fd_number(value: str) -> int:
+    """``--passphrase-fd N``: a file descriptor number."""
+    try:
+        fd = int(value)
+    except ValueError:
+        # never echoed: a passphrase typed here by mistake must not be printed back
+        raise argparse.ArgumentTypeError("not a file descriptor number (the passphrase is "
+                                         "read from that descriptor, never given here)") from None
+    if not 0 <= fd < 1 << 31:  # a C int: the system has no descriptor beyond it
+        raise argparse.ArgumentTypeError("a file descriptor number is from 0 to 2147483647")
+    return fd

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from . import argtypes
+
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
@@ -37,6 +39,14 @@ def json_parent() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                         help="print machine-readable JSON on stdout")
+    # The global options after the command too (`workbench verify --library LIB`), as scripts
+    # write them; SUPPRESS keeps one given before the command when it is not repeated.
+    parent.add_argument("--library", metavar="PATH", type=argtypes.path,
+                        default=argparse.SUPPRESS,
+                        help="library folder (default: $WORKBENCH_LIBRARY or the user data dir)")
+    parent.add_argument("--passphrase-fd", metavar="N", type=argtypes.fd_number,
+                        dest="passphrase_fd", default=argparse.SUPPRESS,
+                        help="read an encrypted library's passphrase from file descriptor N")
     return parent
 
 

@@ -133,11 +133,9 @@ def register(sub: Any) -> None:
 
     add_filters(p)
 
+    # `workbench gui --library PATH` as well as `workbench --library PATH gui`, as every command
+    # (cli/common.py); without one, the per-user library, created on first run.
     p = command(sub, "gui", cmd_gui, "open the desktop app", needs_library=False)
-    # `workbench gui --library PATH` as well as `workbench --library PATH gui`; SUPPRESS keeps
-    # the sub-command from resetting a --library given before it.
-    p.add_argument("--library", metavar="PATH", default=argparse.SUPPRESS, type=argtypes.path,
-                   help="library folder (default: the per-user library, created on first run)")
     p.add_argument("paths", nargs="*", metavar="PATH", type=argtypes.path,
                    help="files to import (after a question naming them and the library), "
                         "dossier bundles to verify, or a library folder to open")

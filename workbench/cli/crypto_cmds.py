@@ -17,6 +17,7 @@ from typing import Any
 
 from ..crypto import MIN_PASSPHRASE, change_passphrase, is_encrypted
 from ..errors import PassphraseRequired, UserError
+from . import argtypes
 from .common import Result, command, safe
 
 _session = {"encrypted": False}  # an encrypted library was opened in this run
@@ -29,21 +30,10 @@ def register(sub: Any) -> None:
 
 
 def add_global_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--passphrase-fd", metavar="N", type=_fd, dest="passphrase_fd",
+    parser.add_argument("--passphrase-fd", metavar="N", type=argtypes.fd_number,
+                        dest="passphrase_fd",
                         help="read an encrypted library's passphrase from file descriptor N "
                              "(one per line) instead of a prompt")
-
-
-def _fd(value: str) -> int:
-    try:
-        fd = int(value)
-    except ValueError:
-        # never echoed: a passphrase typed here by mistake must not be printed back
-        raise argparse.ArgumentTypeError("not a file descriptor number (the passphrase is "
-                                         "read from that descriptor, never given here)") from None
-    if fd < 0:
-        raise argparse.ArgumentTypeError("a file descriptor number is 0 or more")
-    return fd
 
 
 def session_encrypted() -> bool:
