@@ -117,6 +117,7 @@ def _install_dossiers(window: Any) -> None:
     builder = DossierBuilder(window.session)
     window.middle.addWidget(builder)
     window.builder = builder
+    builder.tab_after = window.sidebar  # Tab: sidebar → the builder → reader
 
     def on_sidebar(kind: str, payload: Any) -> None:
         if kind == "dossier":

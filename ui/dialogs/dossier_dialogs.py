@@ -288,6 +288,7 @@ class RedactQuoteDialog(_RedactionDialog):
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.text.setAccessibleName("Item text")
+        self.text.setTabChangesFocus(True)
         self.text.setPlainText(text)
         self._qt = DisplayText(text, [])  # code points -> Qt's UTF-16 positions (emoji)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse

@@ -147,6 +147,7 @@ class DossierBuilder(LazyPanel):
         self.commentary = QPlainTextEdit()
         self.commentary.setPlaceholderText("Commentary for the selected exhibit")
         self.commentary.setAccessibleName("Commentary")
+        self.commentary.setTabChangesFocus(True)  # Tab goes on: it kept the keyboard in here
         self.commentary.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 16)
         save_comment = QPushButton("Save commentary")
         save_comment.clicked.connect(self._save_commentary)
