@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
 
-from . import audit, records
+from . import audit, found_inside, records
 from .changes import Changes
 from .document_queries import (
     SORT_KEYS,
@@ -192,7 +192,24 @@ class DocumentsMixin:
                                  "created_at": iso(ly.created_at), "characters": len(ly.text)}
                                 for ly in layers],
             })
+            out.update(self._found_inside(s, doc))
             return out
+
+    @staticmethod
+    def _found_inside(s: Any, doc: Document) -> dict[str, Any]:
+        """The file ``doc`` was found in and the first items found inside it
+        (``found_inside``): an attachment's message, a message's attachments."""
+        parent = s.get(Document, doc.parent_id) if doc.parent_id is not None else None
+        children = s.execute(
+            select(Document.id, Document.title, Document.kind, Document.original_filename)
+            .where(Document.parent_id == doc.id).order_by(Document.id)
+            .limit(found_inside.CHILDREN_SHOWN)).all()
+        count = s.execute(select(func.count(Document.id))
+                          .where(Document.parent_id == doc.id)).scalar_one()
+        return {"parent": None if parent is None else found_inside.parent_entry(
+                    parent.id, parent.title, parent.kind),
+                "children": [found_inside.child_entry(*row) for row in children],
+                "children_count": int(count)}
 
     def document_text(self, ref: str | int, layer_version: int | None = None) -> DocumentText:
         with self.library.read() as s:

@@ -32,7 +32,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
-from . import records
+from . import found_inside, records
 from .bundled import data_dir
 from .errors import WorkbenchError
 from .ids import row_id
@@ -244,7 +244,23 @@ class FastReader:
                             for (lid, version, extractor, extractor_version, method,
                                  languages, text, created) in layers],
         })
+        out.update(self._found_inside(doc))
         return out
+
+    def _found_inside(self, doc: Any) -> dict[str, Any]:
+        """As ``DocumentsMixin._found_inside``: the file it was found in, what it holds."""
+        parent = [] if doc.parent_id is None else self._rows(
+            "SELECT id, title, kind FROM documents WHERE documents.id = ?", (doc.parent_id,))
+        children = self._rows(
+            "SELECT id, title, kind, original_filename FROM documents "
+            "WHERE documents.parent_id = ? ORDER BY documents.id LIMIT ? OFFSET ?",
+            (doc.id, found_inside.CHILDREN_SHOWN, 0))
+        [(count,)] = self._rows(
+            "SELECT count(documents.id) FROM documents WHERE documents.parent_id = ?",
+            (doc.id,))
+        return {"parent": found_inside.parent_entry(*parent[0]) if parent else None,
+                "children": [found_inside.child_entry(*row) for row in children],
+                "children_count": int(count)}
 
     def document_text(self, ref: str | int) -> FastText:
         doc = self._resolve(ref)
