@@ -7,14 +7,20 @@ the ``Changes`` it returns, which puts this tab back in its reading state. A cor
 always shows its value as captured beneath it, so a correction is never silent; "Use captured"
 puts that value back. A value the core refuses is explained inline, beside the fields being
 typed, rather than in a dialog that would hide them.
+
+Where the document came from when it was found inside another file, and what it holds, are
+links (``record_provenance``): an e-mail's attachments, a mailbox's messages, and for an item
+"Found in: <the file> (document N)"; a click (or Tab to the link and Enter) emits
+``open_requested`` and the viewer opens that document. An e-mail's headers are rows of their
+own. Every value stays selectable, to be copied into a note or a letter.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -34,6 +40,7 @@ from ..language_names import language_name
 from ..operations import records as ops
 from ..session import Session
 from .hash_field import HashField
+from .record_provenance import LINK_FIELDS, MAIL_FIELDS, Entry
 
 
 def _time(value: Any) -> str | None:
@@ -44,7 +51,8 @@ def _time(value: Any) -> str | None:
     return text[:19] + " UTC" if text.endswith("Z") else text[:19]
 
 
-UNBREAKABLE = {"SHA-256", "Source URL", "Final URL", "Original file"}
+UNBREAKABLE = {"SHA-256", "Source URL", "Final URL", "Original file", "Message-ID",
+               "In reply to"}
 
 # Row label -> field of the record (``info["record"]``): these rows can be corrected.
 EDITABLE = {"Title": "title", "Source URL": "source_url", "Language": "language",
@@ -65,6 +73,7 @@ FIELDS = [
     ("Imported", lambda d, r: _time(r.get("imported_at"))),
     ("Imported by", lambda d, r: r.get("os_user")),
     ("Importer", lambda d, r: f"{r.get('importer', '')} {r.get('importer_version', '')}".strip()),
+    ("Found in", lambda d, r: LINK_FIELDS["Found in"](d)),
     ("Original file", lambda d, r: r.get("original_path") or d.get("original_filename")),
     ("Media type", lambda d, r: d.get("media_type")),
     ("Size", lambda d, r: f"{d.get('size'):,} bytes" if isinstance(d.get("size"), int) else ""),
@@ -73,6 +82,9 @@ FIELDS = [
     ("Author", lambda d, r: d.get("author")),
     ("Site", lambda d, r: d.get("site")),
     ("Published", lambda d, r: d.get("published")),
+    *MAIL_FIELDS,
+    *[(label, lambda d, r, get=get: get(d)) for label, get in LINK_FIELDS.items()
+      if label != "Found in"],
     ("Collections", lambda d, r: ", ".join(d.get("collections") or [])),
     ("Text layers", lambda d, r: "; ".join(
         f"v{t['version']} {t['extractor']} ({t['method']}, {t['characters']:,} chars)"
@@ -97,7 +109,21 @@ def captured_text(entry: dict[str, Any], key: str | None = None) -> str:
             else "captured: none")
 
 
+class LinksLabel(QLabel):
+    """A label of links that Tab reaches link by link: QLabel takes the focus first without
+    any, and Enter then did nothing (a second Tab was needed to reach the first link)."""
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        reason = event.reason()
+        if reason in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason) \
+                and not self.hasSelectedText():
+            self.focusNextPrevChild(reason == Qt.FocusReason.TabFocusReason)
+
+
 class RecordView(QScrollArea):
+    open_requested = Signal(int)  # a document the record links to (where found, what it holds)
+
     def __init__(self, session: Session | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -258,11 +284,14 @@ class RecordView(QScrollArea):
                 field = self._edit_field(label, key or "", value, entry)
             elif value in (None, "", []):
                 continue
+            elif label in LINK_FIELDS:
+                field = self._links_field(label, value)
+                self.values[label] = "\n".join(e.text for e in value)
             else:
                 field = self._display_field(label, shown_value(key, value))
                 if entry is not None and entry.get("corrected"):
                     field = self._with_captured(field, key or "", entry)
-            if value not in (None, "", []):
+            if value not in (None, "", []) and label not in LINK_FIELDS:
                 self.values[label] = shown_value(key, value)
             key_label = QLabel(label)
             key_label.setObjectName("secondary")
@@ -281,11 +310,34 @@ class RecordView(QScrollArea):
             field = line
         else:
             lab = QLabel(text)
+            lab.setTextFormat(Qt.TextFormat.PlainText)  # "Name <a@b.org>", a title with "<"
             lab.setWordWrap(True)
             lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             field = lab
         field.setAccessibleName(label)
         return field
+
+    def _links_field(self, label: str, entries: list[Entry]) -> QLabel:
+        """One line per entry, its document's link first; plain while editing (a click then
+        would leave the fields being typed)."""
+        lab = LinksLabel()
+        lab.setWordWrap(True)
+        if self.editing:
+            lab.setTextFormat(Qt.TextFormat.PlainText)
+            lab.setText("\n".join(e.text for e in entries))
+            lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        else:
+            lab.setTextFormat(Qt.TextFormat.RichText)
+            lab.setText("<br>".join(e.rich() for e in entries))
+            lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+            lab.linkActivated.connect(self._open_link)
+            lab.setToolTip("Opens the document")
+        lab.setAccessibleName(label)
+        return lab
+
+    def _open_link(self, href: str) -> None:
+        if href.startswith("doc:") and href[4:].isdigit() and not self.editing:
+            self.open_requested.emit(int(href[4:]))
 
     def _with_captured(self, field: QWidget, key: str, entry: dict[str, Any],
                        extra: QWidget | None = None) -> QWidget:

@@ -77,6 +77,9 @@ class DocumentViewer(QWidget):
         tl.addWidget(self.text, 1)
         self.original = OriginalView(session)
         self.record = RecordView(session)
+        # The file an item was found in, an e-mail's attachments: opened here, on the Record
+        # tab still, so a reader follows where a document came from one link at a time.
+        self.record.open_requested.connect(lambda doc_id: self.open_document(doc_id))
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Viewer tabs")
         self.tabs.setDocumentMode(True)
