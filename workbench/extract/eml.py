@@ -245,7 +245,7 @@ def looks_like_message(msg: Message) -> bool:
 
 class EmailExtractor:
     name = "email"
-    version = "1"
+    version = "2"  # 2: an HTML body's paragraphs end with a blank line
 
     def extract(self, path: Path, options: ExtractOptions) -> Extraction:
         data = path.read_bytes()

@@ -8,12 +8,20 @@ It returns nothing over 20 MB and an empty text for pathologically deep markup, 
 reading view is empty we fall back to all visible text and say so: a capture is never imported
 empty in silence. Decoding is ours (declared charset, else detection), so a Windows-1251 or
 GB2312 page without a charset declaration still reads right.
+
+Paragraphs end with a blank line, as in the same article saved as TXT: a block element (p, div,
+li, h1-h6, tr, blockquote, pre…) ends one, a <br> ends a line (two in a row a paragraph, as a
+browser shows them), a table cell ends a line of its row. trafilatura's plain text has no blank
+lines at all, so its paragraph ends are found by marking each block of its article tree and
+reading the text again (``paragraphed``); only blank lines are ever added to its lines, and
+when anything else would differ its text is kept as it was.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from copy import deepcopy
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -34,6 +42,13 @@ BLOCKS = frozenset({
     "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr",
     "ul",
 })
+# Ends a line, not a paragraph: a line break, a cell of a table's row (the row ends the paragraph).
+LINE_ENDS = frozenset({"br", "td", "th", "option"})
+# trafilatura's article tree: the elements whose end is a paragraph's (its lb is a <br>).
+READING_BLOCKS = ("p", "head", "quote", "item", "row", "list", "table", "code")
+# Printable (trafilatura drops control and private-use characters) and never met in a text:
+# a page that holds it keeps the reading view's text unmarked.
+PARAGRAPH_MARK = "\u2af7\u2e4e\u2af8"
 TRAFILATURA_MAX = 20_000_000  # trafilatura gives up above this size anyway
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
 _XML_ENC = re.compile(rb"""^<\?xml[^>]{0,100}encoding\s*=\s*["']([A-Za-z0-9_.:-]{2,40})""", re.I)
@@ -96,25 +111,55 @@ def visible_text(html: str) -> str:
 
 
 class _Lines:
-    """Text gathered run by run; a block boundary ends the current line."""
+    """Text gathered run by run; a block boundary ends the current paragraph, a line break or
+    a table cell the current line."""
 
     def __init__(self) -> None:
-        self.lines: list[str] = []
+        self.parts: list[str] = []
         self.runs: list[str] = []
+        self.gap = ""  # what goes before the next line: "\n", or "\n\n" after a paragraph
 
     def add(self, text: str | None) -> None:
         if text:
             self.runs.append(text)
 
-    def break_line(self) -> None:
+    def _end(self) -> bool:
         line = " ".join("".join(self.runs).split())
-        if line:
-            self.lines.append(line)
         self.runs.clear()
+        if not line:
+            return False
+        if self.parts:
+            self.parts.append(self.gap or "\n")
+        self.parts.append(line)
+        self.gap = "\n"
+        return True
+
+    def end_line(self) -> None:
+        """A table cell: its own line, however many cells of the row are empty."""
+        self._end()
+
+    def line_break(self) -> None:
+        """A <br>: ends the line; a second one with nothing between leaves a blank line."""
+        if not self._end() and self.parts:
+            self.gap = "\n\n"
+
+    def end_paragraph(self) -> None:
+        self._end()
+        if self.parts:
+            self.gap = "\n\n"
+
+    def boundary(self, tag: str | None) -> None:
+        """Where element ``tag`` starts or ends (for a <br>: where it stands)."""
+        if tag == "br":
+            self.line_break()
+        elif tag in LINE_ENDS:
+            self.end_line()
+        elif tag in BLOCKS:
+            self.end_paragraph()
 
     def text(self) -> str:
-        self.break_line()
-        return "\n".join(self.lines)
+        self._end()
+        return "".join(self.parts)
 
 
 def _tree_text(root: Any) -> str:
@@ -122,13 +167,12 @@ def _tree_text(root: Any) -> str:
     for event, element in etree.iterwalk(root, events=("start", "end")):
         tag = element.tag.lower() if isinstance(element.tag, str) else None
         if event == "start":
-            if tag in BLOCKS:
-                lines.break_line()
+            lines.boundary(tag)
             if tag is not None:
                 lines.add(element.text)
         else:
-            if tag in BLOCKS:
-                lines.break_line()
+            if tag != "br":  # (one break where it stands, not one at each of its ends)
+                lines.boundary(tag)
             if element is not root:
                 lines.add(element.tail)
     return lines.text()
@@ -143,18 +187,17 @@ class _TextCollector(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in INVISIBLE:
             self.hidden += 1
-        elif tag in BLOCKS:
-            self.lines.break_line()
+        else:
+            self.lines.boundary(tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in BLOCKS:
-            self.lines.break_line()
+        self.lines.boundary(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in INVISIBLE and self.hidden:
             self.hidden -= 1
-        elif tag in BLOCKS:
-            self.lines.break_line()
+        elif tag != "br":  # as the tree: a <br> breaks where it starts
+            self.lines.boundary(tag)
 
     def handle_data(self, data: str) -> None:
         if not self.hidden:
@@ -196,26 +239,77 @@ def page_metadata(html: str) -> dict[str, Any]:
     return meta
 
 
-def reading_view(html: str, url: str | None) -> tuple[str, dict[str, Any]]:
-    """trafilatura's article text and metadata; ("", {}) when it finds no article."""
+def bare_extraction(html: str, url: str | None) -> dict[str, Any] | None:
+    """trafilatura's findings on the page (its plain ``text``, its article tree ``body``,
+    metadata), or None when it finds no article."""
     import trafilatura
 
     if len(html) > TRAFILATURA_MAX:
-        return "", {}
+        return None
     # No extensive date search: it turns a footer's "Copyright 2022" into a published date.
     doc = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=True,
         date_extraction_params={"extensive_search": False, "original_date": True})
     if doc is None:
+        return None
+    return doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+
+
+def paragraphed(body: Any, text: str) -> str:
+    """trafilatura's plain ``text`` with a blank line after each paragraph of its article tree
+    ``body``. Each block's end is marked in a copy of the tree and the copy read as text by
+    trafilatura again: a line that ends in a mark ends a paragraph. The lines themselves are
+    always ``text``'s own; when the marked reading does not have the same lines with the same
+    words (a mark in the page itself, a layout the marks changed), ``text`` is kept as it is."""
+    from trafilatura.xml import xmltotxt
+
+    if body is None or not text or PARAGRAPH_MARK in text:
+        return text
+    marked = deepcopy(body)
+    for element in marked.iter(*READING_BLOCKS):
+        if element.tag != "item" and any(a.tag in ("cell", "item")
+                                         for a in element.iterancestors()):
+            continue  # laid out inside a line of its table row or list item
+        if len(element):
+            last = element[-1]
+            last.tail = (last.tail or "") + PARAGRAPH_MARK
+        elif element.text and element.text.strip():
+            element.text += PARAGRAPH_MARK
+    words: list[list[str]] = []
+    ends: list[bool] = []
+    for line in xmltotxt(marked, False).split("\n"):
+        bare = line.replace(PARAGRAPH_MARK, "")
+        if not bare.strip():  # a line of marks alone: the line before ends a paragraph
+            if PARAGRAPH_MARK in line and ends:
+                ends[-1] = True
+            continue
+        words.append(bare.split())
+        ends.append(line.rstrip().endswith(PARAGRAPH_MARK))
+    lines = text.strip().split("\n")
+    if [line.split() for line in lines] != words:
+        return text
+    return "".join(line + ("\n\n" if end else "\n")
+                   for line, end in zip(lines, ends, strict=True)).rstrip("\n")
+
+
+def reading_view(html: str, url: str | None) -> tuple[str, dict[str, Any]]:
+    """trafilatura's article text, in paragraphs, and metadata; ("", {}) when it finds no
+    article."""
+    data = bare_extraction(html, url)
+    if data is None:
         return "", {}
-    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     meta: dict[str, Any] = {}
     for ours, theirs in (("title", "title"), ("author", "author"), ("published", "date"),
                          ("site", "sitename"), ("canonical_url", "url"),
                          ("language", "language"), ("description", "description")):
         if data.get(theirs):
             meta[ours] = data[theirs]
-    return (data.get("text") or "").strip(), meta
+    text = (data.get("text") or "").strip()
+    try:
+        text = paragraphed(data.get("body"), text)
+    except (etree.LxmlError, ValueError, RecursionError):
+        pass  # its lines as they are
+    return text, meta
 
 
 def html_extraction(html: str, url: str | None, name: str, version: str) -> Extraction:
@@ -246,7 +340,7 @@ def html_extraction(html: str, url: str | None, name: str, version: str) -> Extr
 
 class HtmlExtractor:
     name = "html"
-    version = "2"
+    version = "3"  # 3: paragraphs end with a blank line
 
     def extract(self, path: Path, options: ExtractOptions) -> Extraction:
         data = path.read_bytes()

@@ -33,7 +33,7 @@ def _html_part(msg: Message) -> Message | None:
 
 class MhtmlExtractor:
     name = "mhtml"
-    version = "1"
+    version = "2"  # 2: paragraphs end with a blank line (html.py)
 
     def extract(self, path: Path, options: ExtractOptions) -> Extraction:
         data = path.read_bytes()
