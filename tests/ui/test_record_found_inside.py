@@ -116,6 +116,15 @@ def test_an_email_record_shows_its_headers_and_opens_its_attachment(
     found = _field(view, "Found in")
     assert isinstance(found, QLabel) and _label_of(view, found) == "Found in"
     assert "Attachments" not in view.values and "From" not in view.values
+    # While the record is being edited its links are plain words: a click would leave the
+    # fields being typed.
+    qtbot.mouseClick(view.edit_button, Qt.MouseButton.LeftButton)
+    editing = _field(view, "Found in")
+    assert isinstance(editing, QLabel) and editing.textFormat() == Qt.TextFormat.PlainText
+    assert editing.text() == view.values["Found in"]
+    qtbot.mouseClick(view.cancel_button, Qt.MouseButton.LeftButton)
+    found = _field(view, "Found in")  # (the record was drawn again)
+    assert isinstance(found, QLabel) and found.textFormat() == Qt.TextFormat.RichText
     found.setFocus(Qt.FocusReason.TabFocusReason)  # Tab to it: its link takes the focus
     qtbot.waitUntil(found.hasFocus, timeout=2000)
     assert found.selectedText() == "Witness statement W-14 (March 2018 detention)"
