@@ -148,6 +148,9 @@ def test_a_rejected_pair_never_comes_back_and_a_confirmed_one_is_kept(
     assert changes.copies and sorted(changes.document_ids) == sorted([a, b])
     changes = wb.set_copy_status(c, a, "confirmed")
     assert [(x["document_id"], x["status"]) for x in wb.copies(a)] == [(c, "confirmed")]
+    # a window offering to undo "not a copy" lists the rejected pair too, last
+    assert [(x["document_id"], x["status"]) for x in wb.copies(a, include_rejected=True)] \
+        == [(c, "confirmed"), (b, "rejected")]
     events = wb.audit_events(object_type="document_copy")
     assert [e["details"]["status"] for e in events if e["object_id"]] == ["rejected",
                                                                          "confirmed"]

@@ -115,10 +115,14 @@ def test_the_viewer_shows_other_copies_and_the_list_confirms_rejects_and_copies_
 
     dialog.show_for(a)
     asked: list[str] = []
-    monkeypatch.setattr("ui.copies.copies_bar.confirm",
-                        lambda _parent, _title, text: asked.append(text) or len(asked) != 1)
+
+    def answer(_parent: Any, _title: str, text: str) -> bool:
+        asked.append(text)
+        return len(asked) != 1  # No, then Yes
+
+    monkeypatch.setattr("ui.copies.copies_bar.confirm", answer)
     qtbot.mouseClick(dialog.reject_button, Qt.MouseButton.LeftButton)  # answered No
-    assert dialog.tree.topLevelItemCount() == 1 and f"--reset {b}" in asked[0]
+    assert dialog.tree.topLevelItemCount() == 1 and "Undo brings it back" in asked[0]
     qtbot.mouseClick(dialog.reject_button, Qt.MouseButton.LeftButton)  # answered Yes
     assert dialog.tree.topLevelItemCount() == 0
     assert facade(window, lambda wb: wb.copies(b)) == []

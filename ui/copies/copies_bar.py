@@ -2,8 +2,12 @@
 
 The list shows each copy's source (file name or URL), capture date, similarity, status and
 SHA-256 (elided; the whole hash in the tooltip and copied by "Copy SHA-256" or Ctrl+C), with
-Open, Compare, Confirm and "Not a copy". Both are fed plain dicts (``Workbench.copies``); the
-calls run on the worker through the session.
+Open, Compare, Confirm, "Not a copy" and Reset. Every decision says on the status line what it
+did and offers Undo; the pairs marked "not a copy" can be listed again to reset one. Both are
+fed plain dicts (``Workbench.copies``); the calls run on the worker through the session.
+
+The mnemonics differ from the Compare dialog's (which opens on top of this list): a key meant
+for one must never decide something in the other.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -30,7 +35,10 @@ from ..kind_names import kind_name
 from ..session import Session
 
 COLUMNS = ("Copy", "Source", "Captured", "Similar", "Status", "SHA-256")
-STATUS_WORDS = {"found": "found", "confirmed": "confirmed"}
+STATUS_WORDS = {"found": "found", "confirmed": "confirmed", "rejected": "not a copy"}
+# What a pair is after a decision, as the status line says it.
+AFTER = {"found": "a found copy", "confirmed": "a confirmed copy",
+         "rejected": "marked not a copy"}
 
 
 def button_text(n: int) -> str:
@@ -75,12 +83,16 @@ class CopiesDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.doc_id: int | None = None
+        self.title = ""
         self.copies: list[dict[str, Any]] = []
+        # the last decision, for Undo: (document, other copy, its name, status before)
+        self.last: tuple[int, int, str, str] | None = None
         self.setWindowTitle("Other copies")
         self.heading = ElidedLabel("")
         self.heading.setObjectName("paneTitle")
         hint = QLabel("Documents in the library whose text is substantially the same. "
-                      "Confirm a copy, or say it is not one: it is then never shown again.")
+                      "Confirm a copy, or say it is not one: it is then no longer shown "
+                      "(Undo or Reset bring it back).")
         hint.setObjectName("secondary")
         hint.setWordWrap(True)
         self.tree = QTreeWidget()
@@ -97,21 +109,38 @@ class CopiesDialog(QDialog):
         self.open_button.clicked.connect(self.open_current)
         self.compare_button = QPushButton("Co&mpare…")
         self.compare_button.clicked.connect(self.compare_current)
-        self.confirm_button = QPushButton("Co&nfirm")
+        self.confirm_button = QPushButton("Con&firm")
         self.confirm_button.setToolTip("This is a copy of the document")
         self.confirm_button.clicked.connect(lambda: self.set_status("confirmed"))
         self.reject_button = QPushButton("Not a cop&y")
         self.reject_button.setToolTip("This is not a copy: never show it as one again")
         self.reject_button.clicked.connect(lambda: self.set_status("rejected"))
+        self.reset_button = QPushButton("&Reset")
+        self.reset_button.setToolTip("Forget the confirmation or “not a copy”: "
+                                     "a found copy again")
+        self.reset_button.clicked.connect(lambda: self.set_status("found"))
+        self.show_rejected = QCheckBox("&Also show the pairs marked “not a copy”")
+        self.show_rejected.toggled.connect(lambda _on: self.reload())
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("What was done")
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.undo_button = QPushButton("&Undo")
+        self.undo_button.setToolTip("Put the pair back as it was before this decision")
+        self.undo_button.clicked.connect(self.undo)
         self.copy_button = QPushButton("Copy &SHA-256")
         self.copy_button.clicked.connect(self.copy_hash)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Copy), self.tree, self.copy_hash,
                   context=Qt.ShortcutContext.WidgetShortcut)
         close = QPushButton("Close")
         close.clicked.connect(self.close)
+        said = QHBoxLayout()
+        said.addWidget(self.status, 1)
+        said.addWidget(self.undo_button)
+        self.undo_button.setAutoDefault(False)
         buttons = QHBoxLayout()
         for b in (self.open_button, self.compare_button, self.confirm_button,
-                  self.reject_button, self.copy_button):
+                  self.reject_button, self.reset_button, self.copy_button):
             b.setAutoDefault(False)
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -120,16 +149,20 @@ class CopiesDialog(QDialog):
         layout.addWidget(self.heading)
         layout.addWidget(hint)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.show_rejected)
+        layout.addLayout(said)
         layout.addLayout(buttons)
-        self.resize(900, 360)
+        self.resize(900, 380)
+        self._say("")
         self._enable()
 
     # --- content --------------------------------------------------------------------------------
 
     def show_for(self, doc_id: int, title: str = "") -> None:
         """Opens (or raises) the list for ``doc_id`` and loads it on the worker."""
-        self.doc_id = doc_id
-        self.heading.setText(f"Other copies of “{title}”" if title else "Other copies")
+        if doc_id != self.doc_id:
+            self._say("")  # the last decision was about another document's copies
+        self.doc_id, self.title = doc_id, title
         self.reload()
         self.show()
         self.raise_()
@@ -140,7 +173,8 @@ class CopiesDialog(QDialog):
         doc_id = self.doc_id
         if doc_id is None:
             return
-        self.session.query(lambda wb: wb.copies(doc_id),
+        rejected = self.show_rejected.isChecked()
+        self.session.query(lambda wb: wb.copies(doc_id, include_rejected=rejected),
                            lambda copies: self.set_copies(doc_id, copies),
                            "list the other copies")
 
@@ -174,6 +208,9 @@ class CopiesDialog(QDialog):
             self.tree.setCurrentItem(first)
         if not self.copies:
             self.heading.setText("No other copies")
+        else:
+            self.heading.setText(f"Other copies of “{self.title}”" if self.title
+                                 else "Other copies")
         self._enable()
 
     def current_copy(self) -> int | None:
@@ -186,9 +223,12 @@ class CopiesDialog(QDialog):
 
     def _enable(self) -> None:
         copy = self._current()
-        for b in (self.open_button, self.compare_button, self.reject_button, self.copy_button):
+        for b in (self.open_button, self.compare_button, self.copy_button):
             b.setEnabled(copy is not None)
-        self.confirm_button.setEnabled(copy is not None and copy.get("status") != "confirmed")
+        status = None if copy is None else copy.get("status")
+        self.confirm_button.setEnabled(copy is not None and status != "confirmed")
+        self.reject_button.setEnabled(copy is not None and status != "rejected")
+        self.reset_button.setEnabled(status in ("confirmed", "rejected"))
 
     # --- actions --------------------------------------------------------------------------------
 
@@ -209,13 +249,58 @@ class CopiesDialog(QDialog):
 
     def set_status(self, status: str) -> None:
         other, doc_id, copy = self.current_copy(), self.doc_id, self._current()
-        if other is None or doc_id is None:
+        if other is None or doc_id is None or copy is None:
             return
+        name = _name(copy)
         if status == "rejected" and not confirm(
                 self, "Not a copy",
-                f"“{(copy or {}).get('title') or other}” will no longer be shown as a copy of "
-                f"this document, here or in search results.\n\nThe command line can undo "
-                f"it: workbench copies {doc_id} --reset {other}"):
+                f"{name} will no longer be shown as a copy of this document, here or in "
+                f"search results.\n\nUndo brings it back; so does Reset, with the pairs "
+                f"marked “not a copy” shown."):
             return
+        before = str(copy.get("status") or "found")
         self.session.mutate(lambda wb: wb.set_copy_status(doc_id, other, status),
+                            lambda _v: self._decided(doc_id, other, name, before, status),
                             doing="mark the copy")
+
+    def undo(self) -> None:
+        """Puts the pair of the last decision back to its status before it."""
+        if self.last is None:
+            return
+        doc_id, other, name, before = self.last
+
+        def undone(_v: Any) -> None:
+            self.last = None
+            self._say(f"Undone: {name} is {AFTER.get(before, before)} again.")
+
+        self.session.mutate(lambda wb: wb.set_copy_status(doc_id, other, before), undone,
+                            doing="undo the decision about the copy")
+
+    def _decided(self, doc_id: int, other: int, name: str, before: str, status: str) -> None:
+        self.last = (doc_id, other, name, before)
+        said = {"confirmed": f"{name} confirmed as a copy of this document.",
+                "rejected": f"{name} marked not a copy: no longer shown here or in search "
+                            f"results.",
+                "found": f"{name} reset: a found copy again, neither confirmed nor "
+                         f"marked not a copy."}[status]
+        self._say(said, undo=True)
+
+    def _say(self, text: str, undo: bool = False) -> None:
+        """The status line: what the last decision did (and Undo while it can be undone)."""
+        if not text:
+            self.last = None
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+        self.undo_button.setVisible(undo and self.last is not None)
+
+
+def _name(copy: dict[str, Any]) -> str:
+    """A copy as the status line names it: its title, and its source when that tells two
+    copies of one title apart."""
+    title = str(copy.get("title") or f"Document {copy.get('document_id')}")
+    if len(title) > 70:
+        title = title[:69] + "…"
+    source = source_of(copy)
+    if len(source) > 50:
+        source = "…" + source[-49:]
+    return f"“{title}” ({source})" if source and source != title else f"“{title}”"

@@ -89,6 +89,8 @@ class CopiesUi:
         dialog.destroyed.connect(lambda *_: self.compares.remove(dialog)
                                  if dialog in self.compares else None)
         dialog.show()
+        dialog.raise_()  # on top of the list, and its keys go to it, not to the list
+        dialog.activateWindow()
         dialog.load()
         return dialog
 

@@ -34,8 +34,11 @@ class CopiesMixin:
         found = find_copies(self.library, doc_ids, progress, cancel)
         return {"signed": found["signed"], "pairs": found["pairs"]}
 
-    def copies(self, doc_ref: str | int) -> list[dict[str, Any]]:
-        """The document's other copies (found or confirmed, never rejected), best first."""
+    def copies(self, doc_ref: str | int, include_rejected: bool = False
+               ) -> list[dict[str, Any]]:
+        """The document's other copies (found or confirmed), best first; with
+        ``include_rejected`` also the pairs the user said are not copies (status
+        "rejected", listed last), so that a window can offer to undo that word."""
         with self.library.read() as s:
             doc_id = resolve_document(s, doc_ref).id
             stale = self.library.writable and _stale(s, doc_id)
@@ -44,7 +47,7 @@ class CopiesMixin:
 
             find_copies(self.library, [doc_id])
         with self.library.read() as s:
-            rows = _pairs(s, doc_id)
+            rows = _pairs(s, doc_id, include_rejected)
             out = []
             for other_id, similarity, status in rows:
                 other = s.get(Document, other_id)
@@ -58,8 +61,8 @@ class CopiesMixin:
                     "captured_at": iso(rec.captured_at) if rec is not None else None,
                     "imported_at": iso(other.created_at), "sha256": other.sha256,
                     "similarity": round(float(similarity), 3), "status": status})
-        out.sort(key=lambda c: (c["status"] != CONFIRMED, -c["similarity"],
-                                c["document_id"]))
+        out.sort(key=lambda c: (c["status"] == REJECTED, c["status"] != CONFIRMED,
+                                -c["similarity"], c["document_id"]))
         return out
 
     def copy_counts(self, doc_ids: list[int]) -> dict[int, int]:
@@ -134,10 +137,13 @@ def _stale(s: Any, doc_id: int) -> bool:
     return bool(signed != layer)
 
 
-def _pairs(s: Any, doc_id: int) -> list[tuple[int, float, str]]:
-    rows = s.execute(select(DocumentCopy).where(
-        or_(DocumentCopy.first_id == doc_id, DocumentCopy.second_id == doc_id),
-        DocumentCopy.status != REJECTED)).scalars().all()
+def _pairs(s: Any, doc_id: int, include_rejected: bool = False
+           ) -> list[tuple[int, float, str]]:
+    q = select(DocumentCopy).where(
+        or_(DocumentCopy.first_id == doc_id, DocumentCopy.second_id == doc_id))
+    if not include_rejected:
+        q = q.where(DocumentCopy.status != REJECTED)
+    rows = s.execute(q).scalars().all()
     return [(r.second_id if r.first_id == doc_id else r.first_id, r.similarity, r.status)
             for r in rows]
 
