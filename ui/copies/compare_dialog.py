@@ -1,15 +1,18 @@
 """The side-by-side comparison of two copies: this copy on the left, the other on the right.
 
-``Workbench.compare`` (a character diff of the two latest text layers) runs on the worker, with
-both texts, so a long report never freezes the window. Passages only in this copy are struck
-through, passages only in the other are underlined, changed passages have a wavy underline: each
-also has its own background (light and dark theme), so none is told by colour alone. The change
+``Workbench.compare`` (a diff of the two latest text layers, its changes whole words) runs on
+the worker, with both texts, so a long report never freezes the window. The status line says
+how much of the text is unchanged (the list of copies gives the passages shared, another
+measure; the tooltip says which is which). Passages only in this copy are struck through,
+passages only in the other are underlined, changed passages have a wavy underline: each also
+has its own background (light and dark theme), so none is told by colour alone. The change
 counter, Previous / Next (Shift+F8 / F8, Alt+Up / Alt+Down) jump both sides to a change; scrolling
 one side scrolls the other to the same place in its text (mapped through the changes).
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
@@ -41,6 +44,15 @@ UNDERLINES = {"delete": ("#b3261e", "#ff8a80"), "insert": ("#1e7a34", "#7ddc8f")
 LEGEND = (("delete", "struck through: only in this copy"),
           ("insert", "underlined: only in the other copy"),
           ("replace", "wavy underline: changed"))
+
+
+def share_unchanged(similarity: float, changed: bool) -> str:
+    """The share of the text unchanged, as the status line says it: rounded down, so that
+    a text with changes never reads "100 % unchanged"."""
+    percent = math.floor(round(similarity * 100, 6))
+    if changed and percent >= 100:
+        return "over 99%"
+    return f"{percent}%"
 
 
 def change_format(kind: str, dark: bool) -> QTextCharFormat:
@@ -248,11 +260,16 @@ class CompareDialog(QDialog):
             self.sides[side].show_text(text, ranges, dark)
         self._syncing = False
         n = len(self.changes)
-        similarity = float(result.get("similarity", 0.0))
+        unchanged = share_unchanged(float(result.get("similarity", 0.0)), bool(n))
         self.status.setText(
-            f"{n:,} change{'s' if n != 1 else ''} · {similarity:.0%} similar" if n
+            f"{n:,} change{'s' if n != 1 else ''} · {unchanged} of the text unchanged" if n
             else "The two texts say the same (line breaks, spacing, quote marks and "
                  "hyphenation aside).")
+        self.status.setToolTip(
+            f"{unchanged} of the two texts is the same in both, counted in characters (line "
+            f"breaks, spacing, quote marks and hyphenation aside). The list of other copies "
+            f"gives the share of five-word passages the texts share: one changed word "
+            f"changes five passages, so that share is lower." if n else "")
         self._enable_nav()
         if n:
             self.go(0)

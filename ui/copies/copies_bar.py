@@ -1,6 +1,7 @@
 """The viewer's "Other copies (N)" button and the list of a document's other copies.
 
-The list shows each copy's source (file name or URL), capture date, similarity, status and
+The list shows each copy's source (file name or URL), capture date, passages shared (the
+finder's measure; Compare counts the text unchanged: each says which it is), status and
 SHA-256 (elided; the whole hash in the tooltip and copied by "Copy SHA-256" or Ctrl+C), with
 Open, Compare, Confirm, "Not a copy" and Reset. Every decision says on the status line what it
 did and offers Undo; the pairs marked "not a copy" can be listed again to reset one. Both are
@@ -34,7 +35,11 @@ from ..elided_label import ElidedLabel
 from ..kind_names import kind_name
 from ..session import Session
 
-COLUMNS = ("Copy", "Source", "Captured", "Similar", "Status", "SHA-256")
+COLUMNS = ("Copy", "Source", "Captured", "Passages shared", "Status", "SHA-256")
+SHARED_COLUMN = 3
+SHARED_TIP = ("The share of the two texts' five-word passages that are the same, estimated "
+              "from their fingerprints when the copy was found. One changed word changes "
+              "five passages, so Compare's share of the text unchanged is higher.")
 STATUS_WORDS = {"found": "found", "confirmed": "confirmed", "rejected": "not a copy"}
 # What a pair is after a decision, as the status line says it.
 AFTER = {"found": "a found copy", "confirmed": "a confirmed copy",
@@ -103,7 +108,9 @@ class CopiesDialog(QDialog):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.itemActivated.connect(lambda *_: self.open_current())
         self.tree.currentItemChanged.connect(lambda *_: self._enable())
-        for col, width in enumerate((200, 190, 150, 64, 84)):
+        self.tree.headerItem().setToolTip(SHARED_COLUMN, SHARED_TIP)
+        shared = self.tree.fontMetrics().horizontalAdvance(COLUMNS[SHARED_COLUMN]) + 24
+        for col, width in enumerate((200, 190, 150, shared, 96)):
             self.tree.setColumnWidth(col, width)
         self.open_button = QPushButton("&Open")
         self.open_button.clicked.connect(self.open_current)
@@ -196,7 +203,9 @@ class CopiesDialog(QDialog):
             for col, tip in enumerate((f"{cells[0]} ({kind_name(copy.get('kind'))})",
                                        source_of(copy), str(copy.get("captured_at") or
                                                             copy.get("imported_at") or ""),
-                                       f"similarity {float(copy.get('similarity', 0)):.3f}",
+                                       f"{cells[3]} of their five-word passages are "
+                                       f"shared. Compare… shows what differs and how much "
+                                       f"of the text is unchanged.",
                                        cells[4], sha)):
                 item.setToolTip(col, tip)
             item.setData(5, Qt.ItemDataRole.AccessibleTextRole, f"SHA-256 {sha}")

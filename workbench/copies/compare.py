@@ -5,7 +5,11 @@ line breaks, curly quotes, dashes, ligatures and end-of-line hyphens folded), so
 line breaks against a web page's paragraphs are no change; each change is then mapped back
 to ``[start, end)`` offsets in the original texts. diff-match-patch finds the edits and its
 semantic clean-up turns character noise into whole words and sentences (a changed sentence
-reads as a replaced phrase, a cut paragraph as one deletion).
+reads as a replaced phrase, a cut paragraph as one deletion). A change that still starts or
+ends inside a word ("quietly publish|ed" against "finally releas|ed": the shared ending is
+equal text to the diff) is then widened to the whole word on both sides, and changes that
+meet inside one word become one; in scripts written without spaces the characters are the
+words, so there nothing is widened.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..annotate.normtext import NormText, normalize
+from .signature import _UNSPACED_RE
 
 DIFF_TIMEOUT = 5.0  # seconds: past this a long pair gets a coarser (still correct) diff
 
@@ -28,16 +33,16 @@ def compare_texts(left: str, right: str) -> dict[str, Any]:
     dmp.Diff_Timeout = DIFF_TIMEOUT
     diffs = dmp.diff_main(nl.text, nr.text, len(nl.text) + len(nr.text) > 20_000)
     dmp.diff_cleanupSemantic(diffs)
-    changes: list[dict[str, Any]] = []
-    i = j = equal = 0
-    pending: list[int] | None = None  # [left start, left end, right start, right end]
+    spans: list[list[int]] = []  # [left start, left end, right start, right end]
+    i = j = 0
+    pending: list[int] | None = None
     for op, chunk in diffs:
         n = len(chunk)
         if op == 0:
             if pending is not None:
-                _emit(changes, pending, nl, nr, left, right)
+                spans.append(pending)
                 pending = None
-            i, j, equal = i + n, j + n, equal + n
+            i, j = i + n, j + n
             continue
         if pending is None:
             pending = [i, i, j, j]
@@ -48,9 +53,41 @@ def compare_texts(left: str, right: str) -> dict[str, Any]:
             j += n
             pending[3] = j
     if pending is not None:
-        _emit(changes, pending, nl, nr, left, right)
+        spans.append(pending)
+    spans = _whole_words(spans, nl.text, nr.text)
+    changes: list[dict[str, Any]] = []
+    for span in spans:
+        _emit(changes, span, nl, nr, left, right)
+    equal = len(nl.text) - sum(b - a for a, b, _c, _d in spans)
     total = len(nl.text) + len(nr.text)
     return {"similarity": round(2 * equal / total, 3) if total else 1.0, "changes": changes}
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() and not _UNSPACED_RE.match(ch)
+
+
+def _whole_words(spans: list[list[int]], lt: str, rt: str) -> list[list[int]]:
+    """Widens each span that starts or ends inside a word to the whole word, on both sides at
+    once (the text between two spans is equal, so a step back or on is the same character on
+    both sides), and merges spans that then meet."""
+    out: list[list[int]] = []
+    for k, (a, b, c, d) in enumerate(spans):
+        starts_in_word = (b > a and _is_word(lt[a])) or (d > c and _is_word(rt[c]))
+        ends_in_word = (b > a and _is_word(lt[b - 1])) or (d > c and _is_word(rt[d - 1]))
+        low = out[-1][1] if out else 0
+        if starts_in_word:
+            while a > low and _is_word(lt[a - 1]):
+                a, c = a - 1, c - 1
+        high = spans[k + 1][0] if k + 1 < len(spans) else len(lt)
+        if ends_in_word:
+            while b < high and _is_word(lt[b]):
+                b, d = b + 1, d + 1
+        if out and a <= out[-1][1]:  # reached the span before: one change
+            out[-1][1], out[-1][3] = b, d
+        else:
+            out.append([a, b, c, d])
+    return out
 
 
 def _emit(changes: list[dict[str, Any]], span: list[int], nl: NormText, nr: NormText,
