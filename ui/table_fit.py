@@ -13,7 +13,9 @@ place to a stepped-aside column that has something: at 1024 px the list showed i
 Source and Tags columns while the kind, pages and status of every row were hidden.
 
 A tree fits the same way (the codebook's tag names before their counts); ``title_min`` may be
-a function, for a minimum that follows the text size or what the rows hold.
+a function, for a minimum that follows the text size or what the rows hold. ``on_change`` is
+called after a fit that hid or brought back a column (the chronology then reads the sources
+under the statement while their column is aside).
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ class ColumnFitter(QObject):
     def __init__(self, table: QTableView | QTreeView, hide_order: list[int], title: int = 0,
                  title_min: int | Callable[[], int] = 160,
                  wanted: Callable[[int], int] | None = None,
-                 empty: Callable[[int], bool] | None = None) -> None:
+                 empty: Callable[[int], bool] | None = None,
+                 on_change: Callable[[], None] | None = None) -> None:
         super().__init__(table)
         self.table = table
         self.header: QHeaderView = (table.horizontalHeader() if isinstance(table, QTableView)
@@ -39,6 +42,7 @@ class ColumnFitter(QObject):
         self.wanted = wanted  # a column's width when it comes back, if not the one it had
         self.empty = empty or (lambda _column: False)  # whether a column has nothing to show
         self.stepped_aside: list[tuple[int, int]] = []  # (column, width), in hiding order
+        self.on_change = on_change
         self._fitting = False
         table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         table.viewport().installEventFilter(self)
@@ -68,10 +72,13 @@ class ColumnFitter(QObject):
         if width <= 0 or self._fitting:
             return
         self._fitting = True
+        aside = [c for c, _size in self.stepped_aside]
         try:
             self._fit(width)
         finally:
             self._fitting = False
+        if self.on_change is not None and aside != [c for c, _size in self.stepped_aside]:
+            self.on_change()
 
     def _fit(self, width: int) -> None:
         header = self.header
@@ -112,6 +119,8 @@ class ColumnFitter(QObject):
         finally:
             self._fitting = False
         self.fit()
+        if self.on_change is not None and aside and not self.stepped_aside:
+            self.on_change()  # (fit saw none aside before it, so it did not tell)
 
     def _step_aside(self, column: int) -> None:
         self.stepped_aside.append((column, self.header.sectionSize(column)))

@@ -109,7 +109,7 @@ def test_chronology_follows_the_screen(window: Any, qtbot: Any, tmp_path: Path) 
     panel.table.selectRow(0)
     b = panel.buttons
     wanted = [panel.tag, panel.entity, panel.collection, b["new"], b["edit"], b["delete"],
-              panel.status, b["open"], b["csv"], b["docx"], panel.table]
+              b["open"], panel.status, b["export"], panel.table]
     assert len(_reachable(wanted)) == len(wanted)
     _assert_follows(qtbot, window, wanted)
     _no_blank_stops(qtbot, panel.tag)

@@ -48,14 +48,14 @@ def test_the_chronology_export_opens_in_the_last_exports_folder(
     preferences.remember_export_folder(case / "dossier.pdf")  # a dossier exported there
     court = _folder(tmp_path, "court")
     offered = _dialogs(monkeypatch, [court / "events", None, court / "again.docx"])
-    qtbot.mouseClick(panel.buttons["csv"], Qt.MouseButton.LeftButton)
+    panel.export_actions["csv"].trigger()  # Export ▸ CSV…
     assert offered[0] == case / "Chronology.csv"
     assert (court / "events.csv").exists()
     assert preferences.export_folder() == court  # the dossier's dialog opens there next
-    qtbot.mouseClick(panel.buttons["docx"], Qt.MouseButton.LeftButton)  # cancelled
+    panel.export_actions["docx"].trigger()  # cancelled
     assert offered[1] == court / "Chronology.docx"
     assert preferences.export_folder() == court
-    qtbot.mouseClick(panel.buttons["docx"], Qt.MouseButton.LeftButton)
+    panel.export_actions["docx"].trigger()
     assert offered[2] == court / "Chronology.docx" and (court / "again.docx").exists()
 
 

@@ -1,6 +1,11 @@
 """The Chronology view: events in date order as a table (date, statement, status, tags,
 sources), narrowed by tag, entity or collection, with the actions a litigation chronology needs:
-new, edit, delete, change the status, open a source, export CSV or DOCX.
+new, edit, delete, change the status, open a source, export CSV or DOCX (one Export menu).
+
+The actions take one row at 1600 px and two at 1024, each with an Alt-letter that nothing
+else in the window uses (the menu bar has F, E, V, T, D and H, the viewer's Other copies C).
+In a narrow pane the tags, then the sources step aside before the status (which events are
+disputed is what a chronology is read for); the sources are then read under the statement.
 
 The table is a thin adapter over the plain rows ``list_events`` returns, redrawn from the
 ``Changes`` that come back (events, highlights, tags, entities, documents). Every call is an
@@ -12,9 +17,10 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
@@ -24,6 +30,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +53,7 @@ from .event_dialog import EventDialog
 from .reading import describe, shown_date
 
 COLUMNS = ("Date", "Statement", "Status", "Tags", "Sources")
+STATEMENT, STATUS, TAGS, SOURCES = 1, 2, 3, 4
 ID_ROLE = Qt.ItemDataRole.UserRole
 ANY = ""
 
@@ -113,11 +121,11 @@ class ChronologyPanel(LazyPanel):
         self.collection = self._filter_combo("Filter by collection", "Any collection")
         filters = FlowLayout(spacing=6)
         pairs = {}
-        for label, combo in (("Tag:", self.tag), ("Entity:", self.entity),
-                             ("Collection:", self.collection)):
+        for label, combo in (("Ta&g:", self.tag), ("Entit&y:", self.entity),
+                             ("Collectio&n:", self.collection)):
             pairs[label] = pair = _labelled(label, combo)
             filters.addWidget(pair)
-        self.entity_label = pairs["Entity:"]  # the label and its combo, hidden together
+        self.entity_label = pairs["Entit&y:"]  # the label and its combo, hidden together
         self.table = EventTable(0, len(COLUMNS))
         self.table.setTabKeyNavigation(False)  # Tab goes on to the next widget
         self.table.setAccessibleName("Events in date order")
@@ -129,13 +137,29 @@ class ChronologyPanel(LazyPanel):
         self.table.verticalHeader().hide()
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 104), (2, 88), (3, 100), (4, 140)):
+        header.setSectionResizeMode(STATEMENT, QHeaderView.ResizeMode.Stretch)
+        # Widths from the text: a date like "5 March 2018" on one line, the longest status,
+        # a source's title wrapping over a few lines.
+        fm = self.table.fontMetrics()
+        pad = 2 * fm.averageCharWidth() + 4
+        for col, width in ((0, fm.horizontalAdvance("5 March 2018") + pad),
+                           (STATUS, max(fm.horizontalAdvance(s) for s in ops.STATUSES) + pad),
+                           (TAGS, fm.averageCharWidth() * 14 + pad),
+                           (SOURCES, fm.averageCharWidth() * 20 + pad)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(col, width)
-        # In a narrow pane (1024 px) the tags, then the status, step aside for the statement
-        # (the status stays in the combo above, the tags in the sources' highlights).
-        self.fitter = ColumnFitter(self.table, [3, 2], title=1, title_min=150)
+        # In a narrow pane (1024 px) the tags, then the sources step aside for the statement;
+        # the status stays (whether an event is disputed is what the page is read for), and
+        # the sources are then read under the statement (``_show_rows``).
+        self.fitter = ColumnFitter(self.table, [TAGS, SOURCES, STATUS], title=STATEMENT,
+                                   title_min=150, on_change=self._columns_changed)
+        # Rows as tall as their wrapped text at the columns' widths once they settle: measured
+        # before (a narrower statement, the sources' column just gone) they cut text short.
+        self._rows_fit = QTimer(self)
+        self._rows_fit.setSingleShot(True)
+        self._rows_fit.setInterval(0)
+        self._rows_fit.timeout.connect(self.table.resizeRowsToContents)
+        header.sectionResized.connect(lambda *_: self._rows_fit.start())
         self.table.itemDoubleClicked.connect(lambda _i: self.edit_current())
         self.table.enter_pressed.connect(self.edit_current)
         claim_delete_key(self.table, self.delete_current)
@@ -148,21 +172,30 @@ class ChronologyPanel(LazyPanel):
         for s in ops.STATUSES:
             self.status.addItem(s, s)
         self.status.activated.connect(self._status_chosen)
-        self.buttons: dict[str, QPushButton] = {}
+        self.buttons: dict[str, QAbstractButton] = {}
         actions = FlowLayout(spacing=4)
         # A lambda: clicked(bool) and triggered(bool) would arrive as the dialog's suggestion.
-        for key, text, slot in (("new", "New event…", lambda: self.new_event()),
-                                ("edit", "Edit…", self.edit_current),
-                                ("delete", "Delete…", self.delete_current),
-                                ("open", "Open source", self.open_source),
-                                ("csv", "Export CSV…", lambda: self.export("csv")),
-                                ("docx", "Export DOCX…", lambda: self.export("docx"))):
+        for key, text, slot in (("new", "Ne&w event…", lambda: self.new_event()),
+                                ("edit", "Ed&it…", self.edit_current),
+                                ("delete", "De&lete…", self.delete_current),
+                                ("open", "&Open source", self.open_source)):
             button = QPushButton(text)
             button.clicked.connect(slot)
             self.buttons[key] = button
             actions.addWidget(button)
-            if key == "delete":
-                actions.addWidget(_labelled("Set status:", self.status))
+        actions.addWidget(_labelled("Set &status:", self.status))
+        # CSV and DOCX in one menu: two buttons wrapped the row at 1600 px
+        export_menu = QMenu(self)
+        self.export_actions: dict[str, QAction] = {}
+        for fmt, text in (("csv", "&CSV (spreadsheet)…"), ("docx", "&DOCX (Word document)…")):
+            self.export_actions[fmt] = export_menu.addAction(text, partial(self.export, fmt))
+        export = QToolButton(text="E&xport")
+        export.setAccessibleName("Export the chronology")
+        export.setToolTip("Export the events shown, as CSV or DOCX")
+        export.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        export.setMenu(export_menu)
+        self.buttons["export"] = export
+        actions.addWidget(export)
         self.empty = QLabel("No events yet. Make one from a highlight: in the viewer's "
                             "Highlights tab, choose “New event from highlight…”.")
         self.empty.setObjectName("emptyHint")
@@ -256,12 +289,19 @@ class ChronologyPanel(LazyPanel):
     def _show_rows(self) -> None:
         table = self.table
         table.setRowCount(len(self.events))
+        sources_aside = table.isColumnHidden(SOURCES)
         for row, ev in enumerate(self.events):
             date = ev.get("date") or {}
-            cells = (shown_date(date), ev.get("statement") or "", ev.get("status") or "",
-                     ", ".join(ev.get("tags") or []), sources_text(ev.get("sources") or []))
+            sources = sources_text(ev.get("sources") or [])
+            statement = ev.get("statement") or ""
+            cells = (shown_date(date), statement, ev.get("status") or "",
+                     ", ".join(ev.get("tags") or []), sources)
             for col, text in enumerate(cells):
-                item = QTableWidgetItem(short(text, 400))
+                shown = short(text, 400)
+                if col == STATEMENT and sources_aside:  # their column stepped aside
+                    shown = f"{shown}\n— {short(sources, 200)}"
+                    text = f"{text}\n\nSources: {sources}"
+                item = QTableWidgetItem(shown)
                 item.setData(ID_ROLE, ev["id"])
                 item.setToolTip(text)
                 table.setItem(row, col, item)
@@ -280,6 +320,14 @@ class ChronologyPanel(LazyPanel):
         self.table.setVisible(bool(self.events))
         self.info.setText(_plural(len(self.events), "event") if self.events else "")
         self._chosen()
+
+    def _columns_changed(self) -> None:
+        """A column stepped aside or came back: the statements gain or lose their sources."""
+        if self.events:
+            chosen = self.current_event()
+            self._show_rows()
+            if chosen is not None:
+                self.select(chosen["id"])
 
     def on_changes(self, changes: Changes) -> None:
         if (changes.events or changes.highlights or changes.tags or changes.entities
@@ -327,8 +375,7 @@ class ChronologyPanel(LazyPanel):
         for key in ("edit", "delete"):
             self.buttons[key].setEnabled(ev is not None)
         self.buttons["open"].setEnabled(bool(ev and ev.get("sources")))
-        for key in ("csv", "docx"):
-            self.buttons[key].setEnabled(bool(self.events))
+        self.buttons["export"].setEnabled(bool(self.events))
         self.status.setEnabled(ev is not None)
         if ev is not None:
             self.status.setCurrentIndex(max(0, self.status.findData(ev.get("status"))))
