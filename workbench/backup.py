@@ -470,15 +470,28 @@ def backup_events(library: Library) -> Iterable[dict[str, Any]]:
 
 def last_backup(library: Library) -> datetime | None:
     """When the library was last backed up (recorded or still pending), or None."""
-    times = [e["at"] for e in backup_events(library)]
+    latest = latest_backup_record(library)
+    return None if latest is None else latest["at"]
+
+
+def latest_backup_record(library: Library) -> dict[str, Any] | None:
+    """The last backup (recorded or still pending): ``{"at": datetime, "destination": str |
+    None, "present": bool}`` (whether its folder still holds a manifest), or None."""
+    records = [(e["at"], e.get("destination")) for e in backup_events(library)]
     for path in _pending_files(library.path):
         try:
-            times.append(json.loads(path.read_text(encoding="utf-8"))["created_at"])
+            details = json.loads(path.read_text(encoding="utf-8"))
+            records.append((details["created_at"], details.get("destination")))
         except (OSError, ValueError, KeyError, TypeError):
             continue
-    parsed = [parse_iso_utc(t) for t in times]
-    known = [t for t in parsed if t is not None]
-    return max(known) if known else None
+    known = [(at, dest) for at, dest in ((parse_iso_utc(t), d) for t, d in records)
+             if at is not None]
+    if not known:
+        return None
+    at, dest = max(known, key=lambda r: r[0])
+    destination = dest if isinstance(dest, str) else None
+    return {"at": at, "destination": destination,
+            "present": destination is not None and (Path(destination) / MANIFEST).is_file()}
 
 
 def status(library: Library) -> dict[str, Any]:

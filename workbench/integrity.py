@@ -50,8 +50,9 @@ INCOMING = ".incoming-"
 def verify(library: Library, *, record: bool = True) -> dict[str, Any]:
     problems: list[dict[str, Any]] = []
     with library.read() as s:
-        docs = s.execute(select(Document.id, Document.sha256)).all()
-        for doc_id, sha in docs:
+        docs = s.execute(select(Document.id, Document.sha256, Document.title,
+                                Document.original_filename)).all()
+        for doc_id, sha, _title, _name in docs:
             issue = library.originals.verify(sha)
             if issue:
                 problems.append({"kind": "original", "document_id": doc_id,
@@ -65,10 +66,16 @@ def verify(library: Library, *, record: bool = True) -> dict[str, Any]:
     for db_problem in integrity_problems(library.store.engine):
         problems.append({"kind": "database", "problem": db_problem})
     problems += [{"kind": "head", "problem": p} for p in head_problems(library)]
+    # a finding names its document as the person knows it, not only by its number
+    named = {doc_id: (title, name) for doc_id, _sha, title, name in docs}
+    for finding in problems:
+        if finding.get("document_id") in named:
+            finding["title"], finding["file_name"] = named[finding["document_id"]]
     result: dict[str, Any] = {"ok": not problems, "documents_checked": len(docs),
               "audit_events_checked": len(events), "problems": problems,
               "text_layers_checked": checked, "text_layers_without_hash": without,
-              "strays": find_strays(library.originals, {sha for _, sha in docs})}
+              "strays": find_strays(library.originals, {d.sha256 for d in docs}),
+              "last_backup": last_backup_of(library)}
     from .shared.roles import may_record
 
     # a shared case's reader checks the library too, without recording it; beside the window
@@ -81,6 +88,17 @@ def verify(library: Library, *, record: bool = True) -> dict[str, Any]:
                       "problems": len(problems), "strays": len(result["strays"])})
         result["recorded"], result["pending"] = state == RECORDED, state == PENDING
     return result
+
+
+def last_backup_of(library: Library) -> dict[str, Any] | None:
+    """The last backup as JSON (``at`` in ISO 8601), so that a report with problems points to
+    a backup only when there is one."""
+    from .backup import latest_backup_record
+
+    latest = latest_backup_record(library)
+    if latest is None:
+        return None
+    return {**latest, "at": latest["at"].isoformat(timespec="seconds")}
 
 
 def head_problems(library: Library) -> list[str]:

@@ -49,9 +49,10 @@ def test_missing_original_is_reported(wb: Workbench, tmp_path: Path) -> None:
     ids = _two_docs(wb, tmp_path)
     Path(wb.original_path(ids[0])).unlink()
     problems = wb.verify()["problems"]
-    assert problems == [{"kind": "original", "document_id": ids[0],
-                         "sha256": wb.show_document(ids[0])["sha256"],
-                         "problem": "original file is missing"}]
+    doc = wb.show_document(ids[0])
+    assert problems == [{"kind": "original", "document_id": ids[0], "sha256": doc["sha256"],
+                         "problem": "original file is missing", "title": doc["title"],
+                         "file_name": doc["original_filename"]}]
 
 
 RAW_FILE = pytest.mark.sqlite_only(

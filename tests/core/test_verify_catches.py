@@ -149,7 +149,8 @@ def test_text_edited_in_the_database_is_reported_and_reindexed(
         assert not result["ok"]
         assert [p for p in result["problems"] if p["kind"] == "text"] == [{
             "kind": "text", "document_id": doc_id, "layer_id": layer_id,
-            "problem": "text differs from the text recorded when the layer was created"}]
+            "problem": "text differs from the text recorded when the layer was created",
+            "title": "Witness statement", "file_name": "a.txt"}]
         assert result["text_layers_checked"] == 2 and result["text_layers_without_hash"] == 0
         assert wb.wait_for_index(60)  # the open's drift check noticed the changed layer
         assert wb.search("Ekpar").hits == []
