@@ -1,6 +1,10 @@
 """New or edit an event: the statement, the date as typed (with how it was read, live, or the
 forms accepted), the dates suggested from the sources' quotes, the status, a private note and
-the sources (highlights; add by searching, remove)."""
+the sources (highlights; add by searching, remove).
+
+The forms accepted, shown under a date that cannot be read, take every line they need: the
+dialog grows for them (to the screen's foot at most; beyond it the fields scroll, Save and
+Cancel stay in view) and gives the height back once the date is read."""
 
 from __future__ import annotations
 
@@ -26,6 +30,8 @@ from PySide6.QtWidgets import (
 from ..links.picker import HighlightPicker, short
 from ..quoting import quoted
 from ..session import Session
+from ..window_fit import FRAME, VerticalScroller
+from ..wrapped_label import WrappedLabel
 from .ops import STATUSES, EventForm
 from .reading import read
 
@@ -74,7 +80,7 @@ class EventDialog(QDialog):
         editing = event is not None
         self.setWindowTitle("Edit event" if editing else "New event")
         self.setAccessibleName(self.windowTitle())
-        self.resize(560, 560)
+        self._initial_size()
         self.picker: SourcePickerDialog | None = None
         self.date_ok = False
         self.statement = QPlainTextEdit()
@@ -85,9 +91,9 @@ class EventDialog(QDialog):
         self.date = QLineEdit()
         self.date.setAccessibleName("Date")
         self.date.setPlaceholderText("e.g. 5 March 2018, March 2018, 2017–2019, before June 2018")
-        self.reading = QLabel("")
+        # the forms accepted, when the date cannot be read: every line of them is shown
+        self.reading = WrappedLabel("")
         self.reading.setObjectName("secondary")
-        self.reading.setWordWrap(True)
         self.reading.setAccessibleName("How the date was read")
         self.date.textChanged.connect(self._date_changed)
         self.suggested = QComboBox()
@@ -105,6 +111,8 @@ class EventDialog(QDialog):
         self.sources = QListWidget()
         self.sources.setAccessibleName("Sources")
         self.sources.setWordWrap(True)
+        # room for a source's two lines at any text size (the fields scroll where it is short)
+        self.sources.setMinimumHeight(self.sources.fontMetrics().lineSpacing() * 3 + 8)
         self.sources.currentItemChanged.connect(lambda *_: self._enable())
         self.add_source = QPushButton("Add source…")
         self.add_source.clicked.connect(self._pick_source)
@@ -131,15 +139,31 @@ class EventDialog(QDialog):
         self.error.setObjectName("errorText")
         self.error.setWordWrap(True)
         self.error.hide()
+        self.fields = body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addLayout(form)
+        body_layout.addWidget(QLabel("Sources (highlights):"))
+        body_layout.addWidget(self.sources, 1)
+        body_layout.addLayout(source_buttons)
+        # Where the screen has no room for a long reading of the date, the fields scroll;
+        # Save and Cancel stay in view.
+        self.body = VerticalScroller(body)
+        self.grown = 0  # the height added for the reading, given back when it is shorter
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(QLabel("Sources (highlights):"))
-        layout.addWidget(self.sources, 1)
-        layout.addLayout(source_buttons)
+        layout.addWidget(self.body, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.statement.textChanged.connect(self._enable)
         self._fill(event, suggestion, sources or [])
+
+    def _initial_size(self) -> None:
+        """560 px square at the normal text size, larger with larger text (at 560 px, double
+        text left the date's field and its reading 200 px), within the screen."""
+        metrics = self.fontMetrics()
+        screen = self.screen().availableGeometry()
+        self.resize(min(max(560, metrics.averageCharWidth() * 70), screen.width() - FRAME.width()),
+                    min(max(560, metrics.lineSpacing() * 28), screen.height() - FRAME.height()))
 
     def _fill(self, event: dict[str, Any] | None, suggestion: dict[str, Any] | None,
               sources: list[dict[str, Any]]) -> None:
@@ -202,7 +226,34 @@ class EventDialog(QDialog):
     def _date_changed(self, text: str) -> None:
         self.date_ok, shown = read(text)
         self.reading.setText(shown)
+        self._fit_height()
         self._enable()
+
+    def _fit_height(self) -> None:
+        """Grow the dialog (to the bottom of the screen at most) so that the fields, the
+        reading of the date among them, need not scroll; give that height back once the
+        reading is shorter."""
+        if not self.isVisible():
+            return
+        layout = self.fields.layout()
+        if layout is not None:
+            layout.activate()
+        need = self.fields.minimumSizeHint().height() - self.body.viewport().height()
+        if need < 0 and self.grown:
+            back = min(-need, self.grown)
+            self.grown -= back
+            self.resize(self.width(), self.height() - back)
+            return
+        screen = self.screen().availableGeometry()
+        room = screen.height() - FRAME.height() - self.height()
+        more = min(need, room)
+        if more <= 0:
+            return  # it fits, or the screen is full: the fields scroll
+        self.grown += more
+        self.resize(self.width(), self.height() + more)
+        frame = self.frameGeometry()
+        if frame.bottom() > screen.bottom():  # grown past the screen's foot: move it up
+            self.move(self.x(), max(screen.top(), self.y() - (frame.bottom() - screen.bottom())))
 
     def _enable(self) -> None:
         self.remove_source.setEnabled(self.sources.currentItem() is not None)
