@@ -5,8 +5,11 @@ The passphrase is asked for in a dialog (``dialogs/passphrase.py``) and handed t
 ``Workbench.open`` / ``change_passphrase``; the window never stores it. Locking closes the
 library (the core drops its keys and its in-memory scratch folder) and covers the window with
 a lock page until the passphrase is entered again; the search field is emptied because a query
-can name a person. The idle lock waits while work is running or a dialog is open, so a lock
-never cancels an import or throws away a half-typed note.
+can name a person, and every action that needs the library is disabled until it is open again
+(its keys did their work on the lock page: H said "Select some text in the document first.",
+Ctrl+I asked for files to import). Ctrl+Shift+L where there is nothing to lock says why. The
+idle lock waits while work is running or a dialog is open, so a lock never cancels an import
+or throws away a half-typed note.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -33,6 +37,10 @@ from .dialogs.passphrase import CHANGE, NEW, UNLOCK, ask_passphrase
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
              QEvent.Type.Wheel, QEvent.Type.TouchBegin}
 CHECK_MS = 5_000
+# What the window still offers while the library is locked: none of it reads the library.
+WHILE_LOCKED = {"new_library", "new_encrypted_library", "new_shared_library", "open_library",
+                "restore", "quit", "preferences", "shortcuts", "optional_tools", "about"}
+LOCK_KEY = "Ctrl+Shift+L"
 
 
 class LockPage(QWidget):
@@ -64,6 +72,11 @@ class EncryptionFlow(QObject):
         self.lock_page = LockPage(self.unlock_again)
         window.central.addWidget(self.lock_page)
         self._watching = False
+        self.held: list[QAction] = []  # disabled while locked, enabled again on open
+        # Lock library's key, live while the action is not: it says why nothing locks
+        self.lock_key = QShortcut(QKeySequence(LOCK_KEY), window)
+        self.lock_key.activated.connect(self.lock_now)
+        self.lock_key.setEnabled(False)
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_MS)
         self.timer.timeout.connect(self.check_idle)
@@ -125,6 +138,10 @@ class EncryptionFlow(QObject):
         return path is not None and is_encrypted(path)
 
     def lock_now(self) -> None:
+        if self.locked_path is not None and not self.window.session.is_open:
+            self.window.statusBar().showMessage(
+                "The library is locked already: Unlock… opens it again.", 5000)
+            return
         if not self.can_lock():
             self.window.statusBar().showMessage(
                 "Only an encrypted library can be locked.", 5000)
@@ -149,7 +166,25 @@ class EncryptionFlow(QObject):
         w.central.setCurrentWidget(self.lock_page)
         w.library_status.setText(f"{self.locked_path} (locked)")
         w.setWindowTitle("Locked — Workbench")
+        self._hold_actions()
         self.lock_page.button.setFocus()
+
+    def _hold_actions(self) -> None:
+        """Disable what needs the library (its menu items, toolbar buttons and keys)."""
+        for name, action in self.window.acts.items():
+            if name not in WHILE_LOCKED and action.isEnabled():
+                action.setEnabled(False)
+                self.held.append(action)
+        self._lock_key_state()
+
+    def _release_actions(self) -> None:
+        for action in self.held:
+            action.setEnabled(True)
+        self.held = []
+
+    def _lock_key_state(self) -> None:
+        action = self.window.acts.get("lock_library")
+        self.lock_key.setEnabled(action is None or not action.isEnabled())
 
     def unlock_again(self) -> None:
         if self.locked_path is not None:
@@ -157,6 +192,7 @@ class EncryptionFlow(QObject):
 
     def opened(self) -> None:
         self.locked_path = None
+        self._release_actions()
         self.window.search_field.setEnabled(True)
         self.last_activity = time.monotonic()
         self._watch_activity(self.can_lock())
@@ -174,6 +210,7 @@ class EncryptionFlow(QObject):
                 action.setEnabled(encrypted)
                 action.setToolTip(tip if encrypted else
                                   "This library is not encrypted: it has no passphrase")
+        self._lock_key_state()
 
     def _watch_activity(self, on: bool) -> None:
         # An app-wide filter is a Python call for every event the app delivers (a restyle
