@@ -22,7 +22,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -97,16 +96,19 @@ class EncryptionFlow(QObject):
         self.window.open_path(path, passphrase=answer[1])
 
     def new_encrypted_library(self) -> None:
-        from .preferences import library_dialog_folder
+        from .dialogs.new_library_folder import choose_new_library_folder
 
-        folder = QFileDialog.getExistingDirectory(
-            self.window, "Choose an empty folder for the encrypted library",
-            library_dialog_folder())
-        if not folder:
+        # The folder is checked (and made) as it is chosen: the passphrase is asked only for
+        # a folder that can take the library.
+        chosen = choose_new_library_folder(
+            self.window, "Choose an empty folder for the encrypted library")
+        if chosen is None:
             return
-        answer = ask_passphrase(self.window, Path(folder), NEW)
-        if answer is not None:
-            self.window.open_path(Path(folder), create=True, passphrase=answer[1])
+        answer = ask_passphrase(self.window, chosen.path, NEW)
+        if answer is None:
+            chosen.take_back()
+            return
+        self.window.open_path(chosen.path, create=True, passphrase=answer[1])
 
     def change_passphrase(self) -> None:
         path = self.window.session.path

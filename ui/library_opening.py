@@ -71,6 +71,7 @@ class LibraryOpening(_Window):
     _early: bool  # the list shown was read before the facade
     _deferred: dict[str, Callable[[], None]]  # asked of the early list, done with the core
     _opening: Path | None  # the library on its way
+    _creating: bool  # … made new (File → New library…)
     index_status: IndexStatus | None
 
     def _core_loaded(self) -> None:
@@ -99,7 +100,7 @@ class LibraryOpening(_Window):
         self._early, self._deferred = False, {}  # nothing of an open this one replaces
         self.opening.setText(f"Opening library…\n\n{path.name}")  # the path: status bar
         self.central.setCurrentWidget(self.opening)
-        self._opening = path
+        self._opening, self._creating = path, create
         self.session.open_library(path, create, self._opened, self._open_failed,
                                   passphrase=passphrase)
 
@@ -170,9 +171,14 @@ class LibraryOpening(_Window):
             self.documents.model.fill(0, [])
             self.sidebar.set_data({})
             self.setWindowTitle("Workbench")
-        self.central.setCurrentWidget(self.no_library)
-        self.library_status.setText("")
         self.statusBar().clearMessage()
+        if self.session.is_open:  # refused before the open library was closed: shown again
+            self.central.setCurrentWidget(
+                self.splitter if self.sidebar_data.get("total", 0) else self.empty)
+            self.presenter.show(exc, "create the library" if self._creating
+                                else "open the library")
+            return
+        self.show_no_library()
         if isinstance(exc, WrongPassphrase) and self._opening is not None:
             self.encryption.ask_and_open(self._opening, str(exc))  # said in the dialog
             return
@@ -180,4 +186,18 @@ class LibraryOpening(_Window):
 
         if ask_server_password(self, self._opening, exc):  # its server wants a password
             return
-        self.presenter.show(exc, "open the library")
+        self.presenter.show(exc, "create the library" if self._creating
+                            else "open the library")
+
+    def show_no_library(self) -> None:
+        """No library is open (the last one was closed for one that did not open): nothing
+        of the last one may stay — not its name in the title, nor a backup reminder whose
+        "Back up now" has no library to back up (found on a walk, session 17). A locked
+        library's page comes back instead: its Unlock still opens it."""
+        self.backups.reminder.hide()
+        if self.encryption.locked_path is not None:
+            self.encryption.show_locked()
+            return
+        self.central.setCurrentWidget(self.no_library)
+        self.library_status.setText("")
+        self.setWindowTitle("Workbench")

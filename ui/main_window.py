@@ -109,6 +109,7 @@ class MainWindow(LibraryOpening, QMainWindow):
 
         self.encryption = EncryptionFlow(self)
         self._opening: Path | None = None
+        self._creating = False
         window_fit.restore_layout(self)
 
     # --- construction ---
@@ -241,10 +242,11 @@ class MainWindow(LibraryOpening, QMainWindow):
         self.encryption.lock_now()
 
     def new_library(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose an empty folder for the library",
-                                                  library_dialog_folder())
-        if folder:
-            self.open_path(Path(folder), create=True)
+        from .dialogs.new_library_folder import choose_new_library_folder
+
+        chosen = choose_new_library_folder(self, "Choose an empty folder for the library")
+        if chosen is not None:
+            self.open_path(chosen.path, create=True)
 
     def open_library(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open a Workbench library",

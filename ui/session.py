@@ -139,11 +139,23 @@ class Session(QObject):
                            lambda exc: log.exception("early read", exc_info=exc),
                            label="read the library")
 
+        kept = False  # the library open before stays open: this one was refused first
+
         def work(task: Task) -> Path:
             from workbench.errors import LibraryReadOnly
             from workbench.services import Workbench
 
             self._dropped = False
+            if create:  # before the open library is closed: a refusal leaves it open
+                from .library_folder import new_library_problem
+
+                problem = new_library_problem(Path(path).absolute())
+                if problem is not None:
+                    from workbench.errors import UserError
+
+                    nonlocal kept
+                    kept = self._wb is not None
+                    raise UserError(problem)
             self._close_now()
             self.read_only = None
             try:
@@ -187,6 +199,10 @@ class Session(QObject):
                 on_done(real)
 
         def failed(exc: BaseException) -> None:
+            if kept:  # refused before the open library was closed: it is still open
+                self._announce_core()
+                (on_error or self._error("open the library"))(exc)
+                return
             self.path = None
             if early:  # behind the work dropped (queued meanwhile), asking works as before
                 self.tasks.run(lambda task: setattr(self, "_dropped", False))

@@ -90,13 +90,13 @@ def test_cancelling_the_passphrase_leaves_no_library_open(
 
 def test_new_encrypted_library_from_the_file_menu(
         window: Any, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from PySide6.QtWidgets import QFileDialog
-
+    from ui.dialogs import new_library_folder
     from workbench.crypto import is_encrypted
 
     folder = tmp_path / "new-secret"
     folder.mkdir()
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    monkeypatch.setattr(new_library_folder, "choose_new_library_folder",
+                        lambda *a, **k: new_library_folder.ChosenFolder(folder))
     answers = DialogAnswers(qtbot, [[GOOD, GOOD]])
     window.acts["new_encrypted_library"].trigger()
     qtbot.waitUntil(lambda: window.session.path == folder.absolute(), timeout=20000)
