@@ -136,6 +136,12 @@ class BackupFlow(QObject):
         layout = central.layout() if central is not None else None
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(0, self.reminder)
+        # Tab where the bar shows: after the toolbar's "New dossier", before the sidebar (made
+        # after the panes, its buttons came after the reader's tab bar)
+        dossier = window.toolbar.widgetForAction(window.acts["new_dossier"])
+        if dossier is not None:
+            QWidget.setTabOrder(dossier, self.reminder.backup_button)
+            QWidget.setTabOrder(self.reminder.backup_button, self.reminder.dismiss_button)
 
     # --- backing up -----------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from tests.ui.conftest import facade, import_three
+from tests.ui.conftest import backup_reminder_shown, facade, import_three
 from tests.ui.test_links_ui import open_and_choose, two_highlights
 
 
@@ -130,3 +130,49 @@ def test_the_toolbar_buttons_show_the_focus(window: Any, qtbot: Any) -> None:
         button.setFocus(Qt.FocusReason.TabFocusReason)
         qtbot.waitUntil(button.hasFocus, timeout=3000)
         assert button.grab().toImage() != before, f"{name}: no sign of the focus"
+
+
+def test_tab_reaches_the_highlights_list(window: Any, tmp_path: Path, qtbot: Any) -> None:
+    """With the Highlights tab shown, Tab from the viewer's tab bar goes to the list of
+    highlights first (the walk never reached it: a highlight could only be picked with the
+    mouse), and on to the strip below it; Shift+Tab comes back to the list."""
+    ids = two_highlights(window, tmp_path)
+    facade(window, lambda wb: wb.add_highlight(ids["camp"], quote="Witness"))
+    window.open_document(ids["camp"])
+    pane = window.highlighter.pane
+    hl: Any = pane.list
+    window.viewer.tabs.setCurrentWidget(pane)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=3000)
+    assert hl.isVisible() and hl.count() == 2
+    bar = window.viewer.tabs.tabBar()
+    chain = _chain(qtbot, bar, presses=4)
+    assert chain[1] == hl, [type(w).__name__ + " " + w.accessibleName()
+                                   for w in chain]
+    new_event = getattr(window, "new_event_button", None)
+    if new_event is not None and new_event.isEnabled():
+        assert chain[2] is new_event
+    back = _chain(qtbot, chain[2], presses=1, key=Qt.Key.Key_Backtab)
+    assert back[1] == hl
+    # the first highlight is chosen, visibly, and the list shows that it has the focus
+    assert hl.currentRow() == 0 and hl.item(0).isSelected()
+    focused = hl.grab().toImage()
+    bar.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(bar.hasFocus, timeout=3000)
+    assert hl.grab().toImage() != focused, "the list looks the same with the focus"
+    # and from the list, the keys choose the next highlight
+    hl.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(hl, Qt.Key.Key_Down)
+    assert hl.currentRow() == 1 and hl.item(1).isSelected()
+
+
+def test_the_backup_reminder_is_tabbed_to_where_it_shows(window: Any, tmp_path: Path,
+                                                         qtbot: Any) -> None:
+    """The reminder bar sits between the toolbar and the panes: its buttons come after "New
+    dossier" and before the sidebar (they came after the reader's tab bar, walk's d37)."""
+    import_three(window, tmp_path)
+    reminder = window.backups.reminder
+    assert backup_reminder_shown(window)
+    dossier_button = window.toolbar.widgetForAction(window.acts["new_dossier"])
+    chain = _chain(qtbot, dossier_button, presses=3)
+    assert chain[1:4] == [reminder.backup_button, reminder.dismiss_button, window.sidebar]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -37,6 +37,7 @@ from ..operations import highlights as ops
 from ..quoting import quoted
 from ..search.delegate import HTML_ROLE, RichDelegate
 from ..session import Session
+from ..tab_order import follow_layout
 from .page_highlights import PageHighlights, list_item
 from .text_view import Painted
 from .viewer import DocumentViewer
@@ -50,6 +51,16 @@ class HighlightList(QListWidget):
     current highlight in the text (Delete asks to delete it: ``claim_delete_key``)."""
 
     enter_pressed = Signal()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        # Tabbed into, the list makes its first highlight current (Qt does, and the links box
+        # and "New event from highlight…" follow it) but did not show it: it is chosen
+        # visibly, so Down goes to the next one rather than skipping an unseen first.
+        super().focusInEvent(event)
+        item = self.currentItem()
+        if event.reason() != Qt.FocusReason.MouseFocusReason and item is not None \
+                and not self.selectedItems():
+            item.setSelected(True)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.currentItem() is not None and event.key() in (Qt.Key.Key_Return,
@@ -171,6 +182,9 @@ class HighlightController:
         self._made: int | None = None  # a highlight just made: current once it is listed
         self.pane = HighlightsPane()
         viewer.tabs.insertTab(1, self.pane, "Highlights")
+        # Tab from the tab bar goes into the list (made after the reminder bar and the other
+        # pages, it came after them, or never: a highlight could only be picked with the mouse)
+        follow_layout(self.pane, after=viewer.tabs.tabBar())
         viewer.extra_loaders.append(ops.load_for_document)
         viewer.on_extras.append(self.apply)
         viewer.text.highlight_clicked.connect(self.edit)

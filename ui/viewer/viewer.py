@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QStackedWidget,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -83,6 +84,10 @@ class DocumentViewer(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Viewer tabs")
         self.tabs.setDocumentMode(True)
+        # The arrows a narrow pane gives the tab bar are for the mouse (the keyboard changes
+        # tabs with the arrow keys): as Tab stops they came between the tabs and their page.
+        for arrow in self.tabs.tabBar().findChildren(QToolButton):
+            arrow.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.text_page = text_page
         self._last_tab: QWidget | None = text_page
         # The reader chose the Original tab and a document without pages (a web capture, a
