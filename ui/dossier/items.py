@@ -95,6 +95,7 @@ def _quoted(text_html: str) -> str:
     the opening mark at the right end and right-aligned the row. A mark is added only where
     the passage has none of its own (``quoting``): one that began and ended with its own
     quotation marks was shown “”…””. (A redaction bar at an end is a tag, not a mark.)"""
+    text_html = text_html.strip()  # a passage selected with a space at its end: “… ”
     start, end = quote_marks(html.unescape(text_html))
     return f"{start}\u2068{text_html}\u2069{end}"
 
