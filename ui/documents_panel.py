@@ -5,7 +5,11 @@ so Ctrl+L, a few letters and Down reach a document without the mouse.
 
 A new current row opens its document, so a row becomes current only by the user's hand: the
 focus entering the list (as the library opens, back from a menu or another window, Ctrl+1)
-opens nothing, and the first Down, Up or Home then opens the first row.
+opens nothing, and the first Down, Up or Home then opens the first row. The current row, the
+selection and the document read agree: every key that moves the current row selects it too
+(Home, End and Ctrl with the moving keys included), a row read before its rows arrived opens
+once they do, a list read again chooses the same rows and the same current one, and a library
+opened starts with none (``forget_selection``).
 
 The columns other than the title are as wide as what they hold (``column_width``): their
 header, or their widest value read so far, up to their usual width; the title stretches over
@@ -21,6 +25,7 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QObject,
+    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
@@ -43,6 +48,10 @@ from .models.documents import COLUMNS, DocumentTableModel, cell_text, narrow_hid
 from .session import Session
 from .table_fit import ColumnFitter
 
+# Keys that move the current row (with Ctrl too, ``DocumentTable.selectionCommand``).
+_MOVING_KEYS = {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
+                Qt.Key.Key_Home, Qt.Key.Key_End}
+
 # Each column's usual width, the most it is given (0: the title, which takes the rest). The
 # Kind column's holds the longest kind's name, "Word document" (``kind_names``).
 WIDTHS = [0, 120, 88, 100, 62, 96, 66, 130]
@@ -56,6 +65,32 @@ class DocumentTable(QTableView):
     lands on the first row (not the second) and opens it."""
 
     quiet = False  # the current row is the focus's doing, not the user's
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction,
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        # A table's Home and End go to the first or last column of the row: in a list of
+        # rows, nowhere. Here they go to the first or last row (as Ctrl+Home and Ctrl+End),
+        # in the same column, so the list does not scroll sideways to its last column.
+        model = self.model()
+        home, end = (QAbstractItemView.CursorAction.MoveHome,
+                     QAbstractItemView.CursorAction.MoveEnd)
+        if action in (home, end) and model is not None and model.rowCount() > 0:
+            current = self.currentIndex()
+            column = current.column() if current.isValid() else 0
+            return model.index(0 if action == home else model.rowCount() - 1, column)
+        return super().moveCursor(action, modifiers)
+
+    def selectionCommand(self, index: QModelIndex | QPersistentModelIndex,
+                         event: QEvent | None = None) -> QItemSelectionModel.SelectionFlag:
+        # With Ctrl, Qt moves the current row without selecting it (to pick rows one by one
+        # with Ctrl+Space); but the current row opens its document, and the highlight stayed
+        # on a row no longer read (session 17: Ctrl+Home, Ctrl+End). Selected as without
+        # Ctrl: the row alone, or with Shift the rows from where the selection started.
+        ctrl = Qt.KeyboardModifier.ControlModifier
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress \
+                and event.key() in _MOVING_KEYS and event.modifiers() & ctrl:
+            event = QKeyEvent(QEvent.Type.KeyPress, event.key(), event.modifiers() & ~ctrl)
+        return super().selectionCommand(index, event)
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         selection = self.selectionModel()
@@ -146,9 +181,15 @@ class DocumentsPanel(QWidget):
         # selection: the rows the user had chosen are chosen again, by document, once their
         # block has arrived, without opening anything again.
         self._keep: list[int] = []
+        self._keep_current: int | None = None  # of those, the current row's
         self._restoring = False
+        self._opening_row: int | None = None  # current before its row had arrived
         self.model.modelAboutToBeReset.connect(self._remember_selection)
+        # A reload's rows come after the reset; a refresh (a tag added: the Tags column)
+        # brings them with it: chosen again at once, or the row read lost its highlight.
+        self.model.modelReset.connect(self._restore_selection)
         self.model.dataChanged.connect(lambda *_: self._restore_selection())
+        self.model.dataChanged.connect(lambda *_: self._open_arrived())
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
         top.addWidget(self.count)
@@ -255,34 +296,62 @@ class DocumentsPanel(QWidget):
         self.model.failed_redactions = on
         self.model.reload()
 
+    def forget_selection(self) -> None:
+        """A library is opened: nothing chosen in the list before (by document id, which in
+        another library, or after a lock, names a document nobody chose) is chosen again."""
+        self._keep, self._keep_current, self._opening_row = [], None, None
+        self.table.selectionModel().clear()
+
     def _remember_selection(self) -> None:
-        self._keep = self._keep or self.selected_ids()
+        self._opening_row = None
+        if self._keep:
+            return  # still waiting for the rows of the last reset
+        self._keep = self.selected_ids()
+        current = self.table.currentIndex()
+        row = self.model.loaded_rows(current.row(), current.row()) if current.isValid() else []
+        self._keep_current = int(row[0][1]["id"]) if row else None
 
     def _restore_selection(self) -> None:
-        if not self._keep:
+        if not self._keep or not self.model.loaded_rows(0, self.model.rowCount() - 1):
+            return  # nothing chosen, or no rows yet: the first block to arrive decides
+        # A document not in that block (filtered out, deleted, or far down a long list) is
+        # simply no longer selected.
+        rows = [r for r in (self.model.row_of(doc_id) for doc_id in self._keep)
+                if r is not None]
+        current = self.model.row_of(self._keep_current) if self._keep_current else None
+        self._keep, self._keep_current = [], None
+        if not rows:
             return
-        # The first block to arrive decides: a document not in it (filtered out, deleted, or
-        # far down a long list) is simply no longer selected.
-        rows = {doc_id: self.model.row_of(doc_id) for doc_id in self._keep}
-        self._keep = []
         flags = (QItemSelectionModel.SelectionFlag.Select
                  | QItemSelectionModel.SelectionFlag.Rows)
         selection = self.table.selectionModel()
         self._restoring = True
         try:
-            for n, row in enumerate(r for r in rows.values() if r is not None):
-                index = self.model.index(row, 0)
-                if n == 0:
-                    selection.setCurrentIndex(index, flags)
-                else:
-                    selection.select(index, flags)
+            for row in rows:
+                selection.select(self.model.index(row, 0), flags)
+            selection.setCurrentIndex(self.model.index(rows[0] if current is None else current,
+                                                       0),
+                                      QItemSelectionModel.SelectionFlag.NoUpdate)
         finally:
             self._restoring = False
+
+    def _open_arrived(self) -> None:
+        """The current row's block has arrived since it became current (End in a long
+        list): its document opens now, as it would have then."""
+        row, self._opening_row = self._opening_row, None
+        if row is None or self.table.currentIndex().row() != row:
+            return
+        doc_id = self.model.document_id(row)
+        if doc_id is None:
+            self._opening_row = row  # another block arrived; this one is still on its way
+        else:
+            self.document_chosen.emit(doc_id)
 
     def _current_changed(self, current: QModelIndex, *_: object) -> None:
         if self._restoring or self.table.quiet:
             return
         doc_id = self.model.document_id(current.row()) if current.isValid() else None
+        self._opening_row = current.row() if current.isValid() and doc_id is None else None
         if doc_id is not None:
             self.document_chosen.emit(doc_id)
 

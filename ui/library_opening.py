@@ -113,6 +113,7 @@ class LibraryOpening(_Window):
         self.setWindowTitle(f"{path.name} — Workbench")  # a personal library, not shared
         self.empty.set_library(str(path))
         self.viewer.clear()
+        self.documents.forget_selection()  # the list agrees with the reader: nothing chosen
         self.show_documents()
         sidebar = data["sidebar"]
         self.documents.model.fill(int(sidebar.get("total", 0)), data["rows"])
@@ -146,6 +147,9 @@ class LibraryOpening(_Window):
             self.statusBar().showMessage("Library open", 3000)
         if not early:  # else cleared when the early list showed, and used since
             self.viewer.clear()
+            # …and no row chosen: one the previous library (or this one before a lock) had
+            # chosen was chosen again by its id, highlighted over an empty reader (session 17)
+            self.documents.forget_selection()
         if self.builder is not None:  # nothing of the previous library may linger
             self.builder.reset()
         if self.search_panel is not None:
