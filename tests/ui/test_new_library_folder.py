@@ -46,6 +46,7 @@ class Walk:
         self.passphrases = list(passphrases or [])
         self.seen: list[str] = []  # "picker", "message: …", "passphrase: …"
         self.busy = False  # an answer is on its way
+        self.ready: list[bool] = []  # each picker's name field: focused, its text selected
         self.timer = QTimer()
         self.timer.setInterval(20)
         self.timer.timeout.connect(self._answer)
@@ -91,6 +92,9 @@ class Walk:
     def _type_folder(self, dialog: QFileDialog, folder: str) -> None:
         name = dialog.findChild(QLineEdit, "fileNameEdit")
         assert name is not None
+        # Back from a refusal: ready for the next name typed over the last (on the walk's
+        # screen the keys typed after OK went nowhere).
+        self.ready.append(name.hasFocus() and name.selectedText() == name.text() != "")
         dialog.activateWindow()
         name.setFocus()
         self.qtbot.waitUntil(name.hasFocus)  # else the picker writes what it selects there
@@ -147,6 +151,7 @@ def test_new_encrypted_library_checks_the_folder_before_the_passphrase(
     assert str(library_path) in walk.seen[3]
     assert "already holds a Workbench library" in walk.seen[3]
     assert "“enclib”" in walk.seen[5]
+    assert walk.ready == [False, True, True]  # empty at first; then the name refused
     assert is_encrypted(new)
     assert window.windowTitle() == "enclib — Workbench"
 

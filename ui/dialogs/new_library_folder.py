@@ -102,7 +102,12 @@ class NewLibraryFolderDialog(QFileDialog):
                            f"{exc.strerror or exc}. Choose another folder.")
         if problem is not None:
             QMessageBox.warning(self, self.windowTitle(), problem)
-            return  # still open: another folder can be chosen at once
+            # Still open, the name chosen selected: another one is typed over it at once.
+            self.activateWindow()
+            if field is not None:
+                field.setFocus()
+                field.selectAll()
+            return
         self.chosen = ChosenFolder(path, made)
         QDialog.accept(self)  # not Qt's, which refuses a folder that did not exist
 
