@@ -35,3 +35,12 @@ def new_library_problem(path: Path) -> str | None:
         return (f"“{path}” is not empty. A new library needs a folder of its own: choose an "
                 "empty folder, or type the name of a new one.")
     return None
+
+
+def open_library_problem(path: Path) -> str | None:
+    """Why ``path`` holds no library to open (File → Open library…), asked before the open
+    library is closed for it; None when it holds one (the core then says anything else)."""
+    if (path / MARKER).is_file():
+        return None
+    return (f"“{path}” holds no Workbench library (no {MARKER} in it). Choose the library's "
+            "own folder, or make a new library with File → New library….")

@@ -146,16 +146,17 @@ class Session(QObject):
             from workbench.services import Workbench
 
             self._dropped = False
-            if create:  # before the open library is closed: a refusal leaves it open
-                from .library_folder import new_library_problem
+            # Before the open library is closed: a refusal leaves it open.
+            from .library_folder import new_library_problem, open_library_problem
 
-                problem = new_library_problem(Path(path).absolute())
-                if problem is not None:
-                    from workbench.errors import UserError
+            problem = (new_library_problem if create else open_library_problem)(
+                Path(path).absolute())
+            if problem is not None:
+                from workbench.errors import UserError
 
-                    nonlocal kept
-                    kept = self._wb is not None
-                    raise UserError(problem)
+                nonlocal kept
+                kept = self._wb is not None
+                raise UserError(problem)
             self._close_now()
             self.read_only = None
             try:

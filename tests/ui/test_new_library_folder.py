@@ -215,3 +215,23 @@ def test_no_library_open_means_a_bare_title_and_no_reminder(
     assert window.windowTitle() == "Workbench"
     QApplication.processEvents()
     assert not window.backups.reminder.isVisible()
+
+
+def test_opening_a_folder_without_a_library_leaves_the_open_one_open(
+        window: Any, qtbot: Any, tmp_path: Path, library_path: Path) -> None:
+    """File → Open library… on a folder that holds none closed the open library first, then
+    failed: the window was left with no library (helper E's walk, session 17)."""
+    import_three(window, tmp_path)
+    title = window.windowTitle()
+    plain = tmp_path / "just papers"
+    plain.mkdir()
+    (plain / "notes.txt").write_text("not a library", encoding="utf-8")
+    window.open_path(plain)
+    assert window.session.path == library_path.absolute()
+    assert window.central.currentWidget() is window.splitter
+    assert window.windowTitle() == title
+    assert window.documents.model.rowCount() == 3
+    assert str(plain) in window.presenter.shown[-1]
+    assert "holds no Workbench library" in window.presenter.shown[-1]
+    assert (plain / "notes.txt").read_text(encoding="utf-8") == "not a library"
+    assert sorted(p.name for p in plain.iterdir()) == ["notes.txt"]  # nothing made there
