@@ -41,8 +41,8 @@ MODULES = ["core_cmds", "search_cmds", "annotate_cmds", "dossier_cmds", "ocr_cmd
            "leakscan_cmds", "backup_cmds", "crypto_cmds", "doctor_cmds", "xray_cmds",
            "event_cmds", "entity_cmds", "copies_cmds", "shared_cmds", "history_cmds"]
 COMMANDS = {
-    **dict.fromkeys(["init", "import", "list", "show", "edit", "delete", "collections",
-                     "verify", "gc", "audit", "gui"], "core_cmds"),
+    **dict.fromkeys(["init", "import", "list", "show", "original", "edit", "delete",
+                     "collections", "verify", "gc", "audit", "gui"], "core_cmds"),
     **dict.fromkeys(["search", "reindex", "index-status", "alias", "saved-search"],
                     "search_cmds"),
     **dict.fromkeys(["highlight", "tag", "orphans", "reextract"], "annotate_cmds"),
