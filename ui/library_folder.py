@@ -15,8 +15,10 @@ from pathlib import Path
 MARKER = "workbench-library.json"
 
 
-def new_library_problem(path: Path) -> str | None:
-    """Why ``path`` cannot take a new library, in words that name it; None when it can."""
+def new_library_problem(path: Path, *, existing_ok: bool = False) -> str | None:
+    """Why ``path`` cannot take a new library, in words that name it; None when it can.
+    ``existing_ok``: a library already there will do (the window's start opens or makes its
+    library: ``workbench gui`` refused the default library it had made the first time)."""
     if not path.exists():
         return None
     if not path.is_dir():
@@ -25,6 +27,8 @@ def new_library_problem(path: Path) -> str | None:
     # Refused, not opened (as the core's create would): a new encrypted library made on a
     # plain one would open it unencrypted, and the passphrase just chosen would mean nothing.
     if (path / MARKER).exists():
+        if existing_ok:
+            return None
         return (f"“{path}” already holds a Workbench library. Open it with File → Open "
                 "library…, or choose an empty folder for the new one.")
     try:

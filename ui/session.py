@@ -149,8 +149,10 @@ class Session(QObject):
             # Before the open library is closed: a refusal leaves it open.
             from .library_folder import new_library_problem, open_library_problem
 
-            problem = (new_library_problem if create else open_library_problem)(
-                Path(path).absolute())
+            # File → New library… refused a folder holding a library as it was chosen; here
+            # ``create`` is also the window's start, which opens the library it made before.
+            problem = (new_library_problem(Path(path).absolute(), existing_ok=True) if create
+                       else open_library_problem(Path(path).absolute()))
             if problem is not None:
                 from workbench.errors import UserError
 
